@@ -1,0 +1,162 @@
+//! The catalog of algorithms, and the one way to open a run of any of them.
+//!
+//! The app and the command line both describe a run as a [`Setup`]
+//! (algorithm, world config, seed, actions) and open it with [`open`], which
+//! returns a [`sim::Session`]. The defaults here are the defaults of both, so
+//! a link and a command line agree. [`query`] reads and writes a setup as
+//! URL query parameters.
+
+pub mod query;
+
+use serde::Serialize;
+use sim::{Scheduled, Session, SimConfig};
+use std::fmt;
+use std::str::FromStr;
+use thiserror::Error;
+
+/// An algorithm the lab can run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Algo {
+    Raft,
+}
+
+/// What the catalog says about an algorithm.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct AlgoInfo {
+    pub algo: Algo,
+    /// The `--algo` name.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub min_nodes: u32,
+    pub max_nodes: u32,
+    pub default_nodes: u32,
+    /// Safety properties the simulator checks after every step.
+    pub properties: &'static [&'static str],
+}
+
+/// Every algorithm, in menu order.
+pub const ALGOS: &[AlgoInfo] = &[AlgoInfo {
+    algo: Algo::Raft,
+    name: "raft",
+    title: "Raft",
+    min_nodes: 1,
+    max_nodes: raft::MAX_NODES,
+    default_nodes: 5,
+    properties: <raft::RaftChecker as protocol::Checker<raft::Raft>>::PROPERTIES,
+}];
+
+impl Algo {
+    pub fn info(self) -> &'static AlgoInfo {
+        ALGOS.iter().find(|i| i.algo == self).expect("every algo is in the catalog")
+    }
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+}
+
+impl fmt::Display for Algo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Algo {
+    type Err = SetupError;
+    fn from_str(s: &str) -> Result<Self, SetupError> {
+        ALGOS.iter().find(|i| i.name == s).map(|i| i.algo).ok_or_else(|| {
+            let known: Vec<_> = ALGOS.iter().map(|i| i.name).collect();
+            SetupError::new("algo", format!("unknown algorithm {s:?}; known: {}", known.join(", ")))
+        })
+    }
+}
+
+/// Everything that determines a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    pub algo: Algo,
+    pub sim: SimConfig,
+    pub seed: u64,
+    pub actions: Vec<Scheduled>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self::new(Algo::Raft)
+    }
+}
+
+impl Setup {
+    /// The default run of `algo`: default config, seed 1, no actions.
+    pub fn new(algo: Algo) -> Self {
+        Self {
+            algo,
+            sim: SimConfig { nodes: algo.info().default_nodes, ..SimConfig::default() },
+            seed: 1,
+            actions: Vec::new(),
+        }
+    }
+
+    /// Check the config against the algorithm's limits and the actions
+    /// against the cluster size.
+    pub fn validate(&self) -> Result<(), SetupError> {
+        let info = self.algo.info();
+        if self.sim.nodes < info.min_nodes {
+            return Err(SetupError::new(
+                "nodes",
+                format!("{} needs at least {} nodes, got {}", info.title, info.min_nodes, self.sim.nodes),
+            ));
+        }
+        self.sim.validate(info.max_nodes).map_err(|e| SetupError::new(e.field, e.reason))?;
+        for (index, a) in self.actions.iter().enumerate() {
+            a.action
+                .validate(self.sim.nodes)
+                .map_err(|e| SetupError::new("actions", format!("actions[{index}]: {e}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// A setup that cannot be opened; names the bad field.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("{field}: {reason}")]
+pub struct SetupError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl SetupError {
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self { field, reason: reason.into() }
+    }
+}
+
+/// Open a run of the setup's algorithm.
+pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
+    setup.validate()?;
+    let Setup { algo, sim, seed, actions } = setup.clone();
+    Ok(match algo {
+        Algo::Raft => Box::new(sim::Run::<raft::Raft>::new(sim, raft::RaftConfig::default(), seed, actions)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_algorithm_names_the_known_ones() {
+        let err = "paxsos".parse::<Algo>().unwrap_err();
+        assert_eq!(err.field, "algo");
+        assert!(err.reason.contains("known: raft"), "{err}");
+    }
+
+    #[test]
+    fn raft_limits_cluster_size() {
+        let mut setup = Setup::default();
+        setup.sim.nodes = 10;
+        assert_eq!(open(&setup).err().unwrap().field, "nodes");
+        setup.sim.nodes = 9;
+        assert!(open(&setup).is_ok());
+    }
+}

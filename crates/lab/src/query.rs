@@ -1,0 +1,145 @@
+//! A setup as URL query parameters:
+//! `?algo=raft&nodes=5&seed=42&drop=0.05&dup=0&latency=10..40&actions=[...]&step=120`.
+//!
+//! Parsing is strict: the first bad parameter is an error that names it, so
+//! the app can say so and load the default world instead. Parameters this
+//! module does not know are left to the caller (an embedding page may add
+//! its own). Percent-decoding is the caller's (the browser's `URLSearchParams`).
+
+use crate::{Algo, Setup, SetupError};
+use sim::{parse_actions, parse_latency, SimConfig};
+
+/// A link's worth of state: the setup and the step to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    pub setup: Setup,
+    /// The step to show; `None` means the start.
+    pub step: Option<u64>,
+}
+
+/// Read a setup from decoded `(name, value)` pairs.
+pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Query, SetupError> {
+    let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let get = |name: &str| pairs.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.trim());
+    let number = |name: &'static str, what: &str| -> Result<Option<u64>, SetupError> {
+        get(name)
+            .map(|v| v.parse::<u64>().map_err(|_| SetupError::new(name, format!("expected {what}, got {v:?}"))))
+            .transpose()
+    };
+    let probability = |name: &'static str| -> Result<Option<f64>, SetupError> {
+        get(name)
+            .map(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|p| (0.0..=1.0).contains(p))
+                    .ok_or_else(|| SetupError::new(name, format!("expected a probability in [0, 1], got {v:?}")))
+            })
+            .transpose()
+    };
+
+    let algo = match get("algo") {
+        Some(name) => name.parse::<Algo>()?,
+        None => Algo::Raft,
+    };
+    let mut setup = Setup::new(algo);
+    if let Some(nodes) = number("nodes", "a whole number of nodes")? {
+        setup.sim.nodes = u32::try_from(nodes).unwrap_or(u32::MAX);
+    }
+    if let Some(seed) = number("seed", "a whole number from 0 to 18446744073709551615")? {
+        setup.seed = seed;
+    }
+    if let Some(drop) = probability("drop")? {
+        setup.sim.drop = drop;
+    }
+    if let Some(dup) = probability("dup")? {
+        setup.sim.dup = dup;
+    }
+    if let Some(latency) = get("latency") {
+        setup.sim.latency_ms = parse_latency(latency).map_err(|e| SetupError::new("latency", e.reason))?;
+    }
+    // Check the size before the actions, which are checked against it.
+    setup.validate()?;
+    if let Some(actions) = get("actions").filter(|a| !a.is_empty()) {
+        setup.actions =
+            parse_actions(actions, setup.sim.nodes).map_err(|e| SetupError::new("actions", e.to_string()))?;
+    }
+    let step = number("step", "a whole number of steps")?;
+    Ok(Query { setup, step })
+}
+
+/// Write a setup (and step) as `(name, value)` pairs, leaving out defaults
+/// of the network so links stay short. The caller percent-encodes.
+pub fn encode(setup: &Setup, step: u64) -> Vec<(&'static str, String)> {
+    let defaults = SimConfig::default();
+    let mut pairs = vec![
+        ("algo", setup.algo.name().to_string()),
+        ("nodes", setup.sim.nodes.to_string()),
+        ("seed", setup.seed.to_string()),
+    ];
+    if setup.sim.drop != defaults.drop {
+        pairs.push(("drop", setup.sim.drop.to_string()));
+    }
+    if setup.sim.dup != defaults.dup {
+        pairs.push(("dup", setup.sim.dup.to_string()));
+    }
+    if setup.sim.latency_ms != defaults.latency_ms {
+        let [lo, hi] = setup.sim.latency_ms;
+        pairs.push(("latency", format!("{lo}..{hi}")));
+    }
+    if !setup.actions.is_empty() {
+        pairs.push(("actions", serde_json::to_string(&setup.actions).expect("actions serialize")));
+    }
+    pairs.push(("step", step.to_string()));
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(q: &str) -> Result<Query, SetupError> {
+        let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        parse(pairs)
+    }
+
+    #[test]
+    fn round_trips() {
+        let q =
+            parse_str(r#"algo=raft&nodes=7&seed=42&drop=0.05&latency=5..20&actions=[{"step":3,"do":"heal"}]&step=9"#)
+                .unwrap();
+        assert_eq!(q.setup.sim.nodes, 7);
+        assert_eq!(q.setup.seed, 42);
+        assert_eq!(q.setup.sim.drop, 0.05);
+        assert_eq!(q.setup.sim.latency_ms, [5, 20]);
+        assert_eq!(q.setup.actions.len(), 1);
+        assert_eq!(q.step, Some(9));
+        let pairs = encode(&q.setup, 9);
+        let again = parse(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(again, q);
+    }
+
+    #[test]
+    fn empty_query_is_the_default_world() {
+        let q = parse([]).unwrap();
+        assert_eq!(q.setup, Setup::default());
+        assert_eq!(q.step, None);
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        for (query, field) in [
+            ("algo=paxsos", "algo"),
+            ("nodes=1000", "nodes"),
+            ("nodes=0", "nodes"),
+            ("seed=abc", "seed"),
+            ("drop=2", "drop"),
+            ("latency=40..10", "latency"),
+            ("actions=[{\"step\":1,\"do\":\"crash\",\"node\":7}]", "actions"),
+            ("actions=nope", "actions"),
+            ("step=-1", "step"),
+        ] {
+            let err = parse_str(query).unwrap_err();
+            assert_eq!(err.field, field, "{query}: {err}");
+        }
+    }
+}

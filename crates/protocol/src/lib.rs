@@ -1,0 +1,252 @@
+//! The contract between a distributed protocol and the world that runs it.
+//!
+//! A protocol is a pure state machine. It never reads a clock, never draws a
+//! random number and never does I/O; the simulator (crate `sim`) owns all of
+//! that. Driving a node takes three steps:
+//!
+//! 1. Build it with [`Protocol::new`] from its id, the cluster config and, after
+//!    a crash, the [`Protocol::Durable`] state it last persisted.
+//! 2. Feed it one [`Input`] at a time through [`Protocol::step`]: start-up, a
+//!    delivered message, a fired timer or a client request. `now` is the node's
+//!    *local* clock in ticks (one tick = one model millisecond); it may drift
+//!    from the world's clock.
+//! 3. Carry out the [`Command`]s it pushed into [`Out`], in order: persist,
+//!    send, set or cancel a timer, emit a note for the event log. A timer is
+//!    asked for with a range; the world picks the delay, so randomized election
+//!    timeouts stay reproducible from one seed.
+//!
+//! Each protocol also names its safety properties and supplies a
+//! [`Checker`] that the world runs after every step.
+
+use serde::Serialize;
+use std::fmt::Debug;
+
+/// A node's identity: its index in the cluster, `0..nodes`.
+pub type NodeId = u32;
+
+/// Logical time: one tick is one model millisecond.
+pub type Tick = u64;
+
+/// The most nodes any world may hold. Keeps every per-node table bounded.
+pub const MAX_NODES: u32 = 128;
+
+/// What the protocol sees of the cluster it runs in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// Number of nodes; ids are `0..nodes`.
+    pub nodes: u32,
+}
+
+impl Cluster {
+    /// Every node id but `me`, in order.
+    pub fn peers(&self, me: NodeId) -> impl Iterator<Item = NodeId> {
+        (0..self.nodes).filter(move |&n| n != me)
+    }
+
+    /// Votes needed for a strict majority of the cluster.
+    pub fn majority(&self) -> usize {
+        self.nodes as usize / 2 + 1
+    }
+}
+
+/// One input to a node.
+#[derive(Clone, Debug)]
+pub enum Input<M, T> {
+    /// The node has just come up (first boot or restart after a crash).
+    Start,
+    /// A message from `from` arrived.
+    Message { from: NodeId, msg: M },
+    /// A timer the node set has fired.
+    Timer(T),
+    /// A client asked this node to run `cmd`.
+    Request { cmd: String },
+}
+
+/// One effect a node asks the world to carry out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command<M, T> {
+    /// Save the node's durable state now; a later crash restores this copy.
+    /// Push it before any `Send` that depends on the new state.
+    Persist,
+    /// Put a message on the wire to `to`.
+    Send { to: NodeId, msg: M },
+    /// Arm `timer` to fire after a delay the world draws from
+    /// `after_min..=after_max` local ticks. Re-arming replaces the old one.
+    SetTimer { timer: T, after_min: Tick, after_max: Tick },
+    /// Disarm `timer` if it is armed.
+    CancelTimer { timer: T },
+    /// An observable event for the event log ("became leader of term 3").
+    Emit(Note),
+}
+
+/// A line for the event log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub level: Level,
+    pub text: String,
+}
+
+/// How loudly a note should be shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    /// Worth noticing: a leader change, a rejected request.
+    Notice,
+    /// Something the user probably wants to know went wrong.
+    Warn,
+}
+
+/// The buffer a node pushes its commands into during one step.
+#[derive(Debug)]
+pub struct Out<M, T> {
+    commands: Vec<Command<M, T>>,
+}
+
+impl<M, T> Default for Out<M, T> {
+    fn default() -> Self {
+        Self { commands: Vec::new() }
+    }
+}
+
+impl<M, T> Out<M, T> {
+    pub fn persist(&mut self) {
+        self.commands.push(Command::Persist);
+    }
+    pub fn send(&mut self, to: NodeId, msg: M) {
+        self.commands.push(Command::Send { to, msg });
+    }
+    pub fn set_timer(&mut self, timer: T, after_min: Tick, after_max: Tick) {
+        debug_assert!(after_min <= after_max);
+        self.commands.push(Command::SetTimer { timer, after_min, after_max });
+    }
+    pub fn cancel_timer(&mut self, timer: T) {
+        self.commands.push(Command::CancelTimer { timer });
+    }
+    pub fn emit(&mut self, level: Level, text: impl Into<String>) {
+        self.commands.push(Command::Emit(Note { level, text: text.into() }));
+    }
+    pub fn commands(&self) -> &[Command<M, T>] {
+        &self.commands
+    }
+    pub fn take(&mut self) -> Vec<Command<M, T>> {
+        std::mem::take(&mut self.commands)
+    }
+}
+
+/// What a message says about itself, for the trace, the canvas and the log.
+pub trait Message: Clone + Debug + Serialize {
+    /// The message type in the paper's words: `"RequestVote"`.
+    fn kind(&self) -> &'static str;
+    /// A short label drawn next to the message: `"RV t3"`.
+    fn label(&self) -> String;
+}
+
+/// What a timer says about itself.
+pub trait Timer: Copy + Debug + Ord + Serialize {
+    /// Its name in the trace and on screen: `"election"`.
+    fn name(&self) -> &'static str;
+}
+
+/// How a node is drawn: everything protocol-specific the canvas needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Look {
+    /// The role name; the view picks a color per role (`"leader"`).
+    pub role: &'static str,
+    /// A short line under the node (`"T3"`).
+    pub badge: String,
+    /// The timer whose countdown is drawn as a ring around the node, if any.
+    pub ring_timer: Option<&'static str>,
+}
+
+/// The liveness state of a node, as the world sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Up,
+    /// Lost its volatile state; holds what it last persisted.
+    Crashed,
+    /// Frozen while time runs on (a long GC pause); keeps all its state.
+    Paused,
+}
+
+/// A node as a [`Checker`] sees it.
+#[derive(Debug)]
+pub struct NodeRef<'a, P> {
+    pub id: NodeId,
+    pub status: Status,
+    pub state: &'a P,
+}
+
+/// A broken safety property.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// The property's name, one of [`Checker::PROPERTIES`].
+    pub property: &'static str,
+    /// What exactly is wrong, in a sentence with the node ids involved.
+    pub detail: String,
+}
+
+/// Checks a protocol's safety properties over all nodes after every step.
+///
+/// A checker may keep history (for properties across time such as "a
+/// committed entry never changes"); it is cloned with the world's snapshots,
+/// so it must be cheap to clone and bounded in size.
+pub trait Checker<P>: Clone + Debug + Default {
+    /// Every property this checker verifies, in display order.
+    const PROPERTIES: &'static [&'static str];
+    /// Look at the cluster after a step; return the first broken property.
+    fn check(&mut self, nodes: &[NodeRef<'_, P>]) -> Option<Violation>;
+}
+
+/// A distributed protocol: one node's state machine.
+pub trait Protocol: Clone + Debug + Sized + 'static {
+    /// The `--algo` name: `"raft"`.
+    const NAME: &'static str;
+    /// Settings shared by every node (timeouts, variants). Kept apart from state.
+    type Config: Clone + Debug + Default + Serialize;
+    type Msg: Message;
+    type Timer: Timer;
+    /// What survives a crash.
+    type Durable: Clone + Debug;
+    /// The node's view in the trace.
+    type View: Serialize;
+    type Checker: Checker<Self>;
+
+    /// Build a node; `durable` is what it persisted before a crash, if anything.
+    fn new(id: NodeId, cluster: &Cluster, config: &Self::Config, durable: Option<&Self::Durable>) -> Self;
+    /// Handle one input at local time `now`, pushing effects into `out`.
+    fn step(&mut self, now: Tick, input: Input<Self::Msg, Self::Timer>, out: &mut Out<Self::Msg, Self::Timer>);
+    /// The state a `Persist` command saves.
+    fn durable(&self) -> Self::Durable;
+    /// The node as the trace shows it.
+    fn view(&self, up: bool) -> Self::View;
+    /// The node as the canvas draws it.
+    fn look(&self) -> Look;
+}
+
+/// Shorthand for the output buffer of protocol `P`.
+pub type OutOf<P> = Out<<P as Protocol>::Msg, <P as Protocol>::Timer>;
+/// Shorthand for an input of protocol `P`.
+pub type InputOf<P> = Input<<P as Protocol>::Msg, <P as Protocol>::Timer>;
+/// Shorthand for a command of protocol `P`.
+pub type CommandOf<P> = Command<<P as Protocol>::Msg, <P as Protocol>::Timer>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majority_is_strict() {
+        assert_eq!(Cluster { nodes: 1 }.majority(), 1);
+        assert_eq!(Cluster { nodes: 4 }.majority(), 3);
+        assert_eq!(Cluster { nodes: 5 }.majority(), 3);
+        assert_eq!(Cluster { nodes: 9 }.majority(), 5);
+    }
+
+    #[test]
+    fn peers_skip_self_in_order() {
+        let peers: Vec<_> = Cluster { nodes: 4 }.peers(2).collect();
+        assert_eq!(peers, vec![0, 1, 3]);
+    }
+}

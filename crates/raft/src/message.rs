@@ -1,0 +1,81 @@
+//! Raft's RPCs as messages (Figure 2). Replies are messages too.
+
+use crate::log::Entry;
+use protocol::Message;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type")]
+pub enum Msg {
+    /// Invoked by candidates to gather votes (§5.2).
+    RequestVote {
+        term: u64,
+        last_log_index: u64,
+        last_log_term: u64,
+    },
+    RequestVoteReply {
+        term: u64,
+        vote_granted: bool,
+    },
+    /// Invoked by the leader to replicate entries (§5.3); also the heartbeat (§5.2).
+    AppendEntries {
+        term: u64,
+        prev_log_index: u64,
+        prev_log_term: u64,
+        entries: Vec<Entry>,
+        leader_commit: u64,
+    },
+    /// `match_index` is the follower's last index known to match the leader's
+    /// log on success; on failure `last_log_index` lets the leader skip back
+    /// to the end of the follower's log at once.
+    AppendEntriesReply {
+        term: u64,
+        success: bool,
+        match_index: u64,
+        last_log_index: u64,
+    },
+}
+
+impl Msg {
+    pub fn term(&self) -> u64 {
+        match self {
+            Msg::RequestVote { term, .. }
+            | Msg::RequestVoteReply { term, .. }
+            | Msg::AppendEntries { term, .. }
+            | Msg::AppendEntriesReply { term, .. } => *term,
+        }
+    }
+}
+
+impl Message for Msg {
+    fn kind(&self) -> &'static str {
+        match self {
+            Msg::RequestVote { .. } => "RequestVote",
+            Msg::RequestVoteReply { .. } => "RequestVoteReply",
+            Msg::AppendEntries { .. } => "AppendEntries",
+            Msg::AppendEntriesReply { .. } => "AppendEntriesReply",
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Msg::RequestVote { term, .. } => format!("RV t{term}"),
+            Msg::RequestVoteReply { vote_granted, .. } => {
+                if *vote_granted {
+                    "vote ✓".into()
+                } else {
+                    "vote ✗".into()
+                }
+            }
+            Msg::AppendEntries { entries, .. } if entries.is_empty() => "♥".into(),
+            Msg::AppendEntries { entries, .. } => format!("AE +{}", entries.len()),
+            Msg::AppendEntriesReply { success, match_index, .. } => {
+                if *success {
+                    format!("ok {match_index}")
+                } else {
+                    "✗".into()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! A run: a world plus its timeline of actions, with history to step back.
+//!
+//! A run is a pure function of (protocol, config, seed, actions), so going
+//! back means restoring the nearest earlier snapshot and replaying forward.
+//! Snapshots are taken every `interval` steps; when there are more than
+//! [`MAX_SNAPSHOTS`], every other one is dropped and the interval doubles, so
+//! memory stays bounded however long the run.
+
+use crate::action::{Action, ActionError, Scheduled, MAX_ACTIONS};
+use crate::config::SimConfig;
+use crate::world::World;
+use protocol::Protocol;
+use std::collections::BTreeMap;
+
+/// Most snapshots a run keeps.
+pub const MAX_SNAPSHOTS: usize = 128;
+/// Steps between snapshots at the start of a run.
+pub const SNAPSHOT_INTERVAL: u64 = 64;
+/// Longest run, in steps.
+pub const MAX_STEPS: u64 = 50_000_000;
+
+#[derive(Clone, Debug)]
+struct Snapshot<P: Protocol> {
+    world: World<P>,
+    /// Index of the first action the snapshot has not applied.
+    next_action: usize,
+}
+
+/// A world, its actions, and its history.
+#[derive(Clone, Debug)]
+pub struct Run<P: Protocol> {
+    seed: u64,
+    world: World<P>,
+    actions: Vec<Scheduled>,
+    next_action: usize,
+    snapshots: Vec<Snapshot<P>>,
+    interval: u64,
+    /// Scheduled actions that could not be applied when their step came,
+    /// by their index in `actions`.
+    action_errors: BTreeMap<usize, ActionError>,
+}
+
+impl<P: Protocol> Run<P> {
+    /// Start a run. `config` must be valid and `actions` sorted by step
+    /// (see [`crate::parse_actions`]).
+    pub fn new(config: SimConfig, protocol_config: P::Config, seed: u64, actions: Vec<Scheduled>) -> Self {
+        debug_assert!(actions.windows(2).all(|w| w[0].step <= w[1].step));
+        let mut run = Self {
+            seed,
+            world: World::new(config, protocol_config, seed),
+            actions,
+            next_action: 0,
+            snapshots: Vec::new(),
+            interval: SNAPSHOT_INTERVAL,
+            action_errors: BTreeMap::new(),
+        };
+        run.apply_due();
+        run.snapshots.push(Snapshot { world: run.world.clone(), next_action: run.next_action });
+        run
+    }
+
+    pub fn world(&self) -> &World<P> {
+        &self.world
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn steps(&self) -> u64 {
+        self.world.steps()
+    }
+    pub fn actions(&self) -> &[Scheduled] {
+        &self.actions
+    }
+    /// Scheduled actions that failed when their step came: (index, error).
+    pub fn action_errors(&self) -> impl Iterator<Item = (usize, &ActionError)> {
+        self.action_errors.iter().map(|(i, e)| (*i, e))
+    }
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+
+    /// Process one event and the actions scheduled right after it.
+    /// Returns `false` when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        if self.world.steps() >= MAX_STEPS || !self.world.step() {
+            return false;
+        }
+        self.apply_due();
+        self.maybe_snapshot();
+        true
+    }
+
+    /// Go to the state after exactly `target` steps (or as far as the run goes).
+    pub fn seek(&mut self, target: u64) {
+        if target < self.world.steps() {
+            let i = self.snapshots.partition_point(|s| s.world.steps() <= target) - 1;
+            let snap = &self.snapshots[i];
+            self.world = snap.world.clone();
+            self.next_action = snap.next_action;
+        }
+        while self.world.steps() < target && self.step() {}
+    }
+
+    /// Go back `n` steps.
+    pub fn back(&mut self, n: u64) {
+        self.seek(self.world.steps().saturating_sub(n));
+    }
+
+    /// Apply `action` now and record it at the current step. Recorded actions
+    /// after this step are discarded: acting in the past forks the timeline.
+    pub fn act(&mut self, action: Action) -> Result<(), ActionError> {
+        let step = self.world.steps();
+        let kept = self.actions.partition_point(|a| a.step <= step);
+        if kept >= MAX_ACTIONS {
+            return Err(ActionError::new(&action, format!("a run holds at most {MAX_ACTIONS} actions")));
+        }
+        self.world.apply(&action)?;
+        self.actions.truncate(kept);
+        self.action_errors.retain(|&i, _| i < kept);
+        self.actions.push(Scheduled { step, action });
+        self.next_action = self.actions.len();
+        self.snapshots.retain(|s| s.world.steps() < step);
+        self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.next_action });
+        Ok(())
+    }
+
+    fn apply_due(&mut self) {
+        while let Some(scheduled) = self.actions.get(self.next_action) {
+            if scheduled.step > self.world.steps() {
+                break;
+            }
+            if let Err(e) = self.world.apply(&scheduled.action) {
+                self.action_errors.insert(self.next_action, e);
+            }
+            self.next_action += 1;
+        }
+    }
+
+    fn maybe_snapshot(&mut self) {
+        let steps = self.world.steps();
+        let last = self.snapshots.last().map_or(0, |s| s.world.steps());
+        if steps % self.interval != 0 || steps <= last {
+            return;
+        }
+        self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.next_action });
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            let mut i = 0;
+            self.snapshots.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.interval *= 2;
+        }
+    }
+}

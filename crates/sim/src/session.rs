@@ -1,0 +1,166 @@
+//! [`Session`]: a run of any protocol behind one object-safe interface, for
+//! the app and the command line, which choose the algorithm at run time.
+
+use crate::action::{Action, ActionError, MsgId, Scheduled};
+use crate::config::SimConfig;
+use crate::record::{FirstViolation, LogEntry, MsgRecord};
+use crate::run::Run;
+use crate::trace::{write_trace, StepView};
+use crate::world::{Lost, MsgInfo, NodeInfo};
+use protocol::{Checker, Message, NodeId, Protocol, Tick, Violation};
+use serde::Serialize;
+
+/// A run of some protocol, driven without knowing which.
+pub trait Session {
+    fn algo(&self) -> &'static str;
+    fn seed(&self) -> u64;
+    fn config(&self) -> &SimConfig;
+    /// The protocol's settings as JSON.
+    fn protocol_config_json(&self) -> String;
+    fn steps(&self) -> u64;
+    fn now(&self) -> Tick;
+    fn next_event_time(&self) -> Option<Tick>;
+    /// Process one event; `false` when nothing is left to happen.
+    fn step(&mut self) -> bool;
+    fn seek(&mut self, step: u64);
+    fn act(&mut self, action: Action) -> Result<(), ActionError>;
+    fn actions(&self) -> &[Scheduled];
+    /// Scheduled actions that failed when their step came: (index, error).
+    fn action_errors(&self) -> Vec<(usize, ActionError)>;
+
+    /// Every safety property checked, in display order.
+    fn properties(&self) -> &'static [&'static str];
+    /// The property broken after the latest step, if any.
+    fn violation(&self) -> Option<&Violation>;
+    fn first_violation(&self) -> Option<&FirstViolation>;
+
+    fn node_count(&self) -> u32;
+    fn node_info(&self, id: NodeId) -> NodeInfo;
+    /// The node's view, as in the trace.
+    fn node_json(&self, id: NodeId) -> String;
+    fn is_cut(&self, from: NodeId, to: NodeId) -> bool;
+    /// Fill `out` with the messages in flight (reuses its buffer).
+    fn messages_into(&self, out: &mut Vec<MsgInfo>);
+    fn message_label(&self, id: MsgId) -> Option<String>;
+    /// The message as the trace shows it.
+    fn message_json(&self, id: MsgId) -> Option<String>;
+    /// Recently lost messages, oldest first.
+    fn lost_into(&self, out: &mut Vec<Lost>);
+    /// The last `n` log lines, oldest first.
+    fn log_tail(&self, n: usize) -> Vec<LogEntry>;
+
+    /// The current step as JSON: the trace's step object plus the messages
+    /// in flight and the first violation.
+    fn state_json(&self) -> String;
+    /// The whole trace up to the current step, as the CLI writes it.
+    fn write_trace(&self, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    fn trace_json(&self) -> String {
+        let mut buf = Vec::new();
+        self.write_trace(&mut buf).expect("writing to memory cannot fail");
+        String::from_utf8(buf).expect("serde_json writes UTF-8")
+    }
+}
+
+#[derive(Serialize)]
+#[serde(bound(serialize = ""))]
+struct StateDoc<'a, P: Protocol> {
+    #[serde(flatten)]
+    step: StepView<'a, P>,
+    algo: &'static str,
+    in_flight: Vec<MsgRecord<P::Msg>>,
+    first_violation: Option<&'a FirstViolation>,
+}
+
+impl<P: Protocol> Session for Run<P> {
+    fn algo(&self) -> &'static str {
+        P::NAME
+    }
+    fn seed(&self) -> u64 {
+        Run::seed(self)
+    }
+    fn config(&self) -> &SimConfig {
+        self.world().config()
+    }
+    fn protocol_config_json(&self) -> String {
+        serde_json::to_string(self.world().protocol_config()).expect("config serializes")
+    }
+    fn steps(&self) -> u64 {
+        Run::steps(self)
+    }
+    fn now(&self) -> Tick {
+        self.world().now()
+    }
+    fn next_event_time(&self) -> Option<Tick> {
+        self.world().next_event_time()
+    }
+    fn step(&mut self) -> bool {
+        Run::step(self)
+    }
+    fn seek(&mut self, step: u64) {
+        Run::seek(self, step)
+    }
+    fn act(&mut self, action: Action) -> Result<(), ActionError> {
+        Run::act(self, action)
+    }
+    fn actions(&self) -> &[Scheduled] {
+        Run::actions(self)
+    }
+    fn action_errors(&self) -> Vec<(usize, ActionError)> {
+        Run::action_errors(self).map(|(i, e)| (i, e.clone())).collect()
+    }
+    fn properties(&self) -> &'static [&'static str] {
+        <P::Checker as Checker<P>>::PROPERTIES
+    }
+    fn violation(&self) -> Option<&Violation> {
+        self.world().violation()
+    }
+    fn first_violation(&self) -> Option<&FirstViolation> {
+        self.world().first_violation()
+    }
+    fn node_count(&self) -> u32 {
+        self.world().node_count()
+    }
+    fn node_info(&self, id: NodeId) -> NodeInfo {
+        self.world().node_info(id)
+    }
+    fn node_json(&self, id: NodeId) -> String {
+        let world = self.world();
+        let up = world.status(id) != protocol::Status::Crashed;
+        serde_json::to_string(&world.node(id).view(up)).expect("view serializes")
+    }
+    fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.world().is_cut(from, to)
+    }
+    fn messages_into(&self, out: &mut Vec<MsgInfo>) {
+        self.world().messages_into(out)
+    }
+    fn message_label(&self, id: MsgId) -> Option<String> {
+        self.world().message(id).map(|e| e.msg.label())
+    }
+    fn message_json(&self, id: MsgId) -> Option<String> {
+        let env = self.world().message(id)?;
+        Some(serde_json::to_string(&MsgRecord::of(env)).expect("message serializes"))
+    }
+    fn lost_into(&self, out: &mut Vec<Lost>) {
+        out.clear();
+        out.extend(self.world().lost().cloned());
+    }
+    fn log_tail(&self, n: usize) -> Vec<LogEntry> {
+        let log = self.world().log();
+        let skip = log.len().saturating_sub(n);
+        log.skip(skip).cloned().collect()
+    }
+    fn state_json(&self) -> String {
+        let world = self.world();
+        let doc = StateDoc::<P> {
+            step: StepView::of(world),
+            algo: P::NAME,
+            in_flight: world.in_flight().map(MsgRecord::of).collect(),
+            first_violation: world.first_violation(),
+        };
+        serde_json::to_string(&doc).expect("state serializes")
+    }
+    fn write_trace(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write_trace(self, out).map_err(std::io::Error::from)
+    }
+}
