@@ -3,7 +3,7 @@
 
 use crate::action::{Action, ActionError, MsgId, Scheduled};
 use crate::config::SimConfig;
-use crate::record::{FirstViolation, LogEntry, MsgRecord};
+use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use crate::run::Run;
 use crate::trace::{write_trace, StepView};
 use crate::world::{Lost, MsgInfo, NodeInfo};
@@ -46,6 +46,13 @@ pub trait Session {
     fn message_json(&self, id: MsgId) -> Option<String>;
     /// Recently lost messages, oldest first.
     fn lost_into(&self, out: &mut Vec<Lost>);
+    /// The most recently lost message, if any: a cheap way to notice that
+    /// something was lost since the last look, before copying the list.
+    fn last_lost(&self) -> Option<Lost>;
+    /// The kind of event the latest step processed, as the trace's
+    /// `event.type` (`"deliver"`, `"lost"`, `"timer"`, `"held"`, `"resume"`);
+    /// `None` before the first step.
+    fn last_event_type(&self) -> Option<&'static str>;
     /// The last `n` log lines, oldest first.
     fn log_tail(&self, n: usize) -> Vec<LogEntry>;
 
@@ -144,6 +151,18 @@ impl<P: Protocol> Session for Run<P> {
     fn lost_into(&self, out: &mut Vec<Lost>) {
         out.clear();
         out.extend(self.world().lost().cloned());
+    }
+    fn last_lost(&self) -> Option<Lost> {
+        self.world().lost().next_back().cloned()
+    }
+    fn last_event_type(&self) -> Option<&'static str> {
+        self.world().last_event().map(|event| match event {
+            EventRecord::Deliver { .. } => "deliver",
+            EventRecord::Lost { .. } => "lost",
+            EventRecord::Timer { .. } => "timer",
+            EventRecord::Held { .. } => "held",
+            EventRecord::Resume { .. } => "resume",
+        })
     }
     fn log_tail(&self, n: usize) -> Vec<LogEntry> {
         let log = self.world().log();
