@@ -6,8 +6,10 @@
 //! a link and a command line agree. [`query`] reads and writes a setup as
 //! URL query parameters.
 
+pub mod options;
 pub mod query;
 
+pub use options::{OptionSpec, Options};
 use serde::Serialize;
 use sim::{Scheduled, Session, SimConfig};
 use std::fmt;
@@ -33,6 +35,9 @@ pub struct AlgoInfo {
     pub default_nodes: u32,
     /// Safety properties the simulator checks after every step.
     pub properties: &'static [&'static str],
+    /// Settings of the protocol a user may change (`--set name=value`,
+    /// `&name=value` in a link).
+    pub options: &'static [OptionSpec],
 }
 
 /// Every algorithm, in menu order.
@@ -44,6 +49,7 @@ pub const ALGOS: &[AlgoInfo] = &[AlgoInfo {
     max_nodes: raft::MAX_NODES,
     default_nodes: 5,
     properties: <raft::RaftChecker as protocol::Checker<raft::Raft>>::PROPERTIES,
+    options: options::RAFT,
 }];
 
 impl Algo {
@@ -78,6 +84,8 @@ pub struct Setup {
     pub sim: SimConfig,
     pub seed: u64,
     pub actions: Vec<Scheduled>,
+    /// Protocol settings by name; absent ones take their defaults.
+    pub options: Options,
 }
 
 impl Default for Setup {
@@ -94,6 +102,7 @@ impl Setup {
             sim: SimConfig { nodes: algo.info().default_nodes, ..SimConfig::default() },
             seed: 1,
             actions: Vec::new(),
+            options: Options::new(),
         }
     }
 
@@ -108,6 +117,7 @@ impl Setup {
             ));
         }
         self.sim.validate(info.max_nodes).map_err(|e| SetupError::new(e.field, e.reason))?;
+        options::check(self.algo, &self.options)?;
         for (index, a) in self.actions.iter().enumerate() {
             a.action
                 .validate(self.sim.nodes)
@@ -134,9 +144,9 @@ impl SetupError {
 /// Open a run of the setup's algorithm.
 pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
     setup.validate()?;
-    let Setup { algo, sim, seed, actions } = setup.clone();
+    let Setup { algo, sim, seed, actions, options } = setup.clone();
     Ok(match algo {
-        Algo::Raft => Box::new(sim::Run::<raft::Raft>::new(sim, raft::RaftConfig::default(), seed, actions)),
+        Algo::Raft => Box::new(sim::Run::<raft::Raft>::new(sim, options::raft_config(&options)?, seed, actions)),
     })
 }
 

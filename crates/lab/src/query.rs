@@ -57,6 +57,11 @@ pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
     if let Some(latency) = get("latency") {
         setup.sim.latency_ms = parse_latency(latency).map_err(|e| SetupError::new("latency", e.reason))?;
     }
+    for spec in algo.info().options {
+        if let Some(value) = get(spec.name) {
+            setup.options.insert(spec.name.to_string(), value.to_string());
+        }
+    }
     // Check the size before the actions, which are checked against it.
     setup.validate()?;
     if let Some(actions) = get("actions").filter(|a| !a.is_empty()) {
@@ -86,6 +91,11 @@ pub fn encode(setup: &Setup, step: u64) -> Vec<(&'static str, String)> {
         let [lo, hi] = setup.sim.latency_ms;
         pairs.push(("latency", format!("{lo}..{hi}")));
     }
+    for spec in setup.algo.info().options {
+        if let Some(value) = setup.options.get(spec.name).filter(|v| v.as_str() != spec.default) {
+            pairs.push((spec.name, value.clone()));
+        }
+    }
     if !setup.actions.is_empty() {
         pairs.push(("actions", serde_json::to_string(&setup.actions).expect("actions serialize")));
     }
@@ -105,7 +115,7 @@ mod tests {
     #[test]
     fn round_trips() {
         let q =
-            parse_str(r#"algo=raft&nodes=7&seed=42&drop=0.05&latency=5..20&actions=[{"step":3,"do":"heal"}]&step=9"#)
+            parse_str(r#"algo=raft&nodes=7&seed=42&drop=0.05&latency=5..20&heartbeat_ms=20&actions=[{"step":3,"do":"heal"}]&step=9"#)
                 .unwrap();
         assert_eq!(q.setup.sim.nodes, 7);
         assert_eq!(q.setup.seed, 42);
@@ -113,6 +123,7 @@ mod tests {
         assert_eq!(q.setup.sim.latency_ms, [5, 20]);
         assert_eq!(q.setup.actions.len(), 1);
         assert_eq!(q.step, Some(9));
+        assert_eq!(q.setup.options.get("heartbeat_ms").map(String::as_str), Some("20"));
         let pairs = encode(&q.setup, 9);
         let again = parse(pairs.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(again, q);
@@ -137,6 +148,7 @@ mod tests {
             ("actions=[{\"step\":1,\"do\":\"crash\",\"node\":7}]", "actions"),
             ("actions=nope", "actions"),
             ("step=-1", "step"),
+            ("heartbeat_ms=0", "heartbeat_ms"),
         ] {
             let err = parse_str(query).unwrap_err();
             assert_eq!(err.field, field, "{query}: {err}");
