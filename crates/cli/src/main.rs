@@ -1,1 +1,198 @@
-fn main() {}
+//! `cli`: run Clusterscope scenarios from the command line. See `cli --help`
+//! and the crate docs of the `cli` library for the design.
+
+use clap::Parser;
+use cli::args::{BenchArgs, Cli, Command, InputError, RunArgs};
+use cli::report::{summary, Tally, TraceNote, Verdict};
+use cli::{scenario, Exit};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Run(args) => run(&args).into(),
+        Command::Algos => {
+            print!("{}", algos());
+            ExitCode::SUCCESS
+        }
+        Command::Bench(args) => bench(&args).into(),
+    }
+}
+
+fn bad_input(e: InputError) -> Exit {
+    eprintln!("error: {e}\n\nFor more information, try 'cli run --help'.");
+    Exit::BadInput
+}
+
+/// Where the trace goes: a file, or standard output for `-`.
+enum Sink {
+    File(BufWriter<File>),
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+}
+
+impl Sink {
+    /// Open before running, so a bad path fails at once, not after a long run.
+    fn open(path: &Path) -> Result<Self, InputError> {
+        if path == Path::new("-") {
+            return Ok(Sink::Stdout(BufWriter::new(io::stdout().lock())));
+        }
+        File::create(path)
+            .map(|f| Sink::File(BufWriter::new(f)))
+            .map_err(|e| InputError::new("--trace", format!("cannot create {}: {e}", path.display())))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::File(w) => w,
+            Sink::Stdout(w) => w,
+        }
+    }
+}
+
+/// Counts the bytes written through it.
+struct Counting<'a> {
+    inner: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn run(args: &RunArgs) -> Exit {
+    let setup = match args.setup() {
+        Ok(setup) => setup,
+        Err(e) => return bad_input(e),
+    };
+    let mut sink = match args.trace.as_deref().map(Sink::open).transpose() {
+        Ok(sink) => sink,
+        Err(e) => return bad_input(e),
+    };
+    let mut session = match lab::open(&setup) {
+        Ok(session) => session,
+        Err(e) => return bad_input(InputError::new("a flag", e.to_string())),
+    };
+
+    let tally = Tally::run(&mut *session, args.steps);
+
+    let mut trace_note = None;
+    if let (Some(sink), Some(path)) = (sink.as_mut(), args.trace.as_deref()) {
+        let mut out = Counting { inner: sink.writer(), bytes: 0 };
+        // Exactly the bytes the app's traceText() gives: nothing added.
+        let written = session.write_trace(&mut out).and_then(|()| out.flush());
+        if let Err(e) = written {
+            eprintln!("error: writing the trace to {} failed: {e}", path.display());
+            return Exit::Io;
+        }
+        let path = if path == Path::new("-") { "standard output".to_string() } else { path.display().to_string() };
+        trace_note = Some(TraceNote { path, bytes: out.bytes });
+    }
+
+    let text = summary(&*session, args.steps, &tally, trace_note.as_ref());
+    // With the trace on standard output, the summary goes to standard error.
+    let printed = if matches!(sink, Some(Sink::Stdout(_))) {
+        io::stderr().write_all(text.as_bytes())
+    } else {
+        io::stdout().write_all(text.as_bytes())
+    };
+    if let Err(e) = printed {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error: printing the summary failed: {e}");
+            return Exit::Io;
+        }
+    }
+
+    let verdict = Verdict::of(&*session);
+    for line in &verdict.problems {
+        eprintln!("{line}");
+    }
+    verdict.exit
+}
+
+/// The `cli algos` listing.
+fn algos() -> String {
+    let mut s = String::new();
+    for info in lab::ALGOS {
+        s += &format!(
+            "{:<8} {} — nodes {}..={} (default {})\n",
+            info.name, info.title, info.min_nodes, info.max_nodes, info.default_nodes
+        );
+        s += &format!("         safety properties: {}\n", info.properties.join(", "));
+    }
+    s
+}
+
+fn bench(args: &BenchArgs) -> Exit {
+    let max = lab::Algo::Raft.info().max_nodes;
+    if let Some(bad) = args.nodes.iter().find(|&&n| n == 0 || n > max) {
+        return bad_input(InputError::new("--nodes", format!("must be between 1 and {max}, got {bad}")));
+    }
+    println!(
+        "scenario: raft, drop 0.05, dup 0.01, latency 10..40 ms; per {} steps: a partition, heal, \
+         a leader crash and restart; a client request every {} steps",
+        scenario::CYCLE,
+        scenario::REQUEST_EVERY
+    );
+    for &nodes in &args.nodes {
+        let mut done = 0;
+        let mut seed = args.seed;
+        let start = Instant::now();
+        while done < args.steps {
+            let mut session = scenario::open(nodes, seed);
+            let driven = scenario::drive(&mut *session, scenario::RUN_STEPS.min(args.steps - done));
+            done += driven.steps;
+            seed += 1;
+            if driven.steps == 0 {
+                break;
+            }
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "raft {nodes} nodes: {done} events in {secs:.2} s = {} events/s",
+            thousands((done as f64 / secs) as u64)
+        );
+    }
+    let nodes = args.nodes.first().copied().unwrap_or(5);
+    let mut session = scenario::open(nodes, args.seed);
+    scenario::drive(&mut *session, 5_000);
+    let mut sink = Counting { inner: &mut io::sink(), bytes: 0 };
+    let start = Instant::now();
+    let mut rounds = 0;
+    while start.elapsed().as_secs_f64() < 1.0 || rounds == 0 {
+        if let Err(e) = session.write_trace(&mut sink) {
+            eprintln!("error: writing the trace failed: {e}");
+            return Exit::Io;
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "trace ({nodes} nodes, 5000 steps, {} bytes, replayed and written {rounds} times): {:.1} MB/s",
+        sink.bytes / rounds,
+        sink.bytes as f64 / secs / 1e6
+    );
+    Exit::Ok
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,325 @@
+//! The command line, and parsing it at the edge into typed values.
+//!
+//! clap checks the syntax and the ranges it can know on its own (a
+//! probability, a latency range); [`RunArgs::setup`] then fills a
+//! [`lab::Setup`] from the algorithm's defaults and validates it, so every
+//! error names the flag it came from and exits with code 2.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueHint};
+use lab::{Algo, Setup, SetupError};
+use protocol::Tick;
+use sim::SimConfig;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Steps a run takes when `--steps` is not given.
+pub const DEFAULT_STEPS: u64 = 1000;
+
+const ABOUT: &str = "Clusterscope: run distributed algorithms in a deterministic simulator";
+
+const LONG_ABOUT: &str = "\
+Clusterscope: run distributed algorithms in a deterministic simulator.
+
+The same simulator runs in the browser app. A run is a pure function of the
+algorithm, the world's settings, the seed and the scheduled actions: the same
+command line gives the same summary and a byte-identical trace, on every
+machine and in the browser.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  cli run --algo raft --nodes 5 --seed 42 --steps 5000
+  cli run --seed 7 --drop 0.05 --dup 0.01 --actions faults.json --trace out.json
+  cli algos
+  cli bench";
+
+const RUN_LONG_ABOUT: &str = "\
+Run a scenario: simulate STEPS events, print a summary, check every safety
+property after every step, and optionally write the trace as JSON.
+
+Every default is the app's, so a link to the app with the same parameters
+shows the same run.";
+
+const RUN_AFTER_SHORT_HELP: &str = "\
+Exit status: 0 ok, 1 safety violated, 2 bad input, 3 a scheduled action failed,
+4 writing the trace failed. '--help' shows the actions format and examples.";
+
+const RUN_AFTER_HELP: &str = "\
+Actions file: a JSON array of actions, each applied when the world has
+processed exactly `step` events, e.g.
+  [{\"step\":120,\"do\":\"crash\",\"node\":2},
+   {\"step\":300,\"do\":\"restart\",\"node\":2},
+   {\"step\":400,\"do\":\"partition\",\"groups\":[[0,1],[2,3,4]]},
+   {\"step\":600,\"do\":\"heal\"},
+   {\"step\":50,\"do\":\"request\",\"node\":0,\"cmd\":\"x=1\"}]
+Verbs: crash, restart, pause (optional \"for\" ms), resume, drift (\"rate\"),
+partition, heal, cut/uncut (one way, \"from\"/\"to\"), drop, duplicate,
+delay (\"msg\", \"by\" ms), request. The README documents each one and the
+trace format.
+
+Exit status:
+  0  the run finished, every safety property held, every action applied
+  1  a safety property was violated (stderr: violation: PROPERTY at step N: ...)
+  2  bad input: a flag, the actions file, an unwritable trace path
+  3  safety held but a scheduled action failed (stderr: actions[i] at step N: ...)
+  4  writing the trace failed part way
+
+Examples:
+  cli run --algo raft --nodes 5 --seed 42 --steps 5000
+  cli run --seed 42 --steps 5000 --drop 0.05 --dup 0.01 --latency 10..40 \\
+          --actions actions.json --trace out.json
+  cli run --seed 3 --steps 2000 --trace - | jq '.steps[-1].nodes'";
+
+/// The `cli` command line.
+#[derive(Debug, Parser)]
+#[command(name = "cli", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(propagate_version = true, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario, print a summary, check safety, write the trace
+    #[command(long_about = RUN_LONG_ABOUT, after_help = RUN_AFTER_SHORT_HELP, after_long_help = RUN_AFTER_HELP)]
+    Run(RunArgs),
+    /// List the algorithms with their cluster sizes and safety properties
+    Algos,
+    /// Measure simulator speed in events per second (a quick look; `cargo bench -p cli` for criterion)
+    Bench(BenchArgs),
+}
+
+/// The flags of `cli run`. Optional ones default to the algorithm's and the
+/// simulator's defaults ([`lab::Setup::new`], [`sim::SimConfig::default`]).
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Algorithm to run (`cli algos` lists them)
+    #[arg(long, value_name = "NAME", default_value = "raft", value_parser = algo_parser())]
+    pub algo: Algo,
+
+    #[arg(long, value_name = "N", help = nodes_help(), allow_negative_numbers = true)]
+    pub nodes: Option<u32>,
+
+    /// Seed of the simulator's random stream (latency, loss, duplication, timeouts)
+    #[arg(long, value_name = "SEED", default_value_t = Setup::default().seed, allow_negative_numbers = true)]
+    pub seed: u64,
+
+    /// Events to process; the run stops earlier only if nothing is left to happen
+    #[arg(long, value_name = "STEPS", default_value_t = DEFAULT_STEPS, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u64).range(0..=sim::run::MAX_STEPS))]
+    pub steps: u64,
+
+    /// Probability that the network loses a message, in [0, 1]
+    #[arg(long, value_name = "P", default_value_t = SimConfig::default().drop, value_parser = probability,
+          allow_negative_numbers = true)]
+    pub drop: f64,
+
+    /// Probability that the network delivers a message twice, in [0, 1]
+    #[arg(long, value_name = "P", default_value_t = SimConfig::default().dup, value_parser = probability,
+          allow_negative_numbers = true)]
+    pub dup: f64,
+
+    /// One-way message latency in ms, drawn uniformly from MIN..=MAX (a single number for a fixed latency)
+    #[arg(long, value_name = "MIN..MAX", default_value_t = Latency(SimConfig::default().latency_ms),
+          value_parser = latency)]
+    pub latency: Latency,
+
+    /// JSON file of scheduled actions (`-` reads standard input)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub actions: Option<PathBuf>,
+
+    /// Write the trace JSON here (`-` for standard output; the summary then goes to standard error)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub trace: Option<PathBuf>,
+}
+
+/// The flags of `cli bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Cluster sizes to measure
+    #[arg(long, value_name = "N", num_args = 1.., default_values_t = [5u32, 9])]
+    pub nodes: Vec<u32>,
+
+    /// Events to process per cluster size (in runs of the scenario's length)
+    #[arg(long, value_name = "STEPS", default_value_t = 200_000,
+          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub steps: u64,
+
+    /// Seed of the first run (each further run uses the next seed)
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// A latency range in ms, shown and parsed as `MIN..MAX`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Latency(pub [Tick; 2]);
+
+impl fmt::Display for Latency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.0[0], self.0[1])
+    }
+}
+
+/// "Number of nodes [default: the algorithm's: raft 5 (1..=9)]", from the catalog.
+fn nodes_help() -> String {
+    let sizes: Vec<String> = lab::ALGOS
+        .iter()
+        .map(|i| format!("{} {} ({}..={})", i.name, i.default_nodes, i.min_nodes, i.max_nodes))
+        .collect();
+    format!("Number of nodes [default: the algorithm's: {}]", sizes.join(", "))
+}
+
+fn algo_parser() -> impl TypedValueParser<Value = Algo> {
+    PossibleValuesParser::new(lab::ALGOS.iter().map(|info| info.name))
+        .map(|name| name.parse::<Algo>().expect("every listed name parses"))
+}
+
+fn probability(text: &str) -> Result<f64, String> {
+    let p: f64 = text.trim().parse().map_err(|_| format!("expected a probability in [0, 1], got {text:?}"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("must be a probability in [0, 1], got {p}"))
+    }
+}
+
+/// Parse with the simulator's own parser, then check the range the same way
+/// the simulator does, so clap names `--latency` in the message.
+fn latency(text: &str) -> Result<Latency, String> {
+    let latency_ms = sim::parse_latency(text).map_err(|e| e.reason)?;
+    SimConfig { latency_ms, ..SimConfig::default() }.validate(protocol::MAX_NODES).map_err(|e| e.reason)?;
+    Ok(Latency(latency_ms))
+}
+
+/// A flag whose value cannot be used. Shown as
+/// `error: invalid value for '--nodes': must be between 1 and 9, got 1000`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub flag: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid value for '{}': {}", self.flag, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl InputError {
+    pub fn new(flag: &'static str, message: impl Into<String>) -> Self {
+        Self { flag, message: message.into() }
+    }
+
+    /// The flag a setup field comes from.
+    fn from_setup(e: SetupError) -> Self {
+        let flag = match e.field {
+            "algo" => "--algo",
+            "nodes" => "--nodes",
+            "seed" => "--seed",
+            "drop" => "--drop",
+            "dup" => "--dup",
+            "latency" => "--latency",
+            "actions" => "--actions",
+            _ => "a flag",
+        };
+        Self::new(flag, e.reason)
+    }
+}
+
+impl RunArgs {
+    /// The run these flags describe: the algorithm's defaults, overridden
+    /// by the flags, with the actions file read and checked.
+    pub fn setup(&self) -> Result<Setup, InputError> {
+        let mut setup = Setup::new(self.algo);
+        if let Some(nodes) = self.nodes {
+            setup.sim.nodes = nodes;
+        }
+        setup.seed = self.seed;
+        setup.sim.drop = self.drop;
+        setup.sim.dup = self.dup;
+        setup.sim.latency_ms = self.latency.0;
+        // The cluster size first: the actions are checked against it.
+        setup.validate().map_err(InputError::from_setup)?;
+        if let Some(path) = &self.actions {
+            let json = read_input(path).map_err(|e| InputError::new("--actions", e))?;
+            setup.actions = sim::parse_actions(&json, setup.sim.nodes)
+                .map_err(|e| InputError::new("--actions", format!("{}: {e}", path.display())))?;
+        }
+        setup.validate().map_err(InputError::from_setup)?;
+        if self.trace.is_some() && self.steps > sim::trace::MAX_TRACE_STEPS {
+            return Err(InputError::new(
+                "--steps",
+                format!("a trace holds at most {} steps, got {}", sim::trace::MAX_TRACE_STEPS, self.steps),
+            ));
+        }
+        Ok(setup)
+    }
+}
+
+/// Read a file, or standard input for `-`; the error names the path.
+fn read_input(path: &Path) -> Result<String, String> {
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_are_the_apps() {
+        let cli = Cli::try_parse_from(["cli", "run"]).unwrap();
+        let Command::Run(args) = cli.command else { panic!("not run") };
+        assert_eq!(args.setup().unwrap(), Setup::default());
+        assert_eq!(args.steps, DEFAULT_STEPS);
+    }
+
+    #[test]
+    fn flags_override_defaults() {
+        let cli = Cli::try_parse_from([
+            "cli",
+            "run",
+            "--nodes",
+            "7",
+            "--seed",
+            "42",
+            "--drop",
+            "0.05",
+            "--dup",
+            "0.01",
+            "--latency",
+            "5..20",
+        ])
+        .unwrap();
+        let Command::Run(args) = cli.command else { panic!("not run") };
+        let setup = args.setup().unwrap();
+        assert_eq!(setup.sim, SimConfig { nodes: 7, latency_ms: [5, 20], drop: 0.05, dup: 0.01 });
+        assert_eq!(setup.seed, 42);
+    }
+
+    #[test]
+    fn range_errors_name_the_flag() {
+        let err = Cli::try_parse_from(["cli", "run", "--latency", "0..10"]).unwrap_err().to_string();
+        assert!(err.contains("'--latency <MIN..MAX>'") && err.contains("1 <= MIN <= MAX"), "{err}");
+        let err = Cli::try_parse_from(["cli", "run", "--dup", "-0.5"]).unwrap_err().to_string();
+        assert!(err.contains("--dup"), "{err}");
+        let cli = Cli::try_parse_from(["cli", "run", "--nodes", "0"]).unwrap();
+        let Command::Run(args) = cli.command else { panic!("not run") };
+        assert_eq!(args.setup().unwrap_err().flag, "--nodes");
+    }
+}

@@ -1,0 +1,48 @@
+//! Clusterscope on the command line: the same simulator the browser app
+//! runs, for long runs, trace exports and quick speed checks.
+//!
+//! The binary `cli` has three subcommands:
+//!
+//! 1. `cli run --algo raft --nodes 5 --seed 42 --steps 5000 [--drop P] [--dup P]
+//!    [--latency MIN..MAX] [--actions FILE] [--trace FILE]` parses its flags
+//!    at the edge into a [`lab::Setup`] ([`args::RunArgs::setup`]), opens a
+//!    [`sim::Session`] with [`lab::open`], steps it ([`report::Tally::run`]),
+//!    writes the trace with [`sim::Session::write_trace`] (the bytes the app's
+//!    `traceText()` gives for the same inputs), prints a summary
+//!    ([`report::summary`]) and exits with a code that says whether safety
+//!    held and every scheduled action applied ([`report::Verdict`], [`Exit`]).
+//! 2. `cli algos` lists the algorithms, their cluster sizes and the safety
+//!    properties checked after every step.
+//! 3. `cli bench` runs the benchmark scenario ([`scenario`]) and prints
+//!    events per second, without criterion (`cargo bench -p cli` measures the
+//!    same scenario with criterion).
+
+pub mod args;
+pub mod report;
+pub mod scenario;
+
+use std::process::ExitCode;
+
+/// The process exit codes. Scripts depend on them; the README lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The run finished, every safety property held and every scheduled
+    /// action applied.
+    Ok = 0,
+    /// A safety property was violated (stderr names it and the step).
+    Violation = 1,
+    /// Bad input: a flag, the actions file, an unwritable trace path.
+    /// clap's own usage errors use 2 as well.
+    BadInput = 2,
+    /// Safety held, but a scheduled action could not be applied when its
+    /// step came (stderr names it: `actions[3] at step 80: ...`).
+    ActionFailed = 3,
+    /// Writing the trace failed part way (disk full, closed pipe).
+    Io = 4,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}

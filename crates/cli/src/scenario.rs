@@ -1,0 +1,115 @@
+//! The benchmark scenario: Raft under faults, poked the way a user would.
+//!
+//! A lossy, duplicating network (drop 0.05, dup 0.01, latency 10..40 ms), and
+//! in every cycle of [`CYCLE`] steps: a client request to the leader every
+//! 50 steps, a partition that cuts off a minority at step 300 of the cycle,
+//! heal at 700, a crash of the leader at 1000 and its restart at 1400. All of
+//! it goes through [`Session::act`], as clicks in the app do, so the cost of
+//! recording actions and taking snapshots is part of what is measured.
+//!
+//! `cargo bench -p cli` and `cli bench` both measure this scenario.
+
+use lab::{Algo, Setup};
+use sim::{Action, Session};
+
+/// Steps in one run of the scenario: long enough for logs to grow and
+/// snapshots to thin out, short enough to stay well under the action limit.
+pub const RUN_STEPS: u64 = 20_000;
+/// Steps in one cycle of faults.
+pub const CYCLE: u64 = 2_000;
+/// Steps between client requests.
+pub const REQUEST_EVERY: u64 = 50;
+
+/// The scenario's setup for `nodes` nodes (1 to the algorithm's maximum).
+pub fn setup(nodes: u32, seed: u64) -> Setup {
+    let mut setup = Setup::new(Algo::Raft);
+    setup.sim.nodes = nodes;
+    setup.sim.drop = 0.05;
+    setup.sim.dup = 0.01;
+    setup.seed = seed;
+    setup
+}
+
+/// Open a fresh run of the scenario.
+pub fn open(nodes: u32, seed: u64) -> Box<dyn Session> {
+    lab::open(&setup(nodes, seed)).expect("the scenario's setup is valid")
+}
+
+/// What [`drive`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Driven {
+    pub steps: u64,
+    pub actions: u64,
+    /// Actions the world refused (none are expected).
+    pub action_errors: u64,
+}
+
+/// Step `session` up to `steps` times, acting as the scenario says before
+/// each step. Stops early if nothing is left to happen.
+pub fn drive(session: &mut dyn Session, steps: u64) -> Driven {
+    let mut driven = Driven::default();
+    for _ in 0..steps {
+        for action in due(session) {
+            driven.actions += 1;
+            if session.act(action).is_err() {
+                driven.action_errors += 1;
+            }
+        }
+        if !session.step() {
+            break;
+        }
+        driven.steps += 1;
+    }
+    driven
+}
+
+/// The actions due at the session's current step.
+fn due(session: &dyn Session) -> Vec<Action> {
+    let step = session.steps();
+    if step == 0 {
+        return Vec::new();
+    }
+    let nodes = session.node_count();
+    let leader = (0..nodes).find(|&id| {
+        let info = session.node_info(id);
+        info.status == protocol::Status::Up && info.look.role == "leader"
+    });
+    let mut due = Vec::new();
+    if step % REQUEST_EVERY == 0 {
+        due.push(Action::Request { node: leader.unwrap_or(0), cmd: format!("x={step}") });
+    }
+    match step % CYCLE {
+        300 if nodes >= 2 => due.push(Action::Partition { groups: vec![(0..nodes / 2).collect()] }),
+        700 => due.push(Action::Heal),
+        1000 => due.push(Action::Crash { node: leader.unwrap_or((step / CYCLE) as u32 % nodes) }),
+        1400 => {
+            for id in 0..nodes {
+                if session.node_info(id).status == protocol::Status::Crashed {
+                    due.push(Action::Restart { node: id });
+                }
+            }
+        }
+        _ => {}
+    }
+    due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scenario_injects_every_fault_and_stays_safe() {
+        let mut session = open(5, 1);
+        let driven = drive(&mut *session, 2 * CYCLE);
+        assert_eq!(driven.steps, 2 * CYCLE);
+        assert_eq!(driven.action_errors, 0);
+        let verbs: Vec<&str> = session.actions().iter().map(|a| a.action.verb()).collect();
+        for verb in ["request", "partition", "heal", "crash", "restart"] {
+            assert!(verbs.contains(&verb), "{verb} missing from {verbs:?}");
+        }
+        assert!(session.first_violation().is_none(), "{:?}", session.first_violation());
+        let committed = session.node_json(0);
+        assert!(committed.contains("\"cmd\":\"x="), "requests reach the log: {committed}");
+    }
+}
