@@ -6,7 +6,7 @@
 //! request every 50 steps, all applied through `Session::act`. One iteration
 //! opens a fresh run and steps it `RUN_STEPS` times.
 //!
-//! Kept short (10 samples, 3 s each) so `cargo bench -p cli` takes about a
+//! Kept short (10 samples, 3 to 4 s each) so `cargo bench -p cli` takes about a
 //! minute on two cores.
 
 use cli::scenario;
@@ -41,7 +41,7 @@ fn trace_bytes_per_second(c: &mut Criterion) {
     session.write_trace(&mut bytes).expect("writing to memory cannot fail");
 
     let mut group = c.benchmark_group("trace");
-    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function(BenchmarkId::new("write", format!("5 nodes, {STEPS} steps")), |b| {
         b.iter(|| session.write_trace(&mut std::io::sink()).expect("the sink accepts everything"))
