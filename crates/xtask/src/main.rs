@@ -1,1 +1,108 @@
-fn main() {}
+//! `cargo xtask`: set up the tools, serve the app, run every test.
+//!
+//! ```text
+//! cargo xtask setup            install what is missing (idempotent)
+//! cargo xtask serve [--port P] setup, then `trunk serve`
+//! cargo xtask test [--skip S]  setup, then every test stage, fail-fast
+//! cargo xtask dist             setup, then `trunk build --release` and the bundle size
+//! cargo xtask bench            the criterion benchmark (`cargo bench -p cli`)
+//! ```
+//!
+//! Each setup step checks a version before installing anything, so a second
+//! run takes seconds. The tools and versions follow SETUP.md: the wasm32
+//! target, trunk 0.21.14, wasm-bindgen-cli at the version in Cargo.lock,
+//! npm's binaryen (wasm-opt) and playwright-core, Debian's Chromium and
+//! ChromeDriver. trunk runs offline (Trunk.toml), so `cargo fetch --locked`
+//! comes first.
+//!
+//! std only: this runs before anything else is built.
+
+mod setup;
+mod shell;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup              install the tools that are missing or at the wrong version:
+                     rustfmt and clippy, the wasm32 target, trunk 0.21.14,
+                     wasm-bindgen-cli (the version in Cargo.lock), npm packages
+                     (binaryen for wasm-opt, playwright-core), Debian's chromium
+                     and chromium-driver; then `cargo fetch --locked`
+  serve [--port P]   setup (without the browser), then `trunk serve`
+                     (http://127.0.0.1:8080/ unless --port says otherwise)
+  test [--skip S]    setup, then: fmt, test, clippy, cli, trunk, size, wasm-test, e2e;
+                     stops at the first failing stage. --skip (repeatable) leaves
+                     a stage out, for local runs; CI runs everything
+  dist               setup (without the browser), `trunk build --release`, bundle size
+  bench              `cargo bench -p cli` (simulator events/s, trace MB/s)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    shell::prepare_path();
+    let result = match command.as_str() {
+        "setup" => no_args(rest).and_then(|()| setup::run(setup::Needs::ALL)),
+        "serve" => serve(rest),
+        "test" => test::run(rest),
+        "dist" => no_args(rest).and_then(|()| dist()),
+        "bench" => no_args(rest).and_then(|()| bench()),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn no_args(rest: &[String]) -> Result<(), String> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(format!("unexpected argument {arg:?}\n\n{USAGE}")),
+    }
+}
+
+fn serve(rest: &[String]) -> Result<(), String> {
+    let mut trunk_args = vec!["serve".to_string()];
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--port" => {
+                let port = rest.next().ok_or("--port needs a value, like --port 8080")?;
+                port.parse::<u16>().map_err(|_| format!("--port: expected a port number, got {port:?}"))?;
+                trunk_args.extend(["--port".to_string(), port.clone()]);
+            }
+            other => return Err(format!("serve: unexpected argument {other:?}; usage: cargo xtask serve [--port P]")),
+        }
+    }
+    setup::run(setup::Needs::APP)?;
+    shell::require_app_sources()?;
+    shell::announce("serve", &format!("trunk {}", trunk_args.join(" ")));
+    shell::run(shell::cmd("trunk").args(&trunk_args).current_dir(shell::root()))
+}
+
+fn dist() -> Result<(), String> {
+    setup::run(setup::Needs::APP)?;
+    shell::require_app_sources()?;
+    shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(shell::root()))?;
+    let report = test::bundle_size(&shell::root().join("dist"))?;
+    println!("{report}");
+    Ok(())
+}
+
+fn bench() -> Result<(), String> {
+    shell::run(shell::cargo().args(["bench", "-p", "cli"]).current_dir(shell::root()))
+}
