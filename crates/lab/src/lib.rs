@@ -21,6 +21,8 @@ use thiserror::Error;
 #[serde(rename_all = "lowercase")]
 pub enum Algo {
     Raft,
+    Paxos,
+    MultiPaxos,
 }
 
 /// What the catalog says about an algorithm.
@@ -41,16 +43,38 @@ pub struct AlgoInfo {
 }
 
 /// Every algorithm, in menu order.
-pub const ALGOS: &[AlgoInfo] = &[AlgoInfo {
-    algo: Algo::Raft,
-    name: "raft",
-    title: "Raft",
-    min_nodes: 1,
-    max_nodes: raft::MAX_NODES,
-    default_nodes: 5,
-    properties: <raft::RaftChecker as protocol::Checker<raft::Raft>>::PROPERTIES,
-    options: options::RAFT,
-}];
+pub const ALGOS: &[AlgoInfo] = &[
+    AlgoInfo {
+        algo: Algo::Raft,
+        name: "raft",
+        title: "Raft",
+        min_nodes: 1,
+        max_nodes: raft::MAX_NODES,
+        default_nodes: 5,
+        properties: <raft::RaftChecker as protocol::Checker<raft::Raft>>::PROPERTIES,
+        options: options::RAFT,
+    },
+    AlgoInfo {
+        algo: Algo::Paxos,
+        name: "paxos",
+        title: "Paxos (single-decree)",
+        min_nodes: 1,
+        max_nodes: paxos::MAX_NODES,
+        default_nodes: 5,
+        properties: <paxos::PaxosChecker as protocol::Checker<paxos::Paxos>>::PROPERTIES,
+        options: options::PAXOS,
+    },
+    AlgoInfo {
+        algo: Algo::MultiPaxos,
+        name: "multipaxos",
+        title: "Multi-Paxos",
+        min_nodes: 1,
+        max_nodes: paxos::MAX_NODES,
+        default_nodes: 5,
+        properties: <paxos::PaxosChecker as protocol::Checker<paxos::MultiPaxos>>::PROPERTIES,
+        options: options::MULTIPAXOS,
+    },
+];
 
 impl Algo {
     pub fn info(self) -> &'static AlgoInfo {
@@ -147,6 +171,14 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
     let Setup { algo, sim, seed, actions, options } = setup.clone();
     Ok(match algo {
         Algo::Raft => Box::new(sim::Run::<raft::Raft>::new(sim, options::raft_config(&options)?, seed, actions)),
+        Algo::Paxos => {
+            let config = options::paxos_config(algo, &options)?;
+            Box::new(sim::Run::<paxos::Paxos>::new(sim, config, seed, actions))
+        }
+        Algo::MultiPaxos => {
+            let config = options::paxos_config(algo, &options)?;
+            Box::new(sim::Run::<paxos::MultiPaxos>::new(sim, config, seed, actions))
+        }
     })
 }
 

@@ -29,11 +29,48 @@ pub const RAFT: &[OptionSpec] = &[
     OptionSpec { name: "heartbeat_ms", default: "50", help: "how often an idle leader sends AppendEntries" },
 ];
 
+const PAXOS_ROLES: OptionSpec = OptionSpec {
+    name: "roles",
+    default: "split",
+    help:
+        "split: the first `proposers` nodes propose and the last `acceptors` accept; all: every node plays every role",
+};
+const PAXOS_COMMON: [OptionSpec; 5] = [
+    OptionSpec { name: "proposers", default: "2", help: "how many nodes propose (roles=split)" },
+    OptionSpec { name: "acceptors", default: "3", help: "how many nodes accept (roles=split)" },
+    OptionSpec {
+        name: "backoff",
+        default: "on",
+        help: "on: a preempted proposer waits a random back-off; off: it retries at once and may duel forever",
+    },
+    OptionSpec { name: "retry_ms", default: "200", help: "how long a proposer waits for a phase before retrying" },
+    OptionSpec { name: "backoff_ms", default: "20..300", help: "the random back-off range MIN..MAX" },
+];
+
+pub const PAXOS: &[OptionSpec] =
+    &[PAXOS_ROLES, PAXOS_COMMON[0], PAXOS_COMMON[1], PAXOS_COMMON[2], PAXOS_COMMON[3], PAXOS_COMMON[4]];
+
+pub const MULTIPAXOS: &[OptionSpec] = &[
+    OptionSpec { default: "all", ..PAXOS_ROLES },
+    PAXOS_COMMON[0],
+    PAXOS_COMMON[1],
+    PAXOS_COMMON[2],
+    PAXOS_COMMON[3],
+    PAXOS_COMMON[4],
+    OptionSpec { name: "heartbeat_ms", default: "50", help: "how often the leader sends heartbeats" },
+    OptionSpec {
+        name: "leader_timeout_ms",
+        default: "200..400",
+        help: "silence from the leader after which a proposer runs phase 1 (MIN..MAX)",
+    },
+];
+
 /// Check every option: known to the algorithm, and a valid value.
 pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
     check_names(algo, options)?;
     match algo {
         Algo::Raft => raft_config(options).map(drop),
+        Algo::Paxos | Algo::MultiPaxos => paxos_config(algo, options).map(drop),
     }
 }
 
@@ -86,6 +123,53 @@ pub fn raft_config(options: &Options) -> Result<raft::RaftConfig, SetupError> {
         heartbeat_ms,
         ..raft::RaftConfig::default()
     })
+}
+
+fn on_off(specs: &[OptionSpec], options: &Options, name: &'static str) -> Result<bool, SetupError> {
+    let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
+    match options.get(name).map_or(spec.default, String::as_str).trim() {
+        "on" | "true" | "1" => Ok(true),
+        "off" | "false" | "0" => Ok(false),
+        other => Err(SetupError::new(spec.name, format!("expected on or off, got {other:?}"))),
+    }
+}
+
+/// Build the Paxos config (single-decree or Multi-Paxos) from its options.
+pub fn paxos_config(algo: Algo, options: &Options) -> Result<paxos::PaxosConfig, SetupError> {
+    let specs = algo.info().options;
+    let placement = match get::<String>(specs, options, "roles")?.as_str() {
+        "split" => paxos::Placement::Split,
+        "all" => paxos::Placement::All,
+        other => return Err(SetupError::new("roles", format!("expected split or all, got {other:?}"))),
+    };
+    let proposers: u32 = get(specs, options, "proposers")?;
+    let acceptors: u32 = get(specs, options, "acceptors")?;
+    for (name, n) in [("proposers", proposers), ("acceptors", acceptors)] {
+        if n == 0 || n > paxos::MAX_NODES {
+            return Err(SetupError::new(name, format!("must be between 1 and {}, got {n}", paxos::MAX_NODES)));
+        }
+    }
+    let retry_ms: Tick = get(specs, options, "retry_ms")?;
+    if retry_ms == 0 {
+        return Err(SetupError::new("retry_ms", "must be at least 1"));
+    }
+    let mut config = paxos::PaxosConfig {
+        placement,
+        proposers,
+        acceptors,
+        backoff: on_off(specs, options, "backoff")?,
+        retry_ms: [retry_ms, retry_ms],
+        backoff_ms: get_range(specs, options, "backoff_ms")?,
+        ..paxos::PaxosConfig::default()
+    };
+    if algo == Algo::MultiPaxos {
+        config.heartbeat_ms = get(specs, options, "heartbeat_ms")?;
+        if config.heartbeat_ms == 0 {
+            return Err(SetupError::new("heartbeat_ms", "must be at least 1"));
+        }
+        config.leader_timeout_ms = get_range(specs, options, "leader_timeout_ms")?;
+    }
+    Ok(config)
 }
 
 #[cfg(test)]

@@ -1,0 +1,57 @@
+//! The acceptor (Paxos Made Simple §2.2).
+//!
+//! P1a: "An acceptor can accept a proposal numbered n iff it has not
+//! responded to a prepare request having a number greater than n." Its
+//! promise and accepted proposals must survive a crash (§2.5: "an acceptor
+//! must remember this information even if it fails and then restarts").
+
+use crate::ballot::Ballot;
+use crate::message::{Msg, SlotValue, Value};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Acceptor {
+    /// The highest ballot promised (or accepted).
+    pub promised: Option<Ballot>,
+    /// Per slot, the highest-numbered proposal accepted.
+    pub accepted: BTreeMap<u64, (Ballot, Value)>,
+}
+
+impl Acceptor {
+    /// Phase 1b. Returns the reply and whether the promise changed (persist
+    /// before sending the reply).
+    pub fn on_prepare(&mut self, ballot: Ballot, from_slot: u64) -> (Msg, bool) {
+        match self.promised {
+            Some(promised) if promised > ballot => (Msg::Nack { ballot, promised }, false),
+            _ => {
+                // An equal ballot is a duplicate prepare: answer it again.
+                let changed = self.promised != Some(ballot);
+                self.promised = Some(ballot);
+                let accepted = self
+                    .accepted
+                    .range(from_slot..)
+                    .map(|(&slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() })
+                    .collect();
+                (Msg::Promise { ballot, accepted }, changed)
+            }
+        }
+    }
+
+    /// Phase 2b. `Ok` when accepted (persist, then tell the learners), or
+    /// the `Nack` to send back.
+    pub fn on_accept(&mut self, ballot: Ballot, slot: u64, value: &Value) -> Result<(), Msg> {
+        match self.promised {
+            Some(promised) if promised > ballot => Err(Msg::Nack { ballot, promised }),
+            _ => {
+                self.promised = Some(ballot);
+                self.accepted.insert(slot, (ballot, value.clone()));
+                Ok(())
+            }
+        }
+    }
+
+    /// Accepted proposals as the trace lists them.
+    pub fn accepted_list(&self) -> Vec<SlotValue> {
+        self.accepted.iter().map(|(&slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() }).collect()
+    }
+}

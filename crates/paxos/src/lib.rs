@@ -1,0 +1,90 @@
+//! Paxos, after Leslie Lamport's "Paxos Made Simple" (2001).
+//!
+//! Two protocols share acceptors, learners, ballots, messages and checker:
+//!
+//! - [`Paxos`] (`--algo paxos`): single-decree Paxos with proposers,
+//!   acceptors and learners placed on nodes by [`PaxosConfig`] (default:
+//!   two proposers, three acceptors, every node a learner). Two proposers can
+//!   duel forever unless they back off (`backoff`).
+//! - [`MultiPaxos`] (`--algo multipaxos`): a distinguished leader runs phase 1
+//!   once for all future slots, then one phase-2 round per client command; a
+//!   new leader adopts what acceptors accepted in open slots and fills gaps
+//!   with no-ops.
+//!
+//! Drive a node through [`protocol::Protocol`]: build it with `new` (from the
+//! [`Durable`] state after a crash: a proposer's round, an acceptor's promise
+//! and accepted proposals, a learner's chosen values), feed it `Start`, client
+//! requests (a value to propose), messages and timers, and carry out its
+//! commands. [`PaxosChecker`] checks Agreement, Validity, Promise Integrity
+//! and Stability after every step.
+
+mod acceptor;
+mod ballot;
+mod checker;
+mod config;
+mod learner;
+mod message;
+mod multi;
+mod observe;
+mod single;
+mod view;
+
+pub use acceptor::Acceptor;
+pub use ballot::Ballot;
+pub use checker::{PaxosChecker, AGREEMENT, PROMISE_INTEGRITY, STABILITY, VALIDITY};
+#[cfg(feature = "broken")]
+pub use config::Broken;
+pub use config::{PaxosConfig, Placement, MAX_NODES};
+pub use learner::Learner;
+pub use message::{Chosen, Msg, SlotValue, Value, NO_OP};
+pub use multi::{Lead, MultiPaxos};
+pub use observe::Observable;
+pub use single::{Paxos, Phase};
+pub use view::PaxosView;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Paxos timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaxosTimer {
+    /// A proposer's phase took too long, or its back-off ended: next ballot.
+    Retry,
+    /// Multi-Paxos: no leader heard from; try to lead.
+    LeaderTimeout,
+    /// Multi-Paxos: the leader's heartbeat.
+    Heartbeat,
+}
+
+impl protocol::Timer for PaxosTimer {
+    fn name(&self) -> &'static str {
+        match self {
+            PaxosTimer::Retry => "retry",
+            PaxosTimer::LeaderTimeout => "leader_timeout",
+            PaxosTimer::Heartbeat => "heartbeat",
+        }
+    }
+}
+
+/// What a Paxos node keeps on stable storage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Durable {
+    /// A proposer's highest round, so it never reuses a ballot.
+    pub round: u64,
+    /// An acceptor's promise.
+    pub promised: Option<Ballot>,
+    /// An acceptor's accepted proposals by slot.
+    pub accepted: BTreeMap<u64, (Ballot, Value)>,
+    /// A learner's chosen values by slot.
+    pub chosen: BTreeMap<u64, Value>,
+}
+
+#[cfg(feature = "broken")]
+fn forget_promise_if_broken(config: &PaxosConfig, durable: &mut Durable) {
+    if config.is_broken(Broken::ForgetPromise) {
+        durable.promised = None;
+    }
+}
+#[cfg(not(feature = "broken"))]
+fn forget_promise_if_broken(_: &PaxosConfig, _: &mut Durable) {}

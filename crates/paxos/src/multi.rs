@@ -1,0 +1,450 @@
+//! Multi-Paxos with a distinguished leader, as in "Paxos Made Simple" §3.
+//!
+//! A proposer that hears no leader for a while runs phase 1 once, for every
+//! slot from the first it does not know to be chosen on. With promises from
+//! a majority it becomes the leader: it re-proposes, in each open slot, the
+//! value of the highest-numbered proposal the acceptors reported (or the
+//! value it knows was chosen there), fills gaps with no-ops, and then runs
+//! only phase 2 for each new client command, one slot each. Learners count
+//! acceptances per slot; replicas apply chosen commands in slot order. The
+//! leader's heartbeats keep other proposers quiet, carry how many slots are
+//! chosen (so a lagging learner asks to catch up) and retry lost accepts.
+
+use crate::acceptor::Acceptor;
+use crate::ballot::Ballot;
+use crate::config::PaxosConfig;
+use crate::learner::Learner;
+use crate::message::{Chosen, Msg, SlotValue, Value, NO_OP};
+use crate::observe::Observable;
+use crate::view::PaxosView;
+use crate::{Durable, PaxosTimer};
+use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use std::collections::BTreeMap;
+
+/// Client commands a candidate holds until it leads.
+const MAX_QUEUED: usize = 64;
+/// Chosen values sent in one catch-up reply.
+const MAX_DECIDED: usize = 32;
+
+/// A proposer's part in leadership.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lead {
+    Follower,
+    /// Running phase 1 for every slot from `from_slot` on.
+    Candidate {
+        ballot: Ballot,
+        from_slot: u64,
+        promises: BTreeMap<NodeId, Vec<SlotValue>>,
+    },
+    /// Phase 1 done: one phase-2 round per slot. `pending` maps each open
+    /// slot to its value and the heartbeats it has waited.
+    Leader {
+        ballot: Ballot,
+        next_slot: u64,
+        pending: BTreeMap<u64, (Value, u32)>,
+    },
+}
+
+/// One replica of Multi-Paxos.
+#[derive(Clone, Debug)]
+pub struct MultiPaxos {
+    id: NodeId,
+    nodes: u32,
+    config: PaxosConfig,
+    acceptors: Vec<NodeId>,
+    quorum: usize,
+    proposer: bool,
+
+    acceptor: Option<Acceptor>,
+    learner: Learner,
+    /// Highest round used or seen (persisted).
+    round: u64,
+    /// The highest ballot seen from a leader or a promise.
+    max_seen: Option<Ballot>,
+    /// The leader this node believes in, for redirecting clients.
+    leader: Option<NodeId>,
+    lead: Lead,
+    queue: Vec<Value>,
+    requested: Vec<Value>,
+}
+
+type MultiOut = Out<Msg, PaxosTimer>;
+
+impl MultiPaxos {
+    pub fn lead(&self) -> &Lead {
+        &self.lead
+    }
+    pub fn is_leader(&self) -> bool {
+        matches!(self.lead, Lead::Leader { .. })
+    }
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+    pub fn chosen(&self) -> &BTreeMap<u64, Value> {
+        &self.learner.chosen
+    }
+    /// Slots applied to the state machine, in order.
+    pub fn applied(&self) -> u64 {
+        self.learner.first_unchosen()
+    }
+
+    fn ballot(&self) -> Option<Ballot> {
+        match &self.lead {
+            Lead::Candidate { ballot, .. } | Lead::Leader { ballot, .. } => Some(*ballot),
+            Lead::Follower => None,
+        }
+    }
+
+    fn arm_leader_timeout(&self, out: &mut MultiOut) {
+        let [lo, hi] = self.config.leader_timeout_ms;
+        out.set_timer(PaxosTimer::LeaderTimeout, lo, hi);
+    }
+
+    fn see(&mut self, ballot: Ballot) {
+        self.round = self.round.max(ballot.round());
+        self.max_seen = self.max_seen.max(Some(ballot));
+    }
+
+    /// Phase 1a for all slots from the first one not known to be chosen.
+    fn campaign(&mut self, out: &mut MultiOut) {
+        self.round += 1;
+        let ballot = Ballot(self.round, self.id);
+        self.see(ballot);
+        out.persist();
+        let from_slot = self.learner.first_unchosen();
+        self.lead = Lead::Candidate { ballot, from_slot, promises: BTreeMap::new() };
+        self.leader = None;
+        out.emit(Level::Info, format!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.id));
+        for &a in &self.acceptors {
+            out.send(a, Msg::Prepare { ballot, from_slot });
+        }
+        self.arm_leader_timeout(out);
+    }
+
+    fn step_down(&mut self, out: &mut MultiOut) {
+        if self.ballot().is_some() {
+            out.cancel_timer(PaxosTimer::Heartbeat);
+            out.emit(Level::Notice, format!("node {} stops leading", self.id));
+        }
+        self.lead = Lead::Follower;
+        if self.proposer {
+            self.arm_leader_timeout(out);
+        }
+    }
+
+    fn on_promise(&mut self, from: NodeId, ballot: Ballot, accepted: Vec<SlotValue>, out: &mut MultiOut) {
+        let Lead::Candidate { ballot: mine, promises, .. } = &mut self.lead else { return };
+        if *mine != ballot {
+            return;
+        }
+        promises.insert(from, accepted);
+        if promises.len() >= self.quorum {
+            self.become_leader(out);
+        }
+    }
+
+    fn become_leader(&mut self, out: &mut MultiOut) {
+        let Lead::Candidate { ballot, from_slot, promises } = std::mem::replace(&mut self.lead, Lead::Follower) else {
+            unreachable!("only a candidate becomes leader")
+        };
+        // Per open slot, the highest-numbered proposal any promise reported.
+        let mut reported: BTreeMap<u64, SlotValue> = BTreeMap::new();
+        for sv in promises.into_values().flatten() {
+            if reported.get(&sv.slot).is_none_or(|r| r.ballot < sv.ballot) {
+                reported.insert(sv.slot, sv);
+            }
+        }
+        let last = reported.keys().chain(self.learner.chosen.range(from_slot..).map(|(s, _)| s)).max().copied();
+        let mut pending = BTreeMap::new();
+        if let Some(last) = last {
+            for slot in from_slot..=last {
+                let value: Value = match (self.learner.chosen.get(&slot), reported.get(&slot)) {
+                    (Some(chosen), _) => chosen.clone(),
+                    (None, Some(r)) if !self.ignores_reported_values() => r.value.clone(),
+                    _ => NO_OP.into(),
+                };
+                pending.insert(slot, (value, 0));
+            }
+        }
+        let next_slot = last.map_or(from_slot, |l| l + 1);
+        out.emit(
+            Level::Notice,
+            format!("node {} leads with ballot {ballot}; re-proposes {} open slot(s)", self.id, pending.len()),
+        );
+        for (&slot, (value, _)) in &pending {
+            for &a in &self.acceptors {
+                out.send(a, Msg::Accept { ballot, slot, value: value.clone() });
+            }
+        }
+        self.lead = Lead::Leader { ballot, next_slot, pending };
+        self.leader = Some(self.id);
+        out.cancel_timer(PaxosTimer::LeaderTimeout);
+        self.heartbeat(out);
+        for value in std::mem::take(&mut self.queue) {
+            self.propose(value, out);
+        }
+    }
+
+    /// Phase 2a for a client command in the next free slot.
+    fn propose(&mut self, value: Value, out: &mut MultiOut) {
+        let Lead::Leader { ballot, next_slot, pending } = &mut self.lead else { return };
+        let slot = *next_slot;
+        *next_slot += 1;
+        pending.insert(slot, (value.clone(), 0));
+        out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.id));
+        for &a in &self.acceptors {
+            out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
+        }
+    }
+
+    fn heartbeat(&mut self, out: &mut MultiOut) {
+        let chosen_upto = self.learner.first_unchosen();
+        let Lead::Leader { ballot, pending, .. } = &mut self.lead else { return };
+        for peer in (0..self.nodes).filter(|&n| n != self.id) {
+            out.send(peer, Msg::Heartbeat { ballot: *ballot, chosen_upto });
+        }
+        // Retry accepts that have waited two heartbeats: they or their answers were lost.
+        for (&slot, (value, age)) in pending.iter_mut() {
+            *age += 1;
+            if *age >= 3 {
+                *age = 1;
+                for &a in &self.acceptors {
+                    out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
+                }
+            }
+        }
+        out.set_timer(PaxosTimer::Heartbeat, self.config.heartbeat_ms, self.config.heartbeat_ms);
+    }
+
+    fn on_heartbeat(&mut self, from: NodeId, ballot: Ballot, chosen_upto: u64, out: &mut MultiOut) {
+        if Some(ballot) < self.max_seen {
+            return; // a deposed leader
+        }
+        self.see(ballot);
+        self.leader = Some(from);
+        if self.ballot().is_some_and(|mine| mine < ballot) {
+            self.step_down(out);
+        } else if self.proposer {
+            self.arm_leader_timeout(out);
+        }
+        let have = self.learner.first_unchosen();
+        if have < chosen_upto {
+            out.send(from, Msg::CatchUp { from_slot: have });
+        }
+    }
+
+    /// A value was just learned for `slot`; `applied_before` is what was
+    /// applied before it.
+    fn learned(&mut self, slot: u64, value: Value, applied_before: u64, out: &mut MultiOut) {
+        out.persist();
+        if let Lead::Leader { pending, .. } = &mut self.lead {
+            pending.remove(&slot);
+        }
+        let applied = self.learner.first_unchosen();
+        if applied > applied_before {
+            out.emit(
+                Level::Info,
+                format!("node {} learns slot {slot} = {value:?}; applied through slot {}", self.id, applied - 1),
+            );
+        } else {
+            out.emit(Level::Info, format!("node {} learns slot {slot} = {value:?} (waits for earlier slots)", self.id));
+        }
+    }
+
+    fn on_request(&mut self, cmd: String, out: &mut MultiOut) {
+        let value: Value = cmd.as_str().into();
+        match (&self.lead, self.leader) {
+            (Lead::Leader { .. }, _) => {
+                self.requested.push(value.clone());
+                self.propose(value, out);
+            }
+            (Lead::Candidate { .. }, _) if self.queue.len() < MAX_QUEUED => {
+                self.requested.push(value.clone());
+                out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.id));
+                self.queue.push(value);
+            }
+            (_, Some(leader)) if leader != self.id => {
+                out.emit(Level::Warn, format!("node {} is not the leader; {cmd:?} should go to node {leader}", self.id))
+            }
+            _ => out.emit(Level::Warn, format!("node {} knows no leader; {cmd:?} dropped", self.id)),
+        }
+    }
+
+    #[cfg(feature = "broken")]
+    fn ignores_reported_values(&self) -> bool {
+        self.config.is_broken(crate::config::Broken::IgnorePromisedValues)
+    }
+    #[cfg(not(feature = "broken"))]
+    fn ignores_reported_values(&self) -> bool {
+        false
+    }
+}
+
+impl Protocol for MultiPaxos {
+    const NAME: &'static str = "multipaxos";
+    type Config = PaxosConfig;
+    type Msg = Msg;
+    type Timer = PaxosTimer;
+    type Durable = Durable;
+    type View = PaxosView;
+    type Checker = crate::checker::PaxosChecker;
+
+    fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
+        let nodes = cluster.nodes;
+        let durable = durable.cloned().unwrap_or_default();
+        Self {
+            id,
+            nodes,
+            config: config.clone(),
+            acceptors: config.acceptors(nodes),
+            quorum: config.quorum(nodes),
+            proposer: config.is_proposer(id, nodes),
+            acceptor: config
+                .is_acceptor(id, nodes)
+                .then(|| Acceptor { promised: durable.promised, accepted: durable.accepted.clone() }),
+            learner: Learner::from_chosen(durable.chosen),
+            round: durable.round,
+            max_seen: None,
+            leader: None,
+            lead: Lead::Follower,
+            queue: Vec::new(),
+            requested: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, _now: Tick, input: Input<Msg, PaxosTimer>, out: &mut MultiOut) {
+        match input {
+            Input::Start => {
+                if self.proposer {
+                    self.arm_leader_timeout(out);
+                }
+            }
+            Input::Request { cmd } => self.on_request(cmd, out),
+            Input::Timer(PaxosTimer::LeaderTimeout) => {
+                if self.proposer && !self.is_leader() {
+                    self.campaign(out);
+                }
+            }
+            Input::Timer(PaxosTimer::Heartbeat) => self.heartbeat(out),
+            Input::Timer(PaxosTimer::Retry) => {}
+            Input::Message { from, msg } => match msg {
+                Msg::Prepare { ballot, from_slot } => {
+                    if let Some(acceptor) = &mut self.acceptor {
+                        let (reply, changed) = acceptor.on_prepare(ballot, from_slot);
+                        if changed {
+                            out.persist();
+                        }
+                        out.send(from, reply);
+                        self.see(ballot);
+                    }
+                }
+                Msg::Accept { ballot, slot, value } => {
+                    if let Some(acceptor) = &mut self.acceptor {
+                        match acceptor.on_accept(ballot, slot, &value) {
+                            Ok(()) => {
+                                out.persist();
+                                for learner in 0..self.nodes {
+                                    out.send(learner, Msg::Accepted { ballot, slot, value: value.clone() });
+                                }
+                            }
+                            Err(nack) => out.send(from, nack),
+                        }
+                    }
+                }
+                Msg::Promise { ballot, accepted } => self.on_promise(from, ballot, accepted, out),
+                Msg::Accepted { ballot, slot, value } => {
+                    let before = self.learner.first_unchosen();
+                    if self.learner.on_accepted(from, ballot, slot, &value, self.quorum).is_some() {
+                        self.learned(slot, value, before, out);
+                    }
+                }
+                Msg::Nack { ballot, promised } => {
+                    self.see(promised);
+                    if self.ballot() == Some(ballot) {
+                        out.emit(Level::Info, format!("node {} preempted: {promised} > {ballot}", self.id));
+                        self.leader = None;
+                        self.step_down(out);
+                    }
+                }
+                Msg::Heartbeat { ballot, chosen_upto } => self.on_heartbeat(from, ballot, chosen_upto, out),
+                Msg::CatchUp { from_slot } => {
+                    let chosen: Vec<Chosen> = self
+                        .learner
+                        .chosen
+                        .range(from_slot..)
+                        .take(MAX_DECIDED)
+                        .map(|(&slot, v)| Chosen { slot, value: v.clone() })
+                        .collect();
+                    if !chosen.is_empty() {
+                        out.send(from, Msg::Decided { chosen });
+                    }
+                }
+                Msg::Decided { chosen } => {
+                    for c in chosen {
+                        let before = self.learner.first_unchosen();
+                        if self.learner.learn(c.slot, c.value.clone()) {
+                            self.learned(c.slot, c.value, before, out);
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    fn durable(&self) -> Durable {
+        let mut durable = Durable {
+            round: self.round,
+            promised: self.acceptor.as_ref().and_then(|a| a.promised),
+            accepted: self.acceptor.as_ref().map(|a| a.accepted.clone()).unwrap_or_default(),
+            chosen: self.learner.chosen.clone(),
+        };
+        crate::forget_promise_if_broken(&self.config, &mut durable);
+        durable
+    }
+
+    fn view(&self, up: bool) -> PaxosView {
+        PaxosView {
+            id: self.id,
+            up,
+            roles: self.config.roles(self.id, self.nodes),
+            promised: self.acceptor.as_ref().and_then(|a| a.promised),
+            accepted: self.acceptor.as_ref().map(Acceptor::accepted_list).unwrap_or_default(),
+            chosen: self.learner.chosen_list(),
+            applied: Some(self.applied()),
+        }
+    }
+
+    fn look(&self) -> Look {
+        let (role, badge) = match &self.lead {
+            Lead::Leader { ballot, next_slot, .. } => ("leader", format!("L {ballot} · {next_slot} slots")),
+            Lead::Candidate { ballot, .. } => ("candidate", format!("1a {ballot}")),
+            Lead::Follower => {
+                let role = if self.proposer {
+                    "replica"
+                } else if self.acceptor.is_some() {
+                    "acceptor"
+                } else {
+                    "learner"
+                };
+                (role, format!("{} applied", self.applied()))
+            }
+        };
+        Look { role, badge, ring_timer: (self.proposer && !self.is_leader()).then_some("leader_timeout") }
+    }
+}
+
+impl Observable for MultiPaxos {
+    const NO_OP_ALLOWED: bool = true;
+    fn acceptor(&self) -> Option<&Acceptor> {
+        self.acceptor.as_ref()
+    }
+    fn learner(&self) -> &Learner {
+        &self.learner
+    }
+    fn requested(&self) -> &[Value] {
+        &self.requested
+    }
+    fn quorum(&self) -> usize {
+        self.quorum
+    }
+}
