@@ -1,0 +1,207 @@
+//! `window.clusterscope`: the scripting API for tests and embedding pages.
+//!
+//! | call | does |
+//! | --- | --- |
+//! | `state()` | the current step as the trace shows it, plus `in_flight` messages with ids |
+//! | `step(n = 1)`, `back(n = 1)`, `seek(step)` | move through the run; return the new step |
+//! | `play()`, `pause()` | start or stop playback |
+//! | `act(action)` | apply an action now: an object or JSON string like `{"do":"crash","node":2}` |
+//! | `trace()`, `traceText()` | the whole trace up to now, as an object or as the CLI's exact text |
+//! | `layout()` | each node's centre and radius in CSS pixels relative to the canvas |
+//! | `ready` | `true` once loaded (a `clusterscope:ready` event is dispatched too) |
+//! | `__panicForTest()` | test hook only: panics, to show the error panel |
+//!
+//! Every call goes through the same reducer as the UI, so the canvas and
+//! panels follow. Bad arguments throw an `Error` whose message names the
+//! function and the problem.
+
+use crate::app::{AppAction, AppState};
+use crate::core::{Cmd, Core};
+use crate::frame::View;
+use js_sys::{Error, Object, Reflect, JSON};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::{Callback, UseReducerDispatcher};
+
+type ApiFn = Closure<dyn Fn(JsValue) -> Result<JsValue, JsValue>>;
+
+/// The installed API; dropping it removes `window.clusterscope`.
+pub struct Api {
+    _closures: Vec<ApiFn>,
+}
+
+impl Drop for Api {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = Reflect::delete_property(&window, &"clusterscope".into());
+        }
+    }
+}
+
+fn fail(text: String) -> JsValue {
+    Error::new(&text).into()
+}
+
+/// A whole number of steps from a script argument (`undefined` → `default`).
+fn count(name: &str, arg: &str, value: &JsValue, default: Option<u64>) -> Result<u64, JsValue> {
+    if value.is_undefined() {
+        if let Some(d) = default {
+            return Ok(d);
+        }
+    }
+    match value.as_f64() {
+        Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 => Ok(v as u64),
+        _ => {
+            let shown = JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "undefined".into());
+            Err(fail(format!("{name}: {arg} must be a non-negative integer, got {shown}")))
+        }
+    }
+}
+
+pub fn install(
+    core: Rc<RefCell<Core>>,
+    view: Rc<RefCell<View>>,
+    dispatcher: UseReducerDispatcher<AppState>,
+    api_error: Rc<RefCell<Option<String>>>,
+    bench: Option<(u32, u32)>,
+) -> Option<Api> {
+    let window = web_sys::window()?;
+    let obj = Object::new();
+    let mut closures: Vec<ApiFn> = Vec::new();
+    let mut add = |name: &str, f: Box<dyn Fn(JsValue) -> Result<JsValue, JsValue>>| {
+        let closure = Closure::wrap(f);
+        let _ = Reflect::set(&obj, &name.into(), closure.as_ref());
+        closures.push(closure);
+    };
+
+    // Dispatch a command as a script call; its error comes back as an Error.
+    let run = {
+        let dispatcher = dispatcher.clone();
+        let api_error = api_error.clone();
+        let core = core.clone();
+        Rc::new(move |name: &str, cmd: Cmd| -> Result<JsValue, JsValue> {
+            *api_error.borrow_mut() = None;
+            dispatcher.dispatch(AppAction::Api(cmd));
+            if let Some(e) = api_error.borrow_mut().take() {
+                return Err(fail(format!("{name}: {e}")));
+            }
+            Ok(JsValue::from_f64(core.borrow().session.steps() as f64))
+        })
+    };
+
+    if bench.is_none() {
+        let c = core.clone();
+        add(
+            "state",
+            Box::new(move |_| {
+                JSON::parse(&c.borrow().session.state_json()).map_err(|_| fail("state: bad JSON".into()))
+            }),
+        );
+        let r = run.clone();
+        add("step", Box::new(move |n| r("step", Cmd::Step(count("step", "n", &n, Some(1))?))));
+        let r = run.clone();
+        add("back", Box::new(move |n| r("back", Cmd::Back(count("back", "n", &n, Some(1))?))));
+        let r = run.clone();
+        add("seek", Box::new(move |s| r("seek", Cmd::Seek(count("seek", "step", &s, None)?))));
+        let r = run.clone();
+        add("play", Box::new(move |_| r("play", Cmd::Play).map(|_| JsValue::UNDEFINED)));
+        let r = run.clone();
+        add("pause", Box::new(move |_| r("pause", Cmd::Pause).map(|_| JsValue::UNDEFINED)));
+        let r = run.clone();
+        let c = core.clone();
+        add(
+            "act",
+            Box::new(move |action| {
+                let json = if let Some(s) = action.as_string() {
+                    s
+                } else if action.is_object() {
+                    JSON::stringify(&action).ok().and_then(|s| s.as_string()).unwrap_or_default()
+                } else {
+                    return Err(fail(
+                        "act: expected an action object or JSON string like {\"do\":\"crash\",\"node\":2}".into(),
+                    ));
+                };
+                let nodes = c.borrow().node_count();
+                let parsed = sim::parse_action(&json, nodes).map_err(|e| fail(format!("act: {e}")))?;
+                r("act", Cmd::Act(parsed)).map(|_| JsValue::UNDEFINED)
+            }),
+        );
+        let c = core.clone();
+        add(
+            "trace",
+            Box::new(move |_| {
+                JSON::parse(&c.borrow().session.trace_json()).map_err(|_| fail("trace: bad JSON".into()))
+            }),
+        );
+        let c = core.clone();
+        add("traceText", Box::new(move |_| Ok(JsValue::from_str(&c.borrow().session.trace_json()))));
+        let v = view.clone();
+        add(
+            "layout",
+            Box::new(move |_| {
+                let view = v.borrow();
+                let layout = view.layout;
+                let out = js_sys::Array::new();
+                for id in 0..layout.n {
+                    let (x, y) = layout.node_pos(id);
+                    let o = Object::new();
+                    let _ = Reflect::set(&o, &"id".into(), &JsValue::from(id));
+                    let _ = Reflect::set(&o, &"x".into(), &JsValue::from_f64(x));
+                    let _ = Reflect::set(&o, &"y".into(), &JsValue::from_f64(y));
+                    let _ = Reflect::set(&o, &"r".into(), &JsValue::from_f64(layout.node_r));
+                    out.push(&o);
+                }
+                Ok(out.into())
+            }),
+        );
+        add(
+            "__panicForTest",
+            Box::new(|_| panic!("test panic requested through window.clusterscope.__panicForTest()")),
+        );
+    }
+    let _ = Reflect::set(&obj, &"bench".into(), &JsValue::from_bool(bench.is_some()));
+    let _ = Reflect::set(&obj, &"ready".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&window, &"clusterscope".into(), &obj);
+    if let Ok(event) = web_sys::CustomEvent::new("clusterscope:ready") {
+        let _ = window.dispatch_event(&event);
+    }
+    Some(Api { _closures: closures })
+}
+
+/// Copy `text` to the clipboard, then say whether it worked.
+pub fn copy_text(text: &str, send: Callback<Cmd>) {
+    let shown = text.to_string();
+    let clipboard = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined() && !c.is_null());
+    let promise = clipboard.and_then(|c| {
+        let write = Reflect::get(&c, &"writeText".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+        write.call1(&c, &JsValue::from_str(text)).ok()?.dyn_into::<js_sys::Promise>().ok()
+    });
+    let failed = {
+        let send = send.clone();
+        let shown = shown.clone();
+        move || send.emit(Cmd::Notify { text: format!("Copy this link: {shown}"), error: false })
+    };
+    match promise {
+        Some(p) => {
+            let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+                send.emit(Cmd::Notify { text: "Link copied to the clipboard.".into(), error: false })
+            });
+            let failed = RefCell::new(Some(failed));
+            let err = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+                if let Some(f) = failed.borrow_mut().take() {
+                    f()
+                }
+            });
+            let _ = p.then2(&ok, &err);
+            // One of them runs once, later; a click's worth of memory is kept.
+            ok.forget();
+            err.forget();
+        }
+        None => failed(),
+    }
+}

@@ -1,0 +1,470 @@
+//! Drawing a [`Scene`] on a 2D canvas. Plain data in, pixels out: no Yew,
+//! no session, no DOM beyond the drawing context.
+//!
+//! Per frame it only interpolates: message positions at the view clock, ring
+//! timers, fading losses. Paths are batched by colour (one fill per colour),
+//! labels are skipped when the scene is dense, and it allocates nothing on
+//! the Rust heap once its buffers have grown.
+
+use crate::scene::{Layout, Scene, LABEL_LIMIT, PALETTE_LEN};
+use protocol::{NodeId, Status};
+use sim::MsgId;
+use std::f64::consts::{FRAC_PI_2, TAU};
+use wasm_bindgen::JsValue;
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+/// The colours of one theme.
+pub struct Theme {
+    pub muted: &'static str,
+    pub link: &'static str,
+    pub ring: &'static str,
+    pub halo: &'static str,
+    pub node_text: &'static str,
+    pub crashed: &'static str,
+    pub paused: &'static str,
+    pub cut: &'static str,
+    pub accent: &'static str,
+    pub palette: [&'static str; PALETTE_LEN],
+    /// Translucent fills for partition groups.
+    pub groups: [&'static str; 4],
+    pub group_edges: [&'static str; 4],
+}
+
+pub const LIGHT: Theme = Theme {
+    muted: "#4b5563",
+    link: "rgba(100,116,139,0.28)",
+    ring: "#64748b",
+    halo: "rgba(255,255,255,0.92)",
+    node_text: "#ffffff",
+    crashed: "#9ca3af",
+    paused: "#7c93b8",
+    cut: "#dc2626",
+    accent: "#7c3aed",
+    palette: ["#15803d", "#c2410c", "#1d4ed8", "#a16207", "#0e7490", "#9333ea", "#be185d", "#4d7c0f"],
+    groups: ["rgba(37,99,235,0.09)", "rgba(217,119,6,0.11)", "rgba(147,51,234,0.09)", "rgba(13,148,136,0.10)"],
+    group_edges: ["rgba(37,99,235,0.45)", "rgba(217,119,6,0.5)", "rgba(147,51,234,0.45)", "rgba(13,148,136,0.5)"],
+};
+
+pub const DARK: Theme = Theme {
+    muted: "#9ca3af",
+    link: "rgba(148,163,184,0.22)",
+    ring: "#94a3b8",
+    halo: "rgba(17,24,39,0.9)",
+    node_text: "#0b1220",
+    crashed: "#4b5563",
+    paused: "#7d9cc9",
+    cut: "#f87171",
+    accent: "#c4b5fd",
+    palette: ["#4ade80", "#fb923c", "#60a5fa", "#facc15", "#22d3ee", "#c084fc", "#f472b6", "#a3e635"],
+    groups: ["rgba(96,165,250,0.12)", "rgba(251,146,60,0.12)", "rgba(192,132,252,0.12)", "rgba(45,212,191,0.12)"],
+    group_edges: ["rgba(96,165,250,0.5)", "rgba(251,146,60,0.5)", "rgba(192,132,252,0.5)", "rgba(45,212,191,0.5)"],
+};
+
+/// What is highlighted on the canvas.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Marks<'a> {
+    pub selected_node: Option<NodeId>,
+    pub selected_msg: Option<MsgId>,
+    pub picked: &'a [NodeId],
+}
+
+/// Frame-independent drawing options.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// No decorative animation (pulses, fades).
+    pub reduced_motion: bool,
+    /// Wall-clock ms, for the decorative leader pulse only.
+    pub wall_ms: f64,
+}
+
+/// Draws scenes; owns the buffers it reuses from frame to frame.
+pub struct Renderer {
+    positions: Vec<(f64, f64)>,
+    dash: JsValue,
+    solid: JsValue,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Renderer {
+    pub fn new() -> Self {
+        let dash = js_sys::Array::of2(&JsValue::from_f64(6.0), &JsValue::from_f64(5.0));
+        Self { positions: Vec::new(), dash: dash.into(), solid: js_sys::Array::new().into() }
+    }
+
+    /// Draw `scene` at model time `t` on a canvas of `width`×`height` CSS px.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw(
+        &mut self,
+        ctx: &Ctx,
+        scene: &Scene,
+        layout: &Layout,
+        t: f64,
+        theme: &Theme,
+        marks: &Marks<'_>,
+        opts: Options,
+        (width, height, dpr): (f64, f64, f64),
+    ) {
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, width, height);
+        ctx.set_line_cap("round");
+        ctx.set_line_join("round");
+        self.groups(ctx, scene, layout, theme);
+        if !scene.synthetic {
+            self.links(ctx, layout, theme);
+            self.cuts(ctx, scene, layout, theme);
+        }
+        self.rings(ctx, scene, layout, t, theme);
+        self.messages(ctx, scene, layout, t, theme, marks);
+        self.lost(ctx, scene, layout, t, theme, opts);
+        self.nodes(ctx, scene, layout, theme, marks, opts);
+    }
+
+    fn groups(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, theme: &Theme) {
+        for (g, members) in scene.groups.iter().enumerate() {
+            let fill = theme.groups[g % theme.groups.len()];
+            let edge = theme.group_edges[g % theme.group_edges.len()];
+            let pad = layout.node_r + 16.0;
+            ctx.begin_path();
+            // Members in id order lie in angular order on the circle, so this
+            // polygon is their convex hull; a thick round stroke pads it.
+            for (i, &id) in members.iter().enumerate() {
+                let (x, y) = layout.node_pos(id);
+                if i == 0 {
+                    ctx.move_to(x, y);
+                } else {
+                    ctx.line_to(x, y);
+                }
+            }
+            if members.len() == 1 {
+                let (x, y) = layout.node_pos(members[0]);
+                ctx.line_to(x + 0.01, y);
+            }
+            ctx.close_path();
+            ctx.set_line_width(pad * 2.0);
+            ctx.set_stroke_style_str(fill);
+            ctx.stroke();
+            ctx.set_fill_style_str(fill);
+            ctx.fill();
+            // A dashed outline around each member makes the grouping legible
+            // even when two groups' hulls overlap.
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(edge);
+            let _ = ctx.set_line_dash(&self.dash);
+            ctx.begin_path();
+            for &id in members {
+                let (x, y) = layout.node_pos(id);
+                ctx.move_to(x + layout.node_r + 9.0, y);
+                let _ = ctx.arc(x, y, layout.node_r + 9.0, 0.0, TAU);
+            }
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&self.solid);
+        }
+    }
+
+    fn links(&self, ctx: &Ctx, layout: &Layout, theme: &Theme) {
+        if layout.n > 12 {
+            return;
+        }
+        ctx.begin_path();
+        for a in 0..layout.n {
+            for b in a + 1..layout.n {
+                let (x0, y0) = layout.node_pos(a);
+                let (x1, y1) = layout.node_pos(b);
+                ctx.move_to(x0, y0);
+                ctx.line_to(x1, y1);
+            }
+        }
+        ctx.set_line_width(1.0);
+        ctx.set_stroke_style_str(theme.link);
+        ctx.stroke();
+    }
+
+    fn cuts(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, theme: &Theme) {
+        if scene.cuts.is_empty() {
+            return;
+        }
+        ctx.set_stroke_style_str(theme.cut);
+        ctx.set_fill_style_str(theme.cut);
+        ctx.set_line_width(2.0);
+        let _ = ctx.set_line_dash(&self.dash);
+        ctx.begin_path();
+        for c in &scene.cuts {
+            let (x0, y0) = layout.along(c.from, c.to, 0.0);
+            let (x1, y1) = layout.along(c.from, c.to, 1.0);
+            ctx.move_to(x0, y0);
+            ctx.line_to(x1, y1);
+        }
+        ctx.stroke();
+        let _ = ctx.set_line_dash(&self.solid);
+        // A one-way cut gets an arrowhead pointing the way that is cut, with
+        // a bar across it ("no entry"), at 60% of the way.
+        ctx.begin_path();
+        for c in scene.cuts.iter().filter(|c| c.one_way) {
+            let (xa, ya) = layout.along(c.from, c.to, 0.58);
+            let (xb, yb) = layout.along(c.from, c.to, 0.66);
+            let (dx, dy) = (xb - xa, yb - ya);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let (ux, uy) = (dx / len, dy / len);
+            let s = 9.0;
+            ctx.move_to(xa + ux * s, ya + uy * s);
+            ctx.line_to(xa - ux * s * 0.6 - uy * s * 0.7, ya - uy * s * 0.6 + ux * s * 0.7);
+            ctx.line_to(xa - ux * s * 0.6 + uy * s * 0.7, ya - uy * s * 0.6 - ux * s * 0.7);
+            ctx.close_path();
+        }
+        ctx.fill();
+        ctx.begin_path();
+        for c in scene.cuts.iter().filter(|c| !c.one_way) {
+            // Two-way cut inside one group: a cross at the middle.
+            let (x, y) = layout.along(c.from, c.to, 0.5);
+            cross(ctx, x, y, 5.0);
+        }
+        ctx.set_line_width(2.5);
+        ctx.stroke();
+    }
+
+    fn rings(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme) {
+        if layout.node_r < 8.0 {
+            return;
+        }
+        ctx.begin_path();
+        for node in &scene.nodes {
+            let Some((set_at, fires_at)) = node.ring else { continue };
+            if node.status == Status::Crashed || fires_at <= set_at {
+                continue;
+            }
+            let left = ((fires_at - t) / (fires_at - set_at)).clamp(0.0, 1.0);
+            if left <= 0.0 {
+                continue;
+            }
+            let (x, y) = layout.node_pos(node.id);
+            let r = layout.node_r + 5.0;
+            let start = -FRAC_PI_2;
+            ctx.move_to(x + r * start.cos(), y + r * start.sin());
+            let _ = ctx.arc(x, y, r, start, start + TAU * left);
+        }
+        ctx.set_line_width(3.0);
+        ctx.set_stroke_style_str(theme.ring);
+        ctx.stroke();
+    }
+
+    fn messages(&mut self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme, marks: &Marks<'_>) {
+        if scene.msgs.is_empty() {
+            return;
+        }
+        self.positions.clear();
+        self.positions.extend(scene.msgs.iter().map(|m| layout.msg_pos(m, t)));
+        let dense = scene.msgs.len() > LABEL_LIMIT;
+        let r = if dense { 1.6 } else { (layout.node_r * 0.2).clamp(3.5, 5.5) };
+        for color in 0..PALETTE_LEN {
+            let mut any = false;
+            for (m, &(x, y)) in scene.msgs.iter().zip(&self.positions) {
+                if m.color != color {
+                    continue;
+                }
+                if !any {
+                    ctx.begin_path();
+                    any = true;
+                }
+                if dense {
+                    ctx.rect(x - r, y - r, r * 2.0, r * 2.0);
+                } else {
+                    ctx.move_to(x + r, y);
+                    let _ = ctx.arc(x, y, r, 0.0, TAU);
+                }
+            }
+            if any {
+                ctx.set_fill_style_str(theme.palette[color]);
+                ctx.fill();
+            }
+        }
+        if let Some(sel) = marks.selected_msg {
+            if let Ok(i) = scene.msgs.binary_search_by_key(&sel, |m| m.id) {
+                let (x, y) = self.positions[i];
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, r + 4.0, 0.0, TAU);
+                ctx.set_line_width(2.0);
+                ctx.set_stroke_style_str(theme.accent);
+                ctx.stroke();
+            }
+        }
+        if !dense && !scene.labels.is_empty() {
+            ctx.set_font("11px system-ui, -apple-system, 'Segoe UI', sans-serif");
+            ctx.set_text_baseline("middle");
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(theme.halo);
+            for ((m, label), &(x, y)) in scene.msgs.iter().zip(&scene.labels).zip(&self.positions) {
+                if label.is_empty() {
+                    continue;
+                }
+                // Beside the path (to its left, seen from the sender), so a
+                // label does not sit on the line or on the dot.
+                let (x0, y0) = layout.node_pos(m.from);
+                let (x1, y1) = layout.node_pos(m.to);
+                let (dx, dy) = (x1 - x0, y1 - y0);
+                let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+                let (nx, ny) = (dy / len, -dx / len);
+                let off = r + 8.0;
+                let (lx, ly) = (x + nx * off, y + ny * off);
+                ctx.set_text_align(if nx >= 0.0 { "left" } else { "right" });
+                ctx.set_fill_style_str(theme.palette[m.color]);
+                let _ = ctx.stroke_text(label, lx, ly);
+                let _ = ctx.fill_text(label, lx, ly);
+            }
+        }
+    }
+
+    fn lost(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme, opts: Options) {
+        ctx.set_stroke_style_str(theme.cut);
+        ctx.set_line_width(2.5);
+        for l in &scene.lost {
+            let Some(alpha) = Scene::lost_alpha(l, t) else { continue };
+            let (x, y) = layout.along(l.from, l.to, l.frac);
+            ctx.set_global_alpha(if opts.reduced_motion { 1.0 } else { alpha });
+            ctx.begin_path();
+            cross(ctx, x, y, if scene.msgs.len() > LABEL_LIMIT { 3.0 } else { 6.0 });
+            ctx.stroke();
+        }
+        ctx.set_global_alpha(1.0);
+    }
+
+    fn nodes(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, theme: &Theme, marks: &Marks<'_>, opts: Options) {
+        let r = layout.node_r;
+        let small = r < 12.0;
+        // Fills, batched by colour: a role colour, or grey/blue for down/paused.
+        for slot in 0..PALETTE_LEN + 2 {
+            let mut any = false;
+            for node in &scene.nodes {
+                let s = match node.status {
+                    Status::Up => node.color,
+                    Status::Crashed => PALETTE_LEN,
+                    Status::Paused => PALETTE_LEN + 1,
+                };
+                if s != slot {
+                    continue;
+                }
+                if !any {
+                    ctx.begin_path();
+                    any = true;
+                }
+                let (x, y) = layout.node_pos(node.id);
+                ctx.move_to(x + r, y);
+                let _ = ctx.arc(x, y, r, 0.0, TAU);
+            }
+            if any {
+                ctx.set_fill_style_str(match slot {
+                    s if s < PALETTE_LEN => theme.palette[s],
+                    s if s == PALETTE_LEN => theme.crashed,
+                    _ => theme.paused,
+                });
+                ctx.fill();
+            }
+        }
+        // The leader breathes a little, unless the user asked for less motion.
+        if !opts.reduced_motion && !small {
+            let pulse = 0.5 + 0.5 * (opts.wall_ms / 420.0).sin();
+            ctx.begin_path();
+            for node in scene.nodes.iter().filter(|n| n.role == "leader" && n.status == Status::Up) {
+                let (x, y) = layout.node_pos(node.id);
+                let rr = r + 9.0 + 2.0 * pulse;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            }
+            ctx.set_global_alpha(0.25 + 0.2 * pulse);
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(theme.palette[0]);
+            ctx.stroke();
+            ctx.set_global_alpha(1.0);
+        }
+        // Selection and picks.
+        if let Some(id) = marks.selected_node.filter(|&id| id < layout.n) {
+            let (x, y) = layout.node_pos(id);
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, r + 3.0 + if small { 0.0 } else { 6.0 }, 0.0, TAU);
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.stroke();
+        }
+        if !marks.picked.is_empty() {
+            let _ = ctx.set_line_dash(&self.dash);
+            ctx.begin_path();
+            for &id in marks.picked.iter().filter(|&&id| id < layout.n) {
+                let (x, y) = layout.node_pos(id);
+                let rr = r + 13.0;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            }
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&self.solid);
+        }
+        // Crossed-out crashed nodes, paused bars.
+        ctx.begin_path();
+        for node in scene.nodes.iter().filter(|n| n.status == Status::Crashed) {
+            let (x, y) = layout.node_pos(node.id);
+            cross(ctx, x, y, r * 0.55);
+        }
+        ctx.set_line_width(if small { 1.5 } else { 3.0 });
+        ctx.set_stroke_style_str(theme.cut);
+        ctx.stroke();
+        if small {
+            return;
+        }
+        ctx.begin_path();
+        for node in scene.nodes.iter().filter(|n| n.status == Status::Paused) {
+            let (x, y) = layout.node_pos(node.id);
+            let (w, h) = (r * 0.16, r * 0.7);
+            ctx.rect(x - r * 0.32, y - h / 2.0, w, h);
+            ctx.rect(x + r * 0.16, y - h / 2.0, w, h);
+        }
+        ctx.set_fill_style_str(theme.node_text);
+        ctx.fill();
+
+        // Words: the id inside, role and badge under each node.
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        ctx.set_font("600 15px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        ctx.set_fill_style_str(theme.node_text);
+        for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
+            let (x, y) = layout.node_pos(node.id);
+            let _ = ctx.fill_text(&node.name, x, y);
+        }
+        ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        ctx.set_line_width(3.0);
+        ctx.set_stroke_style_str(theme.halo);
+        for node in &scene.nodes {
+            let (x, y) = layout.node_pos(node.id);
+            let y1 = y + r + 16.0;
+            let y2 = y1 + 14.0;
+            let (role, color) = match node.status {
+                Status::Up => (node.role, theme.palette[node.color]),
+                Status::Crashed => ("down", theme.cut),
+                Status::Paused => ("paused", theme.paused),
+            };
+            ctx.set_fill_style_str(color);
+            let _ = ctx.stroke_text(role, x, y1);
+            let _ = ctx.fill_text(role, x, y1);
+            ctx.set_fill_style_str(theme.muted);
+            if node.status == Status::Up {
+                let _ = ctx.stroke_text(&node.badge, x, y2);
+                let _ = ctx.fill_text(&node.badge, x, y2);
+            } else {
+                // The id is not readable under the cross or bars: say it here.
+                let _ = ctx.stroke_text(&node.name, x, y2);
+                let _ = ctx.fill_text(&node.name, x, y2);
+            }
+        }
+    }
+}
+
+fn cross(ctx: &Ctx, x: f64, y: f64, s: f64) {
+    ctx.move_to(x - s, y - s);
+    ctx.line_to(x + s, y + s);
+    ctx.move_to(x + s, y - s);
+    ctx.line_to(x - s, y + s);
+}
