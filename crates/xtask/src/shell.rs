@@ -49,8 +49,11 @@ pub fn note(step: &str, what: &str) {
     println!("xtask: [{step}] {what}");
 }
 
+/// The command line, with the program by its name (`cargo`, not the
+/// toolchain's full path).
 fn describe(command: &Command) -> String {
-    let mut text = command.get_program().to_string_lossy().into_owned();
+    let program = Path::new(command.get_program());
+    let mut text = program.file_name().unwrap_or(program.as_os_str()).to_string_lossy().into_owned();
     for arg in command.get_args() {
         text.push(' ');
         text.push_str(&arg.to_string_lossy());

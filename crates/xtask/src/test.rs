@@ -270,14 +270,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `dir` holds a file node's test runner picks up when given a
+/// directory: `test.js`, `test-*.js`, `*.test.js`, `*-test.js`, `*_test.js`
+/// (also `.mjs`, `.cjs`), searched recursively.
 fn has_test_files(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
     entries.flatten().any(|e| {
-        let name = e.file_name().to_string_lossy().into_owned();
         let path = e.path();
-        (path.is_file() && (name.ends_with(".js") || name.ends_with(".mjs") || name.ends_with(".cjs")))
-            || (path.is_dir() && name != "node_modules" && has_test_files(&path))
+        let name = e.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            return name != "node_modules" && has_test_files(&path);
+        }
+        is_node_test_file(&name)
     })
+}
+
+fn is_node_test_file(name: &str) -> bool {
+    let Some(stem) = [".js", ".mjs", ".cjs"].iter().find_map(|ext| name.strip_suffix(ext)) else {
+        return false;
+    };
+    stem == "test" || stem.starts_with("test-") || [".test", "-test", "_test"].iter().any(|s| stem.ends_with(s))
 }
 
 /// Gzipped sizes of the shipped wasm and JavaScript in `dist`.
@@ -334,6 +346,16 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn finds_node_test_files_like_node_does() {
+        for name in ["test.js", "test-load.mjs", "load.test.mjs", "load-test.cjs", "load_test.js"] {
+            assert!(is_node_test_file(name), "{name}");
+        }
+        for name in ["harness.mjs", "testing.js", "load.test.ts", "README.md", "contest.js"] {
+            assert!(!is_node_test_file(name), "{name}");
+        }
     }
 
     #[test]
