@@ -7,7 +7,7 @@
 //! | `play()`, `pause()` | start or stop playback |
 //! | `act(action)` | apply an action now: an object or JSON string like `{"do":"crash","node":2}` |
 //! | `trace()`, `traceText()` | the whole trace up to now, as an object or as the CLI's exact text |
-//! | `layout()` | each node's centre and radius in CSS pixels relative to the canvas |
+//! | `layout()` | where things are drawn, in CSS pixels relative to the canvas: `{width, height, nodes: [{id, x, y, r}], messages: [{id, x, y}]}` (as of the last frame) |
 //! | `ready` | `true` once loaded (a `clusterscope:ready` event is dispatched too) |
 //! | `__panicForTest()` | test hook only: panics, to show the error panel |
 //!
@@ -138,21 +138,37 @@ pub fn install(
         let c = core.clone();
         add("traceText", Box::new(move |_| Ok(JsValue::from_str(&c.borrow().session.trace_json()))));
         let v = view.clone();
+        let c = core.clone();
         add(
             "layout",
             Box::new(move |_| {
                 let view = v.borrow();
+                let t = c.borrow().view_time;
                 let layout = view.layout;
-                let out = js_sys::Array::new();
-                for id in 0..layout.n {
-                    let (x, y) = layout.node_pos(id);
+                let point = |id: f64, x: f64, y: f64| {
                     let o = Object::new();
-                    let _ = Reflect::set(&o, &"id".into(), &JsValue::from(id));
+                    let _ = Reflect::set(&o, &"id".into(), &JsValue::from_f64(id));
                     let _ = Reflect::set(&o, &"x".into(), &JsValue::from_f64(x));
                     let _ = Reflect::set(&o, &"y".into(), &JsValue::from_f64(y));
+                    o
+                };
+                let nodes = js_sys::Array::new();
+                for id in 0..layout.n {
+                    let (x, y) = layout.node_pos(id);
+                    let o = point(f64::from(id), x, y);
                     let _ = Reflect::set(&o, &"r".into(), &JsValue::from_f64(layout.node_r));
-                    out.push(&o);
+                    nodes.push(&o);
                 }
+                let messages = js_sys::Array::new();
+                for m in &view.scene.msgs {
+                    let (x, y) = layout.msg_pos(m, t);
+                    messages.push(&point(m.id as f64, x, y));
+                }
+                let out = Object::new();
+                let _ = Reflect::set(&out, &"width".into(), &JsValue::from_f64(view.size.0));
+                let _ = Reflect::set(&out, &"height".into(), &JsValue::from_f64(view.size.1));
+                let _ = Reflect::set(&out, &"nodes".into(), &nodes);
+                let _ = Reflect::set(&out, &"messages".into(), &messages);
                 Ok(out.into())
             }),
         );

@@ -377,7 +377,7 @@ fn topbar(core: &Core, send: &Callback<Cmd>) -> Html {
                         { match core.theme { ThemeChoice::Auto => "◐", ThemeChoice::Dark => "☾", ThemeChoice::Light => "☀" } }
                         <span class="sr-only">{ theme_label }</span>
                     </button>
-                    <button id="help" title="Keyboard shortcuts (?)" onclick={send.reform(|_| Cmd::ToggleHelp)}>
+                    <button id="help-button" title="Keyboard shortcuts (?)" onclick={send.reform(|_| Cmd::ToggleHelp)}>
                         {"?"}</button>
                 </div>
             </div>

@@ -14,8 +14,10 @@ pub fn panicked() -> bool {
     PANICKED.with(Cell::get)
 }
 
+/// Install the hook (through Yew, so that Yew's renderer keeps it instead of
+/// putting in its own console-only hook; it is still `std::panic::set_hook`).
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         PANICKED.with(|p| p.set(true));
         let text = info.to_string();
         #[cfg(target_arch = "wasm32")]

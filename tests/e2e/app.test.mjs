@@ -1,0 +1,230 @@
+// User flows in the app, in Debian's headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, roles, stepUntilLeader, clickNode, nextFrame } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function leaderInDom(page) {
+  return page.evaluate(() => {
+    const li = document.querySelector('#node-list li[data-role="leader"]:not([data-status="down"])');
+    return li ? Number(li.dataset.node) : null;
+  });
+}
+
+test('load, press Play: a leader is elected (state() and the DOM agree)', async () => {
+  const page = await openApp(browser, server.url + '?seed=42');
+  assert.equal(await page.locator('canvas#cluster').getAttribute('role'), 'img');
+  assert.deepEqual(await roles(page), ['follower', 'follower', 'follower', 'follower', 'follower']);
+  // Speed up a little from the keyboard, then play from the toolbar.
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await page.locator('#play').click();
+  await page.waitForFunction(
+    () => document.querySelector('#node-list li[data-role="leader"]') !== null,
+    null,
+    { timeout: 15000 },
+  );
+  await page.locator('#play').click(); // pause
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  const fromState = (await roles(page)).indexOf('leader');
+  assert.notEqual(fromState, -1, 'state() shows a leader');
+  assert.equal(await leaderInDom(page), fromState, 'the node list shows the same leader');
+  const label = await page.locator('canvas#cluster').getAttribute('aria-label');
+  assert.match(label, new RegExp(`node ${fromState} leader of term \\d+`));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('crash the leader by clicking it on the canvas: a new leader is elected', async () => {
+  const page = await openApp(browser, server.url + '?seed=7');
+  const leader = await stepUntilLeader(page);
+  assert.notEqual(leader, null);
+  const term = await page.evaluate((id) => window.clusterscope.state().nodes[id].term, leader);
+
+  await clickNode(page, leader);
+  await page.locator('#inspector').waitFor();
+  assert.match(await page.locator('#insp-h').innerText(), new RegExp(`Node ${leader}`));
+  await page.locator('#crash').click();
+  const crashed = await page.evaluate((id) => window.clusterscope.state().nodes[id], leader);
+  assert.equal(crashed.up, false, 'the clicked leader is down');
+  await page.waitForFunction((id) => document.querySelector(`#node-list li[data-node="${id}"]`).dataset.status === 'down', leader);
+  assert.match(await page.locator('#log').innerText(), new RegExp(`node ${leader} crashed`));
+
+  const next = await stepUntilLeader(page, 5000, { exclude: leader, minTerm: term });
+  assert.notEqual(next, null, 'a new leader after the crash');
+  assert.notEqual(next, leader);
+  await page.waitForFunction((id) => document.querySelector('#node-list li[data-role="leader"]')?.dataset.node === String(id), next);
+
+  // Restart it from the inspector: it comes back as a follower.
+  await page.locator('#restart').click();
+  const back = await page.evaluate((id) => window.clusterscope.state().nodes[id], leader);
+  assert.equal(back.up, true);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('step back restores the earlier state, across an action', async () => {
+  const page = await openApp(browser, server.url + '?seed=3');
+  await page.evaluate(() => window.clusterscope.step(40));
+  const before = await page.evaluate(() => window.clusterscope.state());
+  // Forward with the keyboard and the Step button, act, then back with the Back button and the API.
+  await page.locator('#cluster').focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await page.locator('#step').click();
+  await page.evaluate(() => window.clusterscope.act({ do: 'crash', node: 1 }));
+  await page.evaluate(() => window.clusterscope.step(20));
+  assert.equal((await page.evaluate(() => window.clusterscope.state())).step, 66);
+  await page.locator('#back').click();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('#stepcount').textContent === 'step 64');
+  await page.evaluate(() => window.clusterscope.back(24));
+  const after = await page.evaluate(() => window.clusterscope.state());
+  assert.deepEqual(after, before);
+  assert.equal(await page.locator('#stepcount').innerText(), 'step 40');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('reloading the URL reproduces the same state', async () => {
+  const page = await openApp(browser, server.url + '?seed=11&nodes=7');
+  await stepUntilLeader(page);
+  await page.evaluate(() => {
+    const cs = window.clusterscope;
+    const leader = cs.state().nodes.find((n) => n.role === 'leader').id;
+    cs.act({ do: 'request', node: leader, cmd: 'x=1' });
+    cs.step(30);
+    cs.act({ do: 'partition', groups: [[0, 1, 2]] });
+    cs.step(200);
+    cs.act({ do: 'crash', node: 5 });
+    cs.step(17);
+  });
+  const before = await page.evaluate(() => window.clusterscope.state());
+  await page.waitForFunction((step) => new URLSearchParams(location.search).get('step') === String(step), before.step);
+  const url = page.url();
+  assert.match(url, /actions=/);
+  await page.reload();
+  await page.waitForFunction(() => window.clusterscope && window.clusterscope.ready);
+  assert.equal(page.url(), url);
+  const after = await page.evaluate(() => window.clusterscope.state());
+  assert.deepEqual(after, before);
+  // A fresh tab with the copied link shows the same too.
+  const copy = await openApp(browser, url);
+  assert.deepEqual(await copy.evaluate(() => window.clusterscope.state()), before);
+  await copy.context().close();
+  await page.context().close();
+});
+
+test('a bad query shows a message naming the parameter and runs the default world', async () => {
+  for (const [query, name] of [
+    ['?nodes=1000', 'nodes'],
+    ['?seed=abc', 'seed'],
+    ['?algo=paxsos', 'algo'],
+    ['?actions=%5B%7B%22step%22%3A1%2C%22do%22%3A%22crash%22%7D', 'actions'],
+  ]) {
+    const page = await openApp(browser, server.url + query);
+    const alert = page.locator('.notice[role="alert"]');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, new RegExp(`“${name}”`), `${query}: ${text}`);
+    assert.match(text, /default world/);
+    const state = await page.evaluate(() => window.clusterscope.state());
+    assert.equal(state.nodes.length, 5, query);
+    assert.equal(state.algo, 'raft');
+    assert.notEqual(await stepUntilLeader(page), null, `${query}: the default world runs`);
+    // The message can be dismissed.
+    await alert.locator('.dismiss').click();
+    assert.equal(await page.locator('.notice[role="alert"]').count(), 0);
+    await page.context().close();
+  }
+});
+
+test('keyboard: ? opens the help overlay, Escape closes it; shortcuts drive the world', async () => {
+  const page = await openApp(browser, server.url + '?seed=5');
+  await page.keyboard.press('Shift+Slash');
+  const help = page.locator('#help');
+  await help.waitFor();
+  const text = await help.innerText();
+  for (const s of ['Space', 'Step forward', 'Step back', 'Heal', 'Crash the selected node', 'Esc']) {
+    assert.ok(text.includes(s), `help lists ${s}`);
+  }
+  assert.equal(await help.getAttribute('role'), 'dialog');
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  await page.keyboard.press('.');
+  await page.keyboard.press('.');
+  assert.equal((await page.evaluate(() => window.clusterscope.state())).step, 2);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('partition by shift-clicking nodes, cut a link one way, heal; inspect and drop a message', async () => {
+  const page = await openApp(browser, server.url + '?seed=9');
+  await stepUntilLeader(page);
+  await clickNode(page, 0, ['Shift']);
+  await clickNode(page, 1, ['Shift']);
+  await page.waitForFunction(() => document.querySelector('#picked').textContent.includes('{0,1}'));
+  await page.locator('#partition').click();
+  await page.waitForFunction(() => document.querySelector('#log').textContent.includes('partition {0,1} | {2,3,4}'));
+  const actions = () => page.evaluate(() => window.clusterscope.trace().actions.map((a) => a.do));
+  assert.deepEqual(await actions(), ['partition']);
+  await page.locator('#heal').click();
+  // Select node 2, alt-click node 3: the link 2→3 is cut.
+  await clickNode(page, 2);
+  await clickNode(page, 3, ['Alt']);
+  await page.waitForFunction(() => document.querySelector('#log').textContent.includes('link 2→3 cut'));
+  assert.deepEqual(await actions(), ['partition', 'heal', 'cut']);
+
+  // Click a message in flight: the message inspector opens; drop it.
+  await page.keyboard.press('Escape');
+  let msgs = [];
+  for (let i = 0; i < 50 && msgs.length === 0; i++) {
+    await page.evaluate(() => window.clusterscope.step(1));
+    await nextFrame(page);
+    msgs = (await page.evaluate(() => window.clusterscope.layout())).messages;
+  }
+  assert.ok(msgs.length > 0, 'some message in flight');
+  const m = msgs[0];
+  await page.locator('#cluster').click({ position: { x: m.x, y: m.y } });
+  await page.locator('#msg-inspector').waitFor();
+  assert.match(await page.locator('#msg-inspector pre').innerText(), new RegExp(`"id": ${m.id}`));
+  await page.locator('#drop-msg').click();
+  const inFlight = await page.evaluate(() => window.clusterscope.state().in_flight.map((x) => x.id));
+  assert.ok(!inFlight.includes(m.id), 'the dropped message is gone');
+  assert.deepEqual((await actions()).at(-1), 'drop');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('window.clusterscope throws clear errors for bad arguments', async () => {
+  const page = await openApp(browser, server.url);
+  const error = (js) => page.evaluate((js) => {
+    try { eval(js); return null; } catch (e) { return e instanceof Error ? e.message : String(e); }
+  }, js);
+  assert.equal(await error('window.clusterscope.act({do:"crash",node:9})'), 'act: crash: node 9 does not exist (nodes are 0..4)');
+  assert.equal(await error('window.clusterscope.step(-1)'), 'step: n must be a non-negative integer, got -1');
+  assert.equal(await error('window.clusterscope.step(1.5)'), 'step: n must be a non-negative integer, got 1.5');
+  assert.equal(await error('window.clusterscope.seek()'), 'seek: step must be a non-negative integer, got undefined');
+  assert.equal(await error('window.clusterscope.act({do:"restart",node:1})'), 'act: restart: node 1 is not down');
+  assert.match(await error('window.clusterscope.act("{")'), /^act: action: /);
+  assert.match(await error('window.clusterscope.act(42)'), /^act: expected an action object or JSON string/);
+  assert.equal(await error('window.clusterscope.act(\'{"do":"crash","node":2}\')'), null, 'a JSON string works too');
+  assert.equal(await page.evaluate(() => window.clusterscope.state().nodes[2].up), false);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -1,0 +1,82 @@
+// The app's trace equals the command line's, byte for byte, for the same
+// seed, network and actions (the design's determinism promise).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, openApp, CLI } from './harness.mjs';
+
+const ACTIONS = [
+  { step: 50, do: 'request', node: 0, cmd: 'x=1' },
+  { step: 120, do: 'crash', node: 2 },
+  { step: 260, do: 'request', node: 3, cmd: 'y=2' },
+  { step: 300, do: 'restart', node: 2 },
+  { step: 400, do: 'partition', groups: [[0, 1], [2, 3, 4]] },
+  { step: 470, do: 'cut', from: 3, to: 4 },
+  { step: 600, do: 'heal' },
+];
+const STEPS = 1500;
+
+const cliMissing = !CLI
+  ? 'CLUSTERSCOPE_CLI is not set (the path of the built `cli` binary)'
+  : !fs.existsSync(CLI)
+    ? `CLUSTERSCOPE_CLI=${CLI} does not exist`
+    : false;
+
+let server;
+let browser;
+before(async () => {
+  if (cliMissing) return;
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function cliTrace(args) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clusterscope-e2e-'));
+  try {
+    const actions = path.join(dir, 'actions.json');
+    const out = path.join(dir, 'trace.json');
+    fs.writeFileSync(actions, JSON.stringify(ACTIONS));
+    execFileSync(CLI, ['run', '--algo', 'raft', '--nodes', '5', '--seed', '42', '--steps', String(STEPS),
+      ...args, '--actions', actions, '--trace', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return fs.readFileSync(out, 'utf8');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('traceText() equals the CLI trace: actions from the link', { skip: cliMissing }, async () => {
+  const expected = cliTrace([]);
+  const params = new URLSearchParams({ algo: 'raft', nodes: '5', seed: '42', actions: JSON.stringify(ACTIONS) });
+  const page = await openApp(browser, `${server.url}?${params}`);
+  await page.evaluate((n) => window.clusterscope.seek(n), STEPS);
+  const text = await page.evaluate(() => window.clusterscope.traceText());
+  assert.equal(text.length, expected.length);
+  assert.ok(text === expected, 'byte-identical trace');
+  const trace = await page.evaluate(() => window.clusterscope.trace());
+  assert.equal(trace.steps.length, STEPS);
+  assert.deepEqual(trace, JSON.parse(expected));
+  await page.context().close();
+});
+
+test('traceText() equals the CLI trace: actions applied live, with a lossy network', { skip: cliMissing }, async () => {
+  const expected = cliTrace(['--drop', '0.05', '--dup', '0.02', '--latency', '5..60']);
+  const page = await openApp(browser, `${server.url}?seed=42&drop=0.05&dup=0.02&latency=5..60`);
+  const text = await page.evaluate(({ actions, steps }) => {
+    const cs = window.clusterscope;
+    for (const { step, ...action } of actions) {
+      cs.seek(step);
+      cs.act(action);
+    }
+    cs.seek(steps);
+    return cs.traceText();
+  }, { actions: ACTIONS, steps: STEPS });
+  assert.ok(text === expected, 'byte-identical trace');
+  await page.context().close();
+});
