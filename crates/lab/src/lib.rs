@@ -7,6 +7,7 @@
 //! URL query parameters.
 
 pub mod options;
+pub mod presets;
 pub mod query;
 
 pub use options::{OptionSpec, Options};

@@ -50,14 +50,20 @@ pub struct PaxosChecker {
 impl Checker<Paxos> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
     fn check(&mut self, nodes: &[NodeRef<'_, Paxos>]) -> Option<Violation> {
-        self.check_all(nodes)
+        self.check_nodes(nodes, None)
+    }
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Paxos>], changed: Option<NodeId>) -> Option<Violation> {
+        self.check_nodes(nodes, changed)
     }
 }
 
 impl Checker<MultiPaxos> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
     fn check(&mut self, nodes: &[NodeRef<'_, MultiPaxos>]) -> Option<Violation> {
-        self.check_all(nodes)
+        self.check_nodes(nodes, None)
+    }
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, MultiPaxos>], changed: Option<NodeId>) -> Option<Violation> {
+        self.check_nodes(nodes, changed)
     }
 }
 
@@ -70,25 +76,31 @@ fn show(b: Option<Ballot>) -> String {
 }
 
 impl PaxosChecker {
-    fn check_all<P: Observable>(&mut self, nodes: &[NodeRef<'_, P>]) -> Option<Violation> {
+    /// All the history is kept per node, so after an event only the node
+    /// that handled it needs a look (`changed`); after an action, all do.
+    fn check_nodes<P: Observable>(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
         let quorum = nodes.first()?.state.quorum();
         self.no_op_allowed = P::NO_OP_ALLOWED;
-        for n in nodes {
+        let look: Vec<&NodeRef<'_, P>> = nodes.iter().filter(|n| changed.is_none_or(|c| c == n.id)).collect();
+        for n in &look {
             self.proposed.extend(n.state.requested().iter().cloned());
         }
-        for n in nodes {
+        for n in &look {
             if let Some(v) = self.acceptor(n.id, n.state, quorum) {
                 return Some(v);
             }
         }
-        for n in nodes {
+        for n in &look {
             if let Some(v) = self.learner(n.id, n.state) {
                 return Some(v);
             }
         }
-        for &(id, slot) in self.learned.keys() {
-            if !nodes[id as usize].state.learner().chosen.contains_key(&slot) {
-                return violation(STABILITY, format!("node {id} forgot the value it learned for slot {slot}"));
+        for n in &look {
+            let chosen = &n.state.learner().chosen;
+            for (&(_, slot), _) in self.learned.range((n.id, 0)..=(n.id, u64::MAX)) {
+                if !chosen.contains_key(&slot) {
+                    return violation(STABILITY, format!("node {} forgot the value it learned for slot {slot}", n.id));
+                }
             }
         }
         None

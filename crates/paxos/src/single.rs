@@ -7,10 +7,11 @@
 //! accept the value of the highest-numbered reported proposal, or its own
 //! value if none was reported (2a). An acceptor accepts unless it promised a
 //! higher ballot (2b) and tells every learner; a learner knows a value is
-//! chosen once a majority accepted it in one ballot (§2.3). A rejected or
-//! stalled proposer retries with a higher ballot, after a random back-off
-//! when `backoff` is on; without it two proposers can preempt each other
-//! forever (§2.4).
+//! chosen once a majority accepted it in one ballot (§2.3). A preempted
+//! proposer (an acceptor answered with a higher promise) or one whose phase
+//! timed out retries with a higher ballot: at once, or after a random
+//! back-off when `backoff` is on. Without back-off two proposers whose
+//! phases interleave preempt each other forever (§2.4).
 
 use crate::acceptor::Acceptor;
 use crate::ballot::Ballot;
@@ -94,9 +95,9 @@ impl Paxos {
         out.set_timer(PaxosTimer::Retry, lo, hi);
     }
 
-    /// Give up the current ballot: retry at once, or after a random back-off.
-    fn preempted(&mut self, promised: Ballot, out: &mut PaxosOut) {
-        self.round = self.round.max(promised.round());
+    /// Give up the current ballot (preempted, or the phase timed out): retry
+    /// at once, or after a random back-off.
+    fn give_up(&mut self, out: &mut PaxosOut) {
         if self.config.backoff {
             self.phase = Phase::BackingOff;
             let [lo, hi] = self.config.backoff_ms;
@@ -209,11 +210,14 @@ impl Protocol for Paxos {
                 }
             }
             Input::Request { cmd } => self.on_request(cmd, out),
-            Input::Timer(PaxosTimer::Retry) => {
-                if matches!(self.phase, Phase::Preparing { .. } | Phase::Accepting { .. } | Phase::BackingOff) {
-                    self.start_ballot(out);
+            Input::Timer(PaxosTimer::Retry) => match self.phase {
+                Phase::BackingOff => self.start_ballot(out),
+                Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => {
+                    out.emit(Level::Info, format!("proposer {} gives up ballot {ballot}: timed out", self.id));
+                    self.give_up(out);
                 }
-            }
+                Phase::Idle | Phase::Done => {}
+            },
             Input::Timer(PaxosTimer::LeaderTimeout | PaxosTimer::Heartbeat) => {}
             Input::Message { from, msg } => match msg {
                 Msg::Prepare { ballot, from_slot } => {
@@ -243,7 +247,8 @@ impl Protocol for Paxos {
                 Msg::Nack { ballot, promised } => {
                     if self.ballot() == Some(ballot) {
                         out.emit(Level::Info, format!("proposer {} preempted: {promised} > {ballot}", self.id));
-                        self.preempted(promised, out);
+                        self.round = self.round.max(promised.round());
+                        self.give_up(out);
                     }
                 }
                 Msg::Heartbeat { .. } | Msg::CatchUp { .. } | Msg::Decided { .. } => {}

@@ -197,6 +197,15 @@ pub trait Checker<P>: Clone + Debug + Default {
     const PROPERTIES: &'static [&'static str];
     /// Look at the cluster after a step; return the first broken property.
     fn check(&mut self, nodes: &[NodeRef<'_, P>]) -> Option<Violation>;
+
+    /// Like [`Checker::check`], told what can have changed: after an event
+    /// only the node that handled it (`Some(id)`); after a user action, any
+    /// node (`None`). A checker whose history is kept per node may skip the
+    /// nodes that did not change; the default checks everything.
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
+        let _ = changed;
+        self.check(nodes)
+    }
 }
 
 /// A distributed protocol: one node's state machine.

@@ -220,7 +220,7 @@ impl<P: Protocol> World<P> {
         for id in 0..world.cluster.nodes {
             world.run_node(id, Input::Start);
         }
-        world.check();
+        world.check(None);
         world
     }
 
@@ -344,8 +344,13 @@ impl<P: Protocol> World<P> {
                 EventRecord::Resume { node }
             }
         };
+        // Only the node that handled the event can have changed.
+        let changed = match &record {
+            EventRecord::Deliver { msg } | EventRecord::Lost { msg, .. } => msg.to,
+            EventRecord::Timer { node, .. } | EventRecord::Held { node, .. } | EventRecord::Resume { node } => *node,
+        };
         self.last_event = Some(record);
-        self.check();
+        self.check(Some(changed));
         true
     }
 
@@ -483,14 +488,14 @@ impl<P: Protocol> World<P> {
         self.log.push_back(LogEntry { step: self.steps, time: self.now, node, level, text });
     }
 
-    fn check(&mut self) {
+    fn check(&mut self, changed: Option<NodeId>) {
         let refs: Vec<NodeRef<'_, P>> = self
             .nodes
             .iter()
             .enumerate()
             .map(|(id, n)| NodeRef { id: id as NodeId, status: n.status, state: &n.state })
             .collect();
-        let violation = self.checker.check(&refs);
+        let violation = self.checker.check_changed(&refs, changed);
         if let Some(v) = &violation {
             if self.first_violation.is_none() {
                 self.first_violation =
@@ -630,7 +635,7 @@ impl<P: Protocol> World<P> {
                 }
             },
         }
-        self.check();
+        self.check(None);
         Ok(())
     }
 

@@ -1,0 +1,78 @@
+//! Ready-made scenarios. A preset is a link: a query string that
+//! [`crate::query::parse`] turns into a setup, so a preset, a shared link
+//! and a command line all describe the same run.
+
+use crate::query::{parse, Query};
+use crate::Algo;
+
+/// A named scenario.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Preset {
+    /// A stable identifier: `?preset=dueling-proposers`.
+    pub id: &'static str,
+    pub algo: Algo,
+    pub title: &'static str,
+    /// What to watch for, in a sentence or two.
+    pub description: &'static str,
+    /// The setup as query parameters.
+    pub query: &'static str,
+}
+
+/// The seed of "dueling proposers": without back-off its two proposers
+/// preempt each other for a dozen rounds (tests pin this).
+pub const DUELING_SEED: u64 = 2960;
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "dueling-proposers",
+        algo: Algo::Paxos,
+        title: "Dueling proposers",
+        description: "Proposers 0 and 1 want different values at once. Without back-off each new prepare \
+                      preempts the other's accept for a dozen rounds; turn back-off on and a value is chosen \
+                      in the first round.",
+        query: r#"algo=paxos&nodes=5&seed=2960&backoff=off&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":0,"do":"request","node":1,"cmd":"b"}]"#,
+    },
+    Preset {
+        id: "acceptor-crash-phase-2",
+        algo: Algo::Paxos,
+        title: "Acceptor crash during phase 2",
+        description: "Acceptor 4 crashes just as accept requests are in flight. Two acceptors are still a \
+                      majority, so the value is chosen; when 4 restarts it still knows its promise.",
+        query: r#"algo=paxos&nodes=5&seed=4&actions=[{"step":0,"do":"request","node":0,"cmd":"x"},{"step":7,"do":"crash","node":4},{"step":40,"do":"restart","node":4}]"#,
+    },
+    Preset {
+        id: "leader-change-open-slot",
+        algo: Algo::MultiPaxos,
+        title: "Leader change with an open slot",
+        description: "The leader proposes \"c\" in slot 2 and crashes before it is chosen. The next leader \
+                      runs phase 1, finds \"c\" accepted by some acceptor, re-proposes it, and fills any \
+                      gap with a no-op.",
+        query: r#"algo=multipaxos&nodes=5&seed=5&actions=[{"step":40,"do":"request","node":0,"cmd":"a"},{"step":40,"do":"request","node":1,"cmd":"a"},{"step":40,"do":"request","node":2,"cmd":"a"},{"step":40,"do":"request","node":3,"cmd":"a"},{"step":40,"do":"request","node":4,"cmd":"a"}]"#,
+    },
+];
+
+impl Preset {
+    pub fn find(id: &str) -> Option<&'static Preset> {
+        PRESETS.iter().find(|p| p.id == id)
+    }
+
+    /// The preset's setup.
+    pub fn load(&self) -> Query {
+        let pairs: Vec<(&str, &str)> = self.query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        parse(pairs).expect("presets are valid (tested)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_loads_for_its_algorithm() {
+        for p in PRESETS {
+            let q = p.load();
+            assert_eq!(q.setup.algo, p.algo, "{}", p.id);
+            crate::open(&q.setup).unwrap();
+        }
+    }
+}
