@@ -1,0 +1,309 @@
+//! Distributed locks as pure state machines, and what goes wrong with them.
+//!
+//! Four algorithms, each its own [`protocol::Protocol`]:
+//!
+//! | `--algo`      | type           | lock service                             | storage checks tokens |
+//! |---------------|----------------|------------------------------------------|-----------------------|
+//! | `lock-lease`  | [`LockLease`]  | one server, leases with a TTL (`SET NX PX`) | no                 |
+//! | `lock-fenced` | [`LockFenced`] | the same, every grant numbered           | yes                   |
+//! | `redlock`     | [`Redlock`]    | five servers, a majority within validity | no                    |
+//! | `lock-zk`     | [`LockZk`]     | sessions, sequential entries, watches    | yes (sequence number) |
+//!
+//! Following Kleppmann, "How to do distributed locking" (2016); the Redis
+//! descriptions of `SET key value NX PX` and of Redlock; and the lock recipe
+//! of "ZooKeeper Recipes and Solutions". Leases expire on the server's clock
+//! and are judged valid on the client's, and the two can disagree: a client
+//! that pauses or whose clock runs slow writes after its lease ended. Only a
+//! fencing token checked by the storage makes that harmless.
+//!
+//! The layout of a world is fixed ([`Layout`]): the lock servers first (one;
+//! five for Redlock; the coordination node for `lock-zk`), then the clients,
+//! then exactly one storage node, the last id. Drive a node this way:
+//!
+//! 1. `Lock::<V>::new(id, &cluster, &config, durable)` builds the node its
+//!    id calls for, fresh or from what it persisted before a crash.
+//! 2. `step(now, Input::Start, &mut out)` starts it: a client arms its first
+//!    back-off (or, under `lock-zk`, connects); servers and storage wait.
+//! 3. Feed it delivered [`Msg`]s and fired [`LockTimer`]s with its *local*
+//!    clock as `now`, and carry out its commands in order. Clients loop on
+//!    their own: acquire, hold while working, write to the storage, release,
+//!    back off; a client request is ignored.
+//! 4. [`LockChecker`] checks [`STORAGE_MUTUAL_EXCLUSION`] after every step.
+//!
+//! No node reads a clock or draws a random number: hold times and back-offs
+//! are timer ranges the world draws from. [`presets`] holds Kleppmann's
+//! figure as data.
+
+mod checker;
+mod client;
+mod config;
+mod coordinator;
+mod message;
+pub mod presets;
+mod server;
+mod storage;
+mod view;
+mod zk_client;
+
+pub use checker::{LockChecker, GRANTS_REMEMBERED, STORAGE_MUTUAL_EXCLUSION};
+pub use client::{ClientDurable, Held, LeaseClient, Phase};
+#[cfg(feature = "broken")]
+pub use config::Broken;
+pub use config::{variant, Algorithm, Kind, Layout, LockConfig, Variant, MAX_NODES, REDLOCK_SERVERS, WRITES_KEPT};
+pub use coordinator::{Coordinator, CoordinatorDurable, Entry, Session};
+pub use message::{LockTimer, Msg};
+pub use server::{Lease, LockServer, ServerDurable};
+pub use storage::{Storage, StorageDurable, WriteRecord};
+pub use view::{ClientView, ServerView, StorageView, View};
+pub use zk_client::{ZkClient, ZkPhase};
+
+use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use std::marker::PhantomData;
+
+/// `lock-lease`: a lease, no fencing.
+pub type LockLease = Lock<variant::Lease>;
+/// `lock-fenced`: a lease and a fencing token the storage checks.
+pub type LockFenced = Lock<variant::Fenced>;
+/// `redlock`: five servers, a majority within the validity time.
+pub type Redlock = Lock<variant::Redlock>;
+/// `lock-zk`: the ZooKeeper lock recipe, fenced by the sequence number.
+pub type LockZk = Lock<variant::Zk>;
+
+/// What one node is: the part its id gives it in the layout.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// A lease server (`lock-lease`, `lock-fenced`, `redlock`).
+    Server(LockServer),
+    /// The coordination node of `lock-zk`.
+    Coordinator(Coordinator),
+    /// A client of `lock-lease`, `lock-fenced` or `redlock`.
+    Client(LeaseClient),
+    /// A client of `lock-zk`.
+    ZkClient(ZkClient),
+    Storage(Storage),
+}
+
+/// What a node persists, by kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Durable {
+    Server(ServerDurable),
+    Coordinator(CoordinatorDurable),
+    Client(ClientDurable),
+    Storage(StorageDurable),
+}
+
+/// One node of a lock world running variant `V`.
+#[derive(Clone, Debug)]
+pub struct Lock<V> {
+    id: NodeId,
+    node: Node,
+    _variant: PhantomData<V>,
+}
+
+impl<V: Algorithm> Lock<V> {
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+    pub fn kind(&self) -> Kind {
+        match self.node {
+            Node::Server(_) | Node::Coordinator(_) => Kind::LockServer,
+            Node::Client(_) | Node::ZkClient(_) => Kind::Client,
+            Node::Storage(_) => Kind::Storage,
+        }
+    }
+    /// The lock as this node believes it held: `Some` for a client that
+    /// believes it holds the lock.
+    pub fn held(&self) -> Option<&Held> {
+        match &self.node {
+            Node::Client(c) => c.lock(),
+            Node::ZkClient(c) => c.lock(),
+            _ => None,
+        }
+    }
+    pub fn storage(&self) -> Option<&Storage> {
+        match &self.node {
+            Node::Storage(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<V: Algorithm> Protocol for Lock<V> {
+    const NAME: &'static str = V::VARIANT.name();
+    type Config = LockConfig;
+    type Msg = Msg;
+    type Timer = LockTimer;
+    type Durable = Durable;
+    type View = View;
+    type Checker = LockChecker;
+
+    fn new(id: NodeId, cluster: &Cluster, config: &LockConfig, durable: Option<&Durable>) -> Self {
+        let variant = V::VARIANT;
+        let layout = Layout::new(variant, cluster.nodes);
+        let node = match (layout.kind(id), variant) {
+            (Kind::LockServer, Variant::Zk) => Node::Coordinator(Coordinator::new(
+                id,
+                config,
+                match durable {
+                    Some(Durable::Coordinator(d)) => Some(d),
+                    _ => None,
+                },
+            )),
+            (Kind::LockServer, _) => Node::Server(LockServer::new(
+                id,
+                config,
+                match durable {
+                    Some(Durable::Server(d)) => Some(d),
+                    _ => None,
+                },
+            )),
+            (Kind::Client, v) => {
+                let d = match durable {
+                    Some(Durable::Client(d)) => Some(d),
+                    _ => None,
+                };
+                if v == Variant::Zk {
+                    Node::ZkClient(ZkClient::new(id, &layout, config, d))
+                } else {
+                    Node::Client(LeaseClient::new(id, &layout, v, config, d))
+                }
+            }
+            (Kind::Storage, v) => Node::Storage(Storage::new(
+                id,
+                v,
+                config,
+                match durable {
+                    Some(Durable::Storage(d)) => Some(d),
+                    _ => None,
+                },
+            )),
+        };
+        Self { id, node, _variant: PhantomData }
+    }
+
+    fn step(&mut self, now: Tick, input: Input<Msg, LockTimer>, out: &mut Out<Msg, LockTimer>) {
+        if let Input::Request { .. } = input {
+            out.emit(Level::Info, format!("node {} ignores requests: clients take the lock on their own", self.id));
+            return;
+        }
+        match &mut self.node {
+            Node::Server(n) => n.step(now, input, out),
+            Node::Coordinator(n) => n.step(now, input, out),
+            Node::Client(n) => n.step(now, input, out),
+            Node::ZkClient(n) => n.step(now, input, out),
+            Node::Storage(n) => n.step(now, input, out),
+        }
+    }
+
+    fn durable(&self) -> Durable {
+        match &self.node {
+            Node::Server(n) => Durable::Server(n.durable()),
+            Node::Coordinator(n) => Durable::Coordinator(n.durable()),
+            Node::Client(n) => Durable::Client(n.durable()),
+            Node::ZkClient(n) => Durable::Client(n.durable()),
+            Node::Storage(n) => Durable::Storage(n.durable()),
+        }
+    }
+
+    fn view(&self, up: bool) -> View {
+        let id = self.id;
+        let client = |holds: Option<&Held>, local_time| {
+            View::Client(ClientView {
+                id,
+                up,
+                kind: Kind::Client.name(),
+                holds: holds.is_some(),
+                token: holds.and_then(|h| h.token),
+                local_time,
+                valid_until: holds.map(|h| h.valid_until),
+            })
+        };
+        match &self.node {
+            Node::Server(s) => View::LockServer(ServerView {
+                id,
+                up,
+                kind: Kind::LockServer.name(),
+                holder: s.lease().map(|l| l.client),
+                token: s.last_token(),
+                expires_at: s.lease().map(|l| l.expires_at),
+                queue: None,
+                sessions: None,
+            }),
+            Node::Coordinator(c) => {
+                let holder = c.holder();
+                View::LockServer(ServerView {
+                    id,
+                    up,
+                    kind: Kind::LockServer.name(),
+                    holder: holder.map(|e| e.client),
+                    token: c.last_token(),
+                    expires_at: holder.and_then(|e| c.session(e.session)).map(|s| s.expires_at),
+                    queue: Some(c.entries().cloned().collect()),
+                    sessions: Some(c.sessions().cloned().collect()),
+                })
+            }
+            Node::Client(c) => client(c.lock(), c.local_time()),
+            Node::ZkClient(c) => client(c.lock(), c.local_time()),
+            Node::Storage(s) => View::Storage(StorageView {
+                id,
+                up,
+                kind: Kind::Storage.name(),
+                writes: s.writes().iter().cloned().collect(),
+                highest_token: s.highest_token(),
+            }),
+        }
+    }
+
+    fn look(&self) -> Look {
+        let role = self.kind().name();
+        let (badge, ring_timer) = match &self.node {
+            Node::Server(s) => {
+                let badge = match s.lease() {
+                    Some(l) => format!("tok {} → {}", l.token, l.client),
+                    None => "free".to_string(),
+                };
+                (badge, Some("expire"))
+            }
+            Node::Coordinator(c) => {
+                let waiting = c.entries().count().saturating_sub(1);
+                let badge = match c.holder() {
+                    Some(e) if waiting > 0 => format!("tok {} → {} · {waiting} wait", e.seq, e.client),
+                    Some(e) => format!("tok {} → {}", e.seq, e.client),
+                    None => "free".to_string(),
+                };
+                (badge, None)
+            }
+            Node::Client(c) => {
+                let badge = match (c.lock(), c.phase()) {
+                    (Some(Held { token: Some(t), .. }), _) => format!("holds {t}"),
+                    (Some(_), _) => "holds".to_string(),
+                    (None, Phase::Acquiring) => "asks".to_string(),
+                    (None, Phase::Writing) => "writes, expired".to_string(),
+                    (None, _) => "idle".to_string(),
+                };
+                (badge, Some("lease"))
+            }
+            Node::ZkClient(c) => {
+                let badge = match (c.lock(), c.phase(), c.seq()) {
+                    (Some(Held { token: Some(t), .. }), _, _) => format!("holds {t}"),
+                    (_, ZkPhase::Waiting | ZkPhase::Checking, Some(seq)) => format!("queued {seq}"),
+                    (_, ZkPhase::Connecting, _) => "connects".to_string(),
+                    (None, ZkPhase::Writing, _) => "writes, lost".to_string(),
+                    _ => "idle".to_string(),
+                };
+                (badge, Some("session"))
+            }
+            Node::Storage(s) => {
+                let badge = match s.rejected() {
+                    0 => format!("{} writes", s.total()),
+                    r => format!("{} writes · {r} rejected", s.total()),
+                };
+                (badge, None)
+            }
+        };
+        Look { role, badge, ring_timer }
+    }
+}
