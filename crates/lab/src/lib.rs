@@ -24,6 +24,13 @@ pub enum Algo {
     Raft,
     Paxos,
     MultiPaxos,
+    #[serde(rename = "lock-lease")]
+    LockLease,
+    #[serde(rename = "lock-fenced")]
+    LockFenced,
+    Redlock,
+    #[serde(rename = "lock-zk")]
+    LockZk,
 }
 
 /// What the catalog says about an algorithm.
@@ -74,6 +81,46 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <paxos::PaxosChecker as protocol::Checker<paxos::MultiPaxos>>::PROPERTIES,
         options: options::MULTIPAXOS,
+    },
+    AlgoInfo {
+        algo: Algo::LockLease,
+        name: lock::Variant::Lease.name(),
+        title: "Lock: lease (SET NX PX)",
+        min_nodes: lock::Variant::Lease.min_nodes(),
+        max_nodes: lock::MAX_NODES,
+        default_nodes: 4,
+        properties: <lock::LockChecker as protocol::Checker<lock::LockLease>>::PROPERTIES,
+        options: options::LOCK_LEASE,
+    },
+    AlgoInfo {
+        algo: Algo::LockFenced,
+        name: lock::Variant::Fenced.name(),
+        title: "Lock: lease + fencing token",
+        min_nodes: lock::Variant::Fenced.min_nodes(),
+        max_nodes: lock::MAX_NODES,
+        default_nodes: 4,
+        properties: <lock::LockChecker as protocol::Checker<lock::LockFenced>>::PROPERTIES,
+        options: options::LOCK_LEASE,
+    },
+    AlgoInfo {
+        algo: Algo::Redlock,
+        name: lock::Variant::Redlock.name(),
+        title: "Redlock (five servers)",
+        min_nodes: lock::Variant::Redlock.min_nodes(),
+        max_nodes: lock::MAX_NODES,
+        default_nodes: 8,
+        properties: <lock::LockChecker as protocol::Checker<lock::Redlock>>::PROPERTIES,
+        options: options::LOCK_LEASE,
+    },
+    AlgoInfo {
+        algo: Algo::LockZk,
+        name: lock::Variant::Zk.name(),
+        title: "Lock: ZooKeeper recipe",
+        min_nodes: lock::Variant::Zk.min_nodes(),
+        max_nodes: lock::MAX_NODES,
+        default_nodes: 5,
+        properties: <lock::LockChecker as protocol::Checker<lock::LockZk>>::PROPERTIES,
+        options: options::LOCK_ZK,
     },
 ];
 
@@ -179,6 +226,18 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         Algo::MultiPaxos => {
             let config = options::paxos_config(algo, &options)?;
             Box::new(sim::Run::<paxos::MultiPaxos>::new(sim, config, seed, actions))
+        }
+        Algo::LockLease => {
+            Box::new(sim::Run::<lock::LockLease>::new(sim, options::lock_config(algo, &options)?, seed, actions))
+        }
+        Algo::LockFenced => {
+            Box::new(sim::Run::<lock::LockFenced>::new(sim, options::lock_config(algo, &options)?, seed, actions))
+        }
+        Algo::Redlock => {
+            Box::new(sim::Run::<lock::Redlock>::new(sim, options::lock_config(algo, &options)?, seed, actions))
+        }
+        Algo::LockZk => {
+            Box::new(sim::Run::<lock::LockZk>::new(sim, options::lock_config(algo, &options)?, seed, actions))
         }
     })
 }

@@ -65,12 +65,67 @@ pub const MULTIPAXOS: &[OptionSpec] = &[
     },
 ];
 
+/// `lock-lease`, `lock-fenced` and `redlock`. Times are on the local clock
+/// of the node that measures them.
+pub const LOCK_LEASE: &[OptionSpec] = &[
+    OptionSpec { name: "ttl_ms", default: "1000", help: "how long a granted lease lasts (the PX of SET NX PX)" },
+    LOCK_HOLD,
+    LOCK_BACKOFF,
+    LOCK_REQUEST_TIMEOUT,
+    OptionSpec {
+        name: "drift_allowance_ms",
+        default: "12",
+        help: "subtracted from a lease's validity for clock drift (Redis: ttl × 0.01 + 2 ms); below ttl_ms",
+    },
+    LOCK_FIRST_TOKEN,
+];
+
+/// `lock-zk`.
+pub const LOCK_ZK: &[OptionSpec] = &[
+    OptionSpec {
+        name: "session_timeout_ms",
+        default: "1000",
+        help: "a session without a heartbeat for this long expires, and its entries with it",
+    },
+    OptionSpec {
+        name: "heartbeat_ms",
+        default: "250",
+        help: "how often a client sends a heartbeat; below session_timeout_ms",
+    },
+    LOCK_HOLD,
+    LOCK_BACKOFF,
+    LOCK_REQUEST_TIMEOUT,
+    LOCK_FIRST_TOKEN,
+];
+
+const LOCK_HOLD: OptionSpec = OptionSpec {
+    name: "hold_ms",
+    default: "200..800",
+    help: "how long a client works holding the lock before it writes, MIN..MAX, drawn each time",
+};
+const LOCK_BACKOFF: OptionSpec = OptionSpec {
+    name: "backoff_ms",
+    default: "50..250",
+    help: "how long a client waits before it tries again, MIN..MAX",
+};
+const LOCK_REQUEST_TIMEOUT: OptionSpec = OptionSpec {
+    name: "request_timeout_ms",
+    default: "200",
+    help: "how long a client waits for an answer before giving up or asking again",
+};
+const LOCK_FIRST_TOKEN: OptionSpec = OptionSpec {
+    name: "first_token",
+    default: "1",
+    help: "the first token the lock service issues (Kleppmann's figure: 33)",
+};
+
 /// Check every option: known to the algorithm, and a valid value.
 pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
     check_names(algo, options)?;
     match algo {
         Algo::Raft => raft_config(options).map(drop),
         Algo::Paxos | Algo::MultiPaxos => paxos_config(algo, options).map(drop),
+        Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => lock_config(algo, options).map(drop),
     }
 }
 
@@ -168,6 +223,40 @@ pub fn paxos_config(algo: Algo, options: &Options) -> Result<paxos::PaxosConfig,
             return Err(SetupError::new("heartbeat_ms", "must be at least 1"));
         }
         config.leader_timeout_ms = get_range(specs, options, "leader_timeout_ms")?;
+    }
+    Ok(config)
+}
+
+/// Build a lock's config from its options. The variant comes with the
+/// algorithm; options it does not list keep their defaults.
+pub fn lock_config(algo: Algo, options: &Options) -> Result<lock::LockConfig, SetupError> {
+    let specs = algo.info().options;
+    let positive = |name: &'static str| -> Result<Tick, SetupError> {
+        let value: Tick = get(specs, options, name)?;
+        if value == 0 {
+            return Err(SetupError::new(name, "must be at least 1"));
+        }
+        Ok(value)
+    };
+    let mut config = lock::LockConfig {
+        hold_ms: get_range(specs, options, "hold_ms")?,
+        backoff_ms: get_range(specs, options, "backoff_ms")?,
+        request_timeout_ms: positive("request_timeout_ms")?,
+        first_token: get(specs, options, "first_token")?,
+        ..lock::LockConfig::default()
+    };
+    if algo == Algo::LockZk {
+        config.session_timeout_ms = positive("session_timeout_ms")?;
+        config.heartbeat_ms = positive("heartbeat_ms")?;
+        if config.heartbeat_ms >= config.session_timeout_ms {
+            return Err(SetupError::new("heartbeat_ms", "must be below session_timeout_ms"));
+        }
+    } else {
+        config.ttl_ms = positive("ttl_ms")?;
+        config.drift_allowance_ms = get(specs, options, "drift_allowance_ms")?;
+        if config.drift_allowance_ms >= config.ttl_ms {
+            return Err(SetupError::new("drift_allowance_ms", "must be below ttl_ms, or no lease is ever valid"));
+        }
     }
     Ok(config)
 }
