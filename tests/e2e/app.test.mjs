@@ -228,3 +228,24 @@ test('window.clusterscope throws clear errors for bad arguments', async () => {
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('calls made before the app is ready are queued, then run (play right after load)', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url + '?seed=2', { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.clusterscope !== undefined);
+  const early = await page.evaluate(() => {
+    const cs = window.clusterscope;
+    const wasReady = cs.ready;
+    cs.step(3);
+    let readError = null;
+    if (!wasReady) {
+      try { cs.state(); } catch (e) { readError = e.message; }
+    }
+    return { wasReady, readError };
+  });
+  if (!early.wasReady) assert.match(early.readError, /still loading/);
+  await page.waitForFunction(() => window.clusterscope.ready === true);
+  assert.equal(await page.evaluate(() => window.clusterscope.state().step), 3);
+  await context.close();
+});

@@ -39,6 +39,20 @@ pub struct View {
     pub dom_gen: u64,
     pub dom_playing: bool,
     hover: String,
+    /// What the last drawn frame showed; an identical frame is skipped.
+    drawn: Option<FrameKey>,
+}
+
+/// Everything a frame of the (non-benchmark) canvas depends on.
+#[derive(Clone, Debug, PartialEq)]
+struct FrameKey {
+    generation: u64,
+    view_time: f64,
+    size: (u32, u32),
+    dark: bool,
+    selected_node: Option<u32>,
+    selected_msg: Option<sim::MsgId>,
+    picked: Vec<u32>,
 }
 
 impl Default for View {
@@ -57,6 +71,7 @@ impl Default for View {
             dom_gen: 0,
             dom_playing: false,
             hover: String::new(),
+            drawn: None,
         }
     }
 }
@@ -176,7 +191,11 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         ThemeChoice::Light => false,
     };
     let theme = if dark { &DARK } else { &LIGHT };
-    let opts = Options { reduced_motion: inner.reduced.as_ref().is_some_and(MediaQueryList::matches), wall_ms: ts };
+    let opts = Options {
+        reduced_motion: inner.reduced.as_ref().is_some_and(MediaQueryList::matches),
+        wall_ms: ts,
+        playing: core.playing || view.bench.is_some(),
+    };
 
     if let Some(bench) = view.bench.as_mut() {
         view.bench_time += dt.min(100.0);
@@ -193,8 +212,21 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         view.scene_gen = Some(core.generation);
     }
     view.layout = Layout::new(w, h, core.node_count());
-    let marks = Marks { selected_node: core.selected_node, selected_msg: core.selected_msg, picked: &core.picked };
-    renderer.draw(ctx, &view.scene, &view.layout, core.view_time, theme, &marks, opts, (w, h, dpr));
+    // A paused, unchanged view is not redrawn: an idle tab costs nothing.
+    let key = FrameKey {
+        generation: core.generation,
+        view_time: core.view_time,
+        size: (pw, ph),
+        dark,
+        selected_node: core.selected_node,
+        selected_msg: core.selected_msg,
+        picked: core.picked.clone(),
+    };
+    if core.playing || view.drawn.as_ref() != Some(&key) {
+        let marks = Marks { selected_node: core.selected_node, selected_msg: core.selected_msg, picked: &core.picked };
+        renderer.draw(ctx, &view.scene, &view.layout, core.view_time, theme, &marks, opts, (w, h, dpr));
+        view.drawn = if core.playing { None } else { Some(key) };
+    }
 
     let dirty = core.generation != view.dom_gen || core.playing != view.dom_playing;
     let refresh = dirty && (!core.playing || ts - view.last_dom >= DOM_REFRESH_MS);

@@ -34,7 +34,7 @@ pub fn role_color(role: &str) -> usize {
 pub fn kind_color(kind: &str) -> usize {
     match kind {
         "RequestVote" => 1,
-        "RequestVoteReply" => 3,
+        "RequestVoteReply" => 5,
         "AppendEntries" => 0,
         "AppendEntriesReply" => 4,
         other => hash_slot(other),

@@ -6,6 +6,9 @@ use protocol::{Level, Status};
 use serde_json::Value;
 use sim::{LogEntry, Session};
 
+/// Most log lines the caption repeats.
+pub const CAPTION_NOTES: usize = 3;
+
 /// One sentence describing the event of the current step, from the
 /// `event` object of the trace's step (`state_json`).
 pub fn describe_event(event: &Value) -> String {
@@ -42,11 +45,19 @@ pub fn caption(state: &Value, log: &[LogEntry]) -> String {
     let step = state.get("step").and_then(Value::as_u64).unwrap_or(0);
     let time = state.get("time").and_then(Value::as_u64).unwrap_or(0);
     let mut text = format!("Step {step} at {time} ms: {}", describe_event(&state["event"]));
-    let notes: Vec<&str> =
-        log.iter().filter(|e| e.step == step && e.level != Level::Info).map(|e| e.text.as_str()).collect();
+    // What the nodes said about it (not the network's loss notes, which the
+    // log lists): at most a few, so the caption stays one line.
+    let notes: Vec<&str> = log
+        .iter()
+        .filter(|e| e.step == step && (e.node.is_some() || e.level != Level::Info))
+        .map(|e| e.text.as_str())
+        .collect();
     if !notes.is_empty() {
         text.push_str(". ");
-        text.push_str(&notes.join("; "));
+        text.push_str(&notes[..notes.len().min(CAPTION_NOTES)].join("; "));
+        if notes.len() > CAPTION_NOTES {
+            text.push_str("; …");
+        }
     }
     text.push('.');
     text
@@ -158,7 +169,7 @@ mod tests {
     fn caption_adds_notable_log_lines_of_the_step() {
         let state = json!({"step":5,"time":300,"event":{"type":"timer","node":1,"timer":"election"}});
         let log = vec![
-            LogEntry { step: 5, time: 300, node: Some(1), level: Level::Info, text: "starts".into() },
+            LogEntry { step: 5, time: 300, node: None, level: Level::Info, text: "RequestVote 3 lost".into() },
             LogEntry { step: 5, time: 300, node: Some(1), level: Level::Notice, text: "node 1 is leader".into() },
             LogEntry { step: 4, time: 200, node: Some(1), level: Level::Notice, text: "older".into() },
         ];
