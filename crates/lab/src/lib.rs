@@ -31,6 +31,7 @@ pub enum Algo {
     Redlock,
     #[serde(rename = "lock-zk")]
     LockZk,
+    Ring,
 }
 
 /// What the catalog says about an algorithm.
@@ -121,6 +122,16 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <lock::LockChecker as protocol::Checker<lock::LockZk>>::PROPERTIES,
         options: options::LOCK_ZK,
+    },
+    AlgoInfo {
+        algo: Algo::Ring,
+        name: "ring",
+        title: "Consistent-hash ring",
+        min_nodes: 2,
+        max_nodes: ring::kv::MAX_NODES,
+        default_nodes: 5,
+        properties: <ring::KvChecker as protocol::Checker<ring::KvNode>>::PROPERTIES,
+        options: options::RING,
     },
 ];
 
@@ -238,6 +249,10 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         }
         Algo::LockZk => {
             Box::new(sim::Run::<lock::LockZk>::new(sim, options::lock_config(algo, &options)?, seed, actions))
+        }
+        Algo::Ring => {
+            let config = options::ring_config_for(&options, sim.nodes)?;
+            Box::new(sim::Run::<ring::KvNode>::new(sim, config, seed, actions))
         }
     })
 }

@@ -65,6 +65,17 @@ pub const MULTIPAXOS: &[OptionSpec] = &[
     },
 ];
 
+pub const RING: &[OptionSpec] = &[
+    OptionSpec { name: "vnodes", default: "100", help: "virtual nodes per node (1..=1000)" },
+    OptionSpec { name: "replicas", default: "2", help: "copies of each key: the preference list's length R (1..=5)" },
+    OptionSpec { name: "keys", default: "200", help: "keys loaded into the store at start (0..=10000)" },
+    OptionSpec {
+        name: "members",
+        default: "auto",
+        help: "nodes that start in the ring; the others stand by to join (auto: all but one)",
+    },
+];
+
 /// `lock-lease`, `lock-fenced` and `redlock`. Times are on the local clock
 /// of the node that measures them.
 pub const LOCK_LEASE: &[OptionSpec] = &[
@@ -126,6 +137,7 @@ pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
         Algo::Raft => raft_config(options).map(drop),
         Algo::Paxos | Algo::MultiPaxos => paxos_config(algo, options).map(drop),
         Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => lock_config(algo, options).map(drop),
+        Algo::Ring => ring_config(options).map(drop),
     }
 }
 
@@ -225,6 +237,40 @@ pub fn paxos_config(algo: Algo, options: &Options) -> Result<paxos::PaxosConfig,
         config.leader_timeout_ms = get_range(specs, options, "leader_timeout_ms")?;
     }
     Ok(config)
+}
+
+/// Build the ring store's config from its options.
+pub fn ring_config(options: &Options) -> Result<ring::KvConfig, SetupError> {
+    let within = |name: &'static str, lo: u32, hi: u32| -> Result<u32, SetupError> {
+        let value: u32 = get(RING, options, name)?;
+        if (lo..=hi).contains(&value) {
+            Ok(value)
+        } else {
+            Err(SetupError::new(name, format!("must be between {lo} and {hi}, got {value}")))
+        }
+    };
+    let members = match options.get("members").map(|m| m.trim()) {
+        None | Some("auto") => None,
+        Some(_) => Some(within("members", 1, ring::kv::MAX_NODES)?),
+    };
+    Ok(ring::KvConfig {
+        vnodes: within("vnodes", 1, ring::kv::MAX_SIM_VNODES)?,
+        replicas: within("replicas", 1, ring::kv::MAX_REPLICAS)?,
+        keys: within("keys", 0, ring::kv::MAX_KEYS)?,
+        members,
+        ..ring::KvConfig::default()
+    })
+}
+
+/// The ring store's config for a cluster of `nodes`: `members` must fit in it.
+pub fn ring_config_for(options: &Options, nodes: u32) -> Result<ring::KvConfig, SetupError> {
+    let config = ring_config(options)?;
+    match config.members {
+        Some(m) if m > nodes => {
+            Err(SetupError::new("members", format!("must be at most the number of nodes ({nodes}), got {m}")))
+        }
+        _ => Ok(config),
+    }
 }
 
 /// Build a lock's config from its options. The variant comes with the
