@@ -88,6 +88,9 @@ pub enum Command {
     Algos,
     /// Measure simulator speed in events per second (a quick look; `cargo bench -p cli` for criterion)
     Bench(BenchArgs),
+    /// Measure a consistent-hash ring: keys moved by adding or removing nodes, load per node,
+    /// against hash mod N and rendezvous hashing
+    Ring(crate::ring::RingArgs),
 }
 
 /// The flags of `cli run`. Optional ones default to the algorithm's and the

@@ -1,7 +1,7 @@
 //! Clusterscope on the command line: the same simulator the browser app
 //! runs, for long runs, trace exports and quick speed checks.
 //!
-//! The binary `cli` has three subcommands:
+//! The binary `cli` has four subcommands:
 //!
 //! 1. `cli run --algo raft --nodes 5 --seed 42 --steps 5000 [--drop P] [--dup P]
 //!    [--latency MIN..MAX] [--actions FILE] [--trace FILE]` parses its flags
@@ -16,9 +16,14 @@
 //! 3. `cli bench` runs the benchmark scenario ([`scenario`]) and prints
 //!    events per second, without criterion (`cargo bench -p cli` measures the
 //!    same scenario with criterion).
+//! 4. `cli ring --nodes 10 --vnodes 100 --replicas 1 --keys 100000 --seed 1
+//!    --add 1 [--remove ID] [--json]` prints [`::ring::report`]: the keys a
+//!    membership change moves and the load per node, for consistent hashing,
+//!    `hash mod N` and rendezvous hashing ([`ring`]).
 
 pub mod args;
 pub mod report;
+pub mod ring;
 pub mod scenario;
 
 use std::process::ExitCode;

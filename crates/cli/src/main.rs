@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Bench(args) => bench(&args).into(),
+        Command::Ring(args) => cli::ring::run(&args).into(),
     }
 }
 
