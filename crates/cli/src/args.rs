@@ -68,7 +68,8 @@ Examples:
   cli run --algo raft --nodes 5 --seed 42 --steps 5000
   cli run --seed 42 --steps 5000 --drop 0.05 --dup 0.01 --latency 10..40 \\
           --actions actions.json --trace out.json
-  cli run --seed 3 --steps 2000 --trace - | jq '.steps[-1].nodes'";
+  cli run --seed 3 --steps 2000 --trace - | jq '.steps[-1].nodes'
+  cli run --set election_timeout_ms=300..600 --set heartbeat_ms=100";
 
 /// The `cli` command line.
 #[derive(Debug, Parser)]
@@ -127,6 +128,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "MIN..MAX", default_value_t = Latency(SimConfig::default().latency_ms),
           value_parser = latency)]
     pub latency: Latency,
+
+    /// A protocol setting, like `--set heartbeat_ms=30` (repeatable; `cli algos` lists each algorithm's)
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = option_pair)]
+    pub set: Vec<(String, String)>,
 
     /// JSON file of scheduled actions (`-` reads standard input)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
@@ -187,6 +192,15 @@ fn probability(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `NAME=VALUE`; the value is checked against the algorithm's options when
+/// the setup is validated.
+fn option_pair(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.trim().to_string())),
+        _ => Err(format!("expected NAME=VALUE, like heartbeat_ms=30, got {text:?}")),
+    }
+}
+
 /// Parse with the simulator's own parser, then check the range the same way
 /// the simulator does, so clap names `--latency` in the message.
 fn latency(text: &str) -> Result<Latency, String> {
@@ -226,7 +240,10 @@ impl InputError {
             "dup" => "--dup",
             "latency" => "--latency",
             "actions" => "--actions",
-            _ => "a flag",
+            // Everything else is about a protocol option: "options" for an
+            // unknown name, the option's own name for a bad value.
+            "options" => return Self::new("--set", e.reason),
+            option => return Self::new("--set", format!("{option}: {}", e.reason)),
         };
         Self::new(flag, e.reason)
     }
@@ -244,6 +261,8 @@ impl RunArgs {
         setup.sim.drop = self.drop;
         setup.sim.dup = self.dup;
         setup.sim.latency_ms = self.latency.0;
+        // A later --set of the same name wins, as a later parameter does in a link.
+        setup.options.extend(self.set.iter().cloned());
         // The cluster size first: the actions are checked against it.
         setup.validate().map_err(InputError::from_setup)?;
         if let Some(path) = &self.actions {

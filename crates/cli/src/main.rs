@@ -129,6 +129,14 @@ fn algos() -> String {
             info.name, info.title, info.min_nodes, info.max_nodes, info.default_nodes
         );
         s += &format!("         safety properties: {}\n", info.properties.join(", "));
+        if !info.options.is_empty() {
+            s += "         options (--set NAME=VALUE, default shown):\n";
+            let width = info.options.iter().map(|o| o.name.len() + 1 + o.default.len()).max().unwrap_or(0);
+            for o in info.options {
+                let setting = format!("{}={}", o.name, o.default);
+                s += &format!("           {setting:<width$}  {}\n", o.help);
+            }
+        }
     }
     s
 }

@@ -330,6 +330,44 @@ fn the_trace_has_the_documented_shape() {
     );
 }
 
+/// `--set NAME=VALUE` reaches the protocol's config, as `&NAME=VALUE` does in a link.
+#[test]
+fn protocol_options_reach_the_trace_and_bad_ones_are_named() {
+    let out = cli(&[
+        "run",
+        "--steps",
+        "50",
+        "--set",
+        "heartbeat_ms=30",
+        "--set",
+        "election_timeout_ms=300..600",
+        "--trace",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(r#""protocol":{"election_timeout_ms":[300,600],"heartbeat_ms":30,"#),
+        "{}",
+        &text[..300.min(text.len())]
+    );
+    let defaults = cli(&["run", "--steps", "50", "--trace", "-"]);
+    assert!(out.stdout != defaults.stdout, "other timeouts, another run");
+
+    for (set, needles) in [
+        ("heartbeat_ms=0", &["'--set'", "heartbeat_ms: must be at least 1"][..]),
+        ("nope=1", &["'--set'", "has no option \"nope\"", "heartbeat_ms"][..]),
+        ("election_timeout_ms=9..3", &["'--set'", "election_timeout_ms"][..]),
+        ("heartbeat_ms", &["'--set <NAME=VALUE>'", "expected NAME=VALUE"][..]),
+    ] {
+        let out = cli(&["run", "--set", set]);
+        assert_eq!(out.status.code(), Some(2), "{set}: {}", stderr(&out));
+        for needle in needles {
+            assert!(stderr(&out).contains(needle), "{set}: {needle:?} not in {}", stderr(&out));
+        }
+    }
+}
+
 #[test]
 fn algos_lists_sizes_and_properties() {
     let out = cli(&["algos"]);
@@ -337,6 +375,10 @@ fn algos_lists_sizes_and_properties() {
     let text = stdout(&out);
     assert!(text.starts_with("raft     Raft — nodes 1..=9 (default 5)\n"), "{text}");
     assert!(text.contains("safety properties: Election Safety, Leader Append-Only, Log Matching"), "{text}");
+    assert!(text.contains("heartbeat_ms=50"), "options with their defaults: {text}");
+    for info in lab::ALGOS {
+        assert!(text.contains(&format!("{:<8} {} — nodes", info.name, info.title)), "{} missing: {text}", info.name);
+    }
 }
 
 #[test]
@@ -354,6 +396,7 @@ fn help_documents_the_contract() {
         "--latency <MIN..MAX>",
         "--actions <FILE>",
         "--trace <FILE>",
+        "--set <NAME=VALUE>",
         "[default: 10..40]",
         "Exit status:",
     ] {
