@@ -123,18 +123,20 @@ fn run(args: &RunArgs) -> Exit {
 /// The `cli algos` listing.
 fn algos() -> String {
     let mut s = String::new();
+    let name_width = lab::ALGOS.iter().map(|i| i.name.len()).max().unwrap_or(0);
+    let indent = " ".repeat(name_width + 1);
     for info in lab::ALGOS {
         s += &format!(
-            "{:<8} {} — nodes {}..={} (default {})\n",
+            "{:<name_width$} {} — nodes {}..={} (default {})\n",
             info.name, info.title, info.min_nodes, info.max_nodes, info.default_nodes
         );
-        s += &format!("         safety properties: {}\n", info.properties.join(", "));
+        s += &format!("{indent}safety properties: {}\n", info.properties.join(", "));
         if !info.options.is_empty() {
-            s += "         options (--set NAME=VALUE, default shown):\n";
+            s += &format!("{indent}options (--set NAME=VALUE, default shown):\n");
             let width = info.options.iter().map(|o| o.name.len() + 1 + o.default.len()).max().unwrap_or(0);
             for o in info.options {
                 let setting = format!("{}={}", o.name, o.default);
-                s += &format!("           {setting:<width$}  {}\n", o.help);
+                s += &format!("{indent}  {setting:<width$}  {}\n", o.help);
             }
         }
     }

@@ -373,11 +373,16 @@ fn algos_lists_sizes_and_properties() {
     let out = cli(&["algos"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.starts_with("raft     Raft — nodes 1..=9 (default 5)\n"), "{text}");
+    let width = lab::ALGOS.iter().map(|i| i.name.len()).max().unwrap();
+    assert!(text.starts_with(&format!("{:<width$} Raft — nodes 1..=9 (default 5)\n", "raft")), "{text}");
     assert!(text.contains("safety properties: Election Safety, Leader Append-Only, Log Matching"), "{text}");
     assert!(text.contains("heartbeat_ms=50"), "options with their defaults: {text}");
     for info in lab::ALGOS {
-        assert!(text.contains(&format!("{:<8} {} — nodes", info.name, info.title)), "{} missing: {text}", info.name);
+        assert!(
+            text.contains(&format!("{:<width$} {} — nodes", info.name, info.title)),
+            "{} missing: {text}",
+            info.name
+        );
     }
 }
 
