@@ -132,6 +132,7 @@ test('a bad query shows a message naming the parameter and runs the default worl
     ['?seed=abc', 'seed'],
     ['?algo=paxsos', 'algo'],
     ['?actions=%5B%7B%22step%22%3A1%2C%22do%22%3A%22crash%22%7D', 'actions'],
+    ['?preset=no-such-scenario', 'preset'],
   ]) {
     const page = await openApp(browser, server.url + query);
     const alert = page.locator('.notice[role="alert"]');

@@ -72,7 +72,15 @@ impl AppState {
                 Err(e) => bench_error = Some(e),
             }
         }
-        let parsed = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        // `?preset=ID` opens one of the catalog's ready-made scenarios.
+        let preset = pairs.iter().find(|(k, _)| k == "preset").map(|(_, v)| v.clone());
+        let parsed = match preset.as_deref() {
+            Some(id) => lab::presets::Preset::find(id).map(|p| p.load()).ok_or_else(|| {
+                let known: Vec<&str> = lab::presets::PRESETS.iter().map(|p| p.id).collect();
+                lab::SetupError::new("preset", format!("unknown preset {id:?}; known: {}", known.join(", ")))
+            }),
+            None => lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        };
         let mut core = match parsed {
             Ok(q) => Core::new(q.setup, q.step),
             Err(e) => {
@@ -363,6 +371,7 @@ fn topbar(core: &Core, send: &Callback<Cmd>) -> Html {
                             onchange={on_seed} title="Seed of the simulated network and timers (Enter to apply)" />
                     </label>
                     { network(core, send) }
+                    { presets(send) }
                     <button id="reset" title="Restart this world from step 0 without actions (r)"
                         onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>
                 </div>
@@ -426,6 +435,38 @@ fn transport(core: &Core, send: &Callback<Cmd>) -> Html {
                 <span>{ format!("{} ms", session.now()) }</span>
             </div>
         </nav>
+    }
+}
+
+fn presets(send: &Callback<Cmd>) -> Html {
+    if lab::presets::PRESETS.is_empty() {
+        return html! {};
+    }
+    let onchange = {
+        let send = send.clone();
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            if let Some(p) = lab::presets::Preset::find(&select.value()) {
+                let q = p.load();
+                send.emit(Cmd::Open(q.setup));
+                if let Some(step) = q.step {
+                    send.emit(Cmd::Seek(step));
+                }
+                send.emit(Cmd::Notify { text: format!("{}: {}", p.title, p.description), error: false });
+            }
+            select.set_value("");
+        })
+    };
+    html! {
+        <label title="Load a ready-made scenario">
+            <span class="label">{"Scenario"}</span>
+            <select id="preset" {onchange} title="Ready-made scenarios (each is a link: ?preset=ID)">
+                <option value="" selected=true>{"Choose…"}</option>
+                { for lab::presets::PRESETS.iter().map(|p| html! {
+                    <option value={p.id} title={p.description}>{ format!("{} ({})", p.title, p.algo.info().title) }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 
@@ -520,7 +561,15 @@ fn legend(core: &Core) -> Html {
         }
     }
     kinds.sort_unstable();
-    let roles = ["leader", "candidate", "follower"];
+    // The roles of this algorithm that are on screen (Raft's three always).
+    let mut roles: Vec<&'static str> =
+        if core.algo() == Algo::Raft { vec!["leader", "candidate", "follower"] } else { Vec::new() };
+    for id in 0..core.node_count() {
+        let role = core.session.node_info(id).look.role;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
     html! {
         <div class="legend" aria-label="Legend">
             { for roles.iter().map(|r| html! {

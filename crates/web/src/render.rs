@@ -80,6 +80,7 @@ pub struct Options {
 /// Draws scenes; owns the buffers it reuses from frame to frame.
 pub struct Renderer {
     positions: Vec<(f64, f64)>,
+    centres: Vec<(f64, f64)>,
     dash: JsValue,
     solid: JsValue,
 }
@@ -93,7 +94,7 @@ impl Default for Renderer {
 impl Renderer {
     pub fn new() -> Self {
         let dash = js_sys::Array::of2(&JsValue::from_f64(6.0), &JsValue::from_f64(5.0));
-        Self { positions: Vec::new(), dash: dash.into(), solid: js_sys::Array::new().into() }
+        Self { positions: Vec::new(), centres: Vec::new(), dash: dash.into(), solid: js_sys::Array::new().into() }
     }
 
     /// Draw `scene` at model time `t` on a canvas of `width`×`height` CSS px.
@@ -256,8 +257,12 @@ impl Renderer {
         if scene.msgs.is_empty() {
             return;
         }
+        self.centres.clear();
+        self.centres.extend((0..layout.n).map(|id| layout.node_pos(id)));
+        let centres = &self.centres;
+        let at = |id: NodeId| centres.get(id as usize).copied().unwrap_or((layout.cx, layout.cy));
         self.positions.clear();
-        self.positions.extend(scene.msgs.iter().map(|m| layout.msg_pos(m, t)));
+        self.positions.extend(scene.msgs.iter().map(|m| layout.msg_pos_in(m, t, at(m.from), at(m.to))));
         let dense = scene.msgs.len() > LABEL_LIMIT;
         let r = if dense { 1.6 } else { (layout.node_r * 0.2).clamp(3.5, 5.5) };
         for color in 0..PALETTE_LEN {

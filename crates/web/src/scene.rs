@@ -26,7 +26,9 @@ pub fn role_color(role: &str) -> usize {
         "leader" => 0,
         "candidate" => 1,
         "follower" => 2,
-        other => hash_slot(other),
+        // Other algorithms' roles avoid the three Raft colours, so that no
+        // role looks like a leader by accident.
+        other => 3 + hash_slot(other) % (PALETTE_LEN - 3),
     }
 }
 
@@ -149,8 +151,13 @@ impl Layout {
 
     /// A point `frac` of the way along the link, between the nodes' rims.
     pub fn along(&self, from: NodeId, to: NodeId, frac: f64) -> (f64, f64) {
-        let (x0, y0) = self.node_pos(from);
-        let (x1, y1) = self.node_pos(to);
+        self.along_points(self.node_pos(from), self.node_pos(to), frac)
+    }
+
+    /// [`Layout::along`] for node centres already computed (the renderer
+    /// keeps a table of them per frame instead of two sines and cosines per
+    /// message).
+    pub fn along_points(&self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), frac: f64) -> (f64, f64) {
         let (dx, dy) = (x1 - x0, y1 - y0);
         let len = (dx * dx + dy * dy).sqrt();
         if len < 1e-9 {
@@ -163,10 +170,13 @@ impl Layout {
 
     /// Where message `m` is drawn at model time `t`.
     pub fn msg_pos(&self, m: &MsgDraw, t: f64) -> (f64, f64) {
-        if m.held {
-            return self.along(m.from, m.to, 1.0);
-        }
-        self.along(m.from, m.to, progress(m.sent_at, m.deliver_at, t))
+        self.msg_pos_in(m, t, self.node_pos(m.from), self.node_pos(m.to))
+    }
+
+    /// [`Layout::msg_pos`] with the end points given.
+    pub fn msg_pos_in(&self, m: &MsgDraw, t: f64, from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
+        let frac = if m.held { 1.0 } else { progress(m.sent_at, m.deliver_at, t) };
+        self.along_points(from, to, frac)
     }
 
     /// The node under a point, if any (within its circle plus a few pixels).
@@ -398,6 +408,7 @@ mod tests {
     #[test]
     fn unknown_names_get_stable_palette_slots() {
         assert_eq!(role_color("leader"), 0);
+        assert!((3..PALETTE_LEN).contains(&role_color("acceptor")));
         assert_eq!(hash_slot("acceptor"), hash_slot("acceptor"));
         assert!(kind_color("Prepare") < PALETTE_LEN);
     }
