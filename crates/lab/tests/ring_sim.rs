@@ -245,3 +245,72 @@ fn traces_are_deterministic_and_live_actions_replay() {
     let text = String::from_utf8(a).unwrap();
     assert!(text.contains(r#""nodes":[{"id":0,"up":true,"vnodes":16,"keys":"#), "node view format");
 }
+
+/// Karger et al. and Dynamo §4.9, end to end in the simulator with the
+/// app's defaults (5 nodes, 4 members, R = 2, 100 virtual nodes, 200 keys):
+/// node 4 joins, and when the cluster is at rest it holds exactly the keys
+/// whose preference list gained it, every other node lost exactly those it
+/// left, and the keys moved are about R/(N+1) of the copies. Then node 1
+/// leaves and its keys go exactly to their new preference lists.
+#[test]
+fn a_join_and_a_leave_through_the_catalog_move_exactly_the_changed_ranges() {
+    let mut setup = lab::Setup::new(lab::Algo::Ring);
+    setup.seed = 7;
+    let mut s = lab::open(&setup).unwrap();
+    let keys: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+    let holders = |s: &dyn sim::Session| -> Vec<u32> {
+        (0..5)
+            .map(|i| {
+                serde_json::from_str::<serde_json::Value>(&s.node_json(i)).unwrap()["keys"].as_u64().unwrap() as u32
+            })
+            .collect()
+    };
+    assert_eq!(holders(&*s), {
+        let ring = ring::Ring::of(100, 0, 0..4);
+        (0..5u32)
+            .map(|n| keys.iter().filter(|k| ring.preference_list(ring::key_position(k), 2).contains(&n)).count() as u32)
+            .collect::<Vec<_>>()
+    });
+    s.act(Action::Request { node: 4, cmd: "join".into() }).unwrap();
+    for _ in 0..2_000 {
+        s.step();
+    }
+    assert_eq!(s.first_violation(), None);
+    let after = ring::Ring::of(100, 0, 0..5);
+    let expect: Vec<u32> = (0..5u32)
+        .map(|n| keys.iter().filter(|k| after.preference_list(ring::key_position(k), 2).contains(&n)).count() as u32)
+        .collect();
+    assert_eq!(holders(&*s), expect, "every node holds exactly its keys after the join");
+    assert!((60..=100).contains(&expect[4]), "node 4 took {} of 400 copies (ideal 400/5 = 80)", expect[4]);
+    assert_eq!(s.node_info(4).look.role, "member");
+
+    s.act(Action::Request { node: 1, cmd: "leave".into() }).unwrap();
+    for _ in 0..2_000 {
+        s.step();
+    }
+    assert_eq!(s.first_violation(), None);
+    let last = ring::Ring::of(100, 0, [0, 2, 3, 4]);
+    let expect: Vec<u32> = (0..5u32)
+        .map(|n| keys.iter().filter(|k| last.preference_list(ring::key_position(k), 2).contains(&n)).count() as u32)
+        .collect();
+    assert_eq!(holders(&*s), expect, "every node holds exactly its keys after the leave");
+    assert_eq!(s.node_info(1).look.role, "standby");
+}
+
+/// Options reach the store, and a bad one is named.
+#[test]
+fn ring_options_are_parsed_and_checked() {
+    let mut setup = lab::Setup::new(lab::Algo::Ring);
+    for (k, v) in [("vnodes", "8"), ("replicas", "3"), ("keys", "50"), ("members", "5")] {
+        setup.options.insert(k.into(), v.into());
+    }
+    setup.sim.nodes = 6;
+    let s = lab::open(&setup).unwrap();
+    assert!(s.protocol_config_json().contains(r#""vnodes":8,"replicas":3,"keys":50,"members":5"#));
+    assert_eq!(s.node_info(5).look.role, "standby");
+    setup.options.insert("members".into(), "7".into());
+    assert_eq!(lab::open(&setup).err().unwrap().field, "members");
+    setup.options.insert("members".into(), "auto".into());
+    setup.options.insert("replicas".into(), "9".into());
+    assert_eq!(lab::open(&setup).err().unwrap().field, "replicas");
+}
