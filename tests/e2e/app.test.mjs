@@ -250,3 +250,17 @@ test('calls made before the app is ready are queued, then run (play right after 
   assert.equal(await page.evaluate(() => window.clusterscope.state().step), 3);
   await context.close();
 });
+
+test('scheduled actions that fail when their step comes are listed', async () => {
+  const actions = JSON.stringify([{ step: 5, do: 'restart', node: 1 }, { step: 8, do: 'crash', node: 2 }]);
+  const page = await openApp(browser, `${server.url}?seed=4&actions=${encodeURIComponent(actions)}`);
+  assert.equal(await page.locator('#action-errors').count(), 0);
+  await page.evaluate(() => window.clusterscope.step(10));
+  const panel = page.locator('#action-errors');
+  await panel.waitFor();
+  const text = await panel.innerText();
+  assert.match(text, /actions\[0\] at step 5: restart: node 1 is not down/);
+  assert.ok(!text.includes('actions[1]'), 'the crash at step 8 worked');
+  assert.equal(await page.evaluate(() => window.clusterscope.state().nodes[2].up), false);
+  await page.context().close();
+});

@@ -19,6 +19,9 @@ use yew::prelude::*;
 
 /// Lines of the event log shown.
 pub const LOG_LINES: usize = 120;
+/// Furthest step a link replays to when it is opened (a few seconds of
+/// simulation in the browser; a larger number would freeze the tab).
+pub const MAX_LINK_STEP: u64 = 2_000_000;
 
 /// Who asked: errors of UI commands are shown as notices, errors of script
 /// calls are thrown back to the script.
@@ -82,6 +85,14 @@ impl AppState {
             None => lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         };
         let mut core = match parsed {
+            Ok(q) if q.step.is_some_and(|s| s > MAX_LINK_STEP) => {
+                let mut core = Core::new(q.setup, Some(MAX_LINK_STEP));
+                core.notify(
+                    format!("The link's “step” is past {MAX_LINK_STEP}, the most a link replays on opening; showing step {MAX_LINK_STEP}."),
+                    true,
+                );
+                core
+            }
             Ok(q) => Core::new(q.setup, q.step),
             Err(e) => {
                 let mut core = Core::new(Setup::default(), None);
@@ -159,6 +170,22 @@ pub fn app() -> Html {
             if stick.get() {
                 if let Some(el) = log_ref.cast::<web_sys::Element>() {
                     el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+    }
+
+    // Opening the help moves focus into it, so Tab and Escape work there.
+    {
+        let help_open = state.core.borrow().help_open;
+        use_effect_with(help_open, move |open| {
+            if *open {
+                let close = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("help-close"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(close) = close {
+                    let _ = close.focus();
                 }
             }
         });
