@@ -36,55 +36,20 @@ pub const PRESETS: &[Preset] = &[
         id: "acceptor-crash-phase-2",
         algo: Algo::Paxos,
         title: "Acceptor crash during phase 2",
-        description: "Acceptor 4 crashes just as accept requests are in flight. Two acceptors are still a \
-                      majority, so the value is chosen; when 4 restarts it still knows its promise.",
-        query: r#"algo=paxos&nodes=5&seed=4&actions=[{"step":0,"do":"request","node":0,"cmd":"x"},{"step":7,"do":"crash","node":4},{"step":40,"do":"restart","node":4}]"#,
+        description: "Acceptor 4 crashes while proposer 0's accept request to it is in flight. Acceptors 2 \
+                      and 3 are still a majority, so \"x\" is chosen. Acceptor 4 restarts still knowing its \
+                      promise, but as a learner it missed the news: single-decree Paxos has no catch-up.",
+        query: r#"algo=paxos&nodes=5&seed=4&actions=[{"step":0,"do":"request","node":0,"cmd":"x"},{"step":5,"do":"crash","node":4},{"step":19,"do":"restart","node":4}]"#,
     },
     Preset {
         id: "leader-change-open-slot",
         algo: Algo::MultiPaxos,
         title: "Leader change with an open slot",
-        description: "The leader proposes \"c\" in slot 2 and crashes before it is chosen. The next leader \
-                      runs phase 1, finds \"c\" accepted by some acceptor, re-proposes it, and fills any \
-                      gap with a no-op.",
-        query: r#"algo=multipaxos&nodes=5&seed=5&actions=[{"step":40,"do":"request","node":0,"cmd":"a"},{"step":40,"do":"request","node":1,"cmd":"a"},{"step":40,"do":"request","node":2,"cmd":"a"},{"step":40,"do":"request","node":3,"cmd":"a"},{"step":40,"do":"request","node":4,"cmd":"a"}]"#,
-    },
-    // Kleppmann's figure and a slow clock, each under a bare lease and with
-    // fencing (lock::presets holds them as data; a test keeps both equal).
-    Preset {
-        id: lock::presets::KLEPPMANN_LEASE.id,
-        algo: Algo::LockLease,
-        title: lock::presets::KLEPPMANN_LEASE.title,
-        description: lock::presets::KLEPPMANN_LEASE.description,
-        query: r#"algo=lock-lease&nodes=4&seed=1&first_token=33&actions=[{"step":4,"do":"pause","node":1,"for":1500}]"#,
-    },
-    Preset {
-        id: lock::presets::KLEPPMANN_FENCED.id,
-        algo: Algo::LockFenced,
-        title: lock::presets::KLEPPMANN_FENCED.title,
-        description: lock::presets::KLEPPMANN_FENCED.description,
-        query: r#"algo=lock-fenced&nodes=4&seed=1&first_token=33&actions=[{"step":4,"do":"pause","node":1,"for":1500}]"#,
-    },
-    Preset {
-        id: lock::presets::SLOW_CLOCK_LEASE.id,
-        algo: Algo::LockLease,
-        title: lock::presets::SLOW_CLOCK_LEASE.title,
-        description: lock::presets::SLOW_CLOCK_LEASE.description,
-        query: r#"algo=lock-lease&nodes=4&seed=10&actions=[{"step":0,"do":"drift","node":1,"rate":0.5}]"#,
-    },
-    Preset {
-        id: lock::presets::SLOW_CLOCK_FENCED.id,
-        algo: Algo::LockFenced,
-        title: lock::presets::SLOW_CLOCK_FENCED.title,
-        description: lock::presets::SLOW_CLOCK_FENCED.description,
-        query: r#"algo=lock-fenced&nodes=4&seed=10&actions=[{"step":0,"do":"drift","node":1,"rate":0.5}]"#,
-    },
-    Preset {
-        id: lock::presets::SLOW_CLOCK_REDLOCK.id,
-        algo: Algo::Redlock,
-        title: lock::presets::SLOW_CLOCK_REDLOCK.title,
-        description: lock::presets::SLOW_CLOCK_REDLOCK.description,
-        query: r#"algo=redlock&nodes=8&seed=2&actions=[{"step":0,"do":"drift","node":5,"rate":0.5}]"#,
+        description: "Leader 4 has \"a\" chosen in slot 0, then proposes \"b\" (every accept lost) and \
+                      \"c\" (accepted by two acceptors only) and crashes. The next leader's phase 1 finds \
+                      \"c\" in slot 2 and nothing in slot 1: it re-proposes \"c\" and fills slot 1 with a \
+                      no-op. \"b\" was never chosen, so it is gone.",
+        query: r#"algo=multipaxos&nodes=5&seed=6&actions=[{"step":18,"do":"request","node":4,"cmd":"a"},{"step":47,"do":"request","node":4,"cmd":"b"},{"step":47,"do":"drop","msg":52},{"step":47,"do":"drop","msg":53},{"step":47,"do":"drop","msg":54},{"step":47,"do":"drop","msg":55},{"step":47,"do":"drop","msg":56},{"step":47,"do":"request","node":4,"cmd":"c"},{"step":47,"do":"drop","msg":59},{"step":47,"do":"drop","msg":60},{"step":47,"do":"drop","msg":61},{"step":58,"do":"crash","node":4}]"#,
     },
 ];
 

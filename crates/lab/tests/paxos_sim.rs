@@ -279,3 +279,29 @@ fn all_roles_on_every_node_agree() {
         assert_eq!(r.world().first_violation(), None);
     }
 }
+
+/// The two other Paxos presets do what their descriptions say.
+#[test]
+fn presets_tell_their_stories() {
+    let open = |id: &str| lab::presets::Preset::find(id).unwrap().load().setup;
+
+    let setup = open("acceptor-crash-phase-2");
+    let mut r = Run::<Paxos>::new(setup.sim, PaxosConfig::default(), setup.seed, setup.actions);
+    run_until(&mut r, 2_000, |_| false);
+    assert_eq!(r.action_errors().count(), 0);
+    assert!((0..4).all(|n| r.world().node(n).chosen().map(|v| &**v) == Some("x")));
+    assert_eq!(r.world().status(4), Status::Up);
+    assert_eq!(r.world().node(4).view(true).promised, Some(paxos::Ballot(1, 0)), "the promise survived");
+    assert_eq!(r.world().node(4).chosen(), None);
+
+    let setup = open("leader-change-open-slot");
+    let mut r = Run::<MultiPaxos>::new(setup.sim, PaxosConfig::multi(), setup.seed, setup.actions);
+    run_until(&mut r, 3_000, |_| false);
+    assert_eq!(r.action_errors().count(), 0, "every drop hits a message in flight");
+    for n in 0..4 {
+        let chosen: Vec<&str> = r.world().node(n).chosen().values().map(|v| &**v).collect();
+        assert_eq!(chosen, ["a", "no-op", "c"], "node {n}");
+    }
+    assert_eq!(r.world().status(4), Status::Crashed);
+    assert_eq!(r.world().first_violation(), None);
+}

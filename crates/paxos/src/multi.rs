@@ -157,10 +157,11 @@ impl MultiPaxos {
         let last = reported.keys().chain(self.learner.chosen.range(from_slot..).map(|(s, _)| s)).max().copied();
         let mut pending = BTreeMap::new();
         if let Some(last) = last {
-            for slot in from_slot..=last {
-                let value: Value = match (self.learner.chosen.get(&slot), reported.get(&slot)) {
-                    (Some(chosen), _) => chosen.clone(),
-                    (None, Some(r)) if !self.ignores_reported_values() => r.value.clone(),
+            // Slots learned meanwhile (even during phase 1) need no proposal:
+            // learners that missed them catch up from the heartbeats.
+            for slot in (from_slot..=last).filter(|s| !self.learner.chosen.contains_key(s)) {
+                let value: Value = match reported.get(&slot) {
+                    Some(r) if !self.ignores_reported_values() => r.value.clone(),
                     _ => NO_OP.into(),
                 };
                 pending.insert(slot, (value, 0));
@@ -200,6 +201,7 @@ impl MultiPaxos {
     fn heartbeat(&mut self, out: &mut MultiOut) {
         let chosen_upto = self.learner.first_unchosen();
         let Lead::Leader { ballot, pending, .. } = &mut self.lead else { return };
+        pending.retain(|slot, _| !self.learner.chosen.contains_key(slot));
         for peer in (0..self.nodes).filter(|&n| n != self.id) {
             out.send(peer, Msg::Heartbeat { ballot: *ballot, chosen_upto });
         }
