@@ -264,3 +264,54 @@ test('scheduled actions that fail when their step comes are listed', async () =>
   assert.equal(await page.evaluate(() => window.clusterscope.state().nodes[2].up), false);
   await page.context().close();
 });
+
+test('an embedding page drives the app in an iframe through postMessage', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent(`<iframe id="lab" src="${server.url}?seed=42" width="1000" height="700"></iframe>`);
+  const result = await page.evaluate(async () => {
+    const frame = document.getElementById('lab').contentWindow;
+    let next = 0;
+    const call = (verb, ...args) => new Promise((resolve) => {
+      const id = ++next;
+      const onMessage = (e) => {
+        if (e.data && e.data.clusterscope === 'reply' && e.data.id === id) {
+          removeEventListener('message', onMessage);
+          resolve(e.data);
+        }
+      };
+      addEventListener('message', onMessage);
+      frame.postMessage({ clusterscope: verb, args, id }, '*');
+      setTimeout(() => resolve(null), 500);
+    });
+    let ready = null;
+    for (let i = 0; i < 100 && !(ready && ready.ok); i++) ready = await call('state');
+    const stepped = await call('step', 25);
+    const state = await call('state');
+    const bad = await call('act', { do: 'crash', node: 9 });
+    return { stepped, step: state.result.step, bad };
+  });
+  assert.equal(result.stepped.ok, true);
+  assert.equal(result.stepped.result, 25);
+  assert.equal(result.step, 25);
+  assert.equal(result.bad.ok, false);
+  assert.equal(result.bad.error, 'act: crash: node 9 does not exist (nodes are 0..4)');
+  await context.close();
+});
+
+test('Copy link copies a link that reproduces the view', async () => {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  await page.goto(server.url + '?seed=8');
+  await page.waitForFunction(() => window.clusterscope.ready === true);
+  await page.evaluate(() => { window.clusterscope.step(60); window.clusterscope.act({ do: 'crash', node: 0 }); window.clusterscope.step(5); });
+  const state = await page.evaluate(() => window.clusterscope.state());
+  await page.locator('#copy-link').click();
+  await page.locator('.notice', { hasText: /Link copied|Copy this link/ }).waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?algo=raft&nodes=5&seed=8&actions=.*&step=65$/);
+  const other = await openApp(browser, link);
+  assert.deepEqual(await other.evaluate(() => window.clusterscope.state()), state);
+  await other.context().close();
+  await context.close();
+});

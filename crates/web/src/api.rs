@@ -11,6 +11,9 @@
 //! | `ready` | `true` once loaded (a `clusterscope:ready` event is dispatched too) |
 //! | `__panicForTest()` | test hook only: panics, to show the error panel |
 //!
+//! An embedding page reaches the same verbs through `postMessage` (see
+//! [`post_message_bridge`]).
+//!
 //! Every call goes through the same reducer as the UI, so the canvas and
 //! panels follow. Bad arguments throw an `Error` whose message names the
 //! function and the problem.
@@ -30,6 +33,7 @@ type ApiFn = Closure<dyn Fn(JsValue) -> Result<JsValue, JsValue>>;
 /// The installed API; dropping it removes `window.clusterscope`.
 pub struct Api {
     _closures: Vec<ApiFn>,
+    _listener: Option<gloo::events::EventListener>,
 }
 
 impl Drop for Api {
@@ -177,13 +181,59 @@ pub fn install(
             Box::new(|_| panic!("test panic requested through window.clusterscope.__panicForTest()")),
         );
     }
+    let listener = (bench.is_none()).then(|| post_message_bridge(&window, &obj));
     let _ = Reflect::set(&obj, &"bench".into(), &JsValue::from_bool(bench.is_some()));
     let _ = Reflect::set(&obj, &"ready".into(), &JsValue::TRUE);
     let _ = Reflect::set(&window, &"clusterscope".into(), &obj);
     if let Ok(event) = web_sys::CustomEvent::new("clusterscope:ready") {
         let _ = window.dispatch_event(&event);
     }
-    Some(Api { _closures: closures })
+    Some(Api { _closures: closures, _listener: listener })
+}
+
+/// The same verbs for a page that embeds the app in an iframe:
+/// `iframe.contentWindow.postMessage({clusterscope: "step", args: [10], id: 1}, "*")`
+/// is answered with `{clusterscope: "reply", id: 1, ok: true, result}` (or
+/// `ok: false, error: "message"`) posted back to the sender.
+fn post_message_bridge(window: &web_sys::Window, api: &Object) -> gloo::events::EventListener {
+    let api = api.clone();
+    gloo::events::EventListener::new(window, "message", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
+        let data = event.data();
+        let Some(verb) = Reflect::get(&data, &"clusterscope".into()).ok().and_then(|v| v.as_string()) else {
+            return;
+        };
+        if verb == "reply" || verb.starts_with("__") {
+            return;
+        }
+        let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
+        let args = Reflect::get(&data, &"args".into())
+            .ok()
+            .and_then(|a| a.dyn_into::<js_sys::Array>().ok())
+            .unwrap_or_default();
+        let reply = Object::new();
+        let _ = Reflect::set(&reply, &"clusterscope".into(), &"reply".into());
+        let _ = Reflect::set(&reply, &"id".into(), &id);
+        let outcome =
+            match Reflect::get(&api, &verb.as_str().into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+                Some(f) => f.apply(&api, &args),
+                None => Err(Error::new(&format!("unknown verb {verb:?}")).into()),
+            };
+        match outcome {
+            Ok(result) => {
+                let _ = Reflect::set(&reply, &"ok".into(), &JsValue::TRUE);
+                let _ = Reflect::set(&reply, &"result".into(), &result);
+            }
+            Err(e) => {
+                let text = e.dyn_ref::<Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
+                let _ = Reflect::set(&reply, &"ok".into(), &JsValue::FALSE);
+                let _ = Reflect::set(&reply, &"error".into(), &text.into());
+            }
+        }
+        if let Some(source) = event.source().map(|s| s.unchecked_into::<web_sys::Window>()) {
+            let _ = source.post_message(&reply, "*");
+        }
+    })
 }
 
 /// Copy `text` to the clipboard, then say whether it worked.
