@@ -398,6 +398,7 @@ fn topbar(core: &Core, send: &Callback<Cmd>) -> Html {
                             onchange={on_seed} title="Seed of the simulated network and timers (Enter to apply)" />
                     </label>
                     { network(core, send) }
+                    { crate::options_panel::options_panel(core, send) }
                     { presets(send) }
                     <button id="reset" title="Restart this world from step 0 without actions (r)"
                         onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>

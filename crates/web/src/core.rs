@@ -59,6 +59,12 @@ pub enum Cmd {
     Reset,
     /// Open a new world (different algorithm, size, seed or network).
     Open(Setup),
+    /// Change one of the algorithm's options: the same seed and actions are
+    /// replayed to the same step under the new setting.
+    SetOption {
+        name: String,
+        value: String,
+    },
     SetSpeed(f64),
     Faster,
     Slower,
@@ -231,6 +237,7 @@ impl Core {
                 setup.validate().map_err(|e| e.to_string())?;
                 self.reopen(setup);
             }
+            Cmd::SetOption { name, value } => self.set_option(&name, value.trim())?,
             Cmd::SetSpeed(speed) => {
                 if !speed.is_finite() {
                     return Err(format!("speed must be a number, got {speed}"));
@@ -304,6 +311,33 @@ impl Core {
         } else {
             Err(format!("node {id} does not exist (nodes are 0..{})", n - 1))
         }
+    }
+
+    /// The value of an option in this run (its default when not set).
+    pub fn option(&self, name: &str) -> Option<String> {
+        let spec = self.algo().info().options.iter().find(|o| o.name == name)?;
+        Some(self.setup.options.get(name).cloned().unwrap_or_else(|| spec.default.to_string()))
+    }
+
+    fn set_option(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let info = self.algo().info();
+        let Some(spec) = info.options.iter().find(|o| o.name == name) else {
+            let known: Vec<&str> = info.options.iter().map(|o| o.name).collect();
+            return Err(format!("option {name:?} is not one of {}'s: {}", info.title, known.join(", ")));
+        };
+        let mut next = self.full_setup();
+        // A default is left out, so links stay short and list only changes.
+        if value == spec.default {
+            next.options.remove(name);
+        } else {
+            next.options.insert(name.to_string(), value.to_string());
+        }
+        next.validate().map_err(|e| e.to_string())?;
+        let step = self.session.steps();
+        self.reopen(next);
+        self.session.seek(step);
+        self.sync_clock();
+        Ok(())
     }
 
     fn reopen(&mut self, setup: Setup) {
@@ -465,6 +499,27 @@ mod tests {
         core.apply(Cmd::Act(Action::Crash { node: 0 })).unwrap();
         core.apply(Cmd::Reset).unwrap();
         assert_eq!((core.session.steps(), core.session.actions().len()), (0, 0));
+    }
+
+    #[test]
+    fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
+        let preset = lab::presets::Preset::find("dueling-proposers").unwrap().load();
+        let mut core = Core::new(preset.setup, Some(40));
+        assert_eq!(core.option("backoff").as_deref(), Some("off"));
+        let before = core.session.state_json();
+        let err = core.apply(Cmd::SetOption { name: "retry_ms".into(), value: "soon".into() }).unwrap_err();
+        assert!(err.starts_with("retry_ms:"), "{err}");
+        assert_eq!(core.session.state_json(), before);
+        core.apply(Cmd::SetOption { name: "backoff".into(), value: "on".into() }).unwrap();
+        // With back-off the run settles sooner: it replays to step 40 or its end.
+        assert!(core.session.steps() <= 40 && core.session.next_event_time().is_none() || core.session.steps() == 40);
+        assert_eq!(core.session.actions().len(), 2);
+        assert_eq!(core.option("backoff").as_deref(), Some("on"));
+        assert!(!core.setup.options.contains_key("backoff"), "a default is not written down");
+        assert!(core.apply(Cmd::SetOption { name: "nope".into(), value: "1".into() }).is_err());
+        // Another algorithm starts from its own defaults.
+        core.apply(Cmd::Open(Setup::new(lab::Algo::Raft))).unwrap();
+        assert!(core.setup.options.is_empty());
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod bench;
 mod core;
 mod frame;
 mod keys;
+mod options_panel;
 mod panic;
 mod render;
 mod scene;

@@ -1,0 +1,86 @@
+//! The current algorithm's options, one labelled control each, built from
+//! the catalog (`algo.info().options`). A change replays the run under the
+//! new setting ([`Cmd::SetOption`]); a bad value leaves the run alone and
+//! names the option in a notice.
+
+use crate::core::{Cmd, Core};
+use lab::OptionSpec;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// The choices of an option that is one of a few words, if it is.
+fn choices(spec: &OptionSpec) -> Option<&'static [&'static str]> {
+    match spec.default {
+        "on" | "off" => Some(&["on", "off"]),
+        _ if spec.name == "roles" => Some(&["split", "all"]),
+        _ => None,
+    }
+}
+
+pub fn options_panel(core: &Core, send: &Callback<Cmd>) -> Html {
+    let specs = core.algo().info().options;
+    if specs.is_empty() {
+        return html! {};
+    }
+    let changed = specs.iter().filter(|s| core.setup.options.get(s.name).is_some_and(|v| v != s.default)).count();
+    html! {
+        <details class="options" id="options">
+            <summary title="Settings of this algorithm (each change replays the run with the same seed and actions)">
+                { if changed > 0 { format!("Options ({changed} changed)") } else { "Options".to_string() } }
+            </summary>
+            <div class="options-body" role="group" aria-label="Algorithm options">
+                { for specs.iter().map(|spec| control(core, spec, send)) }
+            </div>
+        </details>
+    }
+}
+
+fn control(core: &Core, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
+    let name = spec.name;
+    let value = core.option(name).unwrap_or_else(|| spec.default.to_string());
+    let id = format!("opt-{name}");
+    let title = format!("{} (default: {})", spec.help, spec.default);
+    let field = match choices(spec) {
+        Some(words) => {
+            let onchange = send.reform(move |e: Event| Cmd::SetOption {
+                name: name.to_string(),
+                value: e.target_unchecked_into::<HtmlSelectElement>().value(),
+            });
+            html! {
+                <select id={id.clone()} data-option={name} title={title.clone()} {onchange}>
+                    { for words.iter().map(|w| html! {
+                        <option value={*w} selected={*w == value}>
+                            { if *w == spec.default { format!("{w} (default)") } else { w.to_string() } }
+                        </option>
+                    }) }
+                </select>
+            }
+        }
+        None => {
+            let send = send.clone();
+            let current = value.clone();
+            // `change` fires on Enter and on leaving the field.
+            let onchange = Callback::from(move |e: Event| {
+                let input = e.target_unchecked_into::<HtmlInputElement>();
+                let typed = input.value();
+                if typed.trim() == current {
+                    return;
+                }
+                // Show the value in use until the new one is accepted.
+                input.set_value(&current);
+                send.emit(Cmd::SetOption { name: name.to_string(), value: typed });
+            });
+            html! {
+                <input id={id.clone()} data-option={name} type="text" size="8" value={value.clone()}
+                    placeholder={spec.default} title={title.clone()} {onchange} />
+            }
+        }
+    };
+    html! {
+        <label for={id} title={title}>
+            <span class="label mono">{ name }</span>
+            { field }
+            <span class="default muted">{ format!("default {}", spec.default) }</span>
+        </label>
+    }
+}
