@@ -51,6 +51,43 @@ pub const PRESETS: &[Preset] = &[
                       no-op. \"b\" was never chosen, so it is gone.",
         query: r#"algo=multipaxos&nodes=5&seed=6&actions=[{"step":18,"do":"request","node":4,"cmd":"a"},{"step":47,"do":"request","node":4,"cmd":"b"},{"step":47,"do":"drop","msg":52},{"step":47,"do":"drop","msg":53},{"step":47,"do":"drop","msg":54},{"step":47,"do":"drop","msg":55},{"step":47,"do":"drop","msg":56},{"step":47,"do":"request","node":4,"cmd":"c"},{"step":47,"do":"drop","msg":59},{"step":47,"do":"drop","msg":60},{"step":47,"do":"drop","msg":61},{"step":58,"do":"crash","node":4}]"#,
     },
+    // Kleppmann's figure and a slow clock, each under a bare lease and with
+    // fencing (lock::presets holds them as data; a test keeps both equal).
+    Preset {
+        id: lock::presets::KLEPPMANN_LEASE.id,
+        algo: Algo::LockLease,
+        title: lock::presets::KLEPPMANN_LEASE.title,
+        description: lock::presets::KLEPPMANN_LEASE.description,
+        query: r#"algo=lock-lease&nodes=4&seed=1&first_token=33&actions=[{"step":4,"do":"pause","node":1,"for":1500}]"#,
+    },
+    Preset {
+        id: lock::presets::KLEPPMANN_FENCED.id,
+        algo: Algo::LockFenced,
+        title: lock::presets::KLEPPMANN_FENCED.title,
+        description: lock::presets::KLEPPMANN_FENCED.description,
+        query: r#"algo=lock-fenced&nodes=4&seed=1&first_token=33&actions=[{"step":4,"do":"pause","node":1,"for":1500}]"#,
+    },
+    Preset {
+        id: lock::presets::SLOW_CLOCK_LEASE.id,
+        algo: Algo::LockLease,
+        title: lock::presets::SLOW_CLOCK_LEASE.title,
+        description: lock::presets::SLOW_CLOCK_LEASE.description,
+        query: r#"algo=lock-lease&nodes=4&seed=10&actions=[{"step":0,"do":"drift","node":1,"rate":0.5}]"#,
+    },
+    Preset {
+        id: lock::presets::SLOW_CLOCK_FENCED.id,
+        algo: Algo::LockFenced,
+        title: lock::presets::SLOW_CLOCK_FENCED.title,
+        description: lock::presets::SLOW_CLOCK_FENCED.description,
+        query: r#"algo=lock-fenced&nodes=4&seed=10&actions=[{"step":0,"do":"drift","node":1,"rate":0.5}]"#,
+    },
+    Preset {
+        id: lock::presets::SLOW_CLOCK_REDLOCK.id,
+        algo: Algo::Redlock,
+        title: lock::presets::SLOW_CLOCK_REDLOCK.title,
+        description: lock::presets::SLOW_CLOCK_REDLOCK.description,
+        query: r#"algo=redlock&nodes=8&seed=2&actions=[{"step":0,"do":"drift","node":5,"rate":0.5}]"#,
+    },
 ];
 
 impl Preset {
