@@ -26,6 +26,7 @@ mod learner;
 mod message;
 mod multi;
 mod observe;
+mod roles;
 mod single;
 mod view;
 
@@ -79,12 +80,3 @@ pub struct Durable {
     /// A learner's chosen values by slot.
     pub chosen: BTreeMap<u64, Value>,
 }
-
-#[cfg(feature = "broken")]
-fn forget_promise_if_broken(config: &PaxosConfig, durable: &mut Durable) {
-    if config.is_broken(Broken::ForgetPromise) {
-        durable.promised = None;
-    }
-}
-#[cfg(not(feature = "broken"))]
-fn forget_promise_if_broken(_: &PaxosConfig, _: &mut Durable) {}

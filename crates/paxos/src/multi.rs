@@ -16,6 +16,7 @@ use crate::config::PaxosConfig;
 use crate::learner::Learner;
 use crate::message::{Chosen, Msg, SlotValue, Value, NO_OP};
 use crate::observe::Observable;
+use crate::roles::Roles;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
@@ -48,24 +49,13 @@ pub enum Lead {
 /// One replica of Multi-Paxos.
 #[derive(Clone, Debug)]
 pub struct MultiPaxos {
-    id: NodeId,
-    nodes: u32,
-    config: PaxosConfig,
-    acceptors: Vec<NodeId>,
-    quorum: usize,
-    proposer: bool,
-
-    acceptor: Option<Acceptor>,
-    learner: Learner,
-    /// Highest round used or seen (persisted).
-    round: u64,
+    roles: Roles,
     /// The highest ballot seen from a leader or a promise.
     max_seen: Option<Ballot>,
     /// The leader this node believes in, for redirecting clients.
     leader: Option<NodeId>,
     lead: Lead,
     queue: Vec<Value>,
-    requested: Vec<Value>,
 }
 
 type MultiOut = Out<Msg, PaxosTimer>;
@@ -81,11 +71,11 @@ impl MultiPaxos {
         self.leader
     }
     pub fn chosen(&self) -> &BTreeMap<u64, Value> {
-        &self.learner.chosen
+        &self.roles.learner.chosen
     }
     /// Slots applied to the state machine, in order.
     pub fn applied(&self) -> u64 {
-        self.learner.first_unchosen()
+        self.roles.learner.first_unchosen()
     }
 
     fn ballot(&self) -> Option<Ballot> {
@@ -96,26 +86,29 @@ impl MultiPaxos {
     }
 
     fn arm_leader_timeout(&self, out: &mut MultiOut) {
-        let [lo, hi] = self.config.leader_timeout_ms;
+        let [lo, hi] = self.roles.config.leader_timeout_ms;
         out.set_timer(PaxosTimer::LeaderTimeout, lo, hi);
     }
 
     fn see(&mut self, ballot: Ballot) {
-        self.round = self.round.max(ballot.round());
+        self.roles.round = self.roles.round.max(ballot.round());
         self.max_seen = self.max_seen.max(Some(ballot));
     }
 
     /// Phase 1a for all slots from the first one not known to be chosen.
     fn campaign(&mut self, out: &mut MultiOut) {
-        self.round += 1;
-        let ballot = Ballot(self.round, self.id);
+        self.roles.round += 1;
+        let ballot = Ballot(self.roles.round, self.roles.id);
         self.see(ballot);
         out.persist();
-        let from_slot = self.learner.first_unchosen();
+        let from_slot = self.roles.learner.first_unchosen();
         self.lead = Lead::Candidate { ballot, from_slot, promises: BTreeMap::new() };
         self.leader = None;
-        out.emit(Level::Info, format!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.id));
-        for &a in &self.acceptors {
+        out.emit(
+            Level::Info,
+            format!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.roles.id),
+        );
+        for &a in &self.roles.acceptors {
             out.send(a, Msg::Prepare { ballot, from_slot });
         }
         self.arm_leader_timeout(out);
@@ -124,10 +117,10 @@ impl MultiPaxos {
     fn step_down(&mut self, out: &mut MultiOut) {
         if self.ballot().is_some() {
             out.cancel_timer(PaxosTimer::Heartbeat);
-            out.emit(Level::Notice, format!("node {} stops leading", self.id));
+            out.emit(Level::Notice, format!("node {} stops leading", self.roles.id));
         }
         self.lead = Lead::Follower;
-        if self.proposer {
+        if self.roles.proposer {
             self.arm_leader_timeout(out);
         }
     }
@@ -138,7 +131,7 @@ impl MultiPaxos {
             return;
         }
         promises.insert(from, accepted);
-        if promises.len() >= self.quorum {
+        if promises.len() >= self.roles.quorum {
             self.become_leader(out);
         }
     }
@@ -154,14 +147,14 @@ impl MultiPaxos {
                 reported.insert(sv.slot, sv);
             }
         }
-        let last = reported.keys().chain(self.learner.chosen.range(from_slot..).map(|(s, _)| s)).max().copied();
+        let last = reported.keys().chain(self.roles.learner.chosen.range(from_slot..).map(|(s, _)| s)).max().copied();
         let mut pending = BTreeMap::new();
         if let Some(last) = last {
             // Slots learned meanwhile (even during phase 1) need no proposal:
             // learners that missed them catch up from the heartbeats.
-            for slot in (from_slot..=last).filter(|s| !self.learner.chosen.contains_key(s)) {
+            for slot in (from_slot..=last).filter(|s| !self.roles.learner.chosen.contains_key(s)) {
                 let value: Value = match reported.get(&slot) {
-                    Some(r) if !self.ignores_reported_values() => r.value.clone(),
+                    Some(r) if !self.roles.ignores_reported_values() => r.value.clone(),
                     _ => NO_OP.into(),
                 };
                 pending.insert(slot, (value, 0));
@@ -170,15 +163,15 @@ impl MultiPaxos {
         let next_slot = last.map_or(from_slot, |l| l + 1);
         out.emit(
             Level::Notice,
-            format!("node {} leads with ballot {ballot}; re-proposes {} open slot(s)", self.id, pending.len()),
+            format!("node {} leads with ballot {ballot}; re-proposes {} open slot(s)", self.roles.id, pending.len()),
         );
         for (&slot, (value, _)) in &pending {
-            for &a in &self.acceptors {
+            for &a in &self.roles.acceptors {
                 out.send(a, Msg::Accept { ballot, slot, value: value.clone() });
             }
         }
         self.lead = Lead::Leader { ballot, next_slot, pending };
-        self.leader = Some(self.id);
+        self.leader = Some(self.roles.id);
         out.cancel_timer(PaxosTimer::LeaderTimeout);
         self.heartbeat(out);
         for value in std::mem::take(&mut self.queue) {
@@ -192,17 +185,17 @@ impl MultiPaxos {
         let slot = *next_slot;
         *next_slot += 1;
         pending.insert(slot, (value.clone(), 0));
-        out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.id));
-        for &a in &self.acceptors {
+        out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.roles.id));
+        for &a in &self.roles.acceptors {
             out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
         }
     }
 
     fn heartbeat(&mut self, out: &mut MultiOut) {
-        let chosen_upto = self.learner.first_unchosen();
+        let chosen_upto = self.roles.learner.first_unchosen();
         let Lead::Leader { ballot, pending, .. } = &mut self.lead else { return };
-        pending.retain(|slot, _| !self.learner.chosen.contains_key(slot));
-        for peer in (0..self.nodes).filter(|&n| n != self.id) {
+        pending.retain(|slot, _| !self.roles.learner.chosen.contains_key(slot));
+        for peer in (0..self.roles.nodes).filter(|&n| n != self.roles.id) {
             out.send(peer, Msg::Heartbeat { ballot: *ballot, chosen_upto });
         }
         // Retry accepts that have waited two heartbeats: they or their answers were lost.
@@ -210,12 +203,12 @@ impl MultiPaxos {
             *age += 1;
             if *age >= 3 {
                 *age = 1;
-                for &a in &self.acceptors {
+                for &a in &self.roles.acceptors {
                     out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
                 }
             }
         }
-        out.set_timer(PaxosTimer::Heartbeat, self.config.heartbeat_ms, self.config.heartbeat_ms);
+        out.set_timer(PaxosTimer::Heartbeat, self.roles.config.heartbeat_ms, self.roles.config.heartbeat_ms);
     }
 
     fn on_heartbeat(&mut self, from: NodeId, ballot: Ballot, chosen_upto: u64, out: &mut MultiOut) {
@@ -226,10 +219,10 @@ impl MultiPaxos {
         self.leader = Some(from);
         if self.ballot().is_some_and(|mine| mine < ballot) {
             self.step_down(out);
-        } else if self.proposer {
+        } else if self.roles.proposer {
             self.arm_leader_timeout(out);
         }
-        let have = self.learner.first_unchosen();
+        let have = self.roles.learner.first_unchosen();
         if have < chosen_upto {
             out.send(from, Msg::CatchUp { from_slot: have });
         }
@@ -242,14 +235,17 @@ impl MultiPaxos {
         if let Lead::Leader { pending, .. } = &mut self.lead {
             pending.remove(&slot);
         }
-        let applied = self.learner.first_unchosen();
+        let applied = self.roles.learner.first_unchosen();
         if applied > applied_before {
             out.emit(
                 Level::Info,
-                format!("node {} learns slot {slot} = {value:?}; applied through slot {}", self.id, applied - 1),
+                format!("node {} learns slot {slot} = {value:?}; applied through slot {}", self.roles.id, applied - 1),
             );
         } else {
-            out.emit(Level::Info, format!("node {} learns slot {slot} = {value:?} (waits for earlier slots)", self.id));
+            out.emit(
+                Level::Info,
+                format!("node {} learns slot {slot} = {value:?} (waits for earlier slots)", self.roles.id),
+            );
         }
     }
 
@@ -257,28 +253,20 @@ impl MultiPaxos {
         let value: Value = cmd.as_str().into();
         match (&self.lead, self.leader) {
             (Lead::Leader { .. }, _) => {
-                self.requested.push(value.clone());
+                self.roles.requested.push(value.clone());
                 self.propose(value, out);
             }
             (Lead::Candidate { .. }, _) if self.queue.len() < MAX_QUEUED => {
-                self.requested.push(value.clone());
-                out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.id));
+                self.roles.requested.push(value.clone());
+                out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.roles.id));
                 self.queue.push(value);
             }
-            (_, Some(leader)) if leader != self.id => {
-                out.emit(Level::Warn, format!("node {} is not the leader; {cmd:?} should go to node {leader}", self.id))
-            }
-            _ => out.emit(Level::Warn, format!("node {} knows no leader; {cmd:?} dropped", self.id)),
+            (_, Some(leader)) if leader != self.roles.id => out.emit(
+                Level::Warn,
+                format!("node {} is not the leader; {cmd:?} should go to node {leader}", self.roles.id),
+            ),
+            _ => out.emit(Level::Warn, format!("node {} knows no leader; {cmd:?} dropped", self.roles.id)),
         }
-    }
-
-    #[cfg(feature = "broken")]
-    fn ignores_reported_values(&self) -> bool {
-        self.config.is_broken(crate::config::Broken::IgnorePromisedValues)
-    }
-    #[cfg(not(feature = "broken"))]
-    fn ignores_reported_values(&self) -> bool {
-        false
     }
 }
 
@@ -292,38 +280,25 @@ impl Protocol for MultiPaxos {
     type Checker = crate::checker::PaxosChecker;
 
     fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
-        let nodes = cluster.nodes;
-        let durable = durable.cloned().unwrap_or_default();
         Self {
-            id,
-            nodes,
-            config: config.clone(),
-            acceptors: config.acceptors(nodes),
-            quorum: config.quorum(nodes),
-            proposer: config.is_proposer(id, nodes),
-            acceptor: config
-                .is_acceptor(id, nodes)
-                .then(|| Acceptor { promised: durable.promised, accepted: durable.accepted.clone() }),
-            learner: Learner::from_chosen(durable.chosen),
-            round: durable.round,
+            roles: Roles::new(id, cluster, config, durable),
             max_seen: None,
             leader: None,
             lead: Lead::Follower,
             queue: Vec::new(),
-            requested: Vec::new(),
         }
     }
 
     fn step(&mut self, _now: Tick, input: Input<Msg, PaxosTimer>, out: &mut MultiOut) {
         match input {
             Input::Start => {
-                if self.proposer {
+                if self.roles.proposer {
                     self.arm_leader_timeout(out);
                 }
             }
             Input::Request { cmd } => self.on_request(cmd, out),
             Input::Timer(PaxosTimer::LeaderTimeout) => {
-                if self.proposer && !self.is_leader() {
+                if self.roles.proposer && !self.is_leader() {
                     self.campaign(out);
                 }
             }
@@ -331,39 +306,23 @@ impl Protocol for MultiPaxos {
             Input::Timer(PaxosTimer::Retry) => {}
             Input::Message { from, msg } => match msg {
                 Msg::Prepare { ballot, from_slot } => {
-                    if let Some(acceptor) = &mut self.acceptor {
-                        let (reply, changed) = acceptor.on_prepare(ballot, from_slot);
-                        if changed {
-                            out.persist();
-                        }
-                        out.send(from, reply);
+                    if self.roles.acceptor.is_some() {
                         self.see(ballot);
                     }
+                    self.roles.on_prepare(from, ballot, from_slot, out);
                 }
-                Msg::Accept { ballot, slot, value } => {
-                    if let Some(acceptor) = &mut self.acceptor {
-                        match acceptor.on_accept(ballot, slot, &value) {
-                            Ok(()) => {
-                                out.persist();
-                                for learner in 0..self.nodes {
-                                    out.send(learner, Msg::Accepted { ballot, slot, value: value.clone() });
-                                }
-                            }
-                            Err(nack) => out.send(from, nack),
-                        }
-                    }
-                }
+                Msg::Accept { ballot, slot, value } => self.roles.on_accept(from, ballot, slot, value, out),
                 Msg::Promise { ballot, accepted } => self.on_promise(from, ballot, accepted, out),
                 Msg::Accepted { ballot, slot, value } => {
-                    let before = self.learner.first_unchosen();
-                    if self.learner.on_accepted(from, ballot, slot, &value, self.quorum).is_some() {
+                    let before = self.roles.learner.first_unchosen();
+                    if self.roles.learner.on_accepted(from, ballot, slot, &value, self.roles.quorum).is_some() {
                         self.learned(slot, value, before, out);
                     }
                 }
                 Msg::Nack { ballot, promised } => {
                     self.see(promised);
                     if self.ballot() == Some(ballot) {
-                        out.emit(Level::Info, format!("node {} preempted: {promised} > {ballot}", self.id));
+                        out.emit(Level::Info, format!("node {} preempted: {promised} > {ballot}", self.roles.id));
                         self.leader = None;
                         self.step_down(out);
                     }
@@ -371,6 +330,7 @@ impl Protocol for MultiPaxos {
                 Msg::Heartbeat { ballot, chosen_upto } => self.on_heartbeat(from, ballot, chosen_upto, out),
                 Msg::CatchUp { from_slot } => {
                     let chosen: Vec<Chosen> = self
+                        .roles
                         .learner
                         .chosen
                         .range(from_slot..)
@@ -383,8 +343,8 @@ impl Protocol for MultiPaxos {
                 }
                 Msg::Decided { chosen } => {
                     for c in chosen {
-                        let before = self.learner.first_unchosen();
-                        if self.learner.learn(c.slot, c.value.clone()) {
+                        let before = self.roles.learner.first_unchosen();
+                        if self.roles.learner.learn(c.slot, c.value.clone()) {
                             self.learned(c.slot, c.value, before, out);
                         }
                     }
@@ -394,26 +354,11 @@ impl Protocol for MultiPaxos {
     }
 
     fn durable(&self) -> Durable {
-        let mut durable = Durable {
-            round: self.round,
-            promised: self.acceptor.as_ref().and_then(|a| a.promised),
-            accepted: self.acceptor.as_ref().map(|a| a.accepted.clone()).unwrap_or_default(),
-            chosen: self.learner.chosen.clone(),
-        };
-        crate::forget_promise_if_broken(&self.config, &mut durable);
-        durable
+        self.roles.durable()
     }
 
     fn view(&self, up: bool) -> PaxosView {
-        PaxosView {
-            id: self.id,
-            up,
-            roles: self.config.roles(self.id, self.nodes),
-            promised: self.acceptor.as_ref().and_then(|a| a.promised),
-            accepted: self.acceptor.as_ref().map(Acceptor::accepted_list).unwrap_or_default(),
-            chosen: self.learner.chosen_list(),
-            applied: Some(self.applied()),
-        }
+        self.roles.view(up, Some(self.applied()))
     }
 
     fn look(&self) -> Look {
@@ -421,9 +366,9 @@ impl Protocol for MultiPaxos {
             Lead::Leader { ballot, next_slot, .. } => ("leader", format!("L {ballot} · {next_slot} slots")),
             Lead::Candidate { ballot, .. } => ("candidate", format!("1a {ballot}")),
             Lead::Follower => {
-                let role = if self.proposer {
+                let role = if self.roles.proposer {
                     "replica"
-                } else if self.acceptor.is_some() {
+                } else if self.roles.acceptor.is_some() {
                     "acceptor"
                 } else {
                     "learner"
@@ -431,22 +376,22 @@ impl Protocol for MultiPaxos {
                 (role, format!("{} applied", self.applied()))
             }
         };
-        Look { role, badge, ring_timer: (self.proposer && !self.is_leader()).then_some("leader_timeout") }
+        Look { role, badge, ring_timer: (self.roles.proposer && !self.is_leader()).then_some("leader_timeout") }
     }
 }
 
 impl Observable for MultiPaxos {
     const NO_OP_ALLOWED: bool = true;
     fn acceptor(&self) -> Option<&Acceptor> {
-        self.acceptor.as_ref()
+        self.roles.acceptor.as_ref()
     }
     fn learner(&self) -> &Learner {
-        &self.learner
+        &self.roles.learner
     }
     fn requested(&self) -> &[Value] {
-        &self.requested
+        &self.roles.requested
     }
     fn quorum(&self) -> usize {
-        self.quorum
+        self.roles.quorum
     }
 }

@@ -19,6 +19,7 @@ use crate::config::PaxosConfig;
 use crate::learner::Learner;
 use crate::message::{Msg, SlotValue, Value};
 use crate::observe::Observable;
+use crate::roles::Roles;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
@@ -42,22 +43,9 @@ pub enum Phase {
 /// One node of single-decree Paxos; it plays the roles the config gives it.
 #[derive(Clone, Debug)]
 pub struct Paxos {
-    id: NodeId,
-    nodes: u32,
-    config: PaxosConfig,
-    acceptors: Vec<NodeId>,
-    quorum: usize,
-    proposer: bool,
-
-    acceptor: Option<Acceptor>,
-    learner: Learner,
-    /// The highest round this proposer has used or seen (persisted, so a
-    /// restarted proposer never reuses a ballot).
-    round: u64,
+    roles: Roles,
     /// The client's value this proposer wants chosen.
     value: Option<Value>,
-    /// Every value clients asked this node to propose.
-    requested: Vec<Value>,
     phase: Phase,
 }
 
@@ -68,10 +56,10 @@ impl Paxos {
         &self.phase
     }
     pub fn chosen(&self) -> Option<&Value> {
-        self.learner.chosen.get(&0)
+        self.roles.learner.chosen.get(&0)
     }
     pub fn round(&self) -> u64 {
-        self.round
+        self.roles.round
     }
 
     fn ballot(&self) -> Option<Ballot> {
@@ -83,24 +71,24 @@ impl Paxos {
 
     /// Phase 1a with a ballot higher than any seen.
     fn start_ballot(&mut self, out: &mut PaxosOut) {
-        self.round += 1;
-        let ballot = Ballot(self.round, self.id);
+        self.roles.round += 1;
+        let ballot = Ballot(self.roles.round, self.roles.id);
         out.persist();
         self.phase = Phase::Preparing { ballot, promises: BTreeMap::new() };
-        out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.id));
-        for &a in &self.acceptors {
+        out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.roles.id));
+        for &a in &self.roles.acceptors {
             out.send(a, Msg::Prepare { ballot, from_slot: 0 });
         }
-        let [lo, hi] = self.config.retry_ms;
+        let [lo, hi] = self.roles.config.retry_ms;
         out.set_timer(PaxosTimer::Retry, lo, hi);
     }
 
     /// Give up the current ballot (preempted, or the phase timed out): retry
     /// at once, or after a random back-off.
     fn give_up(&mut self, out: &mut PaxosOut) {
-        if self.config.backoff {
+        if self.roles.config.backoff {
             self.phase = Phase::BackingOff;
-            let [lo, hi] = self.config.backoff_ms;
+            let [lo, hi] = self.roles.config.backoff_ms;
             out.set_timer(PaxosTimer::Retry, lo, hi);
         } else {
             self.start_ballot(out);
@@ -113,31 +101,31 @@ impl Paxos {
             return;
         }
         promises.insert(from, accepted.into_iter().find(|a| a.slot == 0));
-        if promises.len() < self.quorum {
+        if promises.len() < self.roles.quorum {
             return;
         }
         // P2c: the value of the highest-numbered proposal reported, if any.
         let reported = promises.values().flatten().max_by_key(|a| a.ballot).map(|a| a.value.clone());
         let own = self.value.clone().expect("a proposer only prepares with a value");
-        let value = if self.ignores_reported_values() { own } else { reported.unwrap_or(own) };
+        let value = if self.roles.ignores_reported_values() { own } else { reported.unwrap_or(own) };
         self.phase = Phase::Accepting { ballot, value: value.clone() };
         out.emit(
             Level::Info,
-            format!("proposer {} has a majority of promises for {ballot}; proposes {value:?}", self.id),
+            format!("proposer {} has a majority of promises for {ballot}; proposes {value:?}", self.roles.id),
         );
-        for &a in &self.acceptors {
+        for &a in &self.roles.acceptors {
             out.send(a, Msg::Accept { ballot, slot: 0, value: value.clone() });
         }
-        let [lo, hi] = self.config.retry_ms;
+        let [lo, hi] = self.roles.config.retry_ms;
         out.set_timer(PaxosTimer::Retry, lo, hi);
     }
 
     fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, out: &mut PaxosOut) {
-        self.round = self.round.max(ballot.round());
-        if let Some(v) = self.learner.on_accepted(from, ballot, 0, &value, self.quorum) {
+        self.roles.round = self.roles.round.max(ballot.round());
+        if let Some(v) = self.roles.learner.on_accepted(from, ballot, 0, &value, self.roles.quorum) {
             out.persist();
-            out.emit(Level::Notice, format!("node {} learns {v:?} is chosen (ballot {ballot})", self.id));
-            if self.proposer {
+            out.emit(Level::Notice, format!("node {} learns {v:?} is chosen (ballot {ballot})", self.roles.id));
+            if self.roles.proposer {
                 self.phase = Phase::Done;
                 out.cancel_timer(PaxosTimer::Retry);
             }
@@ -145,31 +133,25 @@ impl Paxos {
     }
 
     fn on_request(&mut self, cmd: String, out: &mut PaxosOut) {
-        if !self.proposer {
-            out.emit(Level::Warn, format!("node {} is not a proposer; {cmd:?} dropped", self.id));
+        if !self.roles.proposer {
+            out.emit(Level::Warn, format!("node {} is not a proposer; {cmd:?} dropped", self.roles.id));
             return;
         }
         let value: Value = cmd.as_str().into();
-        self.requested.push(value.clone());
+        self.roles.requested.push(value.clone());
         if let Some(chosen) = self.chosen() {
-            out.emit(Level::Warn, format!("node {}: {chosen:?} is already chosen; {cmd:?} is too late", self.id));
+            out.emit(Level::Warn, format!("node {}: {chosen:?} is already chosen; {cmd:?} is too late", self.roles.id));
             return;
         }
         if self.value.is_some() {
-            out.emit(Level::Info, format!("proposer {} keeps proposing its first value; {cmd:?} ignored", self.id));
+            out.emit(
+                Level::Info,
+                format!("proposer {} keeps proposing its first value; {cmd:?} ignored", self.roles.id),
+            );
             return;
         }
         self.value = Some(value);
         self.start_ballot(out);
-    }
-
-    #[cfg(feature = "broken")]
-    fn ignores_reported_values(&self) -> bool {
-        self.config.is_broken(crate::config::Broken::IgnorePromisedValues)
-    }
-    #[cfg(not(feature = "broken"))]
-    fn ignores_reported_values(&self) -> bool {
-        false
     }
 }
 
@@ -183,29 +165,13 @@ impl Protocol for Paxos {
     type Checker = crate::checker::PaxosChecker;
 
     fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
-        let nodes = cluster.nodes;
-        let durable = durable.cloned().unwrap_or_default();
-        let is_acceptor = config.is_acceptor(id, nodes);
-        Self {
-            id,
-            nodes,
-            config: config.clone(),
-            acceptors: config.acceptors(nodes),
-            quorum: config.quorum(nodes),
-            proposer: config.is_proposer(id, nodes),
-            acceptor: is_acceptor.then(|| Acceptor { promised: durable.promised, accepted: durable.accepted.clone() }),
-            learner: Learner::from_chosen(durable.chosen),
-            round: durable.round,
-            value: None,
-            requested: Vec::new(),
-            phase: Phase::Idle,
-        }
+        Self { roles: Roles::new(id, cluster, config, durable), value: None, phase: Phase::Idle }
     }
 
     fn step(&mut self, _now: Tick, input: Input<Msg, PaxosTimer>, out: &mut PaxosOut) {
         match input {
             Input::Start => {
-                if self.proposer && self.chosen().is_some() {
+                if self.roles.proposer && self.chosen().is_some() {
                     self.phase = Phase::Done;
                 }
             }
@@ -213,41 +179,21 @@ impl Protocol for Paxos {
             Input::Timer(PaxosTimer::Retry) => match self.phase {
                 Phase::BackingOff => self.start_ballot(out),
                 Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => {
-                    out.emit(Level::Info, format!("proposer {} gives up ballot {ballot}: timed out", self.id));
+                    out.emit(Level::Info, format!("proposer {} gives up ballot {ballot}: timed out", self.roles.id));
                     self.give_up(out);
                 }
                 Phase::Idle | Phase::Done => {}
             },
             Input::Timer(PaxosTimer::LeaderTimeout | PaxosTimer::Heartbeat) => {}
             Input::Message { from, msg } => match msg {
-                Msg::Prepare { ballot, from_slot } => {
-                    if let Some(acceptor) = &mut self.acceptor {
-                        let (reply, changed) = acceptor.on_prepare(ballot, from_slot);
-                        if changed {
-                            out.persist();
-                        }
-                        out.send(from, reply);
-                    }
-                }
-                Msg::Accept { ballot, slot, value } => {
-                    if let Some(acceptor) = &mut self.acceptor {
-                        match acceptor.on_accept(ballot, slot, &value) {
-                            Ok(()) => {
-                                out.persist();
-                                for learner in 0..self.nodes {
-                                    out.send(learner, Msg::Accepted { ballot, slot, value: value.clone() });
-                                }
-                            }
-                            Err(nack) => out.send(from, nack),
-                        }
-                    }
-                }
+                Msg::Prepare { ballot, from_slot } => self.roles.on_prepare(from, ballot, from_slot, out),
+                Msg::Accept { ballot, slot, value } => self.roles.on_accept(from, ballot, slot, value, out),
                 Msg::Promise { ballot, accepted } => self.on_promise(from, ballot, accepted, out),
                 Msg::Accepted { ballot, value, .. } => self.on_accepted(from, ballot, value, out),
                 Msg::Nack { ballot, promised } => {
                     if self.ballot() == Some(ballot) {
-                        out.emit(Level::Info, format!("proposer {} preempted: {promised} > {ballot}", self.id));
-                        self.round = self.round.max(promised.round());
+                        out.emit(Level::Info, format!("proposer {} preempted: {promised} > {ballot}", self.roles.id));
+                        self.roles.round = self.roles.round.max(promised.round());
                         self.give_up(out);
                     }
                 }
@@ -257,38 +203,23 @@ impl Protocol for Paxos {
     }
 
     fn durable(&self) -> Durable {
-        let mut durable = Durable {
-            round: self.round,
-            promised: self.acceptor.as_ref().and_then(|a| a.promised),
-            accepted: self.acceptor.as_ref().map(|a| a.accepted.clone()).unwrap_or_default(),
-            chosen: self.learner.chosen.clone(),
-        };
-        crate::forget_promise_if_broken(&self.config, &mut durable);
-        durable
+        self.roles.durable()
     }
 
     fn view(&self, up: bool) -> PaxosView {
-        PaxosView {
-            id: self.id,
-            up,
-            roles: self.config.roles(self.id, self.nodes),
-            promised: self.acceptor.as_ref().and_then(|a| a.promised),
-            accepted: self.acceptor.as_ref().map(Acceptor::accepted_list).unwrap_or_default(),
-            chosen: self.learner.chosen_list(),
-            applied: None,
-        }
+        self.roles.view(up, None)
     }
 
     fn look(&self) -> Look {
-        let role = if self.proposer {
+        let role = if self.roles.proposer {
             "proposer"
-        } else if self.acceptor.is_some() {
+        } else if self.roles.acceptor.is_some() {
             "acceptor"
         } else {
             "learner"
         };
-        let badge = match (&self.phase, &self.acceptor, self.chosen()) {
-            (_, _, Some(v)) if !self.proposer || matches!(self.phase, Phase::Done) => format!("✓ {v}"),
+        let badge = match (&self.phase, &self.roles.acceptor, self.chosen()) {
+            (_, _, Some(v)) if !self.roles.proposer || matches!(self.phase, Phase::Done) => format!("✓ {v}"),
             (Phase::Preparing { ballot, .. }, _, _) => format!("1a {ballot}"),
             (Phase::Accepting { ballot, .. }, _, _) => format!("2a {ballot}"),
             (Phase::BackingOff, _, _) => "back-off".to_string(),
@@ -299,22 +230,22 @@ impl Protocol for Paxos {
             },
             _ => "idle".to_string(),
         };
-        Look { role, badge, ring_timer: self.proposer.then_some("retry") }
+        Look { role, badge, ring_timer: self.roles.proposer.then_some("retry") }
     }
 }
 
 impl Observable for Paxos {
     const NO_OP_ALLOWED: bool = false;
     fn acceptor(&self) -> Option<&Acceptor> {
-        self.acceptor.as_ref()
+        self.roles.acceptor.as_ref()
     }
     fn learner(&self) -> &Learner {
-        &self.learner
+        &self.roles.learner
     }
     fn requested(&self) -> &[Value] {
-        &self.requested
+        &self.roles.requested
     }
     fn quorum(&self) -> usize {
-        self.quorum
+        self.roles.quorum
     }
 }

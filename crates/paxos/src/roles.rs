@@ -1,0 +1,113 @@
+//! What every Paxos node has, whichever variant it runs: its place in the
+//! cluster, its acceptor and learner halves, and its proposer's round.
+
+use crate::acceptor::Acceptor;
+use crate::ballot::Ballot;
+use crate::config::PaxosConfig;
+use crate::learner::Learner;
+use crate::message::{Msg, Value};
+use crate::view::PaxosView;
+use crate::{Durable, PaxosTimer};
+use protocol::{Cluster, NodeId, Out};
+
+#[derive(Clone, Debug)]
+pub struct Roles {
+    pub id: NodeId,
+    pub nodes: u32,
+    pub config: PaxosConfig,
+    /// The acceptors, in id order.
+    pub acceptors: Vec<NodeId>,
+    /// Acceptors in a majority.
+    pub quorum: usize,
+    pub proposer: bool,
+    /// Present when the node is an acceptor.
+    pub acceptor: Option<Acceptor>,
+    /// Every node learns.
+    pub learner: Learner,
+    /// The highest round this node's proposer has used or seen; persisted so
+    /// a restarted proposer never reuses a ballot.
+    pub round: u64,
+    /// Every value clients asked this node to propose (for Validity).
+    pub requested: Vec<Value>,
+}
+
+impl Roles {
+    pub fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
+        let nodes = cluster.nodes;
+        let durable = durable.cloned().unwrap_or_default();
+        Self {
+            id,
+            nodes,
+            config: config.clone(),
+            acceptors: config.acceptors(nodes),
+            quorum: config.quorum(nodes),
+            proposer: config.is_proposer(id, nodes),
+            acceptor: config
+                .is_acceptor(id, nodes)
+                .then_some(Acceptor { promised: durable.promised, accepted: durable.accepted }),
+            learner: Learner::from_chosen(durable.chosen),
+            round: durable.round,
+            requested: Vec::new(),
+        }
+    }
+
+    /// Phase 1b, if this node is an acceptor: persist a new promise, then answer.
+    pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, from_slot: u64, out: &mut Out<Msg, PaxosTimer>) {
+        if let Some(acceptor) = &mut self.acceptor {
+            let (reply, changed) = acceptor.on_prepare(ballot, from_slot);
+            if changed {
+                out.persist();
+            }
+            out.send(from, reply);
+        }
+    }
+
+    /// Phase 2b, if this node is an acceptor: persist and tell every learner,
+    /// or refuse with the higher promise.
+    pub fn on_accept(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: Value, out: &mut Out<Msg, PaxosTimer>) {
+        let Some(acceptor) = &mut self.acceptor else { return };
+        match acceptor.on_accept(ballot, slot, &value) {
+            Ok(()) => {
+                out.persist();
+                for learner in 0..self.nodes {
+                    out.send(learner, Msg::Accepted { ballot, slot, value: value.clone() });
+                }
+            }
+            Err(nack) => out.send(from, nack),
+        }
+    }
+
+    pub fn durable(&self) -> Durable {
+        let durable = Durable {
+            round: self.round,
+            promised: self.acceptor.as_ref().and_then(|a| a.promised),
+            accepted: self.acceptor.as_ref().map(|a| a.accepted.clone()).unwrap_or_default(),
+            chosen: self.learner.chosen.clone(),
+        };
+        #[cfg(feature = "broken")]
+        if self.config.is_broken(crate::config::Broken::ForgetPromise) {
+            return Durable { promised: None, ..durable };
+        }
+        durable
+    }
+
+    pub fn view(&self, up: bool, applied: Option<u64>) -> PaxosView {
+        PaxosView {
+            id: self.id,
+            up,
+            roles: self.config.roles(self.id, self.nodes),
+            promised: self.acceptor.as_ref().and_then(|a| a.promised),
+            accepted: self.acceptor.as_ref().map(Acceptor::accepted_list).unwrap_or_default(),
+            chosen: self.learner.chosen_list(),
+            applied,
+        }
+    }
+
+    /// The broken variant that proposes its own value whatever promises report.
+    pub fn ignores_reported_values(&self) -> bool {
+        #[cfg(feature = "broken")]
+        return self.config.is_broken(crate::config::Broken::IgnorePromisedValues);
+        #[cfg(not(feature = "broken"))]
+        false
+    }
+}
