@@ -204,10 +204,11 @@ fn multi_paxos_commits_after_healing_within_3000_ms() {
                 r.world().now() - healed <= BOUND_MS,
                 "seed {seed}: not chosen everywhere {BOUND_MS} ms after healing"
             );
-            let leader = (0..5).find(|&n| r.world().node(n).is_leader());
-            if leader.is_some() && leader != asked_leader && !has_probe(r.world(), leader.unwrap()) {
-                act(&mut r, request(leader.unwrap(), &probe));
-                asked_leader = leader;
+            if let Some(leader) = (0..5).find(|&n| r.world().node(n).is_leader()) {
+                if asked_leader != Some(leader) && !has_probe(r.world(), leader) {
+                    act(&mut r, request(leader, &probe));
+                    asked_leader = Some(leader);
+                }
             }
             r.step();
         }

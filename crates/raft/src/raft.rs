@@ -269,16 +269,11 @@ impl Raft {
         }
     }
 
-    fn on_append_entries(
-        &mut self,
-        from: NodeId,
-        term: u64,
-        prev_log_index: u64,
-        prev_log_term: u64,
-        entries: Vec<Entry>,
-        leader_commit: u64,
-        out: &mut RaftOut,
-    ) {
+    /// AppendEntries receiver implementation (Figure 2).
+    fn on_append_entries(&mut self, from: NodeId, msg: Msg, out: &mut RaftOut) {
+        let Msg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit } = msg else {
+            unreachable!("called for AppendEntries only")
+        };
         let term_now = self.current_term;
         let reply = |success, match_index, last_log_index| Msg::AppendEntriesReply {
             term: term_now,
@@ -421,9 +416,7 @@ impl Protocol for Raft {
                         self.on_request_vote(from, term, last_log_index, last_log_term, out)
                     }
                     Msg::RequestVoteReply { term, vote_granted } => self.on_vote_reply(from, term, vote_granted, out),
-                    Msg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit } => {
-                        self.on_append_entries(from, term, prev_log_index, prev_log_term, entries, leader_commit, out)
-                    }
+                    msg @ Msg::AppendEntries { .. } => self.on_append_entries(from, msg, out),
                     Msg::AppendEntriesReply { term, success, match_index, last_log_index } => {
                         self.on_append_reply(from, term, success, match_index, last_log_index, out)
                     }

@@ -160,7 +160,7 @@ fn messages_in_flight_can_be_dropped_duplicated_and_delayed() {
     let receiver = r.world().message(b).unwrap().to;
     let pings = r.world().node(receiver).pings;
     r.act(Action::Duplicate { msg: b }).unwrap();
-    assert_eq!(r.world().in_flight().filter(|m| m.to == receiver).count() >= 2, true);
+    assert!(r.world().in_flight().filter(|m| m.to == receiver).count() >= 2);
     // Run until the delayed original has arrived: both copies were handled.
     while r.world().message(b).is_some() {
         r.step();
