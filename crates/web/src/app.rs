@@ -239,9 +239,11 @@ pub fn app() -> Html {
                             onmousemove={canvas_events.hover} />
                     </div>
                     { legend(&core) }
+                    { crate::paxos_view::panel(&core) }
                 </section>
                 <aside class="side" aria-label="Details">
                     { nodes_panel(&core, &send) }
+                    { crate::lock_view::panel(&core) }
                     { inspector(&core, &send) }
                     { invariants(&core, &send) }
                 </aside>
@@ -601,8 +603,10 @@ fn legend(core: &Core) -> Html {
     html! {
         <div class="legend" aria-label="Legend">
             { for roles.iter().map(|r| html! {
-                <span class="key"><span class={classes!("swatch", "node", format!("c{}", crate::scene::role_color(r)))}></span>{ *r }</span>
+                <span class="key"><span class={classes!("swatch", "node", format!("c{}", crate::scene::role_color(r)), crate::scene::role_shape(r).class())}></span>{ *r }</span>
             }) }
+            { crate::paxos_view::legend(core.session.algo()) }
+            { crate::lock_view::legend(core.session.algo()) }
             <span class="key"><span class="swatch node down"></span>{"down"}</span>
             <span class="key"><span class="swatch node paused"></span>{"paused"}</span>
             <span class="sep" aria-hidden="true"></span>
@@ -642,7 +646,7 @@ fn nodes_panel(core: &Core, send: &Callback<Cmd>) -> Html {
                             <button class={classes!("node-row", selected.then_some("selected"), picked.then_some("picked"))}
                                 aria-pressed={selected.to_string()}
                                 title={format!("Inspect node {id} (shift-click to pick for a partition)")} {onclick}>
-                                <span class={classes!("dot", format!("c{}", crate::scene::role_color(info.look.role)), status)}></span>
+                                <span class={classes!("dot", format!("c{}", crate::scene::role_color(info.look.role)), crate::scene::role_shape(info.look.role).class(), status)}></span>
                                 <span class="nid">{ format!("node {id}") }</span>
                                 <span class="role">{ role }</span>
                                 <span class="badge mono">{ info.look.badge.clone() }</span>

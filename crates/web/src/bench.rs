@@ -56,11 +56,15 @@ impl Bench {
                 id,
                 role,
                 color: role_color(role),
+                shape: crate::scene::role_shape(role),
                 name: id.to_string(),
                 badge: "T1".to_string(),
                 status: Status::Up,
                 ring: None,
                 group: None,
+                note: String::new(),
+                halo: false,
+                server_ring: None,
             });
         }
         let routes: Vec<Route> = (0..msgs)

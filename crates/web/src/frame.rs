@@ -211,7 +211,7 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         view.scene.rebuild(core.session.as_ref());
         view.scene_gen = Some(core.generation);
     }
-    view.layout = Layout::new(w, h, core.node_count());
+    view.layout = Layout::new(w, h, core.node_count()).arranged(view.scene.arrangement);
     // A paused, unchanged view is not redrawn: an idle tab costs nothing.
     let key = FrameKey {
         generation: core.generation,

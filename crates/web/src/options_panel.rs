@@ -56,25 +56,10 @@ fn control(core: &Core, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
                 </select>
             }
         }
-        None => {
-            let send = send.clone();
-            let current = value.clone();
-            // `change` fires on Enter and on leaving the field.
-            let onchange = Callback::from(move |e: Event| {
-                let input = e.target_unchecked_into::<HtmlInputElement>();
-                let typed = input.value();
-                if typed.trim() == current {
-                    return;
-                }
-                // Show the value in use until the new one is accepted.
-                input.set_value(&current);
-                send.emit(Cmd::SetOption { name: name.to_string(), value: typed });
-            });
-            html! {
-                <input id={id.clone()} data-option={name} type="text" size="8" value={value.clone()}
-                    placeholder={spec.default} title={title.clone()} {onchange} />
-            }
-        }
+        None => html! {
+            <OptionField name={name} value={value.clone()} placeholder={spec.default} title={title.clone()}
+                send={send.clone()} />
+        },
     };
     html! {
         <label for={id} title={title}>
@@ -82,5 +67,48 @@ fn control(core: &Core, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
             { field }
             <span class="default muted">{ format!("default {}", spec.default) }</span>
         </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldProps {
+    name: &'static str,
+    value: String,
+    placeholder: &'static str,
+    title: String,
+    send: Callback<Cmd>,
+}
+
+/// A free-text option. The field is left uncontrolled while the user types
+/// (Yew would put the rendered value back on every refresh of the page) and
+/// shows the value in use whenever that changes.
+#[function_component(OptionField)]
+fn option_field(props: &FieldProps) -> Html {
+    let field = use_node_ref();
+    {
+        let field = field.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            if let Some(el) = field.cast::<HtmlInputElement>() {
+                el.set_value(value);
+            }
+        });
+    }
+    let name = props.name;
+    let current = props.value.clone();
+    let send = props.send.clone();
+    // `change` fires on Enter and on leaving the field.
+    let onchange = Callback::from(move |e: Event| {
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        let typed = input.value();
+        if typed.trim() == current {
+            return;
+        }
+        // Show the value in use until the new one is accepted.
+        input.set_value(&current);
+        send.emit(Cmd::SetOption { name: name.to_string(), value: typed });
+    });
+    html! {
+        <input ref={field} id={format!("opt-{name}")} data-option={name} type="text" size="8"
+            placeholder={props.placeholder} title={props.title.clone()} {onchange} />
     }
 }

@@ -6,7 +6,7 @@
 //! labels are skipped when the scene is dense, and it allocates nothing on
 //! the Rust heap once its buffers have grown.
 
-use crate::scene::{Layout, Scene, LABEL_LIMIT, PALETTE_LEN};
+use crate::scene::{Arrangement, Layout, Scene, Shape, LABEL_LIMIT, PALETTE_LEN};
 use protocol::{NodeId, Status};
 use sim::MsgId;
 use std::f64::consts::{FRAC_PI_2, TAU};
@@ -23,6 +23,10 @@ pub struct Theme {
     pub paused: &'static str,
     pub cut: &'static str,
     pub accent: &'static str,
+    /// The third line under a node (ballots, clocks).
+    pub node_note: &'static str,
+    /// Behind the banner text.
+    pub banner_bg: &'static str,
     pub palette: [&'static str; PALETTE_LEN],
     /// Translucent fills for partition groups.
     pub groups: [&'static str; 4],
@@ -38,6 +42,8 @@ pub const LIGHT: Theme = Theme {
     paused: "#7c93b8",
     cut: "#dc2626",
     accent: "#7c3aed",
+    node_note: "#374151",
+    banner_bg: "rgba(240,253,244,0.92)",
     palette: ["#15803d", "#c2410c", "#1d4ed8", "#a16207", "#0e7490", "#9333ea", "#be185d", "#4d7c0f"],
     groups: ["rgba(37,99,235,0.09)", "rgba(217,119,6,0.11)", "rgba(147,51,234,0.09)", "rgba(13,148,136,0.10)"],
     group_edges: ["rgba(37,99,235,0.45)", "rgba(217,119,6,0.5)", "rgba(147,51,234,0.45)", "rgba(13,148,136,0.5)"],
@@ -52,6 +58,8 @@ pub const DARK: Theme = Theme {
     paused: "#7d9cc9",
     cut: "#f87171",
     accent: "#c4b5fd",
+    node_note: "#cbd5e1",
+    banner_bg: "rgba(5,46,22,0.85)",
     palette: ["#4ade80", "#fb923c", "#60a5fa", "#facc15", "#22d3ee", "#c084fc", "#f472b6", "#a3e635"],
     groups: ["rgba(96,165,250,0.12)", "rgba(251,146,60,0.12)", "rgba(192,132,252,0.12)", "rgba(45,212,191,0.12)"],
     group_edges: ["rgba(96,165,250,0.5)", "rgba(251,146,60,0.5)", "rgba(192,132,252,0.5)", "rgba(45,212,191,0.5)"],
@@ -123,6 +131,9 @@ impl Renderer {
         self.messages(ctx, scene, layout, t, theme, marks);
         self.lost(ctx, scene, layout, t, theme, opts);
         self.nodes(ctx, scene, layout, theme, marks, opts);
+        if let Some(banner) = &scene.banner {
+            self.banner(ctx, banner, width, theme);
+        }
     }
 
     fn groups(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, theme: &Theme) {
@@ -172,8 +183,13 @@ impl Renderer {
             return;
         }
         ctx.begin_path();
+        let columns = matches!(layout.arrangement, Arrangement::Columns { .. });
         for a in 0..layout.n {
             for b in a + 1..layout.n {
+                // In columns, nodes of one kind do not talk to each other.
+                if columns && layout.column(a) == layout.column(b) {
+                    continue;
+                }
                 let (x0, y0) = layout.node_pos(a);
                 let (x1, y1) = layout.node_pos(b);
                 ctx.move_to(x0, y0);
@@ -251,6 +267,44 @@ impl Renderer {
         ctx.set_line_width(3.0);
         ctx.set_stroke_style_str(theme.ring);
         ctx.stroke();
+        // The same lease as another node (the lock server) sees it: dashed,
+        // just outside, so drift or a pause shows as two arcs that disagree.
+        if scene.nodes.iter().any(|n| n.server_ring.is_some()) {
+            ctx.begin_path();
+            for node in &scene.nodes {
+                let Some((set_at, fires_at)) = node.server_ring else { continue };
+                let left = if fires_at > set_at { ((fires_at - t) / (fires_at - set_at)).clamp(0.0, 1.0) } else { 0.0 };
+                if left <= 0.0 {
+                    continue;
+                }
+                let (x, y) = layout.node_pos(node.id);
+                let r = layout.node_r + 11.0;
+                let start = -FRAC_PI_2;
+                ctx.move_to(x + r * start.cos(), y + r * start.sin());
+                let _ = ctx.arc(x, y, r, start, start + TAU * left);
+            }
+            let _ = ctx.set_line_dash(&self.dash);
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&self.solid);
+        }
+    }
+
+    /// A sentence at the top of the canvas, on a pill that keeps it legible
+    /// over links and messages.
+    fn banner(&self, ctx: &Ctx, text: &str, width: f64, theme: &Theme) {
+        ctx.set_font("600 14px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        let w = ctx.measure_text(text).map_or(300.0, |m| m.width()) + 24.0;
+        let (x, y) = (width / 2.0, 18.0);
+        ctx.set_fill_style_str(theme.banner_bg);
+        ctx.begin_path();
+        ctx.rect(x - w / 2.0, y - 13.0, w, 26.0);
+        ctx.fill();
+        ctx.set_fill_style_str(theme.palette[0]);
+        let _ = ctx.fill_text(text, x, y);
     }
 
     fn messages(&mut self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme, marks: &Marks<'_>) {
@@ -339,33 +393,52 @@ impl Renderer {
     fn nodes(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, theme: &Theme, marks: &Marks<'_>, opts: Options) {
         let r = layout.node_r;
         let small = r < 12.0;
-        // Fills, batched by colour: a role colour, or grey/blue for down/paused.
-        for slot in 0..PALETTE_LEN + 2 {
-            let mut any = false;
-            for node in &scene.nodes {
-                let s = match node.status {
-                    Status::Up => node.color,
-                    Status::Crashed => PALETTE_LEN,
-                    Status::Paused => PALETTE_LEN + 1,
-                };
-                if s != slot {
-                    continue;
-                }
-                if !any {
-                    ctx.begin_path();
-                    any = true;
-                }
+        // A quorum that chose a value: a wide halo behind its members.
+        if scene.nodes.iter().any(|n| n.halo) {
+            ctx.begin_path();
+            for node in scene.nodes.iter().filter(|n| n.halo) {
                 let (x, y) = layout.node_pos(node.id);
-                ctx.move_to(x + r, y);
-                let _ = ctx.arc(x, y, r, 0.0, TAU);
+                let rr = r + 8.0;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
             }
-            if any {
-                ctx.set_fill_style_str(match slot {
-                    s if s < PALETTE_LEN => theme.palette[s],
-                    s if s == PALETTE_LEN => theme.crashed,
-                    _ => theme.paused,
-                });
-                ctx.fill();
+            ctx.set_global_alpha(0.35);
+            ctx.set_fill_style_str(theme.palette[0]);
+            ctx.fill();
+            ctx.set_global_alpha(1.0);
+            ctx.set_line_width(2.5);
+            ctx.set_stroke_style_str(theme.palette[0]);
+            ctx.stroke();
+        }
+        // Fills, batched by shape and colour: a role colour, or grey/blue
+        // for down/paused.
+        for shape in Shape::ALL {
+            for slot in 0..PALETTE_LEN + 2 {
+                let mut any = false;
+                for node in &scene.nodes {
+                    let s = match node.status {
+                        Status::Up => node.color,
+                        Status::Crashed => PALETTE_LEN,
+                        Status::Paused => PALETTE_LEN + 1,
+                    };
+                    if s != slot || node.shape != shape {
+                        continue;
+                    }
+                    if !any {
+                        ctx.begin_path();
+                        any = true;
+                    }
+                    let (x, y) = layout.node_pos(node.id);
+                    shape_path(ctx, shape, x, y, r);
+                }
+                if any {
+                    ctx.set_fill_style_str(match slot {
+                        s if s < PALETTE_LEN => theme.palette[s],
+                        s if s == PALETTE_LEN => theme.crashed,
+                        _ => theme.paused,
+                    });
+                    ctx.fill();
+                }
             }
         }
         // The leader breathes a little, unless the user asked for less motion.
@@ -457,6 +530,54 @@ impl Renderer {
                 // The id is not readable under the cross or bars: say it here.
                 let _ = ctx.fill_text(&node.name, x, y2);
             }
+        }
+        if scene.nodes.iter().any(|n| !n.note.is_empty()) {
+            ctx.set_font("11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
+            ctx.set_fill_style_str(theme.node_note);
+            for node in scene.nodes.iter().filter(|n| !n.note.is_empty()) {
+                let (x, y) = layout.node_pos(node.id);
+                let _ = ctx.fill_text(&node.note, x, y + r + 44.0);
+            }
+        }
+    }
+}
+
+/// Add a node's outline of `shape` around `(x, y)` to the current path.
+fn shape_path(ctx: &Ctx, shape: Shape, x: f64, y: f64, r: f64) {
+    match shape {
+        Shape::Circle => {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+        Shape::Dot => {
+            let r = r * 0.62;
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+        Shape::Square => {
+            let s = r * 0.88;
+            ctx.rect(x - s, y - s, 2.0 * s, 2.0 * s);
+        }
+        Shape::Diamond => {
+            let d = r * 1.18;
+            ctx.move_to(x, y - d);
+            ctx.line_to(x + d, y);
+            ctx.line_to(x, y + d);
+            ctx.line_to(x - d, y);
+            ctx.close_path();
+        }
+        Shape::Hexagon => {
+            let h = r * 1.05;
+            for i in 0..6 {
+                let a = TAU * f64::from(i) / 6.0;
+                let (px, py) = (x + h * a.cos(), y + h * a.sin());
+                if i == 0 {
+                    ctx.move_to(px, py);
+                } else {
+                    ctx.line_to(px, py);
+                }
+            }
+            ctx.close_path();
         }
     }
 }

@@ -32,6 +32,45 @@ pub fn role_color(role: &str) -> usize {
     }
 }
 
+/// How a node is drawn, so roles differ by more than colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Diamond,
+    Square,
+    /// A small circle: a node that only listens (a Paxos learner).
+    Dot,
+    Hexagon,
+}
+
+impl Shape {
+    pub const ALL: [Shape; 5] = [Shape::Circle, Shape::Diamond, Shape::Square, Shape::Dot, Shape::Hexagon];
+
+    /// The CSS class of the legend's swatch.
+    pub fn class(self) -> &'static str {
+        match self {
+            Shape::Circle => "shape-circle",
+            Shape::Diamond => "shape-diamond",
+            Shape::Square => "shape-square",
+            Shape::Dot => "shape-dot",
+            Shape::Hexagon => "shape-hexagon",
+        }
+    }
+}
+
+/// Shape of a node role: Paxos proposers are diamonds, acceptors squares and
+/// learners small dots; lock servers are squares, clients circles and the
+/// storage a hexagon; cluster roles (Raft, Multi-Paxos) stay circles.
+pub fn role_shape(role: &str) -> Shape {
+    match role {
+        "proposer" => Shape::Diamond,
+        "acceptor" | "lock_server" => Shape::Square,
+        "learner" => Shape::Dot,
+        "storage" => Shape::Hexagon,
+        _ => Shape::Circle,
+    }
+}
+
 /// Palette slot of a message kind.
 pub fn kind_color(kind: &str) -> usize {
     match kind {
@@ -59,6 +98,7 @@ pub struct NodeDraw {
     pub id: NodeId,
     pub role: &'static str,
     pub color: usize,
+    pub shape: Shape,
     /// The node id as text, made once per rebuild, not per frame.
     pub name: String,
     pub badge: String,
@@ -67,6 +107,13 @@ pub struct NodeDraw {
     pub ring: Option<(f64, f64)>,
     /// Index into `Scene::groups` when the cluster is partitioned.
     pub group: Option<usize>,
+    /// A third line under the node (an acceptor's ballots, a local clock).
+    pub note: String,
+    /// Highlighted as part of a quorum that chose a value.
+    pub halo: bool,
+    /// Another node's timer about this one `(set_at, fires_at)`: the lease
+    /// as the lock server sees it, drawn around the client holding it.
+    pub server_ring: Option<(f64, f64)>,
 }
 
 /// A message in flight.
@@ -118,9 +165,27 @@ pub struct Scene {
     pub kinds: Vec<(&'static str, usize)>,
     /// A synthetic scene (the render benchmark): no links, no labels.
     pub synthetic: bool,
+    /// A sentence drawn over the canvas (the chosen Paxos value).
+    pub banner: Option<String>,
+    /// Where the nodes go.
+    pub arrangement: Arrangement,
     scratch: Vec<MsgInfo>,
     lost_scratch: Vec<Lost>,
 }
+
+/// How nodes are placed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Arrangement {
+    /// On a circle, node 0 at the top (clusters of peers).
+    #[default]
+    Circle,
+    /// Three columns: the first `servers` nodes on the left, the next
+    /// `clients` in the middle, the rest (the storage) on the right.
+    Columns { servers: u32, clients: u32 },
+}
+
+/// Clients per column before they take two.
+const CLIENTS_PER_COLUMN: u32 = 6;
 
 /// Where things are on a canvas of a given CSS size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -130,6 +195,9 @@ pub struct Layout {
     pub radius: f64,
     pub node_r: f64,
     pub n: u32,
+    pub arrangement: Arrangement,
+    pub width: f64,
+    pub height: f64,
 }
 
 impl Layout {
@@ -140,13 +208,67 @@ impl Layout {
         // Room for the label under the node and the ring around it.
         let margin = node_r + if n <= 9 { 34.0 } else { 10.0 };
         let radius = if n == 1 { 0.0 } else { (side / 2.0 - margin).max(10.0) };
-        Self { cx: width / 2.0, cy: height / 2.0, radius, node_r, n }
+        Self { cx: width / 2.0, cy: height / 2.0, radius, node_r, n, arrangement: Arrangement::Circle, width, height }
     }
 
-    /// Centre of node `id`: on a circle, node 0 at the top, clockwise.
+    /// The same canvas with the nodes placed by `arrangement`.
+    pub fn arranged(mut self, arrangement: Arrangement) -> Self {
+        self.arrangement = arrangement;
+        if let Arrangement::Columns { servers, clients } = arrangement {
+            let storage = self.n.saturating_sub(servers + clients);
+            let tallest = servers.max(clients.min(CLIENTS_PER_COLUMN)).max(clients.div_ceil(2)).max(storage).max(1);
+            let spacing = (self.height - 24.0) / f64::from(tallest);
+            // Room under each node for three lines of text.
+            self.node_r = ((spacing - 56.0) / 2.0).clamp(8.0, 28.0).min((self.width / 16.0).max(8.0));
+        }
+        self
+    }
+
+    /// Which column a node is in (0 for every node on a circle).
+    pub fn column(&self, id: NodeId) -> u32 {
+        match self.arrangement {
+            Arrangement::Circle => 0,
+            Arrangement::Columns { servers, clients } => {
+                if id < servers {
+                    0
+                } else if id < servers + clients {
+                    1
+                } else {
+                    2
+                }
+            }
+        }
+    }
+
+    /// Centre of node `id`: on a circle, node 0 at the top, clockwise; or in
+    /// its column, top to bottom.
     pub fn node_pos(&self, id: NodeId) -> (f64, f64) {
-        let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(self.n);
-        (self.cx + self.radius * a.cos(), self.cy + self.radius * a.sin())
+        match self.arrangement {
+            Arrangement::Circle => {
+                let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(self.n);
+                (self.cx + self.radius * a.cos(), self.cy + self.radius * a.sin())
+            }
+            Arrangement::Columns { servers, clients } => {
+                let (x, index, count) = if id < servers {
+                    (0.17, id, servers)
+                } else if id < servers + clients {
+                    let i = id - servers;
+                    if clients > CLIENTS_PER_COLUMN {
+                        // Two staggered columns of clients.
+                        let x = if i % 2 == 0 { 0.42 } else { 0.58 };
+                        (x, i / 2, if i % 2 == 0 { clients.div_ceil(2) } else { clients / 2 })
+                    } else {
+                        (0.5, i, clients)
+                    }
+                } else {
+                    (0.83, id - servers - clients, self.n.saturating_sub(servers + clients))
+                };
+                let spacing = (self.height - 24.0) / f64::from(count.max(1));
+                // Labels go under a node: lift it a little within its slot.
+                let y = 12.0 + spacing * (f64::from(index) + 0.5) - 18.0_f64.min(spacing * 0.2);
+                (self.width * x, y)
+            }
+        }
     }
 
     /// A point `frac` of the way along the link, between the nodes' rims.
@@ -272,6 +394,8 @@ impl Scene {
     /// Rebuild from the session's current state.
     pub fn rebuild(&mut self, session: &dyn Session) {
         self.synthetic = false;
+        self.banner = None;
+        self.arrangement = crate::lock_view::arrangement(session);
         let n = session.node_count();
         let (group_of, groups) = groups(n, |a, b| session.is_cut(a, b));
         let partitioned = groups.len() > 1;
@@ -284,11 +408,15 @@ impl Scene {
                 id,
                 role: info.look.role,
                 color: role_color(info.look.role),
+                shape: role_shape(info.look.role),
                 name: id.to_string(),
                 badge: info.look.badge,
                 status: info.status,
                 ring: info.ring.map(|(a, b)| (a as f64, b as f64)),
                 group: partitioned.then(|| group_of[id as usize]),
+                note: String::new(),
+                halo: false,
+                server_ring: None,
             });
         }
 
@@ -356,6 +484,8 @@ impl Scene {
                 self.labels.push(session.message_label(m.id).unwrap_or_default());
             }
         }
+        crate::paxos_view::decorate(session, self);
+        crate::lock_view::decorate(session, self);
     }
 
     /// Whether lost message `l` is still shown at time `t`, and how strongly (1 → 0).
@@ -431,6 +561,20 @@ mod tests {
         assert_eq!(scene.cuts, vec![CutDraw { from: 2, to: 3, one_way: true }]);
         assert_eq!(scene.labels.len(), scene.msgs.len());
         assert!(scene.msgs.windows(2).all(|w| w[0].id < w[1].id));
+    }
+
+    #[test]
+    fn roles_have_shapes_and_locks_have_columns() {
+        assert_eq!(role_shape("proposer"), Shape::Diamond);
+        assert_eq!(role_shape("acceptor"), Shape::Square);
+        assert_eq!(role_shape("storage"), Shape::Hexagon);
+        assert_eq!(role_shape("leader"), Shape::Circle);
+        let layout = Layout::new(900.0, 600.0, 4).arranged(Arrangement::Columns { servers: 1, clients: 2 });
+        let xs: Vec<f64> = (0..4).map(|id| layout.node_pos(id).0).collect();
+        assert!(xs[0] < xs[1] && xs[1] == xs[2] && xs[2] < xs[3], "{xs:?}");
+        assert_eq!((layout.column(0), layout.column(2), layout.column(3)), (0, 1, 2));
+        let (x, y) = layout.node_pos(3);
+        assert_eq!(layout.node_at(x, y), Some(3));
     }
 
     #[test]
