@@ -220,7 +220,7 @@ pub fn app() -> Html {
     let log = session.log_tail(LOG_LINES);
     let caption = text::caption(&state_value, &log);
     let summary = text::summary(session);
-    let canvas_events = crate::frame::canvas_handlers(state.core.clone(), view, send.clone());
+    let canvas_events = crate::frame::canvas_handlers(state.core.clone(), view.clone(), send.clone());
 
     html! {
         <div class="app">
@@ -242,6 +242,7 @@ pub fn app() -> Html {
                     { crate::paxos_view::panel(&core) }
                 </section>
                 <aside class="side" aria-label="Details">
+                    { crate::ring_panel::ring_panel(&core, &view, &send) }
                     { nodes_panel(&core, &send) }
                     { crate::lock_view::panel(&core) }
                     { inspector(&core, &send) }
@@ -600,8 +601,17 @@ fn legend(core: &Core) -> Html {
             roles.push(role);
         }
     }
+    // On the hash ring a node wears its own colour (that of its ticks,
+    // ranges and keys), not its status's: the status is written under it.
+    let ring = core.algo() == Algo::Ring;
+    if ring {
+        roles.clear();
+    }
     html! {
         <div class="legend" aria-label="Legend">
+            if ring {
+                <span class="key">{"node colour = its virtual nodes, ranges and keys · faded: standby · dashed: joining or leaving"}</span>
+            }
             { for roles.iter().map(|r| html! {
                 <span class="key"><span class={classes!("swatch", "node", format!("c{}", crate::scene::role_color(r)), crate::scene::role_shape(r).class())}></span>{ *r }</span>
             }) }

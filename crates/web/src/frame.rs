@@ -53,6 +53,8 @@ struct FrameKey {
     selected_node: Option<u32>,
     selected_msg: Option<sim::MsgId>,
     picked: Vec<u32>,
+    /// The ring view's lookup and comparison revision.
+    ring_rev: u64,
 }
 
 impl Default for View {
@@ -211,7 +213,12 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         view.scene.rebuild(core.session.as_ref());
         view.scene_gen = Some(core.generation);
     }
+    let now = js_sys::Date::now();
+    crate::ring_view::sync(&mut view.scene, &core, now);
     view.layout = Layout::new(w, h, core.node_count()).arranged(view.scene.arrangement);
+    if view.scene.ring.is_some() {
+        crate::ring_view::arrange(&mut view.layout);
+    }
     // A paused, unchanged view is not redrawn: an idle tab costs nothing.
     let key = FrameKey {
         generation: core.generation,
@@ -221,17 +228,23 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         selected_node: core.selected_node,
         selected_msg: core.selected_msg,
         picked: core.picked.clone(),
+        ring_rev: view.scene.ring.as_ref().map_or(0, |r| r.rev),
     };
-    if core.playing || view.drawn.as_ref() != Some(&key) {
+    let flying = view.scene.ring.as_ref().is_some_and(|r| r.flying(now));
+    if core.playing || flying || view.drawn.as_ref() != Some(&key) {
         let marks = Marks { selected_node: core.selected_node, selected_msg: core.selected_msg, picked: &core.picked };
         renderer.draw(ctx, &view.scene, &view.layout, core.view_time, theme, &marks, opts, (w, h, dpr));
-        view.drawn = if core.playing { None } else { Some(key) };
+        view.drawn = if core.playing || flying { None } else { Some(key) };
     }
 
     let dirty = core.generation != view.dom_gen || core.playing != view.dom_playing;
     let refresh = dirty && (!core.playing || ts - view.last_dom >= DOM_REFRESH_MS);
     if refresh {
         view.last_dom = ts;
+        // Without this every later frame refreshed the DOM again, and a
+        // re-render puts a text field's bound value back while it is typed in.
+        view.dom_gen = core.generation;
+        view.dom_playing = core.playing;
     }
     drop(core);
     if refresh {

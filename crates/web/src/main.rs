@@ -26,6 +26,8 @@ mod options_panel;
 mod panic;
 mod paxos_view;
 mod render;
+mod ring_panel;
+mod ring_view;
 mod scene;
 mod text;
 mod url;

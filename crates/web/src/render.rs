@@ -124,8 +124,14 @@ impl Renderer {
         ctx.set_line_join("round");
         self.groups(ctx, scene, layout, theme);
         if !scene.synthetic {
-            self.links(ctx, layout, theme);
+            // The hash ring takes the middle that the mesh of links would cross.
+            if scene.ring.is_none() {
+                self.links(ctx, layout, theme);
+            }
             self.cuts(ctx, scene, layout, theme);
+        }
+        if let Some(ring) = &scene.ring {
+            crate::ring_view::draw_ring(ctx, ring, layout, theme, opts.reduced_motion);
         }
         self.rings(ctx, scene, layout, t, theme);
         self.messages(ctx, scene, layout, t, theme, marks);
@@ -133,6 +139,9 @@ impl Renderer {
         self.nodes(ctx, scene, layout, theme, marks, opts);
         if let Some(banner) = &scene.banner {
             self.banner(ctx, banner, width, theme);
+        }
+        if let Some(ring) = &scene.ring {
+            crate::ring_view::draw_over(ctx, ring, scene, layout, theme);
         }
     }
 

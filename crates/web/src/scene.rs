@@ -165,6 +165,8 @@ pub struct Scene {
     pub kinds: Vec<(&'static str, usize)>,
     /// A synthetic scene (the render benchmark): no links, no labels.
     pub synthetic: bool,
+    /// The hash ring, for the ring algorithm (kept by [`crate::ring_view::sync`]).
+    pub ring: Option<crate::ring_view::RingScene>,
     /// A sentence drawn over the canvas (the chosen Paxos value).
     pub banner: Option<String>,
     /// Where the nodes go.
