@@ -239,11 +239,11 @@ pub fn app() -> Html {
                             onmousemove={canvas_events.hover} />
                     </div>
                     { legend(&core) }
-                    { crate::paxos_view::panel(&core) }
                 </section>
                 <aside class="side" aria-label="Details">
                     { crate::ring_panel::ring_panel(&core, &view, &send) }
                     { nodes_panel(&core, &send) }
+                    { crate::paxos_view::panel(&core) }
                     { crate::lock_view::panel(&core) }
                     { inspector(&core, &send) }
                     { invariants(&core, &send) }

@@ -186,7 +186,7 @@ pub fn panel(core: &Core) -> Html {
     match session.algo() {
         "paxos" => {
             let nodes = nodes(session);
-            match quorum(&nodes, 0) {
+            let chosen = match quorum(&nodes, 0) {
                 Some(q) => html! {
                     <p class="paxos-chosen chosen" id="paxos-chosen" role="status">
                         <span class="mark" aria-hidden="true">{"✓ "}</span>{ chosen_text(&q) }
@@ -195,6 +195,12 @@ pub fn panel(core: &Core) -> Html {
                 None => html! {
                     <p class="paxos-chosen muted" id="paxos-chosen" role="status">{"No value chosen yet."}</p>
                 },
+            };
+            html! {
+                <section class="panel" aria-labelledby="decision-h">
+                    <h2 id="decision-h">{"Decision"}</h2>
+                    { chosen }
+                </section>
             }
         }
         "multipaxos" => slot_grid(&nodes(session)),
@@ -238,14 +244,14 @@ fn slot_grid(nodes: &[PaxosNode]) -> Html {
     let last = nodes.iter().flat_map(|n| n.accepted.iter().map(|a| a.slot).chain(n.chosen.iter().map(|c| c.0))).max();
     let Some(last) = last else {
         return html! {
-            <section class="slot-log" id="slot-grid" aria-label="Slots per replica">
+            <section class="panel slot-log" id="slot-grid" aria-label="Slots per replica">
                 <p class="muted">{"No slot used yet: send a request to the leader (select it, then Client request)."}</p>
             </section>
         };
     };
     let first = last.saturating_sub(GRID_SLOTS - 1);
     html! {
-        <section class="slot-log" aria-labelledby="slot-h">
+        <section class="panel slot-log" aria-labelledby="slot-h">
             <h2 id="slot-h">{"Slots per replica"}</h2>
             <div class="slot-legend" aria-label="Legend of the slot grid">
                 <span class="cell-key accepted">{"· accepted (ballot)"}</span>

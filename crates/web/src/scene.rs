@@ -26,6 +26,12 @@ pub fn role_color(role: &str) -> usize {
         "leader" => 0,
         "candidate" => 1,
         "follower" => 2,
+        // Roles of the Paxos and lock algorithms that share a screen get
+        // colours apart from each other (their shapes differ too).
+        "acceptor" => 3,
+        "proposer" | "storage" => 5,
+        "learner" | "client" => 4,
+        "lock_server" => 7,
         // Other algorithms' roles avoid the three Raft colours, so that no
         // role looks like a leader by accident.
         other => 3 + hash_slot(other) % (PALETTE_LEN - 3),
@@ -323,7 +329,7 @@ impl Layout {
         for m in &scene.msgs {
             let (mx, my) = self.msg_pos(m, t);
             let d2 = (mx - x).powi(2) + (my - y).powi(2);
-            if d2 <= MSG_HIT_PX * MSG_HIT_PX && best.map_or(true, |(_, b)| d2 < b) {
+            if d2 <= MSG_HIT_PX * MSG_HIT_PX && best.is_none_or(|(_, b)| d2 < b) {
                 best = Some((m.id, d2));
             }
         }
