@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, openApp, nextFrame, CLI } from './harness.mjs';
+import { serve, launch, openApp, nextFrame, clickNode, CLI } from './harness.mjs';
 
 let server;
 let browser;
@@ -148,6 +148,53 @@ test('look a key up: its owner and replicas are listed and marked', async () => 
     return null;
   }, keysBefore);
   assert.deepEqual(grew, [...replicas].sort((a, b) => a - b), 'the put is stored on the preference list');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('remove a selected node: exactly the keys it owned move, against 1/N', async () => {
+  const page = await openApp(browser, server.url + '?algo=ring&seed=1');
+  const remove = page.locator('#ring-remove');
+  assert.equal(await remove.isDisabled(), true, 'nothing selected yet');
+  const owned = Number(await page.locator('#ring-load li[data-node="2"]').getAttribute('data-primary'));
+  await clickNode(page, 2);
+  await page.waitForFunction(() => !document.querySelector('#ring-remove').disabled);
+  assert.match(await remove.innerText(), /Remove node 2/);
+  await remove.click();
+  const left = await page.evaluate(() => {
+    const cs = window.clusterscope;
+    for (let i = 0; i < 20000; i += 20) {
+      if (cs.state().nodes[2].status === 'standby') return true;
+      cs.step(20);
+    }
+    return false;
+  });
+  assert.ok(left, 'node 2 finished leaving');
+  await page.waitForFunction(() => /node 2 left/.test(document.querySelector('#ring-change')?.textContent || ''));
+  assert.match(await page.locator('#ring-change').innerText(), /node 2 left \(4 → 3 nodes\)/);
+  const moved = Number(await page.locator('#ring-stats tr[data-stat="moved"] td').getAttribute('data-value'));
+  assert.equal(moved, owned, 'the keys node 2 owned, and no others, changed owner');
+  const expected = Number(await page.locator('#ring-stats tr[data-stat="expected"] td').getAttribute('data-value'));
+  assert.equal(expected, 0.25);
+  assert.equal(await page.locator('#ring-load li[data-node="2"]').getAttribute('data-primary'), '0');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the virtual-nodes slider replays the run with the new option; the what-if follows', async (t) => {
+  const page = await openApp(browser, server.url + '?algo=ring&seed=1');
+  await page.locator('#ring-vnodes').fill('50');
+  await page.waitForFunction(() => document.querySelector('table#ring-whatif')?.dataset.vnodes === '50');
+  const vnodes = await page.evaluate(() => window.clusterscope.state().nodes.map((n) => n.vnodes));
+  assert.deepEqual(vnodes, [50, 50, 50, 50, 50]);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('vnodes') === '50');
+  const shown = await whatIf(page);
+  assert.deepEqual(shown.config, { nodes: 4, vnodes: 50, replicas: 2, keys: 100000, seed: 1 });
+  if (!CLI) {
+    t.diagnostic('CLUSTERSCOPE_CLI is not set: the comparison with `cli ring` is skipped');
+  } else {
+    assertMatchesCli(shown, cliReport(shown.config), '50 virtual nodes');
+  }
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
