@@ -127,6 +127,10 @@ pub struct RingScene {
     pub compare: bool,
     /// Bumped when the lookup or the comparison changes, so the frame redraws.
     pub rev: u64,
+    /// Bumped when the ticks, arcs or keys change: the still layer is stale.
+    content: u64,
+    /// The still part of the ring, drawn offscreen (see [`draw_ring`]).
+    layer: std::cell::RefCell<Option<Layer>>,
 }
 
 impl RingScene {
@@ -183,6 +187,9 @@ impl RingScene {
             self.last_change = None;
             self.flights.clear();
         }
+        if fresh {
+            self.content += 1;
+        }
         self.status = (0..n).map(|id| session.node_info(id).look.role).collect();
         let bits = |f: fn(&str) -> bool| -> NodeBits {
             self.status.iter().enumerate().filter(|(_, s)| f(s)).fold(0, |b, (i, _)| b | 1 << i)
@@ -194,6 +201,7 @@ impl RingScene {
             self.rings.owners = self.rings.universe.subset(|id| owners & 1 << id != 0);
             self.ticks = self.rings.owners.tokens().iter().map(|t| (ring::fraction(t.position), t.node)).collect();
             self.arcs = arcs(&self.rings.owners);
+            self.content += 1;
             if let Some(key) = self.lookup.as_ref().map(|l| l.key.clone()) {
                 self.set_lookup(&key);
             }
@@ -219,6 +227,7 @@ impl RingScene {
                 self.last_change = Some(change(&before, &self.rings.holders, &self.key_pos));
             }
             self.key_owner = owner;
+            self.content += 1;
             self.loads = ring::loads(&self.rings.holders, &self.key_pos, self.replicas);
             let primary: Vec<u64> = self.loads.iter().map(|l| l.primary).collect();
             self.load_stddev = ring::stddev(&primary);
@@ -358,11 +367,104 @@ fn ease(x: f64) -> f64 {
     x * x * (3.0 - 2.0 * x)
 }
 
-/// Draw the ring under the messages and nodes.
+/// Draw the ring under the messages and nodes. The still part (circle,
+/// arcs, ticks, keys at rest) comes from an offscreen layer drawn once per
+/// change of the ring, so a playing frame costs one image copy however many
+/// virtual nodes and keys there are; while keys fly it is drawn directly.
 pub fn draw_ring(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, reduced_motion: bool) {
+    let now = js_sys::Date::now();
+    let flying = !reduced_motion && ring.flying(now);
+    let layer = if flying { None } else { ring.layer(layout, theme) };
+    match layer {
+        Some(canvas) => {
+            ctx.save();
+            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+            let _ = ctx.draw_image_with_html_canvas_element(&canvas, 0.0, 0.0);
+            ctx.restore();
+        }
+        None => draw_still(ctx, ring, layout, theme, flying),
+    }
+    if flying {
+        draw_flights(ctx, ring, layout, theme, now);
+    }
+    if let Some(lookup) = &ring.lookup {
+        let r = radius(layout);
+        let f = ring::fraction(lookup.position);
+        let (x0, y0) = point(layout, f, 0.0);
+        let (x1, y1) = point(layout, f, r + 10.0);
+        ctx.begin_path();
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+        ctx.set_line_width(2.0);
+        ctx.set_stroke_style_str(theme.accent);
+        ctx.stroke();
+        ctx.begin_path();
+        let (kx, ky) = point(layout, f, r);
+        let _ = ctx.arc(kx, ky, 5.5, 0.0, TAU);
+        ctx.set_fill_style_str(theme.accent);
+        ctx.fill();
+    }
+}
+
+/// What the offscreen layer was drawn for.
+#[derive(Clone, Debug, PartialEq)]
+struct LayerKey {
+    content: u64,
+    size: (u32, u32),
+    dpr: f64,
+    centre: (f64, f64),
+    radius: f64,
+    ring_color: &'static str,
+}
+
+/// The still part of the ring, drawn on its own canvas.
+#[derive(Clone, Debug)]
+pub struct Layer {
+    key: LayerKey,
+    canvas: web_sys::HtmlCanvasElement,
+}
+
+impl RingScene {
+    /// The offscreen layer for this layout and theme, redrawn if stale;
+    /// `None` where no canvas can be made (then the caller draws directly).
+    fn layer(&self, layout: &Layout, theme: &Theme) -> Option<web_sys::HtmlCanvasElement> {
+        use wasm_bindgen::JsCast;
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(0.5, 4.0);
+        let size = ((layout.width * dpr).round() as u32, (layout.height * dpr).round() as u32);
+        let key = LayerKey {
+            content: self.content,
+            size,
+            dpr,
+            centre: (layout.cx, layout.cy),
+            radius: radius(layout),
+            ring_color: theme.ring,
+        };
+        let mut slot = self.layer.borrow_mut();
+        if let Some(layer) = slot.as_ref().filter(|l| l.key == key) {
+            return Some(layer.canvas.clone());
+        }
+        let canvas = match slot.take() {
+            Some(layer) => layer.canvas,
+            None => web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()?,
+        };
+        canvas.set_width(size.0.max(1));
+        canvas.set_height(size.1.max(1));
+        let ctx: Ctx = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, layout.width, layout.height);
+        ctx.set_line_cap("round");
+        ctx.set_line_join("round");
+        draw_still(&ctx, self, layout, theme, false);
+        *slot = Some(Layer { key, canvas: canvas.clone() });
+        Some(canvas)
+    }
+}
+
+/// The circle, the arcs, the ticks and the keys at rest (all of them unless
+/// `flying`, when the keys in flight are left out).
+fn draw_still(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, flying: bool) {
     let r = radius(layout);
     let (cx, cy) = (layout.cx, layout.cy);
-    // The circle itself.
     ctx.begin_path();
     let _ = ctx.arc(cx, cy, r, 0.0, TAU);
     ctx.set_line_width(1.5);
@@ -415,28 +517,6 @@ pub fn draw_ring(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, re
             ctx.stroke();
         }
     }
-    draw_keys(ctx, ring, layout, theme, reduced_motion);
-    if let Some(lookup) = &ring.lookup {
-        let f = ring::fraction(lookup.position);
-        let (x0, y0) = point(layout, f, 0.0);
-        let (x1, y1) = point(layout, f, r + 10.0);
-        ctx.begin_path();
-        ctx.move_to(x0, y0);
-        ctx.line_to(x1, y1);
-        ctx.set_line_width(2.0);
-        ctx.set_stroke_style_str(theme.accent);
-        ctx.stroke();
-        ctx.begin_path();
-        let (kx, ky) = point(layout, f, r);
-        let _ = ctx.arc(kx, ky, 5.5, 0.0, TAU);
-        ctx.set_fill_style_str(theme.accent);
-        ctx.fill();
-    }
-}
-
-fn draw_keys(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, reduced_motion: bool) {
-    let now = js_sys::Date::now();
-    let flying = !reduced_motion && ring.flying(now);
     let dense = ring.key_pos.len() > DENSE_KEYS;
     let in_flight = |i: usize| flying && ring.flights.binary_search_by_key(&i, |f| f.key).is_ok();
     for color in 0..PALETTE_LEN {
@@ -463,10 +543,10 @@ fn draw_keys(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, reduce
             ctx.fill();
         }
     }
-    if !flying {
-        return;
-    }
-    // Keys that changed owner, on their way from the old owner to the new.
+}
+
+/// Keys that changed owner, on their way from the old owner to the new.
+fn draw_flights(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, now: f64) {
     let t = ease((now - ring.flight_start) / FLIGHT_MS);
     for color in 0..PALETTE_LEN {
         let mut any = false;
