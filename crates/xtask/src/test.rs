@@ -312,7 +312,7 @@ pub fn bundle_size(dist: &Path) -> Result<String, String> {
         report += &format!("  {name:<48} {:>9} bytes  {:>8} gzipped\n", raw, gz);
     }
     report += &format!(
-        "  total wasm+js: {:.1} KB gzipped ({:.1} KB raw)",
+        "  total wasm+js: {:.1} KiB gzipped ({:.1} KiB raw)",
         gz_total as f64 / 1024.0,
         raw_total as f64 / 1024.0
     );
