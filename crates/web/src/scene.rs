@@ -531,11 +531,13 @@ mod tests {
         assert!((x - 400.0).abs() < 1e-9 && y < 300.0);
         assert_eq!(layout.node_at(x + 3.0, y - 3.0), Some(0));
         assert_eq!(layout.node_at(400.0, 300.0), None);
-        let mut scene = Scene::default();
-        scene.msgs = vec![
-            MsgDraw { id: 7, from: 0, to: 2, sent_at: 0.0, deliver_at: 10.0, color: 0, held: false },
-            MsgDraw { id: 8, from: 0, to: 2, sent_at: 5.0, deliver_at: 15.0, color: 0, held: false },
-        ];
+        let scene = Scene {
+            msgs: vec![
+                MsgDraw { id: 7, from: 0, to: 2, sent_at: 0.0, deliver_at: 10.0, color: 0, held: false },
+                MsgDraw { id: 8, from: 0, to: 2, sent_at: 5.0, deliver_at: 15.0, color: 0, held: false },
+            ],
+            ..Scene::default()
+        };
         let (mx, my) = layout.msg_pos(&scene.msgs[0], 5.0);
         assert_eq!(layout.msg_at(&scene, 5.0, mx + 1.0, my).map(|h| h.0), Some(7));
         let (mx, my) = layout.msg_pos(&scene.msgs[1], 5.0);
