@@ -159,3 +159,15 @@ test('Multi-Paxos leader change: the slot grid shows the no-op in slot 1 and "c"
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a preset link with a step opens at that exact moment', async () => {
+  const page = await openApp(browser, server.url + '?preset=kleppmann-lease&step=35');
+  const state = await page.evaluate(() => window.clusterscope.state());
+  assert.equal(state.step, 35);
+  assert.equal(state.first_violation?.step, 35);
+  await page.context().close();
+  const bad = await openApp(browser, server.url + '?preset=kleppmann-lease&step=soon');
+  await bad.waitForSelector('[role="alert"]');
+  assert.match(await bad.locator('[role="alert"]').first().innerText(), /step/);
+  await bad.context().close();
+});
