@@ -40,6 +40,7 @@ pub use learner::Learner;
 pub use message::{Chosen, Msg, SlotValue, Value, NO_OP};
 pub use multi::{Lead, MultiPaxos};
 pub use observe::Observable;
+pub use roles::Roles;
 pub use single::{Paxos, Phase};
 pub use view::PaxosView;
 

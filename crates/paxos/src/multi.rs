@@ -10,10 +10,8 @@
 //! leader's heartbeats keep other proposers quiet, carry how many slots are
 //! chosen (so a lagging learner asks to catch up) and retry lost accepts.
 
-use crate::acceptor::Acceptor;
 use crate::ballot::Ballot;
 use crate::config::PaxosConfig;
-use crate::learner::Learner;
 use crate::message::{Chosen, Msg, SlotValue, Value, NO_OP};
 use crate::observe::Observable;
 use crate::roles::Roles;
@@ -382,16 +380,7 @@ impl Protocol for MultiPaxos {
 
 impl Observable for MultiPaxos {
     const NO_OP_ALLOWED: bool = true;
-    fn acceptor(&self) -> Option<&Acceptor> {
-        self.roles.acceptor.as_ref()
-    }
-    fn learner(&self) -> &Learner {
-        &self.roles.learner
-    }
-    fn requested(&self) -> &[Value] {
-        &self.roles.requested
-    }
-    fn quorum(&self) -> usize {
-        self.roles.quorum
+    fn roles(&self) -> &Roles {
+        &self.roles
     }
 }

@@ -13,10 +13,8 @@
 //! back-off when `backoff` is on. Without back-off two proposers whose
 //! phases interleave preempt each other forever (§2.4).
 
-use crate::acceptor::Acceptor;
 use crate::ballot::Ballot;
 use crate::config::PaxosConfig;
-use crate::learner::Learner;
 use crate::message::{Msg, SlotValue, Value};
 use crate::observe::Observable;
 use crate::roles::Roles;
@@ -236,16 +234,7 @@ impl Protocol for Paxos {
 
 impl Observable for Paxos {
     const NO_OP_ALLOWED: bool = false;
-    fn acceptor(&self) -> Option<&Acceptor> {
-        self.roles.acceptor.as_ref()
-    }
-    fn learner(&self) -> &Learner {
-        &self.roles.learner
-    }
-    fn requested(&self) -> &[Value] {
-        &self.roles.requested
-    }
-    fn quorum(&self) -> usize {
-        self.roles.quorum
+    fn roles(&self) -> &Roles {
+        &self.roles
     }
 }
