@@ -1,20 +1,9 @@
 // User flows in the app, in Debian's headless Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, roles, stepUntilLeader, clickNode, nextFrame } from './harness.mjs';
+import { openApp, roles, stepUntilLeader, clickNode, nextFrame, useApp } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 async function leaderInDom(page) {
   return page.evaluate(() => {
@@ -24,7 +13,7 @@ async function leaderInDom(page) {
 }
 
 test('load, press Play: a leader is elected (state() and the DOM agree)', async () => {
-  const page = await openApp(browser, server.url + '?seed=42');
+  const page = await openApp(env.browser, env.server.url + '?seed=42');
   assert.equal(await page.locator('canvas#cluster').getAttribute('role'), 'img');
   assert.deepEqual(await roles(page), ['follower', 'follower', 'follower', 'follower', 'follower']);
   // Speed up a little from the keyboard, then play from the toolbar.
@@ -48,7 +37,7 @@ test('load, press Play: a leader is elected (state() and the DOM agree)', async 
 });
 
 test('crash the leader by clicking it on the canvas: a new leader is elected', async () => {
-  const page = await openApp(browser, server.url + '?seed=7');
+  const page = await openApp(env.browser, env.server.url + '?seed=7');
   const leader = await stepUntilLeader(page);
   assert.notEqual(leader, null);
   const term = await page.evaluate((id) => window.clusterscope.state().nodes[id].term, leader);
@@ -76,7 +65,7 @@ test('crash the leader by clicking it on the canvas: a new leader is elected', a
 });
 
 test('step back restores the earlier state, across an action', async () => {
-  const page = await openApp(browser, server.url + '?seed=3');
+  const page = await openApp(env.browser, env.server.url + '?seed=3');
   await page.evaluate(() => window.clusterscope.step(40));
   const before = await page.evaluate(() => window.clusterscope.state());
   // Forward with the keyboard and the Step button, act, then back with the Back button and the API.
@@ -98,7 +87,7 @@ test('step back restores the earlier state, across an action', async () => {
 });
 
 test('reloading the URL reproduces the same state', async () => {
-  const page = await openApp(browser, server.url + '?seed=11&nodes=7');
+  const page = await openApp(env.browser, env.server.url + '?seed=11&nodes=7');
   await stepUntilLeader(page);
   await page.evaluate(() => {
     const cs = window.clusterscope;
@@ -120,7 +109,7 @@ test('reloading the URL reproduces the same state', async () => {
   const after = await page.evaluate(() => window.clusterscope.state());
   assert.deepEqual(after, before);
   // A fresh tab with the copied link shows the same too.
-  const copy = await openApp(browser, url);
+  const copy = await openApp(env.browser, url);
   assert.deepEqual(await copy.evaluate(() => window.clusterscope.state()), before);
   await copy.context().close();
   await page.context().close();
@@ -134,7 +123,7 @@ test('a bad query shows a message naming the parameter and runs the default worl
     ['?actions=%5B%7B%22step%22%3A1%2C%22do%22%3A%22crash%22%7D', 'actions'],
     ['?preset=no-such-scenario', 'preset'],
   ]) {
-    const page = await openApp(browser, server.url + query);
+    const page = await openApp(env.browser, env.server.url + query);
     const alert = page.locator('.notice[role="alert"]');
     await alert.waitFor();
     const text = await alert.innerText();
@@ -152,7 +141,7 @@ test('a bad query shows a message naming the parameter and runs the default worl
 });
 
 test('keyboard: ? opens the help overlay, Escape closes it; shortcuts drive the world', async () => {
-  const page = await openApp(browser, server.url + '?seed=5');
+  const page = await openApp(env.browser, env.server.url + '?seed=5');
   await page.keyboard.press('Shift+Slash');
   const help = page.locator('#help');
   await help.waitFor();
@@ -175,7 +164,7 @@ test('keyboard: ? opens the help overlay, Escape closes it; shortcuts drive the 
 });
 
 test('partition by shift-clicking nodes, cut a link one way, heal; inspect and drop a message', async () => {
-  const page = await openApp(browser, server.url + '?seed=9');
+  const page = await openApp(env.browser, env.server.url + '?seed=9');
   await stepUntilLeader(page);
   await clickNode(page, 0, ['Shift']);
   await clickNode(page, 1, ['Shift']);
@@ -213,7 +202,7 @@ test('partition by shift-clicking nodes, cut a link one way, heal; inspect and d
 });
 
 test('window.clusterscope throws clear errors for bad arguments', async () => {
-  const page = await openApp(browser, server.url);
+  const page = await openApp(env.browser, env.server.url);
   const error = (js) => page.evaluate((js) => {
     try { eval(js); return null; } catch (e) { return e instanceof Error ? e.message : String(e); }
   }, js);
@@ -231,9 +220,9 @@ test('window.clusterscope throws clear errors for bad arguments', async () => {
 });
 
 test('calls made before the app is ready are queued, then run (play right after load)', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url + '?seed=2', { waitUntil: 'commit' });
+  await page.goto(env.server.url + '?seed=2', { waitUntil: 'commit' });
   await page.waitForFunction(() => window.clusterscope !== undefined);
   const early = await page.evaluate(() => {
     const cs = window.clusterscope;
@@ -253,7 +242,7 @@ test('calls made before the app is ready are queued, then run (play right after 
 
 test('scheduled actions that fail when their step comes are listed', async () => {
   const actions = JSON.stringify([{ step: 5, do: 'restart', node: 1 }, { step: 8, do: 'crash', node: 2 }]);
-  const page = await openApp(browser, `${server.url}?seed=4&actions=${encodeURIComponent(actions)}`);
+  const page = await openApp(env.browser, `${env.server.url}?seed=4&actions=${encodeURIComponent(actions)}`);
   assert.equal(await page.locator('#action-errors').count(), 0);
   await page.evaluate(() => window.clusterscope.step(10));
   const panel = page.locator('#action-errors');
@@ -266,9 +255,9 @@ test('scheduled actions that fail when their step comes are listed', async () =>
 });
 
 test('an embedding page drives the app in an iframe through postMessage', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.setContent(`<iframe id="lab" src="${server.url}?seed=42" width="1000" height="700"></iframe>`);
+  await page.setContent(`<iframe id="lab" src="${env.server.url}?seed=42" width="1000" height="700"></iframe>`);
   const result = await page.evaluate(async () => {
     const frame = document.getElementById('lab').contentWindow;
     let next = 0;
@@ -300,9 +289,9 @@ test('an embedding page drives the app in an iframe through postMessage', async 
 });
 
 test('Copy link copies a link that reproduces the view', async () => {
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await env.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
-  await page.goto(server.url + '?seed=8');
+  await page.goto(env.server.url + '?seed=8');
   await page.waitForFunction(() => window.clusterscope.ready === true);
   await page.evaluate(() => { window.clusterscope.step(60); window.clusterscope.act({ do: 'crash', node: 0 }); window.clusterscope.step(5); });
   const state = await page.evaluate(() => window.clusterscope.state());
@@ -310,7 +299,7 @@ test('Copy link copies a link that reproduces the view', async () => {
   await page.locator('.notice', { hasText: /Link copied|Copy this link/ }).waitFor();
   const link = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?algo=raft&nodes=5&seed=8&actions=.*&step=65$/);
-  const other = await openApp(browser, link);
+  const other = await openApp(env.browser, link);
   assert.deepEqual(await other.evaluate(() => window.clusterscope.state()), state);
   await other.context().close();
   await context.close();

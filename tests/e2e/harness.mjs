@@ -1,3 +1,4 @@
+import { before, after } from 'node:test';
 // Test harness for the end-to-end tests: a static file server for dist/ and
 // a headless Debian Chromium driven by playwright-core (never a downloaded
 // browser).
@@ -138,4 +139,23 @@ export async function clickNode(page, id, modifiers = []) {
   const n = nodes.find((p) => p.id === id);
   if (!n) throw new Error(`node ${id} is not on the canvas`);
   await page.locator('#cluster').click({ position: { x: n.x, y: n.y }, modifiers });
+}
+
+/**
+ * Serve dist/ and launch Chromium once for a test file. `env.server` and
+ * `env.browser` are set before the file's tests run and closed after them;
+ * with `skip`, nothing starts (for files whose tests all skip).
+ */
+export function useApp({ skip = false } = {}) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    if (skip) return;
+    env.server = await serve();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -1,21 +1,10 @@
 // Paxos, Multi-Paxos and the distributed locks in the app, in Debian's
 // headless Chromium: the scenarios of issues 3 and 5, driven like a user.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp } from './harness.mjs';
+import { openApp, useApp } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 /** Open the options panel and return it. */
 async function openOptions(page) {
@@ -25,7 +14,7 @@ async function openOptions(page) {
 }
 
 test('dueling proposers livelock without back-off; turning it on in the options panel ends the duel', async () => {
-  const page = await openApp(browser, server.url + '?preset=dueling-proposers');
+  const page = await openApp(env.browser, env.server.url + '?preset=dueling-proposers');
   // Step until the duel is on: acceptors have promised round 4 or more and
   // no learner has chosen anything (Paxos Made Simple §2.4, progress).
   const duel = await page.evaluate(() => {
@@ -76,7 +65,7 @@ test('dueling proposers livelock without back-off; turning it on in the options 
 });
 
 test('Kleppmann under lock-lease: the storage property breaks at step 35', async () => {
-  const page = await openApp(browser, server.url + '?preset=kleppmann-lease');
+  const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease');
   await page.evaluate(() => window.clusterscope.seek(34));
   await page.waitForFunction(() => document.querySelector('#stepcount').textContent === 'step 34');
   assert.equal(await page.locator('#invariants li.broken').count(), 0, 'holds at step 34');
@@ -96,7 +85,7 @@ test('Kleppmann under lock-lease: the storage property breaks at step 35', async
 });
 
 test('Kleppmann under lock-fenced: the storage rejects token 33 after accepting 34, nothing breaks', async () => {
-  const page = await openApp(browser, server.url + '?preset=kleppmann-fenced');
+  const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-fenced');
   await page.evaluate(() => window.clusterscope.seek(35));
   await page.waitForFunction(() => document.querySelector('#stepcount').textContent === 'step 35');
   assert.equal(await page.locator('#invariants li.broken').count(), 0);
@@ -113,7 +102,7 @@ test('Kleppmann under lock-fenced: the storage rejects token 33 after accepting 
 });
 
 test('a bad option value shows a notice naming it and keeps the run', async () => {
-  const page = await openApp(browser, server.url + '?preset=dueling-proposers');
+  const page = await openApp(env.browser, env.server.url + '?preset=dueling-proposers');
   await page.evaluate(() => window.clusterscope.step(20));
   assert.equal(await page.evaluate(() => window.clusterscope.state().step), 20);
   const before = await page.evaluate(() => JSON.stringify(window.clusterscope.state()));
@@ -137,7 +126,7 @@ test('a bad option value shows a notice naming it and keeps the run', async () =
 });
 
 test('Multi-Paxos leader change: the slot grid shows the no-op in slot 1 and "c" in slot 2', async () => {
-  const page = await openApp(browser, server.url + '?preset=leader-change-open-slot');
+  const page = await openApp(env.browser, env.server.url + '?preset=leader-change-open-slot');
   const done = await page.evaluate(() => {
     const cs = window.clusterscope;
     for (let i = 0; i < 200; i++) {
@@ -161,12 +150,12 @@ test('Multi-Paxos leader change: the slot grid shows the no-op in slot 1 and "c"
 });
 
 test('a preset link with a step opens at that exact moment', async () => {
-  const page = await openApp(browser, server.url + '?preset=kleppmann-lease&step=35');
+  const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease&step=35');
   const state = await page.evaluate(() => window.clusterscope.state());
   assert.equal(state.step, 35);
   assert.equal(state.first_violation?.step, 35);
   await page.context().close();
-  const bad = await openApp(browser, server.url + '?preset=kleppmann-lease&step=soon');
+  const bad = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease&step=soon');
   await bad.waitForSelector('[role="alert"]');
   assert.match(await bad.locator('[role="alert"]').first().innerText(), /step/);
   await bad.context().close();

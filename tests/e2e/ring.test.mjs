@@ -1,23 +1,12 @@
 // The hash ring (algo=ring): add a node from the panel, let the join
 // complete, and check the figures the page shows against `cli ring` for the
 // same settings and seed; look a key up and see its preference list.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, openApp, nextFrame, clickNode, CLI } from './harness.mjs';
+import { openApp, nextFrame, clickNode, CLI, useApp } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp();
 
 /** The what-if block's settings and figures: { config, stats: { name: { value, text } } }. */
 async function whatIf(page) {
@@ -61,7 +50,7 @@ function assertMatchesCli(shown, report, when) {
 }
 
 test('add a node from the panel: the join completes and the figures match the CLI', async (t) => {
-  const page = await openApp(browser, server.url + '?algo=ring&seed=1');
+  const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1');
   const statuses = () => page.evaluate(() => window.clusterscope.state().nodes.map((n) => n.status));
   assert.deepEqual(await statuses(), ['member', 'member', 'member', 'member', 'standby']);
   await page.locator('#ring-panel').waitFor();
@@ -121,7 +110,7 @@ test('add a node from the panel: the join completes and the figures match the CL
 });
 
 test('look a key up: its owner and replicas are listed and marked', async () => {
-  const page = await openApp(browser, server.url + '?algo=ring&seed=1');
+  const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1');
   await page.locator('#ring-lookup').fill('user:42');
   await page.locator('#ring-lookup').press('Enter');
   const result = page.locator('#ring-lookup-result[data-key="user:42"]');
@@ -153,7 +142,7 @@ test('look a key up: its owner and replicas are listed and marked', async () => 
 });
 
 test('remove a selected node: exactly the keys it owned move, against 1/N', async () => {
-  const page = await openApp(browser, server.url + '?algo=ring&seed=1');
+  const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1');
   const remove = page.locator('#ring-remove');
   assert.equal(await remove.isDisabled(), true, 'nothing selected yet');
   const owned = Number(await page.locator('#ring-load li[data-node="2"]').getAttribute('data-primary'));
@@ -182,7 +171,7 @@ test('remove a selected node: exactly the keys it owned move, against 1/N', asyn
 });
 
 test('the virtual-nodes slider replays the run with the new option; the what-if follows', async (t) => {
-  const page = await openApp(browser, server.url + '?algo=ring&seed=1');
+  const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1');
   await page.locator('#ring-vnodes').fill('50');
   await page.waitForFunction(() => document.querySelector('table#ring-whatif')?.dataset.vnodes === '50');
   const vnodes = await page.evaluate(() => window.clusterscope.state().nodes.map((n) => n.vnodes));

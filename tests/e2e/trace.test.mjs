@@ -1,12 +1,12 @@
 // The app's trace equals the command line's, byte for byte, for the same
 // seed, network and actions (the design's determinism promise).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openApp, CLI } from './harness.mjs';
+import { openApp, CLI, useApp } from './harness.mjs';
 
 const ACTIONS = [
   { step: 50, do: 'request', node: 0, cmd: 'x=1' },
@@ -25,17 +25,7 @@ const cliMissing = !CLI
     ? `CLUSTERSCOPE_CLI=${CLI} does not exist`
     : false;
 
-let server;
-let browser;
-before(async () => {
-  if (cliMissing) return;
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useApp({ skip: cliMissing });
 
 function cliTrace(args) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clusterscope-e2e-'));
@@ -54,7 +44,7 @@ function cliTrace(args) {
 test('traceText() equals the CLI trace: actions from the link', { skip: cliMissing }, async () => {
   const expected = cliTrace([]);
   const params = new URLSearchParams({ algo: 'raft', nodes: '5', seed: '42', actions: JSON.stringify(ACTIONS) });
-  const page = await openApp(browser, `${server.url}?${params}`);
+  const page = await openApp(env.browser, `${env.server.url}?${params}`);
   await page.evaluate((n) => window.clusterscope.seek(n), STEPS);
   const text = await page.evaluate(() => window.clusterscope.traceText());
   assert.equal(text.length, expected.length);
@@ -67,7 +57,7 @@ test('traceText() equals the CLI trace: actions from the link', { skip: cliMissi
 
 test('traceText() equals the CLI trace: actions applied live, with a lossy network', { skip: cliMissing }, async () => {
   const expected = cliTrace(['--drop', '0.05', '--dup', '0.02', '--latency', '5..60']);
-  const page = await openApp(browser, `${server.url}?seed=42&drop=0.05&dup=0.02&latency=5..60`);
+  const page = await openApp(env.browser, `${env.server.url}?seed=42&drop=0.05&dup=0.02&latency=5..60`);
   const text = await page.evaluate(({ actions, steps }) => {
     const cs = window.clusterscope;
     for (const { step, ...action } of actions) {
@@ -121,7 +111,7 @@ for (const { algo, nodes, set, actions } of OTHERS) {
       const [k, v] = s.split('=');
       params.set(k, v);
     }
-    const page = await openApp(browser, `${server.url}?${params}`);
+    const page = await openApp(env.browser, `${env.server.url}?${params}`);
     const text = await page.evaluate((n) => { window.clusterscope.seek(n); return window.clusterscope.traceText(); }, steps);
     assert.ok(JSON.parse(expected).steps.length > 0);
     assert.ok(text === expected, `byte-identical ${algo} trace (${text.length} vs ${expected.length} bytes)`);
