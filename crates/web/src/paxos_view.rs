@@ -244,7 +244,8 @@ fn slot_grid(nodes: &[PaxosNode]) -> Html {
     let last = nodes.iter().flat_map(|n| n.accepted.iter().map(|a| a.slot).chain(n.chosen.iter().map(|c| c.0))).max();
     let Some(last) = last else {
         return html! {
-            <section class="panel slot-log" id="slot-grid" aria-label="Slots per replica">
+            <section class="panel slot-log" id="slot-grid" aria-labelledby="slot-h">
+                <h2 id="slot-h">{"Slots per replica"}</h2>
                 <p class="muted">{"No slot used yet: send a request to the leader (select it, then Client request)."}</p>
             </section>
         };
