@@ -72,7 +72,7 @@ impl Protocol for Counter {
     fn new(_: NodeId, _: &Cluster, config: &Limit, _: Option<&()>) -> Self {
         Self { ticks: 0, limit: config.0 }
     }
-    fn step(&mut self, _: Tick, input: Input<Nothing, Tick10>, out: &mut Out<Nothing, Tick10>) {
+    fn step(&mut self, _: Tick, input: Input<Nothing, Tick10>, out: &mut Out<Nothing, Tick10, ()>) {
         if matches!(input, Input::Start | Input::Timer(_)) {
             if matches!(input, Input::Timer(_)) {
                 self.ticks += 1;
@@ -80,7 +80,6 @@ impl Protocol for Counter {
             out.set_timer(Tick10, 10, 10);
         }
     }
-    fn durable(&self) {}
     fn view(&self, _: bool) -> u64 {
         self.ticks
     }

@@ -31,7 +31,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-type LockOut = Out<Msg, LockTimer>;
+type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// Where a client is in its loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -170,7 +170,7 @@ impl LeaseClient {
         self.granted.clear();
         self.refused.clear();
         // Never reuse a lock value, even after a crash.
-        out.persist();
+        out.persist(self.durable());
         for server in self.servers.clone() {
             out.send(server, Msg::Acquire { attempt: self.attempt, ttl_ms: self.config.ttl_ms });
         }

@@ -33,7 +33,7 @@ use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-type LockOut = Out<Msg, LockTimer>;
+type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// An ephemeral sequential child of the lock node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -171,7 +171,7 @@ impl Coordinator {
         let session = self.next_session;
         let t = self.session_timeout_ms;
         self.sessions.insert(session, Session { session, client: from, expires_at: now + t });
-        out.persist();
+        out.persist(self.durable());
         out.set_timer(LockTimer::Session(session), t, t);
         out.send(from, Msg::Connected { session });
         out.emit(Level::Info, format!("coordinator {} opens session {session} for client {from}", self.id));
@@ -208,7 +208,7 @@ impl Coordinator {
             }
         };
         let predecessor = self.watch_predecessor(seq);
-        out.persist();
+        out.persist(self.durable());
         out.send(from, Msg::Created { attempt, seq, predecessor });
     }
 
@@ -223,7 +223,7 @@ impl Coordinator {
             return;
         }
         let predecessor = self.watch_predecessor(seq);
-        out.persist();
+        out.persist(self.durable());
         out.send(from, Msg::Children { seq, predecessor });
     }
 
@@ -241,7 +241,7 @@ impl Coordinator {
             let before = self.holder().map(|e| e.seq);
             let fired = self.delete_entry(seq);
             self.note_holder(before, out);
-            out.persist();
+            out.persist(self.durable());
             self.notify(fired, out);
         }
         // Deleting what is already gone succeeds too: the client retries deletes.
@@ -270,7 +270,7 @@ impl Coordinator {
         };
         out.emit(Level::Notice, format!("coordinator {}: session {session} of client {client} expired{gone}", self.id));
         self.note_holder(before, out);
-        out.persist();
+        out.persist(self.durable());
         self.notify(fired, out);
     }
 

@@ -92,6 +92,27 @@ pub enum Durable {
     Storage(StorageDurable),
 }
 
+impl From<ServerDurable> for Durable {
+    fn from(d: ServerDurable) -> Self {
+        Durable::Server(d)
+    }
+}
+impl From<CoordinatorDurable> for Durable {
+    fn from(d: CoordinatorDurable) -> Self {
+        Durable::Coordinator(d)
+    }
+}
+impl From<ClientDurable> for Durable {
+    fn from(d: ClientDurable) -> Self {
+        Durable::Client(d)
+    }
+}
+impl From<StorageDurable> for Durable {
+    fn from(d: StorageDurable) -> Self {
+        Durable::Storage(d)
+    }
+}
+
 /// One node of a lock world running variant `V`.
 #[derive(Clone, Debug)]
 pub struct Lock<V> {
@@ -101,6 +122,17 @@ pub struct Lock<V> {
 }
 
 impl<V: Algorithm> Lock<V> {
+    /// What a `Persist` saves: the durable part of whichever role the node plays.
+    pub fn durable(&self) -> Durable {
+        match &self.node {
+            Node::Server(n) => n.durable().into(),
+            Node::Coordinator(n) => n.durable().into(),
+            Node::Client(n) => n.durable().into(),
+            Node::ZkClient(n) => n.durable().into(),
+            Node::Storage(n) => n.durable().into(),
+        }
+    }
+
     pub fn id(&self) -> NodeId {
         self.id
     }
@@ -184,7 +216,7 @@ impl<V: Algorithm> Protocol for Lock<V> {
         Self { id, node, _variant: PhantomData }
     }
 
-    fn step(&mut self, now: Tick, input: Input<Msg, LockTimer>, out: &mut Out<Msg, LockTimer>) {
+    fn step(&mut self, now: Tick, input: Input<Msg, LockTimer>, out: &mut Out<Msg, LockTimer, Durable>) {
         if let Input::Request { .. } = input {
             out.emit(Level::Info, format!("node {} ignores requests: clients take the lock on their own", self.id));
             return;
@@ -195,16 +227,6 @@ impl<V: Algorithm> Protocol for Lock<V> {
             Node::Client(n) => n.step(now, input, out),
             Node::ZkClient(n) => n.step(now, input, out),
             Node::Storage(n) => n.step(now, input, out),
-        }
-    }
-
-    fn durable(&self) -> Durable {
-        match &self.node {
-            Node::Server(n) => Durable::Server(n.durable()),
-            Node::Coordinator(n) => Durable::Coordinator(n.durable()),
-            Node::Client(n) => Durable::Client(n.durable()),
-            Node::ZkClient(n) => Durable::Client(n.durable()),
-            Node::Storage(n) => Durable::Storage(n.durable()),
         }
     }
 

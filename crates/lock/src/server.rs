@@ -21,7 +21,7 @@ use crate::message::{LockTimer, Msg};
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 
-type LockOut = Out<Msg, LockTimer>;
+type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// The lock as the server grants it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -100,7 +100,7 @@ impl LockServer {
                 let expires_at = now + ttl_ms;
                 self.lease = Some(Lease { client: from, attempt, token, expires_at });
                 // The token must survive a crash before anyone learns it.
-                out.persist();
+                out.persist(self.durable());
                 out.set_timer(LockTimer::Expire, ttl_ms, ttl_ms);
                 out.send(from, Msg::Granted { attempt, token });
                 out.emit(

@@ -16,7 +16,7 @@ use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 use std::collections::VecDeque;
 
-type LockOut = Out<Msg, LockTimer>;
+type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// One write as the storage logged it. The first four fields are its view.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -138,7 +138,7 @@ impl Storage {
         self.total += 1;
         self.rejected += u64::from(!accepted);
         // The write is durable before the client hears it landed.
-        out.persist();
+        out.persist(self.durable());
         out.send(from, Msg::WriteAck { attempt, accepted });
         let with = token.map_or(String::new(), |t| format!(" with token {t}"));
         if accepted {

@@ -27,7 +27,7 @@ use crate::message::{LockTimer, Msg};
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 
-type LockOut = Out<Msg, LockTimer>;
+type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// Where a `lock-zk` client is in its loop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -237,7 +237,7 @@ impl ZkClient {
         self.attempt += 1;
         self.phase = ZkPhase::Creating;
         self.seq = None;
-        out.persist();
+        out.persist(self.durable());
         out.send(self.coordinator, Msg::Create { session, attempt: self.attempt });
         self.request_timer(out);
     }

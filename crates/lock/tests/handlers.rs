@@ -10,7 +10,7 @@ use lock::{
 };
 use protocol::{Cluster, Command, Input, Level, Message, Note, Out, Protocol};
 
-type Cmd = Command<Msg, LockTimer>;
+type Cmd = Command<Msg, LockTimer, ()>;
 
 fn config() -> LockConfig {
     LockConfig { first_token: 33, ..LockConfig::default() }
@@ -23,7 +23,7 @@ fn node<P: Protocol<Config = LockConfig, Durable = Durable>>(id: u32, nodes: u32
 fn step<P: Protocol<Msg = Msg, Timer = LockTimer>>(n: &mut P, now: u64, input: Input<Msg, LockTimer>) -> Vec<Cmd> {
     let mut out = Out::default();
     n.step(now, input, &mut out);
-    out.take()
+    out.take().into_iter().map(Command::erase_state).collect()
 }
 
 fn deliver<P: Protocol<Msg = Msg, Timer = LockTimer>>(n: &mut P, now: u64, from: u32, msg: Msg) -> Vec<Cmd> {
@@ -72,7 +72,7 @@ fn server_grants_a_free_lock_persisting_the_token_before_answering() {
     assert_eq!(
         cmds,
         vec![
-            Command::Persist,
+            Command::Persist(()),
             timer(LockTimer::Expire, 1000, 1000),
             send(1, Msg::Granted { attempt: 7, token: 33 }),
             emit(Level::Info, "server 0 grants the lock to client 1 with token 33, until 1100 on its clock"),
@@ -133,7 +133,7 @@ fn server_expires_the_lease_on_its_own_clock() {
         vec![
             cancel(LockTimer::Expire),
             emit(Level::Notice, "server 0: the lease of client 1 (token 33) expired on its clock"),
-            Command::Persist,
+            Command::Persist(()),
             timer(LockTimer::Expire, 1000, 1000),
             send(2, Msg::Granted { attempt: 1, token: 34 }),
             emit(Level::Info, "server 0 grants the lock to client 2 with token 34, until 2100 on its clock"),
@@ -177,7 +177,7 @@ fn client_asks_every_server_with_a_fresh_persisted_value() {
     assert_eq!(
         fire(&mut c, 500, LockTimer::Retry),
         vec![
-            Command::Persist,
+            Command::Persist(()),
             send(0, acquire.clone()),
             send(1, acquire.clone()),
             send(2, acquire.clone()),
@@ -373,7 +373,7 @@ fn fenced_storage_rejects_a_lower_token() {
     assert_eq!(
         deliver(&mut s, 10, 2, Msg::Write { attempt: 4, token: Some(34) }),
         vec![
-            Command::Persist,
+            Command::Persist(()),
             send(2, Msg::WriteAck { attempt: 4, accepted: true }),
             emit(Level::Info, "storage 3 accepts the write of client 2 with token 34"),
         ]
@@ -381,7 +381,7 @@ fn fenced_storage_rejects_a_lower_token() {
     assert_eq!(
         deliver(&mut s, 20, 1, Msg::Write { attempt: 2, token: Some(33) }),
         vec![
-            Command::Persist,
+            Command::Persist(()),
             send(1, Msg::WriteAck { attempt: 2, accepted: false }),
             emit(Level::Notice, "storage 3 rejects the write of client 1 with token 33: it has seen token 34"),
         ]
@@ -414,7 +414,7 @@ fn lease_storage_accepts_everything() {
     assert_eq!(
         deliver(&mut s, 20, 1, Msg::Write { attempt: 2, token: Some(33) }),
         vec![
-            Command::Persist,
+            Command::Persist(()),
             send(1, Msg::WriteAck { attempt: 2, accepted: true }),
             emit(Level::Info, "storage 3 accepts the write of client 1 with token 33"),
         ]
@@ -449,7 +449,7 @@ fn coordinator_opens_sessions_and_heartbeats_keep_them() {
     assert_eq!(
         deliver(&mut z, 0, 1, Msg::Connect),
         vec![
-            Command::Persist,
+            Command::Persist(()),
             timer(LockTimer::Session(1), 1000, 1000),
             send(1, Msg::Connected { session: 1 }),
             emit(Level::Info, "coordinator 0 opens session 1 for client 1"),
@@ -479,13 +479,13 @@ fn coordinator_numbers_entries_and_watches_only_the_predecessor() {
         deliver(&mut z, 10, 1, Msg::Create { session: 1, attempt: 1 }),
         vec![
             emit(Level::Notice, "coordinator 0: entry 33 of client 1 is the lowest: it holds the lock"),
-            Command::Persist,
+            Command::Persist(()),
             send(1, Msg::Created { attempt: 1, seq: 33, predecessor: None }),
         ]
     );
     assert_eq!(
         deliver(&mut z, 10, 2, Msg::Create { session: 2, attempt: 1 }),
-        vec![Command::Persist, send(2, Msg::Created { attempt: 1, seq: 34, predecessor: Some(33) })]
+        vec![Command::Persist(()), send(2, Msg::Created { attempt: 1, seq: 34, predecessor: Some(33) })]
     );
     deliver(&mut z, 10, 3, Msg::Create { session: 3, attempt: 1 });
     let Node::Coordinator(c) = z.node() else { panic!() };
@@ -508,7 +508,7 @@ fn coordinator_answers_a_repeated_create_with_the_same_entry() {
     let mut z = zk_with_three_entries();
     assert_eq!(
         deliver(&mut z, 20, 2, Msg::Create { session: 2, attempt: 1 }),
-        vec![Command::Persist, send(2, Msg::Created { attempt: 1, seq: 34, predecessor: Some(33) })]
+        vec![Command::Persist(()), send(2, Msg::Created { attempt: 1, seq: 34, predecessor: Some(33) })]
     );
     let Node::Coordinator(c) = z.node() else { panic!() };
     assert_eq!(c.entries().count(), 3);
@@ -523,7 +523,7 @@ fn release_wakes_only_the_successor() {
         deliver(&mut z, 50, 1, Msg::Delete { session: 1, seq: 33 }),
         vec![
             emit(Level::Notice, "coordinator 0: entry 34 of client 2 is the lowest: it holds the lock"),
-            Command::Persist,
+            Command::Persist(()),
             send(2, Msg::WatchFired { deleted: 33 }),
             send(1, Msg::Deleted { seq: 33 }),
         ]
@@ -533,7 +533,7 @@ fn release_wakes_only_the_successor() {
     assert_eq!(deliver(&mut z, 60, 1, Msg::GetChildren { session: 1, seq: 33 }), vec![send(1, Msg::Gone { seq: 33 })]);
     assert_eq!(
         deliver(&mut z, 60, 2, Msg::GetChildren { session: 2, seq: 34 }),
-        vec![Command::Persist, send(2, Msg::Children { seq: 34, predecessor: None })]
+        vec![Command::Persist(()), send(2, Msg::Children { seq: 34, predecessor: None })]
     );
 }
 
@@ -547,7 +547,7 @@ fn session_expiry_deletes_its_entries() {
         vec![
             emit(Level::Notice, "coordinator 0: session 1 of client 1 expired: entry 33 deleted"),
             emit(Level::Notice, "coordinator 0: entry 34 of client 2 is the lowest: it holds the lock"),
-            Command::Persist,
+            Command::Persist(()),
             send(2, Msg::WatchFired { deleted: 33 }),
         ]
     );
@@ -620,7 +620,11 @@ fn zk_client_holds_the_lock_as_the_lowest_entry() {
     let mut c = zk_client_connected();
     assert_eq!(
         fire(&mut c, 100, LockTimer::Retry),
-        vec![Command::Persist, send(0, Msg::Create { session: 1, attempt: 1 }), timer(LockTimer::Timeout, 200, 200)]
+        vec![
+            Command::Persist(()),
+            send(0, Msg::Create { session: 1, attempt: 1 }),
+            timer(LockTimer::Timeout, 200, 200)
+        ]
     );
     assert_eq!(
         deliver(&mut c, 120, 0, Msg::Created { attempt: 1, seq: 33, predecessor: None }),

@@ -56,9 +56,14 @@ pub struct MultiPaxos {
     queue: Vec<Value>,
 }
 
-type MultiOut = Out<Msg, PaxosTimer>;
+type MultiOut = Out<Msg, PaxosTimer, Durable>;
 
 impl MultiPaxos {
+    /// What a `Persist` saves: the acceptor's promise and acceptances.
+    pub fn durable(&self) -> Durable {
+        self.roles.durable()
+    }
+
     pub fn lead(&self) -> &Lead {
         &self.lead
     }
@@ -98,7 +103,7 @@ impl MultiPaxos {
         self.roles.round += 1;
         let ballot = Ballot(self.roles.round, self.roles.id);
         self.see(ballot);
-        out.persist();
+        out.persist(self.roles.durable());
         let from_slot = self.roles.learner.first_unchosen();
         self.lead = Lead::Candidate { ballot, from_slot, promises: BTreeMap::new() };
         self.leader = None;
@@ -229,7 +234,7 @@ impl MultiPaxos {
     /// A value was just learned for `slot`; `applied_before` is what was
     /// applied before it.
     fn learned(&mut self, slot: u64, value: Value, applied_before: u64, out: &mut MultiOut) {
-        out.persist();
+        out.persist(self.roles.durable());
         if let Lead::Leader { pending, .. } = &mut self.lead {
             pending.remove(&slot);
         }
@@ -349,10 +354,6 @@ impl Protocol for MultiPaxos {
                 }
             },
         }
-    }
-
-    fn durable(&self) -> Durable {
-        self.roles.durable()
     }
 
     fn view(&self, up: bool) -> PaxosView {

@@ -52,11 +52,17 @@ impl Roles {
     }
 
     /// Phase 1b, if this node is an acceptor: persist a new promise, then answer.
-    pub fn on_prepare(&mut self, from: NodeId, ballot: Ballot, from_slot: u64, out: &mut Out<Msg, PaxosTimer>) {
+    pub fn on_prepare(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        from_slot: u64,
+        out: &mut Out<Msg, PaxosTimer, Durable>,
+    ) {
         if let Some(acceptor) = &mut self.acceptor {
             let (reply, changed) = acceptor.on_prepare(ballot, from_slot);
             if changed {
-                out.persist();
+                out.persist(self.durable());
             }
             out.send(from, reply);
         }
@@ -64,11 +70,18 @@ impl Roles {
 
     /// Phase 2b, if this node is an acceptor: persist and tell every learner,
     /// or refuse with the higher promise.
-    pub fn on_accept(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: Value, out: &mut Out<Msg, PaxosTimer>) {
+    pub fn on_accept(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        slot: u64,
+        value: Value,
+        out: &mut Out<Msg, PaxosTimer, Durable>,
+    ) {
         let Some(acceptor) = &mut self.acceptor else { return };
         match acceptor.on_accept(ballot, slot, &value) {
             Ok(()) => {
-                out.persist();
+                out.persist(self.durable());
                 for learner in 0..self.nodes {
                     out.send(learner, Msg::Accepted { ballot, slot, value: value.clone() });
                 }

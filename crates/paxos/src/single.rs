@@ -47,9 +47,14 @@ pub struct Paxos {
     phase: Phase,
 }
 
-type PaxosOut = Out<Msg, PaxosTimer>;
+type PaxosOut = Out<Msg, PaxosTimer, Durable>;
 
 impl Paxos {
+    /// What a `Persist` saves: the acceptor's promise and acceptances.
+    pub fn durable(&self) -> Durable {
+        self.roles.durable()
+    }
+
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
@@ -71,7 +76,7 @@ impl Paxos {
     fn start_ballot(&mut self, out: &mut PaxosOut) {
         self.roles.round += 1;
         let ballot = Ballot(self.roles.round, self.roles.id);
-        out.persist();
+        out.persist(self.roles.durable());
         self.phase = Phase::Preparing { ballot, promises: BTreeMap::new() };
         out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.roles.id));
         for &a in &self.roles.acceptors {
@@ -121,7 +126,7 @@ impl Paxos {
     fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, out: &mut PaxosOut) {
         self.roles.round = self.roles.round.max(ballot.round());
         if let Some(v) = self.roles.learner.on_accepted(from, ballot, 0, &value, self.roles.quorum) {
-            out.persist();
+            out.persist(self.roles.durable());
             out.emit(Level::Notice, format!("node {} learns {v:?} is chosen (ballot {ballot})", self.roles.id));
             if self.roles.proposer {
                 self.phase = Phase::Done;
@@ -198,10 +203,6 @@ impl Protocol for Paxos {
                 Msg::Heartbeat { .. } | Msg::CatchUp { .. } | Msg::Decided { .. } => {}
             },
         }
-    }
-
-    fn durable(&self) -> Durable {
-        self.roles.durable()
     }
 
     fn view(&self, up: bool) -> PaxosView {

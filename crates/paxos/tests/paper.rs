@@ -4,7 +4,7 @@
 use paxos::{Ballot, Durable, Lead, Msg, MultiPaxos, Paxos, PaxosConfig, PaxosTimer, Phase, SlotValue, Value};
 use protocol::{Cluster, Command, Input, Out, Protocol};
 
-type Cmds = Vec<Command<Msg, PaxosTimer>>;
+type Cmds = Vec<Command<Msg, PaxosTimer, ()>>;
 
 fn v(s: &str) -> Value {
     s.into()
@@ -17,7 +17,7 @@ fn single(id: u32) -> Paxos {
 fn step<P: Protocol<Msg = Msg, Timer = PaxosTimer>>(node: &mut P, input: Input<Msg, PaxosTimer>) -> Cmds {
     let mut out = Out::default();
     node.step(0, input, &mut out);
-    out.take()
+    out.take().into_iter().map(Command::erase_state).collect()
 }
 
 fn sends(cmds: &Cmds) -> Vec<(u32, Msg)> {
@@ -40,7 +40,7 @@ fn deliver<P: Protocol<Msg = Msg, Timer = PaxosTimer>>(node: &mut P, from: u32, 
 fn proposer_prepares_a_fresh_ballot() {
     let mut p = single(1);
     let cmds = step(&mut p, Input::Request { cmd: "v1".into() });
-    assert_eq!(cmds[0], Command::Persist);
+    assert!(matches!(cmds[0], Command::Persist(_)));
     let prepare = Msg::Prepare { ballot: Ballot(1, 1), from_slot: 0 };
     assert_eq!(sends(&cmds), vec![(2, prepare.clone()), (3, prepare.clone()), (4, prepare)]);
     assert!(cmds.contains(&Command::SetTimer { timer: PaxosTimer::Retry, after_min: 200, after_max: 200 }));
@@ -55,7 +55,10 @@ fn acceptor_promises_and_reports_what_it_accepted() {
     let cmds = deliver(&mut a, 0, Msg::Prepare { ballot: Ballot(1, 0), from_slot: 0 });
     assert_eq!(
         cmds,
-        vec![Command::Persist, Command::Send { to: 0, msg: Msg::Promise { ballot: Ballot(1, 0), accepted: vec![] } }]
+        vec![
+            Command::Persist(()),
+            Command::Send { to: 0, msg: Msg::Promise { ballot: Ballot(1, 0), accepted: vec![] } }
+        ]
     );
     deliver(&mut a, 0, Msg::Accept { ballot: Ballot(1, 0), slot: 0, value: v("x") });
     let cmds = deliver(&mut a, 1, Msg::Prepare { ballot: Ballot(2, 1), from_slot: 0 });
@@ -80,7 +83,7 @@ fn acceptor_promises_and_reports_what_it_accepted() {
 fn acceptor_accepts_unless_it_promised_higher_and_tells_the_learners() {
     let mut a = single(3);
     let cmds = deliver(&mut a, 0, Msg::Accept { ballot: Ballot(1, 0), slot: 0, value: v("x") });
-    assert_eq!(cmds[0], Command::Persist);
+    assert!(matches!(cmds[0], Command::Persist(_)));
     let accepted = Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: v("x") };
     assert_eq!(sends(&cmds), (0..5).map(|l| (l, accepted.clone())).collect::<Vec<_>>());
     deliver(&mut a, 1, Msg::Prepare { ballot: Ballot(3, 1), from_slot: 0 });
@@ -117,9 +120,9 @@ fn a_majority_of_acceptances_is_learned() {
     let mut p = single(0);
     step(&mut p, Input::Request { cmd: "x".into() });
     let ok = || Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: v("x") };
-    assert!(!deliver(&mut p, 2, ok()).contains(&Command::Persist));
+    assert!(!deliver(&mut p, 2, ok()).contains(&Command::Persist(())));
     let cmds = deliver(&mut p, 4, ok());
-    assert_eq!(cmds[0], Command::Persist, "what is learned is kept");
+    assert!(matches!(cmds[0], Command::Persist(_)), "what is learned is kept");
     assert!(cmds.contains(&Command::CancelTimer { timer: PaxosTimer::Retry }));
     assert_eq!(p.chosen().map(|v| &**v), Some("x"));
     assert_eq!(p.phase(), &Phase::Done);

@@ -13,7 +13,10 @@
 //! 3. Carry out the [`Command`]s it pushed into [`Out`], in order: persist,
 //!    send, set or cancel a timer, emit a note for the event log. A timer is
 //!    asked for with a range; the world picks the delay, so randomized election
-//!    timeouts stay reproducible from one seed.
+//!    timeouts stay reproducible from one seed. `Persist` carries the durable
+//!    state as it was when the command was pushed, so a world that crashes the
+//!    node between two commands of one step restores exactly what was saved
+//!    by then: a reply sent before its state was persisted is a real bug.
 //!
 //! Each protocol also names its safety properties and supplies a
 //! [`Checker`] that the world runs after every step.
@@ -64,10 +67,11 @@ pub enum Input<M, T> {
 
 /// One effect a node asks the world to carry out.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Command<M, T> {
-    /// Save the node's durable state now; a later crash restores this copy.
-    /// Push it before any `Send` that depends on the new state.
-    Persist,
+pub enum Command<M, T, D> {
+    /// Save this durable state; a later crash restores this copy. It is the
+    /// state at the moment the command was pushed: push it before any `Send`
+    /// that depends on the new state.
+    Persist(D),
     /// Put a message on the wire to `to`.
     Send { to: NodeId, msg: M },
     /// Arm `timer` to fire after a delay the world draws from
@@ -77,6 +81,20 @@ pub enum Command<M, T> {
     CancelTimer { timer: T },
     /// An observable event for the event log ("became leader of term 3").
     Emit(Note),
+}
+
+impl<M, T, D> Command<M, T, D> {
+    /// The same command with the persisted state left out, for tests that
+    /// compare the exact order of commands and check the state on its own.
+    pub fn erase_state(self) -> Command<M, T, ()> {
+        match self {
+            Command::Persist(_) => Command::Persist(()),
+            Command::Send { to, msg } => Command::Send { to, msg },
+            Command::SetTimer { timer, after_min, after_max } => Command::SetTimer { timer, after_min, after_max },
+            Command::CancelTimer { timer } => Command::CancelTimer { timer },
+            Command::Emit(note) => Command::Emit(note),
+        }
+    }
 }
 
 /// A line for the event log.
@@ -98,20 +116,22 @@ pub enum Level {
 }
 
 /// The buffer a node pushes its commands into during one step.
-#[derive(Debug)]
-pub struct Out<M, T> {
-    commands: Vec<Command<M, T>>,
+#[derive(Clone, Debug)]
+pub struct Out<M, T, D> {
+    commands: Vec<Command<M, T, D>>,
 }
 
-impl<M, T> Default for Out<M, T> {
+impl<M, T, D> Default for Out<M, T, D> {
     fn default() -> Self {
         Self { commands: Vec::new() }
     }
 }
 
-impl<M, T> Out<M, T> {
-    pub fn persist(&mut self) {
-        self.commands.push(Command::Persist);
+impl<M, T, D> Out<M, T, D> {
+    /// Save `state` (anything that converts into the protocol's durable
+    /// state, so a role of a multi-role protocol can persist its own part).
+    pub fn persist(&mut self, state: impl Into<D>) {
+        self.commands.push(Command::Persist(state.into()));
     }
     pub fn send(&mut self, to: NodeId, msg: M) {
         self.commands.push(Command::Send { to, msg });
@@ -126,12 +146,38 @@ impl<M, T> Out<M, T> {
     pub fn emit(&mut self, level: Level, text: impl Into<String>) {
         self.commands.push(Command::Emit(Note { level, text: text.into() }));
     }
-    pub fn commands(&self) -> &[Command<M, T>] {
+    pub fn commands(&self) -> &[Command<M, T, D>] {
         &self.commands
     }
-    pub fn take(&mut self) -> Vec<Command<M, T>> {
+    pub fn take(&mut self) -> Vec<Command<M, T, D>> {
         std::mem::take(&mut self.commands)
     }
+    /// Hand out the commands in order, keeping the buffer's allocation for
+    /// the next step.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Command<M, T, D>> {
+        self.commands.drain(..)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.commands.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.commands.len()
+    }
+}
+
+/// A deliberately broken variant of a protocol, for showing that its
+/// checker catches the bug. Switched on at run time with the protocol option
+/// `bug=NAME` (`cli run --set bug=forget-vote`, `&bug=forget-vote` in a
+/// link); `cli algos` lists them, the app's menus do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BugSpec {
+    /// The option value: `"forget-vote"`.
+    pub name: &'static str,
+    /// The safety property it is expected to break, one of
+    /// [`Checker::PROPERTIES`].
+    pub breaks: &'static str,
+    /// What the broken code does, in a sentence.
+    pub what: &'static str,
 }
 
 /// What a message says about itself, for the trace, the canvas and the log.
@@ -216,7 +262,9 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     type Config: Clone + Debug + Default + Serialize;
     type Msg: Message;
     type Timer: Timer;
-    /// What survives a crash.
+    /// What survives a crash: the state a [`Command::Persist`] carries.
+    /// Cloned with every snapshot, so it should be cheap to clone (share
+    /// long logs rather than copy them).
     type Durable: Clone + Debug;
     /// The node's view in the trace.
     type View: Serialize;
@@ -225,9 +273,7 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// Build a node; `durable` is what it persisted before a crash, if anything.
     fn new(id: NodeId, cluster: &Cluster, config: &Self::Config, durable: Option<&Self::Durable>) -> Self;
     /// Handle one input at local time `now`, pushing effects into `out`.
-    fn step(&mut self, now: Tick, input: Input<Self::Msg, Self::Timer>, out: &mut Out<Self::Msg, Self::Timer>);
-    /// The state a `Persist` command saves.
-    fn durable(&self) -> Self::Durable;
+    fn step(&mut self, now: Tick, input: Input<Self::Msg, Self::Timer>, out: &mut OutOf<Self>);
     /// The node as the trace shows it.
     fn view(&self, up: bool) -> Self::View;
     /// The node as the canvas draws it.
@@ -235,11 +281,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
 }
 
 /// Shorthand for the output buffer of protocol `P`.
-pub type OutOf<P> = Out<<P as Protocol>::Msg, <P as Protocol>::Timer>;
+pub type OutOf<P> = Out<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Durable>;
 /// Shorthand for an input of protocol `P`.
 pub type InputOf<P> = Input<<P as Protocol>::Msg, <P as Protocol>::Timer>;
 /// Shorthand for a command of protocol `P`.
-pub type CommandOf<P> = Command<<P as Protocol>::Msg, <P as Protocol>::Timer>;
+pub type CommandOf<P> = Command<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Durable>;
 
 #[cfg(test)]
 mod tests {

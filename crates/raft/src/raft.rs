@@ -107,7 +107,7 @@ pub struct Raft {
     match_index: Vec<u64>,
 }
 
-type RaftOut = Out<Msg, RaftTimer>;
+type RaftOut = Out<Msg, RaftTimer, Durable>;
 
 impl Raft {
     pub fn id(&self) -> NodeId {
@@ -148,7 +148,7 @@ impl Raft {
             self.voted_for = None;
             self.role = Role::Follower;
             self.leader_id = None;
-            out.persist();
+            out.persist(self.durable());
             if was_leader {
                 out.cancel_timer(RaftTimer::Heartbeat);
                 self.reset_election_timer(out);
@@ -164,7 +164,7 @@ impl Raft {
         self.voted_for = Some(self.id);
         self.leader_id = None;
         self.votes = BTreeSet::from([self.id]);
-        out.persist();
+        out.persist(self.durable());
         out.emit(Level::Info, format!("node {} starts an election for term {}", self.id, self.current_term));
         self.reset_election_timer(out);
         if self.votes.len() >= self.cluster.majority() {
@@ -253,7 +253,7 @@ impl Raft {
         let vote_granted = term == self.current_term && free && up_to_date;
         if vote_granted {
             self.voted_for = Some(from);
-            out.persist();
+            out.persist(self.durable());
             self.reset_election_timer(out);
         }
         out.send(from, Msg::RequestVoteReply { term: self.current_term, vote_granted });
@@ -299,7 +299,7 @@ impl Raft {
         }
         let last_new = prev_log_index + entries.len() as u64;
         if self.log.merge(prev_log_index, &entries) {
-            out.persist();
+            out.persist(self.durable());
         }
         // Only entries known to match the leader's log can be committed here;
         // a late, stale AppendEntries never lowers the commit index.
@@ -347,7 +347,7 @@ impl Raft {
                 self.log.push(Entry::new(self.current_term, &cmd));
                 let index = self.log.last_index();
                 self.match_index[self.id as usize] = index;
-                out.persist();
+                out.persist(self.durable());
                 out.emit(Level::Info, format!("leader {} appends {cmd:?} at index {index}", self.id));
                 for peer in self.cluster.peers(self.id) {
                     if self.next_index[peer as usize] == index {
@@ -425,10 +425,6 @@ impl Protocol for Raft {
         }
     }
 
-    fn durable(&self) -> Durable {
-        Durable { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
-    }
-
     fn view(&self, up: bool) -> RaftView {
         RaftView {
             id: self.id,
@@ -447,5 +443,12 @@ impl Protocol for Raft {
             badge: format!("T{}", self.current_term),
             ring_timer: (self.role != Role::Leader).then_some("election"),
         }
+    }
+}
+
+impl Raft {
+    /// What a `Persist` saves: the state that survives a crash.
+    pub fn durable(&self) -> Durable {
+        Durable { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
     }
 }

@@ -5,7 +5,7 @@
 use protocol::{Cluster, Command, Input, Level, Note, Out, Protocol};
 use raft::{Durable, Entry, Log, Msg, Raft, RaftConfig, RaftTimer, Role};
 
-type Cmds = Vec<Command<Msg, RaftTimer>>;
+type Cmds = Vec<Command<Msg, RaftTimer, ()>>;
 
 fn cluster(n: u32) -> Cluster {
     Cluster { nodes: n }
@@ -26,7 +26,7 @@ fn node_with(id: u32, n: u32, term: u64, log_terms: &[u64]) -> Raft {
 fn step(r: &mut Raft, input: Input<Msg, RaftTimer>) -> Cmds {
     let mut out = Out::default();
     r.step(0, input, &mut out);
-    out.take()
+    out.take().into_iter().map(Command::erase_state).collect()
 }
 
 fn deliver(r: &mut Raft, from: u32, msg: Msg) -> Cmds {
@@ -42,7 +42,7 @@ fn sends(cmds: &Cmds) -> Vec<(u32, Msg)> {
         .collect()
 }
 
-fn election_timer() -> Command<Msg, RaftTimer> {
+fn election_timer() -> Command<Msg, RaftTimer, ()> {
     Command::SetTimer { timer: RaftTimer::Election, after_min: 150, after_max: 300 }
 }
 
@@ -78,7 +78,7 @@ fn election_timeout_starts_an_election_and_persists_before_sending() {
     assert_eq!(
         cmds,
         vec![
-            Command::Persist,
+            Command::Persist(()),
             Command::Emit(Note { level: Level::Info, text: "node 2 starts an election for term 1".into() }),
             election_timer(),
             Command::Send { to: 0, msg: rv.clone() },
@@ -95,7 +95,7 @@ fn one_vote_per_term() {
     let mut r = node(0, 5);
     let rv = |term| Msg::RequestVote { term, last_log_index: 0, last_log_term: 0 };
     let cmds = deliver(&mut r, 1, rv(1));
-    assert_eq!(cmds[0], Command::Persist, "the term is persisted first");
+    assert!(matches!(cmds[0], Command::Persist(_)), "the term is persisted first");
     assert_eq!(sends(&cmds), vec![(1, Msg::RequestVoteReply { term: 1, vote_granted: true })]);
     assert!(cmds.contains(&election_timer()), "granting a vote resets the election timer");
     let cmds = deliver(&mut r, 2, rv(1));
@@ -145,7 +145,7 @@ fn terms_order_everything() {
     assert_eq!(leader.role(), Role::Follower);
     assert_eq!(leader.current_term(), 7);
     assert_eq!(leader.voted_for(), None);
-    assert_eq!(cmds[0], Command::Persist);
+    assert!(matches!(cmds[0], Command::Persist(_)));
     assert!(cmds.contains(&Command::CancelTimer { timer: RaftTimer::Heartbeat }));
     assert!(cmds.contains(&election_timer()));
 }
@@ -204,7 +204,7 @@ fn consistency_check_and_conflict_repair() {
         vec![(0, Msg::AppendEntriesReply { term: 3, success: false, match_index: 0, last_log_index: 4 })]
     );
     let cmds = deliver(&mut f, 0, ae(2, 1, vec![Entry::new(3, "x")], 3));
-    assert!(cmds.contains(&Command::Persist));
+    assert!(cmds.contains(&Command::Persist(())));
     assert_eq!(
         sends(&cmds),
         vec![(0, Msg::AppendEntriesReply { term: 3, success: true, match_index: 3, last_log_index: 3 })]
@@ -214,7 +214,7 @@ fn consistency_check_and_conflict_repair() {
     assert_eq!(f.commit_index(), 3);
     // A stale, reordered AppendEntries neither truncates nor lowers the commit index.
     let cmds = deliver(&mut f, 0, ae(1, 1, vec![Entry::new(1, "c2")], 1));
-    assert!(!cmds.contains(&Command::Persist));
+    assert!(!cmds.contains(&Command::Persist(())));
     assert_eq!(f.log().last_index(), 3);
     assert_eq!(f.commit_index(), 3);
 }

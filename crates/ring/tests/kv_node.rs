@@ -8,7 +8,7 @@ use ring::{key_position, Ring};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-type Cmds = Vec<Command<Msg, RingTimer>>;
+type Cmds = Vec<Command<Msg, RingTimer, ring::kv::Durable>>;
 
 fn config(replicas: u32) -> KvConfig {
     KvConfig { vnodes: 8, replicas, keys: 40, members: Some(4), ..KvConfig::default() }
@@ -46,7 +46,7 @@ fn notes(cmds: &Cmds) -> Vec<String> {
         .collect()
 }
 
-fn retry() -> Command<Msg, RingTimer> {
+fn retry() -> Command<Msg, RingTimer, ring::kv::Durable> {
     Command::SetTimer { timer: RingTimer::Retry, after_min: 300, after_max: 300 }
 }
 
@@ -78,7 +78,7 @@ fn the_initial_load_follows_the_preference_lists() {
 fn join_persists_announces_and_pulls_exactly_the_ranges_it_now_owns() {
     let mut j = node(4, 2);
     let cmds = request(&mut j, "join");
-    assert_eq!(cmds[0], Command::Persist, "persist before speaking");
+    assert!(matches!(cmds[0], Command::Persist(_)), "persist before speaking");
     assert_eq!(cmds.last(), Some(&retry()), "waits for its pulls");
     let sent = sends(&cmds);
     let announced: Vec<u32> =
@@ -135,7 +135,7 @@ fn pull_transfer_confirm_then_member() {
         if handoffs.is_empty() {
             continue; // Nothing of this old owner's falls in the ranges (40 keys only).
         }
-        assert_eq!(cmds[0], Command::Persist);
+        assert!(matches!(cmds[0], Command::Persist(_)));
         let confirm = sends(&cmds).into_iter().find(|(to, m)| *to == *source && matches!(m, Msg::Confirm { .. }));
         let Some((_, Msg::Confirm { round: echoed, held })) = confirm else { panic!("no confirm") };
         assert_eq!((echoed, held.len()), (*round, handoffs.len()));
@@ -160,7 +160,7 @@ fn a_put_is_acknowledged_when_every_replica_confirms() {
     let replica = ring.preference_list(key_position(&key), 2)[1];
     let mut c = node(1, 2);
     let cmds = request(&mut c, &format!("put {key}=7"));
-    assert_eq!(cmds[0], Command::Persist);
+    assert!(matches!(cmds[0], Command::Persist(_)));
     let version = Version { counter: 1, node: 1 };
     let item = Item { key: key.as_str().into(), value: "7".into(), version };
     assert_eq!(sends(&cmds), vec![(replica, Msg::Replicate { round: 0, items: vec![item] })]);
@@ -208,7 +208,7 @@ fn leave_hands_off_every_key_and_keeps_it_until_confirmed() {
     let mine = l.store().len();
     assert!(mine > 0);
     let cmds = request(&mut l, "leave");
-    assert_eq!(cmds[0], Command::Persist);
+    assert!(matches!(cmds[0], Command::Persist(_)));
     assert_eq!(l.status(), Status::Leaving);
     let after = Ring::of(8, 0, [0, 1, 3]);
     let mut handed = 0;

@@ -22,6 +22,12 @@ pub const MAX_ACTIONS: usize = 10_000;
 pub enum Action {
     /// The node loses its volatile state and stops.
     Crash { node: NodeId },
+    /// The node crashes in the middle of the next step it runs: after
+    /// carrying out the first `after` commands that step produced (persists,
+    /// sends, timers), the rest are lost with its volatile state. A reply
+    /// sent before its state was persisted stays sent.
+    #[serde(rename = "crash-mid-step")]
+    CrashMidStep { node: NodeId, after: u32 },
     /// A crashed node comes back from what it persisted.
     Restart { node: NodeId },
     /// Freeze the node while time runs on; with `for`, it wakes by itself.
@@ -67,6 +73,7 @@ impl Action {
     pub fn verb(&self) -> &'static str {
         match self {
             Action::Crash { .. } => "crash",
+            Action::CrashMidStep { .. } => "crash-mid-step",
             Action::Restart { .. } => "restart",
             Action::Pause { .. } => "pause",
             Action::Resume { .. } => "resume",
@@ -94,7 +101,10 @@ impl Action {
             }
         };
         match self {
-            Action::Crash { node } | Action::Restart { node } | Action::Resume { node } => node_ok("node", *node),
+            Action::Crash { node }
+            | Action::CrashMidStep { node, .. }
+            | Action::Restart { node }
+            | Action::Resume { node } => node_ok("node", *node),
             Action::Pause { node, for_ms } => {
                 node_ok("node", *node)?;
                 if *for_ms == Some(0) {

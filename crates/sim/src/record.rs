@@ -46,6 +46,9 @@ pub enum EventRecord<M> {
     Held { node: NodeId, what: String },
     /// A `pause ... for` ended.
     Resume { node: NodeId },
+    /// Nothing was queued, but actions were still scheduled: the world
+    /// waited one step for them.
+    Idle,
 }
 
 /// A line of the event log.

@@ -81,13 +81,41 @@ impl<P: Protocol> Run<P> {
 
     /// Process one event and the actions scheduled right after it.
     /// Returns `false` when nothing is left to happen.
+    ///
+    /// A world with nothing queued whose run still has actions scheduled is
+    /// idle, not finished: it takes an idle step (no event, no time passes)
+    /// and so reaches the next action's step. A fault schedule written for
+    /// one protocol thus applies to every protocol, busy or quiet.
     pub fn step(&mut self) -> bool {
-        if self.world.steps() >= MAX_STEPS || !self.world.step() {
+        if self.world.steps() >= MAX_STEPS {
             return false;
+        }
+        if !self.world.step() {
+            if !self.has_pending_actions() {
+                return false;
+            }
+            self.world.idle();
         }
         self.apply_due();
         self.maybe_snapshot();
         true
+    }
+
+    /// Actions scheduled for a later step than the world has reached.
+    pub fn has_pending_actions(&self) -> bool {
+        self.next_action < self.actions.len()
+    }
+
+    /// When the next step happens: the next queued event, or now when the
+    /// world is idle and an action is still to come; `None` when the run
+    /// has nothing left to do.
+    pub fn next_event_time(&self) -> Option<protocol::Tick> {
+        self.world.next_event_time().or_else(|| self.has_pending_actions().then(|| self.world.now()))
+    }
+
+    /// Scheduled actions the run has not reached: `(index, step)` of each.
+    pub fn pending_actions(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.actions.iter().enumerate().skip(self.next_action).map(|(i, a)| (i, a.step))
     }
 
     /// Go to the state after exactly `target` steps (or as far as the run goes).

@@ -19,7 +19,11 @@ pub trait Session {
     fn protocol_config_json(&self) -> String;
     fn steps(&self) -> u64;
     fn now(&self) -> Tick;
+    /// When the next step happens (now, if the world is idle and waits for
+    /// a scheduled action); `None` when nothing is left to happen.
     fn next_event_time(&self) -> Option<Tick>;
+    /// Scheduled actions not reached yet: `(index in actions(), step)`.
+    fn pending_actions(&self) -> Vec<(usize, u64)>;
     /// Process one event; `false` when nothing is left to happen.
     fn step(&mut self) -> bool;
     fn seek(&mut self, step: u64);
@@ -50,7 +54,8 @@ pub trait Session {
     /// something was lost since the last look, before copying the list.
     fn last_lost(&self) -> Option<Lost>;
     /// The kind of event the latest step processed, as the trace's
-    /// `event.type` (`"deliver"`, `"lost"`, `"timer"`, `"held"`, `"resume"`);
+    /// `event.type` (`"deliver"`, `"lost"`, `"timer"`, `"held"`, `"resume"`,
+    /// `"idle"`);
     /// `None` before the first step.
     fn last_event_type(&self) -> Option<&'static str>;
     /// The last `n` log lines, oldest first.
@@ -98,7 +103,10 @@ impl<P: Protocol> Session for Run<P> {
         self.world().now()
     }
     fn next_event_time(&self) -> Option<Tick> {
-        self.world().next_event_time()
+        Run::next_event_time(self)
+    }
+    fn pending_actions(&self) -> Vec<(usize, u64)> {
+        Run::pending_actions(self).collect()
     }
     fn step(&mut self) -> bool {
         Run::step(self)
@@ -162,6 +170,7 @@ impl<P: Protocol> Session for Run<P> {
             EventRecord::Timer { .. } => "timer",
             EventRecord::Held { .. } => "held",
             EventRecord::Resume { .. } => "resume",
+            EventRecord::Idle => "idle",
         })
     }
     fn log_tail(&self, n: usize) -> Vec<LogEntry> {

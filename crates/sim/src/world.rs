@@ -10,7 +10,7 @@ use crate::action::{Action, ActionError, MsgId};
 use crate::config::SimConfig;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{
-    Checker, Cluster, Command, Input, Level, Message, NodeId, NodeRef, Out, Protocol, Status, Tick, Timer, Violation,
+    Checker, Cluster, Command, Input, Level, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -130,6 +130,9 @@ struct Node<P: Protocol> {
     held: Vec<Held<P::Timer>>,
     /// Queue key of the scheduled end of a `pause ... for`.
     wake: Option<(Tick, u64)>,
+    /// A `crash-mid-step` waiting for the node's next step: crash after
+    /// carrying out this many of its commands.
+    crash_after: Option<u32>,
 }
 
 /// A node as the canvas sees it.
@@ -179,6 +182,8 @@ pub struct World<P: Protocol> {
     last_event: Option<EventRecord<P::Msg>>,
     log: VecDeque<LogEntry>,
     lost: VecDeque<Lost>,
+    /// The command buffer, reused by every step (empty between steps).
+    out: OutOf<P>,
 }
 
 impl<P: Protocol> World<P> {
@@ -195,6 +200,7 @@ impl<P: Protocol> World<P> {
                 clock: Clock::exact(),
                 held: Vec::new(),
                 wake: None,
+                crash_after: None,
             })
             .collect();
         let mut world = Self {
@@ -216,6 +222,7 @@ impl<P: Protocol> World<P> {
             last_event: None,
             log: VecDeque::new(),
             lost: VecDeque::new(),
+            out: OutOf::<P>::default(),
         };
         for id in 0..world.cluster.nodes {
             world.run_node(id, Input::Start);
@@ -346,12 +353,22 @@ impl<P: Protocol> World<P> {
         };
         // Only the node that handled the event can have changed.
         let changed = match &record {
+            EventRecord::Idle => unreachable!("idle steps are not queued events"),
             EventRecord::Deliver { msg } | EventRecord::Lost { msg, .. } => msg.to,
             EventRecord::Timer { node, .. } | EventRecord::Held { node, .. } | EventRecord::Resume { node } => *node,
         };
         self.last_event = Some(record);
         self.check(Some(changed));
         true
+    }
+
+    /// Count one step in which nothing happens: the world has no event
+    /// queued but the run still has actions scheduled, so it waits for them
+    /// one step at a time (time does not move). No node changes, so there is
+    /// nothing to check.
+    pub fn idle(&mut self) {
+        self.steps += 1;
+        self.last_event = Some(EventRecord::Idle);
     }
 
     fn deliver(&mut self, id: MsgId) -> EventRecord<P::Msg> {
@@ -376,23 +393,35 @@ impl<P: Protocol> World<P> {
         EventRecord::Deliver { msg: record }
     }
 
-    /// Feed one input to a node and carry out its commands in order.
+    /// Feed one input to a node and carry out its commands in order. A
+    /// pending `crash-mid-step` cuts the list short: the node crashes after
+    /// the commands it allows, and the rest never happen.
     fn run_node(&mut self, id: NodeId, input: protocol::InputOf<P>) {
-        let mut out = Out::default();
+        let mut out = std::mem::take(&mut self.out);
         let node = &mut self.nodes[id as usize];
         let local = node.clock.local(self.now);
         node.state.step(local, input, &mut out);
-        for command in out.take() {
+        let crash_after = node.crash_after.take();
+        let total = out.len();
+        let mut carried = 0;
+        for command in out.drain() {
+            if crash_after.is_some_and(|k| carried >= k as usize) {
+                break;
+            }
             self.carry_out(id, command);
+            carried += 1;
+        }
+        self.out = out;
+        if crash_after.is_some() {
+            self.crash(id);
+            let text = format!("node {id} crashed in the middle of a step, after {carried} of its {total} commands");
+            self.push_log(Some(id), Level::Warn, text);
         }
     }
 
     fn carry_out(&mut self, id: NodeId, command: protocol::CommandOf<P>) {
         match command {
-            Command::Persist => {
-                let node = &mut self.nodes[id as usize];
-                node.durable = Some(node.state.durable());
-            }
+            Command::Persist(durable) => self.nodes[id as usize].durable = Some(durable),
             Command::Send { to, msg } => self.send(id, to, msg),
             Command::SetTimer { timer, after_min, after_max } => {
                 let local_delay =
@@ -519,6 +548,14 @@ impl<P: Protocol> World<P> {
                     return fail(format!("node {node} is already down"));
                 }
                 self.crash(*node);
+            }
+            Action::CrashMidStep { node, after } => {
+                if self.status(*node) == Status::Crashed {
+                    return fail(format!("node {node} is already down"));
+                }
+                self.nodes[*node as usize].crash_after = Some(*after);
+                let text = format!("node {node} will crash during its next step, after {after} of its commands");
+                self.push_log(Some(*node), Level::Notice, text);
             }
             Action::Restart { node } => {
                 if self.status(*node) != Status::Crashed {
@@ -655,6 +692,7 @@ impl<P: Protocol> World<P> {
         let n = &mut self.nodes[id as usize];
         let timers: Vec<_> = std::mem::take(&mut n.timers).into_values().map(|t| t.key).collect();
         let wake = n.wake.take();
+        n.crash_after = None;
         let held = std::mem::take(&mut n.held);
         n.state = P::new(id, &self.cluster, &self.protocol_config, n.durable.as_ref());
         n.status = Status::Crashed;

@@ -200,7 +200,7 @@ pub struct KvNode {
 /// Commands of one step, held back so `Persist` can go first.
 #[derive(Default)]
 struct Fx {
-    cmds: Vec<Command<Msg, RingTimer>>,
+    cmds: Vec<Command<Msg, RingTimer, Durable>>,
     dirty: bool,
 }
 
@@ -822,20 +822,20 @@ impl KvNode {
 
     /// End of a step: a leaving node with nothing left becomes standby; then
     /// persist, then speak, then keep the retry timer armed while busy.
-    fn finish(&mut self, mut fx: Fx, out: &mut Out<Msg, RingTimer>) {
+    fn finish(&mut self, mut fx: Fx, out: &mut Out<Msg, RingTimer, Durable>) {
         if self.status() == Status::Leaving && self.disk.store.is_empty() {
             fx.note(Level::Notice, format!("node {} handed off every key and left the ring", self.id));
             self.set_status(Status::Standby, &mut fx);
         }
         if fx.dirty {
             self.disk.generation += 1;
-            out.persist();
+            out.persist(self.disk.clone());
         }
         for cmd in fx.cmds {
             match cmd {
                 Command::Send { to, msg } => out.send(to, msg),
                 Command::Emit(note) => out.emit(note.level, note.text),
-                Command::Persist => out.persist(),
+                Command::Persist(d) => out.persist(d),
                 Command::SetTimer { timer, after_min, after_max } => out.set_timer(timer, after_min, after_max),
                 Command::CancelTimer { timer } => out.cancel_timer(timer),
             }
@@ -909,7 +909,7 @@ impl Protocol for KvNode {
         }
     }
 
-    fn step(&mut self, _now: Tick, input: Input<Msg, RingTimer>, out: &mut Out<Msg, RingTimer>) {
+    fn step(&mut self, _now: Tick, input: Input<Msg, RingTimer>, out: &mut Out<Msg, RingTimer, Durable>) {
         let mut fx = Fx::default();
         match input {
             Input::Start => self.on_start(&mut fx),
@@ -919,10 +919,6 @@ impl Protocol for KvNode {
             Input::Request { cmd } => self.on_request(&cmd, &mut fx),
         }
         self.finish(fx, out);
-    }
-
-    fn durable(&self) -> Durable {
-        self.disk.clone()
     }
 
     fn view(&self, up: bool) -> KvView {

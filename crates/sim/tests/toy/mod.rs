@@ -101,7 +101,7 @@ impl Protocol for Toy {
         }
     }
 
-    fn step(&mut self, now: Tick, input: Input<ToyMsg, ToyTimer>, out: &mut Out<ToyMsg, ToyTimer>) {
+    fn step(&mut self, now: Tick, input: Input<ToyMsg, ToyTimer>, out: &mut Out<ToyMsg, ToyTimer, u64>) {
         self.last_now = now;
         match input {
             Input::Start => out.set_timer(ToyTimer::Tick, 10, 20),
@@ -113,17 +113,13 @@ impl Protocol for Toy {
             Input::Message { msg: ToyMsg::Ping { .. }, .. } => {
                 self.pings += 1;
                 self.seen += 1;
-                out.persist();
+                out.persist(self.pings);
             }
             Input::Request { cmd } => {
                 out.emit(Level::Info, format!("node {} got {cmd}", self.id));
                 self.requests.push(cmd);
             }
         }
-    }
-
-    fn durable(&self) -> u64 {
-        self.pings
     }
 
     fn view(&self, up: bool) -> ToyView {
