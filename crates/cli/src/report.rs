@@ -25,6 +25,9 @@ pub struct Tally {
     /// Steps whose event reached a paused node and waits for it.
     pub held: u64,
     pub resumed: u64,
+    /// Steps in which nothing was queued and the world waited for a
+    /// scheduled action.
+    pub idle: u64,
     /// Messages lost, by reason: network, link cut, receiver down, user, full.
     pub lost: [u64; 5],
     /// `true` when more messages were lost in one step than the session
@@ -80,6 +83,7 @@ impl Tally {
             Some("lost") => self.lost_on_arrival += 1,
             Some("held") => self.held += 1,
             Some("resume") => self.resumed += 1,
+            Some("idle") => self.idle += 1,
             _ => {}
         }
         self.absorb_losses(session);
@@ -140,6 +144,12 @@ impl Verdict {
                 exit = Exit::ActionFailed;
             }
         }
+        for line in unreached_actions(session) {
+            problems.push(format!("action not applied: {line}"));
+            if exit == Exit::Ok {
+                exit = Exit::ActionFailed;
+            }
+        }
         Self { exit, problems }
     }
 }
@@ -155,6 +165,17 @@ pub fn failed_actions(session: &dyn Session) -> Vec<String> {
             let step = actions.get(i).map_or(0, |a| a.step);
             format!("actions[{i}] at step {step}: {e}")
         })
+        .collect()
+}
+
+/// `actions[4] at step 5000: the run ended at step 1000`, for each
+/// scheduled action the run never reached (too few `--steps`).
+pub fn unreached_actions(session: &dyn Session) -> Vec<String> {
+    let at = session.steps();
+    session
+        .pending_actions()
+        .into_iter()
+        .map(|(i, step)| format!("actions[{i}] at step {step}: the run ended at step {at}"))
         .collect()
 }
 
@@ -183,7 +204,12 @@ pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, trace
     let _ = writeln!(s, "model time  {} ms", session.now());
 
     let mut events = vec![format!("{} deliveries", tally.delivered), format!("{} timers", tally.timers)];
-    for (n, what) in [(tally.lost_on_arrival, "lost on arrival"), (tally.held, "held"), (tally.resumed, "resumes")] {
+    for (n, what) in [
+        (tally.lost_on_arrival, "lost on arrival"),
+        (tally.held, "held"),
+        (tally.resumed, "resumes"),
+        (tally.idle, "idle (waiting for a scheduled action)"),
+    ] {
         if n > 0 {
             events.push(format!("{n} {what}"));
         }
@@ -207,12 +233,15 @@ pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, trace
 
     let actions = session.actions().len();
     let failed = failed_actions(session);
-    let applied = match failed.len() {
-        0 => "all applied".to_string(),
-        n => format!("{n} failed"),
+    let unreached = unreached_actions(session);
+    let applied = match (failed.len(), unreached.len()) {
+        (0, 0) => "all applied".to_string(),
+        (f, 0) => format!("{f} failed"),
+        (0, u) => format!("{u} not applied"),
+        (f, u) => format!("{f} failed, {u} not applied"),
     };
     let _ = writeln!(s, "actions     {actions} scheduled, {applied}");
-    for line in &failed {
+    for line in failed.iter().chain(&unreached) {
         let _ = writeln!(s, "            {line}");
     }
 

@@ -410,3 +410,39 @@ fn help_documents_the_contract() {
     let out = cli(&[]);
     assert_eq!(out.status.code(), Some(2), "no subcommand is a usage error");
 }
+
+/// An idle world does not skip its schedule: single-decree Paxos has nothing
+/// to do until a client asks, so the world waits in idle steps until the
+/// request's step comes, and the summary says so.
+#[test]
+fn an_idle_world_waits_for_its_scheduled_actions() {
+    let dir = scratch("idle");
+    let actions = write(
+        &dir,
+        "actions.json",
+        r#"[{"step":20,"do":"request","node":0,"cmd":"v1"},{"step":25,"do":"crash","node":4}]"#,
+    );
+    let out = cli(&["run", "--algo", "paxos", "--steps", "400", "--actions", &actions]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("actions     2 scheduled, all applied\n"), "{text}");
+    assert!(text.contains("20 idle (waiting for a scheduled action)"), "{text}");
+    assert!(text.contains("(stopped early: nothing was left to happen)"), "the value is chosen, then quiet: {text}");
+}
+
+/// An action the run never reaches is named, with why, and exits 3.
+#[test]
+fn an_action_past_the_last_step_is_not_applied_and_says_why() {
+    let dir = scratch("unreached");
+    let actions = write(&dir, "actions.json", r#"[{"step":10,"do":"heal"},{"step":900,"do":"crash","node":1}]"#);
+    let out = cli(&["run", "--steps", "100", "--actions", &actions]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}{}", stderr(&out));
+    assert!(text.contains("actions     2 scheduled, 1 not applied\n"), "{text}");
+    assert!(text.contains("actions[1] at step 900: the run ended at step 100"), "{text}");
+    assert!(
+        stderr(&out).contains("action not applied: actions[1] at step 900: the run ended at step 100"),
+        "{}",
+        stderr(&out)
+    );
+}

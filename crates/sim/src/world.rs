@@ -330,7 +330,8 @@ impl<P: Protocol> World<P> {
         let Some(((time, _), event)) = self.queue.pop_first() else {
             return false;
         };
-        self.now = self.now.max(time);
+        debug_assert!(time >= self.now, "an event at {time} is queued in the past of {}", self.now);
+        self.now = time;
         self.steps += 1;
         let record = match event {
             Event::Deliver(id) => self.deliver(id),

@@ -56,13 +56,63 @@ fn same_inputs_give_identical_traces_and_seeds_differ() {
 
 #[test]
 fn events_are_ordered_by_time() {
-    let mut r = run(3, "[]");
+    let noisy = SimConfig { nodes: 4, latency_ms: [1, 60], drop: 0.1, dup: 0.2 };
+    let mut r = run_with(noisy, 3, r#"[{"step":50,"do":"pause","node":1,"for":300}]"#);
     let mut last = 0;
     for _ in 0..2000 {
+        // The queue's next event, not the clock (which could hide an event
+        // from the past by never moving back).
+        let next = r.world().next_event_time().expect("the toy always has a timer armed");
+        assert!(next >= last, "an event at {next} ms came after one at {last} ms");
         r.step();
-        assert!(r.world().now() >= last);
-        last = r.world().now();
+        assert_eq!(r.world().now(), next, "the clock moves to the event's time");
+        last = next;
     }
+}
+
+/// A node told to crash in the middle of its next step carries out only
+/// the commands before the crash point: here none, so the ping it counted
+/// in memory during that step was never persisted and is gone on restart.
+#[test]
+fn a_crash_mid_step_loses_the_commands_after_it() {
+    let mut r = run(5, "[]");
+    steps(&mut r, 40);
+    r.act(Action::CrashMidStep { node: 1, after: 0 }).unwrap();
+    // Every ping is persisted as it is counted, so between steps the count
+    // in memory is the count on disk.
+    let mut persisted = r.world().node(1).pings();
+    while r.world().status(1) != Status::Crashed {
+        persisted = r.world().node(1).pings();
+        assert!(r.step());
+    }
+    let line = r.world().log().last().unwrap().text.clone();
+    assert!(line.starts_with("node 1 crashed in the middle of a step, after 0 of its "), "{line}");
+    r.act(Action::Restart { node: 1 }).unwrap();
+    assert_eq!(r.world().node(1).pings(), persisted);
+    assert!(r.act(Action::CrashMidStep { node: 1, after: 1 }).is_ok());
+    r.act(Action::Crash { node: 1 }).unwrap();
+    let err = r.act(Action::CrashMidStep { node: 1, after: 1 }).unwrap_err();
+    assert_eq!(err.to_string(), "crash-mid-step: node 1 is already down");
+}
+
+/// With nothing queued, a run whose actions are still to come takes idle
+/// steps (no time passes) until it reaches them; only then is it finished.
+#[test]
+fn an_idle_world_waits_for_scheduled_actions() {
+    let actions = r#"[{"step":10,"do":"crash","node":0},{"step":10,"do":"crash","node":1},
+                      {"step":10,"do":"crash","node":2},{"step":400,"do":"restart","node":0}]"#;
+    let mut r = run(9, actions);
+    steps(&mut r, 400);
+    assert_eq!(r.world().status(0), Status::Up, "the restart at step 400 was applied");
+    assert_eq!(r.action_errors().count(), 0);
+    assert!(!r.has_pending_actions());
+    let trace = trace_of(&r);
+    assert!(trace.contains(r#""event":{"type":"idle"}"#), "idle steps are in the trace");
+    assert!(r.step(), "node 0 is up again and has a timer armed");
+    // Back to all down with nothing scheduled: now the run is over.
+    r.act(Action::Crash { node: 0 }).unwrap();
+    while r.step() {}
+    assert_eq!(r.next_event_time(), None);
 }
 
 /// Going back restores exactly the state reached going forward, also after

@@ -79,6 +79,12 @@ impl Checker<Toy> for ToyChecker {
     }
 }
 
+impl Toy {
+    pub fn pings(&self) -> u64 {
+        self.pings
+    }
+}
+
 impl Protocol for Toy {
     const NAME: &'static str = "toy";
     type Config = ToyConfig;
