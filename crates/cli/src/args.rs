@@ -149,12 +149,17 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N", num_args = 1.., default_values_t = [5u32, 9])]
     pub nodes: Vec<u32>,
 
-    /// Events to process per cluster size (in runs of the scenario's length)
-    #[arg(long, value_name = "STEPS", default_value_t = 200_000,
-          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    /// Events to process per cluster size, in one run (logs grow all along)
+    #[arg(long, value_name = "STEPS", default_value_t = 1_000_000,
+          value_parser = clap::value_parser!(u64).range(1..=50_000_000))]
     pub steps: u64,
 
-    /// Seed of the first run (each further run uses the next seed)
+    /// Events in the first and last windows whose speeds are compared
+    #[arg(long, value_name = "STEPS", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u64).range(1..=50_000_000))]
+    pub window: u64,
+
+    /// Seed of the run
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     pub seed: u64,
 }

@@ -155,33 +155,29 @@ fn bench(args: &BenchArgs) -> Exit {
         scenario::REQUEST_EVERY
     );
     for &nodes in &args.nodes {
-        let mut done = 0;
-        let mut seed = args.seed;
-        let start = Instant::now();
-        let cpu_start = cpu_seconds();
-        while done < args.steps {
-            let mut session = scenario::open(nodes, seed);
-            let driven = scenario::drive(&mut *session, scenario::RUN_STEPS.min(args.steps - done));
-            done += driven.steps;
-            seed += 1;
-            if driven.steps == 0 {
-                break;
-            }
-        }
-        let secs = start.elapsed().as_secs_f64();
-        let cpu = match (cpu_start, cpu_seconds()) {
-            (Some(a), Some(b)) if b > a => {
-                format!(
-                    " ({:.2} s on the CPU: {} events per CPU-second)",
-                    b - a,
-                    thousands((done as f64 / (b - a)) as u64)
-                )
-            }
-            _ => String::new(),
-        };
+        let long = bench_one_run(nodes, args);
+        let cpu = long
+            .cpu_seconds
+            .map(|c| {
+                format!(" ({c:.2} s on the CPU: {} events per CPU-second)", thousands((long.steps as f64 / c) as u64))
+            })
+            .unwrap_or_default();
         println!(
-            "raft {nodes} nodes: {done} events in {secs:.2} s = {} events/s{cpu}",
-            thousands((done as f64 / secs) as u64)
+            "raft {nodes} nodes: {} events in one run, {:.2} s = {} events/s{cpu}",
+            thousands(long.steps),
+            long.seconds,
+            thousands((long.steps as f64 / long.seconds) as u64)
+        );
+        let (first, last) = (long.first_window, long.last_window);
+        println!(
+            "  first {} events {} events/s, last {} {} events/s (last/first {:.2}); longest log {} entries, {} actions",
+            thousands(args.window.min(long.steps)),
+            thousands(first as u64),
+            thousands(args.window.min(long.steps)),
+            thousands(last as u64),
+            last / first,
+            thousands(long.longest_log),
+            thousands(long.actions as u64),
         );
     }
     let nodes = args.nodes.first().copied().unwrap_or(5);
@@ -204,6 +200,54 @@ fn bench(args: &BenchArgs) -> Exit {
         sink.bytes as f64 / secs / 1e6
     );
     Exit::Ok
+}
+
+/// What one long run of the benchmark scenario measured.
+struct LongRun {
+    steps: u64,
+    seconds: f64,
+    cpu_seconds: Option<f64>,
+    /// Events per second over the first and the last `--window` events.
+    first_window: f64,
+    last_window: f64,
+    longest_log: u64,
+    actions: usize,
+}
+
+/// One run of the scenario, never restarted, so logs, history and the
+/// checker's summaries grow as they would in a user's long run.
+fn bench_one_run(nodes: u32, args: &BenchArgs) -> LongRun {
+    let mut session = scenario::open(nodes, args.seed);
+    let window = args.window.min(args.steps);
+    let start = Instant::now();
+    let cpu_start = cpu_seconds();
+    let first = scenario::drive(&mut *session, window).steps;
+    let first_secs = start.elapsed().as_secs_f64();
+    let middle = args.steps - window.saturating_mul(2).min(args.steps);
+    scenario::drive(&mut *session, middle);
+    let remaining = args.steps - session.steps();
+    let last_start = Instant::now();
+    let last = scenario::drive(&mut *session, remaining).steps;
+    let last_secs = last_start.elapsed().as_secs_f64();
+    let seconds = start.elapsed().as_secs_f64();
+    let cpu_seconds = match (cpu_start, cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => Some(b - a),
+        _ => None,
+    };
+    let longest_log = (0..session.node_count())
+        .filter_map(|id| serde_json::from_str::<serde_json::Value>(&session.node_json(id)).ok())
+        .filter_map(|view| view["log"].as_array().map(|log| log.len() as u64))
+        .max()
+        .unwrap_or(0);
+    LongRun {
+        steps: session.steps(),
+        seconds,
+        cpu_seconds,
+        first_window: first as f64 / first_secs,
+        last_window: last as f64 / last_secs,
+        longest_log,
+        actions: session.actions().len(),
+    }
 }
 
 /// CPU time this process has used, from /proc/self/stat (Linux; `None`

@@ -14,7 +14,7 @@ pub type MsgId = u64;
 /// Longest client command accepted, in bytes.
 pub const MAX_CMD_LEN: usize = 256;
 /// Most actions one run may hold.
-pub const MAX_ACTIONS: usize = 10_000;
+pub const MAX_ACTIONS: usize = 100_000;
 
 /// One user action.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,7 @@
 
 pub mod action;
 pub mod config;
+pub mod event_log;
 pub mod record;
 pub mod run;
 pub mod session;

@@ -174,9 +174,9 @@ impl<P: Protocol> Session for Run<P> {
         })
     }
     fn log_tail(&self, n: usize) -> Vec<LogEntry> {
-        let log = self.world().log();
-        let skip = log.len().saturating_sub(n);
-        log.skip(skip).cloned().collect()
+        let world = self.world();
+        let skip = world.log_len().saturating_sub(n);
+        world.log().skip(skip).cloned().collect()
     }
     fn state_json(&self) -> String {
         let world = self.world();

@@ -8,6 +8,7 @@
 
 use crate::action::{Action, ActionError, MsgId};
 use crate::config::SimConfig;
+use crate::event_log::EventLog;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{
     Checker, Cluster, Command, Input, Level, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation,
@@ -18,8 +19,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// Most messages in flight at once; a send beyond it is lost ("network full").
 pub const MAX_IN_FLIGHT: usize = 100_000;
-/// Event-log lines kept (older ones scroll away).
-pub const LOG_CAPACITY: usize = 400;
+pub use crate::event_log::LOG_CAPACITY;
 /// Recently lost messages kept for the canvas.
 pub const DROPS_CAPACITY: usize = 256;
 
@@ -180,7 +180,7 @@ pub struct World<P: Protocol> {
     violation: Option<Violation>,
     first_violation: Option<FirstViolation>,
     last_event: Option<EventRecord<P::Msg>>,
-    log: VecDeque<LogEntry>,
+    log: EventLog,
     lost: VecDeque<Lost>,
     /// The command buffer, reused by every step (empty between steps).
     out: OutOf<P>,
@@ -220,7 +220,7 @@ impl<P: Protocol> World<P> {
             violation: None,
             first_violation: None,
             last_event: None,
-            log: VecDeque::new(),
+            log: EventLog::default(),
             lost: VecDeque::new(),
             out: OutOf::<P>::default(),
         };
@@ -273,8 +273,12 @@ impl<P: Protocol> World<P> {
     pub fn last_event(&self) -> Option<&EventRecord<P::Msg>> {
         self.last_event.as_ref()
     }
-    pub fn log(&self) -> impl DoubleEndedIterator<Item = &LogEntry> + ExactSizeIterator {
+    /// The event log's lines in view, oldest first.
+    pub fn log(&self) -> impl DoubleEndedIterator<Item = &LogEntry> {
         self.log.iter()
+    }
+    pub fn log_len(&self) -> usize {
+        self.log.len()
     }
     pub fn lost(&self) -> impl DoubleEndedIterator<Item = &Lost> {
         self.lost.iter()
@@ -512,10 +516,7 @@ impl<P: Protocol> World<P> {
     }
 
     pub(crate) fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
-        if self.log.len() == LOG_CAPACITY {
-            self.log.pop_front();
-        }
-        self.log.push_back(LogEntry { step: self.steps, time: self.now, node, level, text });
+        self.log.push(LogEntry { step: self.steps, time: self.now, node, level, text });
     }
 
     fn check(&mut self, changed: Option<NodeId>) {
