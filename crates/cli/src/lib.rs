@@ -24,7 +24,9 @@
 pub mod args;
 pub mod report;
 pub mod ring;
-pub mod scenario;
+
+/// The benchmark scenario, shared with the app's simulator benchmark.
+pub use lab::scenario;
 
 use std::process::ExitCode;
 

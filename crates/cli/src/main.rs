@@ -155,9 +155,21 @@ fn bench(args: &BenchArgs) -> Exit {
         scenario::REQUEST_EVERY
     );
     for &nodes in &args.nodes {
-        let long = bench_one_run(nodes, args);
-        let cpu = long
-            .cpu_seconds
+        let clock = Instant::now();
+        let cpu_start = cpu_seconds();
+        let long = scenario::long_run(
+            nodes,
+            args.seed,
+            args.steps,
+            args.window,
+            &|| clock.elapsed().as_secs_f64(),
+            u64::MAX,
+            &mut |_| {},
+        );
+        let cpu = cpu_start
+            .zip(cpu_seconds())
+            .map(|(a, b)| b - a)
+            .filter(|&c| c > 0.0)
             .map(|c| {
                 format!(" ({c:.2} s on the CPU: {} events per CPU-second)", thousands((long.steps as f64 / c) as u64))
             })
@@ -200,54 +212,6 @@ fn bench(args: &BenchArgs) -> Exit {
         sink.bytes as f64 / secs / 1e6
     );
     Exit::Ok
-}
-
-/// What one long run of the benchmark scenario measured.
-struct LongRun {
-    steps: u64,
-    seconds: f64,
-    cpu_seconds: Option<f64>,
-    /// Events per second over the first and the last `--window` events.
-    first_window: f64,
-    last_window: f64,
-    longest_log: u64,
-    actions: usize,
-}
-
-/// One run of the scenario, never restarted, so logs, history and the
-/// checker's summaries grow as they would in a user's long run.
-fn bench_one_run(nodes: u32, args: &BenchArgs) -> LongRun {
-    let mut session = scenario::open(nodes, args.seed);
-    let window = args.window.min(args.steps);
-    let start = Instant::now();
-    let cpu_start = cpu_seconds();
-    let first = scenario::drive(&mut *session, window).steps;
-    let first_secs = start.elapsed().as_secs_f64();
-    let middle = args.steps - window.saturating_mul(2).min(args.steps);
-    scenario::drive(&mut *session, middle);
-    let remaining = args.steps - session.steps();
-    let last_start = Instant::now();
-    let last = scenario::drive(&mut *session, remaining).steps;
-    let last_secs = last_start.elapsed().as_secs_f64();
-    let seconds = start.elapsed().as_secs_f64();
-    let cpu_seconds = match (cpu_start, cpu_seconds()) {
-        (Some(a), Some(b)) if b > a => Some(b - a),
-        _ => None,
-    };
-    let longest_log = (0..session.node_count())
-        .filter_map(|id| serde_json::from_str::<serde_json::Value>(&session.node_json(id)).ok())
-        .filter_map(|view| view["log"].as_array().map(|log| log.len() as u64))
-        .max()
-        .unwrap_or(0);
-    LongRun {
-        steps: session.steps(),
-        seconds,
-        cpu_seconds,
-        first_window: first as f64 / first_secs,
-        last_window: last as f64 / last_secs,
-        longest_log,
-        actions: session.actions().len(),
-    }
 }
 
 /// CPU time this process has used, from /proc/self/stat (Linux; `None`

@@ -9,6 +9,7 @@
 pub mod options;
 pub mod presets;
 pub mod query;
+pub mod scenario;
 
 pub use options::{OptionSpec, Options};
 use serde::Serialize;

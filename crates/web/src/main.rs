@@ -8,7 +8,8 @@
 //! - [`api`]: `window.clusterscope`, the scripting API;
 //! - [`url`]: the query string that reproduces a view;
 //! - [`panic`]: the error panel shown instead of a blank page;
-//! - [`bench`]: the synthetic render benchmark (`?render-bench=100x5000`).
+//! - [`bench`]: the synthetic render benchmark (`?render-bench=100x5000`);
+//! - [`sim_bench`]: the simulator benchmark in wasm (`?sim-bench=5`).
 //!
 //! Built with `trunk build --release`; on the host it compiles (so
 //! `cargo test --workspace` runs the pure modules' tests) but does nothing.
@@ -29,6 +30,7 @@ mod render;
 mod ring_panel;
 mod ring_view;
 mod scene;
+mod sim_bench;
 mod text;
 mod url;
 
@@ -39,6 +41,9 @@ fn main() {
         if let Some(loading) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading"))
         {
             loading.remove();
+        }
+        if sim_bench::run_if_asked() {
+            return;
         }
         yew::Renderer::<app::App>::new().render();
     }

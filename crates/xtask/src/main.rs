@@ -5,7 +5,7 @@
 //! cargo xtask serve [--port P] setup, then `trunk serve`
 //! cargo xtask test [--skip S]  setup, then every test stage, fail-fast
 //! cargo xtask dist             setup, then `trunk build --release` and the bundle size
-//! cargo xtask bench            the criterion benchmark (`cargo bench -p cli`)
+//! cargo xtask bench [--only P]  the benchmarks whose numbers the README quotes
 //! ```
 //!
 //! Each setup step checks a version before installing anything, so a second
@@ -38,7 +38,12 @@ commands:
                      stops at the first failing stage. --skip (repeatable) leaves
                      a stage out, for local runs; CI runs everything
   dist               setup (without the browser), `trunk build --release`, bundle size
-  bench              `cargo bench -p cli` (simulator events/s, trace MB/s)";
+  bench [--only P]   the benchmarks the README quotes, in order (--only picks one):
+                     criterion  `cargo bench -p cli` (one run of a million events,
+                                trace MB/s) and `cargo bench -p lab` (every algorithm)
+                     native     `cli bench` (first and last 100,000 events of the run)
+                     browser    the same run in headless Chromium (`?sim-bench=N`),
+                                with seek times and wasm memory, beside `cli bench`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,7 +57,7 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "test" => test::run(rest),
         "dist" => no_args(rest).and_then(|()| dist()),
-        "bench" => no_args(rest).and_then(|()| bench()),
+        "bench" => bench(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -103,6 +108,41 @@ fn dist() -> Result<(), String> {
     Ok(())
 }
 
-fn bench() -> Result<(), String> {
-    shell::run(shell::cargo().args(["bench", "-p", "cli"]).current_dir(shell::root()))
+fn bench(rest: &[String]) -> Result<(), String> {
+    const PARTS: [&str; 3] = ["criterion", "native", "browser"];
+    let only = match rest {
+        [] => None,
+        [flag, part] if flag == "--only" && PARTS.contains(&part.as_str()) => Some(part.as_str()),
+        _ => return Err(format!("bench: expected nothing or --only {}, got {rest:?}", PARTS.join("|"))),
+    };
+    let wanted = |part: &str| only.is_none_or(|o| o == part);
+    let root = shell::root();
+    if wanted("criterion") {
+        shell::announce("bench", "criterion: cargo bench -p cli, cargo bench -p lab");
+        shell::run(shell::cargo().args(["bench", "-p", "cli"]).current_dir(&root))?;
+        shell::run(shell::cargo().args(["bench", "-p", "lab"]).current_dir(&root))?;
+    }
+    if !wanted("native") && !wanted("browser") {
+        return Ok(());
+    }
+    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
+    let cli = shell::target_dir()?.join("cli").join("cli");
+    if wanted("native") {
+        shell::announce("bench", "native: cli bench");
+        shell::run(shell::cmd(&cli.to_string_lossy()).arg("bench").current_dir(&root))?;
+    }
+    if wanted("browser") {
+        setup::run(setup::Needs::ALL)?;
+        shell::require_app_sources()?;
+        shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(&root))?;
+        shell::announce("bench", "browser: ?sim-bench in headless Chromium, beside cli bench");
+        shell::run(
+            shell::cmd("node")
+                .arg("tests/bench/sim.mjs")
+                .env("CLUSTERSCOPE_DIST", root.join("dist"))
+                .env("CLUSTERSCOPE_CLI", &cli)
+                .current_dir(&root),
+        )?;
+    }
+    Ok(())
 }

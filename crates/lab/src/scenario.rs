@@ -7,9 +7,11 @@
 //! it goes through [`Session::act`], as clicks in the app do, so the cost of
 //! recording actions and taking snapshots is part of what is measured.
 //!
-//! `cargo bench -p cli` and `cli bench` both measure this scenario.
+//! `cargo bench -p cli`, `cli bench` and the app's simulator benchmark
+//! (`?sim-bench=5`, run in headless Chromium by `cargo xtask bench`) all
+//! measure this scenario, so native and browser figures compare directly.
 
-use lab::{Algo, Setup};
+use crate::{Algo, Setup};
 use sim::{Action, Session};
 
 /// Steps in one benchmark run: a million events, never restarted, so the
@@ -33,7 +35,7 @@ pub fn setup(nodes: u32, seed: u64) -> Setup {
 
 /// Open a fresh run of the scenario.
 pub fn open(nodes: u32, seed: u64) -> Box<dyn Session> {
-    lab::open(&setup(nodes, seed)).expect("the scenario's setup is valid")
+    crate::open(&setup(nodes, seed)).expect("the scenario's setup is valid")
 }
 
 /// What [`drive`] did.
@@ -97,6 +99,94 @@ fn due(session: &dyn Session) -> Vec<Action> {
         _ => {}
     }
     due
+}
+
+/// What one long run of the scenario measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LongRun {
+    pub steps: u64,
+    pub seconds: f64,
+    /// Events per second over the first and the last `window` events.
+    pub first_window: f64,
+    pub last_window: f64,
+    /// The longest log of any node at the end (entries).
+    pub longest_log: u64,
+    pub actions: usize,
+}
+
+/// One run of the scenario for `steps` events, never restarted, so logs,
+/// history and the checker's summaries grow as in a user's long run.
+/// `now` reads a clock in seconds (the caller's: `Instant` natively,
+/// `performance.now()` in the browser); `every` is called each
+/// `every_steps` events (the browser samples its memory there).
+pub fn long_run(
+    nodes: u32,
+    seed: u64,
+    steps: u64,
+    window: u64,
+    now: &dyn Fn() -> f64,
+    every_steps: u64,
+    every: &mut dyn FnMut(u64),
+) -> LongRun {
+    let mut session = open(nodes, seed);
+    let window = window.min(steps);
+    let mut drive_for = |session: &mut dyn Session, n: u64| {
+        let mut done = 0;
+        while done < n {
+            let chunk = (n - done).min(every_steps - session.steps() % every_steps);
+            let driven = drive(session, chunk).steps;
+            done += driven;
+            if session.steps() % every_steps == 0 {
+                every(session.steps());
+            }
+            if driven < chunk {
+                break;
+            }
+        }
+        done
+    };
+    let start = now();
+    let first = drive_for(&mut *session, window);
+    let first_end = now();
+    let middle = steps - window.saturating_mul(2).min(steps);
+    drive_for(&mut *session, middle);
+    let remaining = steps - session.steps();
+    let last_start = now();
+    let last = drive_for(&mut *session, remaining);
+    let end = now();
+    let longest_log = (0..session.node_count())
+        .filter_map(|id| serde_json::from_str::<serde_json::Value>(&session.node_json(id)).ok())
+        .filter_map(|view| view["log"].as_array().map(|log| log.len() as u64))
+        .max()
+        .unwrap_or(0);
+    LongRun {
+        steps: session.steps(),
+        seconds: end - start,
+        first_window: first as f64 / (first_end - start).max(1e-9),
+        last_window: last as f64 / (end - last_start).max(1e-9),
+        longest_log,
+        actions: session.actions().len(),
+    }
+}
+
+/// Seek times in a run of `steps` events: the run is driven forward once,
+/// then sent to `targets` steps spread over it (a fixed, scrambled order,
+/// so forward and backward jumps both occur). Returns milliseconds per seek.
+pub fn seek_times(nodes: u32, seed: u64, steps: u64, targets: u32, now: &dyn Fn() -> f64) -> Vec<f64> {
+    let mut session = open(nodes, seed);
+    drive(&mut *session, steps);
+    let end = session.steps();
+    (0..targets)
+        .map(|i| {
+            // Multiplying by an odd constant permutes 0..2^32; reduce into the run.
+            let target = u64::from(i.wrapping_mul(0x9E37_79B9)) % (end + 1);
+            let start = now();
+            session.seek(target);
+            let ms = (now() - start) * 1000.0;
+            debug_assert_eq!(session.steps(), target);
+            ms
+        })
+        .collect()
 }
 
 #[cfg(test)]

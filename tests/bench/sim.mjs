@@ -1,0 +1,59 @@
+// The simulator benchmark in the browser, beside the native one.
+//
+// Serves dist/, opens `?sim-bench=N` in Debian's headless Chromium (the
+// release build of the app runs the benchmark scenario of lab::scenario in
+// wasm instead of the app), and, when CLUSTERSCOPE_CLI names the `cli`
+// binary, runs `cli bench` with the same scenario natively, then prints both
+// and their ratio. Run by `cargo xtask bench`; usage:
+//
+//   node tests/bench/sim.mjs [--nodes 5,9] [--steps 1000000]
+//
+// A measurement, not a test: it prints numbers and fails only if the page
+// cannot run.
+
+import { execFileSync } from 'node:child_process';
+import { serve, launch, DIST, CLI } from '../e2e/harness.mjs';
+
+function flag(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+const nodesList = flag('--nodes', '5,9').split(',').map(Number);
+const steps = Number(flag('--steps', '1000000'));
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+function nativeBench(nodes) {
+  if (!CLI) return null;
+  const out = execFileSync(CLI, ['bench', '--nodes', String(nodes), '--steps', String(steps)], { encoding: 'utf8' });
+  const m = out.match(/= ([\d,]+) events\/s/);
+  return m ? { line: out.split('\n').slice(1, 3).join('\n'), rate: Number(m[1].replace(/,/g, '')) } : null;
+}
+
+const server = await serve(DIST);
+const browser = await launch();
+try {
+  for (const nodes of nodesList) {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    await page.goto(`${server.url}?sim-bench=${nodes}&steps=${steps}`);
+    await page.waitForSelector('#sim-bench-result', { timeout: 15 * 60 * 1000 });
+    const result = JSON.parse(await page.textContent('#sim-bench-result'));
+    await page.close();
+    if (result.error) throw new Error(`sim-bench: ${result.error}`);
+    const mem = result.memory_mb.map(([s, mb]) => `${fmt(s / 1000)}k:${mb.toFixed(1)}`).join(' ');
+    console.log(`browser raft ${nodes} nodes: ${fmt(result.steps)} events in one run, ${result.seconds.toFixed(2)} s = ${fmt(result.events_per_second)} events/s`);
+    console.log(`  first ${fmt(result.first_window)} events/s, last ${fmt(result.last_window)} events/s (last/first ${(result.last_window / result.first_window).toFixed(2)}); longest log ${fmt(result.longest_log)} entries`);
+    console.log(`  wasm memory (MB) by step: ${mem}`);
+    const s = result.seek;
+    console.log(`  seek in a ${fmt(s.run_steps)}-step run, ${s.targets} targets: median ${s.median_ms.toFixed(2)} ms, mean ${s.mean_ms.toFixed(2)} ms, max ${s.max_ms.toFixed(2)} ms`);
+    const native = nativeBench(nodes);
+    if (native) {
+      console.log(`native ${native.line.trim()}`);
+      console.log(`  browser/native: ${(result.events_per_second / native.rate).toFixed(2)}`);
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
