@@ -147,8 +147,15 @@ impl<P: Protocol> Run<P> {
         self.action_errors.retain(|&i, _| i < kept);
         self.actions.push(Scheduled { step, action });
         self.next_action = self.actions.len();
+        // Snapshots taken at this step or later lack the new action. Going
+        // back replays from an earlier one, which applies the action at its
+        // step, so no new snapshot is needed (acting is frequent: a clone of
+        // the world each time would dominate a long run). Only an action at
+        // step 0 leaves no earlier snapshot: keep the world as it is now.
         self.snapshots.retain(|s| s.world.steps() < step);
-        self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.next_action });
+        if self.snapshots.is_empty() {
+            self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.next_action });
+        }
         Ok(())
     }
 
