@@ -3,7 +3,7 @@
 //! healing (liveness), and determinism.
 
 use protocol::Status;
-use raft::{Broken, Raft, RaftConfig, Role};
+use raft::{Bug, Raft, RaftConfig, Role};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::{Action, Run, SimConfig, World};
@@ -106,7 +106,7 @@ fn figure_8(config: RaftConfig, seed: u64) -> R {
 
 #[test]
 fn figure_8_broken_commit_rule_is_caught() {
-    let broken = RaftConfig { broken: Some(Broken::CommitPreviousTerms), ..RaftConfig::default() };
+    let broken = RaftConfig { bug: Some(Bug::CommitPreviousTerms), ..RaftConfig::default() };
     for seed in 1..=10 {
         let r = figure_8(broken.clone(), seed);
         let v = r.world().first_violation().unwrap_or_else(|| panic!("seed {seed}: the checker missed Figure 8"));

@@ -20,17 +20,18 @@
 //! The node never reads a clock or draws a random number: election timeouts
 //! are asked for as a range and the world picks the value.
 
+mod bug;
 mod checker;
+mod chunked;
 mod config;
 mod log;
 mod message;
 mod raft;
 
+pub use bug::{Bug, BUGS};
 pub use checker::{
     RaftChecker, ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
-#[cfg(feature = "broken")]
-pub use config::Broken;
 pub use config::{RaftConfig, MAX_NODES};
 pub use log::{Entry, Log};
 pub use message::Msg;
