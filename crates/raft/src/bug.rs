@@ -4,7 +4,7 @@
 //! Each bug is one small branch in `raft.rs` on `self.config.bug`, and each
 //! names the Figure 3 property a sweep of faulty runs is seen to break.
 
-use crate::checker::{ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY};
+use crate::checker::{ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS};
 use protocol::BugSpec;
 use serde::Serialize;
 
@@ -35,9 +35,9 @@ pub const BUGS: &[BugSpec] = &[
     },
     BugSpec {
         name: "truncate-always",
-        breaks: STATE_MACHINE_SAFETY,
+        breaks: LEADER_COMPLETENESS,
         what: "A follower deletes every entry after prev_log_index on each AppendEntries, even ones that match, so \
-               a late duplicate erases committed entries.",
+               a late duplicate erases committed entries and a node missing them can win an election.",
     },
     BugSpec {
         name: "vote-without-log-check",

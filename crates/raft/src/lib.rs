@@ -15,7 +15,10 @@
 //!    carry out what it pushes into `out`: persist `current_term`,
 //!    `voted_for` and the log *before* sending what depends on them.
 //! 4. [`RaftChecker`] checks the five safety properties of the paper's
-//!    Figure 3 across all nodes.
+//!    Figure 3 across all nodes, at a cost per step that does not grow with
+//!    the logs or the run.
+//! 5. To see the checker fail, set [`RaftConfig::bug`] to one of the
+//!    deliberately broken variants in [`BUGS`] (option `bug=NAME`).
 //!
 //! The node never reads a clock or draws a random number: election timeouts
 //! are asked for as a range and the world picks the value.
