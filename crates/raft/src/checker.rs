@@ -23,6 +23,7 @@ use crate::raft::{Raft, Role};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
 use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::rc::Rc;
 
 pub const ELECTION_SAFETY: &str = "Election Safety";
 pub const LEADER_APPEND_ONLY: &str = "Leader Append-Only";
@@ -54,16 +55,18 @@ struct Seen {
 
 #[derive(Clone, Debug, Default)]
 pub struct RaftChecker {
-    /// term → the node seen as its leader.
-    leaders: BTreeMap<u64, NodeId>,
+    /// term → the node seen as its leader. Shared with the checker's clones
+    /// in world snapshots and copied only when a new leader is seen.
+    leaders: Rc<BTreeMap<u64, NodeId>>,
     /// Indexed by node id.
     seen: Vec<Seen>,
     /// Position `i`: the digest of the committed log up to index `i + 1`.
     committed: Chunked<u64>,
     /// term → the highest index seen committed by a node in that term. Kept
     /// increasing in both (an entry no later term beats is dropped), so the
-    /// highest index committed before term T is one lookup.
-    committed_in: BTreeMap<u64, u64>,
+    /// highest index committed before term T is one lookup. Shared like
+    /// `leaders`.
+    committed_in: Rc<BTreeMap<u64, u64>>,
 }
 
 impl Checker<Raft> for RaftChecker {
@@ -152,10 +155,17 @@ impl RaftChecker {
             return None;
         }
         let term = n.state.current_term();
-        let first = *self.leaders.entry(term).or_insert(n.id);
-        while self.leaders.len() > TERMS_REMEMBERED {
-            self.leaders.pop_first();
-        }
+        let first = match self.leaders.get(&term) {
+            Some(&first) => first,
+            None => {
+                let leaders = Rc::make_mut(&mut self.leaders);
+                leaders.insert(term, n.id);
+                while leaders.len() > TERMS_REMEMBERED {
+                    leaders.pop_first();
+                }
+                n.id
+            }
+        };
         if first != n.id {
             return violation(ELECTION_SAFETY, format!("nodes {first} and {} were both leader of term {term}", n.id));
         }
@@ -283,16 +293,17 @@ impl RaftChecker {
         if below.is_some_and(|(_, &i)| i >= index) {
             return; // an earlier term already covers it
         }
-        self.committed_in.insert(term, index);
+        let committed_in = Rc::make_mut(&mut self.committed_in);
+        committed_in.insert(term, index);
         // Later terms that cover no more are implied by this one.
-        while let Some((&t, &i)) = self.committed_in.range((Bound::Excluded(term), Bound::Unbounded)).next() {
+        while let Some((&t, &i)) = committed_in.range((Bound::Excluded(term), Bound::Unbounded)).next() {
             if i > index {
                 break;
             }
-            self.committed_in.remove(&t);
+            committed_in.remove(&t);
         }
-        while self.committed_in.len() > TERMS_REMEMBERED {
-            self.committed_in.pop_first();
+        while committed_in.len() > TERMS_REMEMBERED {
+            committed_in.pop_first();
         }
     }
 

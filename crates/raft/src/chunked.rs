@@ -8,8 +8,10 @@
 
 use std::rc::Rc;
 
-/// Items per sealed chunk.
-pub(crate) const CHUNK: usize = 64;
+/// Items per sealed chunk. A write after a clone copies the open tail
+/// (half a chunk on average) and sealing copies the list of chunk pointers;
+/// 32 keeps both small for logs of some 10,000 entries.
+pub(crate) const CHUNK: usize = 32;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Chunked<T> {

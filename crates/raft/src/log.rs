@@ -106,7 +106,15 @@ impl Log {
     /// Entries from `index` on, at most `max` of them, shared by every copy
     /// of the message that carries them.
     pub fn slice_from(&self, index: u64, max: usize) -> Rc<[Entry]> {
-        self.iter_from(index).take(max).cloned().collect()
+        let count = (self.last_index() + 1).saturating_sub(index.max(1)).min(max as u64) as usize;
+        if count == 0 {
+            // Heartbeats are most AppendEntries: they share one empty list.
+            thread_local!(static NO_ENTRIES: Rc<[Entry]> = Rc::from([]));
+            return NO_ENTRIES.with(Rc::clone);
+        }
+        let mut entries = Vec::with_capacity(count);
+        entries.extend(self.iter_from(index).take(count).cloned());
+        entries.into()
     }
     pub fn push(&mut self, entry: Entry) {
         let digest = chain(self.digest_at(self.last_index()).expect("the last index exists"), &entry);
