@@ -1,9 +1,10 @@
 //! Raft inside the simulator: the paper's Figure 8 against a deliberately
 //! broken commit rule, a seed sweep with faults (safety), recovery after
-//! healing (liveness), and determinism.
+//! healing (liveness), determinism, and a hunt for each deliberately broken
+//! variant (`raft::Bug`) that ends in a replayable counterexample.
 
 use protocol::Status;
-use raft::{Broken, Raft, RaftConfig, Role};
+use raft::{Bug, Raft, RaftConfig, Role};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::{Action, Run, SimConfig, World};
@@ -106,7 +107,7 @@ fn figure_8(config: RaftConfig, seed: u64) -> R {
 
 #[test]
 fn figure_8_broken_commit_rule_is_caught() {
-    let broken = RaftConfig { broken: Some(Broken::CommitPreviousTerms), ..RaftConfig::default() };
+    let broken = RaftConfig { bug: Some(Bug::CommitPreviousTerms), ..RaftConfig::default() };
     for seed in 1..=10 {
         let r = figure_8(broken.clone(), seed);
         let v = r.world().first_violation().unwrap_or_else(|| panic!("seed {seed}: the checker missed Figure 8"));
@@ -145,7 +146,12 @@ fn chaos(r: &mut R, rng: &mut ChaCha8Rng) {
             let to = leader_among(w, &(0..n).collect::<Vec<_>>()).unwrap_or(rng.gen_range(0..n));
             Action::Request { node: to, cmd: format!("s{}", r.steps()) }
         }
-        3 | 4 if up.len() > 1 => Action::Crash { node: up[rng.gen_range(0..up.len() as u32) as usize] },
+        3 if up.len() > 1 => Action::Crash { node: up[rng.gen_range(0..up.len() as u32) as usize] },
+        // A crash in the middle of the node's next step: the commands after
+        // the first `after` are lost, a Persist among them included.
+        4 if up.len() > 1 => {
+            Action::CrashMidStep { node: up[rng.gen_range(0..up.len() as u32) as usize], after: rng.gen_range(0..4) }
+        }
         5 if !down.is_empty() => Action::Restart { node: down[rng.gen_range(0..down.len() as u32) as usize] },
         6 => {
             let side: Vec<u32> = (0..n).filter(|_| rng.gen_bool(0.5)).collect();
@@ -163,8 +169,8 @@ fn chaos(r: &mut R, rng: &mut ChaCha8Rng) {
 }
 
 /// Safety phase of a VOPR-style sweep: 1,000 seeds × 2,000 steps with 5%
-/// loss, 2% duplication, crashes, restarts, partitions, one-way cuts and
-/// client requests. Every step is checked; none may break a property.
+/// loss, 2% duplication, crashes (also in the middle of a step), restarts,
+/// partitions, one-way cuts and client requests. Every step is checked; none may break a property.
 #[test]
 fn sweep_1000_seeds_with_faults_has_no_violation() {
     let mut committed = 0u64;
@@ -266,4 +272,151 @@ fn traces_are_deterministic_and_live_actions_replay() {
     sim::write_trace(&replay, &mut b).unwrap();
     assert!(a == b, "live and replayed traces differ");
     assert_eq!(live.world().views().len(), 5);
+}
+
+/// Where a bug hunt aims its mid-step crashes, on top of the sweep's chaos.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Aim {
+    /// Only the sweep's chaos.
+    Nothing,
+    /// The receiver of the next RequestVote in flight crashes during that
+    /// step after this many commands: 1 or 2 catches a reply that left
+    /// before its Persist; 8 (all of them) catches a vote not restored.
+    Votes { after: u32 },
+    /// A client request reaches the leader, which crashes while sending
+    /// it out (after its Persist, its note and 0 to 2 AppendEntries): an
+    /// entry lands on a minority, the start of the paper's Figure 8.
+    Requests,
+}
+
+/// One step of aimed chaos. Crashed nodes restart at once, so they take
+/// part in the next election with whatever they persisted.
+fn aimed_chaos(r: &mut R, rng: &mut ChaCha8Rng, aim: Aim) {
+    let w = r.world();
+    if aim == Aim::Nothing {
+        return;
+    }
+    if let Some(down) = (0..w.node_count()).find(|&id| w.status(id) == Status::Crashed) {
+        act(r, Action::Restart { node: down });
+        return;
+    }
+    match aim {
+        Aim::Nothing => {}
+        Aim::Votes { after } => {
+            let next_vote = w
+                .in_flight()
+                .filter(|e| matches!(e.msg, raft::Msg::RequestVote { .. }) && !e.held)
+                .min_by_key(|e| (e.deliver_at, e.id));
+            if let Some(e) = next_vote {
+                if rng.gen_bool(0.2) {
+                    act(
+                        r,
+                        Action::CrashMidStep {
+                            node: e.to,
+                            after: if after < 8 { rng.gen_range(after..3) } else { after },
+                        },
+                    );
+                }
+            }
+        }
+        Aim::Requests => {
+            if rng.gen_bool(0.01) {
+                if let Some(leader) = leader_among(w, &(0..w.node_count()).collect::<Vec<_>>()) {
+                    act(r, Action::CrashMidStep { node: leader, after: rng.gen_range(2..5) });
+                    act(r, Action::Request { node: leader, cmd: format!("a{}", r.steps()) });
+                }
+            }
+        }
+    }
+}
+
+/// Run a broken Raft under the sweep's faults, seed after seed, until the
+/// checker reports a violation. Returns the run and its seed.
+fn hunt(config: &RaftConfig, seeds: std::ops::Range<u64>, steps: u64, aim: Aim) -> Option<(R, u64)> {
+    for seed in seeds {
+        let mut r = R::new(five(0.05, 0.02), config.clone(), seed, vec![]);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xb06);
+        while r.steps() < steps && r.world().first_violation().is_none() {
+            if r.steps() % 40 == 20 {
+                chaos(&mut r, &mut rng);
+            } else {
+                aimed_chaos(&mut r, &mut rng, aim);
+            }
+            if !r.step() {
+                break;
+            }
+        }
+        if r.world().first_violation().is_some() {
+            return Some((r, seed));
+        }
+    }
+    None
+}
+
+/// "Prove the checkers can fail": every deliberately broken variant is
+/// caught by a seeded sweep with faults, as a violation of the property its
+/// `BugSpec` names, and the run's recorded actions are a counterexample: a
+/// fresh run from the same seed and actions hits the same first violation
+/// at the same step.
+fn caught_and_replayed(bug: Bug, aim: Aim, seeds: std::ops::Range<u64>, steps: u64) {
+    let config = RaftConfig { bug: Some(bug), ..RaftConfig::default() };
+    let (r, seed) = hunt(&config, seeds.clone(), steps, aim)
+        .unwrap_or_else(|| panic!("{}: no violation in seeds {seeds:?} × {steps} steps", bug.name()));
+    let v = r.world().first_violation().unwrap().clone();
+    assert_eq!(v.property, bug.spec().breaks, "{} (seed {seed}): {}", bug.name(), v.detail);
+    println!("{}: seed {seed}, step {}: {}: {}", bug.name(), v.step, v.property, v.detail);
+
+    let mut again = R::new(five(0.05, 0.02), config, seed, r.actions().to_vec());
+    again.seek(v.step);
+    assert_eq!(again.world().first_violation(), Some(&v), "{} (seed {seed}): replay", bug.name());
+    assert_eq!(again.steps(), v.step);
+}
+
+/// §5.4.2, Figure 8: committing an entry of an earlier term by counting.
+#[test]
+fn sweep_catches_commit_previous_terms() {
+    caught_and_replayed(Bug::CommitPreviousTerms, Aim::Requests, 0..200, 4000);
+}
+
+/// §5.2 and Figure 2 ("Persistent state ... votedFor"): a vote forgotten in
+/// a crash lets a node vote twice in one term.
+#[test]
+fn sweep_catches_forget_vote() {
+    caught_and_replayed(Bug::ForgetVote, Aim::Votes { after: 8 }, 0..200, 4000);
+}
+
+/// Figure 2, AppendEntries receiver step 3: only a *conflicting* entry is
+/// deleted, with those after it.
+#[test]
+fn sweep_catches_truncate_always() {
+    caught_and_replayed(Bug::TruncateAlways, Aim::Nothing, 0..200, 4000);
+}
+
+/// §5.4.1: the election restriction.
+#[test]
+fn sweep_catches_vote_without_log_check() {
+    caught_and_replayed(Bug::VoteWithoutLogCheck, Aim::Nothing, 0..200, 4000);
+}
+
+/// §5.3, Figure 3 "Leader Append-Only".
+#[test]
+fn sweep_catches_overwrite_own_entry() {
+    caught_and_replayed(Bug::OverwriteOwnEntry, Aim::Nothing, 0..200, 4000);
+}
+
+/// Figure 2: "Updated on stable storage before responding to RPCs".
+#[test]
+fn sweep_catches_vote_before_persist() {
+    caught_and_replayed(Bug::VoteBeforePersist, Aim::Votes { after: 1 }, 0..200, 4000);
+}
+
+/// The control for the hunts above: the same aimed chaos finds nothing in
+/// a correct Raft, so what they catch is the bug and not the faults.
+#[test]
+fn aimed_chaos_finds_nothing_in_correct_raft() {
+    for aim in [Aim::Votes { after: 1 }, Aim::Votes { after: 8 }, Aim::Requests] {
+        if let Some((r, seed)) = hunt(&RaftConfig::default(), 0..40, 4000, aim) {
+            panic!("{aim:?}, seed {seed}: {:?}", r.world().first_violation());
+        }
+    }
 }

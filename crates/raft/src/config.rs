@@ -1,5 +1,6 @@
 //! Settings shared by every node of a Raft cluster.
 
+use crate::bug::Bug;
 use protocol::Tick;
 use serde::Serialize;
 
@@ -13,32 +14,32 @@ pub struct RaftConfig {
     pub heartbeat_ms: Tick,
     /// Most entries in one AppendEntries.
     pub max_entries_per_append: usize,
-    /// A deliberately broken variant, for tests only.
-    #[cfg(feature = "broken")]
-    #[serde(skip)]
-    pub broken: Option<Broken>,
-}
-
-/// Ways to break Raft on purpose, so tests can show the checker catches them.
-#[cfg(feature = "broken")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Broken {
-    /// Commit an entry from a previous term once a majority stores it: the
-    /// mistake §5.4.2 and Figure 8 warn against.
-    CommitPreviousTerms,
+    /// A deliberately broken variant (option `bug=NAME`). Left out of the
+    /// trace when `None`, so traces of correct runs do not change. Last, so
+    /// a broken run's trace shows it after the settings it shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<Bug>,
 }
 
 impl Default for RaftConfig {
     fn default() -> Self {
-        Self {
-            election_timeout_ms: [150, 300],
-            heartbeat_ms: 50,
-            max_entries_per_append: 64,
-            #[cfg(feature = "broken")]
-            broken: None,
-        }
+        Self { election_timeout_ms: [150, 300], heartbeat_ms: 50, max_entries_per_append: 64, bug: None }
     }
 }
 
 /// Most nodes a Raft cluster may have in this lab.
 pub const MAX_NODES: u32 = 9;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The trace's protocol config of a correct run is a public format.
+    #[test]
+    fn a_correct_config_serializes_as_before() {
+        let json = serde_json::to_string(&RaftConfig::default()).unwrap();
+        assert_eq!(json, r#"{"election_timeout_ms":[150,300],"heartbeat_ms":50,"max_entries_per_append":64}"#);
+        let broken = RaftConfig { bug: Some(Bug::ForgetVote), ..RaftConfig::default() };
+        assert!(serde_json::to_string(&broken).unwrap().ends_with(r#","bug":"forget-vote"}"#));
+    }
+}

@@ -3,6 +3,7 @@
 use crate::log::Entry;
 use protocol::Message;
 use serde::Serialize;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type")]
@@ -22,7 +23,9 @@ pub enum Msg {
         term: u64,
         prev_log_index: u64,
         prev_log_term: u64,
-        entries: Vec<Entry>,
+        /// Shared: the world copies a message it duplicates or records
+        /// without copying its entries. Serialized as a plain array.
+        entries: Rc<[Entry]>,
         leader_commit: u64,
     },
     /// `match_index` is the follower's last index known to match the leader's

@@ -13,12 +13,12 @@
 //! Any message with a higher term turns its receiver into a follower of that
 //! term (§5.1).
 
+use crate::bug::Bug;
 use crate::config::RaftConfig;
 use crate::log::{Entry, Log};
 use crate::message::Msg;
 use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// A server's role (§5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -99,8 +99,9 @@ pub struct Raft {
     /// The leader of `current_term`, once known (to redirect clients).
     leader_id: Option<NodeId>,
 
-    // Volatile state on candidates.
-    votes: BTreeSet<NodeId>,
+    // Volatile state on candidates: bit `i` set = node `i` voted for us.
+    // Node ids are below `protocol::MAX_NODES` = 128.
+    votes: u128,
 
     // Volatile state on leaders, indexed by node id.
     next_index: Vec<u64>,
@@ -135,6 +136,11 @@ impl Raft {
         self.leader_id
     }
 
+    /// Whether this node runs with the deliberately broken variant `bug`.
+    fn has(&self, bug: Bug) -> bool {
+        self.config.bug == Some(bug)
+    }
+
     fn reset_election_timer(&self, out: &mut RaftOut) {
         let [lo, hi] = self.config.election_timeout_ms;
         out.set_timer(RaftTimer::Election, lo, hi);
@@ -163,11 +169,11 @@ impl Raft {
         self.role = Role::Candidate;
         self.voted_for = Some(self.id);
         self.leader_id = None;
-        self.votes = BTreeSet::from([self.id]);
+        self.votes = 1 << self.id;
         out.persist(self.durable());
         out.emit(Level::Info, format!("node {} starts an election for term {}", self.id, self.current_term));
         self.reset_election_timer(out);
-        if self.votes.len() >= self.cluster.majority() {
+        if self.votes.count_ones() as usize >= self.cluster.majority() {
             self.become_leader(out);
             return;
         }
@@ -217,28 +223,23 @@ impl Raft {
 
     /// §5.3, §5.4.2: commit the highest index stored on a majority whose
     /// entry is from the current term; everything before it commits with it.
+    ///
+    /// The highest index stored on a majority is the majority-th largest
+    /// `match_index`. Terms never decrease along a log, so if that entry is
+    /// not of the current term, no lower one is either: one look suffices.
     fn advance_commit(&mut self, out: &mut RaftOut) {
-        let majority = self.cluster.majority();
-        let mut index = self.log.last_index();
-        while index > self.commit_index {
-            let term_ok = self.log.term_at(index) == Some(self.current_term) || self.commits_previous_terms();
-            if term_ok && self.match_index.iter().filter(|&&m| m >= index).count() >= majority {
-                self.commit_index = index;
-                out.emit(Level::Info, format!("leader {} commits through index {index}", self.id));
-                break;
-            }
-            index -= 1;
+        let mut matched = [0u64; protocol::MAX_NODES as usize];
+        let matched = &mut matched[..self.match_index.len()];
+        matched.copy_from_slice(&self.match_index);
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let index = matched[self.cluster.majority() - 1];
+        // BUG commit-previous-terms: counting replicas is enough for any term.
+        let term_ok = self.log.term_at(index) == Some(self.current_term) || self.has(Bug::CommitPreviousTerms);
+        if index > self.commit_index && term_ok {
+            self.commit_index = index;
+            out.emit(Level::Info, format!("leader {} commits through index {index}", self.id));
         }
         self.apply_committed();
-    }
-
-    #[cfg(feature = "broken")]
-    fn commits_previous_terms(&self) -> bool {
-        self.config.broken == Some(crate::config::Broken::CommitPreviousTerms)
-    }
-    #[cfg(not(feature = "broken"))]
-    fn commits_previous_terms(&self) -> bool {
-        false
     }
 
     /// Apply committed entries in order (Figure 2, "Rules for Servers").
@@ -248,23 +249,35 @@ impl Raft {
 
     fn on_request_vote(&mut self, from: NodeId, term: u64, last_log_index: u64, last_log_term: u64, out: &mut RaftOut) {
         // §5.4.1: the candidate's log is at least as up to date as ours.
-        let up_to_date = (last_log_term, last_log_index) >= (self.log.last_term(), self.log.last_index());
+        // BUG vote-without-log-check: skip that restriction.
+        let up_to_date = (last_log_term, last_log_index) >= (self.log.last_term(), self.log.last_index())
+            || self.has(Bug::VoteWithoutLogCheck);
         let free = self.voted_for.is_none() || self.voted_for == Some(from);
         let vote_granted = term == self.current_term && free && up_to_date;
+        let reply = Msg::RequestVoteReply { term: self.current_term, vote_granted };
+        if vote_granted && self.has(Bug::VoteBeforePersist) {
+            // BUG vote-before-persist: the grant leaves before the vote is
+            // saved; a crash right after the send forgets the vote.
+            self.voted_for = Some(from);
+            out.send(from, reply);
+            out.persist(self.durable());
+            self.reset_election_timer(out);
+            return;
+        }
         if vote_granted {
             self.voted_for = Some(from);
             out.persist(self.durable());
             self.reset_election_timer(out);
         }
-        out.send(from, Msg::RequestVoteReply { term: self.current_term, vote_granted });
+        out.send(from, reply);
     }
 
     fn on_vote_reply(&mut self, from: NodeId, term: u64, vote_granted: bool, out: &mut RaftOut) {
         if self.role != Role::Candidate || term != self.current_term || !vote_granted {
             return;
         }
-        self.votes.insert(from);
-        if self.votes.len() >= self.cluster.majority() {
+        self.votes |= 1 << from;
+        if self.votes.count_ones() as usize >= self.cluster.majority() {
             self.become_leader(out);
         }
     }
@@ -298,7 +311,13 @@ impl Raft {
             return;
         }
         let last_new = prev_log_index + entries.len() as u64;
-        if self.log.merge(prev_log_index, &entries) {
+        // BUG truncate-always: drop everything after prev_log_index, even
+        // entries that match, so a late duplicate shortens the log.
+        let truncated = self.has(Bug::TruncateAlways) && self.log.last_index() > prev_log_index;
+        if truncated {
+            self.log.truncate(prev_log_index);
+        }
+        if self.log.merge(prev_log_index, &entries) || truncated {
             out.persist(self.durable());
         }
         // Only entries known to match the leader's log can be committed here;
@@ -344,6 +363,15 @@ impl Raft {
     fn on_client_request(&mut self, cmd: String, out: &mut RaftOut) {
         match (self.role, self.leader_id) {
             (Role::Leader, _) => {
+                // BUG overwrite-own-entry: an uncommitted entry of this term
+                // at the end of the log is replaced, not appended after.
+                let last = self.log.last_index();
+                if self.has(Bug::OverwriteOwnEntry)
+                    && self.log.last_term() == self.current_term
+                    && last > self.commit_index
+                {
+                    self.log.truncate(last - 1);
+                }
                 self.log.push(Entry::new(self.current_term, &cmd));
                 let index = self.log.last_index();
                 self.match_index[self.id as usize] = index;
@@ -383,13 +411,14 @@ impl Protocol for Raft {
             cluster: cluster.clone(),
             config: config.clone(),
             current_term: durable.current_term,
-            voted_for: durable.voted_for,
+            // BUG forget-vote: the vote of the current term is not restored.
+            voted_for: if config.bug == Some(Bug::ForgetVote) { None } else { durable.voted_for },
             log: durable.log,
             role: Role::Follower,
             commit_index: 0,
             last_applied: 0,
             leader_id: None,
-            votes: BTreeSet::new(),
+            votes: 0,
             next_index: Vec::new(),
             match_index: Vec::new(),
         }
@@ -450,5 +479,16 @@ impl Raft {
     /// What a `Persist` saves: the state that survives a crash.
     pub fn durable(&self) -> Durable {
         Durable { current_term: self.current_term, voted_for: self.voted_for, log: self.log.clone() }
+    }
+}
+
+#[cfg(test)]
+impl Raft {
+    /// Set the volatile state a test of the checker needs, without driving
+    /// the node through an election.
+    pub(crate) fn set_volatile_for_test(&mut self, role: Role, commit_index: u64) {
+        self.role = role;
+        self.commit_index = commit_index;
+        self.last_applied = commit_index;
     }
 }

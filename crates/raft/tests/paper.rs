@@ -132,7 +132,7 @@ fn terms_order_everything() {
     let cmds = deliver(
         &mut r,
         1,
-        Msg::AppendEntries { term: 4, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 },
+        Msg::AppendEntries { term: 4, prev_log_index: 0, prev_log_term: 0, entries: vec![].into(), leader_commit: 0 },
     );
     assert_eq!(
         sends(&cmds),
@@ -163,7 +163,7 @@ fn majority_of_votes_makes_a_leader_that_sends_heartbeats() {
     let cmds = deliver(&mut r, 3, Msg::RequestVoteReply { term: 1, vote_granted: true });
     assert_eq!(r.role(), Role::Leader);
     let heartbeat =
-        Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 };
+        Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![].into(), leader_commit: 0 };
     assert_eq!(sends(&cmds), (1..5).map(|p| (p, heartbeat.clone())).collect::<Vec<_>>());
     assert!(cmds.contains(&Command::CancelTimer { timer: RaftTimer::Election }));
     assert!(cmds.contains(&Command::SetTimer { timer: RaftTimer::Heartbeat, after_min: 50, after_max: 50 }));
@@ -179,7 +179,7 @@ fn a_candidate_yields_to_a_leader_of_its_term() {
     deliver(
         &mut r,
         2,
-        Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 },
+        Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![].into(), leader_commit: 0 },
     );
     assert_eq!(r.role(), Role::Follower);
     assert_eq!(r.leader_id(), Some(2));
@@ -195,7 +195,7 @@ fn consistency_check_and_conflict_repair() {
         term: 3,
         prev_log_index,
         prev_log_term,
-        entries,
+        entries: entries.into(),
         leader_commit,
     };
     let cmds = deliver(&mut f, 0, ae(4, 3, vec![Entry::new(3, "x")], 0));
@@ -209,7 +209,7 @@ fn consistency_check_and_conflict_repair() {
         sends(&cmds),
         vec![(0, Msg::AppendEntriesReply { term: 3, success: true, match_index: 3, last_log_index: 3 })]
     );
-    assert_eq!(f.log().entries().iter().map(|e| e.term).collect::<Vec<_>>(), vec![1, 1, 3]);
+    assert_eq!(f.log().iter().map(|e| e.term).collect::<Vec<_>>(), vec![1, 1, 3]);
     // "If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry)".
     assert_eq!(f.commit_index(), 3);
     // A stale, reordered AppendEntries neither truncates nor lowers the commit index.
@@ -283,7 +283,7 @@ fn followers_redirect_or_drop_client_requests() {
     deliver(
         &mut f,
         2,
-        Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 },
+        Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![].into(), leader_commit: 0 },
     );
     let cmds = step(&mut f, Input::Request { cmd: "x=1".into() });
     assert_eq!(

@@ -1,0 +1,120 @@
+//! Deliberately broken variants of Raft, switched on at run time with the
+//! protocol option `bug=NAME`, to show that the checker catches each one.
+//!
+//! Each bug is one small branch in `raft.rs` on `self.config.bug`, and each
+//! names the Figure 3 property a sweep of faulty runs is seen to break.
+
+use crate::checker::{ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS};
+use protocol::BugSpec;
+use serde::Serialize;
+
+/// One way to break Raft on purpose. The order is that of [`BUGS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bug {
+    CommitPreviousTerms,
+    ForgetVote,
+    TruncateAlways,
+    VoteWithoutLogCheck,
+    OverwriteOwnEntry,
+    VoteBeforePersist,
+}
+
+/// What each [`Bug`] does and the property it breaks, in the enum's order.
+pub const BUGS: &[BugSpec] = &[
+    BugSpec {
+        name: "commit-previous-terms",
+        breaks: LEADER_COMPLETENESS,
+        what: "A leader commits an entry of an earlier term once a majority stores it, the mistake of §5.4.2 and \
+               Figure 8.",
+    },
+    BugSpec {
+        name: "forget-vote",
+        breaks: ELECTION_SAFETY,
+        what: "A restarted node forgets whom it voted for in its current term, so it can vote twice in one term.",
+    },
+    BugSpec {
+        name: "truncate-always",
+        breaks: LEADER_COMPLETENESS,
+        what: "A follower deletes every entry after prev_log_index on each AppendEntries, even ones that match, so \
+               a late duplicate erases committed entries and a node missing them can win an election.",
+    },
+    BugSpec {
+        name: "vote-without-log-check",
+        breaks: LEADER_COMPLETENESS,
+        what: "A node grants its vote without the §5.4.1 check that the candidate's log is at least as up to date \
+               as its own.",
+    },
+    BugSpec {
+        name: "overwrite-own-entry",
+        breaks: LEADER_APPEND_ONLY,
+        what: "A leader whose last entry is of its own term replaces that entry with a new client command instead \
+               of appending.",
+    },
+    BugSpec {
+        name: "vote-before-persist",
+        breaks: ELECTION_SAFETY,
+        what: "A node sends the reply granting its vote before persisting voted_for, so a crash in between lets it \
+               vote again in the same term.",
+    },
+];
+
+impl Bug {
+    /// Every bug, in the order of [`BUGS`].
+    pub const ALL: &'static [Bug] = &[
+        Bug::CommitPreviousTerms,
+        Bug::ForgetVote,
+        Bug::TruncateAlways,
+        Bug::VoteWithoutLogCheck,
+        Bug::OverwriteOwnEntry,
+        Bug::VoteBeforePersist,
+    ];
+
+    pub fn spec(self) -> BugSpec {
+        BUGS[self as usize]
+    }
+
+    /// The option value: `"forget-vote"`.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
+impl std::str::FromStr for Bug {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Bug::ALL.iter().copied().find(|b| b.name() == s).ok_or_else(|| {
+            let known: Vec<&str> = BUGS.iter().map(|b| b.name).collect();
+            format!("unknown bug {s:?} for raft; known: {}", known.join(", "))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RaftChecker;
+    use protocol::Checker;
+
+    #[test]
+    fn names_specs_and_serde_agree() {
+        assert_eq!(Bug::ALL.len(), BUGS.len());
+        for &bug in Bug::ALL {
+            assert_eq!(serde_json::to_string(&bug).unwrap(), format!("\"{}\"", bug.name()));
+            assert_eq!(bug.name().parse::<Bug>(), Ok(bug));
+            assert!(<RaftChecker as Checker<crate::Raft>>::PROPERTIES.contains(&bug.spec().breaks), "{bug:?}");
+            assert!(bug.spec().what.ends_with('.'), "{bug:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_list_the_known_ones() {
+        assert_eq!(
+            "nope".parse::<Bug>(),
+            Err("unknown bug \"nope\" for raft; known: commit-previous-terms, forget-vote, truncate-always, \
+                 vote-without-log-check, overwrite-own-entry, vote-before-persist"
+                .to_string())
+        );
+    }
+}
