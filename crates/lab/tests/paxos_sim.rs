@@ -2,7 +2,7 @@
 //! with replayable counterexamples, 1,000-seed fault sweeps (safety),
 //! liveness with back-off and with a stable leader, and the duel of §2.4.
 
-use paxos::{Broken, MultiPaxos, Paxos, PaxosConfig};
+use paxos::{Bug, MultiPaxos, Paxos, PaxosConfig};
 use protocol::{Protocol, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -53,7 +53,7 @@ fn ignoring_promised_values_is_caught() {
         run_until(&mut r, 5_000, |w| w.first_violation().is_some());
         r
     };
-    let broken = PaxosConfig { broken: Some(Broken::IgnorePromisedValues), ..PaxosConfig::default() };
+    let broken = PaxosConfig { bug: Some(Bug::IgnorePromisedValues), ..PaxosConfig::default() };
     for seed in 1..=5 {
         let r = scenario(broken.clone(), seed);
         let v = r.world().first_violation().unwrap_or_else(|| panic!("seed {seed}: missed"));
@@ -70,7 +70,7 @@ fn ignoring_promised_values_is_caught() {
 /// then restarts". One that forgets its promise breaks Promise Integrity.
 #[test]
 fn forgetting_the_promise_on_restart_is_caught() {
-    let broken = PaxosConfig { broken: Some(Broken::ForgetPromise), ..PaxosConfig::default() };
+    let broken = PaxosConfig { bug: Some(Bug::ForgetPromise), ..PaxosConfig::default() };
     let mut r = Run::<Paxos>::new(net(5, 0.0, 0.0), broken.clone(), 3, vec![]);
     act(&mut r, request(0, "a"));
     assert!(run_until(&mut r, 1_000, |w| w.node(2).view(true).promised.is_some()));

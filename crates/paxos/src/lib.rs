@@ -20,6 +20,7 @@
 
 mod acceptor;
 mod ballot;
+mod bug;
 mod checker;
 mod config;
 mod learner;
@@ -32,9 +33,8 @@ mod view;
 
 pub use acceptor::Acceptor;
 pub use ballot::Ballot;
+pub use bug::{Bug, BUGS, MADE_UP};
 pub use checker::{PaxosChecker, AGREEMENT, PROMISE_INTEGRITY, STABILITY, VALIDITY};
-#[cfg(feature = "broken")]
-pub use config::Broken;
 pub use config::{PaxosConfig, Placement, MAX_NODES};
 pub use learner::Learner;
 pub use message::{Chosen, Msg, SlotValue, Value, NO_OP};

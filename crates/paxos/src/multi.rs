@@ -184,6 +184,7 @@ impl MultiPaxos {
 
     /// Phase 2a for a client command in the next free slot.
     fn propose(&mut self, value: Value, out: &mut MultiOut) {
+        let value = self.roles.own_proposal(value);
         let Lead::Leader { ballot, next_slot, pending } = &mut self.lead else { return };
         let slot = *next_slot;
         *next_slot += 1;

@@ -3,6 +3,7 @@
 
 use crate::acceptor::Acceptor;
 use crate::ballot::Ballot;
+use crate::bug::{Bug, MADE_UP};
 use crate::config::PaxosConfig;
 use crate::learner::Learner;
 use crate::message::{Msg, Value};
@@ -97,8 +98,7 @@ impl Roles {
             accepted: self.acceptor.as_ref().map(|a| a.accepted.clone()).unwrap_or_default(),
             chosen: self.learner.chosen.clone(),
         };
-        #[cfg(feature = "broken")]
-        if self.config.is_broken(crate::config::Broken::ForgetPromise) {
+        if self.config.has_bug(Bug::ForgetPromise) {
             return Durable { promised: None, ..durable };
         }
         durable
@@ -118,9 +118,17 @@ impl Roles {
 
     /// The broken variant that proposes its own value whatever promises report.
     pub fn ignores_reported_values(&self) -> bool {
-        #[cfg(feature = "broken")]
-        return self.config.is_broken(crate::config::Broken::IgnorePromisedValues);
-        #[cfg(not(feature = "broken"))]
-        false
+        self.config.has_bug(Bug::IgnorePromisedValues)
+    }
+
+    /// What this proposer proposes for its client's `value` when no
+    /// promise reported one to adopt: the value itself, or, in the broken
+    /// variant, one nobody asked for.
+    pub fn own_proposal(&self, value: Value) -> Value {
+        if self.config.has_bug(Bug::AcceptUnproposed) {
+            MADE_UP.into()
+        } else {
+            value
+        }
     }
 }

@@ -109,7 +109,7 @@ impl Paxos {
         }
         // P2c: the value of the highest-numbered proposal reported, if any.
         let reported = promises.values().flatten().max_by_key(|a| a.ballot).map(|a| a.value.clone());
-        let own = self.value.clone().expect("a proposer only prepares with a value");
+        let own = self.roles.own_proposal(self.value.clone().expect("a proposer only prepares with a value"));
         let value = if self.roles.ignores_reported_values() { own } else { reported.unwrap_or(own) };
         self.phase = Phase::Accepting { ballot, value: value.clone() };
         out.emit(
