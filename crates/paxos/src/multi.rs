@@ -15,6 +15,7 @@ use crate::config::PaxosConfig;
 use crate::message::{Chosen, Msg, SlotValue, Value, NO_OP};
 use crate::observe::Observable;
 use crate::roles::Roles;
+use crate::slots::Slots;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
@@ -73,7 +74,7 @@ impl MultiPaxos {
     pub fn leader(&self) -> Option<NodeId> {
         self.leader
     }
-    pub fn chosen(&self) -> &BTreeMap<u64, Value> {
+    pub fn chosen(&self) -> &Slots<Value> {
         &self.roles.learner.chosen
     }
     /// Slots applied to the state machine, in order.
@@ -150,12 +151,13 @@ impl MultiPaxos {
                 reported.insert(sv.slot, sv);
             }
         }
-        let last = reported.keys().chain(self.roles.learner.chosen.range(from_slot..).map(|(s, _)| s)).max().copied();
+        let last =
+            reported.keys().copied().chain(self.roles.learner.chosen.last_key().filter(|&s| s >= from_slot)).max();
         let mut pending = BTreeMap::new();
         if let Some(last) = last {
             // Slots learned meanwhile (even during phase 1) need no proposal:
             // learners that missed them catch up from the heartbeats.
-            for slot in (from_slot..=last).filter(|s| !self.roles.learner.chosen.contains_key(s)) {
+            for slot in (from_slot..=last).filter(|s| !self.roles.learner.chosen.contains_key(*s)) {
                 let value: Value = match reported.get(&slot) {
                     Some(r) if !self.roles.ignores_reported_values() => r.value.clone(),
                     _ => NO_OP.into(),
@@ -184,10 +186,11 @@ impl MultiPaxos {
 
     /// Phase 2a for a client command in the next free slot.
     fn propose(&mut self, value: Value, out: &mut MultiOut) {
-        let value = self.roles.own_proposal(value);
         let Lead::Leader { ballot, next_slot, pending } = &mut self.lead else { return };
         let slot = *next_slot;
         *next_slot += 1;
+        self.roles.proposals.record((slot, value.clone()));
+        let value = self.roles.own_proposal(value);
         pending.insert(slot, (value.clone(), 0));
         out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.roles.id));
         for &a in &self.roles.acceptors {
@@ -198,7 +201,7 @@ impl MultiPaxos {
     fn heartbeat(&mut self, out: &mut MultiOut) {
         let chosen_upto = self.roles.learner.first_unchosen();
         let Lead::Leader { ballot, pending, .. } = &mut self.lead else { return };
-        pending.retain(|slot, _| !self.roles.learner.chosen.contains_key(slot));
+        pending.retain(|slot, _| !self.roles.learner.chosen.contains_key(*slot));
         for peer in (0..self.roles.nodes).filter(|&n| n != self.roles.id) {
             out.send(peer, Msg::Heartbeat { ballot: *ballot, chosen_upto });
         }
@@ -257,11 +260,9 @@ impl MultiPaxos {
         let value: Value = cmd.as_str().into();
         match (&self.lead, self.leader) {
             (Lead::Leader { .. }, _) => {
-                self.roles.requested.push(value.clone());
                 self.propose(value, out);
             }
             (Lead::Candidate { .. }, _) if self.queue.len() < MAX_QUEUED => {
-                self.roles.requested.push(value.clone());
                 out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.roles.id));
                 self.queue.push(value);
             }
@@ -337,9 +338,9 @@ impl Protocol for MultiPaxos {
                         .roles
                         .learner
                         .chosen
-                        .range(from_slot..)
+                        .range(from_slot)
                         .take(MAX_DECIDED)
-                        .map(|(&slot, v)| Chosen { slot, value: v.clone() })
+                        .map(|(slot, v)| Chosen { slot, value: v.clone() })
                         .collect();
                     if !chosen.is_empty() {
                         out.send(from, Msg::Decided { chosen });

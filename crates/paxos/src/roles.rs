@@ -5,11 +5,17 @@ use crate::acceptor::Acceptor;
 use crate::ballot::Ballot;
 use crate::bug::{Bug, MADE_UP};
 use crate::config::PaxosConfig;
+use crate::journal::Journal;
 use crate::learner::Learner;
 use crate::message::{Msg, Value};
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, NodeId, Out};
+
+/// Proposals the journal keeps: a new Multi-Paxos leader proposes its whole
+/// queue (at most 64 commands) in one step, and the checker looks after
+/// every step.
+pub(crate) const PROPOSALS: usize = 128;
 
 #[derive(Clone, Debug)]
 pub struct Roles {
@@ -28,8 +34,9 @@ pub struct Roles {
     /// The highest round this node's proposer has used or seen; persisted so
     /// a restarted proposer never reuses a ballot.
     pub round: u64,
-    /// Every value clients asked this node to propose (for Validity).
-    pub requested: Vec<Value>,
+    /// The latest client values this node proposed, each with the slot it
+    /// went to (for Validity). Only a journal: the checker keeps what it needs.
+    pub proposals: Journal<(u64, Value), PROPOSALS>,
 }
 
 impl Roles {
@@ -43,12 +50,14 @@ impl Roles {
             acceptors: config.acceptors(nodes),
             quorum: config.quorum(nodes),
             proposer: config.is_proposer(id, nodes),
-            acceptor: config
-                .is_acceptor(id, nodes)
-                .then_some(Acceptor { promised: durable.promised, accepted: durable.accepted }),
+            acceptor: config.is_acceptor(id, nodes).then(|| Acceptor {
+                promised: durable.promised,
+                accepted: durable.accepted,
+                ..Acceptor::default()
+            }),
             learner: Learner::from_chosen(durable.chosen),
             round: durable.round,
-            requested: Vec::new(),
+            proposals: Journal::default(),
         }
     }
 
@@ -119,6 +128,11 @@ impl Roles {
     /// The broken variant that proposes its own value whatever promises report.
     pub fn ignores_reported_values(&self) -> bool {
         self.config.has_bug(Bug::IgnorePromisedValues)
+    }
+
+    /// Note that this proposer takes on a client's `value` for `slot`.
+    pub fn record_proposal(&mut self, slot: u64, value: Value) {
+        self.proposals.record((slot, value));
     }
 
     /// What this proposer proposes for its client's `value` when no
