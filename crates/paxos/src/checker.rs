@@ -339,3 +339,149 @@ impl PaxosChecker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Each property on hand-built states: three nodes playing every role
+    //! (a majority is two), driven message by message.
+    use super::*;
+    use crate::{Durable, Msg, PaxosConfig, Placement};
+    use protocol::{Cluster, Input, Out, Protocol};
+
+    fn cluster() -> Vec<Paxos> {
+        let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
+        (0..3).map(|id| Paxos::new(id, &Cluster { nodes: 3 }, &config, None)).collect()
+    }
+
+    fn step(node: &mut Paxos, input: Input<Msg, crate::PaxosTimer>) {
+        node.step(0, input, &mut Out::default());
+    }
+
+    fn accept(node: &mut Paxos, ballot: Ballot, value: &str) {
+        step(
+            node,
+            Input::Message { from: ballot.proposer(), msg: Msg::Accept { ballot, slot: 0, value: value.into() } },
+        );
+    }
+
+    fn check_as(
+        c: &mut PaxosChecker,
+        nodes: &[Paxos],
+        status: &[Status],
+        changed: Option<NodeId>,
+    ) -> Option<&'static str> {
+        let refs: Vec<NodeRef<'_, Paxos>> = nodes
+            .iter()
+            .zip(status)
+            .enumerate()
+            .map(|(id, (n, &s))| NodeRef { id: id as NodeId, status: s, state: n })
+            .collect();
+        <PaxosChecker as Checker<Paxos>>::check_changed(c, &refs, changed).map(|v| v.property)
+    }
+
+    fn check(c: &mut PaxosChecker, nodes: &[Paxos], changed: Option<NodeId>) -> Option<&'static str> {
+        check_as(c, nodes, &[Status::Up; 3], changed)
+    }
+
+    /// "x" requested at node 0 and accepted by nodes 1 and 2 in ballot 1.0.
+    fn chosen_x() -> (PaxosChecker, Vec<Paxos>) {
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        step(&mut n[0], Input::Request { cmd: "x".into() });
+        assert_eq!(check(&mut c, &n, None), None);
+        for id in [1, 2] {
+            accept(&mut n[id], Ballot(1, 0), "x");
+            assert_eq!(check(&mut c, &n, Some(id as NodeId)), None);
+        }
+        assert_eq!(c.slots.get(0).and_then(|s| s.chosen.clone()), Some((Ballot(1, 0), "x".into())));
+        (c, n)
+    }
+
+    /// §2.1 "Only a value that has been proposed may be chosen."
+    #[test]
+    fn validity_holds_for_a_requested_value_and_fails_for_another() {
+        chosen_x();
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        step(&mut n[0], Input::Request { cmd: "x".into() });
+        accept(&mut n[1], Ballot(1, 0), "z");
+        assert_eq!(check(&mut c, &n, Some(1)), None, "one acceptance chooses nothing");
+        accept(&mut n[2], Ballot(1, 0), "z");
+        assert_eq!(check(&mut c, &n, Some(2)), Some(VALIDITY));
+    }
+
+    /// §2.1 "Only a single value is chosen", and a learner learns only it.
+    #[test]
+    fn agreement_holds_for_the_chosen_value_and_fails_for_others() {
+        let (mut c, mut n) = chosen_x();
+        let ok = |from| Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: "x".into() };
+        step(&mut n[0], Input::Message { from: 1, msg: ok(1) });
+        step(&mut n[0], Input::Message { from: 2, msg: ok(2) });
+        assert_eq!(n[0].chosen().map(|v| &**v), Some("x"));
+        assert_eq!(check(&mut c, &n, Some(0)), None);
+
+        // A learner told of a majority that never accepted.
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        let y = |_| Msg::Accepted { ballot: Ballot(1, 1), slot: 0, value: "y".into() };
+        step(&mut n[0], Input::Message { from: 1, msg: y(1) });
+        step(&mut n[0], Input::Message { from: 2, msg: y(2) });
+        assert_eq!(check(&mut c, &n, Some(0)), Some(AGREEMENT));
+
+        // One ballot carrying two values.
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        accept(&mut n[1], Ballot(1, 0), "x");
+        accept(&mut n[2], Ballot(1, 0), "y");
+        assert_eq!(check(&mut c, &n, None), Some(AGREEMENT));
+    }
+
+    /// §2.5: an acceptor remembers its promise across a restart.
+    #[test]
+    fn promise_integrity_holds_across_a_restart_and_fails_when_forgotten() {
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        step(&mut n[1], Input::Message { from: 0, msg: Msg::Prepare { ballot: Ballot(5, 0), from_slot: 0 } });
+        assert_eq!(check(&mut c, &n, Some(1)), None);
+        let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
+        let restart = |d: &Durable| Paxos::new(1, &Cluster { nodes: 3 }, &config, Some(d));
+        let durable = n[1].durable();
+        let mut kept = n.clone();
+        kept[1] = restart(&durable);
+        assert_eq!(check_as(&mut c.clone(), &kept, &[Status::Up, Status::Crashed, Status::Up], None), None);
+        n[1] = restart(&Durable { promised: None, ..durable });
+        assert_eq!(check_as(&mut c, &n, &[Status::Up, Status::Crashed, Status::Up], None), Some(PROMISE_INTEGRITY));
+    }
+
+    /// P2b (§2.2): once chosen, higher ballots carry the chosen value; and
+    /// no learner forgets what it learned.
+    #[test]
+    fn stability_holds_for_the_same_value_and_fails_for_another_or_a_forgetful_learner() {
+        let (mut c, mut n) = chosen_x();
+        let mut same = n.clone();
+        accept(&mut same[2], Ballot(2, 1), "x");
+        assert_eq!(check(&mut c.clone(), &same, Some(2)), None);
+        accept(&mut n[2], Ballot(2, 1), "y");
+        assert_eq!(check(&mut c, &n, Some(2)), Some(STABILITY));
+
+        let (mut c, mut n) = chosen_x();
+        let ok = Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: "x".into() };
+        step(&mut n[0], Input::Message { from: 1, msg: ok.clone() });
+        step(&mut n[0], Input::Message { from: 2, msg: ok });
+        assert_eq!(check(&mut c, &n, Some(0)), None);
+        let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
+        let durable = Durable { chosen: Slots::new(), ..n[0].durable() };
+        n[0] = Paxos::new(0, &Cluster { nodes: 3 }, &config, Some(&durable));
+        assert_eq!(check_as(&mut c, &n, &[Status::Crashed, Status::Up, Status::Up], Some(0)), Some(STABILITY));
+    }
+
+    /// The checker's record of an open slot stays bounded however many
+    /// ballots pass through it, and it reads only the node that changed.
+    #[test]
+    fn an_open_slot_keeps_a_bounded_record() {
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        for round in 1..=100 {
+            accept(&mut n[1], Ballot(round, 0), "x");
+            assert_eq!(check(&mut c, &n, Some(1)), None);
+        }
+        let slot = c.slots.get(0).unwrap();
+        assert_eq!(slot.tallies.len(), MAX_TALLIES_PER_SLOT);
+        assert_eq!(slot.tallies.iter().map(|t| t.ballot).min(), Some(Ballot(100 - MAX_TALLIES_PER_SLOT as u64 + 1, 0)));
+        assert_eq!(c.nodes[1].accepts_seen, 100);
+    }
+}
