@@ -412,7 +412,7 @@ mod tests {
     #[test]
     fn agreement_holds_for_the_chosen_value_and_fails_for_others() {
         let (mut c, mut n) = chosen_x();
-        let ok = |from| Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: "x".into() };
+        let ok = |_| Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: "x".into() };
         step(&mut n[0], Input::Message { from: 1, msg: ok(1) });
         step(&mut n[0], Input::Message { from: 2, msg: ok(2) });
         assert_eq!(n[0].chosen().map(|v| &**v), Some("x"));
