@@ -112,7 +112,7 @@ impl MultiPaxos {
             Level::Info,
             format!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.roles.id),
         );
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot });
         }
         self.arm_leader_timeout(out);
@@ -171,7 +171,7 @@ impl MultiPaxos {
             format!("node {} leads with ballot {ballot}; re-proposes {} open slot(s)", self.roles.id, pending.len()),
         );
         for (&slot, (value, _)) in &pending {
-            for &a in &self.roles.acceptors {
+            for &a in self.roles.acceptors.iter() {
                 out.send(a, Msg::Accept { ballot, slot, value: value.clone() });
             }
         }
@@ -193,7 +193,7 @@ impl MultiPaxos {
         let value = self.roles.own_proposal(value);
         pending.insert(slot, (value.clone(), 0));
         out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.roles.id));
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
         }
     }
@@ -210,7 +210,7 @@ impl MultiPaxos {
             *age += 1;
             if *age >= 3 {
                 *age = 1;
-                for &a in &self.roles.acceptors {
+                for &a in self.roles.acceptors.iter() {
                     out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
                 }
             }

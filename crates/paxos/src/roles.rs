@@ -11,6 +11,7 @@ use crate::message::{Msg, Value};
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, NodeId, Out};
+use std::rc::Rc;
 
 /// Proposals the journal keeps: a new Multi-Paxos leader proposes its whole
 /// queue (at most 64 commands) in one step, and the checker looks after
@@ -22,8 +23,9 @@ pub struct Roles {
     pub id: NodeId,
     pub nodes: u32,
     pub config: PaxosConfig,
-    /// The acceptors, in id order.
-    pub acceptors: Vec<NodeId>,
+    /// The acceptors, in id order. Shared: every node of a world and every
+    /// copy of it (snapshots, restarts) holds the same list.
+    pub acceptors: Rc<[NodeId]>,
     /// Acceptors in a majority.
     pub quorum: usize,
     pub proposer: bool,
@@ -43,12 +45,13 @@ impl Roles {
     pub fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
         let nodes = cluster.nodes;
         let durable = durable.cloned().unwrap_or_default();
+        let acceptors: Rc<[NodeId]> = config.acceptors(nodes).into();
         Self {
             id,
             nodes,
             config: config.clone(),
-            acceptors: config.acceptors(nodes),
-            quorum: config.quorum(nodes),
+            quorum: acceptors.len() / 2 + 1,
+            acceptors,
             proposer: config.is_proposer(id, nodes),
             acceptor: config.is_acceptor(id, nodes).then(|| Acceptor {
                 promised: durable.promised,

@@ -79,7 +79,7 @@ impl Paxos {
         out.persist(self.roles.durable());
         self.phase = Phase::Preparing { ballot, promises: BTreeMap::new() };
         out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.roles.id));
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot: 0 });
         }
         let [lo, hi] = self.roles.config.retry_ms;
@@ -116,7 +116,7 @@ impl Paxos {
             Level::Info,
             format!("proposer {} has a majority of promises for {ballot}; proposes {value:?}", self.roles.id),
         );
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot, slot: 0, value: value.clone() });
         }
         let [lo, hi] = self.roles.config.retry_ms;
