@@ -6,15 +6,24 @@
 //! must remember this information even if it fails and then restarts").
 
 use crate::ballot::Ballot;
+use crate::journal::Journal;
 use crate::message::{Msg, SlotValue, Value};
-use std::collections::BTreeMap;
+use crate::slots::Slots;
+
+/// Acceptances the journal keeps. An acceptor accepts at most one proposal
+/// per step, and the checker looks after every step; only a paused node
+/// resumed with more held messages than this needs a full rescan.
+const JOURNAL: usize = 16;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acceptor {
     /// The highest ballot promised (or accepted).
     pub promised: Option<Ballot>,
     /// Per slot, the highest-numbered proposal accepted.
-    pub accepted: BTreeMap<u64, (Ballot, Value)>,
+    pub accepted: Slots<(Ballot, Value)>,
+    /// The latest acceptances `(slot, ballot, value)` since this node came
+    /// up, so the checker need not rescan `accepted` after every step.
+    pub journal: Journal<(u64, Ballot, Value), JOURNAL>,
 }
 
 impl Acceptor {
@@ -29,8 +38,8 @@ impl Acceptor {
                 self.promised = Some(ballot);
                 let accepted = self
                     .accepted
-                    .range(from_slot..)
-                    .map(|(&slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() })
+                    .range(from_slot)
+                    .map(|(slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() })
                     .collect();
                 (Msg::Promise { ballot, accepted }, changed)
             }
@@ -45,6 +54,7 @@ impl Acceptor {
             _ => {
                 self.promised = Some(ballot);
                 self.accepted.insert(slot, (ballot, value.clone()));
+                self.journal.record((slot, ballot, value.clone()));
                 Ok(())
             }
         }
@@ -52,6 +62,6 @@ impl Acceptor {
 
     /// Accepted proposals as the trace lists them.
     pub fn accepted_list(&self) -> Vec<SlotValue> {
-        self.accepted.iter().map(|(&slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() }).collect()
+        self.accepted.iter().map(|(slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() }).collect()
     }
 }

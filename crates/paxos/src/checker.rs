@@ -1,26 +1,37 @@
 //! The safety properties of Paxos, checked over all nodes after every step.
 //!
-//! The checker keeps its own record of every acceptance it has seen, so it
-//! knows which values were truly chosen (accepted by a majority of acceptors
-//! in one ballot, Paxos Made Simple §2.2) whatever the learners believe.
+//! The checker keeps its own count of acceptances, so it knows which values
+//! were truly chosen (accepted by a majority of acceptors in one ballot,
+//! Paxos Made Simple §2.2) whatever the learners believe.
 //!
 //! - **Agreement**: at most one value is chosen per slot, and every learner
 //!   learns only that value (one ballot also never carries two values).
-//! - **Validity**: a chosen value was proposed by a client (or is a no-op a
-//!   Multi-Paxos leader used to fill a gap).
+//! - **Validity**: a chosen value was proposed by a client for its slot (or
+//!   is a no-op a Multi-Paxos leader used to fill a gap).
 //! - **Promise Integrity**: an acceptor's promise never goes down, across
 //!   restarts too, and it never accepts a ballot below its promise (P1a).
 //! - **Stability**: a chosen value stays chosen: every acceptance of a higher
 //!   ballot in that slot carries the same value (P2b), and no learner ever
-//!   changes or forgets what it learned.
+//!   forgets what it learned.
+//!
+//! The checker is cloned with every snapshot of the world, so it summarizes
+//! rather than accumulates. Per node it keeps the promise it last saw and how
+//! far it has read the node's journals (acceptances, learned slots, client
+//! proposals): after an event it reads only the changed node's new entries,
+//! and rescans a node's tables only when the node went down or came back up
+//! (its state was rebuilt from what it persisted) or a journal overflowed.
+//! Per slot it keeps the chosen value once a majority is seen and, while the
+//! slot is open, a few tallies and the client values proposed for it. The
+//! slots it tracks are the slots the acceptors hold (one per Multi-Paxos
+//! command), shared chunk by chunk between copies ([`Slots`]).
 
 use crate::ballot::Ballot;
 use crate::message::{Value, NO_OP};
 use crate::multi::MultiPaxos;
 use crate::observe::Observable;
 use crate::single::Paxos;
-use protocol::{Checker, NodeId, NodeRef, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::slots::Slots;
+use protocol::{Checker, NodeId, NodeRef, Status, Violation};
 
 pub const AGREEMENT: &str = "Agreement";
 pub const VALIDITY: &str = "Validity";
@@ -29,22 +40,60 @@ pub const STABILITY: &str = "Stability";
 
 const PROPERTIES: &[&str] = &[AGREEMENT, VALIDITY, PROMISE_INTEGRITY, STABILITY];
 
+/// Ballots counted per slot. In an open slot every new ballot adds one; past
+/// this the lowest is dropped, so a majority that forms in a ballot this far
+/// below the newest of its slot goes unseen. Once a value is chosen only
+/// lower ballots with another value are kept (a majority there would be a
+/// second choice).
+const MAX_TALLIES_PER_SLOT: usize = 32;
+/// Distinct client values remembered per open slot (one per proposer
+/// incarnation or leadership that proposed there). Past this, Validity is
+/// not checked in that slot rather than raise a false alarm.
+const MAX_REQUESTED_PER_SLOT: usize = 32;
+
+/// The acceptances of one ballot in one slot.
+#[derive(Clone, Debug)]
+struct Tally {
+    ballot: Ballot,
+    value: Value,
+    /// One bit per acceptor id (`MAX_NODES` is 128).
+    voters: u128,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SlotRecord {
+    /// The lowest ballot in which a majority was seen accepting, and its value.
+    chosen: Option<(Ballot, Value)>,
+    tallies: Vec<Tally>,
+    /// Client values proposed for the slot; emptied once it is chosen.
+    requested: Vec<Value>,
+    requested_overflow: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct NodeRecord {
+    /// The highest promise seen from this acceptor.
+    promised: Option<Ballot>,
+    /// Journal entries already read.
+    accepts_seen: u64,
+    learned_seen: u64,
+    proposals_seen: u64,
+    /// Slots the node knew to be chosen at the last check.
+    learned: usize,
+    /// Whether the node was down at the last check.
+    down: bool,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct PaxosChecker {
-    /// Every value a client asked a node to propose.
-    proposed: BTreeSet<Value>,
-    /// (slot, ballot) → its value and every acceptor seen accepting it.
-    votes: BTreeMap<(u64, Ballot), (Value, BTreeSet<NodeId>)>,
-    /// slot → the lowest ballot in which a majority accepted, and the value.
-    chosen: BTreeMap<u64, (Ballot, Value)>,
-    /// acceptor → the highest promise seen.
-    promised: BTreeMap<NodeId, Ballot>,
-    /// (acceptor, slot) → the ballot it had accepted at the last check.
-    accepted: BTreeMap<(NodeId, u64), Ballot>,
-    /// (learner, slot) → what it learned.
-    learned: BTreeMap<(NodeId, u64), Value>,
+    slots: Slots<SlotRecord>,
+    nodes: Vec<NodeRecord>,
     /// Whether no-ops are legitimate values (Multi-Paxos).
     no_op_allowed: bool,
+    /// A node proposed more values between two checks than its journal
+    /// holds (a paused node resumed with a flood of held requests): from
+    /// then on Validity is not checked, rather than raise false alarms.
+    proposals_missed: bool,
 }
 
 impl Checker<Paxos> for PaxosChecker {
@@ -76,80 +125,111 @@ fn show(b: Option<Ballot>) -> String {
 }
 
 impl PaxosChecker {
-    /// All the history is kept per node, so after an event only the node
-    /// that handled it needs a look (`changed`); after an action, all do.
+    /// Only the node that handled an event can have changed (`changed`);
+    /// after an action, any can.
     fn check_nodes<P: Observable>(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
         let quorum = nodes.first()?.state.quorum();
         self.no_op_allowed = P::NO_OP_ALLOWED;
-        let look: Vec<&NodeRef<'_, P>> = nodes.iter().filter(|n| changed.is_none_or(|c| c == n.id)).collect();
-        for n in &look {
-            self.proposed.extend(n.state.requested().iter().cloned());
+        if self.nodes.len() < nodes.len() {
+            self.nodes.resize_with(nodes.len(), NodeRecord::default);
         }
-        for n in &look {
-            if let Some(v) = self.acceptor(n.id, n.state, quorum) {
+        let look = || nodes.iter().filter(|n| changed.is_none_or(|c| c == n.id));
+        for n in look() {
+            self.proposals(n.id, n.state);
+        }
+        for n in look() {
+            // A node that went down or came back was rebuilt from what it
+            // persisted: its tables are rescanned, not read from its journals.
+            let down = n.status == Status::Crashed;
+            let rebuilt = down != self.nodes[n.id as usize].down;
+            self.nodes[n.id as usize].down = down;
+            if let Some(v) = self.acceptor(n.id, n.state, quorum, rebuilt) {
                 return Some(v);
             }
-        }
-        for n in &look {
-            if let Some(v) = self.learner(n.id, n.state) {
+            if let Some(v) = self.learner(n.id, n.state, rebuilt) {
                 return Some(v);
-            }
-        }
-        for n in &look {
-            let chosen = &n.state.learner().chosen;
-            for (&(_, slot), _) in self.learned.range((n.id, 0)..=(n.id, u64::MAX)) {
-                if !chosen.contains_key(&slot) {
-                    return violation(STABILITY, format!("node {} forgot the value it learned for slot {slot}", n.id));
-                }
             }
         }
         None
     }
 
-    fn acceptor<P: Observable>(&mut self, id: NodeId, node: &P, quorum: usize) -> Option<Violation> {
+    /// Note the client values `node` proposed since the last check.
+    fn proposals<P: Observable>(&mut self, id: NodeId, node: &P) {
+        let journal = node.proposals();
+        let seen = self.nodes[id as usize].proposals_seen;
+        // A journal below what was read restarted with the node: all of it is new.
+        let new = journal.since(seen).or_else(|| (journal.count() < seen).then(|| journal.since(0)).flatten());
+        match new {
+            Some(entries) => {
+                for (slot, value) in entries {
+                    let record = self.slots.get_or_insert_with(*slot, SlotRecord::default);
+                    if record.chosen.is_some() || record.requested.contains(value) {
+                        continue;
+                    }
+                    if record.requested.len() < MAX_REQUESTED_PER_SLOT {
+                        record.requested.push(value.clone());
+                    } else {
+                        record.requested_overflow = true;
+                    }
+                }
+            }
+            None => self.proposals_missed = true,
+        }
+        self.nodes[id as usize].proposals_seen = journal.count();
+    }
+
+    fn acceptor<P: Observable>(&mut self, id: NodeId, node: &P, quorum: usize, rebuilt: bool) -> Option<Violation> {
         let acceptor = node.acceptor()?;
-        let before = self.promised.get(&id).copied();
+        let record = &self.nodes[id as usize];
+        let before = record.promised;
         if acceptor.promised < before {
             return violation(
                 PROMISE_INTEGRITY,
                 format!("acceptor {id}'s promise went down from {} to {}", show(before), show(acceptor.promised)),
             );
         }
-        for (&slot, (ballot, value)) in &acceptor.accepted {
-            if self.accepted.get(&(id, slot)) == Some(ballot) {
-                continue;
+        match acceptor.journal.since(record.accepts_seen).filter(|_| !rebuilt) {
+            Some(new) => {
+                for (slot, ballot, value) in new {
+                    if Some(*ballot) < before {
+                        return violation(
+                            PROMISE_INTEGRITY,
+                            format!(
+                                "acceptor {id} accepted ballot {ballot} in slot {slot} below its promise {}",
+                                show(before)
+                            ),
+                        );
+                    }
+                    if let Some(v) = self.vote(id, *slot, *ballot, value, quorum) {
+                        return Some(v);
+                    }
+                }
             }
-            if Some(*ballot) < before {
-                return violation(
-                    PROMISE_INTEGRITY,
-                    format!("acceptor {id} accepted ballot {ballot} in slot {slot} below its promise {}", show(before)),
-                );
-            }
-            self.accepted.insert((id, slot), *ballot);
-            if let Some(v) = self.vote(id, slot, *ballot, value, quorum) {
-                return Some(v);
+            // Counting an acceptance twice changes nothing, so a rescan
+            // may revisit what was already counted.
+            None => {
+                for (slot, (ballot, value)) in acceptor.accepted.iter() {
+                    if let Some(v) = self.vote(id, slot, *ballot, value, quorum) {
+                        return Some(v);
+                    }
+                }
             }
         }
-        if let Some(p) = acceptor.promised {
-            self.promised.insert(id, p);
-        }
+        let record = &mut self.nodes[id as usize];
+        record.accepts_seen = acceptor.journal.count();
+        record.promised = record.promised.max(acceptor.promised);
         None
     }
 
-    /// Record that `acceptor` accepted `value` at `ballot` in `slot`.
+    /// Count that `acceptor` accepted `value` at `ballot` in `slot`.
     fn vote(&mut self, acceptor: NodeId, slot: u64, ballot: Ballot, value: &Value, quorum: usize) -> Option<Violation> {
-        let (ballot_value, voters) =
-            self.votes.entry((slot, ballot)).or_insert_with(|| (value.clone(), BTreeSet::new()));
-        if ballot_value != value {
-            return violation(
-                AGREEMENT,
-                format!("ballot {ballot} carried two values in slot {slot}: {ballot_value:?} and {value:?}"),
-            );
-        }
-        voters.insert(acceptor);
-        let majority = voters.len() >= quorum;
-        if let Some((chosen_ballot, chosen)) = self.chosen.get(&slot) {
-            if ballot > *chosen_ballot && value != chosen {
+        let valid_anyway = self.proposals_missed || (&**value == NO_OP && self.no_op_allowed);
+        let record = self.slots.get_or_insert_with(slot, SlotRecord::default);
+        if let Some((chosen_ballot, chosen)) = &record.chosen {
+            if value == chosen {
+                return None;
+            }
+            if ballot > *chosen_ballot {
                 return violation(
                     STABILITY,
                     format!(
@@ -158,73 +238,250 @@ impl PaxosChecker {
                     ),
                 );
             }
-            if majority && value != chosen {
-                return violation(
-                    AGREEMENT,
-                    format!("two values chosen in slot {slot}: {chosen:?} (ballot {chosen_ballot}) and {value:?} (ballot {ballot})"),
-                );
+        }
+        let i = match record.tallies.iter().position(|t| t.ballot == ballot) {
+            Some(i) => i,
+            None => {
+                if record.tallies.len() == MAX_TALLIES_PER_SLOT {
+                    let lowest = (0..record.tallies.len()).min_by_key(|&i| record.tallies[i].ballot)?;
+                    record.tallies.swap_remove(lowest);
+                }
+                record.tallies.push(Tally { ballot, value: value.clone(), voters: 0 });
+                record.tallies.len() - 1
             }
+        };
+        let tally = &mut record.tallies[i];
+        if tally.value != *value {
+            return violation(
+                AGREEMENT,
+                format!("ballot {ballot} carried two values in slot {slot}: {:?} and {value:?}", tally.value),
+            );
+        }
+        tally.voters |= 1 << acceptor;
+        if (tally.voters.count_ones() as usize) < quorum {
             return None;
         }
-        if !majority {
-            return None;
+        if let Some((chosen_ballot, chosen)) = &record.chosen {
+            return violation(
+                AGREEMENT,
+                format!("two values chosen in slot {slot}: {chosen:?} (ballot {chosen_ballot}) and {value:?} (ballot {ballot})"),
+            );
         }
-        self.chosen.insert(slot, (ballot, value.clone()));
-        if !self.is_valid(value) {
+        record.chosen = Some((ballot, value.clone()));
+        let valid = valid_anyway || record.requested_overflow || record.requested.contains(value);
+        record.requested = Vec::new();
+        if !valid {
             return violation(VALIDITY, format!("{value:?} was chosen in slot {slot} but no client proposed it"));
         }
         // Acceptances already seen at higher ballots must carry the chosen value.
-        let higher = self.votes.range((slot, ballot)..=(slot, Ballot(u64::MAX, NodeId::MAX))).skip(1);
-        for ((_, b), (v, who)) in higher {
-            if v != value {
-                let a = who.first().copied().unwrap_or_default();
-                return violation(
-                    STABILITY,
-                    format!(
-                        "{value:?} is chosen in slot {slot} at ballot {ballot}, but acceptor {a} accepted {v:?} at {b}"
-                    ),
-                );
-            }
+        if let Some(t) =
+            record.tallies.iter().filter(|t| t.ballot > ballot && t.value != *value).min_by_key(|t| t.ballot)
+        {
+            let a = t.voters.trailing_zeros();
+            return violation(
+                STABILITY,
+                format!(
+                    "{value:?} is chosen in slot {slot} at ballot {ballot}, but acceptor {a} accepted {:?} at {}",
+                    t.value, t.ballot
+                ),
+            );
         }
+        record.tallies.retain(|t| t.ballot < ballot && t.value != *value);
         None
     }
 
-    fn is_valid(&self, value: &Value) -> bool {
-        self.proposed.contains(value) || (&**value == NO_OP && self.no_op_allowed)
-    }
-
-    fn learner<P: Observable>(&mut self, id: NodeId, node: &P) -> Option<Violation> {
-        for (&slot, value) in &node.learner().chosen {
-            match self.learned.get(&(id, slot)) {
-                Some(before) if before == value => continue,
-                Some(before) => {
+    fn learner<P: Observable>(&mut self, id: NodeId, node: &P, rebuilt: bool) -> Option<Violation> {
+        let learner = node.learner();
+        let record = &self.nodes[id as usize];
+        match learner.journal.since(record.learned_seen).filter(|_| !rebuilt) {
+            Some(new) => {
+                for &slot in new {
+                    let value = learner.chosen.get(slot).expect("a learner keeps what it learned");
+                    if let Some(v) = self.learned(id, slot, value) {
+                        return Some(v);
+                    }
+                }
+            }
+            None => {
+                if learner.chosen.len() < record.learned {
                     return violation(
                         STABILITY,
-                        format!("node {id} learned {before:?} for slot {slot}, then {value:?}"),
-                    )
+                        format!(
+                            "node {id} forgot chosen values: it knew {} slot(s), now {}",
+                            record.learned,
+                            learner.chosen.len()
+                        ),
+                    );
                 }
-                None => {}
-            }
-            match self.chosen.get(&slot) {
-                Some((_, chosen)) if chosen != value => {
-                    return violation(
-                        AGREEMENT,
-                        format!("node {id} learned {value:?} for slot {slot}, but {chosen:?} was chosen"),
-                    )
-                }
-                Some(_) => {}
-                None => {
-                    return violation(
-                        AGREEMENT,
-                        format!("node {id} learned {value:?} for slot {slot}, which no majority accepted"),
-                    )
+                for (slot, value) in learner.chosen.iter() {
+                    if let Some(v) = self.learned(id, slot, value) {
+                        return Some(v);
+                    }
                 }
             }
-            if !self.is_valid(value) {
-                return violation(VALIDITY, format!("node {id} learned {value:?}, which no client proposed"));
-            }
-            self.learned.insert((id, slot), value.clone());
         }
+        let record = &mut self.nodes[id as usize];
+        record.learned_seen = learner.journal.count();
+        record.learned = learner.chosen.len();
         None
+    }
+
+    /// Node `id` knows `value` is chosen in `slot`: it must be what was chosen.
+    fn learned(&self, id: NodeId, slot: u64, value: &Value) -> Option<Violation> {
+        match self.slots.get(slot).and_then(|r| r.chosen.as_ref()) {
+            Some((_, chosen)) if chosen != value => {
+                violation(AGREEMENT, format!("node {id} learned {value:?} for slot {slot}, but {chosen:?} was chosen"))
+            }
+            Some(_) => None,
+            None => {
+                violation(AGREEMENT, format!("node {id} learned {value:?} for slot {slot}, which no majority accepted"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each property on hand-built states: three nodes playing every role
+    //! (a majority is two), driven message by message.
+    use super::*;
+    use crate::{Durable, Msg, PaxosConfig, Placement};
+    use protocol::{Cluster, Input, Out, Protocol};
+
+    fn cluster() -> Vec<Paxos> {
+        let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
+        (0..3).map(|id| Paxos::new(id, &Cluster { nodes: 3 }, &config, None)).collect()
+    }
+
+    fn step(node: &mut Paxos, input: Input<Msg, crate::PaxosTimer>) {
+        node.step(0, input, &mut Out::default());
+    }
+
+    fn accept(node: &mut Paxos, ballot: Ballot, value: &str) {
+        step(
+            node,
+            Input::Message { from: ballot.proposer(), msg: Msg::Accept { ballot, slot: 0, value: value.into() } },
+        );
+    }
+
+    fn check_as(
+        c: &mut PaxosChecker,
+        nodes: &[Paxos],
+        status: &[Status],
+        changed: Option<NodeId>,
+    ) -> Option<&'static str> {
+        let refs: Vec<NodeRef<'_, Paxos>> = nodes
+            .iter()
+            .zip(status)
+            .enumerate()
+            .map(|(id, (n, &s))| NodeRef { id: id as NodeId, status: s, state: n })
+            .collect();
+        <PaxosChecker as Checker<Paxos>>::check_changed(c, &refs, changed).map(|v| v.property)
+    }
+
+    fn check(c: &mut PaxosChecker, nodes: &[Paxos], changed: Option<NodeId>) -> Option<&'static str> {
+        check_as(c, nodes, &[Status::Up; 3], changed)
+    }
+
+    /// "x" requested at node 0 and accepted by nodes 1 and 2 in ballot 1.0.
+    fn chosen_x() -> (PaxosChecker, Vec<Paxos>) {
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        step(&mut n[0], Input::Request { cmd: "x".into() });
+        assert_eq!(check(&mut c, &n, None), None);
+        for id in [1, 2] {
+            accept(&mut n[id], Ballot(1, 0), "x");
+            assert_eq!(check(&mut c, &n, Some(id as NodeId)), None);
+        }
+        assert_eq!(c.slots.get(0).and_then(|s| s.chosen.clone()), Some((Ballot(1, 0), "x".into())));
+        (c, n)
+    }
+
+    /// §2.1 "Only a value that has been proposed may be chosen."
+    #[test]
+    fn validity_holds_for_a_requested_value_and_fails_for_another() {
+        chosen_x();
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        step(&mut n[0], Input::Request { cmd: "x".into() });
+        accept(&mut n[1], Ballot(1, 0), "z");
+        assert_eq!(check(&mut c, &n, Some(1)), None, "one acceptance chooses nothing");
+        accept(&mut n[2], Ballot(1, 0), "z");
+        assert_eq!(check(&mut c, &n, Some(2)), Some(VALIDITY));
+    }
+
+    /// §2.1 "Only a single value is chosen", and a learner learns only it.
+    #[test]
+    fn agreement_holds_for_the_chosen_value_and_fails_for_others() {
+        let (mut c, mut n) = chosen_x();
+        let ok = |_| Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: "x".into() };
+        step(&mut n[0], Input::Message { from: 1, msg: ok(1) });
+        step(&mut n[0], Input::Message { from: 2, msg: ok(2) });
+        assert_eq!(n[0].chosen().map(|v| &**v), Some("x"));
+        assert_eq!(check(&mut c, &n, Some(0)), None);
+
+        // A learner told of a majority that never accepted.
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        let y = |_| Msg::Accepted { ballot: Ballot(1, 1), slot: 0, value: "y".into() };
+        step(&mut n[0], Input::Message { from: 1, msg: y(1) });
+        step(&mut n[0], Input::Message { from: 2, msg: y(2) });
+        assert_eq!(check(&mut c, &n, Some(0)), Some(AGREEMENT));
+
+        // One ballot carrying two values.
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        accept(&mut n[1], Ballot(1, 0), "x");
+        accept(&mut n[2], Ballot(1, 0), "y");
+        assert_eq!(check(&mut c, &n, None), Some(AGREEMENT));
+    }
+
+    /// §2.5: an acceptor remembers its promise across a restart.
+    #[test]
+    fn promise_integrity_holds_across_a_restart_and_fails_when_forgotten() {
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        step(&mut n[1], Input::Message { from: 0, msg: Msg::Prepare { ballot: Ballot(5, 0), from_slot: 0 } });
+        assert_eq!(check(&mut c, &n, Some(1)), None);
+        let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
+        let restart = |d: &Durable| Paxos::new(1, &Cluster { nodes: 3 }, &config, Some(d));
+        let durable = n[1].durable();
+        let mut kept = n.clone();
+        kept[1] = restart(&durable);
+        assert_eq!(check_as(&mut c.clone(), &kept, &[Status::Up, Status::Crashed, Status::Up], None), None);
+        n[1] = restart(&Durable { promised: None, ..durable });
+        assert_eq!(check_as(&mut c, &n, &[Status::Up, Status::Crashed, Status::Up], None), Some(PROMISE_INTEGRITY));
+    }
+
+    /// P2b (§2.2): once chosen, higher ballots carry the chosen value; and
+    /// no learner forgets what it learned.
+    #[test]
+    fn stability_holds_for_the_same_value_and_fails_for_another_or_a_forgetful_learner() {
+        let (mut c, mut n) = chosen_x();
+        let mut same = n.clone();
+        accept(&mut same[2], Ballot(2, 1), "x");
+        assert_eq!(check(&mut c.clone(), &same, Some(2)), None);
+        accept(&mut n[2], Ballot(2, 1), "y");
+        assert_eq!(check(&mut c, &n, Some(2)), Some(STABILITY));
+
+        let (mut c, mut n) = chosen_x();
+        let ok = Msg::Accepted { ballot: Ballot(1, 0), slot: 0, value: "x".into() };
+        step(&mut n[0], Input::Message { from: 1, msg: ok.clone() });
+        step(&mut n[0], Input::Message { from: 2, msg: ok });
+        assert_eq!(check(&mut c, &n, Some(0)), None);
+        let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
+        let durable = Durable { chosen: Slots::new(), ..n[0].durable() };
+        n[0] = Paxos::new(0, &Cluster { nodes: 3 }, &config, Some(&durable));
+        assert_eq!(check_as(&mut c, &n, &[Status::Crashed, Status::Up, Status::Up], Some(0)), Some(STABILITY));
+    }
+
+    /// The checker's record of an open slot stays bounded however many
+    /// ballots pass through it, and it reads only the node that changed.
+    #[test]
+    fn an_open_slot_keeps_a_bounded_record() {
+        let (mut c, mut n) = (PaxosChecker::default(), cluster());
+        for round in 1..=100 {
+            accept(&mut n[1], Ballot(round, 0), "x");
+            assert_eq!(check(&mut c, &n, Some(1)), None);
+        }
+        let slot = c.slots.get(0).unwrap();
+        assert_eq!(slot.tallies.len(), MAX_TALLIES_PER_SLOT);
+        assert_eq!(slot.tallies.iter().map(|t| t.ballot).min(), Some(Ballot(100 - MAX_TALLIES_PER_SLOT as u64 + 1, 0)));
+        assert_eq!(c.nodes[1].accepts_seen, 100);
     }
 }

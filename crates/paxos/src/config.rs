@@ -1,5 +1,6 @@
 //! Settings shared by every node, and which roles each node plays.
 
+use crate::bug::Bug;
 use protocol::{NodeId, Tick};
 use serde::Serialize;
 
@@ -31,20 +32,10 @@ pub struct PaxosConfig {
     pub heartbeat_ms: Tick,
     /// Multi-Paxos: silence after which a proposer tries to lead.
     pub leader_timeout_ms: [Tick; 2],
-    /// A deliberately broken variant, for tests only.
-    #[cfg(feature = "broken")]
-    #[serde(skip)]
-    pub broken: Option<Broken>,
-}
-
-/// Ways to break Paxos on purpose, so tests can show the checker catches them.
-#[cfg(feature = "broken")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Broken {
-    /// An acceptor does not persist its promise: a restart forgets it.
-    ForgetPromise,
-    /// A proposer ignores the values reported in promises and proposes its own.
-    IgnorePromisedValues,
+    /// A deliberately broken variant (option `bug=NAME`). Left out of the
+    /// trace when off, so traces of correct runs do not change. Keep it last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<Bug>,
 }
 
 impl Default for PaxosConfig {
@@ -58,8 +49,7 @@ impl Default for PaxosConfig {
             backoff_ms: [20, 300],
             heartbeat_ms: 50,
             leader_timeout_ms: [200, 400],
-            #[cfg(feature = "broken")]
-            broken: None,
+            bug: None,
         }
     }
 }
@@ -107,9 +97,9 @@ impl PaxosConfig {
         roles
     }
 
-    #[cfg(feature = "broken")]
-    pub(crate) fn is_broken(&self, b: Broken) -> bool {
-        self.broken == Some(b)
+    /// Whether the deliberately broken variant `bug` is switched on.
+    pub(crate) fn has_bug(&self, bug: Bug) -> bool {
+        self.bug == Some(bug)
     }
 }
 

@@ -20,32 +20,35 @@
 
 mod acceptor;
 mod ballot;
+mod bug;
 mod checker;
 mod config;
+mod journal;
 mod learner;
 mod message;
 mod multi;
 mod observe;
 mod roles;
 mod single;
+mod slots;
 mod view;
 
 pub use acceptor::Acceptor;
 pub use ballot::Ballot;
+pub use bug::{Bug, BUGS, MADE_UP};
 pub use checker::{PaxosChecker, AGREEMENT, PROMISE_INTEGRITY, STABILITY, VALIDITY};
-#[cfg(feature = "broken")]
-pub use config::Broken;
 pub use config::{PaxosConfig, Placement, MAX_NODES};
+pub use journal::Journal;
 pub use learner::Learner;
 pub use message::{Chosen, Msg, SlotValue, Value, NO_OP};
 pub use multi::{Lead, MultiPaxos};
 pub use observe::Observable;
 pub use roles::Roles;
 pub use single::{Paxos, Phase};
+pub use slots::Slots;
 pub use view::PaxosView;
 
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Paxos timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -76,8 +79,9 @@ pub struct Durable {
     pub round: u64,
     /// An acceptor's promise.
     pub promised: Option<Ballot>,
-    /// An acceptor's accepted proposals by slot.
-    pub accepted: BTreeMap<u64, (Ballot, Value)>,
-    /// A learner's chosen values by slot.
-    pub chosen: BTreeMap<u64, Value>,
+    /// An acceptor's accepted proposals by slot (shared with the acceptor
+    /// chunk by chunk, so a persist copies no values).
+    pub accepted: Slots<(Ballot, Value)>,
+    /// A learner's chosen values by slot (shared likewise).
+    pub chosen: Slots<Value>,
 }

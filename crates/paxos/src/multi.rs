@@ -15,6 +15,7 @@ use crate::config::PaxosConfig;
 use crate::message::{Chosen, Msg, SlotValue, Value, NO_OP};
 use crate::observe::Observable;
 use crate::roles::Roles;
+use crate::slots::Slots;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
@@ -73,7 +74,7 @@ impl MultiPaxos {
     pub fn leader(&self) -> Option<NodeId> {
         self.leader
     }
-    pub fn chosen(&self) -> &BTreeMap<u64, Value> {
+    pub fn chosen(&self) -> &Slots<Value> {
         &self.roles.learner.chosen
     }
     /// Slots applied to the state machine, in order.
@@ -111,7 +112,7 @@ impl MultiPaxos {
             Level::Info,
             format!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.roles.id),
         );
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot });
         }
         self.arm_leader_timeout(out);
@@ -150,12 +151,13 @@ impl MultiPaxos {
                 reported.insert(sv.slot, sv);
             }
         }
-        let last = reported.keys().chain(self.roles.learner.chosen.range(from_slot..).map(|(s, _)| s)).max().copied();
+        let last =
+            reported.keys().copied().chain(self.roles.learner.chosen.last_key().filter(|&s| s >= from_slot)).max();
         let mut pending = BTreeMap::new();
         if let Some(last) = last {
             // Slots learned meanwhile (even during phase 1) need no proposal:
             // learners that missed them catch up from the heartbeats.
-            for slot in (from_slot..=last).filter(|s| !self.roles.learner.chosen.contains_key(s)) {
+            for slot in (from_slot..=last).filter(|s| !self.roles.learner.chosen.contains_key(*s)) {
                 let value: Value = match reported.get(&slot) {
                     Some(r) if !self.roles.ignores_reported_values() => r.value.clone(),
                     _ => NO_OP.into(),
@@ -169,7 +171,7 @@ impl MultiPaxos {
             format!("node {} leads with ballot {ballot}; re-proposes {} open slot(s)", self.roles.id, pending.len()),
         );
         for (&slot, (value, _)) in &pending {
-            for &a in &self.roles.acceptors {
+            for &a in self.roles.acceptors.iter() {
                 out.send(a, Msg::Accept { ballot, slot, value: value.clone() });
             }
         }
@@ -187,9 +189,11 @@ impl MultiPaxos {
         let Lead::Leader { ballot, next_slot, pending } = &mut self.lead else { return };
         let slot = *next_slot;
         *next_slot += 1;
+        self.roles.proposals.record((slot, value.clone()));
+        let value = self.roles.own_proposal(value);
         pending.insert(slot, (value.clone(), 0));
         out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.roles.id));
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
         }
     }
@@ -197,7 +201,7 @@ impl MultiPaxos {
     fn heartbeat(&mut self, out: &mut MultiOut) {
         let chosen_upto = self.roles.learner.first_unchosen();
         let Lead::Leader { ballot, pending, .. } = &mut self.lead else { return };
-        pending.retain(|slot, _| !self.roles.learner.chosen.contains_key(slot));
+        pending.retain(|slot, _| !self.roles.learner.chosen.contains_key(*slot));
         for peer in (0..self.roles.nodes).filter(|&n| n != self.roles.id) {
             out.send(peer, Msg::Heartbeat { ballot: *ballot, chosen_upto });
         }
@@ -206,7 +210,7 @@ impl MultiPaxos {
             *age += 1;
             if *age >= 3 {
                 *age = 1;
-                for &a in &self.roles.acceptors {
+                for &a in self.roles.acceptors.iter() {
                     out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
                 }
             }
@@ -256,11 +260,9 @@ impl MultiPaxos {
         let value: Value = cmd.as_str().into();
         match (&self.lead, self.leader) {
             (Lead::Leader { .. }, _) => {
-                self.roles.requested.push(value.clone());
                 self.propose(value, out);
             }
             (Lead::Candidate { .. }, _) if self.queue.len() < MAX_QUEUED => {
-                self.roles.requested.push(value.clone());
                 out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.roles.id));
                 self.queue.push(value);
             }
@@ -336,9 +338,9 @@ impl Protocol for MultiPaxos {
                         .roles
                         .learner
                         .chosen
-                        .range(from_slot..)
+                        .range(from_slot)
                         .take(MAX_DECIDED)
-                        .map(|(&slot, v)| Chosen { slot, value: v.clone() })
+                        .map(|(slot, v)| Chosen { slot, value: v.clone() })
                         .collect();
                     if !chosen.is_empty() {
                         out.send(from, Msg::Decided { chosen });

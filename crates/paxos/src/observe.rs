@@ -1,9 +1,10 @@
 //! What the checker reads of a Paxos node, whichever variant it is.
 
 use crate::acceptor::Acceptor;
+use crate::journal::Journal;
 use crate::learner::Learner;
 use crate::message::Value;
-use crate::roles::Roles;
+use crate::roles::{Roles, PROPOSALS};
 
 pub trait Observable {
     /// Whether a new leader may fill gaps with `no-op` (Multi-Paxos).
@@ -17,9 +18,9 @@ pub trait Observable {
     fn learner(&self) -> &Learner {
         &self.roles().learner
     }
-    /// Values clients asked this node to propose.
-    fn requested(&self) -> &[Value] {
-        &self.roles().requested
+    /// The latest client values this node proposed, with their slots.
+    fn proposals(&self) -> &Journal<(u64, Value), PROPOSALS> {
+        &self.roles().proposals
     }
     /// Acceptors needed for a majority.
     fn quorum(&self) -> usize {

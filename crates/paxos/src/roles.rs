@@ -3,20 +3,29 @@
 
 use crate::acceptor::Acceptor;
 use crate::ballot::Ballot;
+use crate::bug::{Bug, MADE_UP};
 use crate::config::PaxosConfig;
+use crate::journal::Journal;
 use crate::learner::Learner;
 use crate::message::{Msg, Value};
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, NodeId, Out};
+use std::rc::Rc;
+
+/// Proposals the journal keeps: a new Multi-Paxos leader proposes its whole
+/// queue (at most 64 commands) in one step, and the checker looks after
+/// every step.
+pub(crate) const PROPOSALS: usize = 128;
 
 #[derive(Clone, Debug)]
 pub struct Roles {
     pub id: NodeId,
     pub nodes: u32,
     pub config: PaxosConfig,
-    /// The acceptors, in id order.
-    pub acceptors: Vec<NodeId>,
+    /// The acceptors, in id order. Shared: every node of a world and every
+    /// copy of it (snapshots, restarts) holds the same list.
+    pub acceptors: Rc<[NodeId]>,
     /// Acceptors in a majority.
     pub quorum: usize,
     pub proposer: bool,
@@ -27,27 +36,31 @@ pub struct Roles {
     /// The highest round this node's proposer has used or seen; persisted so
     /// a restarted proposer never reuses a ballot.
     pub round: u64,
-    /// Every value clients asked this node to propose (for Validity).
-    pub requested: Vec<Value>,
+    /// The latest client values this node proposed, each with the slot it
+    /// went to (for Validity). Only a journal: the checker keeps what it needs.
+    pub proposals: Journal<(u64, Value), PROPOSALS>,
 }
 
 impl Roles {
     pub fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
         let nodes = cluster.nodes;
         let durable = durable.cloned().unwrap_or_default();
+        let acceptors: Rc<[NodeId]> = config.acceptors(nodes).into();
         Self {
             id,
             nodes,
             config: config.clone(),
-            acceptors: config.acceptors(nodes),
-            quorum: config.quorum(nodes),
+            quorum: acceptors.len() / 2 + 1,
+            acceptors,
             proposer: config.is_proposer(id, nodes),
-            acceptor: config
-                .is_acceptor(id, nodes)
-                .then_some(Acceptor { promised: durable.promised, accepted: durable.accepted }),
+            acceptor: config.is_acceptor(id, nodes).then(|| Acceptor {
+                promised: durable.promised,
+                accepted: durable.accepted,
+                ..Acceptor::default()
+            }),
             learner: Learner::from_chosen(durable.chosen),
             round: durable.round,
-            requested: Vec::new(),
+            proposals: Journal::default(),
         }
     }
 
@@ -97,8 +110,7 @@ impl Roles {
             accepted: self.acceptor.as_ref().map(|a| a.accepted.clone()).unwrap_or_default(),
             chosen: self.learner.chosen.clone(),
         };
-        #[cfg(feature = "broken")]
-        if self.config.is_broken(crate::config::Broken::ForgetPromise) {
+        if self.config.has_bug(Bug::ForgetPromise) {
             return Durable { promised: None, ..durable };
         }
         durable
@@ -118,9 +130,22 @@ impl Roles {
 
     /// The broken variant that proposes its own value whatever promises report.
     pub fn ignores_reported_values(&self) -> bool {
-        #[cfg(feature = "broken")]
-        return self.config.is_broken(crate::config::Broken::IgnorePromisedValues);
-        #[cfg(not(feature = "broken"))]
-        false
+        self.config.has_bug(Bug::IgnorePromisedValues)
+    }
+
+    /// Note that this proposer takes on a client's `value` for `slot`.
+    pub fn record_proposal(&mut self, slot: u64, value: Value) {
+        self.proposals.record((slot, value));
+    }
+
+    /// What this proposer proposes for its client's `value` when no
+    /// promise reported one to adopt: the value itself, or, in the broken
+    /// variant, one nobody asked for.
+    pub fn own_proposal(&self, value: Value) -> Value {
+        if self.config.has_bug(Bug::AcceptUnproposed) {
+            MADE_UP.into()
+        } else {
+            value
+        }
     }
 }

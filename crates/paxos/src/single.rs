@@ -59,7 +59,7 @@ impl Paxos {
         &self.phase
     }
     pub fn chosen(&self) -> Option<&Value> {
-        self.roles.learner.chosen.get(&0)
+        self.roles.learner.chosen.get(0)
     }
     pub fn round(&self) -> u64 {
         self.roles.round
@@ -79,7 +79,7 @@ impl Paxos {
         out.persist(self.roles.durable());
         self.phase = Phase::Preparing { ballot, promises: BTreeMap::new() };
         out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.roles.id));
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot: 0 });
         }
         let [lo, hi] = self.roles.config.retry_ms;
@@ -109,14 +109,14 @@ impl Paxos {
         }
         // P2c: the value of the highest-numbered proposal reported, if any.
         let reported = promises.values().flatten().max_by_key(|a| a.ballot).map(|a| a.value.clone());
-        let own = self.value.clone().expect("a proposer only prepares with a value");
+        let own = self.roles.own_proposal(self.value.clone().expect("a proposer only prepares with a value"));
         let value = if self.roles.ignores_reported_values() { own } else { reported.unwrap_or(own) };
         self.phase = Phase::Accepting { ballot, value: value.clone() };
         out.emit(
             Level::Info,
             format!("proposer {} has a majority of promises for {ballot}; proposes {value:?}", self.roles.id),
         );
-        for &a in &self.roles.acceptors {
+        for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot, slot: 0, value: value.clone() });
         }
         let [lo, hi] = self.roles.config.retry_ms;
@@ -141,7 +141,6 @@ impl Paxos {
             return;
         }
         let value: Value = cmd.as_str().into();
-        self.roles.requested.push(value.clone());
         if let Some(chosen) = self.chosen() {
             out.emit(Level::Warn, format!("node {}: {chosen:?} is already chosen; {cmd:?} is too late", self.roles.id));
             return;
@@ -153,6 +152,7 @@ impl Paxos {
             );
             return;
         }
+        self.roles.record_proposal(0, value.clone());
         self.value = Some(value);
         self.start_ballot(out);
     }
@@ -222,7 +222,7 @@ impl Protocol for Paxos {
             (Phase::Preparing { ballot, .. }, _, _) => format!("1a {ballot}"),
             (Phase::Accepting { ballot, .. }, _, _) => format!("2a {ballot}"),
             (Phase::BackingOff, _, _) => "back-off".to_string(),
-            (_, Some(a), _) => match (a.promised, a.accepted.get(&0)) {
+            (_, Some(a), _) => match (a.promised, a.accepted.get(0)) {
                 (Some(p), Some((b, v))) => format!("p{p} a{b}={v}"),
                 (Some(p), None) => format!("p{p}"),
                 _ => "—".to_string(),

@@ -1,0 +1,58 @@
+//! The latest changes to a table that only grows, so that a checker can
+//! look at what one step changed without rescanning the whole table.
+
+use std::collections::VecDeque;
+
+/// The last `N` entries recorded and how many were recorded in all. A node
+/// rebuilt after a crash starts a fresh journal (its count goes back to 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Journal<T, const N: usize> {
+    count: u64,
+    recent: VecDeque<T>,
+}
+
+impl<T, const N: usize> Default for Journal<T, N> {
+    fn default() -> Self {
+        Self { count: 0, recent: VecDeque::new() }
+    }
+}
+
+impl<T, const N: usize> Journal<T, N> {
+    pub fn record(&mut self, entry: T) {
+        if self.recent.len() == N {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(entry);
+        self.count += 1;
+    }
+
+    /// Entries recorded in all (in this incarnation).
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The entries recorded after the first `seen`, or `None` when some of
+    /// them have scrolled away or the journal restarted below `seen`.
+    pub fn since(&self, seen: u64) -> Option<impl Iterator<Item = &T>> {
+        let new = usize::try_from(self.count.checked_sub(seen)?).ok()?;
+        (new <= self.recent.len()).then(|| self.recent.iter().skip(self.recent.len() - new))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_gives_the_new_entries_or_says_some_were_missed() {
+        let mut j: Journal<u32, 2> = Journal::default();
+        assert_eq!(j.since(0).map(|i| i.count()), Some(0));
+        j.record(1);
+        j.record(2);
+        assert_eq!(j.since(1).unwrap().collect::<Vec<_>>(), [&2]);
+        j.record(3);
+        assert_eq!(j.since(1).unwrap().collect::<Vec<_>>(), [&2, &3]);
+        assert!(j.since(0).is_none(), "entry 1 scrolled away");
+        assert!(j.since(4).is_none(), "a fresh journal after a restart");
+    }
+}

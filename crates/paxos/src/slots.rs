@@ -1,0 +1,174 @@
+//! A table from slot number to a value, kept in fixed-size chunks that
+//! copies share (`Rc`), so that a copy costs one pointer per 64 slots and a
+//! write copies at most one chunk.
+//!
+//! Multi-Paxos numbers its slots densely from 0 and keeps every accepted
+//! and chosen value, so an acceptor's table and a learner's table grow with
+//! the run. Each step persists them (`Command::Persist` carries the durable
+//! state) and each snapshot of the world copies every node: with a plain map
+//! both costs grew with the number of slots.
+
+use std::fmt;
+use std::rc::Rc;
+
+/// Slots per chunk.
+const CHUNK: usize = 64;
+
+type Chunk<T> = [Option<T>; CHUNK];
+
+#[derive(Clone)]
+pub struct Slots<T> {
+    chunks: Vec<Rc<Chunk<T>>>,
+    /// Slots that hold a value.
+    len: usize,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Self { chunks: Vec::new(), len: 0 }
+    }
+}
+
+fn split(slot: u64) -> (usize, usize) {
+    let slot = usize::try_from(slot).expect("slot numbers fit in memory");
+    (slot / CHUNK, slot % CHUNK)
+}
+
+impl<T: Clone> Slots<T> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get(&self, slot: u64) -> Option<&T> {
+        let (c, i) = split(slot);
+        self.chunks.get(c)?[i].as_ref()
+    }
+
+    pub fn contains_key(&self, slot: u64) -> bool {
+        self.get(slot).is_some()
+    }
+
+    /// The value in `slot`, for changing it in place (copies its chunk if
+    /// another copy shares it).
+    pub fn get_mut(&mut self, slot: u64) -> Option<&mut T> {
+        let (c, i) = split(slot);
+        // Only a filled slot's chunk is worth copying.
+        self.chunks.get(c)?[i].as_ref()?;
+        Rc::make_mut(&mut self.chunks[c])[i].as_mut()
+    }
+
+    /// The value in `slot`, put there by `make` if the slot is empty.
+    pub fn get_or_insert_with(&mut self, slot: u64, make: impl FnOnce() -> T) -> &mut T {
+        let (c, i) = split(slot);
+        while self.chunks.len() <= c {
+            self.chunks.push(Rc::new(std::array::from_fn(|_| None)));
+        }
+        let entry = &mut Rc::make_mut(&mut self.chunks[c])[i];
+        if entry.is_none() {
+            self.len += 1;
+        }
+        entry.get_or_insert_with(make)
+    }
+
+    /// Put `value` in `slot`; returns what was there.
+    pub fn insert(&mut self, slot: u64, value: T) -> Option<T> {
+        let (c, i) = split(slot);
+        while self.chunks.len() <= c {
+            self.chunks.push(Rc::new(std::array::from_fn(|_| None)));
+        }
+        let old = Rc::make_mut(&mut self.chunks[c])[i].replace(value);
+        if old.is_none() {
+            self.len += 1;
+        }
+        old
+    }
+}
+
+impl<T> Slots<T> {
+    /// How many slots hold a value.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Filled slots from `from` on, in order.
+    pub fn range(&self, from: u64) -> impl Iterator<Item = (u64, &T)> {
+        let (c, i) = usize::try_from(from).map_or((self.chunks.len(), 0), |f| (f / CHUNK, f % CHUNK));
+        self.chunks.iter().enumerate().skip(c).flat_map(move |(ci, chunk)| {
+            let skip = if ci == c { i } else { 0 };
+            chunk.iter().enumerate().skip(skip).filter_map(move |(k, v)| Some(((ci * CHUNK + k) as u64, v.as_ref()?)))
+        })
+    }
+
+    /// Filled slots, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &T)> {
+        self.range(0)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
+        self.iter().map(|(s, _)| s)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.iter().map(|(_, v)| v)
+    }
+
+    /// The highest filled slot.
+    pub fn last_key(&self) -> Option<u64> {
+        self.chunks
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(ci, chunk)| chunk.iter().rposition(Option::is_some).map(|k| (ci * CHUNK + k) as u64))
+    }
+}
+
+impl<T: PartialEq> PartialEq for Slots<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Eq> Eq for Slots<T> {}
+
+impl<T: fmt::Debug> fmt::Debug for Slots<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Clone> FromIterator<(u64, T)> for Slots<T> {
+    fn from_iter<I: IntoIterator<Item = (u64, T)>>(iter: I) -> Self {
+        let mut slots = Slots::new();
+        for (slot, value) in iter {
+            slots.insert(slot, value);
+        }
+        slots
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_share_chunks_until_written() {
+        let mut a: Slots<u32> = [(0, 10), (3, 13), (130, 20)].into_iter().collect();
+        assert_eq!(a.len(), 3);
+        let b = a.clone();
+        assert!(Rc::ptr_eq(&a.chunks[0], &b.chunks[0]));
+        a.insert(3, 99);
+        assert!(!Rc::ptr_eq(&a.chunks[0], &b.chunks[0]), "the written chunk was copied");
+        assert!(Rc::ptr_eq(&a.chunks[2], &b.chunks[2]), "the others are still shared");
+        assert_eq!(b.get(3), Some(&13));
+        assert_eq!(a.range(1).collect::<Vec<_>>(), vec![(3, &99), (130, &20)]);
+        assert_eq!(a.range(131).count(), 0);
+        assert_eq!(a.range(u64::MAX).count(), 0);
+        assert_eq!(a.last_key(), Some(130));
+        assert_eq!(a.len(), 3);
+        assert_ne!(a, b);
+    }
+}
