@@ -11,7 +11,7 @@
 use protocol::Status;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use ring::kv::{self, Broken, KvConfig, KvNode, Status as Member};
+use ring::kv::{self, Bug, KvConfig, KvNode, Status as Member};
 use sim::{Action, Run, SimConfig, World};
 
 type R = Run<KvNode>;
@@ -144,9 +144,8 @@ fn sweep_300_seeds_loses_no_acknowledged_write() {
 
 /// Drive a broken variant with the sweep's chaos until the checker finds a
 /// violation; return the run and the seed.
-fn find_violation(broken: Broken, replicas: u32) -> (R, KvConfig) {
-    let config =
-        KvConfig { keys: 60, vnodes: 16, replicas, members: Some(4), broken: Some(broken), ..KvConfig::default() };
+fn find_violation(bug: Bug, replicas: u32) -> (R, KvConfig) {
+    let config = KvConfig { keys: 60, vnodes: 16, replicas, members: Some(4), bug: Some(bug), ..KvConfig::default() };
     for seed in 0..50u64 {
         let mut r = R::new(world(6, 0.0, 0.0), config.clone(), seed, vec![]);
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x41c9);
@@ -156,7 +155,7 @@ fn find_violation(broken: Broken, replicas: u32) -> (R, KvConfig) {
             return (r, config);
         }
     }
-    panic!("the checker never caught {broken:?} in 50 seeds");
+    panic!("the checker never caught {bug:?} in 50 seeds");
 }
 
 /// The counterexample is the run's own recorded actions: replaying them
@@ -174,7 +173,7 @@ fn assert_replays(r: &R, config: &KvConfig) {
 /// the wire, and the durability check says so.
 #[test]
 fn handoff_without_confirmation_is_caught_and_replays() {
-    let (r, config) = find_violation(Broken::HandoffWithoutConfirm, 1);
+    let (r, config) = find_violation(Bug::HandoffWithoutConfirm, 1);
     let v = r.world().first_violation().unwrap();
     assert_eq!(v.property, kv::DURABILITY, "{v:?}");
     assert!(v.detail.contains("no node holds it"), "{}", v.detail);
@@ -186,7 +185,7 @@ fn handoff_without_confirmation_is_caught_and_replays() {
 /// (Dynamo §4.3): a node that keeps what it handed off is caught at rest.
 #[test]
 fn keeping_handed_off_keys_is_caught_at_rest_and_replays() {
-    let (r, config) = find_violation(Broken::KeepHandedOff, 2);
+    let (r, config) = find_violation(Bug::KeepHandedOff, 2);
     let v = r.world().first_violation().unwrap();
     assert_eq!(v.property, kv::PLACEMENT, "{v:?}");
     assert!(v.detail.contains("preference list is"), "{}", v.detail);

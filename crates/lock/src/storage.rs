@@ -10,6 +10,7 @@
 //! Every write, accepted or rejected, is logged with the writer, the token,
 //! the verdict and the storage's clock; the last [`WRITES_KEPT`] are kept.
 
+use crate::bug::Bug;
 use crate::config::{LockConfig, Variant, WRITES_KEPT};
 use crate::message::{LockTimer, Msg};
 use protocol::{Input, Level, NodeId, Out, Tick};
@@ -63,16 +64,8 @@ pub struct Storage {
 
 impl Storage {
     pub fn new(id: NodeId, variant: Variant, config: &LockConfig, durable: Option<&StorageDurable>) -> Self {
-        #[cfg(feature = "broken")]
-        let (fencing, keeps_highest) = (
-            variant.fencing() && !config.is_broken(crate::config::Broken::NoFencing),
-            !config.is_broken(crate::config::Broken::StorageForgetsHighest),
-        );
-        #[cfg(not(feature = "broken"))]
-        let (fencing, keeps_highest) = {
-            let _ = config;
-            (variant.fencing(), true)
-        };
+        let fencing = variant.fencing() && !config.has_bug(Bug::NoFencing);
+        let keeps_highest = !config.has_bug(Bug::StorageForgetsHighest);
         let d = durable.cloned().unwrap_or_default();
         Self {
             id,

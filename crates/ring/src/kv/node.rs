@@ -35,6 +35,7 @@
 //! its view to the next peer in id order, which answers with its own if it
 //! knows more: views converge even past a lost announcement.
 
+use super::bug::Bug;
 use super::config::KvConfig;
 use super::membership::{bit, Entry, NodeSet, Status, View};
 use super::message::{Held, Item, Msg, Range, Version};
@@ -330,9 +331,8 @@ impl KvNode {
         self.config.replicas
     }
 
-    #[cfg(feature = "broken")]
-    fn broken(&self, b: super::config::Broken) -> bool {
-        self.config.broken == Some(b)
+    fn has_bug(&self, bug: Bug) -> bool {
+        self.config.bug == Some(bug)
     }
 
     /// Rebuild what depends on the view: rings, preference lists, the pull plan.
@@ -537,8 +537,7 @@ impl KvNode {
                 i += 1;
             }
         }
-        #[cfg(feature = "broken")]
-        if drop && self.broken(super::config::Broken::KeepHandedOff) {
+        if drop && self.has_bug(Bug::KeepHandedOff) {
             return;
         }
         if drop {
@@ -584,8 +583,7 @@ impl KvNode {
                     fx.send(peer, Msg::Replicate { round, items });
                 }
             }
-            #[cfg(feature = "broken")]
-            if handoff && self.broken(super::config::Broken::HandoffWithoutConfirm) {
+            if handoff && self.has_bug(Bug::HandoffWithoutConfirm) {
                 for item in &items {
                     self.disk.store.remove(&item.key);
                 }
@@ -664,8 +662,7 @@ impl KvNode {
                 }
             }
         }
-        #[cfg(feature = "broken")]
-        if self.broken(super::config::Broken::HandoffWithoutConfirm) {
+        if self.has_bug(Bug::HandoffWithoutConfirm) {
             for item in &handoffs {
                 self.disk.store.remove(&item.key);
                 fx.dirty = true;
