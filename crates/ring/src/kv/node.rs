@@ -98,19 +98,22 @@ impl Stored {
     }
 }
 
-/// The last acknowledged puts of a coordinator, for the checker.
+/// The last acknowledged puts of a coordinator, for the checker. Shared
+/// between the node and its persisted copies until the next put: a
+/// `Persist` or a snapshot costs a reference count, not a copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AckLog {
     total: u64,
-    recent: VecDeque<Held>,
+    recent: Arc<VecDeque<Held>>,
 }
 
 impl AckLog {
     fn push(&mut self, held: Held) {
-        if self.recent.len() == ACK_LOG {
-            self.recent.pop_front();
+        let recent = Arc::make_mut(&mut self.recent);
+        if recent.len() == ACK_LOG {
+            recent.pop_front();
         }
-        self.recent.push_back(held);
+        recent.push_back(held);
         self.total += 1;
     }
     /// Puts acknowledged since this node first started.
@@ -123,11 +126,17 @@ impl AckLog {
     }
 }
 
+/// The keys a node stores. Shared between the node, what it persisted and
+/// the world's snapshots: persisting or cloning a node costs a reference
+/// count, and the first change after a `Persist` copies the map once
+/// (`Arc::make_mut`), which the old per-`Persist` clone did every time.
+pub type Store = Arc<BTreeMap<Arc<str>, Stored>>;
+
 /// What a node keeps on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Durable {
     pub view: View,
-    pub store: BTreeMap<Arc<str>, Stored>,
+    pub store: Store,
     /// Highest version counter seen.
     pub clock: u64,
     /// Bumped whenever the view changes; confirmations must echo it.
@@ -196,6 +205,10 @@ pub struct KvNode {
     retry_armed: bool,
     /// The peer the next gossip goes to.
     gossip_to: NodeId,
+    /// Keys of the store waiting for a confirmation, counted again at the
+    /// end of every step that changed the store (only such a step can
+    /// change it), so that `idle()` is O(1) for the checker and `finish`.
+    awaiting: usize,
 }
 
 /// Commands of one step, held back so `Persist` can go first.
@@ -222,6 +235,11 @@ pub fn pref_set(ring: &Ring, position: Position, replicas: u32) -> NodeSet {
         ControlFlow::Continue(())
     });
     set
+}
+
+/// Keys of `store` still waiting for a confirmation from another node.
+fn count_awaiting(store: &BTreeMap<Arc<str>, Stored>, me: NodeId) -> usize {
+    store.values().filter(|s| s.awaiting(me)).count()
 }
 
 fn members_of(set: NodeSet) -> impl Iterator<Item = NodeId> {
@@ -306,15 +324,12 @@ impl KvNode {
     }
     /// Keys waiting for a confirmation from their preference list.
     pub fn pending_keys(&self) -> usize {
-        self.disk.store.values().filter(|s| s.awaiting(self.id)).count()
+        self.awaiting
     }
     /// Nothing in progress: no pull, announcement, waiting request, or key
     /// waiting for a confirmation.
     pub fn idle(&self) -> bool {
-        self.unacked == 0
-            && self.pulls.is_empty()
-            && self.waiting.is_empty()
-            && !self.disk.store.values().any(|s| s.awaiting(self.id))
+        self.unacked == 0 && self.pulls.is_empty() && self.waiting.is_empty() && self.awaiting == 0
     }
     /// Old owners a joining node still waits for.
     pub fn pulls(&self) -> impl Iterator<Item = NodeId> + '_ {
@@ -345,7 +360,7 @@ impl KvNode {
         self.disk.round += 1;
         fx.dirty = true;
         let replicas = self.replicas();
-        for s in self.disk.store.values_mut() {
+        for s in Arc::make_mut(&mut self.disk.store).values_mut() {
             let pref = pref_set(&self.ring_new, s.position, replicas);
             if pref != s.pref {
                 s.pref = pref;
@@ -477,7 +492,7 @@ impl KvNode {
         let version = Version { counter, node: self.id };
         let pref = pref_set(&self.ring_new, position, self.replicas());
         let stored = Stored { value: value.clone(), version, position, pref, confirmed: 0 };
-        self.disk.store.insert(key.clone(), stored);
+        Arc::make_mut(&mut self.disk.store).insert(key.clone(), stored);
         fx.dirty = true;
         self.pending_puts.push(PendingPut { key: key.clone(), version, client, req });
         let item = Item { key: key.clone(), value, version };
@@ -541,7 +556,7 @@ impl KvNode {
             return;
         }
         if drop {
-            self.disk.store.remove(key);
+            Arc::make_mut(&mut self.disk.store).remove(key);
             fx.dirty = true;
         }
     }
@@ -562,7 +577,7 @@ impl KvNode {
     fn send_unconfirmed(&mut self, fx: &mut Fx) {
         let me = self.id;
         let mut batches: BTreeMap<(NodeId, bool), Vec<Item>> = BTreeMap::new();
-        for (key, s) in &self.disk.store {
+        for (key, s) in self.disk.store.iter() {
             if s.pref == 0 || !s.awaiting(me) {
                 continue;
             }
@@ -585,7 +600,7 @@ impl KvNode {
             }
             if handoff && self.has_bug(Bug::HandoffWithoutConfirm) {
                 for item in &items {
-                    self.disk.store.remove(&item.key);
+                    Arc::make_mut(&mut self.disk.store).remove(&item.key);
                 }
                 fx.dirty = true;
             }
@@ -612,15 +627,16 @@ impl KvNode {
             };
             if newer {
                 let stored = Stored { value: item.value, version: item.version, position, pref, confirmed: 0 };
-                self.disk.store.insert(item.key.clone(), stored);
+                Arc::make_mut(&mut self.disk.store).insert(item.key.clone(), stored);
                 fx.dirty = true;
             }
-            let s = self.disk.store.get_mut(&item.key).expect("just stored");
-            if kept && s.version == item.version && s.pref & bit(from) != 0 && s.confirmed & bit(from) == 0 {
-                s.confirmed |= bit(from);
+            let s = self.disk.store.get(&item.key).expect("just stored");
+            let version = s.version;
+            if kept && version == item.version && s.pref & bit(from) != 0 && s.confirmed & bit(from) == 0 {
+                Arc::make_mut(&mut self.disk.store).get_mut(&item.key).expect("just stored").confirmed |= bit(from);
                 fx.dirty = true;
             }
-            held.push(Held { key: item.key, version: s.version });
+            held.push(Held { key: item.key, version });
         }
         for h in &held {
             self.settle(&h.key, fx);
@@ -638,9 +654,9 @@ impl KvNode {
             return; // From before this node's view last changed: it may no longer hold.
         }
         for h in held {
-            let Some(s) = self.disk.store.get_mut(&h.key) else { continue };
+            let Some(s) = self.disk.store.get(&h.key) else { continue };
             if h.version >= s.version && s.pref & bit(from) != 0 && s.confirmed & bit(from) == 0 {
-                s.confirmed |= bit(from);
+                Arc::make_mut(&mut self.disk.store).get_mut(&h.key).expect("held").confirmed |= bit(from);
                 fx.dirty = true;
                 self.settle(&h.key, fx);
             }
@@ -652,7 +668,7 @@ impl KvNode {
             self.view_changed(fx);
         }
         let (mut copies, mut handoffs) = (Vec::new(), Vec::new());
-        for (key, s) in &self.disk.store {
+        for (key, s) in self.disk.store.iter() {
             if ranges.iter().any(|r| in_range(r, s.position)) {
                 let item = Item { key: key.clone(), value: s.value.clone(), version: s.version };
                 if s.pref & self.me() != 0 {
@@ -664,7 +680,7 @@ impl KvNode {
         }
         if self.has_bug(Bug::HandoffWithoutConfirm) {
             for item in &handoffs {
-                self.disk.store.remove(&item.key);
+                Arc::make_mut(&mut self.disk.store).remove(&item.key);
                 fx.dirty = true;
             }
         }
@@ -825,6 +841,7 @@ impl KvNode {
             self.set_status(Status::Standby, &mut fx);
         }
         if fx.dirty {
+            self.awaiting = count_awaiting(&self.disk.store, self.id);
             self.disk.generation += 1;
             out.persist(self.disk.clone());
         }
@@ -882,11 +899,12 @@ impl Protocol for KvNode {
                         store.insert(key, Stored { value, version, position, pref, confirmed: pref & !bit(id) });
                     }
                 }
-                Durable { view, store, clock: 0, round: 0, acked: AckLog::default(), generation: 0 }
+                Durable { view, store: Arc::new(store), clock: 0, round: 0, acked: AckLog::default(), generation: 0 }
             }
         };
         let owns = disk.view.set_of(Status::owns);
         let holds = disk.view.set_of(Status::holds);
+        let awaiting = count_awaiting(&disk.store, id);
         Self {
             id,
             config: config.clone(),
@@ -903,6 +921,7 @@ impl Protocol for KvNode {
             next_req: 0,
             retry_armed: false,
             gossip_to: id,
+            awaiting,
         }
     }
 
