@@ -167,30 +167,31 @@ fn assert_replays(r: &R, config: &KvConfig) {
     assert_eq!(again.world().first_violation(), Some(&v), "replay");
 }
 
-/// A hand-off must not delete the key before the new owner confirms it
-/// (the "hold until confirmed" rule of every copy; Dynamo §4.9 transfers).
-/// With one replica, a key handed off and deleted at once exists only on
-/// the wire, and the durability check says so.
+/// Every mutant of the store ([`ring::kv::BUGS`]) is caught by the sweep's
+/// chaos (crashes, restarts, joins, leaves, writes), breaking exactly the
+/// property its spec names, and its counterexample replays. The match is
+/// exhaustive: a new bug needs its story here.
 #[test]
-fn handoff_without_confirmation_is_caught_and_replays() {
-    let (r, config) = find_violation(Bug::HandoffWithoutConfirm, 1);
-    let v = r.world().first_violation().unwrap();
-    assert_eq!(v.property, kv::DURABILITY, "{v:?}");
-    assert!(v.detail.contains("no node holds it"), "{}", v.detail);
-    println!("seed {}: {} at step {}: {}", r.seed(), v.property, v.step, v.detail);
-    assert_replays(&r, &config);
-}
-
-/// After a change completes, a key lives on exactly its preference list
-/// (Dynamo §4.3): a node that keeps what it handed off is caught at rest.
-#[test]
-fn keeping_handed_off_keys_is_caught_at_rest_and_replays() {
-    let (r, config) = find_violation(Bug::KeepHandedOff, 2);
-    let v = r.world().first_violation().unwrap();
-    assert_eq!(v.property, kv::PLACEMENT, "{v:?}");
-    assert!(v.detail.contains("preference list is"), "{}", v.detail);
-    println!("seed {}: {} at step {}: {}", r.seed(), v.property, v.step, v.detail);
-    assert_replays(&r, &config);
+fn every_bug_is_caught_with_the_property_its_spec_names_and_replays() {
+    for &bug in Bug::ALL {
+        let (replicas, detail) = match bug {
+            // A hand-off must not delete the key before the new owner
+            // confirms it (the "hold until confirmed" rule of every copy;
+            // Dynamo §4.9 transfers). With one replica, a key handed off and
+            // deleted at once exists only on the wire.
+            Bug::HandoffWithoutConfirm => (1, "no node holds it"),
+            // After a change completes, a key lives on exactly its
+            // preference list (Dynamo §4.3; the ranges of Karger et al.): a
+            // node that keeps what it handed off is caught at rest.
+            Bug::KeepHandedOff => (2, "preference list is"),
+        };
+        let (r, config) = find_violation(bug, replicas);
+        let v = r.world().first_violation().unwrap();
+        assert_eq!(v.property, bug.spec().breaks, "{}: {v:?}", bug.name());
+        assert!(v.detail.contains(detail), "{}: {}", bug.name(), v.detail);
+        println!("{} seed {}: {} at step {}: {}", bug.name(), r.seed(), v.property, v.step, v.detail);
+        assert_replays(&r, &config);
+    }
 }
 
 /// Liveness: after the faults stop (every node restarted, no more requests)
