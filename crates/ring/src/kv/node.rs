@@ -187,9 +187,9 @@ pub struct KvNode {
 
     // Derived from the view.
     /// Members and joining nodes: who is responsible.
-    ring_new: Ring,
+    ring_new: Arc<Ring>,
     /// Members and leaving nodes: who held the data before the change.
-    ring_old: Ring,
+    ring_old: Arc<Ring>,
 
     // Volatile state.
     restarted: bool,
@@ -235,6 +235,56 @@ pub fn pref_set(ring: &Ring, position: Position, replicas: u32) -> NodeSet {
         ControlFlow::Continue(())
     });
     set
+}
+
+/// Every node's virtual nodes for `vnodes` per node and `nodes` nodes. The
+/// same for every node of a world and for every restart, and costly to
+/// build (a hash per virtual node, then a sort), so the last one built on
+/// this thread is kept and shared. A pure function of its arguments: the
+/// cache changes only how often it is computed.
+fn universe_of(vnodes: u32, nodes: u32) -> Arc<Ring> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u32, u32, Arc<Ring>)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((v, n, ring)) if *v == vnodes && *n == nodes => ring.clone(),
+            _ => {
+                let ring = Arc::new(Ring::of(vnodes, 0, 0..nodes));
+                *last = Some((vnodes, nodes, ring.clone()));
+                ring
+            }
+        }
+    })
+}
+
+/// The initial load, `k0 = v0` to `k{keys-1}`, with each key's position:
+/// the same for every node of a world, so built once per thread and size
+/// and shared (a format and a hash per key saved on every node).
+type Load = Arc<[(Arc<str>, Arc<str>, Position)]>;
+
+fn initial_load(keys: u32) -> Load {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u32, Load)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((k, load)) if *k == keys => load.clone(),
+            _ => {
+                let load: Load = (0..keys)
+                    .map(|i| {
+                        let key: Arc<str> = format!("k{i}").into();
+                        let position = key_position(&key);
+                        (key, format!("v{i}").into(), position)
+                    })
+                    .collect();
+                *last = Some((keys, load.clone()));
+                load
+            }
+        }
+    })
 }
 
 /// Keys of `store` still waiting for a confirmation from another node.
@@ -355,8 +405,8 @@ impl KvNode {
         let view = &self.disk.view;
         let owns = view.set_of(Status::owns);
         let holds = view.set_of(Status::holds);
-        self.ring_new = self.universe.subset(|n| owns & bit(n) != 0);
-        self.ring_old = self.universe.subset(|n| holds & bit(n) != 0);
+        self.ring_new = Arc::new(self.universe.subset(|n| owns & bit(n) != 0));
+        self.ring_old = Arc::new(self.universe.subset(|n| holds & bit(n) != 0));
         self.disk.round += 1;
         fx.dirty = true;
         let replicas = self.replicas();
@@ -879,7 +929,7 @@ impl Protocol for KvNode {
 
     fn new(id: NodeId, cluster: &Cluster, config: &KvConfig, durable: Option<&Durable>) -> Self {
         let nodes = cluster.nodes.min(super::config::MAX_NODES);
-        let universe = Arc::new(Ring::of(config.vnodes, 0, 0..nodes));
+        let universe = universe_of(config.vnodes, nodes);
         let restarted = durable.is_some();
         let disk = match durable {
             Some(d) => d.clone(),
@@ -888,15 +938,14 @@ impl Protocol for KvNode {
                 let owns = view.set_of(Status::owns);
                 let ring = universe.subset(|n| owns & bit(n) != 0);
                 let mut store = BTreeMap::new();
-                for i in 0..config.keys.min(super::config::MAX_KEYS) {
-                    let key: Arc<str> = format!("k{i}").into();
-                    let position = key_position(&key);
-                    let pref = pref_set(&ring, position, config.replicas);
+                for (key, value, position) in initial_load(config.keys.min(super::config::MAX_KEYS)).iter() {
+                    let pref = pref_set(&ring, *position, config.replicas);
                     if pref & bit(id) != 0 {
-                        let value = format!("v{i}").into();
+                        let (value, position) = (value.clone(), *position);
                         let version = Version { counter: 0, node: 0 };
                         // The initial load is consistent by construction.
-                        store.insert(key, Stored { value, version, position, pref, confirmed: pref & !bit(id) });
+                        store
+                            .insert(key.clone(), Stored { value, version, position, pref, confirmed: pref & !bit(id) });
                     }
                 }
                 Durable { view, store: Arc::new(store), clock: 0, round: 0, acked: AckLog::default(), generation: 0 }
@@ -908,8 +957,8 @@ impl Protocol for KvNode {
         Self {
             id,
             config: config.clone(),
-            ring_new: universe.subset(|n| owns & bit(n) != 0),
-            ring_old: universe.subset(|n| holds & bit(n) != 0),
+            ring_new: Arc::new(universe.subset(|n| owns & bit(n) != 0)),
+            ring_old: Arc::new(universe.subset(|n| holds & bit(n) != 0)),
             universe,
             disk,
             restarted,
