@@ -53,7 +53,7 @@ pub use config::{variant, Algorithm, Kind, Layout, LockConfig, Variant, MAX_NODE
 pub use coordinator::{Coordinator, CoordinatorDurable, Entry, Session};
 pub use message::{LockTimer, Msg};
 pub use server::{Lease, LockServer, ServerDurable};
-pub use storage::{Storage, StorageDurable, WriteRecord};
+pub use storage::{Storage, StorageDurable, WriteLog, WriteRecord};
 pub use view::{ClientView, ServerView, StorageView, View};
 pub use zk_client::{ZkClient, ZkPhase};
 
