@@ -80,4 +80,16 @@ mod tests {
             Err(r#"unknown bug "fencing" for lock; known: storage-forgets-highest, no-fencing"#.to_string())
         );
     }
+
+    /// A correct run's config serializes as it did before bugs were
+    /// switches (its traces stay byte-identical); a bug comes last, by name.
+    #[test]
+    fn the_bug_field_is_left_out_unless_set() {
+        let correct = serde_json::to_string(&crate::LockConfig::default()).unwrap();
+        assert!(!correct.contains("bug"), "{correct}");
+        let broken =
+            serde_json::to_string(&crate::LockConfig { bug: Some(Bug::NoFencing), ..crate::LockConfig::default() })
+                .unwrap();
+        assert_eq!(broken, format!("{},\"bug\":\"{}\"}}", &correct[..correct.len() - 1], Bug::NoFencing.name()));
+    }
 }

@@ -82,4 +82,18 @@ mod tests {
             Err(r#"unknown bug "lose-keys" for ring; known: handoff-without-confirm, keep-handed-off"#.to_string())
         );
     }
+
+    /// A correct run's config serializes as it did before bugs were
+    /// switches (its traces stay byte-identical); a bug comes last, by name.
+    #[test]
+    fn the_bug_field_is_left_out_unless_set() {
+        let correct = serde_json::to_string(&crate::kv::KvConfig::default()).unwrap();
+        assert!(!correct.contains("bug"), "{correct}");
+        let broken = serde_json::to_string(&crate::kv::KvConfig {
+            bug: Some(Bug::KeepHandedOff),
+            ..crate::kv::KvConfig::default()
+        })
+        .unwrap();
+        assert_eq!(broken, format!("{},\"bug\":\"{}\"}}", &correct[..correct.len() - 1], Bug::KeepHandedOff.name()));
+    }
 }
