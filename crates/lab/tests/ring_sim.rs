@@ -11,7 +11,7 @@
 use protocol::Status;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use ring::kv::{self, Broken, KvConfig, KvNode, Status as Member};
+use ring::kv::{self, Bug, KvConfig, KvNode, Status as Member};
 use sim::{Action, Run, SimConfig, World};
 
 type R = Run<KvNode>;
@@ -144,9 +144,8 @@ fn sweep_300_seeds_loses_no_acknowledged_write() {
 
 /// Drive a broken variant with the sweep's chaos until the checker finds a
 /// violation; return the run and the seed.
-fn find_violation(broken: Broken, replicas: u32) -> (R, KvConfig) {
-    let config =
-        KvConfig { keys: 60, vnodes: 16, replicas, members: Some(4), broken: Some(broken), ..KvConfig::default() };
+fn find_violation(bug: Bug, replicas: u32) -> (R, KvConfig) {
+    let config = KvConfig { keys: 60, vnodes: 16, replicas, members: Some(4), bug: Some(bug), ..KvConfig::default() };
     for seed in 0..50u64 {
         let mut r = R::new(world(6, 0.0, 0.0), config.clone(), seed, vec![]);
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x41c9);
@@ -156,7 +155,7 @@ fn find_violation(broken: Broken, replicas: u32) -> (R, KvConfig) {
             return (r, config);
         }
     }
-    panic!("the checker never caught {broken:?} in 50 seeds");
+    panic!("the checker never caught {bug:?} in 50 seeds");
 }
 
 /// The counterexample is the run's own recorded actions: replaying them
@@ -168,30 +167,31 @@ fn assert_replays(r: &R, config: &KvConfig) {
     assert_eq!(again.world().first_violation(), Some(&v), "replay");
 }
 
-/// A hand-off must not delete the key before the new owner confirms it
-/// (the "hold until confirmed" rule of every copy; Dynamo §4.9 transfers).
-/// With one replica, a key handed off and deleted at once exists only on
-/// the wire, and the durability check says so.
+/// Every mutant of the store ([`ring::kv::BUGS`]) is caught by the sweep's
+/// chaos (crashes, restarts, joins, leaves, writes), breaking exactly the
+/// property its spec names, and its counterexample replays. The match is
+/// exhaustive: a new bug needs its story here.
 #[test]
-fn handoff_without_confirmation_is_caught_and_replays() {
-    let (r, config) = find_violation(Broken::HandoffWithoutConfirm, 1);
-    let v = r.world().first_violation().unwrap();
-    assert_eq!(v.property, kv::DURABILITY, "{v:?}");
-    assert!(v.detail.contains("no node holds it"), "{}", v.detail);
-    println!("seed {}: {} at step {}: {}", r.seed(), v.property, v.step, v.detail);
-    assert_replays(&r, &config);
-}
-
-/// After a change completes, a key lives on exactly its preference list
-/// (Dynamo §4.3): a node that keeps what it handed off is caught at rest.
-#[test]
-fn keeping_handed_off_keys_is_caught_at_rest_and_replays() {
-    let (r, config) = find_violation(Broken::KeepHandedOff, 2);
-    let v = r.world().first_violation().unwrap();
-    assert_eq!(v.property, kv::PLACEMENT, "{v:?}");
-    assert!(v.detail.contains("preference list is"), "{}", v.detail);
-    println!("seed {}: {} at step {}: {}", r.seed(), v.property, v.step, v.detail);
-    assert_replays(&r, &config);
+fn every_bug_is_caught_with_the_property_its_spec_names_and_replays() {
+    for &bug in Bug::ALL {
+        let (replicas, detail) = match bug {
+            // A hand-off must not delete the key before the new owner
+            // confirms it (the "hold until confirmed" rule of every copy;
+            // Dynamo §4.9 transfers). With one replica, a key handed off and
+            // deleted at once exists only on the wire.
+            Bug::HandoffWithoutConfirm => (1, "no node holds it"),
+            // After a change completes, a key lives on exactly its
+            // preference list (Dynamo §4.3; the ranges of Karger et al.): a
+            // node that keeps what it handed off is caught at rest.
+            Bug::KeepHandedOff => (2, "preference list is"),
+        };
+        let (r, config) = find_violation(bug, replicas);
+        let v = r.world().first_violation().unwrap();
+        assert_eq!(v.property, bug.spec().breaks, "{}: {v:?}", bug.name());
+        assert!(v.detail.contains(detail), "{}: {}", bug.name(), v.detail);
+        println!("{} seed {}: {} at step {}: {}", bug.name(), r.seed(), v.property, v.step, v.detail);
+        assert_replays(&r, &config);
+    }
 }
 
 /// Liveness: after the faults stop (every node restarted, no more requests)

@@ -1,5 +1,6 @@
 //! The four variants, the layout of nodes, and the settings every node shares.
 
+use crate::bug::Bug;
 use protocol::{NodeId, Tick};
 use serde::Serialize;
 use std::fmt::Debug;
@@ -192,21 +193,11 @@ pub struct LockConfig {
     pub heartbeat_ms: Tick,
     /// The first token a lock service issues (Kleppmann's figure starts at 33).
     pub first_token: u64,
-    /// A deliberately broken variant, for tests only.
-    #[cfg(feature = "broken")]
-    #[serde(skip)]
-    pub broken: Option<Broken>,
-}
-
-/// Ways to break a lock on purpose, so tests can show the checker catches them.
-#[cfg(feature = "broken")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Broken {
-    /// The storage keeps its highest token only in memory: after a restart
-    /// it accepts an old token again.
-    StorageForgetsHighest,
-    /// The storage never checks tokens: `lock-zk` without fencing.
-    NoFencing,
+    /// A deliberately broken variant (option `bug=NAME`), `None` in every
+    /// correct run. Last, and left out when `None`, so that the config of a
+    /// correct run serializes as it did before bugs were switches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<Bug>,
 }
 
 impl Default for LockConfig {
@@ -220,16 +211,14 @@ impl Default for LockConfig {
             session_timeout_ms: 1000,
             heartbeat_ms: 250,
             first_token: 1,
-            #[cfg(feature = "broken")]
-            broken: None,
+            bug: None,
         }
     }
 }
 
 impl LockConfig {
-    #[cfg(feature = "broken")]
-    pub(crate) fn is_broken(&self, b: Broken) -> bool {
-        self.broken == Some(b)
+    pub(crate) fn has_bug(&self, bug: Bug) -> bool {
+        self.bug == Some(bug)
     }
 }
 

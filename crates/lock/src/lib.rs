@@ -34,6 +34,7 @@
 //! are timer ranges the world draws from. [`presets`] holds Kleppmann's
 //! figure as data.
 
+mod bug;
 mod checker;
 mod client;
 mod config;
@@ -45,15 +46,14 @@ mod storage;
 mod view;
 mod zk_client;
 
+pub use bug::{Bug, BUGS};
 pub use checker::{LockChecker, GRANTS_REMEMBERED, STORAGE_MUTUAL_EXCLUSION};
 pub use client::{ClientDurable, Held, LeaseClient, Phase};
-#[cfg(feature = "broken")]
-pub use config::Broken;
 pub use config::{variant, Algorithm, Kind, Layout, LockConfig, Variant, MAX_NODES, REDLOCK_SERVERS, WRITES_KEPT};
 pub use coordinator::{Coordinator, CoordinatorDurable, Entry, Session};
 pub use message::{LockTimer, Msg};
 pub use server::{Lease, LockServer, ServerDurable};
-pub use storage::{Storage, StorageDurable, WriteRecord};
+pub use storage::{Storage, StorageDurable, WriteLog, WriteRecord};
 pub use view::{ClientView, ServerView, StorageView, View};
 pub use zk_client::{ZkClient, ZkPhase};
 

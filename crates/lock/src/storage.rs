@@ -10,11 +10,13 @@
 //! Every write, accepted or rejected, is logged with the writer, the token,
 //! the verdict and the storage's clock; the last [`WRITES_KEPT`] are kept.
 
+use crate::bug::Bug;
 use crate::config::{LockConfig, Variant, WRITES_KEPT};
 use crate::message::{LockTimer, Msg};
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
@@ -34,11 +36,16 @@ pub struct WriteRecord {
     pub index: u64,
 }
 
+/// The storage's log of writes, shared between the node, what it persisted
+/// and the world's snapshots: persisting or cloning costs a reference count;
+/// the next write copies it once (`Arc::make_mut`), at most [`WRITES_KEPT`].
+pub type WriteLog = Arc<VecDeque<WriteRecord>>;
+
 /// What the storage keeps across a crash: its data, which here is the log.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StorageDurable {
     pub highest_token: Option<u64>,
-    pub writes: VecDeque<WriteRecord>,
+    pub writes: WriteLog,
     pub total: u64,
     pub rejected: u64,
 }
@@ -54,7 +61,7 @@ pub struct Storage {
 
     // Persistent state.
     highest_token: Option<u64>,
-    writes: VecDeque<WriteRecord>,
+    writes: WriteLog,
     /// Writes received since the beginning.
     total: u64,
     /// Writes rejected since the beginning.
@@ -63,16 +70,8 @@ pub struct Storage {
 
 impl Storage {
     pub fn new(id: NodeId, variant: Variant, config: &LockConfig, durable: Option<&StorageDurable>) -> Self {
-        #[cfg(feature = "broken")]
-        let (fencing, keeps_highest) = (
-            variant.fencing() && !config.is_broken(crate::config::Broken::NoFencing),
-            !config.is_broken(crate::config::Broken::StorageForgetsHighest),
-        );
-        #[cfg(not(feature = "broken"))]
-        let (fencing, keeps_highest) = {
-            let _ = config;
-            (variant.fencing(), true)
-        };
+        let fencing = variant.fencing() && !config.has_bug(Bug::NoFencing);
+        let keeps_highest = !config.has_bug(Bug::StorageForgetsHighest);
         let d = durable.cloned().unwrap_or_default();
         Self {
             id,
@@ -131,10 +130,11 @@ impl Storage {
         if accepted && self.fencing {
             self.highest_token = self.highest_token.max(token);
         }
-        if self.writes.len() == WRITES_KEPT {
-            self.writes.pop_front();
+        let writes = Arc::make_mut(&mut self.writes);
+        if writes.len() == WRITES_KEPT {
+            writes.pop_front();
         }
-        self.writes.push_back(WriteRecord { client: from, token, accepted, time: now, attempt, index: self.total });
+        writes.push_back(WriteRecord { client: from, token, accepted, time: now, attempt, index: self.total });
         self.total += 1;
         self.rejected += u64::from(!accepted);
         // The write is durable before the client hears it landed.

@@ -5,7 +5,7 @@
 
 use lock::presets::{self, Preset};
 use lock::{
-    Algorithm, Broken, Lock, LockConfig, LockFenced, LockLease, LockZk, Node, Redlock, Variant, WriteRecord,
+    Algorithm, Bug, Lock, LockConfig, LockFenced, LockLease, LockZk, Node, Redlock, Variant, WriteRecord,
     STORAGE_MUTUAL_EXCLUSION,
 };
 use protocol::{Protocol, Status};
@@ -183,7 +183,7 @@ fn zk_holder_paused_past_its_session_is_fenced_off() {
     assert!(log[..stale].iter().any(|&(c, t, ok)| c != holder && t > Some(token) && ok), "{log:?}");
     assert_eq!(r.world().first_violation(), None);
 
-    let (r, _, _) = story(LockConfig { broken: Some(Broken::NoFencing), ..LockConfig::default() });
+    let (r, _, _) = story(LockConfig { bug: Some(Bug::NoFencing), ..LockConfig::default() });
     assert_eq!(r.world().first_violation().map(|v| v.property), Some(STORAGE_MUTUAL_EXCLUSION));
 }
 
@@ -207,7 +207,7 @@ fn fenced_storage_that_forgets_its_highest_token_is_caught() {
     assert_eq!(r.world().first_violation(), None);
     assert_eq!(&storage_log(r.world())[..2], &[(2, Some(34), true), (1, Some(33), false)]);
 
-    let r = story(LockConfig { first_token: 33, broken: Some(Broken::StorageForgetsHighest), ..LockConfig::default() });
+    let r = story(LockConfig { first_token: 33, bug: Some(Bug::StorageForgetsHighest), ..LockConfig::default() });
     assert_eq!(&storage_log(r.world())[..2], &[(2, Some(34), true), (1, Some(33), true)]);
     assert_eq!(r.world().first_violation().map(|v| v.step), Some(35));
 }

@@ -9,7 +9,7 @@
 //! a fencing token checked by the storage (`lock-fenced`, and `lock-zk`
 //! with the sequence number as token) is safe whatever the timing.
 
-use lock::{Algorithm, Lock, LockConfig};
+use lock::{Algorithm, Bug, Lock, LockConfig};
 use protocol::{Protocol, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -52,11 +52,31 @@ fn chaos<P: Protocol>(r: &mut Run<P>, rng: &mut ChaCha8Rng) {
 
 /// One run of the sweep: `steps` steps, a fault every 40.
 fn sweep_run<V: Algorithm>(nodes: u32, seed: u64, steps: u64, stop_at_violation: bool) -> Run<Lock<V>> {
-    let mut r = Run::<Lock<V>>::new(world(nodes), LockConfig::default(), seed, vec![]);
+    sweep_run_with::<V>(LockConfig::default(), nodes, seed, steps, stop_at_violation)
+}
+
+/// The same with `config`. A storage that forgets its highest token only
+/// shows it in a restart between a newer write and a stale one, so with
+/// that bug the driver also crashes and at once restarts the storage every
+/// 100 steps (recorded actions like the rest, so the run replays).
+fn sweep_run_with<V: Algorithm>(
+    config: LockConfig,
+    nodes: u32,
+    seed: u64,
+    steps: u64,
+    stop_at_violation: bool,
+) -> Run<Lock<V>> {
+    let restarts = config.bug == Some(Bug::StorageForgetsHighest);
+    let mut r = Run::<Lock<V>>::new(world(nodes), config, seed, vec![]);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x10c4);
+    let storage = nodes - 1;
     while r.steps() < steps {
         if r.steps() % 40 == 20 {
             chaos(&mut r, &mut rng);
+        }
+        if restarts && r.steps() % 100 == 70 && r.world().status(storage) == Status::Up {
+            r.act(Action::Crash { node: storage }).unwrap();
+            r.act(Action::Restart { node: storage }).unwrap();
         }
         if !r.step() {
             // Every node with a timer is down: bring them back and go on.
@@ -111,10 +131,14 @@ fn sweep_is_safe<V: Algorithm>(nodes: u32) {
 
 /// The safety phase for an unfenced lock: the same driver breaks it, and the
 /// counterexample replays from the recorded actions alone.
-fn sweep_finds_a_replayable_violation<V: Algorithm>(nodes: u32) {
+fn sweep_finds_a_replayable_violation<V: Algorithm>(nodes: u32) -> sim::FirstViolation {
+    sweep_finds_a_replayable_violation_with::<V>(LockConfig::default(), nodes)
+}
+
+fn sweep_finds_a_replayable_violation_with<V: Algorithm>(config: LockConfig, nodes: u32) -> sim::FirstViolation {
     let mut found = None;
     for seed in 0..SEEDS {
-        let r = sweep_run::<V>(nodes, seed, STEPS, true);
+        let r = sweep_run_with::<V>(config.clone(), nodes, seed, STEPS, true);
         if let Some(v) = r.world().first_violation().cloned() {
             found = Some((seed, r, v));
             break;
@@ -122,10 +146,11 @@ fn sweep_finds_a_replayable_violation<V: Algorithm>(nodes: u32) {
     }
     let (seed, r, v) = found.unwrap_or_else(|| panic!("{}: no violation in {SEEDS} seeds", Lock::<V>::NAME));
     println!("{}: seed {seed} breaks {} at step {}: {}", Lock::<V>::NAME, v.property, v.step, v.detail);
-    let mut again = Run::<Lock<V>>::new(world(nodes), LockConfig::default(), seed, r.actions().to_vec());
+    let mut again = Run::<Lock<V>>::new(world(nodes), config, seed, r.actions().to_vec());
     again.seek(v.step);
     assert_eq!(again.world().first_violation(), Some(&v), "seed {seed}: the replay differs");
     assert_eq!(again.steps(), v.step);
+    v
 }
 
 #[test]
@@ -136,6 +161,22 @@ fn lock_fenced_300_seeds_with_pauses_drift_crashes_and_partitions_never_break() 
 #[test]
 fn lock_zk_300_seeds_with_pauses_drift_crashes_and_partitions_never_break() {
     sweep_is_safe::<lock::variant::Zk>(5);
+}
+
+/// Every mutant of the lock crate ([`lock::BUGS`]) breaks the fenced locks
+/// under the same driver, and the property the checker reports is the one
+/// its spec names. Kleppmann: fencing works only if the storage checks the
+/// token (`no-fencing`) and remembers the highest one it accepted, across
+/// a restart too (`storage-forgets-highest`).
+#[test]
+fn every_bug_breaks_the_fenced_locks_with_a_replayable_violation() {
+    for &bug in Bug::ALL {
+        let config = LockConfig { bug: Some(bug), ..LockConfig::default() };
+        let v = sweep_finds_a_replayable_violation_with::<lock::variant::Fenced>(config.clone(), 4);
+        assert_eq!(v.property, bug.spec().breaks, "lock-fenced with {}", bug.name());
+        let v = sweep_finds_a_replayable_violation_with::<lock::variant::Zk>(config, 5);
+        assert_eq!(v.property, bug.spec().breaks, "lock-zk with {}", bug.name());
+    }
 }
 
 #[test]

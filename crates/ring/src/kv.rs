@@ -7,16 +7,16 @@
 //! `put k=v`, `get k`, `join` (a standby node joins the ring) and `leave`
 //! (a member leaves it gracefully). See [`node`] for the algorithm.
 
+pub mod bug;
 pub mod checker;
 pub mod config;
 pub mod membership;
 pub mod message;
 pub mod node;
 
+pub use bug::{Bug, BUGS};
 pub use checker::{at_rest, KvChecker, DURABILITY, PLACEMENT};
-#[cfg(feature = "broken")]
-pub use config::Broken;
 pub use config::{KvConfig, MAX_KEYS, MAX_NODES, MAX_REPLICAS, MAX_SIM_VNODES};
 pub use membership::{bit, Entry, NodeSet, Status, View};
 pub use message::{Held, Item, Msg, Range, Version};
-pub use node::{in_range, pref_set, AckLog, Durable, KvNode, KvView, RingTimer, Stored};
+pub use node::{in_range, pref_set, AckLog, Durable, KvNode, KvView, RingTimer, Store, Stored};

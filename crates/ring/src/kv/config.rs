@@ -1,5 +1,6 @@
 //! Settings shared by every node of the key-value store.
 
+use super::bug::Bug;
 use protocol::Tick;
 use serde::Serialize;
 
@@ -28,37 +29,16 @@ pub struct KvConfig {
     pub retry_ms: Tick,
     /// About how often a node gossips its view to a peer (±20%).
     pub gossip_ms: Tick,
-    /// A deliberately broken variant, for tests only.
-    #[cfg(feature = "broken")]
-    #[serde(skip)]
-    pub broken: Option<Broken>,
-}
-
-/// Ways to break the store on purpose, so tests can show the checker catches them.
-#[cfg(feature = "broken")]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Broken {
-    /// A node hands off a key and deletes it at once, without waiting for
-    /// the new owner's confirmation: a key is then only on the wire, and a
-    /// crash of the receiver loses it.
-    HandoffWithoutConfirm,
-    /// A node keeps the keys it handed off: after the change completes a key
-    /// lives on more nodes than its preference list.
-    KeepHandedOff,
+    /// A deliberately broken variant (option `bug=NAME`), `None` in every
+    /// correct run. Last, and left out when `None`, so that the config of a
+    /// correct run serializes as it did before bugs were switches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<Bug>,
 }
 
 impl Default for KvConfig {
     fn default() -> Self {
-        Self {
-            vnodes: 100,
-            replicas: 2,
-            keys: 200,
-            members: None,
-            retry_ms: 300,
-            gossip_ms: 1_000,
-            #[cfg(feature = "broken")]
-            broken: None,
-        }
+        Self { vnodes: 100, replicas: 2, keys: 200, members: None, retry_ms: 300, gossip_ms: 1_000, bug: None }
     }
 }
 

@@ -35,6 +35,7 @@
 //! its view to the next peer in id order, which answers with its own if it
 //! knows more: views converge even past a lost announcement.
 
+use super::bug::Bug;
 use super::config::KvConfig;
 use super::membership::{bit, Entry, NodeSet, Status, View};
 use super::message::{Held, Item, Msg, Range, Version};
@@ -97,19 +98,22 @@ impl Stored {
     }
 }
 
-/// The last acknowledged puts of a coordinator, for the checker.
+/// The last acknowledged puts of a coordinator, for the checker. Shared
+/// between the node and its persisted copies until the next put: a
+/// `Persist` or a snapshot costs a reference count, not a copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AckLog {
     total: u64,
-    recent: VecDeque<Held>,
+    recent: Arc<VecDeque<Held>>,
 }
 
 impl AckLog {
     fn push(&mut self, held: Held) {
-        if self.recent.len() == ACK_LOG {
-            self.recent.pop_front();
+        let recent = Arc::make_mut(&mut self.recent);
+        if recent.len() == ACK_LOG {
+            recent.pop_front();
         }
-        self.recent.push_back(held);
+        recent.push_back(held);
         self.total += 1;
     }
     /// Puts acknowledged since this node first started.
@@ -122,11 +126,17 @@ impl AckLog {
     }
 }
 
+/// The keys a node stores. Shared between the node, what it persisted and
+/// the world's snapshots: persisting or cloning a node costs a reference
+/// count, and the first change after a `Persist` copies the map once
+/// (`Arc::make_mut`), which the old per-`Persist` clone did every time.
+pub type Store = Arc<BTreeMap<Arc<str>, Stored>>;
+
 /// What a node keeps on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Durable {
     pub view: View,
-    pub store: BTreeMap<Arc<str>, Stored>,
+    pub store: Store,
     /// Highest version counter seen.
     pub clock: u64,
     /// Bumped whenever the view changes; confirmations must echo it.
@@ -177,9 +187,9 @@ pub struct KvNode {
 
     // Derived from the view.
     /// Members and joining nodes: who is responsible.
-    ring_new: Ring,
+    ring_new: Arc<Ring>,
     /// Members and leaving nodes: who held the data before the change.
-    ring_old: Ring,
+    ring_old: Arc<Ring>,
 
     // Volatile state.
     restarted: bool,
@@ -195,6 +205,10 @@ pub struct KvNode {
     retry_armed: bool,
     /// The peer the next gossip goes to.
     gossip_to: NodeId,
+    /// Keys of the store waiting for a confirmation, counted again at the
+    /// end of every step that changed the store (only such a step can
+    /// change it), so that `idle()` is O(1) for the checker and `finish`.
+    awaiting: usize,
 }
 
 /// Commands of one step, held back so `Persist` can go first.
@@ -221,6 +235,61 @@ pub fn pref_set(ring: &Ring, position: Position, replicas: u32) -> NodeSet {
         ControlFlow::Continue(())
     });
     set
+}
+
+/// Every node's virtual nodes for `vnodes` per node and `nodes` nodes. The
+/// same for every node of a world and for every restart, and costly to
+/// build (a hash per virtual node, then a sort), so the last one built on
+/// this thread is kept and shared. A pure function of its arguments: the
+/// cache changes only how often it is computed.
+fn universe_of(vnodes: u32, nodes: u32) -> Arc<Ring> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u32, u32, Arc<Ring>)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((v, n, ring)) if *v == vnodes && *n == nodes => ring.clone(),
+            _ => {
+                let ring = Arc::new(Ring::of(vnodes, 0, 0..nodes));
+                *last = Some((vnodes, nodes, ring.clone()));
+                ring
+            }
+        }
+    })
+}
+
+/// The initial load, `k0 = v0` to `k{keys-1}`, with each key's position:
+/// the same for every node of a world, so built once per thread and size
+/// and shared (a format and a hash per key saved on every node).
+type Load = Arc<[(Arc<str>, Arc<str>, Position)]>;
+
+fn initial_load(keys: u32) -> Load {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u32, Load)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((k, load)) if *k == keys => load.clone(),
+            _ => {
+                let load: Load = (0..keys)
+                    .map(|i| {
+                        let key: Arc<str> = format!("k{i}").into();
+                        let position = key_position(&key);
+                        (key, format!("v{i}").into(), position)
+                    })
+                    .collect();
+                *last = Some((keys, load.clone()));
+                load
+            }
+        }
+    })
+}
+
+/// Keys of `store` still waiting for a confirmation from another node.
+fn count_awaiting(store: &BTreeMap<Arc<str>, Stored>, me: NodeId) -> usize {
+    store.values().filter(|s| s.awaiting(me)).count()
 }
 
 fn members_of(set: NodeSet) -> impl Iterator<Item = NodeId> {
@@ -305,15 +374,12 @@ impl KvNode {
     }
     /// Keys waiting for a confirmation from their preference list.
     pub fn pending_keys(&self) -> usize {
-        self.disk.store.values().filter(|s| s.awaiting(self.id)).count()
+        self.awaiting
     }
     /// Nothing in progress: no pull, announcement, waiting request, or key
     /// waiting for a confirmation.
     pub fn idle(&self) -> bool {
-        self.unacked == 0
-            && self.pulls.is_empty()
-            && self.waiting.is_empty()
-            && !self.disk.store.values().any(|s| s.awaiting(self.id))
+        self.unacked == 0 && self.pulls.is_empty() && self.waiting.is_empty() && self.awaiting == 0
     }
     /// Old owners a joining node still waits for.
     pub fn pulls(&self) -> impl Iterator<Item = NodeId> + '_ {
@@ -330,9 +396,8 @@ impl KvNode {
         self.config.replicas
     }
 
-    #[cfg(feature = "broken")]
-    fn broken(&self, b: super::config::Broken) -> bool {
-        self.config.broken == Some(b)
+    fn has_bug(&self, bug: Bug) -> bool {
+        self.config.bug == Some(bug)
     }
 
     /// Rebuild what depends on the view: rings, preference lists, the pull plan.
@@ -340,12 +405,12 @@ impl KvNode {
         let view = &self.disk.view;
         let owns = view.set_of(Status::owns);
         let holds = view.set_of(Status::holds);
-        self.ring_new = self.universe.subset(|n| owns & bit(n) != 0);
-        self.ring_old = self.universe.subset(|n| holds & bit(n) != 0);
+        self.ring_new = Arc::new(self.universe.subset(|n| owns & bit(n) != 0));
+        self.ring_old = Arc::new(self.universe.subset(|n| holds & bit(n) != 0));
         self.disk.round += 1;
         fx.dirty = true;
         let replicas = self.replicas();
-        for s in self.disk.store.values_mut() {
+        for s in Arc::make_mut(&mut self.disk.store).values_mut() {
             let pref = pref_set(&self.ring_new, s.position, replicas);
             if pref != s.pref {
                 s.pref = pref;
@@ -477,7 +542,7 @@ impl KvNode {
         let version = Version { counter, node: self.id };
         let pref = pref_set(&self.ring_new, position, self.replicas());
         let stored = Stored { value: value.clone(), version, position, pref, confirmed: 0 };
-        self.disk.store.insert(key.clone(), stored);
+        Arc::make_mut(&mut self.disk.store).insert(key.clone(), stored);
         fx.dirty = true;
         self.pending_puts.push(PendingPut { key: key.clone(), version, client, req });
         let item = Item { key: key.clone(), value, version };
@@ -537,12 +602,11 @@ impl KvNode {
                 i += 1;
             }
         }
-        #[cfg(feature = "broken")]
-        if drop && self.broken(super::config::Broken::KeepHandedOff) {
+        if drop && self.has_bug(Bug::KeepHandedOff) {
             return;
         }
         if drop {
-            self.disk.store.remove(key);
+            Arc::make_mut(&mut self.disk.store).remove(key);
             fx.dirty = true;
         }
     }
@@ -563,7 +627,7 @@ impl KvNode {
     fn send_unconfirmed(&mut self, fx: &mut Fx) {
         let me = self.id;
         let mut batches: BTreeMap<(NodeId, bool), Vec<Item>> = BTreeMap::new();
-        for (key, s) in &self.disk.store {
+        for (key, s) in self.disk.store.iter() {
             if s.pref == 0 || !s.awaiting(me) {
                 continue;
             }
@@ -584,10 +648,9 @@ impl KvNode {
                     fx.send(peer, Msg::Replicate { round, items });
                 }
             }
-            #[cfg(feature = "broken")]
-            if handoff && self.broken(super::config::Broken::HandoffWithoutConfirm) {
+            if handoff && self.has_bug(Bug::HandoffWithoutConfirm) {
                 for item in &items {
-                    self.disk.store.remove(&item.key);
+                    Arc::make_mut(&mut self.disk.store).remove(&item.key);
                 }
                 fx.dirty = true;
             }
@@ -614,15 +677,16 @@ impl KvNode {
             };
             if newer {
                 let stored = Stored { value: item.value, version: item.version, position, pref, confirmed: 0 };
-                self.disk.store.insert(item.key.clone(), stored);
+                Arc::make_mut(&mut self.disk.store).insert(item.key.clone(), stored);
                 fx.dirty = true;
             }
-            let s = self.disk.store.get_mut(&item.key).expect("just stored");
-            if kept && s.version == item.version && s.pref & bit(from) != 0 && s.confirmed & bit(from) == 0 {
-                s.confirmed |= bit(from);
+            let s = self.disk.store.get(&item.key).expect("just stored");
+            let version = s.version;
+            if kept && version == item.version && s.pref & bit(from) != 0 && s.confirmed & bit(from) == 0 {
+                Arc::make_mut(&mut self.disk.store).get_mut(&item.key).expect("just stored").confirmed |= bit(from);
                 fx.dirty = true;
             }
-            held.push(Held { key: item.key, version: s.version });
+            held.push(Held { key: item.key, version });
         }
         for h in &held {
             self.settle(&h.key, fx);
@@ -640,9 +704,9 @@ impl KvNode {
             return; // From before this node's view last changed: it may no longer hold.
         }
         for h in held {
-            let Some(s) = self.disk.store.get_mut(&h.key) else { continue };
+            let Some(s) = self.disk.store.get(&h.key) else { continue };
             if h.version >= s.version && s.pref & bit(from) != 0 && s.confirmed & bit(from) == 0 {
-                s.confirmed |= bit(from);
+                Arc::make_mut(&mut self.disk.store).get_mut(&h.key).expect("held").confirmed |= bit(from);
                 fx.dirty = true;
                 self.settle(&h.key, fx);
             }
@@ -654,7 +718,7 @@ impl KvNode {
             self.view_changed(fx);
         }
         let (mut copies, mut handoffs) = (Vec::new(), Vec::new());
-        for (key, s) in &self.disk.store {
+        for (key, s) in self.disk.store.iter() {
             if ranges.iter().any(|r| in_range(r, s.position)) {
                 let item = Item { key: key.clone(), value: s.value.clone(), version: s.version };
                 if s.pref & self.me() != 0 {
@@ -664,10 +728,9 @@ impl KvNode {
                 }
             }
         }
-        #[cfg(feature = "broken")]
-        if self.broken(super::config::Broken::HandoffWithoutConfirm) {
+        if self.has_bug(Bug::HandoffWithoutConfirm) {
             for item in &handoffs {
-                self.disk.store.remove(&item.key);
+                Arc::make_mut(&mut self.disk.store).remove(&item.key);
                 fx.dirty = true;
             }
         }
@@ -828,6 +891,7 @@ impl KvNode {
             self.set_status(Status::Standby, &mut fx);
         }
         if fx.dirty {
+            self.awaiting = count_awaiting(&self.disk.store, self.id);
             self.disk.generation += 1;
             out.persist(self.disk.clone());
         }
@@ -865,7 +929,7 @@ impl Protocol for KvNode {
 
     fn new(id: NodeId, cluster: &Cluster, config: &KvConfig, durable: Option<&Durable>) -> Self {
         let nodes = cluster.nodes.min(super::config::MAX_NODES);
-        let universe = Arc::new(Ring::of(config.vnodes, 0, 0..nodes));
+        let universe = universe_of(config.vnodes, nodes);
         let restarted = durable.is_some();
         let disk = match durable {
             Some(d) => d.clone(),
@@ -874,27 +938,27 @@ impl Protocol for KvNode {
                 let owns = view.set_of(Status::owns);
                 let ring = universe.subset(|n| owns & bit(n) != 0);
                 let mut store = BTreeMap::new();
-                for i in 0..config.keys.min(super::config::MAX_KEYS) {
-                    let key: Arc<str> = format!("k{i}").into();
-                    let position = key_position(&key);
-                    let pref = pref_set(&ring, position, config.replicas);
+                for (key, value, position) in initial_load(config.keys.min(super::config::MAX_KEYS)).iter() {
+                    let pref = pref_set(&ring, *position, config.replicas);
                     if pref & bit(id) != 0 {
-                        let value = format!("v{i}").into();
+                        let (value, position) = (value.clone(), *position);
                         let version = Version { counter: 0, node: 0 };
                         // The initial load is consistent by construction.
-                        store.insert(key, Stored { value, version, position, pref, confirmed: pref & !bit(id) });
+                        store
+                            .insert(key.clone(), Stored { value, version, position, pref, confirmed: pref & !bit(id) });
                     }
                 }
-                Durable { view, store, clock: 0, round: 0, acked: AckLog::default(), generation: 0 }
+                Durable { view, store: Arc::new(store), clock: 0, round: 0, acked: AckLog::default(), generation: 0 }
             }
         };
         let owns = disk.view.set_of(Status::owns);
         let holds = disk.view.set_of(Status::holds);
+        let awaiting = count_awaiting(&disk.store, id);
         Self {
             id,
             config: config.clone(),
-            ring_new: universe.subset(|n| owns & bit(n) != 0),
-            ring_old: universe.subset(|n| holds & bit(n) != 0),
+            ring_new: Arc::new(universe.subset(|n| owns & bit(n) != 0)),
+            ring_old: Arc::new(universe.subset(|n| holds & bit(n) != 0)),
             universe,
             disk,
             restarted,
@@ -906,6 +970,7 @@ impl Protocol for KvNode {
             next_req: 0,
             retry_armed: false,
             gossip_to: id,
+            awaiting,
         }
     }
 
