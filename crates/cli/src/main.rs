@@ -139,6 +139,13 @@ fn algos() -> String {
                 s += &format!("{indent}  {setting:<width$}  {}\n", o.help);
             }
         }
+        if !info.bugs.is_empty() {
+            s += &format!("{indent}bugs, deliberately broken variants (--set bug=NAME; not in the app's menus):\n");
+            let width = info.bugs.iter().map(|b| b.name.len()).max().unwrap_or(0);
+            for b in info.bugs {
+                s += &format!("{indent}  {:<width$}  breaks {}: {}\n", b.name, b.breaks, b.what);
+            }
+        }
     }
     s
 }

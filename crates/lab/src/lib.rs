@@ -50,6 +50,9 @@ pub struct AlgoInfo {
     /// Settings of the protocol a user may change (`--set name=value`,
     /// `&name=value` in a link).
     pub options: &'static [OptionSpec],
+    /// Deliberately broken variants, switched on with the option
+    /// `bug=NAME`; listed by `cli algos`, never offered in the app's menus.
+    pub bugs: &'static [protocol::BugSpec],
 }
 
 /// Every algorithm, in menu order.
@@ -63,6 +66,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <raft::RaftChecker as protocol::Checker<raft::Raft>>::PROPERTIES,
         options: options::RAFT,
+        bugs: raft::BUGS,
     },
     AlgoInfo {
         algo: Algo::Paxos,
@@ -73,6 +77,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <paxos::PaxosChecker as protocol::Checker<paxos::Paxos>>::PROPERTIES,
         options: options::PAXOS,
+        bugs: paxos::BUGS,
     },
     AlgoInfo {
         algo: Algo::MultiPaxos,
@@ -83,6 +88,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <paxos::PaxosChecker as protocol::Checker<paxos::MultiPaxos>>::PROPERTIES,
         options: options::MULTIPAXOS,
+        bugs: paxos::BUGS,
     },
     AlgoInfo {
         algo: Algo::LockLease,
@@ -93,6 +99,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 4,
         properties: <lock::LockChecker as protocol::Checker<lock::LockLease>>::PROPERTIES,
         options: options::LOCK_LEASE,
+        bugs: lock::BUGS,
     },
     AlgoInfo {
         algo: Algo::LockFenced,
@@ -103,6 +110,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 4,
         properties: <lock::LockChecker as protocol::Checker<lock::LockFenced>>::PROPERTIES,
         options: options::LOCK_LEASE,
+        bugs: lock::BUGS,
     },
     AlgoInfo {
         algo: Algo::Redlock,
@@ -113,6 +121,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 8,
         properties: <lock::LockChecker as protocol::Checker<lock::Redlock>>::PROPERTIES,
         options: options::LOCK_LEASE,
+        bugs: lock::BUGS,
     },
     AlgoInfo {
         algo: Algo::LockZk,
@@ -123,6 +132,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <lock::LockChecker as protocol::Checker<lock::LockZk>>::PROPERTIES,
         options: options::LOCK_ZK,
+        bugs: lock::BUGS,
     },
     AlgoInfo {
         algo: Algo::Ring,
@@ -133,6 +143,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         default_nodes: 5,
         properties: <ring::KvChecker as protocol::Checker<ring::KvNode>>::PROPERTIES,
         options: options::RING,
+        bugs: ring::kv::BUGS,
     },
 ];
 

@@ -130,6 +130,17 @@ const LOCK_FIRST_TOKEN: OptionSpec = OptionSpec {
     help: "the first token the lock service issues (Kleppmann's figure: 33)",
 };
 
+/// The option that switches on a deliberately broken variant of the
+/// protocol (`--set bug=forget-vote`, `&bug=forget-vote`). It is not in
+/// any algorithm's `options`, so the app's menus never offer it; the
+/// catalog lists each algorithm's bugs, and `cli algos` prints them.
+pub const BUG: &str = "bug";
+
+/// The broken variant the options name, if any.
+pub fn bug<B: FromStr<Err = String>>(options: &Options) -> Result<Option<B>, SetupError> {
+    options.get(BUG).map(|name| name.trim().parse::<B>().map_err(|e| SetupError::new(BUG, e))).transpose()
+}
+
 /// Check every option: known to the algorithm, and a valid value.
 pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
     check_names(algo, options)?;
@@ -145,6 +156,9 @@ pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
 pub fn check_names(algo: Algo, options: &Options) -> Result<(), SetupError> {
     let specs = algo.info().options;
     for name in options.keys() {
+        if name == BUG && !algo.info().bugs.is_empty() {
+            continue;
+        }
         if !specs.iter().any(|s| s.name == name) {
             let known: Vec<_> = specs.iter().map(|s| s.name).collect();
             return Err(SetupError::new(
@@ -188,6 +202,7 @@ pub fn raft_config(options: &Options) -> Result<raft::RaftConfig, SetupError> {
     Ok(raft::RaftConfig {
         election_timeout_ms: get_range(RAFT, options, "election_timeout_ms")?,
         heartbeat_ms,
+        bug: bug(options)?,
         ..raft::RaftConfig::default()
     })
 }
@@ -227,6 +242,7 @@ pub fn paxos_config(algo: Algo, options: &Options) -> Result<paxos::PaxosConfig,
         backoff: on_off(specs, options, "backoff")?,
         retry_ms: [retry_ms, retry_ms],
         backoff_ms: get_range(specs, options, "backoff_ms")?,
+        bug: bug(options)?,
         ..paxos::PaxosConfig::default()
     };
     if algo == Algo::MultiPaxos {
@@ -258,6 +274,7 @@ pub fn ring_config(options: &Options) -> Result<ring::KvConfig, SetupError> {
         replicas: within("replicas", 1, ring::kv::MAX_REPLICAS)?,
         keys: within("keys", 0, ring::kv::MAX_KEYS)?,
         members,
+        bug: bug(options)?,
         ..ring::KvConfig::default()
     })
 }
@@ -289,6 +306,7 @@ pub fn lock_config(algo: Algo, options: &Options) -> Result<lock::LockConfig, Se
         backoff_ms: get_range(specs, options, "backoff_ms")?,
         request_timeout_ms: positive("request_timeout_ms")?,
         first_token: get(specs, options, "first_token")?,
+        bug: bug(options)?,
         ..lock::LockConfig::default()
     };
     if algo == Algo::LockZk {
@@ -330,5 +348,23 @@ mod tests {
         assert_eq!(raft_config(&opts(&[("election_timeout_ms", "9..3")])).unwrap_err().field, "election_timeout_ms");
         let err = check_names(Algo::Raft, &opts(&[("vnodes", "3")])).unwrap_err();
         assert!(err.reason.contains("no option \"vnodes\""), "{err}");
+    }
+
+    /// Every algorithm's bugs are reachable by name, and a wrong name lists
+    /// the known ones.
+    #[test]
+    fn bugs_are_options_by_name() {
+        for info in crate::ALGOS {
+            for spec in info.bugs {
+                let options = opts(&[("bug", spec.name)]);
+                check(info.algo, &options).unwrap_or_else(|e| panic!("{} bug={}: {e}", info.name, spec.name));
+                assert!(info.properties.contains(&spec.breaks), "{}: {} breaks {}", info.name, spec.name, spec.breaks);
+            }
+        }
+        let config = raft_config(&opts(&[("bug", "forget-vote")])).unwrap();
+        assert_eq!(config.bug, Some(raft::Bug::ForgetVote));
+        let err = check(Algo::Raft, &opts(&[("bug", "nope")])).unwrap_err();
+        assert_eq!(err.field, "bug");
+        assert!(err.reason.contains("forget-vote"), "{err}");
     }
 }

@@ -62,6 +62,9 @@ pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
             setup.options.insert(spec.name.to_string(), value.to_string());
         }
     }
+    if let Some(bug) = get(crate::options::BUG).filter(|_| !algo.info().bugs.is_empty()) {
+        setup.options.insert(crate::options::BUG.to_string(), bug.to_string());
+    }
     // Check the size before the actions, which are checked against it.
     setup.validate()?;
     if let Some(actions) = get("actions").filter(|a| !a.is_empty()) {
@@ -95,6 +98,9 @@ pub fn encode(setup: &Setup, step: u64) -> Vec<(&'static str, String)> {
         if let Some(value) = setup.options.get(spec.name).filter(|v| v.as_str() != spec.default) {
             pairs.push((spec.name, value.clone()));
         }
+    }
+    if let Some(bug) = setup.options.get(crate::options::BUG) {
+        pairs.push((crate::options::BUG, bug.clone()));
     }
     if !setup.actions.is_empty() {
         pairs.push(("actions", serde_json::to_string(&setup.actions).expect("actions serialize")));
