@@ -54,8 +54,9 @@ impl<P: Protocol> Run<P> {
             interval: SNAPSHOT_INTERVAL,
             action_errors: BTreeMap::new(),
         };
+        // No snapshot of step 0: the world at step 0 is rebuilt from the
+        // inputs when needed, so opening a run costs no copy of it.
         run.apply_due();
-        run.snapshots.push(Snapshot { world: run.world.clone(), next_action: run.next_action });
         run
     }
 
@@ -121,12 +122,24 @@ impl<P: Protocol> Run<P> {
     /// Go to the state after exactly `target` steps (or as far as the run goes).
     pub fn seek(&mut self, target: u64) {
         if target < self.world.steps() {
-            let i = self.snapshots.partition_point(|s| s.world.steps() <= target) - 1;
-            let snap = &self.snapshots[i];
-            self.world = snap.world.clone();
-            self.next_action = snap.next_action;
+            match self.snapshots.partition_point(|s| s.world.steps() <= target).checked_sub(1) {
+                Some(i) => {
+                    let snap = &self.snapshots[i];
+                    self.world = snap.world.clone();
+                    self.next_action = snap.next_action;
+                }
+                None => self.restart_from_inputs(),
+            }
         }
         while self.world.steps() < target && self.step() {}
+    }
+
+    /// The world at step 0, rebuilt from the run's inputs.
+    fn restart_from_inputs(&mut self) {
+        let world = &self.world;
+        self.world = World::new(world.config().clone(), world.protocol_config().clone(), self.seed);
+        self.next_action = 0;
+        self.apply_due();
     }
 
     /// Go back `n` steps.
@@ -150,12 +163,10 @@ impl<P: Protocol> Run<P> {
         // Snapshots taken at this step or later lack the new action. Going
         // back replays from an earlier one, which applies the action at its
         // step, so no new snapshot is needed (acting is frequent: a clone of
-        // the world each time would dominate a long run). Only an action at
-        // step 0 leaves no earlier snapshot: keep the world as it is now.
+        // the world each time would dominate a long run). Without any
+        // snapshot, going back rebuilds step 0 from the inputs, which now
+        // include this action.
         self.snapshots.retain(|s| s.world.steps() < step);
-        if self.snapshots.is_empty() {
-            self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.next_action });
-        }
         Ok(())
     }
 
