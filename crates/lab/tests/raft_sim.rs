@@ -359,7 +359,12 @@ fn hunt(config: &RaftConfig, seeds: std::ops::Range<u64>, steps: u64, aim: Aim) 
 /// fresh run from the same seed and actions hits the same first violation
 /// at the same step.
 fn caught_and_replayed(bug: Bug, aim: Aim, seeds: std::ops::Range<u64>, steps: u64) {
-    let config = RaftConfig { bug: Some(bug), ..RaftConfig::default() };
+    caught_and_replayed_with(RaftConfig { bug: Some(bug), ..RaftConfig::default() }, aim, seeds, steps);
+}
+
+/// [`caught_and_replayed`] with settings of its own; `config.bug` is the bug.
+fn caught_and_replayed_with(config: RaftConfig, aim: Aim, seeds: std::ops::Range<u64>, steps: u64) {
+    let bug = config.bug.expect("a broken config");
     let (r, seed) = hunt(&config, seeds.clone(), steps, aim)
         .unwrap_or_else(|| panic!("{}: no violation in seeds {seeds:?} × {steps} steps", bug.name()));
     let v = r.world().first_violation().unwrap().clone();
@@ -410,6 +415,23 @@ fn sweep_catches_vote_before_persist() {
     caught_and_replayed(Bug::VoteBeforePersist, Aim::Votes { after: 1 }, 0..200, 4000);
 }
 
+/// §5.3, Figure 3 "Log Matching": the consistency check on prev_log_index
+/// and prev_log_term is what makes a shared entry imply a shared prefix.
+#[test]
+fn sweep_catches_skip_consistency_check() {
+    caught_and_replayed(Bug::SkipConsistencyCheck, Aim::Nothing, 0..200, 4000);
+}
+
+/// Figure 2, AppendEntries receiver step 5: commitIndex = min(leaderCommit,
+/// index of last new entry).
+#[test]
+fn sweep_catches_commit_past_match() {
+    // The bug bites only when an AppendEntries stops short of leaderCommit,
+    // so the leader sends one entry at a time.
+    let config = RaftConfig { bug: Some(Bug::CommitPastMatch), max_entries_per_append: 1, ..RaftConfig::default() };
+    caught_and_replayed_with(config, Aim::Nothing, 0..200, 4000);
+}
+
 /// The control for the hunts above: the same aimed chaos finds nothing in
 /// a correct Raft, so what they catch is the bug and not the faults.
 #[test]
@@ -418,5 +440,10 @@ fn aimed_chaos_finds_nothing_in_correct_raft() {
         if let Some((r, seed)) = hunt(&RaftConfig::default(), 0..40, 4000, aim) {
             panic!("{aim:?}, seed {seed}: {:?}", r.world().first_violation());
         }
+    }
+    // And one entry per AppendEntries, the setting of the commit-past-match hunt.
+    let one = RaftConfig { max_entries_per_append: 1, ..RaftConfig::default() };
+    if let Some((r, seed)) = hunt(&one, 0..200, 4000, Aim::Nothing) {
+        panic!("one entry per append, seed {seed}: {:?}", r.world().first_violation());
     }
 }

@@ -4,7 +4,7 @@
 //! Each bug is one small branch in `raft.rs` on `self.config.bug`, and each
 //! names the Figure 3 property a sweep of faulty runs is seen to break.
 
-use crate::checker::{ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS};
+use crate::checker::{ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY};
 use protocol::BugSpec;
 use serde::Serialize;
 
@@ -18,6 +18,8 @@ pub enum Bug {
     VoteWithoutLogCheck,
     OverwriteOwnEntry,
     VoteBeforePersist,
+    SkipConsistencyCheck,
+    CommitPastMatch,
 }
 
 /// What each [`Bug`] does and the property it breaks, in the enum's order.
@@ -57,6 +59,19 @@ pub const BUGS: &[BugSpec] = &[
         what: "A node sends the reply granting its vote before persisting voted_for, so a crash in between lets it \
                vote again in the same term.",
     },
+    BugSpec {
+        name: "skip-consistency-check",
+        breaks: LOG_MATCHING,
+        what: "A follower whose entry at prev_log_index has another term appends the new entries anyway, skipping \
+               the §5.3 consistency check, so two logs share an entry but differ before it.",
+    },
+    BugSpec {
+        name: "commit-past-match",
+        breaks: STATE_MACHINE_SAFETY,
+        what: "A follower sets commit_index to leader_commit clamped only to its log's length, not to the index of \
+               the last new entry (Figure 2, AppendEntries rule 5), so it commits a stale tail the leader never \
+               matched.",
+    },
 ];
 
 impl Bug {
@@ -68,6 +83,8 @@ impl Bug {
         Bug::VoteWithoutLogCheck,
         Bug::OverwriteOwnEntry,
         Bug::VoteBeforePersist,
+        Bug::SkipConsistencyCheck,
+        Bug::CommitPastMatch,
     ];
 
     pub fn spec(self) -> BugSpec {
@@ -113,7 +130,8 @@ mod tests {
         assert_eq!(
             "nope".parse::<Bug>(),
             Err("unknown bug \"nope\" for raft; known: commit-previous-terms, forget-vote, truncate-always, \
-                 vote-without-log-check, overwrite-own-entry, vote-before-persist"
+                 vote-without-log-check, overwrite-own-entry, vote-before-persist, skip-consistency-check, \
+                 commit-past-match"
                 .to_string())
         );
     }

@@ -306,7 +306,12 @@ impl Raft {
         self.leader_id = Some(from);
         self.reset_election_timer(out);
 
-        if self.log.term_at(prev_log_index) != Some(prev_log_term) {
+        // BUG skip-consistency-check: an entry at prev_log_index of another
+        // term does not stop the append (§5.3), so the new entries land after
+        // a prefix that differs from the leader's. A log too short to hold
+        // prev_log_index still refuses: there is nowhere to put them.
+        let skip_check = self.has(Bug::SkipConsistencyCheck) && self.log.term_at(prev_log_index).is_some();
+        if self.log.term_at(prev_log_index) != Some(prev_log_term) && !skip_check {
             out.send(from, reply(false, 0, self.log.last_index()));
             return;
         }
@@ -322,7 +327,14 @@ impl Raft {
         }
         // Only entries known to match the leader's log can be committed here;
         // a late, stale AppendEntries never lowers the commit index.
-        let commit = leader_commit.min(last_new);
+        // BUG commit-past-match: clamp only to the log's length, so a stale
+        // tail after the last new entry, never checked against the leader's
+        // log, is committed too (Figure 2, AppendEntries rule 5).
+        let commit = if self.has(Bug::CommitPastMatch) {
+            leader_commit.min(self.log.last_index())
+        } else {
+            leader_commit.min(last_new)
+        };
         if commit > self.commit_index {
             self.commit_index = commit;
             self.apply_committed();

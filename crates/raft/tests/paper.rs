@@ -3,7 +3,7 @@
 //! Each test names the section it checks and asserts the exact commands.
 
 use protocol::{Cluster, Command, Input, Level, Note, Out, Protocol};
-use raft::{Durable, Entry, Log, Msg, Raft, RaftConfig, RaftTimer, Role};
+use raft::{Bug, Durable, Entry, Log, Msg, Raft, RaftConfig, RaftTimer, Role};
 
 type Cmds = Vec<Command<Msg, RaftTimer, ()>>;
 
@@ -16,11 +16,20 @@ fn node(id: u32, n: u32) -> Raft {
 }
 
 fn node_with(id: u32, n: u32, term: u64, log_terms: &[u64]) -> Raft {
+    node_with_bug(None, id, n, term, log_terms)
+}
+
+fn node_with_bug(bug: Option<Bug>, id: u32, n: u32, term: u64, log_terms: &[u64]) -> Raft {
     let mut log = Log::default();
     for (i, t) in log_terms.iter().enumerate() {
         log.push(Entry::new(*t, &format!("c{}", i + 1)));
     }
-    Raft::new(id, &cluster(n), &RaftConfig::default(), Some(&Durable { current_term: term, voted_for: None, log }))
+    let config = RaftConfig { bug, ..RaftConfig::default() };
+    Raft::new(id, &cluster(n), &config, Some(&Durable { current_term: term, voted_for: None, log }))
+}
+
+fn terms(r: &Raft) -> Vec<u64> {
+    r.log().iter().map(|e| e.term).collect()
 }
 
 fn step(r: &mut Raft, input: Input<Msg, RaftTimer>) -> Cmds {
@@ -217,6 +226,81 @@ fn consistency_check_and_conflict_repair() {
     assert!(!cmds.contains(&Command::Persist(())));
     assert_eq!(f.log().last_index(), 3);
     assert_eq!(f.commit_index(), 3);
+}
+
+/// §5.3 and Figure 2, AppendEntries receiver step 2: "Reply false if log
+/// doesn't contain an entry at prevLogIndex whose term matches prevLogTerm".
+/// Mutant `skip-consistency-check` appends anyway, and its log then shares
+/// (index 4, term 3) with the leader's but not the entry before it: the
+/// Log Matching Property is gone.
+#[test]
+fn skip_consistency_check_breaks_log_matching() {
+    // The leader's log is [1, 1, 3, 3]; the follower holds a term-2 entry at index 3.
+    let ae = Msg::AppendEntries {
+        term: 3,
+        prev_log_index: 3,
+        prev_log_term: 3,
+        entries: vec![Entry::new(3, "x")].into(),
+        leader_commit: 0,
+    };
+    let mut correct = node_with(1, 3, 3, &[1, 1, 2]);
+    let cmds = deliver(&mut correct, 0, ae.clone());
+    assert!(!cmds.contains(&Command::Persist(())));
+    assert_eq!(
+        sends(&cmds),
+        vec![(0, Msg::AppendEntriesReply { term: 3, success: false, match_index: 0, last_log_index: 3 })]
+    );
+    assert_eq!(terms(&correct), vec![1, 1, 2]);
+
+    let mut broken = node_with_bug(Some(Bug::SkipConsistencyCheck), 1, 3, 3, &[1, 1, 2]);
+    let cmds = deliver(&mut broken, 0, ae);
+    assert!(cmds.contains(&Command::Persist(())));
+    assert_eq!(
+        sends(&cmds),
+        vec![(0, Msg::AppendEntriesReply { term: 3, success: true, match_index: 4, last_log_index: 4 })]
+    );
+    assert_eq!(terms(&broken), vec![1, 1, 2, 3]);
+
+    // A log too short to hold prev_log_index still refuses, bug or not.
+    let mut short = node_with_bug(Some(Bug::SkipConsistencyCheck), 1, 3, 3, &[1]);
+    let cmds = deliver(
+        &mut short,
+        0,
+        Msg::AppendEntries {
+            term: 3,
+            prev_log_index: 3,
+            prev_log_term: 3,
+            entries: vec![Entry::new(3, "x")].into(),
+            leader_commit: 0,
+        },
+    );
+    assert_eq!(
+        sends(&cmds),
+        vec![(0, Msg::AppendEntriesReply { term: 3, success: false, match_index: 0, last_log_index: 1 })]
+    );
+    assert_eq!(terms(&short), vec![1]);
+}
+
+/// Figure 2, AppendEntries receiver step 5: "If leaderCommit > commitIndex,
+/// set commitIndex = min(leaderCommit, index of last new entry)". Mutant
+/// `commit-past-match` clamps to the log's length instead, and commits a
+/// stale tail that the leader's log does not hold.
+#[test]
+fn commit_past_match_commits_a_stale_tail() {
+    // The leader's log is [1, 1, 3, 3], committed through 4; the follower's
+    // entries 3 and 4 are of term 2. A heartbeat matches at index 2.
+    let heartbeat =
+        Msg::AppendEntries { term: 3, prev_log_index: 2, prev_log_term: 1, entries: vec![].into(), leader_commit: 4 };
+    let reply = vec![(0, Msg::AppendEntriesReply { term: 3, success: true, match_index: 2, last_log_index: 4 })];
+
+    let mut correct = node_with(1, 3, 3, &[1, 1, 2, 2]);
+    assert_eq!(sends(&deliver(&mut correct, 0, heartbeat.clone())), reply);
+    assert_eq!(correct.commit_index(), 2);
+
+    let mut broken = node_with_bug(Some(Bug::CommitPastMatch), 1, 3, 3, &[1, 1, 2, 2]);
+    assert_eq!(sends(&deliver(&mut broken, 0, heartbeat)), reply);
+    assert_eq!(broken.commit_index(), 4);
+    assert_eq!(terms(&broken), vec![1, 1, 2, 2]);
 }
 
 /// §5.3: "After a rejection, the leader decrements nextIndex and retries";
