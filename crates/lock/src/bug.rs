@@ -54,10 +54,7 @@ impl std::str::FromStr for Bug {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        Bug::ALL.iter().copied().find(|b| b.name() == s).ok_or_else(|| {
-            let known: Vec<&str> = BUGS.iter().map(|b| b.name).collect();
-            format!("unknown bug {s:?} for lock; known: {}", known.join(", "))
-        })
+        BugSpec::find(Bug::ALL, BUGS, "lock", s)
     }
 }
 

@@ -180,6 +180,18 @@ pub struct BugSpec {
     pub what: &'static str,
 }
 
+impl BugSpec {
+    /// The bug of `all` named `name`, where `specs[i]` describes `all[i]`;
+    /// otherwise an error listing the bugs `protocol` has. Every protocol's
+    /// `FromStr` for its bugs is this one call.
+    pub fn find<B: Copy>(all: &[B], specs: &[BugSpec], protocol: &str, name: &str) -> Result<B, String> {
+        specs.iter().position(|spec| spec.name == name).and_then(|i| all.get(i).copied()).ok_or_else(|| {
+            let known: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
+            format!("unknown bug {name:?} for {protocol}; known: {}", known.join(", "))
+        })
+    }
+}
+
 /// What a message says about itself, for the trace, the canvas and the log.
 pub trait Message: Clone + Debug + Serialize {
     /// The message type in the paper's words: `"RequestVote"`.

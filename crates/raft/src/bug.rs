@@ -101,10 +101,7 @@ impl std::str::FromStr for Bug {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Bug::ALL.iter().copied().find(|b| b.name() == s).ok_or_else(|| {
-            let known: Vec<&str> = BUGS.iter().map(|b| b.name).collect();
-            format!("unknown bug {s:?} for raft; known: {}", known.join(", "))
-        })
+        BugSpec::find(Bug::ALL, BUGS, "raft", s)
     }
 }
 
