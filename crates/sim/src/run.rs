@@ -120,9 +120,16 @@ impl<P: Protocol> Run<P> {
     }
 
     /// Go to the state after exactly `target` steps (or as far as the run goes).
+    ///
+    /// Starts from the nearest snapshot at or before `target` when going back,
+    /// and also when going forward past one (snapshots ahead of the current
+    /// step are from this same timeline: acting drops those after it), so a
+    /// seek replays at most one snapshot interval.
     pub fn seek(&mut self, target: u64) {
-        if target < self.world.steps() {
-            match self.snapshots.partition_point(|s| s.world.steps() <= target).checked_sub(1) {
+        let nearest = self.snapshots.partition_point(|s| s.world.steps() <= target).checked_sub(1);
+        let ahead = nearest.is_some_and(|i| self.snapshots[i].world.steps() > self.world.steps());
+        if target < self.world.steps() || ahead {
+            match nearest {
                 Some(i) => {
                     let snap = &self.snapshots[i];
                     self.world = snap.world.clone();

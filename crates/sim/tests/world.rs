@@ -136,6 +136,11 @@ fn seek_reproduces_forward_states() {
         r.seek(*s);
         assert_eq!(&r.state_json(), want, "state at step {s}");
     }
+    // Forward again, now starting from the snapshots ahead of each step.
+    for (s, want) in &states {
+        r.seek(*s);
+        assert_eq!(&r.state_json(), want, "state at step {s}, seeking forward");
+    }
     r.seek(12_000);
     r.back(5);
     assert_eq!(r.steps(), 11_995);
