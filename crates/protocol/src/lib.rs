@@ -21,6 +21,8 @@
 //! Each protocol also names its safety properties and supplies a
 //! [`Checker`] that the world runs after every step.
 
+pub mod present;
+
 use serde::Serialize;
 use std::fmt::Debug;
 
