@@ -1,8 +1,8 @@
 //! A setup as URL query parameters:
 //! `?algo=raft&nodes=5&seed=42&drop=0.05&dup=0&latency=10..40&actions=[...]&step=120`.
 //!
-//! Parsing is strict: the first bad parameter is an error that names it, so
-//! the app can say so and load the default world instead. Parameters this
+//! Parsing is strict: every bad parameter is an error that names it, so the
+//! app can say so and keep the world it has. Parameters this
 //! module does not know are left to the caller (an embedding page may add
 //! its own). Percent-decoding is the caller's (the browser's `URLSearchParams`).
 
@@ -17,10 +17,31 @@ pub struct Query {
     pub step: Option<u64>,
 }
 
-/// Read a setup from decoded `(name, value)` pairs.
+/// Read a setup from decoded `(name, value)` pairs. Every bad parameter is
+/// named: the error's field is the first one, its reason lists them all
+/// (`algo: unknown algorithm "nope"...; nodes: ...; seed: ...`).
 pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Query, SetupError> {
+    parse_all(pairs).map_err(|errors| {
+        let field = errors[0].field;
+        let mut reasons = errors.iter().map(ToString::to_string);
+        let first = reasons.next().map(|r| r[field.len() + 2..].to_string()).unwrap_or_default();
+        let rest: Vec<String> = reasons.collect();
+        let reason = if rest.is_empty() { first } else { format!("{first}; {}", rest.join("; ")) };
+        SetupError::new(field, reason)
+    })
+}
+
+/// Read a setup from decoded `(name, value)` pairs; on failure, one error
+/// per bad parameter, in the order the pairs name them.
+pub fn parse_all<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Query, Vec<SetupError>> {
     let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     let get = |name: &str| pairs.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.trim());
+    let mut errors = Vec::new();
+    fn note(errors: &mut Vec<SetupError>, result: Result<(), SetupError>) {
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
     let number = |name: &'static str, what: &str| -> Result<Option<u64>, SetupError> {
         get(name)
             .map(|v| v.parse::<u64>().map_err(|_| SetupError::new(name, format!("expected {what}, got {v:?}"))))
@@ -37,25 +58,34 @@ pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
             .transpose()
     };
 
-    let algo = match get("algo") {
-        Some(name) => name.parse::<Algo>()?,
-        None => Algo::Raft,
+    // A bad algorithm is reported; the rest is still checked, against Raft.
+    let algo = match get("algo").map(str::parse::<Algo>).transpose() {
+        Ok(algo) => algo.unwrap_or(Algo::Raft),
+        Err(e) => {
+            note(&mut errors, Err(e));
+            Algo::Raft
+        }
     };
     let mut setup = Setup::new(algo);
-    if let Some(nodes) = number("nodes", "a whole number of nodes")? {
-        setup.sim.nodes = u32::try_from(nodes).unwrap_or(u32::MAX);
-    }
-    if let Some(seed) = number("seed", "a whole number from 0 to 18446744073709551615")? {
-        setup.seed = seed;
-    }
-    if let Some(drop) = probability("drop")? {
-        setup.sim.drop = drop;
-    }
-    if let Some(dup) = probability("dup")? {
-        setup.sim.dup = dup;
-    }
+    note(
+        &mut errors,
+        number("nodes", "a whole number of nodes").map(|n| {
+            if let Some(n) = n {
+                setup.sim.nodes = u32::try_from(n).unwrap_or(u32::MAX);
+            }
+        }),
+    );
+    note(
+        &mut errors,
+        number("seed", "a whole number from 0 to 18446744073709551615").map(|s| setup.seed = s.unwrap_or(setup.seed)),
+    );
+    note(&mut errors, probability("drop").map(|p| setup.sim.drop = p.unwrap_or(setup.sim.drop)));
+    note(&mut errors, probability("dup").map(|p| setup.sim.dup = p.unwrap_or(setup.sim.dup)));
     if let Some(latency) = get("latency") {
-        setup.sim.latency_ms = parse_latency(latency).map_err(|e| SetupError::new("latency", e.reason))?;
+        note(
+            &mut errors,
+            parse_latency(latency).map(|l| setup.sim.latency_ms = l).map_err(|e| SetupError::new("latency", e.reason)),
+        );
     }
     for spec in algo.info().options {
         if let Some(value) = get(spec.name) {
@@ -65,14 +95,34 @@ pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
     if let Some(bug) = get(crate::options::BUG).filter(|_| !algo.info().bugs.is_empty()) {
         setup.options.insert(crate::options::BUG.to_string(), bug.to_string());
     }
-    // Check the size before the actions, which are checked against it.
-    setup.validate()?;
-    if let Some(actions) = get("actions").filter(|a| !a.is_empty()) {
-        setup.actions =
-            parse_actions(actions, setup.sim.nodes).map_err(|e| SetupError::new("actions", e.to_string()))?;
+    // The size before the actions, which are checked against it; a field
+    // already reported is not reported twice.
+    if let Err(e) = setup.validate() {
+        if !errors.iter().any(|r| r.field == e.field) {
+            note(&mut errors, Err(e));
+        }
     }
-    let step = number("step", "a whole number of steps")?;
-    Ok(Query { setup, step })
+    if let Some(actions) = get("actions").filter(|a| !a.is_empty()) {
+        let nodes = setup.sim.nodes.min(algo.info().max_nodes);
+        match parse_actions(actions, nodes) {
+            Ok(actions) => setup.actions = actions,
+            Err(e) => note(&mut errors, Err(SetupError::new("actions", e.to_string()))),
+        }
+    }
+    let step = number("step", "a whole number of steps");
+    let step = match step {
+        Ok(step) => step,
+        Err(e) => {
+            note(&mut errors, Err(e));
+            None
+        }
+    };
+    if errors.is_empty() {
+        return Ok(Query { setup, step });
+    }
+    // In the order the link wrote them.
+    errors.sort_by_key(|e| pairs.iter().position(|(k, _)| *k == e.field).unwrap_or(usize::MAX));
+    Err(errors)
 }
 
 /// Write a setup (and step) as `(name, value)` pairs, leaving out defaults
@@ -159,5 +209,18 @@ mod tests {
             let err = parse_str(query).unwrap_err();
             assert_eq!(err.field, field, "{query}: {err}");
         }
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let pairs = [("algo", "nope"), ("nodes", "1000"), ("seed", "abc")];
+        let errors = parse_all(pairs).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["algo", "nodes", "seed"]);
+        let err = parse(pairs).unwrap_err();
+        assert_eq!(err.field, "algo");
+        let text = err.to_string();
+        assert!(text.starts_with("algo: unknown algorithm \"nope\""), "{text}");
+        assert!(text.contains("; nodes: ") && text.contains("; seed: expected a whole number"), "{text}");
     }
 }

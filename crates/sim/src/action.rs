@@ -193,6 +193,9 @@ pub fn parse_actions(json: &str, nodes: u32) -> Result<Vec<Scheduled>, ActionsEr
     }
     let mut out = Vec::with_capacity(raw.len());
     for (index, value) in raw.into_iter().enumerate() {
+        if let Some(reason) = misfit_field(&value) {
+            return Err(ActionsError::Invalid { index, reason });
+        }
         let scheduled: Scheduled =
             serde_json::from_value(value).map_err(|e| ActionsError::Invalid { index, reason: e.to_string() })?;
         scheduled.action.validate(nodes).map_err(|e| ActionsError::Invalid { index, reason: e.to_string() })?;
@@ -202,10 +205,38 @@ pub fn parse_actions(json: &str, nodes: u32) -> Result<Vec<Scheduled>, ActionsEr
     Ok(out)
 }
 
+/// The first field of an action object whose value has the wrong type,
+/// named, as a reason (`step: expected a whole number, got "x"`). serde's
+/// own message for a flattened or tagged field leaves the name out.
+fn misfit_field(value: &serde_json::Value) -> Option<String> {
+    let object = value.as_object()?;
+    object.iter().find_map(|(key, v)| {
+        let whole = |v: &serde_json::Value| v.as_u64().is_some();
+        let expected = match key.as_str() {
+            "step" | "node" | "after" | "from" | "to" | "msg" | "by" | "for" if !whole(v) => "a whole number",
+            "rate" if v.as_f64().is_none() => "a number",
+            "do" | "cmd" if !v.is_string() => "a string",
+            "groups"
+                if !v
+                    .as_array()
+                    .is_some_and(|g| g.iter().all(|g| g.as_array().is_some_and(|g| g.iter().all(whole)))) =>
+            {
+                "a list of lists of node ids"
+            }
+            _ => return None,
+        };
+        Some(format!("{key}: expected {expected}, got {v}"))
+    })
+}
+
 /// Parse one action (no step) as the scripting API receives it.
 pub fn parse_action(json: &str, nodes: u32) -> Result<Action, ActionError> {
-    let action: Action =
-        serde_json::from_str(json).map_err(|e| ActionError { verb: "action", reason: e.to_string() })?;
+    let fail = |reason: String| ActionError { verb: "action", reason };
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| fail(e.to_string()))?;
+    if let Some(reason) = misfit_field(&value) {
+        return Err(fail(reason));
+    }
+    let action: Action = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
     action.validate(nodes)?;
     Ok(action)
 }
@@ -240,6 +271,11 @@ mod tests {
         assert!(err.to_string().starts_with("actions[0]: unknown variant `explode`"), "{err}");
         let err = parse_actions(r#"[{"step":1,"do":"crash"}]"#, 5).unwrap_err();
         assert!(err.to_string().contains("missing field `node`"), "{err}");
+        let err = parse_actions(r#"[{"step":"x"}]"#, 5).unwrap_err();
+        assert_eq!(err.to_string(), r#"actions[0]: step: expected a whole number, got "x""#);
+        let err = parse_actions(r#"[{"step":1,"do":"crash","node":1},{"step":2,"do":"cut","from":0,"to":-1}]"#, 5)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "actions[1]: to: expected a whole number, got -1");
         let err = parse_actions("{", 5).unwrap_err();
         assert!(matches!(err, ActionsError::Syntax(_)));
         let err = parse_actions(r#"[{"step":1,"do":"partition","groups":[[0,1],[1]]}]"#, 5).unwrap_err();
