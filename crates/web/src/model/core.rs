@@ -7,86 +7,10 @@
 //! drive the app through [`Core::apply`] and [`Core::advance`]; the world is
 //! changed only through `step`, `seek` and `act`.
 
+use super::cmd::*;
 use lab::{Algo, Setup};
 use protocol::{NodeId, Status};
 use sim::{Action, MsgId, Session};
-
-/// Slowest and fastest playback, in model ms per wall ms.
-pub const SPEED_MIN: f64 = 0.01;
-pub const SPEED_MAX: f64 = 10.0;
-/// Default playback speed: slow enough to follow single messages.
-pub const SPEED_DEFAULT: f64 = 0.25;
-/// One press of `+` or `-` multiplies or divides the speed by this.
-pub const SPEED_STEP: f64 = 1.584_893_192_461_113_4; // 10^0.2
-/// Most events processed in one animation frame; past it the view clock
-/// jumps to the world's clock instead of trying to catch up.
-pub const MAX_STEPS_PER_FRAME: u32 = 4_000;
-/// Longest wall-clock gap one frame may advance (a tab in the background).
-pub const MAX_FRAME_MS: f64 = 100.0;
-/// Most steps one `step`, `back` or `seek` command may cover at once.
-pub const MAX_JUMP: u64 = 10_000_000;
-/// Notices kept on screen at once.
-pub const MAX_NOTICES: usize = 4;
-
-/// A message shown to the user above the canvas.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
-    pub id: u64,
-    pub text: String,
-    pub error: bool,
-}
-
-/// Colour theme choice; `Auto` follows the system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ThemeChoice {
-    Auto,
-    Light,
-    Dark,
-}
-
-/// Everything the user (or a script) can ask of the app.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cmd {
-    Play,
-    Pause,
-    TogglePlay,
-    Step(u64),
-    Back(u64),
-    Seek(u64),
-    /// A user action on the world, applied now.
-    Act(Action),
-    /// Restart the current setup from step 0 with no actions.
-    Reset,
-    /// Open a new world (different algorithm, size, seed or network).
-    Open(Setup),
-    /// Change one of the algorithm's options: the same seed and actions are
-    /// replayed to the same step under the new setting.
-    SetOption {
-        name: String,
-        value: String,
-    },
-    SetSpeed(f64),
-    Faster,
-    Slower,
-    SelectNode(Option<NodeId>),
-    /// Add or remove a node from the group being built for a partition.
-    TogglePick(NodeId),
-    ClearPicks,
-    /// Partition the picked nodes off from the rest.
-    PartitionPicked,
-    SelectMsg(Option<MsgId>),
-    /// Close the topmost overlay or selection.
-    Escape,
-    ToggleHelp,
-    SetTheme(ThemeChoice),
-    Notify {
-        text: String,
-        error: bool,
-    },
-    Dismiss(u64),
-    /// The animation loop moved the world; nothing to do but redraw the DOM.
-    Refresh,
-}
 
 /// The app's state outside Yew.
 pub struct Core {
@@ -108,28 +32,32 @@ pub struct Core {
     pub theme: ThemeChoice,
     pub notices: Vec<Notice>,
     next_notice: u64,
+    /// The key looked up on the hash ring ("" for none).
+    pub ring_lookup: String,
+    /// Whether the ring panel compares with `hash mod N` and rendezvous.
+    pub ring_compare: bool,
 }
 
-fn open_setup(setup: &Setup) -> Box<dyn Session> {
-    lab::open(setup).unwrap_or_else(|e| {
-        // The UI only builds setups within the catalog's limits; should one
-        // still be refused, the default world is always valid.
-        web_log(&format!("cannot open setup ({e}); opening the default world"));
-        lab::open(&Setup::default()).expect("the default setup is valid")
-    })
-}
-
-fn web_log(_text: &str) {
-    #[cfg(target_arch = "wasm32")]
-    web_sys::console::warn_1(&_text.into());
+/// Open a setup. The UI only builds setups within the catalog's limits;
+/// should one still be refused, the default world (always valid) opens,
+/// with a warning to show.
+fn open_setup(setup: &Setup) -> (Box<dyn Session>, Option<String>) {
+    match lab::open(setup) {
+        Ok(session) => (session, None),
+        Err(e) => (
+            lab::open(&Setup::default()).expect("the default setup is valid"),
+            Some(format!("cannot open setup ({e}); opening the default world")),
+        ),
+    }
 }
 
 impl Core {
     /// Open `setup` and go to `step` (the start when `None`).
     pub fn new(setup: Setup, step: Option<u64>) -> Self {
         let base = Setup { actions: Vec::new(), ..setup.clone() };
+        let (session, warning) = open_setup(&setup);
         let mut core = Self {
-            session: open_setup(&setup),
+            session,
             setup: base,
             playing: false,
             speed: SPEED_DEFAULT,
@@ -142,7 +70,12 @@ impl Core {
             theme: ThemeChoice::Auto,
             notices: Vec::new(),
             next_notice: 0,
+            ring_lookup: String::new(),
+            ring_compare: false,
         };
+        if let Some(warning) = warning {
+            core.notify(warning, true);
+        }
         if let Some(step) = step {
             core.session.seek(step.min(MAX_JUMP));
         }
@@ -237,6 +170,24 @@ impl Core {
                 setup.validate().map_err(|e| e.to_string())?;
                 self.reopen(setup);
             }
+            Cmd::LoadPreset(id) => {
+                let Some(preset) = lab::presets::Preset::find(&id) else {
+                    let known: Vec<&str> = lab::presets::PRESETS.iter().map(|p| p.id).collect();
+                    return Err(format!("unknown preset {id:?}; known: {}", known.join(", ")));
+                };
+                let q = preset.load();
+                self.apply(Cmd::Open(q.setup))?;
+                if let Some(step) = q.step {
+                    self.apply(Cmd::Seek(step))?;
+                }
+                self.notify(format!("{}: {}", preset.title, preset.description), false);
+            }
+            Cmd::ActJson(json) => {
+                let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
+                self.apply(Cmd::Act(action))?;
+            }
+            Cmd::RingLookup(key) => self.ring_lookup = key.trim().to_string(),
+            Cmd::RingCompare(on) => self.ring_compare = on,
             Cmd::SetOption { name, value } => self.set_option(&name, value.trim())?,
             Cmd::SetSpeed(speed) => {
                 if !speed.is_finite() {
@@ -341,7 +292,11 @@ impl Core {
     }
 
     fn reopen(&mut self, setup: Setup) {
-        self.session = open_setup(&setup);
+        let (session, warning) = open_setup(&setup);
+        self.session = session;
+        if let Some(warning) = warning {
+            self.notify(warning, true);
+        }
         self.setup = Setup { actions: Vec::new(), ..setup };
         self.playing = false;
         let n = self.node_count();
@@ -410,127 +365,5 @@ impl Core {
     }
 }
 
-/// Log-scale slider position (-2..1) for a speed, and back.
-pub fn speed_to_slider(speed: f64) -> f64 {
-    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
-}
-
-pub fn slider_to_speed(pos: f64) -> f64 {
-    10f64.powf(pos).clamp(SPEED_MIN, SPEED_MAX)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn leader(core: &Core) -> Option<NodeId> {
-        (0..core.node_count()).find(|&i| core.session.node_info(i).look.role == "leader")
-    }
-
-    #[test]
-    fn playing_advances_only_to_the_view_clock() {
-        let mut core = Core::new(Setup::default(), None);
-        core.apply(Cmd::Play).unwrap();
-        assert!(!core.advance(1.0), "nothing is due in the first 0.25 model ms");
-        for _ in 0..2_000 {
-            core.advance(16.0);
-            if let Some(t) = core.session.next_event_time() {
-                assert!(t as f64 > core.view_time);
-            }
-        }
-        assert!(leader(&core).is_some(), "a leader after ~8 model seconds");
-    }
-
-    #[test]
-    fn step_back_and_seek_restore_the_same_state() {
-        let mut core = Core::new(Setup::default(), None);
-        core.apply(Cmd::Step(40)).unwrap();
-        let at40 = core.session.state_json();
-        core.apply(Cmd::Step(25)).unwrap();
-        core.apply(Cmd::Back(25)).unwrap();
-        assert_eq!(core.session.state_json(), at40);
-        assert_eq!(core.view_time, core.session.now() as f64);
-        core.apply(Cmd::Seek(65)).unwrap();
-        core.apply(Cmd::Seek(40)).unwrap();
-        assert_eq!(core.session.state_json(), at40);
-    }
-
-    #[test]
-    fn failed_actions_change_nothing_and_say_why() {
-        let mut core = Core::new(Setup::default(), None);
-        core.apply(Cmd::Step(10)).unwrap();
-        let generation = core.generation;
-        let err = core.apply(Cmd::Act(Action::Restart { node: 1 })).unwrap_err();
-        assert_eq!(err, "restart: node 1 is not down");
-        assert_eq!(core.generation, generation);
-        assert!(core.session.actions().is_empty());
-        assert!(core.apply(Cmd::SelectNode(Some(7))).unwrap_err().contains("node 7 does not exist"));
-    }
-
-    #[test]
-    fn partition_of_picked_nodes() {
-        let mut core = Core::new(Setup::default(), None);
-        assert!(core.apply(Cmd::PartitionPicked).is_err());
-        core.apply(Cmd::TogglePick(3)).unwrap();
-        core.apply(Cmd::TogglePick(1)).unwrap();
-        core.apply(Cmd::TogglePick(4)).unwrap();
-        core.apply(Cmd::TogglePick(4)).unwrap();
-        assert_eq!(core.picked, vec![1, 3]);
-        core.apply(Cmd::PartitionPicked).unwrap();
-        assert!(core.picked.is_empty());
-        assert!(core.session.is_cut(1, 0) && core.session.is_cut(0, 3) && !core.session.is_cut(1, 3));
-        assert_eq!(core.full_setup().actions.len(), 1);
-    }
-
-    #[test]
-    fn open_and_reset_keep_the_catalog_limits() {
-        let mut core = Core::new(Setup::default(), Some(30));
-        assert_eq!(core.session.steps(), 30);
-        let mut setup = Setup::default();
-        setup.sim.nodes = 10;
-        assert!(core.apply(Cmd::Open(setup)).unwrap_err().starts_with("nodes:"));
-        let mut setup = Setup::default();
-        setup.sim.nodes = 3;
-        setup.seed = 9;
-        core.apply(Cmd::SelectNode(Some(4))).unwrap();
-        core.apply(Cmd::Open(setup)).unwrap();
-        assert_eq!((core.node_count(), core.session.seed(), core.selected_node), (3, 9, None));
-        core.apply(Cmd::Step(5)).unwrap();
-        core.apply(Cmd::Act(Action::Crash { node: 0 })).unwrap();
-        core.apply(Cmd::Reset).unwrap();
-        assert_eq!((core.session.steps(), core.session.actions().len()), (0, 0));
-    }
-
-    #[test]
-    fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
-        let preset = lab::presets::Preset::find("dueling-proposers").unwrap().load();
-        let mut core = Core::new(preset.setup, Some(40));
-        assert_eq!(core.option("backoff").as_deref(), Some("off"));
-        let before = core.session.state_json();
-        let err = core.apply(Cmd::SetOption { name: "retry_ms".into(), value: "soon".into() }).unwrap_err();
-        assert!(err.starts_with("retry_ms:"), "{err}");
-        assert_eq!(core.session.state_json(), before);
-        core.apply(Cmd::SetOption { name: "backoff".into(), value: "on".into() }).unwrap();
-        // With back-off the run settles sooner: it replays to step 40 or its end.
-        assert!(core.session.steps() <= 40 && core.session.next_event_time().is_none() || core.session.steps() == 40);
-        assert_eq!(core.session.actions().len(), 2);
-        assert_eq!(core.option("backoff").as_deref(), Some("on"));
-        assert!(!core.setup.options.contains_key("backoff"), "a default is not written down");
-        assert!(core.apply(Cmd::SetOption { name: "nope".into(), value: "1".into() }).is_err());
-        // Another algorithm starts from its own defaults.
-        core.apply(Cmd::Open(Setup::new(lab::Algo::Raft))).unwrap();
-        assert!(core.setup.options.is_empty());
-    }
-
-    #[test]
-    fn speed_slider_is_logarithmic() {
-        assert!((speed_to_slider(0.01) + 2.0).abs() < 1e-9);
-        assert!((slider_to_speed(1.0) - 10.0).abs() < 1e-9);
-        assert!((slider_to_speed(speed_to_slider(0.25)) - 0.25).abs() < 1e-9);
-        let mut core = Core::new(Setup::default(), None);
-        for _ in 0..50 {
-            core.apply(Cmd::Faster).unwrap();
-        }
-        assert_eq!(core.speed, SPEED_MAX);
-    }
-}
+mod tests;

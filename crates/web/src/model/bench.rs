@@ -4,7 +4,8 @@
 //! protocol and runs no simulator (and so needs no randomness: the messages'
 //! routes and timings come from a fixed integer hash of their index).
 
-use crate::scene::{role_color, MsgDraw, NodeDraw, Scene, PALETTE_LEN};
+use super::palette::{role_color, role_shape, PALETTE_LEN};
+use super::scene::{MsgDraw, NodeDraw, Scene};
 use protocol::Status;
 
 /// Largest benchmark scene accepted from the URL.
@@ -56,7 +57,7 @@ impl Bench {
                 id,
                 role,
                 color: role_color(role),
-                shape: crate::scene::role_shape(role),
+                shape: role_shape(role),
                 name: id.to_string(),
                 badge: "T1".to_string(),
                 status: Status::Up,

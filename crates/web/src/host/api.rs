@@ -12,21 +12,21 @@
 //! | `__panicForTest()` | test hook only: panics, to show the error panel |
 //!
 //! An embedding page reaches the same verbs through `postMessage` (see
-//! [`post_message_bridge`]).
+//! [`super::post_message`]).
 //!
 //! Every call goes through the same reducer as the UI, so the canvas and
 //! panels follow. Bad arguments throw an `Error` whose message names the
 //! function and the problem.
 
-use crate::app::{AppAction, AppState};
-use crate::core::{Cmd, Core};
-use crate::frame::View;
+use super::post_message::post_message_bridge;
+use crate::canvas::stage::View;
+use crate::model::cmd::{Cmd, Input};
+use crate::model::core::Core;
 use js_sys::{Error, Object, Reflect, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use yew::{Callback, UseReducerDispatcher};
+use yew::Callback;
 
 type ApiFn = Closure<dyn Fn(JsValue) -> Result<JsValue, JsValue>>;
 
@@ -67,7 +67,7 @@ fn count(name: &str, arg: &str, value: &JsValue, default: Option<u64>) -> Result
 pub fn install(
     core: Rc<RefCell<Core>>,
     view: Rc<RefCell<View>>,
-    dispatcher: UseReducerDispatcher<AppState>,
+    dispatch: Callback<Input>,
     api_error: Rc<RefCell<Option<String>>>,
     bench: Option<(u32, u32)>,
 ) -> Option<Api> {
@@ -82,12 +82,12 @@ pub fn install(
 
     // Dispatch a command as a script call; its error comes back as an Error.
     let run = {
-        let dispatcher = dispatcher.clone();
+        let dispatch = dispatch.clone();
         let api_error = api_error.clone();
         let core = core.clone();
         Rc::new(move |name: &str, cmd: Cmd| -> Result<JsValue, JsValue> {
             *api_error.borrow_mut() = None;
-            dispatcher.dispatch(AppAction::Api(cmd));
+            dispatch.emit(Input::Api(cmd));
             if let Some(e) = api_error.borrow_mut().take() {
                 return Err(fail(format!("{name}: {e}")));
             }
@@ -114,7 +114,6 @@ pub fn install(
         let r = run.clone();
         add("pause", Box::new(move |_| r("pause", Cmd::Pause).map(|_| JsValue::UNDEFINED)));
         let r = run.clone();
-        let c = core.clone();
         add(
             "act",
             Box::new(move |action| {
@@ -127,9 +126,8 @@ pub fn install(
                         "act: expected an action object or JSON string like {\"do\":\"crash\",\"node\":2}".into(),
                     ));
                 };
-                let nodes = c.borrow().node_count();
-                let parsed = sim::parse_action(&json, nodes).map_err(|e| fail(format!("act: {e}")))?;
-                r("act", Cmd::Act(parsed)).map(|_| JsValue::UNDEFINED)
+                // Read and applied by the core, like every other input.
+                r("act", Cmd::ActJson(json)).map(|_| JsValue::UNDEFINED)
             }),
         );
         let c = core.clone();
@@ -189,85 +187,4 @@ pub fn install(
         let _ = window.dispatch_event(&event);
     }
     Some(Api { _closures: closures, _listener: listener })
-}
-
-/// The same verbs for a page that embeds the app in an iframe:
-/// `iframe.contentWindow.postMessage({clusterscope: "step", args: [10], id: 1}, "*")`
-/// is answered with `{clusterscope: "reply", id: 1, ok: true, result}` (or
-/// `ok: false, error: "message"`) posted back to the sender.
-fn post_message_bridge(window: &web_sys::Window, api: &Object) -> gloo::events::EventListener {
-    let api = api.clone();
-    gloo::events::EventListener::new(window, "message", move |event| {
-        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else { return };
-        let data = event.data();
-        let Some(verb) = Reflect::get(&data, &"clusterscope".into()).ok().and_then(|v| v.as_string()) else {
-            return;
-        };
-        if verb == "reply" || verb.starts_with("__") {
-            return;
-        }
-        let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
-        let args = Reflect::get(&data, &"args".into())
-            .ok()
-            .and_then(|a| a.dyn_into::<js_sys::Array>().ok())
-            .unwrap_or_default();
-        let reply = Object::new();
-        let _ = Reflect::set(&reply, &"clusterscope".into(), &"reply".into());
-        let _ = Reflect::set(&reply, &"id".into(), &id);
-        let outcome =
-            match Reflect::get(&api, &verb.as_str().into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-                Some(f) => f.apply(&api, &args),
-                None => Err(Error::new(&format!("unknown verb {verb:?}")).into()),
-            };
-        match outcome {
-            Ok(result) => {
-                let _ = Reflect::set(&reply, &"ok".into(), &JsValue::TRUE);
-                let _ = Reflect::set(&reply, &"result".into(), &result);
-            }
-            Err(e) => {
-                let text = e.dyn_ref::<Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
-                let _ = Reflect::set(&reply, &"ok".into(), &JsValue::FALSE);
-                let _ = Reflect::set(&reply, &"error".into(), &text.into());
-            }
-        }
-        if let Some(source) = event.source().map(|s| s.unchecked_into::<web_sys::Window>()) {
-            let _ = source.post_message(&reply, "*");
-        }
-    })
-}
-
-/// Copy `text` to the clipboard, then say whether it worked.
-pub fn copy_text(text: &str, send: Callback<Cmd>) {
-    let shown = text.to_string();
-    let clipboard = web_sys::window()
-        .map(|w| w.navigator())
-        .and_then(|n| Reflect::get(&n, &"clipboard".into()).ok())
-        .filter(|c| !c.is_undefined() && !c.is_null());
-    let promise = clipboard.and_then(|c| {
-        let write = Reflect::get(&c, &"writeText".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-        write.call1(&c, &JsValue::from_str(text)).ok()?.dyn_into::<js_sys::Promise>().ok()
-    });
-    let failed = {
-        let send = send.clone();
-        let shown = shown.clone();
-        move || send.emit(Cmd::Notify { text: format!("Copy this link: {shown}"), error: false })
-    };
-    match promise {
-        Some(p) => {
-            let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-                send.emit(Cmd::Notify { text: "Link copied to the clipboard.".into(), error: false })
-            });
-            let failed = RefCell::new(Some(failed));
-            let err = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-                if let Some(f) = failed.borrow_mut().take() {
-                    f()
-                }
-            });
-            let _ = p.then2(&ok, &err);
-            // One of them runs once, later; a click's worth of memory is kept.
-            ok.forget();
-            err.forget();
-        }
-        None => failed(),
-    }
 }

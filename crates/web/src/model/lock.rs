@@ -7,12 +7,11 @@
 //! It reads the nodes' trace views (`kind` = `lock_server`, `client`,
 //! `storage`) and the world's node info (ring timers, local clocks).
 
-use crate::core::Core;
-use crate::scene::{Arrangement, Scene};
+use super::layout::Arrangement;
+use super::scene::Scene;
 use protocol::{NodeId, Status};
 use serde_json::Value;
 use sim::Session;
-use yew::prelude::*;
 
 /// Most writes listed (the newest ones).
 pub const WRITE_ROWS: usize = 100;
@@ -90,20 +89,6 @@ pub fn decorate(session: &dyn Session, scene: &mut Scene) {
     }
 }
 
-/// Legend keys for the two lease arcs and the clocks.
-pub fn legend(algo: &str) -> Html {
-    if !is_lock(algo) {
-        return html! {};
-    }
-    html! {
-        <>
-            <span class="key"><span class="swatch arc-holder" aria-hidden="true"></span>{"lease as its holder believes"}</span>
-            <span class="key"><span class="swatch arc-server" aria-hidden="true"></span>{"lease as the server sees it"}</span>
-            <span class="key mono">{"t= local clock ×rate"}</span>
-        </>
-    }
-}
-
 /// One write as the storage recorded it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Write {
@@ -137,42 +122,6 @@ pub fn writes(session: &dyn Session) -> Option<(NodeId, Vec<Write>, Option<u64>)
     Some((id, rows, view.get("highest_token").and_then(Value::as_u64)))
 }
 
-/// The storage's write log as a table, newest first.
-pub fn panel(core: &Core) -> Html {
-    let Some((storage, rows, highest)) = writes(core.session.as_ref()) else { return html! {} };
-    html! {
-        <section class="panel" aria-labelledby="writes-h">
-            <h2 id="writes-h">{ format!("Storage writes (node {storage})") }</h2>
-            <p class="muted" id="highest-token">
-                { match highest {
-                    Some(t) => format!("Highest token accepted: {t}"),
-                    None => "No token checked (this storage accepts every write)".to_string(),
-                } }
-            </p>
-            { if rows.is_empty() { html! { <p class="muted">{"No write yet."}</p> } } else { html! {
-                <table class="write-log mono" id="write-log" aria-label="Writes the storage received, newest first">
-                    <thead><tr>
-                        <th scope="col">{"client"}</th><th scope="col">{"token"}</th>
-                        <th scope="col">{"result"}</th><th scope="col">{"time"}</th>
-                    </tr></thead>
-                    <tbody>
-                    { for rows.iter().map(|w| html! {
-                        <tr class={if w.accepted { "accepted" } else { "rejected" }}
-                            data-token={w.token.map(|t| t.to_string()).unwrap_or_default()}
-                            data-accepted={w.accepted.to_string()}>
-                            <td>{ w.client }</td>
-                            <td>{ w.token.map_or("—".to_string(), |t| t.to_string()) }</td>
-                            <td>{ if w.accepted { "✓ accepted" } else { "✗ rejected" } }</td>
-                            <td>{ w.time }</td>
-                        </tr>
-                    }) }
-                    </tbody>
-                </table>
-            } } }
-        </section>
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +152,7 @@ mod tests {
         assert!(highest.is_some_and(|h| h >= 34), "{highest:?}");
         let mut scene = Scene::default();
         scene.rebuild(s.as_ref());
+        decorate(s.as_ref(), &mut scene);
         assert!(scene.nodes.iter().all(|n| n.note.starts_with("t=")));
     }
 }

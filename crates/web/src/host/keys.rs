@@ -1,14 +1,15 @@
-//! Keyboard shortcuts (listed in the `?` overlay, see `app::SHORTCUTS`).
+//! Keyboard shortcuts (listed in the `?` overlay, see
+//! [`crate::components::help::SHORTCUTS`]).
 
-use crate::app::{typing_in, AppAction, AppState};
-use crate::core::{Cmd, Core};
+use crate::model::cmd::{Cmd, Input};
+use crate::model::core::Core;
 use gloo::events::EventListener;
 use sim::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
-use yew::UseReducerDispatcher;
+use yew::Callback;
 
 /// The command for a key, given what is selected. `None`: not a shortcut.
 fn command(core: &Core, key: &str) -> Option<Cmd> {
@@ -43,7 +44,7 @@ fn command(core: &Core, key: &str) -> Option<Cmd> {
     })
 }
 
-pub fn listen(core: Rc<RefCell<Core>>, dispatcher: UseReducerDispatcher<AppState>) -> Option<EventListener> {
+pub fn listen(core: Rc<RefCell<Core>>, dispatch: Callback<Input>) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
     Some(EventListener::new(&document, "keydown", move |event| {
         let Some(e) = event.dyn_ref::<KeyboardEvent>() else { return };
@@ -68,7 +69,14 @@ pub fn listen(core: Rc<RefCell<Core>>, dispatcher: UseReducerDispatcher<AppState
         };
         if let Some(cmd) = cmd {
             e.prevent_default();
-            dispatcher.dispatch(AppAction::Ui(cmd));
+            dispatch.emit(Input::Ui(cmd));
         }
     }))
+}
+
+/// Whether keyboard focus is in a text field (shortcuts then stay out of the way).
+pub fn typing_in(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || el.get_attribute("contenteditable").is_some_and(|v| v != "false")
 }

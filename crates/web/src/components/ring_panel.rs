@@ -7,14 +7,11 @@
 //! Every number is also in a `data-value` attribute at full precision, so
 //! tests compare them with the CLI's JSON without parsing rounded text.
 
-use crate::core::{Cmd, Core};
-use crate::frame::View;
-use crate::ring_view::{owner_color, RingScene};
-use lab::Algo;
+use crate::model::cmd::Cmd;
+use crate::model::core::Core;
+use crate::model::ring::{owner_color, RingScene};
 use ring::{Change, ReportConfig};
 use sim::Action;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -39,13 +36,9 @@ fn stat(id: &'static str, label: &str, value: f64, text: String) -> Html {
     }
 }
 
-pub fn ring_panel(core: &Core, view: &Rc<RefCell<View>>, send: &Callback<Cmd>) -> Html {
-    if core.algo() != Algo::Ring {
-        return html! {};
-    }
-    let mut guard = view.borrow_mut();
-    crate::ring_view::sync(&mut guard.scene, core, js_sys::Date::now());
-    let Some(ring) = guard.scene.ring.as_ref() else { return html! {} };
+/// The panel for a ring run (`ring` is the synced [`RingScene`]).
+pub fn ring_panel(core: &Core, ring: Option<&RingScene>, send: &Callback<Cmd>) -> Html {
+    let Some(ring) = ring else { return html! {} };
     let members = ring.members();
     html! {
         <section class="panel ring-panel" aria-labelledby="ring-h" id="ring-panel">
@@ -53,8 +46,8 @@ pub fn ring_panel(core: &Core, view: &Rc<RefCell<View>>, send: &Callback<Cmd>) -
             { membership(core, ring, send) }
             { sliders(ring, send) }
             { load_chart(ring) }
-            { stats(ring, view, send) }
-            { lookup(ring, view, send) }
+            { stats(ring, send) }
+            { lookup(ring, send) }
             <WhatIf nodes={members.len() as u32} vnodes={ring.vnodes} replicas={ring.replicas} seed={ring.seed} />
         </section>
     }
@@ -151,18 +144,8 @@ fn ids(nodes: &[u32]) -> String {
     nodes.iter().map(|n| format!("node {n}")).collect::<Vec<_>>().join(", ")
 }
 
-fn stats(ring: &RingScene, view: &Rc<RefCell<View>>, send: &Callback<Cmd>) -> Html {
-    let on_compare = {
-        let view = view.clone();
-        let send = send.clone();
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            if let Some(ring) = view.borrow_mut().scene.ring.as_mut() {
-                ring.set_compare(on);
-            }
-            send.emit(Cmd::Refresh);
-        })
-    };
+fn stats(ring: &RingScene, send: &Callback<Cmd>) -> Html {
+    let on_compare = send.reform(|e: Event| Cmd::RingCompare(e.target_unchecked_into::<HtmlInputElement>().checked()));
     let change = ring.last_change.as_ref().map(|c| {
         let what = match (c.joined.as_slice(), c.left.as_slice()) {
             (j, []) => format!("{} joined ({} → {} nodes)", ids(j), c.before.len(), c.after.len()),
@@ -206,9 +189,8 @@ fn stats(ring: &RingScene, view: &Rc<RefCell<View>>, send: &Callback<Cmd>) -> Ht
     }
 }
 
-fn lookup(ring: &RingScene, view: &Rc<RefCell<View>>, send: &Callback<Cmd>) -> Html {
+fn lookup(ring: &RingScene, send: &Callback<Cmd>) -> Html {
     let onsubmit = {
-        let view = view.clone();
         let send = send.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -219,10 +201,7 @@ fn lookup(ring: &RingScene, view: &Rc<RefCell<View>>, send: &Callback<Cmd>) -> H
                 .and_then(|el| el.dyn_into::<HtmlInputElement>().ok())
                 .map(|el| el.value())
                 .unwrap_or_default();
-            if let Some(ring) = view.borrow_mut().scene.ring.as_mut() {
-                ring.set_lookup(&key);
-            }
-            send.emit(Cmd::Refresh);
+            send.emit(Cmd::RingLookup(key));
         })
     };
     let result = match &ring.lookup {

@@ -3,7 +3,8 @@
 //! new setting ([`Cmd::SetOption`]); a bad value leaves the run alone and
 //! names the option in a notice.
 
-use crate::core::{Cmd, Core};
+use crate::model::cmd::Cmd;
+use crate::model::core::Core;
 use lab::OptionSpec;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

@@ -3,22 +3,11 @@
 //! (Yew may be dead by then) and logs the message to the console. Release
 //! builds abort on panic; the hook still runs first.
 
-use std::cell::Cell;
-
-thread_local! {
-    static PANICKED: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether the app has panicked; the animation loop stops drawing then.
-pub fn panicked() -> bool {
-    PANICKED.with(Cell::get)
-}
-
 /// Install the hook (through Yew, so that Yew's renderer keeps it instead of
 /// putting in its own console-only hook; it is still `std::panic::set_hook`).
 pub fn install() {
     yew::set_custom_panic_hook(Box::new(|info| {
-        PANICKED.with(|p| p.set(true));
+        crate::model::mark_panicked();
         let text = info.to_string();
         #[cfg(target_arch = "wasm32")]
         {

@@ -1,0 +1,259 @@
+//! Drawing nodes: timer rings, shapes, names, badges and notes, with the
+//! marks for selection, picks, quorums and faults.
+
+use super::{cross, Marks, Options, Renderer};
+use crate::canvas::theme::Theme;
+use crate::model::layout::Layout;
+use crate::model::palette::{Shape, PALETTE_LEN};
+use crate::model::scene::Scene;
+use protocol::Status;
+use std::f64::consts::{FRAC_PI_2, TAU};
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+impl Renderer {
+    pub(super) fn rings(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme) {
+        if layout.node_r < 8.0 {
+            return;
+        }
+        ctx.begin_path();
+        for node in &scene.nodes {
+            let Some((set_at, fires_at)) = node.ring else { continue };
+            if node.status == Status::Crashed || fires_at <= set_at {
+                continue;
+            }
+            let left = ((fires_at - t) / (fires_at - set_at)).clamp(0.0, 1.0);
+            if left <= 0.0 {
+                continue;
+            }
+            let (x, y) = layout.node_pos(node.id);
+            let r = layout.node_r + 5.0;
+            let start = -FRAC_PI_2;
+            ctx.move_to(x + r * start.cos(), y + r * start.sin());
+            let _ = ctx.arc(x, y, r, start, start + TAU * left);
+        }
+        ctx.set_line_width(3.0);
+        ctx.set_stroke_style_str(theme.ring);
+        ctx.stroke();
+        // The same lease as another node (the lock server) sees it: dashed,
+        // just outside, so drift or a pause shows as two arcs that disagree.
+        if scene.nodes.iter().any(|n| n.server_ring.is_some()) {
+            ctx.begin_path();
+            for node in &scene.nodes {
+                let Some((set_at, fires_at)) = node.server_ring else { continue };
+                let left = if fires_at > set_at { ((fires_at - t) / (fires_at - set_at)).clamp(0.0, 1.0) } else { 0.0 };
+                if left <= 0.0 {
+                    continue;
+                }
+                let (x, y) = layout.node_pos(node.id);
+                let r = layout.node_r + 11.0;
+                let start = -FRAC_PI_2;
+                ctx.move_to(x + r * start.cos(), y + r * start.sin());
+                let _ = ctx.arc(x, y, r, start, start + TAU * left);
+            }
+            let _ = ctx.set_line_dash(&self.dash);
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&self.solid);
+        }
+    }
+
+    pub(super) fn nodes(
+        &self,
+        ctx: &Ctx,
+        scene: &Scene,
+        layout: &Layout,
+        theme: &Theme,
+        marks: &Marks<'_>,
+        opts: Options,
+    ) {
+        let r = layout.node_r;
+        let small = r < 12.0;
+        // A quorum that chose a value: a wide halo behind its members.
+        if scene.nodes.iter().any(|n| n.halo) {
+            ctx.begin_path();
+            for node in scene.nodes.iter().filter(|n| n.halo) {
+                let (x, y) = layout.node_pos(node.id);
+                let rr = r + 8.0;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            }
+            ctx.set_global_alpha(0.35);
+            ctx.set_fill_style_str(theme.palette[0]);
+            ctx.fill();
+            ctx.set_global_alpha(1.0);
+            ctx.set_line_width(2.5);
+            ctx.set_stroke_style_str(theme.palette[0]);
+            ctx.stroke();
+        }
+        // Fills, batched by shape and colour: a role colour, or grey/blue
+        // for down/paused.
+        for shape in Shape::ALL {
+            for slot in 0..PALETTE_LEN + 2 {
+                let mut any = false;
+                for node in &scene.nodes {
+                    let s = match node.status {
+                        Status::Up => node.color,
+                        Status::Crashed => PALETTE_LEN,
+                        Status::Paused => PALETTE_LEN + 1,
+                    };
+                    if s != slot || node.shape != shape {
+                        continue;
+                    }
+                    if !any {
+                        ctx.begin_path();
+                        any = true;
+                    }
+                    let (x, y) = layout.node_pos(node.id);
+                    shape_path(ctx, shape, x, y, r);
+                }
+                if any {
+                    ctx.set_fill_style_str(match slot {
+                        s if s < PALETTE_LEN => theme.palette[s],
+                        s if s == PALETTE_LEN => theme.crashed,
+                        _ => theme.paused,
+                    });
+                    ctx.fill();
+                }
+            }
+        }
+        // The leader breathes a little, unless the user asked for less motion.
+        if opts.playing && !opts.reduced_motion && !small {
+            let pulse = 0.5 + 0.5 * (opts.wall_ms / 420.0).sin();
+            ctx.begin_path();
+            for node in scene.nodes.iter().filter(|n| n.role == "leader" && n.status == Status::Up) {
+                let (x, y) = layout.node_pos(node.id);
+                let rr = r + 9.0 + 2.0 * pulse;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            }
+            ctx.set_global_alpha(0.25 + 0.2 * pulse);
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(theme.palette[0]);
+            ctx.stroke();
+            ctx.set_global_alpha(1.0);
+        }
+        // Selection and picks.
+        if let Some(id) = marks.selected_node.filter(|&id| id < layout.n) {
+            let (x, y) = layout.node_pos(id);
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, r + 3.0 + if small { 0.0 } else { 6.0 }, 0.0, TAU);
+            ctx.set_line_width(3.0);
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.stroke();
+        }
+        if !marks.picked.is_empty() {
+            let _ = ctx.set_line_dash(&self.dash);
+            ctx.begin_path();
+            for &id in marks.picked.iter().filter(|&&id| id < layout.n) {
+                let (x, y) = layout.node_pos(id);
+                let rr = r + 13.0;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            }
+            ctx.set_line_width(2.0);
+            ctx.set_stroke_style_str(theme.accent);
+            ctx.stroke();
+            let _ = ctx.set_line_dash(&self.solid);
+        }
+        // Crossed-out crashed nodes, paused bars.
+        ctx.begin_path();
+        for node in scene.nodes.iter().filter(|n| n.status == Status::Crashed) {
+            let (x, y) = layout.node_pos(node.id);
+            cross(ctx, x, y, r * 0.55);
+        }
+        ctx.set_line_width(if small { 1.5 } else { 3.0 });
+        ctx.set_stroke_style_str(theme.cut);
+        ctx.stroke();
+        if small {
+            return;
+        }
+        ctx.begin_path();
+        for node in scene.nodes.iter().filter(|n| n.status == Status::Paused) {
+            let (x, y) = layout.node_pos(node.id);
+            let (w, h) = (r * 0.16, r * 0.7);
+            ctx.rect(x - r * 0.32, y - h / 2.0, w, h);
+            ctx.rect(x + r * 0.16, y - h / 2.0, w, h);
+        }
+        ctx.set_fill_style_str(theme.node_text);
+        ctx.fill();
+
+        // Words: the id inside, role and badge under each node.
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        ctx.set_font("600 15px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        ctx.set_fill_style_str(theme.node_text);
+        for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
+            let (x, y) = layout.node_pos(node.id);
+            let _ = ctx.fill_text(&node.name, x, y);
+        }
+        ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        for node in &scene.nodes {
+            let (x, y) = layout.node_pos(node.id);
+            let y1 = y + r + 16.0;
+            let y2 = y1 + 14.0;
+            let (role, color) = match node.status {
+                Status::Up => (node.role, theme.palette[node.color]),
+                Status::Crashed => ("down", theme.cut),
+                Status::Paused => ("paused", theme.paused),
+            };
+            ctx.set_fill_style_str(color);
+            let _ = ctx.fill_text(role, x, y1);
+            ctx.set_fill_style_str(theme.muted);
+            if node.status == Status::Up {
+                let _ = ctx.fill_text(&node.badge, x, y2);
+            } else {
+                // The id is not readable under the cross or bars: say it here.
+                let _ = ctx.fill_text(&node.name, x, y2);
+            }
+        }
+        if scene.nodes.iter().any(|n| !n.note.is_empty()) {
+            ctx.set_font("11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
+            ctx.set_fill_style_str(theme.node_note);
+            for node in scene.nodes.iter().filter(|n| !n.note.is_empty()) {
+                let (x, y) = layout.node_pos(node.id);
+                let _ = ctx.fill_text(&node.note, x, y + r + 44.0);
+            }
+        }
+    }
+}
+
+/// Add a node's outline of `shape` around `(x, y)` to the current path.
+fn shape_path(ctx: &Ctx, shape: Shape, x: f64, y: f64, r: f64) {
+    match shape {
+        Shape::Circle => {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+        Shape::Dot => {
+            let r = r * 0.62;
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, TAU);
+        }
+        Shape::Square => {
+            let s = r * 0.88;
+            ctx.rect(x - s, y - s, 2.0 * s, 2.0 * s);
+        }
+        Shape::Diamond => {
+            let d = r * 1.18;
+            ctx.move_to(x, y - d);
+            ctx.line_to(x + d, y);
+            ctx.line_to(x, y + d);
+            ctx.line_to(x - d, y);
+            ctx.close_path();
+        }
+        Shape::Hexagon => {
+            let h = r * 1.05;
+            for i in 0..6 {
+                let a = TAU * f64::from(i) / 6.0;
+                let (px, py) = (x + h * a.cos(), y + h * a.sin());
+                if i == 0 {
+                    ctx.move_to(px, py);
+                } else {
+                    ctx.line_to(px, py);
+                }
+            }
+            ctx.close_path();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The event log (it sticks to its newest line unless the reader scrolled
+//! up) and the polite live region that announces only notable lines.
+
+use protocol::Level;
+use sim::LogEntry;
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Lines of the event log shown.
+pub const LOG_LINES: usize = 120;
+
+#[derive(Properties)]
+pub struct EventLogProps {
+    pub log: Rc<Vec<LogEntry>>,
+    /// The world's generation the log was read at: the log changes only with it.
+    pub generation: u64,
+}
+
+impl PartialEq for EventLogProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.generation == other.generation && self.log.len() == other.log.len()
+    }
+}
+
+#[function_component(EventLog)]
+pub fn event_log(props: &EventLogProps) -> Html {
+    let log_ref = use_node_ref();
+    let stick = use_memo((), |_| Rc::new(Cell::new(true)));
+    {
+        let log_ref = log_ref.clone();
+        let stick = (*stick).clone();
+        use_effect_with(props.generation, move |_| {
+            if stick.get() {
+                if let Some(el) = log_ref.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let log_ref = log_ref.clone();
+        let stick = (*stick).clone();
+        Callback::from(move |_: Event| {
+            if let Some(el) = log_ref.cast::<web_sys::Element>() {
+                stick.set(el.scroll_height() - el.scroll_top() - el.client_height() < 24);
+            }
+        })
+    };
+    let latest = props.log.iter().rev().find(|e| e.level != Level::Info);
+    html! {
+        <>
+        <section class="log-panel" aria-labelledby="log-h">
+            <h2 id="log-h">{"Event log"}</h2>
+            <ol class="log mono" id="log" role="log" aria-live="off" tabindex="0" ref={log_ref} {onscroll}>
+                { for props.log.iter().map(|e| {
+                    let level = match e.level { Level::Info => "lvl-info", Level::Notice => "lvl-notice", Level::Warn => "lvl-warn" };
+                    html! {
+                        <li class={level}>
+                            <span class="at">{ format!("#{:<6}", e.step) }</span>
+                            <span class="at">{ format!("{:>7} ms", e.time) }</span>
+                            <span class="text">{ e.text.clone() }</span>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+        // Only the notable lines (leader changes, crashes, violations), so
+        // screen readers are not flooded by every message.
+        <div class="sr-only" aria-live="polite" aria-atomic="true" id="announcer">
+            { latest.map(|e| format!("Step {}: {}", e.step, e.text)).unwrap_or_default() }
+        </div>
+        </>
+    }
+}

@@ -1,0 +1,206 @@
+//! The inspector: a selected node (crash, restart, pause, client request,
+//! cutting a link, its state; Raft's log in full) or a selected message
+//! (drop, duplicate, delay, its JSON).
+
+use super::icons::{icon, kbd};
+use crate::model::cmd::Cmd;
+use crate::model::core::Core;
+use crate::model::palette::role_color;
+use crate::model::text;
+use protocol::{NodeId, Status};
+use sim::Action;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+pub fn inspector(core: &Core, send: &Callback<Cmd>) -> Html {
+    if let Some(id) = core.selected_msg {
+        return message_inspector(core, id, send);
+    }
+    match core.selected_node {
+        Some(id) if id < core.node_count() => node_inspector(core, id, send),
+        _ => html! {},
+    }
+}
+
+fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
+    let session = core.session.as_ref();
+    let info = session.node_info(id);
+    let json = session.node_json(id);
+    let crash = core.crash_or_restart(id);
+    let pause = core.pause_or_resume(id);
+    let n = session.node_count();
+
+    let request_ref = NodeRef::default();
+    let on_request = {
+        let send = send.clone();
+        let input = request_ref.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                let cmd = el.value().trim().to_string();
+                if cmd.is_empty() {
+                    send.emit(Cmd::Notify { text: "request: type a command first, like x=1".into(), error: true });
+                } else {
+                    send.emit(Cmd::Act(Action::Request { node: id, cmd }));
+                    el.set_value("");
+                }
+            }
+        })
+    };
+    let cut_ref = NodeRef::default();
+    let on_cut = {
+        let send = send.clone();
+        let select = cut_ref.clone();
+        Callback::from(move |_| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                if let Ok(to) = el.value().parse::<NodeId>() {
+                    send.emit(Cmd::Act(Action::Cut { from: id, to }));
+                }
+            }
+        })
+    };
+
+    let details = match text::raft_node(&json) {
+        Some(raft) => {
+            let commit = raft.commit_index as usize;
+            html! {
+                <>
+                <dl class="facts">
+                    <dt>{"Status"}</dt><dd>{ match info.status { Status::Up => "up", Status::Crashed => "down (crashed)", Status::Paused => "paused" } }</dd>
+                    <dt>{"Role"}</dt><dd>{ raft.role.clone() }</dd>
+                    <dt>{"Term"}</dt><dd class="mono" id="insp-term">{ raft.term }</dd>
+                    <dt>{"Voted for"}</dt><dd class="mono">{ raft.voted_for.map_or("nobody".to_string(), |v| format!("node {v}")) }</dd>
+                    <dt>{"Commit index"}</dt><dd class="mono">{ raft.commit_index }</dd>
+                    <dt>{"Log length"}</dt><dd class="mono">{ raft.log.len() }</dd>
+                </dl>
+                <h3>{"Log"}</h3>
+                { if raft.log.is_empty() { html! { <p class="muted">{"Empty log."}</p> } } else { html! {
+                    <ol class="entries" aria-label={format!("Log of node {id}; entries 1 to {commit} are committed")}>
+                        { for raft.log.iter().enumerate().map(|(i, entry)| {
+                            let committed = i < commit;
+                            html! {
+                                <li class={classes!(committed.then_some("committed"))}>
+                                    <span class="idx mono">{ i + 1 }</span>
+                                    <span class="term mono">{ format!("T{}", entry.term) }</span>
+                                    <span class="cmd mono">{ entry.cmd.clone() }</span>
+                                    <span class="state">{ if committed { "✓ committed" } else { "pending" } }</span>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                } } }
+                </>
+            }
+        }
+        None => generic_json(&json),
+    };
+
+    html! {
+        <section class="panel inspector" aria-labelledby="insp-h" id="inspector">
+            <header class="panel-head">
+                <h2 id="insp-h">{ format!("Node {id}") }
+                    <span class={classes!("chip", format!("c{}", role_color(info.look.role)))}>{ info.look.role }</span></h2>
+                <button class="close" title="Close (Esc)" aria-label="Close inspector"
+                    onclick={send.reform(|_| Cmd::SelectNode(None))}>{"✕"}</button>
+            </header>
+            <div class="btn-row">
+                { match crash.clone() {
+                    Some(a @ Action::Restart { .. }) => html! {
+                        <button id="restart" title="Restart from what the node persisted (x)"
+                            onclick={send.reform(move |_| Cmd::Act(a.clone()))}>{icon("reset")}{"Restart"}{kbd("x")}</button> },
+                    Some(a) => html! {
+                        <button id="crash" class="danger" title="Crash: lose volatile state (c)"
+                            onclick={send.reform(move |_| Cmd::Act(a.clone()))}>{"✕ Crash"}{kbd("c")}</button> },
+                    None => html! {},
+                } }
+                { match pause.clone() {
+                    Some(a @ Action::Resume { .. }) => html! {
+                        <button id="resume" title="Resume: handle what arrived meanwhile (p)"
+                            onclick={send.reform(move |_| Cmd::Act(a.clone()))}>{icon("play")}{"Resume"}{kbd("p")}</button> },
+                    Some(a) => html! {
+                        <button id="pause-node" title="Pause: freeze the node while time runs on (p)"
+                            onclick={send.reform(move |_| Cmd::Act(a.clone()))}>{icon("pause")}{"Pause node"}{kbd("p")}</button> },
+                    None => html! {},
+                } }
+            </div>
+            <form class="request" onsubmit={on_request}>
+                <label for="request-cmd">{"Client request"}</label>
+                <div class="row">
+                    <input id="request-cmd" ref={request_ref} type="text" placeholder="x=1" maxlength="256"
+                        title="A command for the replicated state machine" />
+                    <button type="submit" title="Send the command to this node as a client request">{"Send"}</button>
+                </div>
+            </form>
+            { if n > 1 { html! {
+                <div class="cut">
+                    <label for="cut-to">{ format!("Cut link {id} →") }</label>
+                    <div class="row">
+                        <select id="cut-to" ref={cut_ref} title="Receiver of the link to cut (one way)">
+                            { for (0..n).filter(|&t| t != id).map(|t| html! {
+                                <option value={t.to_string()}>{ format!("node {t}{}", if session.is_cut(id, t) { " (cut)" } else { "" }) }</option>
+                            }) }
+                        </select>
+                        <button id="cut" onclick={on_cut} title={format!("Messages from node {id} to that node are lost; the other way still works. Or alt-click a node on the canvas.")}>{"Cut one way"}</button>
+                    </div>
+                </div>
+            } } else { html! {} } }
+            { details }
+        </section>
+    }
+}
+
+/// Any node view as label–value pairs (until the protocol inspects itself).
+fn generic_json(json: &str) -> Html {
+    let view: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    match view.as_object() {
+        Some(map) => html! {
+            <dl class="facts">
+                { for map.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd class="mono">{ text::short(v) }</dd></> }) }
+            </dl>
+        },
+        None => html! { <pre class="json">{ view.to_string() }</pre> },
+    }
+}
+
+fn message_inspector(core: &Core, id: sim::MsgId, send: &Callback<Cmd>) -> Html {
+    let Some(json) = core.session.message_json(id) else { return html! {} };
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    let pretty = serde_json::to_string_pretty(&value).unwrap_or(json);
+    let kind = value.get("type").and_then(|v| v.as_str()).unwrap_or("message").to_string();
+    let label = core.session.message_label(id).unwrap_or_default();
+    let delay_ref = NodeRef::default();
+    let on_delay = {
+        let send = send.clone();
+        let input = delay_ref.clone();
+        Callback::from(move |_| {
+            let by = input.cast::<HtmlInputElement>().map(|el| el.value()).unwrap_or_default();
+            match by.trim().parse::<u64>() {
+                Ok(by) => send.emit(Cmd::Act(Action::Delay { msg: id, by })),
+                Err(_) => send
+                    .emit(Cmd::Notify { text: format!("delay: expected whole milliseconds, got {by:?}"), error: true }),
+            }
+        })
+    };
+    html! {
+        <section class="panel inspector" aria-labelledby="msg-h" id="msg-inspector">
+            <header class="panel-head">
+                <h2 id="msg-h">{ format!("{kind} #{id}") }<span class="chip plain mono">{ label }</span></h2>
+                <button class="close" title="Close (Esc)" aria-label="Close message inspector"
+                    onclick={send.reform(|_| Cmd::SelectMsg(None))}>{"✕"}</button>
+            </header>
+            <div class="btn-row">
+                <button id="drop-msg" class="danger" title="Lose this message (d)"
+                    onclick={send.reform(move |_| Cmd::Act(Action::Drop { msg: id }))}>{"✕ Drop"}{kbd("d")}</button>
+                <button id="dup-msg" title="Deliver a second copy"
+                    onclick={send.reform(move |_| Cmd::Act(Action::Duplicate { msg: id }))}>{"Duplicate"}</button>
+            </div>
+            <div class="row delay">
+                <label for="delay-by">{"Delay by"}</label>
+                <input id="delay-by" ref={delay_ref} type="number" min="1" max="60000" value="50" title="Extra delay in model ms" />
+                <span>{"ms"}</span>
+                <button id="delay-msg" onclick={on_delay} title="Deliver this message later">{"Delay"}</button>
+            </div>
+            <pre class="json" tabindex="0" aria-label="Message as JSON">{ pretty }</pre>
+        </section>
+    }
+}

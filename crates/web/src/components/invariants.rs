@@ -1,0 +1,54 @@
+//! The safety properties panel: each property holds, is broken now, or
+//! broke first at a step (a button that jumps there).
+
+use crate::model::cmd::Cmd;
+use sim::FirstViolation;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InvariantsProps {
+    pub properties: &'static [&'static str],
+    /// The run's first violation.
+    pub first: Option<FirstViolation>,
+    /// The property broken after the current step, if any.
+    pub now: Option<&'static str>,
+    pub send: Callback<Cmd>,
+}
+
+#[function_component(Invariants)]
+pub fn invariants(props: &InvariantsProps) -> Html {
+    let send = &props.send;
+    html! {
+        <section class="panel" aria-labelledby="inv-h">
+            <h2 id="inv-h">{"Safety properties"}</h2>
+            <ul class="invariants" id="invariants">
+                { for props.properties.iter().map(|&p| {
+                    let broken_first = props.first.as_ref().filter(|f| f.property == p);
+                    let broken = broken_first.is_some() || props.now == Some(p);
+                    match broken_first {
+                        Some(f) => {
+                            let step = f.step;
+                            html! {
+                                <li class="broken" data-property={p}>
+                                    <button title={format!("Jump to step {step}, where it first broke: {}", f.detail)}
+                                        onclick={send.reform(move |_| Cmd::Seek(step))}>
+                                        <span class="mark" aria-hidden="true">{"✗"}</span>{ p }
+                                        <span class="when">{ format!("broken at step {step}") }</span>
+                                    </button>
+                                </li>
+                            }
+                        }
+                        None if broken => html! {
+                            <li class="broken" data-property={p}><span class="mark" aria-hidden="true">{"✗"}</span>{ p }
+                                <span class="when">{"broken now"}</span></li>
+                        },
+                        None => html! {
+                            <li class="holds" data-property={p}><span class="mark" aria-hidden="true">{"✓"}</span>{ p }
+                                <span class="sr-only">{" holds"}</span></li>
+                        },
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,209 @@
+//! The top bar: algorithm, cluster size, seed, network, options, the
+//! scenario menu, reset, copy link, theme and help.
+
+use super::icons::{icon, kbd};
+use crate::model::cmd::{Cmd, ThemeChoice};
+use crate::model::core::Core;
+use lab::{Algo, Setup, ALGOS};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html {
+    let session = core.session.as_ref();
+    let info = core.algo().info();
+    let setup = core.setup.clone();
+
+    let on_algo = {
+        let send = send.clone();
+        let setup = setup.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            match value.parse::<Algo>() {
+                Ok(algo) => {
+                    let mut next = Setup::new(algo);
+                    next.seed = setup.seed;
+                    next.sim = sim::SimConfig { nodes: next.sim.nodes, ..setup.sim.clone() };
+                    send.emit(Cmd::Open(next));
+                }
+                Err(err) => send.emit(Cmd::Notify { text: err.to_string(), error: true }),
+            }
+        })
+    };
+    let on_nodes = {
+        let send = send.clone();
+        let setup = setup.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(n) = value.parse::<u32>() {
+                let mut next = setup.clone();
+                next.sim.nodes = n;
+                send.emit(Cmd::Open(next));
+            }
+        })
+    };
+    let on_seed = {
+        let send = send.clone();
+        let setup = setup.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            match input.value().trim().parse::<u64>() {
+                Ok(seed) => {
+                    let mut next = setup.clone();
+                    next.seed = seed;
+                    send.emit(Cmd::Open(next));
+                }
+                Err(_) => {
+                    input.set_value(&setup.seed.to_string());
+                    send.emit(Cmd::Notify {
+                        text: format!("seed: expected a whole number from 0 to {}, got {:?}", u64::MAX, input.value()),
+                        error: true,
+                    });
+                }
+            }
+        })
+    };
+    let theme_next = match core.theme {
+        ThemeChoice::Auto => ThemeChoice::Dark,
+        ThemeChoice::Dark => ThemeChoice::Light,
+        ThemeChoice::Light => ThemeChoice::Auto,
+    };
+    let theme_label = match core.theme {
+        ThemeChoice::Auto => "Theme: system",
+        ThemeChoice::Dark => "Theme: dark",
+        ThemeChoice::Light => "Theme: light",
+    };
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">{"◎"}</span>
+                <h1>{"Clusterscope"}</h1>
+                <span class="sub">{ format!("{} · {} nodes · seed {}", info.title, session.node_count(), session.seed()) }</span>
+            </div>
+            <div class="settings" role="group" aria-label="World settings">
+                <div class="group world">
+                    <label title="Algorithm">
+                        <span class="label">{"Algorithm"}</span>
+                        <select id="algo" onchange={on_algo} title="Algorithm to run">
+                            { for ALGOS.iter().map(|a| html! {
+                                <option value={a.name} selected={a.algo == core.algo()}>{ a.title }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label title="Cluster size">
+                        <span class="label">{"Nodes"}</span>
+                        <select id="nodes" onchange={on_nodes} title="Cluster size (opens a new world)">
+                            { for (info.min_nodes..=info.max_nodes).map(|n| html! {
+                                <option value={n.to_string()} selected={n == session.node_count()}>{ n }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label title="Random seed: the same seed and actions give the same run">
+                        <span class="label">{"Seed"}</span>
+                        <input id="seed" type="number" min="0" step="1" value={core.setup.seed.to_string()}
+                            onchange={on_seed} title="Seed of the simulated network and timers (Enter to apply)" />
+                    </label>
+                    { network(core, send) }
+                    { super::options::options_panel(core, send) }
+                    <PresetMenu send={send.clone()} />
+                    <button id="reset" title="Restart this world from step 0 without actions (r)"
+                        onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>
+                </div>
+                <div class="group misc">
+                    <button id="copy-link" title="Copy a link that reproduces this exact view"
+                        onclick={on_copy.reform(|_| ())}>
+                        {icon("link")}{"Copy link"}</button>
+                    <button id="theme" title={format!("{theme_label} (click to change)")}
+                        onclick={send.reform(move |_| Cmd::SetTheme(theme_next))}>
+                        { match core.theme { ThemeChoice::Auto => "◐", ThemeChoice::Dark => "☾", ThemeChoice::Light => "☀" } }
+                        <span class="sr-only">{ theme_label }</span>
+                    </button>
+                    <button id="help-button" title="Keyboard shortcuts (?)" onclick={send.reform(|_| Cmd::ToggleHelp)}>
+                        {"?"}</button>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PresetProps {
+    pub send: Callback<Cmd>,
+}
+
+/// The scenario menu: choosing one is one [`Cmd::LoadPreset`].
+#[function_component(PresetMenu)]
+pub fn preset_menu(props: &PresetProps) -> Html {
+    if lab::presets::PRESETS.is_empty() {
+        return html! {};
+    }
+    let onchange = {
+        let send = props.send.clone();
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            let id = select.value();
+            if !id.is_empty() {
+                send.emit(Cmd::LoadPreset(id));
+            }
+            select.set_value("");
+        })
+    };
+    html! {
+        <label title="Load a ready-made scenario">
+            <span class="label">{"Scenario"}</span>
+            <select id="preset" {onchange} title="Ready-made scenarios (each is a link: ?preset=ID)">
+                <option value="" selected=true>{"Choose…"}</option>
+                { for lab::presets::PRESETS.iter().map(|p| html! {
+                    <option value={p.id} title={p.description}>{ format!("{} ({})", p.title, p.algo.info().title) }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+fn network(core: &Core, send: &Callback<Cmd>) -> Html {
+    let setup = core.setup.clone();
+    let field = |name: &'static str| {
+        let send = send.clone();
+        let setup = setup.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let value = input.value();
+            let mut next = setup.clone();
+            let ok = match name {
+                "drop" | "dup" => match value.trim().parse::<f64>() {
+                    Ok(pct) if (0.0..=100.0).contains(&pct) => {
+                        if name == "drop" {
+                            next.sim.drop = pct / 100.0;
+                        } else {
+                            next.sim.dup = pct / 100.0;
+                        }
+                        Ok(())
+                    }
+                    _ => Err(format!("{name}: expected a percentage from 0 to 100, got {value:?}")),
+                },
+                _ => sim::parse_latency(&value).map(|l| next.sim.latency_ms = l).map_err(|e| e.to_string()),
+            };
+            match ok {
+                Ok(()) => send.emit(Cmd::Open(next)),
+                Err(text) => send.emit(Cmd::Notify { text, error: true }),
+            }
+        })
+    };
+    let sim = &core.setup.sim;
+    html! {
+        <details class="network">
+            <summary title="Network: loss, duplication, latency (opens a new world)">{"Network"}</summary>
+            <div class="network-body">
+                <label>{"Drop %"}<input id="drop" type="number" min="0" max="100" step="1"
+                    value={(sim.drop * 100.0).to_string()} onchange={field("drop")}
+                    title="Chance that the network loses a message" /></label>
+                <label>{"Duplicate %"}<input id="dup" type="number" min="0" max="100" step="1"
+                    value={(sim.dup * 100.0).to_string()} onchange={field("dup")}
+                    title="Chance that the network delivers a message twice" /></label>
+                <label>{"Latency ms"}<input id="latency" type="text" size="7"
+                    value={format!("{}..{}", sim.latency_ms[0], sim.latency_ms[1])} onchange={field("latency")}
+                    title="One-way latency range MIN..MAX in model ms" /></label>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,61 @@
+//! The playback bar: back, play / pause, step, speed, step count and clock.
+
+use super::icons::{icon, kbd};
+use crate::model::cmd::{slider_to_speed, speed_to_slider, Cmd};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TransportProps {
+    pub steps: u64,
+    /// Model time of the world, in ms.
+    pub now: u64,
+    pub playing: bool,
+    /// Whether anything is left to happen.
+    pub can_play: bool,
+    pub speed: f64,
+    pub send: Callback<Cmd>,
+}
+
+#[function_component(Transport)]
+pub fn transport(props: &TransportProps) -> Html {
+    let TransportProps { steps, now, playing, can_play, speed, send } = props;
+    let (steps, now, playing, can_play, speed) = (*steps, *now, *playing, *can_play, *speed);
+    let on_speed = {
+        let send = send.clone();
+        Callback::from(move |e: InputEvent| {
+            let pos: f64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(-0.6);
+            send.emit(Cmd::SetSpeed(slider_to_speed(pos)));
+        })
+    };
+    let speed_text = format!("{speed:.2}×");
+    html! {
+        <nav class="toolbar" aria-label="Playback controls">
+            <div class="group transport">
+                <button id="back" title="Step back one event (← or ,)" disabled={steps == 0}
+                    onclick={send.reform(|_| Cmd::Back(1))}>{icon("back")}{"Back"}{kbd("←")}</button>
+                <button id="play" class="primary" aria-pressed={playing.to_string()}
+                    title={if playing { "Pause (Space)" } else { "Play (Space)" }}
+                    disabled={!can_play && !playing}
+                    onclick={send.reform(|_| Cmd::TogglePlay)}>
+                    { if playing { icon("pause") } else { icon("play") } }
+                    { if playing { "Pause" } else { "Play" } }{kbd("Space")}
+                </button>
+                <button id="step" title="Step forward one event (→ or .)" disabled={!can_play}
+                    onclick={send.reform(|_| Cmd::Step(1))}>{icon("step")}{"Step"}{kbd("→")}</button>
+            </div>
+            <div class="group speed">
+                <label for="speed" title="Playback speed: model milliseconds per wall-clock millisecond (+ / −)">{"Speed"}</label>
+                <input id="speed" type="range" min="-2" max="1" step="0.05"
+                    value={speed_to_slider(speed).to_string()} oninput={on_speed}
+                    aria-valuetext={speed_text.clone()}
+                    title="Playback speed, log scale from 0.01× to 10× (+ / −)" />
+                <output for="speed" class="mono">{ speed_text }</output>
+            </div>
+            <div class="group clock mono" aria-live="off" title="Events processed and model time">
+                <span id="stepcount">{ format!("step {steps}") }</span>
+                <span>{ format!("{now} ms") }</span>
+            </div>
+        </nav>
+    }
+}

@@ -1,0 +1,37 @@
+//! The model: everything the app knows and decides, free of Yew and of the
+//! browser (no `web_sys` here), so all of it is tested on the host.
+//!
+//! Layers inside, lowest first: [`palette`] ← [`layout`] ← [`scene`] ←
+//! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; the per-protocol parts
+//! ([`paxos`], [`lock`], [`ring`]) and [`protocols`] over the scene; [`text`]
+//! (words for the page) and [`bench`] (the synthetic render benchmark).
+
+pub mod bench;
+pub mod boot;
+pub mod cmd;
+pub mod core;
+pub mod hit;
+pub mod layout;
+pub mod lock;
+pub mod palette;
+pub mod paxos;
+pub mod protocols;
+pub mod ring;
+pub mod scene;
+pub mod text;
+
+use std::cell::Cell;
+
+thread_local! {
+    static PANICKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the app has panicked; the animation loop stops drawing then.
+pub fn panicked() -> bool {
+    PANICKED.with(Cell::get)
+}
+
+/// Record a panic (the host's panic hook calls it).
+pub fn mark_panicked() {
+    PANICKED.with(|p| p.set(true));
+}

@@ -1,0 +1,99 @@
+//! Opening the app from its query: the world a link describes, the render
+//! benchmark it asks for, or the default world with a notice naming every
+//! bad parameter. Pure: the query's pairs come from the host's URL.
+
+use super::core::Core;
+use lab::Setup;
+
+/// Furthest step a link replays to when it is opened (a few seconds of
+/// simulation in the browser; a larger number would freeze the tab).
+pub const MAX_LINK_STEP: u64 = 2_000_000;
+
+/// What the page opens with.
+pub struct Boot {
+    pub core: Core,
+    /// `(nodes, messages)` when showing the render benchmark.
+    pub bench: Option<(u32, u32)>,
+}
+
+/// Read the page's query pairs: open the world they describe, or the
+/// default world with a notice naming the bad parameter.
+pub fn boot(pairs: &[(String, String)]) -> Boot {
+    let mut bench = None;
+    let mut bench_error = None;
+    if let Some((_, spec)) = pairs.iter().find(|(k, _)| k == "render-bench") {
+        match super::bench::parse(spec) {
+            Ok(b) => bench = Some(b),
+            Err(e) => bench_error = Some(e),
+        }
+    }
+    // `?preset=ID` opens one of the catalog's ready-made scenarios.
+    let preset = pairs.iter().find(|(k, _)| k == "preset").map(|(_, v)| v.clone());
+    // `?preset=ID&step=N` opens it at an exact moment, as any link does.
+    let parsed = match preset.as_deref() {
+        Some(id) => lab::presets::Preset::find(id)
+            .ok_or_else(|| {
+                let known: Vec<&str> = lab::presets::PRESETS.iter().map(|p| p.id).collect();
+                lab::SetupError::new("preset", format!("unknown preset {id:?}; known: {}", known.join(", ")))
+            })
+            .and_then(|p| {
+                let mut q = p.load();
+                if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "step") {
+                    q.step = Some(v.trim().parse().map_err(|_| {
+                        lab::SetupError::new("step", format!("expected a whole number of steps, got {v:?}"))
+                    })?);
+                }
+                Ok(q)
+            }),
+        None => lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    };
+    let mut core = match parsed {
+        Ok(q) if q.step.is_some_and(|s| s > MAX_LINK_STEP) => {
+            let mut core = Core::new(q.setup, Some(MAX_LINK_STEP));
+            core.notify(
+                    format!("The link's “step” is past {MAX_LINK_STEP}, the most a link replays on opening; showing step {MAX_LINK_STEP}."),
+                    true,
+                );
+            core
+        }
+        Ok(q) => Core::new(q.setup, q.step),
+        Err(e) => {
+            let mut core = Core::new(Setup::default(), None);
+            core.notify(
+                format!(
+                    "The link's “{}” parameter is invalid ({}). Showing the default world instead.",
+                    e.field, e.reason
+                ),
+                true,
+            );
+            core
+        }
+    };
+    if let Some(e) = bench_error {
+        core.notify(e, true);
+    }
+    Boot { core, bench }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
+        q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_link_opens_its_world_and_a_bad_one_says_why() {
+        let b = boot(&pairs(&[("algo", "raft"), ("nodes", "3"), ("seed", "7"), ("step", "20")]));
+        assert_eq!((b.core.node_count(), b.core.session.seed(), b.core.session.steps()), (3, 7, 20));
+        assert!(b.core.notices.is_empty() && b.bench.is_none());
+        let b = boot(&pairs(&[("nodes", "1000")]));
+        assert_eq!(b.core.node_count(), 5);
+        assert!(b.core.notices[0].text.contains("“nodes” parameter is invalid"), "{:?}", b.core.notices);
+        let b = boot(&pairs(&[("preset", "dueling-proposers"), ("step", "x")]));
+        assert!(b.core.notices[0].text.contains("“step”"), "{:?}", b.core.notices);
+        let b = boot(&pairs(&[("render-bench", "10x100")]));
+        assert_eq!(b.bench, Some((10, 100)));
+    }
+}

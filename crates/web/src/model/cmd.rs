@@ -1,0 +1,112 @@
+//! What the user, a script or the animation loop can ask of the app: one
+//! [`Cmd`] per input, applied by [`crate::model::core::Core::apply`], plus
+//! the playback constants and the speed slider's scale. Free of Yew and the
+//! browser.
+
+use lab::Setup;
+use protocol::NodeId;
+use sim::{Action, MsgId};
+
+/// Slowest and fastest playback, in model ms per wall ms.
+pub const SPEED_MIN: f64 = 0.01;
+pub const SPEED_MAX: f64 = 10.0;
+/// Default playback speed: slow enough to follow single messages.
+pub const SPEED_DEFAULT: f64 = 0.25;
+/// One press of `+` or `-` multiplies or divides the speed by this.
+pub const SPEED_STEP: f64 = 1.584_893_192_461_113_4; // 10^0.2
+/// Most events processed in one animation frame; past it the view clock
+/// jumps to the world's clock instead of trying to catch up.
+pub const MAX_STEPS_PER_FRAME: u32 = 4_000;
+/// Longest wall-clock gap one frame may advance (a tab in the background).
+pub const MAX_FRAME_MS: f64 = 100.0;
+/// Most steps one `step`, `back` or `seek` command may cover at once.
+pub const MAX_JUMP: u64 = 10_000_000;
+/// Notices kept on screen at once.
+pub const MAX_NOTICES: usize = 4;
+
+/// A message shown to the user above the canvas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: u64,
+    pub text: String,
+    pub error: bool,
+}
+
+/// Colour theme choice; `Auto` follows the system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThemeChoice {
+    Auto,
+    Light,
+    Dark,
+}
+
+/// Everything the user (or a script) can ask of the app.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    Play,
+    Pause,
+    TogglePlay,
+    Step(u64),
+    Back(u64),
+    Seek(u64),
+    /// A user action on the world, applied now.
+    Act(Action),
+    /// Restart the current setup from step 0 with no actions.
+    Reset,
+    /// Open a new world (different algorithm, size, seed or network).
+    Open(Setup),
+    /// Open one of the catalog's ready-made scenarios at its step, and say
+    /// what it shows.
+    LoadPreset(String),
+    /// A user action written as JSON (a script's `act`), read against the
+    /// current cluster size, then applied as [`Cmd::Act`].
+    ActJson(String),
+    /// Change one of the algorithm's options: the same seed and actions are
+    /// replayed to the same step under the new setting.
+    SetOption {
+        name: String,
+        value: String,
+    },
+    SetSpeed(f64),
+    Faster,
+    Slower,
+    SelectNode(Option<NodeId>),
+    /// Add or remove a node from the group being built for a partition.
+    TogglePick(NodeId),
+    ClearPicks,
+    /// Partition the picked nodes off from the rest.
+    PartitionPicked,
+    SelectMsg(Option<MsgId>),
+    /// Close the topmost overlay or selection.
+    Escape,
+    ToggleHelp,
+    SetTheme(ThemeChoice),
+    Notify {
+        text: String,
+        error: bool,
+    },
+    Dismiss(u64),
+    /// Look a key up on the hash ring (empty: clear the lookup).
+    RingLookup(String),
+    /// Show the ring's last change under `hash mod N` and rendezvous too.
+    RingCompare(bool),
+    /// The animation loop moved the world; nothing to do but redraw the DOM.
+    Refresh,
+}
+
+/// Where a command came from: errors of UI commands are shown as notices,
+/// errors of script calls are thrown back to the script.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    Ui(Cmd),
+    Api(Cmd),
+}
+
+/// Log-scale slider position (-2..1) for a speed, and back.
+pub fn speed_to_slider(speed: f64) -> f64 {
+    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
+}
+
+pub fn slider_to_speed(pos: f64) -> f64 {
+    10f64.powf(pos).clamp(SPEED_MIN, SPEED_MAX)
+}

@@ -1,0 +1,129 @@
+//! Host tests of the controller.
+
+use super::*;
+
+fn leader(core: &Core) -> Option<NodeId> {
+    (0..core.node_count()).find(|&i| core.session.node_info(i).look.role == "leader")
+}
+
+#[test]
+fn playing_advances_only_to_the_view_clock() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::Play).unwrap();
+    assert!(!core.advance(1.0), "nothing is due in the first 0.25 model ms");
+    for _ in 0..2_000 {
+        core.advance(16.0);
+        if let Some(t) = core.session.next_event_time() {
+            assert!(t as f64 > core.view_time);
+        }
+    }
+    assert!(leader(&core).is_some(), "a leader after ~8 model seconds");
+}
+
+#[test]
+fn step_back_and_seek_restore_the_same_state() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::Step(40)).unwrap();
+    let at40 = core.session.state_json();
+    core.apply(Cmd::Step(25)).unwrap();
+    core.apply(Cmd::Back(25)).unwrap();
+    assert_eq!(core.session.state_json(), at40);
+    assert_eq!(core.view_time, core.session.now() as f64);
+    core.apply(Cmd::Seek(65)).unwrap();
+    core.apply(Cmd::Seek(40)).unwrap();
+    assert_eq!(core.session.state_json(), at40);
+}
+
+#[test]
+fn failed_actions_change_nothing_and_say_why() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::Step(10)).unwrap();
+    let generation = core.generation;
+    let err = core.apply(Cmd::Act(Action::Restart { node: 1 })).unwrap_err();
+    assert_eq!(err, "restart: node 1 is not down");
+    assert_eq!(core.generation, generation);
+    assert!(core.session.actions().is_empty());
+    assert!(core.apply(Cmd::SelectNode(Some(7))).unwrap_err().contains("node 7 does not exist"));
+}
+
+#[test]
+fn partition_of_picked_nodes() {
+    let mut core = Core::new(Setup::default(), None);
+    assert!(core.apply(Cmd::PartitionPicked).is_err());
+    core.apply(Cmd::TogglePick(3)).unwrap();
+    core.apply(Cmd::TogglePick(1)).unwrap();
+    core.apply(Cmd::TogglePick(4)).unwrap();
+    core.apply(Cmd::TogglePick(4)).unwrap();
+    assert_eq!(core.picked, vec![1, 3]);
+    core.apply(Cmd::PartitionPicked).unwrap();
+    assert!(core.picked.is_empty());
+    assert!(core.session.is_cut(1, 0) && core.session.is_cut(0, 3) && !core.session.is_cut(1, 3));
+    assert_eq!(core.full_setup().actions.len(), 1);
+}
+
+#[test]
+fn open_and_reset_keep_the_catalog_limits() {
+    let mut core = Core::new(Setup::default(), Some(30));
+    assert_eq!(core.session.steps(), 30);
+    let mut setup = Setup::default();
+    setup.sim.nodes = 10;
+    assert!(core.apply(Cmd::Open(setup)).unwrap_err().starts_with("nodes:"));
+    let mut setup = Setup::default();
+    setup.sim.nodes = 3;
+    setup.seed = 9;
+    core.apply(Cmd::SelectNode(Some(4))).unwrap();
+    core.apply(Cmd::Open(setup)).unwrap();
+    assert_eq!((core.node_count(), core.session.seed(), core.selected_node), (3, 9, None));
+    core.apply(Cmd::Step(5)).unwrap();
+    core.apply(Cmd::Act(Action::Crash { node: 0 })).unwrap();
+    core.apply(Cmd::Reset).unwrap();
+    assert_eq!((core.session.steps(), core.session.actions().len()), (0, 0));
+}
+
+#[test]
+fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
+    let preset = lab::presets::Preset::find("dueling-proposers").unwrap().load();
+    let mut core = Core::new(preset.setup, Some(40));
+    assert_eq!(core.option("backoff").as_deref(), Some("off"));
+    let before = core.session.state_json();
+    let err = core.apply(Cmd::SetOption { name: "retry_ms".into(), value: "soon".into() }).unwrap_err();
+    assert!(err.starts_with("retry_ms:"), "{err}");
+    assert_eq!(core.session.state_json(), before);
+    core.apply(Cmd::SetOption { name: "backoff".into(), value: "on".into() }).unwrap();
+    // With back-off the run settles sooner: it replays to step 40 or its end.
+    assert!(core.session.steps() <= 40 && core.session.next_event_time().is_none() || core.session.steps() == 40);
+    assert_eq!(core.session.actions().len(), 2);
+    assert_eq!(core.option("backoff").as_deref(), Some("on"));
+    assert!(!core.setup.options.contains_key("backoff"), "a default is not written down");
+    assert!(core.apply(Cmd::SetOption { name: "nope".into(), value: "1".into() }).is_err());
+    // Another algorithm starts from its own defaults.
+    core.apply(Cmd::Open(Setup::new(lab::Algo::Raft))).unwrap();
+    assert!(core.setup.options.is_empty());
+}
+
+#[test]
+fn speed_slider_is_logarithmic() {
+    assert!((speed_to_slider(0.01) + 2.0).abs() < 1e-9);
+    assert!((slider_to_speed(1.0) - 10.0).abs() < 1e-9);
+    assert!((slider_to_speed(speed_to_slider(0.25)) - 0.25).abs() < 1e-9);
+    let mut core = Core::new(Setup::default(), None);
+    for _ in 0..50 {
+        core.apply(Cmd::Faster).unwrap();
+    }
+    assert_eq!(core.speed, SPEED_MAX);
+}
+
+#[test]
+fn a_preset_and_a_script_action_are_commands_too() {
+    let mut core = Core::new(Setup::default(), None);
+    assert!(core.apply(Cmd::LoadPreset("nope".into())).unwrap_err().starts_with("unknown preset \"nope\""));
+    core.apply(Cmd::LoadPreset("dueling-proposers".into())).unwrap();
+    assert_eq!(core.algo().info().name, "paxos");
+    assert_eq!(core.session.actions().len(), 2);
+    assert!(core.notices.last().is_some_and(|n| !n.error && n.text.contains(": ")));
+    let mut core = Core::new(Setup::default(), None);
+    let err = core.apply(Cmd::ActJson(r#"{"do":"crash","node":9}"#.into())).unwrap_err();
+    assert!(err.contains("node 9"), "{err}");
+    core.apply(Cmd::ActJson(r#"{"do":"crash","node":2}"#.into())).unwrap();
+    assert_eq!(core.status(2), Some(Status::Crashed));
+}

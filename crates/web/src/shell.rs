@@ -1,0 +1,104 @@
+//! The top of the app: the root component mounts the reducer, the
+//! animation loop and the host edges (keys, `window.clusterscope`, the
+//! address bar, the theme attribute, the clipboard) and renders
+//! [`crate::app::page`]. Nothing imports this module but `main`.
+
+use crate::app::{page, AppState, PageRefs};
+use crate::canvas::frame::FrameLoop;
+use crate::canvas::stage::View;
+use crate::host;
+use crate::model::cmd::{Cmd, Input};
+use crate::model::text::{self, StepView};
+use yew::prelude::*;
+
+/// Least time between two address-bar updates while playing, in ms.
+const URL_THROTTLE_MS: f64 = 250.0;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::new(crate::model::boot::boot(&host::url::read_pairs())));
+    let view = use_mut_ref(View::default);
+    let canvas_ref = use_node_ref();
+    let wrap_ref = use_node_ref();
+
+    // Mount: the animation loop, resizing, keyboard, the scripting API.
+    {
+        let state = state.clone();
+        let view = view.clone();
+        let canvas_ref = canvas_ref.clone();
+        let wrap_ref = wrap_ref.clone();
+        use_effect_with((), move |_| {
+            let dispatcher = state.dispatcher();
+            let dispatch = Callback::from(move |input: Input| dispatcher.dispatch(input));
+            let frame =
+                FrameLoop::start(state.core.clone(), view.clone(), canvas_ref, wrap_ref, state.bench, dispatch.clone());
+            let keys = host::keys::listen(state.core.clone(), dispatch.clone());
+            let api = host::api::install(state.core.clone(), view, dispatch, state.api_error.clone(), state.bench);
+            move || {
+                drop(frame);
+                drop(keys);
+                drop(api);
+            }
+        });
+    }
+
+    // The address bar follows the world (throttled while playing).
+    {
+        let core = state.core.clone();
+        let last = use_mut_ref(|| 0.0f64);
+        use_effect_with(state.rev, move |_| {
+            let core = core.borrow();
+            let now = js_sys::Date::now();
+            if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
+                *last.borrow_mut() = now;
+                host::url::replace_query(&host::url::query_for(&core.full_setup(), core.session.steps()));
+            }
+        });
+    }
+
+    // The theme is an attribute on <html>, so CSS can follow the system or the toggle.
+    {
+        let theme = state.core.borrow().theme;
+        use_effect_with(theme, move |theme| host::set_theme_attribute(*theme));
+    }
+
+    // One sender for the whole page, the same on every render, so the
+    // components' props compare equal when nothing else changed.
+    let send = {
+        let d = state.dispatcher();
+        use_callback((), move |cmd: Cmd, _| d.dispatch(Input::Ui(cmd)))
+    };
+    let on_copy = {
+        let core = state.core.clone();
+        let send = send.clone();
+        use_callback((), move |_: (), _| {
+            let link = {
+                let core = core.borrow();
+                host::url::link_for(&host::url::query_for(&core.full_setup(), core.session.steps()))
+            };
+            host::clipboard::copy_text(&link, send.clone());
+        })
+    };
+    // The caption reads the trace's step: once per change of the world, not per render.
+    let generation = state.core.borrow().generation;
+    let caption = {
+        let core = state.core.clone();
+        use_memo(generation, move |_| {
+            let core = core.borrow();
+            let session = core.session.as_ref();
+            text::caption(&StepView::of(session), &session.log_tail(crate::components::event_log::LOG_LINES))
+        })
+    };
+
+    page(
+        &state,
+        PageRefs {
+            view: &view,
+            canvas: &canvas_ref,
+            wrap: &wrap_ref,
+            send: &send,
+            on_copy: &on_copy,
+            caption: &caption,
+        },
+    )
+}
