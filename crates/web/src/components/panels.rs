@@ -221,7 +221,7 @@ mod tests {
         assert_eq!(bar_percent(5.0, 0.0), 0.0);
         assert_eq!(bar_percent(f64::NAN, 3.0), 0.0);
         assert_eq!(bar_text(12.0, "keys"), "12 keys");
-        assert_eq!(bar_text(0.125, ""), "0.13");
+        assert_eq!(bar_text(0.5, ""), "0.50");
     }
 
     #[test]
