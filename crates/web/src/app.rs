@@ -9,9 +9,12 @@ use crate::canvas::stage::View;
 use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
 use crate::components::invariants::Invariants;
+use crate::components::legend::{legend_keys, CanvasLegend};
+use crate::components::nodes::{any_cut, node_rows, NodesPanel};
 use crate::components::notices::{action_errors, Notices};
+use crate::components::toolbar::Toolbar;
 use crate::components::transport::Transport;
-use crate::components::{inspector, legend, lock_panel, nodes, paxos_panel, ring_panel, toolbar};
+use crate::components::{inspector, lock_panel, paxos_panel, ring_panel};
 use crate::model::boot::Boot;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
@@ -79,6 +82,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
     let session = core.session.as_ref();
     let log = Rc::new(session.log_tail(LOG_LINES));
     let summary = text::summary(session);
+    let (roles, kinds) = legend_keys(session, core.algo());
     let canvas_events = canvas_handlers(state.core.clone(), refs.view.clone(), send.clone());
     // The ring panel shows the ring as the canvas has it, synced now.
     let ring_html = {
@@ -90,7 +94,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
 
     html! {
         <div class="app">
-            { toolbar::topbar(&core, send, refs.on_copy) }
+            <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
+                seed={session.seed()} send={send.clone()} on_copy={refs.on_copy.clone()} />
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <main class="main">
                 <section class="stage" aria-label="Cluster view">
@@ -105,11 +110,12 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                     </div>
-                    { legend::legend(&core) }
+                    <CanvasLegend algo={session.algo()} ring={core.algo() == lab::Algo::Ring} roles={roles} kinds={kinds} />
                 </section>
                 <aside class="side" aria-label="Details">
                     { ring_html }
-                    { nodes::nodes_panel(&core, send) }
+                    <NodesPanel rows={node_rows(session)} selected={core.selected_node} picked={core.picked.clone()}
+                        any_cut={any_cut(session)} send={send.clone()} />
                     { paxos_panel::panel(&core) }
                     { lock_panel::panel(&core) }
                     { inspector::inspector(&core, send) }

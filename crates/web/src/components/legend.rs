@@ -2,47 +2,61 @@
 //! and losses, and the per-protocol keys; plus [`Legend`], the generic
 //! legend drawn from a protocol's [`protocol::present::LegendItem`]s.
 
-use crate::model::core::Core;
 use crate::model::palette::{kind_color, role_color, role_shape, shape_class};
 use lab::Algo;
 use protocol::present::LegendItem;
+use sim::Session;
 use yew::prelude::*;
 
-pub fn legend(core: &Core) -> Html {
+/// What the legend lists for a session: the roles on screen (Raft's three
+/// always; none on the hash ring, where a node wears its own colour) and the
+/// message kinds in flight, sorted.
+pub fn legend_keys(session: &dyn Session, algo: Algo) -> (Vec<&'static str>, Vec<&'static str>) {
     let mut kinds: Vec<&'static str> = Vec::new();
     let mut msgs = Vec::new();
-    core.session.messages_into(&mut msgs);
+    session.messages_into(&mut msgs);
     for m in &msgs {
         if !kinds.contains(&m.kind) {
             kinds.push(m.kind);
         }
     }
     kinds.sort_unstable();
-    // The roles of this algorithm that are on screen (Raft's three always).
     let mut roles: Vec<&'static str> =
-        if core.algo() == Algo::Raft { vec!["leader", "candidate", "follower"] } else { Vec::new() };
-    for id in 0..core.node_count() {
-        let role = core.session.node_info(id).look.role;
-        if !roles.contains(&role) {
-            roles.push(role);
+        if algo == Algo::Raft { vec!["leader", "candidate", "follower"] } else { Vec::new() };
+    if algo != Algo::Ring {
+        for id in 0..session.node_count() {
+            let role = session.node_info(id).look.role;
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
         }
     }
-    // On the hash ring a node wears its own colour (that of its ticks,
-    // ranges and keys), not its status's: the status is written under it.
-    let ring = core.algo() == Algo::Ring;
-    if ring {
-        roles.clear();
-    }
+    (roles, kinds)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CanvasLegendProps {
+    /// The session's algorithm name (for the per-protocol keys).
+    pub algo: &'static str,
+    /// The hash ring: nodes wear their own colour.
+    pub ring: bool,
+    pub roles: Vec<&'static str>,
+    pub kinds: Vec<&'static str>,
+}
+
+#[function_component(CanvasLegend)]
+pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
+    let CanvasLegendProps { algo, ring, roles, kinds } = props;
     html! {
         <div class="legend" aria-label="Legend">
-            if ring {
+            if *ring {
                 <span class="key">{"node colour = its virtual nodes, ranges and keys · faded: standby · dashed: joining or leaving"}</span>
             }
             { for roles.iter().map(|r| html! {
                 <span class="key"><span class={classes!("swatch", "node", format!("c{}", role_color(r)), shape_class(role_shape(r)))}></span>{ *r }</span>
             }) }
-            { super::paxos_panel::legend(core.session.algo()) }
-            { super::lock_panel::legend(core.session.algo()) }
+            { super::paxos_panel::legend(algo) }
+            { super::lock_panel::legend(algo) }
             <span class="key"><span class="swatch node down"></span>{"down"}</span>
             <span class="key"><span class="swatch node paused"></span>{"paused"}</span>
             <span class="sep" aria-hidden="true"></span>
@@ -97,6 +111,19 @@ pub fn legend_item(item: &LegendItem) -> Html {
 mod tests {
     use super::*;
     use protocol::present::Shape;
+
+    #[test]
+    fn the_legend_lists_roles_on_screen_and_kinds_in_flight() {
+        let mut s = lab::open(&lab::Setup::default()).unwrap();
+        for _ in 0..20 {
+            s.step();
+        }
+        let (roles, kinds) = legend_keys(s.as_ref(), Algo::Raft);
+        assert_eq!(&roles[..3], &["leader", "candidate", "follower"]);
+        assert!(kinds.windows(2).all(|w| w[0] < w[1]), "{kinds:?}");
+        let ring = lab::open(&lab::Setup::new(Algo::Ring)).unwrap();
+        assert!(legend_keys(ring.as_ref(), Algo::Ring).0.is_empty());
+    }
 
     #[test]
     fn every_shape_has_a_swatch_class() {

@@ -3,25 +3,59 @@
 
 use super::icons::kbd;
 use crate::model::cmd::Cmd;
-use crate::model::core::Core;
 use crate::model::palette::{role_color, role_shape, shape_class};
-use protocol::Status;
-use sim::Action;
+use protocol::{NodeId, Status};
+use sim::{Action, Session};
 use yew::prelude::*;
 
-pub fn nodes_panel(core: &Core, send: &Callback<Cmd>) -> Html {
-    let session = core.session.as_ref();
+/// One node as the panel lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeRow {
+    pub id: NodeId,
+    pub role: &'static str,
+    pub status: Status,
+    pub badge: String,
+}
+
+/// The rows of a session's nodes, in id order.
+pub fn node_rows(session: &dyn Session) -> Vec<NodeRow> {
+    (0..session.node_count())
+        .map(|id| {
+            let info = session.node_info(id);
+            NodeRow { id, role: info.look.role, status: info.status, badge: info.look.badge }
+        })
+        .collect()
+}
+
+/// Whether any link of the session is cut (then Heal has work to do).
+pub fn any_cut(session: &dyn Session) -> bool {
     let n = session.node_count();
+    (0..n).any(|a| (0..n).any(|b| a != b && session.is_cut(a, b)))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NodesProps {
+    pub rows: Vec<NodeRow>,
+    pub selected: Option<NodeId>,
+    /// Nodes picked for a partition group.
+    pub picked: Vec<NodeId>,
+    pub any_cut: bool,
+    pub send: Callback<Cmd>,
+}
+
+#[function_component(NodesPanel)]
+pub fn nodes_panel(props: &NodesProps) -> Html {
+    let send = &props.send;
     html! {
         <section class="panel" aria-labelledby="nodes-h">
             <h2 id="nodes-h">{"Nodes"}</h2>
             <ul class="node-list" id="node-list">
-                { for (0..n).map(|id| {
-                    let info = session.node_info(id);
-                    let status = match info.status { Status::Up => "up", Status::Crashed => "down", Status::Paused => "paused" };
-                    let role = if info.status == Status::Crashed { "down" } else { info.look.role };
-                    let selected = core.selected_node == Some(id);
-                    let picked = core.picked.contains(&id);
+                { for props.rows.iter().map(|row| {
+                    let id = row.id;
+                    let status = match row.status { Status::Up => "up", Status::Crashed => "down", Status::Paused => "paused" };
+                    let role = if row.status == Status::Crashed { "down" } else { row.role };
+                    let selected = props.selected == Some(id);
+                    let picked = props.picked.contains(&id);
                     let send2 = send.clone();
                     let onclick = Callback::from(move |e: MouseEvent| {
                         if e.shift_key() {
@@ -31,31 +65,26 @@ pub fn nodes_panel(core: &Core, send: &Callback<Cmd>) -> Html {
                         }
                     });
                     html! {
-                        <li data-node={id.to_string()} data-role={info.look.role} data-status={status}>
+                        <li data-node={id.to_string()} data-role={row.role} data-status={status}>
                             <button class={classes!("node-row", selected.then_some("selected"), picked.then_some("picked"))}
                                 aria-pressed={selected.to_string()}
                                 title={format!("Inspect node {id} (shift-click to pick for a partition)")} {onclick}>
-                                <span class={classes!("dot", format!("c{}", role_color(info.look.role)), shape_class(role_shape(info.look.role)), status)}></span>
+                                <span class={classes!("dot", format!("c{}", role_color(row.role)), shape_class(role_shape(row.role)), status)}></span>
                                 <span class="nid">{ format!("node {id}") }</span>
                                 <span class="role">{ role }</span>
-                                <span class="badge mono">{ info.look.badge.clone() }</span>
+                                <span class="badge mono">{ row.badge.clone() }</span>
                                 { if picked { html! { <span class="pick" title="picked for a partition group">{"◆"}</span> } } else { html! {} } }
                             </button>
                         </li>
                     }
                 }) }
             </ul>
-            { partition_controls(core, send) }
+            { partition_controls(&props.picked, props.any_cut, send) }
         </section>
     }
 }
 
-fn partition_controls(core: &Core, send: &Callback<Cmd>) -> Html {
-    let picked = &core.picked;
-    let any_cut = {
-        let n = core.node_count();
-        (0..n).any(|a| (0..n).any(|b| a != b && core.session.is_cut(a, b)))
-    };
+fn partition_controls(picked: &[NodeId], any_cut: bool, send: &Callback<Cmd>) -> Html {
     let label = if picked.is_empty() {
         "Shift-click nodes to pick a group".to_string()
     } else {

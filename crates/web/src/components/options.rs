@@ -4,8 +4,9 @@
 //! names the option in a notice.
 
 use crate::model::cmd::Cmd;
-use crate::model::core::Core;
+use crate::model::core::option_value;
 use lab::OptionSpec;
+use lab::Setup;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -18,27 +19,27 @@ fn choices(spec: &OptionSpec) -> Option<&'static [&'static str]> {
     }
 }
 
-pub fn options_panel(core: &Core, send: &Callback<Cmd>) -> Html {
-    let specs = core.algo().info().options;
+pub fn options_panel(setup: &Setup, send: &Callback<Cmd>) -> Html {
+    let specs = setup.algo.info().options;
     if specs.is_empty() {
         return html! {};
     }
-    let changed = specs.iter().filter(|s| core.setup.options.get(s.name).is_some_and(|v| v != s.default)).count();
+    let changed = specs.iter().filter(|s| setup.options.get(s.name).is_some_and(|v| v != s.default)).count();
     html! {
         <details class="options" id="options">
             <summary title="Settings of this algorithm (each change replays the run with the same seed and actions)">
                 { if changed > 0 { format!("Options ({changed} changed)") } else { "Options".to_string() } }
             </summary>
             <div class="options-body" role="group" aria-label="Algorithm options">
-                { for specs.iter().map(|spec| control(core, spec, send)) }
+                { for specs.iter().map(|spec| control(setup, spec, send)) }
             </div>
         </details>
     }
 }
 
-fn control(core: &Core, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
+fn control(setup: &Setup, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
     let name = spec.name;
-    let value = core.option(name).unwrap_or_else(|| spec.default.to_string());
+    let value = option_value(setup, name).unwrap_or_else(|| spec.default.to_string());
     let id = format!("opt-{name}");
     let title = format!("{} (default: {})", spec.help, spec.default);
     let field = match choices(spec) {

@@ -3,15 +3,27 @@
 
 use super::icons::{icon, kbd};
 use crate::model::cmd::{Cmd, ThemeChoice};
-use crate::model::core::Core;
 use lab::{Algo, Setup, ALGOS};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html {
-    let session = core.session.as_ref();
-    let info = core.algo().info();
-    let setup = core.setup.clone();
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    /// The run's setup without its actions.
+    pub setup: Setup,
+    pub theme: ThemeChoice,
+    /// The running world's size and seed.
+    pub nodes: u32,
+    pub seed: u64,
+    pub send: Callback<Cmd>,
+    pub on_copy: Callback<()>,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let ToolbarProps { setup, theme, nodes, seed, send, on_copy } = props;
+    let (nodes, seed) = (*nodes, *seed);
+    let info = setup.algo.info();
 
     let on_algo = {
         let send = send.clone();
@@ -62,12 +74,12 @@ pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html
             }
         })
     };
-    let theme_next = match core.theme {
+    let theme_next = match theme {
         ThemeChoice::Auto => ThemeChoice::Dark,
         ThemeChoice::Dark => ThemeChoice::Light,
         ThemeChoice::Light => ThemeChoice::Auto,
     };
-    let theme_label = match core.theme {
+    let theme_label = match theme {
         ThemeChoice::Auto => "Theme: system",
         ThemeChoice::Dark => "Theme: dark",
         ThemeChoice::Light => "Theme: light",
@@ -77,7 +89,7 @@ pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html
             <div class="brand">
                 <span class="logo" aria-hidden="true">{"◎"}</span>
                 <h1>{"Clusterscope"}</h1>
-                <span class="sub">{ format!("{} · {} nodes · seed {}", info.title, session.node_count(), session.seed()) }</span>
+                <span class="sub">{ format!("{} · {} nodes · seed {}", info.title, nodes, seed) }</span>
             </div>
             <div class="settings" role="group" aria-label="World settings">
                 <div class="group world">
@@ -85,7 +97,7 @@ pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html
                         <span class="label">{"Algorithm"}</span>
                         <select id="algo" onchange={on_algo} title="Algorithm to run">
                             { for ALGOS.iter().map(|a| html! {
-                                <option value={a.name} selected={a.algo == core.algo()}>{ a.title }</option>
+                                <option value={a.name} selected={a.algo == setup.algo}>{ a.title }</option>
                             }) }
                         </select>
                     </label>
@@ -93,17 +105,17 @@ pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html
                         <span class="label">{"Nodes"}</span>
                         <select id="nodes" onchange={on_nodes} title="Cluster size (opens a new world)">
                             { for (info.min_nodes..=info.max_nodes).map(|n| html! {
-                                <option value={n.to_string()} selected={n == session.node_count()}>{ n }</option>
+                                <option value={n.to_string()} selected={n == nodes}>{ n }</option>
                             }) }
                         </select>
                     </label>
                     <label title="Random seed: the same seed and actions give the same run">
                         <span class="label">{"Seed"}</span>
-                        <input id="seed" type="number" min="0" step="1" value={core.setup.seed.to_string()}
+                        <input id="seed" type="number" min="0" step="1" value={setup.seed.to_string()}
                             onchange={on_seed} title="Seed of the simulated network and timers (Enter to apply)" />
                     </label>
-                    { network(core, send) }
-                    { super::options::options_panel(core, send) }
+                    { network(setup, send) }
+                    { super::options::options_panel(setup, send) }
                     <PresetMenu send={send.clone()} />
                     <button id="reset" title="Restart this world from step 0 without actions (r)"
                         onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>
@@ -114,7 +126,7 @@ pub fn topbar(core: &Core, send: &Callback<Cmd>, on_copy: &Callback<()>) -> Html
                         {icon("link")}{"Copy link"}</button>
                     <button id="theme" title={format!("{theme_label} (click to change)")}
                         onclick={send.reform(move |_| Cmd::SetTheme(theme_next))}>
-                        { match core.theme { ThemeChoice::Auto => "◐", ThemeChoice::Dark => "☾", ThemeChoice::Light => "☀" } }
+                        { match theme { ThemeChoice::Auto => "◐", ThemeChoice::Dark => "☾", ThemeChoice::Light => "☀" } }
                         <span class="sr-only">{ theme_label }</span>
                     </button>
                     <button id="help-button" title="Keyboard shortcuts (?)" onclick={send.reform(|_| Cmd::ToggleHelp)}>
@@ -160,8 +172,7 @@ pub fn preset_menu(props: &PresetProps) -> Html {
     }
 }
 
-fn network(core: &Core, send: &Callback<Cmd>) -> Html {
-    let setup = core.setup.clone();
+fn network(setup: &Setup, send: &Callback<Cmd>) -> Html {
     let field = |name: &'static str| {
         let send = send.clone();
         let setup = setup.clone();
@@ -189,7 +200,7 @@ fn network(core: &Core, send: &Callback<Cmd>) -> Html {
             }
         })
     };
-    let sim = &core.setup.sim;
+    let sim = &setup.sim;
     html! {
         <details class="network">
             <summary title="Network: loss, duplication, latency (opens a new world)">{"Network"}</summary>

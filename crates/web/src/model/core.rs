@@ -51,6 +51,13 @@ fn open_setup(setup: &Setup) -> (Box<dyn Session>, Option<String>) {
     }
 }
 
+/// The value of an option in `setup` (its default when not set); `None`
+/// when the algorithm has no such option.
+pub fn option_value(setup: &Setup, name: &str) -> Option<String> {
+    let spec = setup.algo.info().options.iter().find(|o| o.name == name)?;
+    Some(setup.options.get(name).cloned().unwrap_or_else(|| spec.default.to_string()))
+}
+
 impl Core {
     /// Open `setup` and go to `step` (the start when `None`).
     pub fn new(setup: Setup, step: Option<u64>) -> Self {
@@ -262,12 +269,6 @@ impl Core {
         } else {
             Err(format!("node {id} does not exist (nodes are 0..{})", n - 1))
         }
-    }
-
-    /// The value of an option in this run (its default when not set).
-    pub fn option(&self, name: &str) -> Option<String> {
-        let spec = self.algo().info().options.iter().find(|o| o.name == name)?;
-        Some(self.setup.options.get(name).cloned().unwrap_or_else(|| spec.default.to_string()))
     }
 
     fn set_option(&mut self, name: &str, value: &str) -> Result<(), String> {

@@ -84,7 +84,7 @@ fn open_and_reset_keep_the_catalog_limits() {
 fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
     let preset = lab::presets::Preset::find("dueling-proposers").unwrap().load();
     let mut core = Core::new(preset.setup, Some(40));
-    assert_eq!(core.option("backoff").as_deref(), Some("off"));
+    assert_eq!(option_value(&core.setup, "backoff").as_deref(), Some("off"));
     let before = core.session.state_json();
     let err = core.apply(Cmd::SetOption { name: "retry_ms".into(), value: "soon".into() }).unwrap_err();
     assert!(err.starts_with("retry_ms:"), "{err}");
@@ -93,7 +93,7 @@ fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
     // With back-off the run settles sooner: it replays to step 40 or its end.
     assert!(core.session.steps() <= 40 && core.session.next_event_time().is_none() || core.session.steps() == 40);
     assert_eq!(core.session.actions().len(), 2);
-    assert_eq!(core.option("backoff").as_deref(), Some("on"));
+    assert_eq!(option_value(&core.setup, "backoff").as_deref(), Some("on"));
     assert!(!core.setup.options.contains_key("backoff"), "a default is not written down");
     assert!(core.apply(Cmd::SetOption { name: "nope".into(), value: "1".into() }).is_err());
     // Another algorithm starts from its own defaults.
