@@ -84,7 +84,7 @@ impl Protocol for Counter {
         self.ticks
     }
     fn look(&self) -> Look {
-        Look { role: "counter", badge: format!("#{}", self.ticks), ring_timer: None }
+        Look { role: "counter", badge: format!("#{}", self.ticks), ..Look::default() }
     }
 }
 

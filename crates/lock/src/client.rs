@@ -54,6 +54,10 @@ pub struct Held {
     pub token: Option<u64>,
     /// When the lock stops being valid, on the holder's clock.
     pub valid_until: Tick,
+    /// When the holder came to believe it holds the lock, on its clock
+    /// (where the app starts the countdown). Not part of any view.
+    #[serde(skip)]
+    pub since: Tick,
 }
 
 /// What a client keeps across a crash: its last lock value, so that it
@@ -218,7 +222,7 @@ impl LeaseClient {
         let validity = validity as Tick;
         let token = if self.tokens { self.granted.values().next().copied() } else { None };
         self.phase = Phase::Holding;
-        self.lock = Some(Held { token, valid_until: now + validity });
+        self.lock = Some(Held { token, valid_until: now + validity, since: now });
         out.cancel_timer(LockTimer::Timeout);
         out.set_timer(LockTimer::Lease, validity, validity);
         let [lo, hi] = self.config.hold_ms;

@@ -40,6 +40,7 @@ mod client;
 mod config;
 mod coordinator;
 mod message;
+pub mod present;
 pub mod presets;
 mod server;
 mod storage;
@@ -57,7 +58,7 @@ pub use storage::{Storage, StorageDurable, WriteLog, WriteRecord};
 pub use view::{ClientView, ServerView, StorageView, View};
 pub use zk_client::{ZkClient, ZkPhase};
 
-use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use protocol::{Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use std::marker::PhantomData;
 
 /// `lock-lease`: a lease, no fencing.
@@ -280,52 +281,14 @@ impl<V: Algorithm> Protocol for Lock<V> {
     }
 
     fn look(&self) -> Look {
-        let role = self.kind().name();
-        let (badge, ring_timer) = match &self.node {
-            Node::Server(s) => {
-                let badge = match s.lease() {
-                    Some(l) => format!("tok {} → {}", l.token, l.client),
-                    None => "free".to_string(),
-                };
-                (badge, Some("expire"))
-            }
-            Node::Coordinator(c) => {
-                let waiting = c.entries().count().saturating_sub(1);
-                let badge = match c.holder() {
-                    Some(e) if waiting > 0 => format!("tok {} → {} · {waiting} wait", e.seq, e.client),
-                    Some(e) => format!("tok {} → {}", e.seq, e.client),
-                    None => "free".to_string(),
-                };
-                (badge, None)
-            }
-            Node::Client(c) => {
-                let badge = match (c.lock(), c.phase()) {
-                    (Some(Held { token: Some(t), .. }), _) => format!("holds {t}"),
-                    (Some(_), _) => "holds".to_string(),
-                    (None, Phase::Acquiring) => "asks".to_string(),
-                    (None, Phase::Writing) => "writes, expired".to_string(),
-                    (None, _) => "idle".to_string(),
-                };
-                (badge, Some("lease"))
-            }
-            Node::ZkClient(c) => {
-                let badge = match (c.lock(), c.phase(), c.seq()) {
-                    (Some(Held { token: Some(t), .. }), _, _) => format!("holds {t}"),
-                    (_, ZkPhase::Waiting | ZkPhase::Checking, Some(seq)) => format!("queued {seq}"),
-                    (_, ZkPhase::Connecting, _) => "connects".to_string(),
-                    (None, ZkPhase::Writing, _) => "writes, lost".to_string(),
-                    _ => "idle".to_string(),
-                };
-                (badge, Some("session"))
-            }
-            Node::Storage(s) => {
-                let badge = match s.rejected() {
-                    0 => format!("{} writes", s.total()),
-                    r => format!("{} writes · {r} rejected", s.total()),
-                };
-                (badge, None)
-            }
-        };
-        Look { role, badge, ring_timer }
+        self.present_look()
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        self.present_inspect()
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &LockConfig) -> Picture {
+        Self::present_picture(nodes)
     }
 }

@@ -262,7 +262,7 @@ impl ZkClient {
         match predecessor {
             None => {
                 self.phase = ZkPhase::Holding;
-                self.lock = Some(Held { token: Some(seq), valid_until: self.session_until });
+                self.lock = Some(Held { token: Some(seq), valid_until: self.session_until, since: self.local_time });
                 let [lo, hi] = self.config.hold_ms;
                 out.set_timer(LockTimer::Work, lo, hi);
                 out.emit(Level::Notice, format!("client {} holds the lock (entry {seq})", self.id));

@@ -8,7 +8,8 @@ use lock::{
     ClientDurable, Durable, Lock, LockConfig, LockFenced, LockLease, LockTimer, LockZk, Msg, Node, Phase, Redlock,
     ServerDurable, ZkPhase,
 };
-use protocol::{Cluster, Command, Input, Level, Message, Note, Out, Protocol};
+use protocol::present::{Arrangement, Body, LegendItem, OuterRing, Shape};
+use protocol::{Cluster, Command, Countdown, Input, Level, Message, NodeRef, Note, Out, Protocol, Status, Tone};
 
 type Cmd = Command<Msg, LockTimer, ()>;
 
@@ -748,18 +749,73 @@ fn messages_show_their_tokens() {
 fn looks_name_kind_token_and_lease() {
     let c = lease_client_holding(530);
     let look = c.look();
-    assert_eq!((look.role, look.badge.as_str(), look.ring_timer), ("client", "holds 33", Some("lease")));
+    // The lease as the client believes it: from the grant to its validity's
+    // end, on its own clock (530 + 958).
+    let believed = Some(Countdown::Local { since: 530, until: 1488 });
+    assert_eq!((look.role, look.badge.as_str(), look.ring), ("client", "holds 33", believed));
     let mut s: LockFenced = node(0, 4);
     deliver(&mut s, 100, 1, Msg::Acquire { attempt: 7, ttl_ms: 1000 });
     let look = s.look();
-    assert_eq!((look.role, look.badge.as_str(), look.ring_timer), ("lock_server", "tok 33 → 1", Some("expire")));
+    let expire = Some(Countdown::Timer("expire"));
+    assert_eq!((look.role, look.badge.as_str(), look.ring), ("lock_server", "tok 33 → 1", expire));
     let mut st: LockFenced = node(3, 4);
     deliver(&mut st, 10, 2, Msg::Write { attempt: 4, token: Some(34) });
     deliver(&mut st, 20, 1, Msg::Write { attempt: 2, token: Some(33) });
     let look = st.look();
-    assert_eq!((look.role, look.badge.as_str(), look.ring_timer), ("storage", "2 writes · 1 rejected", None));
+    assert_eq!((look.role, look.badge.as_str(), look.ring), ("storage", "2 writes · 1 rejected", None));
+    assert_eq!((look.tone, look.shape), (Tone::PURPLE, Shape::Hexagon));
     let z: LockZk = node(0, 5);
     assert_eq!(z.look().role, "lock_server");
     assert_eq!(<Lock<lock::variant::Zk> as Protocol>::NAME, "lock-zk");
     assert_eq!([LockLease::NAME, LockFenced::NAME, Redlock::NAME], ["lock-lease", "lock-fenced", "redlock"]);
+}
+
+/// The whole picture of a fenced world (Kleppmann 2016, figure 2): columns,
+/// the server's lease drawn around the client it believes holds it, the
+/// clocks, and the storage's writes newest first with the token that won.
+#[test]
+fn the_picture_shows_both_leases_and_the_write_log() {
+    let server = {
+        let mut s: LockFenced = node(0, 4);
+        deliver(&mut s, 100, 1, Msg::Acquire { attempt: 7, ttl_ms: 1000 });
+        s
+    };
+    let holder: LockFenced = {
+        let mut c: LockFenced = node(1, 4);
+        step(&mut c, 0, Input::Start);
+        fire(&mut c, 500, LockTimer::Retry);
+        deliver(&mut c, 530, 0, Msg::Granted { attempt: 1, token: 33 });
+        c
+    };
+    let idle: LockFenced = node(2, 4);
+    let storage = {
+        let mut st: LockFenced = node(3, 4);
+        deliver(&mut st, 10, 2, Msg::Write { attempt: 4, token: Some(34) });
+        deliver(&mut st, 20, 1, Msg::Write { attempt: 2, token: Some(33) });
+        st
+    };
+    let nodes = [server, holder, idle, storage];
+    let refs: Vec<NodeRef<'_, LockFenced>> =
+        nodes.iter().enumerate().map(|(id, state)| NodeRef { id: id as u32, status: Status::Up, state }).collect();
+    let p = LockFenced::picture(&refs, &config());
+    assert_eq!(p.arrangement, Arrangement::Columns { servers: 1, clients: 2 });
+    assert!(p.clocks);
+    assert_eq!(p.outer_rings, [OuterRing { around: 1, countdown: Countdown::TimerOf { node: 0, timer: "expire" } }]);
+    assert!(p.legend.contains(&LegendItem::Ring { label: "lease as the server sees it", outer: true }));
+    assert!(p.legend.contains(&LegendItem::Text { label: "t= local clock ×rate" }));
+    let writes = &p.panels[0];
+    assert_eq!((writes.id, writes.title.as_str()), ("writes", "Storage writes (node 3)"));
+    assert_eq!(writes.note.as_deref(), Some("Highest token accepted: 34"));
+    let Body::Table { columns, rows, .. } = &writes.body else { panic!("a table") };
+    assert_eq!(columns, &["client", "token", "result", "time"]);
+    let cells: Vec<(&str, Option<bool>)> = rows.iter().map(|r| (r.cells[1].as_str(), r.verdict)).collect();
+    assert_eq!(cells, [("33", Some(false)), ("34", Some(true))], "newest first: the late 33 is fenced off");
+    // A lease without fencing checks no token.
+    let plain: LockLease = node(3, 4);
+    let refs = [NodeRef { id: 3, status: Status::Up, state: &plain }];
+    let p = LockLease::picture(&refs, &config());
+    assert_eq!(p.panels[0].note.as_deref(), Some("No token checked (this storage accepts every write)"));
+    // The inspector's facts.
+    let Body::Facts { facts } = &nodes[1].inspect(true)[0].body else { panic!("facts") };
+    assert_eq!(facts[1].value, "yes, token 33, until t=1488");
 }

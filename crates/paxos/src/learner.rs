@@ -6,13 +6,34 @@ use crate::journal::Journal;
 use crate::message::{Chosen, Value};
 use crate::slots::Slots;
 use protocol::NodeId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Tallies kept at most, oldest slots dropped first.
 const MAX_TALLIES: usize = 1024;
 /// Learned slots the journal keeps: more than one step can learn (a
 /// catch-up reply carries at most 32).
 const JOURNAL: usize = 64;
+/// Decisions remembered with their ballot and quorum: the newest slots.
+pub const DECISIONS: usize = 64;
+
+/// How this learner saw a slot chosen: the ballot in which a majority
+/// accepted it and that majority (Paxos Made Simple §2.3). Only a slot
+/// learned from `Accepted` messages has one; one learned from another
+/// learner (`Decided`) or from stable storage does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub slot: u64,
+    pub ballot: Ballot,
+    /// Bit `i` set: acceptor `i` is in the quorum (ids are below 128).
+    pub voters: u128,
+}
+
+impl Decision {
+    /// The quorum's acceptors, in id order.
+    pub fn acceptors(&self) -> Vec<NodeId> {
+        (0..128).filter(|i| self.voters & (1u128 << i) != 0).collect()
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Learner {
@@ -25,6 +46,11 @@ pub struct Learner {
     first_unchosen: u64,
     /// The slots learned since this node came up, for the checker.
     pub journal: Journal<u64, JOURNAL>,
+    /// The newest [`DECISIONS`] slots this learner saw chosen, oldest first.
+    /// Volatile: what the app shows as "the quorum that chose", so that it
+    /// names the ballot the log names, even after the acceptors moved on to
+    /// a later ballot with the same value.
+    decisions: VecDeque<Decision>,
 }
 
 impl Learner {
@@ -61,6 +87,11 @@ impl Learner {
             }
             return None;
         }
+        let voters = voters.iter().fold(0u128, |mask, &id| mask | 1u128.checked_shl(id).unwrap_or(0));
+        if self.decisions.len() == DECISIONS {
+            self.decisions.pop_front();
+        }
+        self.decisions.push_back(Decision { slot, ballot, voters });
         self.learn(slot, value.clone());
         Some(value.clone())
     }
@@ -83,6 +114,12 @@ impl Learner {
     }
 
     /// The first slot not known to be chosen: everything before it can be applied.
+    /// How this learner saw `slot` chosen, if it counted the votes itself
+    /// and the slot is among the newest [`DECISIONS`] it learned.
+    pub fn decision(&self, slot: u64) -> Option<&Decision> {
+        self.decisions.iter().rev().find(|d| d.slot == slot)
+    }
+
     pub fn first_unchosen(&self) -> u64 {
         self.first_unchosen
     }
@@ -110,6 +147,8 @@ mod tests {
         assert_eq!(l.on_accepted(2, Ballot(1, 0), 0, &v, 2), None, "a duplicate counts once");
         assert_eq!(l.on_accepted(3, Ballot(2, 1), 0, &v, 2), None, "other ballots do not add up");
         assert_eq!(l.on_accepted(3, Ballot(1, 0), 0, &v, 2), Some(v.clone()));
+        let d = l.decision(0).expect("counted here");
+        assert_eq!((d.ballot, d.acceptors()), (Ballot(1, 0), vec![2, 3]));
         assert_eq!(l.first_unchosen(), 1);
         l.learn(2, "c".into());
         assert_eq!(l.first_unchosen(), 1, "slot 1 is a gap");

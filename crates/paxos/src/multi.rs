@@ -18,7 +18,7 @@ use crate::roles::Roles;
 use crate::slots::Slots;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
-use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use protocol::{Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use std::collections::BTreeMap;
 
 /// Client commands a candidate holds until it leads.
@@ -377,7 +377,17 @@ impl Protocol for MultiPaxos {
                 (role, format!("{} applied", self.applied()))
             }
         };
-        Look { role, badge, ring_timer: (self.roles.proposer && !self.is_leader()).then_some("leader_timeout") }
+        let note = crate::present::acceptor_note(self, true);
+        let ring = (self.roles.proposer && !self.is_leader()).then_some("leader_timeout");
+        crate::present::look(role, badge, note, ring)
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        crate::present::multi_inspect(self)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &PaxosConfig) -> Picture {
+        crate::present::multi_picture(nodes)
     }
 }
 

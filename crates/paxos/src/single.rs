@@ -20,7 +20,7 @@ use crate::observe::Observable;
 use crate::roles::Roles;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
-use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use protocol::{Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use std::collections::BTreeMap;
 
 /// Where a proposer is in its current attempt.
@@ -229,7 +229,23 @@ impl Protocol for Paxos {
             },
             _ => "idle".to_string(),
         };
-        Look { role, badge, ring_timer: self.roles.proposer.then_some("retry") }
+        let note = crate::present::acceptor_note(self, false);
+        crate::present::look(role, badge, note, self.roles.proposer.then_some("retry"))
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        crate::present::paxos_inspect(self)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &PaxosConfig) -> Picture {
+        crate::present::paxos_picture(nodes)
+    }
+}
+
+#[cfg(test)]
+impl Paxos {
+    pub(crate) fn roles_mut_for_test(&mut self) -> &mut Roles {
+        &mut self.roles
     }
 }
 

@@ -23,6 +23,8 @@
 
 pub mod present;
 
+pub use present::{Countdown, Look, Panel, Picture, Tone};
+
 use serde::Serialize;
 use std::fmt::Debug;
 
@@ -200,23 +202,17 @@ pub trait Message: Clone + Debug + Serialize {
     fn kind(&self) -> &'static str;
     /// A short label drawn next to the message: `"RV t3"`.
     fn label(&self) -> String;
+    /// The colour the message is drawn in; by default a stable colour of
+    /// its kind.
+    fn tone(&self) -> Tone {
+        Tone::of_name(self.kind())
+    }
 }
 
 /// What a timer says about itself.
 pub trait Timer: Copy + Debug + Ord + Serialize {
     /// Its name in the trace and on screen: `"election"`.
     fn name(&self) -> &'static str;
-}
-
-/// How a node is drawn: everything protocol-specific the canvas needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Look {
-    /// The role name; the view picks a color per role (`"leader"`).
-    pub role: &'static str,
-    /// A short line under the node (`"T3"`).
-    pub badge: String,
-    /// The timer whose countdown is drawn as a ring around the node, if any.
-    pub ring_timer: Option<&'static str>,
 }
 
 /// The liveness state of a node, as the world sees it.
@@ -292,6 +288,20 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn view(&self, up: bool) -> Self::View;
     /// The node as the canvas draws it.
     fn look(&self) -> Look;
+    /// What the inspector shows of this node, in display order: first a
+    /// panel of facts, then anything longer (Raft's log as a table). `up`
+    /// is false for a crashed node, which holds only what it persisted.
+    fn inspect(&self, up: bool) -> Vec<Panel> {
+        let _ = up;
+        Vec::new()
+    }
+    /// What the whole cluster means right now (legend, banner, quorum,
+    /// side panels), from every node's state. Called whenever the world
+    /// changes, so it must do bounded work however long the run.
+    fn picture(nodes: &[NodeRef<'_, Self>], config: &Self::Config) -> Picture {
+        let _ = (nodes, config);
+        Picture::default()
+    }
 }
 
 /// Shorthand for the output buffer of protocol `P`.

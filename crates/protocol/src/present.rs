@@ -49,6 +49,13 @@ impl Tone {
         Tone((h % u32::from(Self::COUNT)) as u8)
     }
 
+    /// The default colour of a role that has none of its own: a stable
+    /// slot that avoids the first three (Raft's leader, candidate and
+    /// follower), so that no role looks like a leader by accident.
+    pub fn of_role(name: &str) -> Tone {
+        Tone(3 + Self::of_name(name).0 % (Self::COUNT - 3))
+    }
+
     /// The palette index, `0..COUNT`.
     pub fn slot(self) -> usize {
         usize::from(self.0 % Self::COUNT)
@@ -130,6 +137,9 @@ pub enum LegendItem {
     Ring { label: &'static str, outer: bool },
     /// A line of text only (`"t= local clock ×rate"`).
     Text { label: &'static str },
+    /// The halo drawn around [`Picture::marked`] nodes
+    /// (`"quorum that chose the value"`).
+    Marked { label: &'static str },
 }
 
 /// A ring drawn around `around` in addition to its own (the lease as the
@@ -269,6 +279,7 @@ mod tests {
         assert!((0..10_000u64).all(|n| Tone::cycle(n).slot() < usize::from(Tone::COUNT)));
         assert_ne!(Tone::cycle(3), Tone::cycle(4));
         assert_eq!(Tone(9).slot(), 1);
+        assert!((0..500u32).all(|n| (3..8).contains(&Tone::of_role(&n.to_string()).0)));
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod chunked;
 mod config;
 mod log;
 mod message;
+mod present;
 mod raft;
 
 pub use bug::{Bug, BUGS};
@@ -38,4 +39,5 @@ pub use checker::{
 pub use config::{RaftConfig, MAX_NODES};
 pub use log::{Entry, Log};
 pub use message::Msg;
+pub use present::{GRID_COLUMNS, INSPECT_ENTRIES};
 pub use raft::{Durable, Raft, RaftTimer, RaftView, Role};

@@ -1,7 +1,7 @@
 //! Raft's RPCs as messages (Figure 2). Replies are messages too.
 
 use crate::log::Entry;
-use protocol::Message;
+use protocol::{Message, Tone};
 use serde::Serialize;
 use std::rc::Rc;
 
@@ -79,6 +79,16 @@ impl Message for Msg {
                     "✗".into()
                 }
             }
+        }
+    }
+    /// Votes in warm colours, replication in the leader's green family:
+    /// the colours the app has always drawn them in.
+    fn tone(&self) -> Tone {
+        match self {
+            Msg::RequestVote { .. } => Tone::ORANGE,
+            Msg::RequestVoteReply { .. } => Tone::PURPLE,
+            Msg::AppendEntries { .. } => Tone::GREEN,
+            Msg::AppendEntriesReply { .. } => Tone::CYAN,
         }
     }
 }

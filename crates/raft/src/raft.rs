@@ -17,7 +17,7 @@ use crate::bug::Bug;
 use crate::config::RaftConfig;
 use crate::log::{Entry, Log};
 use crate::message::Msg;
-use protocol::{Cluster, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use protocol::{Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use serde::Serialize;
 
 /// A server's role (§5.1).
@@ -134,6 +134,16 @@ impl Raft {
     }
     pub fn leader_id(&self) -> Option<NodeId> {
         self.leader_id
+    }
+    /// A leader's `nextIndex` for `peer` (Figure 2): the next entry it
+    /// will send there. `None` unless this node leads.
+    pub fn next_index(&self, peer: NodeId) -> Option<u64> {
+        (self.role == Role::Leader).then(|| self.next_index.get(peer as usize).copied()).flatten()
+    }
+    /// A leader's `matchIndex` for `peer`: the highest entry known to be
+    /// replicated there. `None` unless this node leads.
+    pub fn match_index(&self, peer: NodeId) -> Option<u64> {
+        (self.role == Role::Leader).then(|| self.match_index.get(peer as usize).copied()).flatten()
     }
 
     /// Whether this node runs with the deliberately broken variant `bug`.
@@ -479,11 +489,15 @@ impl Protocol for Raft {
     }
 
     fn look(&self) -> Look {
-        Look {
-            role: self.role.name(),
-            badge: format!("T{}", self.current_term),
-            ring_timer: (self.role != Role::Leader).then_some("election"),
-        }
+        crate::present::look(self)
+    }
+
+    fn inspect(&self, up: bool) -> Vec<Panel> {
+        crate::present::inspect(self, up)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &RaftConfig) -> Picture {
+        crate::present::picture(nodes)
     }
 }
 
@@ -502,5 +516,12 @@ impl Raft {
         self.role = role;
         self.commit_index = commit_index;
         self.last_applied = commit_index;
+    }
+
+    /// Make this node the leader with the given `nextIndex`/`matchIndex`.
+    pub(crate) fn set_leader_for_test(&mut self, next_index: Vec<u64>, match_index: Vec<u64>) {
+        self.role = Role::Leader;
+        self.next_index = next_index;
+        self.match_index = match_index;
     }
 }

@@ -13,10 +13,11 @@ pub mod config;
 pub mod membership;
 pub mod message;
 pub mod node;
+pub mod present;
 
 pub use bug::{Bug, BUGS};
 pub use checker::{at_rest, KvChecker, DURABILITY, PLACEMENT};
 pub use config::{KvConfig, MAX_KEYS, MAX_NODES, MAX_REPLICAS, MAX_SIM_VNODES};
 pub use membership::{bit, Entry, NodeSet, Status, View};
 pub use message::{Held, Item, Msg, Range, Version};
-pub use node::{in_range, pref_set, AckLog, Durable, KvNode, KvView, RingTimer, Store, Stored};
+pub use node::{in_range, pref_set, AckLog, Durable, KvNode, KvView, RingChange, RingTimer, Store, Stored};

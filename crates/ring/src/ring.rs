@@ -253,6 +253,36 @@ impl Ring {
             .collect()
     }
 
+    /// The share of the circle whose primary owner differs between the ring
+    /// of the nodes `before` keeps and the ring of those `after` keeps (both
+    /// subsets of this ring): exactly the fraction of keys such a change
+    /// moves, for keys spread evenly over the circle, with no key sample to
+    /// scatter it. One pass over the tokens, no allocation.
+    pub fn moved_share(&self, before: impl Fn(NodeId) -> bool, after: impl Fn(NodeId) -> bool) -> f64 {
+        let t = &self.tokens;
+        let n = t.len();
+        // The owner of the arc ending at token `i` is the first kept token
+        // at or after `i`, clockwise: start from the one past the top.
+        let first = |keep: &dyn Fn(NodeId) -> bool| t.iter().find(|x| keep(x.node)).map(|x| x.node);
+        let (mut owner_before, mut owner_after) = (first(&before), first(&after));
+        let mut moved: u128 = 0;
+        for i in (0..n).rev() {
+            let node = t[i].node;
+            if before(node) {
+                owner_before = Some(node);
+            }
+            if after(node) {
+                owner_after = Some(node);
+            }
+            if owner_before != owner_after {
+                let len = t[i].position.wrapping_sub(t[(i + n - 1) % n].position);
+                // A lone token's arc is the whole circle.
+                moved += if len == 0 { 1u128 << 64 } else { u128::from(len) };
+            }
+        }
+        moved as f64 / 18_446_744_073_709_551_616.0
+    }
+
     /// The fraction of the circle each node owns as primary, in id order.
     pub fn shares(&self) -> Vec<(NodeId, f64)> {
         let mut share: BTreeMap<NodeId, f64> = self.nodes.keys().map(|&n| (n, 0.0)).collect();
@@ -266,6 +296,23 @@ impl Ring {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moved_share_is_the_arc_that_changed_owner() {
+        // Karger et al. 1997: adding one node to N moves about 1/(N+1).
+        let universe = Ring::of(200, 0, 0..6);
+        let share = universe.moved_share(|n| n < 5, |_| true);
+        let sampled =
+            crate::stats::moved_fraction(&universe.subset(|n| n < 5), &universe, &crate::stats::stat_keys(7, 200_000));
+        assert!((share - sampled).abs() < 0.005, "{share} vs {sampled}");
+        assert!((share - 1.0 / 6.0).abs() < 0.03, "{share}");
+        // Node 5's own arcs, exactly.
+        let own: f64 = universe.shares().iter().filter(|(n, _)| *n == 5).map(|(_, s)| s).sum();
+        assert!((share - own).abs() < 1e-12);
+        assert_eq!(universe.moved_share(|_| true, |_| true), 0.0);
+        assert_eq!(Ring::of(1, 0, [3]).moved_share(|_| false, |_| true), 1.0);
+        assert_eq!(Ring::new(4).moved_share(|_| true, |_| true), 0.0);
+    }
 
     #[test]
     fn add_and_remove_keep_tokens_sorted_and_counted() {

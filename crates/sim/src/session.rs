@@ -7,7 +7,7 @@ use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use crate::run::Run;
 use crate::trace::{write_trace, StepView};
 use crate::world::{Lost, MsgInfo, NodeInfo};
-use protocol::{Checker, Message, NodeId, Protocol, Tick, Violation};
+use protocol::{Checker, Countdown, Message, NodeId, Panel, Picture, Protocol, Tick, Violation};
 use serde::Serialize;
 
 /// A run of some protocol, driven without knowing which.
@@ -40,6 +40,13 @@ pub trait Session {
 
     fn node_count(&self) -> u32;
     fn node_info(&self, id: NodeId) -> NodeInfo;
+    /// What the whole cluster means now: legend, banner, quorum, panels.
+    fn picture(&self) -> Picture;
+    /// What the inspector shows of node `id`, facts first.
+    fn inspect(&self, id: NodeId) -> Vec<Panel>;
+    /// A countdown (an outer ring of the picture) as `(start, end)` in
+    /// world time, read on `node`'s clock and timers.
+    fn countdown(&self, node: NodeId, countdown: Countdown) -> Option<(Tick, Tick)>;
     /// The node's view, as in the trace.
     fn node_json(&self, id: NodeId) -> String;
     fn is_cut(&self, from: NodeId, to: NodeId) -> bool;
@@ -137,6 +144,15 @@ impl<P: Protocol> Session for Run<P> {
     }
     fn node_info(&self, id: NodeId) -> NodeInfo {
         self.world().node_info(id)
+    }
+    fn picture(&self) -> Picture {
+        self.world().picture()
+    }
+    fn inspect(&self, id: NodeId) -> Vec<Panel> {
+        self.world().inspect(id)
+    }
+    fn countdown(&self, node: NodeId, countdown: Countdown) -> Option<(Tick, Tick)> {
+        self.world().countdown(node, countdown)
     }
     fn node_json(&self, id: NodeId) -> String {
         let world = self.world();

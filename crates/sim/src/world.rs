@@ -107,6 +107,17 @@ impl Clock {
             self.base_local + (elapsed as f64 * self.rate).floor() as Tick
         }
     }
+    /// The world time at which this clock reads `local`. Times before the
+    /// clock's last rate change are extrapolated at the current rate: the
+    /// exact past is not kept, and a countdown only needs to look right.
+    fn global(&self, local: Tick) -> Tick {
+        let convert = |d: Tick| if self.rate == 1.0 { d } else { (d as f64 / self.rate).ceil() as Tick };
+        if local >= self.base_local {
+            self.base_global + convert(local - self.base_local)
+        } else {
+            self.base_global.saturating_sub(convert(self.base_local - local))
+        }
+    }
     /// Real ticks until `local` ticks have passed on this clock (at least 1).
     fn global_delay(&self, local: Tick) -> Tick {
         let d = if self.rate == 1.0 { local } else { (local as f64 / self.rate).ceil() as Tick };
@@ -141,7 +152,8 @@ pub struct NodeInfo {
     pub id: NodeId,
     pub status: Status,
     pub look: protocol::Look,
-    /// The ring timer's `(set_at, fires_at)` in world time, when armed.
+    /// The ring's `(set_at, fires_at)` in world time: `look.ring` resolved
+    /// (see [`World::countdown`]).
     pub ring: Option<(Tick, Tick)>,
     pub local_time: Tick,
     pub clock_rate: f64,
@@ -156,6 +168,8 @@ pub struct MsgInfo {
     pub sent_at: Tick,
     pub deliver_at: Tick,
     pub kind: &'static str,
+    /// Its colour, from [`Message::tone`].
+    pub tone: protocol::Tone,
     pub held: bool,
 }
 
@@ -298,15 +312,14 @@ impl<P: Protocol> World<P> {
             sent_at: e.sent_at,
             deliver_at: e.deliver_at,
             kind: e.msg.kind(),
+            tone: e.msg.tone(),
             held: e.held,
         }));
     }
     pub fn node_info(&self, id: NodeId) -> NodeInfo {
         let node = &self.nodes[id as usize];
         let look = node.state.look();
-        let ring = look.ring_timer.and_then(|name| {
-            node.timers.iter().find(|(t, _)| t.name() == name).map(|(_, armed)| (armed.set_at, armed.key.0))
-        });
+        let ring = look.ring.and_then(|c| self.countdown(id, c));
         NodeInfo {
             id,
             status: node.status,
@@ -315,6 +328,36 @@ impl<P: Protocol> World<P> {
             local_time: node.clock.local(self.now),
             clock_rate: node.clock.rate,
         }
+    }
+    /// A countdown of `node`'s look as `(start, end)` in world time, or
+    /// `None` when there is nothing to count down (the timer is not armed).
+    /// [`Countdown::Local`] is converted from the node's clock to world time
+    /// with its rate, so a slow clock's lease visibly outlives the server's.
+    pub fn countdown(&self, node: NodeId, countdown: protocol::Countdown) -> Option<(Tick, Tick)> {
+        let armed = |id: NodeId, name: &str| {
+            let n = self.nodes.get(id as usize)?;
+            n.timers.iter().find(|(t, _)| t.name() == name).map(|(_, armed)| (armed.set_at, armed.key.0))
+        };
+        match countdown {
+            protocol::Countdown::Timer(name) => armed(node, name),
+            protocol::Countdown::TimerOf { node, timer } => armed(node, timer),
+            protocol::Countdown::Local { since, until } => {
+                let clock = &self.nodes.get(node as usize)?.clock;
+                if clock.rate <= 0.0 {
+                    return None;
+                }
+                Some((clock.global(since), clock.global(until)))
+            }
+        }
+    }
+    /// What the whole cluster means now ([`Protocol::picture`]).
+    pub fn picture(&self) -> protocol::Picture {
+        P::picture(&self.node_refs(), &self.protocol_config)
+    }
+    /// What the inspector shows of node `id` ([`Protocol::inspect`]).
+    pub fn inspect(&self, id: NodeId) -> Vec<protocol::Panel> {
+        let node = &self.nodes[id as usize];
+        node.state.inspect(node.status != Status::Crashed)
     }
     pub fn node_refs(&self) -> Vec<NodeRef<'_, P>> {
         self.nodes
@@ -788,5 +831,19 @@ mod tests {
         assert_eq!(c.local(10), 20);
         assert_eq!(c.global_delay(5), 3);
         assert_eq!(Clock::exact().global_delay(0), 1);
+    }
+
+    /// A lease believed on a drifting clock, in world time: the inverse of
+    /// `local`, extrapolated at the current rate before the last change.
+    #[test]
+    fn local_times_convert_back_to_world_time() {
+        let c = Clock { rate: 0.5, base_global: 100, base_local: 100 };
+        assert_eq!(c.global(200), 300);
+        assert_eq!(c.local(c.global(180)), 180);
+        assert_eq!(c.global(60), 20, "before the rate changed");
+        assert_eq!(c.global(0), 0, "never before the world began");
+        let c = Clock { rate: 2.0, base_global: 10, base_local: 30 };
+        assert_eq!(c.global(35), 13);
+        assert_eq!(Clock::exact().global(42), 42);
     }
 }

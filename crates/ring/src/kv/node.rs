@@ -41,7 +41,7 @@ use super::membership::{bit, Entry, NodeSet, Status, View};
 use super::message::{Held, Item, Msg, Range, Version};
 use crate::hash::{key_position, Position};
 use crate::ring::Ring;
-use protocol::{Cluster, Command, Input, Level, Look, NodeId, Out, Protocol, Tick};
+use protocol::{Cluster, Command, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::ControlFlow;
@@ -209,6 +209,17 @@ pub struct KvNode {
     /// end of every step that changed the store (only such a step can
     /// change it), so that `idle()` is O(1) for the checker and `finish`.
     awaiting: usize,
+    /// The latest change of the owning ring this node saw (volatile: what
+    /// the app shows as the last membership change).
+    last_change: Option<RingChange>,
+}
+
+/// A change of the ring of owning nodes (members and joining nodes), as
+/// one node saw its view change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RingChange {
+    pub before: NodeSet,
+    pub after: NodeSet,
 }
 
 /// Commands of one step, held back so `Persist` can go first.
@@ -381,6 +392,10 @@ impl KvNode {
     pub fn idle(&self) -> bool {
         self.unacked == 0 && self.pulls.is_empty() && self.waiting.is_empty() && self.awaiting == 0
     }
+    /// The latest change of the owning ring this node saw since it came up.
+    pub fn last_change(&self) -> Option<RingChange> {
+        self.last_change
+    }
     /// Old owners a joining node still waits for.
     pub fn pulls(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.pulls.iter().copied()
@@ -405,6 +420,10 @@ impl KvNode {
         let view = &self.disk.view;
         let owns = view.set_of(Status::owns);
         let holds = view.set_of(Status::holds);
+        let before = self.ring_new.nodes().fold(0, |set, n| set | bit(n));
+        if before != owns {
+            self.last_change = Some(RingChange { before, after: owns });
+        }
         self.ring_new = Arc::new(self.universe.subset(|n| owns & bit(n) != 0));
         self.ring_old = Arc::new(self.universe.subset(|n| holds & bit(n) != 0));
         self.disk.round += 1;
@@ -971,6 +990,7 @@ impl Protocol for KvNode {
             retry_armed: false,
             gossip_to: id,
             awaiting,
+            last_change: None,
         }
     }
 
@@ -998,11 +1018,14 @@ impl Protocol for KvNode {
     }
 
     fn look(&self) -> Look {
-        let keys = self.disk.store.len();
-        Look {
-            role: self.status().name(),
-            badge: format!("{keys} key{}", if keys == 1 { "" } else { "s" }),
-            ring_timer: None,
-        }
+        super::present::look(self)
+    }
+
+    fn inspect(&self, up: bool) -> Vec<Panel> {
+        super::present::inspect(self, up)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &KvConfig) -> Picture {
+        super::present::picture(nodes)
     }
 }

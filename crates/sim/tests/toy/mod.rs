@@ -5,7 +5,9 @@
 //! next node and re-arms; on a `Ping` it bumps `pings` and, every time, persists
 //! the count. Volatile `seen` counts pings since the last boot.
 
-use protocol::{Checker, Cluster, Input, Level, Look, Message, NodeId, NodeRef, Out, Protocol, Tick, Timer, Violation};
+use protocol::{
+    Checker, Cluster, Countdown, Input, Level, Look, Message, NodeId, NodeRef, Out, Protocol, Tick, Timer, Violation,
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -133,6 +135,6 @@ impl Protocol for Toy {
     }
 
     fn look(&self) -> Look {
-        Look { role: "toy", badge: format!("{}", self.pings), ring_timer: Some("tick") }
+        Look { role: "toy", badge: format!("{}", self.pings), ring: Some(Countdown::Timer("tick")), ..Look::default() }
     }
 }
