@@ -104,6 +104,9 @@ pub fn legend_item(item: &LegendItem) -> Html {
             </span>
         },
         LegendItem::Text { label } => html! { <span class="key mono">{ *label }</span> },
+        LegendItem::Marked { label } => html! {
+            <span class="key"><span class="swatch halo" aria-hidden="true"></span>{ *label }</span>
+        },
     }
 }
 
