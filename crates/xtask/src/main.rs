@@ -103,8 +103,9 @@ fn dist() -> Result<(), String> {
     setup::run(setup::Needs::APP)?;
     shell::require_app_sources()?;
     shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(shell::root()))?;
-    let report = test::bundle_size(&shell::root().join("dist"))?;
+    let (report, _) = test::bundle_size(&shell::root().join("dist"))?;
     println!("{report}");
+    println!("  budget: {} KiB ({})", test::read_budget(&shell::root().join(test::BUDGET_FILE))?, test::BUDGET_FILE);
     Ok(())
 }
 

@@ -219,10 +219,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if !has_app {
             return Outcome::Skipped("no app built".into());
         }
+        let budget = match read_budget(&root.join(BUDGET_FILE)) {
+            Ok(kib) => kib,
+            Err(e) => return Outcome::Failed(e),
+        };
         match bundle_size(&dist) {
-            Ok(report) => {
+            Ok((report, gz_total)) => {
                 println!("{report}");
-                Outcome::Ok(report.lines().last().unwrap_or_default().trim().to_string())
+                let kib = gz_total as f64 / 1024.0;
+                if kib > budget {
+                    Outcome::Failed(format!(
+                        "the bundle is {kib:.1} KiB gzipped (wasm+js+css), over its budget of {budget} KiB in {BUDGET_FILE}"
+                    ))
+                } else {
+                    Outcome::Ok(format!("{kib:.1} KiB gzipped wasm+js+css, budget {budget} KiB"))
+                }
             }
             Err(e) => Outcome::Failed(e),
         }
@@ -292,14 +303,30 @@ fn is_node_test_file(name: &str) -> bool {
     stem == "test" || stem.starts_with("test-") || [".test", "-test", "_test"].iter().any(|s| stem.ends_with(s))
 }
 
-/// Gzipped sizes of the shipped wasm and JavaScript in `dist`.
-pub fn bundle_size(dist: &Path) -> Result<String, String> {
+/// Where the bundle's size budget is kept, relative to the repository root.
+pub const BUDGET_FILE: &str = "www/bundle-budget";
+
+/// The budget in KiB of gzipped wasm+js+css: the first number on the first
+/// line of the file that is not a `#` comment.
+pub fn read_budget(path: &Path) -> Result<f64, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse_budget(&text).ok_or_else(|| format!("{}: expected a line `KiB`, a number of KiB", path.display()))
+}
+
+fn parse_budget(text: &str) -> Option<f64> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    line.split_whitespace().next()?.parse::<f64>().ok().filter(|kib| *kib > 0.0)
+}
+
+/// Gzipped sizes of the shipped wasm, JavaScript and CSS in `dist`: the
+/// report and the gzipped total in bytes.
+pub fn bundle_size(dist: &Path) -> Result<(String, u64), String> {
     let mut files = Vec::new();
     collect(dist, &mut files).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
-    files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js")));
+    files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")));
     files.sort();
     if files.is_empty() {
-        return Err(format!("no .wasm or .js files in {}", dist.display()));
+        return Err(format!("no .wasm, .js or .css files in {}", dist.display()));
     }
     let mut report = String::from("bundle (gzip -9):\n");
     let (mut raw_total, mut gz_total) = (0u64, 0u64);
@@ -312,11 +339,11 @@ pub fn bundle_size(dist: &Path) -> Result<String, String> {
         report += &format!("  {name:<48} {:>9} bytes  {:>8} gzipped\n", raw, gz);
     }
     report += &format!(
-        "  total wasm+js: {:.1} KiB gzipped ({:.1} KiB raw)",
+        "  total wasm+js+css: {:.1} KiB gzipped ({:.1} KiB raw)",
         gz_total as f64 / 1024.0,
         raw_total as f64 / 1024.0
     );
-    Ok(report)
+    Ok((report, gz_total))
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -343,6 +370,14 @@ fn gzipped_len(file: &Path) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_is_the_first_number_after_comments() {
+        assert_eq!(parse_budget("# KiB of gzipped wasm+js+css\n\n480 KiB\n"), Some(480.0));
+        assert_eq!(parse_budget("# only a comment\n"), None);
+        assert_eq!(parse_budget("lots\n"), None);
+        assert_eq!(parse_budget("0\n"), None);
+    }
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()
