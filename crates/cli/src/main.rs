@@ -171,7 +171,7 @@ fn bench(args: &BenchArgs) -> Exit {
             args.window,
             &|| clock.elapsed().as_secs_f64(),
             u64::MAX,
-            &mut |_| {},
+            &mut |_: &dyn sim::Session| {},
         );
         let cpu = cpu_start
             .zip(cpu_seconds())

@@ -118,7 +118,8 @@ pub struct LongRun {
 /// history and the checker's summaries grow as in a user's long run.
 /// `now` reads a clock in seconds (the caller's: `Instant` natively,
 /// `performance.now()` in the browser); `every` is called each
-/// `every_steps` events (the browser samples its memory there).
+/// `every_steps` events with the session (the browser samples its memory
+/// there, beside the log length).
 pub fn long_run(
     nodes: u32,
     seed: u64,
@@ -126,7 +127,7 @@ pub fn long_run(
     window: u64,
     now: &dyn Fn() -> f64,
     every_steps: u64,
-    every: &mut dyn FnMut(u64),
+    every: &mut dyn FnMut(&dyn Session),
 ) -> LongRun {
     let mut session = open(nodes, seed);
     let window = window.min(steps);
@@ -137,7 +138,7 @@ pub fn long_run(
             let driven = drive(session, chunk).steps;
             done += driven;
             if session.steps() % every_steps == 0 {
-                every(session.steps());
+                every(session);
             }
             if driven < chunk {
                 break;
@@ -154,11 +155,7 @@ pub fn long_run(
     let last_start = now();
     let last = drive_for(&mut *session, remaining);
     let end = now();
-    let longest_log = (0..session.node_count())
-        .filter_map(|id| serde_json::from_str::<serde_json::Value>(&session.node_json(id)).ok())
-        .filter_map(|view| view["log"].as_array().map(|log| log.len() as u64))
-        .max()
-        .unwrap_or(0);
+    let longest_log = longest_log(&*session);
     LongRun {
         steps: session.steps(),
         seconds: end - start,
@@ -167,6 +164,16 @@ pub fn long_run(
         longest_log,
         actions: session.actions().len(),
     }
+}
+
+/// The longest log of any node, in entries (read from the trace views, so
+/// it costs a serialization: call it between timings, not inside them).
+pub fn longest_log(session: &dyn Session) -> u64 {
+    (0..session.node_count())
+        .filter_map(|id| serde_json::from_str::<serde_json::Value>(&session.node_json(id)).ok())
+        .filter_map(|view| view["log"].as_array().map(|log| log.len() as u64))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Seek times in a run of `steps` events: the run is driven forward once,

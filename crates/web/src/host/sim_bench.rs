@@ -4,7 +4,8 @@
 //! it runs, once:
 //!
 //! 1. one run of `steps` events (default 1,000,000), timing the first and
-//!    last `window` events and sampling the wasm memory every 100,000 events;
+//!    last `window` events and sampling the wasm memory (and the longest
+//!    log, which it holds) every 100,000 events;
 //!    this is the page's first run, cold: V8 starts wasm on its baseline
 //!    compiler and tiers hot functions up to the optimizing one while they
 //!    run, so its first events are several times slower than the rest (the
@@ -76,11 +77,11 @@ fn wasm_memory_mb() -> f64 {
 
 /// Run the benchmark and return its figures as JSON text.
 pub fn run(settings: &Settings) -> String {
-    let mut memory = vec![json!([0, wasm_memory_mb()])];
-    let long =
-        scenario::long_run(settings.nodes, 1, settings.steps, settings.window, &now, SAMPLE_EVERY, &mut |step| {
-            memory.push(json!([step, wasm_memory_mb()]))
-        });
+    // [step, MB, longest log]: memory against the state it holds.
+    let mut memory = vec![json!([0, wasm_memory_mb(), 0])];
+    let long = scenario::long_run(settings.nodes, 1, settings.steps, settings.window, &now, SAMPLE_EVERY, &mut |s| {
+        memory.push(json!([s.steps(), wasm_memory_mb(), scenario::longest_log(s)]))
+    });
     let warm = scenario::long_run(settings.nodes, 1, settings.steps, settings.window, &now, u64::MAX, &mut |_| {});
     let mut seeks = scenario::seek_times(settings.nodes, 1, settings.seek_steps, settings.seeks, &now);
     seeks.sort_by(f64::total_cmp);
