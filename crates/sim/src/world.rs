@@ -198,6 +198,28 @@ pub struct World<P: Protocol> {
     lost: VecDeque<Lost>,
     /// The command buffer, reused by every step (empty between steps).
     out: OutOf<P>,
+    /// The allocation of the node list the checker sees, kept empty between
+    /// checks so that checking allocates nothing (see [`World::check`]).
+    refs: RefsBuf<P>,
+}
+
+/// An empty vector's allocation as a vector of another type of the same
+/// layout (the same references with another lifetime): collecting an empty
+/// `vec::IntoIter` in place keeps its buffer.
+fn recycle<T, U>(empty: Vec<T>) -> Vec<U> {
+    debug_assert!(empty.is_empty());
+    empty.into_iter().map(|_| unreachable!("the vector is empty")).collect()
+}
+
+/// An empty buffer for the checker's node list; a copy of the world starts
+/// its own.
+#[derive(Debug)]
+struct RefsBuf<P: 'static>(Vec<NodeRef<'static, P>>);
+
+impl<P> Clone for RefsBuf<P> {
+    fn clone(&self) -> Self {
+        Self(Vec::new())
+    }
 }
 
 impl<P: Protocol> World<P> {
@@ -237,6 +259,7 @@ impl<P: Protocol> World<P> {
             log: EventLog::default(),
             lost: VecDeque::new(),
             out: OutOf::<P>::default(),
+            refs: RefsBuf(Vec::new()),
         };
         for id in 0..world.cluster.nodes {
             world.run_node(id, Input::Start);
@@ -563,13 +586,18 @@ impl<P: Protocol> World<P> {
     }
 
     fn check(&mut self, changed: Option<NodeId>) {
-        let refs: Vec<NodeRef<'_, P>> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(id, n)| NodeRef { id: id as NodeId, status: n.status, state: &n.state })
-            .collect();
+        // The empty buffer is re-typed to this borrow's lifetime and back;
+        // collecting an empty vec::IntoIter in place keeps its allocation,
+        // so after the first check no step allocates here.
+        let mut refs: Vec<NodeRef<'_, P>> = recycle(std::mem::take(&mut self.refs.0));
+        refs.extend(self.nodes.iter().enumerate().map(|(id, n)| NodeRef {
+            id: id as NodeId,
+            status: n.status,
+            state: &n.state,
+        }));
         let violation = self.checker.check_changed(&refs, changed);
+        refs.clear();
+        self.refs.0 = recycle(refs);
         if let Some(v) = &violation {
             if self.first_violation.is_none() {
                 self.first_violation =
@@ -821,6 +849,16 @@ fn describe_groups(groups: &[Vec<NodeId>], group_of: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recycled_buffer_keeps_its_allocation() {
+        let values = [1u32, 2, 3];
+        let mut refs: Vec<&u32> = Vec::with_capacity(8);
+        refs.extend(values.iter());
+        refs.clear();
+        let kept: Vec<&'static u32> = recycle(refs);
+        assert!(kept.capacity() >= 8, "the check allocates per step again: {}", kept.capacity());
+    }
 
     #[test]
     fn clock_drift_arithmetic() {
