@@ -1,12 +1,11 @@
-//! Words for what the canvas shows: the caption of the current step, the
-//! canvas's accessible summary, and readable forms of node and message JSON.
-//! Pure functions of session data, tested on the host. JSON from the
-//! session is read into small typed views, never walked as `Value`s, except
-//! by [`short`] for the generic inspector of an unknown node shape.
+//! Words for what the canvas shows: the caption of the current step and the
+//! canvas's accessible summary. Pure functions of session data, tested on
+//! the host. The step's JSON is read into small typed views, never walked
+//! as `serde_json::Value`s.
 
+use protocol::present::{LegendItem, Picture};
 use protocol::{Level, Status};
 use serde::Deserialize;
-use serde_json::Value;
 use sim::{LogEntry, Session};
 
 /// Most log lines the caption repeats.
@@ -109,10 +108,31 @@ pub fn caption(state: &StepView, log: &[LogEntry]) -> String {
     text
 }
 
-/// The canvas's `aria-label`: size, leaders, faults, traffic.
-pub fn summary(session: &dyn Session) -> String {
+/// The role a picture's legend lists first: the one that leads (Raft's
+/// leader), named in the summary.
+fn lead_role(picture: &Picture) -> Option<&'static str> {
+    picture.legend.iter().find_map(|item| match item {
+        LegendItem::Role { label, .. } => Some(*label),
+        _ => None,
+    })
+}
+
+/// A node holding the lead role in words: `node 2 leader of term 3` for a
+/// badge `T3`, else the badge in brackets.
+fn lead_text(id: u32, role: &str, badge: &str) -> String {
+    match badge.strip_prefix('T').filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())) {
+        Some(term) => format!("node {id} {role} of term {term}"),
+        None if badge.is_empty() => format!("node {id} {role}"),
+        None => format!("node {id} {role} ({badge})"),
+    }
+}
+
+/// The canvas's `aria-label`: size, the nodes in the lead role, faults, traffic.
+pub fn summary(session: &dyn Session, picture: &Picture) -> String {
     let n = session.node_count();
     let mut parts = vec![format!("{} {} of {}", n, if n == 1 { "node" } else { "nodes" }, session.algo())];
+    let lead = lead_role(picture);
+    let mut leads = 0;
     let mut down = Vec::new();
     let mut paused = Vec::new();
     for id in 0..n {
@@ -121,15 +141,15 @@ pub fn summary(session: &dyn Session) -> String {
             Status::Crashed => down.push(id.to_string()),
             Status::Paused => paused.push(id.to_string()),
             Status::Up => {
-                if info.look.role == "leader" {
-                    let term = info.look.badge.trim_start_matches('T');
-                    parts.push(format!("node {id} leader of term {term}"));
+                if Some(info.look.role) == lead {
+                    leads += 1;
+                    parts.push(lead_text(id, info.look.role, &info.look.badge));
                 }
             }
         }
     }
-    if !parts.iter().any(|p| p.contains("leader")) {
-        parts.push("no leader".to_string());
+    if let (Some(role), 0) = (lead, leads) {
+        parts.push(format!("no {role}"));
     }
     if !down.is_empty() {
         parts.push(format!("down: {}", down.join(", ")));
@@ -146,50 +166,10 @@ pub fn summary(session: &dyn Session) -> String {
     parts.join("; ")
 }
 
-/// A Raft-shaped node view: the fields the inspector shows specially.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct RaftNode {
-    pub up: bool,
-    pub role: String,
-    pub term: u64,
-    pub voted_for: Option<u64>,
-    pub commit_index: u64,
-    /// Entries, index 1 first.
-    pub log: Vec<RaftEntry>,
-}
-
-/// One entry of a Raft log view.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct RaftEntry {
-    pub term: u64,
-    pub cmd: String,
-}
-
-/// Read a node view (`node_json`) as Raft's, if it has Raft's shape.
-pub fn raft_node(json: &str) -> Option<RaftNode> {
-    serde_json::from_str(json).ok()
-}
-
-/// Any JSON value as a short line of text, for the generic inspector.
-pub fn short(value: &Value) -> String {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Null => "—".to_string(),
-        other => other.to_string(),
-    };
-    if text.chars().count() > 120 {
-        let cut: String = text.chars().take(117).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use lab::Setup;
-    use serde_json::json;
 
     fn event(json: &str) -> EventView {
         serde_json::from_str(json).unwrap()
@@ -236,22 +216,19 @@ mod tests {
     #[test]
     fn summary_names_the_leader_and_traffic() {
         let mut s = lab::open(&Setup::default()).unwrap();
-        assert!(summary(s.as_ref()).starts_with("5 nodes of raft; no leader; "));
+        assert!(summary(s.as_ref(), &s.picture()).starts_with("5 nodes of raft; no leader; "));
         for _ in 0..400 {
             s.step();
         }
-        let text = summary(s.as_ref());
+        let text = summary(s.as_ref(), &s.picture());
         assert!(text.contains(" leader of term "), "{text}");
         assert!(text.ends_with("in flight"), "{text}");
     }
 
     #[test]
-    fn raft_views_are_recognised() {
-        let s = lab::open(&Setup::default()).unwrap();
-        let node = raft_node(&s.node_json(2)).unwrap();
-        assert_eq!((node.role.as_str(), node.term, node.voted_for, node.log.len()), ("follower", 0, None, 0));
-        assert_eq!(raft_node(r#"{"id":1,"ballot":3}"#), None);
-        assert_eq!(short(&json!("abc")), "abc");
-        assert!(short(&json!("x".repeat(300))).len() < 300);
+    fn a_lead_node_reads_its_badge() {
+        assert_eq!(lead_text(2, "leader", "T3"), "node 2 leader of term 3");
+        assert_eq!(lead_text(0, "proposer", "b 4.0"), "node 0 proposer (b 4.0)");
+        assert_eq!(lead_text(1, "x", ""), "node 1 x");
     }
 }
