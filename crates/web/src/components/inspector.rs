@@ -7,6 +7,7 @@ use super::icons::{icon, kbd};
 use super::panels::Panels;
 use crate::model::cmd::Cmd;
 use crate::model::core::Core;
+use crate::model::text;
 use protocol::{NodeId, Status};
 use sim::Action;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -69,7 +70,7 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
     let details = html! {
         <>
         <dl class="facts"><dt>{"Status"}</dt><dd data-fact="Status">{ status }</dd></dl>
-        <Panels panels={session.inspect(id)} prefix="insp-" nested=true />
+        <Panels panels={session.inspect(id)} prefix="insp-" nested=true shown_title={format!("Node {id}")} />
         </>
     };
 
@@ -129,9 +130,10 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
 
 fn message_inspector(core: &Core, id: sim::MsgId, send: &Callback<Cmd>) -> Html {
     let Some(json) = core.session.message_json(id) else { return html! {} };
-    let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
-    let pretty = serde_json::to_string_pretty(&value).unwrap_or(json);
-    let kind = value.get("type").and_then(|v| v.as_str()).unwrap_or("message").to_string();
+    let pretty = text::pretty_json(&json);
+    let mut msgs = Vec::new();
+    core.session.messages_into(&mut msgs);
+    let kind = msgs.iter().find(|m| m.id == id).map_or("message", |m| m.kind);
     let label = core.session.message_label(id).unwrap_or_default();
     let delay_ref = NodeRef::default();
     let on_delay = {

@@ -30,6 +30,10 @@ pub struct PanelsProps {
     /// Drawn inside another panel (the inspector): headings one level down.
     #[prop_or_default]
     pub nested: bool,
+    /// A title the enclosing panel already shows (the inspector's "Node 2"):
+    /// a panel with this title gets no heading of its own.
+    #[prop_or_default]
+    pub shown_title: AttrValue,
 }
 
 /// Every panel of a picture, in order.
@@ -37,7 +41,8 @@ pub struct PanelsProps {
 pub fn panels(props: &PanelsProps) -> Html {
     html! {
         <>{ for props.panels.iter().map(|p| html! {
-            <PanelView key={p.id} panel={p.clone()} id={format!("{}{}", props.prefix, p.id)} nested={props.nested} />
+            <PanelView key={p.id} panel={p.clone()} id={format!("{}{}", props.prefix, p.id)} nested={props.nested}
+                untitled={props.nested && p.title == props.shown_title.as_str()} />
         }) }</>
     }
 }
@@ -49,6 +54,9 @@ pub struct PanelProps {
     pub id: AttrValue,
     #[prop_or_default]
     pub nested: bool,
+    /// Leave the heading out (the enclosing panel shows the same title).
+    #[prop_or_default]
+    pub untitled: bool,
 }
 
 #[function_component(PanelView)]
@@ -67,8 +75,8 @@ pub fn panel_view(props: &PanelProps) -> Html {
         p.note.as_ref().map(|n| html! { <p class="muted panel-note" id={format!("{id}-note")}>{ n.clone() }</p> });
     if props.nested {
         return html! {
-            <div class="subpanel" id={id.to_string()} aria-labelledby={heading.clone()}>
-                <h3 id={heading}>{ title }</h3>
+            <div class="subpanel" id={id.to_string()} role="group" aria-label={title.clone()}>
+                if !props.untitled { <h3 id={heading}>{ title }</h3> }
                 { note.unwrap_or_default() }
                 { body }
             </div>

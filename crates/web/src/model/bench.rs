@@ -52,12 +52,13 @@ impl Bench {
     pub fn new(nodes: u32, msgs: u32) -> Self {
         let mut scene = Scene::default();
         scene.synthetic = true;
+        // Node 0 leads (and pulses), as a cluster's leader would.
+        scene.lead_role = Some("lead");
         for id in 0..nodes {
-            // One node stands out, as a cluster's coordinator would.
-            let tone = if id == 0 { Tone::GREEN } else { Tone::BLUE };
+            let (role, tone) = if id == 0 { ("lead", Tone::GREEN) } else { ("node", Tone::BLUE) };
             scene.nodes.push(NodeDraw {
                 id,
-                role: "node",
+                role,
                 color: tone.slot(),
                 shape: Shape::Circle,
                 name: id.to_string(),

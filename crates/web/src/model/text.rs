@@ -3,7 +3,8 @@
 //! the host. The step's JSON is read into small typed views, never walked
 //! as `serde_json::Value`s.
 
-use protocol::present::{LegendItem, Picture};
+use super::scene::lead_role;
+use protocol::present::Picture;
 use protocol::{Level, Status};
 use serde::Deserialize;
 use sim::{LogEntry, Session};
@@ -108,15 +109,6 @@ pub fn caption(state: &StepView, log: &[LogEntry]) -> String {
     text
 }
 
-/// The role a picture's legend lists first: the one that leads (Raft's
-/// leader), named in the summary.
-fn lead_role(picture: &Picture) -> Option<&'static str> {
-    picture.legend.iter().find_map(|item| match item {
-        LegendItem::Role { label, .. } => Some(*label),
-        _ => None,
-    })
-}
-
 /// A node holding the lead role in words: `node 2 leader of term 3` for a
 /// badge `T3`, else the badge in brackets.
 fn lead_text(id: u32, role: &str, badge: &str) -> String {
@@ -164,6 +156,61 @@ pub fn summary(session: &dyn Session, picture: &Picture) -> String {
         parts.push(format!("{} is violated", v.property));
     }
     parts.join("; ")
+}
+
+/// Indent a compact JSON text, two spaces a level, `"key": value` (as
+/// `serde_json::to_string_pretty` does), without building a value tree:
+/// the message inspector shows a message this way.
+pub fn pretty_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(chars.next().unwrap_or(close));
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -223,6 +270,15 @@ mod tests {
         let text = summary(s.as_ref(), &s.picture());
         assert!(text.contains(" leader of term "), "{text}");
         assert!(text.ends_with("in flight"), "{text}");
+    }
+
+    #[test]
+    fn json_is_indented_like_serde_jsons_pretty_printer() {
+        // Keys in sorted order: serde_json's map sorts them; this keeps the
+        // order it is given (the message's own).
+        let json = r#"{"e":{},"f":[],"id":7,"s":"a,{b}: \"c\"","to":[1,{"x":null}],"type":"Vote"}"#;
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(pretty_json(json), serde_json::to_string_pretty(&value).unwrap());
     }
 
     #[test]
