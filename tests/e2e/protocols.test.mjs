@@ -33,7 +33,7 @@ test('dueling proposers livelock without back-off; turning it on in the options 
   assert.equal(duel.chosen, false, `nothing chosen while the proposers duel (${JSON.stringify(duel)})`);
   assert.ok(duel.round > 3, `rounds past 3: ${duel.round}`);
   // The page says so too: no value chosen, proposers in rounds past 3.
-  await page.waitForFunction(() => /No value chosen yet/.test(document.querySelector('#paxos-chosen')?.textContent));
+  await page.waitForFunction(() => /No value chosen yet/.test(document.querySelector('#decision-note')?.textContent));
   const badges = await page.locator('#node-list li[data-role="proposer"] .badge').allInnerTexts();
   assert.ok(badges.some((b) => /(\d+)\.\d/.test(b) && Number(b.match(/(\d+)\.\d/)[1]) > 3), `proposer badges: ${badges}`);
 
@@ -46,9 +46,9 @@ test('dueling proposers livelock without back-off; turning it on in the options 
   await page.evaluate(() => document.activeElement?.blur());
   for (let i = 0; i < 12; i++) await page.keyboard.press('+');
   if (await page.locator('#play').isEnabled()) await page.locator('#play').click();
-  await page.waitForFunction(() => document.querySelector('#paxos-chosen.chosen') !== null, null, { timeout: 10000 });
+  await page.waitForFunction(() => /^chosen “/.test(document.querySelector('#decision-note')?.textContent || ''), null, { timeout: 10000 });
   await page.evaluate(() => window.clusterscope.pause());
-  const text = await page.locator('#paxos-chosen').innerText();
+  const text = await page.locator('#decision-note').innerText();
   const m = text.match(/chosen “(\w+)” — ballot (\d+)\.(\d+) by acceptors ([\d, ]+)/);
   assert.ok(m, text);
   const nodes = await page.evaluate(() => window.clusterscope.state().nodes);
@@ -77,8 +77,8 @@ test('Kleppmann under lock-lease: the storage property breaks at step 35', async
   const [r, g, b] = color.match(/\d+/g).map(Number);
   assert.ok(r > g && r > b, `drawn red: ${color}`);
   // The stale write with token 33 was accepted after 34.
-  const rows = await page.locator('#write-log tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => ({ token: tr.dataset.token, accepted: tr.dataset.accepted })));
+  const rows = await page.locator('#writes-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ token: tr.querySelector('td[data-col="token"]').textContent.replace('—', ''), accepted: tr.dataset.verdict })));
   assert.deepEqual(rows.slice(0, 2), [{ token: '33', accepted: 'true' }, { token: '34', accepted: 'true' }]);
   assert.deepEqual(page.errors, []);
   await page.context().close();
@@ -90,13 +90,13 @@ test('Kleppmann under lock-fenced: the storage rejects token 33 after accepting 
   await page.waitForFunction(() => document.querySelector('#stepcount').textContent === 'step 35');
   assert.equal(await page.locator('#invariants li.broken').count(), 0);
   assert.equal(await page.locator('#invariants li.holds').count(), 1);
-  const rows = await page.locator('#write-log tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => ({ token: tr.dataset.token, accepted: tr.dataset.accepted, text: tr.innerText })));
+  const rows = await page.locator('#writes-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ token: tr.querySelector('td[data-col="token"]').textContent.replace('—', ''), accepted: tr.dataset.verdict, text: tr.innerText })));
   const late = rows.findIndex((r) => r.token === '33' && r.accepted === 'false');
   assert.notEqual(late, -1, `a rejected write with token 33: ${JSON.stringify(rows)}`);
   assert.match(rows[late].text, /✗ rejected/);
   assert.ok(rows.slice(late + 1).some((r) => r.token === '34' && r.accepted === 'true'), 'accepted 34 before it');
-  assert.match(await page.locator('#highest-token').innerText(), /34/);
+  assert.match(await page.locator('#writes-note').innerText(), /Highest token accepted: 34/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -138,10 +138,11 @@ test('Multi-Paxos leader change: the slot grid shows the no-op in slot 1 and "c"
     return null;
   });
   assert.ok(done, 'the new leader fills slot 1 with a no-op and keeps c in slot 2');
-  const cell = (slot, value) => `#slot-grid td[data-slot="${slot}"]:is(.chosen, .applied) .v`;
+  // A chosen slot is drawn solid (`.strong`) in the generic grid.
+  const cell = (slot) => `#slots-grid td[data-index="${slot}"].strong`;
   await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((e) => e.textContent === 'no-op'), cell(1));
   await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((e) => e.textContent === 'c'), cell(2));
-  const legend = await page.locator('.slot-legend').innerText();
+  const legend = await page.locator('#slots-note').innerText();
   assert.match(legend, /accepted/);
   assert.match(legend, /chosen/);
   assert.match(legend, /applied/);

@@ -9,12 +9,13 @@ use crate::canvas::stage::View;
 use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
 use crate::components::invariants::Invariants;
-use crate::components::legend::{legend_keys, CanvasLegend};
+use crate::components::legend::{kinds_in_flight, CanvasLegend};
 use crate::components::nodes::{any_cut, node_rows, NodesPanel};
 use crate::components::notices::{action_errors, Notices};
+use crate::components::panels::Panels;
 use crate::components::toolbar::Toolbar;
 use crate::components::transport::Transport;
-use crate::components::{inspector, lock_panel, paxos_panel, ring_panel};
+use crate::components::{inspector, ring_panel};
 use crate::model::boot::Boot;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
@@ -81,8 +82,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
     let core = state.core.borrow();
     let session = core.session.as_ref();
     let log = Rc::new(session.log_tail(LOG_LINES));
-    let summary = text::summary(session);
-    let (roles, kinds) = legend_keys(session, core.algo());
+    let picture = core.picture.clone();
+    let summary = text::summary(session, &picture);
     let canvas_events = canvas_handlers(state.core.clone(), refs.view.clone(), send.clone());
     // The ring panel shows the ring as the canvas has it, synced now.
     let ring_html = {
@@ -110,14 +111,13 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                     </div>
-                    <CanvasLegend algo={session.algo()} ring={core.algo() == lab::Algo::Ring} roles={roles} kinds={kinds} />
+                    <CanvasLegend items={picture.legend.clone()} kinds={kinds_in_flight(session)} />
                 </section>
                 <aside class="side" aria-label="Details">
                     { ring_html }
                     <NodesPanel rows={node_rows(session)} selected={core.selected_node} picked={core.picked.clone()}
                         any_cut={any_cut(session)} send={send.clone()} />
-                    { paxos_panel::panel(&core) }
-                    { lock_panel::panel(&core) }
+                    <Panels panels={picture.panels.clone()} />
                     { inspector::inspector(&core, send) }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}
                         now={session.violation().map(|v| v.property)} send={send.clone()} />

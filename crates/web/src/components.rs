@@ -10,16 +10,10 @@ pub mod icons;
 pub mod inspector;
 pub mod invariants;
 pub mod legend;
-pub mod lock_panel;
 pub mod nodes;
 pub mod notices;
 pub mod options;
-// The generic panels are drawn from `Session::picture()` once the
-// protocols implement the presentation contract (branch `present`); until
-// then only their tests use them.
-#[allow(dead_code)]
 pub mod panels;
-pub mod paxos_panel;
 pub mod ring_panel;
 pub mod toolbar;
 pub mod transport;

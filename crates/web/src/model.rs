@@ -2,9 +2,11 @@
 //! browser (no `web_sys` here), so all of it is tested on the host.
 //!
 //! Layers inside, lowest first: [`palette`] ← [`layout`] ← [`scene`] ←
-//! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; the per-protocol parts
-//! ([`paxos`], [`lock`], [`ring`]) and [`protocols`] over the scene; [`text`]
+//! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; [`ring`], the one protocol with
+//! a drawing of its own (registered in [`ring::registered`]); [`text`]
 //! (words for the page) and [`bench`] (the synthetic render benchmark).
+//! Every other protocol is drawn from its presentation
+//! ([`protocol::present`]) alone.
 
 pub mod bench;
 pub mod boot;
@@ -12,10 +14,7 @@ pub mod cmd;
 pub mod core;
 pub mod hit;
 pub mod layout;
-pub mod lock;
 pub mod palette;
-pub mod paxos;
-pub mod protocols;
 pub mod ring;
 pub mod scene;
 pub mod text;

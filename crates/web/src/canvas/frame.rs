@@ -155,7 +155,7 @@ fn frame(inner: &Inner, ts: f64) -> bool {
 
     core.advance(dt);
     if view.scene_gen != Some(core.generation) {
-        crate::model::protocols::rebuild(&mut view.scene, core.session.as_ref());
+        view.scene.rebuild(core.session.as_ref(), &core.picture);
         view.scene_gen = Some(core.generation);
     }
     let now = js_sys::Date::now();

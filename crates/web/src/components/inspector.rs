@@ -1,11 +1,12 @@
 //! The inspector: a selected node (crash, restart, pause, client request,
-//! cutting a link, its state; Raft's log in full) or a selected message
+//! cutting a link, then what its protocol says of it: the panels of
+//! [`sim::Session::inspect`], such as Raft's log) or a selected message
 //! (drop, duplicate, delay, its JSON).
 
 use super::icons::{icon, kbd};
+use super::panels::Panels;
 use crate::model::cmd::Cmd;
 use crate::model::core::Core;
-use crate::model::palette::role_color;
 use crate::model::text;
 use protocol::{NodeId, Status};
 use sim::Action;
@@ -25,7 +26,6 @@ pub fn inspector(core: &Core, send: &Callback<Cmd>) -> Html {
 fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
     let session = core.session.as_ref();
     let info = session.node_info(id);
-    let json = session.node_json(id);
     let crash = core.crash_or_restart(id);
     let pause = core.pause_or_resume(id);
     let n = session.node_count();
@@ -60,46 +60,25 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
         })
     };
 
-    let details = match text::raft_node(&json) {
-        Some(raft) => {
-            let commit = raft.commit_index as usize;
-            html! {
-                <>
-                <dl class="facts">
-                    <dt>{"Status"}</dt><dd>{ match info.status { Status::Up => "up", Status::Crashed => "down (crashed)", Status::Paused => "paused" } }</dd>
-                    <dt>{"Role"}</dt><dd>{ raft.role.clone() }</dd>
-                    <dt>{"Term"}</dt><dd class="mono" id="insp-term">{ raft.term }</dd>
-                    <dt>{"Voted for"}</dt><dd class="mono">{ raft.voted_for.map_or("nobody".to_string(), |v| format!("node {v}")) }</dd>
-                    <dt>{"Commit index"}</dt><dd class="mono">{ raft.commit_index }</dd>
-                    <dt>{"Log length"}</dt><dd class="mono">{ raft.log.len() }</dd>
-                </dl>
-                <h3>{"Log"}</h3>
-                { if raft.log.is_empty() { html! { <p class="muted">{"Empty log."}</p> } } else { html! {
-                    <ol class="entries" aria-label={format!("Log of node {id}; entries 1 to {commit} are committed")}>
-                        { for raft.log.iter().enumerate().map(|(i, entry)| {
-                            let committed = i < commit;
-                            html! {
-                                <li class={classes!(committed.then_some("committed"))}>
-                                    <span class="idx mono">{ i + 1 }</span>
-                                    <span class="term mono">{ format!("T{}", entry.term) }</span>
-                                    <span class="cmd mono">{ entry.cmd.clone() }</span>
-                                    <span class="state">{ if committed { "✓ committed" } else { "pending" } }</span>
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                } } }
-                </>
-            }
-        }
-        None => generic_json(&json),
+    let status = match info.status {
+        Status::Up => "up",
+        Status::Crashed => "down (crashed)",
+        Status::Paused => "paused",
+    };
+    // What the protocol says of the node, under a status line the world
+    // knows for every protocol.
+    let details = html! {
+        <>
+        <dl class="facts"><dt>{"Status"}</dt><dd data-fact="Status">{ status }</dd></dl>
+        <Panels panels={session.inspect(id)} prefix="insp-" nested=true shown_title={format!("Node {id}")} />
+        </>
     };
 
     html! {
         <section class="panel inspector" aria-labelledby="insp-h" id="inspector">
             <header class="panel-head">
                 <h2 id="insp-h">{ format!("Node {id}") }
-                    <span class={classes!("chip", format!("c{}", role_color(info.look.role)))}>{ info.look.role }</span></h2>
+                    <span class={classes!("chip", format!("c{}", info.look.tone.slot()))}>{ info.look.role }</span></h2>
                 <button class="close" title="Close (Esc)" aria-label="Close inspector"
                     onclick={send.reform(|_| Cmd::SelectNode(None))}>{"✕"}</button>
             </header>
@@ -149,24 +128,12 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
     }
 }
 
-/// Any node view as label–value pairs (until the protocol inspects itself).
-fn generic_json(json: &str) -> Html {
-    let view: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
-    match view.as_object() {
-        Some(map) => html! {
-            <dl class="facts">
-                { for map.iter().map(|(k, v)| html! { <><dt>{ k.clone() }</dt><dd class="mono">{ text::short(v) }</dd></> }) }
-            </dl>
-        },
-        None => html! { <pre class="json">{ view.to_string() }</pre> },
-    }
-}
-
 fn message_inspector(core: &Core, id: sim::MsgId, send: &Callback<Cmd>) -> Html {
     let Some(json) = core.session.message_json(id) else { return html! {} };
-    let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
-    let pretty = serde_json::to_string_pretty(&value).unwrap_or(json);
-    let kind = value.get("type").and_then(|v| v.as_str()).unwrap_or("message").to_string();
+    let pretty = text::pretty_json(&json);
+    let mut msgs = Vec::new();
+    core.session.messages_into(&mut msgs);
+    let kind = msgs.iter().find(|m| m.id == id).map_or("message", |m| m.kind);
     let label = core.session.message_label(id).unwrap_or_default();
     let delay_ref = NodeRef::default();
     let on_delay = {

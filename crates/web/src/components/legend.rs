@@ -1,67 +1,45 @@
-//! The legend under the canvas: node roles and states, message kinds, cuts
-//! and losses, and the per-protocol keys; plus [`Legend`], the generic
-//! legend drawn from a protocol's [`protocol::present::LegendItem`]s.
+//! The legend under the canvas, drawn from the protocol's presentation: its
+//! [`LegendItem`]s (roles as their shape in their tone, rings, halos, lines
+//! of text), then node states, the message kinds in flight in their tones,
+//! cuts and losses. It knows no protocol.
 
-use crate::model::palette::{kind_color, role_color, role_shape, shape_class};
-use lab::Algo;
+use crate::model::palette::shape_class;
 use protocol::present::LegendItem;
 use sim::Session;
 use yew::prelude::*;
 
-/// What the legend lists for a session: the roles on screen (Raft's three
-/// always; none on the hash ring, where a node wears its own colour) and the
-/// message kinds in flight, sorted.
-pub fn legend_keys(session: &dyn Session, algo: Algo) -> (Vec<&'static str>, Vec<&'static str>) {
-    let mut kinds: Vec<&'static str> = Vec::new();
+/// The message kinds in flight, sorted by name, with their palette slots.
+pub fn kinds_in_flight(session: &dyn Session) -> Vec<(&'static str, usize)> {
     let mut msgs = Vec::new();
     session.messages_into(&mut msgs);
+    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
     for m in &msgs {
-        if !kinds.contains(&m.kind) {
-            kinds.push(m.kind);
+        if !kinds.iter().any(|(k, _)| *k == m.kind) {
+            kinds.push((m.kind, m.tone.slot()));
         }
     }
     kinds.sort_unstable();
-    let mut roles: Vec<&'static str> =
-        if algo == Algo::Raft { vec!["leader", "candidate", "follower"] } else { Vec::new() };
-    if algo != Algo::Ring {
-        for id in 0..session.node_count() {
-            let role = session.node_info(id).look.role;
-            if !roles.contains(&role) {
-                roles.push(role);
-            }
-        }
-    }
-    (roles, kinds)
+    kinds
 }
 
 #[derive(Properties, PartialEq)]
 pub struct CanvasLegendProps {
-    /// The session's algorithm name (for the per-protocol keys).
-    pub algo: &'static str,
-    /// The hash ring: nodes wear their own colour.
-    pub ring: bool,
-    pub roles: Vec<&'static str>,
-    pub kinds: Vec<&'static str>,
+    /// The protocol's own keys ([`protocol::present::Picture::legend`]).
+    pub items: Vec<LegendItem>,
+    /// Message kinds in flight and their palette slots.
+    pub kinds: Vec<(&'static str, usize)>,
 }
 
 #[function_component(CanvasLegend)]
 pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
-    let CanvasLegendProps { algo, ring, roles, kinds } = props;
     html! {
         <div class="legend" aria-label="Legend">
-            if *ring {
-                <span class="key">{"node colour = its virtual nodes, ranges and keys · faded: standby · dashed: joining or leaving"}</span>
-            }
-            { for roles.iter().map(|r| html! {
-                <span class="key"><span class={classes!("swatch", "node", format!("c{}", role_color(r)), shape_class(role_shape(r)))}></span>{ *r }</span>
-            }) }
-            { super::paxos_panel::legend(algo) }
-            { super::lock_panel::legend(algo) }
+            { for props.items.iter().map(legend_item) }
             <span class="key"><span class="swatch node down"></span>{"down"}</span>
             <span class="key"><span class="swatch node paused"></span>{"paused"}</span>
             <span class="sep" aria-hidden="true"></span>
-            { for kinds.iter().map(|k| html! {
-                <span class="key"><span class={classes!("swatch", "msg", format!("c{}", kind_color(k)))}></span>{ *k }</span>
+            { for props.kinds.iter().map(|(k, slot)| html! {
+                <span class="key" data-kind={*k}><span class={classes!("swatch", "msg", format!("c{slot}"))}></span>{ *k }</span>
             }) }
             <span class="key"><span class="swatch cut"></span>{"cut link"}</span>
             <span class="key"><span class="lost-mark" aria-hidden="true">{"✕"}</span>{"lost message"}</span>
@@ -70,25 +48,7 @@ pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
     }
 }
 
-#[allow(dead_code)] // Drawn from `Session::picture()` once the presentation contract lands.
-/// The legend of a protocol's presentation: roles as their shape in their
-/// tone, rings, and lines of text.
-#[derive(Properties, PartialEq)]
-pub struct LegendProps {
-    pub items: Vec<LegendItem>,
-}
-
-#[function_component(Legend)]
-pub fn generic_legend(props: &LegendProps) -> Html {
-    html! {
-        <>
-            { for props.items.iter().map(legend_item) }
-        </>
-    }
-}
-
-#[allow(dead_code)] // As above.
-/// One key of a generic legend.
+/// One key of a protocol's legend.
 pub fn legend_item(item: &LegendItem) -> Html {
     match item {
         LegendItem::Role { label, tone, shape } => html! {
@@ -113,25 +73,18 @@ pub fn legend_item(item: &LegendItem) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use protocol::present::Shape;
 
     #[test]
-    fn the_legend_lists_roles_on_screen_and_kinds_in_flight() {
+    fn the_legend_lists_kinds_in_flight_sorted_in_their_tones() {
         let mut s = lab::open(&lab::Setup::default()).unwrap();
         for _ in 0..20 {
             s.step();
         }
-        let (roles, kinds) = legend_keys(s.as_ref(), Algo::Raft);
-        assert_eq!(&roles[..3], &["leader", "candidate", "follower"]);
-        assert!(kinds.windows(2).all(|w| w[0] < w[1]), "{kinds:?}");
-        let ring = lab::open(&lab::Setup::new(Algo::Ring)).unwrap();
-        assert!(legend_keys(ring.as_ref(), Algo::Ring).0.is_empty());
-    }
-
-    #[test]
-    fn every_shape_has_a_swatch_class() {
-        for shape in Shape::ALL {
-            assert!(shape_class(shape).starts_with("shape-"));
-        }
+        let kinds = kinds_in_flight(s.as_ref());
+        assert!(!kinds.is_empty());
+        assert!(kinds.windows(2).all(|w| w[0].0 < w[1].0), "{kinds:?}");
+        let mut msgs = Vec::new();
+        s.messages_into(&mut msgs);
+        assert!(msgs.iter().all(|m| kinds.contains(&(m.kind, m.tone.slot()))));
     }
 }

@@ -3,7 +3,8 @@
 
 use super::icons::kbd;
 use crate::model::cmd::Cmd;
-use crate::model::palette::{role_color, role_shape, shape_class};
+use crate::model::palette::shape_class;
+use protocol::present::Shape;
 use protocol::{NodeId, Status};
 use sim::{Action, Session};
 use yew::prelude::*;
@@ -13,6 +14,9 @@ use yew::prelude::*;
 pub struct NodeRow {
     pub id: NodeId,
     pub role: &'static str,
+    /// The role's palette slot and shape, from the node's look.
+    pub color: usize,
+    pub shape: Shape,
     pub status: Status,
     pub badge: String,
 }
@@ -22,7 +26,14 @@ pub fn node_rows(session: &dyn Session) -> Vec<NodeRow> {
     (0..session.node_count())
         .map(|id| {
             let info = session.node_info(id);
-            NodeRow { id, role: info.look.role, status: info.status, badge: info.look.badge }
+            NodeRow {
+                id,
+                role: info.look.role,
+                color: info.look.tone.slot(),
+                shape: info.look.shape,
+                status: info.status,
+                badge: info.look.badge,
+            }
         })
         .collect()
 }
@@ -69,7 +80,7 @@ pub fn nodes_panel(props: &NodesProps) -> Html {
                             <button class={classes!("node-row", selected.then_some("selected"), picked.then_some("picked"))}
                                 aria-pressed={selected.to_string()}
                                 title={format!("Inspect node {id} (shift-click to pick for a partition)")} {onclick}>
-                                <span class={classes!("dot", format!("c{}", role_color(row.role)), shape_class(role_shape(row.role)), status)}></span>
+                                <span class={classes!("dot", format!("c{}", row.color), shape_class(row.shape), status)}></span>
                                 <span class="nid">{ format!("node {id}") }</span>
                                 <span class="role">{ role }</span>
                                 <span class="badge mono">{ row.badge.clone() }</span>

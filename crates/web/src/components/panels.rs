@@ -10,8 +10,12 @@
 //!   its cell, rows of crashed nodes dimmed;
 //! - Bars: a bar per item with its value as text for screen readers.
 //!
-//! Each panel is a `<section class="panel" id={panel.id}>` with an `<h2>`,
-//! a component with `PartialEq` props, so an unchanged panel is not rebuilt.
+//! Each panel is a `<section class="panel" id={prefix + panel.id}>` with an
+//! `<h2>`, a component with `PartialEq` props, so an unchanged panel is not
+//! rebuilt. Its parts take ids and data attributes derived from the panel
+//! (`{id}-table`, `{id}-grid`, `{id}-note`, `data-col`, `data-fact`,
+//! `data-verdict`, `data-index`), so pages and tests find them without
+//! knowing the protocol.
 
 use protocol::present::{Bar, Body, Cell, Fact, Grid, GridRow, Panel, Row};
 use yew::prelude::*;
@@ -19,33 +23,69 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct PanelsProps {
     pub panels: Vec<Panel>,
+    /// Put before every id, so two sets of panels (the picture's and the
+    /// inspector's) never share one.
+    #[prop_or_default]
+    pub prefix: &'static str,
+    /// Drawn inside another panel (the inspector): headings one level down.
+    #[prop_or_default]
+    pub nested: bool,
+    /// A title the enclosing panel already shows (the inspector's "Node 2"):
+    /// a panel with this title gets no heading of its own.
+    #[prop_or_default]
+    pub shown_title: AttrValue,
 }
 
 /// Every panel of a picture, in order.
 #[function_component(Panels)]
 pub fn panels(props: &PanelsProps) -> Html {
-    html! { <>{ for props.panels.iter().map(|p| html! { <PanelView key={p.id} panel={p.clone()} /> }) }</> }
+    html! {
+        <>{ for props.panels.iter().map(|p| html! {
+            <PanelView key={p.id} panel={p.clone()} id={format!("{}{}", props.prefix, p.id)} nested={props.nested}
+                untitled={props.nested && p.title == props.shown_title.as_str()} />
+        }) }</>
+    }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
     pub panel: Panel,
+    /// The section's id (the panel's, with its prefix).
+    pub id: AttrValue,
+    #[prop_or_default]
+    pub nested: bool,
+    /// Leave the heading out (the enclosing panel shows the same title).
+    #[prop_or_default]
+    pub untitled: bool,
 }
 
 #[function_component(PanelView)]
 pub fn panel_view(props: &PanelProps) -> Html {
     let p = &props.panel;
-    let heading = format!("{}-h", p.id);
+    let id = props.id.as_str();
+    let heading = format!("{id}-h");
     let body = match &p.body {
         Body::Facts { facts } => facts_view(facts),
-        Body::Table { columns, rows, empty } => table_view(p.id, columns, rows, empty),
-        Body::Grid(grid) => html! { <GridView grid={grid.clone()} id={p.id} /> },
+        Body::Table { columns, rows, empty } => table_view(id, columns, rows, empty),
+        Body::Grid(grid) => html! { <GridView grid={grid.clone()} id={props.id.clone()} /> },
         Body::Bars { bars, unit } => bars_view(bars, unit),
     };
+    let title = p.title.clone();
+    let note =
+        p.note.as_ref().map(|n| html! { <p class="muted panel-note" id={format!("{id}-note")}>{ n.clone() }</p> });
+    if props.nested {
+        return html! {
+            <div class="subpanel" id={id.to_string()} role="group" aria-label={title.clone()}>
+                if !props.untitled { <h3 id={heading}>{ title }</h3> }
+                { note.unwrap_or_default() }
+                { body }
+            </div>
+        };
+    }
     html! {
-        <section class="panel" id={p.id} aria-labelledby={heading.clone()}>
-            <h2 id={heading}>{ p.title.clone() }</h2>
-            { p.note.as_ref().map(|n| html! { <p class="muted panel-note">{ n.clone() }</p> }).unwrap_or_default() }
+        <section class="panel" id={id.to_string()} aria-labelledby={heading.clone()}>
+            <h2 id={heading}>{ title }</h2>
+            { note.unwrap_or_default() }
             { body }
         </section>
     }
@@ -54,7 +94,9 @@ pub fn panel_view(props: &PanelProps) -> Html {
 fn facts_view(facts: &[Fact]) -> Html {
     html! {
         <dl class="facts">
-            { for facts.iter().map(|f| html! { <><dt>{ f.label }</dt><dd class="mono">{ f.value.clone() }</dd></> }) }
+            { for facts.iter().map(|f| html! {
+                <><dt>{ f.label }</dt><dd class="mono" data-fact={f.label}>{ f.value.clone() }</dd></>
+            }) }
         </dl>
     }
 }
@@ -75,7 +117,7 @@ fn table_view(id: &str, columns: &[&'static str], rows: &[Row], empty: &str) -> 
             { for rows.iter().map(|r| html! {
                 <tr class={classes!(verdict_class(r.verdict))}
                     data-verdict={r.verdict.map(|v| v.to_string()).unwrap_or_default()}>
-                    { for r.cells.iter().map(|c| html! { <td>{ c.clone() }</td> }) }
+                    { for r.cells.iter().zip(columns).map(|(c, col)| html! { <td data-col={*col}>{ c.clone() }</td> }) }
                 </tr>
             }) }
             </tbody>
@@ -101,7 +143,8 @@ pub fn cell_classes(cell: Option<&Cell>, position: u64, row: &GridRow) -> Classe
 #[derive(Properties, PartialEq)]
 pub struct GridProps {
     pub grid: Grid,
-    pub id: &'static str,
+    /// The panel's id; the table is `{id}-grid`.
+    pub id: AttrValue,
 }
 
 /// A grid that scrolls to its end whenever it changes, so the newest
@@ -151,7 +194,7 @@ pub fn grid_view(props: &GridProps) -> Html {
                 </tbody>
             </table>
         </div>
-        <p class="muted grid-key">{ grid.key }{ " · ▌ marks the commit point" }</p>
+        <p class="muted grid-key">{ grid.key }</p>
         </>
     }
 }

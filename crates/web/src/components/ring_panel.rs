@@ -118,7 +118,7 @@ fn load_chart(ring: &RingScene) -> Html {
         <figure class="ring-load">
             <figcaption>{"Keys per node: "}<span class="swatch primary" aria-hidden="true"></span>{"owned "}
                 <span class="swatch replica" aria-hidden="true"></span>{"replica"}</figcaption>
-            <ul id="ring-load">
+            <ul id="ring-keys">
                 { for (0..n).map(|id| {
                     let (primary, replica) = load(id);
                     let color = format!("background: var(--c{})", owner_color(id));
@@ -146,23 +146,21 @@ fn ids(nodes: &[u32]) -> String {
 
 fn stats(ring: &RingScene, send: &Callback<Cmd>) -> Html {
     let on_compare = send.reform(|e: Event| Cmd::RingCompare(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    // The run's change itself (what changed, the moved fraction of the
+    // ring) is the protocol's "Last membership change" panel; here are the
+    // run's keys that moved with it, and the same change under other
+    // schemes when comparing.
     let change = ring.last_change.as_ref().map(|c| {
-        let what = match (c.joined.as_slice(), c.left.as_slice()) {
-            (j, []) => format!("{} joined ({} → {} nodes)", ids(j), c.before.len(), c.after.len()),
-            ([], l) => format!("{} left ({} → {} nodes)", ids(l), c.before.len(), c.after.len()),
-            (j, l) => format!("{} joined, {} left", ids(j), ids(l)),
-        };
         let expected_label = if c.left.is_empty() { "Expected, k/(N+k)" } else { "Expected, 1/N" };
         html! {
             <>
-            <tr class="group"><th scope="rowgroup" colspan="2" id="ring-change">{ format!("Last change: {what}") }</th></tr>
+            <tr class="group"><th scope="rowgroup" colspan="2">{"Keys of this run in the last change"}</th></tr>
             <tr data-stat="moved"><th scope="row">{"Keys that changed owner"}</th>
                 <td class="mono" data-value={c.moved.to_string()}>{ format!("{} of {}", c.moved, c.keys) }</td></tr>
-            { stat("moved_fraction", "Moved fraction (ring)", c.moved_fraction, fraction(c.moved_fraction)) }
             { c.expected.map(|x| stat("expected", expected_label, x, fraction(x))).unwrap_or_default() }
             { if ring.compare { html! { <>
-                { stat("modulo_moved_fraction", "Moved fraction, hash mod N", c.modulo_moved_fraction, fraction(c.modulo_moved_fraction)) }
-                { stat("rendezvous_moved_fraction", "Moved fraction, rendezvous", c.rendezvous_moved_fraction, fraction(c.rendezvous_moved_fraction)) }
+                { stat("modulo_moved_fraction", "Keys moved, hash mod N", c.modulo_moved_fraction, fraction(c.modulo_moved_fraction)) }
+                { stat("rendezvous_moved_fraction", "Keys moved, rendezvous", c.rendezvous_moved_fraction, fraction(c.rendezvous_moved_fraction)) }
             </> } } else { html! {} } }
             </>
         }
@@ -304,7 +302,11 @@ pub fn what_if(props: &WhatIfProps) -> Html {
     };
     html! {
         <details class="ring-whatif" open=true>
-            <summary title="The same figures as the command line prints">{"What if one more node joins?"}</summary>
+            <summary title="The same figures as the command line prints">{"What if one more node joins a fresh ring?"}</summary>
+            <p class="muted small" id="whatif-note">{ format!(
+                "A different ring from the run's: as `cli ring` does, its virtual nodes are salted with the seed ({}) \
+                 and it measures its own keys, while the run's ring uses salt 0. The run's own change is under \
+                 “Last membership change”.", props.seed) }</p>
             <label class="whatif-keys">{"Keys "}
                 <input id="whatif-keys" ref={field} type="number" min="1" max={MAX_WHATIF_KEYS.to_string()} step="1"
                     {onchange} title="Keys measured (k{seed}-0, k{seed}-1, ...); Enter to apply" />

@@ -51,7 +51,8 @@ pub fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Settings, String> {
             _ => Err(format!("{name}: must be a number from {} to {}, got {text:?}", range.0, range.1)),
         }
     }
-    let max_nodes = lab::Algo::Raft.info().max_nodes;
+    // The scenario's own algorithm sets the limit, whichever it is.
+    let max_nodes = scenario::setup(1, 0).algo.info().max_nodes;
     Ok(Settings {
         nodes: num(&get, "sim-bench", 5, (1, max_nodes))?,
         steps: num(&get, "steps", 1_000_000, (1, 50_000_000))?,

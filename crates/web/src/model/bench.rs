@@ -4,8 +4,9 @@
 //! protocol and runs no simulator (and so needs no randomness: the messages'
 //! routes and timings come from a fixed integer hash of their index).
 
-use super::palette::{role_color, role_shape, PALETTE_LEN};
+use super::palette::{Shape, PALETTE_LEN};
 use super::scene::{MsgDraw, NodeDraw, Scene};
+use protocol::present::Tone;
 use protocol::Status;
 
 /// Largest benchmark scene accepted from the URL.
@@ -51,13 +52,15 @@ impl Bench {
     pub fn new(nodes: u32, msgs: u32) -> Self {
         let mut scene = Scene::default();
         scene.synthetic = true;
+        // Node 0 leads (and pulses), as a cluster's leader would.
+        scene.lead_role = Some("lead");
         for id in 0..nodes {
-            let role = if id == 0 { "leader" } else { "follower" };
+            let (role, tone) = if id == 0 { ("lead", Tone::GREEN) } else { ("node", Tone::BLUE) };
             scene.nodes.push(NodeDraw {
                 id,
                 role,
-                color: role_color(role),
-                shape: role_shape(role),
+                color: tone.slot(),
+                shape: Shape::Circle,
                 name: id.to_string(),
                 badge: "T1".to_string(),
                 status: Status::Up,

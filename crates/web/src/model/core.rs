@@ -9,8 +9,10 @@
 
 use super::cmd::*;
 use lab::{Algo, Setup};
+use protocol::present::Picture;
 use protocol::{NodeId, Status};
 use sim::{Action, MsgId, Session};
+use std::rc::Rc;
 
 /// The app's state outside Yew.
 pub struct Core {
@@ -24,6 +26,10 @@ pub struct Core {
     pub view_time: f64,
     /// Bumped on every change of the world, so views know when to rebuild.
     pub generation: u64,
+    /// What the protocol says the cluster means now
+    /// ([`Session::picture`]), computed once per change of the world and
+    /// shared by the canvas and the side panels.
+    pub picture: Rc<Picture>,
     pub selected_node: Option<NodeId>,
     pub selected_msg: Option<MsgId>,
     /// Nodes picked (shift-click) for a partition group, by id.
@@ -70,6 +76,7 @@ impl Core {
             speed: SPEED_DEFAULT,
             view_time: 0.0,
             generation: 0,
+            picture: Rc::default(),
             selected_node: None,
             selected_msg: None,
             picked: Vec::new(),
@@ -105,6 +112,7 @@ impl Core {
 
     fn changed(&mut self) {
         self.generation += 1;
+        self.picture = Rc::new(self.session.picture());
         if let Some(id) = self.selected_msg {
             if self.session.message_json(id).is_none() {
                 self.selected_msg = None;

@@ -311,11 +311,20 @@ fn change(before: &Ring, after: &Ring, keys: &[Position]) -> LastChange {
     }
 }
 
+/// The one algorithm-specific line of the web crate: the algorithm whose
+/// picture is completed by the hash ring's own canvas layer
+/// ([`crate::canvas::ring_layer`]) and interactive panel
+/// ([`crate::components::ring_panel`]). Every other protocol is drawn from
+/// its presentation alone.
+pub fn registered(algo: Algo) -> bool {
+    algo == Algo::Ring
+}
+
 /// Keep `ring` in step with the core: present only for the ring
 /// algorithm, rebuilt when the world changed, with the core's lookup and
 /// comparison. Nodes of `scene` take their own colour.
 pub fn sync(ring: &mut Option<RingScene>, scene: &mut Scene, core: &Core, now_ms: f64) {
-    if core.algo() != Algo::Ring {
+    if !registered(core.algo()) {
         *ring = None;
         return;
     }

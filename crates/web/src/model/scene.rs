@@ -1,13 +1,18 @@
 //! What the canvas shows, as plain data: nodes, messages, losses, cuts and
 //! partition groups.
 //!
-//! A [`Scene`] is rebuilt from the session only when the world changes; each
-//! animation frame then interpolates message positions at the view clock.
-//! Nothing here touches the browser, so it is tested on the host.
+//! A [`Scene`] is rebuilt from the session and its
+//! [`Picture`](protocol::present::Picture) only when the world changes;
+//! each animation frame then interpolates message positions at the view
+//! clock. Everything protocol-specific comes from the presentation contract
+//! (a node's [`Look`](protocol::present::Look), a message's tone, the
+//! picture's arrangement, banner, marked nodes, outer rings and clocks), so
+//! the scene knows no protocol. Nothing here touches the browser, so it is
+//! tested on the host.
 
 use super::layout::{groups, progress, Arrangement};
-use super::palette::{kind_color, role_color, role_shape, Shape};
-use protocol::{NodeId, Status};
+use protocol::present::{LegendItem, Picture, Shape, Tone};
+use protocol::{NodeId, Status, Tick};
 use sim::{LossReason, Lost, MsgId, MsgInfo, Session};
 
 /// Above this many messages in flight, per-message labels are not drawn.
@@ -92,17 +97,21 @@ pub struct Scene {
     pub banner: Option<String>,
     /// Where the nodes go.
     pub arrangement: Arrangement,
+    /// The role that leads, drawn with a gentle pulse while playing.
+    pub lead_role: Option<&'static str>,
     scratch: Vec<MsgInfo>,
     lost_scratch: Vec<Lost>,
 }
 
 impl Scene {
-    /// Rebuild from the session's current state.
-    pub fn rebuild(&mut self, session: &dyn Session) {
+    /// Rebuild from the session's current state and its `picture`.
+    pub fn rebuild(&mut self, session: &dyn Session, picture: &Picture) {
         self.synthetic = false;
-        self.banner = None;
-        self.arrangement = Arrangement::Circle;
+        self.banner = picture.banner.clone();
+        self.arrangement = picture.arrangement;
+        self.lead_role = lead_role(picture);
         let n = session.node_count();
+        let ms = |(a, b): (Tick, Tick)| (a as f64, b as f64);
         let (group_of, groups) = groups(n, |a, b| session.is_cut(a, b));
         let partitioned = groups.len() > 1;
         self.groups = if partitioned { groups } else { Vec::new() };
@@ -110,20 +119,31 @@ impl Scene {
         self.nodes.clear();
         for id in 0..n {
             let info = session.node_info(id);
+            let mut note = info.look.note;
+            if picture.clocks {
+                let clock = clock_text(info.local_time, info.clock_rate, info.status == Status::Paused);
+                note = if note.is_empty() { clock } else { format!("{note} · {clock}") };
+            }
             self.nodes.push(NodeDraw {
                 id,
                 role: info.look.role,
-                color: role_color(info.look.role),
-                shape: role_shape(info.look.role),
+                color: info.look.tone.slot(),
+                shape: info.look.shape,
                 name: id.to_string(),
                 badge: info.look.badge,
                 status: info.status,
-                ring: info.ring.map(|(a, b)| (a as f64, b as f64)),
+                ring: info.ring.map(ms),
                 group: partitioned.then(|| group_of[id as usize]),
-                note: String::new(),
-                halo: false,
+                note,
+                halo: picture.marked.contains(&id),
                 server_ring: None,
             });
+        }
+        for outer in &picture.outer_rings {
+            let ring = session.countdown(outer.around, outer.countdown).map(ms);
+            if let Some(d) = self.nodes.get_mut(outer.around as usize) {
+                d.server_ring = d.server_ring.or(ring);
+            }
         }
 
         self.cuts.clear();
@@ -169,7 +189,7 @@ impl Scene {
         session.messages_into(&mut self.scratch);
         self.kinds.clear();
         for m in &self.scratch {
-            let color = kind_color(m.kind);
+            let color = m.tone.slot();
             if !self.kinds.iter().any(|(k, _)| *k == m.kind) {
                 self.kinds.push((m.kind, color));
             }
@@ -199,88 +219,31 @@ impl Scene {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::layout::Layout;
-    use lab::Setup;
-    use sim::Action;
-
-    #[test]
-    fn groups_are_two_way_components() {
-        // {0,1} | {2,3,4}
-        let side = |id: NodeId| u32::from(id >= 2);
-        let (of, gs) = groups(5, |a, b| side(a) != side(b));
-        assert_eq!(gs, vec![vec![0, 1], vec![2, 3, 4]]);
-        assert_eq!(of, vec![0, 0, 1, 1, 1]);
-        // A single one-way cut does not split a cluster that can route around it.
-        let (_, gs) = groups(3, |a, b| (a, b) == (0, 1));
-        assert_eq!(gs.len(), 1);
-        // ...but it does split two nodes that have no one else.
-        let (_, gs) = groups(2, |a, b| (a, b) == (0, 1));
-        assert_eq!(gs.len(), 2);
-    }
-
-    #[test]
-    fn layout_hits_nodes_and_messages() {
-        let layout = Layout::new(800.0, 600.0, 5);
-        let (x, y) = layout.node_pos(0);
-        assert!((x - 400.0).abs() < 1e-9 && y < 300.0);
-        assert_eq!(layout.node_at(x + 3.0, y - 3.0), Some(0));
-        assert_eq!(layout.node_at(400.0, 300.0), None);
-        let scene = Scene {
-            msgs: vec![
-                MsgDraw { id: 7, from: 0, to: 2, sent_at: 0.0, deliver_at: 10.0, color: 0, held: false },
-                MsgDraw { id: 8, from: 0, to: 2, sent_at: 5.0, deliver_at: 15.0, color: 0, held: false },
-            ],
-            ..Scene::default()
-        };
-        let (mx, my) = layout.msg_pos(&scene.msgs[0], 5.0);
-        assert_eq!(layout.msg_at(&scene, 5.0, mx + 1.0, my).map(|h| h.0), Some(7));
-        let (mx, my) = layout.msg_pos(&scene.msgs[1], 5.0);
-        assert_eq!(layout.msg_at(&scene, 5.0, mx, my + 1.0).map(|h| h.0), Some(8), "nearest wins");
-        assert_eq!(layout.msg_at(&scene, 5.0, 0.0, 0.0), None);
-    }
-
-    #[test]
-    fn scene_shows_a_partition_and_a_one_way_cut() {
-        let mut s = lab::open(&Setup::default()).unwrap();
-        for _ in 0..30 {
-            s.step();
-        }
-        s.act(Action::Partition { groups: vec![vec![0, 1]] }).unwrap();
-        let mut scene = Scene::default();
-        scene.rebuild(s.as_ref());
-        assert_eq!(scene.groups, vec![vec![0, 1], vec![2, 3, 4]]);
-        assert!(scene.cuts.is_empty(), "two-way cuts across groups are drawn as groups");
-        s.act(Action::Heal).unwrap();
-        s.act(Action::Cut { from: 2, to: 3 }).unwrap();
-        scene.rebuild(s.as_ref());
-        assert!(scene.groups.is_empty());
-        assert_eq!(scene.cuts, vec![CutDraw { from: 2, to: 3, one_way: true }]);
-        assert_eq!(scene.labels.len(), scene.msgs.len());
-        assert!(scene.msgs.windows(2).all(|w| w[0].id < w[1].id));
-    }
-
-    #[test]
-    fn roles_have_shapes_and_locks_have_columns() {
-        assert_eq!(role_shape("proposer"), Shape::Diamond);
-        assert_eq!(role_shape("acceptor"), Shape::Square);
-        assert_eq!(role_shape("leader"), Shape::Circle);
-        let layout = Layout::new(900.0, 600.0, 4).arranged(Arrangement::Columns { servers: 1, clients: 2 });
-        let xs: Vec<f64> = (0..4).map(|id| layout.node_pos(id).0).collect();
-        assert!(xs[0] < xs[1] && xs[1] == xs[2] && xs[2] < xs[3], "{xs:?}");
-        assert_eq!((layout.column(0), layout.column(2), layout.column(3)), (0, 1, 2));
-        let (x, y) = layout.node_pos(3);
-        assert_eq!(layout.node_at(x, y), Some(3));
-    }
-
-    #[test]
-    fn lost_messages_fade_out() {
-        let l = LostDraw { id: 1, from: 0, to: 1, at: 100.0, frac: 0.5, reason: LossReason::User };
-        assert_eq!(Scene::lost_alpha(&l, 100.0), Some(1.0));
-        assert!(Scene::lost_alpha(&l, 250.0).unwrap() > 0.4);
-        assert_eq!(Scene::lost_alpha(&l, 401.0), None);
-        assert_eq!(Scene::lost_alpha(&l, 99.0), None);
-    }
+/// The role that leads, if the protocol has one: the legend's role in the
+/// palette's leader slot ([`Tone::GREEN`], which
+/// [`Tone::of_role`] keeps for roles that mean it).
+pub fn lead_role(picture: &Picture) -> Option<&'static str> {
+    picture.legend.iter().find_map(|item| match item {
+        LegendItem::Role { label, tone, .. } if *tone == Tone::GREEN => Some(*label),
+        _ => None,
+    })
 }
+
+/// A node's clock as shown under it: `t=1180`, `t=1180 ×0.5` when it
+/// drifts, ` (frozen)` while the node is paused.
+pub fn clock_text(local_time: u64, rate: f64, paused: bool) -> String {
+    let mut text = if (rate - 1.0).abs() < 1e-9 {
+        format!("t={local_time}")
+    } else {
+        let rate = format!("{rate:.2}");
+        let rate = rate.trim_end_matches('0').trim_end_matches('.');
+        format!("t={local_time} ×{rate}")
+    };
+    if paused {
+        text.push_str(" (frozen)");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;

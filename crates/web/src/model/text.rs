@@ -1,12 +1,12 @@
-//! Words for what the canvas shows: the caption of the current step, the
-//! canvas's accessible summary, and readable forms of node and message JSON.
-//! Pure functions of session data, tested on the host. JSON from the
-//! session is read into small typed views, never walked as `Value`s, except
-//! by [`short`] for the generic inspector of an unknown node shape.
+//! Words for what the canvas shows: the caption of the current step and the
+//! canvas's accessible summary. Pure functions of session data, tested on
+//! the host. The step's JSON is read into small typed views, never walked
+//! as `serde_json::Value`s.
 
+use super::scene::lead_role;
+use protocol::present::Picture;
 use protocol::{Level, Status};
 use serde::Deserialize;
-use serde_json::Value;
 use sim::{LogEntry, Session};
 
 /// Most log lines the caption repeats.
@@ -109,10 +109,22 @@ pub fn caption(state: &StepView, log: &[LogEntry]) -> String {
     text
 }
 
-/// The canvas's `aria-label`: size, leaders, faults, traffic.
-pub fn summary(session: &dyn Session) -> String {
+/// A node holding the lead role in words: `node 2 leader of term 3` for a
+/// badge `T3`, else the badge in brackets.
+fn lead_text(id: u32, role: &str, badge: &str) -> String {
+    match badge.strip_prefix('T').filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())) {
+        Some(term) => format!("node {id} {role} of term {term}"),
+        None if badge.is_empty() => format!("node {id} {role}"),
+        None => format!("node {id} {role} ({badge})"),
+    }
+}
+
+/// The canvas's `aria-label`: size, the nodes in the lead role, faults, traffic.
+pub fn summary(session: &dyn Session, picture: &Picture) -> String {
     let n = session.node_count();
     let mut parts = vec![format!("{} {} of {}", n, if n == 1 { "node" } else { "nodes" }, session.algo())];
+    let lead = lead_role(picture);
+    let mut leads = 0;
     let mut down = Vec::new();
     let mut paused = Vec::new();
     for id in 0..n {
@@ -121,15 +133,15 @@ pub fn summary(session: &dyn Session) -> String {
             Status::Crashed => down.push(id.to_string()),
             Status::Paused => paused.push(id.to_string()),
             Status::Up => {
-                if info.look.role == "leader" {
-                    let term = info.look.badge.trim_start_matches('T');
-                    parts.push(format!("node {id} leader of term {term}"));
+                if Some(info.look.role) == lead {
+                    leads += 1;
+                    parts.push(lead_text(id, info.look.role, &info.look.badge));
                 }
             }
         }
     }
-    if !parts.iter().any(|p| p.contains("leader")) {
-        parts.push("no leader".to_string());
+    if let (Some(role), 0) = (lead, leads) {
+        parts.push(format!("no {role}"));
     }
     if !down.is_empty() {
         parts.push(format!("down: {}", down.join(", ")));
@@ -146,50 +158,65 @@ pub fn summary(session: &dyn Session) -> String {
     parts.join("; ")
 }
 
-/// A Raft-shaped node view: the fields the inspector shows specially.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct RaftNode {
-    pub up: bool,
-    pub role: String,
-    pub term: u64,
-    pub voted_for: Option<u64>,
-    pub commit_index: u64,
-    /// Entries, index 1 first.
-    pub log: Vec<RaftEntry>,
-}
-
-/// One entry of a Raft log view.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct RaftEntry {
-    pub term: u64,
-    pub cmd: String,
-}
-
-/// Read a node view (`node_json`) as Raft's, if it has Raft's shape.
-pub fn raft_node(json: &str) -> Option<RaftNode> {
-    serde_json::from_str(json).ok()
-}
-
-/// Any JSON value as a short line of text, for the generic inspector.
-pub fn short(value: &Value) -> String {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Null => "—".to_string(),
-        other => other.to_string(),
+/// Indent a compact JSON text, two spaces a level, `"key": value` (as
+/// `serde_json::to_string_pretty` does), without building a value tree:
+/// the message inspector shows a message this way.
+pub fn pretty_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
     };
-    if text.chars().count() > 120 {
-        let cut: String = text.chars().take(117).collect();
-        format!("{cut}…")
-    } else {
-        text
+    let mut chars = json.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(chars.next().unwrap_or(close));
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use lab::Setup;
-    use serde_json::json;
 
     fn event(json: &str) -> EventView {
         serde_json::from_str(json).unwrap()
@@ -236,22 +263,28 @@ mod tests {
     #[test]
     fn summary_names_the_leader_and_traffic() {
         let mut s = lab::open(&Setup::default()).unwrap();
-        assert!(summary(s.as_ref()).starts_with("5 nodes of raft; no leader; "));
+        assert!(summary(s.as_ref(), &s.picture()).starts_with("5 nodes of raft; no leader; "));
         for _ in 0..400 {
             s.step();
         }
-        let text = summary(s.as_ref());
+        let text = summary(s.as_ref(), &s.picture());
         assert!(text.contains(" leader of term "), "{text}");
         assert!(text.ends_with("in flight"), "{text}");
     }
 
     #[test]
-    fn raft_views_are_recognised() {
-        let s = lab::open(&Setup::default()).unwrap();
-        let node = raft_node(&s.node_json(2)).unwrap();
-        assert_eq!((node.role.as_str(), node.term, node.voted_for, node.log.len()), ("follower", 0, None, 0));
-        assert_eq!(raft_node(r#"{"id":1,"ballot":3}"#), None);
-        assert_eq!(short(&json!("abc")), "abc");
-        assert!(short(&json!("x".repeat(300))).len() < 300);
+    fn json_is_indented_like_serde_jsons_pretty_printer() {
+        // Keys in sorted order: serde_json's map sorts them; this keeps the
+        // order it is given (the message's own).
+        let json = r#"{"e":{},"f":[],"id":7,"s":"a,{b}: \"c\"","to":[1,{"x":null}],"type":"Vote"}"#;
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(pretty_json(json), serde_json::to_string_pretty(&value).unwrap());
+    }
+
+    #[test]
+    fn a_lead_node_reads_its_badge() {
+        assert_eq!(lead_text(2, "leader", "T3"), "node 2 leader of term 3");
+        assert_eq!(lead_text(0, "proposer", "b 4.0"), "node 0 proposer (b 4.0)");
+        assert_eq!(lead_text(1, "x", ""), "node 1 x");
     }
 }

@@ -117,11 +117,12 @@ impl Renderer {
                 }
             }
         }
-        // The leader breathes a little, unless the user asked for less motion.
+        // The leading role (Raft's leader, Multi-Paxos's) breathes a little,
+        // unless the user asked for less motion.
         if opts.playing && !opts.reduced_motion && !small {
             let pulse = 0.5 + 0.5 * (opts.wall_ms / 420.0).sin();
             ctx.begin_path();
-            for node in scene.nodes.iter().filter(|n| n.role == "leader" && n.status == Status::Up) {
+            for node in scene.nodes.iter().filter(|n| Some(n.role) == scene.lead_role && n.status == Status::Up) {
                 let (x, y) = layout.node_pos(node.id);
                 let rr = r + 9.0 + 2.0 * pulse;
                 ctx.move_to(x + rr, y);

@@ -11,7 +11,7 @@ fn ring_core(seed: u64) -> Core {
 }
 
 fn synced(core: &Core, scene: &mut Scene, ring: &mut Option<RingScene>) {
-    scene.rebuild(core.session.as_ref());
+    scene.rebuild(core.session.as_ref(), &core.picture);
     sync(ring, scene, core, 0.0);
 }
 
