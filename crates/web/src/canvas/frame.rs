@@ -154,9 +154,9 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     }
 
     core.advance(dt);
-    if view.scene_gen != Some(core.generation) {
+    if view.scene_gen != Some((core.generation, core.picture_gen)) {
         view.scene.rebuild(core.session.as_ref(), &core.picture);
-        view.scene_gen = Some(core.generation);
+        view.scene_gen = Some((core.generation, core.picture_gen));
     }
     let now = js_sys::Date::now();
     crate::model::ring::sync(&mut view.ring, &mut view.scene, &core, now);
@@ -196,6 +196,7 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     let refresh = dirty && (!core.playing || ts - view.last_dom >= DOM_REFRESH_MS);
     if refresh {
         view.last_dom = ts;
+        core.refresh_picture();
         // Without this every later frame refreshed the DOM again, and a
         // re-render puts a text field's bound value back while it is typed in.
         view.dom_gen = core.generation;

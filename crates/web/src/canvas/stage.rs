@@ -15,7 +15,8 @@ pub struct View {
     pub scene: Scene,
     /// The hash ring, for the ring algorithm (kept by [`crate::model::ring::sync`]).
     pub ring: Option<RingScene>,
-    pub(super) scene_gen: Option<u64>,
+    /// The world generation and picture generation the scene was built from.
+    pub(super) scene_gen: Option<(u64, u64)>,
     pub layout: Layout,
     /// Canvas size in CSS pixels, from the resize observer.
     pub size: (f64, f64),

@@ -27,9 +27,13 @@ pub struct Core {
     /// Bumped on every change of the world, so views know when to rebuild.
     pub generation: u64,
     /// What the protocol says the cluster means now
-    /// ([`Session::picture`]), computed once per change of the world and
-    /// shared by the canvas and the side panels.
+    /// ([`Session::picture`]), shared by the canvas and the side panels.
+    /// Computed at once after a change while paused; while playing, at most
+    /// as often as the DOM is refreshed ([`Core::refresh_picture`]): side
+    /// panels such as every server's log cost more than a frame can spare.
     pub picture: Rc<Picture>,
+    /// The [`Core::generation`] the picture was computed at.
+    pub picture_gen: u64,
     pub selected_node: Option<NodeId>,
     pub selected_msg: Option<MsgId>,
     /// Nodes picked (shift-click) for a partition group, by id.
@@ -77,6 +81,7 @@ impl Core {
             view_time: 0.0,
             generation: 0,
             picture: Rc::default(),
+            picture_gen: u64::MAX,
             selected_node: None,
             selected_msg: None,
             picked: Vec::new(),
@@ -112,11 +117,21 @@ impl Core {
 
     fn changed(&mut self) {
         self.generation += 1;
-        self.picture = Rc::new(self.session.picture());
+        if !self.playing {
+            self.refresh_picture();
+        }
         if let Some(id) = self.selected_msg {
             if self.session.message_json(id).is_none() {
                 self.selected_msg = None;
             }
+        }
+    }
+
+    /// Bring the picture up to the world's current generation, if it is not.
+    pub fn refresh_picture(&mut self) {
+        if self.picture_gen != self.generation {
+            self.picture = Rc::new(self.session.picture());
+            self.picture_gen = self.generation;
         }
     }
 

@@ -127,3 +127,18 @@ fn a_preset_and_a_script_action_are_commands_too() {
     core.apply(Cmd::ActJson(r#"{"do":"crash","node":2}"#.into())).unwrap();
     assert_eq!(core.status(2), Some(Status::Crashed));
 }
+
+#[test]
+fn the_picture_follows_every_change_while_paused_and_the_refresh_while_playing() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::Step(30)).unwrap();
+    assert_eq!(core.picture_gen, core.generation, "paused: computed at once");
+    assert_eq!(*core.picture, core.session.picture());
+    core.apply(Cmd::Play).unwrap();
+    let before = core.picture_gen;
+    while !core.advance(16.0) {}
+    assert_eq!(core.picture_gen, before, "playing: not per frame");
+    core.refresh_picture();
+    assert_eq!(core.picture_gen, core.generation);
+    assert_eq!(*core.picture, core.session.picture());
+}
