@@ -123,7 +123,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         now={session.violation().map(|v| v.property)} send={send.clone()} />
                 </aside>
             </main>
-            <EventLog log={log} generation={core.generation} />
+            <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only} send={send.clone()} />
             if core.help_open { <HelpOverlay send={send.clone()} /> }
         </div>
     }

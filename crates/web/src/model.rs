@@ -2,7 +2,7 @@
 //! browser (no `web_sys` here), so all of it is tested on the host.
 //!
 //! Layers inside, lowest first: [`palette`] ← [`layout`] ← [`scene`] ←
-//! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; [`ring`], the one protocol with
+//! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; [`log_lines`] (the event log folded); [`ring`], the one protocol with
 //! a drawing of its own (registered in [`ring::registered`]); [`text`]
 //! (words for the page) and [`bench`] (the synthetic render benchmark).
 //! Every other protocol is drawn from its presentation
@@ -14,6 +14,7 @@ pub mod cmd;
 pub mod core;
 pub mod hit;
 pub mod layout;
+pub mod log_lines;
 pub mod palette;
 pub mod ring;
 pub mod scene;

@@ -1,6 +1,8 @@
 //! The event log (it sticks to its newest line unless the reader scrolled
 //! up) and the polite live region that announces only notable lines.
 
+use crate::model::cmd::Cmd;
+use crate::model::log_lines::fold;
 use protocol::Level;
 use sim::LogEntry;
 use std::cell::Cell;
@@ -15,11 +17,16 @@ pub struct EventLogProps {
     pub log: Rc<Vec<LogEntry>>,
     /// The world's generation the log was read at: the log changes only with it.
     pub generation: u64,
+    /// List only notices and warnings.
+    pub notable_only: bool,
+    pub send: Callback<Cmd>,
 }
 
 impl PartialEq for EventLogProps {
     fn eq(&self, other: &Self) -> bool {
-        self.generation == other.generation && self.log.len() == other.log.len()
+        self.generation == other.generation
+            && self.log.len() == other.log.len()
+            && self.notable_only == other.notable_only
     }
 }
 
@@ -48,18 +55,33 @@ pub fn event_log(props: &EventLogProps) -> Html {
         })
     };
     let latest = props.log.iter().rev().find(|e| e.level != Level::Info);
+    let on_notable = props
+        .send
+        .reform(|e: Event| Cmd::LogNotableOnly(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()));
     html! {
         <>
         <section class="log-panel" aria-labelledby="log-h">
-            <h2 id="log-h">{"Event log"}</h2>
+            <header class="log-head">
+                <h2 id="log-h">{"Event log"}</h2>
+                <label title="List only leader changes, crashes, violations and other notable lines">
+                    <input type="checkbox" id="log-notable" checked={props.notable_only} onchange={on_notable} />
+                    {"notable only"}
+                </label>
+            </header>
             <ol class="log mono" id="log" role="log" aria-live="off" tabindex="0" ref={log_ref} {onscroll}>
-                { for props.log.iter().map(|e| {
+                { for fold(&props.log, props.notable_only).into_iter().map(|line| {
+                    let e = line.entry;
                     let level = match e.level { Level::Info => "lvl-info", Level::Notice => "lvl-notice", Level::Warn => "lvl-warn" };
+                    let folded = (line.count > 1).then(|| html! {
+                        <span class="folded" title={format!("{} alike lines from step {} to {}", line.count, line.first_step, e.step)}>
+                            { format!(" ×{}", line.count) }
+                        </span>
+                    });
                     html! {
-                        <li class={level}>
+                        <li class={level} data-count={line.count.to_string()}>
                             <span class="at">{ format!("#{:<6}", e.step) }</span>
                             <span class="at">{ format!("{:>7} ms", e.time) }</span>
-                            <span class="text">{ e.text.clone() }</span>
+                            <span class="text">{ e.text.clone() }{ for folded }</span>
                         </li>
                     }
                 }) }

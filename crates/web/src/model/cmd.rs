@@ -90,6 +90,8 @@ pub enum Cmd {
     RingLookup(String),
     /// Show the ring's last change under `hash mod N` and rendezvous too.
     RingCompare(bool),
+    /// List only the notable lines of the event log (or every line).
+    LogNotableOnly(bool),
     /// The animation loop moved the world; nothing to do but redraw the DOM.
     Refresh,
 }

@@ -46,6 +46,8 @@ pub struct Core {
     pub ring_lookup: String,
     /// Whether the ring panel compares with `hash mod N` and rendezvous.
     pub ring_compare: bool,
+    /// Whether the event log lists only notable lines.
+    pub log_notable_only: bool,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -91,6 +93,7 @@ impl Core {
             next_notice: 0,
             ring_lookup: String::new(),
             ring_compare: false,
+            log_notable_only: false,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -218,6 +221,7 @@ impl Core {
             }
             Cmd::RingLookup(key) => self.ring_lookup = key.trim().to_string(),
             Cmd::RingCompare(on) => self.ring_compare = on,
+            Cmd::LogNotableOnly(on) => self.log_notable_only = on,
             Cmd::SetOption { name, value } => self.set_option(&name, value.trim())?,
             Cmd::SetSpeed(speed) => {
                 if !speed.is_finite() {

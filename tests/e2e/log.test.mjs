@@ -1,0 +1,38 @@
+// The event log folds runs of alike routine lines and can list only the
+// notable ones, so a crash does not push the leader change out of view.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, nextFrame, stepUntilLeader, useApp } from './harness.mjs';
+
+const env = useApp();
+
+test('event log: "receiver is down" lines fold with a count; notable only keeps the leader change', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=raft&nodes=5&seed=1');
+  const leader = await stepUntilLeader(page);
+  assert.notEqual(leader, null);
+  const victim = (leader + 1) % 5;
+  await page.evaluate((victim) => {
+    window.clusterscope.act({ do: 'crash', node: victim });
+    window.clusterscope.step(400);
+  }, victim);
+  await nextFrame(page);
+  const lines = await page.locator('#log li').evaluateAll((lis) => lis.map((li) => ({
+    count: Number(li.dataset.count), text: li.textContent, cls: li.className })));
+  const folded = lines.filter((l) => l.count > 1 && /receiver is down/.test(l.text));
+  assert.ok(folded.length > 0, 'the heartbeats to the crashed node fold');
+  assert.match(folded[0].text, /×\d+/, 'a folded line shows its count');
+  const shown = lines.reduce((n, l) => n + l.count, 0);
+  assert.ok(lines.length < shown, `${lines.length} lines stand for ${shown}`);
+
+  await page.locator('#log-notable').check();
+  await nextFrame(page);
+  const notable = await page.locator('#log li').evaluateAll((lis) => lis.map((li) => ({ text: li.textContent, cls: li.className })));
+  assert.ok(notable.length > 0);
+  assert.ok(notable.every((l) => /lvl-(notice|warn)/.test(l.cls)), 'only notable lines');
+  assert.ok(notable.some((l) => new RegExp(`node ${leader} is leader of term`).test(l.text)), 'the leader change stays in view');
+  assert.ok(notable.some((l) => new RegExp(`node ${victim} crashed`).test(l.text)));
+  await page.locator('#log-notable').uncheck();
+  await nextFrame(page);
+  assert.ok(await page.locator('#log li.lvl-info').count() > 0, 'every line again');
+  await page.context().close();
+});
