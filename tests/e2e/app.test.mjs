@@ -142,11 +142,14 @@ test('a bad query shows a message naming the parameter and runs the default worl
 
 test('keyboard: ? opens the help overlay, Escape closes it; shortcuts drive the world', async () => {
   const page = await openApp(env.browser, env.server.url + '?seed=5');
+  const passive = [];
+  page.on('console', (m) => { if (/preventDefault/.test(m.text())) passive.push(m.text()); });
   await page.keyboard.press('Shift+Slash');
   const help = page.locator('#help');
   await help.waitFor();
   const text = await help.innerText();
-  for (const s of ['Space', 'Step forward', 'Step back', 'Heal', 'Crash the selected node', 'Esc']) {
+  for (const s of ['Space', 'Step forward', 'Step back', 'Heal', 'Crash the selected node', 'Esc',
+    'Space or k', '+ or =', '− or _', 'Duplicate the selected message', 'Delay the selected message']) {
     assert.ok(text.includes(s), `help lists ${s}`);
   }
   assert.equal(await help.getAttribute('role'), 'dialog');
@@ -159,6 +162,11 @@ test('keyboard: ? opens the help overlay, Escape closes it; shortcuts drive the 
   await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
   await page.keyboard.press(' ');
   await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  await page.keyboard.press('k');
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'true');
+  await page.keyboard.press('k');
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  assert.deepEqual(passive, [], 'shortcuts can prevent the default (the listener is not passive)');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

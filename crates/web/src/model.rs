@@ -18,6 +18,7 @@ pub mod log_lines;
 pub mod palette;
 pub mod ring;
 pub mod scene;
+pub mod shortcuts;
 pub mod text;
 
 use std::cell::Cell;

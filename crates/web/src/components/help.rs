@@ -2,26 +2,9 @@
 //! Escape work there.
 
 use crate::model::cmd::Cmd;
+use crate::model::shortcuts::{KEYS, POINTER};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Space", "Play / pause"),
-    ("→ or .", "Step forward one event"),
-    ("← or ,", "Step back one event"),
-    ("+ / −", "Faster / slower"),
-    ("r", "Reset the world to step 0"),
-    ("h", "Heal the network"),
-    ("c", "Crash the selected node"),
-    ("x", "Restart the selected node"),
-    ("p", "Pause / resume the selected node"),
-    ("d", "Drop the selected message"),
-    ("click", "Select a node or a message"),
-    ("shift-click", "Pick nodes for a partition group"),
-    ("alt-click", "Cut the link from the selected node to this one"),
-    ("?", "Show / hide this help"),
-    ("Esc", "Close this help or the selection"),
-];
 
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
@@ -53,8 +36,8 @@ pub fn help_overlay(props: &HelpProps) -> Html {
                 </header>
                 <table class="shortcuts">
                     <tbody>
-                    { for SHORTCUTS.iter().map(|(k, what)| html! {
-                        <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ *what }</td></tr>
+                    { for KEYS.iter().map(|row| (row.label, row.what)).chain(POINTER.iter().copied()).map(|(k, what)| html! {
+                        <tr><th scope="row"><kbd>{ k }</kbd></th><td>{ what }</td></tr>
                     }) }
                     </tbody>
                 </table>

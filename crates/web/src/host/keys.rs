@@ -1,9 +1,10 @@
 //! Keyboard shortcuts (listed in the `?` overlay, see
-//! [`crate::components::help::SHORTCUTS`]).
+//! [`crate::model::shortcuts::KEYS`]).
 
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
-use gloo::events::EventListener;
+use crate::model::shortcuts::{lookup, Shortcut, DELAY_MS};
+use gloo::events::{EventListener, EventListenerOptions};
 use sim::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,42 +12,45 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::Callback;
 
-/// The command for a key, given what is selected. `None`: not a shortcut.
+/// The command for a key, given what is selected. `None`: not a shortcut,
+/// or one that needs a selection there is not.
 fn command(core: &Core, key: &str) -> Option<Cmd> {
     let node = core.selected_node;
-    Some(match key {
-        " " | "k" => Cmd::TogglePlay,
-        "ArrowRight" | "." => Cmd::Step(1),
-        "ArrowLeft" | "," => Cmd::Back(1),
-        "+" | "=" => Cmd::Faster,
-        "-" | "_" => Cmd::Slower,
-        "r" => Cmd::Reset,
-        "h" => Cmd::Act(Action::Heal),
-        "c" => match node {
+    let hint = |text: &str| Cmd::Notify { text: text.into(), error: false };
+    Some(match lookup(key)? {
+        Shortcut::TogglePlay => Cmd::TogglePlay,
+        Shortcut::StepForward => Cmd::Step(1),
+        Shortcut::StepBack => Cmd::Back(1),
+        Shortcut::Faster => Cmd::Faster,
+        Shortcut::Slower => Cmd::Slower,
+        Shortcut::Reset => Cmd::Reset,
+        Shortcut::Heal => Cmd::Act(Action::Heal),
+        Shortcut::Crash => match node {
             Some(id) => Cmd::Act(Action::Crash { node: id }),
-            None => Cmd::Notify { text: "Select a node to crash first (click it).".into(), error: false },
+            None => hint("Select a node to crash first (click it)."),
         },
-        "x" => match node {
+        Shortcut::Restart => match node {
             Some(id) => Cmd::Act(Action::Restart { node: id }),
-            None => Cmd::Notify { text: "Select a node to restart first (click it).".into(), error: false },
+            None => hint("Select a node to restart first (click it)."),
         },
-        "p" => match node.and_then(|id| core.pause_or_resume(id)) {
+        Shortcut::PauseNode => match node.and_then(|id| core.pause_or_resume(id)) {
             Some(action) => Cmd::Act(action),
-            None => Cmd::Notify { text: "Select a running node to pause or resume.".into(), error: false },
+            None => hint("Select a running node to pause or resume."),
         },
-        "d" => match core.selected_msg {
-            Some(msg) => Cmd::Act(Action::Drop { msg }),
-            None => return None,
-        },
-        "?" => Cmd::ToggleHelp,
-        "Escape" => Cmd::Escape,
-        _ => return None,
+        Shortcut::DropMsg => Cmd::Act(Action::Drop { msg: core.selected_msg? }),
+        Shortcut::DuplicateMsg => Cmd::Act(Action::Duplicate { msg: core.selected_msg? }),
+        Shortcut::DelayMsg => Cmd::Act(Action::Delay { msg: core.selected_msg?, by: DELAY_MS }),
+        Shortcut::Help => Cmd::ToggleHelp,
+        Shortcut::Escape => Cmd::Escape,
     })
 }
 
 pub fn listen(core: Rc<RefCell<Core>>, dispatch: Callback<Input>) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
-    Some(EventListener::new(&document, "keydown", move |event| {
+    // Not passive: a shortcut's preventDefault must work (Space must not
+    // scroll the page).
+    let options = EventListenerOptions::enable_prevent_default();
+    Some(EventListener::new_with_options(&document, "keydown", options, move |event| {
         let Some(e) = event.dyn_ref::<KeyboardEvent>() else { return };
         if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
             return;

@@ -1,0 +1,111 @@
+//! Every keyboard shortcut, in one table: the key handler looks keys up
+//! here and the help overlay lists this table, so the two cannot disagree.
+
+/// What a shortcut does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortcut {
+    TogglePlay,
+    StepForward,
+    StepBack,
+    Faster,
+    Slower,
+    Reset,
+    Heal,
+    Crash,
+    Restart,
+    PauseNode,
+    DropMsg,
+    DuplicateMsg,
+    DelayMsg,
+    Help,
+    Escape,
+}
+
+/// Extra delay of the delay shortcut, in model ms (the inspector's default).
+pub const DELAY_MS: u64 = 50;
+
+/// One row of the table: the keys (`KeyboardEvent.key` values), how the
+/// help writes them, and what they do.
+pub struct Row {
+    pub keys: &'static [&'static str],
+    pub label: &'static str,
+    pub what: &'static str,
+    pub does: Shortcut,
+}
+
+pub const KEYS: &[Row] = &[
+    Row { keys: &[" ", "k"], label: "Space or k", what: "Play / pause", does: Shortcut::TogglePlay },
+    Row { keys: &["ArrowRight", "."], label: "→ or .", what: "Step forward one event", does: Shortcut::StepForward },
+    Row { keys: &["ArrowLeft", ","], label: "← or ,", what: "Step back one event", does: Shortcut::StepBack },
+    Row { keys: &["+", "="], label: "+ or =", what: "Faster", does: Shortcut::Faster },
+    Row { keys: &["-", "_"], label: "− or _", what: "Slower", does: Shortcut::Slower },
+    Row { keys: &["r"], label: "r", what: "Reset the world to step 0", does: Shortcut::Reset },
+    Row { keys: &["h"], label: "h", what: "Heal the network", does: Shortcut::Heal },
+    Row { keys: &["c"], label: "c", what: "Crash the selected node", does: Shortcut::Crash },
+    Row { keys: &["x"], label: "x", what: "Restart the selected node", does: Shortcut::Restart },
+    Row { keys: &["p"], label: "p", what: "Pause / resume the selected node", does: Shortcut::PauseNode },
+    Row { keys: &["d"], label: "d", what: "Drop the selected message", does: Shortcut::DropMsg },
+    Row { keys: &["u"], label: "u", what: "Duplicate the selected message", does: Shortcut::DuplicateMsg },
+    Row { keys: &["l"], label: "l", what: "Delay the selected message by 50 ms", does: Shortcut::DelayMsg },
+    Row { keys: &["?"], label: "?", what: "Show / hide this help", does: Shortcut::Help },
+    Row { keys: &["Escape"], label: "Esc", what: "Close this help or the selection", does: Shortcut::Escape },
+];
+
+/// Pointer gestures, listed with the keys.
+pub const POINTER: &[(&str, &str)] = &[
+    ("click", "Select a node or a message"),
+    ("shift-click", "Pick nodes for a partition group"),
+    ("alt-click", "Cut the link from the selected node to this one"),
+];
+
+/// The shortcut of a key, if it is one.
+pub fn lookup(key: &str) -> Option<Shortcut> {
+    KEYS.iter().find(|row| row.keys.contains(&key)).map(|row| row.does)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_bound_once_and_listed() {
+        let mut seen: Vec<&str> = Vec::new();
+        for row in KEYS {
+            for key in row.keys {
+                assert!(!seen.contains(key), "{key:?} is bound twice");
+                seen.push(key);
+                assert_eq!(lookup(key), Some(row.does));
+            }
+            assert!(!row.label.is_empty() && !row.what.is_empty());
+        }
+        // The keys the issue found missing from the help.
+        for key in ["k", "=", "_", "u", "l"] {
+            assert!(lookup(key).is_some(), "{key:?}");
+        }
+        assert_eq!(lookup("q"), None);
+    }
+
+    #[test]
+    fn every_shortcut_has_a_row() {
+        use Shortcut::*;
+        for s in [
+            TogglePlay,
+            StepForward,
+            StepBack,
+            Faster,
+            Slower,
+            Reset,
+            Heal,
+            Crash,
+            Restart,
+            PauseNode,
+            DropMsg,
+            DuplicateMsg,
+            DelayMsg,
+            Help,
+            Escape,
+        ] {
+            assert_eq!(KEYS.iter().filter(|r| r.does == s).count(), 1, "{s:?}");
+        }
+    }
+}
