@@ -312,3 +312,46 @@ test('Copy link copies a link that reproduces the view', async () => {
   await other.context().close();
   await context.close();
 });
+
+test('top bar: algorithm, nodes, seed (a bad one quoted as typed), scenario menu, reset and speed', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=3');
+  const state = () => page.evaluate(() => window.clusterscope.state());
+  await page.locator('#algo').selectOption('paxos');
+  await page.waitForFunction(() => window.clusterscope.state().algo === 'paxos');
+  await page.locator('#nodes').selectOption('7');
+  await page.waitForFunction(() => window.clusterscope.state().nodes.length === 7);
+  assert.equal((await state()).algo, 'paxos', 'the size changes, the algorithm stays');
+
+  await page.locator('#seed').fill('-5');
+  await page.locator('#seed').press('Enter');
+  const notice = page.locator('.notice.error').last();
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /seed: expected a whole number .* got "-5"/, 'the value typed, not the old one');
+  assert.equal(await page.locator('#seed').inputValue(), '3', 'the field is put back');
+  assert.equal((await state()).nodes.length, 7, 'the world is kept');
+  await page.locator('#seed').fill('42');
+  await page.locator('#seed').press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '42');
+
+  await page.evaluate(() => { window.clusterscope.act({ do: 'request', node: 0, cmd: 'v' }); window.clusterscope.step(5); });
+  assert.equal((await state()).step, 5);
+  await page.locator('#reset').click();
+  await page.waitForFunction(() => window.clusterscope.state().step === 0);
+
+  const before = await page.locator('#speed').inputValue();
+  await page.locator('#speed').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await page.locator('#speed').inputValue(), before, 'the speed slider moves');
+
+  // The first scenario is dueling proposers: Paxos, 5 nodes, seed 2960.
+  assert.equal(await page.locator('#preset option').nth(1).getAttribute('value'), 'dueling-proposers');
+  await page.locator('#preset').selectOption('dueling-proposers');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '2960');
+  const loaded = await state();
+  assert.equal(loaded.algo, 'paxos');
+  assert.equal(loaded.nodes.length, 5);
+  assert.equal(await page.locator('#preset').inputValue(), '', 'the menu is ready for the next choice');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

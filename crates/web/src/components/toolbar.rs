@@ -58,7 +58,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let setup = setup.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
-            match input.value().trim().parse::<u64>() {
+            // What was typed, read before the field is put back.
+            let typed = input.value();
+            match typed.trim().parse::<u64>() {
                 Ok(seed) => {
                     let mut next = setup.clone();
                     next.seed = seed;
@@ -67,7 +69,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 Err(_) => {
                     input.set_value(&setup.seed.to_string());
                     send.emit(Cmd::Notify {
-                        text: format!("seed: expected a whole number from 0 to {}, got {:?}", u64::MAX, input.value()),
+                        text: format!("seed: expected a whole number from 0 to {}, got {typed:?}", u64::MAX),
                         error: true,
                     });
                 }
