@@ -36,3 +36,17 @@ test('event log: "receiver is down" lines fold with a count; notable only keeps 
   assert.ok(await page.locator('#log li.lvl-info').count() > 0, 'every line again');
   await page.context().close();
 });
+
+test('a violation cannot be missed: playback pauses at the first one and says which property broke', async () => {
+  const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease');
+  await page.evaluate(() => { window.clusterscope.play(); });
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false'
+    && window.clusterscope.state().step > 0, null, { timeout: 60000 });
+  const state = await page.evaluate(() => window.clusterscope.state());
+  assert.ok(state.first_violation, 'the preset breaks a property');
+  assert.equal(state.step, state.first_violation.step, 'paused on the violating step');
+  const notice = await page.locator('.notice.error').last().innerText();
+  assert.match(notice, new RegExp(`Paused at step ${state.step}: ${state.first_violation.property} is violated`));
+  assert.equal(await page.locator('#pause-on-violation').isChecked(), true, 'on by default');
+  await page.context().close();
+});

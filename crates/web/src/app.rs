@@ -120,7 +120,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     <Panels panels={picture.panels.clone()} />
                     { inspector::inspector(&core, send) }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}
-                        now={session.violation().map(|v| v.property)} send={send.clone()} />
+                        now={session.violation().map(|v| v.property)} pause_on_violation={core.pause_on_violation} send={send.clone()} />
                 </aside>
             </main>
             <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only} send={send.clone()} />

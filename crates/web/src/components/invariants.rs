@@ -12,6 +12,8 @@ pub struct InvariantsProps {
     pub first: Option<FirstViolation>,
     /// The property broken after the current step, if any.
     pub now: Option<&'static str>,
+    /// Whether playback pauses at the first violation.
+    pub pause_on_violation: bool,
     pub send: Callback<Cmd>,
 }
 
@@ -49,6 +51,12 @@ pub fn invariants(props: &InvariantsProps) -> Html {
                     }
                 }) }
             </ul>
+            <label class="pause-on-violation" title="Stop playing at the step where a safety property first breaks">
+                <input type="checkbox" id="pause-on-violation" checked={props.pause_on_violation}
+                    onchange={send.reform(|e: Event| Cmd::PauseOnViolation(
+                        e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()))} />
+                {"pause at the first violation"}
+            </label>
         </section>
     }
 }

@@ -92,6 +92,8 @@ pub enum Cmd {
     RingCompare(bool),
     /// List only the notable lines of the event log (or every line).
     LogNotableOnly(bool),
+    /// Whether playback pauses at the first violation.
+    PauseOnViolation(bool),
     /// The animation loop moved the world; nothing to do but redraw the DOM.
     Refresh,
 }

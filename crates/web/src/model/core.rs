@@ -48,6 +48,9 @@ pub struct Core {
     pub ring_compare: bool,
     /// Whether the event log lists only notable lines.
     pub log_notable_only: bool,
+    /// Whether playback pauses at the run's first violation (on unless
+    /// turned off).
+    pub pause_on_violation: bool,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -94,6 +97,7 @@ impl Core {
             ring_lookup: String::new(),
             ring_compare: false,
             log_notable_only: false,
+            pause_on_violation: true,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -222,6 +226,7 @@ impl Core {
             Cmd::RingLookup(key) => self.ring_lookup = key.trim().to_string(),
             Cmd::RingCompare(on) => self.ring_compare = on,
             Cmd::LogNotableOnly(on) => self.log_notable_only = on,
+            Cmd::PauseOnViolation(on) => self.pause_on_violation = on,
             Cmd::SetOption { name, value } => self.set_option(&name, value.trim())?,
             Cmd::SetSpeed(speed) => {
                 if !speed.is_finite() {
@@ -334,6 +339,13 @@ impl Core {
         self.sync_clock();
     }
 
+    /// Stop playing because nothing is left to happen, and say so.
+    fn stop_at_end(&mut self) {
+        self.playing = false;
+        let step = self.session.steps();
+        self.notify(format!("Nothing is left to happen at step {step}: every message is delivered and no timer is armed. Send a client request or change the world to go on."), false);
+    }
+
     /// Advance the view clock by `wall_ms` of wall time when playing, and
     /// process every event that is due. Returns whether the world changed.
     pub fn advance(&mut self, wall_ms: f64) -> bool {
@@ -343,10 +355,11 @@ impl Core {
         let dt = wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
         self.view_time = self.view_time.max(self.session.now() as f64) + dt;
         let mut stepped = 0u32;
+        let violated_before = self.session.first_violation().is_some();
         loop {
             match self.session.next_event_time() {
                 None => {
-                    self.playing = false;
+                    self.stop_at_end();
                     break;
                 }
                 Some(t) if (t as f64) <= self.view_time => {
@@ -356,15 +369,27 @@ impl Core {
                         break;
                     }
                     if !self.session.step() {
-                        self.playing = false;
+                        self.stop_at_end();
                         break;
                     }
                     stepped += 1;
+                    if self.pause_on_violation && !violated_before {
+                        if let Some(first) = self.session.first_violation() {
+                            let text = format!(
+                                "Paused at step {}: {} is violated. {} (Play goes on; the switch under the safety properties turns this pause off.)",
+                                first.step, first.property, first.detail
+                            );
+                            self.playing = false;
+                            self.view_time = self.session.now() as f64;
+                            self.notify(text, true);
+                            break;
+                        }
+                    }
                 }
                 Some(_) => break,
             }
         }
-        if stepped > 0 {
+        if stepped > 0 || !self.playing {
             self.changed();
         }
         stepped > 0

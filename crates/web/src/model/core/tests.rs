@@ -142,3 +142,48 @@ fn the_picture_follows_every_change_while_paused_and_the_refresh_while_playing()
     assert_eq!(core.picture_gen, core.generation);
     assert_eq!(*core.picture, core.session.picture());
 }
+
+#[test]
+fn playback_pauses_at_the_first_violation_and_says_why() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::LoadPreset("kleppmann-lease".into())).unwrap();
+    core.apply(Cmd::Play).unwrap();
+    for _ in 0..100_000 {
+        if !core.playing {
+            break;
+        }
+        core.advance(16.0);
+    }
+    assert!(!core.playing, "paused");
+    let first = core.session.first_violation().expect("the preset breaks a property").clone();
+    assert_eq!(core.session.steps(), first.step, "at the violating step, not past it");
+    let notice = core.notices.last().expect("a notice");
+    assert!(notice.error && notice.text.contains(first.property), "{}", notice.text);
+    // Play goes on from there, and does not pause for the same violation again.
+    core.apply(Cmd::Play).unwrap();
+    for _ in 0..50 {
+        core.advance(16.0);
+    }
+    assert!(core.session.steps() > first.step);
+}
+
+#[test]
+fn the_end_of_a_run_is_said() {
+    let mut setup = Setup::new(lab::Algo::Paxos);
+    setup.actions = vec![sim::Scheduled { step: 0, action: Action::Request { node: 0, cmd: "v".into() } }];
+    let mut core = Core::new(setup, None);
+    core.apply(Cmd::Play).unwrap();
+    for _ in 0..100_000 {
+        if !core.playing {
+            break;
+        }
+        core.advance(16.0);
+    }
+    assert!(!core.playing);
+    let notice = core.notices.last().expect("a notice");
+    assert!(
+        notice.text.starts_with(&format!("Nothing is left to happen at step {}", core.session.steps())),
+        "{}",
+        notice.text
+    );
+}
