@@ -1,8 +1,15 @@
-//! Notices above the canvas (dismissable) and the list of scheduled
-//! actions that failed when their step came.
+//! Notices (dismissable; a notice that is not an error goes away by itself
+//! after a few seconds) and the list of scheduled actions that failed when
+//! their step came. They float over the page's corner, so showing one never
+//! resizes the canvas.
 
 use crate::model::cmd::{Cmd, Notice};
+use gloo::timers::callback::Timeout;
+use std::collections::BTreeMap;
 use yew::prelude::*;
+
+/// How long a notice that is not an error stays, in ms.
+pub const NOTICE_MS: u32 = 4_000;
 
 #[derive(Properties, PartialEq)]
 pub struct NoticesProps {
@@ -21,6 +28,17 @@ pub fn action_errors(session: &dyn sim::Session) -> Vec<(usize, u64, String)> {
 #[function_component(Notices)]
 pub fn notices(props: &NoticesProps) -> Html {
     let NoticesProps { notices, errors, send } = props;
+    // One timer per passing notice, kept until it fires or the notice goes.
+    let timers = use_mut_ref(BTreeMap::<u64, Timeout>::new);
+    {
+        let mut timers = timers.borrow_mut();
+        timers.retain(|id, _| notices.iter().any(|n| n.id == *id));
+        for n in notices.iter().filter(|n| !n.error) {
+            let send = send.clone();
+            let id = n.id;
+            timers.entry(id).or_insert_with(|| Timeout::new(NOTICE_MS, move || send.emit(Cmd::Dismiss(id))));
+        }
+    }
     if notices.is_empty() && errors.is_empty() {
         return html! { <div class="notices" /> };
     }
