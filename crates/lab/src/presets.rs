@@ -88,6 +88,33 @@ pub const PRESETS: &[Preset] = &[
         description: lock::presets::SLOW_CLOCK_REDLOCK.description,
         query: r#"algo=redlock&nodes=8&seed=2&actions=[{"step":0,"do":"drift","node":5,"rate":0.5}]"#,
     },
+    Preset {
+        id: "2pc-coordinator-crash",
+        algo: Algo::TwoPc,
+        title: "2PC: coordinator crash after prepare",
+        description: "Every participant votes yes; the coordinator logs commit and crashes before it can say so. \
+                      The participants are in doubt and blocked: they may neither commit nor abort, and ask in \
+                      vain. When the coordinator restarts it re-sends its logged decision and they commit.",
+        query: r#"algo=2pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":5,"do":"crash-mid-step","node":0,"after":1},{"step":30,"do":"restart","node":0}]"#,
+    },
+    Preset {
+        id: "2pc-vote-no",
+        algo: Algo::TwoPc,
+        title: "2PC: a participant votes no",
+        description:
+            "Participant 2 cannot commit and votes no: the coordinator logs abort and every participant aborts.",
+        query: r#"algo=2pc&nodes=4&seed=1&vote_no=2&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"}]"#,
+    },
+    Preset {
+        id: "3pc-partition",
+        algo: Algo::ThreePc,
+        title: "3PC: partition during pre-commit",
+        description:
+            "The coordinator sends pre-commit, and a partition cuts participants 2 and 3 off. Coordinator and \
+                      participant 1 commit; 2 and 3 run the termination protocol, see nobody pre-committed and abort: \
+                      Atomicity turns red. 3PC is nonblocking under crashes, not under partitions (Skeen 1981).",
+        query: r#"algo=3pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":6,"do":"partition","groups":[[0,1],[2,3]]}]"#,
+    },
 ];
 
 impl Preset {

@@ -1,0 +1,84 @@
+//! 2PC and 3PC in the catalog: they open by name, their views have the
+//! documented shape, and their presets tell their story through a session.
+
+use lab::presets::Preset;
+use lab::{open, Algo, Setup};
+use serde_json::Value;
+
+fn views(s: &dyn sim::Session) -> Vec<Value> {
+    (0..s.node_count()).map(|id| serde_json::from_str(&s.node_json(id)).unwrap()).collect()
+}
+
+fn run(id: &str, steps: u64) -> Box<dyn sim::Session> {
+    let mut s = open(&Preset::find(id).unwrap().load().setup).unwrap();
+    while s.steps() < steps && s.step() {}
+    s
+}
+
+#[test]
+fn commit_algorithms_open_by_name_with_the_documented_views() {
+    for algo in [Algo::TwoPc, Algo::ThreePc] {
+        let info = algo.info();
+        assert_eq!(info.name.parse::<Algo>().unwrap(), algo);
+        assert_eq!(info.properties, ["Atomicity", "Decision Durability"]);
+        let s = open(&Setup::new(algo)).unwrap();
+        assert_eq!(s.node_count(), 4);
+        assert_eq!(s.node_json(0), r#"{"id":0,"up":true,"kind":"coordinator","tx":0,"decision":null}"#);
+        assert_eq!(
+            s.node_json(1),
+            r#"{"id":1,"up":true,"kind":"participant","tx":0,"state":"working","blocked_since":null}"#
+        );
+        for id in 0..4 {
+            assert_eq!(views(&*s)[id as usize]["kind"], s.node_info(id).look.role);
+        }
+    }
+}
+
+#[test]
+fn commit_options_are_parsed_and_bad_ones_named() {
+    for (query, field) in [("algo=2pc&vote_no=7", "vote_no"), ("algo=2pc&resend_ms=0", "resend_ms")] {
+        let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        let err = lab::query::parse(pairs).map(|q| q.setup).and_then(|s| open(&s).map(drop)).unwrap_err();
+        assert_eq!(err.field, field, "{query}");
+    }
+}
+
+/// Gray & Lamport §3: a coordinator failure after the prepares blocks the
+/// yes-voters until it comes back.
+#[test]
+fn preset_2pc_coordinator_crash_blocks_until_the_restart() {
+    let s = run("2pc-coordinator-crash", 29);
+    let v = views(&*s);
+    assert_eq!(v[0]["up"], false);
+    assert_eq!(v[0]["decision"], "commit", "the decision was logged before the crash");
+    for p in &v[1..] {
+        assert_eq!(p["state"], "prepared");
+        assert!(p["blocked_since"].as_u64().is_some(), "{p}");
+    }
+    assert!(s.node_info(1).look.note.starts_with("blocked "), "{:?}", s.node_info(1).look);
+    let s = run("2pc-coordinator-crash", 40);
+    assert!(views(&*s)[1..].iter().all(|p| p["state"] == "committed" && p["blocked_since"].is_null()));
+    assert_eq!(s.first_violation(), None);
+}
+
+#[test]
+fn preset_2pc_vote_no_aborts_everywhere() {
+    let s = run("2pc-vote-no", 60);
+    let v = views(&*s);
+    assert_eq!(v[0]["decision"], "abort");
+    assert!(v[1..].iter().all(|p| p["state"] == "aborted"), "{v:?}");
+    assert_eq!(s.first_violation(), None);
+}
+
+/// Skeen 1981: 3PC is nonblocking under site failures only; a partition
+/// lets the two sides decide differently.
+#[test]
+fn preset_3pc_partition_turns_atomicity_red() {
+    let s = run("3pc-partition", 40);
+    let v = s.first_violation().expect("the sides decide differently");
+    assert_eq!((v.step, v.property), (19, "Atomicity"));
+    let views = views(&*s);
+    assert_eq!(views[1]["state"], "committed");
+    assert_eq!(views[2]["state"], "aborted");
+    assert!(s.picture().banner.unwrap().contains("split"));
+}

@@ -1,0 +1,89 @@
+//! The safety properties, checked by the world after every step at a cost
+//! that does not grow with the run.
+//!
+//! Atomic commit (Gray & Lamport 2006, §2: "Stability" and "Consistency"):
+//! no participant commits a transaction another aborts ([`ATOMICITY`]), and
+//! a decision once logged never changes ([`DECISION_DURABILITY`]). The
+//! checker keeps the outcome of the last [`TXS_REMEMBERED`] transactions
+//! and the last logged decision of each node: bounded, cheap to clone.
+
+use crate::commit::{CommitNode, Decision};
+use crate::Commit;
+use protocol::{Checker, NodeId, NodeRef, Violation};
+use std::collections::VecDeque;
+
+pub const ATOMICITY: &str = "Atomicity";
+pub const DECISION_DURABILITY: &str = "Decision Durability";
+
+/// Transactions whose outcome the atomicity check remembers.
+pub const TXS_REMEMBERED: usize = 64;
+
+#[derive(Clone, Debug, Default)]
+pub struct CommitChecker {
+    /// The first outcome a participant reached, per recent transaction.
+    outcomes: VecDeque<(u64, Decision, NodeId)>,
+    /// Per node, the last decision it logged.
+    logged: Vec<Option<(u64, Decision)>>,
+}
+
+impl CommitChecker {
+    fn look(&mut self, id: NodeId, node: &CommitNode) -> Option<Violation> {
+        let (tx, outcome, participant) = match node {
+            CommitNode::Coordinator(c) => (c.tx, c.decision, false),
+            CommitNode::Participant(p) => (p.tx, p.state.outcome(), true),
+        };
+        let d = outcome?;
+        let i = id as usize;
+        if self.logged.len() <= i {
+            self.logged.resize(i + 1, None);
+        }
+        if let Some((was_tx, was)) = self.logged[i] {
+            if was_tx == tx && was != d {
+                return Some(Violation {
+                    property: DECISION_DURABILITY,
+                    detail: format!("node {id} logged {was:?} for tx {tx}, now {d:?}"),
+                });
+            }
+        }
+        self.logged[i] = Some((tx, d));
+        if !participant {
+            return None;
+        }
+        match self.outcomes.iter().find(|(t, ..)| *t == tx) {
+            Some(&(_, first, by)) if first != d => Some(Violation {
+                property: ATOMICITY,
+                detail: format!("tx {tx}: participant {by} {}, participant {id} {}", past(first), past(d)),
+            }),
+            Some(_) => None,
+            None => {
+                if self.outcomes.len() == TXS_REMEMBERED {
+                    self.outcomes.pop_front();
+                }
+                self.outcomes.push_back((tx, d, id));
+                None
+            }
+        }
+    }
+}
+
+fn past(d: Decision) -> &'static str {
+    match d {
+        Decision::Commit => "committed",
+        Decision::Abort => "aborted",
+    }
+}
+
+impl<const THREE: bool> Checker<Commit<THREE>> for CommitChecker {
+    const PROPERTIES: &'static [&'static str] = &[ATOMICITY, DECISION_DURABILITY];
+
+    fn check(&mut self, nodes: &[NodeRef<'_, Commit<THREE>>]) -> Option<Violation> {
+        nodes.iter().find_map(|n| self.look(n.id, &n.state.node))
+    }
+
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Commit<THREE>>], changed: Option<NodeId>) -> Option<Violation> {
+        match changed {
+            Some(id) => nodes.get(id as usize).and_then(|n| self.look(n.id, &n.state.node)),
+            None => self.check(nodes),
+        }
+    }
+}

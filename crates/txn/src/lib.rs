@@ -1,0 +1,140 @@
+//! Distributed transactions as pure state machines.
+//!
+//! | `--algo` | type        | nodes                                         |
+//! |----------|-------------|-----------------------------------------------|
+//! | `2pc`    | [`TwoPc`]   | coordinator 0, participants `1..n`            |
+//! | `3pc`    | [`ThreePc`] | coordinator 0, participants `1..n`            |
+//!
+//! Drive a node this way:
+//!
+//! 1. `TwoPc::new(id, &cluster, &config, durable)` builds the node its id
+//!    calls for (node 0 coordinates), fresh or from its log after a crash.
+//! 2. `step(now, Input::Start, &mut out)`: a restarted coordinator re-sends
+//!    its logged decision; a restarted participant in doubt asks for it.
+//! 3. A client request at node 0 starts a transaction; feed delivered
+//!    messages and fired timers and carry out the commands in order (every
+//!    `Persist` comes before the `Send` that depends on it).
+//! 4. [`CommitChecker`] checks [`ATOMICITY`] and [`DECISION_DURABILITY`].
+//!
+//! No node reads a clock or draws a random number: timeouts are timer
+//! ranges the world draws from.
+
+mod bug;
+mod checker;
+pub mod commit;
+pub mod commit_present;
+
+pub use bug::{CommitBug, COMMIT_BUGS};
+pub use checker::{CommitChecker, ATOMICITY, DECISION_DURABILITY, TXS_REMEMBERED};
+pub use commit::{
+    CommitConfig, CommitDurable, CommitMsg, CommitNode, CommitTimer, Decision, Settings, TxState, COORDINATOR,
+    MAX_NODES,
+};
+
+use protocol::{Cluster, Input, Look, NodeId, NodeRef, OutOf, Panel, Picture, Protocol, Tick};
+use serde::Serialize;
+
+/// `2pc`: two-phase commit with presumed abort.
+pub type TwoPc = Commit<false>;
+/// `3pc`: three-phase commit with the termination protocol.
+pub type ThreePc = Commit<true>;
+
+/// One node of a commit world; `THREE` selects 3PC.
+#[derive(Clone, Debug)]
+pub struct Commit<const THREE: bool> {
+    id: NodeId,
+    pub(crate) node: CommitNode,
+    settings: Settings,
+}
+
+impl<const THREE: bool> Commit<THREE> {
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn node(&self) -> &CommitNode {
+        &self.node
+    }
+    /// The participant's state, `None` for the coordinator.
+    pub fn state(&self) -> Option<TxState> {
+        match &self.node {
+            CommitNode::Participant(p) => Some(p.state),
+            CommitNode::Coordinator(_) => None,
+        }
+    }
+    /// The coordinator's decision on its current transaction.
+    pub fn decision(&self) -> Option<Decision> {
+        match &self.node {
+            CommitNode::Coordinator(c) => c.decision,
+            CommitNode::Participant(_) => None,
+        }
+    }
+    /// The transaction the node is on.
+    pub fn tx(&self) -> u64 {
+        match &self.node {
+            CommitNode::Coordinator(c) => c.tx,
+            CommitNode::Participant(p) => p.tx,
+        }
+    }
+    /// When a participant found itself blocked in doubt (its local clock).
+    pub fn blocked_since(&self) -> Option<Tick> {
+        match &self.node {
+            CommitNode::Participant(p) => p.blocked_since,
+            CommitNode::Coordinator(_) => None,
+        }
+    }
+}
+
+/// A node of a commit world in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum CommitView {
+    Coordinator { id: NodeId, up: bool, kind: &'static str, tx: u64, decision: Option<Decision> },
+    Participant { id: NodeId, up: bool, kind: &'static str, tx: u64, state: TxState, blocked_since: Option<Tick> },
+}
+
+impl<const THREE: bool> Protocol for Commit<THREE> {
+    const NAME: &'static str = if THREE { "3pc" } else { "2pc" };
+    type Config = CommitConfig;
+    type Msg = CommitMsg;
+    type Timer = CommitTimer;
+    type Durable = CommitDurable;
+    type View = CommitView;
+    type Checker = CommitChecker;
+
+    fn new(id: NodeId, cluster: &Cluster, config: &CommitConfig, durable: Option<&CommitDurable>) -> Self {
+        Self { id, node: CommitNode::new(id, cluster.nodes, THREE, durable), settings: Settings::of(config, id) }
+    }
+
+    fn step(&mut self, now: Tick, input: Input<CommitMsg, CommitTimer>, out: &mut OutOf<Self>) {
+        self.node.step(now, input, out, &self.settings);
+    }
+
+    fn view(&self, up: bool) -> CommitView {
+        let id = self.id;
+        match &self.node {
+            CommitNode::Coordinator(c) => {
+                CommitView::Coordinator { id, up, kind: "coordinator", tx: c.tx, decision: c.decision }
+            }
+            CommitNode::Participant(p) => CommitView::Participant {
+                id,
+                up,
+                kind: "participant",
+                tx: p.tx,
+                state: p.state,
+                blocked_since: if up { p.blocked_since } else { None },
+            },
+        }
+    }
+
+    fn look(&self) -> Look {
+        commit_present::look(self.id, &self.node)
+    }
+
+    fn inspect(&self, up: bool) -> Vec<Panel> {
+        commit_present::inspect(self.id, &self.node, up)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &CommitConfig) -> Picture {
+        commit_present::picture(nodes)
+    }
+}
