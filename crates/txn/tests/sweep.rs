@@ -1,0 +1,138 @@
+//! Seed sweeps (TigerBeetle's VOPR pattern, as in `crates/lock/tests/sweep.rs`):
+//! a client request every 30 steps, a seeded driver injecting faults, every
+//! step checked; the broken variant is caught and its counterexample
+//! replays from the recorded actions alone. `TXN_SEEDS=1000` runs the long
+//! sweep (the default slice keeps the test run to seconds).
+
+use protocol::{Protocol, Status};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sim::{Action, Run, SimConfig};
+use txn::{CommitBug, CommitConfig, ThreePc, TwoPc};
+
+const STEPS: u64 = 1500;
+
+fn seeds(default: u64) -> u64 {
+    std::env::var("TXN_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+#[derive(Clone, Copy)]
+enum Faults {
+    /// Crashes and restarts, loss, duplication, partitions.
+    All,
+    /// Crashes alone (with duplicates and reordering), Skeen's model.
+    Crashes,
+}
+
+fn world(faults: Faults) -> SimConfig {
+    match faults {
+        Faults::All => SimConfig { nodes: 4, latency_ms: [10, 40], drop: 0.05, dup: 0.02 },
+        Faults::Crashes => SimConfig { nodes: 4, latency_ms: [10, 40], drop: 0.0, dup: 0.02 },
+    }
+}
+
+fn chaos<P: Protocol>(r: &mut Run<P>, rng: &mut ChaCha8Rng, faults: Faults) {
+    let w = r.world();
+    let n = w.node_count();
+    let up: Vec<u32> = (0..n).filter(|&i| w.status(i) == Status::Up).collect();
+    let down: Vec<u32> = (0..n).filter(|&i| w.status(i) == Status::Crashed).collect();
+    let pick = |rng: &mut ChaCha8Rng, from: &[u32]| from[rng.gen_range(0..from.len() as u32) as usize];
+    let action = match (rng.gen_range(0..6u32), faults) {
+        (0 | 1, _) if !up.is_empty() => Action::Crash { node: pick(rng, &up) },
+        (2 | 3, _) if !down.is_empty() => Action::Restart { node: pick(rng, &down) },
+        (4, Faults::All) => Action::Partition { groups: vec![(0..n).filter(|_| rng.gen_bool(0.5)).collect()] },
+        (5, Faults::All) => Action::Heal,
+        _ => return,
+    };
+    r.act(action).expect("chaos only picks valid actions");
+}
+
+fn sweep_run<P: Protocol<Config = CommitConfig>>(
+    config: CommitConfig,
+    faults: Faults,
+    seed: u64,
+    stop: bool,
+) -> Run<P> {
+    let mut r = Run::<P>::new(world(faults), config, seed, vec![]);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x2bc);
+    while r.steps() < STEPS {
+        let s = r.steps();
+        if s % 30 == 0 && r.world().status(0) == Status::Up {
+            r.act(Action::Request { node: 0, cmd: format!("t{s}") }).unwrap();
+        }
+        if s % 40 == 20 {
+            chaos(&mut r, &mut rng, faults);
+        }
+        if !r.step() {
+            // Quiet: every transaction is over. Restart whoever is down and
+            // start the next one now.
+            let down: Vec<u32> = (0..4).filter(|&id| r.world().status(id) == Status::Crashed).collect();
+            for node in down {
+                r.act(Action::Restart { node }).unwrap();
+            }
+            r.act(Action::Request { node: 0, cmd: format!("t{s}") }).unwrap();
+            assert!(r.step(), "seed {seed}: a request at an idle coordinator starts a transaction");
+        }
+        if stop && r.world().first_violation().is_some() {
+            break;
+        }
+    }
+    r
+}
+
+/// `(committed, aborted)` transactions, as the coordinator last decided.
+fn decided<P: Protocol>(r: &Run<P>) -> u64 {
+    r.world().log().filter(|e| e.text.contains("coordinator decides")).count() as u64
+}
+
+fn sweep_is_safe<P: Protocol<Config = CommitConfig>>(faults: Faults, seeds: u64) {
+    let mut txs = 0;
+    for seed in 0..seeds {
+        let r = sweep_run::<P>(CommitConfig::default(), faults, seed, false);
+        if let Some(v) = r.world().first_violation() {
+            panic!(
+                "{} seed {seed}: {} at step {}: {}\nactions: {}",
+                P::NAME,
+                v.property,
+                v.step,
+                v.detail,
+                serde_json::to_string(r.actions()).unwrap()
+            );
+        }
+        txs += decided(&r);
+    }
+    println!("{}: {seeds} seeds × {STEPS} steps: {txs} decisions, no violation", P::NAME);
+    assert!(txs > seeds * 3, "only {txs} decisions: the sweep does not exercise the protocol");
+}
+
+fn bug_is_caught<P: Protocol<Config = CommitConfig>>(bug: CommitBug, faults: Faults) -> sim::FirstViolation {
+    let config = CommitConfig { bug: Some(bug), ..CommitConfig::default() };
+    let (seed, r, v) = (0..seeds(300))
+        .find_map(|seed| {
+            let r = sweep_run::<P>(config.clone(), faults, seed, true);
+            let v = r.world().first_violation().cloned()?;
+            Some((seed, r, v))
+        })
+        .unwrap_or_else(|| panic!("{} with {bug:?}: no violation", P::NAME));
+    println!("{} bug={}: seed {seed} breaks {} at step {}: {}", P::NAME, bug.spec().name, v.property, v.step, v.detail);
+    let mut again = Run::<P>::new(world(faults), config, seed, r.actions().to_vec());
+    again.seek(v.step);
+    assert_eq!(again.world().first_violation(), Some(&v), "seed {seed}: the replay differs");
+    assert_eq!(v.property, bug.spec().breaks);
+    v
+}
+
+#[test]
+fn two_pc_with_crashes_loss_duplicates_and_partitions_never_breaks() {
+    sweep_is_safe::<TwoPc>(Faults::All, seeds(60));
+}
+
+#[test]
+fn three_pc_with_crashes_alone_never_breaks() {
+    sweep_is_safe::<ThreePc>(Faults::Crashes, seeds(60));
+}
+
+#[test]
+fn abort_after_yes_is_caught_and_replays() {
+    bug_is_caught::<TwoPc>(CommitBug::AbortAfterYes, Faults::All);
+}
