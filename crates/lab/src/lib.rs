@@ -37,6 +37,7 @@ pub enum Algo {
     TwoPc,
     #[serde(rename = "3pc")]
     ThreePc,
+    Saga,
 }
 
 /// What the catalog says about an algorithm.
@@ -171,6 +172,17 @@ pub const ALGOS: &[AlgoInfo] = &[
         options: options::THREE_PC,
         bugs: txn::COMMIT_BUGS,
     },
+    AlgoInfo {
+        algo: Algo::Saga,
+        name: "saga",
+        title: "Saga (orchestrated)",
+        min_nodes: 2,
+        max_nodes: txn::saga::MAX_NODES,
+        default_nodes: 5,
+        properties: <txn::SagaChecker as protocol::Checker<txn::Saga>>::PROPERTIES,
+        options: options::SAGA,
+        bugs: txn::SAGA_BUGS,
+    },
 ];
 
 impl Algo {
@@ -304,6 +316,9 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
             seed,
             actions,
         )),
+        Algo::Saga => {
+            Box::new(sim::Run::<txn::Saga>::new(sim, options::saga_config(&options, setup.sim.nodes)?, seed, actions))
+        }
     })
 }
 

@@ -150,6 +150,7 @@ pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
         Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => lock_config(algo, options).map(drop),
         Algo::Ring => ring_config(options).map(drop),
         Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, txn::MAX_NODES).map(drop),
+        Algo::Saga => saga_config(options, txn::saga::MAX_NODES).map(drop),
     }
 }
 
@@ -357,6 +358,37 @@ pub fn commit_config(algo: Algo, options: &Options, nodes: u32) -> Result<txn::C
         resend_ms: positive("resend_ms")?,
         bug: bug(options)?,
     })
+}
+
+/// `saga`.
+pub const SAGA: &[OptionSpec] = &[
+    OptionSpec {
+        name: "fail_step",
+        default: "none",
+        help: "the step whose service refuses it, 1..nodes-1 (none: every step succeeds)",
+    },
+    OptionSpec { name: "retry_ms", default: "150", help: "how often the orchestrator re-sends its current request" },
+];
+
+/// Build the saga's config from its options, for a world of `nodes`.
+pub fn saga_config(options: &Options, nodes: u32) -> Result<txn::SagaConfig, SetupError> {
+    let fail_step = match options.get("fail_step").map(|v| v.trim()) {
+        None | Some("none") => None,
+        Some(v) => match v.parse::<u32>() {
+            Ok(k) if (1..nodes).contains(&k) => Some(k),
+            _ => {
+                return Err(SetupError::new(
+                    "fail_step",
+                    format!("expected a step between 1 and {}, got {v:?}", nodes - 1),
+                ))
+            }
+        },
+    };
+    let retry_ms: Tick = get(SAGA, options, "retry_ms")?;
+    if retry_ms == 0 {
+        return Err(SetupError::new("retry_ms", "must be at least 1"));
+    }
+    Ok(txn::SagaConfig { fail_step, retry_ms, bug: bug(options)? })
 }
 
 /// Build a lock's config from its options. The variant comes with the

@@ -115,6 +115,15 @@ pub const PRESETS: &[Preset] = &[
                       Atomicity turns red. 3PC is nonblocking under crashes, not under partitions (Skeen 1981).",
         query: r#"algo=3pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":6,"do":"partition","groups":[[0,1],[2,3]]}]"#,
     },
+    Preset {
+        id: "saga-step-3-fails",
+        algo: Algo::Saga,
+        title: "saga: step 3 fails",
+        description: "The orchestrator runs T1 and T2 on services 1 and 2; service 3 refuses T3. The orchestrator \
+                      compensates in reverse, C2 then C1, and the saga ends compensated. Between steps the world sees \
+                      the saga half done: the event log notes each intermediate state.",
+        query: r#"algo=saga&nodes=5&seed=1&fail_step=3&actions=[{"step":0,"do":"request","node":0,"cmd":"order"}]"#,
+    },
 ];
 
 impl Preset {

@@ -8,7 +8,7 @@ use protocol::present::{Body, Grid};
 use protocol::{Countdown, Status};
 use sim::{Action, Session};
 
-const ALGOS: [Algo; 10] = [
+const ALGOS: [Algo; 11] = [
     Algo::Raft,
     Algo::Paxos,
     Algo::MultiPaxos,
@@ -19,6 +19,7 @@ const ALGOS: [Algo; 10] = [
     Algo::Ring,
     Algo::TwoPc,
     Algo::ThreePc,
+    Algo::Saga,
 ];
 
 fn check_presentation(s: &dyn Session, what: &str) {

@@ -82,3 +82,49 @@ fn preset_3pc_partition_turns_atomicity_red() {
     assert_eq!(views[2]["state"], "aborted");
     assert!(s.picture().banner.unwrap().contains("split"));
 }
+
+#[test]
+fn saga_views_have_the_documented_shape() {
+    let s = open(&Setup::new(Algo::Saga)).unwrap();
+    assert_eq!(s.node_json(0), r#"{"id":0,"up":true,"kind":"orchestrator","step":0,"state":"done"}"#);
+    assert_eq!(s.node_json(1), r#"{"id":1,"up":true,"kind":"service","done":false,"compensated":false}"#);
+}
+
+/// Garcia-Molina & Salem §3 (backward recovery): T1 T2 then C2 C1, in
+/// that order, and the intermediate states are noted.
+#[test]
+fn preset_saga_step_3_fails_compensates_in_reverse() {
+    let mut s = open(&Preset::find("saga-step-3-fails").unwrap().load().setup).unwrap();
+    let mut order = Vec::new();
+    let mut strips = Vec::new();
+    while s.step() {
+        let v = views(&*s);
+        let now: Vec<String> = v[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| match (n["done"].as_bool().unwrap(), n["compensated"].as_bool().unwrap()) {
+                (_, true) => format!("C{}", i + 1),
+                (true, false) => format!("T{}", i + 1),
+                _ => ".".to_string(),
+            })
+            .collect();
+        if strips.last() != Some(&now) {
+            strips.push(now.clone());
+            order.push(now.join(" "));
+        }
+    }
+    assert_eq!(order, ["T1 . . .", "T1 T2 . .", "T1 C2 . .", "C1 C2 . ."]);
+    let v = views(&*s);
+    assert_eq!((v[0]["state"].as_str(), v[0]["step"].as_u64()), (Some("compensated"), Some(0)));
+    assert_eq!(s.first_violation(), None);
+    let notes: Vec<String> = s.log_tail(100).into_iter().map(|e| e.text).collect();
+    assert!(notes.iter().any(|t| t.contains("exposes an intermediate state: T1..T2 committed")), "{notes:?}");
+    assert!(notes.iter().any(|t| t.contains("T3 failed: saga 1 compensates T2..T1 in reverse")), "{notes:?}");
+    let strip = match s.picture().panels.into_iter().find(|p| p.id == "saga-steps").unwrap().body {
+        protocol::present::Body::Grid(g) => g,
+        other => panic!("{other:?}"),
+    };
+    let texts: Vec<String> =
+        strip.rows[0].cells.iter().map(|c| c.as_ref().map_or(".".into(), |c| c.text.clone())).collect();
+    assert_eq!(texts, ["C1", "C2", "✗", "."]);
+}

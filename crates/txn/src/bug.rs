@@ -1,7 +1,7 @@
 //! Deliberately broken variants, switched on at run time with the protocol
 //! option `bug=NAME`, so that a sweep shows the checkers catch each one.
 
-use crate::checker::ATOMICITY;
+use crate::checker::{ATOMICITY, COMPENSATE_ONCE};
 use protocol::BugSpec;
 use serde::Serialize;
 
@@ -30,5 +30,33 @@ impl std::str::FromStr for CommitBug {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         BugSpec::find(CommitBug::ALL, COMMIT_BUGS, "2pc/3pc", s)
+    }
+}
+
+/// A broken saga.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SagaBug {
+    /// A service runs a compensation again when the request is repeated.
+    CompensateTwice,
+}
+
+pub const SAGA_BUGS: &[BugSpec] = &[BugSpec {
+    name: "compensate-twice",
+    breaks: COMPENSATE_ONCE,
+    what: "A service's compensation is not idempotent: a repeated or duplicated compensate request undoes its step a second time.",
+}];
+
+impl SagaBug {
+    pub const ALL: &'static [SagaBug] = &[SagaBug::CompensateTwice];
+    pub fn spec(self) -> BugSpec {
+        SAGA_BUGS[self as usize]
+    }
+}
+
+impl std::str::FromStr for SagaBug {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        BugSpec::find(SagaBug::ALL, SAGA_BUGS, "saga", s)
     }
 }

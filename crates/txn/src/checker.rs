@@ -8,7 +8,8 @@
 //! and the last logged decision of each node: bounded, cheap to clone.
 
 use crate::commit::{CommitNode, Decision};
-use crate::Commit;
+use crate::saga::{Orchestrator, SagaNode, SagaState, Service};
+use crate::{Commit, Saga};
 use protocol::{Checker, NodeId, NodeRef, Violation};
 use std::collections::VecDeque;
 
@@ -84,6 +85,64 @@ impl<const THREE: bool> Checker<Commit<THREE>> for CommitChecker {
         match changed {
             Some(id) => nodes.get(id as usize).and_then(|n| self.look(n.id, &n.state.node)),
             None => self.check(nodes),
+        }
+    }
+}
+
+pub const SAGA_COMPLETION: &str = "Saga Completion";
+pub const COMPENSATE_ONCE: &str = "Compensation At Most Once";
+
+/// Garcia-Molina & Salem §3: a finished saga has run either every step
+/// (`done`) or, for every step it ran, the compensation (`compensated`);
+/// and no compensation runs twice. Needs no history: each check compares
+/// a service's record with the orchestrator's log.
+#[derive(Clone, Debug, Default)]
+pub struct SagaChecker;
+
+impl SagaChecker {
+    fn service(o: &Orchestrator, id: NodeId, s: &Service) -> Option<Violation> {
+        if s.compensations > 1 {
+            return Some(Violation {
+                property: COMPENSATE_ONCE,
+                detail: format!("service {id} compensated step {id} of saga {} {} times", s.saga, s.compensations),
+            });
+        }
+        if o.saga == 0 || s.saga != o.saga || !o.state.finished() {
+            return None;
+        }
+        let bad = match o.state {
+            SagaState::Done => !s.done || s.compensated,
+            _ => s.done && !s.compensated,
+        };
+        bad.then(|| Violation {
+            property: SAGA_COMPLETION,
+            detail: format!(
+                "saga {} is {} but service {id} has done={} compensated={}",
+                o.saga,
+                o.state.name(),
+                s.done,
+                s.compensated
+            ),
+        })
+    }
+}
+
+impl Checker<Saga> for SagaChecker {
+    const PROPERTIES: &'static [&'static str] = &[SAGA_COMPLETION, COMPENSATE_ONCE];
+
+    fn check(&mut self, nodes: &[NodeRef<'_, Saga>]) -> Option<Violation> {
+        self.check_changed(nodes, None)
+    }
+
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Saga>], changed: Option<NodeId>) -> Option<Violation> {
+        let SagaNode::Orchestrator(o) = &nodes.first()?.state.node else { return None };
+        let one = |n: &NodeRef<'_, Saga>| match &n.state.node {
+            SagaNode::Service(s) => Self::service(o, n.id, s),
+            SagaNode::Orchestrator(_) => None,
+        };
+        match changed {
+            Some(id) if id != 0 => nodes.get(id as usize).and_then(one),
+            _ => nodes.iter().find_map(one),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! |----------|-------------|-----------------------------------------------|
 //! | `2pc`    | [`TwoPc`]   | coordinator 0, participants `1..n`            |
 //! | `3pc`    | [`ThreePc`] | coordinator 0, participants `1..n`            |
+//! | `saga`   | [`Saga`]    | orchestrator 0, services `1..n` (step `k` on service `k`) |
 //!
 //! Drive a node this way:
 //!
@@ -14,7 +15,8 @@
 //! 3. A client request at node 0 starts a transaction; feed delivered
 //!    messages and fired timers and carry out the commands in order (every
 //!    `Persist` comes before the `Send` that depends on it).
-//! 4. [`CommitChecker`] checks [`ATOMICITY`] and [`DECISION_DURABILITY`].
+//! 4. [`CommitChecker`] checks [`ATOMICITY`] and [`DECISION_DURABILITY`];
+//!    [`SagaChecker`] checks [`SAGA_COMPLETION`] and [`COMPENSATE_ONCE`].
 //!
 //! No node reads a clock or draws a random number: timeouts are timer
 //! ranges the world draws from.
@@ -23,13 +25,18 @@ mod bug;
 mod checker;
 pub mod commit;
 pub mod commit_present;
+pub mod saga;
+pub mod saga_present;
 
-pub use bug::{CommitBug, COMMIT_BUGS};
-pub use checker::{CommitChecker, ATOMICITY, DECISION_DURABILITY, TXS_REMEMBERED};
+pub use bug::{CommitBug, SagaBug, COMMIT_BUGS, SAGA_BUGS};
+pub use checker::{
+    CommitChecker, SagaChecker, ATOMICITY, COMPENSATE_ONCE, DECISION_DURABILITY, SAGA_COMPLETION, TXS_REMEMBERED,
+};
 pub use commit::{
     CommitConfig, CommitDurable, CommitMsg, CommitNode, CommitTimer, Decision, Settings, TxState, COORDINATOR,
     MAX_NODES,
 };
+pub use saga::{SagaConfig, SagaDurable, SagaMsg, SagaNode, SagaState, SagaTimer};
 
 use protocol::{Cluster, Input, Look, NodeId, NodeRef, OutOf, Panel, Picture, Protocol, Tick};
 use serde::Serialize;
@@ -136,5 +143,68 @@ impl<const THREE: bool> Protocol for Commit<THREE> {
 
     fn picture(nodes: &[NodeRef<'_, Self>], _config: &CommitConfig) -> Picture {
         commit_present::picture(nodes)
+    }
+}
+
+/// `saga`: an orchestrated saga with backward recovery.
+#[derive(Clone, Debug)]
+pub struct Saga {
+    id: NodeId,
+    pub(crate) node: SagaNode,
+}
+
+impl Saga {
+    pub fn node(&self) -> &SagaNode {
+        &self.node
+    }
+}
+
+/// A node of a saga world in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum SagaView {
+    Orchestrator { id: NodeId, up: bool, kind: &'static str, step: u32, state: SagaState },
+    Service { id: NodeId, up: bool, kind: &'static str, done: bool, compensated: bool },
+}
+
+impl Protocol for Saga {
+    const NAME: &'static str = "saga";
+    type Config = SagaConfig;
+    type Msg = SagaMsg;
+    type Timer = SagaTimer;
+    type Durable = SagaDurable;
+    type View = SagaView;
+    type Checker = SagaChecker;
+
+    fn new(id: NodeId, cluster: &Cluster, config: &SagaConfig, durable: Option<&SagaDurable>) -> Self {
+        Self { id, node: SagaNode::new(id, cluster.nodes, config, durable) }
+    }
+
+    fn step(&mut self, _now: Tick, input: Input<SagaMsg, SagaTimer>, out: &mut OutOf<Self>) {
+        self.node.step(input, out);
+    }
+
+    fn view(&self, up: bool) -> SagaView {
+        let id = self.id;
+        match &self.node {
+            SagaNode::Orchestrator(o) => {
+                SagaView::Orchestrator { id, up, kind: "orchestrator", step: o.step, state: o.state }
+            }
+            SagaNode::Service(s) => {
+                SagaView::Service { id, up, kind: "service", done: s.done, compensated: s.compensated }
+            }
+        }
+    }
+
+    fn look(&self) -> Look {
+        saga_present::look(&self.node)
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        saga_present::inspect(self.id, &self.node)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &SagaConfig) -> Picture {
+        saga_present::picture(nodes)
     }
 }

@@ -8,7 +8,7 @@ use protocol::{Protocol, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::{Action, Run, SimConfig};
-use txn::{CommitBug, CommitConfig, ThreePc, TwoPc};
+use txn::{CommitBug, CommitConfig, Saga, SagaBug, SagaConfig, ThreePc, TwoPc};
 
 const STEPS: u64 = 1500;
 
@@ -24,10 +24,10 @@ enum Faults {
     Crashes,
 }
 
-fn world(faults: Faults) -> SimConfig {
+fn world(faults: Faults, nodes: u32) -> SimConfig {
     match faults {
-        Faults::All => SimConfig { nodes: 4, latency_ms: [10, 40], drop: 0.05, dup: 0.02 },
-        Faults::Crashes => SimConfig { nodes: 4, latency_ms: [10, 40], drop: 0.0, dup: 0.02 },
+        Faults::All => SimConfig { nodes, latency_ms: [10, 40], drop: 0.05, dup: 0.02 },
+        Faults::Crashes => SimConfig { nodes, latency_ms: [10, 40], drop: 0.0, dup: 0.02 },
     }
 }
 
@@ -47,13 +47,12 @@ fn chaos<P: Protocol>(r: &mut Run<P>, rng: &mut ChaCha8Rng, faults: Faults) {
     r.act(action).expect("chaos only picks valid actions");
 }
 
-fn sweep_run<P: Protocol<Config = CommitConfig>>(
-    config: CommitConfig,
-    faults: Faults,
-    seed: u64,
-    stop: bool,
-) -> Run<P> {
-    let mut r = Run::<P>::new(world(faults), config, seed, vec![]);
+fn sweep_run<P: Protocol>(config: P::Config, faults: Faults, seed: u64, stop: bool) -> Run<P> {
+    sweep_run_n::<P>(4, config, faults, seed, stop)
+}
+
+fn sweep_run_n<P: Protocol>(nodes: u32, config: P::Config, faults: Faults, seed: u64, stop: bool) -> Run<P> {
+    let mut r = Run::<P>::new(world(faults, nodes), config, seed, vec![]);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x2bc);
     while r.steps() < STEPS {
         let s = r.steps();
@@ -66,7 +65,7 @@ fn sweep_run<P: Protocol<Config = CommitConfig>>(
         if !r.step() {
             // Quiet: every transaction is over. Restart whoever is down and
             // start the next one now.
-            let down: Vec<u32> = (0..4).filter(|&id| r.world().status(id) == Status::Crashed).collect();
+            let down: Vec<u32> = (0..nodes).filter(|&id| r.world().status(id) == Status::Crashed).collect();
             for node in down {
                 r.act(Action::Restart { node }).unwrap();
             }
@@ -115,7 +114,7 @@ fn bug_is_caught<P: Protocol<Config = CommitConfig>>(bug: CommitBug, faults: Fau
         })
         .unwrap_or_else(|| panic!("{} with {bug:?}: no violation", P::NAME));
     println!("{} bug={}: seed {seed} breaks {} at step {}: {}", P::NAME, bug.spec().name, v.property, v.step, v.detail);
-    let mut again = Run::<P>::new(world(faults), config, seed, r.actions().to_vec());
+    let mut again = Run::<P>::new(world(faults, 4), config, seed, r.actions().to_vec());
     again.seek(v.step);
     assert_eq!(again.world().first_violation(), Some(&v), "seed {seed}: the replay differs");
     assert_eq!(v.property, bug.spec().breaks);
@@ -135,4 +134,52 @@ fn three_pc_with_crashes_alone_never_breaks() {
 #[test]
 fn abort_after_yes_is_caught_and_replays() {
     bug_is_caught::<TwoPc>(CommitBug::AbortAfterYes, Faults::All);
+}
+
+fn saga_config(seed: u64) -> SagaConfig {
+    // A third of the seeds run sagas that succeed, the rest fail at step 2 or 4.
+    SagaConfig { fail_step: [None, Some(2), Some(4)][(seed % 3) as usize], ..SagaConfig::default() }
+}
+
+/// Garcia-Molina & Salem §3: with retries and idempotent steps, every saga
+/// ends with all steps done or all done steps compensated, once each.
+#[test]
+fn saga_with_crashes_loss_duplicates_and_partitions_never_breaks() {
+    let (mut done, mut compensated) = (0, 0);
+    let n = seeds(60);
+    for seed in 0..n {
+        let r = sweep_run_n::<Saga>(5, saga_config(seed), Faults::All, seed, false);
+        if let Some(v) = r.world().first_violation() {
+            panic!(
+                "saga seed {seed}: {} at step {}: {}\nactions: {}",
+                v.property,
+                v.step,
+                v.detail,
+                serde_json::to_string(r.actions()).unwrap()
+            );
+        }
+        done += r.world().log().filter(|e| e.text.ends_with(" done") && e.text.starts_with("saga ")).count();
+        compensated +=
+            r.world().log().filter(|e| e.text.ends_with(" compensated") && e.text.starts_with("saga ")).count();
+    }
+    println!("saga: {n} seeds × {STEPS} steps: {done} sagas done, {compensated} compensated, no violation");
+    assert!(done > 0 && compensated > 0, "done {done}, compensated {compensated}");
+}
+
+#[test]
+fn compensate_twice_is_caught_and_replays() {
+    let bug = SagaBug::CompensateTwice;
+    let config = |seed| SagaConfig { bug: Some(bug), ..saga_config(seed) };
+    let (seed, r, v) = (0..seeds(300))
+        .find_map(|seed| {
+            let r = sweep_run_n::<Saga>(5, config(seed), Faults::All, seed, true);
+            let v = r.world().first_violation().cloned()?;
+            Some((seed, r, v))
+        })
+        .expect("saga with compensate-twice: no violation");
+    println!("saga bug={}: seed {seed} breaks {} at step {}: {}", bug.spec().name, v.property, v.step, v.detail);
+    let mut again = Run::<Saga>::new(world(Faults::All, 5), config(seed), seed, r.actions().to_vec());
+    again.seek(v.step);
+    assert_eq!(again.world().first_violation(), Some(&v), "seed {seed}: the replay differs");
+    assert_eq!(v.property, bug.spec().breaks);
 }
