@@ -38,6 +38,7 @@ pub enum Algo {
     #[serde(rename = "3pc")]
     ThreePc,
     Saga,
+    Outbox,
 }
 
 /// What the catalog says about an algorithm.
@@ -183,6 +184,17 @@ pub const ALGOS: &[AlgoInfo] = &[
         options: options::SAGA,
         bugs: txn::SAGA_BUGS,
     },
+    AlgoInfo {
+        algo: Algo::Outbox,
+        name: "outbox",
+        title: "Transactional outbox",
+        min_nodes: txn::outbox::NODES,
+        max_nodes: txn::outbox::NODES,
+        default_nodes: txn::outbox::NODES,
+        properties: <txn::OutboxChecker as protocol::Checker<txn::Outbox>>::PROPERTIES,
+        options: options::OUTBOX,
+        bugs: txn::OUTBOX_BUGS,
+    },
 ];
 
 impl Algo {
@@ -319,6 +331,7 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         Algo::Saga => {
             Box::new(sim::Run::<txn::Saga>::new(sim, options::saga_config(&options, setup.sim.nodes)?, seed, actions))
         }
+        Algo::Outbox => Box::new(sim::Run::<txn::Outbox>::new(sim, options::outbox_config(&options)?, seed, actions)),
     })
 }
 

@@ -151,6 +151,7 @@ pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
         Algo::Ring => ring_config(options).map(drop),
         Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, txn::MAX_NODES).map(drop),
         Algo::Saga => saga_config(options, txn::saga::MAX_NODES).map(drop),
+        Algo::Outbox => outbox_config(options).map(drop),
     }
 }
 
@@ -389,6 +390,28 @@ pub fn saga_config(options: &Options, nodes: u32) -> Result<txn::SagaConfig, Set
         return Err(SetupError::new("retry_ms", "must be at least 1"));
     }
     Ok(txn::SagaConfig { fail_step, retry_ms, bug: bug(options)? })
+}
+
+/// `outbox`.
+pub const OUTBOX: &[OptionSpec] = &[
+    OptionSpec { name: "poll_ms", default: "100", help: "how often the relay polls the service's outbox" },
+    OptionSpec {
+        name: "redeliver_ms",
+        default: "150",
+        help: "how often the broker re-delivers an unacknowledged message",
+    },
+];
+
+/// Build the outbox's config from its options.
+pub fn outbox_config(options: &Options) -> Result<txn::OutboxConfig, SetupError> {
+    let positive = |name: &'static str| -> Result<Tick, SetupError> {
+        let value: Tick = get(OUTBOX, options, name)?;
+        if value == 0 {
+            return Err(SetupError::new(name, "must be at least 1"));
+        }
+        Ok(value)
+    };
+    Ok(txn::OutboxConfig { poll_ms: positive("poll_ms")?, redeliver_ms: positive("redeliver_ms")?, bug: bug(options)? })
 }
 
 /// Build a lock's config from its options. The variant comes with the

@@ -124,6 +124,16 @@ pub const PRESETS: &[Preset] = &[
                       the saga half done: the event log notes each intermediate state.",
         query: r#"algo=saga&nodes=5&seed=1&fail_step=3&actions=[{"step":0,"do":"request","node":0,"cmd":"order"}]"#,
     },
+    Preset {
+        id: "outbox-relay-crash",
+        algo: Algo::Outbox,
+        title: "outbox: relay crashes after publishing, before marking sent",
+        description: "The service commits change 1 with its outbox row. The relay publishes it to the broker and \
+                      crashes before it can mark the row sent. Restarted, it finds the row still unsent and \
+                      publishes it again: the broker delivers message 1 twice (at least once), and the consumer, \
+                      which remembers processed ids, applies it once.",
+        query: r#"algo=outbox&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":2,"do":"crash","node":1},{"step":8,"do":"restart","node":1}]"#,
+    },
 ];
 
 impl Preset {

@@ -8,7 +8,7 @@ use protocol::present::{Body, Grid};
 use protocol::{Countdown, Status};
 use sim::{Action, Session};
 
-const ALGOS: [Algo; 11] = [
+const ALGOS: [Algo; 12] = [
     Algo::Raft,
     Algo::Paxos,
     Algo::MultiPaxos,
@@ -20,6 +20,7 @@ const ALGOS: [Algo; 11] = [
     Algo::TwoPc,
     Algo::ThreePc,
     Algo::Saga,
+    Algo::Outbox,
 ];
 
 fn check_presentation(s: &dyn Session, what: &str) {

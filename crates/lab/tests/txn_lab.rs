@@ -128,3 +128,28 @@ fn preset_saga_step_3_fails_compensates_in_reverse() {
         strip.rows[0].cells.iter().map(|c| c.as_ref().map_or(".".into(), |c| c.text.clone())).collect();
     assert_eq!(texts, ["C1", "C2", "✗", "."]);
 }
+
+#[test]
+fn outbox_views_have_the_documented_shape() {
+    let s = open(&Setup::new(Algo::Outbox)).unwrap();
+    assert_eq!(s.node_json(0), r#"{"id":0,"up":true,"kind":"service","changes":0,"outbox":[]}"#);
+    assert_eq!(s.node_json(1), r#"{"id":1,"up":true,"kind":"relay","publishing":0}"#);
+    assert_eq!(s.node_json(2), r#"{"id":2,"up":true,"kind":"broker","queue":[]}"#);
+    assert_eq!(s.node_json(3), r#"{"id":3,"up":true,"kind":"consumer","processed":"none","applied":0}"#);
+}
+
+/// The relay's crash makes the broker deliver message 1 again; the consumer
+/// skips it, and the run ends with change 1 applied exactly once.
+#[test]
+fn preset_outbox_relay_crash_publishes_twice_and_applies_once() {
+    let s = run("outbox-relay-crash", 40);
+    let notes: Vec<String> = s.log_tail(200).into_iter().map(|e| e.text).collect();
+    assert!(notes.iter().any(|t| t == "consumer skips message 1: already processed"), "{notes:?}");
+    let v = views(&*s);
+    assert_eq!(v[0]["outbox"], serde_json::json!([]));
+    assert_eq!(v[2]["queue"], serde_json::json!([]));
+    assert_eq!((v[3]["processed"].as_str(), v[3]["applied"].as_u64()), (Some("1"), Some(1)));
+    assert_eq!(s.first_violation(), None);
+    let ids: Vec<&str> = s.picture().panels.iter().map(|p| p.id).collect();
+    assert_eq!(ids, ["outbox-rows", "broker-queue", "consumer-processed"]);
+}

@@ -1,7 +1,7 @@
 //! Deliberately broken variants, switched on at run time with the protocol
 //! option `bug=NAME`, so that a sweep shows the checkers catch each one.
 
-use crate::checker::{ATOMICITY, COMPENSATE_ONCE};
+use crate::checker::{ATOMICITY, COMPENSATE_ONCE, EXACTLY_ONCE, NO_PHANTOM};
 use protocol::BugSpec;
 use serde::Serialize;
 
@@ -58,5 +58,42 @@ impl std::str::FromStr for SagaBug {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         BugSpec::find(SagaBug::ALL, SAGA_BUGS, "saga", s)
+    }
+}
+
+/// A broken outbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutboxBug {
+    /// The service publishes the message before its transaction commits.
+    PublishBeforeCommit,
+    /// The consumer applies every delivery, repeated ones too.
+    NoDedup,
+}
+
+pub const OUTBOX_BUGS: &[BugSpec] = &[
+    BugSpec {
+        name: "publish-before-commit",
+        breaks: NO_PHANTOM,
+        what: "The service sends the message to the broker before its local transaction commits; a crash in between leaves a message for a change that never happened.",
+    },
+    BugSpec {
+        name: "no-dedup",
+        breaks: EXACTLY_ONCE,
+        what: "The consumer does not check the ids it processed, so a redelivered message is applied twice.",
+    },
+];
+
+impl OutboxBug {
+    pub const ALL: &'static [OutboxBug] = &[OutboxBug::PublishBeforeCommit, OutboxBug::NoDedup];
+    pub fn spec(self) -> BugSpec {
+        OUTBOX_BUGS[self as usize]
+    }
+}
+
+impl std::str::FromStr for OutboxBug {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        BugSpec::find(OutboxBug::ALL, OUTBOX_BUGS, "outbox", s)
     }
 }

@@ -8,8 +8,9 @@
 //! and the last logged decision of each node: bounded, cheap to clone.
 
 use crate::commit::{CommitNode, Decision};
+use crate::outbox::OutboxNode;
 use crate::saga::{Orchestrator, SagaNode, SagaState, Service};
-use crate::{Commit, Saga};
+use crate::{Commit, Outbox, Saga};
 use protocol::{Checker, NodeId, NodeRef, Violation};
 use std::collections::VecDeque;
 
@@ -144,5 +145,56 @@ impl Checker<Saga> for SagaChecker {
             Some(id) if id != 0 => nodes.get(id as usize).and_then(one),
             _ => nodes.iter().find_map(one),
         }
+    }
+}
+
+pub const EXACTLY_ONCE: &str = "Exactly Once";
+pub const NO_PHANTOM: &str = "No Message Without Commit";
+
+/// The outbox's promise: no message is applied for a change the service did
+/// not commit ([`NO_PHANTOM`]); no message is applied twice, and once the
+/// run is quiet (the outbox and the broker's queue empty) every committed
+/// change has been applied ([`EXACTLY_ONCE`]). Compares the four nodes'
+/// current states; keeps nothing.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxChecker;
+
+impl Checker<Outbox> for OutboxChecker {
+    const PROPERTIES: &'static [&'static str] = &[EXACTLY_ONCE, NO_PHANTOM];
+
+    fn check(&mut self, nodes: &[NodeRef<'_, Outbox>]) -> Option<Violation> {
+        let (mut changes, mut outbox_empty, mut queue_empty) = (0, true, true);
+        let mut consumer = None;
+        for n in nodes {
+            match &n.state.node {
+                OutboxNode::Service { changes: c, outbox, .. } => {
+                    changes = *c;
+                    outbox_empty = outbox.is_empty();
+                }
+                OutboxNode::Broker { queue, .. } => queue_empty = queue.is_empty(),
+                OutboxNode::Consumer { processed, applied_twice, .. } => consumer = Some((processed, *applied_twice)),
+                OutboxNode::Relay { .. } => {}
+            }
+        }
+        let (processed, twice) = consumer?;
+        if twice > 0 {
+            return Some(Violation {
+                property: EXACTLY_ONCE,
+                detail: format!("the consumer applied {twice} message(s) a second time"),
+            });
+        }
+        if let Some(id) = processed.max().filter(|&id| id > changes) {
+            return Some(Violation {
+                property: NO_PHANTOM,
+                detail: format!("the consumer applied message {id}, but the service committed only {changes} changes"),
+            });
+        }
+        (outbox_empty && queue_empty && processed.len() != changes).then(|| Violation {
+            property: EXACTLY_ONCE,
+            detail: format!(
+                "quiet (outbox and queue empty), yet the consumer applied {} of {changes} committed changes",
+                processed.len()
+            ),
+        })
     }
 }

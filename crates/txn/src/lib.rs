@@ -4,6 +4,7 @@
 //! |----------|-------------|-----------------------------------------------|
 //! | `2pc`    | [`TwoPc`]   | coordinator 0, participants `1..n`            |
 //! | `3pc`    | [`ThreePc`] | coordinator 0, participants `1..n`            |
+//! | `outbox` | [`Outbox`]  | service 0, relay 1, broker 2, consumer 3       |
 //! | `saga`   | [`Saga`]    | orchestrator 0, services `1..n` (step `k` on service `k`) |
 //!
 //! Drive a node this way:
@@ -16,7 +17,8 @@
 //!    messages and fired timers and carry out the commands in order (every
 //!    `Persist` comes before the `Send` that depends on it).
 //! 4. [`CommitChecker`] checks [`ATOMICITY`] and [`DECISION_DURABILITY`];
-//!    [`SagaChecker`] checks [`SAGA_COMPLETION`] and [`COMPENSATE_ONCE`].
+//!    [`SagaChecker`] checks [`SAGA_COMPLETION`] and [`COMPENSATE_ONCE`];
+//!    [`OutboxChecker`] checks [`EXACTLY_ONCE`] and [`NO_PHANTOM`].
 //!
 //! No node reads a clock or draws a random number: timeouts are timer
 //! ranges the world draws from.
@@ -25,17 +27,21 @@ mod bug;
 mod checker;
 pub mod commit;
 pub mod commit_present;
+pub mod outbox;
+pub mod outbox_present;
 pub mod saga;
 pub mod saga_present;
 
-pub use bug::{CommitBug, SagaBug, COMMIT_BUGS, SAGA_BUGS};
+pub use bug::{CommitBug, OutboxBug, SagaBug, COMMIT_BUGS, OUTBOX_BUGS, SAGA_BUGS};
 pub use checker::{
-    CommitChecker, SagaChecker, ATOMICITY, COMPENSATE_ONCE, DECISION_DURABILITY, SAGA_COMPLETION, TXS_REMEMBERED,
+    CommitChecker, OutboxChecker, SagaChecker, ATOMICITY, COMPENSATE_ONCE, DECISION_DURABILITY, EXACTLY_ONCE,
+    NO_PHANTOM, SAGA_COMPLETION, TXS_REMEMBERED,
 };
 pub use commit::{
     CommitConfig, CommitDurable, CommitMsg, CommitNode, CommitTimer, Decision, Settings, TxState, COORDINATOR,
     MAX_NODES,
 };
+pub use outbox::{IdSet, OutboxConfig, OutboxDurable, OutboxMsg, OutboxNode, OutboxTimer};
 pub use saga::{SagaConfig, SagaDurable, SagaMsg, SagaNode, SagaState, SagaTimer};
 
 use protocol::{Cluster, Input, Look, NodeId, NodeRef, OutOf, Panel, Picture, Protocol, Tick};
@@ -206,5 +212,74 @@ impl Protocol for Saga {
 
     fn picture(nodes: &[NodeRef<'_, Self>], _config: &SagaConfig) -> Picture {
         saga_present::picture(nodes)
+    }
+}
+
+/// `outbox`: the transactional outbox, a relay, a broker and an idempotent consumer.
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    id: NodeId,
+    pub(crate) node: OutboxNode,
+}
+
+impl Outbox {
+    pub fn node(&self) -> &OutboxNode {
+        &self.node
+    }
+}
+
+/// A node of an outbox world in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum OutboxView {
+    Service { id: NodeId, up: bool, kind: &'static str, changes: u64, outbox: Vec<u64> },
+    Relay { id: NodeId, up: bool, kind: &'static str, publishing: u32 },
+    Broker { id: NodeId, up: bool, kind: &'static str, queue: Vec<u64> },
+    Consumer { id: NodeId, up: bool, kind: &'static str, processed: String, applied: u64 },
+}
+
+impl Protocol for Outbox {
+    const NAME: &'static str = "outbox";
+    type Config = OutboxConfig;
+    type Msg = OutboxMsg;
+    type Timer = OutboxTimer;
+    type Durable = OutboxDurable;
+    type View = OutboxView;
+    type Checker = OutboxChecker;
+
+    fn new(id: NodeId, _cluster: &Cluster, config: &OutboxConfig, durable: Option<&OutboxDurable>) -> Self {
+        Self { id, node: OutboxNode::new(id, config, durable) }
+    }
+
+    fn step(&mut self, _now: Tick, input: Input<OutboxMsg, OutboxTimer>, out: &mut OutOf<Self>) {
+        self.node.step(input, out);
+    }
+
+    fn view(&self, up: bool) -> OutboxView {
+        let id = self.id;
+        match &self.node {
+            OutboxNode::Service { changes, outbox, .. } => {
+                OutboxView::Service { id, up, kind: "service", changes: *changes, outbox: outbox.clone() }
+            }
+            OutboxNode::Relay { publishing, .. } => {
+                OutboxView::Relay { id, up, kind: "relay", publishing: if up { *publishing } else { 0 } }
+            }
+            OutboxNode::Broker { queue, .. } => OutboxView::Broker { id, up, kind: "broker", queue: queue.clone() },
+            OutboxNode::Consumer { processed, applied, .. } => {
+                OutboxView::Consumer { id, up, kind: "consumer", processed: processed.text(), applied: *applied }
+            }
+        }
+    }
+
+    fn look(&self) -> Look {
+        outbox_present::look(&self.node)
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        outbox_present::inspect(self.id, &self.node)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &OutboxConfig) -> Picture {
+        outbox_present::picture(nodes)
     }
 }
