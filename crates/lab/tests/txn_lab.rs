@@ -153,3 +153,24 @@ fn preset_outbox_relay_crash_publishes_twice_and_applies_once() {
     let ids: Vec<&str> = s.picture().panels.iter().map(|p| p.id).collect();
     assert_eq!(ids, ["outbox-rows", "broker-queue", "consumer-processed"]);
 }
+
+/// Skeen 1981: the same coordinator crash that blocks 2PC (after the
+/// votes, with one pre-commit out) does not block 3PC: the participants run
+/// the termination protocol and commit while the coordinator stays down.
+#[test]
+fn three_pc_does_not_block_where_two_pc_does() {
+    let actions =
+        r#"[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":5,"do":"crash-mid-step","node":0,"after":1}]"#;
+    let outcome = |algo: &str| {
+        let query = format!("algo={algo}&nodes=4&seed=1&actions={actions}");
+        let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|kv| kv.split_once('=')).collect();
+        let mut s = open(&lab::query::parse(pairs).unwrap().setup).unwrap();
+        while s.steps() < 60 && s.step() {}
+        assert_eq!(s.first_violation(), None);
+        let v = views(&*s);
+        assert_eq!(v[0]["up"], false, "{algo}: the coordinator stays down");
+        v[1..].iter().map(|p| p["state"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(outcome("2pc"), ["prepared", "prepared", "prepared"]);
+    assert_eq!(outcome("3pc"), ["committed", "committed", "committed"]);
+}

@@ -133,3 +133,88 @@ fn a_decided_participant_keeps_its_outcome() {
     assert_eq!(cmds, vec![Command::Send { to: 0, msg: CommitMsg::Ack { tx: 1 } }]);
     assert_eq!(p.state(), Some(TxState::Committed));
 }
+
+mod saga {
+    use protocol::{Cluster, Command, Input, Out, Protocol};
+    use txn::{Saga, SagaConfig, SagaDurable, SagaMsg, SagaState, SagaTimer};
+
+    fn sends(node: &mut Saga, input: Input<SagaMsg, SagaTimer>) -> Vec<Command<SagaMsg, SagaTimer, SagaDurable>> {
+        let mut out = Out::default();
+        node.step(0, input, &mut out);
+        out.take().into_iter().filter(|c| !matches!(c, Command::Emit(_) | Command::SetTimer { .. })).collect()
+    }
+
+    /// Garcia-Molina & Salem §3: after T_k fails, the saga runs C_{k-1}
+    /// ... C_1, last first, logging each before asking for the next.
+    #[test]
+    fn a_failed_step_compensates_the_done_steps_in_reverse() {
+        let five = Cluster { nodes: 5 };
+        let log = SagaDurable::Orchestrator { saga: 1, step: 2, state: SagaState::Running, failed: None };
+        let mut o = Saga::new(0, &five, &SagaConfig::default(), Some(&log));
+        let cmds = sends(&mut o, Input::Message { from: 3, msg: SagaMsg::Failed { saga: 1, step: 3 } });
+        assert_eq!(
+            cmds,
+            vec![
+                Command::Persist(SagaDurable::Orchestrator {
+                    saga: 1,
+                    step: 2,
+                    state: SagaState::Compensating,
+                    failed: Some(3)
+                }),
+                Command::Send { to: 2, msg: SagaMsg::Compensate { saga: 1, step: 2 } },
+            ]
+        );
+        let cmds = sends(&mut o, Input::Message { from: 2, msg: SagaMsg::Compensated { saga: 1, step: 2 } });
+        assert_eq!(cmds[1], Command::Send { to: 1, msg: SagaMsg::Compensate { saga: 1, step: 1 } });
+    }
+
+    /// Every message is idempotent: a repeated compensation changes nothing.
+    #[test]
+    fn a_repeated_compensation_is_acknowledged_and_not_applied() {
+        let five = Cluster { nodes: 5 };
+        let mut s = Saga::new(1, &five, &SagaConfig::default(), None);
+        sends(&mut s, Input::Message { from: 0, msg: SagaMsg::Do { saga: 1, step: 1 } });
+        let first = sends(&mut s, Input::Message { from: 0, msg: SagaMsg::Compensate { saga: 1, step: 1 } });
+        assert!(matches!(first[0], Command::Persist(_)));
+        let again = sends(&mut s, Input::Message { from: 0, msg: SagaMsg::Compensate { saga: 1, step: 1 } });
+        assert_eq!(again, vec![Command::Send { to: 0, msg: SagaMsg::Compensated { saga: 1, step: 1 } }]);
+    }
+}
+
+mod outbox {
+    use protocol::{Cluster, Command, Input, Out, Protocol};
+    use txn::{IdSet, Outbox, OutboxConfig, OutboxDurable, OutboxMsg};
+
+    /// The outbox pattern: the change and its row are one local transaction
+    /// (one Persist), and nothing is sent from the request itself.
+    #[test]
+    fn a_change_and_its_row_are_one_transaction() {
+        let mut s = Outbox::new(0, &Cluster { nodes: 4 }, &OutboxConfig::default(), None);
+        let mut out = Out::default();
+        s.step(0, Input::Request { cmd: "a".into() }, &mut out);
+        let cmds: Vec<_> = out.take().into_iter().filter(|c| !matches!(c, Command::Emit(_))).collect();
+        assert_eq!(cmds, vec![Command::Persist(OutboxDurable::Service { changes: 1, outbox: vec![1] })]);
+    }
+
+    /// The idempotent consumer: a redelivered id is acknowledged, not applied.
+    #[test]
+    fn the_consumer_applies_an_id_once() {
+        let mut c = Outbox::new(3, &Cluster { nodes: 4 }, &OutboxConfig::default(), None);
+        for _ in 0..2 {
+            let mut out = Out::default();
+            c.step(0, Input::Message { from: 2, msg: OutboxMsg::Deliver { id: 1 } }, &mut out);
+        }
+        let txn::OutboxNode::Consumer { applied, processed, .. } = c.node() else { panic!() };
+        assert_eq!((*applied, processed.text()), (1, "1".to_string()));
+    }
+
+    #[test]
+    fn id_sets_stay_compact() {
+        let mut s = IdSet::default();
+        for id in [1, 2, 4, 3, 7] {
+            s.insert(id);
+        }
+        assert_eq!((s.len(), s.max(), s.text()), (5, Some(7), "1..=4, 7".to_string()));
+        assert!(s.contains(3) && !s.contains(5) && !s.contains(0));
+    }
+}
