@@ -33,6 +33,12 @@ pub enum Algo {
     #[serde(rename = "lock-zk")]
     LockZk,
     Ring,
+    #[serde(rename = "2pc")]
+    TwoPc,
+    #[serde(rename = "3pc")]
+    ThreePc,
+    Saga,
+    Outbox,
 }
 
 /// What the catalog says about an algorithm.
@@ -144,6 +150,50 @@ pub const ALGOS: &[AlgoInfo] = &[
         properties: <ring::KvChecker as protocol::Checker<ring::KvNode>>::PROPERTIES,
         options: options::RING,
         bugs: ring::kv::BUGS,
+    },
+    AlgoInfo {
+        algo: Algo::TwoPc,
+        name: "2pc",
+        title: "Two-phase commit",
+        min_nodes: 2,
+        max_nodes: txn::MAX_NODES,
+        default_nodes: 4,
+        properties: <txn::CommitChecker as protocol::Checker<txn::TwoPc>>::PROPERTIES,
+        options: options::TWO_PC,
+        bugs: txn::COMMIT_BUGS,
+    },
+    AlgoInfo {
+        algo: Algo::ThreePc,
+        name: "3pc",
+        title: "Three-phase commit",
+        min_nodes: 2,
+        max_nodes: txn::MAX_NODES,
+        default_nodes: 4,
+        properties: <txn::CommitChecker as protocol::Checker<txn::ThreePc>>::PROPERTIES,
+        options: options::THREE_PC,
+        bugs: txn::COMMIT_BUGS,
+    },
+    AlgoInfo {
+        algo: Algo::Saga,
+        name: "saga",
+        title: "Saga (orchestrated)",
+        min_nodes: 2,
+        max_nodes: txn::saga::MAX_NODES,
+        default_nodes: 5,
+        properties: <txn::SagaChecker as protocol::Checker<txn::Saga>>::PROPERTIES,
+        options: options::SAGA,
+        bugs: txn::SAGA_BUGS,
+    },
+    AlgoInfo {
+        algo: Algo::Outbox,
+        name: "outbox",
+        title: "Transactional outbox",
+        min_nodes: txn::outbox::NODES,
+        max_nodes: txn::outbox::NODES,
+        default_nodes: txn::outbox::NODES,
+        properties: <txn::OutboxChecker as protocol::Checker<txn::Outbox>>::PROPERTIES,
+        options: options::OUTBOX,
+        bugs: txn::OUTBOX_BUGS,
     },
 ];
 
@@ -266,6 +316,22 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
             let config = options::ring_config_for(&options, sim.nodes)?;
             Box::new(sim::Run::<ring::KvNode>::new(sim, config, seed, actions))
         }
+        Algo::TwoPc => Box::new(sim::Run::<txn::TwoPc>::new(
+            sim,
+            options::commit_config(algo, &options, setup.sim.nodes)?,
+            seed,
+            actions,
+        )),
+        Algo::ThreePc => Box::new(sim::Run::<txn::ThreePc>::new(
+            sim,
+            options::commit_config(algo, &options, setup.sim.nodes)?,
+            seed,
+            actions,
+        )),
+        Algo::Saga => {
+            Box::new(sim::Run::<txn::Saga>::new(sim, options::saga_config(&options, setup.sim.nodes)?, seed, actions))
+        }
+        Algo::Outbox => Box::new(sim::Run::<txn::Outbox>::new(sim, options::outbox_config(&options)?, seed, actions)),
     })
 }
 

@@ -88,6 +88,52 @@ pub const PRESETS: &[Preset] = &[
         description: lock::presets::SLOW_CLOCK_REDLOCK.description,
         query: r#"algo=redlock&nodes=8&seed=2&actions=[{"step":0,"do":"drift","node":5,"rate":0.5}]"#,
     },
+    Preset {
+        id: "2pc-coordinator-crash",
+        algo: Algo::TwoPc,
+        title: "2PC: coordinator crash after prepare",
+        description: "Every participant votes yes; the coordinator logs commit and crashes before it can say so. \
+                      The participants are in doubt and blocked: they may neither commit nor abort, and ask in \
+                      vain. When the coordinator restarts it re-sends its logged decision and they commit.",
+        query: r#"algo=2pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":5,"do":"crash-mid-step","node":0,"after":1},{"step":30,"do":"restart","node":0}]"#,
+    },
+    Preset {
+        id: "2pc-vote-no",
+        algo: Algo::TwoPc,
+        title: "2PC: a participant votes no",
+        description:
+            "Participant 2 cannot commit and votes no: the coordinator logs abort and every participant aborts.",
+        query: r#"algo=2pc&nodes=4&seed=1&vote_no=2&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"}]"#,
+    },
+    Preset {
+        id: "3pc-partition",
+        algo: Algo::ThreePc,
+        title: "3PC: partition during pre-commit",
+        description:
+            "The coordinator sends pre-commit, and a partition cuts participants 2 and 3 off. Coordinator and \
+                      participant 1 commit; 2 and 3 run the termination protocol, see nobody pre-committed and abort: \
+                      Atomicity turns red. 3PC is nonblocking under crashes, not under partitions (Skeen 1981).",
+        query: r#"algo=3pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":6,"do":"partition","groups":[[0,1],[2,3]]}]"#,
+    },
+    Preset {
+        id: "saga-step-3-fails",
+        algo: Algo::Saga,
+        title: "saga: step 3 fails",
+        description: "The orchestrator runs T1 and T2 on services 1 and 2; service 3 refuses T3. The orchestrator \
+                      compensates in reverse, C2 then C1, and the saga ends compensated. Between steps the world sees \
+                      the saga half done: the event log notes each intermediate state.",
+        query: r#"algo=saga&nodes=5&seed=1&fail_step=3&actions=[{"step":0,"do":"request","node":0,"cmd":"order"}]"#,
+    },
+    Preset {
+        id: "outbox-relay-crash",
+        algo: Algo::Outbox,
+        title: "outbox: relay crashes after publishing, before marking sent",
+        description: "The service commits change 1 with its outbox row. The relay publishes it to the broker and \
+                      crashes before it can mark the row sent. Restarted, it finds the row still unsent and \
+                      publishes it again: the broker delivers message 1 twice (at least once), and the consumer, \
+                      which remembers processed ids, applies it once.",
+        query: r#"algo=outbox&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":2,"do":"crash","node":1},{"step":8,"do":"restart","node":1}]"#,
+    },
 ];
 
 impl Preset {

@@ -8,7 +8,7 @@ use protocol::present::{Body, Grid};
 use protocol::{Countdown, Status};
 use sim::{Action, Session};
 
-const ALGOS: [Algo; 8] = [
+const ALGOS: [Algo; 12] = [
     Algo::Raft,
     Algo::Paxos,
     Algo::MultiPaxos,
@@ -17,6 +17,10 @@ const ALGOS: [Algo; 8] = [
     Algo::Redlock,
     Algo::LockZk,
     Algo::Ring,
+    Algo::TwoPc,
+    Algo::ThreePc,
+    Algo::Saga,
+    Algo::Outbox,
 ];
 
 fn check_presentation(s: &dyn Session, what: &str) {

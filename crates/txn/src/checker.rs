@@ -1,0 +1,200 @@
+//! The safety properties, checked by the world after every step at a cost
+//! that does not grow with the run.
+//!
+//! Atomic commit (Gray & Lamport 2006, §2: "Stability" and "Consistency"):
+//! no participant commits a transaction another aborts ([`ATOMICITY`]), and
+//! a decision once logged never changes ([`DECISION_DURABILITY`]). The
+//! checker keeps the outcome of the last [`TXS_REMEMBERED`] transactions
+//! and the last logged decision of each node: bounded, cheap to clone.
+
+use crate::commit::{CommitNode, Decision};
+use crate::outbox::OutboxNode;
+use crate::saga::{Orchestrator, SagaNode, SagaState, Service};
+use crate::{Commit, Outbox, Saga};
+use protocol::{Checker, NodeId, NodeRef, Violation};
+use std::collections::VecDeque;
+
+pub const ATOMICITY: &str = "Atomicity";
+pub const DECISION_DURABILITY: &str = "Decision Durability";
+
+/// Transactions whose outcome the atomicity check remembers.
+pub const TXS_REMEMBERED: usize = 64;
+
+#[derive(Clone, Debug, Default)]
+pub struct CommitChecker {
+    /// The first outcome a participant reached, per recent transaction.
+    outcomes: VecDeque<(u64, Decision, NodeId)>,
+    /// Per node, the last decision it logged.
+    logged: Vec<Option<(u64, Decision)>>,
+}
+
+impl CommitChecker {
+    fn look(&mut self, id: NodeId, node: &CommitNode) -> Option<Violation> {
+        let (tx, outcome, participant) = match node {
+            CommitNode::Coordinator(c) => (c.tx, c.decision, false),
+            CommitNode::Participant(p) => (p.tx, p.state.outcome(), true),
+        };
+        let d = outcome?;
+        let i = id as usize;
+        if self.logged.len() <= i {
+            self.logged.resize(i + 1, None);
+        }
+        if let Some((was_tx, was)) = self.logged[i] {
+            if was_tx == tx && was != d {
+                return Some(Violation {
+                    property: DECISION_DURABILITY,
+                    detail: format!("node {id} logged {was:?} for tx {tx}, now {d:?}"),
+                });
+            }
+        }
+        self.logged[i] = Some((tx, d));
+        if !participant {
+            return None;
+        }
+        match self.outcomes.iter().find(|(t, ..)| *t == tx) {
+            Some(&(_, first, by)) if first != d => Some(Violation {
+                property: ATOMICITY,
+                detail: format!("tx {tx}: participant {by} {}, participant {id} {}", past(first), past(d)),
+            }),
+            Some(_) => None,
+            None => {
+                if self.outcomes.len() == TXS_REMEMBERED {
+                    self.outcomes.pop_front();
+                }
+                self.outcomes.push_back((tx, d, id));
+                None
+            }
+        }
+    }
+}
+
+fn past(d: Decision) -> &'static str {
+    match d {
+        Decision::Commit => "committed",
+        Decision::Abort => "aborted",
+    }
+}
+
+impl<const THREE: bool> Checker<Commit<THREE>> for CommitChecker {
+    const PROPERTIES: &'static [&'static str] = &[ATOMICITY, DECISION_DURABILITY];
+
+    fn check(&mut self, nodes: &[NodeRef<'_, Commit<THREE>>]) -> Option<Violation> {
+        nodes.iter().find_map(|n| self.look(n.id, &n.state.node))
+    }
+
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Commit<THREE>>], changed: Option<NodeId>) -> Option<Violation> {
+        match changed {
+            Some(id) => nodes.get(id as usize).and_then(|n| self.look(n.id, &n.state.node)),
+            None => self.check(nodes),
+        }
+    }
+}
+
+pub const SAGA_COMPLETION: &str = "Saga Completion";
+pub const COMPENSATE_ONCE: &str = "Compensation At Most Once";
+
+/// Garcia-Molina & Salem §3: a finished saga has run either every step
+/// (`done`) or, for every step it ran, the compensation (`compensated`);
+/// and no compensation runs twice. Needs no history: each check compares
+/// a service's record with the orchestrator's log.
+#[derive(Clone, Debug, Default)]
+pub struct SagaChecker;
+
+impl SagaChecker {
+    fn service(o: &Orchestrator, id: NodeId, s: &Service) -> Option<Violation> {
+        if s.compensations > 1 {
+            return Some(Violation {
+                property: COMPENSATE_ONCE,
+                detail: format!("service {id} compensated step {id} of saga {} {} times", s.saga, s.compensations),
+            });
+        }
+        if o.saga == 0 || s.saga != o.saga || !o.state.finished() {
+            return None;
+        }
+        let bad = match o.state {
+            SagaState::Done => !s.done || s.compensated,
+            _ => s.done && !s.compensated,
+        };
+        bad.then(|| Violation {
+            property: SAGA_COMPLETION,
+            detail: format!(
+                "saga {} is {} but service {id} has done={} compensated={}",
+                o.saga,
+                o.state.name(),
+                s.done,
+                s.compensated
+            ),
+        })
+    }
+}
+
+impl Checker<Saga> for SagaChecker {
+    const PROPERTIES: &'static [&'static str] = &[SAGA_COMPLETION, COMPENSATE_ONCE];
+
+    fn check(&mut self, nodes: &[NodeRef<'_, Saga>]) -> Option<Violation> {
+        self.check_changed(nodes, None)
+    }
+
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Saga>], changed: Option<NodeId>) -> Option<Violation> {
+        let SagaNode::Orchestrator(o) = &nodes.first()?.state.node else { return None };
+        let one = |n: &NodeRef<'_, Saga>| match &n.state.node {
+            SagaNode::Service(s) => Self::service(o, n.id, s),
+            SagaNode::Orchestrator(_) => None,
+        };
+        match changed {
+            Some(id) if id != 0 => nodes.get(id as usize).and_then(one),
+            _ => nodes.iter().find_map(one),
+        }
+    }
+}
+
+pub const EXACTLY_ONCE: &str = "Exactly Once";
+pub const NO_PHANTOM: &str = "No Message Without Commit";
+
+/// The outbox's promise: no message is applied for a change the service did
+/// not commit ([`NO_PHANTOM`]); no message is applied twice, and once the
+/// run is quiet (the outbox and the broker's queue empty) every committed
+/// change has been applied ([`EXACTLY_ONCE`]). Compares the four nodes'
+/// current states; keeps nothing.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxChecker;
+
+impl Checker<Outbox> for OutboxChecker {
+    const PROPERTIES: &'static [&'static str] = &[EXACTLY_ONCE, NO_PHANTOM];
+
+    fn check(&mut self, nodes: &[NodeRef<'_, Outbox>]) -> Option<Violation> {
+        let (mut changes, mut outbox_empty, mut queue_empty) = (0, true, true);
+        let mut consumer = None;
+        for n in nodes {
+            match &n.state.node {
+                OutboxNode::Service { changes: c, outbox, .. } => {
+                    changes = *c;
+                    outbox_empty = outbox.is_empty();
+                }
+                OutboxNode::Broker { queue, .. } => queue_empty = queue.is_empty(),
+                OutboxNode::Consumer { processed, applied_twice, .. } => consumer = Some((processed, *applied_twice)),
+                OutboxNode::Relay { .. } => {}
+            }
+        }
+        let (processed, twice) = consumer?;
+        if twice > 0 {
+            return Some(Violation {
+                property: EXACTLY_ONCE,
+                detail: format!("the consumer applied {twice} message(s) a second time"),
+            });
+        }
+        if let Some(id) = processed.max().filter(|&id| id > changes) {
+            return Some(Violation {
+                property: NO_PHANTOM,
+                detail: format!("the consumer applied message {id}, but the service committed only {changes} changes"),
+            });
+        }
+        (outbox_empty && queue_empty && processed.len() != changes).then(|| Violation {
+            property: EXACTLY_ONCE,
+            detail: format!(
+                "quiet (outbox and queue empty), yet the consumer applied {} of {changes} committed changes",
+                processed.len()
+            ),
+        })
+    }
+}

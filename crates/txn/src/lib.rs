@@ -1,0 +1,285 @@
+//! Distributed transactions as pure state machines.
+//!
+//! | `--algo` | type        | nodes                                         |
+//! |----------|-------------|-----------------------------------------------|
+//! | `2pc`    | [`TwoPc`]   | coordinator 0, participants `1..n`            |
+//! | `3pc`    | [`ThreePc`] | coordinator 0, participants `1..n`            |
+//! | `outbox` | [`Outbox`]  | service 0, relay 1, broker 2, consumer 3       |
+//! | `saga`   | [`Saga`]    | orchestrator 0, services `1..n` (step `k` on service `k`) |
+//!
+//! Drive a node this way:
+//!
+//! 1. `TwoPc::new(id, &cluster, &config, durable)` builds the node its id
+//!    calls for (node 0 coordinates), fresh or from its log after a crash.
+//! 2. `step(now, Input::Start, &mut out)`: a restarted coordinator re-sends
+//!    its logged decision; a restarted participant in doubt asks for it.
+//! 3. A client request at node 0 starts a transaction; feed delivered
+//!    messages and fired timers and carry out the commands in order (every
+//!    `Persist` comes before the `Send` that depends on it).
+//! 4. [`CommitChecker`] checks [`ATOMICITY`] and [`DECISION_DURABILITY`];
+//!    [`SagaChecker`] checks [`SAGA_COMPLETION`] and [`COMPENSATE_ONCE`];
+//!    [`OutboxChecker`] checks [`EXACTLY_ONCE`] and [`NO_PHANTOM`].
+//!
+//! No node reads a clock or draws a random number: timeouts are timer
+//! ranges the world draws from.
+
+mod bug;
+mod checker;
+pub mod commit;
+pub mod commit_present;
+pub mod outbox;
+pub mod outbox_present;
+pub mod saga;
+pub mod saga_present;
+
+pub use bug::{CommitBug, OutboxBug, SagaBug, COMMIT_BUGS, OUTBOX_BUGS, SAGA_BUGS};
+pub use checker::{
+    CommitChecker, OutboxChecker, SagaChecker, ATOMICITY, COMPENSATE_ONCE, DECISION_DURABILITY, EXACTLY_ONCE,
+    NO_PHANTOM, SAGA_COMPLETION, TXS_REMEMBERED,
+};
+pub use commit::{
+    CommitConfig, CommitDurable, CommitMsg, CommitNode, CommitTimer, Decision, Settings, TxState, COORDINATOR,
+    MAX_NODES,
+};
+pub use outbox::{IdSet, OutboxConfig, OutboxDurable, OutboxMsg, OutboxNode, OutboxTimer};
+pub use saga::{SagaConfig, SagaDurable, SagaMsg, SagaNode, SagaState, SagaTimer};
+
+use protocol::{Cluster, Input, Look, NodeId, NodeRef, OutOf, Panel, Picture, Protocol, Tick};
+use serde::Serialize;
+
+/// `2pc`: two-phase commit with presumed abort.
+pub type TwoPc = Commit<false>;
+/// `3pc`: three-phase commit with the termination protocol.
+pub type ThreePc = Commit<true>;
+
+/// One node of a commit world; `THREE` selects 3PC.
+#[derive(Clone, Debug)]
+pub struct Commit<const THREE: bool> {
+    id: NodeId,
+    pub(crate) node: CommitNode,
+    settings: Settings,
+}
+
+impl<const THREE: bool> Commit<THREE> {
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn node(&self) -> &CommitNode {
+        &self.node
+    }
+    /// The participant's state, `None` for the coordinator.
+    pub fn state(&self) -> Option<TxState> {
+        match &self.node {
+            CommitNode::Participant(p) => Some(p.state),
+            CommitNode::Coordinator(_) => None,
+        }
+    }
+    /// The coordinator's decision on its current transaction.
+    pub fn decision(&self) -> Option<Decision> {
+        match &self.node {
+            CommitNode::Coordinator(c) => c.decision,
+            CommitNode::Participant(_) => None,
+        }
+    }
+    /// The transaction the node is on.
+    pub fn tx(&self) -> u64 {
+        match &self.node {
+            CommitNode::Coordinator(c) => c.tx,
+            CommitNode::Participant(p) => p.tx,
+        }
+    }
+    /// When a participant found itself blocked in doubt (its local clock).
+    pub fn blocked_since(&self) -> Option<Tick> {
+        match &self.node {
+            CommitNode::Participant(p) => p.blocked_since,
+            CommitNode::Coordinator(_) => None,
+        }
+    }
+}
+
+/// A node of a commit world in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum CommitView {
+    Coordinator { id: NodeId, up: bool, kind: &'static str, tx: u64, decision: Option<Decision> },
+    Participant { id: NodeId, up: bool, kind: &'static str, tx: u64, state: TxState, blocked_since: Option<Tick> },
+}
+
+impl<const THREE: bool> Protocol for Commit<THREE> {
+    const NAME: &'static str = if THREE { "3pc" } else { "2pc" };
+    type Config = CommitConfig;
+    type Msg = CommitMsg;
+    type Timer = CommitTimer;
+    type Durable = CommitDurable;
+    type View = CommitView;
+    type Checker = CommitChecker;
+
+    fn new(id: NodeId, cluster: &Cluster, config: &CommitConfig, durable: Option<&CommitDurable>) -> Self {
+        Self { id, node: CommitNode::new(id, cluster.nodes, THREE, durable), settings: Settings::of(config, id) }
+    }
+
+    fn step(&mut self, now: Tick, input: Input<CommitMsg, CommitTimer>, out: &mut OutOf<Self>) {
+        self.node.step(now, input, out, &self.settings);
+    }
+
+    fn view(&self, up: bool) -> CommitView {
+        let id = self.id;
+        match &self.node {
+            CommitNode::Coordinator(c) => {
+                CommitView::Coordinator { id, up, kind: "coordinator", tx: c.tx, decision: c.decision }
+            }
+            CommitNode::Participant(p) => CommitView::Participant {
+                id,
+                up,
+                kind: "participant",
+                tx: p.tx,
+                state: p.state,
+                blocked_since: if up { p.blocked_since } else { None },
+            },
+        }
+    }
+
+    fn look(&self) -> Look {
+        commit_present::look(self.id, &self.node)
+    }
+
+    fn inspect(&self, up: bool) -> Vec<Panel> {
+        commit_present::inspect(self.id, &self.node, up)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &CommitConfig) -> Picture {
+        commit_present::picture(nodes)
+    }
+}
+
+/// `saga`: an orchestrated saga with backward recovery.
+#[derive(Clone, Debug)]
+pub struct Saga {
+    id: NodeId,
+    pub(crate) node: SagaNode,
+}
+
+impl Saga {
+    pub fn node(&self) -> &SagaNode {
+        &self.node
+    }
+}
+
+/// A node of a saga world in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum SagaView {
+    Orchestrator { id: NodeId, up: bool, kind: &'static str, step: u32, state: SagaState },
+    Service { id: NodeId, up: bool, kind: &'static str, done: bool, compensated: bool },
+}
+
+impl Protocol for Saga {
+    const NAME: &'static str = "saga";
+    type Config = SagaConfig;
+    type Msg = SagaMsg;
+    type Timer = SagaTimer;
+    type Durable = SagaDurable;
+    type View = SagaView;
+    type Checker = SagaChecker;
+
+    fn new(id: NodeId, cluster: &Cluster, config: &SagaConfig, durable: Option<&SagaDurable>) -> Self {
+        Self { id, node: SagaNode::new(id, cluster.nodes, config, durable) }
+    }
+
+    fn step(&mut self, _now: Tick, input: Input<SagaMsg, SagaTimer>, out: &mut OutOf<Self>) {
+        self.node.step(input, out);
+    }
+
+    fn view(&self, up: bool) -> SagaView {
+        let id = self.id;
+        match &self.node {
+            SagaNode::Orchestrator(o) => {
+                SagaView::Orchestrator { id, up, kind: "orchestrator", step: o.step, state: o.state }
+            }
+            SagaNode::Service(s) => {
+                SagaView::Service { id, up, kind: "service", done: s.done, compensated: s.compensated }
+            }
+        }
+    }
+
+    fn look(&self) -> Look {
+        saga_present::look(&self.node)
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        saga_present::inspect(self.id, &self.node)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &SagaConfig) -> Picture {
+        saga_present::picture(nodes)
+    }
+}
+
+/// `outbox`: the transactional outbox, a relay, a broker and an idempotent consumer.
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    id: NodeId,
+    pub(crate) node: OutboxNode,
+}
+
+impl Outbox {
+    pub fn node(&self) -> &OutboxNode {
+        &self.node
+    }
+}
+
+/// A node of an outbox world in the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum OutboxView {
+    Service { id: NodeId, up: bool, kind: &'static str, changes: u64, outbox: Vec<u64> },
+    Relay { id: NodeId, up: bool, kind: &'static str, publishing: u32 },
+    Broker { id: NodeId, up: bool, kind: &'static str, queue: Vec<u64> },
+    Consumer { id: NodeId, up: bool, kind: &'static str, processed: String, applied: u64 },
+}
+
+impl Protocol for Outbox {
+    const NAME: &'static str = "outbox";
+    type Config = OutboxConfig;
+    type Msg = OutboxMsg;
+    type Timer = OutboxTimer;
+    type Durable = OutboxDurable;
+    type View = OutboxView;
+    type Checker = OutboxChecker;
+
+    fn new(id: NodeId, _cluster: &Cluster, config: &OutboxConfig, durable: Option<&OutboxDurable>) -> Self {
+        Self { id, node: OutboxNode::new(id, config, durable) }
+    }
+
+    fn step(&mut self, _now: Tick, input: Input<OutboxMsg, OutboxTimer>, out: &mut OutOf<Self>) {
+        self.node.step(input, out);
+    }
+
+    fn view(&self, up: bool) -> OutboxView {
+        let id = self.id;
+        match &self.node {
+            OutboxNode::Service { changes, outbox, .. } => {
+                OutboxView::Service { id, up, kind: "service", changes: *changes, outbox: outbox.clone() }
+            }
+            OutboxNode::Relay { publishing, .. } => {
+                OutboxView::Relay { id, up, kind: "relay", publishing: if up { *publishing } else { 0 } }
+            }
+            OutboxNode::Broker { queue, .. } => OutboxView::Broker { id, up, kind: "broker", queue: queue.clone() },
+            OutboxNode::Consumer { processed, applied, .. } => {
+                OutboxView::Consumer { id, up, kind: "consumer", processed: processed.text(), applied: *applied }
+            }
+        }
+    }
+
+    fn look(&self) -> Look {
+        outbox_present::look(&self.node)
+    }
+
+    fn inspect(&self, _up: bool) -> Vec<Panel> {
+        outbox_present::inspect(self.id, &self.node)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &OutboxConfig) -> Picture {
+        outbox_present::picture(nodes)
+    }
+}
