@@ -68,7 +68,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     {"notable only"}
                 </label>
             </header>
-            <ol class="log mono" id="log" role="log" aria-live="off" tabindex="0" ref={log_ref} {onscroll}>
+            // The live region is a box around a plain list: a list's items
+            // must sit in a list (WCAG 1.3.1), and role=log on the <ol>
+            // itself took that away.
+            <div class="log mono" id="log" role="log" aria-live="off" tabindex="0" aria-label="Event log" ref={log_ref} {onscroll}>
+            <ol>
                 { for fold(&props.log, props.notable_only).into_iter().map(|line| {
                     let e = line.entry;
                     let level = match e.level { Level::Info => "lvl-info", Level::Notice => "lvl-notice", Level::Warn => "lvl-warn" };
@@ -86,6 +90,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     }
                 }) }
             </ol>
+            </div>
         </section>
         // Only the notable lines (leader changes, crashes, violations), so
         // screen readers are not flooded by every message.

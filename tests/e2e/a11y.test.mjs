@@ -1,0 +1,51 @@
+// Accessibility measured by a real engine: axe-core (npm) run on every
+// algorithm's page, in the light and the dark theme, after some steps so
+// panels, the inspector-free side column and the log are filled. WCAG 2.1
+// A and AA rules; no violation may be reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { openApp, nextFrame, useApp } from './harness.mjs';
+
+const env = useApp();
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+async function audit(page) {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  }, TAGS);
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`axe-core: no WCAG 2.1 A/AA violation on any algorithm's page (${colorScheme})`, async () => {
+    const first = await openApp(env.browser, env.server.url, { colorScheme });
+    const algos = await first.locator('#algo option').evaluateAll((os) => os.map((o) => o.value));
+    await first.context().close();
+    assert.ok(algos.length >= 8, algos.join(','));
+    const found = [];
+    for (const algo of algos) {
+      const page = await openApp(env.browser, `${env.server.url}?algo=${algo}`, { colorScheme });
+      await page.evaluate(() => {
+        const cs = window.clusterscope;
+        cs.act({ do: 'request', node: 0, cmd: 'x' });
+        cs.step(150);
+      });
+      await nextFrame(page);
+      for (const v of await audit(page)) found.push(`${algo}: ${v}`);
+      // The inspector of the first node, and the help overlay, audited too.
+      await page.locator('#node-list button').first().click();
+      await page.locator('#inspector').waitFor();
+      for (const v of await audit(page)) found.push(`${algo}, inspector: ${v}`);
+      if (algo === algos[0]) {
+        await page.keyboard.press('Shift+Slash');
+        await page.locator('#help').waitFor();
+        for (const v of await audit(page)) found.push(`${algo}, help: ${v}`);
+      }
+      await page.context().close();
+    }
+    assert.deepEqual(found, []);
+  });
+}
