@@ -355,3 +355,30 @@ test('top bar: algorithm, nodes, seed (a bad one quoted as typed), scenario menu
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('theme: the dark choice survives a reload, and the canvas is drawn in the dark palette', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=1', { colorScheme: 'light' });
+  const followerPixel = () => page.evaluate(() => {
+    const layout = window.clusterscope.layout();
+    const node = layout.nodes[0];
+    const canvas = document.querySelector('#cluster');
+    const scale = canvas.width / layout.width;
+    const px = canvas.getContext('2d').getImageData(Math.round(node.x * scale), Math.round((node.y - node.r * 0.6) * scale), 1, 1).data;
+    return [px[0], px[1], px[2]];
+  });
+  const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) <= 24);
+  await nextFrame(page);
+  assert.ok(near(await followerPixel(), [0x1d, 0x4e, 0xd8]), 'a follower is drawn in the light blue first');
+  // The toggle goes system → dark.
+  await page.locator('#theme').click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+  await page.reload();
+  await page.waitForFunction(() => window.clusterscope && window.clusterscope.ready);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'kept across the reload');
+  assert.match(await page.locator('#theme').getAttribute('title'), /^Theme: dark/);
+  await nextFrame(page);
+  await nextFrame(page);
+  const pixel = await followerPixel();
+  assert.ok(near(pixel, [0x60, 0xa5, 0xfa]), `the canvas uses the dark palette: ${pixel}`);
+  await page.context().close();
+});

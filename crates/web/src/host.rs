@@ -15,8 +15,27 @@ pub mod url;
 
 use crate::model::cmd::ThemeChoice;
 
-/// Put the theme on `<html data-theme>`, so CSS follows the system or the toggle.
+/// Where the chosen theme is kept across reloads (`localStorage`).
+const THEME_KEY: &str = "clusterscope.theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The theme chosen on an earlier visit, if any (and if storage is allowed).
+pub fn stored_theme() -> Option<ThemeChoice> {
+    ThemeChoice::from_name(&storage()?.get_item(THEME_KEY).ok()??)
+}
+
+/// Put the theme on `<html data-theme>`, so CSS follows the system or the
+/// toggle, and keep the choice for the next visit.
 pub fn set_theme_attribute(theme: ThemeChoice) {
+    if let Some(storage) = storage() {
+        let _ = match theme {
+            ThemeChoice::Auto => storage.remove_item(THEME_KEY),
+            other => storage.set_item(THEME_KEY, other.name()),
+        };
+    }
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = match theme {
             ThemeChoice::Auto => root.remove_attribute("data-theme"),

@@ -16,7 +16,14 @@ const URL_THROTTLE_MS: f64 = 250.0;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| AppState::new(crate::model::boot::boot(&host::url::read_pairs())));
+    let state = use_reducer(|| {
+        let mut boot = crate::model::boot::boot(&host::url::read_pairs());
+        // The theme chosen on an earlier visit.
+        if let Some(theme) = host::stored_theme() {
+            boot.core.theme = theme;
+        }
+        AppState::new(boot)
+    });
     let view = use_mut_ref(View::default);
     let canvas_ref = use_node_ref();
     let wrap_ref = use_node_ref();

@@ -40,6 +40,37 @@ pub enum ThemeChoice {
     Dark,
 }
 
+impl ThemeChoice {
+    /// The name kept in the browser's storage: `"auto"`, `"light"`, `"dark"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ThemeChoice::Auto => "auto",
+            ThemeChoice::Light => "light",
+            ThemeChoice::Dark => "dark",
+        }
+    }
+
+    /// The choice a stored name stands for; `None` for anything else (a
+    /// stored value from elsewhere is ignored, not trusted).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [ThemeChoice::Auto, ThemeChoice::Light, ThemeChoice::Dark].into_iter().find(|t| t.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theme_names_round_trip_and_strangers_are_ignored() {
+        for t in [ThemeChoice::Auto, ThemeChoice::Light, ThemeChoice::Dark] {
+            assert_eq!(ThemeChoice::from_name(t.name()), Some(t));
+        }
+        assert_eq!(ThemeChoice::from_name("Dark"), None);
+        assert_eq!(ThemeChoice::from_name(""), None);
+    }
+}
+
 /// Everything the user (or a script) can ask of the app.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
