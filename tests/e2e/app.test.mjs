@@ -382,3 +382,27 @@ test('theme: the dark choice survives a reload, and the canvas is drawn in the d
   assert.ok(near(pixel, [0x60, 0xa5, 0xfa]), `the canvas uses the dark palette: ${pixel}`);
   await page.context().close();
 });
+
+test('network panel: probabilities as in links and the CLI; a bad value names its field and keeps the world', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=4');
+  await page.locator('details.network summary').click();
+  await page.locator('#drop').fill('0.1');
+  await page.locator('#drop').press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('drop') === '0.1');
+  await page.locator('#dup').fill('0.02');
+  await page.locator('#dup').press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('dup') === '0.02');
+  await page.locator('#latency').fill('5..15');
+  await page.locator('#latency').press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('latency') === '5..15');
+  await page.evaluate(() => window.clusterscope.step(10));
+  await page.locator('#drop').fill('2');
+  await page.locator('#drop').press('Enter');
+  const notice = page.locator('.notice.error').last();
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /drop: expected a probability in \[0, 1\], got "2"/);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('drop'), '0.1', 'the world is kept');
+  assert.equal((await page.evaluate(() => window.clusterscope.state())).step, 10);
+  await page.context().close();
+});

@@ -183,16 +183,17 @@ fn network(setup: &Setup, send: &Callback<Cmd>) -> Html {
             let value = input.value();
             let mut next = setup.clone();
             let ok = match name {
+                // Probabilities, as in links (`drop=0.05`) and the CLI (`--drop 0.05`).
                 "drop" | "dup" => match value.trim().parse::<f64>() {
-                    Ok(pct) if (0.0..=100.0).contains(&pct) => {
+                    Ok(p) if (0.0..=1.0).contains(&p) => {
                         if name == "drop" {
-                            next.sim.drop = pct / 100.0;
+                            next.sim.drop = p;
                         } else {
-                            next.sim.dup = pct / 100.0;
+                            next.sim.dup = p;
                         }
                         Ok(())
                     }
-                    _ => Err(format!("{name}: expected a percentage from 0 to 100, got {value:?}")),
+                    _ => Err(format!("{name}: expected a probability in [0, 1], got {value:?}")),
                 },
                 _ => sim::parse_latency(&value).map(|l| next.sim.latency_ms = l).map_err(|e| e.to_string()),
             };
@@ -207,12 +208,12 @@ fn network(setup: &Setup, send: &Callback<Cmd>) -> Html {
         <details class="network">
             <summary title="Network: loss, duplication, latency (opens a new world)">{"Network"}</summary>
             <div class="network-body">
-                <label>{"Drop %"}<input id="drop" type="number" min="0" max="100" step="1"
-                    value={(sim.drop * 100.0).to_string()} onchange={field("drop")}
-                    title="Chance that the network loses a message" /></label>
-                <label>{"Duplicate %"}<input id="dup" type="number" min="0" max="100" step="1"
-                    value={(sim.dup * 100.0).to_string()} onchange={field("dup")}
-                    title="Chance that the network delivers a message twice" /></label>
+                <label>{"Drop (0–1)"}<input id="drop" type="number" min="0" max="1" step="0.01"
+                    value={sim.drop.to_string()} onchange={field("drop")}
+                    title="Probability that the network loses a message, as drop= in a link and --drop in the CLI" /></label>
+                <label>{"Duplicate (0–1)"}<input id="dup" type="number" min="0" max="1" step="0.01"
+                    value={sim.dup.to_string()} onchange={field("dup")}
+                    title="Probability that the network delivers a message twice, as dup= in a link and --dup in the CLI" /></label>
                 <label>{"Latency ms"}<input id="latency" type="text" size="7"
                     value={format!("{}..{}", sim.latency_ms[0], sim.latency_ms[1])} onchange={field("latency")}
                     title="One-way latency range MIN..MAX in model ms" /></label>
