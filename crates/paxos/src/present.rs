@@ -256,6 +256,18 @@ pub(crate) fn multi_picture(nodes: &[NodeRef<'_, MultiPaxos>]) -> Picture {
             note: Some(note),
             body: Body::Grid(grid),
         }],
+        lead: Some(protocol::present::Lead {
+            role: "leader",
+            holders: nodes
+                .iter()
+                .filter(|n| n.status == Status::Up)
+                .map(|n| (n.id, n.state.look()))
+                .filter(|(_, look)| look.role == "leader")
+                .map(|(id, look)| {
+                    (id, if look.badge.is_empty() { "leader".to_string() } else { format!("leader ({})", look.badge) })
+                })
+                .collect(),
+        }),
         ..Picture::default()
     }
 }

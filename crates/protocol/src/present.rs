@@ -169,6 +169,18 @@ pub struct Picture {
     pub clocks: bool,
     /// Side panels, in display order.
     pub panels: Vec<Panel>,
+    /// The role that leads the cluster, for protocols that have one: the
+    /// app makes its holders stand out and names them in the canvas's text.
+    pub lead: Option<Lead>,
+}
+
+/// A leading role and the running nodes that hold it now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Lead {
+    /// The role's name, as in [`Look::role`] (`"leader"`).
+    pub role: &'static str,
+    /// Each holder, in id order, with a phrase for it (`"leader of term 3"`).
+    pub holders: Vec<(NodeId, String)>,
 }
 
 /// A side panel: a titled table, grid, bar chart or list of facts.

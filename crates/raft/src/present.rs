@@ -10,7 +10,7 @@
 
 use crate::log::Log;
 use crate::raft::{Raft, Role};
-use protocol::present::{Body, Cell, Fact, Grid, GridRow, LegendItem, Row, Shape};
+use protocol::present::{Body, Cell, Fact, Grid, GridRow, Lead, LegendItem, Row, Shape};
 use protocol::{Countdown, Look, NodeId, NodeRef, Panel, Picture, Status, Tone};
 
 /// Most log positions the `raft-logs` grid shows: the newest ones, up to the
@@ -97,6 +97,14 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Raft>]) -> Picture {
             note: Some("A row per server; solid = committed on that server; ▏ = its commit index".to_string()),
             body: Body::Grid(log_grid(nodes)),
         }],
+        lead: Some(Lead {
+            role: Role::Leader.name(),
+            holders: nodes
+                .iter()
+                .filter(|n| n.status == Status::Up && n.state.role() == Role::Leader)
+                .map(|n| (n.id, format!("leader of term {}", n.state.current_term())))
+                .collect(),
+        }),
         ..Picture::default()
     }
 }
@@ -220,6 +228,8 @@ mod tests {
         let stale = server(2, 3, 2, &[1, 2]);
         let nodes = [leader, behind, stale];
         let picture = Raft::picture(&refs(&nodes), &RaftConfig::default());
+        let lead = picture.lead.as_ref().expect("Raft has a leading role");
+        assert_eq!((lead.role, lead.holders.clone()), ("leader", vec![(0, "leader of term 3".to_string())]));
         let g = grid(&picture);
         assert_eq!((g.first, g.columns, g.axis), (1, 3, "index"));
         let texts: Vec<Vec<String>> = g

@@ -11,7 +11,7 @@
 //! tested on the host.
 
 use super::layout::{groups, progress, Arrangement};
-use protocol::present::{LegendItem, Picture, Shape, Tone};
+use protocol::present::{Picture, Shape};
 use protocol::{NodeId, Status, Tick};
 use sim::{LossReason, Lost, MsgId, MsgInfo, Session};
 
@@ -109,7 +109,7 @@ impl Scene {
         self.synthetic = false;
         self.banner = picture.banner.clone();
         self.arrangement = picture.arrangement;
-        self.lead_role = lead_role(picture);
+        self.lead_role = picture.lead.as_ref().map(|lead| lead.role);
         let n = session.node_count();
         let ms = |(a, b): (Tick, Tick)| (a as f64, b as f64);
         let (group_of, groups) = groups(n, |a, b| session.is_cut(a, b));
@@ -217,16 +217,6 @@ impl Scene {
         let age = t - l.at;
         (0.0..=LOST_SHOW_MS).contains(&age).then(|| 1.0 - age / LOST_SHOW_MS)
     }
-}
-
-/// The role that leads, if the protocol has one: the legend's role in the
-/// palette's leader slot ([`Tone::GREEN`], which
-/// [`Tone::of_role`] keeps for roles that mean it).
-pub fn lead_role(picture: &Picture) -> Option<&'static str> {
-    picture.legend.iter().find_map(|item| match item {
-        LegendItem::Role { label, tone, .. } if *tone == Tone::GREEN => Some(*label),
-        _ => None,
-    })
 }
 
 /// A node's clock as shown under it: `t=1180`, `t=1180 ×0.5` when it

@@ -3,7 +3,6 @@
 //! the host. The step's JSON is read into small typed views, never walked
 //! as `serde_json::Value`s.
 
-use super::scene::lead_role;
 use protocol::present::Picture;
 use protocol::{Level, Status};
 use serde::Deserialize;
@@ -109,22 +108,16 @@ pub fn caption(state: &StepView, log: &[LogEntry]) -> String {
     text
 }
 
-/// A node holding the lead role in words: `node 2 leader of term 3` for a
-/// badge `T3`, else the badge in brackets.
-fn lead_text(id: u32, role: &str, badge: &str) -> String {
-    match badge.strip_prefix('T').filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())) {
-        Some(term) => format!("node {id} {role} of term {term}"),
-        None if badge.is_empty() => format!("node {id} {role}"),
-        None => format!("node {id} {role} ({badge})"),
-    }
-}
-
 /// The canvas's `aria-label`: size, the nodes in the lead role, faults, traffic.
 pub fn summary(session: &dyn Session, picture: &Picture) -> String {
     let n = session.node_count();
     let mut parts = vec![format!("{} {} of {}", n, if n == 1 { "node" } else { "nodes" }, session.algo())];
-    let lead = lead_role(picture);
-    let mut leads = 0;
+    if let Some(lead) = &picture.lead {
+        parts.extend(lead.holders.iter().map(|(id, phrase)| format!("node {id} {phrase}")));
+        if lead.holders.is_empty() {
+            parts.push(format!("no {}", lead.role));
+        }
+    }
     let mut down = Vec::new();
     let mut paused = Vec::new();
     for id in 0..n {
@@ -132,16 +125,8 @@ pub fn summary(session: &dyn Session, picture: &Picture) -> String {
         match info.status {
             Status::Crashed => down.push(id.to_string()),
             Status::Paused => paused.push(id.to_string()),
-            Status::Up => {
-                if Some(info.look.role) == lead {
-                    leads += 1;
-                    parts.push(lead_text(id, info.look.role, &info.look.badge));
-                }
-            }
+            Status::Up => {}
         }
-    }
-    if let (Some(role), 0) = (lead, leads) {
-        parts.push(format!("no {role}"));
     }
     if !down.is_empty() {
         parts.push(format!("down: {}", down.join(", ")));
@@ -279,12 +264,5 @@ mod tests {
         let json = r#"{"e":{},"f":[],"id":7,"s":"a,{b}: \"c\"","to":[1,{"x":null}],"type":"Vote"}"#;
         let value: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(pretty_json(json), serde_json::to_string_pretty(&value).unwrap());
-    }
-
-    #[test]
-    fn a_lead_node_reads_its_badge() {
-        assert_eq!(lead_text(2, "leader", "T3"), "node 2 leader of term 3");
-        assert_eq!(lead_text(0, "proposer", "b 4.0"), "node 0 proposer (b 4.0)");
-        assert_eq!(lead_text(1, "x", ""), "node 1 x");
     }
 }
