@@ -3,6 +3,7 @@
 //! liveness with back-off and with a stable leader, and the duel of §2.4.
 
 use paxos::{Bug, MultiPaxos, Paxos, PaxosConfig};
+use protocol::Bugs;
 use protocol::{Protocol, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -3,6 +3,7 @@
 //! healing (liveness), determinism, and a hunt for each deliberately broken
 //! variant (`raft::Bug`) that ends in a replayable counterexample.
 
+use protocol::Bugs;
 use protocol::Status;
 use raft::{Bug, Raft, RaftConfig, Role};
 use rand::{Rng, SeedableRng};

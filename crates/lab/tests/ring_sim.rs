@@ -8,6 +8,7 @@
 //! preference list (§4.3), and a node joining or leaving moves exactly the
 //! ranges that change owner (§4.9, after Karger et al., STOC 1997).
 
+use protocol::Bugs;
 use protocol::Status;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

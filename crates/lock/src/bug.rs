@@ -8,7 +8,7 @@
 //! correctly, but the storage does not hold writers to the numbers.
 
 use crate::checker::STORAGE_MUTUAL_EXCLUSION;
-use protocol::BugSpec;
+use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A way to break a lock on purpose. The order is that of [`BUGS`].
@@ -36,25 +36,17 @@ pub const BUGS: &[BugSpec] = &[
     },
 ];
 
-impl Bug {
-    pub const ALL: &'static [Bug] = &[Bug::StorageForgetsHighest, Bug::NoFencing];
-
-    /// What the bug is and which property it breaks.
-    pub fn spec(self) -> BugSpec {
-        BUGS[self as usize]
-    }
-
-    /// The option value: `"no-fencing"`.
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
+impl Bugs for Bug {
+    const ALL: &'static [Bug] = &[Bug::StorageForgetsHighest, Bug::NoFencing];
+    const SPECS: &'static [BugSpec] = BUGS;
+    const PROTOCOL: &'static str = "lock";
 }
 
 impl std::str::FromStr for Bug {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        BugSpec::find(Bug::ALL, BUGS, "lock", s)
+        Self::parse(s)
     }
 }
 

@@ -10,6 +10,7 @@
 //! with the sequence number as token) is safe whatever the timing.
 
 use lock::{Algorithm, Bug, Lock, LockConfig};
+use protocol::Bugs;
 use protocol::{Protocol, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

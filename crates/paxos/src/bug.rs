@@ -4,7 +4,7 @@
 //! has never failed proves nothing.
 
 use crate::checker::{PROMISE_INTEGRITY, STABILITY, VALIDITY};
-use protocol::BugSpec;
+use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A way to break Paxos on purpose. `None` in [`crate::PaxosConfig::bug`]
@@ -45,24 +45,17 @@ pub const BUGS: &[BugSpec] = &[
     },
 ];
 
-impl Bug {
-    pub const ALL: &'static [Bug] = &[Bug::ForgetPromise, Bug::IgnorePromisedValues, Bug::AcceptUnproposed];
-
-    pub fn spec(self) -> BugSpec {
-        BUGS[self as usize]
-    }
-
-    /// The option value: `"forget-promise"`.
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
+impl Bugs for Bug {
+    const ALL: &'static [Bug] = &[Bug::ForgetPromise, Bug::IgnorePromisedValues, Bug::AcceptUnproposed];
+    const SPECS: &'static [BugSpec] = BUGS;
+    const PROTOCOL: &'static str = "paxos";
 }
 
 impl std::str::FromStr for Bug {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        BugSpec::find(Bug::ALL, BUGS, "paxos", s)
+        Self::parse(s)
     }
 }
 

@@ -196,6 +196,33 @@ impl BugSpec {
     }
 }
 
+/// A protocol's deliberately broken variants: an enum whose variants are
+/// listed in [`Bugs::ALL`], each described by the [`BugSpec`] at the same
+/// index of [`Bugs::SPECS`]. The lookups every protocol needs (a bug's spec,
+/// its option value, parsing one) are written once, here.
+pub trait Bugs: Copy + PartialEq + Debug + 'static {
+    const ALL: &'static [Self];
+    const SPECS: &'static [BugSpec];
+    /// Whose bugs these are, for the error naming the known ones: `"raft"`.
+    const PROTOCOL: &'static str;
+
+    /// What the bug is and which property it breaks.
+    fn spec(self) -> BugSpec {
+        let i = Self::ALL.iter().position(|b| *b == self).expect("every bug is listed in ALL");
+        Self::SPECS[i]
+    }
+
+    /// The option value: `"forget-vote"`.
+    fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The bug named `name`, or an error listing the known ones.
+    fn parse(name: &str) -> Result<Self, String> {
+        BugSpec::find(Self::ALL, Self::SPECS, Self::PROTOCOL, name)
+    }
+}
+
 /// What a message says about itself, for the trace, the canvas and the log.
 pub trait Message: Clone + Debug + Serialize {
     /// The message type in the paper's words: `"RequestVote"`.

@@ -5,7 +5,7 @@
 //! names the Figure 3 property a sweep of faulty runs is seen to break.
 
 use crate::checker::{ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY};
-use protocol::BugSpec;
+use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// One way to break Raft on purpose. The order is that of [`BUGS`].
@@ -74,9 +74,9 @@ pub const BUGS: &[BugSpec] = &[
     },
 ];
 
-impl Bug {
+impl Bugs for Bug {
     /// Every bug, in the order of [`BUGS`].
-    pub const ALL: &'static [Bug] = &[
+    const ALL: &'static [Bug] = &[
         Bug::CommitPreviousTerms,
         Bug::ForgetVote,
         Bug::TruncateAlways,
@@ -86,22 +86,15 @@ impl Bug {
         Bug::SkipConsistencyCheck,
         Bug::CommitPastMatch,
     ];
-
-    pub fn spec(self) -> BugSpec {
-        BUGS[self as usize]
-    }
-
-    /// The option value: `"forget-vote"`.
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
+    const SPECS: &'static [BugSpec] = BUGS;
+    const PROTOCOL: &'static str = "raft";
 }
 
 impl std::str::FromStr for Bug {
     type Err = String;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        BugSpec::find(Bug::ALL, BUGS, "raft", s)
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
     }
 }
 

@@ -2,7 +2,7 @@
 //! option `bug=NAME`, so that a sweep shows the checkers catch each one.
 
 use crate::checker::{ATOMICITY, COMPENSATE_ONCE, EXACTLY_ONCE, NO_PHANTOM};
-use protocol::BugSpec;
+use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A broken 2PC/3PC participant.
@@ -19,17 +19,17 @@ pub const COMMIT_BUGS: &[BugSpec] = &[BugSpec {
     what: "A participant in doubt gives up waiting for the outcome and aborts on its own after voting yes, while the coordinator may have decided commit.",
 }];
 
-impl CommitBug {
-    pub const ALL: &'static [CommitBug] = &[CommitBug::AbortAfterYes];
-    pub fn spec(self) -> BugSpec {
-        COMMIT_BUGS[self as usize]
-    }
+impl Bugs for CommitBug {
+    const ALL: &'static [CommitBug] = &[CommitBug::AbortAfterYes];
+    const SPECS: &'static [BugSpec] = COMMIT_BUGS;
+    const PROTOCOL: &'static str = "2pc/3pc";
 }
 
 impl std::str::FromStr for CommitBug {
     type Err = String;
+
     fn from_str(s: &str) -> Result<Self, String> {
-        BugSpec::find(CommitBug::ALL, COMMIT_BUGS, "2pc/3pc", s)
+        Self::parse(s)
     }
 }
 
@@ -47,17 +47,17 @@ pub const SAGA_BUGS: &[BugSpec] = &[BugSpec {
     what: "A service's compensation is not idempotent: a repeated or duplicated compensate request undoes its step a second time.",
 }];
 
-impl SagaBug {
-    pub const ALL: &'static [SagaBug] = &[SagaBug::CompensateTwice];
-    pub fn spec(self) -> BugSpec {
-        SAGA_BUGS[self as usize]
-    }
+impl Bugs for SagaBug {
+    const ALL: &'static [SagaBug] = &[SagaBug::CompensateTwice];
+    const SPECS: &'static [BugSpec] = SAGA_BUGS;
+    const PROTOCOL: &'static str = "saga";
 }
 
 impl std::str::FromStr for SagaBug {
     type Err = String;
+
     fn from_str(s: &str) -> Result<Self, String> {
-        BugSpec::find(SagaBug::ALL, SAGA_BUGS, "saga", s)
+        Self::parse(s)
     }
 }
 
@@ -84,16 +84,16 @@ pub const OUTBOX_BUGS: &[BugSpec] = &[
     },
 ];
 
-impl OutboxBug {
-    pub const ALL: &'static [OutboxBug] = &[OutboxBug::PublishBeforeCommit, OutboxBug::NoDedup];
-    pub fn spec(self) -> BugSpec {
-        OUTBOX_BUGS[self as usize]
-    }
+impl Bugs for OutboxBug {
+    const ALL: &'static [OutboxBug] = &[OutboxBug::PublishBeforeCommit, OutboxBug::NoDedup];
+    const SPECS: &'static [BugSpec] = OUTBOX_BUGS;
+    const PROTOCOL: &'static str = "outbox";
 }
 
 impl std::str::FromStr for OutboxBug {
     type Err = String;
+
     fn from_str(s: &str) -> Result<Self, String> {
-        BugSpec::find(OutboxBug::ALL, OUTBOX_BUGS, "outbox", s)
+        Self::parse(s)
     }
 }

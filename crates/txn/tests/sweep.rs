@@ -4,6 +4,7 @@
 //! replays from the recorded actions alone. `TXN_SEEDS=1000` runs the long
 //! sweep (the default slice keeps the test run to seconds).
 
+use protocol::Bugs;
 use protocol::{Protocol, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

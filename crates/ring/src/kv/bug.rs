@@ -7,7 +7,7 @@
 //! DeCandia et al., 2007; the ranges are those of Karger et al., 1997).
 
 use super::checker::{DURABILITY, PLACEMENT};
-use protocol::BugSpec;
+use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A way to break the store on purpose. The order is that of [`BUGS`].
@@ -37,25 +37,17 @@ pub const BUGS: &[BugSpec] = &[
     },
 ];
 
-impl Bug {
-    pub const ALL: &'static [Bug] = &[Bug::HandoffWithoutConfirm, Bug::KeepHandedOff];
-
-    /// What the bug is and which property it breaks.
-    pub fn spec(self) -> BugSpec {
-        BUGS[self as usize]
-    }
-
-    /// The option value: `"keep-handed-off"`.
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
+impl Bugs for Bug {
+    const ALL: &'static [Bug] = &[Bug::HandoffWithoutConfirm, Bug::KeepHandedOff];
+    const SPECS: &'static [BugSpec] = BUGS;
+    const PROTOCOL: &'static str = "ring";
 }
 
 impl std::str::FromStr for Bug {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        BugSpec::find(Bug::ALL, BUGS, "ring", s)
+        Self::parse(s)
     }
 }
 
