@@ -53,10 +53,10 @@ struct TickLimit;
 impl Checker<Counter> for TickLimit {
     const PROPERTIES: &'static [&'static str] = &["Tick Limit"];
     fn check(&mut self, nodes: &[NodeRef<'_, Counter>]) -> Option<Violation> {
-        nodes.iter().find(|n| n.state.ticks > n.state.limit).map(|n| Violation {
-            property: "Tick Limit",
-            detail: format!("node {} ticked {} times", n.id, n.state.ticks),
-        })
+        nodes
+            .iter()
+            .find(|n| n.state.ticks > n.state.limit)
+            .map(|n| Violation::new("Tick Limit", format!("node {} ticked {} times", n.id, n.state.ticks), [n.id]))
     }
 }
 

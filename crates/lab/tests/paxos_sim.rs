@@ -36,6 +36,9 @@ fn assert_replays<P: Protocol>(r: &Run<P>, config: P::Config, seed: u64) {
     let mut again = Run::<P>::new(r.world().config().clone(), config, seed, r.actions().to_vec());
     again.seek(v.step);
     assert_eq!(again.world().first_violation(), Some(v));
+    // At the breaking step the violation names the nodes whose states break it.
+    let blamed = &again.world().violation().expect("the replay stops at the breaking step").nodes;
+    assert!(!blamed.is_empty(), "{}: {} names no node", v.property, v.detail);
 }
 
 /// P2c (§2.2): a proposer must propose the value of the highest-numbered

@@ -376,6 +376,9 @@ fn caught_and_replayed_with(config: RaftConfig, aim: Aim, seeds: std::ops::Range
     again.seek(v.step);
     assert_eq!(again.world().first_violation(), Some(&v), "{} (seed {seed}): replay", bug.name());
     assert_eq!(again.steps(), v.step);
+    // There the violation names the nodes whose states break it, for the canvas to mark.
+    let blamed = &again.world().violation().expect("the replay stops at the breaking step").nodes;
+    assert!(!blamed.is_empty() && blamed.iter().all(|&n| n < 5), "{}: blamed {blamed:?}", bug.name());
 }
 
 /// §5.4.2, Figure 8: committing an entry of an earlier term by counting.

@@ -231,25 +231,28 @@ impl LockChecker {
     }
 
     fn check_writes<V: Algorithm>(&mut self, variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Violation> {
-        let storage = nodes.iter().rev().find_map(|n| n.state.storage())?;
+        let (at, storage) = nodes.iter().rev().find_map(|n| Some((n.id, n.state.storage()?)))?;
         let writes = storage.writes();
         // Writes logged since the last check; those that scrolled out of the
         // log unseen (more than WRITES_KEPT in one step) cannot be judged.
         let new = (storage.total().saturating_sub(self.checked) as usize).min(writes.len());
         self.checked = storage.total();
-        writes.range(writes.len() - new..).filter(|w| w.accepted).find_map(|w| self.judge(variant, w))
+        writes.range(writes.len() - new..).filter(|w| w.accepted).find_map(|w| self.judge(variant, at, w))
     }
 
-    fn judge(&mut self, variant: Variant, w: &WriteRecord) -> Option<Violation> {
+    fn judge(&mut self, variant: Variant, storage: NodeId, w: &WriteRecord) -> Option<Violation> {
         let grant: Grant = (w.client, w.attempt, w.token);
         let at = format!("at {} on the storage's clock", w.time);
-        let overtaken = |newer: &Grant| Violation {
-            property: STORAGE_MUTUAL_EXCLUSION,
-            detail: format!(
-                "the storage accepted a write of {} {at}, after a write of {}, which got the lock later",
-                show(&grant),
-                show(newer)
-            ),
+        let overtaken = |newer: &Grant| {
+            Violation::new(
+                STORAGE_MUTUAL_EXCLUSION,
+                format!(
+                    "the storage accepted a write of {} {at}, after a write of {}, which got the lock later",
+                    show(&grant),
+                    show(newer)
+                ),
+                [storage, w.client, newer.0],
+            )
         };
         let Some(order) = self.find(&grant) else {
             let client = w.client as usize % CLIENTS;
@@ -258,15 +261,16 @@ impl LockChecker {
                 return Some(match self.newest_written {
                     // The newest written grant is remembered, so it is newer.
                     Some((n, newer)) if n > self.first => overtaken(&newer),
-                    _ => Violation {
-                        property: STORAGE_MUTUAL_EXCLUSION,
-                        detail: format!(
+                    _ => Violation::new(
+                        STORAGE_MUTUAL_EXCLUSION,
+                        format!(
                             "the storage accepted a write of {} {at}, whose grant, if any, is older than the last \
                              {GRANTS_REMEMBERED} grants, with no write accepted since: the checker can no longer \
                              place it in issue order, and reports it rather than let it pass",
                             show(&grant)
                         ),
-                    },
+                        [storage, w.client],
+                    ),
                 });
             }
             let how = if variant == Variant::Redlock {
@@ -274,10 +278,11 @@ impl LockChecker {
             } else {
                 "the lock service never granted it that lock"
             };
-            return Some(Violation {
-                property: STORAGE_MUTUAL_EXCLUSION,
-                detail: format!("the storage accepted a write of {} {at}, but {how}", show(&grant)),
-            });
+            return Some(Violation::new(
+                STORAGE_MUTUAL_EXCLUSION,
+                format!("the storage accepted a write of {} {at}, but {how}", show(&grant)),
+                [storage, w.client],
+            ));
         };
         if let Some((newest, newer)) = self.newest_written {
             if order < newest {

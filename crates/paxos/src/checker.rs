@@ -116,8 +116,13 @@ impl Checker<MultiPaxos> for PaxosChecker {
     }
 }
 
-fn violation(property: &'static str, detail: String) -> Option<Violation> {
-    Some(Violation { property, detail })
+fn violation(property: &'static str, nodes: impl IntoIterator<Item = NodeId>, detail: String) -> Option<Violation> {
+    Some(Violation::new(property, detail, nodes))
+}
+
+/// The acceptors of a tally's bit set.
+fn voters(bits: u128) -> impl Iterator<Item = NodeId> {
+    (0..128).filter(move |i| bits & (1 << i) != 0)
 }
 
 fn show(b: Option<Ballot>) -> String {
@@ -185,6 +190,7 @@ impl PaxosChecker {
         if acceptor.promised < before {
             return violation(
                 PROMISE_INTEGRITY,
+                [id],
                 format!("acceptor {id}'s promise went down from {} to {}", show(before), show(acceptor.promised)),
             );
         }
@@ -194,6 +200,7 @@ impl PaxosChecker {
                     if Some(*ballot) < before {
                         return violation(
                             PROMISE_INTEGRITY,
+                            [id],
                             format!(
                                 "acceptor {id} accepted ballot {ballot} in slot {slot} below its promise {}",
                                 show(before)
@@ -232,6 +239,7 @@ impl PaxosChecker {
             if ballot > *chosen_ballot {
                 return violation(
                     STABILITY,
+                    [acceptor],
                     format!(
                         "{chosen:?} was chosen in slot {slot} at ballot {chosen_ballot}, but acceptor {acceptor} \
                          accepted {value:?} at the higher ballot {ballot}"
@@ -254,6 +262,7 @@ impl PaxosChecker {
         if tally.value != *value {
             return violation(
                 AGREEMENT,
+                voters(tally.voters).chain([acceptor]),
                 format!("ballot {ballot} carried two values in slot {slot}: {:?} and {value:?}", tally.value),
             );
         }
@@ -264,6 +273,7 @@ impl PaxosChecker {
         if let Some((chosen_ballot, chosen)) = &record.chosen {
             return violation(
                 AGREEMENT,
+                voters(tally.voters),
                 format!("two values chosen in slot {slot}: {chosen:?} (ballot {chosen_ballot}) and {value:?} (ballot {ballot})"),
             );
         }
@@ -271,7 +281,11 @@ impl PaxosChecker {
         let valid = valid_anyway || record.requested_overflow || record.requested.contains(value);
         record.requested = Vec::new();
         if !valid {
-            return violation(VALIDITY, format!("{value:?} was chosen in slot {slot} but no client proposed it"));
+            return violation(
+                VALIDITY,
+                voters(record.tallies[i].voters),
+                format!("{value:?} was chosen in slot {slot} but no client proposed it"),
+            );
         }
         // Acceptances already seen at higher ballots must carry the chosen value.
         if let Some(t) =
@@ -280,6 +294,7 @@ impl PaxosChecker {
             let a = t.voters.trailing_zeros();
             return violation(
                 STABILITY,
+                [a],
                 format!(
                     "{value:?} is chosen in slot {slot} at ballot {ballot}, but acceptor {a} accepted {:?} at {}",
                     t.value, t.ballot
@@ -306,6 +321,7 @@ impl PaxosChecker {
                 if learner.chosen.len() < record.learned {
                     return violation(
                         STABILITY,
+                        [id],
                         format!(
                             "node {id} forgot chosen values: it knew {} slot(s), now {}",
                             record.learned,
@@ -329,13 +345,17 @@ impl PaxosChecker {
     /// Node `id` knows `value` is chosen in `slot`: it must be what was chosen.
     fn learned(&self, id: NodeId, slot: u64, value: &Value) -> Option<Violation> {
         match self.slots.get(slot).and_then(|r| r.chosen.as_ref()) {
-            Some((_, chosen)) if chosen != value => {
-                violation(AGREEMENT, format!("node {id} learned {value:?} for slot {slot}, but {chosen:?} was chosen"))
-            }
+            Some((_, chosen)) if chosen != value => violation(
+                AGREEMENT,
+                [id],
+                format!("node {id} learned {value:?} for slot {slot}, but {chosen:?} was chosen"),
+            ),
             Some(_) => None,
-            None => {
-                violation(AGREEMENT, format!("node {id} learned {value:?} for slot {slot}, which no majority accepted"))
-            }
+            None => violation(
+                AGREEMENT,
+                [id],
+                format!("node {id} learned {value:?} for slot {slot}, which no majority accepted"),
+            ),
         }
     }
 }

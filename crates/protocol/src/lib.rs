@@ -268,6 +268,21 @@ pub struct Violation {
     pub property: &'static str,
     /// What exactly is wrong, in a sentence with the node ids involved.
     pub detail: String,
+    /// The nodes whose states break the property, ascending (the app marks
+    /// them on the canvas); empty when none is to blame on its own. Left
+    /// out of traces when empty, so a run without violations is unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<NodeId>,
+}
+
+impl Violation {
+    /// `property` is broken, as `detail` says, by the states of `nodes`.
+    pub fn new(property: &'static str, detail: String, nodes: impl IntoIterator<Item = NodeId>) -> Self {
+        let mut nodes: Vec<NodeId> = nodes.into_iter().collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        Self { property, detail, nodes }
+    }
 }
 
 /// Checks a protocol's safety properties over all nodes after every step.

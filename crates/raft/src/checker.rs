@@ -100,8 +100,8 @@ fn is_leader(n: &NodeRef<'_, Raft>) -> bool {
     n.status != Status::Crashed && n.state.role() == Role::Leader
 }
 
-fn violation(property: &'static str, detail: String) -> Option<Violation> {
-    Some(Violation { property, detail })
+fn violation<const N: usize>(property: &'static str, nodes: [NodeId; N], detail: String) -> Option<Violation> {
+    Some(Violation::new(property, detail, nodes))
 }
 
 fn show(e: &Entry) -> String {
@@ -167,7 +167,11 @@ impl RaftChecker {
             }
         };
         if first != n.id {
-            return violation(ELECTION_SAFETY, format!("nodes {first} and {} were both leader of term {term}", n.id));
+            return violation(
+                ELECTION_SAFETY,
+                [first, n.id],
+                format!("nodes {first} and {} were both leader of term {term}", n.id),
+            );
         }
         None
     }
@@ -189,6 +193,7 @@ impl RaftChecker {
         if len < before.len {
             return violation(
                 LEADER_APPEND_ONLY,
+                [n.id],
                 format!(
                     "leader {} of term {} changed its log: it had {} entries, now {len}",
                     n.id, before.term, before.len
@@ -202,6 +207,7 @@ impl RaftChecker {
             let now = log.get(index).map_or_else(String::new, show);
             return violation(
                 LEADER_APPEND_ONLY,
+                [n.id],
                 format!("leader {} of term {} overwrote index {index}: it held {was}, now {now}", n.id, before.term),
             );
         }
@@ -239,6 +245,7 @@ impl RaftChecker {
                 let entry = |l: &Log, i| show(l.get(i).expect("i <= k"));
                 return violation(
                     LOG_MATCHING,
+                    [x, y],
                     format!(
                         "nodes {x} and {y} agree at index {k} (term {}) but differ at index {j}: {} vs {}",
                         la.term_at(k).expect("k <= len"),
@@ -262,6 +269,7 @@ impl RaftChecker {
         if commit > len {
             return violation(
                 STATE_MACHINE_SAFETY,
+                [n.id],
                 format!("node {} has commit_index {commit} but only {len} entries", n.id),
             );
         }
@@ -270,6 +278,7 @@ impl RaftChecker {
         if let Some(index) = first_difference(log, upto, |i| self.committed_digest(i)) {
             return violation(
                 STATE_MACHINE_SAFETY,
+                [n.id],
                 format!(
                     "node {} has index {index} committed as {}, but it was committed as {}",
                     n.id,
@@ -327,6 +336,7 @@ impl RaftChecker {
             let in_term = self.committed_in.iter().find(|(_, &i)| i >= index).map_or(0, |(&t, _)| t);
             return violation(
                 LEADER_COMPLETENESS,
+                [n.id],
                 format!(
                     "leader {} of term {term} lacks index {index} {}, committed in term {in_term}",
                     n.id,

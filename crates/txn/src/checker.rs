@@ -41,10 +41,11 @@ impl CommitChecker {
         }
         if let Some((was_tx, was)) = self.logged[i] {
             if was_tx == tx && was != d {
-                return Some(Violation {
-                    property: DECISION_DURABILITY,
-                    detail: format!("node {id} logged {was:?} for tx {tx}, now {d:?}"),
-                });
+                return Some(Violation::new(
+                    DECISION_DURABILITY,
+                    format!("node {id} logged {was:?} for tx {tx}, now {d:?}"),
+                    [id],
+                ));
             }
         }
         self.logged[i] = Some((tx, d));
@@ -52,10 +53,11 @@ impl CommitChecker {
             return None;
         }
         match self.outcomes.iter().find(|(t, ..)| *t == tx) {
-            Some(&(_, first, by)) if first != d => Some(Violation {
-                property: ATOMICITY,
-                detail: format!("tx {tx}: participant {by} {}, participant {id} {}", past(first), past(d)),
-            }),
+            Some(&(_, first, by)) if first != d => Some(Violation::new(
+                ATOMICITY,
+                format!("tx {tx}: participant {by} {}, participant {id} {}", past(first), past(d)),
+                [by, id],
+            )),
             Some(_) => None,
             None => {
                 if self.outcomes.len() == TXS_REMEMBERED {
@@ -103,10 +105,11 @@ pub struct SagaChecker;
 impl SagaChecker {
     fn service(o: &Orchestrator, id: NodeId, s: &Service) -> Option<Violation> {
         if s.compensations > 1 {
-            return Some(Violation {
-                property: COMPENSATE_ONCE,
-                detail: format!("service {id} compensated step {id} of saga {} {} times", s.saga, s.compensations),
-            });
+            return Some(Violation::new(
+                COMPENSATE_ONCE,
+                format!("service {id} compensated step {id} of saga {} {} times", s.saga, s.compensations),
+                [id],
+            ));
         }
         if o.saga == 0 || s.saga != o.saga || !o.state.finished() {
             return None;
@@ -115,15 +118,19 @@ impl SagaChecker {
             SagaState::Done => !s.done || s.compensated,
             _ => s.done && !s.compensated,
         };
-        bad.then(|| Violation {
-            property: SAGA_COMPLETION,
-            detail: format!(
-                "saga {} is {} but service {id} has done={} compensated={}",
-                o.saga,
-                o.state.name(),
-                s.done,
-                s.compensated
-            ),
+        bad.then(|| {
+            Violation::new(
+                SAGA_COMPLETION,
+                format!(
+                    "saga {} is {} but service {id} has done={} compensated={}",
+                    o.saga,
+                    o.state.name(),
+                    s.done,
+                    s.compensated
+                ),
+                // The orchestrator is node 0.
+                [0, id],
+            )
         })
     }
 }
@@ -163,38 +170,46 @@ impl Checker<Outbox> for OutboxChecker {
     const PROPERTIES: &'static [&'static str] = &[EXACTLY_ONCE, NO_PHANTOM];
 
     fn check(&mut self, nodes: &[NodeRef<'_, Outbox>]) -> Option<Violation> {
-        let (mut changes, mut outbox_empty, mut queue_empty) = (0, true, true);
+        let (mut changes, mut outbox_empty, mut queue_empty, mut service) = (0, true, true, 0);
         let mut consumer = None;
         for n in nodes {
             match &n.state.node {
                 OutboxNode::Service { changes: c, outbox, .. } => {
+                    service = n.id;
                     changes = *c;
                     outbox_empty = outbox.is_empty();
                 }
                 OutboxNode::Broker { queue, .. } => queue_empty = queue.is_empty(),
-                OutboxNode::Consumer { processed, applied_twice, .. } => consumer = Some((processed, *applied_twice)),
+                OutboxNode::Consumer { processed, applied_twice, .. } => {
+                    consumer = Some((n.id, processed, *applied_twice))
+                }
                 OutboxNode::Relay { .. } => {}
             }
         }
-        let (processed, twice) = consumer?;
+        let (at, processed, twice) = consumer?;
         if twice > 0 {
-            return Some(Violation {
-                property: EXACTLY_ONCE,
-                detail: format!("the consumer applied {twice} message(s) a second time"),
-            });
+            return Some(Violation::new(
+                EXACTLY_ONCE,
+                format!("the consumer applied {twice} message(s) a second time"),
+                [at],
+            ));
         }
         if let Some(id) = processed.max().filter(|&id| id > changes) {
-            return Some(Violation {
-                property: NO_PHANTOM,
-                detail: format!("the consumer applied message {id}, but the service committed only {changes} changes"),
-            });
+            return Some(Violation::new(
+                NO_PHANTOM,
+                format!("the consumer applied message {id}, but the service committed only {changes} changes"),
+                [service, at],
+            ));
         }
-        (outbox_empty && queue_empty && processed.len() != changes).then(|| Violation {
-            property: EXACTLY_ONCE,
-            detail: format!(
-                "quiet (outbox and queue empty), yet the consumer applied {} of {changes} committed changes",
-                processed.len()
-            ),
+        (outbox_empty && queue_empty && processed.len() != changes).then(|| {
+            Violation::new(
+                EXACTLY_ONCE,
+                format!(
+                    "quiet (outbox and queue empty), yet the consumer applied {} of {changes} committed changes",
+                    processed.len()
+                ),
+                [service, at],
+            )
         })
     }
 }

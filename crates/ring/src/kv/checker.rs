@@ -179,17 +179,19 @@ impl KvChecker {
             w.witness.is_none()
         });
         let (key, version) = lost?;
-        let older: Vec<String> = nodes
+        let older: Vec<(NodeId, String)> = nodes
             .iter()
-            .filter_map(|n| n.state.get(&key).map(|s| format!("node {} has {}", n.id, s.version)))
+            .filter_map(|n| n.state.get(&key).map(|s| (n.id, format!("node {} has {}", n.id, s.version))))
             .collect();
-        Some(Violation {
-            property: DURABILITY,
-            detail: format!(
+        let said: Vec<&str> = older.iter().map(|(_, s)| s.as_str()).collect();
+        Some(Violation::new(
+            DURABILITY,
+            format!(
                 "put {key} was acknowledged at version {version} but no node holds it{}",
-                if older.is_empty() { String::new() } else { format!(" ({})", older.join(", ")) }
+                if said.is_empty() { String::new() } else { format!(" ({})", said.join(", ")) }
             ),
-        })
+            older.iter().map(|&(id, _)| id),
+        ))
     }
 
     fn placement(&mut self, nodes: &[NodeRef<'_, KvNode>]) -> Option<Violation> {
@@ -220,23 +222,26 @@ impl KvChecker {
                 }
             }
             if holders != pref {
-                return Some(Violation {
-                    property: PLACEMENT,
-                    detail: format!(
+                return Some(Violation::new(
+                    PLACEMENT,
+                    format!(
                         "the cluster is at rest but key {key} is on nodes {} and its preference list is {}",
                         show_set(holders),
                         show_set(pref)
                     ),
-                });
+                    // Those that hold it but should not, and those that should but do not.
+                    nodes.iter().map(|n| n.id).filter(|&id| (holders ^ pref) & bit(id) != 0),
+                ));
             }
             if let Some((a, b)) = versions.iter().zip(versions.iter().skip(1)).find(|(a, b)| a.1 != b.1) {
-                return Some(Violation {
-                    property: PLACEMENT,
-                    detail: format!(
+                return Some(Violation::new(
+                    PLACEMENT,
+                    format!(
                         "the cluster is at rest but key {key} is at version {} on node {} and {} on node {}",
                         a.1, a.0, b.1, b.0
                     ),
-                });
+                    [a.0, b.0],
+                ));
             }
         }
         self.rest_checked = Some(nodes.iter().map(|n| n.state.generation()).collect());

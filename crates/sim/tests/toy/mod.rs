@@ -73,10 +73,8 @@ impl Checker<Toy> for ToyChecker {
     fn check(&mut self, nodes: &[NodeRef<'_, Toy>]) -> Option<Violation> {
         nodes.iter().find_map(|n| {
             let limit = n.state.limit?;
-            (n.state.pings > limit).then(|| Violation {
-                property: "Ping Limit",
-                detail: format!("node {} has {} pings", n.id, n.state.pings),
-            })
+            (n.state.pings > limit)
+                .then(|| Violation::new("Ping Limit", format!("node {} has {} pings", n.id, n.state.pings), [n.id]))
         })
     }
 }

@@ -68,6 +68,7 @@ impl Bench {
                 group: None,
                 note: String::new(),
                 halo: false,
+                blamed: false,
                 server_ring: None,
             });
         }

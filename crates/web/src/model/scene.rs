@@ -39,6 +39,9 @@ pub struct NodeDraw {
     pub note: String,
     /// Highlighted as part of a quorum that chose a value.
     pub halo: bool,
+    /// Its state breaks a safety property at this step (the violation
+    /// names it): drawn with a warning ring that no other mark uses.
+    pub blamed: bool,
     /// Another node's timer about this one `(set_at, fires_at)`: the lease
     /// as the lock server sees it, drawn around the client holding it.
     pub server_ring: Option<(f64, f64)>,
@@ -111,6 +114,7 @@ impl Scene {
         self.arrangement = picture.arrangement;
         self.lead_role = picture.lead.as_ref().map(|lead| lead.role);
         let n = session.node_count();
+        let blamed = session.violation().map_or(&[][..], |v| &v.nodes[..]);
         let ms = |(a, b): (Tick, Tick)| (a as f64, b as f64);
         let (group_of, groups) = groups(n, |a, b| session.is_cut(a, b));
         let partitioned = groups.len() > 1;
@@ -136,6 +140,7 @@ impl Scene {
                 group: partitioned.then(|| group_of[id as usize]),
                 note,
                 halo: picture.marked.contains(&id),
+                blamed: blamed.contains(&id),
                 server_ring: None,
             });
         }

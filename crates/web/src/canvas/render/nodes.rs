@@ -157,6 +157,40 @@ impl Renderer {
             ctx.stroke();
             let _ = ctx.set_line_dash(&self.solid);
         }
+        // The nodes a safety violation names: a red ring and a "!" tag,
+        // marks nothing else uses, so a broken property cannot be missed.
+        if scene.nodes.iter().any(|n| n.blamed) {
+            ctx.begin_path();
+            for node in scene.nodes.iter().filter(|n| n.blamed) {
+                let (x, y) = layout.node_pos(node.id);
+                let rr = r + 5.0;
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            }
+            ctx.set_line_width(3.5);
+            ctx.set_stroke_style_str(theme.cut);
+            ctx.stroke();
+            let tag = if small { 5.0 } else { 8.0 };
+            ctx.begin_path();
+            for node in scene.nodes.iter().filter(|n| n.blamed) {
+                let (x, y) = layout.node_pos(node.id);
+                let (tx, ty) = (x + r * 0.85, y - r * 0.85);
+                ctx.move_to(tx + tag, ty);
+                let _ = ctx.arc(tx, ty, tag, 0.0, TAU);
+            }
+            ctx.set_fill_style_str(theme.cut);
+            ctx.fill();
+            if !small {
+                ctx.set_text_align("center");
+                ctx.set_text_baseline("middle");
+                ctx.set_font("700 12px system-ui, -apple-system, 'Segoe UI', sans-serif");
+                ctx.set_fill_style_str(theme.node_text);
+                for node in scene.nodes.iter().filter(|n| n.blamed) {
+                    let (x, y) = layout.node_pos(node.id);
+                    let _ = ctx.fill_text("!", x + r * 0.85, y - r * 0.85 + 0.5);
+                }
+            }
+        }
         // Crossed-out crashed nodes, paused bars.
         ctx.begin_path();
         for node in scene.nodes.iter().filter(|n| n.status == Status::Crashed) {

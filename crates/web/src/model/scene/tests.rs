@@ -129,3 +129,20 @@ fn a_chosen_paxos_value_marks_its_quorum_and_says_so() {
     let halo: Vec<NodeId> = scene.nodes.iter().filter(|n| n.halo).map(|n| n.id).collect();
     assert_eq!(halo, core.picture.marked);
 }
+
+#[test]
+fn the_nodes_a_violation_names_are_marked_at_its_step() {
+    // The lease preset breaks Storage Mutual Exclusion; at that step the
+    // storage and the two clients are marked, and no other node.
+    let setup = lab::presets::Preset::find("kleppmann-lease").unwrap().load().setup;
+    let mut s = lab::open(&setup).unwrap();
+    while s.violation().is_none() && s.steps() < 10_000 && s.step() {}
+    let step = s.steps();
+    let want = s.violation().expect("the preset breaks a property").nodes.clone();
+    assert!(want.len() >= 2, "the storage and a client at least: {want:?}");
+    let (_, scene) = scene_at("kleppmann-lease", step);
+    let blamed: Vec<NodeId> = scene.nodes.iter().filter(|n| n.blamed).map(|n| n.id).collect();
+    assert_eq!(blamed, want);
+    let (_, before) = scene_at("kleppmann-lease", step - 1);
+    assert!(before.nodes.iter().all(|n| !n.blamed), "nothing is marked before the step that breaks it");
+}
