@@ -48,5 +48,19 @@ test('a violation cannot be missed: playback pauses at the first one and says wh
   const notice = await page.locator('.notice.error').last().innerText();
   assert.match(notice, new RegExp(`Paused at step ${state.step}: ${state.first_violation.property} is violated`));
   assert.equal(await page.locator('#pause-on-violation').isChecked(), true, 'on by default');
+  // The nodes the violation names carry a red ring on the canvas, and the legend says what it means.
+  assert.deepEqual(state.violation.nodes, [1, 2, 3], 'the storage and both clients');
+  await page.locator('#legend-blamed').waitFor();
+  const ring = (id) => page.evaluate((id) => {
+    const layout = window.clusterscope.layout();
+    const node = layout.nodes.find((n) => n.id === id);
+    const canvas = document.querySelector('#cluster');
+    const scale = canvas.width / layout.width;
+    const px = canvas.getContext('2d').getImageData(Math.round((node.x - node.r - 5) * scale), Math.round(node.y * scale), 1, 1).data;
+    return [px[0], px[1], px[2]];
+  }, id);
+  const red = ([r, g, b]) => r > 180 && g < 90 && b < 90;
+  assert.ok(red(await ring(1)), `node 1 is ringed in red: ${await ring(1)}`);
+  assert.ok(!red(await ring(0)), `node 0 (the lock server) is not: ${await ring(0)}`);
   await page.context().close();
 });

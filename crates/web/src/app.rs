@@ -111,7 +111,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                     </div>
-                    <CanvasLegend items={picture.legend.clone()} kinds={kinds_in_flight(session)} />
+                    <CanvasLegend items={picture.legend.clone()} kinds={kinds_in_flight(session)}
+                        violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
                     { ring_html }

@@ -7,9 +7,9 @@
 
 use super::render::{Marks, Options, Renderer};
 use super::stage::{FrameKey, View};
-use super::theme::{DARK, LIGHT};
+use super::theme::Theme;
 use crate::model::bench::Bench;
-use crate::model::cmd::{Cmd, Input, ThemeChoice};
+use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
 use crate::model::layout::Layout;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, MediaQueryList, ResizeObserver};
+use web_sys::{HtmlCanvasElement, HtmlElement, MediaQueryList, ResizeObserver};
 use yew::{Callback, NodeRef};
 
 /// Least time between two DOM refreshes while playing, in ms.
@@ -105,6 +105,29 @@ fn schedule(inner: &Rc<Inner>) {
     *inner.handle.borrow_mut() = Some(handle);
 }
 
+/// The theme's colours as the stylesheet resolves them now: each custom
+/// property, put on a hidden probe's `color`, comes back as the colour the
+/// current scheme picks from its `light-dark()` pair.
+fn read_theme(canvas: &HtmlCanvasElement) -> Theme {
+    let probe = canvas.owner_document().and_then(|d| d.create_element("span").ok());
+    let probe = probe.and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    let (Some(probe), Some(parent), Some(window)) = (probe, canvas.parent_element(), web_sys::window()) else {
+        return Theme::default();
+    };
+    probe.set_hidden(true);
+    if parent.append_child(&probe).is_err() {
+        return Theme::default();
+    }
+    let style = probe.style();
+    let theme = Theme::read(|name| {
+        let _ = style.set_property("color", &format!("var(--{name})"));
+        let computed = window.get_computed_style(&probe).ok().flatten();
+        computed.and_then(|c| c.get_property_value("color").ok()).unwrap_or_default()
+    });
+    probe.remove();
+    theme
+}
+
 /// Draw one frame. Returns whether to keep going.
 fn frame(inner: &Inner, ts: f64) -> bool {
     if crate::model::panicked() {
@@ -132,12 +155,19 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     }
     let Some(ctx) = view.ctx.as_ref() else { return true };
     let renderer = view.renderer.get_or_insert_with(Renderer::new);
-    let dark = match core.theme {
-        ThemeChoice::Auto => inner.dark.as_ref().is_some_and(MediaQueryList::matches),
-        ThemeChoice::Dark => true,
-        ThemeChoice::Light => false,
+    // The scheme the stylesheet applies now: `<html data-theme>` (which the
+    // shell sets from the user's choice) or else the system's. The colours
+    // are read again only when it changes.
+    let chosen = canvas.owner_document().and_then(|d| d.document_element()).and_then(|e| e.get_attribute("data-theme"));
+    let dark = match chosen.as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => inner.dark.as_ref().is_some_and(MediaQueryList::matches),
     };
-    let theme = if dark { &DARK } else { &LIGHT };
+    if view.theme.as_ref().is_none_or(|(d, _)| *d != dark) {
+        view.theme = Some((dark, read_theme(&canvas)));
+    }
+    let Some((_, theme)) = view.theme.as_ref() else { return true };
     let opts = Options {
         reduced_motion: inner.reduced.as_ref().is_some_and(MediaQueryList::matches),
         wall_ms: ts,

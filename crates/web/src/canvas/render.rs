@@ -111,8 +111,8 @@ impl Renderer {
 
     fn groups(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, theme: &Theme) {
         for (g, members) in scene.groups.iter().enumerate() {
-            let fill = theme.groups[g % theme.groups.len()];
-            let edge = theme.group_edges[g % theme.group_edges.len()];
+            let fill = &theme.groups[g % theme.groups.len()];
+            let edge = &theme.group_edges[g % theme.group_edges.len()];
             let pad = layout.node_r + 16.0;
             ctx.begin_path();
             // Members in id order lie in angular order on the circle, so this
@@ -170,7 +170,7 @@ impl Renderer {
             }
         }
         ctx.set_line_width(1.0);
-        ctx.set_stroke_style_str(theme.link);
+        ctx.set_stroke_style_str(&theme.link);
         ctx.stroke();
     }
 
@@ -178,8 +178,8 @@ impl Renderer {
         if scene.cuts.is_empty() {
             return;
         }
-        ctx.set_stroke_style_str(theme.cut);
-        ctx.set_fill_style_str(theme.cut);
+        ctx.set_stroke_style_str(&theme.cut);
+        ctx.set_fill_style_str(&theme.cut);
         ctx.set_line_width(2.0);
         let _ = ctx.set_line_dash(&self.dash);
         ctx.begin_path();
@@ -225,11 +225,11 @@ impl Renderer {
         ctx.set_text_baseline("middle");
         let w = ctx.measure_text(text).map_or(300.0, |m| m.width()) + 24.0;
         let (x, y) = (width / 2.0, 18.0);
-        ctx.set_fill_style_str(theme.banner_bg);
+        ctx.set_fill_style_str(&theme.banner_bg);
         ctx.begin_path();
         ctx.rect(x - w / 2.0, y - 13.0, w, 26.0);
         ctx.fill();
-        ctx.set_fill_style_str(theme.palette[0]);
+        ctx.set_fill_style_str(&theme.palette[0]);
         let _ = ctx.fill_text(text, x, y);
     }
 
@@ -265,7 +265,7 @@ impl Renderer {
                 }
             }
             if any {
-                ctx.set_fill_style_str(theme.palette[color]);
+                ctx.set_fill_style_str(&theme.palette[color]);
                 ctx.fill();
             }
         }
@@ -275,7 +275,7 @@ impl Renderer {
                 ctx.begin_path();
                 let _ = ctx.arc(x, y, r + 4.0, 0.0, TAU);
                 ctx.set_line_width(2.0);
-                ctx.set_stroke_style_str(theme.accent);
+                ctx.set_stroke_style_str(&theme.accent);
                 ctx.stroke();
             }
         }
@@ -296,14 +296,14 @@ impl Renderer {
                 let off = r + 8.0;
                 let (lx, ly) = (x + nx * off, y + ny * off);
                 ctx.set_text_align(if nx >= 0.0 { "left" } else { "right" });
-                ctx.set_fill_style_str(theme.palette[m.color]);
+                ctx.set_fill_style_str(&theme.palette[m.color]);
                 let _ = ctx.fill_text(label, lx, ly);
             }
         }
     }
 
     fn lost(&self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme, opts: Options) {
-        ctx.set_stroke_style_str(theme.cut);
+        ctx.set_stroke_style_str(&theme.cut);
         ctx.set_line_width(2.5);
         for l in &scene.lost {
             let Some(alpha) = Scene::lost_alpha(l, t) else { continue };

@@ -66,12 +66,12 @@ pub fn draw_ring(
         ctx.move_to(x0, y0);
         ctx.line_to(x1, y1);
         ctx.set_line_width(2.0);
-        ctx.set_stroke_style_str(theme.accent);
+        ctx.set_stroke_style_str(&theme.accent);
         ctx.stroke();
         ctx.begin_path();
         let (kx, ky) = point(layout, f, r);
         let _ = ctx.arc(kx, ky, 5.5, 0.0, TAU);
-        ctx.set_fill_style_str(theme.accent);
+        ctx.set_fill_style_str(&theme.accent);
         ctx.fill();
     }
 }
@@ -84,7 +84,7 @@ struct LayerKey {
     dpr: f64,
     centre: (f64, f64),
     radius: f64,
-    ring_color: &'static str,
+    ring_color: String,
 }
 
 /// The still part of the ring, drawn on its own canvas.
@@ -111,7 +111,7 @@ fn layer(
         dpr,
         centre: (layout.cx, layout.cy),
         radius: radius(layout),
-        ring_color: theme.ring,
+        ring_color: theme.ring.clone(),
     };
     if let Some(layer) = slot.as_ref().filter(|l| l.key == key) {
         return Some(layer.canvas.clone());
@@ -140,7 +140,7 @@ fn draw_still(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, flyin
     ctx.begin_path();
     let _ = ctx.arc(cx, cy, r, 0.0, TAU);
     ctx.set_line_width(1.5);
-    ctx.set_stroke_style_str(theme.ring);
+    ctx.set_stroke_style_str(&theme.ring);
     ctx.stroke();
     let band = r - 8.0;
     let angle = |f: f64| -FRAC_PI_2 + TAU * f;
@@ -163,7 +163,7 @@ fn draw_still(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, flyin
             ctx.set_line_cap("butt");
             ctx.set_line_width(9.0);
             ctx.set_global_alpha(0.55);
-            ctx.set_stroke_style_str(theme.palette[color]);
+            ctx.set_stroke_style_str(&theme.palette[color]);
             ctx.stroke();
             ctx.set_global_alpha(1.0);
             ctx.set_line_cap("round");
@@ -185,7 +185,7 @@ fn draw_still(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, flyin
         }
         if any {
             ctx.set_line_width(1.5);
-            ctx.set_stroke_style_str(theme.palette[color]);
+            ctx.set_stroke_style_str(&theme.palette[color]);
             ctx.stroke();
         }
     }
@@ -211,7 +211,7 @@ fn draw_still(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, flyin
             }
         }
         if any {
-            ctx.set_fill_style_str(theme.palette[color]);
+            ctx.set_fill_style_str(&theme.palette[color]);
             ctx.fill();
         }
     }
@@ -241,7 +241,7 @@ fn draw_flights(ctx: &Ctx, ring: &RingScene, layout: &Layout, theme: &Theme, now
             let _ = ctx.arc(x, y, 3.5, 0.0, TAU);
         }
         if any {
-            ctx.set_fill_style_str(theme.palette[color]);
+            ctx.set_fill_style_str(&theme.palette[color]);
             ctx.fill();
         }
     }
@@ -275,17 +275,17 @@ pub fn draw_over(ctx: &Ctx, ring: &RingScene, scene: &Scene, layout: &Layout, th
             ctx.begin_path();
             let _ = ctx.arc(x, y, r, 0.0, TAU);
             ctx.set_global_alpha(0.3);
-            ctx.set_fill_style_str(theme.palette[owner_color(id)]);
+            ctx.set_fill_style_str(&theme.palette[owner_color(id)]);
             ctx.fill();
             ctx.set_global_alpha(1.0);
             ctx.set_line_width(1.5);
-            ctx.set_stroke_style_str(theme.palette[owner_color(id)]);
+            ctx.set_stroke_style_str(&theme.palette[owner_color(id)]);
             ctx.stroke();
             if r >= 12.0 {
                 ctx.set_text_align("center");
                 ctx.set_text_baseline("middle");
                 ctx.set_font("600 15px system-ui, -apple-system, 'Segoe UI', sans-serif");
-                ctx.set_fill_style_str(theme.muted);
+                ctx.set_fill_style_str(&theme.muted);
                 let _ = ctx.fill_text(&id.to_string(), x, y);
             }
         }
@@ -298,7 +298,7 @@ pub fn draw_over(ctx: &Ctx, ring: &RingScene, scene: &Scene, layout: &Layout, th
         let _ = ctx.set_line_dash(&dash);
         let _ = ctx.arc(x, y, r + 6.0, 0.0, TAU);
         ctx.set_line_width(2.0);
-        ctx.set_stroke_style_str(theme.palette[owner_color(node.id)]);
+        ctx.set_stroke_style_str(&theme.palette[owner_color(node.id)]);
         ctx.stroke();
         let _ = ctx.set_line_dash(&solid);
     }
@@ -311,7 +311,7 @@ pub fn draw_over(ctx: &Ctx, ring: &RingScene, scene: &Scene, layout: &Layout, th
                 let _ = ctx.set_line_dash(&dash);
             }
             ctx.set_line_width(if rank == 0 { 4.0 } else { 2.5 });
-            ctx.set_stroke_style_str(theme.accent);
+            ctx.set_stroke_style_str(&theme.accent);
             ctx.stroke();
             let _ = ctx.set_line_dash(&solid);
             // Which copy it holds, above the node (its lines of text are under it).
@@ -319,7 +319,7 @@ pub fn draw_over(ctx: &Ctx, ring: &RingScene, scene: &Scene, layout: &Layout, th
             ctx.set_font("600 12px system-ui, -apple-system, 'Segoe UI', sans-serif");
             ctx.set_text_align("center");
             ctx.set_text_baseline("middle");
-            ctx.set_fill_style_str(theme.accent);
+            ctx.set_fill_style_str(&theme.accent);
             let _ = ctx.fill_text(if rank == 0 { "owner" } else { "replica" }, lx, ly);
         }
     }

@@ -4,6 +4,7 @@
 //! `layout()` read it.
 
 use super::render::Renderer;
+use super::theme::Theme;
 use crate::model::bench::Bench;
 use crate::model::layout::Layout;
 use crate::model::ring::RingScene;
@@ -32,6 +33,8 @@ pub struct View {
     pub(super) hover: String,
     /// What the last drawn frame showed; an identical frame is skipped.
     pub(super) drawn: Option<FrameKey>,
+    /// The colours read from the stylesheet, and whether they are the dark ones.
+    pub(super) theme: Option<(bool, Theme)>,
 }
 
 /// Everything a frame of the (non-benchmark) canvas depends on.
@@ -66,6 +69,7 @@ impl Default for View {
             dom_playing: false,
             hover: String::new(),
             drawn: None,
+            theme: None,
         }
     }
 }

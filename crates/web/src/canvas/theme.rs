@@ -1,57 +1,94 @@
-//! The canvas's colours for the light and dark themes. The eight palette
-//! slots are the CSS custom properties `--c0`..`--c7` of `www/style.css`
-//! (keep them in step); a [`protocol::present::Tone`] picks one by index.
+//! The canvas's colours, read from the stylesheet: `www/style.css` defines
+//! every colour once, as `light-dark(LIGHT, DARK)` custom properties, and
+//! the canvas asks the browser what each resolves to under the page's
+//! current colour scheme (see `frame.rs`). The eight palette slots are
+//! `--c0`..`--c7`; a [`protocol::present::Tone`] picks one by index.
 
 use crate::model::palette::PALETTE_LEN;
 
-/// The colours of one theme.
+/// The colours of the current theme, as CSS colour strings.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Theme {
-    pub muted: &'static str,
-    pub link: &'static str,
-    pub ring: &'static str,
-    pub node_text: &'static str,
-    pub crashed: &'static str,
-    pub paused: &'static str,
-    pub cut: &'static str,
-    pub accent: &'static str,
+    pub muted: String,
+    pub link: String,
+    pub ring: String,
+    pub node_text: String,
+    pub crashed: String,
+    pub paused: String,
+    pub cut: String,
+    pub accent: String,
     /// The third line under a node (ballots, clocks).
-    pub node_note: &'static str,
+    pub node_note: String,
     /// Behind the banner text.
-    pub banner_bg: &'static str,
-    pub palette: [&'static str; PALETTE_LEN],
+    pub banner_bg: String,
+    pub palette: [String; PALETTE_LEN],
     /// Translucent fills for partition groups.
-    pub groups: [&'static str; 4],
-    pub group_edges: [&'static str; 4],
+    pub groups: [String; 4],
+    pub group_edges: [String; 4],
 }
 
-pub const LIGHT: Theme = Theme {
-    muted: "#4b5563",
-    link: "rgba(100,116,139,0.28)",
-    ring: "#64748b",
-    node_text: "#ffffff",
-    crashed: "#9ca3af",
-    paused: "#7c93b8",
-    cut: "#dc2626",
-    accent: "#7c3aed",
-    node_note: "#374151",
-    banner_bg: "rgba(240,253,244,0.92)",
-    palette: ["#15803d", "#c2410c", "#1d4ed8", "#a16207", "#0e7490", "#9333ea", "#be185d", "#4d7c0f"],
-    groups: ["rgba(37,99,235,0.09)", "rgba(217,119,6,0.11)", "rgba(147,51,234,0.09)", "rgba(13,148,136,0.10)"],
-    group_edges: ["rgba(37,99,235,0.45)", "rgba(217,119,6,0.5)", "rgba(147,51,234,0.45)", "rgba(13,148,136,0.5)"],
-};
+/// The custom properties of `www/style.css` the canvas draws with.
+pub const SINGLE: [&str; 10] =
+    ["muted", "link", "ring", "node-text", "crashed", "paused", "cut", "accent", "node-note", "banner-bg"];
 
-pub const DARK: Theme = Theme {
-    muted: "#9ca3af",
-    link: "rgba(148,163,184,0.22)",
-    ring: "#94a3b8",
-    node_text: "#0b1220",
-    crashed: "#4b5563",
-    paused: "#7d9cc9",
-    cut: "#f87171",
-    accent: "#c4b5fd",
-    node_note: "#cbd5e1",
-    banner_bg: "rgba(5,46,22,0.85)",
-    palette: ["#4ade80", "#fb923c", "#60a5fa", "#facc15", "#22d3ee", "#c084fc", "#f472b6", "#a3e635"],
-    groups: ["rgba(96,165,250,0.12)", "rgba(251,146,60,0.12)", "rgba(192,132,252,0.12)", "rgba(45,212,191,0.12)"],
-    group_edges: ["rgba(96,165,250,0.5)", "rgba(251,146,60,0.5)", "rgba(192,132,252,0.5)", "rgba(45,212,191,0.5)"],
-};
+impl Theme {
+    /// The names of every custom property the canvas reads, without `--`.
+    #[cfg(test)]
+    pub fn variables() -> impl Iterator<Item = String> {
+        let slots = (0..PALETTE_LEN).map(|i| format!("c{i}"));
+        let groups = (0..4).flat_map(|i| [format!("group{i}"), format!("group-edge{i}")]);
+        SINGLE.iter().map(|s| s.to_string()).chain(slots).chain(groups)
+    }
+
+    /// The theme whose colour for each custom property (named without
+    /// `--`) is `color(name)`.
+    pub fn read(mut color: impl FnMut(&str) -> String) -> Self {
+        let [muted, link, ring, node_text, crashed, paused, cut, accent, node_note, banner_bg] = SINGLE.map(&mut color);
+        Self {
+            muted,
+            link,
+            ring,
+            node_text,
+            crashed,
+            paused,
+            cut,
+            accent,
+            node_note,
+            banner_bg,
+            palette: std::array::from_fn(|i| color(&format!("c{i}"))),
+            groups: std::array::from_fn(|i| color(&format!("group{i}"))),
+            group_edges: std::array::from_fn(|i| color(&format!("group-edge{i}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSS: &str = include_str!("../../../../www/style.css");
+
+    /// `--name: light-dark(light, dark);` as the stylesheet declares it.
+    fn declaration(name: &str) -> Option<&'static str> {
+        let at = CSS.find(&format!("--{name}:"))?;
+        let rest = &CSS[at + name.len() + 3..];
+        Some(rest[..rest.find(';')?].trim())
+    }
+
+    #[test]
+    fn every_colour_the_canvas_reads_is_declared_once_for_both_themes() {
+        for name in Theme::variables() {
+            let value = declaration(&name).unwrap_or_else(|| panic!("--{name} is not in www/style.css"));
+            assert!(value.starts_with("light-dark("), "--{name}: {value}: one declaration, both themes");
+            assert_eq!(CSS.matches(&format!("--{name}:")).count(), 1, "--{name} is declared once");
+        }
+    }
+
+    #[test]
+    fn each_field_reads_its_own_property() {
+        let theme = Theme::read(|name| name.to_string());
+        assert_eq!((theme.node_text.as_str(), theme.banner_bg.as_str()), ("node-text", "banner-bg"));
+        assert_eq!(theme.palette[7], "c7");
+        assert_eq!((theme.groups[3].as_str(), theme.group_edges[0].as_str()), ("group3", "group-edge0"));
+    }
+}

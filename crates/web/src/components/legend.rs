@@ -28,6 +28,9 @@ pub struct CanvasLegendProps {
     pub items: Vec<LegendItem>,
     /// Message kinds in flight and their palette slots.
     pub kinds: Vec<(&'static str, usize)>,
+    /// A safety property is broken at this step: its nodes carry a red mark.
+    #[prop_or_default]
+    pub violated: bool,
 }
 
 #[function_component(CanvasLegend)]
@@ -37,6 +40,9 @@ pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
             { for props.items.iter().map(legend_item) }
             <span class="key"><span class="swatch node down"></span>{"down"}</span>
             <span class="key"><span class="swatch node paused"></span>{"paused"}</span>
+            if props.violated {
+                <span class="key" id="legend-blamed"><span class="swatch node blamed" aria-hidden="true"></span>{"breaks a safety property"}</span>
+            }
             <span class="sep" aria-hidden="true"></span>
             { for props.kinds.iter().map(|(k, slot)| html! {
                 <span class="key" data-kind={*k}><span class={classes!("swatch", "msg", format!("c{slot}"))}></span>{ *k }</span>

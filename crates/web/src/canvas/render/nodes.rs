@@ -32,7 +32,7 @@ impl Renderer {
             let _ = ctx.arc(x, y, r, start, start + TAU * left);
         }
         ctx.set_line_width(3.0);
-        ctx.set_stroke_style_str(theme.ring);
+        ctx.set_stroke_style_str(&theme.ring);
         ctx.stroke();
         // The same lease as another node (the lock server) sees it: dashed,
         // just outside, so drift or a pause shows as two arcs that disagree.
@@ -52,7 +52,7 @@ impl Renderer {
             }
             let _ = ctx.set_line_dash(&self.dash);
             ctx.set_line_width(3.0);
-            ctx.set_stroke_style_str(theme.accent);
+            ctx.set_stroke_style_str(&theme.accent);
             ctx.stroke();
             let _ = ctx.set_line_dash(&self.solid);
         }
@@ -79,11 +79,11 @@ impl Renderer {
                 let _ = ctx.arc(x, y, rr, 0.0, TAU);
             }
             ctx.set_global_alpha(0.35);
-            ctx.set_fill_style_str(theme.palette[0]);
+            ctx.set_fill_style_str(&theme.palette[0]);
             ctx.fill();
             ctx.set_global_alpha(1.0);
             ctx.set_line_width(2.5);
-            ctx.set_stroke_style_str(theme.palette[0]);
+            ctx.set_stroke_style_str(&theme.palette[0]);
             ctx.stroke();
         }
         // Fills, batched by shape and colour: a role colour, or grey/blue
@@ -109,9 +109,9 @@ impl Renderer {
                 }
                 if any {
                     ctx.set_fill_style_str(match slot {
-                        s if s < PALETTE_LEN => theme.palette[s],
-                        s if s == PALETTE_LEN => theme.crashed,
-                        _ => theme.paused,
+                        s if s < PALETTE_LEN => &theme.palette[s],
+                        s if s == PALETTE_LEN => &theme.crashed,
+                        _ => &theme.paused,
                     });
                     ctx.fill();
                 }
@@ -130,7 +130,7 @@ impl Renderer {
             }
             ctx.set_global_alpha(0.25 + 0.2 * pulse);
             ctx.set_line_width(2.0);
-            ctx.set_stroke_style_str(theme.palette[0]);
+            ctx.set_stroke_style_str(&theme.palette[0]);
             ctx.stroke();
             ctx.set_global_alpha(1.0);
         }
@@ -140,7 +140,7 @@ impl Renderer {
             ctx.begin_path();
             let _ = ctx.arc(x, y, r + 3.0 + if small { 0.0 } else { 6.0 }, 0.0, TAU);
             ctx.set_line_width(3.0);
-            ctx.set_stroke_style_str(theme.accent);
+            ctx.set_stroke_style_str(&theme.accent);
             ctx.stroke();
         }
         if !marks.picked.is_empty() {
@@ -153,7 +153,7 @@ impl Renderer {
                 let _ = ctx.arc(x, y, rr, 0.0, TAU);
             }
             ctx.set_line_width(2.0);
-            ctx.set_stroke_style_str(theme.accent);
+            ctx.set_stroke_style_str(&theme.accent);
             ctx.stroke();
             let _ = ctx.set_line_dash(&self.solid);
         }
@@ -168,7 +168,7 @@ impl Renderer {
                 let _ = ctx.arc(x, y, rr, 0.0, TAU);
             }
             ctx.set_line_width(3.5);
-            ctx.set_stroke_style_str(theme.cut);
+            ctx.set_stroke_style_str(&theme.cut);
             ctx.stroke();
             let tag = if small { 5.0 } else { 8.0 };
             ctx.begin_path();
@@ -178,13 +178,13 @@ impl Renderer {
                 ctx.move_to(tx + tag, ty);
                 let _ = ctx.arc(tx, ty, tag, 0.0, TAU);
             }
-            ctx.set_fill_style_str(theme.cut);
+            ctx.set_fill_style_str(&theme.cut);
             ctx.fill();
             if !small {
                 ctx.set_text_align("center");
                 ctx.set_text_baseline("middle");
                 ctx.set_font("700 12px system-ui, -apple-system, 'Segoe UI', sans-serif");
-                ctx.set_fill_style_str(theme.node_text);
+                ctx.set_fill_style_str(&theme.node_text);
                 for node in scene.nodes.iter().filter(|n| n.blamed) {
                     let (x, y) = layout.node_pos(node.id);
                     let _ = ctx.fill_text("!", x + r * 0.85, y - r * 0.85 + 0.5);
@@ -198,7 +198,7 @@ impl Renderer {
             cross(ctx, x, y, r * 0.55);
         }
         ctx.set_line_width(if small { 1.5 } else { 3.0 });
-        ctx.set_stroke_style_str(theme.cut);
+        ctx.set_stroke_style_str(&theme.cut);
         ctx.stroke();
         if small {
             return;
@@ -210,14 +210,14 @@ impl Renderer {
             ctx.rect(x - r * 0.32, y - h / 2.0, w, h);
             ctx.rect(x + r * 0.16, y - h / 2.0, w, h);
         }
-        ctx.set_fill_style_str(theme.node_text);
+        ctx.set_fill_style_str(&theme.node_text);
         ctx.fill();
 
         // Words: the id inside, role and badge under each node.
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         ctx.set_font("600 15px system-ui, -apple-system, 'Segoe UI', sans-serif");
-        ctx.set_fill_style_str(theme.node_text);
+        ctx.set_fill_style_str(&theme.node_text);
         for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
             let (x, y) = layout.node_pos(node.id);
             let _ = ctx.fill_text(&node.name, x, y);
@@ -228,13 +228,13 @@ impl Renderer {
             let y1 = y + r + 16.0;
             let y2 = y1 + 14.0;
             let (role, color) = match node.status {
-                Status::Up => (node.role, theme.palette[node.color]),
-                Status::Crashed => ("down", theme.cut),
-                Status::Paused => ("paused", theme.paused),
+                Status::Up => (node.role, &theme.palette[node.color]),
+                Status::Crashed => ("down", &theme.cut),
+                Status::Paused => ("paused", &theme.paused),
             };
             ctx.set_fill_style_str(color);
             let _ = ctx.fill_text(role, x, y1);
-            ctx.set_fill_style_str(theme.muted);
+            ctx.set_fill_style_str(&theme.muted);
             if node.status == Status::Up {
                 let _ = ctx.fill_text(&node.badge, x, y2);
             } else {
@@ -244,7 +244,7 @@ impl Renderer {
         }
         if scene.nodes.iter().any(|n| !n.note.is_empty()) {
             ctx.set_font("11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
-            ctx.set_fill_style_str(theme.node_note);
+            ctx.set_fill_style_str(&theme.node_note);
             for node in scene.nodes.iter().filter(|n| !n.note.is_empty()) {
                 let (x, y) = layout.node_pos(node.id);
                 let _ = ctx.fill_text(&node.note, x, y + r + 44.0);
