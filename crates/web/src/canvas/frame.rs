@@ -191,9 +191,6 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     let now = js_sys::Date::now();
     crate::model::ring::sync(&mut view.ring, &mut view.scene, &core, now);
     view.layout = Layout::new(w, h, core.node_count()).arranged(view.scene.arrangement);
-    if view.ring.is_some() {
-        crate::model::ring::arrange(&mut view.layout);
-    }
     // A paused, unchanged view is not redrawn: an idle tab costs nothing.
     let key = FrameKey {
         generation: core.generation,

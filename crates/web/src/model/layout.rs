@@ -19,22 +19,68 @@ pub struct Layout {
     pub arrangement: Arrangement,
     pub width: f64,
     pub height: f64,
+    /// The circle's horizontal radius over its vertical one: on a wide
+    /// canvas the nodes go round an ellipse that uses the width.
+    pub stretch: f64,
 }
 
+/// Most a circle is stretched into an ellipse (wider ones read as two rows).
+const MAX_STRETCH: f64 = 2.0;
+/// Room under a node for its role, badge and note lines.
+const LABEL_ROOM: f64 = 48.0;
+/// Nodes smaller than this are drawn without labels.
+pub const SMALL_NODE_R: f64 = 12.0;
+/// Half the width of a node's label, at the sides of the canvas.
+const LABEL_HALF_WIDTH: f64 = 46.0;
+
 impl Layout {
+    /// Nodes round a circle, or an ellipse as wide as the canvas allows,
+    /// filling the canvas but for room for the marks around a node (top)
+    /// and its labels (bottom and sides).
     pub fn new(width: f64, height: f64, n: u32) -> Self {
         let n = n.max(1);
         let side = width.min(height).max(80.0);
-        let node_r = if n <= 9 { (side / 14.0).clamp(16.0, 30.0) } else { (side * 1.6 / n as f64).clamp(4.0, 16.0) };
-        // Room for the label under the node and the ring around it.
-        let margin = node_r + if n <= 9 { 34.0 } else { 10.0 };
-        let radius = if n == 1 { 0.0 } else { (side / 2.0 - margin).max(10.0) };
-        Self { cx: width / 2.0, cy: height / 2.0, radius, node_r, n, arrangement: Arrangement::Circle, width, height }
+        let few = n <= 9;
+        let node_r = if few {
+            (side / (10.0 + f64::from(n))).clamp(16.0, 30.0)
+        } else {
+            (side * 1.6 / n as f64).clamp(4.0, 16.0)
+        };
+        // The rings and halos around a node above it, its labels under it
+        // (the renderer labels all but small nodes).
+        let labelled = node_r >= SMALL_NODE_R;
+        let (top, bottom) =
+            if labelled { (node_r + 14.0, node_r + LABEL_ROOM) } else { (node_r + 10.0, node_r + 10.0) };
+        let side_room = node_r + if labelled { LABEL_HALF_WIDTH } else { 10.0 };
+        let ry = ((height - top - bottom) / 2.0).max(10.0);
+        let rx = (width / 2.0 - side_room).max(10.0);
+        let (radius, stretch) = match n {
+            1 => (0.0, 1.0),
+            _ => (ry.min(rx), (rx / ry.min(rx)).clamp(1.0, MAX_STRETCH)),
+        };
+        let cy = if n == 1 { height / 2.0 } else { top + (height - top - bottom) / 2.0 };
+        // Neighbours where the ellipse is tightest (its ends) do not touch.
+        let node_r = if few { node_r } else { node_r.min(radius * std::f64::consts::TAU / f64::from(n) / 2.4) };
+        Self { cx: width / 2.0, cy, radius, node_r, n, arrangement: Arrangement::Circle, width, height, stretch }
     }
 
     /// The same canvas with the nodes placed by `arrangement`.
     pub fn arranged(mut self, arrangement: Arrangement) -> Self {
         self.arrangement = arrangement;
+        if arrangement == Arrangement::Ring {
+            // The ring as tall as the canvas; the nodes in a column on
+            // each side of it, clear of it and of each other.
+            // (On a tall canvas, a phone's, in a row above and one below.)
+            let per_side = self.n.div_ceil(2).max(1);
+            let side = self.width.min(self.height).max(80.0);
+            let (along, across) = if self.tall() { (self.width, self.height) } else { (self.height, self.width) };
+            let spacing = (along - 24.0) / f64::from(per_side);
+            self.node_r = (side / 22.0).clamp(8.0, 22.0).min(((spacing - 30.0) / 2.0).max(5.0));
+            let beside = 2.0 * self.node_r + 40.0 + if self.tall() { LABEL_ROOM } else { LABEL_HALF_WIDTH };
+            self.radius = (along / 2.0 - 14.0).min(across / 2.0 - beside).max(24.0);
+            self.cy = self.height / 2.0;
+            self.stretch = 1.0;
+        }
         if let Arrangement::Columns { servers, clients } = arrangement {
             let storage = self.n.saturating_sub(servers + clients);
             let tallest = servers.max(clients.min(CLIENTS_PER_COLUMN)).max(clients.div_ceil(2)).max(storage).max(1);
@@ -43,6 +89,11 @@ impl Layout {
             self.node_r = ((spacing - 56.0) / 2.0).clamp(8.0, 28.0).min((self.width / 16.0).max(8.0));
         }
         self
+    }
+
+    /// Taller than wide (a phone held upright).
+    fn tall(&self) -> bool {
+        self.height > self.width * 1.1
     }
 
     /// Which column a node is in (0 for every node on a circle).
@@ -65,9 +116,27 @@ impl Layout {
     /// its column, top to bottom.
     pub fn node_pos(&self, id: NodeId) -> (f64, f64) {
         match self.arrangement {
-            Arrangement::Circle | Arrangement::Ring => {
+            Arrangement::Circle => {
                 let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(self.n);
-                (self.cx + self.radius * a.cos(), self.cy + self.radius * a.sin())
+                (self.cx + self.radius * self.stretch * a.cos(), self.cy + self.radius * a.sin())
+            }
+            Arrangement::Ring => {
+                // Clockwise from the top right: down the right column, up the left.
+                let right = self.n.div_ceil(2);
+                let (x, index, count) =
+                    if id < right { (1.0, id, right) } else { (-1.0, self.n - 1 - id, self.n - right) };
+                let off = x * (self.radius + self.node_r + 40.0);
+                if self.tall() {
+                    // The right column becomes the top row, left to right.
+                    let spacing = (self.width - 24.0) / f64::from(count.max(1));
+                    let along = 12.0 + spacing * (f64::from(index) + 0.5);
+                    let along = if x > 0.0 { along } else { self.width - along };
+                    (along, self.cy - off - if x > 0.0 { 0.0 } else { LABEL_ROOM / 2.0 })
+                } else {
+                    let spacing = (self.height - 24.0) / f64::from(count.max(1));
+                    let y = 12.0 + spacing * (f64::from(index) + 0.5) - 14.0_f64.min(spacing * 0.2);
+                    (self.cx + off, y)
+                }
             }
             Arrangement::Columns { servers, clients } => {
                 let (x, index, count) = if id < servers {
@@ -169,4 +238,61 @@ pub fn groups(n: u32, is_cut: impl Fn(NodeId, NodeId) -> bool) -> (Vec<usize>, V
         out[g].push(id);
     }
     (group_of, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Centres of every node.
+    fn centres(l: &Layout) -> Vec<(f64, f64)> {
+        (0..l.n).map(|id| l.node_pos(id)).collect()
+    }
+
+    /// Every node and its labels inside the canvas, no two nodes touching.
+    fn fits(l: &Layout) {
+        let c = centres(l);
+        for (i, &(x, y)) in c.iter().enumerate() {
+            assert!(x - l.node_r >= 0.0 && x + l.node_r <= l.width, "node {i} at x={x:.0} in {l:?}");
+            assert!(y - l.node_r >= 0.0 && y + l.node_r + 28.0 <= l.height, "node {i} at y={y:.0} in {l:?}");
+            for (j, &(u, v)) in c.iter().enumerate().skip(i + 1) {
+                assert!((x - u).hypot(y - v) > 2.0 * l.node_r + 2.0, "nodes {i} and {j} overlap in {l:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_circle_on_a_wide_canvas_uses_the_width() {
+        // The app's canvas at 1280×800.
+        let l = Layout::new(914.0, 343.0, 5);
+        fits(&l);
+        let c = centres(&l);
+        let span = |f: fn(&(f64, f64)) -> f64| {
+            c.iter().map(f).fold(f64::MIN, f64::max) - c.iter().map(f).fold(f64::MAX, f64::min)
+        };
+        let (wide, high) = (span(|p| p.0), span(|p| p.1));
+        assert!(wide > 0.45 * l.width, "nodes span {wide:.0} of {} px", l.width);
+        assert!(high > 0.5 * l.height, "and {high:.0} of {} px", l.height);
+        for n in [2, 3, 7, 9, 15, 32] {
+            fits(&Layout::new(914.0, 343.0, n));
+            fits(&Layout::new(390.0, 500.0, n));
+        }
+    }
+
+    #[test]
+    fn a_ring_fills_the_canvas_with_the_nodes_beside_it() {
+        for (w, h) in [(914.0, 343.0), (1400.0, 700.0), (390.0, 506.0), (600.0, 600.0)] {
+            for n in 2..=9 {
+                let l = Layout::new(w, h, n).arranged(Arrangement::Ring);
+                fits(&l);
+                assert!(l.radius >= 0.25 * w.min(h), "ring radius {:.0} on {w}×{h}", l.radius);
+                for (i, (x, y)) in centres(&l).into_iter().enumerate() {
+                    let clear = (x - l.cx).hypot(y - l.cy) - l.radius - l.node_r;
+                    assert!(clear >= 10.0, "node {i} of {n} is {clear:.0} px off the ring on {w}×{h}");
+                }
+            }
+        }
+        // At 1280×800 the ring was 57 px in radius inside the circle of nodes.
+        assert!(Layout::new(914.0, 343.0, 5).arranged(Arrangement::Ring).radius > 150.0);
+    }
 }

@@ -344,20 +344,10 @@ pub fn sync(ring: &mut Option<RingScene>, scene: &mut Scene, core: &Core, now_ms
     }
 }
 
-/// The ring algorithm's layout: smaller nodes than other algorithms' (up
-/// to nine of them), so that the ring inside the circle of nodes gets room.
-pub fn arrange(layout: &mut Layout) {
-    if layout.n > 1 && layout.n <= 9 {
-        let side = (layout.cx * 2.0).min(layout.cy * 2.0).max(80.0);
-        layout.node_r = (side / 22.0).clamp(14.0, 22.0);
-        layout.radius = (side / 2.0 - layout.node_r - 34.0).max(10.0);
-    }
-}
-
-/// The ring's radius: inside the circle of nodes, clear of the two lines
-/// of text under the top node.
+/// The ring's radius: the layout's, which a ring arrangement makes as tall
+/// as the canvas with the nodes beside it.
 pub fn radius(layout: &Layout) -> f64 {
-    (layout.radius - layout.node_r - 48.0).max(24.0)
+    layout.radius
 }
 
 /// The point at angle fraction `f` (0 at the top, clockwise) and radius `r`.

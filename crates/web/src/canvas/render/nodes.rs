@@ -3,7 +3,7 @@
 
 use super::{cross, Marks, Options, Renderer};
 use crate::canvas::theme::Theme;
-use crate::model::layout::Layout;
+use crate::model::layout::{Layout, SMALL_NODE_R};
 use crate::model::palette::{Shape, PALETTE_LEN};
 use crate::model::scene::Scene;
 use protocol::Status;
@@ -68,7 +68,7 @@ impl Renderer {
         opts: Options,
     ) {
         let r = layout.node_r;
-        let small = r < 12.0;
+        let small = r < SMALL_NODE_R;
         // A quorum that chose a value: a wide halo behind its members.
         if scene.nodes.iter().any(|n| n.halo) {
             ctx.begin_path();
