@@ -52,7 +52,8 @@ function assertMatchesCli(shown, report, when) {
 test('add a node from the panel: the join completes and the figures match the CLI', async (t) => {
   const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1');
   const statuses = () => page.evaluate(() => window.clusterscope.state().nodes.map((n) => n.status));
-  assert.deepEqual(await statuses(), ['member', 'member', 'member', 'member', 'standby']);
+  // Four members to start, and two nodes standing by to add one after the other.
+  assert.deepEqual(await statuses(), ['member', 'member', 'member', 'member', 'standby', 'standby']);
   await page.locator('#ring-panel').waitFor();
   const beforeJoin = await whatIf(page);
   assert.deepEqual(beforeJoin.config, { nodes: 4, vnodes: 100, replicas: 2, keys: 100000, seed: 1 });
@@ -61,15 +62,16 @@ test('add a node from the panel: the join completes and the figures match the CL
   const add = page.locator('#ring-add');
   assert.equal(await add.isDisabled(), false);
   await add.click();
-  const joined = await page.evaluate(() => {
+  const joinOf = (id) => page.evaluate((id) => {
     const cs = window.clusterscope;
     for (let i = 0; i < 20000; i += 20) {
-      if (cs.state().nodes[4].status === 'member') return cs.state().nodes.map((n) => n.status);
+      if (cs.state().nodes[id].status === 'member') return cs.state().nodes.map((n) => n.status);
       cs.step(20);
     }
     return null;
-  });
-  assert.deepEqual(joined, ['member', 'member', 'member', 'member', 'member'], 'the join completed');
+  }, id);
+  const joined = await joinOf(4);
+  assert.deepEqual(joined, ['member', 'member', 'member', 'member', 'member', 'standby'], 'the join completed');
   await nextFrame(page);
   await page.waitForFunction(() => document.querySelector('#ring-change dd[data-fact="Moved fraction"]') !== null);
 
@@ -86,9 +88,9 @@ test('add a node from the panel: the join completes and the figures match the CL
   assert.ok(Math.abs(movedFraction - moved / 200) < 0.1, `ring share ${movedFraction} vs keys ${moved}/200`);
   assert.equal(await page.locator('#ring-stats tr[data-stat="moved_fraction"]').count(), 0, 'no second moved fraction for the run');
   assert.match(await page.locator('#whatif-note').innerText(), /different ring from the run's/);
-  // Add is disabled now that no node stands by, and says why.
-  assert.equal(await add.isDisabled(), true);
-  assert.match(await add.getAttribute('title'), /no standby node/);
+  // Node 5 still stands by: Add stays available for a second join.
+  assert.equal(await add.isDisabled(), false);
+  assert.match(await add.getAttribute('title'), /Node 5/);
 
   // "Compare with hash mod N" adds the same change under mod N: most keys move.
   await page.locator('#ring-compare').check();
@@ -109,6 +111,13 @@ test('add a node from the panel: the join completes and the figures match the CL
     const small = await whatIf(page);
     assertMatchesCli(small, cliReport(small.config), '5000 keys');
   }
+
+  // The second join: node 5, then no node is left to add, and Add says why.
+  await add.click();
+  assert.deepEqual(await joinOf(5), Array(6).fill('member'), 'the second join completed');
+  await page.waitForFunction(() => /node 5 joined \(5 → 6 nodes\)/.test(document.querySelector('#ring-change')?.textContent || ''));
+  await page.waitForFunction(() => document.querySelector('#ring-add').disabled);
+  assert.match(await add.getAttribute('title'), /no standby node/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -149,7 +158,7 @@ test('remove a selected node: exactly the keys it owned move, against 1/N', asyn
   const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1');
   const remove = page.locator('#ring-remove');
   assert.equal(await remove.isDisabled(), true, 'nothing selected yet');
-  const owned = Number(await page.locator('#ring-keys li[data-node="2"]').getAttribute('data-primary'));
+  const owned = Number(await page.locator('#ring-load li[data-index="2"]').getAttribute('data-part'));
   await clickNode(page, 2);
   await page.waitForFunction(() => !document.querySelector('#ring-remove').disabled);
   assert.match(await remove.innerText(), /Remove node 2/);
@@ -169,7 +178,8 @@ test('remove a selected node: exactly the keys it owned move, against 1/N', asyn
   assert.equal(moved, owned, 'the keys node 2 owned, and no others, changed owner');
   const expected = Number(await page.locator('#ring-stats tr[data-stat="expected"] td').getAttribute('data-value'));
   assert.equal(expected, 0.25);
-  assert.equal(await page.locator('#ring-keys li[data-node="2"]').getAttribute('data-primary'), '0');
+  await page.waitForFunction(() => document.querySelector('#ring-load li[data-index="2"]')?.dataset.value === '0');
+  assert.equal(await page.locator('#ring-load li[data-index="2"]').getAttribute('data-part'), '0', 'node 2 stores nothing');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -179,7 +189,7 @@ test('the virtual-nodes slider replays the run with the new option; the what-if 
   await page.locator('#ring-vnodes').fill('50');
   await page.waitForFunction(() => document.querySelector('table#ring-whatif')?.dataset.vnodes === '50');
   const vnodes = await page.evaluate(() => window.clusterscope.state().nodes.map((n) => n.vnodes));
-  assert.deepEqual(vnodes, [50, 50, 50, 50, 50]);
+  assert.deepEqual(vnodes, Array(6).fill(50), "every node, the standby ones too");
   await page.waitForFunction(() => new URL(location.href).searchParams.get('vnodes') === '50');
   const shown = await whatIf(page);
   assert.deepEqual(shown.config, { nodes: 4, vnodes: 50, replicas: 2, keys: 100000, seed: 1 });

@@ -146,7 +146,8 @@ pub const ALGOS: &[AlgoInfo] = &[
         title: "Consistent-hash ring",
         min_nodes: 2,
         max_nodes: ring::kv::MAX_NODES,
-        default_nodes: 5,
+        // Four members and two nodes standing by, to add one after another.
+        default_nodes: 6,
         properties: <ring::KvChecker as protocol::Checker<ring::KvNode>>::PROPERTIES,
         options: options::RING,
         bugs: ring::kv::BUGS,

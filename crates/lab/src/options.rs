@@ -72,7 +72,7 @@ pub const RING: &[OptionSpec] = &[
     OptionSpec {
         name: "members",
         default: "auto",
-        help: "nodes that start in the ring; the others stand by to join (auto: all but one)",
+        help: "nodes that start in the ring; the others stand by to join (auto: 4, or all but one of fewer nodes)",
     },
 ];
 

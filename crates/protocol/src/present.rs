@@ -207,7 +207,9 @@ pub enum Body {
     /// side, the Multi-Paxos slots.
     Grid(Grid),
     /// A bar per item against a common scale (the ring's load per node).
-    Bars { bars: Vec<Bar>, unit: &'static str },
+    /// `parts` names the solid and the light part of bars split in two
+    /// ([`Bar::part`]), such as "owned" and "replica".
+    Bars { bars: Vec<Bar>, unit: &'static str, parts: Option<[&'static str; 2]> },
 }
 
 /// One label–value pair.
@@ -278,6 +280,9 @@ pub struct Bar {
     pub label: String,
     pub value: f64,
     pub tone: Tone,
+    /// Of `value`, the part drawn solid, the rest drawn light (the keys a
+    /// node owns of those it stores); `None`: all of it solid.
+    pub part: Option<f64>,
 }
 
 #[cfg(test)]

@@ -23,7 +23,8 @@ pub struct KvConfig {
     /// Keys loaded into the store at start (`k0`, `k1`, ... with values `v0`, ...).
     pub keys: u32,
     /// Nodes `0..members` start in the ring, the rest stand by to join;
-    /// `None` means all but one.
+    /// `None` means [`AUTO_MEMBERS`], or all but one in a smaller cluster,
+    /// so that a default cluster has nodes left to add.
     pub members: Option<u32>,
     /// How long a node waits before sending again what was not confirmed.
     pub retry_ms: Tick,
@@ -36,6 +37,9 @@ pub struct KvConfig {
     pub bug: Option<Bug>,
 }
 
+/// Members a ring starts with when the `members` option is `auto`.
+pub const AUTO_MEMBERS: u32 = 4;
+
 impl Default for KvConfig {
     fn default() -> Self {
         Self { vnodes: 100, replicas: 2, keys: 200, members: None, retry_ms: 300, gossip_ms: 1_000, bug: None }
@@ -45,6 +49,6 @@ impl Default for KvConfig {
 impl KvConfig {
     /// How many nodes start in the ring in a cluster of `nodes`.
     pub fn initial_members(&self, nodes: u32) -> u32 {
-        self.members.unwrap_or(nodes.saturating_sub(1)).clamp(1, nodes.max(1))
+        self.members.unwrap_or(nodes.saturating_sub(1).min(AUTO_MEMBERS)).clamp(1, nodes.max(1))
     }
 }

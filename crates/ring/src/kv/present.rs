@@ -19,6 +19,7 @@
 
 use super::membership::{bit, NodeSet};
 use super::node::{KvNode, RingChange};
+use crate::hash::key_position;
 use crate::ring::Ring;
 use protocol::present::{Arrangement, Bar, Body, Fact, LegendItem, Shape};
 use protocol::{Look, NodeId, NodeRef, Panel, Picture, Status, Tone};
@@ -104,20 +105,36 @@ fn last_change(nodes: &[NodeRef<'_, KvNode>]) -> Option<RingChange> {
     seen().find(|c| c.after == now).or_else(|| seen().next())
 }
 
+/// The keys `node` stores, and how many of them it owns by its view of
+/// the ring (the rest it holds as a replica, or still hands over).
+pub(crate) fn load(id: NodeId, node: &KvNode) -> (usize, usize) {
+    let ring = node.ring();
+    let owned = node.store().keys().filter(|key| ring.owner(key_position(key)) == Some(id)).count();
+    (node.store().len(), owned)
+}
+
 pub(crate) fn picture(nodes: &[NodeRef<'_, KvNode>]) -> Picture {
     let bars = nodes
         .iter()
-        .map(|n| Bar {
-            label: format!("node {} ({})", n.id, n.state.status().name()),
-            value: n.state.store().len() as f64,
-            tone: node_tone(n.id),
+        .map(|n| {
+            let (stored, owned) = load(n.id, n.state);
+            Bar {
+                label: format!("node {} ({})", n.id, n.state.status().name()),
+                value: stored as f64,
+                tone: node_tone(n.id),
+                part: Some(owned as f64),
+            }
         })
         .collect();
     let load = Panel {
         id: "ring-load",
         title: "Keys per node".to_string(),
-        note: Some("Copies each node stores, as owner or replica".to_string()),
-        body: Body::Bars { bars, unit: "keys" },
+        note: Some(
+            "The copies each node stores: those it owns (it is first on the key's preference list, by its view \
+             of the ring), then those it holds as a replica"
+                .to_string(),
+        ),
+        body: Body::Bars { bars, unit: "keys", parts: Some(["owned", "replica"]) },
     };
     let change = match (last_change(nodes), nodes.first()) {
         (Some(c), Some(any)) => {
@@ -194,6 +211,9 @@ mod tests {
         let stored: usize = nodes.iter().map(|n| n.store().len()).sum();
         assert_eq!(bars.iter().map(|b| b.value).sum::<f64>(), stored as f64);
         assert_eq!(bars[3].value, 0.0, "node 3 is standby");
+        let owned: f64 = bars.iter().map(|b| b.part.expect("owned keys")).sum();
+        assert_eq!(owned, 40.0, "each key is owned by one member, the rest are replicas");
+        assert!(bars.iter().all(|b| b.part.unwrap() <= b.value));
         let Body::Facts { facts } = &p.panels[1].body else { panic!("facts") };
         assert!(facts.is_empty(), "no change yet");
         // Node 3 joins: on its own step, it sees the owning ring grow.

@@ -68,7 +68,7 @@ pub fn panel_view(props: &PanelProps) -> Html {
         Body::Facts { facts } => facts_view(facts),
         Body::Table { columns, rows, empty } => table_view(id, columns, rows, empty),
         Body::Grid(grid) => html! { <GridView grid={grid.clone()} id={props.id.clone()} /> },
-        Body::Bars { bars, unit } => bars_view(bars, unit),
+        Body::Bars { bars, unit, parts } => bars_view(bars, unit, *parts),
     };
     let title = p.title.clone();
     let note =
@@ -218,24 +218,45 @@ pub fn bar_text(value: f64, unit: &str) -> String {
     }
 }
 
-fn bars_view(bars: &[Bar], unit: &str) -> Html {
+fn bars_view(bars: &[Bar], unit: &str, parts: Option<[&str; 2]>) -> Html {
     let most = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     html! {
+        <>
         <ul class="bars">
-            { for bars.iter().map(|b| {
-                let text = bar_text(b.value, unit);
+            { for bars.iter().enumerate().map(|(i, b)| {
+                let solid = b.part.map_or(b.value, |p| p.min(b.value));
+                let (text, said) = match (b.part, parts) {
+                    (Some(_), Some([first, second])) => {
+                        let (a, z) = (bar_text(solid, ""), bar_text(b.value - solid, ""));
+                        (format!("{a} + {z}"), format!("{a} {first}, {z} {second} ({})", bar_text(b.value, unit)))
+                    }
+                    _ => (bar_text(b.value, unit), bar_text(b.value, unit)),
+                };
+                let tone = format!("c{}", b.tone.slot());
                 html! {
-                    <li aria-label={format!("{}: {text}", b.label)}>
+                    <li aria-label={format!("{}: {said}", b.label)} data-index={i.to_string()}
+                        data-value={b.value.to_string()} data-part={b.part.map(|p| p.to_string())}>
                         <span class="name mono" aria-hidden="true">{ b.label.clone() }</span>
                         <span class="bar" aria-hidden="true">
-                            <span class={classes!("fill", format!("c{}", b.tone.slot()))}
-                                style={format!("width: {:.2}%", bar_percent(b.value, most))}></span>
+                            <span class={classes!("fill", tone.clone())}
+                                style={format!("width: {:.2}%", bar_percent(solid, most))}></span>
+                            if b.part.is_some() {
+                                <span class={classes!("fill", "light", tone)}
+                                    style={format!("width: {:.2}%", bar_percent(b.value - solid, most))}></span>
+                            }
                         </span>
                         <span class="num mono" aria-hidden="true">{ text }</span>
                     </li>
                 }
             }) }
         </ul>
+        if let Some([first, second]) = parts {
+            <p class="bars-key muted" aria-hidden="true">
+                <span class="swatch solid"></span>{ first }{" + "}<span class="swatch light"></span>{ second }
+                { if unit.is_empty() { String::new() } else { format!(" ({unit})") } }
+            </p>
+        }
+        </>
     }
 }
 

@@ -1,5 +1,6 @@
 //! The side panel of the ring algorithm: add and remove nodes, the options
-//! that shape the ring, the load per node, the figures of the last
+//! that shape the ring, the balance of the load (the keys per node are the
+//! protocol's own panel), the figures of the last
 //! membership change (and the same change under `hash mod N`), a key
 //! lookup, and a what-if block that prints exactly what
 //! `cli ring --add 1 --json` prints for the run's settings.
@@ -9,7 +10,7 @@
 
 use crate::model::cmd::Cmd;
 use crate::model::core::Core;
-use crate::model::ring::{owner_color, RingScene};
+use crate::model::ring::RingScene;
 use ring::{Change, ReportConfig};
 use sim::Action;
 use wasm_bindgen::JsCast;
@@ -45,7 +46,6 @@ pub fn ring_panel(core: &Core, ring: Option<&RingScene>, send: &Callback<Cmd>) -
             <h2 id="ring-h">{"Hash ring"}</h2>
             { membership(core, ring, send) }
             { sliders(ring, send) }
-            { load_chart(ring) }
             { stats(ring, send) }
             { lookup(ring, send) }
             <WhatIf nodes={members.len() as u32} vnodes={ring.vnodes} replicas={ring.replicas} seed={ring.seed} />
@@ -107,36 +107,6 @@ fn sliders(ring: &RingScene, send: &Callback<Cmd>) -> Html {
             { slider("keys", "Keys", ring.initial_keys, (0, ring::kv::MAX_KEYS, 50),
                 "Keys loaded into the store at start (k0, k1, ...)") }
         </div>
-    }
-}
-
-fn load_chart(ring: &RingScene) -> Html {
-    let n = ring.status.len() as u32;
-    let load = |id: u32| ring.loads.iter().find(|l| l.node == id).map_or((0, 0), |l| (l.primary, l.replica));
-    let most = (0..n).map(|id| load(id).0 + load(id).1).max().unwrap_or(0).max(1) as f64;
-    html! {
-        <figure class="ring-load">
-            <figcaption>{"Keys per node: "}<span class="swatch primary" aria-hidden="true"></span>{"owned "}
-                <span class="swatch replica" aria-hidden="true"></span>{"replica"}</figcaption>
-            <ul id="ring-keys">
-                { for (0..n).map(|id| {
-                    let (primary, replica) = load(id);
-                    let color = format!("background: var(--c{})", owner_color(id));
-                    let status = ring.status[id as usize];
-                    html! {
-                        <li data-node={id.to_string()} data-primary={primary.to_string()} data-replica={replica.to_string()}
-                            data-status={status} title={format!("Node {id} ({status}): owns {primary} keys, holds {replica} more as a replica")}>
-                            <span class="name mono">{ id }</span>
-                            <span class="bar">
-                                <span class="p" style={format!("{color}; width: {:.2}%", primary as f64 / most * 100.0)}></span>
-                                <span class="r" style={format!("{color}; width: {:.2}%", replica as f64 / most * 100.0)}></span>
-                            </span>
-                            <span class="num mono">{ format!("{primary} + {replica}") }</span>
-                        </li>
-                    }
-                }) }
-            </ul>
-        </figure>
     }
 }
 
