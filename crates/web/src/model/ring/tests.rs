@@ -23,7 +23,7 @@ fn the_ring_follows_members_and_a_join_moves_exactly_the_changed_keys() {
     synced(&core, &mut scene, &mut slot);
     let ring = slot.as_ref().expect("a ring run has a ring scene");
     assert_eq!(ring.members(), vec![0, 1, 2, 3]);
-    assert_eq!(ring.with_status("standby"), vec![4]);
+    assert_eq!(ring.with_status("standby"), vec![4, 5], "two nodes stand by to be added");
     assert_eq!(ring.ticks.len(), 400, "100 virtual nodes for each of 4 members");
     assert_eq!(ring.key_pos.len(), 200);
     assert_eq!(ring.loads.iter().map(|l| l.primary).sum::<u64>(), 200);
