@@ -265,7 +265,13 @@ test('scheduled actions that fail when their step comes are listed', async () =>
 test('an embedding page drives the app in an iframe through postMessage', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.setContent(`<iframe id="lab" src="${env.server.url}?seed=42" width="1000" height="700"></iframe>`);
+  // The parent needs an origin of its own: the app answers only real
+  // origins (an about:blank page's is opaque, and a reply to it would have
+  // to go to '*'). Any page of the server will do.
+  await page.goto(env.server.url + 'parent-page');
+  await page.evaluate((url) => {
+    document.body.innerHTML = `<iframe id="lab" src="${url}?seed=42" width="1000" height="700"></iframe>`;
+  }, env.server.url);
   const result = await page.evaluate(async () => {
     const frame = document.getElementById('lab').contentWindow;
     let next = 0;

@@ -19,6 +19,7 @@ use crate::components::{inspector, ring_panel};
 use crate::model::boot::Boot;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
+use crate::model::embed::Origins;
 use crate::model::text;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub api_error: Rc<RefCell<Option<String>>>,
     /// `(nodes, messages)` when showing the render benchmark.
     pub bench: Option<(u32, u32)>,
+    /// Who may drive the app over `postMessage` (`?parent=`).
+    pub origins: Origins,
 }
 
 impl Reducible for AppState {
@@ -58,7 +61,13 @@ impl Reducible for AppState {
 
 impl AppState {
     pub fn new(boot: Boot) -> Self {
-        AppState { core: Rc::new(RefCell::new(boot.core)), rev: 0, api_error: Rc::default(), bench: boot.bench }
+        AppState {
+            core: Rc::new(RefCell::new(boot.core)),
+            rev: 0,
+            api_error: Rc::default(),
+            bench: boot.bench,
+            origins: boot.origins,
+        }
     }
 }
 

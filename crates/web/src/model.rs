@@ -4,7 +4,8 @@
 //! Layers inside, lowest first: [`palette`] ← [`layout`] ← [`scene`] ←
 //! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; [`log_lines`] (the event log folded); [`ring`], the one protocol with
 //! a drawing of its own (registered in [`ring::registered`]); [`text`]
-//! (words for the page) and [`bench`] (the synthetic render benchmark).
+//! (words for the page), [`bench`] (the synthetic render benchmark) and
+//! [`embed`] (the `postMessage` protocol with an embedding page).
 //! Every other protocol is drawn from its presentation
 //! ([`protocol::present`]) alone.
 
@@ -12,6 +13,7 @@ pub mod bench;
 pub mod boot;
 pub mod cmd;
 pub mod core;
+pub mod embed;
 pub mod hit;
 pub mod layout;
 pub mod log_lines;

@@ -25,6 +25,8 @@ pub fn app() -> Html {
         AppState::new(boot)
     });
     let view = use_mut_ref(View::default);
+    // The postMessage bridge, once mounted: told of every change of the run.
+    let bridge = use_mut_ref(|| None::<host::post_message::Bridge>);
     let canvas_ref = use_node_ref();
     let wrap_ref = use_node_ref();
 
@@ -34,6 +36,7 @@ pub fn app() -> Html {
         let view = view.clone();
         let canvas_ref = canvas_ref.clone();
         let wrap_ref = wrap_ref.clone();
+        let bridge = bridge.clone();
         use_effect_with((), move |_| {
             let dispatcher = state.dispatcher();
             let dispatch = Callback::from(move |input: Input| dispatcher.dispatch(input));
@@ -41,7 +44,17 @@ pub fn app() -> Html {
                 FrameLoop::start(state.core.clone(), view.clone(), canvas_ref, wrap_ref, state.bench, dispatch.clone());
             let keys = host::keys::listen(state.core.clone(), dispatch.clone());
             let api = host::api::install(state.core.clone(), view, dispatch, state.api_error.clone(), state.bench);
+            if let (Some(api), Some(window), None) = (&api, web_sys::window(), state.bench) {
+                let installed = host::post_message::Bridge::install(
+                    &window,
+                    &api.object,
+                    state.core.clone(),
+                    state.origins.clone(),
+                );
+                *bridge.borrow_mut() = Some(installed);
+            }
             move || {
+                bridge.borrow_mut().take();
                 drop(frame);
                 drop(keys);
                 drop(api);
@@ -96,6 +109,19 @@ pub fn app() -> Html {
             text::caption(&StepView::of(session), &session.log_tail(crate::components::event_log::LOG_LINES))
         })
     };
+
+    // An embedding page hears what changed (at most once per page refresh).
+    {
+        let core = state.core.clone();
+        let bridge = bridge.clone();
+        let caption = caption.clone();
+        use_effect_with(state.rev, move |_| {
+            if let Some(bridge) = bridge.borrow().as_ref() {
+                let banner = core.try_borrow().ok().and_then(|c| c.picture.banner.clone());
+                bridge.announce(banner.as_deref(), &caption);
+            }
+        });
+    }
 
     page(
         &state,

@@ -18,7 +18,6 @@
 //! panels follow. Bad arguments throw an `Error` whose message names the
 //! function and the problem.
 
-use super::post_message::post_message_bridge;
 use crate::canvas::stage::View;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
@@ -32,8 +31,9 @@ type ApiFn = Closure<dyn Fn(JsValue) -> Result<JsValue, JsValue>>;
 
 /// The installed API; dropping it removes `window.clusterscope`.
 pub struct Api {
+    /// `window.clusterscope` itself.
+    pub object: Object,
     _closures: Vec<ApiFn>,
-    _listener: Option<gloo::events::EventListener>,
 }
 
 impl Drop for Api {
@@ -179,12 +179,11 @@ pub fn install(
             Box::new(|_| panic!("test panic requested through window.clusterscope.__panicForTest()")),
         );
     }
-    let listener = (bench.is_none()).then(|| post_message_bridge(&window, &obj));
     let _ = Reflect::set(&obj, &"bench".into(), &JsValue::from_bool(bench.is_some()));
     let _ = Reflect::set(&obj, &"ready".into(), &JsValue::TRUE);
     let _ = Reflect::set(&window, &"clusterscope".into(), &obj);
     if let Ok(event) = web_sys::CustomEvent::new("clusterscope:ready") {
         let _ = window.dispatch_event(&event);
     }
-    Some(Api { _closures: closures, _listener: listener })
+    Some(Api { object: obj, _closures: closures })
 }

@@ -3,6 +3,7 @@
 //! bad parameter. Pure: the query's pairs come from the host's URL.
 
 use super::core::Core;
+use super::embed::Origins;
 use lab::Setup;
 
 /// Furthest step a link replays to when it is opened (a few seconds of
@@ -14,6 +15,8 @@ pub struct Boot {
     pub core: Core,
     /// `(nodes, messages)` when showing the render benchmark.
     pub bench: Option<(u32, u32)>,
+    /// The origins `?parent=` allows to drive the app over `postMessage`.
+    pub origins: Origins,
 }
 
 /// Read the page's query pairs: open the world they describe, or the
@@ -72,7 +75,11 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
     if let Some(e) = bench_error {
         core.notify(e, true);
     }
-    Boot { core, bench }
+    let (origins, errors) = Origins::from_query(pairs);
+    for e in errors {
+        core.notify(format!("The link's {e}; messages from that origin will be ignored."), true);
+    }
+    Boot { core, bench, origins }
 }
 
 #[cfg(test)]
@@ -95,5 +102,9 @@ mod tests {
         assert!(b.core.notices[0].text.contains("“step”"), "{:?}", b.core.notices);
         let b = boot(&pairs(&[("render-bench", "10x100")]));
         assert_eq!(b.bench, Some((10, 100)));
+        // An embedding page's origin allow-list, and a bad entry named.
+        let b = boot(&pairs(&[("parent", "https://docs.example.org"), ("parent", "docs.example.org")]));
+        assert!(b.origins.allows("https://docs.example.org") && !b.origins.allows("https://else.example"));
+        assert!(b.core.notices[0].text.contains("parent: expected an origin"), "{:?}", b.core.notices);
     }
 }

@@ -1,0 +1,140 @@
+// A documentation page on another origin embeds the app in an iframe and
+// drives it over postMessage: it hears `ready` and the run's events, its
+// calls are answered at its own origin, only allow-listed verbs and
+// origins are served, and a long seek does not freeze the app.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch } from './harness.mjs';
+
+let app;
+let host;
+let browser;
+let hostDir;
+
+// The parent page: it records every message from the frame and can call a
+// verb and wait for the reply with the same id.
+const PARENT = `<!doctype html><meta charset="utf-8"><title>docs</title>
+<iframe id="f" width="640" height="400"></iframe>
+<script>
+  window.got = [];
+  window.addEventListener('message', (e) => {
+    if (e.source === document.getElementById('f').contentWindow) window.got.push({ origin: e.origin, data: e.data });
+  });
+  let next = 0;
+  window.call = (verb, args = [], timeout = 15000) => new Promise((resolve, reject) => {
+    const id = ++next;
+    const wait = setTimeout(() => reject(new Error('no reply to ' + verb)), timeout);
+    window.addEventListener('message', function on(e) {
+      if (e.data && e.data.clusterscope === 'reply' && e.data.id === id) {
+        clearTimeout(wait);
+        window.removeEventListener('message', on);
+        resolve(e.data);
+      }
+    });
+    document.getElementById('f').contentWindow.postMessage({ clusterscope: verb, args, id }, '*');
+  });
+  document.getElementById('f').src = decodeURIComponent(location.hash.slice(1));
+</script>`;
+
+before(async () => {
+  hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-host-'));
+  fs.writeFileSync(path.join(hostDir, 'index.html'), PARENT);
+  app = await serve();
+  host = await serve(hostDir); // another port: another origin
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await host?.close();
+  fs.rmSync(hostDir, { recursive: true, force: true });
+});
+
+const hostOrigin = () => new URL(host.url).origin;
+
+async function openParent(appQuery) {
+  const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e));
+  await page.goto(host.url + '#' + encodeURIComponent(app.url + appQuery));
+  return page;
+}
+
+test('a parent on another origin hears ready and events, and its calls are answered at its origin', async () => {
+  const page = await openParent(`?seed=1&parent=${encodeURIComponent(hostOrigin())}`);
+  await page.waitForFunction(() => window.got.some((m) => m.data.clusterscope === 'ready'), null, { timeout: 20000 });
+  const ready = await page.evaluate(() => window.got.find((m) => m.data.clusterscope === 'ready'));
+  assert.equal(ready.origin, new URL(app.url).origin);
+  assert.deepEqual({ ...ready.data }, { clusterscope: 'ready', version: 1, algo: 'raft', step: 0 });
+
+  const pong = await page.evaluate(() => window.call('ping'));
+  assert.equal(pong.ok, true);
+  assert.equal(pong.result.clusterscope, 'ready', 'a ping is answered like ready, at any time');
+
+  const stepped = await page.evaluate(() => window.call('step', [300]));
+  assert.deepEqual({ ok: stepped.ok, result: stepped.result }, { ok: true, result: 300 });
+  // Events follow: the step, and the election's role changes.
+  await page.waitForFunction(() => window.got.some((m) => m.data.type === 'step' && m.data.step === 300), null, { timeout: 10000 });
+  const events = await page.evaluate(() => window.got.filter((m) => m.data.clusterscope === 'event').map((m) => m.data));
+  const roles = events.filter((e) => e.type === 'roles').at(-1);
+  assert.ok(roles.nodes.some((n) => n.role === 'leader'), `a leader after 300 steps: ${JSON.stringify(roles)}`);
+  assert.ok(events.some((e) => e.type === 'caption' && /^Step 300/.test(e.text)), 'the caption shown');
+
+  // Errors are replies too, and only listed verbs exist.
+  for (const verb of ['constructor', 'toString', '__panicForTest', 'nope']) {
+    const r = await page.evaluate((v) => window.call(v), verb);
+    assert.equal(r.ok, false, verb);
+    assert.equal(r.error, `unknown verb "${verb}"`);
+  }
+  const bad = await page.evaluate(() => window.call('step', ['x']));
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /^step: /);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a long seek runs in slices: the app keeps answering and painting, then replies once', async () => {
+  const page = await openParent(`?seed=2&parent=${encodeURIComponent(hostOrigin())}`);
+  await page.waitForFunction(() => window.got.some((m) => m.data.clusterscope === 'ready'), null, { timeout: 20000 });
+  const frame = page.frames().find((f) => f.url().startsWith(app.url));
+  // Count the frame's animation frames while the seek runs.
+  await frame.evaluate(() => {
+    window.frames_seen = 0;
+    const tick = () => { window.frames_seen += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const [reply, ping] = await page.evaluate(async () => {
+    const seek = window.call('seek', [200000], 60000);
+    const ping = window.call('ping');
+    return [await seek, await ping];
+  });
+  assert.deepEqual({ ok: reply.ok, result: reply.result }, { ok: true, result: 200000 });
+  assert.equal(ping.ok, true, 'the ping queued behind the seek is answered after it');
+  assert.ok(await frame.evaluate(() => window.frames_seen) > 2, 'the page painted between slices');
+  assert.equal(await frame.evaluate(() => window.clusterscope.state().step), 200000);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an origin outside the allow-list is ignored: no ready, no reply, the run untouched', async () => {
+  const page = await openParent('?seed=1&parent=https%3A%2F%2Fdocs.example.org');
+  const frame = await (async () => {
+    for (let i = 0; i < 200; i++) {
+      const f = page.frames().find((x) => x.url().startsWith(app.url));
+      if (f) return f;
+      await page.waitForTimeout(50);
+    }
+    throw new Error('no frame');
+  })();
+  await frame.waitForFunction(() => window.clusterscope && window.clusterscope.ready === true, null, { timeout: 20000 });
+  const outcome = await page.evaluate(() => window.call('step', [50], 1500).then(() => 'answered', (e) => e.message));
+  assert.equal(outcome, 'no reply to step');
+  assert.equal(await frame.evaluate(() => window.clusterscope.state().step), 0, 'the call did nothing');
+  assert.equal(await page.evaluate(() => window.got.length), 0, 'nothing was posted to this origin');
+  await page.context().close();
+});
