@@ -6,14 +6,15 @@
 //! cargo xtask test [--skip S]  setup, then every test stage, fail-fast
 //! cargo xtask dist             setup, then `trunk build --release` and the bundle size
 //! cargo xtask bench [--only P]  the benchmarks whose numbers the README quotes
+//! cargo xtask frames [ARGS]    the main thread's cost of a frame, per scene
 //! ```
 //!
 //! Each setup step checks a version before installing anything, so a second
-//! run takes seconds. The tools and versions follow SETUP.md: the wasm32
-//! target, trunk 0.21.14, wasm-bindgen-cli at the version in Cargo.lock,
-//! npm's binaryen (wasm-opt) and playwright-core, Debian's Chromium and
-//! ChromeDriver. trunk runs offline (Trunk.toml), so `cargo fetch --locked`
-//! comes first.
+//! run takes seconds. The tools and versions (README, "Two commands"): the
+//! wasm32 target, trunk 0.21.14, wasm-bindgen-cli at the version in
+//! Cargo.lock, npm's binaryen (wasm-opt) and playwright-core, Node.js 20 or
+//! newer, Debian's Chromium. trunk runs offline (Trunk.toml), so
+//! `cargo fetch --locked` comes first.
 //!
 //! std only: this runs before anything else is built.
 
@@ -30,8 +31,8 @@ commands:
   setup              install the tools that are missing or at the wrong version:
                      rustfmt and clippy, the wasm32 target, trunk 0.21.14,
                      wasm-bindgen-cli (the version in Cargo.lock), npm packages
-                     (binaryen for wasm-opt, playwright-core), Debian's chromium
-                     and chromium-driver; then `cargo fetch --locked`
+                     (binaryen for wasm-opt, playwright-core), Debian's chromium,
+                     a check that Node.js is 20 or newer; then `cargo fetch --locked`
   serve [--port P]   setup (without the browser), then `trunk serve`
                      (http://127.0.0.1:8080/ unless --port says otherwise)
   test [--skip S]    setup, then: fmt, test, clippy, cli, trunk, size, wasm-test, e2e;
@@ -43,7 +44,10 @@ commands:
                                 trace MB/s) and `cargo bench -p lab` (every algorithm)
                      native     `cli bench` (first and last 100,000 events of the run)
                      browser    the same run in headless Chromium (`?sim-bench=N`),
-                                with seek times and wasm memory, beside `cli bench`";
+                                with seek times and wasm memory, beside `cli bench`
+  frames [ARGS]      setup, `trunk build --release`, then the main thread's ms per
+                     frame and the fps of each scene in headless Chromium
+                     (tests/perf/frames.mjs; ARGS: --seconds N, --scene ID, --json)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => no_args(rest).and_then(|()| dist()),
         "bench" => bench(rest),
+        "frames" => frames(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -107,6 +112,23 @@ fn dist() -> Result<(), String> {
     println!("{report}");
     println!("  budget: {} KiB ({})", test::read_budget(&shell::root().join(test::BUDGET_FILE))?, test::BUDGET_FILE);
     Ok(())
+}
+
+/// Build dist/, then measure a frame's main-thread cost per scene in
+/// headless Chromium (`tests/perf/frames.mjs`; its arguments pass through).
+fn frames(rest: &[String]) -> Result<(), String> {
+    setup::run(setup::Needs::ALL)?;
+    shell::require_app_sources()?;
+    let root = shell::root();
+    shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(&root))?;
+    shell::announce("frames", "main-thread ms per frame, headless Chromium, 1280x800");
+    shell::run(
+        std::process::Command::new("node")
+            .arg(root.join("tests/perf/frames.mjs"))
+            .args(rest)
+            .env("CLUSTERSCOPE_DIST", root.join("dist"))
+            .current_dir(&root),
+    )
 }
 
 fn bench(rest: &[String]) -> Result<(), String> {

@@ -5,14 +5,15 @@ use crate::shell::{self, announce, note};
 use std::path::Path;
 use std::process::Command;
 
-/// trunk's version: 0.22 needs a newer rustc than this project's (SETUP.md).
+/// trunk's version: 0.22 needs a newer rustc than this project's.
 pub const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// What to set up.
 #[derive(Clone, Copy, Debug)]
 pub struct Needs {
-    /// Debian's chromium and chromium-driver, for the browser tests.
+    /// Debian's chromium, for the browser tests (driven by playwright-core
+    /// over the DevTools protocol: no WebDriver).
     pub browser: bool,
     /// rustfmt and clippy, for the test stages.
     pub lints: bool,
@@ -36,22 +37,19 @@ pub fn run(needs: Needs) -> Result<(), String> {
 }
 
 /// Debian packages: Node.js and npm when missing, and for the tests
-/// chromium and chromium-driver. One `apt-get update`, one install.
+/// chromium. One `apt-get update`, one install. Then Node.js must be new
+/// enough for playwright-core.
 fn system_packages(needs: Needs) -> Result<(), String> {
     let mut missing = Vec::new();
     if !shell::on_path("node") || !shell::on_path("npm") {
         missing.extend(["nodejs", "npm"]);
     }
-    if needs.browser {
-        if !Path::new("/usr/bin/chromium").is_file() {
-            missing.push("chromium");
-        }
-        if !Path::new("/usr/bin/chromedriver").is_file() {
-            missing.push("chromium-driver");
-        }
+    if needs.browser && !Path::new("/usr/bin/chromium").is_file() {
+        missing.push("chromium");
     }
-    announce("apt", "Debian packages: node, npm, chromium, chromium-driver");
+    announce("apt", "Debian packages: node, npm, chromium");
     if missing.is_empty() {
+        node_version()?;
         let chromium = if needs.browser {
             shell::output("/usr/bin/chromium", &["--version"]).unwrap_or_else(|| "/usr/bin/chromium".into())
         } else {
@@ -78,7 +76,28 @@ fn system_packages(needs: Needs) -> Result<(), String> {
     note("apt", &format!("installing {packages}"));
     shell::run(&mut command).map_err(|e| format!("{e}\n    install by hand with: {script}"))?;
     note("apt", &format!("ok: installed {packages}"));
+    node_version()?;
     Ok(())
+}
+
+/// The oldest Node.js playwright-core runs on (its `engines` field).
+const NODE_MAJOR: u32 = 20;
+
+/// Node.js must be new enough for playwright-core; say which it is when not.
+fn node_version() -> Result<(), String> {
+    let version = shell::output("node", &["--version"]).unwrap_or_default();
+    match parse_node_major(&version) {
+        Some(major) if major >= NODE_MAJOR => Ok(()),
+        _ => Err(format!(
+            "Node.js {version:?} is too old or missing: playwright-core needs {NODE_MAJOR} or newer \
+             (Debian 13's nodejs package is 20; Debian 12's is 18). Install Node.js {NODE_MAJOR}+ and run again"
+        )),
+    }
+}
+
+/// `v20.19.2` → 20.
+fn parse_node_major(version: &str) -> Option<u32> {
+    version.trim().strip_prefix('v')?.split('.').next()?.parse().ok()
 }
 
 fn rustup_installed(kind: &str) -> Result<String, String> {
@@ -188,9 +207,22 @@ fn wasm_bindgen() -> Result<(), String> {
         Some(v) => note("wasm-bindgen", &format!("found {v}; installing {want} (about 2 minutes)")),
         None => note("wasm-bindgen", &format!("not found; installing {want} (about 2 minutes)")),
     }
-    // Without --locked: the crate's own lock file pins a dependency release
-    // the registry no longer has (SETUP.md).
-    shell::run(shell::cargo().args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))?;
+    // Locked to the crate's own lock file where the registry still has
+    // every release it pins. 0.2.130's pins webpki-roots 1.0.11, which the
+    // registry does not offer (`failed to select a version`): then the
+    // newest compatible releases are used instead, and the note says so.
+    let install = |locked: bool| {
+        let mut c = shell::cargo();
+        c.args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]);
+        if locked {
+            c.arg("--locked");
+        }
+        shell::run(&mut c)
+    };
+    if let Err(e) = install(true) {
+        note("wasm-bindgen", &format!("--locked failed ({e}); installing with the newest compatible dependencies"));
+        install(false)?;
+    }
     verify("wasm-bindgen", &want)
 }
 
@@ -240,6 +272,14 @@ fn fetch() -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_major_versions_are_read() {
+        assert_eq!(parse_node_major("v20.19.2\n"), Some(20));
+        assert_eq!(parse_node_major("v18.19.0"), Some(18));
+        assert_eq!(parse_node_major(""), None);
+        assert_eq!(parse_node_major("20.1"), None);
+    }
 
     #[test]
     fn reads_versions_from_cargo_lock() {

@@ -244,6 +244,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if !web.contains("wasm-bindgen-test") {
             return Outcome::Skipped("the web crate has no wasm-bindgen-test tests".into());
         }
+        // Set-up does not install a WebDriver: nothing else would use it.
+        if !Path::new("/usr/bin/chromedriver").is_file() {
+            return Outcome::Failed(
+                "wasm-bindgen-test runs in Chromium through ChromeDriver: apt-get install chromium-driver".into(),
+            );
+        }
         test_stage(
             run,
             shell::cargo()
@@ -256,7 +262,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     run.stage("e2e", |run| {
         let e2e = root.join("tests").join("e2e");
-        if !has_test_files(&e2e) {
+        // The files, not the directory: newer Node versions read a
+        // directory argument as a module to run, not a place to search.
+        let files = test_files(&e2e);
+        if files.is_empty() {
             return Outcome::Skipped("no tests in tests/e2e yet".into());
         }
         let Some(cli) = cli_binary.as_ref() else {
@@ -265,7 +274,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         test_stage(
             run,
             Command::new("node")
-                .args(["--test", "tests/e2e/"])
+                .arg("--test")
+                .args(&files)
                 .env("CLUSTERSCOPE_DIST", &dist)
                 .env("CLUSTERSCOPE_CLI", cli),
             Counts::from_node,
@@ -281,19 +291,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether `dir` holds a file node's test runner picks up when given a
-/// directory: `test.js`, `test-*.js`, `*.test.js`, `*-test.js`, `*_test.js`
-/// (also `.mjs`, `.cjs`), searched recursively.
-fn has_test_files(dir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else { return false };
-    entries.flatten().any(|e| {
+/// The test files under `dir`, as node's test runner would find them in a
+/// directory (`test.js`, `test-*.js`, `*.test.js`, `*-test.js`,
+/// `*_test.js`, also `.mjs` and `.cjs`), recursively, sorted.
+fn test_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    for e in entries.flatten() {
         let path = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
         if path.is_dir() {
-            return name != "node_modules" && has_test_files(&path);
+            if name != "node_modules" {
+                out.extend(test_files(&path));
+            }
+        } else if is_node_test_file(&name) {
+            out.push(path);
         }
-        is_node_test_file(&name)
-    })
+    }
+    out.sort();
+    out
 }
 
 fn is_node_test_file(name: &str) -> bool {
