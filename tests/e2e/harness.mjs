@@ -34,9 +34,10 @@ const MIME = {
 
 /**
  * Serve `dir` on 127.0.0.1 (a free port), optionally under `prefix`
- * (like "/sub/"). Resolves to { url, close }, where url ends with "/".
+ * (like "/sub/") and with extra response `headers`. Resolves to
+ * { url, close }, where url ends with "/".
  */
-export function serve(dir = DIST, prefix = '/') {
+export function serve(dir = DIST, prefix = '/', headers = {}) {
   if (!fs.existsSync(path.join(dir, 'index.html'))) {
     throw new Error(`no built app in ${dir}: run \`trunk build --release\` first (or set CLUSTERSCOPE_DIST)`);
   }
@@ -63,6 +64,7 @@ export function serve(dir = DIST, prefix = '/') {
       res.writeHead(200, {
         'content-type': MIME[path.extname(file)] || 'application/octet-stream',
         'cache-control': 'no-store',
+        ...headers,
       });
       res.end(body);
     });

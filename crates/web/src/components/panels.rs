@@ -237,14 +237,17 @@ fn bars_view(bars: &[Bar], unit: &str, parts: Option<[&str; 2]>) -> Html {
                     <li aria-label={format!("{}: {said}", b.label)} data-index={i.to_string()}
                         data-value={b.value.to_string()} data-part={b.part.map(|p| p.to_string())}>
                         <span class="name mono" aria-hidden="true">{ b.label.clone() }</span>
-                        <span class="bar" aria-hidden="true">
-                            <span class={classes!("fill", tone.clone())}
-                                style={format!("width: {:.2}%", bar_percent(solid, most))}></span>
+                        // An SVG's geometry, not a style attribute: the app runs
+                        // under a Content-Security-Policy without inline styles.
+                        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                            <rect class={classes!("fill", tone.clone())} height="10"
+                                width={format!("{:.2}", bar_percent(solid, most))} />
                             if b.part.is_some() {
-                                <span class={classes!("fill", "light", tone)}
-                                    style={format!("width: {:.2}%", bar_percent(b.value - solid, most))}></span>
+                                <rect class={classes!("fill", "light", tone)} height="10"
+                                    x={format!("{:.2}", bar_percent(solid, most))}
+                                    width={format!("{:.2}", bar_percent(b.value - solid, most))} />
                             }
-                        </span>
+                        </svg>
                         <span class="num mono" aria-hidden="true">{ text }</span>
                     </li>
                 }
