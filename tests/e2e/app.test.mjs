@@ -353,8 +353,10 @@ test('top bar: algorithm, nodes, seed (a bad one quoted as typed), scenario menu
   // The first scenario is dueling proposers: Paxos, 5 nodes, seed 2960.
   assert.equal(await page.locator('#preset option').nth(1).getAttribute('value'), 'dueling-proposers');
   await page.locator('#preset').selectOption('dueling-proposers');
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('seed') === '2960');
+  // While the run is the scenario, the address names it (and reopens it).
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('preset') === 'dueling-proposers');
   const loaded = await state();
+  assert.equal(await page.evaluate(() => window.clusterscope.trace().seed), 2960);
   assert.equal(loaded.algo, 'paxos');
   assert.equal(loaded.nodes.length, 5);
   assert.equal(await page.locator('#preset').inputValue(), '', 'the menu is ready for the next choice');

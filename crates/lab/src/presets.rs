@@ -6,7 +6,7 @@ use crate::query::{parse, Query};
 use crate::Algo;
 
 /// A named scenario.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Preset {
     /// A stable identifier: `?preset=dueling-proposers`.
     pub id: &'static str,
@@ -16,6 +16,29 @@ pub struct Preset {
     pub description: &'static str,
     /// The setup as query parameters.
     pub query: &'static str,
+    /// When to look: the step where the scenario's point happens.
+    pub moment: Moment,
+}
+
+/// The step where a scenario's point happens, and how a test knows it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Moment {
+    pub step: u64,
+    /// What happens there, as the app offers it: "jump to step N: WHAT".
+    pub what: &'static str,
+    pub sign: Sign,
+}
+
+/// What is true at a [`Moment`]'s step and not the step before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sign {
+    /// The run's first violation, of this property.
+    Violation(&'static str),
+    /// The protocol's banner comes to contain this text.
+    Banner(&'static str),
+    /// The event log gets a line containing this text.
+    Log(&'static str),
 }
 
 /// The seed of "dueling proposers": without back-off its two proposers
@@ -31,6 +54,7 @@ pub const PRESETS: &[Preset] = &[
                       preempts the other's accept for a dozen rounds; turn back-off on and a value is chosen \
                       in the first round.",
         query: r#"algo=paxos&nodes=5&seed=2960&backoff=off&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":0,"do":"request","node":1,"cmd":"b"}]"#,
+        moment: Moment { step: 168, what: "after the duel a value is chosen", sign: Sign::Banner("chosen") },
     },
     Preset {
         id: "acceptor-crash-phase-2",
@@ -40,6 +64,11 @@ pub const PRESETS: &[Preset] = &[
                       and 3 are still a majority, so \"x\" is chosen. Acceptor 4 restarts still knowing its \
                       promise, but as a learner it missed the news: single-decree Paxos has no catch-up.",
         query: r#"algo=paxos&nodes=5&seed=4&actions=[{"step":0,"do":"request","node":0,"cmd":"x"},{"step":5,"do":"crash","node":4},{"step":19,"do":"restart","node":4}]"#,
+        moment: Moment {
+            step: 16,
+            what: "\"x\" is chosen by acceptors 2 and 3, without acceptor 4",
+            sign: Sign::Banner("chosen “x”"),
+        },
     },
     Preset {
         id: "leader-change-open-slot",
@@ -50,6 +79,11 @@ pub const PRESETS: &[Preset] = &[
                       \"c\" in slot 2 and nothing in slot 1: it re-proposes \"c\" and fills slot 1 with a \
                       no-op. \"b\" was never chosen, so it is gone.",
         query: r#"algo=multipaxos&nodes=5&seed=6&actions=[{"step":18,"do":"request","node":4,"cmd":"a"},{"step":47,"do":"request","node":4,"cmd":"b"},{"step":47,"do":"drop","msg":52},{"step":47,"do":"drop","msg":53},{"step":47,"do":"drop","msg":54},{"step":47,"do":"drop","msg":55},{"step":47,"do":"drop","msg":56},{"step":47,"do":"request","node":4,"cmd":"c"},{"step":47,"do":"drop","msg":59},{"step":47,"do":"drop","msg":60},{"step":47,"do":"drop","msg":61},{"step":58,"do":"crash","node":4}]"#,
+        moment: Moment {
+            step: 132,
+            what: "the new leader's no-op fills slot 1",
+            sign: Sign::Log("slot 1 = \"no-op\""),
+        },
     },
     // Kleppmann's figure and a slow clock, each under a bare lease and with
     // fencing (lock::presets holds them as data; a test keeps both equal).
@@ -59,6 +93,11 @@ pub const PRESETS: &[Preset] = &[
         title: lock::presets::KLEPPMANN_LEASE.title,
         description: lock::presets::KLEPPMANN_LEASE.description,
         query: r#"algo=lock-lease&nodes=4&seed=1&first_token=33&actions=[{"step":4,"do":"pause","node":1,"for":1500}]"#,
+        moment: Moment {
+            step: 35,
+            what: "the storage accepts the stale write",
+            sign: Sign::Violation("Storage Mutual Exclusion"),
+        },
     },
     Preset {
         id: lock::presets::KLEPPMANN_FENCED.id,
@@ -66,6 +105,7 @@ pub const PRESETS: &[Preset] = &[
         title: lock::presets::KLEPPMANN_FENCED.title,
         description: lock::presets::KLEPPMANN_FENCED.description,
         query: r#"algo=lock-fenced&nodes=4&seed=1&first_token=33&actions=[{"step":4,"do":"pause","node":1,"for":1500}]"#,
+        moment: Moment { step: 35, what: "the storage rejects the stale token", sign: Sign::Log("rejects the write") },
     },
     Preset {
         id: lock::presets::SLOW_CLOCK_LEASE.id,
@@ -73,6 +113,11 @@ pub const PRESETS: &[Preset] = &[
         title: lock::presets::SLOW_CLOCK_LEASE.title,
         description: lock::presets::SLOW_CLOCK_LEASE.description,
         query: r#"algo=lock-lease&nodes=4&seed=10&actions=[{"step":0,"do":"drift","node":1,"rate":0.5}]"#,
+        moment: Moment {
+            step: 109,
+            what: "two clients hold the lease; the storage accepts both",
+            sign: Sign::Violation("Storage Mutual Exclusion"),
+        },
     },
     Preset {
         id: lock::presets::SLOW_CLOCK_FENCED.id,
@@ -80,6 +125,11 @@ pub const PRESETS: &[Preset] = &[
         title: lock::presets::SLOW_CLOCK_FENCED.title,
         description: lock::presets::SLOW_CLOCK_FENCED.description,
         query: r#"algo=lock-fenced&nodes=4&seed=10&actions=[{"step":0,"do":"drift","node":1,"rate":0.5}]"#,
+        moment: Moment {
+            step: 109,
+            what: "the storage rejects the slow client's stale token",
+            sign: Sign::Log("rejects the write"),
+        },
     },
     Preset {
         id: lock::presets::SLOW_CLOCK_REDLOCK.id,
@@ -87,6 +137,11 @@ pub const PRESETS: &[Preset] = &[
         title: lock::presets::SLOW_CLOCK_REDLOCK.title,
         description: lock::presets::SLOW_CLOCK_REDLOCK.description,
         query: r#"algo=redlock&nodes=8&seed=2&actions=[{"step":0,"do":"drift","node":5,"rate":0.5}]"#,
+        moment: Moment {
+            step: 342,
+            what: "two clients each hold a majority; the storage accepts both",
+            sign: Sign::Violation("Storage Mutual Exclusion"),
+        },
     },
     Preset {
         id: "2pc-coordinator-crash",
@@ -96,6 +151,11 @@ pub const PRESETS: &[Preset] = &[
                       The participants are in doubt and blocked: they may neither commit nor abort, and ask in \
                       vain. When the coordinator restarts it re-sends its logged decision and they commit.",
         query: r#"algo=2pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":5,"do":"crash-mid-step","node":0,"after":1},{"step":30,"do":"restart","node":0}]"#,
+        moment: Moment {
+            step: 11,
+            what: "every participant is in doubt and blocked",
+            sign: Sign::Banner("3 of 3 in doubt and blocked"),
+        },
     },
     Preset {
         id: "2pc-vote-no",
@@ -104,6 +164,11 @@ pub const PRESETS: &[Preset] = &[
         description:
             "Participant 2 cannot commit and votes no: the coordinator logs abort and every participant aborts.",
         query: r#"algo=2pc&nodes=4&seed=1&vote_no=2&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"}]"#,
+        moment: Moment {
+            step: 9,
+            what: "the transaction is aborted everywhere",
+            sign: Sign::Banner("aborted everywhere"),
+        },
     },
     Preset {
         id: "3pc-partition",
@@ -114,6 +179,7 @@ pub const PRESETS: &[Preset] = &[
                       participant 1 commit; 2 and 3 run the termination protocol, see nobody pre-committed and abort: \
                       Atomicity turns red. 3PC is nonblocking under crashes, not under partitions (Skeen 1981).",
         query: r#"algo=3pc&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"tx"},{"step":6,"do":"partition","groups":[[0,1],[2,3]]}]"#,
+        moment: Moment { step: 19, what: "the two sides decide differently", sign: Sign::Violation("Atomicity") },
     },
     Preset {
         id: "saga-step-3-fails",
@@ -123,6 +189,11 @@ pub const PRESETS: &[Preset] = &[
                       compensates in reverse, C2 then C1, and the saga ends compensated. Between steps the world sees \
                       the saga half done: the event log notes each intermediate state.",
         query: r#"algo=saga&nodes=5&seed=1&fail_step=3&actions=[{"step":0,"do":"request","node":0,"cmd":"order"}]"#,
+        moment: Moment {
+            step: 10,
+            what: "the saga ends compensated",
+            sign: Sign::Banner("every done step compensated"),
+        },
     },
     Preset {
         id: "outbox-relay-crash",
@@ -133,6 +204,7 @@ pub const PRESETS: &[Preset] = &[
                       publishes it again: the broker delivers message 1 twice (at least once), and the consumer, \
                       which remembers processed ids, applies it once.",
         query: r#"algo=outbox&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":2,"do":"crash","node":1},{"step":8,"do":"restart","node":1}]"#,
+        moment: Moment { step: 13, what: "the consumer skips the duplicate", sign: Sign::Log("skips message 1") },
     },
 ];
 
@@ -151,6 +223,29 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_preset_happens_at_its_moment() {
+        for p in PRESETS {
+            let m = p.moment;
+            let mut s = crate::open(&p.load().setup).unwrap();
+            while s.steps() + 1 < m.step && s.step() {}
+            let before = (s.first_violation().map(|v| v.property), s.picture().banner);
+            assert!(s.step() && s.steps() == m.step, "{}: reaches step {}", p.id, m.step);
+            let shown = |sign: Sign, s: &dyn sim::Session| match sign {
+                Sign::Violation(property) => s.first_violation().is_some_and(|v| v.property == property),
+                Sign::Banner(text) => s.picture().banner.is_some_and(|b| b.contains(text)),
+                Sign::Log(text) => s.log_tail(8).iter().any(|l| l.step == s.steps() && l.text.contains(text)),
+            };
+            assert!(shown(m.sign, s.as_ref()), "{}: {:?} at step {}", p.id, m.sign, m.step);
+            let already = match m.sign {
+                Sign::Violation(_) => before.0.is_some(),
+                Sign::Banner(text) => before.1.is_some_and(|b| b.contains(text)),
+                Sign::Log(_) => false,
+            };
+            assert!(!already, "{}: {:?} already before step {}", p.id, m.sign, m.step);
+        }
+    }
 
     #[test]
     fn every_preset_loads_for_its_algorithm() {

@@ -13,6 +13,7 @@ use crate::components::legend::{kinds_in_flight, CanvasLegend};
 use crate::components::nodes::{any_cut, node_rows, NodesPanel};
 use crate::components::notices::{action_errors, Notices};
 use crate::components::panels::Panels;
+use crate::components::scenario::ScenarioCard;
 use crate::components::toolbar::Toolbar;
 use crate::components::transport::Transport;
 use crate::components::{inspector, ring_panel};
@@ -124,6 +125,9 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
+                    if let Some(preset) = core.scenario().filter(|_| core.scenario_open) {
+                        <ScenarioCard {preset} step={session.steps()} send={send.clone()} />
+                    }
                     { ring_html }
                     <NodesPanel rows={node_rows(session)} selected={core.selected_node} picked={core.picked.clone()}
                         any_cut={any_cut(session)} send={send.clone()} />

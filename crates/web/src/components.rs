@@ -15,5 +15,6 @@ pub mod notices;
 pub mod options;
 pub mod panels;
 pub mod ring_panel;
+pub mod scenario;
 pub mod toolbar;
 pub mod transport;

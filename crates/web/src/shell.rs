@@ -71,7 +71,7 @@ pub fn app() -> Html {
             let now = js_sys::Date::now();
             if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
                 *last.borrow_mut() = now;
-                host::url::replace_query(&host::url::query_for(&core.full_setup(), core.session.steps()));
+                host::url::replace_query(&host::url::query_of(&core));
             }
         });
     }
@@ -94,7 +94,7 @@ pub fn app() -> Html {
         use_callback((), move |_: (), _| {
             let link = {
                 let core = core.borrow();
-                host::url::link_for(&host::url::query_for(&core.full_setup(), core.session.steps()))
+                host::url::link_for(&host::url::query_of(&core))
             };
             host::clipboard::copy_text(&link, send.clone());
         })

@@ -32,6 +32,21 @@ pub fn query_for(setup: &Setup, step: u64) -> String {
     String::from(params.to_string())
 }
 
+/// The query for the run `core` shows, at its step: `preset=ID&step=N`
+/// while the run is a catalog scenario, else its setup and actions.
+pub fn query_of(core: &crate::model::core::Core) -> String {
+    let step = core.session.steps();
+    match core.scenario() {
+        Some(p) => {
+            let Ok(params) = UrlSearchParams::new() else { return String::new() };
+            params.append("preset", p.id);
+            params.append("step", &step.to_string());
+            String::from(params.to_string())
+        }
+        None => query_for(&core.full_setup(), step),
+    }
+}
+
 /// The full link to the current page with this query.
 pub fn link_for(query: &str) -> String {
     let Some(window) = web_sys::window() else { return String::new() };

@@ -59,7 +59,13 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
                 );
             core
         }
-        Ok(q) => Core::new(q.setup, q.step),
+        Ok(q) => {
+            let mut core = Core::new(q.setup, q.step);
+            if let Some(id) = preset.as_deref() {
+                core.show_scenario(id);
+            }
+            core
+        }
         Err(e) => {
             let mut core = Core::new(Setup::default(), None);
             core.notify(

@@ -89,6 +89,8 @@ pub enum Cmd {
     /// Open one of the catalog's ready-made scenarios at its step, and say
     /// what it shows.
     LoadPreset(String),
+    /// Put away the scenario's card (its run stays).
+    CloseScenario,
     /// A user action written as JSON (a script's `act`), read against the
     /// current cluster size, then applied as [`Cmd::Act`].
     ActJson(String),

@@ -51,6 +51,10 @@ pub struct Core {
     /// Whether playback pauses at the run's first violation (on unless
     /// turned off).
     pub pause_on_violation: bool,
+    /// The catalog scenario last opened ([`Core::scenario`] says whether
+    /// the run still is it) and whether its card is shown.
+    scenario: Option<&'static lab::presets::Preset>,
+    pub scenario_open: bool,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -98,6 +102,8 @@ impl Core {
             ring_compare: false,
             log_notable_only: false,
             pause_on_violation: true,
+            scenario: None,
+            scenario_open: false,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -112,6 +118,20 @@ impl Core {
     /// The whole setup, actions included: what a link or the CLI reproduces.
     pub fn full_setup(&self) -> Setup {
         Setup { actions: self.session.actions().to_vec(), ..self.setup.clone() }
+    }
+
+    /// Show the card of the catalog scenario `id` (a `?preset=` link opened
+    /// its run).
+    pub fn show_scenario(&mut self, id: &str) {
+        self.scenario = lab::presets::Preset::find(id);
+        self.scenario_open = self.scenario.is_some();
+    }
+
+    /// The catalog scenario this run is, while it still is one: opened from
+    /// the menu or a `?preset=` link, with nothing changed since (the same
+    /// setup and actions). Links then name the scenario, not its setup.
+    pub fn scenario(&self) -> Option<&'static lab::presets::Preset> {
+        self.scenario.filter(|p| p.load().setup == self.full_setup())
     }
 
     pub fn node_count(&self) -> u32 {
@@ -217,8 +237,10 @@ impl Core {
                 if let Some(step) = q.step {
                     self.apply(Cmd::Seek(step))?;
                 }
-                self.notify(format!("{}: {}", preset.title, preset.description), false);
+                // The scenario's card says what it shows and when to look.
+                self.show_scenario(preset.id);
             }
+            Cmd::CloseScenario => self.scenario_open = false,
             Cmd::ActJson(json) => {
                 let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
                 self.apply(Cmd::Act(action))?;

@@ -120,7 +120,15 @@ fn a_preset_and_a_script_action_are_commands_too() {
     core.apply(Cmd::LoadPreset("dueling-proposers".into())).unwrap();
     assert_eq!(core.algo().info().name, "paxos");
     assert_eq!(core.session.actions().len(), 2);
-    assert!(core.notices.last().is_some_and(|n| !n.error && n.text.contains(": ")));
+    // The scenario's card says what it shows; the run is the scenario until
+    // something changes it, then links describe the run itself.
+    assert_eq!((core.scenario().map(|p| p.id), core.scenario_open), (Some("dueling-proposers"), true));
+    core.apply(Cmd::Step(10)).unwrap();
+    assert!(core.scenario().is_some(), "stepping does not change the run's inputs");
+    core.apply(Cmd::ActJson(r#"{"do":"crash","node":3}"#.into())).unwrap();
+    assert_eq!(core.scenario(), None, "a new action makes it another run");
+    core.apply(Cmd::CloseScenario).unwrap();
+    assert!(!core.scenario_open);
     let mut core = Core::new(Setup::default(), None);
     let err = core.apply(Cmd::ActJson(r#"{"do":"crash","node":9}"#.into())).unwrap_err();
     assert!(err.contains("node 9"), "{err}");
