@@ -49,7 +49,7 @@ pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
             }) }
             <span class="key"><span class="swatch cut"></span>{"cut link"}</span>
             <span class="key"><span class="lost-mark" aria-hidden="true">{"✕"}</span>{"lost message"}</span>
-            <span class="hint">{"Click a node or message to inspect it · shift-click nodes to pick a partition group · alt-click a node to cut the link from the selected node to it"}</span>
+            <span class="hint">{"Click a node or message to inspect it · partition mode (g) or shift-click picks nodes for a partition · alt-click a node to cut the link from the selected node to it"}</span>
         </div>
     }
 }
