@@ -76,6 +76,21 @@ pub fn app() -> Html {
         });
     }
 
+    // On a phone the inspector is a sheet: keep what was tapped in view, and
+    // move focus into the sheet and back.
+    {
+        let core = state.core.clone();
+        let view = view.clone();
+        let canvas_ref = canvas_ref.clone();
+        let from_canvas = use_mut_ref(|| false);
+        let shown = host::sheet::Shown::of(&state.core.borrow());
+        use_effect_with(shown, move |shown| {
+            if let (Ok(core), Ok(view)) = (core.try_borrow(), view.try_borrow()) {
+                host::sheet::follow(*shown, &core, &view, &canvas_ref, &mut from_canvas.borrow_mut());
+            }
+        });
+    }
+
     // The theme is an attribute on <html>, so CSS can follow the system or the toggle.
     {
         let theme = state.core.borrow().theme;
