@@ -81,7 +81,7 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
     };
     html! {
         <section class="panel msgs" aria-labelledby="msgs-h">
-            <h2 id="msgs-h">{"Messages in flight"}<span class="count mono" id="msg-count">{ format!(" ({total})") }</span></h2>
+            <h2 id="msgs-h">{"Messages in flight "}<span class="count mono" id="msg-count">{ format!("({total})") }</span></h2>
             if list.rows.is_empty() {
                 <p class="muted" id="msg-empty">{"No message in flight."}</p>
             } else {
