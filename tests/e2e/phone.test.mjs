@@ -99,3 +99,36 @@ test('phone: tapping a node opens its inspector in view, the node stays visible;
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('phone: a message tapped in the list opens its sheet with the row still in view, focus left in place', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=7', PHONE);
+  await stepUntilLeader(page);
+  await page.evaluate(() => {
+    const cs = window.clusterscope;
+    for (let i = 0; i < 200 && cs.state().in_flight.length < 3; i++) cs.step(1);
+  });
+  await nextFrame(page);
+  const row = page.locator('#msg-list li[role="option"]').last();
+  await row.scrollIntoViewIfNeeded();
+  // Put the row near the bottom of the screen, where the sheet will be.
+  await page.evaluate(() => {
+    const r = document.querySelector('#msg-list li[role="option"]:last-child').getBoundingClientRect();
+    window.scrollBy(0, r.bottom - innerHeight + 20);
+  });
+  const id = Number(await row.getAttribute('data-msg'));
+  await row.tap();
+  const sheet = page.locator('#msg-inspector');
+  await sheet.waitFor();
+  assert.match(await page.locator('#msg-h').innerText(), new RegExp(`#${id}\\b`));
+  const s = await sheet.boundingBox();
+  const r = await page.locator(`#msg-opt-${id}`).boundingBox();
+  const h = await page.evaluate(() => innerHeight);
+  assert.ok(s.y >= 0 && s.y + s.height <= h + 1, `the sheet is on screen: ${JSON.stringify(s)}`);
+  assert.ok(r.y >= 0 && r.y + r.height <= s.y, `the row stays visible above the sheet: ${JSON.stringify(r)} vs ${s.y}`);
+  assert.equal(await page.locator(`#msg-opt-${id}`).getAttribute('aria-selected'), 'true');
+  // The list's buttons act on it from there.
+  await page.locator('#list-dup').tap();
+  assert.deepEqual(await page.evaluate(() => window.clusterscope.trace().actions.map((a) => a.do)), ['duplicate']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

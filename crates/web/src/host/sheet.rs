@@ -2,7 +2,9 @@
 //! stylesheet's narrow layout), not a panel a thousand pixels below the
 //! canvas. When a tap on the canvas opens it, this keeps what was tapped
 //! in view above the sheet and moves focus into the sheet; when it closes
-//! (Escape, its close button), focus goes back to the canvas.
+//! (Escape, its close button), focus goes back to the canvas. A tap on a
+//! row of the node or message list keeps that row in view, and focus where
+//! it is.
 
 use crate::canvas::stage::View;
 use crate::model::core::Core;
@@ -60,23 +62,37 @@ pub fn follow(shown: Shown, core: &Core, view: &View, canvas: &NodeRef, from_can
         return;
     }
     let tapped = document.active_element().is_some_and(|a| a == *canvas.unchecked_ref::<Element>());
+    let Some(sheet) = document.query_selector(".inspector").ok().flatten() else { return };
+    // The viewport y of what was tapped: the thing on the canvas, or the
+    // row of the node or message list (a sheet must not cover the row
+    // just tapped either).
+    let y = if tapped {
+        point(shown, core, view).map(|(_, y)| canvas.get_bounding_client_rect().top() + y)
+    } else {
+        let row = match shown {
+            Shown::Node(id) => format!("#node-list li[data-node=\"{id}\"]"),
+            Shown::Msg(id) => format!("#msg-opt-{id}"),
+            Shown::Nothing => return,
+        };
+        document.query_selector(&row).ok().flatten().map(|el| {
+            let r = el.get_bounding_client_rect();
+            r.top() + r.height() / 2.0
+        })
+    };
+    let top = sheet.get_bounding_client_rect().top();
+    if let (Some(y), Some(w)) = (y, web_sys::window()) {
+        // Below the sheet's top but on screen: scroll it to the middle of
+        // what the sheet leaves visible.
+        let height = w.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(f64::MAX);
+        if y > top - 40.0 && y < height {
+            w.scroll_by_with_x_and_y(0.0, y - top / 2.0);
+        }
+    }
     if !tapped {
         // Opened from a list or a key: focus stays where the user is.
         return;
     }
     *from_canvas = true;
-    let Some(sheet) = document.query_selector(".inspector").ok().flatten() else { return };
-    if let Some((_, y)) = point(shown, core, view) {
-        // Viewport y of the tapped thing; keep it in the middle of what the
-        // sheet leaves visible.
-        let y = canvas.get_bounding_client_rect().top() + y;
-        let top = sheet.get_bounding_client_rect().top();
-        if y > top - 40.0 {
-            if let Some(w) = web_sys::window() {
-                w.scroll_by_with_x_and_y(0.0, y - top / 2.0);
-            }
-        }
-    }
     if let Some(close) = sheet.query_selector(".close").ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
         let _ = close.focus();
     }
