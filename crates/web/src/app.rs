@@ -22,7 +22,7 @@ use crate::model::boot::Boot;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
 use crate::model::embed::Origins;
-use crate::model::in_flight::{MsgList, MSG_LIST_CAP};
+use crate::model::in_flight::MsgList;
 use crate::model::text;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -83,6 +83,8 @@ pub struct PageRefs<'a> {
     pub on_copy: &'a Callback<()>,
     /// The caption of the current step (computed once per world change).
     pub caption: &'a str,
+    /// The messages in flight as the list shows them (once per world change).
+    pub msgs: Rc<MsgList>,
 }
 
 /// The page for the current state.
@@ -96,7 +98,6 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
     let log = Rc::new(session.log_tail(LOG_LINES));
     let picture = core.picture.clone();
     let summary = text::summary(session, &picture);
-    let msgs = Rc::new(MsgList::of(session, MSG_LIST_CAP));
     let canvas_events = canvas_handlers(state.core.clone(), refs.view.clone(), send.clone());
     // The ring panel shows the ring as the canvas has it, synced now.
     let ring_html = {
@@ -136,7 +137,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     { ring_html }
                     <NodesPanel rows={node_rows(session)} selected={core.selected_node} picked={core.picked.clone()}
                         any_cut={any_cut(session)} partition_mode={core.partition_mode} send={send.clone()} />
-                    <MessagesPanel list={msgs} selected={core.selected_msg} send={send.clone()} />
+                    <MessagesPanel list={refs.msgs.clone()} selected={core.selected_msg} send={send.clone()} />
                     <Panels panels={picture.panels.clone()} />
                     { inspector::inspector(&core, send) }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}

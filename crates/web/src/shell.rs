@@ -8,6 +8,7 @@ use crate::canvas::frame::FrameLoop;
 use crate::canvas::stage::View;
 use crate::host;
 use crate::model::cmd::{Cmd, Input};
+use crate::model::in_flight::{MsgList, MSG_LIST_CAP};
 use crate::model::text::{self, StepView};
 use yew::prelude::*;
 
@@ -137,6 +138,12 @@ pub fn app() -> Html {
             }
         });
     }
+    // The message list, like the caption, is rebuilt once per change of the
+    // world (ten times a second at most while playing), not per render.
+    let msgs = {
+        let core = state.core.clone();
+        use_memo(generation, move |_| MsgList::of(core.borrow().session.as_ref(), MSG_LIST_CAP))
+    };
 
     page(
         &state,
@@ -147,6 +154,7 @@ pub fn app() -> Html {
             send: &send,
             on_copy: &on_copy,
             caption: &caption,
+            msgs,
         },
     )
 }

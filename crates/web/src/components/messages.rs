@@ -94,7 +94,7 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
                         html! {
                             <li role="option" id={option_id(id)} data-msg={id.to_string()} aria-selected={is_sel.to_string()}
                                 class={classes!("msg-row", is_sel.then_some("selected"))}
-                                title={format!("{} #{id} from node {} to node {}{}", r.kind, r.from, r.to,
+                                title={format!("{} #{id} {} from node {} to node {}{}", r.kind, r.label, r.from, r.to,
                                     if r.held { ": arrived, waits for its paused receiver" } else { "" })}
                                 onclick={send.reform(move |_| Cmd::SelectMsg(Some(id)))}>
                                 <span class={classes!("dot", format!("c{}", r.color))} aria-hidden="true"></span>

@@ -35,12 +35,19 @@ pub struct MsgList {
 impl MsgList {
     /// The rows of `session`'s messages in flight, soonest due first (held
     /// ones, already arrived, lead), at most `cap` of them. Labels are read
-    /// only for the rows shown.
+    /// only for the rows shown. `cap` must be at least 1.
     pub fn of(session: &dyn Session, cap: usize) -> Self {
         let mut all: Vec<MsgInfo> = Vec::new();
         session.messages_into(&mut all);
-        all.sort_unstable_by_key(|m| (m.deliver_at, m.id));
+        let key = |m: &MsgInfo| (m.deliver_at, m.id);
         let more = all.len().saturating_sub(cap);
+        // Only the rows shown are sorted: a run with many thousands in
+        // flight costs one linear selection per refresh, not a full sort.
+        if more > 0 {
+            all.select_nth_unstable_by_key(cap, key);
+            all.truncate(cap);
+        }
+        all.sort_unstable_by_key(key);
         let rows = all
             .into_iter()
             .take(cap)
