@@ -14,7 +14,7 @@ use crate::components::messages::MessagesPanel;
 use crate::components::nodes::{any_cut, node_rows, NodesPanel};
 use crate::components::notices::{action_errors, Notices};
 use crate::components::panels::Panels;
-use crate::components::partition_bar::PartitionBar;
+use crate::components::partition_bar::partition_bar;
 use crate::components::toolbar::Toolbar;
 use crate::components::transport::Transport;
 use crate::components::{inspector, ring_panel};
@@ -118,7 +118,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         can_play={session.next_event_time().is_some()} speed={core.speed}
                         partition_mode={core.partition_mode} send={send.clone()} />
                     if core.partition_mode {
-                        <PartitionBar picked={core.picked.clone()} nodes={session.node_count()} send={send.clone()} />
+                        { partition_bar(&core.picked, session.node_count(), send) }
                     } else {
                         <p class="caption" id="caption">{ refs.caption.to_string() }</p>
                     }

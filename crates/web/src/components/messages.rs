@@ -22,6 +22,9 @@ pub struct MessagesProps {
     pub send: Callback<Cmd>,
 }
 
+// The delay button's words say 50 ms.
+const _: () = assert!(DELAY_MS == 50);
+
 fn option_id(id: MsgId) -> String {
     format!("msg-opt-{id}")
 }
@@ -49,15 +52,6 @@ fn reveal(list: &HtmlElement, id: MsgId) {
 #[function_component(MessagesPanel)]
 pub fn messages_panel(props: &MessagesProps) -> Html {
     let MessagesProps { list, selected, send } = props;
-    let list_ref = use_node_ref();
-    {
-        let list_ref = list_ref.clone();
-        use_effect_with(*selected, move |selected| {
-            if let (Some(id), Some(el)) = (selected, list_ref.cast::<HtmlElement>()) {
-                reveal(&el, *id);
-            }
-        });
-    }
     let onkeydown = {
         let list = list.clone();
         let send = send.clone();
@@ -66,6 +60,11 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
             if let Some(id) = list.next(selected, &e.key()) {
                 // Handled here: the page's shortcuts leave a prevented key alone.
                 e.prevent_default();
+                // The row is already in the list: bring it into view now
+                // (no effect hook after the render needed).
+                if let Some(el) = e.current_target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                    reveal(&el, id);
+                }
                 send.emit(Cmd::SelectMsg(Some(id)));
             }
         })
@@ -74,10 +73,8 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
     let chosen = selected.and_then(|id| list.rows.iter().find(|r| r.id == id));
     let act = |make: fn(MsgId) -> Action| {
         let id = *selected;
-        send.reform(move |_| match id {
-            Some(id) => Cmd::Act(make(id)),
-            None => Cmd::Notify { text: "Select a message first.".into(), error: false },
-        })
+        // The buttons are disabled without a selection.
+        send.reform(move |_| id.map_or(Cmd::Refresh, |id| Cmd::Act(make(id))))
     };
     html! {
         <section class="panel msgs" aria-labelledby="msgs-h">
@@ -85,23 +82,21 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
             if list.rows.is_empty() {
                 <p class="muted" id="msg-empty">{"No message in flight."}</p>
             } else {
-                <ul class="msg-list" id="msg-list" role="listbox" tabindex="0" ref={list_ref}
+                <ul class="msg-list" id="msg-list" role="listbox" tabindex="0"
                     aria-labelledby="msgs-h" aria-activedescendant={chosen.map(|r| option_id(r.id))} {onkeydown}>
                     { for list.rows.iter().map(|r| {
                         let id = r.id;
                         let is_sel = Some(id) == *selected;
+                        // Held: it arrived and waits for its paused receiver.
                         let due = if r.held { "waiting".to_string() } else { format!("due {} ms", r.deliver_at) };
                         html! {
                             <li role="option" id={option_id(id)} data-msg={id.to_string()} aria-selected={is_sel.to_string()}
                                 class={classes!("msg-row", is_sel.then_some("selected"))}
-                                title={format!("{} #{id} {} from node {} to node {}{}", r.kind, r.label, r.from, r.to,
-                                    if r.held { ": arrived, waits for its paused receiver" } else { "" })}
                                 onclick={send.reform(move |_| Cmd::SelectMsg(Some(id)))}>
                                 <span class={classes!("dot", format!("c{}", r.color))} aria-hidden="true"></span>
                                 <span class="kind">{ format!("{} #{id}", r.kind) }</span>
                                 <span class="label mono">{ r.label.clone() }</span>
-                                <span class="route mono">{ format!("{}→{}", r.from, r.to) }</span>
-                                <span class="due mono">{ due }</span>
+                                <span class="due mono">{ format!("{}→{} {due}", r.from, r.to) }</span>
                             </li>
                         }
                     }) }
@@ -116,8 +111,8 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
                 <button id="list-dup" disabled={selected.is_none()} title="Deliver a second copy of the selected message (u)"
                     onclick={act(|msg| Action::Duplicate { msg })}>{"Duplicate"}{kbd("u")}</button>
                 <button id="list-delay" disabled={selected.is_none() || chosen.is_some_and(|r| r.held)}
-                    title={format!("Deliver the selected message {DELAY_MS} ms later (l)")}
-                    onclick={act(|msg| Action::Delay { msg, by: DELAY_MS })}>{ format!("Delay {DELAY_MS} ms") }{kbd("l")}</button>
+                    title="Deliver the selected message 50 ms later (l)"
+                    onclick={act(|msg| Action::Delay { msg, by: DELAY_MS })}>{"Delay 50 ms"}{kbd("l")}</button>
             </div>
         </section>
     }

@@ -9,22 +9,16 @@ use crate::model::cmd::Cmd;
 use protocol::NodeId;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct PartitionBarProps {
-    pub picked: Vec<NodeId>,
-    pub nodes: u32,
-    pub send: Callback<Cmd>,
-}
-
 fn set(ids: impl Iterator<Item = NodeId>) -> String {
     format!("{{{}}}", ids.map(|i| i.to_string()).collect::<Vec<_>>().join(","))
 }
 
-#[function_component(PartitionBar)]
-pub fn partition_bar(props: &PartitionBarProps) -> Html {
-    let PartitionBarProps { picked, nodes, send } = props;
-    let rest = set((0..*nodes).filter(|i| !picked.contains(i)));
-    let ready = !picked.is_empty() && (picked.len() as u32) < *nodes;
+/// The bar for `picked` of `nodes` nodes. A plain function, not a
+/// component: it is small, shown only in the mode, and a component's
+/// machinery costs more bundle bytes than re-rendering it does.
+pub fn partition_bar(picked: &[NodeId], nodes: u32, send: &Callback<Cmd>) -> Html {
+    let rest = set((0..nodes).filter(|i| !picked.contains(i)));
+    let ready = !picked.is_empty() && (picked.len() as u32) < nodes;
     let text = if picked.is_empty() {
         "Partition mode: click or tap the nodes to cut off.".to_string()
     } else {

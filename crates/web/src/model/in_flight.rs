@@ -39,15 +39,20 @@ impl MsgList {
     pub fn of(session: &dyn Session, cap: usize) -> Self {
         let mut all: Vec<MsgInfo> = Vec::new();
         session.messages_into(&mut all);
+        // The `cap` soonest, kept in order as they come: no sort of the
+        // whole set (a run can have thousands in flight, refreshed at 10 Hz),
+        // and little code in the bundle.
         let key = |m: &MsgInfo| (m.deliver_at, m.id);
-        let more = all.len().saturating_sub(cap);
-        // Only the rows shown are sorted: a run with many thousands in
-        // flight costs one linear selection per refresh, not a full sort.
-        if more > 0 {
-            all.select_nth_unstable_by_key(cap, key);
-            all.truncate(cap);
+        let mut shown: Vec<MsgInfo> = Vec::with_capacity(cap + 1);
+        for m in all.iter() {
+            let at = shown.partition_point(|s| key(s) < key(m));
+            if at < cap {
+                shown.insert(at, m.clone());
+                shown.truncate(cap);
+            }
         }
-        all.sort_unstable_by_key(key);
+        let more = all.len() - shown.len();
+        let all = shown;
         let rows = all
             .into_iter()
             .take(cap)
