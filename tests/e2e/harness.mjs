@@ -95,10 +95,11 @@ export function launch() {
 
 /**
  * Open `url` in a fresh page and wait for `window.clusterscope.ready`.
+ * Other options go to the browser context (`hasTouch`, `isMobile`, `reducedMotion`).
  * Page errors are collected in `page.errors` so tests can assert none happened.
  */
-export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme, ...options } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, ...options });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e));

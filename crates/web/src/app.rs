@@ -10,10 +10,12 @@ use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
 use crate::components::invariants::Invariants;
 use crate::components::legend::{kinds_in_flight, CanvasLegend};
+use crate::components::messages::MessagesPanel;
 use crate::components::nodes::{any_cut, node_rows, NodesPanel};
 use crate::components::notices::{action_errors, Notices};
 use crate::components::panels::Panels;
 use crate::components::scenario::ScenarioCard;
+use crate::components::partition_bar::partition_bar;
 use crate::components::toolbar::Toolbar;
 use crate::components::transport::Transport;
 use crate::components::{inspector, ring_panel};
@@ -21,6 +23,7 @@ use crate::model::boot::Boot;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
 use crate::model::embed::Origins;
+use crate::model::in_flight::MsgList;
 use crate::model::text;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -81,6 +84,8 @@ pub struct PageRefs<'a> {
     pub on_copy: &'a Callback<()>,
     /// The caption of the current step (computed once per world change).
     pub caption: &'a str,
+    /// The messages in flight as the list shows them (once per world change).
+    pub msgs: Rc<MsgList>,
 }
 
 /// The page for the current state.
@@ -111,9 +116,14 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
             <main class="main">
                 <section class="stage" aria-label="Cluster view">
                     <Transport steps={session.steps()} now={session.now()} playing={core.playing}
-                        can_play={session.next_event_time().is_some()} speed={core.speed} send={send.clone()} />
-                    <p class="caption" id="caption">{ refs.caption.to_string() }</p>
-                    <div class="canvas-wrap" ref={refs.wrap.clone()}>
+                        can_play={session.next_event_time().is_some()} speed={core.speed}
+                        partition_mode={core.partition_mode} send={send.clone()} />
+                    if core.partition_mode {
+                        { partition_bar(&core.picked, session.node_count(), send) }
+                    } else {
+                        <p class="caption" id="caption">{ refs.caption.to_string() }</p>
+                    }
+                    <div class={classes!("canvas-wrap", core.partition_mode.then_some("picking"))} ref={refs.wrap.clone()}>
                         <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
                             tabindex="-1"
                             data-nodes={session.node_count().to_string()}
@@ -130,7 +140,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     }
                     { ring_html }
                     <NodesPanel rows={node_rows(session)} selected={core.selected_node} picked={core.picked.clone()}
-                        any_cut={any_cut(session)} send={send.clone()} />
+                        any_cut={any_cut(session)} partition_mode={core.partition_mode} send={send.clone()} />
+                    <MessagesPanel list={refs.msgs.clone()} selected={core.selected_msg} send={send.clone()} />
                     <Panels panels={picture.panels.clone()} />
                     { inspector::inspector(&core, send) }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}

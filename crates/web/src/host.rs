@@ -1,7 +1,7 @@
 //! The host edges: everything that talks to the page around the app. The
 //! scripting API (`window.clusterscope`, [`api`]) and its `postMessage`
 //! bridge ([`post_message`]), keyboard shortcuts ([`keys`]), the address
-//! bar ([`url`]), the clipboard ([`clipboard`]), the panic panel
+//! bar ([`url`]), the clipboard ([`clipboard`]), the phone's inspector sheet ([`sheet`]), the panic panel
 //! ([`panic`]) and the simulator benchmark page ([`sim_bench`]). Each turns
 //! what arrives into a [`crate::model::cmd::Cmd`] sent down one path.
 
@@ -10,6 +10,7 @@ pub mod clipboard;
 pub mod keys;
 pub mod panic;
 pub mod post_message;
+pub mod sheet;
 pub mod sim_bench;
 pub mod url;
 

@@ -8,7 +8,9 @@ use crate::canvas::frame::FrameLoop;
 use crate::canvas::stage::View;
 use crate::host;
 use crate::model::cmd::{Cmd, Input};
+use crate::model::in_flight::{MsgList, MSG_LIST_CAP};
 use crate::model::text::{self, StepView};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Least time between two address-bar updates while playing, in ms.
@@ -62,16 +64,30 @@ pub fn app() -> Html {
         });
     }
 
-    // The address bar follows the world (throttled while playing).
+    // The address bar follows the world (throttled while playing). And on a
+    // phone the inspector is a sheet: when what it shows changes, keep what
+    // was tapped in view and move focus into the sheet and back. (One effect
+    // for both: every hook costs bundle bytes.)
     {
         let core = state.core.clone();
         let last = use_mut_ref(|| 0.0f64);
+        let sheet = use_mut_ref(|| (host::sheet::Shown::Nothing, false));
+        let view = view.clone();
+        let canvas_ref = canvas_ref.clone();
         use_effect_with(state.rev, move |_| {
             let core = core.borrow();
             let now = js_sys::Date::now();
             if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
                 *last.borrow_mut() = now;
                 host::url::replace_query(&host::url::query_of(&core));
+            }
+            let shown = host::sheet::Shown::of(&core);
+            let (was, from_canvas) = &mut *sheet.borrow_mut();
+            if shown != *was {
+                *was = shown;
+                if let Ok(view) = view.try_borrow() {
+                    host::sheet::follow(shown, &core, &view, &canvas_ref, from_canvas);
+                }
             }
         });
     }
@@ -99,14 +115,18 @@ pub fn app() -> Html {
             host::clipboard::copy_text(&link, send.clone());
         })
     };
-    // The caption reads the trace's step: once per change of the world, not per render.
+    // The caption reads the trace's step, and the message list sorts the
+    // messages in flight: both once per change of the world (ten times a
+    // second at most while playing), not per render.
     let generation = state.core.borrow().generation;
-    let caption = {
+    let memo = {
         let core = state.core.clone();
         use_memo(generation, move |_| {
             let core = core.borrow();
             let session = core.session.as_ref();
-            text::caption(&StepView::of(session), &session.log_tail(crate::components::event_log::LOG_LINES))
+            let caption =
+                text::caption(&StepView::of(session), &session.log_tail(crate::components::event_log::LOG_LINES));
+            (caption, Rc::new(MsgList::of(session, MSG_LIST_CAP)))
         })
     };
 
@@ -114,11 +134,11 @@ pub fn app() -> Html {
     {
         let core = state.core.clone();
         let bridge = bridge.clone();
-        let caption = caption.clone();
+        let memo = memo.clone();
         use_effect_with(state.rev, move |_| {
             if let Some(bridge) = bridge.borrow().as_ref() {
                 let banner = core.try_borrow().ok().and_then(|c| c.picture.banner.clone());
-                bridge.announce(banner.as_deref(), &caption);
+                bridge.announce(banner.as_deref(), &memo.0);
             }
         });
     }
@@ -131,7 +151,8 @@ pub fn app() -> Html {
             wrap: &wrap_ref,
             send: &send,
             on_copy: &on_copy,
-            caption: &caption,
+            caption: &memo.0,
+            msgs: memo.1.clone(),
         },
     )
 }

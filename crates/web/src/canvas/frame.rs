@@ -168,11 +168,8 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         view.theme = Some((dark, read_theme(&canvas)));
     }
     let Some((_, theme)) = view.theme.as_ref() else { return true };
-    let opts = Options {
-        reduced_motion: inner.reduced.as_ref().is_some_and(MediaQueryList::matches),
-        wall_ms: ts,
-        playing: core.playing || view.bench.is_some(),
-    };
+    let reduced_motion = inner.reduced.as_ref().is_some_and(MediaQueryList::matches);
+    let opts = Options { reduced_motion, wall_ms: ts, playing: core.playing || view.bench.is_some() };
 
     if let Some(bench) = view.bench.as_mut() {
         view.bench_time += dt.min(100.0);
@@ -194,7 +191,7 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     // A paused, unchanged view is not redrawn: an idle tab costs nothing.
     let key = FrameKey {
         generation: core.generation,
-        view_time: core.view_time,
+        view_time: core.draw_time(),
         size: (pw, ph),
         dark,
         selected_node: core.selected_node,
@@ -210,7 +207,7 @@ fn frame(inner: &Inner, ts: f64) -> bool {
             &view.scene,
             view.ring.as_ref(),
             &view.layout,
-            core.view_time,
+            core.draw_time(),
             theme,
             &marks,
             opts,
@@ -229,7 +226,13 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         view.dom_gen = core.generation;
         view.dom_playing = core.playing;
     }
+    // The system's reduced-motion setting reaches the core as a command,
+    // like every other input (checked each frame: it can change any time).
+    let motion_changed = core.reduced_motion != reduced_motion;
     drop(core);
+    if motion_changed {
+        inner.dispatch.emit(Input::Ui(Cmd::ReducedMotion(reduced_motion)));
+    }
     if refresh {
         inner.dispatch.emit(Input::Ui(Cmd::Refresh));
     }

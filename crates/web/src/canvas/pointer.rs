@@ -27,7 +27,7 @@ enum Hit {
 fn hit(core: &Core, view: &View, x: f64, y: f64) -> Hit {
     let layout = &view.layout;
     let node = layout.node_at(x, y);
-    match layout.msg_at(&view.scene, core.view_time, x, y) {
+    match layout.msg_at(&view.scene, core.draw_time(), x, y) {
         // A message right under the pointer wins over the rim of a node.
         Some((id, d2)) if node.is_none() || d2 < 25.0 => Hit::Msg(id),
         _ => node.map_or(Hit::None, Hit::Node),
@@ -43,7 +43,7 @@ pub fn canvas_handlers(core: Rc<RefCell<Core>>, view: Rc<RefCell<View>>, send: C
             let cmd = {
                 let (Ok(core), Ok(view)) = (core.try_borrow(), view.try_borrow()) else { return };
                 match hit(&core, &view, x, y) {
-                    Hit::Node(id) if e.shift_key() => Cmd::TogglePick(id),
+                    Hit::Node(id) if e.shift_key() || core.partition_mode => Cmd::TogglePick(id),
                     Hit::Node(id) if e.alt_key() || e.ctrl_key() || e.meta_key() => match core.selected_node {
                         Some(from) if from != id => Cmd::Act(Action::Cut { from, to: id }),
                         _ => Cmd::Notify {
@@ -82,7 +82,7 @@ pub fn canvas_handlers(core: Rc<RefCell<Core>>, view: Rc<RefCell<View>>, send: C
                 let route = m.map(|m| format!(" from node {} to node {}", m.from, m.to)).unwrap_or_default();
                 (format!("Message #{id}{route}: {label} — click to drop, duplicate or delay"), true)
             }
-            Hit::None => match view.layout.lost_at(&view.scene, core.view_time, x, y) {
+            Hit::None => match view.layout.lost_at(&view.scene, core.draw_time(), x, y) {
                 Some(l) => (
                     format!("Message #{} from node {} to node {} lost: {}", l.id, l.from, l.to, l.reason.text()),
                     false,

@@ -158,8 +158,8 @@ fn message_inspector(core: &Core, id: sim::MsgId, send: &Callback<Cmd>) -> Html 
             <div class="btn-row">
                 <button id="drop-msg" class="danger" title="Lose this message (d)"
                     onclick={send.reform(move |_| Cmd::Act(Action::Drop { msg: id }))}>{"✕ Drop"}{kbd("d")}</button>
-                <button id="dup-msg" title="Deliver a second copy"
-                    onclick={send.reform(move |_| Cmd::Act(Action::Duplicate { msg: id }))}>{"Duplicate"}</button>
+                <button id="dup-msg" title="Deliver a second copy (u)"
+                    onclick={send.reform(move |_| Cmd::Act(Action::Duplicate { msg: id }))}>{"Duplicate"}{kbd("u")}</button>
             </div>
             <div class="row delay">
                 <label for="delay-by">{"Delay by"}</label>

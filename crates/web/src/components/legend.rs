@@ -36,7 +36,9 @@ pub struct CanvasLegendProps {
 #[function_component(CanvasLegend)]
 pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
     html! {
-        <div class="legend" aria-label="Legend">
+        // Focusable: on a narrow screen the legend scrolls, and a scrolling
+        // region must be reachable from the keyboard.
+        <div class="legend" role="group" aria-label="Legend" tabindex="0">
             { for props.items.iter().map(legend_item) }
             <span class="key"><span class="swatch node down"></span>{"down"}</span>
             <span class="key"><span class="swatch node paused"></span>{"paused"}</span>
@@ -49,7 +51,7 @@ pub fn canvas_legend(props: &CanvasLegendProps) -> Html {
             }) }
             <span class="key"><span class="swatch cut"></span>{"cut link"}</span>
             <span class="key"><span class="lost-mark" aria-hidden="true">{"✕"}</span>{"lost message"}</span>
-            <span class="hint">{"Click a node or message to inspect it · shift-click nodes to pick a partition group · alt-click a node to cut the link from the selected node to it"}</span>
+            <span class="hint">{"Click a node or message to inspect it · g: partition mode · alt-click a node to cut the link from the selected node to it"}</span>
         </div>
     }
 }

@@ -51,12 +51,15 @@ pub struct NodesProps {
     /// Nodes picked for a partition group.
     pub picked: Vec<NodeId>,
     pub any_cut: bool,
+    /// In partition mode a click picks instead of selecting.
+    pub partition_mode: bool,
     pub send: Callback<Cmd>,
 }
 
 #[function_component(NodesPanel)]
 pub fn nodes_panel(props: &NodesProps) -> Html {
     let send = &props.send;
+    let picking = props.partition_mode;
     html! {
         <section class="panel" aria-labelledby="nodes-h">
             <h2 id="nodes-h">{"Nodes"}</h2>
@@ -69,7 +72,7 @@ pub fn nodes_panel(props: &NodesProps) -> Html {
                     let picked = props.picked.contains(&id);
                     let send2 = send.clone();
                     let onclick = Callback::from(move |e: MouseEvent| {
-                        if e.shift_key() {
+                        if e.shift_key() || picking {
                             send2.emit(Cmd::TogglePick(id));
                         } else {
                             send2.emit(Cmd::SelectNode(if selected { None } else { Some(id) }));
@@ -78,8 +81,9 @@ pub fn nodes_panel(props: &NodesProps) -> Html {
                     html! {
                         <li data-node={id.to_string()} data-role={row.role} data-status={status}>
                             <button class={classes!("node-row", selected.then_some("selected"), picked.then_some("picked"))}
-                                aria-pressed={selected.to_string()}
-                                title={format!("Inspect node {id} (shift-click to pick for a partition)")} {onclick}>
+                                aria-pressed={(if picking { picked } else { selected }).to_string()}
+                                title={if picking { format!("Put node {id} on the picked side, or back") }
+                                    else { format!("Inspect node {id} (shift-click to pick for a partition)") }} {onclick}>
                                 <span class={classes!("dot", format!("c{}", row.color), shape_class(row.shape), status)}></span>
                                 <span class="nid">{ format!("node {id}") }</span>
                                 <span class="role">{ role }</span>
@@ -97,7 +101,7 @@ pub fn nodes_panel(props: &NodesProps) -> Html {
 
 fn partition_controls(picked: &[NodeId], any_cut: bool, send: &Callback<Cmd>) -> Html {
     let label = if picked.is_empty() {
-        "Shift-click nodes to pick a group".to_string()
+        "Shift-click nodes, or use partition mode (g), to pick a group".to_string()
     } else {
         format!("Picked: {{{}}}", picked.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(","))
     };

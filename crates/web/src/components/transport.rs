@@ -1,4 +1,5 @@
-//! The playback bar: back, play / pause, step, speed, step count and clock.
+//! The playback bar: back, play / pause, step, speed, step count and clock,
+//! and the partition mode toggle.
 
 use super::icons::{icon, kbd};
 use crate::model::cmd::{slider_to_speed, speed_to_slider, Cmd};
@@ -14,12 +15,14 @@ pub struct TransportProps {
     /// Whether anything is left to happen.
     pub can_play: bool,
     pub speed: f64,
+    pub partition_mode: bool,
     pub send: Callback<Cmd>,
 }
 
 #[function_component(Transport)]
 pub fn transport(props: &TransportProps) -> Html {
-    let TransportProps { steps, now, playing, can_play, speed, send } = props;
+    let TransportProps { steps, now, playing, can_play, speed, partition_mode, send } = props;
+    let partition_mode = *partition_mode;
     let (steps, now, playing, can_play, speed) = (*steps, *now, *playing, *can_play, *speed);
     let on_speed = {
         let send = send.clone();
@@ -51,6 +54,12 @@ pub fn transport(props: &TransportProps) -> Html {
                     aria-valuetext={speed_text.clone()}
                     title="Playback speed, log scale from 0.01× to 10× (+ / −)" />
                 <output for="speed" class="mono">{ speed_text }</output>
+            </div>
+            <div class="group modes">
+                <button id="partition-mode" class={classes!(partition_mode.then_some("on"))}
+                    aria-pressed={partition_mode.to_string()}
+                    title="Partition mode: click or tap nodes to put them on one side, Enter applies, Esc cancels (g)"
+                    onclick={send.reform(move |_| Cmd::PartitionMode(!partition_mode))}>{"Partition"}{kbd("g")}</button>
             </div>
             <div class="group clock mono" aria-live="off" title="Events processed and model time">
                 <span id="stepcount">{ format!("step {steps}") }</span>

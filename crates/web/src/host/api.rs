@@ -145,7 +145,7 @@ pub fn install(
             "layout",
             Box::new(move |_| {
                 let view = v.borrow();
-                let t = c.borrow().view_time;
+                let t = c.borrow().draw_time();
                 let layout = view.layout;
                 let point = |id: f64, x: f64, y: f64| {
                     let o = Object::new();

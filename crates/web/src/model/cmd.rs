@@ -107,8 +107,15 @@ pub enum Cmd {
     /// Add or remove a node from the group being built for a partition.
     TogglePick(NodeId),
     ClearPicks,
-    /// Partition the picked nodes off from the rest.
+    /// Partition the picked nodes off from the rest (and leave partition
+    /// mode).
     PartitionPicked,
+    /// Enter or leave partition mode, in which a click or tap on a node
+    /// picks it; leaving it forgets the picks (cancel).
+    PartitionMode(bool),
+    /// Whether the user prefers reduced motion (the system setting, read
+    /// by the host): messages then jump from event to event.
+    ReducedMotion(bool),
     SelectMsg(Option<MsgId>),
     /// Close the topmost overlay or selection.
     Escape,

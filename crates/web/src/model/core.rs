@@ -36,8 +36,15 @@ pub struct Core {
     pub picture_gen: u64,
     pub selected_node: Option<NodeId>,
     pub selected_msg: Option<MsgId>,
-    /// Nodes picked (shift-click) for a partition group, by id.
+    /// Nodes picked (shift-click, or a click in partition mode) for a
+    /// partition group, by id.
     pub picked: Vec<NodeId>,
+    /// Partition mode: a click or tap on a node picks it for one side,
+    /// Enter applies, Escape cancels (no shift-click needed on a phone).
+    pub partition_mode: bool,
+    /// The user asked for less motion: messages are drawn where they are
+    /// at the world's clock, jumping from event to event instead of gliding.
+    pub reduced_motion: bool,
     pub help_open: bool,
     pub theme: ThemeChoice,
     pub notices: Vec<Notice>,
@@ -94,6 +101,8 @@ impl Core {
             selected_node: None,
             selected_msg: None,
             picked: Vec::new(),
+            partition_mode: false,
+            reduced_motion: false,
             help_open: false,
             theme: ThemeChoice::Auto,
             notices: Vec::new(),
@@ -278,13 +287,29 @@ impl Core {
                 }
             }
             Cmd::ClearPicks => self.picked.clear(),
+            Cmd::PartitionMode(on) => {
+                self.partition_mode = on;
+                if !on {
+                    self.picked.clear();
+                }
+            }
             Cmd::PartitionPicked => {
                 if self.picked.is_empty() || self.picked.len() as u32 >= self.node_count() {
-                    return Err("partition: pick some nodes, but not all of them (shift-click nodes)".into());
+                    return Err(
+                        "partition: pick some nodes, but not all of them (in partition mode, click or tap nodes)"
+                            .into(),
+                    );
                 }
                 let groups = vec![self.picked.clone()];
                 self.apply(Cmd::Act(Action::Partition { groups }))?;
                 self.picked.clear();
+                self.partition_mode = false;
+            }
+            Cmd::ReducedMotion(on) => {
+                self.reduced_motion = on;
+                if on {
+                    self.view_time = self.session.now() as f64;
+                }
             }
             Cmd::SelectMsg(msg) => {
                 if let Some(id) = msg {
@@ -299,6 +324,8 @@ impl Core {
             Cmd::Escape => {
                 if self.help_open {
                     self.help_open = false;
+                } else if self.partition_mode {
+                    self.apply(Cmd::PartitionMode(false))?;
                 } else if self.selected_msg.is_some() {
                     self.selected_msg = None;
                 } else if self.selected_node.is_some() {
@@ -361,62 +388,6 @@ impl Core {
         self.sync_clock();
     }
 
-    /// Stop playing because nothing is left to happen, and say so.
-    fn stop_at_end(&mut self) {
-        self.playing = false;
-        let step = self.session.steps();
-        self.notify(format!("Nothing is left to happen at step {step}: every message is delivered and no timer is armed. Send a client request or change the world to go on."), false);
-    }
-
-    /// Advance the view clock by `wall_ms` of wall time when playing, and
-    /// process every event that is due. Returns whether the world changed.
-    pub fn advance(&mut self, wall_ms: f64) -> bool {
-        if !self.playing {
-            return false;
-        }
-        let dt = wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed;
-        self.view_time = self.view_time.max(self.session.now() as f64) + dt;
-        let mut stepped = 0u32;
-        let violated_before = self.session.first_violation().is_some();
-        loop {
-            match self.session.next_event_time() {
-                None => {
-                    self.stop_at_end();
-                    break;
-                }
-                Some(t) if (t as f64) <= self.view_time => {
-                    if stepped == MAX_STEPS_PER_FRAME {
-                        // Too much to show: let the view clock fall back to the world.
-                        self.view_time = self.session.now() as f64;
-                        break;
-                    }
-                    if !self.session.step() {
-                        self.stop_at_end();
-                        break;
-                    }
-                    stepped += 1;
-                    if self.pause_on_violation && !violated_before {
-                        if let Some(first) = self.session.first_violation() {
-                            let text = format!(
-                                "Paused at step {}: {} is violated. {} (Play goes on; the switch under the safety properties turns this pause off.)",
-                                first.step, first.property, first.detail
-                            );
-                            self.playing = false;
-                            self.view_time = self.session.now() as f64;
-                            self.notify(text, true);
-                            break;
-                        }
-                    }
-                }
-                Some(_) => break,
-            }
-        }
-        if stepped > 0 || !self.playing {
-            self.changed();
-        }
-        stepped > 0
-    }
-
     /// The node's status, or `None` for an id out of range.
     pub fn status(&self, id: NodeId) -> Option<Status> {
         (id < self.node_count()).then(|| self.session.node_info(id).status)
@@ -440,5 +411,6 @@ impl Core {
     }
 }
 
+mod playback;
 #[cfg(test)]
 mod tests;

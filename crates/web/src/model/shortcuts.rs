@@ -17,6 +17,8 @@ pub enum Shortcut {
     DropMsg,
     DuplicateMsg,
     DelayMsg,
+    PartitionMode,
+    ApplyPartition,
     Help,
     Escape,
 }
@@ -47,13 +49,31 @@ pub const KEYS: &[Row] = &[
     Row { keys: &["d"], label: "d", what: "Drop the selected message", does: Shortcut::DropMsg },
     Row { keys: &["u"], label: "u", what: "Duplicate the selected message", does: Shortcut::DuplicateMsg },
     Row { keys: &["l"], label: "l", what: "Delay the selected message by 50 ms", does: Shortcut::DelayMsg },
+    Row {
+        keys: &["g"],
+        label: "g",
+        what: "Partition mode: click or tap nodes to put them on one side",
+        does: Shortcut::PartitionMode,
+    },
+    Row {
+        keys: &["Enter"],
+        label: "Enter",
+        what: "Apply the partition (in partition mode)",
+        does: Shortcut::ApplyPartition,
+    },
     Row { keys: &["?"], label: "?", what: "Show / hide this help", does: Shortcut::Help },
-    Row { keys: &["Escape"], label: "Esc", what: "Close this help or the selection", does: Shortcut::Escape },
+    Row {
+        keys: &["Escape"],
+        label: "Esc",
+        what: "Close this help, leave partition mode, or close the selection",
+        does: Shortcut::Escape,
+    },
 ];
 
 /// Pointer gestures, listed with the keys.
 pub const POINTER: &[(&str, &str)] = &[
     ("click", "Select a node or a message"),
+    ("click in partition mode", "Put a node on the picked side (or back)"),
     ("shift-click", "Pick nodes for a partition group"),
     ("alt-click", "Cut the link from the selected node to this one"),
 ];
@@ -79,7 +99,7 @@ mod tests {
             assert!(!row.label.is_empty() && !row.what.is_empty());
         }
         // The keys the issue found missing from the help.
-        for key in ["k", "=", "_", "u", "l"] {
+        for key in ["k", "=", "_", "u", "l", "g", "Enter"] {
             assert!(lookup(key).is_some(), "{key:?}");
         }
         assert_eq!(lookup("q"), None);
@@ -102,6 +122,8 @@ mod tests {
             DropMsg,
             DuplicateMsg,
             DelayMsg,
+            PartitionMode,
+            ApplyPartition,
             Help,
             Escape,
         ] {

@@ -195,3 +195,41 @@ fn the_end_of_a_run_is_said() {
         notice.text
     );
 }
+
+#[test]
+fn partition_mode_picks_applies_and_cancels() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::PartitionMode(true)).unwrap();
+    core.apply(Cmd::TogglePick(0)).unwrap();
+    core.apply(Cmd::TogglePick(1)).unwrap();
+    // Escape cancels: no cut, picks forgotten, mode left.
+    core.apply(Cmd::Escape).unwrap();
+    assert!(!core.partition_mode && core.picked.is_empty());
+    assert!(core.session.actions().is_empty());
+    // Applying with nothing picked says how, and stays in the mode.
+    core.apply(Cmd::PartitionMode(true)).unwrap();
+    let err = core.apply(Cmd::PartitionPicked).unwrap_err();
+    assert!(err.starts_with("partition: "), "{err}");
+    assert!(core.partition_mode);
+    core.apply(Cmd::TogglePick(4)).unwrap();
+    core.apply(Cmd::PartitionPicked).unwrap();
+    assert!(!core.partition_mode && core.picked.is_empty());
+    assert!(core.session.is_cut(4, 0) && core.session.is_cut(1, 4) && !core.session.is_cut(0, 1));
+}
+
+#[test]
+fn reduced_motion_draws_at_the_worlds_clock() {
+    let mut core = Core::new(Setup::default(), None);
+    core.apply(Cmd::Play).unwrap();
+    for _ in 0..200 {
+        core.advance(16.0);
+    }
+    assert!(core.view_time > core.session.now() as f64, "the view clock runs ahead of the last event");
+    assert_eq!(core.draw_time(), core.view_time);
+    core.apply(Cmd::ReducedMotion(true)).unwrap();
+    for _ in 0..50 {
+        core.advance(16.0);
+        assert_eq!(core.draw_time(), core.session.now() as f64);
+    }
+    assert!(core.session.steps() > 0, "the world still plays");
+}

@@ -1,0 +1,111 @@
+// Controls of the playback bar and the node inspector, each checked against
+// the world: pause stops the clock, the cut select cuts exactly that link,
+// the client-request form reaches the replicated log, and a violated
+// property's button jumps back to the step where it first broke.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, stepUntilLeader, useApp } from './harness.mjs';
+
+const env = useApp();
+
+const state = (page) => page.evaluate(() => window.clusterscope.state());
+const actions = (page) => page.evaluate(() => window.clusterscope.trace().actions.map(({ step, ...a }) => a));
+const logHas = (page, text) => page.waitForFunction((t) => document.querySelector('#log').textContent.includes(t), text);
+
+test('pause: Play runs the world, Pause stops it where it is, Space plays again', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=3');
+  await page.locator('#play').click();
+  await page.waitForFunction(() => window.clusterscope.state().step > 5);
+  await page.locator('#play').click();
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  const paused = (await state(page)).step;
+  await page.waitForTimeout(400);
+  assert.equal((await state(page)).step, paused, 'nothing happens while paused');
+  assert.equal(await page.locator('#stepcount').innerText(), `step ${paused}`);
+  await page.keyboard.press(' ');
+  await page.waitForFunction((s) => window.clusterscope.state().step > s, paused);
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('cut a link from the inspector\'s select: that one way only, and messages on it are lost', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=9');
+  const leader = await stepUntilLeader(page);
+  const to = (leader + 1) % 5;
+  await page.locator(`#node-list li[data-node="${leader}"] button`).click();
+  await page.locator('#inspector').waitFor();
+  await page.locator('#cut-to').selectOption(String(to));
+  await page.locator('#cut').click();
+  assert.deepEqual(await actions(page), [{ do: 'cut', from: leader, to }]);
+  await logHas(page, `link ${leader}→${to} cut`);
+  assert.match(await page.locator(`#cut-to option[value="${to}"]`).innerText(), /\(cut\)/);
+  // The leader's heartbeats to that node are lost; replies the other way still arrive.
+  const seen = await page.evaluate(({ leader, to }) => {
+    const cs = window.clusterscope;
+    const out = { lostOnCut: 0, deliveredBack: 0, deliveredOnCut: 0 };
+    for (let i = 0; i < 600; i++) {
+      cs.step(1);
+      const e = cs.state().event;
+      if (!e.msg) continue;
+      if (e.msg.from === leader && e.msg.to === to) {
+        if (e.type === 'lost') out.lostOnCut++; else if (e.type === 'deliver') out.deliveredOnCut++;
+      }
+      if (e.type === 'deliver' && e.msg.from === to && e.msg.to === leader) out.deliveredBack++;
+    }
+    return out;
+  }, { leader, to });
+  assert.equal(seen.deliveredOnCut, 0, JSON.stringify(seen));
+  assert.ok(seen.lostOnCut > 0, JSON.stringify(seen));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('client request form: the command reaches the leader\'s log; an empty one is refused, naming the field', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=5');
+  const leader = await stepUntilLeader(page);
+  await page.locator(`#node-list li[data-node="${leader}"] button`).click();
+  await page.locator('#request-cmd').fill('x=42');
+  await page.locator('#request-cmd').press('Enter');
+  assert.deepEqual(await actions(page), [{ do: 'request', node: leader, cmd: 'x=42' }]);
+  await logHas(page, `client request "x=42" to node ${leader}`);
+  assert.equal(await page.locator('#request-cmd').inputValue(), '', 'the field is ready for the next one');
+  await page.evaluate(() => window.clusterscope.step(300));
+  const nodes = (await state(page)).nodes;
+  for (const n of nodes) {
+    assert.ok(n.log.some((e) => e.cmd === 'x=42'), `node ${n.id} holds x=42`);
+    assert.ok(n.commit_index >= n.log.findIndex((e) => e.cmd === 'x=42') + 1, `node ${n.id} committed it`);
+  }
+  // Empty: an error notice naming the request, nothing added.
+  const step = (await state(page)).step;
+  await page.locator('#inspector button[type="submit"]').click();
+  const notice = page.locator('.notice.error').last();
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /^request: type a command first/);
+  assert.equal((await actions(page)).length, 1);
+  assert.equal((await state(page)).step, step);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('jump to the first violation: Play pauses there; later the property\'s button seeks back to it', async () => {
+  const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease');
+  await page.keyboard.press('+');
+  await page.locator('#play').click();
+  await page.waitForFunction(() => window.clusterscope.state().first_violation !== null
+    && document.querySelector('#play').getAttribute('aria-pressed') === 'false', null, { timeout: 60000 });
+  const first = (await state(page)).first_violation;
+  assert.equal((await state(page)).step, first.step, 'paused on the violating step');
+  // Go on past it, then jump back with the button.
+  await page.evaluate(() => window.clusterscope.step(100));
+  assert.equal((await state(page)).step, first.step + 100);
+  const button = page.locator(`#invariants li.broken[data-property="${first.property}"] button`);
+  assert.match(await button.innerText(), new RegExp(`broken at step ${first.step}`));
+  await button.click();
+  assert.equal((await state(page)).step, first.step);
+  await page.waitForFunction((s) => document.querySelector('#stepcount').textContent === `step ${s}`, first.step);
+  assert.equal((await state(page)).violation?.property, first.property, 'the broken state is on screen');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

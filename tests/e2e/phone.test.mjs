@@ -1,0 +1,134 @@
+// A phone-sized viewport (390×844, touch): no sideways scrolling, the
+// canvas in view and sized, the top bar's controls reachable, and a tap on
+// a node opens its inspector as a sheet in view with the node still
+// visible above it; Escape or the close button close it and focus returns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openApp, stepUntilLeader, nextFrame, useApp } from './harness.mjs';
+
+const env = useApp();
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+/** Tap node `id` where the canvas draws it; returns its viewport position. */
+async function tapNode(page, id) {
+  await nextFrame(page);
+  const { nodes } = await page.evaluate(() => window.clusterscope.layout());
+  const n = nodes.find((p) => p.id === id);
+  const box = await page.locator('#cluster').boundingBox();
+  await page.touchscreen.tap(box.x + n.x, box.y + n.y);
+}
+
+/** Where node `id` is now, in viewport coordinates. */
+async function nodeOnScreen(page, id) {
+  return page.evaluate((id) => {
+    const n = window.clusterscope.layout().nodes.find((p) => p.id === id);
+    const r = document.querySelector('#cluster').getBoundingClientRect();
+    return { x: r.left + n.x, y: r.top + n.y, r: n.r };
+  }, id);
+}
+
+test('phone: no horizontal scroll, the canvas in view and sized, the top bar usable', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=7', PHONE);
+  const m = await page.evaluate(() => {
+    const c = document.querySelector('#cluster').getBoundingClientRect();
+    return { scrollW: document.documentElement.scrollWidth, w: innerWidth, h: innerHeight,
+      canvas: { left: c.left, right: c.right, top: c.top, width: c.width, height: c.height } };
+  });
+  assert.ok(m.scrollW <= m.w, `no sideways scroll: ${m.scrollW} > ${m.w}`);
+  assert.ok(m.canvas.left >= 0 && m.canvas.right <= m.w, JSON.stringify(m.canvas));
+  assert.ok(m.canvas.width >= 340 && m.canvas.height >= 300, `canvas sized: ${JSON.stringify(m.canvas)}`);
+  assert.ok(m.canvas.top < m.h / 2, `the canvas starts in the first half screen: ${m.canvas.top}`);
+  const drawn = await page.evaluate(() => document.querySelector('#cluster').width);
+  assert.ok(drawn >= 340, 'the canvas is drawn at its size');
+  // Every control of the top bar and the playback bar is on screen.
+  for (const sel of ['#algo', '#nodes', '#seed', '#reset', '#copy-link', '#theme', '#help-button', '#play', '#step', '#partition-mode']) {
+    const b = await page.locator(sel).boundingBox();
+    assert.ok(b && b.x >= 0 && b.x + b.width <= m.w && b.height >= 24, `${sel}: ${JSON.stringify(b)}`);
+  }
+  await page.locator('#play').tap();
+  await page.waitForFunction(() => window.clusterscope.state().step > 0);
+  await page.locator('#play').tap();
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  // No algorithm widens the page (a long title once did), with its panels filled.
+  const algos = await page.locator('#algo option').evaluateAll((os) => os.map((o) => o.value));
+  for (const algo of algos) {
+    await page.locator('#algo').selectOption(algo);
+    await page.waitForFunction((a) => window.clusterscope.state().algo === a, algo);
+    await page.evaluate(() => { window.clusterscope.act({ do: 'request', node: 0, cmd: 'x' }); window.clusterscope.step(150); });
+    await nextFrame(page);
+    const w = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(w <= m.w, `${algo}: no sideways scroll (${w} > ${m.w})`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('phone: tapping a node opens its inspector in view, the node stays visible; Escape and ✕ close it', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=7', PHONE);
+  await stepUntilLeader(page);
+  // A node in the lower half of the canvas, so the sheet would cover it.
+  const { nodes } = await page.evaluate(() => window.clusterscope.layout());
+  const low = [...nodes].sort((a, b) => b.y - a.y)[0].id;
+  await tapNode(page, low);
+  const sheet = page.locator('#inspector');
+  await sheet.waitFor();
+  assert.match(await page.locator('#insp-h').innerText(), new RegExp(`Node ${low}`));
+  const view = await page.evaluate(() => ({ w: innerWidth, h: innerHeight }));
+  const box = await sheet.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= view.h + 1 && box.x >= 0 && box.x + box.width <= view.w,
+    `the inspector is on screen: ${JSON.stringify(box)}`);
+  assert.ok(box.y < view.h * 0.7, 'not a sliver at the bottom');
+  const node = await nodeOnScreen(page, low);
+  assert.ok(node.y > 0 && node.y + node.r * 0.5 < box.y, `node ${low} visible above the sheet: ${node.y} vs ${box.y}`);
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#inspector') !== null), true, 'focus is in the sheet');
+  // Its buttons work from there.
+  await page.locator('#crash').tap();
+  assert.equal((await page.evaluate((id) => window.clusterscope.state().nodes[id].up, low)), false);
+
+  await page.keyboard.press('Escape');
+  await sheet.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cluster', 'focus back on the canvas');
+
+  const other = (low + 1) % nodes.length;
+  await tapNode(page, other);
+  await sheet.waitFor();
+  assert.match(await page.locator('#insp-h').innerText(), new RegExp(`Node ${other}`));
+  await page.locator('#inspector .close').tap();
+  await sheet.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cluster');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('phone: a message tapped in the list opens its sheet with the row still in view, focus left in place', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=7', PHONE);
+  await stepUntilLeader(page);
+  await page.evaluate(() => {
+    const cs = window.clusterscope;
+    for (let i = 0; i < 200 && cs.state().in_flight.length < 3; i++) cs.step(1);
+  });
+  await nextFrame(page);
+  const row = page.locator('#msg-list li[role="option"]').last();
+  await row.scrollIntoViewIfNeeded();
+  // Put the row near the bottom of the screen, where the sheet will be.
+  await page.evaluate(() => {
+    const r = document.querySelector('#msg-list li[role="option"]:last-child').getBoundingClientRect();
+    window.scrollBy(0, r.bottom - innerHeight + 20);
+  });
+  const id = Number(await row.getAttribute('data-msg'));
+  await row.tap();
+  const sheet = page.locator('#msg-inspector');
+  await sheet.waitFor();
+  assert.match(await page.locator('#msg-h').innerText(), new RegExp(`#${id}\\b`));
+  const s = await sheet.boundingBox();
+  const r = await page.locator(`#msg-opt-${id}`).boundingBox();
+  const h = await page.evaluate(() => innerHeight);
+  assert.ok(s.y >= 0 && s.y + s.height <= h + 1, `the sheet is on screen: ${JSON.stringify(s)}`);
+  assert.ok(r.y >= 0 && r.y + r.height <= s.y, `the row stays visible above the sheet: ${JSON.stringify(r)} vs ${s.y}`);
+  assert.equal(await page.locator(`#msg-opt-${id}`).getAttribute('aria-selected'), 'true');
+  // The list's buttons act on it from there.
+  await page.locator('#list-dup').tap();
+  assert.deepEqual(await page.evaluate(() => window.clusterscope.trace().actions.map((a) => a.do)), ['duplicate']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
