@@ -10,7 +10,7 @@
 use super::cmd::*;
 use lab::{Algo, Setup};
 use protocol::present::Picture;
-use protocol::{NodeId, Status};
+use protocol::NodeId;
 use sim::{Action, MsgId, Session};
 use std::rc::Rc;
 
@@ -387,30 +387,9 @@ impl Core {
         self.picked.retain(|&id| id < n);
         self.sync_clock();
     }
-
-    /// The node's status, or `None` for an id out of range.
-    pub fn status(&self, id: NodeId) -> Option<Status> {
-        (id < self.node_count()).then(|| self.session.node_info(id).status)
-    }
-
-    /// Crash or restart a node, whichever makes sense now.
-    pub fn crash_or_restart(&self, id: NodeId) -> Option<Action> {
-        match self.status(id)? {
-            Status::Crashed => Some(Action::Restart { node: id }),
-            _ => Some(Action::Crash { node: id }),
-        }
-    }
-
-    /// Pause or resume a node, whichever makes sense now (none when down).
-    pub fn pause_or_resume(&self, id: NodeId) -> Option<Action> {
-        match self.status(id)? {
-            Status::Paused => Some(Action::Resume { node: id }),
-            Status::Up => Some(Action::Pause { node: id, for_ms: None }),
-            Status::Crashed => None,
-        }
-    }
 }
 
+mod nodes;
 mod playback;
 #[cfg(test)]
 mod tests;

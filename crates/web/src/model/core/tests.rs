@@ -1,6 +1,7 @@
 //! Host tests of the controller.
 
 use super::*;
+use protocol::Status;
 
 fn leader(core: &Core) -> Option<NodeId> {
     (0..core.node_count()).find(|&i| core.session.node_info(i).look.role == "leader")
