@@ -49,3 +49,15 @@ for (const colorScheme of ['light', 'dark']) {
     assert.deepEqual(found, []);
   });
 }
+
+test('axe-core: the embedded view (?embed=1) has no WCAG 2.1 A/AA violation, light and dark', async () => {
+  const found = [];
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await openApp(env.browser, `${env.server.url}?embed=1&seed=1`, { colorScheme, viewport: { width: 480, height: 320 } });
+    await page.evaluate(() => window.clusterscope.step(80));
+    await nextFrame(page);
+    for (const v of await audit(page)) found.push(`${colorScheme}: ${v}`);
+    await page.context().close();
+  }
+  assert.deepEqual(found, []);
+});

@@ -22,12 +22,14 @@ use crate::components::{inspector, ring_panel};
 use crate::model::boot::Boot;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
-use crate::model::embed::Origins;
+use crate::model::embed::{EmbedView, Origins};
 use crate::model::in_flight::MsgList;
 use crate::model::text;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
+
+mod embed;
 
 /// The reducer's value: the core plus a revision that changes on every
 /// command, so Yew knows to re-render.
@@ -42,6 +44,8 @@ pub struct AppState {
     pub bench: Option<(u32, u32)>,
     /// Who may drive the app over `postMessage` (`?parent=`).
     pub origins: Origins,
+    /// `?embed=1`: the compact view for another page's iframe.
+    pub embed: Option<EmbedView>,
 }
 
 impl Reducible for AppState {
@@ -71,6 +75,7 @@ impl AppState {
             api_error: Rc::default(),
             bench: boot.bench,
             origins: boot.origins,
+            embed: boot.embed,
         }
     }
 }
@@ -92,6 +97,9 @@ pub struct PageRefs<'a> {
 pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
     if let Some((nodes, msgs)) = state.bench {
         return bench_page(nodes, msgs, refs.canvas, refs.wrap);
+    }
+    if let Some(view) = state.embed {
+        return embed::embed_page(state, &refs, view);
     }
     let send = refs.send;
     let core = state.core.borrow();

@@ -45,3 +45,10 @@ pub fn set_theme_attribute(theme: ThemeChoice) {
         };
     }
 }
+
+/// Whether the reader's system asks for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}

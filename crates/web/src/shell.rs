@@ -45,7 +45,13 @@ pub fn app() -> Html {
             let frame =
                 FrameLoop::start(state.core.clone(), view.clone(), canvas_ref, wrap_ref, state.bench, dispatch.clone());
             let keys = host::keys::listen(state.core.clone(), dispatch.clone());
-            let api = host::api::install(state.core.clone(), view, dispatch, state.api_error.clone(), state.bench);
+            let api =
+                host::api::install(state.core.clone(), view, dispatch.clone(), state.api_error.clone(), state.bench);
+            // `?embed=1&autoplay=1` plays at once, unless the reader asked
+            // the system for less motion.
+            if state.embed.is_some_and(|v| v.autoplay) && !host::prefers_reduced_motion() {
+                dispatch.emit(Input::Ui(Cmd::Play));
+            }
             if let (Some(api), Some(window), None) = (&api, web_sys::window(), state.bench) {
                 let installed = host::post_message::Bridge::install(
                     &window,

@@ -3,7 +3,7 @@
 //! bad parameter. Pure: the query's pairs come from the host's URL.
 
 use super::core::Core;
-use super::embed::Origins;
+use super::embed::{embed_view, EmbedView, Origins};
 use lab::Setup;
 
 /// Furthest step a link replays to when it is opened (a few seconds of
@@ -17,6 +17,8 @@ pub struct Boot {
     pub bench: Option<(u32, u32)>,
     /// The origins `?parent=` allows to drive the app over `postMessage`.
     pub origins: Origins,
+    /// `?embed=1`: the compact view for another page's iframe.
+    pub embed: Option<EmbedView>,
 }
 
 /// Read the page's query pairs: open the world they describe, or the
@@ -85,7 +87,11 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
     for e in errors {
         core.notify(format!("The link's {e}; messages from that origin will be ignored."), true);
     }
-    Boot { core, bench, origins }
+    let (embed, errors) = embed_view(pairs);
+    for e in errors {
+        core.notify(format!("The link's {e}."), true);
+    }
+    Boot { core, bench, origins, embed }
 }
 
 #[cfg(test)]

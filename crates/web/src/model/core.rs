@@ -62,6 +62,8 @@ pub struct Core {
     /// the run still is it) and whether its card is shown.
     scenario: Option<&'static lab::presets::Preset>,
     pub scenario_open: bool,
+    /// The furthest step this run has been at (the embed scrubber's end).
+    pub furthest: u64,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -113,6 +115,7 @@ impl Core {
             pause_on_violation: true,
             scenario: None,
             scenario_open: false,
+            furthest: 0,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -121,6 +124,7 @@ impl Core {
             core.session.seek(step.min(MAX_JUMP));
         }
         core.sync_clock();
+        core.furthest = core.session.steps();
         core
     }
 
@@ -153,6 +157,7 @@ impl Core {
 
     fn changed(&mut self) {
         self.generation += 1;
+        self.furthest = self.furthest.max(self.session.steps());
         if !self.playing {
             self.refresh_picture();
         }

@@ -91,6 +91,35 @@ fn origin(value: &str) -> Result<String, &'static str> {
     Ok(format!("{scheme}://{host_port}"))
 }
 
+/// How the app shows itself inside another page (`?embed=1`): the canvas
+/// and a compact bar, or the canvas alone (`controls=0`), playing from the
+/// start if asked (`autoplay=1`, unless the reader asked for less motion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmbedView {
+    pub controls: bool,
+    pub autoplay: bool,
+}
+
+/// Read `embed`, `controls` and `autoplay` (each `0` or `1`): the embed
+/// view when `embed=1`, and an error naming each bad value.
+pub fn embed_view(pairs: &[(String, String)]) -> (Option<EmbedView>, Vec<String>) {
+    let mut errors = Vec::new();
+    let mut flag = |name: &str, default: bool| match pairs.iter().rev().find(|(k, _)| k == name) {
+        None => default,
+        Some((_, v)) => match v.trim() {
+            "1" | "true" => true,
+            "0" | "false" => false,
+            other => {
+                errors.push(format!("{name}: expected 0 or 1, got {other:?}"));
+                default
+            }
+        },
+    };
+    let embed = flag("embed", false);
+    let view = EmbedView { controls: flag("controls", true), autoplay: flag("autoplay", false) };
+    (embed.then_some(view), errors)
+}
+
 /// Something that happened in the run, for the parent page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
@@ -188,6 +217,17 @@ mod tests {
 
     fn pairs(values: &[&str]) -> Vec<(String, String)> {
         values.iter().map(|v| ("parent".to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn embed_options_are_flags_and_a_bad_one_is_named() {
+        let q = |kv: &[(&str, &str)]| kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        assert_eq!(embed_view(&q(&[])), (None, vec![]));
+        assert_eq!(embed_view(&q(&[("embed", "1")])).0, Some(EmbedView { controls: true, autoplay: false }));
+        let (view, errors) = embed_view(&q(&[("embed", "1"), ("controls", "0"), ("autoplay", "yes")]));
+        assert_eq!(view, Some(EmbedView { controls: false, autoplay: false }));
+        assert_eq!(errors, ["autoplay: expected 0 or 1, got \"yes\""]);
+        assert_eq!(embed_view(&q(&[("embed", "0"), ("autoplay", "1")])).0, None);
     }
 
     #[test]

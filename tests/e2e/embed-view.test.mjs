@@ -1,0 +1,72 @@
+// The app inside a documentation page's iframe (?embed=1): the canvas
+// fills the frame from 320×240 up, a compact bar plays, steps and scrubs,
+// "open in Clusterscope" links to the same moment, controls=0 leaves the
+// canvas alone, autoplay=1 plays unless the reader asked for less motion,
+// and a tap opens the inspector as a sheet.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp } from './harness.mjs';
+
+const env = useApp();
+
+test('at 400×300: the canvas and a compact bar that plays, steps, scrubs and links out', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&seed=1', { viewport: { width: 400, height: 300 } });
+  assert.equal(await page.locator('#algo').count(), 0, 'no top bar');
+  assert.equal(await page.locator('#log').count(), 0, 'no event log');
+  const box = await page.locator('#cluster').boundingBox();
+  assert.ok(box.width >= 398 && box.height >= 240, `the canvas fills the frame: ${JSON.stringify(box)}`);
+  const bar = await page.locator('.embed-bar').boundingBox();
+  assert.ok(bar.y + bar.height <= 300.5, 'the bar is inside the frame');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 400, 'no sideways scroll');
+
+  await page.locator('#step').click();
+  await page.locator('#step').click();
+  assert.equal(await page.evaluate(() => window.clusterscope.state().step), 2);
+  await page.evaluate(() => window.clusterscope.step(198));
+  await page.locator('#scrub').fill('50');
+  await page.waitForFunction(() => window.clusterscope.state().step === 50);
+  assert.equal(await page.locator('#scrub').getAttribute('max'), '200', 'the scrubber spans the steps seen');
+  const href = await page.locator('#open-full').getAttribute('href');
+  const url = new URL(href);
+  assert.equal(url.searchParams.get('seed'), '1');
+  assert.equal(url.searchParams.get('step'), '50', 'the same moment');
+  assert.equal(url.searchParams.get('embed'), null, 'the full app');
+  await page.locator('#play').click();
+  await page.waitForFunction(() => window.clusterscope.state().step > 50);
+  await page.locator('#play').click();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('at 320×240 with controls=0: the canvas alone fills the frame; a tap opens the inspector sheet', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&controls=0&seed=1', {
+    viewport: { width: 320, height: 240 }, hasTouch: true, isMobile: true,
+  });
+  assert.equal(await page.locator('.embed-bar').count(), 0);
+  const box = await page.locator('#cluster').boundingBox();
+  assert.ok(box.width >= 318 && box.height >= 236, `the canvas fills the frame: ${JSON.stringify(box)}`);
+  const node = await page.evaluate(() => window.clusterscope.layout().nodes[1]);
+  await page.touchscreen.tap(box.x + node.x, box.y + node.y);
+  await page.locator('.embed-sheet #inspector').waitFor();
+  assert.match(await page.locator('.embed-sheet #inspector').innerText(), /Node 1/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('autoplay=1 plays at once, but not for a reader who asked for reduced motion; a bad flag is named', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&autoplay=1&seed=1', { viewport: { width: 400, height: 300 } });
+  await page.waitForFunction(() => window.clusterscope.state().step > 5, null, { timeout: 10000 });
+  await page.context().close();
+
+  const still = await openApp(env.browser, env.server.url + '?embed=1&autoplay=1&seed=1', {
+    viewport: { width: 400, height: 300 }, reducedMotion: 'reduce',
+  });
+  await still.waitForTimeout(800);
+  assert.equal(await still.evaluate(() => window.clusterscope.state().step), 0, 'reduced motion: no autoplay');
+  await still.context().close();
+
+  const bad = await openApp(env.browser, env.server.url + '?embed=1&autoplay=yes', { viewport: { width: 400, height: 300 } });
+  await bad.locator('.notice.error').waitFor();
+  assert.match(await bad.locator('.notice.error').innerText(), /autoplay: expected 0 or 1, got "yes"/);
+  await bad.context().close();
+});
