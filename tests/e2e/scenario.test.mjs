@@ -19,6 +19,13 @@ test('a ?preset= link shows its card; "jump" goes to its moment; the address nam
   const state = await page.evaluate(() => window.clusterscope.state());
   assert.equal(state.first_violation.step, 35, 'the moment is where the property breaks');
   assert.equal(await jump.isDisabled(), true, 'already there');
+  // However long the side column, the safety panel is in view, not under the fold.
+  const inView = await page.evaluate(() => {
+    const r = document.querySelector('#safety').getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 30));
+    return r.top >= 0 && r.top < innerHeight - 40 && document.querySelector('#safety').contains(hit);
+  });
+  assert.ok(inView, 'the safety panel is visible at 1280×800 with the scenario card open');
   await page.waitForFunction(() => location.search === '?preset=kleppmann-lease&step=35');
 
   // Another action makes it another run: the card goes, the address spells the run out.

@@ -21,7 +21,7 @@ pub struct InvariantsProps {
 pub fn invariants(props: &InvariantsProps) -> Html {
     let send = &props.send;
     html! {
-        <section class="panel" aria-labelledby="inv-h">
+        <section class="panel safety" id="safety" aria-labelledby="inv-h">
             <h2 id="inv-h">{"Safety properties"}</h2>
             <ul class="invariants" id="invariants">
                 { for props.properties.iter().map(|&p| {
