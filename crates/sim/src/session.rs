@@ -92,7 +92,7 @@ struct StateDoc<'a, P: Protocol> {
 
 impl<P: Protocol> Session for Run<P> {
     fn algo(&self) -> &'static str {
-        P::NAME
+        P::name(self.world().protocol_config())
     }
     fn seed(&self) -> u64 {
         Run::seed(self)
@@ -198,7 +198,7 @@ impl<P: Protocol> Session for Run<P> {
         let world = self.world();
         let doc = StateDoc::<P> {
             step: StepView::of(world),
-            algo: P::NAME,
+            algo: P::name(world.protocol_config()),
             in_flight: world.in_flight().map(MsgRecord::of).collect(),
             first_violation: world.first_violation(),
         };
