@@ -23,6 +23,7 @@
 //! [`Session`] wraps a run of any protocol behind one object-safe trait.
 
 pub mod action;
+mod base;
 pub mod config;
 pub mod event_log;
 pub mod record;
