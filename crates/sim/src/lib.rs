@@ -26,6 +26,7 @@ pub mod action;
 mod base;
 pub mod config;
 pub mod event_log;
+mod in_flight;
 pub mod record;
 pub mod run;
 pub mod session;

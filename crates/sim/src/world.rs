@@ -9,9 +9,9 @@
 use crate::action::{Action, ActionError, MsgId};
 use crate::base::{Base, Event, Key};
 use crate::config::SimConfig;
+use crate::in_flight::InFlight;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
-use std::collections::BTreeMap;
 
 pub use crate::base::{DROPS_CAPACITY, MAX_IN_FLIGHT};
 pub use crate::event_log::LOG_CAPACITY;
@@ -144,7 +144,7 @@ pub struct MsgInfo {
 pub struct World<P: Protocol> {
     base: Base,
     protocol_config: P::Config,
-    in_flight: BTreeMap<MsgId, Envelope<P::Msg>>,
+    in_flight: InFlight<P::Msg>,
     nodes: Vec<Node<P>>,
     checker: P::Checker,
     last_event: Option<EventRecord<P::Msg>>,
@@ -189,7 +189,7 @@ impl<P: Protocol> World<P> {
         let mut world = Self {
             base,
             protocol_config,
-            in_flight: BTreeMap::new(),
+            in_flight: InFlight::default(),
             nodes,
             checker: Default::default(),
             last_event: None,
@@ -259,7 +259,7 @@ impl<P: Protocol> World<P> {
         self.in_flight.values()
     }
     pub fn message(&self, id: MsgId) -> Option<&Envelope<P::Msg>> {
-        self.in_flight.get(&id)
+        self.in_flight.get(id)
     }
     pub fn messages_into(&self, out: &mut Vec<MsgInfo>) {
         out.clear();
@@ -376,22 +376,22 @@ impl<P: Protocol> World<P> {
     }
 
     fn deliver(&mut self, id: MsgId) -> EventRecord<P::Msg> {
-        let env = self.in_flight.get(&id).expect("queued message is in flight");
+        let env = self.in_flight.get(id).expect("queued message is in flight");
         let (from, to) = (env.from, env.to);
         let status = self.base.status(to);
         if status == Status::Crashed || self.base.is_cut(from, to) {
-            let env = self.in_flight.remove(&id).expect("in flight");
+            let env = self.in_flight.remove(id).expect("in flight");
             let reason = if status == Status::Crashed { LossReason::NodeDown } else { LossReason::LinkCut };
             self.record_loss(&env, reason);
             return EventRecord::Lost { msg: MsgRecord::of(&env), reason: reason.text() };
         }
         if status == Status::Paused {
-            let env = self.in_flight.get_mut(&id).expect("in flight");
+            let env = self.in_flight.get_mut(id).expect("in flight");
             env.held = true;
             self.nodes[to as usize].held.push(Held::Deliver(id));
             return EventRecord::Held { node: to, what: format!("message {id}") };
         }
-        let env = self.in_flight.remove(&id).expect("in flight");
+        let env = self.in_flight.remove(id).expect("in flight");
         let record = MsgRecord::of(&env);
         self.run_node(to, Input::Message { from, msg: env.msg });
         EventRecord::Deliver { msg: record }
@@ -463,7 +463,7 @@ impl<P: Protocol> World<P> {
                 Some(reason) => self.record_loss(&env, reason),
                 None => {
                     self.base.schedule(env.deliver_at, Event::Deliver(id));
-                    self.in_flight.insert(id, env);
+                    self.in_flight.insert(env);
                 }
             }
         }
@@ -522,14 +522,14 @@ impl<P: Protocol> World<P> {
             }
             Action::Drift { node, rate } => self.set_drift(*node, *rate),
             Action::Drop { msg } => {
-                let Some(env) = self.in_flight.remove(msg) else {
+                let Some(env) = self.in_flight.remove(*msg) else {
                     return not_in_flight(msg);
                 };
                 self.unqueue_delivery(&env);
                 self.record_loss(&env, LossReason::User);
             }
             Action::Duplicate { msg } => {
-                let Some(env) = self.in_flight.get(msg) else {
+                let Some(env) = self.in_flight.get(*msg) else {
                     return not_in_flight(msg);
                 };
                 let mut copy = env.clone();
@@ -540,11 +540,11 @@ impl<P: Protocol> World<P> {
                 copy.deliver_at = self.base.now + latency;
                 self.base.schedule(copy.deliver_at, Event::Deliver(copy.id));
                 let (kind, id) = (copy.msg.kind(), copy.id);
-                self.in_flight.insert(copy.id, copy);
+                self.in_flight.insert(copy);
                 self.base.log_duplicate(kind, *msg, id);
             }
             Action::Delay { msg, by } => {
-                let Some(env) = self.in_flight.get(msg) else {
+                let Some(env) = self.in_flight.get(*msg) else {
                     return not_in_flight(msg);
                 };
                 if env.held {
@@ -555,7 +555,7 @@ impl<P: Protocol> World<P> {
                 self.unqueue_delivery(&env);
                 let deliver_at = env.deliver_at + by;
                 self.base.schedule(deliver_at, Event::Deliver(*msg));
-                self.in_flight.get_mut(msg).expect("in flight").deliver_at = deliver_at;
+                self.in_flight.get_mut(*msg).expect("in flight").deliver_at = deliver_at;
                 self.base.log_delay(env.msg.kind(), *msg, *by);
             }
             Action::Request { node, cmd } => match self.base.log_request(*node, cmd) {
@@ -592,7 +592,7 @@ impl<P: Protocol> World<P> {
         }
         for h in held {
             if let Held::Deliver(mid) = h {
-                if let Some(env) = self.in_flight.remove(&mid) {
+                if let Some(env) = self.in_flight.remove(mid) {
                     self.record_loss(&env, LossReason::NodeDown);
                 }
             }
@@ -606,7 +606,7 @@ impl<P: Protocol> World<P> {
         for h in held {
             match h {
                 Held::Deliver(mid) => {
-                    if let Some(env) = self.in_flight.get_mut(&mid) {
+                    if let Some(env) = self.in_flight.get_mut(mid) {
                         env.held = false;
                         env.deliver_at = self.base.now;
                         self.base.schedule(self.base.now, Event::Deliver(mid));
