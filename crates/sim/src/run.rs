@@ -10,7 +10,6 @@ use crate::action::{Action, ActionError, Scheduled, MAX_ACTIONS};
 use crate::config::SimConfig;
 use crate::world::World;
 use protocol::Protocol;
-use std::collections::BTreeMap;
 
 /// Most snapshots a run keeps.
 pub const MAX_SNAPSHOTS: usize = 128;
@@ -36,8 +35,9 @@ pub struct Run<P: Protocol> {
     snapshots: Vec<Snapshot<P>>,
     interval: u64,
     /// Scheduled actions that could not be applied when their step came,
-    /// by their index in `actions`.
-    action_errors: BTreeMap<usize, ActionError>,
+    /// by their index in `actions`, sorted by it (they are found in that
+    /// order; a sorted vector is all the map this needs).
+    action_errors: Vec<(usize, ActionError)>,
 }
 
 impl<P: Protocol> Run<P> {
@@ -52,7 +52,7 @@ impl<P: Protocol> Run<P> {
             next_action: 0,
             snapshots: Vec::new(),
             interval: SNAPSHOT_INTERVAL,
-            action_errors: BTreeMap::new(),
+            action_errors: Vec::new(),
         };
         // No snapshot of step 0: the world at step 0 is rebuilt from the
         // inputs when needed, so opening a run costs no copy of it.
@@ -164,7 +164,7 @@ impl<P: Protocol> Run<P> {
         }
         self.world.apply(&action)?;
         self.actions.truncate(kept);
-        self.action_errors.retain(|&i, _| i < kept);
+        self.action_errors.retain(|&(i, _)| i < kept);
         self.actions.push(Scheduled { step, action });
         self.next_action = self.actions.len();
         // Snapshots taken at this step or later lack the new action. Going
@@ -183,7 +183,11 @@ impl<P: Protocol> Run<P> {
                 break;
             }
             if let Err(e) = self.world.apply(&scheduled.action) {
-                self.action_errors.insert(self.next_action, e);
+                // A replay from step 0 finds the same errors again.
+                match self.action_errors.binary_search_by_key(&self.next_action, |&(i, _)| i) {
+                    Ok(i) => self.action_errors[i].1 = e,
+                    Err(i) => self.action_errors.insert(i, (self.next_action, e)),
+                }
             }
             self.next_action += 1;
         }
