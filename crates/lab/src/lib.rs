@@ -301,34 +301,28 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
             let config = options::paxos_config(algo, &options)?;
             Box::new(sim::Run::<paxos::MultiPaxos>::new(sim, config, seed, actions))
         }
-        Algo::LockLease => {
-            Box::new(sim::Run::<lock::LockLease>::new(sim, options::lock_config(algo, &options)?, seed, actions))
-        }
-        Algo::LockFenced => {
-            Box::new(sim::Run::<lock::LockFenced>::new(sim, options::lock_config(algo, &options)?, seed, actions))
-        }
-        Algo::Redlock => {
-            Box::new(sim::Run::<lock::Redlock>::new(sim, options::lock_config(algo, &options)?, seed, actions))
-        }
-        Algo::LockZk => {
-            Box::new(sim::Run::<lock::LockZk>::new(sim, options::lock_config(algo, &options)?, seed, actions))
+        // One type for the four lock algorithms (the config names the
+        // variant), so the app carries one copy of the simulator for them.
+        Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => {
+            let variant = match algo {
+                Algo::LockFenced => lock::Variant::Fenced,
+                Algo::Redlock => lock::Variant::Redlock,
+                Algo::LockZk => lock::Variant::Zk,
+                _ => lock::Variant::Lease,
+            };
+            let config = lock::ChosenConfig { variant, settings: options::lock_config(algo, &options)? };
+            Box::new(sim::Run::<lock::Lock>::new(sim, config, seed, actions))
         }
         Algo::Ring => {
             let config = options::ring_config_for(&options, sim.nodes)?;
             Box::new(sim::Run::<ring::KvNode>::new(sim, config, seed, actions))
         }
-        Algo::TwoPc => Box::new(sim::Run::<txn::TwoPc>::new(
-            sim,
-            options::commit_config(algo, &options, setup.sim.nodes)?,
-            seed,
-            actions,
-        )),
-        Algo::ThreePc => Box::new(sim::Run::<txn::ThreePc>::new(
-            sim,
-            options::commit_config(algo, &options, setup.sim.nodes)?,
-            seed,
-            actions,
-        )),
+        // One type for 2PC and 3PC, as for the locks.
+        Algo::TwoPc | Algo::ThreePc => {
+            let settings = options::commit_config(algo, &options, setup.sim.nodes)?;
+            let config = txn::ChosenConfig { three_phase: algo == Algo::ThreePc, settings };
+            Box::new(sim::Run::<txn::Commit>::new(sim, config, seed, actions))
+        }
         Algo::Saga => {
             Box::new(sim::Run::<txn::Saga>::new(sim, options::saga_config(&options, setup.sim.nodes)?, seed, actions))
         }

@@ -34,7 +34,12 @@ pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
 /// Read a setup from decoded `(name, value)` pairs; on failure, one error
 /// per bad parameter, in the order the pairs name them.
 pub fn parse_all<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Query, Vec<SetupError>> {
-    let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    parse_pairs(pairs.into_iter().collect())
+}
+
+/// [`parse_all`] once its pairs are collected: one copy of the code
+/// whatever iterator the caller has.
+fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
     let get = |name: &str| pairs.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.trim());
     let mut errors = Vec::new();
     fn note(errors: &mut Vec<SetupError>, result: Result<(), SetupError>) {

@@ -74,7 +74,7 @@
 //! in a correct run); for the storage's, only the writes logged since the
 //! last check, each found by a search from the newest grant backwards.
 
-use crate::config::{Algorithm, Layout, Variant, MAX_NODES};
+use crate::config::{Choice, Layout, Variant, MAX_NODES};
 use crate::storage::WriteRecord;
 use crate::{Lock, Node};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
@@ -115,7 +115,7 @@ pub struct LockChecker {
     broken: Option<Violation>,
 }
 
-impl<V: Algorithm> Checker<Lock<V>> for LockChecker {
+impl<V: Choice> Checker<Lock<V>> for LockChecker {
     const PROPERTIES: &'static [&'static str] = &[STORAGE_MUTUAL_EXCLUSION];
 
     fn check(&mut self, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Violation> {
@@ -126,7 +126,9 @@ impl<V: Algorithm> Checker<Lock<V>> for LockChecker {
     /// can accept a write; a client's step changes neither. A user action
     /// (`None`: a crash can end a Redlock majority) looks at everything.
     fn check_changed(&mut self, nodes: &[NodeRef<'_, Lock<V>>], changed: Option<NodeId>) -> Option<Violation> {
-        if self.broken.is_none() {
+        // Every node of a world runs the same variant.
+        if let (None, Some(first)) = (&self.broken, nodes.first()) {
+            let variant = first.state.variant();
             let node = changed.and_then(|id| nodes.get(id as usize)).map(|n| n.state.node());
             let (servers, storage) = match node {
                 None => (true, true),
@@ -135,10 +137,10 @@ impl<V: Algorithm> Checker<Lock<V>> for LockChecker {
                 Some(Node::Client(_) | Node::ZkClient(_)) => (false, false),
             };
             if servers {
-                self.record_grants(V::VARIANT, nodes);
+                self.record_grants(variant, nodes);
             }
             if storage {
-                self.broken = self.check_writes(V::VARIANT, nodes);
+                self.broken = self.check_writes(variant, nodes);
             }
         }
         self.broken.clone()
@@ -159,7 +161,7 @@ impl LockChecker {
     }
 
     /// The grant the lock service shows as current, if any.
-    fn current_grant<V: Algorithm>(variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Grant> {
+    fn current_grant<V: Choice>(variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Grant> {
         let live = nodes.iter().filter(|n| n.status != Status::Crashed);
         if variant == Variant::Redlock {
             // At most one value can be held by a strict majority at once.
@@ -190,7 +192,7 @@ impl LockChecker {
         }
     }
 
-    fn record_grants<V: Algorithm>(&mut self, variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) {
+    fn record_grants<V: Choice>(&mut self, variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) {
         let current = Self::current_grant(variant, nodes);
         if current != self.current {
             self.current = current;
@@ -230,7 +232,7 @@ impl LockChecker {
         self.window.iter().rposition(|g| g == grant).map(|i| self.first + 1 + i as u64)
     }
 
-    fn check_writes<V: Algorithm>(&mut self, variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Violation> {
+    fn check_writes<V: Choice>(&mut self, variant: Variant, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Violation> {
         let (at, storage) = nodes.iter().rev().find_map(|n| Some((n.id, n.state.storage()?)))?;
         let writes = storage.writes();
         // Writes logged since the last check; those that scrolled out of the
@@ -301,7 +303,7 @@ impl LockChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{LockConfig, Msg};
+    use crate::{Algorithm, LockConfig, Msg};
     use protocol::{Cluster, Input, Out, Protocol};
 
     /// Server 0, clients 1 and 2, storage 3.

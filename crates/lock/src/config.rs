@@ -16,10 +16,11 @@ pub const REDLOCK_SERVERS: u32 = 5;
 pub const WRITES_KEPT: usize = 64;
 
 /// Which lock algorithm a world runs. Every node of a world plays the same one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Variant {
     /// One server granting leases with a TTL (`SET key value NX PX ttl`);
     /// the storage accepts every write.
+    #[default]
     Lease,
     /// The same lease, and the storage rejects a fencing token lower than the
     /// highest it has seen (Kleppmann, "How to do distributed locking", 2016).
@@ -71,9 +72,63 @@ pub trait Algorithm: Clone + Copy + Debug + Default + Send + Sync + 'static {
     const VARIANT: Variant;
 }
 
-/// The marker types of the four variants.
+/// How the type of a lock world picks its variant: fixed by a marker type
+/// (every [`Algorithm`], whose config is a [`LockConfig`]), or read at run
+/// time from a [`ChosenConfig`] ([`variant::Chosen`], what the lab's catalog
+/// runs, so that the four algorithms share one copy of the simulator's code).
+pub trait Choice: Clone + Copy + Debug + Default + Send + Sync + 'static {
+    /// The `NAME` of [`protocol::Protocol`] for `Lock<Self>`.
+    const NAME: &'static str;
+    /// The protocol's config.
+    type Config: Clone + Debug + Default + Serialize;
+    /// The variant a world of this type runs with `config`.
+    fn variant(config: &Self::Config) -> Variant;
+    /// The settings every node shares.
+    fn settings(config: &Self::Config) -> &LockConfig;
+}
+
+impl<V: Algorithm> Choice for V {
+    const NAME: &'static str = V::VARIANT.name();
+    type Config = LockConfig;
+    fn variant(_config: &LockConfig) -> Variant {
+        V::VARIANT
+    }
+    fn settings(config: &LockConfig) -> &LockConfig {
+        config
+    }
+}
+
+/// The config of a [`crate::Lock`] world: which variant it runs, and the
+/// settings. Serialized as its settings alone, as a marker-typed world's
+/// config is: a trace names its algorithm apart from its config.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ChosenConfig {
+    #[serde(skip)]
+    pub variant: Variant,
+    pub settings: LockConfig,
+}
+
+/// The marker types of the four variants, and the one that leaves the
+/// choice to the config.
 pub mod variant {
-    use super::{Algorithm, Variant};
+    use super::{Algorithm, Choice, ChosenConfig, LockConfig, Variant};
+
+    /// Any of the four, as its [`ChosenConfig`] says: one type, and so one
+    /// instance of the generic simulator, for every lock algorithm.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Chosen;
+
+    impl Choice for Chosen {
+        const NAME: &'static str = "lock";
+        type Config = ChosenConfig;
+        fn variant(config: &ChosenConfig) -> Variant {
+            config.variant
+        }
+        fn settings(config: &ChosenConfig) -> &LockConfig {
+            &config.settings
+        }
+    }
 
     /// `lock-lease`.
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

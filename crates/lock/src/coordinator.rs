@@ -97,11 +97,7 @@ impl Coordinator {
             next_session: d.next_session,
             next_seq: d.next_seq,
             // Deadlines are set when the node starts.
-            sessions: d
-                .sessions
-                .iter()
-                .map(|(&session, &client)| (session, Session { session, client, expires_at: 0 }))
-                .collect(),
+            sessions: sessions_of(&d.sessions),
             entries: d.entries,
             watches: d.watches,
             last_token: d.last_token,
@@ -134,7 +130,7 @@ impl Coordinator {
         CoordinatorDurable {
             next_session: self.next_session,
             next_seq: self.next_seq,
-            sessions: self.sessions.iter().map(|(&s, info)| (s, info.client)).collect(),
+            sessions: clients_of(&self.sessions),
             entries: self.entries.clone(),
             watches: self.watches.clone(),
             last_token: self.last_token,
@@ -311,4 +307,26 @@ impl Coordinator {
             );
         }
     }
+}
+
+// The two conversions between a coordinator's sessions and what it
+// persists insert one by one rather than collect: collecting sorts (the
+// maps are sorted already), and each sort is a copy of code in the app.
+
+/// Sessions restored from what was persisted, deadlines unset.
+fn sessions_of(clients: &BTreeMap<u64, NodeId>) -> BTreeMap<u64, Session> {
+    let mut sessions = BTreeMap::new();
+    for (&session, &client) in clients {
+        sessions.insert(session, Session { session, client, expires_at: 0 });
+    }
+    sessions
+}
+
+/// What is persisted of the sessions: whose each is.
+fn clients_of(sessions: &BTreeMap<u64, Session>) -> BTreeMap<u64, NodeId> {
+    let mut clients = BTreeMap::new();
+    for (&session, info) in sessions {
+        clients.insert(session, info.client);
+    }
+    clients
 }

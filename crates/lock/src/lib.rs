@@ -9,6 +9,10 @@
 //! | `redlock`     | [`Redlock`]    | five servers, a majority within validity | no                    |
 //! | `lock-zk`     | [`LockZk`]     | sessions, sequential entries, watches    | yes (sequence number) |
 //!
+//! [`Lock`] (the default `Lock<variant::Chosen>`) runs any of the four, the
+//! one its [`ChosenConfig`] names: the lab's catalog uses it, so the app
+//! holds one copy of the generic simulator for all four (see [`Choice`]).
+//!
 //! Following Kleppmann, "How to do distributed locking" (2016); the Redis
 //! descriptions of `SET key value NX PX` and of Redlock; and the lock recipe
 //! of "ZooKeeper Recipes and Solutions". Leases expire on the server's clock
@@ -50,7 +54,10 @@ mod zk_client;
 pub use bug::{Bug, BUGS};
 pub use checker::{LockChecker, GRANTS_REMEMBERED, STORAGE_MUTUAL_EXCLUSION};
 pub use client::{ClientDurable, Held, LeaseClient, Phase};
-pub use config::{variant, Algorithm, Kind, Layout, LockConfig, Variant, MAX_NODES, REDLOCK_SERVERS, WRITES_KEPT};
+pub use config::{
+    variant, Algorithm, Choice, ChosenConfig, Kind, Layout, LockConfig, Variant, MAX_NODES, REDLOCK_SERVERS,
+    WRITES_KEPT,
+};
 pub use coordinator::{Coordinator, CoordinatorDurable, Entry, Session};
 pub use message::{LockTimer, Msg};
 pub use server::{Lease, LockServer, ServerDurable};
@@ -114,15 +121,17 @@ impl From<StorageDurable> for Durable {
     }
 }
 
-/// One node of a lock world running variant `V`.
+/// One node of a lock world; `V` says which variant it runs (by default,
+/// the one its config names: see [`Choice`]).
 #[derive(Clone, Debug)]
-pub struct Lock<V> {
+pub struct Lock<V = variant::Chosen> {
     id: NodeId,
+    variant: Variant,
     node: Node,
     _variant: PhantomData<V>,
 }
 
-impl<V: Algorithm> Lock<V> {
+impl<V: Choice> Lock<V> {
     /// What a `Persist` saves: the durable part of whichever role the node plays.
     pub fn durable(&self) -> Durable {
         match &self.node {
@@ -136,6 +145,10 @@ impl<V: Algorithm> Lock<V> {
 
     pub fn id(&self) -> NodeId {
         self.id
+    }
+    /// The algorithm this node's world runs.
+    pub fn variant(&self) -> Variant {
+        self.variant
     }
     pub fn node(&self) -> &Node {
         &self.node
@@ -164,17 +177,18 @@ impl<V: Algorithm> Lock<V> {
     }
 }
 
-impl<V: Algorithm> Protocol for Lock<V> {
-    const NAME: &'static str = V::VARIANT.name();
-    type Config = LockConfig;
+impl<V: Choice> Protocol for Lock<V> {
+    const NAME: &'static str = V::NAME;
+    type Config = V::Config;
     type Msg = Msg;
     type Timer = LockTimer;
     type Durable = Durable;
     type View = View;
     type Checker = LockChecker;
 
-    fn new(id: NodeId, cluster: &Cluster, config: &LockConfig, durable: Option<&Durable>) -> Self {
-        let variant = V::VARIANT;
+    fn new(id: NodeId, cluster: &Cluster, config: &V::Config, durable: Option<&Durable>) -> Self {
+        let variant = V::variant(config);
+        let config = V::settings(config);
         let layout = Layout::new(variant, cluster.nodes);
         let node = match (layout.kind(id), variant) {
             (Kind::LockServer, Variant::Zk) => Node::Coordinator(Coordinator::new(
@@ -214,7 +228,7 @@ impl<V: Algorithm> Protocol for Lock<V> {
                 },
             )),
         };
-        Self { id, node, _variant: PhantomData }
+        Self { id, variant, node, _variant: PhantomData }
     }
 
     fn step(&mut self, now: Tick, input: Input<Msg, LockTimer>, out: &mut Out<Msg, LockTimer, Durable>) {
@@ -288,7 +302,11 @@ impl<V: Algorithm> Protocol for Lock<V> {
         self.present_inspect()
     }
 
-    fn picture(nodes: &[NodeRef<'_, Self>], _config: &LockConfig) -> Picture {
+    fn name(config: &V::Config) -> &'static str {
+        V::variant(config).name()
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &V::Config) -> Picture {
         Self::present_picture(nodes)
     }
 }

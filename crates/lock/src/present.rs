@@ -7,7 +7,7 @@
 //! storage's write log, where fencing tokens show their worth.
 
 use crate::client::{Held, Phase};
-use crate::config::{Algorithm, Kind, Layout};
+use crate::config::{Choice, Kind, Layout};
 use crate::storage::Storage;
 use crate::zk_client::ZkPhase;
 use crate::{Lock, Node};
@@ -32,7 +32,7 @@ fn believed(held: Option<&Held>) -> Option<Countdown> {
     held.map(|h| Countdown::Local { since: h.since, until: h.valid_until })
 }
 
-impl<V: Algorithm> Lock<V> {
+impl<V: Choice> Lock<V> {
     pub(crate) fn present_look(&self) -> Look {
         let kind = self.kind();
         let (tone, shape) = kind_tone(kind);
@@ -136,7 +136,10 @@ impl<V: Algorithm> Lock<V> {
     }
 
     pub(crate) fn present_picture(nodes: &[NodeRef<'_, Self>]) -> Picture {
-        let layout = Layout::new(V::VARIANT, nodes.len() as u32);
+        let Some(variant) = nodes.first().map(|n| n.state.variant) else {
+            return Picture::default();
+        };
+        let layout = Layout::new(variant, nodes.len() as u32);
         let role = |kind: Kind| {
             let (tone, shape) = kind_tone(kind);
             LegendItem::Role { label: kind.name(), tone, shape }

@@ -322,6 +322,13 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     type View: Serialize;
     type Checker: Checker<Self>;
 
+    /// The `--algo` name of a world with `config`: [`Protocol::NAME`], unless
+    /// one type runs several algorithms and its config says which (one type
+    /// for several keeps one copy of the generic simulator in the app).
+    fn name(config: &Self::Config) -> &'static str {
+        let _ = config;
+        Self::NAME
+    }
     /// Build a node; `durable` is what it persisted before a crash, if anything.
     fn new(id: NodeId, cluster: &Cluster, config: &Self::Config, durable: Option<&Self::Durable>) -> Self;
     /// Handle one input at local time `now`, pushing effects into `out`.

@@ -172,10 +172,19 @@ impl Ring {
     /// The ring restricted to the nodes `keep` accepts, with the same tokens:
     /// cheaper than building it again, since no position is hashed.
     pub fn subset(&self, keep: impl Fn(NodeId) -> bool) -> Self {
+        self.subset_of(&keep)
+    }
+
+    /// [`Ring::subset`] with the filter behind a reference: one copy of the
+    /// code for every caller's closure (a ring is rebuilt on membership
+    /// changes, not per event).
+    fn subset_of(&self, keep: &dyn Fn(NodeId) -> bool) -> Self {
+        let mut nodes = self.nodes.clone();
+        nodes.retain(|&n, _| keep(n));
         Self {
             salt: self.salt,
             vnodes: self.vnodes,
-            nodes: self.nodes.iter().filter(|(n, _)| keep(**n)).map(|(n, c)| (*n, *c)).collect(),
+            nodes,
             tokens: self.tokens.iter().filter(|t| keep(t.node)).copied().collect(),
         }
     }

@@ -35,8 +35,12 @@ pub struct Load {
 
 /// Each node's load (in id order) over `keys`, with `replicas` copies per key.
 pub fn loads(placement: &impl Placement, keys: &[Position], replicas: u32) -> Vec<Load> {
-    let mut by_node: BTreeMap<NodeId, Load> =
-        placement.nodes().into_iter().map(|node| (node, Load { node, primary: 0, replica: 0 })).collect();
+    // Inserted one by one rather than collected: collecting sorts, and a
+    // copy of the sort for each placement type is code the app carries.
+    let mut by_node: BTreeMap<NodeId, Load> = BTreeMap::new();
+    for node in placement.nodes() {
+        by_node.insert(node, Load { node, primary: 0, replica: 0 });
+    }
     for &key in keys {
         for (rank, node) in placement.placement(key, replicas.max(1)).into_iter().enumerate() {
             let load = by_node.get_mut(&node).expect("a placement names only its nodes");

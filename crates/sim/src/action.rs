@@ -4,6 +4,8 @@
 //! `{"step":120,"do":"crash","node":2}`. A list of actions, with the algorithm,
 //! config and seed, determines a run completely.
 
+mod json;
+
 use protocol::{NodeId, Tick};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -196,8 +198,7 @@ pub fn parse_actions(json: &str, nodes: u32) -> Result<Vec<Scheduled>, ActionsEr
         if let Some(reason) = misfit_field(&value) {
             return Err(ActionsError::Invalid { index, reason });
         }
-        let scheduled: Scheduled =
-            serde_json::from_value(value).map_err(|e| ActionsError::Invalid { index, reason: e.to_string() })?;
+        let scheduled = json::scheduled(&value).map_err(|e| ActionsError::Invalid { index, reason: e.to_string() })?;
         scheduled.action.validate(nodes).map_err(|e| ActionsError::Invalid { index, reason: e.to_string() })?;
         out.push(scheduled);
     }
@@ -236,7 +237,7 @@ pub fn parse_action(json: &str, nodes: u32) -> Result<Action, ActionError> {
     if let Some(reason) = misfit_field(&value) {
         return Err(fail(reason));
     }
-    let action: Action = serde_json::from_value(value).map_err(|e| fail(e.to_string()))?;
+    let action = json::action(&value).map_err(|e| fail(e.to_string()))?;
     action.validate(nodes)?;
     Ok(action)
 }

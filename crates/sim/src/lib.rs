@@ -23,8 +23,10 @@
 //! [`Session`] wraps a run of any protocol behind one object-safe trait.
 
 pub mod action;
+mod base;
 pub mod config;
 pub mod event_log;
+mod in_flight;
 pub mod record;
 pub mod run;
 pub mod session;

@@ -10,7 +10,6 @@ use crate::action::{Action, ActionError, Scheduled, MAX_ACTIONS};
 use crate::config::SimConfig;
 use crate::world::World;
 use protocol::Protocol;
-use std::collections::BTreeMap;
 
 /// Most snapshots a run keeps.
 pub const MAX_SNAPSHOTS: usize = 128;
@@ -31,13 +30,62 @@ struct Snapshot<P: Protocol> {
 pub struct Run<P: Protocol> {
     seed: u64,
     world: World<P>,
-    actions: Vec<Scheduled>,
-    next_action: usize,
+    timeline: Timeline,
     snapshots: Vec<Snapshot<P>>,
     interval: u64,
+}
+
+/// A run's actions and how far it has applied them: the part of a run that
+/// does not depend on its protocol, compiled once for every protocol.
+#[derive(Clone, Debug)]
+struct Timeline {
+    actions: Vec<Scheduled>,
+    next_action: usize,
     /// Scheduled actions that could not be applied when their step came,
-    /// by their index in `actions`.
-    action_errors: BTreeMap<usize, ActionError>,
+    /// by their index in `actions`, sorted by it (they are found in that
+    /// order; a sorted vector is all the map this needs).
+    action_errors: Vec<(usize, ActionError)>,
+}
+
+impl Timeline {
+    /// The next action, if it is due once the world has taken `steps` steps.
+    fn due(&self, steps: u64) -> Option<&Action> {
+        self.actions.get(self.next_action).filter(|a| a.step <= steps).map(|a| &a.action)
+    }
+
+    /// The due action was applied, with `result`.
+    fn applied(&mut self, result: Result<(), ActionError>) {
+        if let Err(e) = result {
+            // A replay from an earlier step finds the same errors again.
+            match self.action_errors.binary_search_by_key(&self.next_action, |&(i, _)| i) {
+                Ok(i) => self.action_errors[i].1 = e,
+                Err(i) => self.action_errors.insert(i, (self.next_action, e)),
+            }
+        }
+        self.next_action += 1;
+    }
+
+    /// How many recorded actions are kept when `action` is recorded at
+    /// `step` (those after it are not), or why it cannot be.
+    fn room(&self, step: u64, action: &Action) -> Result<usize, ActionError> {
+        let kept = self.actions.partition_point(|a| a.step <= step);
+        if kept >= MAX_ACTIONS {
+            return Err(ActionError::new(action, format!("a run holds at most {MAX_ACTIONS} actions")));
+        }
+        Ok(kept)
+    }
+
+    /// Record `action`, applied at `step`, after the first `kept` actions.
+    fn record(&mut self, kept: usize, step: u64, action: Action) {
+        self.actions.truncate(kept);
+        self.action_errors.retain(|&(i, _)| i < kept);
+        self.actions.push(Scheduled { step, action });
+        self.next_action = self.actions.len();
+    }
+
+    fn has_pending(&self) -> bool {
+        self.next_action < self.actions.len()
+    }
 }
 
 impl<P: Protocol> Run<P> {
@@ -48,11 +96,9 @@ impl<P: Protocol> Run<P> {
         let mut run = Self {
             seed,
             world: World::new(config, protocol_config, seed),
-            actions,
-            next_action: 0,
+            timeline: Timeline { actions, next_action: 0, action_errors: Vec::new() },
             snapshots: Vec::new(),
             interval: SNAPSHOT_INTERVAL,
-            action_errors: BTreeMap::new(),
         };
         // No snapshot of step 0: the world at step 0 is rebuilt from the
         // inputs when needed, so opening a run costs no copy of it.
@@ -70,11 +116,11 @@ impl<P: Protocol> Run<P> {
         self.world.steps()
     }
     pub fn actions(&self) -> &[Scheduled] {
-        &self.actions
+        &self.timeline.actions
     }
     /// Scheduled actions that failed when their step came: (index, error).
     pub fn action_errors(&self) -> impl Iterator<Item = (usize, &ActionError)> {
-        self.action_errors.iter().map(|(i, e)| (*i, e))
+        self.timeline.action_errors.iter().map(|(i, e)| (*i, e))
     }
     pub fn snapshot_count(&self) -> usize {
         self.snapshots.len()
@@ -104,7 +150,7 @@ impl<P: Protocol> Run<P> {
 
     /// Actions scheduled for a later step than the world has reached.
     pub fn has_pending_actions(&self) -> bool {
-        self.next_action < self.actions.len()
+        self.timeline.has_pending()
     }
 
     /// When the next step happens: the next queued event, or now when the
@@ -116,7 +162,7 @@ impl<P: Protocol> Run<P> {
 
     /// Scheduled actions the run has not reached: `(index, step)` of each.
     pub fn pending_actions(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        self.actions.iter().enumerate().skip(self.next_action).map(|(i, a)| (i, a.step))
+        self.timeline.actions.iter().enumerate().skip(self.timeline.next_action).map(|(i, a)| (i, a.step))
     }
 
     /// Go to the state after exactly `target` steps (or as far as the run goes).
@@ -133,7 +179,7 @@ impl<P: Protocol> Run<P> {
                 Some(i) => {
                     let snap = &self.snapshots[i];
                     self.world = snap.world.clone();
-                    self.next_action = snap.next_action;
+                    self.timeline.next_action = snap.next_action;
                 }
                 None => self.restart_from_inputs(),
             }
@@ -145,7 +191,7 @@ impl<P: Protocol> Run<P> {
     fn restart_from_inputs(&mut self) {
         let world = &self.world;
         self.world = World::new(world.config().clone(), world.protocol_config().clone(), self.seed);
-        self.next_action = 0;
+        self.timeline.next_action = 0;
         self.apply_due();
     }
 
@@ -158,15 +204,9 @@ impl<P: Protocol> Run<P> {
     /// after this step are discarded: acting in the past forks the timeline.
     pub fn act(&mut self, action: Action) -> Result<(), ActionError> {
         let step = self.world.steps();
-        let kept = self.actions.partition_point(|a| a.step <= step);
-        if kept >= MAX_ACTIONS {
-            return Err(ActionError::new(&action, format!("a run holds at most {MAX_ACTIONS} actions")));
-        }
+        let kept = self.timeline.room(step, &action)?;
         self.world.apply(&action)?;
-        self.actions.truncate(kept);
-        self.action_errors.retain(|&i, _| i < kept);
-        self.actions.push(Scheduled { step, action });
-        self.next_action = self.actions.len();
+        self.timeline.record(kept, step, action);
         // Snapshots taken at this step or later lack the new action. Going
         // back replays from an earlier one, which applies the action at its
         // step, so no new snapshot is needed (acting is frequent: a clone of
@@ -178,14 +218,9 @@ impl<P: Protocol> Run<P> {
     }
 
     fn apply_due(&mut self) {
-        while let Some(scheduled) = self.actions.get(self.next_action) {
-            if scheduled.step > self.world.steps() {
-                break;
-            }
-            if let Err(e) = self.world.apply(&scheduled.action) {
-                self.action_errors.insert(self.next_action, e);
-            }
-            self.next_action += 1;
+        while let Some(action) = self.timeline.due(self.world.steps()) {
+            let result = self.world.apply(action);
+            self.timeline.applied(result);
         }
     }
 
@@ -195,7 +230,7 @@ impl<P: Protocol> Run<P> {
         if steps % self.interval != 0 || steps <= last {
             return;
         }
-        self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.next_action });
+        self.snapshots.push(Snapshot { world: self.world.clone(), next_action: self.timeline.next_action });
         if self.snapshots.len() > MAX_SNAPSHOTS {
             let mut i = 0;
             self.snapshots.retain(|_| {

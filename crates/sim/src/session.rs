@@ -80,6 +80,16 @@ pub trait Session {
     }
 }
 
+/// `value` as JSON text, serialized through a `&mut dyn Write` as traces
+/// are: serde's code for a type is then compiled once, not once per writer
+/// type (with `serde_json::to_string` the app carried a second copy of
+/// every protocol's view and message serializers).
+fn to_json(value: &impl Serialize) -> serde_json::Result<String> {
+    let mut buf = Vec::new();
+    serde_json::to_writer(&mut buf as &mut dyn std::io::Write, value)?;
+    Ok(String::from_utf8(buf).expect("serde_json writes UTF-8"))
+}
+
 #[derive(Serialize)]
 #[serde(bound(serialize = ""))]
 struct StateDoc<'a, P: Protocol> {
@@ -92,7 +102,7 @@ struct StateDoc<'a, P: Protocol> {
 
 impl<P: Protocol> Session for Run<P> {
     fn algo(&self) -> &'static str {
-        P::NAME
+        P::name(self.world().protocol_config())
     }
     fn seed(&self) -> u64 {
         Run::seed(self)
@@ -101,7 +111,7 @@ impl<P: Protocol> Session for Run<P> {
         self.world().config()
     }
     fn protocol_config_json(&self) -> String {
-        serde_json::to_string(self.world().protocol_config()).expect("config serializes")
+        to_json(self.world().protocol_config()).expect("config serializes")
     }
     fn steps(&self) -> u64 {
         Run::steps(self)
@@ -157,7 +167,7 @@ impl<P: Protocol> Session for Run<P> {
     fn node_json(&self, id: NodeId) -> String {
         let world = self.world();
         let up = world.status(id) != protocol::Status::Crashed;
-        serde_json::to_string(&world.node(id).view(up)).expect("view serializes")
+        to_json(&world.node(id).view(up)).expect("view serializes")
     }
     fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
         self.world().is_cut(from, to)
@@ -170,7 +180,7 @@ impl<P: Protocol> Session for Run<P> {
     }
     fn message_json(&self, id: MsgId) -> Option<String> {
         let env = self.world().message(id)?;
-        Some(serde_json::to_string(&MsgRecord::of(env)).expect("message serializes"))
+        Some(to_json(&MsgRecord::of(env)).expect("message serializes"))
     }
     fn lost_into(&self, out: &mut Vec<Lost>) {
         out.clear();
@@ -198,11 +208,11 @@ impl<P: Protocol> Session for Run<P> {
         let world = self.world();
         let doc = StateDoc::<P> {
             step: StepView::of(world),
-            algo: P::NAME,
+            algo: P::name(world.protocol_config()),
             in_flight: world.in_flight().map(MsgRecord::of).collect(),
             first_violation: world.first_violation(),
         };
-        serde_json::to_string(&doc).expect("state serializes")
+        to_json(&doc).expect("state serializes")
     }
     fn write_trace(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         write_trace(self, out).map_err(std::io::Error::from)

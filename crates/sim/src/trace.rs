@@ -95,7 +95,7 @@ pub fn write_trace_to<P: Protocol, W: std::io::Write>(run: &Run<P>, steps: u64, 
         Run::<P>::new(world.config().clone(), world.protocol_config().clone(), run.seed(), run.actions().to_vec());
     let doc = TraceDoc::<P> {
         version: TRACE_VERSION,
-        algo: P::NAME,
+        algo: P::name(world.protocol_config()),
         seed: run.seed(),
         config: ConfigRecord { sim: world.config(), protocol: world.protocol_config() },
         actions: run.actions(),

@@ -10,7 +10,7 @@
 use crate::commit::{CommitNode, Decision};
 use crate::outbox::OutboxNode;
 use crate::saga::{Orchestrator, SagaNode, SagaState, Service};
-use crate::{Commit, Outbox, Saga};
+use crate::{Commit, Outbox, Phases, Saga};
 use protocol::{Checker, NodeId, NodeRef, Violation};
 use std::collections::VecDeque;
 
@@ -77,14 +77,14 @@ fn past(d: Decision) -> &'static str {
     }
 }
 
-impl<const THREE: bool> Checker<Commit<THREE>> for CommitChecker {
+impl<K: Phases> Checker<Commit<K>> for CommitChecker {
     const PROPERTIES: &'static [&'static str] = &[ATOMICITY, DECISION_DURABILITY];
 
-    fn check(&mut self, nodes: &[NodeRef<'_, Commit<THREE>>]) -> Option<Violation> {
+    fn check(&mut self, nodes: &[NodeRef<'_, Commit<K>>]) -> Option<Violation> {
         nodes.iter().find_map(|n| self.look(n.id, &n.state.node))
     }
 
-    fn check_changed(&mut self, nodes: &[NodeRef<'_, Commit<THREE>>], changed: Option<NodeId>) -> Option<Violation> {
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Commit<K>>], changed: Option<NodeId>) -> Option<Violation> {
         match changed {
             Some(id) => nodes.get(id as usize).and_then(|n| self.look(n.id, &n.state.node)),
             None => self.check(nodes),

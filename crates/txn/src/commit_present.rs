@@ -6,7 +6,7 @@
 //! split.
 
 use crate::commit::{CommitNode, Coordinator, Decision, Participant, Phase, TxState};
-use crate::Commit;
+use crate::{Commit, Phases};
 use protocol::present::{Arrangement, Body, Fact, LegendItem, Row, Shape};
 use protocol::{Countdown, Look, NodeId, NodeRef, Panel, Picture, Status, Tone};
 
@@ -114,9 +114,11 @@ fn log_row(k: &str, v: String) -> Row {
     Row { cells: vec![k.to_string(), v], verdict: None }
 }
 
-pub(crate) fn picture<const THREE: bool>(nodes: &[NodeRef<'_, Commit<THREE>>]) -> Picture {
+pub(crate) fn picture<K: Phases>(nodes: &[NodeRef<'_, Commit<K>>]) -> Picture {
     let mut legend = vec![LegendItem::Role { label: "coordinator", tone: COORDINATOR_TONE, shape: Shape::Diamond }];
-    let states: &[TxState] = if THREE {
+    // Every node of a world runs the same protocol.
+    let three = nodes.first().is_some_and(|n| n.state.three_phase());
+    let states: &[TxState] = if three {
         &[TxState::Working, TxState::Prepared, TxState::PreCommitted, TxState::Committed, TxState::Aborted]
     } else {
         &[TxState::Working, TxState::Prepared, TxState::Committed, TxState::Aborted]

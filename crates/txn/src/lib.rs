@@ -7,6 +7,10 @@
 //! | `outbox` | [`Outbox`]  | service 0, relay 1, broker 2, consumer 3       |
 //! | `saga`   | [`Saga`]    | orchestrator 0, services `1..n` (step `k` on service `k`) |
 //!
+//! [`Commit`] (the default `Commit<phases::Chosen>`) runs either 2PC or 3PC,
+//! as its [`ChosenConfig`] says: the lab's catalog uses it, so the app holds
+//! one copy of the generic simulator for both (see [`Phases`]).
+//!
 //! Drive a node this way:
 //!
 //! 1. `TwoPc::new(id, &cluster, &config, durable)` builds the node its id
@@ -46,23 +50,114 @@ pub use saga::{SagaConfig, SagaDurable, SagaMsg, SagaNode, SagaState, SagaTimer}
 
 use protocol::{Cluster, Input, Look, NodeId, NodeRef, OutOf, Panel, Picture, Protocol, Tick};
 use serde::Serialize;
+use std::marker::PhantomData;
 
 /// `2pc`: two-phase commit with presumed abort.
-pub type TwoPc = Commit<false>;
+pub type TwoPc = Commit<phases::Two>;
 /// `3pc`: three-phase commit with the termination protocol.
-pub type ThreePc = Commit<true>;
+pub type ThreePc = Commit<phases::Three>;
 
-/// One node of a commit world; `THREE` selects 3PC.
-#[derive(Clone, Debug)]
-pub struct Commit<const THREE: bool> {
-    id: NodeId,
-    pub(crate) node: CommitNode,
-    settings: Settings,
+/// How the type of a commit world picks two or three phases: fixed by a
+/// marker ([`TwoPc`], [`ThreePc`], whose config is a [`CommitConfig`]), or
+/// read at run time from a [`ChosenConfig`] ([`phases::Chosen`], what the
+/// lab's catalog runs, so that 2PC and 3PC share one copy of the
+/// simulator's code).
+pub trait Phases: Clone + Copy + std::fmt::Debug + Default + Send + Sync + 'static {
+    /// The `NAME` of [`Protocol`] for `Commit<Self>`.
+    const NAME: &'static str;
+    /// The protocol's config.
+    type Config: Clone + std::fmt::Debug + Default + Serialize;
+    /// Whether a world of this type with `config` runs 3PC.
+    fn three(config: &Self::Config) -> bool;
+    /// The settings every node shares.
+    fn settings(config: &Self::Config) -> &CommitConfig;
 }
 
-impl<const THREE: bool> Commit<THREE> {
+/// The config of a [`Commit`] world: two or three phases, and the settings.
+/// Serialized as its settings alone, as a marker-typed world's config is: a
+/// trace names its algorithm apart from its config.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ChosenConfig {
+    #[serde(skip)]
+    pub three_phase: bool,
+    pub settings: CommitConfig,
+}
+
+/// The markers of [`Phases`].
+pub mod phases {
+    use super::{ChosenConfig, CommitConfig, Phases};
+
+    /// `2pc`.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Two;
+    /// `3pc`.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Three;
+    /// Either, as its [`ChosenConfig`] says.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Chosen;
+
+    impl Phases for Two {
+        const NAME: &'static str = "2pc";
+        type Config = CommitConfig;
+        fn three(_config: &CommitConfig) -> bool {
+            false
+        }
+        fn settings(config: &CommitConfig) -> &CommitConfig {
+            config
+        }
+    }
+    impl Phases for Three {
+        const NAME: &'static str = "3pc";
+        type Config = CommitConfig;
+        fn three(_config: &CommitConfig) -> bool {
+            true
+        }
+        fn settings(config: &CommitConfig) -> &CommitConfig {
+            config
+        }
+    }
+    impl Phases for Chosen {
+        const NAME: &'static str = "commit";
+        type Config = ChosenConfig;
+        fn three(config: &ChosenConfig) -> bool {
+            config.three_phase
+        }
+        fn settings(config: &ChosenConfig) -> &CommitConfig {
+            &config.settings
+        }
+    }
+}
+
+/// The `--algo` name of 2PC or 3PC.
+fn commit_name(three: bool) -> &'static str {
+    if three {
+        "3pc"
+    } else {
+        "2pc"
+    }
+}
+
+/// One node of a commit world; `K` picks 2PC or 3PC (by default, its
+/// config does: see [`Phases`]).
+#[derive(Clone, Debug)]
+pub struct Commit<K = phases::Chosen> {
+    id: NodeId,
+    /// Three-phase commit.
+    three: bool,
+    pub(crate) node: CommitNode,
+    settings: Settings,
+    _phases: PhantomData<K>,
+}
+
+impl<K: Phases> Commit<K> {
     pub fn id(&self) -> NodeId {
         self.id
+    }
+    /// Whether this node's world runs three-phase commit.
+    pub fn three_phase(&self) -> bool {
+        self.three
     }
     pub fn node(&self) -> &CommitNode {
         &self.node
@@ -105,17 +200,23 @@ pub enum CommitView {
     Participant { id: NodeId, up: bool, kind: &'static str, tx: u64, state: TxState, blocked_since: Option<Tick> },
 }
 
-impl<const THREE: bool> Protocol for Commit<THREE> {
-    const NAME: &'static str = if THREE { "3pc" } else { "2pc" };
-    type Config = CommitConfig;
+impl<K: Phases> Protocol for Commit<K> {
+    const NAME: &'static str = K::NAME;
+    type Config = K::Config;
     type Msg = CommitMsg;
     type Timer = CommitTimer;
     type Durable = CommitDurable;
     type View = CommitView;
     type Checker = CommitChecker;
 
-    fn new(id: NodeId, cluster: &Cluster, config: &CommitConfig, durable: Option<&CommitDurable>) -> Self {
-        Self { id, node: CommitNode::new(id, cluster.nodes, THREE, durable), settings: Settings::of(config, id) }
+    fn new(id: NodeId, cluster: &Cluster, config: &K::Config, durable: Option<&CommitDurable>) -> Self {
+        let three = K::three(config);
+        let node = CommitNode::new(id, cluster.nodes, three, durable);
+        Self { id, three, node, settings: Settings::of(K::settings(config), id), _phases: PhantomData }
+    }
+
+    fn name(config: &K::Config) -> &'static str {
+        commit_name(K::three(config))
     }
 
     fn step(&mut self, now: Tick, input: Input<CommitMsg, CommitTimer>, out: &mut OutOf<Self>) {
@@ -147,7 +248,7 @@ impl<const THREE: bool> Protocol for Commit<THREE> {
         commit_present::inspect(self.id, &self.node, up)
     }
 
-    fn picture(nodes: &[NodeRef<'_, Self>], _config: &CommitConfig) -> Picture {
+    fn picture(nodes: &[NodeRef<'_, Self>], _config: &K::Config) -> Picture {
         commit_present::picture(nodes)
     }
 }

@@ -1,0 +1,436 @@
+//! The part of a world that does not depend on its protocol: the clock, the
+//! event queue, the random stream, the links, each node's liveness and local
+//! clock, the event log, the lost messages and the violations.
+//!
+//! [`World`](crate::World) is generic over the protocol, and the app holds one
+//! copy of its code per algorithm; everything here is compiled once. The
+//! generic world keeps only what names the protocol's types (node states and
+//! what they persisted, the messages' payloads, armed timers, what waits for a
+//! paused node) and calls in here for the rest, without indirection: `Base`
+//! is a plain field of the world and its methods are ordinary calls.
+
+use crate::action::{Action, MsgId};
+use crate::config::SimConfig;
+use crate::event_log::EventLog;
+use crate::record::{FirstViolation, LogEntry};
+use crate::world::{LossReason, Lost};
+use protocol::{Cluster, Level, NodeId, Status, Tick, Violation};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Most messages in flight at once; a send beyond it is lost ("network full").
+pub const MAX_IN_FLIGHT: usize = 100_000;
+/// Recently lost messages kept for the canvas.
+pub const DROPS_CAPACITY: usize = 256;
+
+/// A queue key: the event's time, then the order it was queued in.
+pub(crate) type Key = (Tick, u64);
+
+/// A queued event. A timer event names only its node: the timer that fires
+/// is the node's armed timer with the event's key, so the queue's type does
+/// not depend on the protocol's timers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Event {
+    Deliver(MsgId),
+    Timer { node: NodeId },
+    Resume { node: NodeId },
+}
+
+/// A node's local clock. It runs at `rate` times real time from the moment
+/// `(base_global, base_local)` on.
+#[derive(Clone, Debug)]
+pub(crate) struct Clock {
+    pub rate: f64,
+    base_global: Tick,
+    base_local: Tick,
+}
+
+impl Clock {
+    pub fn exact() -> Self {
+        Self { rate: 1.0, base_global: 0, base_local: 0 }
+    }
+    pub fn local(&self, global: Tick) -> Tick {
+        let elapsed = global.saturating_sub(self.base_global);
+        if self.rate == 1.0 {
+            self.base_local + elapsed
+        } else {
+            self.base_local + (elapsed as f64 * self.rate).floor() as Tick
+        }
+    }
+    /// The world time at which this clock reads `local`. Times before the
+    /// clock's last rate change are extrapolated at the current rate: the
+    /// exact past is not kept, and a countdown only needs to look right.
+    pub fn global(&self, local: Tick) -> Tick {
+        let convert = |d: Tick| if self.rate == 1.0 { d } else { (d as f64 / self.rate).ceil() as Tick };
+        if local >= self.base_local {
+            self.base_global + convert(local - self.base_local)
+        } else {
+            self.base_global.saturating_sub(convert(self.base_local - local))
+        }
+    }
+    /// Real ticks until `local` ticks have passed on this clock (at least 1).
+    pub fn global_delay(&self, local: Tick) -> Tick {
+        let d = if self.rate == 1.0 { local } else { (local as f64 / self.rate).ceil() as Tick };
+        d.max(1)
+    }
+}
+
+/// What the world knows of a node apart from its protocol state.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeMeta {
+    pub status: Status,
+    pub clock: Clock,
+    /// Queue key of the scheduled end of a `pause ... for`.
+    pub wake: Option<Key>,
+    /// A `crash-mid-step` waiting for the node's next step: crash after
+    /// carrying out this many of its commands.
+    pub crash_after: Option<u32>,
+}
+
+/// The world apart from its protocol (see the module's documentation).
+#[derive(Clone, Debug)]
+pub(crate) struct Base {
+    pub cluster: Cluster,
+    pub config: SimConfig,
+    rng: ChaCha8Rng,
+    pub now: Tick,
+    pub steps: u64,
+    seq: u64,
+    next_msg: MsgId,
+    pub queue: BTreeMap<Key, Event>,
+    pub nodes: Vec<NodeMeta>,
+    /// `cut[from * n + to]`: the link from `from` to `to` is down.
+    cut: Vec<bool>,
+    /// The violation found by the latest check, if any.
+    pub violation: Option<Violation>,
+    pub first_violation: Option<FirstViolation>,
+    pub log: EventLog,
+    pub lost: VecDeque<Lost>,
+}
+
+impl Base {
+    /// Time 0, every node up on an exact clock, nothing queued.
+    pub fn new(config: SimConfig, seed: u64) -> Self {
+        let n = config.nodes as usize;
+        let meta = NodeMeta { status: Status::Up, clock: Clock::exact(), wake: None, crash_after: None };
+        Self {
+            cluster: Cluster { nodes: config.nodes },
+            config,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            now: 0,
+            steps: 0,
+            seq: 0,
+            next_msg: 0,
+            queue: BTreeMap::new(),
+            nodes: vec![meta; n],
+            cut: vec![false; n * n],
+            violation: None,
+            first_violation: None,
+            log: EventLog::default(),
+            lost: VecDeque::new(),
+        }
+    }
+
+    pub fn status(&self, id: NodeId) -> Status {
+        self.nodes[id as usize].status
+    }
+
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.cut[(from * self.cluster.nodes + to) as usize]
+    }
+
+    // ---- the queue -----------------------------------------------------
+
+    /// Take the earliest event and move the clock to it; one more step.
+    pub fn pop(&mut self) -> Option<(Key, Event)> {
+        let (key, event) = self.queue.pop_first()?;
+        debug_assert!(key.0 >= self.now, "an event at {} is queued in the past of {}", key.0, self.now);
+        self.now = key.0;
+        self.steps += 1;
+        Some((key, event))
+    }
+
+    /// Queue `event` at time `at`, after everything queued for `at` so far.
+    pub fn schedule(&mut self, at: Tick, event: Event) -> Key {
+        self.seq += 1;
+        let key = (at, self.seq);
+        self.queue.insert(key, event);
+        key
+    }
+
+    pub fn unschedule(&mut self, key: Key) {
+        self.queue.remove(&key);
+    }
+
+    /// Take message `id`'s delivery off the queue.
+    pub fn unqueue_delivery(&mut self, id: MsgId) {
+        let key = self.queue.iter().find(|(_, e)| matches!(e, Event::Deliver(m) if *m == id)).map(|(k, _)| *k);
+        if let Some(key) = key {
+            self.queue.remove(&key);
+        }
+    }
+
+    // ---- the network's draws, in the order a send makes them --------------
+
+    pub fn next_msg_id(&mut self) -> MsgId {
+        let id = self.next_msg;
+        self.next_msg += 1;
+        id
+    }
+
+    /// How many copies of a sent message go on the wire (a duplicate is
+    /// drawn only when duplication is on).
+    pub fn copies(&mut self) -> u32 {
+        if self.config.dup > 0.0 && self.rng.gen_bool(self.config.dup) {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// One message's latency.
+    pub fn latency(&mut self) -> Tick {
+        self.rng.gen_range(self.config.latency_ms[0]..=self.config.latency_ms[1])
+    }
+
+    /// A timer's delay in local ticks, drawn from `min..=max`.
+    pub fn timer_delay(&mut self, min: Tick, max: Tick) -> Tick {
+        if min >= max {
+            min
+        } else {
+            self.rng.gen_range(min..=max)
+        }
+    }
+
+    /// Whether a copy from `from` to `to` is lost as it is sent, and why
+    /// (a loss is drawn only when the link is up and loss is on).
+    pub fn loss_on_send(&mut self, from: NodeId, to: NodeId, in_flight: usize) -> Option<LossReason> {
+        if self.is_cut(from, to) {
+            Some(LossReason::LinkCut)
+        } else if self.config.drop > 0.0 && self.rng.gen_bool(self.config.drop) {
+            Some(LossReason::Network)
+        } else if in_flight >= MAX_IN_FLIGHT {
+            Some(LossReason::Full)
+        } else {
+            None
+        }
+    }
+
+    // ---- records -----------------------------------------------------------
+
+    pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
+        self.log.push(LogEntry { step: self.steps, time: self.now, node, level, text });
+    }
+
+    /// Keep a lost message for the canvas; a loss that is not the network's
+    /// own also goes to the log.
+    pub fn lose(&mut self, lost: Lost) {
+        if self.lost.len() == DROPS_CAPACITY {
+            self.lost.pop_front();
+        }
+        let text = (lost.reason != LossReason::Network)
+            .then(|| format!("{} {} {}→{} {}", lost.kind, lost.id, lost.from, lost.to, lost.reason.text()));
+        self.lost.push_back(lost);
+        if let Some(text) = text {
+            self.push_log(None, Level::Info, text);
+        }
+    }
+
+    /// Keep the latest check's result; the first violation is also logged.
+    pub fn record_check(&mut self, violation: Option<Violation>) {
+        if let Some(v) = &violation {
+            if self.first_violation.is_none() {
+                self.first_violation =
+                    Some(FirstViolation { step: self.steps, property: v.property, detail: v.detail.clone() });
+                let text = format!("{} violated: {}", v.property, v.detail);
+                self.push_log(None, Level::Warn, text);
+            }
+        }
+        self.violation = violation;
+    }
+
+    // ---- actions -------------------------------------------------------
+
+    /// Why `action` cannot be applied to its node as it is now, if it
+    /// cannot (a message action is judged by the world, which holds them).
+    pub fn refusal(&self, action: &Action) -> Option<String> {
+        let (node, wanted, reason) = match action {
+            Action::Crash { node } | Action::CrashMidStep { node, .. } => {
+                return (self.status(*node) == Status::Crashed).then(|| format!("node {node} is already down"));
+            }
+            Action::Restart { node } => (node, Status::Crashed, "is not down"),
+            Action::Pause { node, .. } => (node, Status::Up, "is not running"),
+            Action::Resume { node } => (node, Status::Paused, "is not paused"),
+            _ => return None,
+        };
+        (self.status(*node) != wanted).then(|| format!("node {node} {reason}"))
+    }
+
+    /// Apply an action that only concerns the world's own state (links,
+    /// pauses, a pending mid-step crash); `false` for any other action,
+    /// which the world applies. The action is valid and not refused.
+    pub fn apply(&mut self, action: &Action) -> bool {
+        match action {
+            Action::CrashMidStep { node, after } => {
+                self.nodes[*node as usize].crash_after = Some(*after);
+                let text = format!("node {node} will crash during its next step, after {after} of its commands");
+                self.push_log(Some(*node), Level::Notice, text);
+            }
+            Action::Pause { node, for_ms } => {
+                self.nodes[*node as usize].status = Status::Paused;
+                if let Some(ms) = for_ms {
+                    let key = self.schedule(self.now + ms, Event::Resume { node: *node });
+                    self.nodes[*node as usize].wake = Some(key);
+                }
+                let text = match for_ms {
+                    Some(ms) => format!("node {node} paused for {ms} ms"),
+                    None => format!("node {node} paused"),
+                };
+                self.push_log(Some(*node), Level::Notice, text);
+            }
+            Action::Partition { groups } => {
+                let n = self.cluster.nodes;
+                let mut group_of = vec![groups.len(); n as usize];
+                for (g, members) in groups.iter().enumerate() {
+                    for &id in members {
+                        group_of[id as usize] = g;
+                    }
+                }
+                for from in 0..n {
+                    for to in 0..n {
+                        self.cut[(from * n + to) as usize] = group_of[from as usize] != group_of[to as usize];
+                    }
+                }
+                let text = format!("partition {}", describe_groups(groups, &group_of));
+                self.push_log(None, Level::Notice, text);
+            }
+            Action::Heal => {
+                self.cut.fill(false);
+                self.push_log(None, Level::Notice, "network healed".to_string());
+            }
+            Action::Cut { from, to } | Action::Uncut { from, to } => {
+                let down = matches!(action, Action::Cut { .. });
+                self.cut[(from * self.cluster.nodes + to) as usize] = down;
+                let verb = if down { "cut" } else { "restored" };
+                self.push_log(None, Level::Notice, format!("link {from}→{to} {verb}"));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A crashed node's liveness: down, no pending mid-step crash, no
+    /// scheduled wake-up; logged.
+    pub fn crashed(&mut self, id: NodeId) {
+        let meta = &mut self.nodes[id as usize];
+        meta.status = Status::Crashed;
+        meta.crash_after = None;
+        if let Some(key) = meta.wake.take() {
+            self.queue.remove(&key);
+        }
+        self.push_log(Some(id), Level::Notice, format!("node {id} crashed"));
+    }
+
+    /// The end of a step cut short by a `crash-mid-step`.
+    pub fn log_crash_mid_step(&mut self, id: NodeId, carried: usize, total: usize) {
+        let text = format!("node {id} crashed in the middle of a step, after {carried} of its {total} commands");
+        self.push_log(Some(id), Level::Warn, text);
+    }
+
+    pub fn restarted(&mut self, id: NodeId) {
+        self.nodes[id as usize].status = Status::Up;
+        self.push_log(Some(id), Level::Notice, format!("node {id} restarted"));
+    }
+
+    /// Wake a paused node that has `waiting` inputs held for it; the user's
+    /// `resume` also cancels a scheduled wake-up.
+    pub fn resumed(&mut self, id: NodeId, waiting: usize) {
+        self.nodes[id as usize].status = Status::Up;
+        self.push_log(Some(id), Level::Notice, format!("node {id} resumed ({waiting} waiting)"));
+    }
+
+    pub fn cancel_wake(&mut self, id: NodeId) {
+        if let Some(key) = self.nodes[id as usize].wake.take() {
+            self.queue.remove(&key);
+        }
+    }
+
+    /// Set a node's clock rate from now on; returns the old rate.
+    pub fn set_rate(&mut self, id: NodeId, rate: f64) -> f64 {
+        let now = self.now;
+        let clock = &mut self.nodes[id as usize].clock;
+        let old_rate = clock.rate;
+        *clock = Clock { rate, base_global: now, base_local: clock.local(now) };
+        old_rate
+    }
+
+    pub fn log_drift(&mut self, id: NodeId, rate: f64) {
+        self.push_log(Some(id), Level::Notice, format!("node {id} clock now runs at {rate}× real time"));
+    }
+
+    /// Log a client request to `node` as its status takes it; returns that
+    /// status (a node that is up runs it, a paused one keeps it).
+    pub fn log_request(&mut self, node: NodeId, cmd: &str) -> Status {
+        let status = self.status(node);
+        let (level, text) = match status {
+            Status::Crashed => (Level::Warn, format!("request {cmd:?} failed: node {node} is down")),
+            Status::Paused => (Level::Info, format!("request {cmd:?} waits: node {node} is paused")),
+            Status::Up => (Level::Info, format!("client request {cmd:?} to node {node}")),
+        };
+        self.push_log(Some(node), level, text);
+        status
+    }
+
+    pub fn log_duplicate(&mut self, kind: &str, msg: MsgId, copy: MsgId) {
+        self.push_log(None, Level::Info, format!("{kind} {msg} duplicated as {copy}"));
+    }
+
+    pub fn log_delay(&mut self, kind: &str, msg: MsgId, by: Tick) {
+        self.push_log(None, Level::Info, format!("{kind} {msg} delayed by {by} ms"));
+    }
+}
+
+fn describe_groups(groups: &[Vec<NodeId>], group_of: &[usize]) -> String {
+    let mut parts: Vec<String> = groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| format!("{{{}}}", g.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")))
+        .collect();
+    let rest: Vec<String> =
+        (0..group_of.len()).filter(|&i| group_of[i] == groups.len()).map(|i| i.to_string()).collect();
+    if !rest.is_empty() {
+        parts.push(format!("{{{}}}", rest.join(",")));
+    }
+    parts.join(" | ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_drift_arithmetic() {
+        let c = Clock { rate: 0.5, base_global: 100, base_local: 100 };
+        assert_eq!(c.local(300), 200);
+        assert_eq!(c.global_delay(50), 100);
+        let c = Clock { rate: 2.0, base_global: 0, base_local: 0 };
+        assert_eq!(c.local(10), 20);
+        assert_eq!(c.global_delay(5), 3);
+        assert_eq!(Clock::exact().global_delay(0), 1);
+    }
+
+    /// A lease believed on a drifting clock, in world time: the inverse of
+    /// `local`, extrapolated at the current rate before the last change.
+    #[test]
+    fn local_times_convert_back_to_world_time() {
+        let c = Clock { rate: 0.5, base_global: 100, base_local: 100 };
+        assert_eq!(c.global(200), 300);
+        assert_eq!(c.local(c.global(180)), 180);
+        assert_eq!(c.global(60), 20, "before the rate changed");
+        assert_eq!(c.global(0), 0, "never before the world began");
+        let c = Clock { rate: 2.0, base_global: 10, base_local: 30 };
+        assert_eq!(c.global(35), 13);
+        assert_eq!(Clock::exact().global(42), 42);
+    }
+}

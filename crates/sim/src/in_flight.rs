@@ -1,0 +1,96 @@
+//! The messages in flight, by id.
+//!
+//! A map from message id to envelope would be a different `BTreeMap` for
+//! every protocol's message type, and the app would carry a copy of the
+//! B-tree's code for each. Here the map holds only slot numbers (one type
+//! for every protocol) and the envelopes sit in a slab whose freed slots are
+//! reused, so the slab is as long as the most messages ever in flight at
+//! once (at most [`crate::world::MAX_IN_FLIGHT`]). Iteration is by id, as
+//! the map's was.
+
+use crate::action::MsgId;
+use crate::world::Envelope;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+pub(crate) struct InFlight<M> {
+    slots: BTreeMap<MsgId, u32>,
+    slab: Vec<Option<Envelope<M>>>,
+    free: Vec<u32>,
+}
+
+impl<M> Default for InFlight<M> {
+    fn default() -> Self {
+        Self { slots: BTreeMap::new(), slab: Vec::new(), free: Vec::new() }
+    }
+}
+
+impl<M> InFlight<M> {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn get(&self, id: MsgId) -> Option<&Envelope<M>> {
+        let slot = *self.slots.get(&id)?;
+        self.slab[slot as usize].as_ref()
+    }
+
+    pub fn get_mut(&mut self, id: MsgId) -> Option<&mut Envelope<M>> {
+        let slot = *self.slots.get(&id)?;
+        self.slab[slot as usize].as_mut()
+    }
+
+    /// Put a message with a new id on the wire.
+    pub fn insert(&mut self, env: Envelope<M>) {
+        let id = env.id;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot as usize] = Some(env);
+                slot
+            }
+            None => {
+                self.slab.push(Some(env));
+                (self.slab.len() - 1) as u32
+            }
+        };
+        let old = self.slots.insert(id, slot);
+        debug_assert!(old.is_none(), "message {id} is already in flight");
+    }
+
+    pub fn remove(&mut self, id: MsgId) -> Option<Envelope<M>> {
+        let slot = self.slots.remove(&id)?;
+        self.free.push(slot);
+        self.slab[slot as usize].take()
+    }
+
+    /// The messages in flight, by id.
+    pub fn values(&self) -> impl Iterator<Item = &Envelope<M>> {
+        self.slots.values().map(|&slot| self.slab[slot as usize].as_ref().expect("a slot in use holds a message"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(id: MsgId) -> Envelope<&'static str> {
+        Envelope { id, from: 0, to: 1, sent_at: 0, deliver_at: 10, msg: "m", held: false }
+    }
+
+    #[test]
+    fn slots_are_reused_and_order_is_by_id() {
+        let mut f = InFlight::default();
+        for id in [3, 1, 2] {
+            f.insert(env(id));
+        }
+        assert_eq!(f.remove(1).map(|e| e.id), Some(1));
+        assert!(f.remove(1).is_none());
+        f.insert(env(7));
+        f.insert(env(0));
+        assert_eq!(f.slab.len(), 4, "the freed slot was reused");
+        assert_eq!(f.values().map(|e| e.id).collect::<Vec<_>>(), [0, 2, 3, 7]);
+        f.get_mut(2).unwrap().held = true;
+        assert!(f.get(2).unwrap().held);
+        assert_eq!(f.len(), 4);
+    }
+}
