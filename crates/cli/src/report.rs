@@ -6,7 +6,6 @@
 //! the lines for standard error.
 
 use crate::Exit;
-use protocol::Status;
 use sim::world::DROPS_CAPACITY;
 use sim::{LossReason, Lost, MsgId, MsgInfo, Session};
 use std::fmt::Write as _;
@@ -247,11 +246,7 @@ pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, trace
 
     for id in 0..session.node_count() {
         let info = session.node_info(id);
-        let status = match info.status {
-            Status::Up => "up",
-            Status::Crashed => "crashed",
-            Status::Paused => "paused",
-        };
+        let status = info.status.name();
         let _ = writeln!(s, "node {id:<6} {status:<8} {:<10} {}", info.look.role, info.look.badge);
     }
 

@@ -253,6 +253,17 @@ pub enum Status {
     Paused,
 }
 
+impl Status {
+    /// The status as traces and reports write it (`up`, `crashed`, `paused`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Up => "up",
+            Status::Crashed => "crashed",
+            Status::Paused => "paused",
+        }
+    }
+}
+
 /// A node as a [`Checker`] sees it.
 #[derive(Debug)]
 pub struct NodeRef<'a, P> {
@@ -359,6 +370,18 @@ pub type OutOf<P> = Out<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Prot
 pub type InputOf<P> = Input<<P as Protocol>::Msg, <P as Protocol>::Timer>;
 /// Shorthand for a command of protocol `P`.
 pub type CommandOf<P> = Command<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Durable>;
+
+#[cfg(test)]
+mod status_tests {
+    use super::Status;
+
+    #[test]
+    fn a_status_name_is_its_serialized_form() {
+        for s in [Status::Up, Status::Crashed, Status::Paused] {
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.name()));
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 //! posts as the run changes. Pure; the host edge
 //! (`crate::host::post_message`) moves these over `window.postMessage`.
 
-use protocol::{NodeId, Status};
+use protocol::NodeId;
 use sim::Session;
 
 /// Version of the message format, in `ready` and `ping` answers.
@@ -148,14 +148,6 @@ impl Event {
     }
 }
 
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Up => "up",
-        Status::Crashed => "crashed",
-        Status::Paused => "paused",
-    }
-}
-
 /// What the parent was last told, to tell it only what changed.
 #[derive(Clone, Debug, Default)]
 pub struct Announcer {
@@ -178,7 +170,7 @@ impl Announcer {
         let roles: Vec<_> = (0..session.node_count())
             .map(|id| {
                 let info = session.node_info(id);
-                (id, info.look.role, status_name(info.status))
+                (id, info.look.role, info.status.name())
             })
             .collect();
         if roles != self.roles {
@@ -271,7 +263,7 @@ mod tests {
         let kinds: Vec<_> = first.iter().map(Event::kind).collect();
         assert_eq!(kinds, ["step", "roles", "banner", "caption"], "everything, once");
         assert!(a.changes(s.as_ref(), None, "Step 0").is_empty(), "nothing changed");
-        // Raft elects a leader within a few hundred steps: a role change.
+        // The default protocol changes some role within a few hundred steps.
         let mut saw_roles = false;
         for _ in 0..400 {
             s.step();
