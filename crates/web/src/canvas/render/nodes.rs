@@ -6,7 +6,7 @@ use crate::canvas::theme::Theme;
 use crate::model::layout::{Layout, SMALL_NODE_R};
 use crate::model::palette::{Shape, PALETTE_LEN};
 use crate::model::scene::Scene;
-use protocol::Status;
+use protocol::{NodeId, Status};
 use std::f64::consts::{FRAC_PI_2, TAU};
 use web_sys::CanvasRenderingContext2d as Ctx;
 
@@ -72,12 +72,7 @@ impl Renderer {
         // A quorum that chose a value: a wide halo behind its members.
         if scene.nodes.iter().any(|n| n.halo) {
             ctx.begin_path();
-            for node in scene.nodes.iter().filter(|n| n.halo) {
-                let (x, y) = layout.node_pos(node.id);
-                let rr = r + 8.0;
-                ctx.move_to(x + rr, y);
-                let _ = ctx.arc(x, y, rr, 0.0, TAU);
-            }
+            circles(ctx, layout, scene.nodes.iter().filter(|n| n.halo).map(|n| n.id), r + 8.0);
             ctx.set_global_alpha(0.35);
             ctx.set_fill_style_str(&theme.palette[0]);
             ctx.fill();
@@ -122,12 +117,8 @@ impl Renderer {
         if opts.playing && !opts.reduced_motion && !small {
             let pulse = 0.5 + 0.5 * (opts.wall_ms / 420.0).sin();
             ctx.begin_path();
-            for node in scene.nodes.iter().filter(|n| Some(n.role) == scene.lead_role && n.status == Status::Up) {
-                let (x, y) = layout.node_pos(node.id);
-                let rr = r + 9.0 + 2.0 * pulse;
-                ctx.move_to(x + rr, y);
-                let _ = ctx.arc(x, y, rr, 0.0, TAU);
-            }
+            let leads = scene.nodes.iter().filter(|n| Some(n.role) == scene.lead_role && n.status == Status::Up);
+            circles(ctx, layout, leads.map(|n| n.id), r + 9.0 + 2.0 * pulse);
             ctx.set_global_alpha(0.25 + 0.2 * pulse);
             ctx.set_line_width(2.0);
             ctx.set_stroke_style_str(&theme.palette[0]);
@@ -146,12 +137,7 @@ impl Renderer {
         if !marks.picked.is_empty() {
             let _ = ctx.set_line_dash(&self.dash);
             ctx.begin_path();
-            for &id in marks.picked.iter().filter(|&&id| id < layout.n) {
-                let (x, y) = layout.node_pos(id);
-                let rr = r + 13.0;
-                ctx.move_to(x + rr, y);
-                let _ = ctx.arc(x, y, rr, 0.0, TAU);
-            }
+            circles(ctx, layout, marks.picked.iter().copied().filter(|&id| id < layout.n), r + 13.0);
             ctx.set_line_width(2.0);
             ctx.set_stroke_style_str(&theme.accent);
             ctx.stroke();
@@ -160,20 +146,16 @@ impl Renderer {
         // The nodes a safety violation names: a red ring and a "!" tag,
         // marks nothing else uses, so a broken property cannot be missed.
         if scene.nodes.iter().any(|n| n.blamed) {
+            let blamed = || scene.nodes.iter().filter(|n| n.blamed).map(|n| n.id);
             ctx.begin_path();
-            for node in scene.nodes.iter().filter(|n| n.blamed) {
-                let (x, y) = layout.node_pos(node.id);
-                let rr = r + 5.0;
-                ctx.move_to(x + rr, y);
-                let _ = ctx.arc(x, y, rr, 0.0, TAU);
-            }
+            circles(ctx, layout, blamed(), r + 5.0);
             ctx.set_line_width(3.5);
             ctx.set_stroke_style_str(&theme.cut);
             ctx.stroke();
             let tag = if small { 5.0 } else { 8.0 };
             ctx.begin_path();
-            for node in scene.nodes.iter().filter(|n| n.blamed) {
-                let (x, y) = layout.node_pos(node.id);
+            for id in blamed() {
+                let (x, y) = layout.node_pos(id);
                 let (tx, ty) = (x + r * 0.85, y - r * 0.85);
                 ctx.move_to(tx + tag, ty);
                 let _ = ctx.arc(tx, ty, tag, 0.0, TAU);
@@ -185,8 +167,8 @@ impl Renderer {
                 ctx.set_text_baseline("middle");
                 ctx.set_font("700 12px system-ui, -apple-system, 'Segoe UI', sans-serif");
                 ctx.set_fill_style_str(&theme.node_text);
-                for node in scene.nodes.iter().filter(|n| n.blamed) {
-                    let (x, y) = layout.node_pos(node.id);
+                for id in blamed() {
+                    let (x, y) = layout.node_pos(id);
                     let _ = ctx.fill_text("!", x + r * 0.85, y - r * 0.85 + 0.5);
                 }
             }
@@ -250,6 +232,15 @@ impl Renderer {
                 let _ = ctx.fill_text(&node.note, x, y + r + 44.0);
             }
         }
+    }
+}
+
+/// Add a circle of radius `rr` around each of `ids` to the current path.
+fn circles(ctx: &Ctx, layout: &Layout, ids: impl Iterator<Item = NodeId>, rr: f64) {
+    for id in ids {
+        let (x, y) = layout.node_pos(id);
+        ctx.move_to(x + rr, y);
+        let _ = ctx.arc(x, y, rr, 0.0, TAU);
     }
 }
 
