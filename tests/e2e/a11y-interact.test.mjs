@@ -4,20 +4,9 @@
 // inspector as a sheet on a phone. WCAG 2.1 A and AA; no violation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { openApp, stepUntilLeader, clickNode, nextFrame, useApp } from './harness.mjs';
+import { openApp, stepUntilLeader, clickNode, nextFrame, useApp, audit } from './harness.mjs';
 
 const env = useApp();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function audit(page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  }, TAGS);
-}
 
 for (const colorScheme of ['light', 'dark']) {
   test(`axe-core: message list, partition mode and the phone sheet (${colorScheme})`, async () => {

@@ -11,6 +11,7 @@ import { before, after } from 'node:test';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -161,4 +162,17 @@ export function useApp({ skip = false } = {}) {
     await env.server?.close();
   });
   return env;
+}
+
+/**
+ * axe-core (npm) on the page as it is now: every WCAG 2.1 A and AA
+ * violation, one line each (rule, impact, help, the first few elements).
+ */
+export async function audit(page) {
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  }, ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
 }
