@@ -26,6 +26,7 @@
 //! command), shared chunk by chunk between copies ([`Slots`]).
 
 use crate::ballot::Ballot;
+use crate::learner::voter_ids;
 use crate::message::{Value, NO_OP};
 use crate::multi::MultiPaxos;
 use crate::observe::Observable;
@@ -118,11 +119,6 @@ impl Checker<MultiPaxos> for PaxosChecker {
 
 fn violation(property: &'static str, nodes: impl IntoIterator<Item = NodeId>, detail: String) -> Option<Violation> {
     Some(Violation::new(property, detail, nodes))
-}
-
-/// The acceptors of a tally's bit set.
-fn voters(bits: u128) -> impl Iterator<Item = NodeId> {
-    (0..128).filter(move |i| bits & (1 << i) != 0)
 }
 
 fn show(b: Option<Ballot>) -> String {
@@ -262,7 +258,7 @@ impl PaxosChecker {
         if tally.value != *value {
             return violation(
                 AGREEMENT,
-                voters(tally.voters).chain([acceptor]),
+                voter_ids(tally.voters).chain([acceptor]),
                 format!("ballot {ballot} carried two values in slot {slot}: {:?} and {value:?}", tally.value),
             );
         }
@@ -273,7 +269,7 @@ impl PaxosChecker {
         if let Some((chosen_ballot, chosen)) = &record.chosen {
             return violation(
                 AGREEMENT,
-                voters(tally.voters),
+                voter_ids(tally.voters),
                 format!("two values chosen in slot {slot}: {chosen:?} (ballot {chosen_ballot}) and {value:?} (ballot {ballot})"),
             );
         }
@@ -283,7 +279,7 @@ impl PaxosChecker {
         if !valid {
             return violation(
                 VALIDITY,
-                voters(record.tallies[i].voters),
+                voter_ids(record.tallies[i].voters),
                 format!("{value:?} was chosen in slot {slot} but no client proposed it"),
             );
         }

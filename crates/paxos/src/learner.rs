@@ -31,8 +31,13 @@ pub struct Decision {
 impl Decision {
     /// The quorum's acceptors, in id order.
     pub fn acceptors(&self) -> Vec<NodeId> {
-        (0..128).filter(|i| self.voters & (1u128 << i) != 0).collect()
+        voter_ids(self.voters).collect()
     }
+}
+
+/// The acceptors of a voter bit set (bit `i`: acceptor `i`), in id order.
+pub(crate) fn voter_ids(bits: u128) -> impl Iterator<Item = NodeId> {
+    (0..128).filter(move |i| bits & (1u128 << i) != 0)
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
