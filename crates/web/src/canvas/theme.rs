@@ -32,12 +32,16 @@ pub const SINGLE: [&str; 10] =
     ["muted", "link", "ring", "node-text", "crashed", "paused", "cut", "accent", "node-note", "banner-bg"];
 
 impl Theme {
-    /// The names of every custom property the canvas reads, without `--`.
+    /// The names of every custom property the canvas reads, without `--`
+    /// (those [`Theme::read`] asks for, in its order).
     #[cfg(test)]
-    pub fn variables() -> impl Iterator<Item = String> {
-        let slots = (0..PALETTE_LEN).map(|i| format!("c{i}"));
-        let groups = (0..4).flat_map(|i| [format!("group{i}"), format!("group-edge{i}")]);
-        SINGLE.iter().map(|s| s.to_string()).chain(slots).chain(groups)
+    pub fn variables() -> Vec<String> {
+        let mut names = Vec::new();
+        Theme::read(|name| {
+            names.push(name.to_string());
+            String::new()
+        });
+        names
     }
 
     /// The theme whose colour for each custom property (named without
