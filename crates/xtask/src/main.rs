@@ -104,10 +104,15 @@ fn serve(rest: &[String]) -> Result<(), String> {
     shell::run(shell::cmd("trunk").args(&trunk_args).current_dir(shell::root()))
 }
 
-fn dist() -> Result<(), String> {
-    setup::run(setup::Needs::APP)?;
+/// Set up what `needs` says, then `trunk build --release` into dist/.
+fn build_dist(needs: setup::Needs) -> Result<(), String> {
+    setup::run(needs)?;
     shell::require_app_sources()?;
-    shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(shell::root()))?;
+    shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(shell::root()))
+}
+
+fn dist() -> Result<(), String> {
+    build_dist(setup::Needs::APP)?;
     let (report, _) = test::bundle_size(&shell::root().join("dist"))?;
     println!("{report}");
     println!("  budget: {} KiB ({})", test::read_budget(&shell::root().join(test::BUDGET_FILE))?, test::BUDGET_FILE);
@@ -117,10 +122,8 @@ fn dist() -> Result<(), String> {
 /// Build dist/, then measure a frame's main-thread cost per scene in
 /// headless Chromium (`tests/perf/frames.mjs`; its arguments pass through).
 fn frames(rest: &[String]) -> Result<(), String> {
-    setup::run(setup::Needs::ALL)?;
-    shell::require_app_sources()?;
+    build_dist(setup::Needs::ALL)?;
     let root = shell::root();
-    shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(&root))?;
     shell::announce("frames", "main-thread ms per frame, headless Chromium, 1280x800");
     shell::run(
         std::process::Command::new("node")
@@ -155,9 +158,7 @@ fn bench(rest: &[String]) -> Result<(), String> {
         shell::run(shell::cmd(&cli.to_string_lossy()).arg("bench").current_dir(&root))?;
     }
     if wanted("browser") {
-        setup::run(setup::Needs::ALL)?;
-        shell::require_app_sources()?;
-        shell::run(shell::cmd("trunk").args(["build", "--release"]).current_dir(&root))?;
+        build_dist(setup::Needs::ALL)?;
         shell::announce("bench", "browser: ?sim-bench in headless Chromium, beside cli bench");
         shell::run(
             shell::cmd("node")
