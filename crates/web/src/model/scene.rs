@@ -96,7 +96,7 @@ pub struct Scene {
     pub kinds: Vec<(&'static str, usize)>,
     /// A synthetic scene (the render benchmark): no links, no labels.
     pub synthetic: bool,
-    /// A sentence drawn over the canvas (the chosen Paxos value).
+    /// A sentence drawn over the canvas (the protocol's banner: a value chosen).
     pub banner: Option<String>,
     /// Where the nodes go.
     pub arrangement: Arrangement,
