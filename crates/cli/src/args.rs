@@ -110,9 +110,10 @@ pub struct RunArgs {
     pub seed: u64,
 
     /// Events to process; the run stops earlier only if nothing is left to happen
-    #[arg(long, value_name = "STEPS", default_value_t = DEFAULT_STEPS, allow_negative_numbers = true,
+    /// [default: 1000, or the step a --run-file shows]
+    #[arg(long, value_name = "STEPS", allow_negative_numbers = true,
           value_parser = clap::value_parser!(u64).range(0..=sim::run::MAX_STEPS))]
-    pub steps: u64,
+    pub steps: Option<u64>,
 
     /// Probability that the network loses a message, in [0, 1]
     #[arg(long, value_name = "P", default_value_t = SimConfig::default().drop, value_parser = probability,
@@ -136,6 +137,12 @@ pub struct RunArgs {
     /// JSON file of scheduled actions (`-` reads standard input)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub actions: Option<PathBuf>,
+
+    /// Run the run file the app's "save run" wrote, or the inputs of a trace, up to its step
+    /// (`-` reads standard input); the flags that describe a run cannot be given with it
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
+          conflicts_with_all = ["algo", "nodes", "seed", "drop", "dup", "latency", "set", "actions"])]
+    pub run_file: Option<PathBuf>,
 
     /// Write the trace JSON here (`-` for standard output; the summary then goes to standard error)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
@@ -255,7 +262,30 @@ impl InputError {
 }
 
 impl RunArgs {
-    /// The run these flags describe: the algorithm's defaults, overridden
+    /// The run these flags describe and the steps to take: the run file's,
+    /// or the algorithm's defaults overridden by the flags.
+    pub fn input(&self) -> Result<(Setup, u64), InputError> {
+        let (setup, file_step) = match &self.run_file {
+            Some(path) => {
+                let text = read_input(path).map_err(|e| InputError::new("--run-file", e))?;
+                let run = lab::file::open(&text)
+                    .map_err(|e| InputError::new("--run-file", format!("{}: {e}", path.display())))?;
+                let run = run.run().clone();
+                (run.setup, Some(run.step))
+            }
+            None => (self.setup()?, None),
+        };
+        let steps = self.steps.or(file_step).unwrap_or(DEFAULT_STEPS);
+        if self.trace.is_some() && steps > sim::trace::MAX_TRACE_STEPS {
+            return Err(InputError::new(
+                "--steps",
+                format!("a trace holds at most {} steps, got {steps}", sim::trace::MAX_TRACE_STEPS),
+            ));
+        }
+        Ok((setup, steps))
+    }
+
+    /// The run the flags describe: the algorithm's defaults, overridden
     /// by the flags, with the actions file read and checked.
     pub fn setup(&self) -> Result<Setup, InputError> {
         let mut setup = Setup::new(self.algo);
@@ -276,12 +306,6 @@ impl RunArgs {
                 .map_err(|e| InputError::new("--actions", format!("{}: {e}", path.display())))?;
         }
         setup.validate().map_err(InputError::from_setup)?;
-        if self.trace.is_some() && self.steps > sim::trace::MAX_TRACE_STEPS {
-            return Err(InputError::new(
-                "--steps",
-                format!("a trace holds at most {} steps, got {}", sim::trace::MAX_TRACE_STEPS, self.steps),
-            ));
-        }
         Ok(setup)
     }
 }
@@ -313,7 +337,7 @@ mod tests {
         let cli = Cli::try_parse_from(["cli", "run"]).unwrap();
         let Command::Run(args) = cli.command else { panic!("not run") };
         assert_eq!(args.setup().unwrap(), Setup::default());
-        assert_eq!(args.steps, DEFAULT_STEPS);
+        assert_eq!(args.input().unwrap().1, DEFAULT_STEPS);
     }
 
     #[test]

@@ -71,8 +71,8 @@ impl Write for Counting<'_> {
 }
 
 fn run(args: &RunArgs) -> Exit {
-    let setup = match args.setup() {
-        Ok(setup) => setup,
+    let (setup, steps) = match args.input() {
+        Ok(input) => input,
         Err(e) => return bad_input(e),
     };
     let mut sink = match args.trace.as_deref().map(Sink::open).transpose() {
@@ -84,7 +84,7 @@ fn run(args: &RunArgs) -> Exit {
         Err(e) => return bad_input(InputError::new("a flag", e.to_string())),
     };
 
-    let tally = Tally::run(&mut *session, args.steps);
+    let tally = Tally::run(&mut *session, steps);
 
     let mut trace_note = None;
     if let (Some(sink), Some(path)) = (sink.as_mut(), args.trace.as_deref()) {
@@ -99,7 +99,7 @@ fn run(args: &RunArgs) -> Exit {
         trace_note = Some(TraceNote { path, bytes: out.bytes });
     }
 
-    let text = summary(&*session, args.steps, &tally, trace_note.as_ref());
+    let text = summary(&*session, steps, &tally, trace_note.as_ref());
     // With the trace on standard output, the summary goes to standard error.
     let printed = if matches!(sink, Some(Sink::Stdout(_))) {
         io::stderr().write_all(text.as_bytes())

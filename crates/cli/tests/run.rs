@@ -446,3 +446,49 @@ fn an_action_past_the_last_step_is_not_applied_and_says_why() {
         stderr(&out)
     );
 }
+
+/// A run file (the app's "save run") and a trace both reopen as the run
+/// they describe, to the step they show: the trace written again is the
+/// same bytes.
+#[test]
+fn run_files_and_traces_reopen_as_the_same_run() {
+    let dir = scratch("run-file");
+    let actions = write(&dir, "actions.json", FAULTS);
+    let original = trace(
+        &dir,
+        "original.json",
+        &["--seed", "9", "--steps", "800", "--drop", "0.05", "--set", "heartbeat_ms=30", "--actions", &actions],
+    );
+    let text = String::from_utf8(original.clone()).unwrap();
+    assert!(text.contains(r#""options":{"heartbeat_ms":"30"},"actions":"#), "{}", &text[..400]);
+
+    // The trace as a run file: same run, to its last step.
+    let again = trace(&dir, "again.json", &["--run-file", dir.join("original.json").to_str().unwrap()]);
+    assert!(again == original, "a trace reopened from its own inputs differs");
+
+    // A run file written as the app writes it.
+    let run = lab::file::open(&text).unwrap().run().clone();
+    let run_file = write(&dir, "run.json", &lab::file::write_run(&run.setup, 800));
+    let from_run = trace(&dir, "from-run.json", &["--run-file", &run_file]);
+    assert!(from_run == original, "a run file reopens as another run");
+    // --steps still decides how far it goes.
+    let shorter = cli(&["run", "--run-file", &run_file, "--steps", "100"]);
+    assert!(stdout(&shorter).contains("steps       100\n"), "{}", stdout(&shorter));
+
+    for (args, needles) in [
+        (vec!["--run-file", run_file.as_str(), "--seed", "3"], &["--seed", "cannot be used with"][..]),
+        (vec!["--run-file", "/nonexistent/run.json"], &["'--run-file'", "cannot read /nonexistent/run.json"][..]),
+    ] {
+        let mut full = vec!["run"];
+        full.extend(args.iter().copied());
+        let out = cli(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        for needle in needles {
+            assert!(stderr(&out).contains(needle), "{args:?}: {needle:?} not in {}", stderr(&out));
+        }
+    }
+    let bad = write(&dir, "bad.json", &lab::file::write_run(&run.setup, 800).replace(r#""nodes":5"#, r#""nodes":50"#));
+    let out = cli(&["run", "--run-file", &bad]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("'--run-file'") && stderr(&out).contains("config.nodes:"), "{}", stderr(&out));
+}

@@ -6,6 +6,7 @@
 //! a link and a command line agree. [`query`] reads and writes a setup as
 //! URL query parameters.
 
+pub mod file;
 pub mod options;
 pub mod presets;
 pub mod query;
@@ -291,15 +292,23 @@ impl SetupError {
 pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
     setup.validate()?;
     let Setup { algo, sim, seed, actions, options } = setup.clone();
+    let nodes = sim.nodes;
+    // The run records the settings as written, so its trace reopens as the
+    // same run (`file::open`).
+    fn run<P: protocol::Protocol>(
+        sim: SimConfig,
+        config: P::Config,
+        seed: u64,
+        actions: Vec<Scheduled>,
+        options: &Options,
+    ) -> Box<dyn Session> {
+        Box::new(sim::Run::<P>::new(sim, config, seed, actions).with_options(options.clone()))
+    }
     Ok(match algo {
-        Algo::Raft => Box::new(sim::Run::<raft::Raft>::new(sim, options::raft_config(&options)?, seed, actions)),
-        Algo::Paxos => {
-            let config = options::paxos_config(algo, &options)?;
-            Box::new(sim::Run::<paxos::Paxos>::new(sim, config, seed, actions))
-        }
+        Algo::Raft => run::<raft::Raft>(sim, options::raft_config(&options)?, seed, actions, &options),
+        Algo::Paxos => run::<paxos::Paxos>(sim, options::paxos_config(algo, &options)?, seed, actions, &options),
         Algo::MultiPaxos => {
-            let config = options::paxos_config(algo, &options)?;
-            Box::new(sim::Run::<paxos::MultiPaxos>::new(sim, config, seed, actions))
+            run::<paxos::MultiPaxos>(sim, options::paxos_config(algo, &options)?, seed, actions, &options)
         }
         // One type for the four lock algorithms (the config names the
         // variant), so the app carries one copy of the simulator for them.
@@ -311,22 +320,17 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
                 _ => lock::Variant::Lease,
             };
             let config = lock::ChosenConfig { variant, settings: options::lock_config(algo, &options)? };
-            Box::new(sim::Run::<lock::Lock>::new(sim, config, seed, actions))
+            run::<lock::Lock>(sim, config, seed, actions, &options)
         }
-        Algo::Ring => {
-            let config = options::ring_config_for(&options, sim.nodes)?;
-            Box::new(sim::Run::<ring::KvNode>::new(sim, config, seed, actions))
-        }
+        Algo::Ring => run::<ring::KvNode>(sim, options::ring_config_for(&options, nodes)?, seed, actions, &options),
         // One type for 2PC and 3PC, as for the locks.
         Algo::TwoPc | Algo::ThreePc => {
-            let settings = options::commit_config(algo, &options, setup.sim.nodes)?;
+            let settings = options::commit_config(algo, &options, nodes)?;
             let config = txn::ChosenConfig { three_phase: algo == Algo::ThreePc, settings };
-            Box::new(sim::Run::<txn::Commit>::new(sim, config, seed, actions))
+            run::<txn::Commit>(sim, config, seed, actions, &options)
         }
-        Algo::Saga => {
-            Box::new(sim::Run::<txn::Saga>::new(sim, options::saga_config(&options, setup.sim.nodes)?, seed, actions))
-        }
-        Algo::Outbox => Box::new(sim::Run::<txn::Outbox>::new(sim, options::outbox_config(&options)?, seed, actions)),
+        Algo::Saga => run::<txn::Saga>(sim, options::saga_config(&options, nodes)?, seed, actions, &options),
+        Algo::Outbox => run::<txn::Outbox>(sim, options::outbox_config(&options)?, seed, actions, &options),
     })
 }
 

@@ -1,5 +1,12 @@
 //! A setup as URL query parameters:
-//! `?algo=raft&nodes=5&seed=42&drop=0.05&dup=0&latency=10..40&actions=[...]&step=120`.
+//! `?v=1&algo=raft&nodes=5&seed=42&drop=0.05&dup=0&latency=10..40&actions=[...]&step=120`.
+//!
+//! `v` is the link format's version ([`LINK_VERSION`]; a link without it is
+//! version 1, as written before it existed). Actions are either readable
+//! JSON (`actions=[...]`, what an author types) or, in links the app
+//! writes once the list is long, `actions-z`: the same JSON compressed with
+//! DEFLATE and written in unpadded base64url, so a run with hundreds of
+//! clicks still fits in a link.
 //!
 //! Parsing is strict: every bad parameter is an error that names it, so the
 //! app can say so and keep the world it has. Parameters this
@@ -9,12 +16,23 @@
 use crate::{Algo, Setup, SetupError};
 use sim::{parse_actions, parse_latency, SimConfig};
 
+/// The link format this release writes and reads. A later format gets a
+/// higher number, and this release refuses it by name rather than
+/// misreading it.
+pub const LINK_VERSION: u32 = 1;
+
+/// Actions JSON longer than this goes into a link compressed.
+const COMPRESS_ACTIONS_OVER: usize = 160;
+
 /// A link's worth of state: the setup and the step to show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
     pub setup: Setup,
     /// The step to show; `None` means the start.
     pub step: Option<u64>,
+    /// The catalog scenario the link names (`?preset=ID`), whose setup
+    /// `setup` is; `None` for a link that spells its setup out.
+    pub preset: Option<&'static str>,
 }
 
 /// Read a setup from decoded `(name, value)` pairs. Every bad parameter is
@@ -42,6 +60,17 @@ pub fn parse_all<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Res
 fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
     let get = |name: &str| pairs.iter().rev().find(|(k, _)| *k == name).map(|(_, v)| v.trim());
     let mut errors = Vec::new();
+    if let Some(v) = get("v") {
+        if v != LINK_VERSION.to_string() {
+            let reason = match v.parse::<u32>() {
+                Ok(n) if n > LINK_VERSION => format!(
+                    "this link was written by a newer Clusterscope (link format {n}); this one reads format {LINK_VERSION}"
+                ),
+                _ => format!("expected the link format {LINK_VERSION}, got {v:?}"),
+            };
+            errors.push(SetupError::new("v", reason));
+        }
+    }
     fn note(errors: &mut Vec<SetupError>, result: Result<(), SetupError>) {
         if let Err(e) = result {
             errors.push(e);
@@ -107,14 +136,33 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
             note(&mut errors, Err(e));
         }
     }
+    let nodes = setup.sim.nodes.min(algo.info().max_nodes);
     if let Some(actions) = get("actions").filter(|a| !a.is_empty()) {
-        let nodes = setup.sim.nodes.min(algo.info().max_nodes);
         match parse_actions(actions, nodes) {
             Ok(actions) => setup.actions = actions,
             Err(e) => note(&mut errors, Err(SetupError::new("actions", e.to_string()))),
         }
+    } else if let Some(packed) = get(PACKED_ACTIONS).filter(|a| !a.is_empty()) {
+        match unpack(packed).and_then(|json| parse_actions(&json, nodes).map_err(|e| e.to_string())) {
+            Ok(actions) => setup.actions = actions,
+            Err(e) => note(&mut errors, Err(SetupError::new(PACKED_ACTIONS, e))),
+        }
     }
     let step = number("step", "a whole number of steps");
+    // `?preset=ID` names one of the catalog's scenarios, whose parameters
+    // take the place of the link's own (`step` and `v` still apply).
+    if let Some(id) = get("preset") {
+        let Some(preset) = crate::presets::Preset::find(id) else {
+            let known: Vec<&str> = crate::presets::PRESETS.iter().map(|p| p.id).collect();
+            errors.push(SetupError::new("preset", format!("unknown preset {id:?}; known: {}", known.join(", "))));
+            return Err(errors);
+        };
+        let errors: Vec<SetupError> = errors.into_iter().filter(|e| e.field == "v").chain(step.clone().err()).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        return Ok(Query { setup: preset.load().setup, step: step.ok().flatten(), preset: Some(preset.id) });
+    }
     let step = match step {
         Ok(step) => step,
         Err(e) => {
@@ -123,11 +171,16 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
         }
     };
     if errors.is_empty() {
-        return Ok(Query { setup, step });
+        return Ok(Query { setup, step, preset: None });
     }
     // In the order the link wrote them.
     errors.sort_by_key(|e| pairs.iter().position(|(k, _)| *k == e.field).unwrap_or(usize::MAX));
     Err(errors)
+}
+
+/// The link to a catalog scenario at `step`, as `(name, value)` pairs.
+pub fn encode_preset(id: &'static str, step: u64) -> Vec<(&'static str, String)> {
+    vec![("v", LINK_VERSION.to_string()), ("preset", id.to_string()), ("step", step.to_string())]
 }
 
 /// Write a setup (and step) as `(name, value)` pairs, leaving out defaults
@@ -135,6 +188,7 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
 pub fn encode(setup: &Setup, step: u64) -> Vec<(&'static str, String)> {
     let defaults = SimConfig::default();
     let mut pairs = vec![
+        ("v", LINK_VERSION.to_string()),
         ("algo", setup.algo.name().to_string()),
         ("nodes", setup.sim.nodes.to_string()),
         ("seed", setup.seed.to_string()),
@@ -158,10 +212,39 @@ pub fn encode(setup: &Setup, step: u64) -> Vec<(&'static str, String)> {
         pairs.push((crate::options::BUG, bug.clone()));
     }
     if !setup.actions.is_empty() {
-        pairs.push(("actions", serde_json::to_string(&setup.actions).expect("actions serialize")));
+        let json = serde_json::to_string(&setup.actions).expect("actions serialize");
+        if json.len() > COMPRESS_ACTIONS_OVER {
+            pairs.push((PACKED_ACTIONS, pack(&json)));
+        } else {
+            pairs.push(("actions", json));
+        }
     }
     pairs.push(("step", step.to_string()));
     pairs
+}
+
+/// The parameter of compressed actions.
+const PACKED_ACTIONS: &str = "actions-z";
+/// Longest actions JSON a compressed parameter may inflate to: the most
+/// actions a run takes, at a generous size each.
+const MAX_UNPACKED: usize = sim::action::MAX_ACTIONS * 256;
+
+/// `json` compressed (DEFLATE, best compression) in unpadded base64url,
+/// which needs no percent-encoding in a query.
+fn pack(json: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9))
+}
+
+/// The JSON text [`pack`] wrote; a reason when `packed` is not such text.
+fn unpack(packed: &str) -> Result<String, String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(packed)
+        .map_err(|e| format!("not unpadded base64url: {e}"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_UNPACKED)
+        .map_err(|e| format!("not DEFLATE data, or longer than {MAX_UNPACKED} bytes once inflated ({e})"))?;
+    String::from_utf8(json).map_err(|_| "the inflated actions are not UTF-8 text".to_string())
 }
 
 #[cfg(test)]
@@ -227,5 +310,77 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("algo: unknown algorithm \"nope\""), "{text}");
         assert!(text.contains("; nodes: ") && text.contains("; seed: expected a whole number"), "{text}");
+    }
+
+    fn reparse(pairs: &[(&'static str, String)]) -> Result<Query, SetupError> {
+        parse(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+    }
+
+    #[test]
+    fn long_action_lists_are_compressed_and_reopen() {
+        let mut setup = Setup::default();
+        let clicks: Vec<String> = (1..=300)
+            .map(|i| format!(r#"{{"step":{},"do":"{}","node":{}}}"#, i * 7, ["crash", "restart"][i % 2], i % 5))
+            .collect();
+        setup.actions = parse_actions(&format!("[{}]", clicks.join(",")), 5).unwrap();
+        let pairs = encode(&setup, 2100);
+        let packed = &pairs.iter().find(|(k, _)| *k == PACKED_ACTIONS).expect("compressed").1;
+        let plain = serde_json::to_string(&setup.actions).unwrap();
+        assert!(packed.len() * 5 < plain.len(), "{} bytes packed, {} plain", packed.len(), plain.len());
+        assert!(packed.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{packed}");
+        assert!(!pairs.iter().any(|(k, _)| *k == "actions"));
+        let again = reparse(&pairs).unwrap();
+        assert_eq!(again.setup, setup);
+        assert_eq!(again.step, Some(2100));
+    }
+
+    #[test]
+    fn short_action_lists_stay_readable() {
+        let setup =
+            Setup { actions: parse_actions(r#"[{"step":3,"do":"crash","node":1}]"#, 5).unwrap(), ..Setup::default() };
+        let pairs = encode(&setup, 4);
+        assert_eq!(pairs[0], ("v", "1".to_string()));
+        let actions = &pairs.iter().find(|(k, _)| *k == "actions").unwrap().1;
+        assert_eq!(actions, r#"[{"step":3,"do":"crash","node":1}]"#);
+        assert_eq!(reparse(&pairs).unwrap().setup, setup);
+    }
+
+    #[test]
+    fn preset_links_open_their_scenario() {
+        let preset = &crate::presets::PRESETS[0];
+        let pairs = encode_preset(preset.id, 12);
+        let q = reparse(&pairs).unwrap();
+        assert_eq!((q.setup, q.step, q.preset), (preset.load().setup, Some(12), Some(preset.id)));
+        // The scenario's own parameters win over the link's.
+        let q = parse_str(&format!("preset={}&seed=999", preset.id)).unwrap();
+        assert_eq!((q.setup.seed, q.step), (preset.load().setup.seed, None));
+        for (query, field) in [("preset=nope", "preset"), ("v=9&preset=X", "v")] {
+            let query = query.replace('X', preset.id);
+            assert_eq!(parse_str(&query).unwrap_err().field, field, "{query}");
+        }
+        assert_eq!(parse_str(&format!("preset={}&step=x", preset.id)).unwrap_err().field, "step");
+    }
+
+    #[test]
+    fn links_name_their_format() {
+        // Links written before the version existed still open.
+        assert!(parse_str("algo=raft&seed=3").is_ok());
+        assert!(parse_str("v=1&algo=raft&seed=3").is_ok());
+        let err = parse_str("v=2&algo=raft").unwrap_err();
+        assert_eq!(err.field, "v");
+        assert!(err.reason.contains("newer Clusterscope (link format 2)"), "{err}");
+        assert_eq!(parse_str("v=one").unwrap_err().field, "v");
+    }
+
+    #[test]
+    fn damaged_compressed_actions_are_named() {
+        for bad in ["!!!", "AAAA", "eJzLSM3JyVcozy_KSQEAGgQEXQ"] {
+            let err = parse_str(&format!("actions-z={bad}")).unwrap_err();
+            assert_eq!(err.field, PACKED_ACTIONS, "{bad}: {err}");
+        }
+        // Valid compression of something that is not an action list.
+        let err = parse_str(&format!("actions-z={}", pack(r#"{"step":1}"#))).unwrap_err();
+        assert_eq!(err.field, PACKED_ACTIONS);
+        assert!(err.reason.contains("invalid type") || err.reason.contains("expected"), "{err}");
     }
 }

@@ -10,6 +10,7 @@ use crate::action::{Action, ActionError, Scheduled, MAX_ACTIONS};
 use crate::config::SimConfig;
 use crate::world::World;
 use protocol::Protocol;
+use std::collections::BTreeMap;
 
 /// Most snapshots a run keeps.
 pub const MAX_SNAPSHOTS: usize = 128;
@@ -29,6 +30,10 @@ struct Snapshot<P: Protocol> {
 #[derive(Clone, Debug)]
 pub struct Run<P: Protocol> {
     seed: u64,
+    /// The protocol settings as the user wrote them (`--set name=value`),
+    /// recorded in the trace so that it can be reopened as the same run;
+    /// the protocol itself reads only its typed config.
+    options: BTreeMap<String, String>,
     world: World<P>,
     timeline: Timeline,
     snapshots: Vec<Snapshot<P>>,
@@ -95,6 +100,7 @@ impl<P: Protocol> Run<P> {
         debug_assert!(actions.windows(2).all(|w| w[0].step <= w[1].step));
         let mut run = Self {
             seed,
+            options: BTreeMap::new(),
             world: World::new(config, protocol_config, seed),
             timeline: Timeline { actions, next_action: 0, action_errors: Vec::new() },
             snapshots: Vec::new(),
@@ -106,11 +112,23 @@ impl<P: Protocol> Run<P> {
         run
     }
 
+    /// Record the settings the protocol config was made from (see
+    /// [`Run::options`]).
+    pub fn with_options(mut self, options: BTreeMap<String, String>) -> Self {
+        self.options = options;
+        self
+    }
+
     pub fn world(&self) -> &World<P> {
         &self.world
     }
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+    /// The protocol settings by name, as written when the run was opened;
+    /// empty when it was opened from a typed config alone.
+    pub fn options(&self) -> &BTreeMap<String, String> {
+        &self.options
     }
     pub fn steps(&self) -> u64 {
         self.world.steps()

@@ -5,7 +5,7 @@ use crate::action::{Action, ActionError, MsgId, Scheduled};
 use crate::config::SimConfig;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use crate::run::Run;
-use crate::trace::{write_trace, StepView};
+use crate::trace::{write_trace_range, StepView};
 use crate::world::{Lost, MsgInfo, NodeInfo};
 use protocol::{Checker, Countdown, Message, NodeId, Panel, Picture, Protocol, Tick, Violation};
 use serde::Serialize;
@@ -72,7 +72,12 @@ pub trait Session {
     /// in flight and the first violation.
     fn state_json(&self) -> String;
     /// The whole trace up to the current step, as the CLI writes it.
-    fn write_trace(&self, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    fn write_trace(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.write_trace_range(1, self.steps(), out)
+    }
+    /// The trace with only the steps `from..=to` listed; `to` may be any
+    /// step, past the current one too, since the trace is a replay.
+    fn write_trace_range(&self, from: u64, to: u64, out: &mut dyn std::io::Write) -> std::io::Result<()>;
     fn trace_json(&self) -> String {
         let mut buf = Vec::new();
         self.write_trace(&mut buf).expect("writing to memory cannot fail");
@@ -214,7 +219,7 @@ impl<P: Protocol> Session for Run<P> {
         };
         to_json(&doc).expect("state serializes")
     }
-    fn write_trace(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        write_trace(self, out).map_err(std::io::Error::from)
+    fn write_trace_range(&self, from: u64, to: u64, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write_trace_range(self, from, to, out).map_err(std::io::Error::from)
     }
 }

@@ -1,7 +1,7 @@
 //! The trace: a versioned JSON document of a whole run.
 //!
 //! ```json
-//! {"version":1,"algo":"raft","seed":42,"config":{...},"actions":[...],
+//! {"version":1,"algo":"raft","seed":42,"config":{...},"options":{...},"actions":[...],
 //!  "steps":[{"step":1,"time":12,"event":{...},"nodes":[...],"violation":null}, ...]}
 //! ```
 //!
@@ -18,6 +18,7 @@ use protocol::{Protocol, Tick, Violation};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// The trace format's version. Bump it when a field changes meaning.
 pub const TRACE_VERSION: u32 = 1;
@@ -62,13 +63,19 @@ struct TraceDoc<'a, P: Protocol> {
     algo: &'static str,
     seed: u64,
     config: ConfigRecord<'a, P::Config>,
+    /// The settings the config was made from, by name; left out when none
+    /// were given, so traces of default runs read as they always did.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    options: &'a BTreeMap<String, String>,
     actions: &'a [Scheduled],
     steps: Steps<P>,
 }
 
-/// Serializes as the list of steps, replaying a fresh run as it goes.
+/// Serializes as the list of steps `from..=steps`, replaying a fresh run
+/// as it goes.
 struct Steps<P: Protocol> {
     run: RefCell<Run<P>>,
+    from: u64,
     steps: u64,
 }
 
@@ -77,7 +84,9 @@ impl<P: Protocol> Serialize for Steps<P> {
         let mut run = self.run.borrow_mut();
         let mut seq = serializer.serialize_seq(None)?;
         while run.steps() < self.steps && run.step() {
-            seq.serialize_element(&StepView::of(run.world()))?;
+            if run.steps() >= self.from {
+                seq.serialize_element(&StepView::of(run.world()))?;
+            }
         }
         seq.end()
     }
@@ -90,6 +99,19 @@ pub fn write_trace<P: Protocol, W: std::io::Write>(run: &Run<P>, out: W) -> serd
 
 /// Write the trace of the run with `run`'s inputs, up to `steps` steps.
 pub fn write_trace_to<P: Protocol, W: std::io::Write>(run: &Run<P>, steps: u64, out: W) -> serde_json::Result<()> {
+    write_trace_range(run, 1, steps, out)
+}
+
+/// Write the trace of the run with `run`'s inputs with only the steps
+/// `from..=to` listed: the same document as a whole trace, shorter. Its
+/// inputs still describe the whole run, so it reopens like one.
+pub fn write_trace_range<P: Protocol, W: std::io::Write>(
+    run: &Run<P>,
+    from: u64,
+    to: u64,
+    out: W,
+) -> serde_json::Result<()> {
+    let steps = to;
     let world = run.world();
     let fresh =
         Run::<P>::new(world.config().clone(), world.protocol_config().clone(), run.seed(), run.actions().to_vec());
@@ -98,8 +120,9 @@ pub fn write_trace_to<P: Protocol, W: std::io::Write>(run: &Run<P>, steps: u64, 
         algo: P::name(world.protocol_config()),
         seed: run.seed(),
         config: ConfigRecord { sim: world.config(), protocol: world.protocol_config() },
+        options: run.options(),
         actions: run.actions(),
-        steps: Steps { run: RefCell::new(fresh), steps: steps.min(MAX_TRACE_STEPS) },
+        steps: Steps { run: RefCell::new(fresh), from, steps: steps.min(MAX_TRACE_STEPS) },
     };
     serde_json::to_writer(out, &doc)
 }

@@ -25,11 +25,7 @@ pub fn read_pairs() -> Vec<(String, String)> {
 
 /// The query for a setup at a step, percent-encoded, without the `?`.
 pub fn query_for(setup: &Setup, step: u64) -> String {
-    let Ok(params) = UrlSearchParams::new() else { return String::new() };
-    for (key, value) in lab::query::encode(setup, step) {
-        params.append(key, &value);
-    }
-    String::from(params.to_string())
+    encode(lab::query::encode(setup, step))
 }
 
 /// The query for the run `core` shows, at its step: `preset=ID&step=N`
@@ -37,14 +33,18 @@ pub fn query_for(setup: &Setup, step: u64) -> String {
 pub fn query_of(core: &crate::model::core::Core) -> String {
     let step = core.session.steps();
     match core.scenario() {
-        Some(p) => {
-            let Ok(params) = UrlSearchParams::new() else { return String::new() };
-            params.append("preset", p.id);
-            params.append("step", &step.to_string());
-            String::from(params.to_string())
-        }
+        Some(p) => encode(lab::query::encode_preset(p.id, step)),
         None => query_for(&core.full_setup(), step),
     }
+}
+
+/// Pairs as a percent-encoded query, without the `?`.
+fn encode(pairs: Vec<(&'static str, String)>) -> String {
+    let Ok(params) = UrlSearchParams::new() else { return String::new() };
+    for (key, value) in pairs {
+        params.append(key, &value);
+    }
+    String::from(params.to_string())
 }
 
 /// The full link to the current page with this query.

@@ -32,26 +32,9 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
             Err(e) => bench_error = Some(e),
         }
     }
-    // `?preset=ID` opens one of the catalog's ready-made scenarios.
-    let preset = pairs.iter().find(|(k, _)| k == "preset").map(|(_, v)| v.clone());
-    // `?preset=ID&step=N` opens it at an exact moment, as any link does.
-    let parsed = match preset.as_deref() {
-        Some(id) => lab::presets::Preset::find(id)
-            .ok_or_else(|| {
-                let known: Vec<&str> = lab::presets::PRESETS.iter().map(|p| p.id).collect();
-                lab::SetupError::new("preset", format!("unknown preset {id:?}; known: {}", known.join(", ")))
-            })
-            .and_then(|p| {
-                let mut q = p.load();
-                if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "step") {
-                    q.step = Some(v.trim().parse().map_err(|_| {
-                        lab::SetupError::new("step", format!("expected a whole number of steps, got {v:?}"))
-                    })?);
-                }
-                Ok(q)
-            }),
-        None => lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-    };
+    // A link spells its setup out, or names a catalog scenario
+    // (`?preset=ID&step=N`), whose card then says what it shows.
+    let parsed = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let mut core = match parsed {
         Ok(q) if q.step.is_some_and(|s| s > MAX_LINK_STEP) => {
             let mut core = Core::new(q.setup, Some(MAX_LINK_STEP));
@@ -63,7 +46,7 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
         }
         Ok(q) => {
             let mut core = Core::new(q.setup, q.step);
-            if let Some(id) = preset.as_deref() {
+            if let Some(id) = q.preset {
                 core.show_scenario(id);
             }
             core
