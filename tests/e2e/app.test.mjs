@@ -312,7 +312,7 @@ test('Copy link copies a link that reproduces the view', async () => {
   await page.locator('#copy-link').click();
   await page.locator('.notice', { hasText: /Link copied|Copy this link/ }).waitFor();
   const link = await page.evaluate(() => navigator.clipboard.readText());
-  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?algo=raft&nodes=5&seed=8&actions=.*&step=65$/);
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?v=1&algo=raft&nodes=5&seed=8&actions=.*&step=65$/);
   const other = await openApp(env.browser, link);
   assert.deepEqual(await other.evaluate(() => window.clusterscope.state()), state);
   await other.context().close();

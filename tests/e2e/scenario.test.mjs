@@ -26,7 +26,7 @@ test('a ?preset= link shows its card; "jump" goes to its moment; the address nam
     return r.top >= 0 && r.top < innerHeight - 40 && document.querySelector('#safety').contains(hit);
   });
   assert.ok(inView, 'the safety panel is visible at 1280×800 with the scenario card open');
-  await page.waitForFunction(() => location.search === '?preset=kleppmann-lease&step=35');
+  await page.waitForFunction(() => location.search === '?v=1&preset=kleppmann-lease&step=35');
 
   // Another action makes it another run: the card goes, the address spells the run out.
   await page.evaluate(() => window.clusterscope.act({ do: 'crash', node: 2 }));
@@ -48,7 +48,7 @@ test('the scenario menu opens the same card, and it can be put away', async () =
   assert.match(await page.locator('#caption').innerText(), /^Step 11/);
   await page.locator('#scenario-close').click();
   await page.waitForFunction(() => !document.querySelector('#scenario'));
-  assert.equal(await page.evaluate(() => location.search), '?preset=2pc-coordinator-crash&step=11', 'still the scenario');
+  assert.equal(await page.evaluate(() => location.search), '?v=1&preset=2pc-coordinator-crash&step=11', 'still the scenario');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -87,6 +87,8 @@ pub struct PageRefs<'a> {
     pub wrap: &'a NodeRef,
     pub send: &'a Callback<Cmd>,
     pub on_copy: &'a Callback<()>,
+    /// The file chosen in the File menu, to open.
+    pub on_files: &'a Callback<web_sys::File>,
     /// The caption of the current step (computed once per world change).
     pub caption: &'a str,
     /// The messages in flight as the list shows them (once per world change).
@@ -119,7 +121,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
-                seed={session.seed()} send={send.clone()} on_copy={refs.on_copy.clone()} />
+                seed={session.seed()} send={send.clone()} on_copy={refs.on_copy.clone()}
+                warning={core.trace_warning} on_files={refs.on_files.clone()} />
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <main class="main">
                 <section class="stage" aria-label="Cluster view">

@@ -5,6 +5,7 @@
 //! host edges.
 
 pub mod event_log;
+pub mod files;
 pub mod help;
 pub mod icons;
 pub mod inspector;

@@ -1,12 +1,13 @@
 //! The host edges: everything that talks to the page around the app. The
 //! scripting API (`window.clusterscope`, [`api`]) and its `postMessage`
 //! bridge ([`post_message`]), keyboard shortcuts ([`keys`]), the address
-//! bar ([`url`]), the clipboard ([`clipboard`]), the phone's inspector sheet ([`sheet`]), the panic panel
+//! bar ([`url`]), the clipboard ([`clipboard`]), files in and out ([`files`]), the phone's inspector sheet ([`sheet`]), the panic panel
 //! ([`panic`]) and the simulator benchmark page ([`sim_bench`]). Each turns
 //! what arrives into a [`crate::model::cmd::Cmd`] sent down one path.
 
 pub mod api;
 pub mod clipboard;
+pub mod files;
 pub mod keys;
 pub mod panic;
 pub mod post_message;

@@ -2,7 +2,7 @@
 //! browser (no `web_sys` here), so all of it is tested on the host.
 //!
 //! Layers inside, lowest first: [`palette`] ← [`layout`] ← [`scene`] ←
-//! [`hit`]; [`cmd`] ← [`core`] ← [`boot`]; [`log_lines`] (the event log folded); [`in_flight`] (the message list); [`ring`], the one protocol with
+//! [`hit`]; [`files`] ← [`cmd`] ← [`core`] ← [`boot`]; [`log_lines`] (the event log folded); [`in_flight`] (the message list); [`ring`], the one protocol with
 //! a drawing of its own (registered in [`ring::registered`]); [`text`]
 //! (words for the page), [`bench`] (the synthetic render benchmark) and
 //! [`embed`] (the `postMessage` protocol with an embedding page).
@@ -14,6 +14,7 @@ pub mod boot;
 pub mod cmd;
 pub mod core;
 pub mod embed;
+pub mod files;
 pub mod hit;
 pub mod in_flight;
 pub mod layout;

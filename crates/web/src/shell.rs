@@ -45,6 +45,7 @@ pub fn app() -> Html {
             let frame =
                 FrameLoop::start(state.core.clone(), view.clone(), canvas_ref, wrap_ref, state.bench, dispatch.clone());
             let keys = host::keys::listen(state.core.clone(), dispatch.clone());
+            let files = host::files::listen(dispatch.clone());
             let api =
                 host::api::install(state.core.clone(), view, dispatch.clone(), state.api_error.clone(), state.bench);
             // `?embed=1&autoplay=1` plays at once, unless the reader asked
@@ -65,6 +66,7 @@ pub fn app() -> Html {
                 bridge.borrow_mut().take();
                 drop(frame);
                 drop(keys);
+                drop(files);
                 drop(api);
             }
         });
@@ -76,11 +78,17 @@ pub fn app() -> Html {
     // for both: every hook costs bundle bytes.)
     {
         let core = state.core.clone();
+        let dispatcher = state.dispatcher();
         let last = use_mut_ref(|| 0.0f64);
         let sheet = use_mut_ref(|| (host::sheet::Shown::Nothing, false));
         let view = view.clone();
         let canvas_ref = canvas_ref.clone();
         use_effect_with(state.rev, move |_| {
+            // A file saved by the last command goes to the browser.
+            let saved = core.borrow_mut().download.take();
+            if let Some(Err(text)) = saved.map(|file| host::files::download(&file)) {
+                dispatcher.dispatch(Input::Ui(Cmd::Notify { text, error: true }));
+            }
             let core = core.borrow();
             let now = js_sys::Date::now();
             if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
@@ -121,6 +129,13 @@ pub fn app() -> Html {
             host::clipboard::copy_text(&link, send.clone());
         })
     };
+    let on_files = {
+        let d = state.dispatcher();
+        use_callback((), move |file: web_sys::File, _| {
+            let d = d.clone();
+            host::files::open_file(&file, &Callback::from(move |input| d.dispatch(input)));
+        })
+    };
     // The caption reads the trace's step, and the message list sorts the
     // messages in flight: both once per change of the world (ten times a
     // second at most while playing), not per render.
@@ -157,6 +172,7 @@ pub fn app() -> Html {
             wrap: &wrap_ref,
             send: &send,
             on_copy: &on_copy,
+            on_files: &on_files,
             caption: &memo.0,
             msgs: memo.1.clone(),
         },

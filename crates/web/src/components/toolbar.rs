@@ -1,5 +1,5 @@
 //! The top bar: algorithm, cluster size, seed, network, options, the
-//! scenario menu, reset, copy link, theme and help.
+//! scenario menu, reset, the File menu, copy link, theme and help.
 
 use super::icons::{icon, kbd};
 use crate::model::cmd::{Cmd, ThemeChoice};
@@ -17,11 +17,15 @@ pub struct ToolbarProps {
     pub seed: u64,
     pub send: Callback<Cmd>,
     pub on_copy: Callback<()>,
+    /// A large trace waiting for "download anyway" (the File menu's).
+    pub warning: Option<crate::model::files::TraceWarning>,
+    /// The file chosen in the File menu.
+    pub on_files: Callback<web_sys::File>,
 }
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let ToolbarProps { setup, theme, nodes, seed, send, on_copy } = props;
+    let ToolbarProps { setup, theme, nodes, seed, send, on_copy, warning, on_files } = props;
     let (nodes, seed) = (*nodes, *seed);
     let info = setup.algo.info();
 
@@ -123,6 +127,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>
                 </div>
                 <div class="group misc">
+                    <super::files::FilesMenu warning={*warning} send={send.clone()} on_files={on_files.clone()} />
                     <button id="copy-link" title="Copy a link that reproduces this exact view"
                         onclick={on_copy.reform(|_| ())}>
                         {icon("link")}{"Copy link"}</button>

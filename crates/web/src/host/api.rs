@@ -7,6 +7,8 @@
 //! | `play()`, `pause()` | start or stop playback |
 //! | `act(action)` | apply an action now: an object or JSON string like `{"do":"crash","node":2}` |
 //! | `trace()`, `traceText()` | the whole trace up to now, as an object or as the CLI's exact text |
+//! | `open(text)` | open the text of a run file or a trace, as the File menu does; throws, naming the field, if it cannot (the run is kept) |
+//! | `runFile()` | the run file of the current run at its step, as "Save run" writes it |
 //! | `layout()` | where things are drawn, in CSS pixels relative to the canvas: `{width, height, nodes: [{id, x, y, r}], messages: [{id, x, y}]}` (as of the last frame) |
 //! | `ready` | `true` once loaded (a `clusterscope:ready` event is dispatched too) |
 //! | `__panicForTest()` | test hook only: panics, to show the error panel |
@@ -139,6 +141,22 @@ pub fn install(
         );
         let c = core.clone();
         add("traceText", Box::new(move |_| Ok(JsValue::from_str(&c.borrow().session.trace_json()))));
+        let r = run.clone();
+        add(
+            "open",
+            Box::new(move |text| {
+                let text = text.as_string().ok_or_else(|| fail("open: expected the file's text as a string".into()))?;
+                r("open", Cmd::OpenFile(text))
+            }),
+        );
+        let c = core.clone();
+        add(
+            "runFile",
+            Box::new(move |_| {
+                let core = c.borrow();
+                Ok(JsValue::from_str(&lab::file::write_run(&core.full_setup(), core.session.steps())))
+            }),
+        );
         let v = view.clone();
         let c = core.clone();
         add(

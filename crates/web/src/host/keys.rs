@@ -46,6 +46,12 @@ fn command(core: &Core, key: &str) -> Option<Cmd> {
         Shortcut::ApplyPartition if core.partition_mode => Cmd::PartitionPicked,
         Shortcut::ApplyPartition => return None,
         Shortcut::Help => Cmd::ToggleHelp,
+        Shortcut::SaveRun => Cmd::Save(crate::model::files::Save::Run),
+        // The file chooser is the browser's: nothing for the model to do.
+        Shortcut::OpenFile => {
+            super::files::choose();
+            return None;
+        }
         Shortcut::Escape => Cmd::Escape,
     })
 }

@@ -134,6 +134,12 @@ pub enum Cmd {
     LogNotableOnly(bool),
     /// Whether playback pauses at the first violation.
     PauseOnViolation(bool),
+    /// Save the run or its trace to a file (the host downloads
+    /// [`crate::model::core::Core::download`]).
+    Save(super::files::Save),
+    /// Open the text of a run file or a trace (chosen, dropped or pasted);
+    /// the current run is kept when it cannot be opened.
+    OpenFile(String),
     /// The animation loop moved the world; nothing to do but redraw the DOM.
     Refresh,
 }

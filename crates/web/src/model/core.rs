@@ -8,6 +8,7 @@
 //! changed only through `step`, `seek` and `act`.
 
 use super::cmd::*;
+use super::files::{self, Download, Save, TraceWarning};
 use lab::{Algo, Setup};
 use protocol::present::Picture;
 use protocol::NodeId;
@@ -64,6 +65,10 @@ pub struct Core {
     pub scenario_open: bool,
     /// The furthest step this run has been at (the embed scrubber's end).
     pub furthest: u64,
+    /// A file saved and not yet handed to the browser (the host takes it).
+    pub download: Option<Download>,
+    /// A trace asked for that would be large, waiting for "download anyway".
+    pub trace_warning: Option<TraceWarning>,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -116,6 +121,8 @@ impl Core {
             scenario: None,
             scenario_open: false,
             furthest: 0,
+            download: None,
+            trace_warning: None,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -343,8 +350,57 @@ impl Core {
             Cmd::SetTheme(theme) => self.theme = theme,
             Cmd::Notify { text, error } => self.notify(text, error),
             Cmd::Dismiss(id) => self.notices.retain(|n| n.id != id),
+            Cmd::Save(save) => self.save(save)?,
+            Cmd::OpenFile(text) => self.open_file(&text)?,
             Cmd::Refresh => {}
         }
+        Ok(())
+    }
+
+    /// Prepare a file for the host to download; a large trace waits for
+    /// confirmation ([`Core::trace_warning`]).
+    fn save(&mut self, save: Save) -> Result<(), String> {
+        self.trace_warning = None;
+        let session = self.session.as_ref();
+        self.download = Some(match save {
+            Save::Run => files::run_file(session, &self.full_setup()),
+            Save::Trace { from, to, anyway } => {
+                let (from, to) = files::trace_range(session, from, to)?;
+                let bytes = files::estimate(session, from, to);
+                if bytes > files::TRACE_WARN_BYTES && !anyway {
+                    self.trace_warning = Some(TraceWarning { from, to, bytes });
+                    return Ok(());
+                }
+                files::trace(session, from, to)
+            }
+        });
+        Ok(())
+    }
+
+    /// Open a run file or a trace in place of the current run, at its step.
+    fn open_file(&mut self, text: &str) -> Result<(), String> {
+        let kept = "; the current run is kept";
+        let opened = lab::file::open(text).map_err(|e| format!("This file cannot be opened: {e}{kept}."))?;
+        let session = lab::file::replay(&opened, MAX_JUMP)
+            .map_err(|e| format!("This file's run cannot be replayed: {e}{kept}."))?;
+        let kind = match opened {
+            lab::file::Opened::Run(_) => "run file",
+            lab::file::Opened::Trace { .. } => "trace",
+        };
+        let setup = opened.run().setup.clone();
+        self.replace(session, setup);
+        self.scenario = None;
+        self.scenario_open = false;
+        self.furthest = self.session.steps();
+        self.notify(
+            format!(
+                "Opened a {kind}: {}, seed {}, at step {}.",
+                self.algo().info().title,
+                self.session.seed(),
+                self.session.steps()
+            ),
+            false,
+        );
         Ok(())
     }
 
@@ -380,10 +436,16 @@ impl Core {
 
     fn reopen(&mut self, setup: Setup) {
         let (session, warning) = open_setup(&setup);
-        self.session = session;
         if let Some(warning) = warning {
             self.notify(warning, true);
         }
+        self.replace(session, setup);
+    }
+
+    /// Show `session`, opened from `setup`, in place of the current run.
+    fn replace(&mut self, session: Box<dyn Session>, setup: Setup) {
+        self.session = session;
+        self.trace_warning = None;
         self.setup = Setup { actions: Vec::new(), ..setup };
         self.playing = false;
         let n = self.node_count();

@@ -21,6 +21,8 @@ pub enum Shortcut {
     ApplyPartition,
     Help,
     Escape,
+    SaveRun,
+    OpenFile,
 }
 
 /// Extra delay of the delay shortcut, in model ms (the inspector's default).
@@ -61,6 +63,8 @@ pub const KEYS: &[Row] = &[
         what: "Apply the partition (in partition mode)",
         does: Shortcut::ApplyPartition,
     },
+    Row { keys: &["s"], label: "s", what: "Save the run to a file (reopens this exact view)", does: Shortcut::SaveRun },
+    Row { keys: &["o"], label: "o", what: "Open a run file or a trace", does: Shortcut::OpenFile },
     Row { keys: &["?"], label: "?", what: "Show / hide this help", does: Shortcut::Help },
     Row {
         keys: &["Escape"],
@@ -126,6 +130,8 @@ mod tests {
             ApplyPartition,
             Help,
             Escape,
+            SaveRun,
+            OpenFile,
         ] {
             assert_eq!(KEYS.iter().filter(|r| r.does == s).count(), 1, "{s:?}");
         }

@@ -234,3 +234,51 @@ fn reduced_motion_draws_at_the_worlds_clock() {
     }
     assert!(core.session.steps() > 0, "the world still plays");
 }
+
+#[test]
+fn a_saved_run_file_reopens_the_same_run_and_a_bad_file_keeps_the_current_one() {
+    let mut setup = Setup { seed: 9, ..Setup::default() };
+    setup.actions = sim::parse_actions(r#"[{"step":30,"do":"crash","node":1}]"#, 5).unwrap();
+    let mut core = Core::new(setup, Some(80));
+    core.apply(Cmd::Act(Action::Heal)).unwrap();
+    core.apply(Cmd::Save(Save::Run)).unwrap();
+    let file = core.download.take().expect("a file to download");
+    assert!(file.name.ends_with("-seed9-step80.run.json"), "{}", file.name);
+
+    let mut other = Core::new(Setup::default(), Some(5));
+    other.apply(Cmd::OpenFile(file.text.clone())).unwrap();
+    assert_eq!(other.full_setup(), core.full_setup());
+    assert_eq!(other.session.state_json(), core.session.state_json());
+    assert!(other.notices.last().unwrap().text.starts_with("Opened a run file"), "{:?}", other.notices);
+
+    // A trace of it opens at its last step, the same state again.
+    core.apply(Cmd::Save(Save::Trace { from: 1, to: None, anyway: false })).unwrap();
+    let trace = core.download.take().expect("a trace");
+    let mut third = Core::new(Setup::default(), None);
+    third.apply(Cmd::OpenFile(trace.text.clone())).unwrap();
+    assert_eq!(third.session.state_json(), core.session.state_json());
+
+    // A bad file names the field and changes nothing.
+    let before = other.session.state_json();
+    let err = other.apply(Cmd::OpenFile(file.text.replace(r#""seed":9"#, r#""seed":"nine""#))).unwrap_err();
+    assert!(err.contains("seed: expected a whole number") && err.contains("current run is kept"), "{err}");
+    assert_eq!(other.session.state_json(), before);
+    // So does an edited trace: its last step is not what the inputs give.
+    let edited = trace.text.replace(r#""seed":9"#, r#""seed":10"#);
+    let err = third.apply(Cmd::OpenFile(edited)).unwrap_err();
+    assert!(err.contains("cannot be replayed: steps[last]"), "{err}");
+}
+
+#[test]
+fn a_large_trace_waits_for_confirmation() {
+    let mut core = Core::new(Setup::default(), Some(80_000));
+    core.apply(Cmd::Save(Save::Trace { from: 1, to: None, anyway: false })).unwrap();
+    assert!(core.download.is_none());
+    let warning = core.trace_warning.expect("a warning");
+    assert_eq!((warning.from, warning.to), (1, 80_000));
+    assert!(warning.bytes > files::TRACE_WARN_BYTES);
+    // A short range needs no confirmation.
+    core.apply(Cmd::Save(Save::Trace { from: 79_001, to: None, anyway: false })).unwrap();
+    assert!(core.trace_warning.is_none() && core.download.take().is_some());
+    assert!(core.apply(Cmd::Save(Save::Trace { from: 5, to: Some(90_000), anyway: false })).is_err());
+}
