@@ -16,6 +16,7 @@ use crate::components::notices::{action_errors, Notices};
 use crate::components::panels::Panels;
 use crate::components::partition_bar::partition_bar;
 use crate::components::scenario::ScenarioCard;
+use crate::components::timeline::Timeline;
 use crate::components::toolbar::Toolbar;
 use crate::components::transport::Transport;
 use crate::components::{inspector, ring_panel};
@@ -142,6 +143,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                     </div>
+                    <Timeline steps={session.steps()} end={core.furthest}
+                        marks={Rc::new(crate::model::timeline::marks(session, &core.branches, core.furthest.max(session.steps())))}
+                        branch={core.branches.last().cloned()} branch_index={core.branches.len().saturating_sub(1)}
+                        send={send.clone()} />
                     <CanvasLegend items={picture.legend.clone()} kinds={kinds_in_flight(session)}
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>

@@ -19,5 +19,6 @@ pub mod panels;
 pub mod partition_bar;
 pub mod ring_panel;
 pub mod scenario;
+pub mod timeline;
 pub mod toolbar;
 pub mod transport;

@@ -24,6 +24,7 @@ pub mod ring;
 pub mod scene;
 pub mod shortcuts;
 pub mod text;
+pub mod timeline;
 
 use std::cell::Cell;
 

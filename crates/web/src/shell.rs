@@ -29,6 +29,9 @@ pub fn app() -> Html {
     let view = use_mut_ref(View::default);
     // The postMessage bridge, once mounted: told of every change of the run.
     let bridge = use_mut_ref(|| None::<host::post_message::Bridge>);
+    // The run's inputs the address bar last recorded (a change is a new
+    // history entry: the browser's Back returns to the previous run).
+    let recorded = use_mut_ref(|| None::<lab::Setup>);
     let canvas_ref = use_node_ref();
     let wrap_ref = use_node_ref();
 
@@ -39,6 +42,7 @@ pub fn app() -> Html {
         let canvas_ref = canvas_ref.clone();
         let wrap_ref = wrap_ref.clone();
         let bridge = bridge.clone();
+        let recorded = recorded.clone();
         use_effect_with((), move |_| {
             let dispatcher = state.dispatcher();
             let dispatch = Callback::from(move |input: Input| dispatcher.dispatch(input));
@@ -46,6 +50,9 @@ pub fn app() -> Html {
                 FrameLoop::start(state.core.clone(), view.clone(), canvas_ref, wrap_ref, state.bench, dispatch.clone());
             let keys = host::keys::listen(state.core.clone(), dispatch.clone());
             let files = host::files::listen(dispatch.clone());
+            let history = (state.bench.is_none() && state.embed.is_none())
+                .then(|| host::url::listen_history(dispatch.clone(), recorded))
+                .flatten();
             let api =
                 host::api::install(state.core.clone(), view, dispatch.clone(), state.api_error.clone(), state.bench);
             // `?embed=1&autoplay=1` plays at once, unless the reader asked
@@ -67,6 +74,7 @@ pub fn app() -> Html {
                 drop(frame);
                 drop(keys);
                 drop(files);
+                drop(history);
                 drop(api);
             }
         });
@@ -79,6 +87,8 @@ pub fn app() -> Html {
     {
         let core = state.core.clone();
         let dispatcher = state.dispatcher();
+        let recorded = recorded.clone();
+        let embedded = state.embed.is_some();
         let last = use_mut_ref(|| 0.0f64);
         let sheet = use_mut_ref(|| (host::sheet::Shown::Nothing, false));
         let view = view.clone();
@@ -93,7 +103,14 @@ pub fn app() -> Html {
             let now = js_sys::Date::now();
             if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
                 *last.borrow_mut() = now;
-                host::url::replace_query(&host::url::query_of(&core));
+                let query = host::url::query_of(&core);
+                // In another page's iframe a new entry would be the host
+                // page's history too: there the address is only replaced.
+                if embedded {
+                    host::url::replace_query(&query);
+                } else {
+                    host::url::record_query(&query, &core.full_setup(), &recorded);
+                }
             }
             let shown = host::sheet::Shown::of(&core);
             let (was, from_canvas) = &mut *sheet.borrow_mut();

@@ -3,6 +3,8 @@
 //! percent-encoding). The meaning of each parameter is `lab::query`'s.
 
 use lab::Setup;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::UrlSearchParams;
 
@@ -54,6 +56,45 @@ pub fn link_for(query: &str) -> String {
     let origin = loc.origin().unwrap_or_default();
     let path = loc.pathname().unwrap_or_default();
     format!("{origin}{path}?{query}")
+}
+
+/// Put `query` in the address bar: a new history entry when the run's
+/// inputs changed since the last one (`last` remembers them), so the
+/// browser's Back returns to the previous state of the run; the same
+/// entry, replaced, when only the step moved.
+pub fn record_query(query: &str, inputs: &Setup, last: &RefCell<Option<Setup>>) {
+    let mut last = last.borrow_mut();
+    let changed = last.as_ref().is_some_and(|l| l != inputs);
+    if last.as_ref() != Some(inputs) {
+        *last = Some(inputs.clone());
+    }
+    if changed {
+        push_query(query);
+    } else {
+        replace_query(query);
+    }
+}
+
+fn push_query(query: &str) {
+    let Some(window) = web_sys::window() else { return };
+    if let Ok(history) = window.history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("?{query}")));
+    }
+}
+
+/// Back and Forward: open the query the browser went to. `last` is told
+/// first, so that opening it is not recorded as a new entry.
+pub fn listen_history(
+    dispatch: yew::Callback<crate::model::cmd::Input>,
+    last: Rc<RefCell<Option<Setup>>>,
+) -> Option<gloo::events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo::events::EventListener::new(&window, "popstate", move |_| {
+        let pairs = read_pairs();
+        let parsed = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        *last.borrow_mut() = parsed.ok().map(|q| q.setup);
+        dispatch.emit(crate::model::cmd::Input::Ui(crate::model::cmd::Cmd::OpenLink(pairs)));
+    }))
 }
 
 /// Replace the address bar's query (no new history entry).

@@ -134,6 +134,12 @@ pub enum Cmd {
     LogNotableOnly(bool),
     /// Whether playback pauses at the first violation.
     PauseOnViolation(bool),
+    /// Open what a link's query says (the browser's Back and Forward give
+    /// the query of an earlier state of the run): its setup at its step.
+    OpenLink(Vec<(String, String)>),
+    /// Go back to a run left by a fork ([`crate::model::core::Core::branches`],
+    /// by index); the run shown now is kept in its place.
+    RestoreBranch(usize),
     /// Save the run or its trace to a file (the host downloads
     /// [`crate::model::core::Core::download`]).
     Save(super::files::Save),

@@ -9,6 +9,7 @@
 
 use super::cmd::*;
 use super::files::{self, Download, Save, TraceWarning};
+use super::timeline::{self, Branch};
 use lab::{Algo, Setup};
 use protocol::present::Picture;
 use protocol::NodeId;
@@ -65,6 +66,9 @@ pub struct Core {
     pub scenario_open: bool,
     /// The furthest step this run has been at (the embed scrubber's end).
     pub furthest: u64,
+    /// Runs left by acting at an earlier step, most recent last (at most
+    /// [`timeline::MAX_BRANCHES`]); [`Cmd::RestoreBranch`] goes back to one.
+    pub branches: Vec<Branch>,
     /// A file saved and not yet handed to the browser (the host takes it).
     pub download: Option<Download>,
     /// A trace asked for that would be large, waiting for "download anyway".
@@ -123,6 +127,7 @@ impl Core {
             furthest: 0,
             download: None,
             trace_warning: None,
+            branches: Vec::new(),
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -235,14 +240,29 @@ impl Core {
                 self.sync_clock();
             }
             Cmd::Act(action) => {
+                let before = Branch {
+                    actions: self.session.actions().to_vec(),
+                    furthest: self.furthest,
+                    forked_at: self.session.steps(),
+                };
                 self.session.act(action).map_err(|e| e.to_string())?;
+                // Acting before the furthest step seen forks the run: what
+                // came after is now another future. Keep it to go back to.
+                if before.furthest > before.forked_at {
+                    self.fork(before);
+                }
                 // Keep the view clock where it is: the action happens "now".
                 self.view_time = self.view_time.max(self.session.now() as f64);
                 self.changed();
             }
             Cmd::Reset => {
+                // The run reset away is kept, as a fork at step 0 is.
+                let left = Branch { actions: self.session.actions().to_vec(), furthest: self.furthest, forked_at: 0 };
                 let setup = self.setup.clone();
                 self.reopen(setup);
+                if left.furthest > 0 {
+                    self.fork(left);
+                }
             }
             Cmd::Open(setup) => {
                 setup.validate().map_err(|e| e.to_string())?;
@@ -350,10 +370,61 @@ impl Core {
             Cmd::SetTheme(theme) => self.theme = theme,
             Cmd::Notify { text, error } => self.notify(text, error),
             Cmd::Dismiss(id) => self.notices.retain(|n| n.id != id),
+            Cmd::RestoreBranch(index) => self.restore_branch(index)?,
+            Cmd::OpenLink(pairs) => {
+                let q = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                    .map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
+                self.reopen(q.setup);
+                self.session.seek(q.step.unwrap_or(0).min(MAX_JUMP));
+                self.sync_clock();
+                self.scenario = None;
+                self.scenario_open = false;
+                if let Some(id) = q.preset {
+                    self.scenario = lab::presets::Preset::find(id);
+                }
+            }
             Cmd::Save(save) => self.save(save)?,
             Cmd::OpenFile(text) => self.open_file(&text)?,
             Cmd::Refresh => {}
         }
+        Ok(())
+    }
+
+    /// Keep `left`, the run before an action at an earlier step, and say so.
+    fn fork(&mut self, left: Branch) {
+        self.furthest = self.session.steps();
+        let text = format!(
+            "Forked at step {}: the run you left is kept (Timeline, “Back to the run before the fork”).",
+            left.forked_at
+        );
+        self.branches.push(left);
+        if self.branches.len() > timeline::MAX_BRANCHES {
+            self.branches.remove(0);
+        }
+        self.notify(text, false);
+    }
+
+    /// Go back to branch `index`, at the furthest step it reached; the run
+    /// shown now becomes a branch in its place, so the two can be swapped
+    /// back and forth.
+    fn restore_branch(&mut self, index: usize) -> Result<(), String> {
+        if index >= self.branches.len() {
+            return Err(format!("no branch {index}; there are {}", self.branches.len()));
+        }
+        let branch = self.branches.remove(index);
+        let current = Branch {
+            actions: self.session.actions().to_vec(),
+            furthest: self.furthest.max(self.session.steps()),
+            forked_at: branch.forked_at,
+        };
+        let setup = Setup { actions: branch.actions, ..self.setup.clone() };
+        setup.validate().map_err(|e| e.to_string())?;
+        let (session, _) = open_setup(&setup);
+        self.replace(session, setup);
+        self.session.seek(branch.furthest);
+        self.sync_clock();
+        self.furthest = branch.furthest;
+        self.branches.push(current);
         Ok(())
     }
 
@@ -443,10 +514,17 @@ impl Core {
     }
 
     /// Show `session`, opened from `setup`, in place of the current run.
+    /// A run of another setup forgets the branches of this one.
     fn replace(&mut self, session: Box<dyn Session>, setup: Setup) {
+        let base = Setup { actions: Vec::new(), ..setup };
+        if base != self.setup {
+            self.branches.clear();
+        }
+        // Steps seen are of the run replaced; the new one starts unseen.
+        self.furthest = 0;
         self.session = session;
         self.trace_warning = None;
-        self.setup = Setup { actions: Vec::new(), ..setup };
+        self.setup = base;
         self.playing = false;
         let n = self.node_count();
         self.selected_node = self.selected_node.filter(|&id| id < n);

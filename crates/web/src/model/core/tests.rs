@@ -282,3 +282,50 @@ fn a_large_trace_waits_for_confirmation() {
     assert!(core.trace_warning.is_none() && core.download.take().is_some());
     assert!(core.apply(Cmd::Save(Save::Trace { from: 5, to: Some(90_000), anyway: false })).is_err());
 }
+
+#[test]
+fn acting_in_the_past_forks_and_the_branch_left_can_be_restored() {
+    // The issue's example: a crash at 100 and a restart at 150, watched to 200.
+    let actions = r#"[{"step":100,"do":"crash","node":0},{"step":150,"do":"restart","node":0}]"#;
+    let setup = Setup { actions: sim::parse_actions(actions, 5).unwrap(), ..Setup::default() };
+    let mut core = Core::new(setup.clone(), Some(200));
+    let at200 = core.session.state_json();
+    core.apply(Cmd::Back(150)).unwrap();
+    core.apply(Cmd::Act(Action::Crash { node: 3 })).unwrap();
+    assert_eq!(core.session.actions().len(), 1, "the later actions left this run");
+    assert_eq!(core.branches.len(), 1);
+    assert_eq!(core.branches[0].forked_at, 50);
+    assert_eq!(core.branches[0].furthest, 200);
+    assert_eq!(core.branches[0].dropped(), 2);
+    assert_eq!(core.furthest, 50, "the new future is unseen");
+    assert!(core.notices.last().unwrap().text.starts_with("Forked at step 50"));
+    let forked = (core.session.actions().to_vec(), core.session.steps());
+
+    core.apply(Cmd::RestoreBranch(0)).unwrap();
+    assert_eq!(core.session.state_json(), at200, "back where the first run was");
+    assert_eq!(core.session.actions(), &setup.actions[..]);
+    // The forked run is the branch now: swap back.
+    assert_eq!(core.branches.len(), 1);
+    assert_eq!(core.branches[0].actions, forked.0);
+    core.apply(Cmd::RestoreBranch(0)).unwrap();
+    assert_eq!(core.session.actions(), &forked.0[..]);
+    assert!(core.apply(Cmd::RestoreBranch(3)).is_err());
+
+    // Acting at the furthest step is no fork; another setup forgets the branches.
+    let n = core.branches.len();
+    core.apply(Cmd::Seek(core.furthest)).unwrap();
+    core.apply(Cmd::Act(Action::Heal)).unwrap();
+    assert_eq!(core.branches.len(), n);
+    core.apply(Cmd::Open(Setup { seed: 77, ..Setup::default() })).unwrap();
+    assert!(core.branches.is_empty());
+}
+
+#[test]
+fn reset_keeps_the_run_it_left() {
+    let mut core = Core::new(Setup::default(), Some(120));
+    core.apply(Cmd::Reset).unwrap();
+    assert_eq!(core.session.steps(), 0);
+    assert_eq!((core.branches.len(), core.branches[0].furthest), (1, 120));
+    core.apply(Cmd::RestoreBranch(0)).unwrap();
+    assert_eq!(core.session.steps(), 120);
+}
