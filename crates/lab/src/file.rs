@@ -22,7 +22,7 @@
 use crate::{query, Setup, SetupError};
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sim::Session;
 use std::fmt;
 
@@ -88,28 +88,34 @@ impl FileError {
 /// The run file of `setup` shown at `step`, as compact JSON with a final
 /// newline.
 pub fn write_run(setup: &Setup, step: u64) -> String {
-    let mut doc = Map::new();
-    doc.insert("format".into(), RUN_FORMAT.into());
-    doc.insert("version".into(), RUN_VERSION.into());
-    doc.insert("algo".into(), setup.algo.name().into());
-    doc.insert("seed".into(), setup.seed.into());
-    doc.insert("config".into(), serde_json::to_value(&setup.sim).expect("the config serializes"));
-    doc.insert("options".into(), serde_json::to_value(&setup.options).expect("options serialize"));
-    doc.insert("actions".into(), serde_json::to_value(&setup.actions).expect("actions serialize"));
-    doc.insert("step".into(), step.into());
-    // Fields in the order a reader expects them, not the map's sorted order.
-    let order = ["format", "version", "algo", "seed", "config", "options", "actions", "step"];
-    let mut out = String::from("{");
-    for (i, key) in order.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(key).expect("a key serializes"));
-        out.push(':');
-        out.push_str(&doc[*key].to_string());
+    /// The document, fields in the order a reader expects them.
+    #[derive(serde::Serialize)]
+    struct RunDoc<'a> {
+        format: &'static str,
+        version: u32,
+        algo: &'static str,
+        seed: u64,
+        config: &'a sim::SimConfig,
+        options: &'a crate::Options,
+        actions: &'a [sim::Scheduled],
+        step: u64,
     }
-    out.push_str("}\n");
-    out
+    let doc = RunDoc {
+        format: RUN_FORMAT,
+        version: RUN_VERSION,
+        algo: setup.algo.name(),
+        seed: setup.seed,
+        config: &setup.sim,
+        options: &setup.options,
+        actions: &setup.actions,
+        step,
+    };
+    // Through `dyn Write`, as the trace is, so serde's code for the config
+    // and actions is the trace's, not a second copy.
+    let mut out = Vec::new();
+    serde_json::to_writer(&mut out as &mut dyn std::io::Write, &doc).expect("a run file serializes");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// Read a run file or a trace.
