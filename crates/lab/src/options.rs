@@ -184,6 +184,25 @@ pub fn get<T: FromStr>(specs: &[OptionSpec], options: &Options, name: &'static s
     text.trim().parse().map_err(|_| SetupError::new(spec.name, format!("invalid value {text:?} ({})", spec.help)))
 }
 
+/// Longest duration an option may give, in ms: the longest latency, a
+/// minute of model time. World time is added to durations, so they are
+/// bounded like every other input (a `u64` would overflow it).
+pub const MAX_DURATION_MS: Tick = sim::config::MAX_LATENCY_MS;
+
+/// Largest first fencing token: tokens count up from it for the whole run.
+pub const MAX_FIRST_TOKEN: u64 = 1_000_000_000;
+
+/// A duration option in ms, at least `min` (0 or 1) and at most
+/// [`MAX_DURATION_MS`].
+pub fn duration(specs: &[OptionSpec], options: &Options, name: &'static str, min: Tick) -> Result<Tick, SetupError> {
+    let value: Tick = get(specs, options, name)?;
+    if (min..=MAX_DURATION_MS).contains(&value) {
+        Ok(value)
+    } else {
+        Err(SetupError::new(name, format!("must be between {min} and {MAX_DURATION_MS} ms, got {value}")))
+    }
+}
+
 /// A range option written `MIN..MAX` (or one number), with `1 <= MIN <= MAX`.
 pub fn get_range(specs: &[OptionSpec], options: &Options, name: &'static str) -> Result<[Tick; 2], SetupError> {
     let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
@@ -198,10 +217,7 @@ pub fn get_range(specs: &[OptionSpec], options: &Options, name: &'static str) ->
 
 /// Build Raft's config from its options.
 pub fn raft_config(options: &Options) -> Result<raft::RaftConfig, SetupError> {
-    let heartbeat_ms: Tick = get(RAFT, options, "heartbeat_ms")?;
-    if heartbeat_ms == 0 {
-        return Err(SetupError::new("heartbeat_ms", "must be at least 1"));
-    }
+    let heartbeat_ms = duration(RAFT, options, "heartbeat_ms", 1)?;
     Ok(raft::RaftConfig {
         election_timeout_ms: get_range(RAFT, options, "election_timeout_ms")?,
         heartbeat_ms,
@@ -234,10 +250,7 @@ pub fn paxos_config(algo: Algo, options: &Options) -> Result<paxos::PaxosConfig,
             return Err(SetupError::new(name, format!("must be between 1 and {}, got {n}", paxos::MAX_NODES)));
         }
     }
-    let retry_ms: Tick = get(specs, options, "retry_ms")?;
-    if retry_ms == 0 {
-        return Err(SetupError::new("retry_ms", "must be at least 1"));
-    }
+    let retry_ms = duration(specs, options, "retry_ms", 1)?;
     let mut config = paxos::PaxosConfig {
         placement,
         proposers,
@@ -249,10 +262,7 @@ pub fn paxos_config(algo: Algo, options: &Options) -> Result<paxos::PaxosConfig,
         ..paxos::PaxosConfig::default()
     };
     if algo == Algo::MultiPaxos {
-        config.heartbeat_ms = get(specs, options, "heartbeat_ms")?;
-        if config.heartbeat_ms == 0 {
-            return Err(SetupError::new("heartbeat_ms", "must be at least 1"));
-        }
+        config.heartbeat_ms = duration(specs, options, "heartbeat_ms", 1)?;
         config.leader_timeout_ms = get_range(specs, options, "leader_timeout_ms")?;
     }
     Ok(config)
@@ -344,13 +354,7 @@ pub fn commit_config(algo: Algo, options: &Options, nodes: u32) -> Result<txn::C
             })
             .collect::<Result<_, _>>()?,
     };
-    let positive = |name: &'static str| -> Result<Tick, SetupError> {
-        let value: Tick = get(specs, options, name)?;
-        if value == 0 {
-            return Err(SetupError::new(name, "must be at least 1"));
-        }
-        Ok(value)
-    };
+    let positive = |name: &'static str| duration(specs, options, name, 1);
     Ok(txn::CommitConfig {
         vote_no,
         cooperative: algo == Algo::TwoPc && on_off(specs, options, "cooperative")?,
@@ -385,10 +389,7 @@ pub fn saga_config(options: &Options, nodes: u32) -> Result<txn::SagaConfig, Set
             }
         },
     };
-    let retry_ms: Tick = get(SAGA, options, "retry_ms")?;
-    if retry_ms == 0 {
-        return Err(SetupError::new("retry_ms", "must be at least 1"));
-    }
+    let retry_ms = duration(SAGA, options, "retry_ms", 1)?;
     Ok(txn::SagaConfig { fail_step, retry_ms, bug: bug(options)? })
 }
 
@@ -404,13 +405,7 @@ pub const OUTBOX: &[OptionSpec] = &[
 
 /// Build the outbox's config from its options.
 pub fn outbox_config(options: &Options) -> Result<txn::OutboxConfig, SetupError> {
-    let positive = |name: &'static str| -> Result<Tick, SetupError> {
-        let value: Tick = get(OUTBOX, options, name)?;
-        if value == 0 {
-            return Err(SetupError::new(name, "must be at least 1"));
-        }
-        Ok(value)
-    };
+    let positive = |name: &'static str| duration(OUTBOX, options, name, 1);
     Ok(txn::OutboxConfig { poll_ms: positive("poll_ms")?, redeliver_ms: positive("redeliver_ms")?, bug: bug(options)? })
 }
 
@@ -418,18 +413,16 @@ pub fn outbox_config(options: &Options) -> Result<txn::OutboxConfig, SetupError>
 /// algorithm; options it does not list keep their defaults.
 pub fn lock_config(algo: Algo, options: &Options) -> Result<lock::LockConfig, SetupError> {
     let specs = algo.info().options;
-    let positive = |name: &'static str| -> Result<Tick, SetupError> {
-        let value: Tick = get(specs, options, name)?;
-        if value == 0 {
-            return Err(SetupError::new(name, "must be at least 1"));
-        }
-        Ok(value)
-    };
+    let positive = |name: &'static str| duration(specs, options, name, 1);
+    let first_token: u64 = get(specs, options, "first_token")?;
+    if first_token > MAX_FIRST_TOKEN {
+        return Err(SetupError::new("first_token", format!("must be at most {MAX_FIRST_TOKEN}, got {first_token}")));
+    }
     let mut config = lock::LockConfig {
         hold_ms: get_range(specs, options, "hold_ms")?,
         backoff_ms: get_range(specs, options, "backoff_ms")?,
         request_timeout_ms: positive("request_timeout_ms")?,
-        first_token: get(specs, options, "first_token")?,
+        first_token,
         bug: bug(options)?,
         ..lock::LockConfig::default()
     };
@@ -441,7 +434,7 @@ pub fn lock_config(algo: Algo, options: &Options) -> Result<lock::LockConfig, Se
         }
     } else {
         config.ttl_ms = positive("ttl_ms")?;
-        config.drift_allowance_ms = get(specs, options, "drift_allowance_ms")?;
+        config.drift_allowance_ms = duration(specs, options, "drift_allowance_ms", 0)?;
         if config.drift_allowance_ms >= config.ttl_ms {
             return Err(SetupError::new("drift_allowance_ms", "must be below ttl_ms, or no lease is ever valid"));
         }

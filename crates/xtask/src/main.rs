@@ -7,6 +7,7 @@
 //! cargo xtask dist             setup, then `trunk build --release` and the bundle size
 //! cargo xtask bench [--only P]  the benchmarks whose numbers the README quotes
 //! cargo xtask frames [ARGS]    the main thread's cost of a frame, per scene
+//! cargo xtask fuzz [--cases N]  every input parser, a million inputs each
 //! ```
 //!
 //! Each setup step checks a version before installing anything, so a second
@@ -47,7 +48,12 @@ commands:
                                 with seek times and wasm memory, beside `cli bench`
   frames [ARGS]      setup, `trunk build --release`, then the main thread's ms per
                      frame and the fps of each scene in headless Chromium
-                     (tests/perf/frames.mjs; ARGS: --seconds N, --scene ID, --json)";
+                     (tests/perf/frames.mjs; ARGS: --seconds N, --scene ID, --json)
+  fuzz [--cases N]   the property-based fuzzers of every edge that takes outside
+                     input (links, actions, run files and traces, tours, the command
+                     line, the app's boot from a query) with N inputs per parser
+                     (default 1,000,000; the test run tries 2,000). Built with
+                     overflow checks on, so an arithmetic overflow is a failure";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
         "dist" => no_args(rest).and_then(|()| dist()),
         "bench" => bench(rest),
         "frames" => frames(rest),
+        "fuzz" => fuzz(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -116,6 +123,33 @@ fn dist() -> Result<(), String> {
     let (report, _) = test::bundle_size(&shell::root().join("dist"))?;
     println!("{report}");
     println!("  budget: {} KiB ({})", test::read_budget(&shell::root().join(test::BUDGET_FILE))?, test::BUDGET_FILE);
+    Ok(())
+}
+
+/// The fuzz tests with `cases` inputs per property (`FUZZ_CASES`), in the
+/// test profile: optimized, with overflow checks.
+fn fuzz(rest: &[String]) -> Result<(), String> {
+    let cases = match rest {
+        [] => 1_000_000,
+        [flag, n] if flag == "--cases" => {
+            n.parse::<u64>().ok().filter(|&n| n > 0).ok_or(format!("--cases: expected a positive number, got {n:?}"))?
+        }
+        _ => return Err(format!("fuzz: unexpected arguments {rest:?}; usage: cargo xtask fuzz [--cases N]")),
+    };
+    let root = shell::root();
+    shell::announce("fuzz", &format!("{cases} inputs per parser"));
+    let cases = cases.to_string();
+    for (package, filter) in [("lab", "--test=fuzz"), ("cli", "--test=fuzz"), ("web", "fuzz")] {
+        let mut cargo = shell::cargo();
+        cargo.args(["test", "-p", package]);
+        // The web crate's fuzzers are unit tests named `fuzz`; the others are a test file.
+        if filter.starts_with("--") {
+            cargo.arg(filter);
+        } else {
+            cargo.args(["--", filter]);
+        }
+        shell::run(cargo.env("FUZZ_CASES", &cases).current_dir(&root))?;
+    }
     Ok(())
 }
 
