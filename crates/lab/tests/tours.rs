@@ -39,7 +39,9 @@ fn the_index_lists_every_tour_with_its_title() {
         assert_eq!(entry.title, tour.title, "{name}");
     }
     // The tours the issue asks for.
-    for id in ["raft-basics", "raft-replication", "raft-partition", "raft-figure8", "paxos-duel", "lock-fencing", "ring-join"] {
+    for id in
+        ["raft-basics", "raft-replication", "raft-partition", "raft-figure8", "paxos-duel", "lock-fencing", "ring-join"]
+    {
         assert!(tours.iter().any(|(_, t)| t.id == id), "{id}");
     }
 }

@@ -19,4 +19,5 @@ pub mod partition_bar;
 pub mod ring_panel;
 pub mod scenario;
 pub mod toolbar;
+pub mod tour;
 pub mod transport;

@@ -52,6 +52,10 @@ pub fn app() -> Html {
             if state.embed.is_some_and(|v| v.autoplay) && !host::prefers_reduced_motion() {
                 dispatch.emit(Input::Ui(Cmd::Play));
             }
+            // `?tour=ID&at=N`: fetch the tour, then open it.
+            if let Some(request) = state.tour_request.clone() {
+                crate::components::tour::load(request, dispatch.reform(Input::Ui));
+            }
             if let (Some(api), Some(window), None) = (&api, web_sys::window(), state.bench) {
                 let installed = host::post_message::Bridge::install(
                     &window,
@@ -85,7 +89,7 @@ pub fn app() -> Html {
             let now = js_sys::Date::now();
             if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
                 *last.borrow_mut() = now;
-                host::url::replace_query(&host::url::query_of(&core));
+                host::url::replace_query(&crate::app::link_query(&core));
             }
             let shown = host::sheet::Shown::of(&core);
             let (was, from_canvas) = &mut *sheet.borrow_mut();
@@ -116,7 +120,7 @@ pub fn app() -> Html {
         use_callback((), move |_: (), _| {
             let link = {
                 let core = core.borrow();
-                host::url::link_for(&host::url::query_of(&core))
+                host::url::link_for(&crate::app::link_query(&core))
             };
             host::clipboard::copy_text(&link, send.clone());
         })

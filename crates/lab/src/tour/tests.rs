@@ -17,6 +17,9 @@ fn good() -> Value {
     })
 }
 
+/// A change to the good file, and the start of the error it must give.
+type Case = (Box<dyn FnOnce(&mut Value)>, &'static str);
+
 /// `good()` with `edit` applied, parsed; the error's text.
 fn error_of(edit: impl FnOnce(&mut Value)) -> String {
     let mut v = good();
@@ -43,7 +46,7 @@ fn a_good_tour_reads_into_the_setup_its_link_gives() {
 
 #[test]
 fn every_bad_field_is_named_by_its_path() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (Box::new(|v| v["stops"][1]["step"] = json!("x")), r#"stops[1].step: expected a whole number, got "x""#),
         (Box::new(|v| v["stops"][1]["step"] = json!(-3)), "stops[1].step: expected a whole number, got -3"),
         (Box::new(|v| v["stops"][1]["step"] = json!(0)), "stops[1].step: steps must increase: 0 comes after step 0"),

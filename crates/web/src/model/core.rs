@@ -64,6 +64,9 @@ pub struct Core {
     pub scenario_open: bool,
     /// The furthest step this run has been at (the embed scrubber's end).
     pub furthest: u64,
+    /// The guided tour last opened; [`Core::tour_view`] says whether the
+    /// run still is its run.
+    pub tour: Option<Rc<lab::tour::Tour>>,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -116,6 +119,7 @@ impl Core {
             scenario: None,
             scenario_open: false,
             furthest: 0,
+            tour: None,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -232,6 +236,11 @@ impl Core {
                 // Keep the view clock where it is: the action happens "now".
                 self.view_time = self.view_time.max(self.session.now() as f64);
                 self.changed();
+                if self.tour.is_some() && self.tour_view().is_none() {
+                    self.tour = None;
+                    let step = self.session.steps();
+                    self.notify(format!("You left the tour at step {step} by acting: its scripted actions still to come are dropped, and the run is yours."), false);
+                }
             }
             Cmd::Reset => {
                 let setup = self.setup.clone();
@@ -255,6 +264,10 @@ impl Core {
                 self.show_scenario(preset.id);
             }
             Cmd::CloseScenario => self.scenario_open = false,
+            Cmd::OpenTour { tour, at } => self.open_tour(tour, at)?,
+            Cmd::TourNext => self.tour_move(true)?,
+            Cmd::TourBack => self.tour_move(false)?,
+            Cmd::TakeOver => self.take_over()?,
             Cmd::ActJson(json) => {
                 let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
                 self.apply(Cmd::Act(action))?;
