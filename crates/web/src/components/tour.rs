@@ -5,6 +5,7 @@
 //! [`Cmd::OpenTour`]; a tour that cannot be fetched or read is a notice
 //! naming the file and the field, and the current run is kept.
 
+use super::icons::kbd;
 use crate::model::cmd::Cmd;
 use crate::model::tour::{TourRequest, TourView};
 use lab::tour::TourEntry;
@@ -87,9 +88,9 @@ pub fn tour_panel(props: &TourPanelProps) -> Html {
             <p class="tour-step muted" id="tour-step">{ at }</p>
             <div class="tour-nav">
                 <button id="tour-back" title="Previous caption (b)" disabled={!view.has_back}
-                    onclick={send.reform(|_| Cmd::TourBack)}>{ "← Back" }</button>
+                    onclick={send.reform(|_| Cmd::TourBack)}>{ "← Back" }{ kbd("b") }</button>
                 <button id="tour-next" class="primary" title="Next caption (n)" disabled={!view.has_next}
-                    onclick={send.reform(|_| Cmd::TourNext)}>{ "Next →" }</button>
+                    onclick={send.reform(|_| Cmd::TourNext)}>{ "Next →" }{ kbd("n") }</button>
                 <button id="tour-take-over" title="Leave the tour and play freely from this step; its scripted actions still to come are dropped"
                     onclick={send.reform(|_| Cmd::TakeOver)}>{ "Take over" }</button>
             </div>
