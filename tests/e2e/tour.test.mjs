@@ -18,6 +18,13 @@ function tour(id) {
 
 const step = (page) => page.evaluate(() => window.clusterscope.state().step);
 
+/** Open the app at `query` and wait for the tour's caption panel. */
+async function openTour(query, options) {
+  const page = await openApp(env.browser, env.server.url + query, options);
+  await page.locator('#tour').waitFor();
+  return page;
+}
+
 /** Wait until the panel shows caption `i` (0-based) of `t`, at its step. */
 async function atCaption(page, t, i) {
   const stop = t.stops[i];
@@ -33,8 +40,7 @@ async function atCaption(page, t, i) {
 
 test('a tour plays to the end: Next goes from caption to caption, each at its step', async () => {
   const t = tour('raft-basics');
-  const page = await openApp(env.browser, env.server.url + '?tour=raft-basics');
-  await page.locator('#tour').waitFor();
+  const page = await openTour('?tour=raft-basics');
   assert.equal(await page.locator('#tour-h').innerText(), t.title);
   assert.equal(await page.locator('#tour-caption').getAttribute('aria-live'), 'polite', 'a screen reader reads each caption');
   for (let i = 0; i < t.stops.length; i++) {
@@ -54,8 +60,7 @@ test('a tour plays to the end: Next goes from caption to caption, each at its st
 
 test('?tour=raft-basics&at=3 opens at the third caption, and a copied link says so', async () => {
   const t = tour('raft-basics');
-  const page = await openApp(env.browser, env.server.url + '?tour=raft-basics&at=3');
-  await page.locator('#tour').waitFor();
+  const page = await openTour('?tour=raft-basics&at=3');
   await atCaption(page, t, 2);
   assert.equal(await step(page), t.stops[2].step);
   // Stepping on shows the same caption until the next stop's step.
@@ -68,8 +73,7 @@ test('?tour=raft-basics&at=3 opens at the third caption, and a copied link says 
 
 test('take over: the tour ends at this step, its scripted actions to come are dropped, play is free', async () => {
   const t = tour('raft-replication');
-  const page = await openApp(env.browser, env.server.url + '?tour=raft-replication&at=3');
-  await page.locator('#tour').waitFor();
+  const page = await openTour('?tour=raft-replication&at=3');
   await atCaption(page, t, 2);
   const at = t.stops[2].step;
   const later = t.setup.actions.filter((a) => a.step > at);
@@ -91,8 +95,7 @@ test('take over: the tour ends at this step, its scripted actions to come are dr
 
 test('n and b move through the captions, and the help lists them', async () => {
   const t = tour('paxos-duel');
-  const page = await openApp(env.browser, env.server.url + '?tour=paxos-duel');
-  await page.locator('#tour').waitFor();
+  const page = await openTour('?tour=paxos-duel');
   await atCaption(page, t, 0);
   await page.keyboard.press('n');
   await atCaption(page, t, 1);
@@ -164,8 +167,7 @@ test('a tour that cannot be read is named in a notice, and the app keeps its run
 
 test('embedded: the caption and its arrows in a strip above the bar', async () => {
   const t = tour('raft-basics');
-  const page = await openApp(env.browser, env.server.url + '?embed=1&tour=raft-basics&at=2', { viewport: { width: 400, height: 300 } });
-  await page.locator('#tour').waitFor();
+  const page = await openTour('?embed=1&tour=raft-basics&at=2', { viewport: { width: 400, height: 300 } });
   await page.waitForFunction((s) => window.clusterscope.state().step === s, t.stops[1].step);
   assert.ok((await page.locator('#tour-caption').innerText()).includes(t.stops[1].caption));
   await page.locator('#tour-next').click();

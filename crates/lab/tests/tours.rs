@@ -74,3 +74,20 @@ fn a_false_caption_is_caught() {
     s.seek(stop.step);
     assert!(stop.expect.as_ref().unwrap().check(s.as_ref()).is_err());
 }
+
+/// The complete example in README's "Tours" section reads and is true.
+#[test]
+fn the_readme_example_holds() {
+    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let section = &readme[readme.find("## Tours").expect("README has a Tours section")..];
+    let start = section.find("```json\n").expect("an example") + "```json\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let tour = parse(example).unwrap_or_else(|e| panic!("README example: {e}"));
+    let mut s = lab::open(&tour.setup).unwrap();
+    for stop in &tour.stops {
+        s.seek(stop.step);
+        if let Some(expect) = &stop.expect {
+            expect.check(s.as_ref()).unwrap_or_else(|why| panic!("README example, step {}: {why}", stop.step));
+        }
+    }
+}
