@@ -182,6 +182,14 @@ fn node_id(value: &Value, path: &str, nodes: u32) -> Result<NodeId, TourError> {
     }
 }
 
+/// Whether `id` can name a tour: 1 to [`MAX_ID`] lower-case letters,
+/// digits and `-` (so it can only name a file in `tours/`).
+pub fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// Read a tour file.
 pub fn parse(source: &str) -> Result<Tour, TourError> {
     if source.len() > MAX_BYTES {
@@ -191,7 +199,7 @@ pub fn parse(source: &str) -> Result<Tour, TourError> {
     let top = object(&value, "", &["format", "version", "id", "title", "setup", "stops"])?;
     header(top, FORMAT)?;
     let id = text(required(top, "", "id")?, "id", MAX_ID)?;
-    if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if !is_id(&id) {
         return err("id", format!("expected lower-case letters, digits and '-', got {id:?}"));
     }
     let title = text(required(top, "", "title")?, "title", MAX_TITLE)?;
@@ -251,7 +259,13 @@ fn setup(value: &Value) -> Result<Setup, TourError> {
     for (key, v) in map {
         let path = join("setup", key);
         let text = match (key.as_str(), v) {
-            ("actions", Value::Array(_)) => v.to_string(),
+            // Written through `dyn Write`, as traces are: one copy of the
+            // JSON writer in the app's bundle.
+            ("actions", Value::Array(_)) => {
+                let mut buf = Vec::new();
+                serde_json::to_writer(&mut buf as &mut dyn std::io::Write, v).expect("writing to memory cannot fail");
+                String::from_utf8(buf).expect("serde_json writes UTF-8")
+            }
             ("actions", _) => return err(&path, format!("expected a list of actions, got {}", shown(v))),
             (_, Value::String(s)) => s.clone(),
             (_, Value::Number(n)) => n.to_string(),

@@ -17,7 +17,7 @@ use crate::components::panels::Panels;
 use crate::components::partition_bar::partition_bar;
 use crate::components::scenario::ScenarioCard;
 use crate::components::toolbar::Toolbar;
-use crate::components::tour::{TourMenu, TourPanel};
+use crate::components::tour::{tour_menu, tour_panel};
 use crate::components::transport::Transport;
 use crate::components::{inspector, ring_panel};
 use crate::model::boot::Boot;
@@ -153,11 +153,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
-                    if let Some(view) = core.tour_view() {
-                        <TourPanel {view} step={session.steps()} send={send.clone()} />
-                    } else {
-                        <TourMenu send={send.clone()} />
-                    }
+                    { match core.tour_view() {
+                        Some(view) => tour_panel(&view, session.steps(), send),
+                        None => tour_menu(core.tour_index.as_ref(), send),
+                    } }
                     if let Some(preset) = core.scenario().filter(|_| core.scenario_open) {
                         <ScenarioCard {preset} step={session.steps()} send={send.clone()} />
                     }

@@ -50,22 +50,14 @@ pub fn load(request: TourRequest, send: Callback<Cmd>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TourPanelProps {
-    pub view: TourView,
-    /// The run's step, shown with the caption's.
-    pub step: u64,
-    pub send: Callback<Cmd>,
-}
-
-/// The caption panel of the tour on show. The caption is a live region, so
-/// a screen reader reads each new one.
-#[function_component(TourPanel)]
-pub fn tour_panel(props: &TourPanelProps) -> Html {
-    let TourPanelProps { view, step, send } = props;
+/// The caption panel of the tour on show, at the run's `step`. The caption
+/// is a live region, so a screen reader reads each new one. (Plain
+/// functions rather than components: the page re-renders them with the
+/// run, and a component's machinery costs bundle bytes.)
+pub fn tour_panel(view: &TourView, step: u64, send: &Callback<Cmd>) -> Html {
     let stop = view.current();
     let at = match stop {
-        Some(s) if s.step == *step => format!("step {step}"),
+        Some(s) if s.step == step => format!("step {step}"),
         Some(s) => format!("step {step} (caption at {})", s.step),
         None => format!("step {step}; the first caption is at step {}", view.tour.stops[0].step),
     };
@@ -98,33 +90,27 @@ pub fn tour_panel(props: &TourPanelProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TourMenuProps {
-    pub send: Callback<Cmd>,
-}
-
 /// The list of shipped tours (`tours/index.json`), fetched the first time
-/// it is opened.
-#[function_component(TourMenu)]
-pub fn tour_menu(props: &TourMenuProps) -> Html {
-    let list = use_state(|| None::<Result<Vec<TourEntry>, String>>);
+/// it is opened; `index` is what the model holds of it.
+pub fn tour_menu(index: Option<&Result<Vec<TourEntry>, String>>, send: &Callback<Cmd>) -> Html {
     let ontoggle = {
-        let list = list.clone();
+        let send = send.clone();
+        let asked = index.is_some();
         Callback::from(move |e: Event| {
-            let open = e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open();
-            if open && list.is_none() {
-                let list = list.clone();
-                yew::platform::spawn_local(async move {
-                    let url = "tours/index.json";
-                    let read = fetch_text(url)
-                        .await
-                        .and_then(|text| lab::tour::parse_index(&text).map_err(|e| format!("{url}: {e}")));
-                    list.set(Some(read));
-                });
+            if asked || !e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open() {
+                return;
             }
+            let send = send.clone();
+            yew::platform::spawn_local(async move {
+                let url = "tours/index.json";
+                let read = fetch_text(url)
+                    .await
+                    .and_then(|text| lab::tour::parse_index(&text).map_err(|e| format!("{url}: {e}")));
+                send.emit(Cmd::TourIndex(read));
+            });
         })
     };
-    let body = match &*list {
+    let body = match index {
         None => html! { <p class="muted">{ "Loading the tours…" }</p> },
         Some(Err(why)) => {
             html! { <p class="tour-error" role="alert">{ format!("The tours cannot be listed ({why}).") }</p> }
@@ -133,7 +119,7 @@ pub fn tour_menu(props: &TourMenuProps) -> Html {
             <ul class="tour-list">
                 { for entries.iter().map(|entry| {
                     let request = TourRequest { id: entry.id.clone(), at: 1 };
-                    let send = props.send.clone();
+                    let send = send.clone();
                     html! {
                         <li><button class="link" data-tour={entry.id.clone()}
                             onclick={Callback::from(move |_| load(request.clone(), send.clone()))}>

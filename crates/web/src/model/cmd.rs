@@ -103,6 +103,8 @@ pub enum Cmd {
     /// Leave the tour and play freely from this step: the tour's scripted
     /// actions still to come are dropped.
     TakeOver,
+    /// The list of shipped tours arrived (`tours/index.json`), or why not.
+    TourIndex(Result<Vec<lab::tour::TourEntry>, String>),
     /// A user action written as JSON (a script's `act`), read against the
     /// current cluster size, then applied as [`Cmd::Act`].
     ActJson(String),

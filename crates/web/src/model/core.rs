@@ -67,6 +67,8 @@ pub struct Core {
     /// The guided tour last opened; [`Core::tour_view`] says whether the
     /// run still is its run.
     pub tour: Option<Rc<lab::tour::Tour>>,
+    /// The list of shipped tours for the menu, once fetched (or why not).
+    pub tour_index: Option<Result<Vec<lab::tour::TourEntry>, String>>,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -120,6 +122,7 @@ impl Core {
             scenario_open: false,
             furthest: 0,
             tour: None,
+            tour_index: None,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -268,6 +271,7 @@ impl Core {
             Cmd::TourNext => self.tour_move(true)?,
             Cmd::TourBack => self.tour_move(false)?,
             Cmd::TakeOver => self.take_over()?,
+            Cmd::TourIndex(index) => self.tour_index = Some(index),
             Cmd::ActJson(json) => {
                 let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
                 self.apply(Cmd::Act(action))?;

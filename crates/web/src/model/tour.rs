@@ -6,7 +6,7 @@
 
 use super::cmd::Cmd;
 use super::core::Core;
-use lab::tour::{Stop, Tour, MAX_ID};
+use lab::tour::{Stop, Tour};
 use std::rc::Rc;
 
 /// A link's `?tour=ID&at=N`: the tour to fetch and the caption to open
@@ -23,10 +23,7 @@ pub struct TourRequest {
 pub fn request(pairs: &[(String, String)]) -> Result<Option<TourRequest>, String> {
     let get = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     let Some(id) = get("tour") else { return Ok(None) };
-    if id.is_empty()
-        || id.len() > MAX_ID
-        || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if !lab::tour::is_id(id) {
         return Err(format!("tour: expected a tour id (lower-case letters, digits and '-'), got {id:?}"));
     }
     let at = match get("at") {
