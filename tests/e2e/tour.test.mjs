@@ -58,7 +58,7 @@ test('a tour plays to the end: Next goes from caption to caption, each at its st
   await page.context().close();
 });
 
-test('?tour=raft-basics&at=3 opens at the third caption, and a copied link says so', async () => {
+test('?tour=raft-basics&at=3 opens at the third caption; the address says so; play stops at the next', async () => {
   const t = tour('raft-basics');
   const page = await openTour('?tour=raft-basics&at=3');
   await atCaption(page, t, 2);
@@ -67,6 +67,11 @@ test('?tour=raft-basics&at=3 opens at the third caption, and a copied link says 
   await page.locator('#step').click();
   await page.waitForFunction((s) => window.clusterscope.state().step === s, t.stops[2].step + 1);
   assert.equal(await page.locator('#tour-count').innerText(), `3 / ${t.stops.length}`);
+  // Play stops at the next caption, for it to be read.
+  await page.locator('#play').click();
+  await atCaption(page, t, 3);
+  await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false');
+  assert.equal(await step(page), t.stops[3].step);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

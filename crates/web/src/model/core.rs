@@ -64,8 +64,8 @@ pub struct Core {
     pub scenario_open: bool,
     /// The furthest step this run has been at (the embed scrubber's end).
     pub furthest: u64,
-    /// The guided tour last opened; [`Core::tour_view`] says whether the
-    /// run still is its run.
+    /// The guided tour on show: set when one opens, cleared when the run
+    /// stops being its run (another world, an action, taking over).
     pub tour: Option<Rc<lab::tour::Tour>>,
     /// The list of shipped tours for the menu, once fetched (or why not).
     pub tour_index: Option<Result<Vec<lab::tour::TourEntry>, String>>,
@@ -398,6 +398,8 @@ impl Core {
     fn reopen(&mut self, setup: Setup) {
         let (session, warning) = open_setup(&setup);
         self.session = session;
+        // Another run is not the tour's (a tour sets itself again after).
+        self.tour = None;
         if let Some(warning) = warning {
             self.notify(warning, true);
         }

@@ -87,6 +87,13 @@ impl Core {
         })
     }
 
+    /// Whether the run is at one of the tour's captions (cheap enough to ask
+    /// after every step while playing).
+    pub fn at_tour_stop(&self) -> bool {
+        let step = self.session.steps();
+        self.tour.as_ref().is_some_and(|t| t.stops.binary_search_by_key(&step, |s| s.step).is_ok())
+    }
+
     /// The address of the caption on show: `tour=ID&at=N` (ids need no
     /// percent-encoding), while in a tour.
     pub fn tour_query(&self) -> Option<String> {
@@ -222,6 +229,37 @@ mod tests {
         assert_eq!((core.tour_view().unwrap().stop, core.tour_query().as_deref()), (Some(1), Some("tour=t&at=2")));
         core.apply(Cmd::TourBack).unwrap();
         assert_eq!(core.session.steps(), 10);
+    }
+
+    #[test]
+    fn playing_a_tour_pauses_at_each_caption() {
+        let mut core = Core::new(Setup::default(), None);
+        core.apply(Cmd::OpenTour { tour: tour(), at: 1 }).unwrap();
+        for want in [10, 40] {
+            core.apply(Cmd::Play).unwrap();
+            for _ in 0..100_000 {
+                if !core.playing {
+                    break;
+                }
+                core.advance(16.0);
+            }
+            assert_eq!((core.playing, core.session.steps()), (false, want));
+        }
+        // Past the last caption, play goes on.
+        core.apply(Cmd::Play).unwrap();
+        for _ in 0..200 {
+            core.advance(16.0);
+        }
+        assert!(core.playing && core.session.steps() > 40);
+        // Out of the tour, nothing pauses there.
+        core.apply(Cmd::Reset).unwrap();
+        assert_eq!(core.tour, None);
+        core.apply(Cmd::Seek(9)).unwrap();
+        core.apply(Cmd::Play).unwrap();
+        for _ in 0..200 {
+            core.advance(16.0);
+        }
+        assert!(core.playing && core.session.steps() > 10);
     }
 
     #[test]
