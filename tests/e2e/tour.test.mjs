@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useApp, openApp, DIST } from './harness.mjs';
+import { useApp, openApp, audit, DIST } from './harness.mjs';
 
 const env = useApp();
 
@@ -51,6 +51,7 @@ test('a tour plays to the end: Next goes from caption to caption, each at its st
   }
   await page.locator('#tour-back').click();
   await atCaption(page, t, t.stops.length - 2);
+  assert.deepEqual(await audit(page), [], 'the caption panel passes axe-core');
   // The run is the tour's: its scripted actions, the CLI's run.
   const actions = await page.evaluate(() => JSON.parse(window.clusterscope.traceText()).actions);
   assert.deepEqual(actions, t.setup.actions);
@@ -123,6 +124,7 @@ test('the menu lists the shipped tours and opens one', async () => {
   const buttons = page.locator('#tours button[data-tour]');
   await buttons.first().waitFor();
   assert.deepEqual(await buttons.allInnerTexts(), index.tours.map((e) => e.title));
+  assert.deepEqual(await audit(page), [], 'the open menu passes axe-core');
   await page.locator('#tours button[data-tour="lock-fencing"]').click();
   await atCaption(page, tour('lock-fencing'), 0);
   assert.equal(await page.locator('#tours').count(), 0, 'the panel takes the menu\'s place');
