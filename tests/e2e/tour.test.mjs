@@ -6,8 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { useApp, openApp, audit, DIST } from './harness.mjs';
+import { useApp, openApp, audit, serve, DIST } from './harness.mjs';
 
 const env = useApp();
 
@@ -187,4 +188,34 @@ test('embedded: the caption and its arrows in a strip above the bar', async () =
   assert.equal(new URL(href).search, '?tour=raft-basics&at=3', 'the full app at the same caption');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('postMessage: an embedding page hears the caption shown, with the tour and its place', async () => {
+  const t = tour('raft-basics');
+  // The parent page, on another origin (another port): it records what the frame posts.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-tour-host-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>docs</title>
+    <iframe id="f" width="640" height="400"></iframe>
+    <script src="parent.js"></script>`);
+  fs.writeFileSync(path.join(dir, 'parent.js'), `window.got = [];
+    addEventListener('message', (e) => window.got.push(e.data));
+    document.getElementById('f').src = decodeURIComponent(location.hash.slice(1));`);
+  const host = await serve(dir);
+  const docs = new URL(host.url).origin;
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 600 } });
+  const page = await context.newPage();
+  await page.goto(host.url + '#' + encodeURIComponent(`${env.server.url}?embed=1&tour=raft-basics&at=2&parent=${encodeURIComponent(docs)}`));
+  const caption = (at) => page.waitForFunction(
+    (at) => window.got.find((m) => m.type === 'caption' && m.tour === 'raft-basics' && m.at === at),
+    at, { timeout: 20000 },
+  ).then((h) => h.jsonValue());
+  let event = await caption(2);
+  assert.equal(event.of, t.stops.length);
+  assert.ok(event.text.includes(t.stops[1].caption), event.text);
+  await page.evaluate((step) => document.getElementById('f').contentWindow.postMessage({ clusterscope: 'seek', args: [step], id: 1 }, '*'), t.stops[2].step);
+  event = await caption(3);
+  assert.ok(event.text.includes(t.stops[2].caption), event.text);
+  await context.close();
+  await host.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
