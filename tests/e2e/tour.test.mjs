@@ -39,6 +39,14 @@ async function atCaption(page, t, i) {
   await page.waitForFunction((q) => location.search === q, `?tour=${t.id}&at=${i + 1}`);
 }
 
+/** Open tour `id` by a link at its caption `at` (1-based), and check it is there. */
+async function openAtCaption(id, at) {
+  const t = tour(id);
+  const page = await openTour(`?tour=${id}&at=${at}`);
+  await atCaption(page, t, at - 1);
+  return { t, page };
+}
+
 test('a tour plays to the end: Next goes from caption to caption, each at its step', async () => {
   const t = tour('raft-basics');
   const page = await openTour('?tour=raft-basics');
@@ -61,9 +69,7 @@ test('a tour plays to the end: Next goes from caption to caption, each at its st
 });
 
 test('?tour=raft-basics&at=3 opens at the third caption; the address says so; play stops at the next', async () => {
-  const t = tour('raft-basics');
-  const page = await openTour('?tour=raft-basics&at=3');
-  await atCaption(page, t, 2);
+  const { t, page } = await openAtCaption('raft-basics', 3);
   assert.equal(await step(page), t.stops[2].step);
   // Stepping on shows the same caption until the next stop's step.
   await page.locator('#step').click();
@@ -79,9 +85,7 @@ test('?tour=raft-basics&at=3 opens at the third caption; the address says so; pl
 });
 
 test('take over: the tour ends at this step, its scripted actions to come are dropped, play is free', async () => {
-  const t = tour('raft-replication');
-  const page = await openTour('?tour=raft-replication&at=3');
-  await atCaption(page, t, 2);
+  const { t, page } = await openAtCaption('raft-replication', 3);
   const at = t.stops[2].step;
   const later = t.setup.actions.filter((a) => a.step > at);
   assert.ok(later.some((a) => a.do === 'crash' && a.node === 4), 'the tour crashes node 4 later');
@@ -101,9 +105,7 @@ test('take over: the tour ends at this step, its scripted actions to come are dr
 });
 
 test('n and b move through the captions, and the help lists them', async () => {
-  const t = tour('paxos-duel');
-  const page = await openTour('?tour=paxos-duel');
-  await atCaption(page, t, 0);
+  const { t, page } = await openAtCaption('paxos-duel', 1);
   await page.keyboard.press('n');
   await atCaption(page, t, 1);
   await page.keyboard.press('n');
