@@ -239,11 +239,7 @@ impl Core {
                 // Keep the view clock where it is: the action happens "now".
                 self.view_time = self.view_time.max(self.session.now() as f64);
                 self.changed();
-                if self.tour.is_some() && self.tour_view().is_none() {
-                    self.tour = None;
-                    let step = self.session.steps();
-                    self.notify(format!("You left the tour at step {step} by acting: its scripted actions still to come are dropped, and the run is yours."), false);
-                }
+                self.leave_forked_tour();
             }
             Cmd::Reset => {
                 let setup = self.setup.clone();

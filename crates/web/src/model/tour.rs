@@ -135,6 +135,16 @@ impl Core {
         self.apply(Cmd::Seek(target.step))
     }
 
+    /// After an action: acting forks the run (the recorded actions after
+    /// this step are dropped), so a tour on show ends, and says so.
+    pub(super) fn leave_forked_tour(&mut self) {
+        if self.tour.is_some() && self.tour_view().is_none() {
+            self.tour = None;
+            let step = self.session.steps();
+            self.notify(format!("You left the tour at step {step} by acting: its scripted actions still to come are dropped, and the run is yours."), false);
+        }
+    }
+
     /// Leave the tour and keep its run at this step, without the scripted
     /// actions still to come: from here on the user plays (the timeline
     /// forks here, as acting in the past does).
@@ -294,6 +304,7 @@ mod tests {
         core.apply(Cmd::OpenTour { tour: tour(), at: 1 }).unwrap();
         core.apply(Cmd::Act(sim::Action::Heal)).unwrap();
         assert_eq!(core.tour_view(), None, "the run forked: it is not the tour's any more");
+        assert!(core.notices.last().unwrap().text.starts_with("You left the tour at step 5 by acting"));
         core.apply(Cmd::OpenTour { tour: tour(), at: 1 }).unwrap();
         core.apply(Cmd::Reset).unwrap();
         assert_eq!(core.tour_view(), None);
