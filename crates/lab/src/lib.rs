@@ -11,6 +11,7 @@ pub mod options;
 pub mod presets;
 pub mod query;
 pub mod scenario;
+pub mod tour;
 
 pub use options::{OptionSpec, Options};
 use serde::Serialize;

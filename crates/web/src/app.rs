@@ -18,6 +18,7 @@ use crate::components::partition_bar::partition_bar;
 use crate::components::scenario::ScenarioCard;
 use crate::components::timeline::Timeline;
 use crate::components::toolbar::Toolbar;
+use crate::components::tour::{tour_menu, tour_panel};
 use crate::components::transport::Transport;
 use crate::components::{inspector, ring_panel};
 use crate::model::boot::Boot;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub origins: Origins,
     /// `?embed=1`: the compact view for another page's iframe.
     pub embed: Option<EmbedView>,
+    /// `?tour=ID&at=N`: the tour fetched once the page is up.
+    pub tour_request: Option<crate::model::tour::TourRequest>,
 }
 
 impl Reducible for AppState {
@@ -77,8 +80,15 @@ impl AppState {
             bench: boot.bench,
             origins: boot.origins,
             embed: boot.embed,
+            tour_request: boot.tour,
         }
     }
+}
+
+/// The query of a link to what `core` shows: the tour's caption while in a
+/// tour, else the run (`host::url::query_of`).
+pub fn link_query(core: &Core) -> String {
+    core.tour_query().unwrap_or_else(|| crate::host::url::query_of(core))
 }
 
 /// The page's handles into the canvas and the host.
@@ -151,6 +161,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
+                    { match core.tour_view() {
+                        Some(view) => tour_panel(&view, session.steps(), send),
+                        None => tour_menu(core.tour_index.as_ref(), send),
+                    } }
                     if let Some(preset) = core.scenario().filter(|_| core.scenario_open) {
                         <ScenarioCard {preset} step={session.steps()} send={send.clone()} />
                     }

@@ -21,4 +21,5 @@ pub mod ring_panel;
 pub mod scenario;
 pub mod timeline;
 pub mod toolbar;
+pub mod tour;
 pub mod transport;

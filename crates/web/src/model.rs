@@ -5,7 +5,8 @@
 //! [`hit`]; [`files`] ← [`cmd`] ← [`core`] ← [`boot`]; [`log_lines`] (the event log folded); [`in_flight`] (the message list); [`ring`], the one protocol with
 //! a drawing of its own (registered in [`ring::registered`]); [`text`]
 //! (words for the page), [`bench`] (the synthetic render benchmark) and
-//! [`embed`] (the `postMessage` protocol with an embedding page).
+//! [`embed`] (the `postMessage` protocol with an embedding page) and
+//! [`tour`] (a guided tour: its captions, next, back and taking over).
 //! Every other protocol is drawn from its presentation
 //! ([`protocol::present`]) alone.
 
@@ -25,6 +26,7 @@ pub mod scene;
 pub mod shortcuts;
 pub mod text;
 pub mod timeline;
+pub mod tour;
 
 use std::cell::Cell;
 

@@ -60,6 +60,10 @@ pub fn app() -> Html {
             if state.embed.is_some_and(|v| v.autoplay) && !host::prefers_reduced_motion() {
                 dispatch.emit(Input::Ui(Cmd::Play));
             }
+            // `?tour=ID&at=N`: fetch the tour, then open it.
+            if let Some(request) = state.tour_request.clone() {
+                crate::components::tour::load(request, dispatch.reform(Input::Ui));
+            }
             if let (Some(api), Some(window), None) = (&api, web_sys::window(), state.bench) {
                 let installed = host::post_message::Bridge::install(
                     &window,
@@ -103,7 +107,7 @@ pub fn app() -> Html {
             let now = js_sys::Date::now();
             if !core.playing || now - *last.borrow() > URL_THROTTLE_MS {
                 *last.borrow_mut() = now;
-                let query = host::url::query_of(&core);
+                let query = crate::app::link_query(&core);
                 // In another page's iframe a new entry would be the host
                 // page's history too: there the address is only replaced.
                 if embedded {
@@ -141,7 +145,7 @@ pub fn app() -> Html {
         use_callback((), move |_: (), _| {
             let link = {
                 let core = core.borrow();
-                host::url::link_for(&host::url::query_of(&core))
+                host::url::link_for(&crate::app::link_query(&core))
             };
             host::clipboard::copy_text(&link, send.clone());
         })

@@ -1,7 +1,8 @@
 //! The page inside another page's iframe (`?embed=1`): the canvas filling
 //! the frame and a compact bar (back, play / pause, step, a scrubber over
 //! the steps seen so far, the caption, a link to the full app at the same
-//! moment), or the canvas alone (`controls=0`). A tapped node or message
+//! moment), or the canvas alone (`controls=0`); in a guided tour, a strip
+//! above the bar with the caption and Back / Next. A tapped node or message
 //! opens its inspector as a sheet over the frame's bottom.
 
 use super::{AppState, PageRefs};
@@ -29,16 +30,27 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
         let value = e.target_unchecked_into::<HtmlInputElement>().value();
         value.parse().map_or(Cmd::Refresh, Cmd::Seek)
     });
-    let full = crate::host::url::link_for(&crate::host::url::query_of(&core));
+    let full = crate::host::url::link_for(&super::link_query(&core));
     let inspecting = core.selected_node.is_some() || core.selected_msg.is_some();
+    let tour = core.tour_view().filter(|_| view.controls);
     html! {
-        <div class={classes!("app", "embed", (!view.controls).then_some("bare"))}>
+        <div class={classes!("app", "embed", (!view.controls).then_some("bare"), tour.is_some().then_some("touring"))}>
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <div class="canvas-wrap" ref={refs.wrap.clone()}>
                 <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
                     tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
                     onclick={canvas_events.click} onmousemove={canvas_events.hover} />
             </div>
+            if let Some(tour) = tour {
+                <div class="embed-tour" id="tour">
+                    <button id="tour-back" title="Previous caption (b)" aria-label="Previous caption"
+                        disabled={!tour.has_back} onclick={send.reform(|_| Cmd::TourBack)}>{"‹"}</button>
+                    <span class="tour-count mono" id="tour-count">{ tour.count() }</span>
+                    <p class="embed-tour-text" id="tour-caption" aria-live="polite">{ tour.line().unwrap_or_default() }</p>
+                    <button id="tour-next" class="primary" title="Next caption (n)" aria-label="Next caption"
+                        disabled={!tour.has_next} onclick={send.reform(|_| Cmd::TourNext)}>{"›"}</button>
+                </div>
+            }
             if view.controls {
                 <nav class="embed-bar" aria-label="Playback controls">
                     <button id="back" title="Step back one event (←)" aria-label="Step back" disabled={steps == 0}

@@ -45,6 +45,10 @@ fn command(core: &Core, key: &str) -> Option<Cmd> {
         // ordinary meaning.
         Shortcut::ApplyPartition if core.partition_mode => Cmd::PartitionPicked,
         Shortcut::ApplyPartition => return None,
+        // n and b move through a guided tour's captions, and only there.
+        Shortcut::TourNext | Shortcut::TourBack if core.tour_view().is_none() => return None,
+        Shortcut::TourNext => Cmd::TourNext,
+        Shortcut::TourBack => Cmd::TourBack,
         Shortcut::Help => Cmd::ToggleHelp,
         Shortcut::SaveRun => Cmd::Save(crate::model::files::Save::Run),
         // The file chooser is the browser's: nothing for the model to do.

@@ -16,7 +16,7 @@
 //!   main thread between them; calls are answered in the order they came.
 
 use crate::model::core::Core;
-use crate::model::embed::{is_verb, Announcer, Event, Origins, PROTOCOL_VERSION, SLICE_STEPS};
+use crate::model::embed::{is_verb, Announcer, Event, Origins, TourAt, PROTOCOL_VERSION, SLICE_STEPS};
 use gloo::timers::callback::Timeout;
 use js_sys::{Array, Error, Function, Object, Reflect};
 use std::cell::RefCell;
@@ -121,7 +121,11 @@ impl Bridge {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
             let Ok(core) = state.core.try_borrow() else { return };
-            state.announcer.changes(core.session.as_ref(), banner, caption)
+            // In a guided tour, the tour's caption is the one shown.
+            match core.tour_view().as_ref().map(TourAt::of_view) {
+                Some((text, at)) => state.announcer.changes(core.session.as_ref(), banner, &text, Some(at)),
+                None => state.announcer.changes(core.session.as_ref(), banner, caption, None),
+            }
         };
         for event in &events {
             self.post_to_parent(&event_message(event));
@@ -165,7 +169,14 @@ fn event_message(event: &Event) -> Object {
             field(&msg, "detail", &detail.as_str().into());
             field(&msg, "nodes", &nodes.iter().map(|&n| JsValue::from(n)).collect::<Array>());
         }
-        Event::Caption { text } => field(&msg, "text", &text.as_str().into()),
+        Event::Caption { text, tour } => {
+            field(&msg, "text", &text.as_str().into());
+            if let Some(t) = tour {
+                field(&msg, "tour", &t.id.as_str().into());
+                field(&msg, "at", &(t.at as u32).into());
+                field(&msg, "of", &(t.of as u32).into());
+            }
+        }
     }
     msg
 }

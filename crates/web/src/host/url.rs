@@ -91,6 +91,13 @@ pub fn listen_history(
     let window = web_sys::window()?;
     Some(gloo::events::EventListener::new(&window, "popstate", move |_| {
         let pairs = read_pairs();
+        // A tour's link is opened as the page first opened it: its file is fetched.
+        if pairs.iter().any(|(k, _)| k == "tour") {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+            return;
+        }
         let parsed = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         *last.borrow_mut() = parsed.ok().map(|q| q.setup);
         dispatch.emit(crate::model::cmd::Input::Ui(crate::model::cmd::Cmd::OpenLink(pairs)));

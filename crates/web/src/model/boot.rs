@@ -19,6 +19,8 @@ pub struct Boot {
     pub origins: Origins,
     /// `?embed=1`: the compact view for another page's iframe.
     pub embed: Option<EmbedView>,
+    /// `?tour=ID&at=N`: the guided tour to fetch and open.
+    pub tour: Option<super::tour::TourRequest>,
 }
 
 /// Read the page's query pairs: open the world they describe, or the
@@ -74,7 +76,11 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
     for e in errors {
         core.notify(format!("The link's {e}."), true);
     }
-    Boot { core, bench, origins, embed }
+    let tour = super::tour::request(pairs).unwrap_or_else(|e| {
+        core.notify(format!("The link's {e}."), true);
+        None
+    });
+    Boot { core, bench, origins, embed, tour }
 }
 
 #[cfg(test)]
@@ -103,5 +109,10 @@ mod tests {
         let b = boot(&pairs(&[("parent", "https://docs.example.org"), ("parent", "docs.example.org")]));
         assert!(b.origins.allows("https://docs.example.org") && !b.origins.allows("https://else.example"));
         assert!(b.core.notices[0].text.contains("parent: expected an origin"), "{:?}", b.core.notices);
+        // A tour is fetched after the page opens; a bad id is named at once.
+        let b = boot(&pairs(&[("tour", "raft-basics"), ("at", "3")]));
+        assert_eq!(b.tour, Some(crate::model::tour::TourRequest { id: "raft-basics".into(), at: 3 }));
+        let b = boot(&pairs(&[("tour", "../secret")]));
+        assert!(b.tour.is_none() && b.core.notices[0].text.starts_with("The link's tour: "), "{:?}", b.core.notices);
     }
 }

@@ -91,6 +91,20 @@ pub enum Cmd {
     LoadPreset(String),
     /// Put away the scenario's card (its run stays).
     CloseScenario,
+    /// Open a guided tour at its caption `at` (1-based): its run, at that
+    /// caption's step. The host fetched and parsed it ([`lab::tour::parse`]).
+    OpenTour {
+        tour: std::rc::Rc<lab::tour::Tour>,
+        at: usize,
+    },
+    /// Go to the tour's next caption, or its previous one.
+    TourNext,
+    TourBack,
+    /// Leave the tour and play freely from this step: the tour's scripted
+    /// actions still to come are dropped.
+    TakeOver,
+    /// The list of shipped tours arrived (`tours/index.json`), or why not.
+    TourIndex(Result<Vec<lab::tour::TourEntry>, String>),
     /// A user action written as JSON (a script's `act`), read against the
     /// current cluster size, then applied as [`Cmd::Act`].
     ActJson(String),

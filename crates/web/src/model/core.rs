@@ -73,6 +73,11 @@ pub struct Core {
     pub download: Option<Download>,
     /// A trace asked for that would be large, waiting for "download anyway".
     pub trace_warning: Option<TraceWarning>,
+    /// The guided tour on show: set when one opens, cleared when the run
+    /// stops being its run (another world, an action, taking over).
+    pub tour: Option<Rc<lab::tour::Tour>>,
+    /// The list of shipped tours for the menu, once fetched (or why not).
+    pub tour_index: Option<Result<Vec<lab::tour::TourEntry>, String>>,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -128,6 +133,8 @@ impl Core {
             download: None,
             trace_warning: None,
             branches: Vec::new(),
+            tour: None,
+            tour_index: None,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -254,6 +261,7 @@ impl Core {
                 // Keep the view clock where it is: the action happens "now".
                 self.view_time = self.view_time.max(self.session.now() as f64);
                 self.changed();
+                self.leave_forked_tour();
             }
             Cmd::Reset => {
                 // The run reset away is kept, as a fork at step 0 is.
@@ -282,6 +290,11 @@ impl Core {
                 self.show_scenario(preset.id);
             }
             Cmd::CloseScenario => self.scenario_open = false,
+            Cmd::OpenTour { tour, at } => self.open_tour(tour, at)?,
+            Cmd::TourNext => self.tour_move(true)?,
+            Cmd::TourBack => self.tour_move(false)?,
+            Cmd::TakeOver => self.take_over()?,
+            Cmd::TourIndex(index) => self.tour_index = Some(index),
             Cmd::ActJson(json) => {
                 let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
                 self.apply(Cmd::Act(action))?;
@@ -522,6 +535,8 @@ impl Core {
         }
         // Steps seen are of the run replaced; the new one starts unseen.
         self.furthest = 0;
+        // Another run is not the tour's (a tour sets itself again after).
+        self.tour = None;
         self.session = session;
         self.trace_warning = None;
         self.setup = base;

@@ -131,8 +131,26 @@ pub enum Event {
     Banner { text: Option<String> },
     /// A safety property broke at this step.
     Violation { step: u64, property: &'static str, detail: String, nodes: Vec<NodeId> },
-    /// The caption over the canvas changed.
-    Caption { text: String },
+    /// The caption shown changed: the line over the canvas, or in a guided
+    /// tour the tour's caption, with which one of how many it is.
+    Caption { text: String, tour: Option<TourAt> },
+}
+
+/// Where a caption is in its tour: the tour's id and the caption's number
+/// (1-based; 0 before the first) of how many.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TourAt {
+    pub id: String,
+    pub at: usize,
+    pub of: usize,
+}
+
+impl TourAt {
+    /// The caption a tour shows, and where it is in the tour.
+    pub fn of_view(view: &super::tour::TourView) -> (String, Self) {
+        let at = Self { id: view.tour.id.clone(), at: view.stop.map_or(0, |i| i + 1), of: view.tour.stops.len() };
+        (view.line().unwrap_or_default(), at)
+    }
 }
 
 impl Event {
@@ -156,11 +174,18 @@ pub struct Announcer {
     banner: Option<Option<String>>,
     violation_at: Option<u64>,
     caption: String,
+    tour: Option<TourAt>,
 }
 
 impl Announcer {
     /// The events between what was announced and the session now.
-    pub fn changes(&mut self, session: &dyn Session, banner: Option<&str>, caption: &str) -> Vec<Event> {
+    pub fn changes(
+        &mut self,
+        session: &dyn Session,
+        banner: Option<&str>,
+        caption: &str,
+        tour: Option<TourAt>,
+    ) -> Vec<Event> {
         let mut out = Vec::new();
         let step = session.steps();
         if self.step != Some(step) {
@@ -195,9 +220,10 @@ impl Announcer {
             Some(_) => {}
             None => self.violation_at = None,
         }
-        if caption != self.caption {
+        if caption != self.caption || tour != self.tour {
             self.caption = caption.to_string();
-            out.push(Event::Caption { text: caption.to_string() });
+            self.tour = tour.clone();
+            out.push(Event::Caption { text: caption.to_string(), tour });
         }
         out
     }
@@ -259,18 +285,22 @@ mod tests {
     fn the_announcer_tells_only_what_changed() {
         let mut s = lab::open(&lab::Setup::default()).unwrap();
         let mut a = Announcer::default();
-        let first = a.changes(s.as_ref(), None, "Step 0");
+        let first = a.changes(s.as_ref(), None, "Step 0", None);
         let kinds: Vec<_> = first.iter().map(Event::kind).collect();
         assert_eq!(kinds, ["step", "roles", "banner", "caption"], "everything, once");
-        assert!(a.changes(s.as_ref(), None, "Step 0").is_empty(), "nothing changed");
+        assert!(a.changes(s.as_ref(), None, "Step 0", None).is_empty(), "nothing changed");
         // The default protocol changes some role within a few hundred steps.
         let mut saw_roles = false;
         for _ in 0..400 {
             s.step();
-            saw_roles |= a.changes(s.as_ref(), None, "").iter().any(|e| matches!(e, Event::Roles { .. }));
+            saw_roles |= a.changes(s.as_ref(), None, "", None).iter().any(|e| matches!(e, Event::Roles { .. }));
         }
         assert!(saw_roles);
-        let again = a.changes(s.as_ref(), Some("chosen"), "");
+        let again = a.changes(s.as_ref(), Some("chosen"), "", None);
         assert_eq!(again, [Event::Banner { text: Some("chosen".into()) }]);
+        // A tour's caption is announced with where it is in its tour.
+        let at = TourAt { id: "raft-basics".into(), at: 3, of: 10 };
+        let again = a.changes(s.as_ref(), Some("chosen"), "A majority: ...", Some(at.clone()));
+        assert_eq!(again, [Event::Caption { text: "A majority: ...".into(), tour: Some(at) }]);
     }
 }

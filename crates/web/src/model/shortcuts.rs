@@ -19,6 +19,8 @@ pub enum Shortcut {
     DelayMsg,
     PartitionMode,
     ApplyPartition,
+    TourNext,
+    TourBack,
     Help,
     Escape,
     SaveRun,
@@ -65,6 +67,8 @@ pub const KEYS: &[Row] = &[
     },
     Row { keys: &["s"], label: "s", what: "Save the run to a file (reopens this exact view)", does: Shortcut::SaveRun },
     Row { keys: &["o"], label: "o", what: "Open a run file or a trace", does: Shortcut::OpenFile },
+    Row { keys: &["n"], label: "n", what: "Next caption (in a guided tour)", does: Shortcut::TourNext },
+    Row { keys: &["b"], label: "b", what: "Previous caption (in a guided tour)", does: Shortcut::TourBack },
     Row { keys: &["?"], label: "?", what: "Show / hide this help", does: Shortcut::Help },
     Row {
         keys: &["Escape"],
@@ -103,7 +107,7 @@ mod tests {
             assert!(!row.label.is_empty() && !row.what.is_empty());
         }
         // The keys the issue found missing from the help.
-        for key in ["k", "=", "_", "u", "l", "g", "Enter"] {
+        for key in ["k", "=", "_", "u", "l", "g", "Enter", "n", "b"] {
             assert!(lookup(key).is_some(), "{key:?}");
         }
         assert_eq!(lookup("q"), None);
@@ -128,6 +132,8 @@ mod tests {
             DelayMsg,
             PartitionMode,
             ApplyPartition,
+            TourNext,
+            TourBack,
             Help,
             Escape,
             SaveRun,

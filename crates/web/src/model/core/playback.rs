@@ -1,6 +1,6 @@
 //! Playback: the animation loop advances the view clock and the world
-//! follows it, pausing at the run's first violation and when nothing is
-//! left to happen.
+//! follows it, pausing at the run's first violation, at a guided tour's
+//! captions and when nothing is left to happen.
 
 use super::Core;
 use crate::model::cmd::{MAX_FRAME_MS, MAX_STEPS_PER_FRAME};
@@ -40,6 +40,12 @@ impl Core {
                         break;
                     }
                     stepped += 1;
+                    if self.at_tour_stop() {
+                        // A guided tour pauses at each caption, to be read.
+                        self.playing = false;
+                        self.view_time = self.session.now() as f64;
+                        break;
+                    }
                     if self.pause_on_violation && !violated_before {
                         if let Some(first) = self.session.first_violation() {
                             let text = format!(
