@@ -12,6 +12,7 @@
 use crate::action::{Action, MsgId};
 use crate::config::SimConfig;
 use crate::event_log::EventLog;
+use crate::journal::Happening;
 use crate::record::{FirstViolation, LogEntry};
 use crate::world::{LossReason, Lost};
 use protocol::{Cluster, Level, NodeId, Status, Tick, Violation};
@@ -107,6 +108,8 @@ pub(crate) struct Base {
     pub first_violation: Option<FirstViolation>,
     pub log: EventLog,
     pub lost: VecDeque<Lost>,
+    /// What the current step did (cleared when the next one starts).
+    pub journal: Vec<Happening>,
 }
 
 impl Base {
@@ -129,6 +132,7 @@ impl Base {
             first_violation: None,
             log: EventLog::default(),
             lost: VecDeque::new(),
+            journal: Vec::new(),
         }
     }
 
@@ -148,6 +152,7 @@ impl Base {
         debug_assert!(key.0 >= self.now, "an event at {} is queued in the past of {}", key.0, self.now);
         self.now = key.0;
         self.steps += 1;
+        self.journal.clear();
         Some((key, event))
     }
 
@@ -229,6 +234,7 @@ impl Base {
         if self.lost.len() == DROPS_CAPACITY {
             self.lost.pop_front();
         }
+        self.journal.push(Happening::Lost { msg: lost.id, reason: lost.reason });
         let text = (lost.reason != LossReason::Network)
             .then(|| format!("{} {} {}→{} {}", lost.kind, lost.id, lost.from, lost.to, lost.reason.text()));
         self.lost.push_back(lost);
@@ -279,6 +285,7 @@ impl Base {
             }
             Action::Pause { node, for_ms } => {
                 self.nodes[*node as usize].status = Status::Paused;
+                self.journal.push(Happening::Paused { node: *node });
                 if let Some(ms) = for_ms {
                     let key = self.schedule(self.now + ms, Event::Resume { node: *node });
                     self.nodes[*node as usize].wake = Some(key);
@@ -329,6 +336,7 @@ impl Base {
         if let Some(key) = meta.wake.take() {
             self.queue.remove(&key);
         }
+        self.journal.push(Happening::Crashed { node: id });
         self.push_log(Some(id), Level::Notice, format!("node {id} crashed"));
     }
 
@@ -347,6 +355,7 @@ impl Base {
     /// `resume` also cancels a scheduled wake-up.
     pub fn resumed(&mut self, id: NodeId, waiting: usize) {
         self.nodes[id as usize].status = Status::Up;
+        self.journal.push(Happening::Resumed { node: id });
         self.push_log(Some(id), Level::Notice, format!("node {id} resumed ({waiting} waiting)"));
     }
 

@@ -10,6 +10,7 @@ use crate::action::{Action, ActionError, MsgId};
 use crate::base::{Base, Event, Key};
 use crate::config::SimConfig;
 use crate::in_flight::InFlight;
+use crate::journal::{Handled, Happening};
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
 
@@ -153,6 +154,8 @@ pub struct World<P: Protocol> {
     /// The allocation of the node list the checker sees, kept empty between
     /// checks so that checking allocates nothing (see [`World::check`]).
     refs: RefsBuf<P>,
+    /// The message being delivered, for the journal's [`Handled::Message`].
+    delivering: MsgId,
 }
 
 /// An empty vector's allocation as a vector of another type of the same
@@ -195,6 +198,7 @@ impl<P: Protocol> World<P> {
             last_event: None,
             out: OutOf::<P>::default(),
             refs: RefsBuf(Vec::new()),
+            delivering: 0,
         };
         for id in 0..world.base.cluster.nodes {
             world.run_node(id, Input::Start);
@@ -240,6 +244,11 @@ impl<P: Protocol> World<P> {
     }
     pub fn first_violation(&self) -> Option<&FirstViolation> {
         self.base.first_violation.as_ref()
+    }
+    /// What the latest step did, in order (at step 0: the nodes' start-up
+    /// and the actions of step 0). See [`crate::journal`].
+    pub fn journal(&self) -> &[Happening] {
+        &self.base.journal
     }
     /// The event of the latest step (`None` before the first).
     pub fn last_event(&self) -> Option<&EventRecord<P::Msg>> {
@@ -372,6 +381,7 @@ impl<P: Protocol> World<P> {
     /// nothing to check.
     pub fn idle(&mut self) {
         self.base.steps += 1;
+        self.base.journal.clear();
         self.last_event = Some(EventRecord::Idle);
     }
 
@@ -393,6 +403,7 @@ impl<P: Protocol> World<P> {
         }
         let env = self.in_flight.remove(id).expect("in flight");
         let record = MsgRecord::of(&env);
+        self.delivering = id;
         self.run_node(to, Input::Message { from, msg: env.msg });
         EventRecord::Deliver { msg: record }
     }
@@ -401,6 +412,13 @@ impl<P: Protocol> World<P> {
     /// pending `crash-mid-step` cuts the list short: the node crashes after
     /// the commands it allows, and the rest never happen.
     fn run_node(&mut self, id: NodeId, input: protocol::InputOf<P>) {
+        let handled = match &input {
+            Input::Start => Handled::Start,
+            Input::Message { .. } => Handled::Message(self.delivering),
+            Input::Timer(timer) => Handled::Timer(timer.name()),
+            Input::Request { .. } => Handled::Request,
+        };
+        self.base.journal.push(Happening::Ran { node: id, input: handled });
         let mut out = std::mem::take(&mut self.out);
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
@@ -415,6 +433,9 @@ impl<P: Protocol> World<P> {
             self.carry_out(id, command);
             carried += 1;
         }
+        // Operations are what the node reported, whether or not a crash cut
+        // its commands short.
+        self.base.journal.extend(out.drain_ops().map(|op| Happening::Op { node: id, op }));
         self.out = out;
         if crash_after.is_some() {
             self.crash(id);
@@ -459,6 +480,7 @@ impl<P: Protocol> World<P> {
             let latency = self.base.latency();
             let now = self.base.now;
             let env = Envelope { id, from, to, sent_at: now, deliver_at: now + latency, msg: msg.clone(), held: false };
+            self.base.journal.push(Happening::Sent { msg: id, from, to, kind: env.msg.kind() });
             match self.base.loss_on_send(from, to, self.in_flight.len()) {
                 Some(reason) => self.record_loss(&env, reason),
                 None => {
@@ -541,6 +563,7 @@ impl<P: Protocol> World<P> {
                 self.base.schedule(copy.deliver_at, Event::Deliver(copy.id));
                 let (kind, id) = (copy.msg.kind(), copy.id);
                 self.in_flight.insert(copy);
+                self.base.journal.push(Happening::Copied { msg: *msg, copy: id });
                 self.base.log_duplicate(kind, *msg, id);
             }
             Action::Delay { msg, by } => {

@@ -1,0 +1,68 @@
+//! What the latest step did, in the order it happened: which node handled
+//! which input, the messages it sent, losses, crashes, pauses and the client
+//! operations nodes reported.
+//!
+//! The exports (ShiViz, trace events, Jepsen histories; [`crate::export`])
+//! replay a run and read this after every step. The world keeps only the
+//! current step's entries: it clears them when the next step starts, so the
+//! journal costs a few pushes per step and never grows with the run. It is
+//! not part of the trace.
+
+use crate::action::MsgId;
+use crate::world::LossReason;
+use protocol::{ClientOp, NodeId};
+
+/// The input a node handled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handled {
+    /// It booted or restarted.
+    Start,
+    /// Message `msg` was delivered to it.
+    Message(MsgId),
+    /// Its timer of this name fired.
+    Timer(&'static str),
+    /// A client request reached it.
+    Request,
+}
+
+/// One thing that happened during a step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Happening {
+    /// `node` handled `input`; the sends and operations that follow, up to
+    /// the next `Ran`, are its.
+    Ran {
+        node: NodeId,
+        input: Handled,
+    },
+    /// A message went on the wire (a network duplicate is a second `Sent`).
+    Sent {
+        msg: MsgId,
+        from: NodeId,
+        to: NodeId,
+        kind: &'static str,
+    },
+    /// The user duplicated message `msg` as `copy`.
+    Copied {
+        msg: MsgId,
+        copy: MsgId,
+    },
+    /// Message `msg` was lost, as it was sent or on its way.
+    Lost {
+        msg: MsgId,
+        reason: LossReason,
+    },
+    /// `node` reported a client operation.
+    Op {
+        node: NodeId,
+        op: ClientOp,
+    },
+    Crashed {
+        node: NodeId,
+    },
+    Paused {
+        node: NodeId,
+    },
+    Resumed {
+        node: NodeId,
+    },
+}
