@@ -98,7 +98,7 @@ impl Writer for ShiViz {
                 Happening::Sent { msg, from, to, kind } => {
                     self.event(out, *from, step, format_args!("send {kind} #{msg} to {}", Host(*to)))?;
                     let clock = self.clocks[*from as usize].clone().into_boxed_slice();
-                    self.in_flight.insert(*msg, Sent { from: *from, kind: *kind, clock });
+                    self.in_flight.insert(*msg, Sent { from: *from, kind, clock });
                 }
                 Happening::Copied { msg, copy } => {
                     if let Some(sent) = self.in_flight.get(msg) {
