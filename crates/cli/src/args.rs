@@ -9,7 +9,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueHint};
 use lab::{Algo, Setup, SetupError};
 use protocol::Tick;
-use sim::SimConfig;
+use sim::{Export, SimConfig};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -140,6 +140,48 @@ pub struct RunArgs {
     /// Write the trace JSON here (`-` for standard output; the summary then goes to standard error)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub trace: Option<PathBuf>,
+
+    /// Write a ShiViz log here: events with vector clocks (`-` for standard output)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub shiviz: Option<PathBuf>,
+
+    /// Write Chrome trace-event JSON here, for ui.perfetto.dev or chrome://tracing (`-` for standard output)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub perfetto: Option<PathBuf>,
+
+    /// Write the clients' operations as a Jepsen EDN history here, for Knossos or Elle (`-` for standard output)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub edn: Option<PathBuf>,
+}
+
+/// A file a run writes: the trace or an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    Trace,
+    Export(Export),
+}
+
+impl Output {
+    pub const ALL: [Output; 4] =
+        [Output::Trace, Output::Export(Export::ShiViz), Output::Export(Export::Perfetto), Output::Export(Export::Edn)];
+
+    /// The flag that names its file: `--trace`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Output::Trace => "--trace",
+            Output::Export(Export::ShiViz) => "--shiviz",
+            Output::Export(Export::Perfetto) => "--perfetto",
+            Output::Export(Export::Edn) => "--edn",
+        }
+    }
+
+    /// What the summary calls it: `trace`, `shiviz`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Trace => "trace",
+            Output::Export(export) => export.name(),
+        }
+    }
 }
 
 /// The flags of `cli bench`.
@@ -276,13 +318,29 @@ impl RunArgs {
                 .map_err(|e| InputError::new("--actions", format!("{}: {e}", path.display())))?;
         }
         setup.validate().map_err(InputError::from_setup)?;
-        if self.trace.is_some() && self.steps > sim::trace::MAX_TRACE_STEPS {
+        let outputs = self.outputs();
+        if let Some((output, _)) = outputs.first().filter(|_| self.steps > sim::trace::MAX_TRACE_STEPS) {
+            let what = if *output == Output::Trace { "a trace" } else { "an export" };
             return Err(InputError::new(
                 "--steps",
-                format!("a trace holds at most {} steps, got {}", sim::trace::MAX_TRACE_STEPS, self.steps),
+                format!("{what} holds at most {} steps, got {}", sim::trace::MAX_TRACE_STEPS, self.steps),
+            ));
+        }
+        let mut stdout = outputs.iter().filter(|(_, path)| *path == Path::new("-")).map(|(output, _)| output.flag());
+        if let (Some(first), Some(second)) = (stdout.next(), stdout.next()) {
+            return Err(InputError::new(
+                second,
+                format!("only one output can go to standard output ('-'), and {first} already does"),
             ));
         }
         Ok(setup)
+    }
+
+    /// The files the run writes, with their paths, in the order of
+    /// [`Output::ALL`].
+    pub fn outputs(&self) -> Vec<(Output, &Path)> {
+        let paths = [&self.trace, &self.shiviz, &self.perfetto, &self.edn];
+        Output::ALL.into_iter().zip(paths).filter_map(|(output, path)| Some((output, path.as_deref()?))).collect()
     }
 }
 

@@ -115,6 +115,21 @@ fn bad_input_names_the_flag_and_exits_2() {
         (vec!["--actions", &missing], &["--actions", "cannot read", "missing.json"]),
         (vec!["--trace", &no_dir], &["--trace", "cannot create", "out.json"]),
         (vec!["--steps", "3000000", "--trace", "-"], &["--steps", "a trace holds at most 2000000 steps"]),
+        (vec!["--shiviz", &no_dir], &["--shiviz", "cannot create", "out.json"]),
+        (vec!["--perfetto", &no_dir], &["--perfetto", "cannot create", "out.json"]),
+        (vec!["--algo", "ring", "--edn", &no_dir], &["--edn", "cannot create", "out.json"]),
+        (vec!["--steps", "3000000", "--perfetto", "-"], &["--steps", "an export holds at most 2000000 steps"]),
+        (
+            vec!["--trace", "-", "--perfetto", "x.json", "--shiviz", "-"],
+            &["--shiviz", "only one output can go to standard output ('-'), and --trace already does"],
+        ),
+        (
+            vec!["--algo", "paxos", "--edn", "-"],
+            &[
+                "--edn",
+                "paxos has no clients; an EDN history is for the algorithms whose clients report operations: raft, ",
+            ],
+        ),
         (vec!["--no-such-flag"], &["--no-such-flag"]),
     ];
     for (args, needles) in cases {
