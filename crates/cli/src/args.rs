@@ -35,14 +35,16 @@ Examples:
 
 const RUN_LONG_ABOUT: &str = "\
 Run a scenario: simulate STEPS events, print a summary, check every safety
-property after every step, and optionally write the trace as JSON.
+property after every step, and optionally write the trace as JSON and the
+run for other tools: a ShiViz log (--shiviz), trace-event JSON for Perfetto
+(--perfetto), the clients' operations as a Jepsen EDN history (--edn).
 
 Every default is the app's, so a link to the app with the same parameters
 shows the same run.";
 
 const RUN_AFTER_SHORT_HELP: &str = "\
 Exit status: 0 ok, 1 safety violated, 2 bad input, 3 a scheduled action failed,
-4 writing the trace failed. '--help' shows the actions format and examples.";
+4 writing the trace or an export failed. '--help' shows the actions format and examples.";
 
 const RUN_AFTER_HELP: &str = "\
 Actions file: a JSON array of actions, each applied when the world has
@@ -60,15 +62,17 @@ trace format.
 Exit status:
   0  the run finished, every safety property held, every action applied
   1  a safety property was violated (stderr: violation: PROPERTY at step N: ...)
-  2  bad input: a flag, the actions file, an unwritable trace path
+  2  bad input: a flag, the actions file, an unwritable trace or export path,
+     two outputs to '-', --edn for an algorithm without clients
   3  safety held but a scheduled action failed (stderr: actions[i] at step N: ...)
-  4  writing the trace failed part way
+  4  writing the trace or an export failed part way
 
 Examples:
   cli run --algo raft --nodes 5 --seed 42 --steps 5000
   cli run --seed 42 --steps 5000 --drop 0.05 --dup 0.01 --latency 10..40 \\
           --actions actions.json --trace out.json
   cli run --seed 3 --steps 2000 --trace - | jq '.steps[-1].nodes'
+  cli run --seed 7 --actions actions.json --shiviz run.log --perfetto run.json --edn history.edn
   cli run --set election_timeout_ms=300..600 --set heartbeat_ms=100";
 
 /// The `cli` command line.

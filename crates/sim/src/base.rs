@@ -12,10 +12,10 @@
 use crate::action::{Action, MsgId};
 use crate::config::SimConfig;
 use crate::event_log::EventLog;
-use crate::journal::Happening;
+use crate::journal::{Handled, Happening};
 use crate::record::{FirstViolation, LogEntry};
 use crate::world::{LossReason, Lost};
-use protocol::{Cluster, Level, NodeId, Status, Tick, Violation};
+use protocol::{ClientOp, Cluster, Level, NodeId, Status, Tick, Violation};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, VecDeque};
@@ -223,6 +223,16 @@ impl Base {
     }
 
     // ---- records -----------------------------------------------------------
+
+    /// `node` handles `input` (journal; compiled once, not per protocol).
+    pub fn ran(&mut self, node: NodeId, input: Handled) {
+        self.journal.push(Happening::Ran { node, input });
+    }
+
+    /// `node` reported these client operations.
+    pub fn reported(&mut self, node: NodeId, ops: std::vec::Drain<'_, ClientOp>) {
+        self.journal.extend(ops.map(|op| Happening::Op { node, op }));
+    }
 
     pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
         self.log.push(LogEntry { step: self.steps, time: self.now, node, level, text });

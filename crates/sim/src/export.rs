@@ -14,9 +14,11 @@ mod edn;
 mod perfetto;
 mod shiviz;
 
-use crate::journal::Happening;
+use crate::action::MsgId;
+use crate::journal::{Handled, Happening};
 use crate::run::Run;
 use crate::trace::MAX_TRACE_STEPS;
+use crate::world::Envelope;
 use protocol::{NodeId, Protocol, Tick};
 use std::fmt;
 use std::io::{self, Write};
@@ -101,25 +103,91 @@ pub fn unsupported(format: Export, algo: &str, has_clients: bool) -> Option<Stri
 pub fn write_export<P: Protocol>(run: &Run<P>, format: Export, out: &mut dyn Write) -> io::Result<()> {
     let world = run.world();
     let head = Head { algo: P::name(world.protocol_config()), seed: run.seed(), nodes: world.node_count() };
-    if let Some(reason) = unsupported(format, head.algo, !P::CLIENT_OPS.is_empty()) {
+    let has_clients = !P::CLIENT_OPS.is_empty();
+    let steps = run.steps().min(MAX_TRACE_STEPS);
+    let fresh =
+        || Run::<P>::new(world.config().clone(), world.protocol_config().clone(), run.seed(), run.actions().to_vec());
+    drive(format, &head, has_clients, &mut Replay { run: None, fresh, steps }, out)
+}
+
+/// A replay of a run, one step at a time, seen through its journal.
+trait Replaying {
+    /// The next step (the first call: step 0); `None` once the run is over.
+    fn next_step(&mut self) -> Option<StepRef<'_>>;
+}
+
+/// A fresh run with another's inputs, built on the first step asked for.
+struct Replay<P: Protocol, F> {
+    run: Option<Run<P>>,
+    fresh: F,
+    steps: u64,
+}
+
+impl<P: Protocol, F: FnMut() -> Run<P>> Replaying for Replay<P, F> {
+    fn next_step(&mut self) -> Option<StepRef<'_>> {
+        match &mut self.run {
+            None => self.run = Some((self.fresh)()),
+            Some(run) => {
+                if run.steps() >= self.steps || !run.step() {
+                    return None;
+                }
+            }
+        }
+        let w = self.run.as_ref().expect("started").world();
+        Some(StepRef { step: w.steps(), time: w.now(), journal: w.journal() })
+    }
+}
+
+/// The part of an export that does not depend on the protocol, compiled
+/// once: the writer, fed every step of the replay.
+fn drive(
+    format: Export,
+    head: &Head,
+    has_clients: bool,
+    replay: &mut dyn Replaying,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if let Some(reason) = unsupported(format, head.algo, has_clients) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, reason));
     }
     let mut writer: Box<dyn Writer> = match format {
-        Export::ShiViz => Box::new(shiviz::ShiViz::start(out, &head)?),
-        Export::Perfetto => Box::new(perfetto::Perfetto::start(out, &head)?),
-        Export::Edn => Box::new(edn::Edn::start(out, &head)?),
+        Export::ShiViz => Box::new(shiviz::ShiViz::start(out, head)?),
+        Export::Perfetto => Box::new(perfetto::Perfetto::start(out, head)?),
+        Export::Edn => Box::new(edn::Edn::start(out, head)?),
     };
-    let steps = run.steps().min(MAX_TRACE_STEPS);
-    let mut fresh =
-        Run::<P>::new(world.config().clone(), world.protocol_config().clone(), run.seed(), run.actions().to_vec());
-    loop {
-        let w = fresh.world();
-        writer.step(out, &StepRef { step: w.steps(), time: w.now(), journal: w.journal() })?;
-        if fresh.steps() >= steps || !fresh.step() {
-            break;
+    let mut last = (0, 0);
+    while let Some(step) = replay.next_step() {
+        writer.step(out, &step)?;
+        last = (step.step, step.time);
+    }
+    writer.finish(out, last.0, last.1)
+}
+
+/// An input a node handled, as the exports name it: `start` (at step 0),
+/// `restart`, `timer election`, `client request`, `receive RequestVote`
+/// (`kind` is the delivered message's kind).
+pub(crate) struct Handling<'a> {
+    pub input: &'a Handled,
+    pub step: u64,
+    pub kind: &'a str,
+}
+
+impl fmt::Display for Handling<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.input {
+            Handled::Start if self.step == 0 => f.write_str("start"),
+            Handled::Start => f.write_str("restart"),
+            Handled::Timer(name) => write!(f, "timer {name}"),
+            Handled::Request => f.write_str("client request"),
+            Handled::Message(_) => write!(f, "receive {}", self.kind),
         }
     }
-    writer.finish(out, fresh.steps(), fresh.world().now())
+}
+
+/// What a writer keeps of a message in flight, in the world's own map of
+/// messages (one more B-tree type would cost the app's bundle its code).
+pub(crate) fn envelope<M>(id: MsgId, from: NodeId, to: NodeId, msg: M) -> Envelope<M> {
+    Envelope { id, from, to, sent_at: 0, deliver_at: 0, msg, held: false }
 }
 
 /// A node's name in the exports: `n3`.

@@ -418,7 +418,7 @@ impl<P: Protocol> World<P> {
             Input::Timer(timer) => Handled::Timer(timer.name()),
             Input::Request { .. } => Handled::Request,
         };
-        self.base.journal.push(Happening::Ran { node: id, input: handled });
+        self.base.ran(id, handled);
         let mut out = std::mem::take(&mut self.out);
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
@@ -435,7 +435,7 @@ impl<P: Protocol> World<P> {
         }
         // Operations are what the node reported, whether or not a crash cut
         // its commands short.
-        self.base.journal.extend(out.drain_ops().map(|op| Happening::Op { node: id, op }));
+        self.base.reported(id, out.drain_ops());
         self.out = out;
         if crash_after.is_some() {
             self.crash(id);

@@ -15,17 +15,17 @@
 //!   ignored: an answer completes only the request with its number and key.
 
 use protocol::{ClientOp, OpFn, OpKind, OpValue};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Most requests a node keeps asking; beyond it a request is reported
 /// `:info` at once (it still goes out, its answer is not followed).
-pub const MAX_ASKED: usize = 1024;
+pub const MAX_ASKED: usize = 256;
 
-/// The requests a node asked on behalf of its clients, by request number.
+/// The requests a node asked on behalf of its clients, oldest first (an
+/// operation's id is its request number). A few: a vector serves.
 #[derive(Clone, Debug, Default)]
 pub struct Asked {
-    asked: BTreeMap<u64, ClientOp>,
+    asked: Vec<ClientOp>,
 }
 
 impl Asked {
@@ -38,7 +38,7 @@ impl Asked {
             let info = op.complete(OpKind::Info, op.value.clone());
             return (op, Some(info));
         }
-        self.asked.insert(req, op.clone());
+        self.asked.push(op.clone());
         (op, None)
     }
 
@@ -46,10 +46,8 @@ impl Asked {
     /// ignored for a put) or `Err(())` for a refusal. Returns the completion
     /// to report, if the request was asked here and is still open.
     pub fn answer(&mut self, req: u64, key: &str, answer: Result<Option<&Arc<str>>, ()>) -> Option<ClientOp> {
-        if self.asked.get(&req).is_none_or(|op| !matches!(&op.value, OpValue::Keyed { key: k, .. } if **k == *key)) {
-            return None;
-        }
-        let op = self.asked.remove(&req)?;
+        let asked = |op: &ClientOp| op.id == req && matches!(&op.value, OpValue::Keyed { key: k, .. } if **k == *key);
+        let op = self.asked.remove(self.asked.iter().position(asked)?);
         Some(match (answer, op.f) {
             (Err(()), _) => op.complete(OpKind::Fail, op.value.clone()),
             (Ok(read), OpFn::Read) => op.complete(OpKind::Ok, OpValue::Keyed { key: key.into(), value: read.cloned() }),

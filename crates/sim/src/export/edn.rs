@@ -16,7 +16,6 @@
 use super::{Head, StepRef, Writer};
 use crate::journal::Happening;
 use protocol::{ClientOp, NodeId, OpKind, OpValue, Tick};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -59,24 +58,25 @@ impl fmt::Display for Str<'_> {
 
 /// An operation in progress.
 struct Open {
+    node: NodeId,
     process: u64,
-    /// Its invocation's `:index`, which orders what the run's end closes.
-    index: u64,
     invoke: ClientOp,
 }
 
+/// Operations in progress and free process numbers are few, so plain
+/// vectors serve (a map type of its own would cost the app's bundle its code).
 pub(crate) struct Edn {
-    /// Open operations by (node, operation id).
-    open: BTreeMap<(NodeId, u64), Open>,
-    /// Process numbers free again, after an `:ok` or a `:fail`.
-    free: BTreeSet<u64>,
+    /// Open operations, in the order they were invoked.
+    open: Vec<Open>,
+    /// Process numbers free again, after an `:ok` or a `:fail`, largest first.
+    free: Vec<u64>,
     next_process: u64,
     next_index: u64,
 }
 
 impl Edn {
     pub fn start(_out: &mut dyn Write, _head: &Head) -> io::Result<Self> {
-        Ok(Self { open: BTreeMap::new(), free: BTreeSet::new(), next_process: 0, next_index: 0 })
+        Ok(Self { open: Vec::new(), free: Vec::new(), next_process: 0, next_index: 0 })
     }
 
     fn line(
@@ -100,34 +100,40 @@ impl Edn {
         )
     }
 
+    /// Take the open operation `id` of `node`, if there is one.
+    fn take(&mut self, node: NodeId, id: u64) -> Option<Open> {
+        let i = self.open.iter().position(|o| o.node == node && o.invoke.id == id)?;
+        Some(self.open.remove(i))
+    }
+
     fn op(&mut self, out: &mut dyn Write, node: NodeId, op: &ClientOp, at: (u64, Tick)) -> io::Result<()> {
         if op.kind == OpKind::Invoke {
             // The same id again while open: the node lost track of the first.
-            if let Some(stale) = self.open.remove(&(node, op.id)) {
-                self.close_info(out, node, stale, at)?;
+            if let Some(stale) = self.take(node, op.id) {
+                self.close_info(out, stale, at)?;
             }
-            let process = self.free.pop_first().unwrap_or_else(|| {
+            let process = self.free.pop().unwrap_or_else(|| {
                 self.next_process += 1;
                 self.next_process - 1
             });
-            let index = self.next_index;
             self.line(out, op, process, node, at)?;
-            self.open.insert((node, op.id), Open { process, index, invoke: op.clone() });
+            self.open.push(Open { node, process, invoke: op.clone() });
             return Ok(());
         }
         // A completion of nothing open (its node crashed since) is no news.
-        let Some(open) = self.open.remove(&(node, op.id)) else { return Ok(()) };
+        let Some(open) = self.take(node, op.id) else { return Ok(()) };
         self.line(out, op, open.process, node, at)?;
         if op.kind != OpKind::Info {
-            self.free.insert(open.process);
+            let i = self.free.partition_point(|&p| p > open.process);
+            self.free.insert(i, open.process);
         }
         Ok(())
     }
 
     /// Close an operation nobody will complete: `:info`, its process retired.
-    fn close_info(&mut self, out: &mut dyn Write, node: NodeId, open: Open, at: (u64, Tick)) -> io::Result<()> {
+    fn close_info(&mut self, out: &mut dyn Write, open: Open, at: (u64, Tick)) -> io::Result<()> {
         let info = open.invoke.complete(OpKind::Info, open.invoke.value.clone());
-        self.line(out, &info, open.process, node, at)
+        self.line(out, &info, open.process, open.node, at)
     }
 }
 
@@ -138,11 +144,10 @@ impl Writer for Edn {
             match happening {
                 Happening::Op { node, op } => self.op(out, *node, op, at)?,
                 Happening::Crashed { node } => {
-                    let forgotten: Vec<u64> =
-                        self.open.range((*node, 0)..=(*node, u64::MAX)).map(|(k, _)| k.1).collect();
-                    for id in forgotten {
-                        let open = self.open.remove(&(*node, id)).expect("listed");
-                        self.close_info(out, *node, open, at)?;
+                    let (forgotten, kept) = std::mem::take(&mut self.open).into_iter().partition(|o| o.node == *node);
+                    self.open = kept;
+                    for open in forgotten {
+                        self.close_info(out, open, at)?;
                     }
                 }
                 _ => {}
@@ -152,10 +157,8 @@ impl Writer for Edn {
     }
 
     fn finish(&mut self, out: &mut dyn Write, step: u64, time: Tick) -> io::Result<()> {
-        let mut open: Vec<((NodeId, u64), Open)> = std::mem::take(&mut self.open).into_iter().collect();
-        open.sort_by_key(|(_, o)| o.index);
-        for ((node, _), o) in open {
-            self.close_info(out, node, o, (step, time))?;
+        for open in std::mem::take(&mut self.open) {
+            self.close_info(out, open, (step, time))?;
         }
         Ok(())
     }

@@ -23,21 +23,21 @@
 //! lost, with the reason. Crashes, pauses, resumes and client operations are
 //! instants on their node's track.
 
-use super::{Head, StepRef, Writer};
+use super::{envelope, Handling, Head, StepRef, Writer};
 use crate::action::MsgId;
 use crate::export::edn::Value;
+use crate::in_flight::InFlight;
 use crate::journal::{Handled, Happening};
 use protocol::{NodeId, Tick};
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// How long a slice lasts, in microseconds (a tenth of a model millisecond).
 pub const SLICE_US: u64 = 100;
 
-/// A message on the wire: its ends and its send's place on the timeline.
+/// A message on the wire: what it is and its send's place on the timeline
+/// (the envelope around it says who sent it to whom).
+#[derive(Clone, Copy, Debug)]
 struct Sent {
-    from: NodeId,
-    to: NodeId,
     kind: &'static str,
     ts: u64,
 }
@@ -47,7 +47,7 @@ pub(crate) struct Perfetto {
     free_at: u64,
     /// The slice being written: its node and start.
     current: Option<(NodeId, u64)>,
-    in_flight: BTreeMap<MsgId, Sent>,
+    in_flight: InFlight<Sent>,
 }
 
 /// A JSON string.
@@ -67,7 +67,7 @@ impl Perfetto {
             write!(out, ",\n{{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":{node},\"args\":{{\"name\":\"node {node}\"}}}}")?;
             write!(out, ",\n{{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":{node},\"args\":{{\"sort_index\":{node}}}}}")?;
         }
-        Ok(Self { free_at: 0, current: None, in_flight: BTreeMap::new() })
+        Ok(Self { free_at: 0, current: None, in_flight: InFlight::default() })
     }
 
     /// A slice for `node` handling something at `step`; its start.
@@ -111,47 +111,41 @@ impl Writer for Perfetto {
     fn step(&mut self, out: &mut dyn Write, step: &StepRef<'_>) -> io::Result<()> {
         for happening in step.journal {
             match happening {
-                Happening::Ran { node, input } => match input {
-                    Handled::Start => {
-                        let name = if step.step == 0 { "start" } else { "restart" };
-                        self.slice(out, *node, name, step)?;
+                Happening::Ran { node, input } => {
+                    let id = match input {
+                        Handled::Message(id) => Some(*id),
+                        _ => None,
+                    };
+                    let kind = id.and_then(|id| self.in_flight.remove(id)).map_or("message", |sent| sent.msg.kind);
+                    let ts = self.slice(out, *node, &Handling { input, step: step.step, kind }.to_string(), step)?;
+                    if let Some(id) = id {
+                        Self::flow(out, 'f', id, kind, *node, ts)?;
                     }
-                    Handled::Timer(timer) => {
-                        self.slice(out, *node, &format!("timer {timer}"), step)?;
-                    }
-                    Handled::Request => {
-                        self.slice(out, *node, "client request", step)?;
-                    }
-                    Handled::Message(id) => {
-                        let kind = self.in_flight.remove(id).map_or("message", |sent| sent.kind);
-                        let ts = self.slice(out, *node, &format!("receive {kind}"), step)?;
-                        Self::flow(out, 'f', *id, kind, *node, ts)?;
-                    }
-                },
+                }
                 Happening::Sent { msg, from, to, kind } => {
                     let ts = match self.current {
                         Some((node, ts)) if node == *from => ts,
                         _ => self.slice(out, *from, "send", step)?,
                     };
                     Self::flow(out, 's', *msg, kind, *from, ts)?;
-                    self.in_flight.insert(*msg, Sent { from: *from, to: *to, kind, ts });
+                    self.in_flight.insert(envelope(*msg, *from, *to, Sent { kind, ts }));
                 }
                 Happening::Copied { msg, copy } => {
-                    if let Some(sent) = self.in_flight.get(msg) {
-                        let copied = Sent { from: sent.from, to: sent.to, kind: sent.kind, ts: sent.ts };
-                        Self::flow(out, 's', *copy, copied.kind, copied.from, copied.ts)?;
-                        self.in_flight.insert(*copy, copied);
+                    if let Some(sent) = self.in_flight.get(*msg) {
+                        let copied = envelope(*copy, sent.from, sent.to, sent.msg);
+                        Self::flow(out, 's', *copy, copied.msg.kind, copied.from, copied.msg.ts)?;
+                        self.in_flight.insert(copied);
                     }
                 }
                 Happening::Lost { msg, reason } => {
-                    if let Some(sent) = self.in_flight.remove(msg) {
+                    if let Some(sent) = self.in_flight.remove(*msg) {
                         let args = format!("\"msg\":{msg},\"from\":{},\"reason\":\"{}\"", sent.from, reason.text());
-                        self.instant(out, sent.to, &format!("lost {} #{msg}", sent.kind), step.time, &args)?;
+                        self.instant(out, sent.to, &format!("lost {} #{msg}", sent.msg.kind), step.time, &args)?;
                     }
                 }
                 Happening::Op { node, op } => {
                     let mut args = b"\"value\":".to_vec();
-                    string(&mut args, &Value(&op.value).to_string())?;
+                    string(&mut args as &mut dyn Write, &Value(&op.value).to_string())?;
                     let args = String::from_utf8(args).expect("JSON is UTF-8");
                     let name = format!("{} {}", op.kind.name(), op.f.name());
                     self.instant(out, *node, &name, step.time, &args)?;

@@ -19,12 +19,11 @@
 //! the event that caused it; a receive merges the clock of its send. Clocks
 //! list the nodes they know of, in id order; the keys are the host names.
 
-use super::{Head, Host, StepRef, Writer};
-use crate::action::MsgId;
+use super::{envelope, Handling, Head, Host, StepRef, Writer};
 use crate::export::edn::Value;
+use crate::in_flight::InFlight;
 use crate::journal::{Handled, Happening};
 use protocol::{NodeId, Tick};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -32,9 +31,10 @@ use std::io::{self, Write};
 /// the host and its clock.
 pub const SHIVIZ_REGEX: &str = r"(?<event>.*)\n(?<host>\S*) (?<clock>{.*})";
 
-/// A message on the wire: who sent it, what it is, the clock of its send.
+/// A message on the wire: what it is and the clock of its send (the
+/// envelope around it says who sent it).
+#[derive(Clone, Debug)]
 struct Sent {
-    from: NodeId,
     kind: &'static str,
     clock: Box<[u64]>,
 }
@@ -42,14 +42,14 @@ struct Sent {
 pub(crate) struct ShiViz {
     /// Each node's vector clock, `clocks[node][other]`.
     clocks: Vec<Vec<u64>>,
-    in_flight: BTreeMap<MsgId, Sent>,
+    in_flight: InFlight<Sent>,
 }
 
 impl ShiViz {
     pub fn start(out: &mut dyn Write, head: &Head) -> io::Result<Self> {
         writeln!(out, "{SHIVIZ_REGEX}\n")?;
         let n = head.nodes as usize;
-        Ok(Self { clocks: vec![vec![0; n]; n], in_flight: BTreeMap::new() })
+        Ok(Self { clocks: vec![vec![0; n]; n], in_flight: InFlight::default() })
     }
 
     /// Tick `node`'s clock for an event and write the event.
@@ -78,36 +78,38 @@ impl Writer for ShiViz {
     fn step(&mut self, out: &mut dyn Write, step: &StepRef<'_>) -> io::Result<()> {
         for happening in step.journal {
             match happening {
-                Happening::Ran { node, input } => match input {
-                    Handled::Start if step.step == 0 => self.event(out, *node, step, format_args!("start"))?,
-                    Handled::Start => self.event(out, *node, step, format_args!("restart"))?,
-                    Handled::Timer(name) => self.event(out, *node, step, format_args!("timer {name}"))?,
-                    Handled::Request => self.event(out, *node, step, format_args!("client request"))?,
-                    Handled::Message(id) => match self.in_flight.remove(id) {
-                        Some(sent) => {
+                Happening::Ran { node, input } => {
+                    let sent = match input {
+                        Handled::Message(id) => self.in_flight.remove(*id),
+                        _ => None,
+                    };
+                    let kind = sent.as_ref().map_or("message", |sent| sent.msg.kind);
+                    let what = Handling { input, step: step.step, kind };
+                    match (input, sent) {
+                        (Handled::Message(id), Some(sent)) => {
                             let clock = &mut self.clocks[*node as usize];
-                            for (mine, theirs) in clock.iter_mut().zip(sent.clock.iter()) {
+                            for (mine, theirs) in clock.iter_mut().zip(sent.msg.clock.iter()) {
                                 *mine = (*mine).max(*theirs);
                             }
-                            let (kind, from) = (sent.kind, Host(sent.from));
-                            self.event(out, *node, step, format_args!("receive {kind} #{id} from {from}"))?
+                            let from = Host(sent.from);
+                            self.event(out, *node, step, format_args!("{what} #{id} from {from}"))?
                         }
-                        None => self.event(out, *node, step, format_args!("receive #{id}"))?,
-                    },
-                },
+                        _ => self.event(out, *node, step, format_args!("{what}"))?,
+                    }
+                }
                 Happening::Sent { msg, from, to, kind } => {
                     self.event(out, *from, step, format_args!("send {kind} #{msg} to {}", Host(*to)))?;
                     let clock = self.clocks[*from as usize].clone().into_boxed_slice();
-                    self.in_flight.insert(*msg, Sent { from: *from, kind, clock });
+                    self.in_flight.insert(envelope(*msg, *from, *to, Sent { kind, clock }));
                 }
                 Happening::Copied { msg, copy } => {
-                    if let Some(sent) = self.in_flight.get(msg) {
-                        let copied = Sent { from: sent.from, kind: sent.kind, clock: sent.clock.clone() };
-                        self.in_flight.insert(*copy, copied);
+                    if let Some(sent) = self.in_flight.get(*msg) {
+                        let copied = envelope(*copy, sent.from, sent.to, sent.msg.clone());
+                        self.in_flight.insert(copied);
                     }
                 }
                 Happening::Lost { msg, .. } => {
-                    self.in_flight.remove(msg);
+                    self.in_flight.remove(*msg);
                 }
                 Happening::Op { node, op } => {
                     let (kind, f, value) = (op.kind.name(), op.f.name(), Value(&op.value));
