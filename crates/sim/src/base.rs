@@ -108,8 +108,11 @@ pub(crate) struct Base {
     pub first_violation: Option<FirstViolation>,
     pub log: EventLog,
     pub lost: VecDeque<Lost>,
-    /// What the current step did (cleared when the next one starts).
+    /// What the current step did (cleared when the next one starts), kept
+    /// only when `journaling` (a replay for an export): otherwise a run
+    /// pays one branch for it.
     pub journal: Vec<Happening>,
+    pub journaling: bool,
 }
 
 impl Base {
@@ -133,6 +136,7 @@ impl Base {
             log: EventLog::default(),
             lost: VecDeque::new(),
             journal: Vec::new(),
+            journaling: false,
         }
     }
 
@@ -152,7 +156,6 @@ impl Base {
         debug_assert!(key.0 >= self.now, "an event at {} is queued in the past of {}", key.0, self.now);
         self.now = key.0;
         self.steps += 1;
-        self.journal.clear();
         Some((key, event))
     }
 
@@ -224,14 +227,32 @@ impl Base {
 
     // ---- records -----------------------------------------------------------
 
+    /// A new step begins: forget what the last one did.
+    #[inline]
+    pub fn new_step(&mut self) {
+        if self.journaling {
+            self.journal.clear();
+        }
+    }
+
+    /// Record `happening` in the journal, if it is kept.
+    #[inline]
+    pub fn note(&mut self, happening: Happening) {
+        if self.journaling {
+            self.journal.push(happening);
+        }
+    }
+
     /// `node` handles `input` (journal; compiled once, not per protocol).
     pub fn ran(&mut self, node: NodeId, input: Handled) {
-        self.journal.push(Happening::Ran { node, input });
+        self.note(Happening::Ran { node, input });
     }
 
     /// `node` reported these client operations.
     pub fn reported(&mut self, node: NodeId, ops: std::vec::Drain<'_, ClientOp>) {
-        self.journal.extend(ops.map(|op| Happening::Op { node, op }));
+        if self.journaling {
+            self.journal.extend(ops.map(|op| Happening::Op { node, op }));
+        }
     }
 
     pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
@@ -244,7 +265,7 @@ impl Base {
         if self.lost.len() == DROPS_CAPACITY {
             self.lost.pop_front();
         }
-        self.journal.push(Happening::Lost { msg: lost.id, reason: lost.reason });
+        self.note(Happening::Lost { msg: lost.id, reason: lost.reason });
         let text = (lost.reason != LossReason::Network)
             .then(|| format!("{} {} {}→{} {}", lost.kind, lost.id, lost.from, lost.to, lost.reason.text()));
         self.lost.push_back(lost);
@@ -295,7 +316,7 @@ impl Base {
             }
             Action::Pause { node, for_ms } => {
                 self.nodes[*node as usize].status = Status::Paused;
-                self.journal.push(Happening::Paused { node: *node });
+                self.note(Happening::Paused { node: *node });
                 if let Some(ms) = for_ms {
                     let key = self.schedule(self.now + ms, Event::Resume { node: *node });
                     self.nodes[*node as usize].wake = Some(key);
@@ -346,7 +367,7 @@ impl Base {
         if let Some(key) = meta.wake.take() {
             self.queue.remove(&key);
         }
-        self.journal.push(Happening::Crashed { node: id });
+        self.note(Happening::Crashed { node: id });
         self.push_log(Some(id), Level::Notice, format!("node {id} crashed"));
     }
 
@@ -365,7 +386,7 @@ impl Base {
     /// `resume` also cancels a scheduled wake-up.
     pub fn resumed(&mut self, id: NodeId, waiting: usize) {
         self.nodes[id as usize].status = Status::Up;
-        self.journal.push(Happening::Resumed { node: id });
+        self.note(Happening::Resumed { node: id });
         self.push_log(Some(id), Level::Notice, format!("node {id} resumed ({waiting} waiting)"));
     }
 

@@ -105,8 +105,14 @@ pub fn write_export<P: Protocol>(run: &Run<P>, format: Export, out: &mut dyn Wri
     let head = Head { algo: P::name(world.protocol_config()), seed: run.seed(), nodes: world.node_count() };
     let has_clients = !P::CLIENT_OPS.is_empty();
     let steps = run.steps().min(MAX_TRACE_STEPS);
-    let fresh =
-        || Run::<P>::new(world.config().clone(), world.protocol_config().clone(), run.seed(), run.actions().to_vec());
+    let fresh = || {
+        Run::<P>::with_journal(
+            world.config().clone(),
+            world.protocol_config().clone(),
+            run.seed(),
+            run.actions().to_vec(),
+        )
+    };
     drive(format, &head, has_clients, &mut Replay { run: None, fresh, steps }, out)
 }
 

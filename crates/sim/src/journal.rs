@@ -3,9 +3,10 @@
 //! operations nodes reported.
 //!
 //! The exports (ShiViz, trace events, Jepsen histories; [`crate::export`])
-//! replay a run and read this after every step. The world keeps only the
-//! current step's entries: it clears them when the next step starts, so the
-//! journal costs a few pushes per step and never grows with the run. It is
+//! replay a run built with [`crate::Run::with_journal`] and read this after
+//! every step. Only such a world keeps a journal (any other pays one branch
+//! where it would record), and only the current step's entries: they are
+//! cleared when the next step starts, so it never grows with the run. It is
 //! not part of the trace.
 
 use crate::action::MsgId;

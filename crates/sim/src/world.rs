@@ -180,7 +180,14 @@ impl<P> Clone for RefsBuf<P> {
 impl<P: Protocol> World<P> {
     /// Boot every node (in id order) at time 0. `config` must be valid.
     pub fn new(config: SimConfig, protocol_config: P::Config, seed: u64) -> Self {
-        let base = Base::new(config, seed);
+        Self::build(config, protocol_config, seed, false)
+    }
+
+    /// [`World::new`], keeping a [journal](crate::journal) of every step
+    /// when `journaling` (from the start-up on).
+    pub fn build(config: SimConfig, protocol_config: P::Config, seed: u64, journaling: bool) -> Self {
+        let mut base = Base::new(config, seed);
+        base.journaling = journaling;
         let nodes = (0..base.cluster.nodes)
             .map(|id| Node {
                 state: P::new(id, &base.cluster, &protocol_config, None),
@@ -249,6 +256,10 @@ impl<P: Protocol> World<P> {
     /// and the actions of step 0). See [`crate::journal`].
     pub fn journal(&self) -> &[Happening] {
         &self.base.journal
+    }
+    /// Whether this world keeps a journal ([`World::build`]).
+    pub fn journaling(&self) -> bool {
+        self.base.journaling
     }
     /// The event of the latest step (`None` before the first).
     pub fn last_event(&self) -> Option<&EventRecord<P::Msg>> {
@@ -344,6 +355,7 @@ impl<P: Protocol> World<P> {
         let Some((key, event)) = self.base.pop() else {
             return false;
         };
+        self.base.new_step();
         let record = match event {
             Event::Deliver(id) => self.deliver(id),
             Event::Timer { node } => {
@@ -381,7 +393,7 @@ impl<P: Protocol> World<P> {
     /// nothing to check.
     pub fn idle(&mut self) {
         self.base.steps += 1;
-        self.base.journal.clear();
+        self.base.new_step();
         self.last_event = Some(EventRecord::Idle);
     }
 
@@ -412,13 +424,15 @@ impl<P: Protocol> World<P> {
     /// pending `crash-mid-step` cuts the list short: the node crashes after
     /// the commands it allows, and the rest never happen.
     fn run_node(&mut self, id: NodeId, input: protocol::InputOf<P>) {
-        let handled = match &input {
-            Input::Start => Handled::Start,
-            Input::Message { .. } => Handled::Message(self.delivering),
-            Input::Timer(timer) => Handled::Timer(timer.name()),
-            Input::Request { .. } => Handled::Request,
-        };
-        self.base.ran(id, handled);
+        if self.base.journaling {
+            let handled = match &input {
+                Input::Start => Handled::Start,
+                Input::Message { .. } => Handled::Message(self.delivering),
+                Input::Timer(timer) => Handled::Timer(timer.name()),
+                Input::Request { .. } => Handled::Request,
+            };
+            self.base.ran(id, handled);
+        }
         let mut out = std::mem::take(&mut self.out);
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
@@ -435,8 +449,13 @@ impl<P: Protocol> World<P> {
         }
         // Operations are what the node reported, whether or not a crash cut
         // its commands short.
-        self.base.reported(id, out.drain_ops());
-        self.out = out;
+        if !out.ops().is_empty() {
+            self.base.reported(id, out.drain_ops());
+        }
+        // Put the buffer back. What it replaces is the empty default `take`
+        // left, which holds no allocation: forgetting it frees nothing and
+        // spares every step a call to drop it.
+        std::mem::forget(std::mem::replace(&mut self.out, out));
         if crash_after.is_some() {
             self.crash(id);
             self.base.log_crash_mid_step(id, carried, total);
@@ -480,7 +499,9 @@ impl<P: Protocol> World<P> {
             let latency = self.base.latency();
             let now = self.base.now;
             let env = Envelope { id, from, to, sent_at: now, deliver_at: now + latency, msg: msg.clone(), held: false };
-            self.base.journal.push(Happening::Sent { msg: id, from, to, kind: env.msg.kind() });
+            if self.base.journaling {
+                self.base.note(Happening::Sent { msg: id, from, to, kind: env.msg.kind() });
+            }
             match self.base.loss_on_send(from, to, self.in_flight.len()) {
                 Some(reason) => self.record_loss(&env, reason),
                 None => {
@@ -563,7 +584,7 @@ impl<P: Protocol> World<P> {
                 self.base.schedule(copy.deliver_at, Event::Deliver(copy.id));
                 let (kind, id) = (copy.msg.kind(), copy.id);
                 self.in_flight.insert(copy);
-                self.base.journal.push(Happening::Copied { msg: *msg, copy: id });
+                self.base.note(Happening::Copied { msg: *msg, copy: id });
                 self.base.log_duplicate(kind, *msg, id);
             }
             Action::Delay { msg, by } => {

@@ -146,3 +146,23 @@ fn exports_replay_the_run_and_give_the_same_bytes_however_it_got_there() {
     }
     assert_eq!("json".parse::<Export>().unwrap_err(), "unknown export format \"json\"; known: shiviz, perfetto, edn");
 }
+
+/// Only a replay for an export keeps a journal; a run as the app and the
+/// command line step it pays a branch, not a record per step.
+#[test]
+fn only_a_journaled_run_records_what_its_steps_did() {
+    let config = SimConfig { nodes: 3, ..SimConfig::default() };
+    let actions = parse_actions(ACTIONS, 3).unwrap();
+    let mut plain = Run::<Toy>::new(config.clone(), ToyConfig::default(), 7, actions.clone());
+    let mut journaled = Run::<Toy>::with_journal(config, ToyConfig::default(), 7, actions);
+    assert!(plain.world().journal().is_empty());
+    assert_eq!(journaled.world().journal().len(), 3 + 1 + 1, "three starts, a request and its invocation");
+    for _ in 0..10 {
+        plain.step();
+        journaled.step();
+        assert!(plain.world().journal().is_empty());
+        assert!(!journaled.world().journal().is_empty());
+    }
+    journaled.seek(2);
+    assert!(!journaled.world().journal().is_empty(), "a replay from step 0 keeps its journal");
+}
