@@ -198,7 +198,12 @@ fn client_asks_every_server_with_a_fresh_persisted_value() {
 }
 
 fn lease_client_holding(now: u64) -> LockLease {
-    let mut c: LockLease = node(1, 4);
+    client_holding(now)
+}
+
+/// Client 1 of a lease lock holding token 33, granted at `now`.
+fn client_holding<P: Protocol<Config = LockConfig, Durable = Durable, Msg = Msg, Timer = LockTimer>>(now: u64) -> P {
+    let mut c: P = node(1, 4);
     step(&mut c, 0, Input::Start);
     fire(&mut c, 500, LockTimer::Retry);
     deliver(&mut c, now, 0, Msg::Granted { attempt: 1, token: 33 });
@@ -860,10 +865,7 @@ fn a_lease_clients_turn_is_acquire_write_release() {
 #[test]
 fn a_paused_clients_late_write_fails_after_its_release() {
     use {OpFn::*, OpKind::*};
-    let mut c: LockFenced = node(1, 4);
-    step(&mut c, 0, Input::Start);
-    fire(&mut c, 500, LockTimer::Retry);
-    deliver(&mut c, 530, 0, Msg::Granted { attempt: 1, token: 33 });
+    let mut c: LockFenced = client_holding(530);
     fire(&mut c, 2100, LockTimer::Work);
     let lease_end = ops(&mut c, 2100, Input::Timer(LockTimer::Lease));
     assert_eq!(lease_end, [(Release, Invoke, OpValue::Int(33)), (Release, Ok, OpValue::Int(33))]);

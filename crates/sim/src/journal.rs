@@ -26,6 +26,16 @@ pub enum Handled {
     Request,
 }
 
+impl Handled {
+    /// The message delivered, if this is a delivery.
+    pub fn message(&self) -> Option<MsgId> {
+        match self {
+            Handled::Message(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
 /// One thing that happened during a step.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Happening {

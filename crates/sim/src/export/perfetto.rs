@@ -27,7 +27,7 @@ use super::{envelope, Handling, Head, StepRef, Writer};
 use crate::action::MsgId;
 use crate::export::edn::Value;
 use crate::in_flight::InFlight;
-use crate::journal::{Handled, Happening};
+use crate::journal::Happening;
 use protocol::{NodeId, Tick};
 use std::io::{self, Write};
 
@@ -112,10 +112,7 @@ impl Writer for Perfetto {
         for happening in step.journal {
             match happening {
                 Happening::Ran { node, input } => {
-                    let id = match input {
-                        Handled::Message(id) => Some(*id),
-                        _ => None,
-                    };
+                    let id = input.message();
                     let kind = id.and_then(|id| self.in_flight.remove(id)).map_or("message", |sent| sent.msg.kind);
                     let ts = self.slice(out, *node, &Handling { input, step: step.step, kind }.to_string(), step)?;
                     if let Some(id) = id {

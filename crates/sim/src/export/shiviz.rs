@@ -79,10 +79,7 @@ impl Writer for ShiViz {
         for happening in step.journal {
             match happening {
                 Happening::Ran { node, input } => {
-                    let sent = match input {
-                        Handled::Message(id) => self.in_flight.remove(*id),
-                        _ => None,
-                    };
+                    let sent = input.message().and_then(|id| self.in_flight.remove(id));
                     let kind = sent.as_ref().map_or("message", |sent| sent.msg.kind);
                     let what = Handling { input, step: step.step, kind };
                     match (input, sent) {
