@@ -181,3 +181,32 @@ test('a long action list makes a short versioned link that reopens the same stat
   assert.ok((await notices(later)).some((t) => t.includes('“v” parameter is invalid (this link was written by a newer Clusterscope')));
   for (const p of [page, again, later]) await p.context().close();
 });
+
+test('the File menu exports the run for ShiViz, Perfetto and Jepsen, the bytes the CLI writes', { skip: cliMissing }, async () => {
+  const page = await openApp(env.browser, env.server.url + START);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clusterscope-exports-'));
+  try {
+    const actions = path.join(dir, 'actions.json');
+    fs.writeFileSync(actions, JSON.stringify(ACTIONS));
+    for (const [button, flag, name] of [
+      ['#export-shiviz', '--shiviz', 'clusterscope-raft-seed9-step120.shiviz.log'],
+      ['#export-perfetto', '--perfetto', 'clusterscope-raft-seed9-step120.perfetto.json'],
+      ['#export-edn', '--edn', 'clusterscope-raft-seed9-step120.jepsen.edn'],
+    ]) {
+      const file = await save(page, button);
+      assert.equal(file.name, name);
+      const out = path.join(dir, 'out');
+      execFileSync(CLI, ['run', '--seed', '9', '--steps', '120', '--actions', actions, flag, out], { stdio: 'ignore' });
+      assert.ok(file.text === fs.readFileSync(out, 'utf8'), `${flag}: the app's export is the CLI's`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  // An algorithm whose clients report nothing offers no history.
+  const paxos = await openApp(env.browser, env.server.url + '?algo=paxos');
+  await paxos.locator('#files-menu > summary').click();
+  assert.equal(await paxos.locator('#export-shiviz').count(), 1);
+  assert.equal(await paxos.locator('#export-edn').count(), 0);
+  await paxos.context().close();
+  await page.context().close();
+});

@@ -9,7 +9,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueHint};
 use lab::{Algo, Setup, SetupError};
 use protocol::Tick;
-use sim::SimConfig;
+use sim::{Export, SimConfig};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -35,14 +35,16 @@ Examples:
 
 const RUN_LONG_ABOUT: &str = "\
 Run a scenario: simulate STEPS events, print a summary, check every safety
-property after every step, and optionally write the trace as JSON.
+property after every step, and optionally write the trace as JSON and the
+run for other tools: a ShiViz log (--shiviz), trace-event JSON for Perfetto
+(--perfetto), the clients' operations as a Jepsen EDN history (--edn).
 
 Every default is the app's, so a link to the app with the same parameters
 shows the same run.";
 
 const RUN_AFTER_SHORT_HELP: &str = "\
 Exit status: 0 ok, 1 safety violated, 2 bad input, 3 a scheduled action failed,
-4 writing the trace failed. '--help' shows the actions format and examples.";
+4 writing the trace or an export failed. '--help' shows the actions format and examples.";
 
 const RUN_AFTER_HELP: &str = "\
 Actions file: a JSON array of actions, each applied when the world has
@@ -60,15 +62,17 @@ trace format.
 Exit status:
   0  the run finished, every safety property held, every action applied
   1  a safety property was violated (stderr: violation: PROPERTY at step N: ...)
-  2  bad input: a flag, the actions file, an unwritable trace path
+  2  bad input: a flag, the actions file, an unwritable trace or export path,
+     two outputs to '-', --edn for an algorithm without clients
   3  safety held but a scheduled action failed (stderr: actions[i] at step N: ...)
-  4  writing the trace failed part way
+  4  writing the trace or an export failed part way
 
 Examples:
   cli run --algo raft --nodes 5 --seed 42 --steps 5000
   cli run --seed 42 --steps 5000 --drop 0.05 --dup 0.01 --latency 10..40 \\
           --actions actions.json --trace out.json
   cli run --seed 3 --steps 2000 --trace - | jq '.steps[-1].nodes'
+  cli run --seed 7 --actions actions.json --shiviz run.log --perfetto run.json --edn history.edn
   cli run --set election_timeout_ms=300..600 --set heartbeat_ms=100";
 
 /// The `cli` command line.
@@ -147,6 +151,48 @@ pub struct RunArgs {
     /// Write the trace JSON here (`-` for standard output; the summary then goes to standard error)
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub trace: Option<PathBuf>,
+
+    /// Write a ShiViz log here: events with vector clocks (`-` for standard output)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub shiviz: Option<PathBuf>,
+
+    /// Write Chrome trace-event JSON here, for ui.perfetto.dev or chrome://tracing (`-` for standard output)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub perfetto: Option<PathBuf>,
+
+    /// Write the clients' operations as a Jepsen EDN history here, for Knossos or Elle (`-` for standard output)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub edn: Option<PathBuf>,
+}
+
+/// A file a run writes: the trace or an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    Trace,
+    Export(Export),
+}
+
+impl Output {
+    pub const ALL: [Output; 4] =
+        [Output::Trace, Output::Export(Export::ShiViz), Output::Export(Export::Perfetto), Output::Export(Export::Edn)];
+
+    /// The flag that names its file: `--trace`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Output::Trace => "--trace",
+            Output::Export(Export::ShiViz) => "--shiviz",
+            Output::Export(Export::Perfetto) => "--perfetto",
+            Output::Export(Export::Edn) => "--edn",
+        }
+    }
+
+    /// What the summary calls it: `trace`, `shiviz`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Trace => "trace",
+            Output::Export(export) => export.name(),
+        }
+    }
 }
 
 /// The flags of `cli bench`.
@@ -276,10 +322,19 @@ impl RunArgs {
             None => (self.setup()?, None),
         };
         let steps = self.steps.or(file_step).unwrap_or(DEFAULT_STEPS);
-        if self.trace.is_some() && steps > sim::trace::MAX_TRACE_STEPS {
+        let outputs = self.outputs();
+        if let Some((output, _)) = outputs.first().filter(|_| steps > sim::trace::MAX_TRACE_STEPS) {
+            let what = if *output == Output::Trace { "a trace" } else { "an export" };
             return Err(InputError::new(
                 "--steps",
-                format!("a trace holds at most {} steps, got {steps}", sim::trace::MAX_TRACE_STEPS),
+                format!("{what} holds at most {} steps, got {}", sim::trace::MAX_TRACE_STEPS, steps),
+            ));
+        }
+        let mut stdout = outputs.iter().filter(|(_, path)| *path == Path::new("-")).map(|(output, _)| output.flag());
+        if let (Some(first), Some(second)) = (stdout.next(), stdout.next()) {
+            return Err(InputError::new(
+                second,
+                format!("only one output can go to standard output ('-'), and {first} already does"),
             ));
         }
         Ok((setup, steps))
@@ -307,6 +362,13 @@ impl RunArgs {
         }
         setup.validate().map_err(InputError::from_setup)?;
         Ok(setup)
+    }
+
+    /// The files the run writes, with their paths, in the order of
+    /// [`Output::ALL`].
+    pub fn outputs(&self) -> Vec<(Output, &Path)> {
+        let paths = [&self.trace, &self.shiviz, &self.perfetto, &self.edn];
+        Output::ALL.into_iter().zip(paths).filter_map(|(output, path)| Some((output, path.as_deref()?))).collect()
     }
 }
 

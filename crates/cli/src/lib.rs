@@ -4,11 +4,13 @@
 //! The binary `cli` has four subcommands:
 //!
 //! 1. `cli run --algo raft --nodes 5 --seed 42 --steps 5000 [--drop P] [--dup P]
-//!    [--latency MIN..MAX] [--actions FILE] [--trace FILE]` parses its flags
+//!    [--latency MIN..MAX] [--actions FILE] [--trace FILE] [--shiviz FILE]
+//!    [--perfetto FILE] [--edn FILE]` parses its flags
 //!    at the edge into a [`lab::Setup`] ([`args::RunArgs::setup`]), opens a
 //!    [`sim::Session`] with [`lab::open`], steps it ([`report::Tally::run`]),
 //!    writes the trace with [`sim::Session::write_trace`] (the bytes the app's
-//!    `traceText()` gives for the same inputs), prints a summary
+//!    `traceText()` gives for the same inputs) and the exports with
+//!    [`sim::Session::write_export`], prints a summary
 //!    ([`report::summary`]) and exits with a code that says whether safety
 //!    held and every scheduled action applied ([`report::Verdict`], [`Exit`]).
 //! 2. `cli algos` lists the algorithms, their cluster sizes and the safety
@@ -38,13 +40,14 @@ pub enum Exit {
     Ok = 0,
     /// A safety property was violated (stderr names it and the step).
     Violation = 1,
-    /// Bad input: a flag, the actions file, an unwritable trace path.
+    /// Bad input: a flag, the actions file, an unwritable trace or export
+    /// path, two outputs to `-`, `--edn` for an algorithm without clients.
     /// clap's own usage errors use 2 as well.
     BadInput = 2,
     /// Safety held, but a scheduled action could not be applied when its
     /// step came (stderr names it: `actions[3] at step 80: ...`).
     ActionFailed = 3,
-    /// Writing the trace failed part way (disk full, closed pipe).
+    /// Writing the trace or an export failed part way (disk full, closed pipe).
     Io = 4,
 }
 

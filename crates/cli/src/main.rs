@@ -2,8 +2,8 @@
 //! and the crate docs of the `cli` library for the design.
 
 use clap::Parser;
-use cli::args::{BenchArgs, Cli, Command, InputError, RunArgs};
-use cli::report::{summary, Tally, TraceNote, Verdict};
+use cli::args::{BenchArgs, Cli, Command, InputError, Output, RunArgs};
+use cli::report::{summary, Tally, Verdict, Written};
 use cli::{scenario, Exit};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -28,7 +28,7 @@ fn bad_input(e: InputError) -> Exit {
     Exit::BadInput
 }
 
-/// Where the trace goes: a file, or standard output for `-`.
+/// Where the trace or an export goes: a file, or standard output for `-`.
 enum Sink {
     File(BufWriter<File>),
     Stdout(BufWriter<io::StdoutLock<'static>>),
@@ -36,13 +36,13 @@ enum Sink {
 
 impl Sink {
     /// Open before running, so a bad path fails at once, not after a long run.
-    fn open(path: &Path) -> Result<Self, InputError> {
+    fn open(flag: &'static str, path: &Path) -> Result<Self, InputError> {
         if path == Path::new("-") {
             return Ok(Sink::Stdout(BufWriter::new(io::stdout().lock())));
         }
         File::create(path)
             .map(|f| Sink::File(BufWriter::new(f)))
-            .map_err(|e| InputError::new("--trace", format!("cannot create {}: {e}", path.display())))
+            .map_err(|e| InputError::new(flag, format!("cannot create {}: {e}", path.display())))
     }
 
     fn writer(&mut self) -> &mut dyn Write {
@@ -75,33 +75,42 @@ fn run(args: &RunArgs) -> Exit {
         Ok(input) => input,
         Err(e) => return bad_input(e),
     };
-    let mut sink = match args.trace.as_deref().map(Sink::open).transpose() {
-        Ok(sink) => sink,
-        Err(e) => return bad_input(e),
-    };
     let mut session = match lab::open(&setup) {
         Ok(session) => session,
         Err(e) => return bad_input(InputError::new("a flag", e.to_string())),
     };
+    if args.edn.is_some() && session.client_ops().is_empty() {
+        return bad_input(InputError::new("--edn", no_clients(session.algo())));
+    }
+    let mut sinks = Vec::new();
+    for (output, path) in args.outputs() {
+        match Sink::open(output.flag(), path) {
+            Ok(sink) => sinks.push((output, path, sink)),
+            Err(e) => return bad_input(e),
+        }
+    }
 
     let tally = Tally::run(&mut *session, steps);
 
-    let mut trace_note = None;
-    if let (Some(sink), Some(path)) = (sink.as_mut(), args.trace.as_deref()) {
+    let mut written = Vec::new();
+    for (output, path, sink) in &mut sinks {
         let mut out = Counting { inner: sink.writer(), bytes: 0 };
-        // Exactly the bytes the app's traceText() gives: nothing added.
-        let written = session.write_trace(&mut out).and_then(|()| out.flush());
-        if let Err(e) = written {
-            eprintln!("error: writing the trace to {} failed: {e}", path.display());
+        // The trace is exactly the bytes the app's traceText() gives: nothing added.
+        let result = match *output {
+            Output::Trace => session.write_trace(&mut out),
+            Output::Export(format) => session.write_export(format, &mut out),
+        };
+        if let Err(e) = result.and_then(|()| out.flush()) {
+            eprintln!("error: writing the {} to {} failed: {e}", output.name(), path.display());
             return Exit::Io;
         }
-        let path = if path == Path::new("-") { "standard output".to_string() } else { path.display().to_string() };
-        trace_note = Some(TraceNote { path, bytes: out.bytes });
+        let path = if *path == Path::new("-") { "standard output".to_string() } else { path.display().to_string() };
+        written.push(Written { what: output.name(), path, bytes: out.bytes });
     }
 
-    let text = summary(&*session, steps, &tally, trace_note.as_ref());
-    // With the trace on standard output, the summary goes to standard error.
-    let printed = if matches!(sink, Some(Sink::Stdout(_))) {
+    let text = summary(&*session, steps, &tally, &written);
+    // With an output on standard output, the summary goes to standard error.
+    let printed = if sinks.iter().any(|(_, _, sink)| matches!(sink, Sink::Stdout(_))) {
         io::stderr().write_all(text.as_bytes())
     } else {
         io::stdout().write_all(text.as_bytes())
@@ -118,6 +127,19 @@ fn run(args: &RunArgs) -> Exit {
         eprintln!("{line}");
     }
     verdict.exit
+}
+
+/// Why `algo` has no EDN history, naming the algorithms that have one.
+fn no_clients(algo: &str) -> String {
+    let with_clients: Vec<&str> = lab::ALGOS
+        .iter()
+        .filter(|info| lab::open(&lab::Setup::new(info.algo)).is_ok_and(|s| !s.client_ops().is_empty()))
+        .map(|info| info.name)
+        .collect();
+    format!(
+        "{algo} has no clients; an EDN history is for the algorithms whose clients report operations: {}",
+        with_clients.join(", ")
+    )
 }
 
 /// The `cli algos` listing.

@@ -178,15 +178,17 @@ pub fn unreached_actions(session: &dyn Session) -> Vec<String> {
         .collect()
 }
 
-/// Where the trace went, for the summary.
+/// Where the trace or an export went, for the summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceNote {
+pub struct Written {
+    /// `trace`, `shiviz`, `perfetto` or `edn`.
+    pub what: &'static str,
     pub path: String,
     pub bytes: u64,
 }
 
 /// The plain-text summary of a run.
-pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, trace: Option<&TraceNote>) -> String {
+pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, written: &[Written]) -> String {
     let mut s = String::new();
     let config = session.config();
     let [lo, hi] = config.latency_ms;
@@ -258,8 +260,8 @@ pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, trace
             let _ = writeln!(s, "safety      VIOLATED: {} at step {}: {}", v.property, v.step, v.detail);
         }
     }
-    if let Some(t) = trace {
-        let _ = writeln!(s, "trace       {} ({} bytes)", t.path, t.bytes);
+    for w in written {
+        let _ = writeln!(s, "{:<12}{} ({} bytes)", w.what, w.path, w.bytes);
     }
     s
 }

@@ -115,6 +115,21 @@ fn bad_input_names_the_flag_and_exits_2() {
         (vec!["--actions", &missing], &["--actions", "cannot read", "missing.json"]),
         (vec!["--trace", &no_dir], &["--trace", "cannot create", "out.json"]),
         (vec!["--steps", "3000000", "--trace", "-"], &["--steps", "a trace holds at most 2000000 steps"]),
+        (vec!["--shiviz", &no_dir], &["--shiviz", "cannot create", "out.json"]),
+        (vec!["--perfetto", &no_dir], &["--perfetto", "cannot create", "out.json"]),
+        (vec!["--algo", "ring", "--edn", &no_dir], &["--edn", "cannot create", "out.json"]),
+        (vec!["--steps", "3000000", "--perfetto", "-"], &["--steps", "an export holds at most 2000000 steps"]),
+        (
+            vec!["--trace", "-", "--perfetto", "x.json", "--shiviz", "-"],
+            &["--shiviz", "only one output can go to standard output ('-'), and --trace already does"],
+        ),
+        (
+            vec!["--algo", "paxos", "--edn", "-"],
+            &[
+                "--edn",
+                "paxos has no clients; an EDN history is for the algorithms whose clients report operations: raft, ",
+            ],
+        ),
         (vec!["--no-such-flag"], &["--no-such-flag"]),
     ];
     for (args, needles) in cases {
@@ -355,7 +370,11 @@ fn protocol_options_reach_the_trace_and_bad_ones_are_named() {
     assert!(out.stdout != defaults.stdout, "other timeouts, another run");
 
     for (set, needles) in [
-        ("heartbeat_ms=0", &["'--set'", "heartbeat_ms: must be at least 1"][..]),
+        ("heartbeat_ms=0", &["'--set'", "heartbeat_ms: must be between 1 and 60000 ms, got 0"][..]),
+        (
+            "heartbeat_ms=18446744073709551615",
+            &["'--set'", "heartbeat_ms: must be between 1 and 60000 ms, got 18446744073709551615"][..],
+        ),
         ("nope=1", &["'--set'", "has no option \"nope\"", "heartbeat_ms"][..]),
         ("election_timeout_ms=9..3", &["'--set'", "election_timeout_ms"][..]),
         ("heartbeat_ms", &["'--set <NAME=VALUE>'", "expected NAME=VALUE"][..]),
@@ -401,6 +420,9 @@ fn help_documents_the_contract() {
         "--latency <MIN..MAX>",
         "--actions <FILE>",
         "--trace <FILE>",
+        "--shiviz <FILE>",
+        "--perfetto <FILE>",
+        "--edn <FILE>",
         "--set <NAME=VALUE>",
         "[default: 10..40]",
         "Exit status:",

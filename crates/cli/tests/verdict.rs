@@ -103,7 +103,7 @@ fn a_violation_exits_1_and_names_property_and_step() {
     let verdict = Verdict::of(&run);
     assert_eq!(verdict.exit, Exit::Violation);
     assert_eq!(verdict.problems, ["violation: Tick Limit at step 7: node 0 ticked 4 times"]);
-    let text = summary(&run, 20, &tally, None);
+    let text = summary(&run, 20, &tally, &[]);
     assert!(text.contains("safety      VIOLATED: Tick Limit at step 7: node 0 ticked 4 times\n"), "{text}");
 }
 
@@ -142,7 +142,7 @@ fn a_run_that_runs_dry_says_so() {
     let tally = Tally::run(&mut run, 50);
     assert!(tally.stopped_early);
     assert_eq!(tally.steps_run, 1);
-    let text = summary(&run, 50, &tally, None);
+    let text = summary(&run, 50, &tally, &[]);
     assert!(text.contains("steps       1 of 50 (stopped early: nothing was left to happen)\n"), "{text}");
     assert!(text.contains("node 0      crashed  counter    #0\n"), "{text}");
 }

@@ -26,6 +26,7 @@
 
 use crate::config::{Layout, LockConfig, Variant};
 use crate::message::{LockTimer, Msg};
+use crate::ops::AttemptOps;
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,6 +139,21 @@ impl LeaseClient {
         ClientDurable { attempt: self.attempt }
     }
 
+    /// The Jepsen operations of the current attempt ([`crate::ops`]).
+    fn ops(&self) -> AttemptOps {
+        AttemptOps { attempt: self.attempt }
+    }
+
+    /// The current attempt's fencing token: the first granting server's
+    /// number, when the algorithm has tokens.
+    fn token(&self) -> Option<u64> {
+        if self.tokens {
+            self.granted.values().next().copied()
+        } else {
+            None
+        }
+    }
+
     pub fn step(&mut self, now: Tick, input: Input<Msg, LockTimer>, out: &mut LockOut) {
         self.local_time = now;
         match input {
@@ -169,6 +185,7 @@ impl LeaseClient {
             return;
         }
         self.attempt += 1;
+        self.ops().acquire(out);
         self.phase = Phase::Acquiring;
         self.started_at = now;
         self.granted.clear();
@@ -201,6 +218,7 @@ impl LeaseClient {
         if self.servers.len() - self.refused.len() < self.majority {
             if self.granted.is_empty() {
                 // The lock is busy: the everyday case, not worth a log line.
+                self.ops().not_acquired(out);
                 self.release(out);
                 out.cancel_timer(LockTimer::Timeout);
                 self.back_off(out);
@@ -220,7 +238,8 @@ impl LeaseClient {
             return;
         }
         let validity = validity as Tick;
-        let token = if self.tokens { self.granted.values().next().copied() } else { None };
+        let token = self.token();
+        self.ops().acquired(token, out);
         self.phase = Phase::Holding;
         self.lock = Some(Held { token, valid_until: now + validity, since: now });
         out.cancel_timer(LockTimer::Timeout);
@@ -237,6 +256,7 @@ impl LeaseClient {
     /// Step 3: release everywhere it may have been granted, and back off.
     fn give_up(&mut self, reason: &str, out: &mut LockOut) {
         out.emit(Level::Info, format!("client {} gives up: {reason}", self.id));
+        self.ops().not_acquired(out);
         self.release(out);
         out.cancel_timer(LockTimer::Timeout);
         self.back_off(out);
@@ -244,7 +264,7 @@ impl LeaseClient {
 
     /// Every server that did not refuse may hold the lock value: free it there.
     fn release(&mut self, out: &mut LockOut) {
-        self.lock = None;
+        self.let_go(out);
         for server in self.servers.clone() {
             if !self.refused.contains(&server) {
                 out.send(server, Msg::Release { attempt: self.attempt });
@@ -257,6 +277,7 @@ impl LeaseClient {
             Phase::Acquiring => self.give_up("no majority in time", out),
             Phase::Writing => {
                 out.emit(Level::Info, format!("client {}: the storage did not answer", self.id));
+                self.ops().written(self.token(), None, out);
                 self.finish(out);
             }
             Phase::Idle | Phase::Holding => {}
@@ -276,7 +297,7 @@ impl LeaseClient {
                 self.back_off(out);
             }
             _ => {
-                self.lock = None;
+                self.let_go(out);
                 out.emit(Level::Notice, format!("client {}: its lease ran out while its write is out", self.id));
             }
         }
@@ -290,6 +311,7 @@ impl LeaseClient {
         }
         let token = lock.token;
         self.phase = Phase::Writing;
+        self.ops().write(token, out);
         out.send(self.storage, Msg::Write { attempt: self.attempt, token });
         out.set_timer(LockTimer::Timeout, self.config.request_timeout_ms, self.config.request_timeout_ms);
         let with = token.map_or(String::new(), |t| format!(" with token {t}"));
@@ -303,7 +325,15 @@ impl LeaseClient {
         if !accepted {
             out.emit(Level::Notice, format!("client {}: the storage rejected its write", self.id));
         }
+        self.ops().written(self.token(), Some(accepted), out);
         self.finish(out);
+    }
+
+    /// The client no longer believes it holds the lock.
+    fn let_go(&mut self, out: &mut LockOut) {
+        if let Some(held) = self.lock.take() {
+            self.ops().released(held.token, out);
+        }
     }
 
     /// Step 5: release on every server and start over.

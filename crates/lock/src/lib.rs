@@ -32,7 +32,10 @@
 //!    clock as `now`, and carry out its commands in order. Clients loop on
 //!    their own: acquire, hold while working, write to the storage, release,
 //!    back off; a client request is ignored.
-//! 4. [`LockChecker`] checks [`STORAGE_MUTUAL_EXCLUSION`] after every step.
+//! 4. Clients report their operations for a Jepsen history (`ops.rs`):
+//!    `:acquire` and `:release` of the lock as a mutex, `:write` of the
+//!    storage with the token.
+//! 5. [`LockChecker`] checks [`STORAGE_MUTUAL_EXCLUSION`] after every step.
 //!
 //! No node reads a clock or draws a random number: hold times and back-offs
 //! are timer ranges the world draws from. [`presets`] holds Kleppmann's
@@ -44,6 +47,7 @@ mod client;
 mod config;
 mod coordinator;
 mod message;
+mod ops;
 pub mod present;
 pub mod presets;
 mod server;
@@ -185,6 +189,8 @@ impl<V: Choice> Protocol for Lock<V> {
     type Durable = Durable;
     type View = View;
     type Checker = LockChecker;
+    const CLIENT_OPS: &'static [protocol::OpFn] =
+        &[protocol::OpFn::Acquire, protocol::OpFn::Release, protocol::OpFn::Write];
 
     fn new(id: NodeId, cluster: &Cluster, config: &V::Config, durable: Option<&Durable>) -> Self {
         let variant = V::variant(config);

@@ -24,6 +24,7 @@
 use crate::client::{ClientDurable, Held};
 use crate::config::{Layout, LockConfig};
 use crate::message::{LockTimer, Msg};
+use crate::ops::AttemptOps;
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
 
@@ -119,6 +120,18 @@ impl ZkClient {
     pub fn local_time(&self) -> Tick {
         self.local_time
     }
+    /// The Jepsen operations of the current attempt ([`crate::ops`]).
+    fn ops(&self) -> AttemptOps {
+        AttemptOps { attempt: self.attempt }
+    }
+
+    /// The client no longer believes it holds the lock.
+    fn let_go(&mut self, out: &mut LockOut) {
+        if let Some(held) = self.lock.take() {
+            self.ops().released(held.token, out);
+        }
+    }
+
     pub fn durable(&self) -> ClientDurable {
         ClientDurable { attempt: self.attempt }
     }
@@ -151,12 +164,14 @@ impl ZkClient {
                 Msg::Gone { seq }
                     if self.seq == Some(seq) && matches!(self.phase, ZkPhase::Waiting | ZkPhase::Checking) =>
                 {
+                    self.ops().not_acquired(out);
                     out.cancel_timer(LockTimer::Timeout);
                     self.seq = None;
                     self.back_off(out);
                 }
                 Msg::WatchFired { .. } if self.phase == ZkPhase::Waiting => self.list_children(out),
-                Msg::WriteAck { attempt, .. } if self.phase == ZkPhase::Writing && attempt == self.attempt => {
+                Msg::WriteAck { attempt, accepted } if self.phase == ZkPhase::Writing && attempt == self.attempt => {
+                    self.ops().written(self.seq, Some(accepted), out);
                     self.release(out)
                 }
                 Msg::Deleted { seq } if self.phase == ZkPhase::Releasing && self.seq == Some(seq) => {
@@ -235,6 +250,7 @@ impl ZkClient {
         };
         // Step 2: an entry named with a lock value never used before.
         self.attempt += 1;
+        self.ops().acquire(out);
         self.phase = ZkPhase::Creating;
         self.seq = None;
         out.persist(self.durable());
@@ -261,6 +277,7 @@ impl ZkClient {
         let seq = self.seq.expect("placed after the entry exists");
         match predecessor {
             None => {
+                self.ops().acquired(Some(seq), out);
                 self.phase = ZkPhase::Holding;
                 self.lock = Some(Held { token: Some(seq), valid_until: self.session_until, since: self.local_time });
                 let [lo, hi] = self.config.hold_ms;
@@ -300,6 +317,7 @@ impl ZkClient {
             ZkPhase::Waiting | ZkPhase::Checking => self.list_children(out),
             ZkPhase::Writing => {
                 out.emit(Level::Info, format!("client {}: the storage did not answer", self.id));
+                self.ops().written(self.seq, None, out);
                 self.release(out);
             }
             ZkPhase::Releasing => self.send_delete(out),
@@ -315,6 +333,7 @@ impl ZkClient {
         }
         let token = lock.token;
         self.phase = ZkPhase::Writing;
+        self.ops().write(token, out);
         out.send(self.storage, Msg::Write { attempt: self.attempt, token });
         self.request_timer(out);
         let with = token.map_or(String::new(), |t| format!(" with token {t}"));
@@ -323,7 +342,7 @@ impl ZkClient {
 
     /// Step 5: delete the entry, which hands the lock to its successor.
     fn release(&mut self, out: &mut LockOut) {
-        self.lock = None;
+        self.let_go(out);
         self.phase = ZkPhase::Releasing;
         self.send_delete(out);
     }
@@ -339,7 +358,14 @@ impl ZkClient {
     fn lose_session(&mut self, reason: &str, out: &mut LockOut) {
         let held = if self.lock.is_some() { " and the lock" } else { "" };
         out.emit(Level::Notice, format!("client {} loses its session{held}: {reason}", self.id));
-        self.lock = None;
+        match self.phase {
+            // The entry goes with the session: the lock was never had.
+            ZkPhase::Creating | ZkPhase::Waiting | ZkPhase::Checking => self.ops().not_acquired(out),
+            // The storage's answer is no longer awaited.
+            ZkPhase::Writing => self.ops().written(self.seq, None, out),
+            ZkPhase::Idle | ZkPhase::Connecting | ZkPhase::Holding | ZkPhase::Releasing => {}
+        }
+        self.let_go(out);
         self.session = None;
         self.seq = None;
         for timer in [LockTimer::Ping, LockTimer::SessionLost, LockTimer::Work, LockTimer::Timeout] {

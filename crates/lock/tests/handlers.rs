@@ -9,7 +9,10 @@ use lock::{
     ServerDurable, ZkPhase,
 };
 use protocol::present::{Arrangement, Body, LegendItem, OuterRing, Shape};
-use protocol::{Cluster, Command, Countdown, Input, Level, Message, NodeRef, Note, Out, Protocol, Status, Tone};
+use protocol::{
+    Cluster, Command, Countdown, Input, Level, Message, NodeRef, Note, OpFn, OpKind, OpValue, Out, Protocol, Status,
+    Tone,
+};
 
 type Cmd = Command<Msg, LockTimer, ()>;
 
@@ -195,7 +198,12 @@ fn client_asks_every_server_with_a_fresh_persisted_value() {
 }
 
 fn lease_client_holding(now: u64) -> LockLease {
-    let mut c: LockLease = node(1, 4);
+    client_holding(now)
+}
+
+/// Client 1 of a lease lock holding token 33, granted at `now`.
+fn client_holding<P: Protocol<Config = LockConfig, Durable = Durable, Msg = Msg, Timer = LockTimer>>(now: u64) -> P {
+    let mut c: P = node(1, 4);
     step(&mut c, 0, Input::Start);
     fire(&mut c, 500, LockTimer::Retry);
     deliver(&mut c, now, 0, Msg::Granted { attempt: 1, token: 33 });
@@ -818,4 +826,64 @@ fn the_picture_shows_both_leases_and_the_write_log() {
     // The inspector's facts.
     let Body::Facts { facts } = &nodes[1].inspect(true)[0].body else { panic!("facts") };
     assert_eq!(facts[1].value, "yes, token 33, until t=1488");
+}
+
+// ---- the clients' operations, as a Jepsen history -----------------------
+
+/// The client operations (function, type, value) a handler reported.
+fn ops<P: Protocol<Msg = Msg, Timer = LockTimer>>(
+    n: &mut P,
+    now: u64,
+    input: Input<Msg, LockTimer>,
+) -> Vec<(OpFn, OpKind, OpValue)> {
+    let mut out = Out::default();
+    n.step(now, input, &mut out);
+    out.ops().iter().map(|op| (op.f, op.kind, op.value.clone())).collect()
+}
+
+/// One turn of the loop: the lock acquired with its token, the write
+/// accepted, the lock released, as Knossos's mutex and a register read them.
+#[test]
+fn a_lease_clients_turn_is_acquire_write_release() {
+    use {OpFn::*, OpKind::*};
+    let mut c: LockFenced = node(1, 4);
+    step(&mut c, 0, Input::Start);
+    assert_eq!(ops(&mut c, 500, Input::Timer(LockTimer::Retry)), [(Acquire, Invoke, OpValue::None)]);
+    let granted = Input::Message { from: 0, msg: Msg::Granted { attempt: 1, token: 33 } };
+    assert_eq!(ops(&mut c, 530, granted), [(Acquire, Ok, OpValue::Int(33))]);
+    assert_eq!(ops(&mut c, 900, Input::Timer(LockTimer::Work)), [(Write, Invoke, OpValue::Int(33))]);
+    let ack = Input::Message { from: 3, msg: Msg::WriteAck { attempt: 1, accepted: true } };
+    assert_eq!(
+        ops(&mut c, 930, ack),
+        [(Write, Ok, OpValue::Int(33)), (Release, Invoke, OpValue::Int(33)), (Release, Ok, OpValue::Int(33))]
+    );
+}
+
+/// Kleppmann's pause: the client stops believing it holds the lock when its
+/// lease runs out (a release), and the fenced storage's rejection of its
+/// late write is a certain failure.
+#[test]
+fn a_paused_clients_late_write_fails_after_its_release() {
+    use {OpFn::*, OpKind::*};
+    let mut c: LockFenced = client_holding(530);
+    fire(&mut c, 2100, LockTimer::Work);
+    let lease_end = ops(&mut c, 2100, Input::Timer(LockTimer::Lease));
+    assert_eq!(lease_end, [(Release, Invoke, OpValue::Int(33)), (Release, Ok, OpValue::Int(33))]);
+    let rejected = Input::Message { from: 3, msg: Msg::WriteAck { attempt: 1, accepted: false } };
+    assert_eq!(ops(&mut c, 2130, rejected), [(Write, Fail, OpValue::Int(33))]);
+}
+
+/// Refused by a busy server, or no answer from the storage in time.
+#[test]
+fn a_refusal_fails_the_acquire_and_a_silent_storage_leaves_the_write_unknown() {
+    use {OpFn::*, OpKind::*};
+    let mut c: LockLease = node(1, 4);
+    step(&mut c, 0, Input::Start);
+    fire(&mut c, 500, LockTimer::Retry);
+    let refused = Input::Message { from: 0, msg: Msg::Refused { attempt: 1, holder: 2 } };
+    assert_eq!(ops(&mut c, 520, refused), [(Acquire, Fail, OpValue::None)]);
+    let mut c = lease_client_holding(530);
+    fire(&mut c, 900, LockTimer::Work);
+    let timeout = ops(&mut c, 1100, Input::Timer(LockTimer::Timeout));
+    assert_eq!(timeout[0], (Write, Info, OpValue::Int(33)), "with the token it wrote with");
 }

@@ -21,8 +21,10 @@
 //! Each protocol also names its safety properties and supplies a
 //! [`Checker`] that the world runs after every step.
 
+pub mod client_op;
 pub mod present;
 
+pub use client_op::{ClientOp, OpFn, OpKind, OpValue};
 pub use present::{Countdown, Look, Panel, Picture, Tone};
 
 use serde::Serialize;
@@ -119,15 +121,18 @@ pub enum Level {
     Warn,
 }
 
-/// The buffer a node pushes its commands into during one step.
+/// The buffer a node pushes its commands into during one step, and the
+/// client operations it reports (kept apart: they are observations, not
+/// commands, so they never change what a `crash-mid-step` cuts short).
 #[derive(Clone, Debug)]
 pub struct Out<M, T, D> {
     commands: Vec<Command<M, T, D>>,
+    ops: Vec<ClientOp>,
 }
 
 impl<M, T, D> Default for Out<M, T, D> {
     fn default() -> Self {
-        Self { commands: Vec::new() }
+        Self { commands: Vec::new(), ops: Vec::new() }
     }
 }
 
@@ -150,8 +155,20 @@ impl<M, T, D> Out<M, T, D> {
     pub fn emit(&mut self, level: Level, text: impl Into<String>) {
         self.commands.push(Command::Emit(Note { level, text: text.into() }));
     }
+    /// Report a client operation (see [`client_op`]).
+    pub fn op(&mut self, op: ClientOp) {
+        self.ops.push(op);
+    }
     pub fn commands(&self) -> &[Command<M, T, D>] {
         &self.commands
+    }
+    /// The client operations reported so far.
+    pub fn ops(&self) -> &[ClientOp] {
+        &self.ops
+    }
+    /// Hand out the client operations in order, keeping the allocation.
+    pub fn drain_ops(&mut self) -> std::vec::Drain<'_, ClientOp> {
+        self.ops.drain(..)
     }
     pub fn take(&mut self) -> Vec<Command<M, T, D>> {
         std::mem::take(&mut self.commands)
@@ -332,6 +349,9 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// The node's view in the trace.
     type View: Serialize;
     type Checker: Checker<Self>;
+    /// What its clients do, as the operations it reports through
+    /// [`Out::op`] (see [`client_op`]); empty for a protocol without clients.
+    const CLIENT_OPS: &'static [OpFn] = &[];
 
     /// The `--algo` name of a world with `config`: [`Protocol::NAME`], unless
     /// one type runs several algorithms and its config says which (one type

@@ -17,7 +17,10 @@
 //! 4. [`RaftChecker`] checks the five safety properties of the paper's
 //!    Figure 3 across all nodes, at a cost per step that does not grow with
 //!    the logs or the run.
-//! 5. To see the checker fail, set [`RaftConfig::bug`] to one of the
+//! 5. Each client request is reported as a Jepsen operation
+//!    ([`protocol::Out::op`]): `:fail` at a server that is not the leader,
+//!    `:ok` or `:fail` once its index commits (see `clients.rs`).
+//! 6. To see the checker fail, set [`RaftConfig::bug`] to one of the
 //!    deliberately broken variants in [`BUGS`] (option `bug=NAME`).
 //!
 //! The node never reads a clock or draws a random number: election timeouts
@@ -26,6 +29,7 @@
 mod bug;
 mod checker;
 mod chunked;
+mod clients;
 mod config;
 mod log;
 mod message;
@@ -36,6 +40,7 @@ pub use bug::{Bug, BUGS};
 pub use checker::{
     RaftChecker, ELECTION_SAFETY, LEADER_APPEND_ONLY, LEADER_COMPLETENESS, LOG_MATCHING, STATE_MACHINE_SAFETY,
 };
+pub use clients::MAX_WAITING_OPS;
 pub use config::{RaftConfig, MAX_NODES};
 pub use log::{Entry, Log};
 pub use message::Msg;

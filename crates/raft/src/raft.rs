@@ -14,6 +14,7 @@
 //! term (§5.1).
 
 use crate::bug::Bug;
+use crate::clients::Clients;
 use crate::config::RaftConfig;
 use crate::log::{Entry, Log};
 use crate::message::Msg;
@@ -106,6 +107,9 @@ pub struct Raft {
     // Volatile state on leaders, indexed by node id.
     next_index: Vec<u64>,
     match_index: Vec<u64>,
+
+    /// Client requests this server reported and has not completed.
+    clients: Clients,
 }
 
 type RaftOut = Out<Msg, RaftTimer, Durable>;
@@ -249,12 +253,14 @@ impl Raft {
             self.commit_index = index;
             out.emit(Level::Info, format!("leader {} commits through index {index}", self.id));
         }
-        self.apply_committed();
+        self.apply_committed(out);
     }
 
-    /// Apply committed entries in order (Figure 2, "Rules for Servers").
-    fn apply_committed(&mut self) {
+    /// Apply committed entries in order (Figure 2, "Rules for Servers"),
+    /// and tell the clients waiting for them.
+    fn apply_committed(&mut self, out: &mut RaftOut) {
         self.last_applied = self.last_applied.max(self.commit_index);
+        self.clients.committed(self.commit_index, &self.log, out);
     }
 
     fn on_request_vote(&mut self, from: NodeId, term: u64, last_log_index: u64, last_log_term: u64, out: &mut RaftOut) {
@@ -347,7 +353,7 @@ impl Raft {
         };
         if commit > self.commit_index {
             self.commit_index = commit;
-            self.apply_committed();
+            self.apply_committed(out);
         }
         out.send(from, reply(true, last_new, self.log.last_index()));
     }
@@ -383,6 +389,10 @@ impl Raft {
     }
 
     fn on_client_request(&mut self, cmd: String, out: &mut RaftOut) {
+        let op = self.clients.invoke(&cmd, out);
+        if self.role != Role::Leader {
+            self.clients.reject(&op, out);
+        }
         match (self.role, self.leader_id) {
             (Role::Leader, _) => {
                 // BUG overwrite-own-entry: an uncommitted entry of this term
@@ -397,6 +407,7 @@ impl Raft {
                 self.log.push(Entry::new(self.current_term, &cmd));
                 let index = self.log.last_index();
                 self.match_index[self.id as usize] = index;
+                self.clients.appended(op, index, self.current_term, out);
                 out.persist(self.durable());
                 out.emit(Level::Info, format!("leader {} appends {cmd:?} at index {index}", self.id));
                 for peer in self.cluster.peers(self.id) {
@@ -425,6 +436,7 @@ impl Protocol for Raft {
     type Durable = Durable;
     type View = RaftView;
     type Checker = crate::checker::RaftChecker;
+    const CLIENT_OPS: &'static [protocol::OpFn] = &[protocol::OpFn::Write];
 
     fn new(id: NodeId, cluster: &Cluster, config: &RaftConfig, durable: Option<&Durable>) -> Self {
         let durable = durable.cloned().unwrap_or_default();
@@ -443,6 +455,7 @@ impl Protocol for Raft {
             votes: 0,
             next_index: Vec::new(),
             match_index: Vec::new(),
+            clients: Clients::default(),
         }
     }
 

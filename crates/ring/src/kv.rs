@@ -5,10 +5,12 @@
 //!
 //! Clients talk to any node with requests (`sim::Action::Request`):
 //! `put k=v`, `get k`, `join` (a standby node joins the ring) and `leave`
-//! (a member leaves it gracefully). See [`node`] for the algorithm.
+//! (a member leaves it gracefully). See [`node`] for the algorithm. Puts and
+//! gets are reported as Jepsen operations ([`clients`]).
 
 pub mod bug;
 pub mod checker;
+pub mod clients;
 pub mod config;
 pub mod membership;
 pub mod message;

@@ -12,9 +12,10 @@
 use crate::action::{Action, MsgId};
 use crate::config::SimConfig;
 use crate::event_log::EventLog;
+use crate::journal::{Handled, Happening};
 use crate::record::{FirstViolation, LogEntry};
 use crate::world::{LossReason, Lost};
-use protocol::{Cluster, Level, NodeId, Status, Tick, Violation};
+use protocol::{ClientOp, Cluster, Level, NodeId, Status, Tick, Violation};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, VecDeque};
@@ -107,6 +108,11 @@ pub(crate) struct Base {
     pub first_violation: Option<FirstViolation>,
     pub log: EventLog,
     pub lost: VecDeque<Lost>,
+    /// What the current step did (cleared when the next one starts), kept
+    /// only when `journaling` (a replay for an export): otherwise a run
+    /// pays one branch for it.
+    pub journal: Vec<Happening>,
+    pub journaling: bool,
 }
 
 impl Base {
@@ -129,6 +135,8 @@ impl Base {
             first_violation: None,
             log: EventLog::default(),
             lost: VecDeque::new(),
+            journal: Vec::new(),
+            journaling: false,
         }
     }
 
@@ -219,6 +227,34 @@ impl Base {
 
     // ---- records -----------------------------------------------------------
 
+    /// A new step begins: forget what the last one did.
+    #[inline]
+    pub fn new_step(&mut self) {
+        if self.journaling {
+            self.journal.clear();
+        }
+    }
+
+    /// Record `happening` in the journal, if it is kept.
+    #[inline]
+    pub fn note(&mut self, happening: Happening) {
+        if self.journaling {
+            self.journal.push(happening);
+        }
+    }
+
+    /// `node` handles `input` (journal; compiled once, not per protocol).
+    pub fn ran(&mut self, node: NodeId, input: Handled) {
+        self.note(Happening::Ran { node, input });
+    }
+
+    /// `node` reported these client operations.
+    pub fn reported(&mut self, node: NodeId, ops: std::vec::Drain<'_, ClientOp>) {
+        if self.journaling {
+            self.journal.extend(ops.map(|op| Happening::Op { node, op }));
+        }
+    }
+
     pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
         self.log.push(LogEntry { step: self.steps, time: self.now, node, level, text });
     }
@@ -229,6 +265,7 @@ impl Base {
         if self.lost.len() == DROPS_CAPACITY {
             self.lost.pop_front();
         }
+        self.note(Happening::Lost { msg: lost.id, reason: lost.reason });
         let text = (lost.reason != LossReason::Network)
             .then(|| format!("{} {} {}→{} {}", lost.kind, lost.id, lost.from, lost.to, lost.reason.text()));
         self.lost.push_back(lost);
@@ -279,6 +316,7 @@ impl Base {
             }
             Action::Pause { node, for_ms } => {
                 self.nodes[*node as usize].status = Status::Paused;
+                self.note(Happening::Paused { node: *node });
                 if let Some(ms) = for_ms {
                     let key = self.schedule(self.now + ms, Event::Resume { node: *node });
                     self.nodes[*node as usize].wake = Some(key);
@@ -329,6 +367,7 @@ impl Base {
         if let Some(key) = meta.wake.take() {
             self.queue.remove(&key);
         }
+        self.note(Happening::Crashed { node: id });
         self.push_log(Some(id), Level::Notice, format!("node {id} crashed"));
     }
 
@@ -347,6 +386,7 @@ impl Base {
     /// `resume` also cancels a scheduled wake-up.
     pub fn resumed(&mut self, id: NodeId, waiting: usize) {
         self.nodes[id as usize].status = Status::Up;
+        self.note(Happening::Resumed { node: id });
         self.push_log(Some(id), Level::Notice, format!("node {id} resumed ({waiting} waiting)"));
     }
 

@@ -18,7 +18,8 @@
 //! 4. After every step and action the protocol's [`protocol::Checker`] runs;
 //!    the first broken property is kept with its step.
 //! 5. Write the run as a trace with [`write_trace`]: the same inputs give the
-//!    same bytes natively and in the browser.
+//!    same bytes natively and in the browser. [`write_export`] writes it for
+//!    other tools: a ShiViz log, trace-event JSON, a Jepsen history.
 //!
 //! [`Session`] wraps a run of any protocol behind one object-safe trait.
 
@@ -26,7 +27,9 @@ pub mod action;
 mod base;
 pub mod config;
 pub mod event_log;
+pub mod export;
 mod in_flight;
+pub mod journal;
 pub mod record;
 pub mod run;
 pub mod session;
@@ -35,6 +38,7 @@ pub mod world;
 
 pub use action::{parse_action, parse_actions, Action, ActionError, ActionsError, MsgId, Scheduled};
 pub use config::{parse_latency, ConfigError, SimConfig};
+pub use export::{write_export, Export, SHIVIZ_REGEX};
 pub use record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 pub use run::Run;
 pub use session::Session;

@@ -97,11 +97,21 @@ impl<P: Protocol> Run<P> {
     /// Start a run. `config` must be valid and `actions` sorted by step
     /// (see [`crate::parse_actions`]).
     pub fn new(config: SimConfig, protocol_config: P::Config, seed: u64, actions: Vec<Scheduled>) -> Self {
+        Self::build(config, protocol_config, seed, actions, false)
+    }
+
+    /// [`Run::new`] whose world keeps a [journal](crate::journal) of every
+    /// step: what the exports replay.
+    pub fn with_journal(config: SimConfig, protocol_config: P::Config, seed: u64, actions: Vec<Scheduled>) -> Self {
+        Self::build(config, protocol_config, seed, actions, true)
+    }
+
+    fn build(config: SimConfig, protocol_config: P::Config, seed: u64, actions: Vec<Scheduled>, journal: bool) -> Self {
         debug_assert!(actions.windows(2).all(|w| w[0].step <= w[1].step));
         let mut run = Self {
             seed,
             options: BTreeMap::new(),
-            world: World::new(config, protocol_config, seed),
+            world: World::build(config, protocol_config, seed, journal),
             timeline: Timeline { actions, next_action: 0, action_errors: Vec::new() },
             snapshots: Vec::new(),
             interval: SNAPSHOT_INTERVAL,
@@ -208,7 +218,8 @@ impl<P: Protocol> Run<P> {
     /// The world at step 0, rebuilt from the run's inputs.
     fn restart_from_inputs(&mut self) {
         let world = &self.world;
-        self.world = World::new(world.config().clone(), world.protocol_config().clone(), self.seed);
+        self.world =
+            World::build(world.config().clone(), world.protocol_config().clone(), self.seed, world.journaling());
         self.timeline.next_action = 0;
         self.apply_due();
     }

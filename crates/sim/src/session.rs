@@ -3,6 +3,7 @@
 
 use crate::action::{Action, ActionError, MsgId, Scheduled};
 use crate::config::SimConfig;
+use crate::export::{write_export, Export};
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use crate::run::Run;
 use crate::trace::{write_trace_range, StepView};
@@ -78,6 +79,13 @@ pub trait Session {
     /// The trace with only the steps `from..=to` listed; `to` may be any
     /// step, past the current one too, since the trace is a replay.
     fn write_trace_range(&self, from: u64, to: u64, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// The run up to the current step as `format` (see [`crate::export`]),
+    /// replayed from its inputs and streamed to `out`. An EDN history of an
+    /// algorithm without clients is an `InvalidInput` error saying so.
+    fn write_export(&self, format: Export, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// What the algorithm's clients do; empty when it has none (and no EDN
+    /// history).
+    fn client_ops(&self) -> &'static [protocol::OpFn];
     fn trace_json(&self) -> String {
         let mut buf = Vec::new();
         self.write_trace(&mut buf).expect("writing to memory cannot fail");
@@ -221,5 +229,11 @@ impl<P: Protocol> Session for Run<P> {
     }
     fn write_trace_range(&self, from: u64, to: u64, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         write_trace_range(self, from, to, out).map_err(std::io::Error::from)
+    }
+    fn write_export(&self, format: Export, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write_export(self, format, out)
+    }
+    fn client_ops(&self) -> &'static [protocol::OpFn] {
+        P::CLIENT_OPS
     }
 }

@@ -10,6 +10,7 @@ use crate::action::{Action, ActionError, MsgId};
 use crate::base::{Base, Event, Key};
 use crate::config::SimConfig;
 use crate::in_flight::InFlight;
+use crate::journal::{Handled, Happening};
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
 
@@ -153,6 +154,8 @@ pub struct World<P: Protocol> {
     /// The allocation of the node list the checker sees, kept empty between
     /// checks so that checking allocates nothing (see [`World::check`]).
     refs: RefsBuf<P>,
+    /// The message being delivered, for the journal's [`Handled::Message`].
+    delivering: MsgId,
 }
 
 /// An empty vector's allocation as a vector of another type of the same
@@ -177,7 +180,14 @@ impl<P> Clone for RefsBuf<P> {
 impl<P: Protocol> World<P> {
     /// Boot every node (in id order) at time 0. `config` must be valid.
     pub fn new(config: SimConfig, protocol_config: P::Config, seed: u64) -> Self {
-        let base = Base::new(config, seed);
+        Self::build(config, protocol_config, seed, false)
+    }
+
+    /// [`World::new`], keeping a [journal](crate::journal) of every step
+    /// when `journaling` (from the start-up on).
+    pub fn build(config: SimConfig, protocol_config: P::Config, seed: u64, journaling: bool) -> Self {
+        let mut base = Base::new(config, seed);
+        base.journaling = journaling;
         let nodes = (0..base.cluster.nodes)
             .map(|id| Node {
                 state: P::new(id, &base.cluster, &protocol_config, None),
@@ -195,6 +205,7 @@ impl<P: Protocol> World<P> {
             last_event: None,
             out: OutOf::<P>::default(),
             refs: RefsBuf(Vec::new()),
+            delivering: 0,
         };
         for id in 0..world.base.cluster.nodes {
             world.run_node(id, Input::Start);
@@ -240,6 +251,15 @@ impl<P: Protocol> World<P> {
     }
     pub fn first_violation(&self) -> Option<&FirstViolation> {
         self.base.first_violation.as_ref()
+    }
+    /// What the latest step did, in order (at step 0: the nodes' start-up
+    /// and the actions of step 0). See [`crate::journal`].
+    pub fn journal(&self) -> &[Happening] {
+        &self.base.journal
+    }
+    /// Whether this world keeps a journal ([`World::build`]).
+    pub fn journaling(&self) -> bool {
+        self.base.journaling
     }
     /// The event of the latest step (`None` before the first).
     pub fn last_event(&self) -> Option<&EventRecord<P::Msg>> {
@@ -335,6 +355,7 @@ impl<P: Protocol> World<P> {
         let Some((key, event)) = self.base.pop() else {
             return false;
         };
+        self.base.new_step();
         let record = match event {
             Event::Deliver(id) => self.deliver(id),
             Event::Timer { node } => {
@@ -372,6 +393,7 @@ impl<P: Protocol> World<P> {
     /// nothing to check.
     pub fn idle(&mut self) {
         self.base.steps += 1;
+        self.base.new_step();
         self.last_event = Some(EventRecord::Idle);
     }
 
@@ -393,6 +415,7 @@ impl<P: Protocol> World<P> {
         }
         let env = self.in_flight.remove(id).expect("in flight");
         let record = MsgRecord::of(&env);
+        self.delivering = id;
         self.run_node(to, Input::Message { from, msg: env.msg });
         EventRecord::Deliver { msg: record }
     }
@@ -401,6 +424,15 @@ impl<P: Protocol> World<P> {
     /// pending `crash-mid-step` cuts the list short: the node crashes after
     /// the commands it allows, and the rest never happen.
     fn run_node(&mut self, id: NodeId, input: protocol::InputOf<P>) {
+        if self.base.journaling {
+            let handled = match &input {
+                Input::Start => Handled::Start,
+                Input::Message { .. } => Handled::Message(self.delivering),
+                Input::Timer(timer) => Handled::Timer(timer.name()),
+                Input::Request { .. } => Handled::Request,
+            };
+            self.base.ran(id, handled);
+        }
         let mut out = std::mem::take(&mut self.out);
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
@@ -415,7 +447,15 @@ impl<P: Protocol> World<P> {
             self.carry_out(id, command);
             carried += 1;
         }
-        self.out = out;
+        // Operations are what the node reported, whether or not a crash cut
+        // its commands short.
+        if !out.ops().is_empty() {
+            self.base.reported(id, out.drain_ops());
+        }
+        // Put the buffer back. What it replaces is the empty default `take`
+        // left, which holds no allocation: forgetting it frees nothing and
+        // spares every step a call to drop it.
+        std::mem::forget(std::mem::replace(&mut self.out, out));
         if crash_after.is_some() {
             self.crash(id);
             self.base.log_crash_mid_step(id, carried, total);
@@ -459,6 +499,9 @@ impl<P: Protocol> World<P> {
             let latency = self.base.latency();
             let now = self.base.now;
             let env = Envelope { id, from, to, sent_at: now, deliver_at: now + latency, msg: msg.clone(), held: false };
+            if self.base.journaling {
+                self.base.note(Happening::Sent { msg: id, from, to, kind: env.msg.kind() });
+            }
             match self.base.loss_on_send(from, to, self.in_flight.len()) {
                 Some(reason) => self.record_loss(&env, reason),
                 None => {
@@ -541,6 +584,7 @@ impl<P: Protocol> World<P> {
                 self.base.schedule(copy.deliver_at, Event::Deliver(copy.id));
                 let (kind, id) = (copy.msg.kind(), copy.id);
                 self.in_flight.insert(copy);
+                self.base.note(Happening::Copied { msg: *msg, copy: id });
                 self.base.log_duplicate(kind, *msg, id);
             }
             Action::Delay { msg, by } => {

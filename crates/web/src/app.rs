@@ -133,7 +133,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
                 seed={session.seed()} send={send.clone()} on_copy={refs.on_copy.clone()}
-                warning={core.trace_warning} on_files={refs.on_files.clone()} />
+                warning={core.trace_warning} on_files={refs.on_files.clone()}
+                has_clients={!session.client_ops().is_empty()} />
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <main class="main">
                 <section class="stage" aria-label="Cluster view">

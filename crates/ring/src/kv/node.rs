@@ -36,12 +36,13 @@
 //! knows more: views converge even past a lost announcement.
 
 use super::bug::Bug;
+use super::clients::Asked;
 use super::config::KvConfig;
 use super::membership::{bit, Entry, NodeSet, Status, View};
 use super::message::{Held, Item, Msg, Range, Version};
 use crate::hash::{key_position, Position};
 use crate::ring::Ring;
-use protocol::{Cluster, Command, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
+use protocol::{ClientOp, Cluster, Command, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::ControlFlow;
@@ -202,6 +203,8 @@ pub struct KvNode {
     waiting: VecDeque<Waiting>,
     pending_puts: Vec<PendingPut>,
     next_req: u64,
+    /// The requests this node's clients asked and are waiting for.
+    asked: Asked,
     retry_armed: bool,
     /// The peer the next gossip goes to.
     gossip_to: NodeId,
@@ -226,6 +229,7 @@ pub struct RingChange {
 #[derive(Default)]
 struct Fx {
     cmds: Vec<Command<Msg, RingTimer, Durable>>,
+    ops: Vec<ClientOp>,
     dirty: bool,
 }
 
@@ -521,8 +525,9 @@ impl KvNode {
         self.status() == Status::Joining && !self.pulls.is_empty()
     }
 
-    fn fail(&self, client: NodeId, req: u64, key: Arc<str>, reason: String, fx: &mut Fx) {
+    fn fail(&mut self, client: NodeId, req: u64, key: Arc<str>, reason: String, fx: &mut Fx) {
         if client == self.id {
+            fx.ops.extend(self.asked.answer(req, &key, Err(())));
             fx.note(Level::Warn, format!("request for {key} failed: {reason}"));
         } else {
             fx.send(client, Msg::Failed { req, key, reason });
@@ -592,6 +597,7 @@ impl KvNode {
                 let found = self.disk.store.get(&key);
                 let (value, version) = (found.map(|s| s.value.clone()), found.map(|s| s.version));
                 if client == self.id {
+                    fx.ops.extend(self.asked.answer(req, &key, Ok(value.as_ref())));
                     fx.note(Level::Info, show_get(&key, &value, &version));
                 } else {
                     fx.send(client, Msg::GetReply { req, key, value, version });
@@ -634,6 +640,7 @@ impl KvNode {
         self.disk.acked.push(Held { key: p.key.clone(), version: p.version });
         fx.dirty = true;
         if p.client == self.id {
+            fx.ops.extend(self.asked.answer(p.req, &p.key, Ok(None)));
             fx.note(Level::Info, format!("put {} acknowledged at {}", p.key, p.version));
         } else {
             fx.send(p.client, Msg::PutOk { req: p.req, key: p.key, version: p.version });
@@ -785,10 +792,14 @@ impl KvNode {
             }
             Ok(Cmd::Put(key, value)) => {
                 self.next_req += 1;
+                let (invoke, info) = self.asked.invoke(self.next_req, &key, Some(&value));
+                fx.ops.extend([invoke].into_iter().chain(info));
                 self.route_put(self.next_req, id, key, value, 0, fx);
             }
             Ok(Cmd::Get(key)) => {
                 self.next_req += 1;
+                let (invoke, info) = self.asked.invoke(self.next_req, &key, None);
+                fx.ops.extend([invoke].into_iter().chain(info));
                 self.route_get(self.next_req, id, key, 0, fx);
             }
         }
@@ -843,11 +854,18 @@ impl KvNode {
             }
             Msg::Put { req, client, key, value, hops } => self.route_put(req, client, key, value, hops, fx),
             Msg::Get { req, client, key, hops } => self.route_get(req, client, key, hops, fx),
-            Msg::PutOk { key, version, .. } => {
+            Msg::PutOk { req, key, version } => {
+                fx.ops.extend(self.asked.answer(req, &key, Ok(None)));
                 fx.note(Level::Info, format!("put {key} acknowledged at {version}"));
             }
-            Msg::GetReply { key, value, version, .. } => fx.note(Level::Info, show_get(&key, &value, &version)),
-            Msg::Failed { key, reason, .. } => fx.note(Level::Warn, format!("request for {key} failed: {reason}")),
+            Msg::GetReply { req, key, value, version } => {
+                fx.ops.extend(self.asked.answer(req, &key, Ok(value.as_ref())));
+                fx.note(Level::Info, show_get(&key, &value, &version))
+            }
+            Msg::Failed { req, key, reason } => {
+                fx.ops.extend(self.asked.answer(req, &key, Err(())));
+                fx.note(Level::Warn, format!("request for {key} failed: {reason}"))
+            }
         }
     }
 
@@ -923,6 +941,9 @@ impl KvNode {
                 Command::CancelTimer { timer } => out.cancel_timer(timer),
             }
         }
+        for op in fx.ops {
+            out.op(op);
+        }
         if !self.retry_armed && !self.idle() {
             out.set_timer(RingTimer::Retry, self.config.retry_ms, self.config.retry_ms);
             self.retry_armed = true;
@@ -945,6 +966,7 @@ impl Protocol for KvNode {
     type Durable = Durable;
     type View = KvView;
     type Checker = super::checker::KvChecker;
+    const CLIENT_OPS: &'static [protocol::OpFn] = &[protocol::OpFn::Read, protocol::OpFn::Write];
 
     fn new(id: NodeId, cluster: &Cluster, config: &KvConfig, durable: Option<&Durable>) -> Self {
         let nodes = cluster.nodes.min(super::config::MAX_NODES);
@@ -987,6 +1009,7 @@ impl Protocol for KvNode {
             waiting: VecDeque::new(),
             pending_puts: Vec::new(),
             next_req: 0,
+            asked: Asked::default(),
             retry_armed: false,
             gossip_to: id,
             awaiting,

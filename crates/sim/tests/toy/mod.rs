@@ -4,9 +4,14 @@
 //! Every node counts pings. On its `tick` timer a node sends a `Ping` to the
 //! next node and re-arms; on a `Ping` it bumps `pings` and, every time, persists
 //! the count. Volatile `seen` counts pings since the last boot.
+//!
+//! Its clients write: a request is an operation, invoked when it arrives and
+//! acknowledged (`:ok`) at the node's next ping; a crash in between leaves it
+//! open. A request `fail` fails at once.
 
 use protocol::{
-    Checker, Cluster, Countdown, Input, Level, Look, Message, NodeId, NodeRef, Out, Protocol, Tick, Timer, Violation,
+    Checker, ClientOp, Cluster, Countdown, Input, Level, Look, Message, NodeId, NodeRef, OpFn, OpKind, OpValue, Out,
+    Protocol, Tick, Timer, Violation,
 };
 use serde::Serialize;
 
@@ -62,6 +67,8 @@ pub struct Toy {
     pub sent: u64,
     pub last_now: Tick,
     pub requests: Vec<String>,
+    /// Client operations waiting for the next ping.
+    waiting: Vec<ClientOp>,
     limit: Option<u64>,
 }
 
@@ -80,6 +87,8 @@ impl Checker<Toy> for ToyChecker {
 }
 
 impl Toy {
+    /// Used by some of the test crates that include this module.
+    #[allow(dead_code)]
     pub fn pings(&self) -> u64 {
         self.pings
     }
@@ -93,6 +102,7 @@ impl Protocol for Toy {
     type Durable = u64;
     type View = ToyView;
     type Checker = ToyChecker;
+    const CLIENT_OPS: &'static [OpFn] = &[OpFn::Write];
 
     fn new(id: NodeId, cluster: &Cluster, config: &ToyConfig, durable: Option<&u64>) -> Self {
         Self {
@@ -103,6 +113,7 @@ impl Protocol for Toy {
             sent: 0,
             last_now: 0,
             requests: Vec::new(),
+            waiting: Vec::new(),
             limit: config.limit,
         }
     }
@@ -120,9 +131,19 @@ impl Protocol for Toy {
                 self.pings += 1;
                 self.seen += 1;
                 out.persist(self.pings);
+                for op in self.waiting.drain(..) {
+                    out.op(op.complete(OpKind::Ok, op.value.clone()));
+                }
             }
             Input::Request { cmd } => {
                 out.emit(Level::Info, format!("node {} got {cmd}", self.id));
+                let op = ClientOp::invoke(self.requests.len() as u64, OpFn::Write, OpValue::of_command(&cmd));
+                out.op(op.clone());
+                if cmd == "fail" {
+                    out.op(op.complete(OpKind::Fail, op.value.clone()));
+                } else {
+                    self.waiting.push(op);
+                }
                 self.requests.push(cmd);
             }
         }

@@ -12,6 +12,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct FilesProps {
     pub warning: Option<TraceWarning>,
+    /// Whether the algorithm's clients report operations (a Jepsen history).
+    pub has_clients: bool,
     pub send: Callback<Cmd>,
     /// The file chosen in the file input.
     pub on_files: Callback<File>,
@@ -30,7 +32,12 @@ fn step_field(name: &str, input: &NodeRef) -> Result<Option<u64>, String> {
 
 #[function_component(FilesMenu)]
 pub fn files_menu(props: &FilesProps) -> Html {
-    let FilesProps { warning, send, on_files } = props;
+    let FilesProps { warning, has_clients, send, on_files } = props;
+    let export = |format: sim::Export, id: &'static str, label: &'static str, title: &'static str| {
+        html! {
+            <button id={id} {title} onclick={send.reform(move |_| Cmd::Save(Save::Export(format)))}>{label}</button>
+        }
+    };
     let from = use_node_ref();
     let to = use_node_ref();
     let on_trace = {
@@ -80,6 +87,17 @@ pub fn files_menu(props: &FilesProps) -> Html {
                         {" or choose fewer steps."}
                     </p>
                 }
+                <fieldset class="exports">
+                    <legend>{"Export for other tools"}</legend>
+                    { export(sim::Export::ShiViz, "export-shiviz", "ShiViz",
+                        "Events with vector clocks, for ShiViz (its parsing expression is the file's first line)") }
+                    { export(sim::Export::Perfetto, "export-perfetto", "Perfetto",
+                        "Chrome trace-event JSON: a track per node, an arrow per message (ui.perfetto.dev, chrome://tracing)") }
+                    if *has_clients {
+                        { export(sim::Export::Edn, "export-edn", "Jepsen EDN",
+                            "The clients' operations as a Jepsen history, for Knossos or Elle") }
+                    }
+                </fieldset>
                 <label class="button open-file" for={OPEN_INPUT_ID}
                     title="Open a run file or a trace (the app's, or cli run --trace's)">{"Open file…"}{kbd("o")}</label>
                 <input id={OPEN_INPUT_ID} class="sr-only" type="file" accept=".json,application/json"

@@ -21,11 +21,13 @@ pub struct ToolbarProps {
     pub warning: Option<crate::model::files::TraceWarning>,
     /// The file chosen in the File menu.
     pub on_files: Callback<web_sys::File>,
+    /// Whether the run's clients report operations (the File menu's Jepsen export).
+    pub has_clients: bool,
 }
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let ToolbarProps { setup, theme, nodes, seed, send, on_copy, warning, on_files } = props;
+    let ToolbarProps { setup, theme, nodes, seed, send, on_copy, warning, on_files, has_clients } = props;
     let (nodes, seed) = (*nodes, *seed);
     let info = setup.algo.info();
 
@@ -127,7 +129,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>
                 </div>
                 <div class="group misc">
-                    <super::files::FilesMenu warning={*warning} send={send.clone()} on_files={on_files.clone()} />
+                    <super::files::FilesMenu warning={*warning} has_clients={*has_clients} send={send.clone()} on_files={on_files.clone()} />
                     <button id="copy-link" title="Copy a link that reproduces this exact view"
                         onclick={on_copy.reform(|_| ())}>
                         {icon("link")}{"Copy link"}</button>

@@ -457,6 +457,7 @@ impl Core {
                 }
                 files::trace(session, from, to)
             }
+            Save::Export(format) => files::export(session, format)?,
         });
         Ok(())
     }

@@ -23,6 +23,9 @@ pub enum Save {
     /// The trace of steps `from..=to` (`to` of `None`: the current step);
     /// `anyway` skips the size warning.
     Trace { from: u64, to: Option<u64>, anyway: bool },
+    /// The run up to now in a format other tools read: a ShiViz log, a
+    /// trace-event file for Perfetto, a Jepsen history.
+    Export(sim::Export),
 }
 
 /// A file to hand to the browser.
@@ -92,6 +95,23 @@ pub fn trace(session: &dyn Session, from: u64, to: u64) -> Download {
     }
 }
 
+/// The run up to the current step as `format`; an error (a history of an
+/// algorithm without clients) says why not.
+pub fn export(session: &dyn Session, format: sim::Export) -> Result<Download, String> {
+    let (suffix, mime) = match format {
+        sim::Export::ShiViz => ("shiviz.log", "text/plain"),
+        sim::Export::Perfetto => ("perfetto.json", "application/json"),
+        sim::Export::Edn => ("jepsen.edn", "application/edn"),
+    };
+    let mut bytes = Vec::new();
+    session.write_export(format, &mut bytes).map_err(|e| e.to_string())?;
+    Ok(Download {
+        name: format!("{}.{suffix}", base_name(session)),
+        mime,
+        text: String::from_utf8(bytes).expect("the exports are UTF-8"),
+    })
+}
+
 /// A size for people: `820 B`, `12 kB`, `3.4 MB`.
 pub fn size_text(bytes: u64) -> String {
     match bytes {
@@ -120,6 +140,22 @@ mod tests {
         assert_eq!(trace(s.as_ref(), 1, 120).name, format!("clusterscope-{algo}-seed1-step120.trace.json"));
         assert_eq!(trace(s.as_ref(), 5, 9).name, format!("clusterscope-{algo}-seed1-step120-steps5-9.trace.json"));
         assert_eq!(trace(s.as_ref(), 1, 120).text, s.trace_json());
+    }
+
+    #[test]
+    fn exports_are_named_by_format_and_a_history_needs_clients() {
+        let s = session(200);
+        let algo = lab::Setup::default().algo.name();
+        let shiviz = export(s.as_ref(), sim::Export::ShiViz).unwrap();
+        assert_eq!(shiviz.name, format!("clusterscope-{algo}-seed1-step200.shiviz.log"));
+        assert!(shiviz.text.starts_with(sim::SHIVIZ_REGEX), "{}", &shiviz.text[..80]);
+        let perfetto = export(s.as_ref(), sim::Export::Perfetto).unwrap();
+        assert!(serde_json::from_str::<serde_json::Value>(&perfetto.text).unwrap()["traceEvents"].is_array());
+        // An algorithm whose clients report nothing has no history to give.
+        let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
+        paxos.seek(50);
+        assert!(paxos.client_ops().is_empty());
+        assert!(export(paxos.as_ref(), sim::Export::Edn).unwrap_err().contains("no clients"));
     }
 
     #[test]
