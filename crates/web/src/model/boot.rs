@@ -115,4 +115,81 @@ mod tests {
         let b = boot(&pairs(&[("tour", "../secret")]));
         assert!(b.tour.is_none() && b.core.notices[0].text.starts_with("The link's tour: "), "{:?}", b.core.notices);
     }
+
+    /// The app's whole query edge, fuzzed: whatever a link holds, the app
+    /// opens a world, and every problem is a notice naming a parameter
+    /// (`cargo xtask fuzz` runs a million; the test run a slice).
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn config() -> ProptestConfig {
+            let cases = std::env::var("FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(1_000);
+            ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+        }
+
+        const KEYS: &[&str] = &[
+            "v",
+            "algo",
+            "nodes",
+            "seed",
+            "drop",
+            "dup",
+            "latency",
+            "actions",
+            "actions-z",
+            "step",
+            "preset",
+            "bug",
+            "heartbeat_ms",
+            "ttl_ms",
+            "embed",
+            "controls",
+            "autoplay",
+            "parent",
+            "render-bench",
+            "tour",
+            "at",
+            "x",
+        ];
+
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                ".{0,12}",
+                (0u64..400).prop_map(|n| n.to_string()),
+                any::<u64>().prop_map(|n| n.to_string()),
+                prop::sample::select(lab::ALGOS.iter().map(|i| i.name).collect::<Vec<_>>()).prop_map(str::to_string),
+                prop::sample::select(lab::presets::PRESETS.iter().map(|p| p.id).collect::<Vec<_>>())
+                    .prop_map(str::to_string),
+                Just(r#"[{"step":3,"do":"crash","node":1}]"#.to_string()),
+                Just("https://docs.example.org".to_string()),
+                "[0-9]{1,3}x[0-9]{1,4}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            #[test]
+            fn any_query_opens_a_world_and_names_what_it_refused(
+                pairs in prop::collection::vec((prop::sample::select(KEYS), value()), 0..6)
+            ) {
+                // A huge `step` replays for seconds by design (up to MAX_LINK_STEP): keep the slice quick.
+                let pairs: Vec<(String, String)> = pairs
+                    .into_iter()
+                    .filter(|(k, v)| *k != "step" || v.parse::<u64>().map_or(true, |n| n < 5_000))
+                    .filter(|(k, v)| *k != "render-bench" || v.len() < 8)
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect();
+                let b = boot(&pairs);
+                prop_assert!(b.core.node_count() >= 1);
+                for notice in &b.core.notices {
+                    prop_assert!(
+                        KEYS.iter().any(|k| notice.text.contains(k)) || notice.text.contains("MAX") || notice.text.contains("step"),
+                        "a notice that names no parameter: {:?} for {pairs:?}", notice.text
+                    );
+                }
+            }
+        }
+    }
 }
