@@ -1,6 +1,6 @@
 //! Fuzzing the edges that take outside input: a link's query, actions JSON
-//! (a link's, an actions file's, a script's or a host page's `act`), and run
-//! files and traces. Property-based (proptest): random text, and structured
+//! (a link's, an actions file's, a script's or a host page's `act`), run
+//! files and traces, and tour files. Property-based (proptest): random text, and structured
 //! inputs near the valid ones (valid JSON with wrong types, huge numbers,
 //! deep nesting, unknown algorithms, node ids out of range, steps past the
 //! end). Nothing may panic, and every rejection names the field at fault.
@@ -241,6 +241,56 @@ proptest! {
     }
 }
 
+/// The shipped tours, as JSON values to damage.
+fn tours() -> Vec<Value> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../www/tours");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    names
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n != "index.json"))
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
+}
+
+const TOUR_KEYS: &[&str] = &["format", "version", "id", "title", "setup", "stops", "extra"];
+const TOUR_INNER: &[&str] = &["algo", "nodes", "seed", "actions", "step", "caption", "title", "expect", "0", "1"];
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn damaged_tours_name_the_field(
+        which in 0usize..7,
+        top in prop::sample::select(TOUR_KEYS),
+        inner in prop::option::of(prop::sample::select(TOUR_INNER)),
+        value in json_value(),
+    ) {
+        let shipped = tours();
+        let mut doc = shipped[which % shipped.len()].clone();
+        match (inner, &mut doc[top]) {
+            (Some(key), Value::Object(o)) => { o.insert(key.to_string(), value); }
+            (Some(key), Value::Array(a)) if !a.is_empty() => {
+                let i = key.parse::<usize>().unwrap_or(0).min(a.len() - 1);
+                if let Value::Object(o) = &mut a[i] { o.insert("step".into(), value); } else { a[i] = value; }
+            }
+            (_, slot) => *slot = value,
+        }
+        if let Err(e) = lab::tour::parse(&doc.to_string()) {
+            prop_assert!(!e.reason.is_empty());
+            prop_assert!(e.path.is_empty() || TOUR_KEYS.iter().any(|k| e.path.starts_with(k)), "{}: {}", e.path, e.reason);
+        }
+    }
+
+    #[test]
+    fn any_text_is_not_a_tour(text in ".{0,64}", value in json_value()) {
+        let object = text.trim_start().starts_with('{');
+        prop_assert!(lab::tour::parse(&text).is_err() || object, "{:?} read as a tour", text);
+        let _ = lab::tour::parse(&value.to_string());
+        let _ = lab::tour::parse_index(&value.to_string());
+    }
+}
+
 /// Large and deep inputs: refused quickly, by name, without a panic or a
 /// stack overflow.
 #[test]
@@ -251,6 +301,7 @@ fn huge_and_deep_inputs_are_refused() {
         assert!(sim::parse_actions(text, 5).is_err());
         assert!(sim::parse_action(text, 5).is_err());
         assert_eq!(file::open(text).unwrap_err().field, "file");
+        assert!(lab::tour::parse(text).is_err());
     }
     let pairs = [("actions", deep.as_str()), ("algo", long.as_str()), ("actions-z", long.as_str())];
     let errors = query::parse_all(pairs).unwrap_err();
