@@ -61,7 +61,7 @@ impl Opened {
 /// ([`verify_trace`]).
 pub fn replay(opened: &Opened, max_step: u64) -> Result<Box<dyn Session>, FileError> {
     let run = opened.run();
-    let mut session = crate::open(&run.setup).map_err(|e| FileError::new(e.field, e.reason))?;
+    let mut session = crate::open(&run.setup).map_err(|e| setup_error(&e))?;
     session.seek(run.step.min(max_step));
     if let Opened::Trace { protocol, last, .. } = opened {
         let last = last.as_ref().filter(|_| run.step <= max_step);
@@ -322,9 +322,25 @@ fn option_param(key: &str) -> &'static str {
         .unwrap_or("unknown-option")
 }
 
-/// A link parser's error, named by the file's field.
+/// A link parser's error, named by the file's field: the field that gave
+/// the parameter, or where the file would give it (a setting left at its
+/// default can still be at fault: `drift_allowance_ms` against a short
+/// `ttl_ms`).
 fn file_error(pairs: &[(&'static str, String, String)], e: &SetupError) -> FileError {
-    let field = pairs.iter().find(|(param, _, _)| *param == e.field).map_or(e.field, |(_, field, _)| field.as_str());
+    match pairs.iter().find(|(param, _, _)| *param == e.field) {
+        Some((_, field, _)) => FileError::new(field.as_str(), e.reason.clone()),
+        None => setup_error(e),
+    }
+}
+
+/// A setup's error named by the file field that holds the setting.
+fn setup_error(e: &SetupError) -> FileError {
+    let field = match e.field {
+        "algo" | "seed" | "actions" => e.field.to_string(),
+        "nodes" | "drop" | "dup" => format!("config.{}", e.field),
+        "latency" => "config.latency_ms".to_string(),
+        option => format!("options.{option}"),
+    };
     FileError::new(field, e.reason.clone())
 }
 
@@ -391,6 +407,16 @@ mod tests {
         let opened = open(&part).unwrap();
         assert_eq!(opened.run().step, 350);
         assert_eq!(super::replay(&opened, u64::MAX).unwrap().steps(), 350);
+    }
+
+    #[test]
+    fn a_default_setting_at_fault_is_named_where_the_file_would_give_it() {
+        // Found by the fuzzer: a lease of 1 ms is shorter than the default drift allowance.
+        let mut setup = Setup::new(crate::Algo::LockFenced);
+        setup.options.insert("ttl_ms".into(), "2".into());
+        let text = write_run(&setup, 5).replace(r#""ttl_ms":"2""#, r#""ttl_ms":"1""#);
+        let err = open(&text).unwrap_err();
+        assert_eq!(err.field, "options.drift_allowance_ms", "{err}");
     }
 
     #[test]

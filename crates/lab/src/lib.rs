@@ -265,7 +265,7 @@ impl Setup {
             ));
         }
         self.sim.validate(info.max_nodes).map_err(|e| SetupError::new(e.field, e.reason))?;
-        options::check(self.algo, &self.options)?;
+        options::check(self.algo, &self.options, self.sim.nodes)?;
         for (index, a) in self.actions.iter().enumerate() {
             a.action
                 .validate(self.sim.nodes)

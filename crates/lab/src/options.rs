@@ -141,16 +141,18 @@ pub fn bug<B: FromStr<Err = String>>(options: &Options) -> Result<Option<B>, Set
     options.get(BUG).map(|name| name.trim().parse::<B>().map_err(|e| SetupError::new(BUG, e))).transpose()
 }
 
-/// Check every option: known to the algorithm, and a valid value.
-pub fn check(algo: Algo, options: &Options) -> Result<(), SetupError> {
+/// Check every option: known to the algorithm, and a valid value for a
+/// cluster of `nodes` (the config is built, as opening the run builds it, so
+/// a setup that passes this check opens).
+pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError> {
     check_names(algo, options)?;
     match algo {
         Algo::Raft => raft_config(options).map(drop),
         Algo::Paxos | Algo::MultiPaxos => paxos_config(algo, options).map(drop),
         Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => lock_config(algo, options).map(drop),
-        Algo::Ring => ring_config(options).map(drop),
-        Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, txn::MAX_NODES).map(drop),
-        Algo::Saga => saga_config(options, txn::saga::MAX_NODES).map(drop),
+        Algo::Ring => ring_config_for(options, nodes).map(drop),
+        Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, nodes).map(drop),
+        Algo::Saga => saga_config(options, nodes).map(drop),
         Algo::Outbox => outbox_config(options).map(drop),
     }
 }
@@ -474,13 +476,14 @@ mod tests {
         for info in crate::ALGOS {
             for spec in info.bugs {
                 let options = opts(&[("bug", spec.name)]);
-                check(info.algo, &options).unwrap_or_else(|e| panic!("{} bug={}: {e}", info.name, spec.name));
+                check(info.algo, &options, info.default_nodes)
+                    .unwrap_or_else(|e| panic!("{} bug={}: {e}", info.name, spec.name));
                 assert!(info.properties.contains(&spec.breaks), "{}: {} breaks {}", info.name, spec.name, spec.breaks);
             }
         }
         let config = raft_config(&opts(&[("bug", "forget-vote")])).unwrap();
         assert_eq!(config.bug, Some(raft::Bug::ForgetVote));
-        let err = check(Algo::Raft, &opts(&[("bug", "nope")])).unwrap_err();
+        let err = check(Algo::Raft, &opts(&[("bug", "nope")]), 5).unwrap_err();
         assert_eq!(err.field, "bug");
         assert!(err.reason.contains("forget-vote"), "{err}");
     }

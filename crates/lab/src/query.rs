@@ -293,6 +293,9 @@ mod tests {
             ("actions=nope", "actions"),
             ("step=-1", "step"),
             ("heartbeat_ms=0", "heartbeat_ms"),
+            // Found by the fuzzer: valid alone, not for this cluster (2PC's 4 nodes are 0..3).
+            ("algo=2pc&vote_no=4", "vote_no"),
+            ("algo=lock-fenced&ttl_ms=1", "drift_allowance_ms"),
         ] {
             let err = parse_str(query).unwrap_err();
             assert_eq!(err.field, field, "{query}: {err}");
