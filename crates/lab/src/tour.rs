@@ -178,7 +178,7 @@ fn node_id(value: &Value, path: &str, nodes: u32) -> Result<NodeId, TourError> {
     let id = whole(value, path)?;
     match u32::try_from(id) {
         Ok(id) if id < nodes => Ok(id),
-        _ => err(path, format!("node {id} does not exist (nodes are 0..{})", nodes - 1)),
+        _ => err(path, format!("node {id} does not exist (nodes are 0..{})", nodes.saturating_sub(1))),
     }
 }
 

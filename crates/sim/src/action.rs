@@ -99,7 +99,13 @@ impl Action {
             if id < nodes {
                 Ok(())
             } else {
-                Err(ActionError::new(self, format!("{field} {id} does not exist (nodes are 0..{})", nodes - 1)))
+                // A cluster of no nodes is refused elsewhere; its actions
+                // are still read (a link names every bad parameter).
+                let nodes = match nodes {
+                    0 => "there are no nodes".to_string(),
+                    n => format!("nodes are 0..{}", n - 1),
+                };
+                Err(ActionError::new(self, format!("{field} {id} does not exist ({nodes})")))
             }
         };
         match self {
@@ -262,6 +268,13 @@ mod tests {
         assert_eq!(text, r#"{"step":400,"do":"partition","groups":[[0,1],[2,3,4]]}"#);
         let pause = actions.iter().find(|a| a.action.verb() == "pause").unwrap();
         assert_eq!(serde_json::to_string(pause).unwrap(), r#"{"step":200,"do":"pause","node":3,"for":800}"#);
+    }
+
+    #[test]
+    fn a_cluster_of_no_nodes_is_named_not_underflowed() {
+        // Found by `cargo xtask fuzz`: `nodes=0&actions=[...]` in a link.
+        let err = parse_actions(r#"[{"step":3,"do":"crash","node":1}]"#, 0).unwrap_err();
+        assert_eq!(err.to_string(), "actions[0]: crash: node 1 does not exist (there are no nodes)");
     }
 
     #[test]
