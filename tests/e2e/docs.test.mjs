@@ -3,36 +3,18 @@
 // strict Content-Security-Policy, every embed must come alive (post its
 // `ready` to the page), a host page must hear its events, the snippets must
 // copy, and both pages must pass axe-core.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, audit } from './harness.mjs';
+import { useApp, watchPolicy, audit, STRICT_CSP } from './harness.mjs';
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
-let server;
-let browser;
+const CSP = STRICT_CSP;
+const env = useApp({ headers: { 'content-security-policy': CSP } });
 
-before(async () => {
-  server = await serve(undefined, '/', { 'content-security-policy': CSP });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** `path` in a fresh page; `bypassCSP` for axe-core, which injects a script the policy blocks. */
 async function open(path, { bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
-  await context.addInitScript(() => {
-    window.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'}`));
-  });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
-  await page.goto(server.url + path);
+  const context = await env.browser.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url.replace(/\/$/, '') });
+  const page = await watchPolicy(context);
+  await page.goto(env.server.url + path);
   return page;
 }
 

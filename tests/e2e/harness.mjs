@@ -150,11 +150,11 @@ export async function clickNode(page, id, modifiers = []) {
  * `env.browser` are set before the file's tests run and closed after them;
  * with `skip`, nothing starts (for files whose tests all skip).
  */
-export function useApp({ skip = false } = {}) {
+export function useApp({ skip = false, headers = {} } = {}) {
   const env = { server: null, browser: null };
   before(async () => {
     if (skip) return;
-    env.server = await serve();
+    env.server = await serve(DIST, '/', headers);
     env.browser = await launch();
   });
   after(async () => {
@@ -162,6 +162,27 @@ export function useApp({ skip = false } = {}) {
     await env.server?.close();
   });
   return env;
+}
+
+/** The Content-Security-Policy the shipped app and its docs must run under. */
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+/**
+ * Record every CSP violation a page of `context` reports in
+ * `window.__violations`, and the page's errors in `page.errors`.
+ */
+export async function watchPolicy(context) {
+  await context.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__violations.push(`${e.violatedDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  return page;
 }
 
 /**
