@@ -256,6 +256,11 @@ impl Base {
     }
 
     pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
+        if self.journaling && level != Level::Info {
+            if let Some(node) = node {
+                self.journal.push(Happening::Noted { node, level, text: text.clone() });
+            }
+        }
         self.log.push(LogEntry { step: self.steps, time: self.now, node, level, text });
     }
 

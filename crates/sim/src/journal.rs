@@ -11,7 +11,7 @@
 
 use crate::action::MsgId;
 use crate::world::LossReason;
-use protocol::{ClientOp, NodeId};
+use protocol::{ClientOp, Level, NodeId};
 
 /// The input a node handled.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,12 +45,14 @@ pub enum Happening {
         node: NodeId,
         input: Handled,
     },
-    /// A message went on the wire (a network duplicate is a second `Sent`).
+    /// A message went on the wire (a network duplicate is a second `Sent`,
+    /// with `dup` set).
     Sent {
         msg: MsgId,
         from: NodeId,
         to: NodeId,
         kind: &'static str,
+        dup: bool,
     },
     /// The user duplicated message `msg` as `copy`.
     Copied {
@@ -75,5 +77,12 @@ pub enum Happening {
     },
     Resumed {
         node: NodeId,
+    },
+    /// `node` wrote a notable line to the event log (a notice or warning:
+    /// became leader, chose a value, granted a lock).
+    Noted {
+        node: NodeId,
+        level: Level,
+        text: String,
     },
 }

@@ -4,6 +4,7 @@
 use crate::action::{Action, ActionError, MsgId, Scheduled};
 use crate::config::SimConfig;
 use crate::export::{write_export, Export};
+use crate::journal::Happening;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use crate::run::Run;
 use crate::trace::{write_trace_range, StepView};
@@ -86,6 +87,13 @@ pub trait Session {
     /// What the algorithm's clients do; empty when it has none (and no EDN
     /// history).
     fn client_ops(&self) -> &'static [protocol::OpFn];
+    /// A fresh run of the same inputs (config, seed, actions, options) at
+    /// step 0, whose world keeps a [journal](crate::journal): what a view of
+    /// the whole run (the space-time diagram) replays beside this one.
+    fn journaled(&self) -> Box<dyn Session>;
+    /// What the latest step did, in order; empty unless this run was made by
+    /// [`Session::journaled`].
+    fn journal(&self) -> &[Happening];
     fn trace_json(&self) -> String {
         let mut buf = Vec::new();
         self.write_trace(&mut buf).expect("writing to memory cannot fail");
@@ -235,5 +243,18 @@ impl<P: Protocol> Session for Run<P> {
     }
     fn client_ops(&self) -> &'static [protocol::OpFn] {
         P::CLIENT_OPS
+    }
+    fn journaled(&self) -> Box<dyn Session> {
+        let world = self.world();
+        let run = Run::<P>::with_journal(
+            world.config().clone(),
+            world.protocol_config().clone(),
+            Run::seed(self),
+            Run::actions(self).to_vec(),
+        );
+        Box::new(run.with_options(self.options().clone()))
+    }
+    fn journal(&self) -> &[Happening] {
+        self.world().journal()
     }
 }

@@ -494,13 +494,13 @@ impl<P: Protocol> World<P> {
             return;
         }
         let copies = self.base.copies();
-        for _ in 0..copies {
+        for copy in 0..copies {
             let id = self.base.next_msg_id();
             let latency = self.base.latency();
             let now = self.base.now;
             let env = Envelope { id, from, to, sent_at: now, deliver_at: now + latency, msg: msg.clone(), held: false };
             if self.base.journaling {
-                self.base.note(Happening::Sent { msg: id, from, to, kind: env.msg.kind() });
+                self.base.note(Happening::Sent { msg: id, from, to, kind: env.msg.kind(), dup: copy > 0 });
             }
             match self.base.loss_on_send(from, to, self.in_flight.len()) {
                 Some(reason) => self.record_loss(&env, reason),

@@ -166,3 +166,31 @@ fn only_a_journaled_run_records_what_its_steps_did() {
     journaled.seek(2);
     assert!(!journaled.world().journal().is_empty(), "a replay from step 0 keeps its journal");
 }
+
+/// A view of the whole run (the app's space-time diagram) replays a
+/// journaled copy of a session beside it: the copy starts at step 0 with the
+/// same inputs, reaches the same states, and tells a network duplicate from
+/// the message it copies.
+#[test]
+fn a_journaled_copy_replays_the_same_run_and_flags_duplicates() {
+    let config = SimConfig { nodes: 3, dup: 0.5, ..SimConfig::default() };
+    let actions = parse_actions(ACTIONS, 3).unwrap();
+    let mut source: Box<dyn Session> = Box::new(Run::<Toy>::new(config, ToyConfig::default(), 7, actions));
+    for _ in 0..40 {
+        source.step();
+    }
+    let mut copy = source.journaled();
+    assert_eq!(copy.steps(), 0);
+    assert!(source.journal().is_empty(), "the source keeps no journal");
+    let (mut sent, mut dups) = (0, 0);
+    while copy.steps() < source.steps() && copy.step() {
+        for happening in copy.journal() {
+            if let sim::journal::Happening::Sent { dup, .. } = happening {
+                sent += 1;
+                dups += usize::from(*dup);
+            }
+        }
+    }
+    assert_eq!(copy.state_json(), source.state_json(), "the same inputs reach the same state");
+    assert!(dups > 0 && dups < sent, "some sends were duplicated by the network: {dups} of {sent}");
+}

@@ -119,7 +119,7 @@ impl Writer for Perfetto {
                         Self::flow(out, 'f', id, kind, *node, ts)?;
                     }
                 }
-                Happening::Sent { msg, from, to, kind } => {
+                Happening::Sent { msg, from, to, kind, .. } => {
                     let ts = match self.current {
                         Some((node, ts)) if node == *from => ts,
                         _ => self.slice(out, *from, "send", step)?,
@@ -150,6 +150,8 @@ impl Writer for Perfetto {
                 Happening::Crashed { node } => self.instant(out, *node, "crash", step.time, "")?,
                 Happening::Paused { node } => self.instant(out, *node, "pause", step.time, "")?,
                 Happening::Resumed { node } => self.instant(out, *node, "resume", step.time, "")?,
+                // Notable lines are the event log's; these exports show events.
+                Happening::Noted { .. } => {}
             }
         }
         // A crash or a loss after the last slice starts no new slice.

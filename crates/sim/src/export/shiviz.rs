@@ -94,7 +94,7 @@ impl Writer for ShiViz {
                         _ => self.event(out, *node, step, format_args!("{what}"))?,
                     }
                 }
-                Happening::Sent { msg, from, to, kind } => {
+                Happening::Sent { msg, from, to, kind, .. } => {
                     self.event(out, *from, step, format_args!("send {kind} #{msg} to {}", Host(*to)))?;
                     let clock = self.clocks[*from as usize].clone().into_boxed_slice();
                     self.in_flight.insert(envelope(*msg, *from, *to, Sent { kind, clock }));
@@ -115,6 +115,8 @@ impl Writer for ShiViz {
                 Happening::Crashed { node } => self.event(out, *node, step, format_args!("crash"))?,
                 Happening::Paused { node } => self.event(out, *node, step, format_args!("pause"))?,
                 Happening::Resumed { node } => self.event(out, *node, step, format_args!("resume"))?,
+                // Notable lines are the event log's; these exports show events.
+                Happening::Noted { .. } => {}
             }
         }
         Ok(())
