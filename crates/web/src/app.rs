@@ -16,6 +16,7 @@ use crate::components::notices::{action_errors, Notices};
 use crate::components::panels::Panels;
 use crate::components::partition_bar::partition_bar;
 use crate::components::scenario::ScenarioCard;
+use crate::components::spacetime::{self, SpaceTime};
 use crate::components::timeline::Timeline;
 use crate::components::toolbar::Toolbar;
 use crate::components::tour::{tour_menu, tour_panel};
@@ -137,10 +138,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                 has_clients={!session.client_ops().is_empty()} />
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <main class="main">
-                <section class="stage" aria-label="Cluster view">
+                <section class={classes!("stage", core.spacetime.is_some().then(|| format!("diagram-{}", core.placement.name())))} aria-label="Cluster view">
                     <Transport steps={session.steps()} now={session.now()} playing={core.playing}
                         can_play={session.next_event_time().is_some()} speed={core.speed}
-                        partition_mode={core.partition_mode} send={send.clone()} />
+                        partition_mode={core.partition_mode} diagram={core.spacetime.is_some()} send={send.clone()} />
                     if core.partition_mode {
                         { partition_bar(&core.picked, session.node_count(), send) }
                     } else {
@@ -154,6 +155,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                     </div>
+                    if let Some(recorder) = core.spacetime.as_ref() {
+                        <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={core.placement}
+                            summary={spacetime::summary(&recorder.diagram, recorder.clipped(session))} send={send.clone()} />
+                    }
                     <Timeline steps={session.steps()} end={core.furthest}
                         marks={Rc::new(crate::model::timeline::marks(session, &core.branches, core.furthest.max(session.steps())))}
                         branch={core.branches.last().cloned()} branch_index={core.branches.len().saturating_sub(1)}
@@ -179,7 +184,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         now={session.violation().map(|v| v.property)} pause_on_violation={core.pause_on_violation} send={send.clone()} />
                 </aside>
             </main>
-            <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only} send={send.clone()} />
+            <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only}
+                marked={core.marked} send={send.clone()} />
             if core.help_open { <HelpOverlay send={send.clone()} /> }
         </div>
     }

@@ -19,6 +19,7 @@ pub mod panels;
 pub mod partition_bar;
 pub mod ring_panel;
 pub mod scenario;
+pub mod spacetime;
 pub mod timeline;
 pub mod toolbar;
 pub mod tour;

@@ -15,7 +15,7 @@ pub mod sheet;
 pub mod sim_bench;
 pub mod url;
 
-use crate::model::cmd::ThemeChoice;
+use crate::model::cmd::{Placement, ThemeChoice};
 
 /// Where the chosen theme is kept across reloads (`localStorage`).
 const THEME_KEY: &str = "clusterscope.theme";
@@ -44,6 +44,21 @@ pub fn set_theme_attribute(theme: ThemeChoice) {
             ThemeChoice::Light => root.set_attribute("data-theme", "light"),
             ThemeChoice::Dark => root.set_attribute("data-theme", "dark"),
         };
+    }
+}
+
+/// Where the space-time diagram is kept across visits (`localStorage`).
+const PLACEMENT_KEY: &str = "clusterscope.diagram";
+
+/// Where the reader put the diagram on an earlier visit.
+pub fn stored_placement() -> Option<Placement> {
+    Placement::from_name(&storage()?.get_item(PLACEMENT_KEY).ok()??)
+}
+
+/// Remember where the reader put the diagram.
+pub fn store_placement(placement: Placement) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(PLACEMENT_KEY, placement.name());
     }
 }
 

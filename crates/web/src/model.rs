@@ -6,7 +6,8 @@
 //! a drawing of its own (registered in [`ring::registered`]); [`text`]
 //! (words for the page), [`bench`] (the synthetic render benchmark) and
 //! [`embed`] (the `postMessage` protocol with an embedding page) and
-//! [`tour`] (a guided tour: its captions, next, back and taking over).
+//! [`tour`] (a guided tour: its captions, next, back and taking over);
+//! [`spacetime`] (the space-time diagram, recorded from a journaled replay).
 //! Every other protocol is drawn from its presentation
 //! ([`protocol::present`]) alone.
 
@@ -24,6 +25,7 @@ pub mod palette;
 pub mod ring;
 pub mod scene;
 pub mod shortcuts;
+pub mod spacetime;
 pub mod text;
 pub mod timeline;
 pub mod tour;

@@ -24,6 +24,9 @@ pub fn app() -> Html {
         if let Some(theme) = host::stored_theme() {
             boot.core.theme = theme;
         }
+        if let Some(placement) = host::stored_placement() {
+            boot.core.placement = placement;
+        }
         AppState::new(boot)
     });
     let view = use_mut_ref(View::default);
@@ -125,6 +128,12 @@ pub fn app() -> Html {
                 }
             }
         });
+    }
+
+    // Where the reader put the diagram is kept for the next visit.
+    {
+        let placement = state.core.borrow().placement;
+        use_effect_with(placement, move |placement| host::store_placement(*placement));
     }
 
     // The theme is an attribute on <html>, so CSS can follow the system or the toggle.

@@ -216,6 +216,8 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         view.drawn = if core.playing || flying { None } else { Some(key) };
     }
 
+    view.spacetime.frame(&core, theme, dark, dpr);
+
     let dirty = core.generation != view.dom_gen || core.playing != view.dom_playing;
     let refresh = dirty && (!core.playing || ts - view.last_dom >= DOM_REFRESH_MS);
     if refresh {

@@ -66,7 +66,15 @@ pub fn canvas_handlers(core: Rc<RefCell<Core>>, view: Rc<RefCell<View>>, send: C
     let hover = Callback::from(move |e: MouseEvent| {
         let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
         let (Ok(core), Ok(mut view)) = (core.try_borrow(), view.try_borrow_mut()) else { return };
-        let (title, pointer) = match hit(&core, &view, x, y) {
+        let hit = hit(&core, &view, x, y);
+        // The space-time diagram shows the message under the pointer too.
+        if let Some(recorder) = core.spacetime.as_ref() {
+            view.spacetime.hover = match hit {
+                Hit::Msg(id) => recorder.diagram.arrow_of(id),
+                _ => None,
+            };
+        }
+        let (title, pointer) = match hit {
             Hit::Node(id) => {
                 let info = core.session.node_info(id);
                 let status = match info.status {

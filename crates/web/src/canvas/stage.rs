@@ -35,6 +35,8 @@ pub struct View {
     pub(super) drawn: Option<FrameKey>,
     /// The colours read from the stylesheet, and whether they are the dark ones.
     pub(super) theme: Option<(bool, Theme)>,
+    /// The space-time diagram's canvas and window.
+    pub spacetime: super::spacetime::Pane,
 }
 
 /// Everything a frame of the (non-benchmark) canvas depends on.
@@ -70,6 +72,7 @@ impl Default for View {
             hover: String::new(),
             drawn: None,
             theme: None,
+            spacetime: Default::default(),
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct EventLogProps {
     pub generation: u64,
     /// List only notices and warnings.
     pub notable_only: bool,
+    /// The steps the space-time diagram points at: their lines are marked.
+    pub marked: Option<[u64; 2]>,
     pub send: Callback<Cmd>,
 }
 
@@ -27,6 +29,7 @@ impl PartialEq for EventLogProps {
         self.generation == other.generation
             && self.log.len() == other.log.len()
             && self.notable_only == other.notable_only
+            && self.marked == other.marked
     }
 }
 
@@ -82,7 +85,8 @@ pub fn event_log(props: &EventLogProps) -> Html {
                         </span>
                     });
                     html! {
-                        <li class={level} data-count={line.count.to_string()}>
+                        <li class={classes!(level, props.marked.is_some_and(|m| m.contains(&e.step)).then_some("marked"))}
+                            data-step={e.step.to_string()} data-count={line.count.to_string()}>
                             <span class="at">{ format!("#{:<6}", e.step) }</span>
                             <span class="at">{ format!("{:>7} ms", e.time) }</span>
                             <span class="text">{ e.text.clone() }{ for folded }</span>

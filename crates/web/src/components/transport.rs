@@ -16,13 +16,15 @@ pub struct TransportProps {
     pub can_play: bool,
     pub speed: f64,
     pub partition_mode: bool,
+    /// Whether the space-time diagram is shown.
+    pub diagram: bool,
     pub send: Callback<Cmd>,
 }
 
 #[function_component(Transport)]
 pub fn transport(props: &TransportProps) -> Html {
-    let TransportProps { steps, now, playing, can_play, speed, partition_mode, send } = props;
-    let partition_mode = *partition_mode;
+    let TransportProps { steps, now, playing, can_play, speed, partition_mode, diagram, send } = props;
+    let (partition_mode, diagram) = (*partition_mode, *diagram);
     let (steps, now, playing, can_play, speed) = (*steps, *now, *playing, *can_play, *speed);
     let on_speed = {
         let send = send.clone();
@@ -60,6 +62,9 @@ pub fn transport(props: &TransportProps) -> Html {
                     aria-pressed={partition_mode.to_string()}
                     title="Partition mode: click or tap nodes to put them on one side, Enter applies, Esc cancels (g)"
                     onclick={send.reform(move |_| Cmd::PartitionMode(!partition_mode))}>{"Partition"}{kbd("g")}</button>
+                <button id="spacetime-toggle" class={classes!(diagram.then_some("on"))} aria-pressed={diagram.to_string()}
+                    title="Show the run as a space-time diagram: a lane per node, an arrow per message (t)"
+                    onclick={send.reform(move |_| Cmd::ShowDiagram(!diagram))}>{"Space-time"}{kbd("t")}</button>
             </div>
             <div class="group clock mono" aria-live="off" title="Events processed and model time">
                 <span id="stepcount">{ format!("step {steps}") }</span>

@@ -56,6 +56,7 @@ fn command(core: &Core, key: &str) -> Option<Cmd> {
             super::files::choose();
             return None;
         }
+        Shortcut::Diagram => Cmd::ShowDiagram(core.spacetime.is_none()),
         Shortcut::Escape => Cmd::Escape,
     })
 }

@@ -25,19 +25,18 @@ pub fn read_pairs() -> Vec<(String, String)> {
     out
 }
 
-/// The query for a setup at a step, percent-encoded, without the `?`.
-pub fn query_for(setup: &Setup, step: u64) -> String {
-    encode(lab::query::encode(setup, step))
-}
-
 /// The query for the run `core` shows, at its step: `preset=ID&step=N`
 /// while the run is a catalog scenario, else its setup and actions.
 pub fn query_of(core: &crate::model::core::Core) -> String {
     let step = core.session.steps();
-    match core.scenario() {
-        Some(p) => encode(lab::query::encode_preset(p.id, step)),
-        None => query_for(&core.full_setup(), step),
+    let mut pairs = match core.scenario() {
+        Some(p) => lab::query::encode_preset(p.id, step),
+        None => lab::query::encode(&core.full_setup(), step),
+    };
+    if core.spacetime.is_some() {
+        pairs.push(("view", crate::model::boot::VIEW_SPACETIME.to_string()));
     }
+    encode(pairs)
 }
 
 /// Pairs as a percent-encoded query, without the `?`.

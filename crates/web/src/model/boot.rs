@@ -10,6 +10,21 @@ use lab::Setup;
 /// simulation in the browser; a larger number would freeze the tab).
 pub const MAX_LINK_STEP: u64 = 2_000_000;
 
+/// `view=spacetime` in a link shows the space-time diagram.
+pub const VIEW_SPACETIME: &str = "spacetime";
+
+/// The `view` a link asks for: `Some(true)` for the space-time diagram,
+/// `Some(false)` for the canvas alone (`view=canvas`), `None` when it does
+/// not say; an error names a value that is neither.
+pub fn view_param(pairs: &[(String, String)]) -> Result<Option<bool>, String> {
+    match pairs.iter().rev().find(|(k, _)| k == "view").map(|(_, v)| v.trim()) {
+        None => Ok(None),
+        Some(VIEW_SPACETIME) => Ok(Some(true)),
+        Some("canvas") => Ok(Some(false)),
+        Some(other) => Err(format!("view: expected {VIEW_SPACETIME} or canvas, got {other:?}")),
+    }
+}
+
 /// What the page opens with.
 pub struct Boot {
     pub core: Core,
@@ -76,6 +91,13 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
     for e in errors {
         core.notify(format!("The link's {e}."), true);
     }
+    match view_param(pairs) {
+        Ok(Some(true)) => {
+            let _ = core.apply(super::cmd::Cmd::ShowDiagram(true));
+        }
+        Ok(_) => {}
+        Err(e) => core.notify(format!("The link's {e}."), true),
+    }
     let tour = super::tour::request(pairs).unwrap_or_else(|e| {
         core.notify(format!("The link's {e}."), true);
         None
@@ -112,6 +134,12 @@ mod tests {
         // A tour is fetched after the page opens; a bad id is named at once.
         let b = boot(&pairs(&[("tour", "raft-basics"), ("at", "3")]));
         assert_eq!(b.tour, Some(crate::model::tour::TourRequest { id: "raft-basics".into(), at: 3 }));
+        // The space-time diagram, and a view that is not one.
+        let b = boot(&pairs(&[("view", "spacetime"), ("step", "40")]));
+        assert_eq!(b.core.spacetime.as_ref().map(|r| r.diagram.last_step()), Some(40));
+        let b = boot(&pairs(&[("view", "timeline")]));
+        assert!(b.core.spacetime.is_none());
+        assert!(b.core.notices[0].text.contains("view: expected spacetime or canvas"), "{:?}", b.core.notices);
         let b = boot(&pairs(&[("tour", "../secret")]));
         assert!(b.tour.is_none() && b.core.notices[0].text.starts_with("The link's tour: "), "{:?}", b.core.notices);
     }

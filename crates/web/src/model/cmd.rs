@@ -160,8 +160,43 @@ pub enum Cmd {
     /// Open the text of a run file or a trace (chosen, dropped or pasted);
     /// the current run is kept when it cannot be opened.
     OpenFile(String),
+    /// Show the space-time diagram (where it was last put) or put it away.
+    ShowDiagram(bool),
+    /// Put the diagram below the canvas or beside it (and show it).
+    PlaceDiagram(Placement),
+    /// The steps the diagram points at (a message's send and its delivery
+    /// or loss, under the pointer): the event log marks their lines.
+    /// `None`: nothing.
+    MarkSteps(Option<[u64; 2]>),
+    /// A message's arrow was clicked in the diagram: select the message,
+    /// going to the step it was sent at when it is not in flight now.
+    SelectArrow {
+        msg: MsgId,
+        sent: u64,
+    },
     /// The animation loop moved the world; nothing to do but redraw the DOM.
     Refresh,
+}
+
+/// Where the space-time diagram goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Placement {
+    #[default]
+    Below,
+    Beside,
+}
+
+impl Placement {
+    pub fn name(self) -> &'static str {
+        match self {
+            Placement::Below => "below",
+            Placement::Beside => "beside",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Placement::Below, Placement::Beside].into_iter().find(|p| p.name() == name)
+    }
 }
 
 /// Where a command came from: errors of UI commands are shown as notices,

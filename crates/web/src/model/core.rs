@@ -8,7 +8,8 @@
 //! changed only through `step`, `seek` and `act`.
 
 use super::cmd::*;
-use super::files::{self, Download, Save, TraceWarning};
+use super::files::{self, Download, TraceWarning};
+use super::spacetime::Recorder;
 use super::timeline::{self, Branch};
 use lab::{Algo, Setup};
 use protocol::present::Picture;
@@ -78,6 +79,12 @@ pub struct Core {
     pub tour: Option<Rc<lab::tour::Tour>>,
     /// The list of shipped tours for the menu, once fetched (or why not).
     pub tour_index: Option<Result<Vec<lab::tour::TourEntry>, String>>,
+    /// The space-time diagram, recorded while it is shown (`None`: hidden).
+    pub spacetime: Option<Recorder>,
+    /// Where the diagram goes (remembered by the host across visits).
+    pub placement: Placement,
+    /// The steps the diagram points at, marked in the event log.
+    pub marked: Option<[u64; 2]>,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -135,6 +142,9 @@ impl Core {
             branches: Vec::new(),
             tour: None,
             tour_index: None,
+            spacetime: None,
+            placement: Placement::default(),
+            marked: None,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -177,6 +187,9 @@ impl Core {
     fn changed(&mut self) {
         self.generation += 1;
         self.furthest = self.furthest.max(self.session.steps());
+        if let Some(recorder) = self.spacetime.as_mut() {
+            recorder.sync(&self.setup, self.session.as_ref());
+        }
         if !self.playing {
             self.refresh_picture();
         }
@@ -371,6 +384,29 @@ impl Core {
             Cmd::OpenLink(pairs) => self.open_link(&pairs)?,
             Cmd::Save(save) => self.save(save)?,
             Cmd::OpenFile(text) => self.open_file(&text)?,
+            Cmd::ShowDiagram(on) => {
+                self.spacetime = on.then(|| Recorder::new(&self.setup, self.session.as_ref()));
+                self.marked = None;
+                self.generation += 1;
+            }
+            Cmd::PlaceDiagram(placement) => {
+                self.placement = placement;
+                if self.spacetime.is_none() {
+                    self.apply(Cmd::ShowDiagram(true))?;
+                }
+            }
+            Cmd::MarkSteps(steps) => self.marked = steps,
+            Cmd::SelectArrow { msg, sent } => {
+                if self.session.message_json(msg).is_none() {
+                    self.apply(Cmd::Seek(sent))?;
+                }
+                if self.session.message_json(msg).is_some() {
+                    self.apply(Cmd::SelectMsg(Some(msg)))?;
+                } else {
+                    // Lost as it was sent: there is nothing in flight to select.
+                    self.selected_msg = None;
+                }
+            }
             Cmd::Refresh => {}
         }
         Ok(())

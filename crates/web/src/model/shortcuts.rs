@@ -25,6 +25,7 @@ pub enum Shortcut {
     Escape,
     SaveRun,
     OpenFile,
+    Diagram,
 }
 
 /// Extra delay of the delay shortcut, in model ms (the inspector's default).
@@ -67,6 +68,7 @@ pub const KEYS: &[Row] = &[
     },
     Row { keys: &["s"], label: "s", what: "Save the run to a file (reopens this exact view)", does: Shortcut::SaveRun },
     Row { keys: &["o"], label: "o", what: "Open a run file or a trace", does: Shortcut::OpenFile },
+    Row { keys: &["t"], label: "t", what: "Show / hide the space-time diagram", does: Shortcut::Diagram },
     Row { keys: &["n"], label: "n", what: "Next caption (in a guided tour)", does: Shortcut::TourNext },
     Row { keys: &["b"], label: "b", what: "Previous caption (in a guided tour)", does: Shortcut::TourBack },
     Row { keys: &["?"], label: "?", what: "Show / hide this help", does: Shortcut::Help },
@@ -84,6 +86,9 @@ pub const POINTER: &[(&str, &str)] = &[
     ("click in partition mode", "Put a node on the picked side (or back)"),
     ("shift-click", "Pick nodes for a partition group"),
     ("alt-click", "Cut the link from the selected node to this one"),
+    ("space-time diagram: click", "Go to that moment; on an arrow, select its message"),
+    ("space-time diagram: drag, wheel", "Pan back and forth through the run; zoom around the pointer"),
+    ("← → + − Home End in the diagram", "Pan, zoom, go to the start, follow the run again"),
 ];
 
 /// The shortcut of a key, if it is one.

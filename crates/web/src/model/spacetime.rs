@@ -21,7 +21,7 @@ mod tests;
 use lab::Setup;
 use protocol::{Level, NodeId, Status, Tick};
 use sim::journal::{Handled, Happening};
-use sim::{MsgId, Scheduled, Session};
+use sim::{LossReason, MsgId, Scheduled, Session};
 use std::collections::BTreeMap;
 
 /// Most steps a diagram records.
@@ -41,7 +41,7 @@ pub enum End {
     Open,
     Delivered(Point),
     /// Lost (the network, a cut link, a crashed receiver, the user).
-    Lost(Point),
+    Lost(Point, LossReason),
 }
 
 /// One message, as an arrow between two lanes.
@@ -62,7 +62,7 @@ impl Arrow {
     pub fn end_point(&self) -> Option<Point> {
         match self.end {
             End::Open => None,
-            End::Delivered(p) | End::Lost(p) => Some(p),
+            End::Delivered(p) | End::Lost(p, _) => Some(p),
         }
     }
 }
@@ -125,6 +125,9 @@ pub struct Diagram {
     /// The longest time a finished arrow took: how far before a window a
     /// message may start and still cross it.
     pub max_span: Tick,
+    /// The palette slot of each message kind seen in flight (a message's
+    /// tone, as the canvas colours it), in the order learnt.
+    pub tones: Vec<(&'static str, usize)>,
     /// Each node's status at the last recorded step.
     status: Vec<Status>,
     /// The nodes with a cut link at the last recorded step.
@@ -163,6 +166,7 @@ impl Diagram {
         }
         debug_assert_eq!(at.step as usize, self.times.len(), "steps are recorded in order");
         self.times.push(at.time);
+        let sent_before = self.arrows.len();
         for happening in session.journal() {
             match happening {
                 Happening::Sent { msg, from, to, kind, dup } => {
@@ -176,7 +180,7 @@ impl Diagram {
                     }
                 }
                 Happening::Ran { input: Handled::Message(msg), .. } => self.finish(*msg, End::Delivered(at)),
-                Happening::Lost { msg, .. } => self.finish(*msg, End::Lost(at)),
+                Happening::Lost { msg, reason } => self.finish(*msg, End::Lost(at, *reason)),
                 Happening::Noted { node, level, text } => {
                     self.notes.push(Note { node: *node, at, level: *level, text: text.clone() })
                 }
@@ -184,6 +188,34 @@ impl Diagram {
             }
         }
         self.follow_nodes(session, at);
+        self.learn_tones(session, sent_before);
+    }
+
+    /// The arrow of a message. Ids are handed out in the order messages
+    /// are sent (a user's copy too), so the arrows are sorted by id.
+    pub fn arrow_of(&self, msg: MsgId) -> Option<usize> {
+        self.arrows.binary_search_by_key(&msg, |a| a.msg).ok()
+    }
+
+    /// The palette slot of messages of `kind` (`None` until one was seen in
+    /// flight).
+    pub fn tone(&self, kind: &str) -> Option<usize> {
+        self.tones.iter().find(|(k, _)| *k == kind).map(|&(_, slot)| slot)
+    }
+
+    /// Learn the colour of kinds sent since arrow `from` that are new: from
+    /// the messages in flight, once per new kind (a protocol has a few).
+    fn learn_tones(&mut self, session: &dyn Session, from: usize) {
+        if self.arrows[from..].iter().all(|a| self.tone(a.kind).is_some()) {
+            return;
+        }
+        let mut flying = Vec::new();
+        session.messages_into(&mut flying);
+        for m in flying {
+            if self.tone(m.kind).is_none() {
+                self.tones.push((m.kind, m.tone.slot()));
+            }
+        }
     }
 
     fn send(&mut self, arrow: Arrow) {

@@ -4,6 +4,7 @@
 use super::files::{self, Save, TraceWarning};
 use super::timeline::{self, Branch};
 use super::{open_setup, Core, MAX_JUMP};
+use crate::model::cmd::Cmd;
 use lab::Setup;
 
 impl Core {
@@ -31,7 +32,11 @@ impl Core {
     pub(super) fn open_link(&mut self, pairs: &[(String, String)]) -> Result<(), String> {
         let q = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
+        let view = crate::model::boot::view_param(pairs).map_err(|e| format!("The link's {e}"))?;
         self.reopen(q.setup);
+        if let Some(show) = view.filter(|&show| show != self.spacetime.is_some()) {
+            self.apply(Cmd::ShowDiagram(show))?;
+        }
         self.session.seek(q.step.unwrap_or(0).min(MAX_JUMP));
         self.sync_clock();
         self.scenario = None;

@@ -1,6 +1,7 @@
 //! Host tests of the controller.
 
 use super::*;
+use crate::model::files::Save;
 use protocol::Status;
 
 fn leader(core: &Core) -> Option<NodeId> {

@@ -4,6 +4,7 @@
 //! visible); what a pointer is over; and the viewport's pan and zoom.
 
 use super::{Arrow, Diagram, End};
+use sim::LossReason;
 
 /// Room on the left for the lane labels, in CSS pixels.
 pub const GUTTER: f64 = 34.0;
@@ -14,7 +15,7 @@ pub const AXIS: f64 = 18.0;
 /// Narrowest window, in model ms.
 pub const MIN_SPAN: f64 = 20.0;
 /// The window a run opens with, in model ms.
-pub const DEFAULT_SPAN: f64 = 3_000.0;
+pub const DEFAULT_SPAN: f64 = 2_000.0;
 /// How close, in pixels, a pointer must be to an arrow to be over it.
 pub const HIT_PX: f64 = 6.0;
 
@@ -52,14 +53,16 @@ impl Geometry {
     }
 
     /// Where `arrow` starts and ends on screen: an open arrow runs to
-    /// `now`; a lost one stops halfway between the lanes, where it was
-    /// lost in time.
+    /// `now`; one lost on the way stops halfway between the lanes, one that
+    /// found its receiver down stops at the receiver's lane.
     pub fn segment(&self, arrow: &Arrow, now: f64) -> [(f64, f64); 2] {
         let (y0, y1) = (self.lane_y(arrow.from), self.lane_y(arrow.to));
         let start = (self.x(arrow.sent.time as f64), y0);
         let end = match arrow.end {
             End::Delivered(p) => (self.x(p.time as f64), y1),
-            End::Lost(p) => (self.x(p.time as f64), (y0 + y1) / 2.0),
+            // It reached a receiver that was down: at the receiver's lane.
+            End::Lost(p, LossReason::NodeDown) => (self.x(p.time as f64), y1),
+            End::Lost(p, _) => (self.x(p.time as f64), (y0 + y1) / 2.0),
             End::Open => {
                 let t = now.max(arrow.sent.time as f64);
                 (self.x(t), y0 + (y1 - y0) * 0.5)

@@ -41,7 +41,7 @@ fn every_message_is_an_arrow_from_its_send_to_its_end() {
                 delivered += 1;
                 assert!(p.time >= a.sent.time && p.step > a.sent.step, "{a:?}");
             }
-            End::Lost(p) => {
+            End::Lost(p, _) => {
                 lost += 1;
                 assert!(p.step >= a.sent.step);
             }
@@ -57,6 +57,8 @@ fn every_message_is_an_arrow_from_its_send_to_its_end() {
     let mut flying: Vec<MsgId> = in_flight.iter().map(|m| m.id).collect();
     flying.sort_unstable();
     assert_eq!(open, flying);
+    // Arrows are found by message id.
+    assert!(d.arrows.iter().enumerate().all(|(i, a)| d.arrow_of(a.msg) == Some(i)));
 }
 
 #[test]
@@ -112,7 +114,8 @@ fn a_window_shows_exactly_the_arrows_that_cross_it() {
     let (_, rec) = recorded(&setup(), 600);
     let d = &rec.diagram;
     let end = d.end_time() as f64;
-    for (t0, t1) in [(0.0, 50.0), (200.0, 260.0), (end / 2.0, end / 2.0 + 400.0), (end - 30.0, end + 100.0), (0.0, end)] {
+    for (t0, t1) in [(0.0, 50.0), (200.0, 260.0), (end / 2.0, end / 2.0 + 400.0), (end - 30.0, end + 100.0), (0.0, end)]
+    {
         let fast = layout::visible_arrows(d, t0, t1);
         let slow: Vec<usize> = (0..d.arrows.len())
             .filter(|&i| {

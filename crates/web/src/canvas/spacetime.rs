@@ -1,0 +1,259 @@
+//! Drawing the space-time diagram on its own canvas: shading where links
+//! were cut, a lane per node with gaps where it was down (a dotted line)
+//! or paused (a dashed one), an arrow per message coloured by its kind's
+//! palette slot, a cross where one was lost, notable lines as marks, and a
+//! cursor at the step on screen; what is recorded past it is faded. Only
+//! what the window shows is drawn ([`layout`]), so a long run costs no
+//! more than a short one.
+
+use super::theme::Theme;
+use crate::model::core::Core;
+use crate::model::palette::PALETTE_LEN;
+use crate::model::spacetime::layout::{self, Geometry, Viewport, AXIS, GUTTER, TOP};
+use crate::model::spacetime::{Diagram, End, GapKind};
+use sim::MsgId;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
+use yew::NodeRef;
+
+/// What the diagram keeps between frames: its canvas, the window shown,
+/// the arrow under the pointer, and what it last drew.
+#[derive(Default)]
+pub struct Pane {
+    pub canvas: NodeRef,
+    pub viewport: Viewport,
+    pub hover: Option<usize>,
+    /// The window last drawn, for the pointer handlers.
+    pub geometry: Option<Geometry>,
+    /// A drag in progress: where it started (x) and the window's end then.
+    pub drag: Option<(f64, f64, bool)>,
+    ctx: Option<Ctx>,
+    drawn: Option<Key>,
+}
+
+/// Everything a drawing of the diagram depends on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Key {
+    generation: u64,
+    now: f64,
+    size: (u32, u32),
+    dark: bool,
+    marks: Highlight,
+    viewport: Viewport,
+    arrows: usize,
+}
+
+impl Pane {
+    /// Draw the diagram if it is shown and anything it depends on changed
+    /// (the animation loop calls this every frame).
+    pub fn frame(&mut self, core: &Core, theme: &Theme, dark: bool, dpr: f64) {
+        let Some(recorder) = core.spacetime.as_ref() else {
+            self.ctx = None;
+            self.drawn = None;
+            return;
+        };
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
+        let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+        if w < 1.0 || h < 1.0 {
+            return;
+        }
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+            self.drawn = None;
+        }
+        if self.ctx.is_none() {
+            self.ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok());
+        }
+        let Some(ctx) = self.ctx.as_ref() else { return };
+        let d = &recorder.diagram;
+        let now = core.draw_time();
+        let marks = Highlight { selected: core.selected_msg, hover: self.hover };
+        let key = Key {
+            generation: core.generation,
+            now,
+            size: (pw, ph),
+            dark,
+            marks,
+            viewport: self.viewport,
+            arrows: d.arrows.len(),
+        };
+        if self.drawn == Some(key) {
+            return;
+        }
+        let (t0, t1) = self.viewport.window(now);
+        let g = Geometry { width: w, height: h, t0, t1, nodes: d.nodes };
+        draw(ctx, d, &g, (core.session.steps(), now), theme, marks, dpr);
+        // The window drawn, in model ms, for scripts and tests.
+        let _ = canvas.set_attribute("data-window", &format!("{:.0} {:.0}", g.t0, g.t1));
+        self.geometry = Some(g);
+        self.drawn = Some(key);
+    }
+}
+
+/// What is highlighted.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Highlight {
+    pub selected: Option<MsgId>,
+    /// The arrow under the pointer, by index.
+    pub hover: Option<usize>,
+}
+
+/// The palette slot of a message kind: the same kind, the same colour.
+fn kind_slot(kind: &str) -> usize {
+    kind.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) as usize % PALETTE_LEN
+}
+
+/// Draw `d` in the window `g`; `now` is the time and `step` the step on
+/// screen; `size` is `(width, height, device pixel ratio)`.
+pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme, marks: Highlight, dpr: f64) {
+    let (step, now_time) = now;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, g.width, g.height);
+    let lane_h = g.lane_height();
+    let right = g.width - layout::PAD;
+    let clip = |x: f64| x.clamp(GUTTER, right);
+
+    // Cut links: the lanes of nodes with a cut link, shaded.
+    ctx.set_fill_style_str(&theme.groups[1]);
+    for shade in &d.shades {
+        let (x0, x1) = (clip(g.x(shade.from.time as f64)), clip(g.x(shade.to.map_or(now_time, |p| p.time as f64))));
+        if x1 <= x0 {
+            continue;
+        }
+        for node in (0..d.nodes).filter(|&n| shade.has(n)) {
+            ctx.fill_rect(x0, g.lane_y(node) - lane_h / 2.0 + 1.0, x1 - x0, lane_h - 2.0);
+        }
+    }
+
+    // Lanes, with their labels.
+    ctx.set_font("11px system-ui, -apple-system, 'Segoe UI', sans-serif");
+    ctx.set_text_baseline("middle");
+    ctx.set_line_width(1.0);
+    ctx.set_stroke_style_str(&theme.link);
+    ctx.set_fill_style_str(&theme.muted);
+    for node in 0..d.nodes {
+        let y = g.lane_y(node);
+        ctx.begin_path();
+        ctx.move_to(GUTTER, y);
+        ctx.line_to(right, y);
+        ctx.stroke();
+        let _ = ctx.fill_text(&format!("n{node}"), 6.0, y);
+    }
+    // Gaps: where a node was down (crashed) or frozen (paused).
+    for gap in &d.gaps {
+        let (x0, x1) = (clip(g.x(gap.from.time as f64)), clip(g.x(gap.to.map_or(now_time, |p| p.time as f64))));
+        if x1 <= x0 && gap.to.is_some() {
+            continue;
+        }
+        let y = g.lane_y(gap.node);
+        let (colour, h) = match gap.kind {
+            GapKind::Crashed => (&theme.crashed, 5.0),
+            GapKind::Paused => (&theme.paused, 3.0),
+        };
+        ctx.set_fill_style_str(colour);
+        ctx.fill_rect(x0, y - h / 2.0, (x1 - x0).max(2.0), h);
+    }
+
+    // Messages.
+    let (dash, solid) =
+        (JsValue::from(js_sys::Array::of2(&4.0.into(), &3.0.into())), JsValue::from(js_sys::Array::new()));
+    let visible = layout::visible_arrows(d, g.t0, g.t1);
+    for &i in &visible {
+        let arrow = &d.arrows[i];
+        // Recorded past the step on screen: the future, faded.
+        let future = arrow.sent.step > step;
+        let ends_later = arrow.end_point().is_some_and(|p| p.step > step);
+        let chosen = marks.selected == Some(arrow.msg) || marks.hover == Some(i);
+        let [a, b] = g.segment(arrow, if arrow.end == End::Open { now_time } else { 0.0 });
+        ctx.set_global_alpha(if future {
+            0.2
+        } else if ends_later {
+            0.55
+        } else {
+            1.0
+        });
+        ctx.set_stroke_style_str(if chosen {
+            &theme.accent
+        } else {
+            &theme.palette[d.tone(arrow.kind).unwrap_or_else(|| kind_slot(arrow.kind))]
+        });
+        ctx.set_line_width(if chosen { 2.5 } else { 1.2 });
+        if arrow.dup {
+            let _ = ctx.set_line_dash(&dash);
+        }
+        ctx.begin_path();
+        ctx.move_to(a.0, a.1);
+        ctx.line_to(b.0, b.1);
+        ctx.stroke();
+        if arrow.dup {
+            let _ = ctx.set_line_dash(&solid);
+        }
+        match arrow.end {
+            End::Delivered(_) => head(ctx, a, b),
+            End::Lost(..) => cross(ctx, b, &theme.cut),
+            End::Open => {}
+        }
+    }
+    ctx.set_global_alpha(1.0);
+
+    // Notable lines: a diamond on the lane, and the words when there is room.
+    let notes = layout::in_window(&d.notes, |n| n.at.time as f64, g.t0, g.t1);
+    let labelled = notes.len() <= 40;
+    ctx.set_fill_style_str(&theme.accent);
+    for note in &d.notes[notes] {
+        let (x, y) = (g.x(note.at.time as f64), g.lane_y(note.node));
+        ctx.set_global_alpha(if note.at.step > step { 0.3 } else { 1.0 });
+        ctx.begin_path();
+        ctx.move_to(x, y - 5.0);
+        ctx.line_to(x + 4.0, y);
+        ctx.line_to(x, y + 5.0);
+        ctx.line_to(x - 4.0, y);
+        ctx.fill();
+        if labelled {
+            let text: String = note.text.chars().take(28).collect();
+            let _ = ctx.fill_text(&text, x + 6.0, y - lane_h.min(24.0) / 3.0);
+        }
+    }
+    ctx.set_global_alpha(1.0);
+
+    // The time axis and the cursor at the step on screen.
+    ctx.set_fill_style_str(&theme.muted);
+    ctx.set_text_baseline("alphabetic");
+    let axis_y = g.height - 5.0;
+    for t in layout::ticks(g.t0, g.t1, g.width - GUTTER) {
+        let x = g.x(t);
+        let _ = ctx.fill_text(&format!("{t} ms"), x + 2.0, axis_y);
+        ctx.fill_rect(x, g.height - AXIS, 1.0, 4.0);
+    }
+    let x = g.x(d.time_of(step) as f64);
+    if (GUTTER..=right).contains(&x) {
+        ctx.set_fill_style_str(&theme.accent);
+        ctx.fill_rect(x - 1.0, TOP - 4.0, 2.0, g.height - AXIS - TOP + 4.0);
+    }
+}
+
+/// An arrowhead at `b`, pointing away from `a`.
+fn head(ctx: &Ctx, a: (f64, f64), b: (f64, f64)) {
+    let angle = (b.1 - a.1).atan2(b.0 - a.0);
+    let (l, w) = (7.0, 0.45);
+    ctx.begin_path();
+    ctx.move_to(b.0, b.1);
+    ctx.line_to(b.0 - l * (angle - w).cos(), b.1 - l * (angle - w).sin());
+    ctx.move_to(b.0, b.1);
+    ctx.line_to(b.0 - l * (angle + w).cos(), b.1 - l * (angle + w).sin());
+    ctx.stroke();
+}
+
+/// A cross where a message was lost.
+fn cross(ctx: &Ctx, at: (f64, f64), colour: &str) {
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(2.0);
+    ctx.begin_path();
+    ctx.move_to(at.0 - 4.0, at.1 - 4.0);
+    ctx.line_to(at.0 + 4.0, at.1 + 4.0);
+    ctx.move_to(at.0 + 4.0, at.1 - 4.0);
+    ctx.line_to(at.0 - 4.0, at.1 + 4.0);
+    ctx.stroke();
+}
