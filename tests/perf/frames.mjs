@@ -18,6 +18,25 @@ const SCENES = [
   { name: 'lock with fencing, playing', id: 'lock-fenced', query: '?algo=lock-fenced&seed=1', play: true },
   { name: 'hash ring, playing', id: 'ring', query: '?algo=ring&seed=1', play: true },
   { name: 'render bench, 100 nodes × 5,000 messages', id: 'render-bench', query: '?render-bench=100x5000', play: false },
+  { name: 'raft, 5 nodes, playing, space-time diagram', id: 'raft-5-spacetime', query: '?nodes=5&seed=1&view=spacetime', play: true },
+  // 10,000 events recorded; every frame pans or zooms the diagram (keys
+  // on its canvas, as a reader's would), so every frame redraws it.
+  {
+    name: 'space-time diagram, 10,000 events, pan+zoom',
+    id: 'spacetime-10k',
+    query: '?nodes=5&seed=1&view=spacetime&step=10000',
+    play: false,
+    drive: () => {
+      const canvas = document.querySelector('#spacetime');
+      const keys = ['ArrowLeft', 'ArrowLeft', 'ArrowLeft', '-', 'ArrowLeft', '+', 'ArrowRight', 'ArrowLeft'];
+      let i = 0;
+      const tick = () => {
+        canvas.dispatchEvent(new KeyboardEvent('keydown', { key: keys[i++ % keys.length], bubbles: true }));
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    },
+  },
 ];
 
 function parseArgs(argv) {
@@ -60,19 +79,27 @@ async function measure(browser, url, scene, seconds) {
   await page.waitForFunction(() => window.clusterscope && window.clusterscope.ready === true, null, { timeout: 30000 });
   await page.evaluate(() => {
     window.__frames = 0;
-    const tick = () => { window.__frames += 1; requestAnimationFrame(tick); };
+    window.__worst = 0;
+    let last = null;
+    const tick = (ts) => {
+      window.__frames += 1;
+      if (last !== null) window.__worst = Math.max(window.__worst, ts - last);
+      last = ts;
+      requestAnimationFrame(tick);
+    };
     requestAnimationFrame(tick);
   });
   if (scene.play) await page.evaluate(() => window.clusterscope.play());
+  if (scene.drive) await page.evaluate(scene.drive);
   await page.waitForTimeout(1000); // warm up: tier-up, first layout, caches
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const f0 = await page.evaluate(() => window.__frames);
+  const f0 = await page.evaluate(() => { window.__worst = 0; return window.__frames; });
   const m0 = await metrics(cdp);
   const t0 = Date.now();
   await page.waitForTimeout(seconds * 1000);
   const m1 = await metrics(cdp);
-  const f1 = await page.evaluate(() => window.__frames);
+  const [f1, worst] = await page.evaluate(() => [window.__frames, window.__worst]);
   const wall = (Date.now() - t0) / 1000;
   await context.close();
   if (errors.length) throw new Error(`${scene.id}: page errors: ${errors.join('; ')}`);
@@ -86,6 +113,9 @@ async function measure(browser, url, scene, seconds) {
     task_ms: per('TaskDuration'),
     script_ms: per('ScriptDuration'),
     layout_style_ms: per('LayoutDuration') + per('RecalcStyleDuration'),
+    // The longest gap between two animation frames: a frame that took
+    // longer than its 16.7 ms shows here.
+    worst_frame_ms: worst,
   };
 }
 
@@ -99,7 +129,8 @@ try {
     if (!opts.json) {
       const r = results.at(-1);
       console.log(`${r.name.padEnd(44)} ${r.task_ms.toFixed(2).padStart(6)} ms/frame main thread `
-        + `(script ${r.script_ms.toFixed(2)}, layout+style ${r.layout_style_ms.toFixed(2)}), ${r.fps.toFixed(1)} fps`);
+        + `(script ${r.script_ms.toFixed(2)}, layout+style ${r.layout_style_ms.toFixed(2)}), ${r.fps.toFixed(1)} fps, `
+        + `worst frame ${r.worst_frame_ms.toFixed(1)} ms`);
     }
   }
 } finally {

@@ -156,45 +156,70 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
         ctx.fill_rect(x0, y - h / 2.0, (x1 - x0).max(2.0), h);
     }
 
-    // Messages.
+    // Messages, batched: one path per colour, fade and dash, so a window
+    // of thousands of arrows costs a few strokes, not one per arrow.
     let (dash, solid) =
         (JsValue::from(js_sys::Array::of2(&4.0.into(), &3.0.into())), JsValue::from(js_sys::Array::new()));
     let visible = layout::visible_arrows(d, g.t0, g.t1);
-    for &i in &visible {
-        let arrow = &d.arrows[i];
-        // Recorded past the step on screen: the future, faded.
-        let future = arrow.sent.step > step;
-        let ends_later = arrow.end_point().is_some_and(|p| p.step > step);
-        let chosen = marks.selected == Some(arrow.msg) || marks.hover == Some(i);
-        let [a, b] = g.segment(arrow, if arrow.end == End::Open { now_time } else { 0.0 });
-        ctx.set_global_alpha(if future {
-            0.2
-        } else if ends_later {
-            0.55
-        } else {
-            1.0
-        });
-        ctx.set_stroke_style_str(if chosen {
-            &theme.accent
-        } else {
-            &theme.palette[d.tone(arrow.kind).unwrap_or_else(|| kind_slot(arrow.kind))]
-        });
-        ctx.set_line_width(if chosen { 2.5 } else { 1.2 });
-        if arrow.dup {
+    let mut batches: Vec<(u32, usize)> = visible
+        .iter()
+        .map(|&i| {
+            let arrow = &d.arrows[i];
+            // Recorded past the step on screen: the future, faded.
+            let fade = if arrow.sent.step > step {
+                2
+            } else if arrow.end_point().is_some_and(|p| p.step > step) {
+                1
+            } else {
+                0
+            };
+            let slot = d.tone(arrow.kind).unwrap_or_else(|| kind_slot(arrow.kind)) as u32;
+            ((fade << 8) | (u32::from(arrow.dup) << 7) | slot, i)
+        })
+        .collect();
+    batches.sort_unstable();
+    ctx.set_line_width(1.2);
+    let mut lost: Vec<(f64, f64)> = Vec::new();
+    for run in batches.chunk_by(|a, b| a.0 == b.0) {
+        let key = run[0].0;
+        ctx.set_global_alpha([1.0, 0.55, 0.2][(key >> 8) as usize]);
+        ctx.set_stroke_style_str(&theme.palette[(key & 0x7f) as usize % PALETTE_LEN]);
+        let dup = key & 0x80 != 0;
+        if dup {
             let _ = ctx.set_line_dash(&dash);
         }
         ctx.begin_path();
-        ctx.move_to(a.0, a.1);
-        ctx.line_to(b.0, b.1);
+        for &(_, i) in run {
+            let arrow = &d.arrows[i];
+            let [a, b] = g.segment(arrow, now_time);
+            ctx.move_to(a.0, a.1);
+            ctx.line_to(b.0, b.1);
+            match arrow.end {
+                End::Delivered(_) => head(ctx, a, b),
+                End::Lost(..) => lost.push(b),
+                End::Open => {}
+            }
+        }
         ctx.stroke();
-        if arrow.dup {
+        if dup {
             let _ = ctx.set_line_dash(&solid);
         }
-        match arrow.end {
-            End::Delivered(_) => head(ctx, a, b),
-            End::Lost(..) => cross(ctx, b, &theme.cut),
-            End::Open => {}
+    }
+    ctx.set_global_alpha(1.0);
+    crosses(ctx, &lost, &theme.cut);
+    // The selected message and the one under the pointer, on top.
+    for i in visible.iter().copied().filter(|&i| marks.selected == Some(d.arrows[i].msg) || marks.hover == Some(i)) {
+        let arrow = &d.arrows[i];
+        let [a, b] = g.segment(arrow, now_time);
+        ctx.set_stroke_style_str(&theme.accent);
+        ctx.set_line_width(2.5);
+        ctx.begin_path();
+        ctx.move_to(a.0, a.1);
+        ctx.line_to(b.0, b.1);
+        if let End::Delivered(_) = arrow.end {
+            head(ctx, a, b);
         }
+        ctx.stroke();
     }
     ctx.set_global_alpha(1.0);
 
@@ -234,26 +259,28 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
     }
 }
 
-/// An arrowhead at `b`, pointing away from `a`.
+/// An arrowhead at `b`, pointing away from `a`, added to the current path.
 fn head(ctx: &Ctx, a: (f64, f64), b: (f64, f64)) {
     let angle = (b.1 - a.1).atan2(b.0 - a.0);
     let (l, w) = (7.0, 0.45);
-    ctx.begin_path();
-    ctx.move_to(b.0, b.1);
-    ctx.line_to(b.0 - l * (angle - w).cos(), b.1 - l * (angle - w).sin());
-    ctx.move_to(b.0, b.1);
+    ctx.move_to(b.0 - l * (angle - w).cos(), b.1 - l * (angle - w).sin());
+    ctx.line_to(b.0, b.1);
     ctx.line_to(b.0 - l * (angle + w).cos(), b.1 - l * (angle + w).sin());
-    ctx.stroke();
 }
 
-/// A cross where a message was lost.
-fn cross(ctx: &Ctx, at: (f64, f64), colour: &str) {
+/// A cross where each message was lost, in one path.
+fn crosses(ctx: &Ctx, at: &[(f64, f64)], colour: &str) {
+    if at.is_empty() {
+        return;
+    }
     ctx.set_stroke_style_str(colour);
     ctx.set_line_width(2.0);
     ctx.begin_path();
-    ctx.move_to(at.0 - 4.0, at.1 - 4.0);
-    ctx.line_to(at.0 + 4.0, at.1 + 4.0);
-    ctx.move_to(at.0 + 4.0, at.1 - 4.0);
-    ctx.line_to(at.0 - 4.0, at.1 + 4.0);
+    for &(x, y) in at {
+        ctx.move_to(x - 4.0, y - 4.0);
+        ctx.line_to(x + 4.0, y + 4.0);
+        ctx.move_to(x + 4.0, y - 4.0);
+        ctx.line_to(x - 4.0, y + 4.0);
+    }
     ctx.stroke();
 }

@@ -154,7 +154,7 @@ pub fn spacetime(props: &SpaceTimeProps) -> Html {
                     onclick={send.reform(|_| Cmd::ShowDiagram(false))}>{"✕"}</button>
             </header>
             <canvas id="spacetime" ref={canvas} role="img" aria-label="Space-time diagram" aria-describedby="spacetime-summary"
-                tabindex="0" title="Drag to pan, wheel to zoom; click a moment to go there, an arrow to select its message"
+                tabindex="0" data-own-keys="ArrowLeft ArrowRight + = - _ Home End" title="Drag to pan, wheel to zoom; click a moment to go there, an arrow to select its message"
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointerleave={on_leave}
                 onkeydown={on_key} />
             <p id="spacetime-summary" class="sr-only">{ props.summary.clone() }</p>

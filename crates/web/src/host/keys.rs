@@ -72,7 +72,7 @@ pub fn listen(core: Rc<RefCell<Core>>, dispatch: Callback<Input>) -> Option<Even
             return;
         }
         let key = e.key();
-        if key != "Escape" && typing_in(e.target()) {
+        if key != "Escape" && (typing_in(e.target()) || owned_by_target(e.target(), &key)) {
             return;
         }
         // Space and Enter on a focused button press that button.
@@ -92,6 +92,14 @@ pub fn listen(core: Rc<RefCell<Core>>, dispatch: Callback<Input>) -> Option<Even
             dispatch.emit(Input::Ui(cmd));
         }
     }))
+}
+
+/// Whether the focused element handles this key itself: it lists the keys
+/// it owns in `data-own-keys` (the space-time diagram pans with ← and →,
+/// which elsewhere step the world).
+fn owned_by_target(target: Option<web_sys::EventTarget>, key: &str) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    el.get_attribute("data-own-keys").is_some_and(|keys| keys.split(' ').any(|k| k == key))
 }
 
 /// Whether keyboard focus is in a text field (shortcuts then stay out of the way).
