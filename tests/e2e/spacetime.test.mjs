@@ -147,3 +147,29 @@ test('acting in the past redraws the diagram from the fork; beside the canvas, t
   await page.locator('.stage.diagram-beside').waitFor();
   await page.context().close();
 });
+
+test('at a broken step the panel names the nodes and values, and the diagram marks their lanes', async () => {
+  // The first scenario whose run breaks a property, at the step it breaks.
+  const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease&view=spacetime');
+  await page.evaluate(() => window.clusterscope.seek(35));
+  const v = (await state(page)).violation;
+  assert.ok(v && v.nodes.length > 0, JSON.stringify(v));
+  const why = await page.locator(`#invariants li.broken[data-property="${v.property}"] .why`).innerText();
+  assert.ok(why.startsWith(`nodes ${v.nodes.join(', ')}: `) && why.includes(v.detail), why);
+  await nextFrame(page);
+  // The lane of a violating node is drawn in the cut colour: its label's
+  // pixels are red.
+  const lanes = (await state(page)).nodes.length;
+  const red = await diagram(page).evaluate((c, [node, lanes]) => {
+    const ctx = c.getContext('2d');
+    const h = c.clientHeight, laneH = (h - 8 - 18) / lanes;
+    const y = Math.round((8 + (node + 0.5) * laneH) * devicePixelRatio);
+    const data = ctx.getImageData(0, y - 6, Math.round(30 * devicePixelRatio), 12).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && data[i] > 150 && data[i] > data[i + 1] + 60) n++;
+    return n;
+  }, [v.nodes[0], lanes]);
+  assert.ok(red > 5, `red pixels in lane ${v.nodes[0]}'s label: ${red}`);
+  await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/spacetime-violation.png` });
+  await page.context().close();
+});

@@ -20,7 +20,11 @@ test('the timeline seeks by drag and by keyboard, and marks the scheduled action
   assert.equal(await slider.getAttribute('max'), '200');
   assert.equal(await slider.inputValue(), '200');
   assert.equal(await page.locator('.timeline-marks .mark-action').count(), 2);
-  assert.match(await page.locator('#timeline-marks').textContent(), /step 100: crash; step 150: restart/);
+  const described = await page.locator('#timeline-marks').textContent();
+  assert.match(described, /step 100: crash;.* step 150: restart/, described);
+  // The protocol's notable events are marked too: the elections after the crash.
+  assert.ok(await page.locator('.timeline-marks .mark-notable').count() > 0);
+  assert.match(described, /step \d+: node \d is leader of term \d+/, described);
   await slider.fill('120');
   await page.waitForFunction(() => window.clusterscope.state().step === 120);
   await slider.focus();

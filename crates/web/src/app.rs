@@ -160,7 +160,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             summary={spacetime::summary(&recorder.diagram, recorder.clipped(session))} send={send.clone()} />
                     }
                     <Timeline steps={session.steps()} end={core.furthest}
-                        marks={Rc::new(crate::model::timeline::marks(session, &core.branches, core.furthest.max(session.steps())))}
+                        marks={Rc::new(timeline_marks(&core, &log))}
                         branch={core.branches.last().cloned()} branch_index={core.branches.len().saturating_sub(1)}
                         send={send.clone()} />
                     <CanvasLegend items={picture.legend.clone()} kinds={kinds_in_flight(session)}
@@ -181,13 +181,29 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     <Panels panels={picture.panels.clone()} />
                     { inspector::inspector(&core, send) }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}
-                        now={session.violation().map(|v| v.property)} pause_on_violation={core.pause_on_violation} send={send.clone()} />
+                        now={session.violation().cloned()} pause_on_violation={core.pause_on_violation} send={send.clone()} />
                 </aside>
             </main>
             <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only}
                 marked={core.marked} send={send.clone()} />
             if core.help_open { <HelpOverlay send={send.clone()} /> }
         </div>
+    }
+}
+
+/// The timeline's marks: the protocol's notable lines are the space-time
+/// diagram's (the whole run) when it is shown, else the event log's.
+fn timeline_marks(core: &Core, log: &[sim::LogEntry]) -> Vec<crate::model::timeline::Mark> {
+    let (session, end) = (core.session.as_ref(), core.furthest.max(core.session.steps()));
+    match core.spacetime.as_ref() {
+        Some(recorder) => {
+            let notes = recorder.diagram.notes.iter().map(|n| (n.at.step, n.text.as_str()));
+            crate::model::timeline::marks(session, &core.branches, end, notes)
+        }
+        None => {
+            let notable = log.iter().filter(|e| e.level != protocol::Level::Info && e.node.is_some());
+            crate::model::timeline::marks(session, &core.branches, end, notable.map(|e| (e.step, e.text.as_str())))
+        }
     }
 }
 

@@ -69,7 +69,8 @@ impl Pane {
         let Some(ctx) = self.ctx.as_ref() else { return };
         let d = &recorder.diagram;
         let now = core.draw_time();
-        let marks = Highlight { selected: core.selected_msg, hover: self.hover };
+        let violated = core.session.violation().map_or(0, |v| v.nodes.iter().fold(0u32, |m, &n| m | 1 << n));
+        let marks = Highlight { selected: core.selected_msg, hover: self.hover, violated };
         let key = Key {
             generation: core.generation,
             now,
@@ -98,6 +99,9 @@ pub struct Highlight {
     pub selected: Option<MsgId>,
     /// The arrow under the pointer, by index.
     pub hover: Option<usize>,
+    /// The nodes whose states break a safety property at the step on
+    /// screen (bit `i`: node `i`), marked on their lanes.
+    pub violated: u32,
 }
 
 /// The palette slot of a message kind: the same kind, the same colour.
@@ -139,7 +143,25 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
         ctx.move_to(GUTTER, y);
         ctx.line_to(right, y);
         ctx.stroke();
-        let _ = ctx.fill_text(&format!("n{node}"), 6.0, y);
+        if marks.violated & (1 << node) == 0 {
+            let _ = ctx.fill_text(&format!("n{node}"), 6.0, y);
+        }
+    }
+    // Lanes of nodes that break a property at this step: red, with a '!'.
+    if marks.violated != 0 {
+        ctx.set_fill_style_str(&theme.cut);
+        ctx.set_stroke_style_str(&theme.cut);
+        ctx.set_line_width(2.5);
+        for node in (0..d.nodes).filter(|&n| marks.violated & (1 << n) != 0) {
+            let y = g.lane_y(node);
+            let _ = ctx.fill_text(&format!("n{node}!"), 6.0, y);
+            ctx.begin_path();
+            ctx.move_to(GUTTER, y);
+            ctx.line_to(right, y);
+            ctx.stroke();
+        }
+        ctx.set_line_width(1.0);
+        ctx.set_fill_style_str(&theme.muted);
     }
     // Gaps: where a node was down (crashed) or frozen (paused).
     for gap in &d.gaps {
@@ -227,6 +249,9 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
     let notes = layout::in_window(&d.notes, |n| n.at.time as f64, g.t0, g.t1);
     let labelled = notes.len() <= 40;
     ctx.set_fill_style_str(&theme.accent);
+    // Where the last label on each lane ends: a label that would overlap it
+    // is left out (its diamond stays; the event log has its words).
+    let mut free_from = vec![f64::MIN; d.nodes as usize];
     for note in &d.notes[notes] {
         let (x, y) = (g.x(note.at.time as f64), g.lane_y(note.node));
         ctx.set_global_alpha(if note.at.step > step { 0.3 } else { 1.0 });
@@ -236,9 +261,11 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
         ctx.line_to(x, y + 5.0);
         ctx.line_to(x - 4.0, y);
         ctx.fill();
-        if labelled {
+        let lane = &mut free_from[note.node as usize];
+        if labelled && x + 6.0 >= *lane {
             let text: String = note.text.chars().take(28).collect();
             let _ = ctx.fill_text(&text, x + 6.0, y - lane_h.min(24.0) / 3.0);
+            *lane = x + 6.0 + ctx.measure_text(&text).map_or(6.0 * 28.0, |m| m.width()) + 4.0;
         }
     }
     ctx.set_global_alpha(1.0);

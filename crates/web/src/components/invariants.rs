@@ -1,7 +1,10 @@
-//! The safety properties panel: each property holds, is broken now, or
-//! broke first at a step (a button that jumps there).
+//! The safety properties panel: for the step on screen, each property
+//! holds, is broken (with the nodes and values involved, which the canvas
+//! and the space-time diagram mark too), or broke first at an earlier step
+//! (a button that jumps there).
 
 use crate::model::cmd::Cmd;
+use protocol::Violation;
 use sim::FirstViolation;
 use yew::prelude::*;
 
@@ -10,8 +13,9 @@ pub struct InvariantsProps {
     pub properties: &'static [&'static str],
     /// The run's first violation.
     pub first: Option<FirstViolation>,
-    /// The property broken after the current step, if any.
-    pub now: Option<&'static str>,
+    /// The property broken at the step on screen, if any: which nodes'
+    /// states break it and how.
+    pub now: Option<Violation>,
     /// Whether playback pauses at the first violation.
     pub pause_on_violation: bool,
     pub send: Callback<Cmd>,
@@ -26,7 +30,17 @@ pub fn invariants(props: &InvariantsProps) -> Html {
             <ul class="invariants" id="invariants">
                 { for props.properties.iter().map(|&p| {
                     let broken_first = props.first.as_ref().filter(|f| f.property == p);
-                    let broken = broken_first.is_some() || props.now == Some(p);
+                    let now = props.now.as_ref().filter(|v| v.property == p);
+                    let broken = broken_first.is_some() || now.is_some();
+                    // What breaks it at this step: the nodes and the values.
+                    let why = now.map(|v| html! {
+                        <span class="why">
+                            if !v.nodes.is_empty() {
+                                <span class="nodes">{ format!("nodes {}: ", v.nodes.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")) }</span>
+                            }
+                            { v.detail.clone() }
+                        </span>
+                    });
                     match broken_first {
                         Some(f) => {
                             let step = f.step;
@@ -37,12 +51,13 @@ pub fn invariants(props: &InvariantsProps) -> Html {
                                         <span class="mark" aria-hidden="true">{"✗"}</span>{ p }
                                         <span class="when">{ format!("broken at step {step}") }</span>
                                     </button>
+                                    { for why }
                                 </li>
                             }
                         }
                         None if broken => html! {
                             <li class="broken" data-property={p}><span class="mark" aria-hidden="true">{"✗"}</span>{ p }
-                                <span class="when">{"broken now"}</span></li>
+                                <span class="when">{"broken now"}</span>{ for why }</li>
                         },
                         None => html! {
                             <li class="holds" data-property={p}><span class="mark" aria-hidden="true">{"✓"}</span>{ p }

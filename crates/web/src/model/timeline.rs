@@ -17,6 +17,9 @@ pub enum MarkKind {
     Violation,
     /// Where the user changed the past and left a branch.
     Fork,
+    /// Something the protocol called notable: a leader elected, a value
+    /// chosen, a lock granted, a crash noticed.
+    Notable,
 }
 
 impl MarkKind {
@@ -26,6 +29,7 @@ impl MarkKind {
             MarkKind::Action => "mark-action",
             MarkKind::Violation => "mark-violation",
             MarkKind::Fork => "mark-fork",
+            MarkKind::Notable => "mark-notable",
         }
     }
 }
@@ -69,8 +73,17 @@ impl Branch {
     }
 }
 
-/// The marks of the run `session` shows, in step order, up to `end`.
-pub fn marks(session: &dyn Session, branches: &[Branch], end: u64) -> Vec<Mark> {
+/// Most notable events marked: the latest ones.
+pub const MAX_NOTABLE_MARKS: usize = 60;
+
+/// The marks of the run `session` shows, in step order, up to `end`, with
+/// the protocol's `notable` lines (step, text) among them.
+pub fn marks<'a>(
+    session: &dyn Session,
+    branches: &[Branch],
+    end: u64,
+    notable: impl DoubleEndedIterator<Item = (u64, &'a str)>,
+) -> Vec<Mark> {
     let mut out: Vec<Mark> = session
         .actions()
         .iter()
@@ -87,6 +100,12 @@ pub fn marks(session: &dyn Session, branches: &[Branch], end: u64) -> Vec<Mark> 
     for b in branches.iter().filter(|b| b.forked_at <= end) {
         out.push(Mark { step: b.forked_at, kind: MarkKind::Fork, label: format!("step {}: forked", b.forked_at) });
     }
+    let notable: Vec<(u64, &str)> = notable.rev().filter(|(step, _)| *step <= end).take(MAX_NOTABLE_MARKS).collect();
+    out.extend(notable.into_iter().map(|(step, text)| Mark {
+        step,
+        kind: MarkKind::Notable,
+        label: format!("step {step}: {text}"),
+    }));
     out.sort_by_key(|m| m.step);
     out
 }
@@ -103,10 +122,16 @@ mod tests {
         let mut session = lab::open(&setup).unwrap();
         session.seek(200);
         let branch = Branch { actions: setup.actions.clone(), furthest: 400, forked_at: 150 };
-        let marks = marks(session.as_ref(), std::slice::from_ref(&branch), 200);
+        let notable = [(20, "node 3 is leader of term 1"), (120, "node 1 is leader of term 2"), (260, "later")];
+        let marks = marks(session.as_ref(), std::slice::from_ref(&branch), 200, notable.into_iter());
         let got: Vec<(u64, MarkKind)> = marks.iter().map(|m| (m.step, m.kind)).collect();
-        assert_eq!(got, [(80, MarkKind::Action), (150, MarkKind::Fork)], "the crash at 300 is past the end");
-        assert_eq!(marks[0].label, "step 80: heal");
+        assert_eq!(
+            got,
+            [(20, MarkKind::Notable), (80, MarkKind::Action), (120, MarkKind::Notable), (150, MarkKind::Fork)],
+            "the crash at 300 and the line at 260 are past the end"
+        );
+        assert_eq!(marks[2].label, "step 120: node 1 is leader of term 2");
+        assert_eq!(marks[1].label, "step 80: heal");
         assert_eq!(branch.dropped(), 1);
         assert_eq!(branch.label(), "the run before the fork at step 150 (to step 400, 1 action after it)");
     }
@@ -125,7 +150,7 @@ mod tests {
             .expect("the catalog shows a violation");
         session.seek(2_000);
         let v = session.first_violation().unwrap().clone();
-        let marks = marks(session.as_ref(), &[], 2_000);
+        let marks = marks(session.as_ref(), &[], 2_000, std::iter::empty());
         let mark = marks.iter().find(|m| m.kind == MarkKind::Violation).expect("marked");
         assert_eq!(mark.step, v.step);
         assert_eq!(mark.label, format!("step {}: {} broken", v.step, v.property));
