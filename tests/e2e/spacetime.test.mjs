@@ -173,3 +173,18 @@ test('at a broken step the panel names the nodes and values, and the diagram mar
   await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/spacetime-violation.png` });
   await page.context().close();
 });
+
+test('view=spacetime works in embed mode: the diagram sits under the canvas in the frame', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&view=spacetime&step=300',
+    { viewport: { width: 720, height: 480 } });
+  await diagram(page).waitFor();
+  await nextFrame(page);
+  const [canvas, diag] = await Promise.all([page.locator('#cluster').boundingBox(), diagram(page).boundingBox()]);
+  const bar = await page.locator('.embed-bar').boundingBox();
+  assert.ok(diag.y >= canvas.y + canvas.height - 2 && diag.height > 60, JSON.stringify({ canvas, diag }));
+  assert.ok(diag.y + diag.height <= bar.y + 1, `the diagram ends above the bar: ${JSON.stringify({ diag, bar })}`);
+  assert.match(await page.locator('#spacetime-summary').textContent(), /messages up to step 300/);
+  assert.equal(await page.locator('#spacetime-place').isVisible(), false, 'a frame has no room to put it beside');
+  await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/spacetime-embed.png` });
+  await page.context().close();
+});

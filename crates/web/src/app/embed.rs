@@ -10,7 +10,8 @@ use crate::canvas::pointer::canvas_handlers;
 use crate::components::icons::icon;
 use crate::components::inspector;
 use crate::components::notices::{action_errors, Notices};
-use crate::model::cmd::Cmd;
+use crate::components::spacetime::{self, SpaceTime};
+use crate::model::cmd::{Cmd, Placement};
 use crate::model::embed::EmbedView;
 use crate::model::text;
 use web_sys::HtmlInputElement;
@@ -34,13 +35,19 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
     let inspecting = core.selected_node.is_some() || core.selected_msg.is_some();
     let tour = core.tour_view().filter(|_| view.controls);
     html! {
-        <div class={classes!("app", "embed", (!view.controls).then_some("bare"), tour.is_some().then_some("touring"))}>
+        <div class={classes!("app", "embed", (!view.controls).then_some("bare"), tour.is_some().then_some("touring"),
+            core.spacetime.is_some().then_some("with-diagram"))}>
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <div class="canvas-wrap" ref={refs.wrap.clone()}>
                 <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
                     tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
                     onclick={canvas_events.click} onmousemove={canvas_events.hover} />
             </div>
+            // `view=spacetime`: the space-time diagram under the canvas.
+            if let Some(recorder) = core.spacetime.as_ref() {
+                <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={Placement::Below}
+                    summary={spacetime::summary(&recorder.diagram, recorder.clipped(session))} send={send.clone()} />
+            }
             if let Some(tour) = tour {
                 <div class="embed-tour" id="tour">
                     <button id="tour-back" title="Previous caption (b)" aria-label="Previous caption"
