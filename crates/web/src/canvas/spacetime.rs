@@ -69,7 +69,8 @@ impl Pane {
         let Some(ctx) = self.ctx.as_ref() else { return };
         let d = &recorder.diagram;
         let now = core.draw_time();
-        let violated = core.session.violation().map_or(0, |v| v.nodes.iter().fold(0u32, |m, &n| m | 1 << n));
+        let violated =
+            core.session.violation().map_or(0, |v| v.nodes.iter().filter(|&&n| n < 64).fold(0u64, |m, &n| m | 1 << n));
         let marks = Highlight { selected: core.selected_msg, hover: self.hover, violated };
         let key = Key {
             generation: core.generation,
@@ -101,7 +102,7 @@ pub struct Highlight {
     pub hover: Option<usize>,
     /// The nodes whose states break a safety property at the step on
     /// screen (bit `i`: node `i`), marked on their lanes.
-    pub violated: u32,
+    pub violated: u64,
 }
 
 /// The palette slot of a message kind: the same kind, the same colour.
@@ -143,7 +144,7 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
         ctx.move_to(GUTTER, y);
         ctx.line_to(right, y);
         ctx.stroke();
-        if marks.violated & (1 << node) == 0 {
+        if node >= 64 || marks.violated & (1 << node) == 0 {
             let _ = ctx.fill_text(&format!("n{node}"), 6.0, y);
         }
     }
@@ -152,7 +153,7 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
         ctx.set_fill_style_str(&theme.cut);
         ctx.set_stroke_style_str(&theme.cut);
         ctx.set_line_width(2.5);
-        for node in (0..d.nodes).filter(|&n| marks.violated & (1 << n) != 0) {
+        for node in (0..d.nodes.min(64)).filter(|&n| marks.violated & (1 << n) != 0) {
             let y = g.lane_y(node);
             let _ = ctx.fill_text(&format!("n{node}!"), 6.0, y);
             ctx.begin_path();

@@ -88,15 +88,16 @@ pub struct Gap {
 /// (either way) are shaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shade {
-    /// Bit `i` set: node `i` had a cut link.
-    pub nodes: u32,
+    /// Bit `i` set: node `i` had a cut link (clusters have at most 32
+    /// nodes; a larger one would shade only its first 64).
+    pub nodes: u64,
     pub from: Point,
     pub to: Option<Point>,
 }
 
 impl Shade {
     pub fn has(&self, node: NodeId) -> bool {
-        self.nodes & (1 << node) != 0
+        node < 64 && self.nodes & (1 << node) != 0
     }
 }
 
@@ -131,7 +132,7 @@ pub struct Diagram {
     /// Each node's status at the last recorded step.
     status: Vec<Status>,
     /// The nodes with a cut link at the last recorded step.
-    cut: u32,
+    cut: u64,
 }
 
 impl Diagram {
@@ -253,9 +254,10 @@ impl Diagram {
             };
             self.gaps.push(Gap { node: id, kind, from: at, to: None });
         }
-        let mut cut = 0u32;
-        for from in 0..self.nodes {
-            for to in 0..self.nodes {
+        let mut cut = 0u64;
+        let lanes = self.nodes.min(64);
+        for from in 0..lanes {
+            for to in 0..lanes {
                 if from != to && session.is_cut(from, to) {
                     cut |= 1 << from | 1 << to;
                 }
