@@ -12,19 +12,23 @@
 //! seen once is never explored again, which keeps the search polynomial in
 //! practice.
 //!
-//! Bounds, and what happens past them (the checker never passes silently):
-//! - at most [`MAX_WINDOW`] operations per key in one search (a `u64`
-//!   bitset); past that the verdict is [`Verdict::Undecided`];
-//! - at most [`MAX_STATES`] search states; past that, also `Undecided`.
+//! [`check`] searches a whole history; bounds, and what happens past them
+//! (it never passes silently): at most [`MAX_WINDOW`] operations per key
+//! (a `u64` bitset) and [`MAX_STATES`] search states; past either the
+//! verdict is [`Verdict::Undecided`].
 //!
-//! [`KeyWindow`] checks a key live: it keeps only the operations since the
-//! last *quiescent* point (no operation in progress), where it replaces
-//! them by the set of values the register can hold there. So the work per
-//! completed operation depends on the concurrency, not on the run's length.
-//! An operation whose outcome is unknown (Jepsen's `:info`, e.g. its client
-//! crashed) may take effect at any later time or never: a write of unknown
-//! outcome stays in the window for good (a read of unknown outcome
-//! constrains nothing and is left out).
+//! [`KeyWindow`] checks a key live, "just in time" (Lowe 2017): it keeps the
+//! set of configurations the register can be in over the operations still
+//! open, and linearizes an operation in every configuration when it
+//! completes, then forgets it. So the work per completed operation depends
+//! on how many operations overlap, not on the run's length: at most
+//! [`MAX_WINDOW`] open at once and [`MAX_STATES`] configurations, past
+//! which the verdict is `Undecided`. An operation whose outcome is unknown
+//! (Jepsen's `:info`, e.g. its client crashed) may take effect at any
+//! later time or never: a write of unknown outcome stays open for good (a
+//! read of unknown outcome constrains nothing and is forgotten). On a
+//! violation the [`RECENT`] last completed operations and the open ones
+//! are searched with [`check`] for a small witness.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -89,7 +93,7 @@ pub fn check(start: &[Value], ops: &[Entry]) -> Verdict {
     match search(start, ops) {
         Search::Ok(finals) => Verdict::Linearizable { finals },
         Search::Undecided(reason) => Verdict::Undecided { reason },
-        Search::Violated => Verdict::Violated { witness: shrink(start, ops) },
+        Search::Violated => Verdict::Violated { witness: shrink(start, ops, start) },
     }
 }
 
@@ -145,7 +149,10 @@ fn search(start: &[Value], ops: &[Entry]) -> Search {
     }
 }
 
-fn shrink(start: &[Value], ops: &[Entry]) -> Vec<Entry> {
+/// Leave operations out while the rest stays non-linearizable from
+/// `start`, keeping for every read a write of its value unless `explained`
+/// holds it (a read of a value nobody writes is a witness of nothing).
+fn shrink(start: &[Value], ops: &[Entry], explained: &[Value]) -> Vec<Entry> {
     let mut kept: Vec<Entry> = ops.to_vec();
     let mut i = 0;
     while i < kept.len() {
@@ -154,7 +161,9 @@ fn shrink(start: &[Value], ops: &[Entry]) -> Vec<Entry> {
         // A read of a value nobody left writes would be a witness of
         // nothing: keep the writes the reads saw.
         let explained = without.iter().all(|e| match e.op {
-            RegOp::Read(v) => start.contains(&v) || v.is_some_and(|v| without.iter().any(|w| w.op == RegOp::Write(v))),
+            RegOp::Read(v) => {
+                explained.contains(&v) || v.is_some_and(|v| without.iter().any(|w| w.op == RegOp::Write(v)))
+            }
             RegOp::Write(_) => true,
         });
         if explained && matches!(search(start, &without), Search::Violated) {
@@ -167,81 +176,208 @@ fn shrink(start: &[Value], ops: &[Entry]) -> Vec<Entry> {
     kept
 }
 
-/// One key checked live: the values the register may hold at the last
-/// quiescent point, and the operations since.
+/// Completed operations a [`KeyWindow`] keeps to explain a violation.
+pub const RECENT: usize = 32;
+
+/// A configuration of the live search: which open operations are already
+/// linearized, the register's value, and what each read linearized early
+/// saw (by slot, ascending).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Config {
+    placed: u64,
+    value: Value,
+    seen: Vec<(u8, Value)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Slot {
+    entry: Entry,
+    /// Its client crashed: it never completes.
+    lost: bool,
+}
+
+/// One key checked live, "just in time" (Lowe 2017): the set of
+/// configurations the register can be in, over the operations still open.
+/// A completed operation is linearized in every configuration and then
+/// forgotten, so the state is bounded by how many operations overlap (at
+/// most [`MAX_WINDOW`] open at once, writes of unknown outcome included),
+/// never by the length of the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeyWindow {
-    start: Vec<Value>,
-    ops: Vec<Entry>,
-    /// Parallel to `ops`: still in progress (not completed, not lost).
-    open: Vec<bool>,
+    slots: Vec<Option<Slot>>,
+    configs: BTreeSet<Config>,
+    /// The last [`RECENT`] completed operations.
+    recent: std::collections::VecDeque<Entry>,
+    /// Set once more than [`MAX_WINDOW`] operations were open at once.
+    overflow: bool,
 }
 
 impl Default for KeyWindow {
     fn default() -> Self {
-        Self { start: vec![None], ops: Vec::new(), open: Vec::new() }
+        let start = Config { placed: 0, value: None, seen: Vec::new() };
+        Self { slots: Vec::new(), configs: BTreeSet::from([start]), recent: Default::default(), overflow: false }
     }
 }
 
 impl KeyWindow {
-    /// `process` invoked `op` at `time`; returns its index for
-    /// [`KeyWindow::complete`] or [`KeyWindow::lose`], valid until then (an
-    /// index moves only at a quiescent point, when no operation is open).
-    /// A read's value is filled in on completion.
+    /// `process` invoked `op` at `time`; returns its slot for
+    /// [`KeyWindow::complete`] or [`KeyWindow::lose`]. A read's value is
+    /// filled in on completion.
     pub fn invoke(&mut self, process: u32, op: RegOp, time: u64) -> usize {
-        self.ops.push(Entry { process, op, invoke: time, complete: None });
-        self.open.push(true);
-        self.ops.len() - 1
-    }
-
-    /// The operation at `index` completed at `time` as `op` (a read with
-    /// the value it returned). Checks the window; at a quiescent point
-    /// keeps only what the register may hold.
-    pub fn complete(&mut self, index: usize, op: RegOp, time: u64) -> Verdict {
-        if let Some(e) = self.ops.get_mut(index) {
-            e.op = op;
-            e.complete = Some(time);
-            self.open[index] = false;
+        let entry = Entry { process, op, invoke: time, complete: None };
+        let slot = Slot { entry, lost: false };
+        match self.slots.iter().position(Option::is_none) {
+            Some(i) => {
+                self.slots[i] = Some(slot);
+                i
+            }
+            None if self.slots.len() < MAX_WINDOW => {
+                self.slots.push(Some(slot));
+                self.slots.len() - 1
+            }
+            None => {
+                self.overflow = true;
+                usize::MAX
+            }
         }
-        self.settle()
     }
 
-    /// The operation at `index` will never complete (its client crashed):
-    /// its outcome is unknown.
-    pub fn lose(&mut self, index: usize) -> Verdict {
-        if let Some(open) = self.open.get_mut(index) {
-            *open = false;
+    /// The operation in `slot` completed at `time` as `op` (a read with the
+    /// value it returned): every configuration must linearize it by now.
+    pub fn complete(&mut self, slot: usize, op: RegOp, time: u64) -> Verdict {
+        if self.overflow {
+            return Verdict::Undecided { reason: format!("more than {MAX_WINDOW} operations open at once") };
         }
-        self.settle()
+        let Some(Some(s)) = self.slots.get_mut(slot) else { return self.verdict() };
+        s.entry.op = op;
+        s.entry.complete = Some(time);
+        let done = s.entry.clone();
+        let closed = match self.closure() {
+            Ok(c) => c,
+            Err(reason) => return Verdict::Undecided { reason },
+        };
+        let bit = 1u64 << slot;
+        let next: BTreeSet<Config> = closed
+            .into_iter()
+            .filter(|c| c.placed & bit != 0)
+            .filter(|c| match op {
+                RegOp::Read(v) => c.seen.iter().any(|&(i, seen)| usize::from(i) == slot && seen == v),
+                RegOp::Write(_) => true,
+            })
+            .map(|mut c| {
+                c.placed &= !bit;
+                c.seen.retain(|&(i, _)| usize::from(i) != slot);
+                c
+            })
+            .collect();
+        if next.is_empty() {
+            return Verdict::Violated { witness: self.witness(&done) };
+        }
+        self.configs = next;
+        self.slots[slot] = None;
+        if self.recent.len() == RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(done);
+        self.verdict()
     }
 
-    /// Operations in the window.
+    /// The operation in `slot` will never complete (its client crashed):
+    /// its outcome is unknown. A read is forgotten; a write stays open for
+    /// good, since it may still take effect.
+    pub fn lose(&mut self, slot: usize) -> Verdict {
+        let Some(Some(s)) = self.slots.get_mut(slot) else { return self.verdict() };
+        if matches!(s.entry.op, RegOp::Read(_)) {
+            self.slots[slot] = None;
+            let bit = 1u64 << slot;
+            self.configs = std::mem::take(&mut self.configs)
+                .into_iter()
+                .map(|mut c| {
+                    c.placed &= !bit;
+                    c.seen.retain(|&(i, _)| usize::from(i) != slot);
+                    c
+                })
+                .collect();
+        } else {
+            s.lost = true;
+        }
+        self.verdict()
+    }
+
+    /// Operations open (in progress, or writes of unknown outcome).
     pub fn len(&self) -> usize {
-        self.ops.len()
+        self.slots.iter().flatten().count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
+        self.len() == 0
     }
 
-    /// The operations since the last quiescent point.
-    pub fn ops(&self) -> &[Entry] {
-        &self.ops
+    /// The values the register may hold now, before any open operation.
+    pub fn values(&self) -> Vec<Value> {
+        let set: BTreeSet<Value> = self.configs.iter().map(|c| c.value).collect();
+        set.into_iter().collect()
     }
 
-    /// The values the register may hold at the last quiescent point.
-    pub fn start(&self) -> &[Value] {
-        &self.start
+    fn verdict(&self) -> Verdict {
+        Verdict::Linearizable { finals: self.values() }
     }
 
-    fn settle(&mut self) -> Verdict {
-        let verdict = check(&self.start, &self.ops);
-        if let (Verdict::Linearizable { finals }, false) = (&verdict, self.open.contains(&true)) {
-            self.start = finals.clone();
-            // Writes of unknown outcome may still take effect later.
-            self.ops.retain(|e| e.complete.is_none() && matches!(e.op, RegOp::Write(_)));
-            self.open = vec![false; self.ops.len()];
+    /// Every configuration reachable by linearizing more open operations.
+    fn closure(&self) -> Result<BTreeSet<Config>, String> {
+        let mut seen: BTreeSet<Config> = BTreeSet::new();
+        let mut stack: Vec<Config> = self.configs.iter().cloned().collect();
+        while let Some(c) = stack.pop() {
+            if seen.contains(&c) {
+                continue;
+            }
+            for (i, s) in self.slots.iter().enumerate() {
+                let Some(s) = s else { continue };
+                if c.placed & (1 << i) != 0 {
+                    continue;
+                }
+                let mut next = c.clone();
+                next.placed |= 1 << i;
+                match s.entry.op {
+                    RegOp::Write(v) => next.value = Some(v),
+                    RegOp::Read(_) => {
+                        let at = next.seen.partition_point(|&(j, _)| usize::from(j) < i);
+                        next.seen.insert(at, (i as u8, c.value));
+                    }
+                }
+                stack.push(next);
+            }
+            seen.insert(c);
+            if seen.len() > MAX_STATES {
+                return Err(format!("more than {MAX_STATES} configurations"));
+            }
         }
-        verdict
+        Ok(seen)
+    }
+
+    /// The operations that cannot be ordered, shrunk: the shortest run of
+    /// the latest operations (with every write still open, which may take
+    /// effect anywhere) that no order explains from *any* starting value,
+    /// so what came before cannot matter; if none is found, the recent and
+    /// open operations as they are.
+    fn witness(&self, done: &Entry) -> Vec<Entry> {
+        let mut ops: Vec<Entry> = self.recent.iter().cloned().collect();
+        ops.extend(self.slots.iter().flatten().filter(|s| s.entry != *done).map(|s| s.entry.clone()));
+        ops.push(done.clone());
+        ops.sort_by_key(|e| e.invoke);
+        let mut any: BTreeSet<Value> = BTreeSet::from([None]);
+        any.extend(ops.iter().map(|e| match e.op {
+            RegOp::Write(v) => Some(v),
+            RegOp::Read(v) => v,
+        }));
+        let any: Vec<Value> = any.into_iter().collect();
+        for from in (0..ops.len()).rev() {
+            let first = ops[from].invoke;
+            let tail: Vec<Entry> = ops.iter().filter(|e| e.invoke >= first || e.complete.is_none()).cloned().collect();
+            if matches!(search(&any, &tail), Search::Violated) {
+                return shrink(&any, &tail, &[None]);
+            }
+        }
+        ops
     }
 }
