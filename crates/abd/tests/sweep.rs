@@ -61,7 +61,7 @@ fn completed(r: &Run<Abd>) -> u64 {
 
 #[test]
 fn abd_with_crashes_loss_duplicates_and_partitions_stays_linearizable() {
-    let n = seeds(150);
+    let n = seeds(1000);
     let mut ops = 0;
     for seed in 0..n {
         let r = sweep_run(AbdConfig::default(), seed, false);
