@@ -41,3 +41,28 @@ fn with_write_back_the_later_read_finds_the_new_value() {
     let client5: Vec<&Vec<String>> = rows.iter().map(|r| &r.cells).filter(|c| c[0] == "5").collect();
     assert_eq!(client5[0][1..4], ["read", "x", "1"], "{rows:?}");
 }
+
+/// The trace ends with the clients' history in Jepsen's shape, a read's
+/// value a number or null.
+#[test]
+fn the_trace_carries_the_client_history() {
+    let p = Preset::find("abd-new-old-inversion").unwrap().load();
+    let mut s = open(&p.setup).unwrap();
+    s.seek(23);
+    let mut trace = Vec::new();
+    s.write_trace(&mut trace).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&trace).unwrap();
+    let history = doc["history"].as_array().expect("a history");
+    let first = serde_json::json!({"process":0,"type":"invoke","f":"write","key":"x","value":1,"time":0,"step":0});
+    assert_eq!(history[0], first);
+    // Client 5's read of nil at the violation's step (process 1 again, free
+    // since client 4's read returned), then client 3's
+    // write, still open when the trace ends: its outcome is unknown.
+    let n = history.len();
+    let read = serde_json::json!({"process":1,"type":"ok","f":"read","key":"x","value":null,"time":history[n - 2]["time"],"step":23});
+    assert_eq!(history[n - 2], read);
+    assert_eq!(
+        (&history[n - 1]["type"], &history[n - 1]["f"], &history[n - 1]["process"]),
+        (&"info".into(), &"write".into(), &0.into())
+    );
+}
