@@ -150,7 +150,7 @@ pub fn history_panel(nodes: &[NodeRef<'_, Abd>]) -> Panel {
     rows.sort_by_key(|(at, _)| *at);
     let skip = rows.len().saturating_sub(HISTORY_ROWS);
     Panel {
-        id: "history",
+        id: "abd-history",
         title: "Client history".to_string(),
         note: Some(
             "Each operation from invocation to completion (client clocks, ms). The simulator checks Linearizability \

@@ -12,7 +12,7 @@ fn abd_opens_with_three_servers_and_three_clients_and_stays_linearizable() {
     s.seek(2000);
     assert_eq!(s.node_count(), 6);
     assert!(s.first_violation().is_none(), "{:?}", s.first_violation());
-    let history = s.picture().panels.into_iter().find(|p| p.id == "history").expect("a history panel");
+    let history = s.picture().panels.into_iter().find(|p| p.id == "abd-history").expect("a history panel");
     let Body::Table { rows, columns, .. } = history.body else { panic!("a table") };
     assert_eq!(columns, ["client", "f", "key", "value", "invoked", "completed"]);
     assert!(rows.len() >= 10, "{rows:?}");
@@ -36,7 +36,7 @@ fn with_write_back_the_later_read_finds_the_new_value() {
     let mut s = open(&p.setup).unwrap();
     s.seek(60);
     assert!(s.first_violation().is_none());
-    let history = s.picture().panels.into_iter().find(|p| p.id == "history").unwrap();
+    let history = s.picture().panels.into_iter().find(|p| p.id == "abd-history").unwrap();
     let Body::Table { rows, .. } = history.body else { panic!() };
     let client5: Vec<&Vec<String>> = rows.iter().map(|r| &r.cells).filter(|c| c[0] == "5").collect();
     assert_eq!(client5[0][1..4], ["read", "x", "1"], "{rows:?}");
