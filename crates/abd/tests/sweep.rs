@@ -19,7 +19,7 @@ fn seeds(default: u64) -> u64 {
 }
 
 fn world() -> SimConfig {
-    SimConfig { nodes: NODES, latency_ms: [5, 60], drop: 0.05, dup: 0.02 }
+    SimConfig { nodes: NODES, latency_ms: [5, 60], drop: 0.05, dup: 0.02, ..SimConfig::default() }
 }
 
 fn chaos(r: &mut Run<Abd>, rng: &mut ChaCha8Rng) {

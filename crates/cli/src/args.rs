@@ -421,7 +421,10 @@ mod tests {
         .unwrap();
         let Command::Run(args) = cli.command else { panic!("not run") };
         let setup = args.setup().unwrap();
-        assert_eq!(setup.sim, SimConfig { nodes: 7, latency_ms: [5, 20], drop: 0.05, dup: 0.01 });
+        assert_eq!(
+            setup.sim,
+            SimConfig { nodes: 7, latency_ms: [5, 20], drop: 0.05, dup: 0.01, ..SimConfig::default() }
+        );
         assert_eq!(setup.seed, 42);
     }
 

@@ -202,6 +202,24 @@ impl Base {
         self.rng.gen_range(self.config.latency_ms[0]..=self.config.latency_ms[1])
     }
 
+    /// How long an at-least-once network waits before it delivers a lost
+    /// message again: one to four of the longest latencies.
+    pub fn redelivery(&mut self) -> Tick {
+        let max = self.config.latency_ms[1];
+        self.rng.gen_range(max..=4 * max)
+    }
+
+    /// Whether the network loses this copy at random (drawn only when loss
+    /// is on).
+    pub fn lost_at_random(&mut self) -> bool {
+        self.config.drop > 0.0 && self.rng.gen_bool(self.config.drop)
+    }
+
+    /// Whether the network's queue is full (`in_flight` messages).
+    pub fn full(&self, in_flight: usize) -> bool {
+        in_flight >= MAX_IN_FLIGHT
+    }
+
     /// A timer's delay in local ticks, drawn from `min..=max`.
     pub fn timer_delay(&mut self, min: Tick, max: Tick) -> Tick {
         if min >= max {
@@ -299,6 +317,8 @@ impl Base {
             Action::Restart { node } => (node, Status::Crashed, "is not down"),
             Action::Pause { node, .. } => (node, Status::Up, "is not running"),
             Action::Resume { node } => (node, Status::Paused, "is not paused"),
+            Action::Drop { .. } => return self.config.network.refuses("drop"),
+            Action::Duplicate { .. } => return self.config.network.refuses("duplicate"),
             _ => return None,
         };
         (self.status(*node) != wanted).then(|| format!("node {node} {reason}"))
