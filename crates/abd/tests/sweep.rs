@@ -38,7 +38,11 @@ fn chaos(r: &mut Run<Abd>, rng: &mut ChaCha8Rng) {
 }
 
 fn sweep_run(config: AbdConfig, seed: u64, stop: bool) -> Run<Abd> {
-    let mut r = Run::<Abd>::new(world(), config, seed, vec![]);
+    sweep_run_on(world(), config, seed, stop)
+}
+
+fn sweep_run_on(world: SimConfig, config: AbdConfig, seed: u64, stop: bool) -> Run<Abd> {
+    let mut r = Run::<Abd>::new(world, config, seed, vec![]);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xabd);
     while r.steps() < STEPS {
         if r.steps() % 40 == 20 {
@@ -97,4 +101,16 @@ fn no_write_back_is_caught_as_a_new_old_inversion_that_replays() {
     let mut again = Run::<Abd>::new(world(), config, seed, r.actions().to_vec());
     again.seek(v.step);
     assert_eq!(again.world().first_violation(), Some(&v), "seed {seed}: the replay differs");
+}
+
+#[test]
+fn abd_stays_linearizable_on_every_network_mode() {
+    for network in sim::Network::ALL {
+        for seed in 0..seeds(1000) / 5 {
+            let r = sweep_run_on(SimConfig { network, ..world() }, AbdConfig::default(), seed, false);
+            if let Some(v) = r.world().first_violation() {
+                panic!("network={network} seed {seed}: {} at step {}: {}", v.property, v.step, v.detail);
+            }
+        }
+    }
 }
