@@ -173,3 +173,71 @@ fn more_open_operations_than_the_window_are_undecided() {
     let slots: Vec<usize> = (0..=MAX_WINDOW as u64).map(|i| key.invoke(0, RegOp::Write(i), i)).collect();
     assert!(matches!(key.complete(slots[0], RegOp::Write(0), 1000), Verdict::Undecided { .. }));
 }
+
+/// Feed `history` to a live window in time order; `true` if it stayed
+/// linearizable throughout.
+fn live(history: &[Entry]) -> bool {
+    let mut events: Vec<(u64, bool, usize)> = Vec::new();
+    for (i, e) in history.iter().enumerate() {
+        events.push((e.invoke, false, i));
+        if let Some(c) = e.complete {
+            events.push((c, true, i));
+        }
+    }
+    events.sort();
+    let mut key = KeyWindow::default();
+    let mut slots = vec![usize::MAX; history.len()];
+    for (time, done, i) in events {
+        let e = &history[i];
+        if done {
+            if !matches!(key.complete(slots[i], e.op, time), Verdict::Linearizable { .. }) {
+                return false;
+            }
+        } else {
+            let op = match e.op {
+                RegOp::Read(_) => RegOp::Read(None),
+                w => w,
+            };
+            slots[i] = key.invoke(e.process, op, time);
+        }
+    }
+    true
+}
+
+proptest! {
+    /// The live window and the whole-history search agree on random
+    /// histories of a few overlapping operations (linearizable or not).
+    #[test]
+    fn the_live_window_agrees_with_the_whole_history_search(
+        ops in prop::collection::vec((0u32..3, any::<bool>(), 0u64..3, 0u64..30, 1u64..15), 1..9)
+    ) {
+        let history: Vec<Entry> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, (process, write, v, start, len))| {
+                // Distinct instants: invocations even, completions odd.
+                let invoke = start * 20 + i as u64 * 2;
+                let complete = invoke + len * 20 + 1;
+                let op = if write { RegOp::Write(v) } else { RegOp::Read(if v == 0 { None } else { Some(v) }) };
+                Entry { process, op, invoke, complete: Some(complete) }
+            })
+            .collect();
+        let whole = matches!(check(&[None], &history), Verdict::Linearizable { .. });
+        prop_assert_eq!(live(&history), whole, "{:?}", history);
+    }
+
+    /// Every history of a sequential execution passes the live window too.
+    #[test]
+    fn the_live_window_passes_sequential_executions(
+        ops in prop::collection::vec((0u32..4, any::<bool>(), 0u64..5, 0u64..20, 0u64..20), 1..14)
+    ) {
+        let mut value: Value = None;
+        let mut history = Vec::new();
+        for (i, (process, write, v, before, after)) in ops.into_iter().enumerate() {
+            let at = 100 * (i as u64 + 1);
+            let op = if write { value = Some(v); RegOp::Write(v) } else { RegOp::Read(value) };
+            history.push(Entry { process, op, invoke: at - 1 - before * 4, complete: Some(at + 1 + after * 4) });
+        }
+        prop_assert!(live(&history), "{:?}", history);
+    }
+}
