@@ -113,6 +113,8 @@ pub(crate) struct Base {
     /// pays one branch for it.
     pub journal: Vec<Happening>,
     pub journaling: bool,
+    /// Send order per link, on a reliable network (see [`crate::network`]).
+    pub links: crate::network::Links,
 }
 
 impl Base {
@@ -137,6 +139,7 @@ impl Base {
             lost: VecDeque::new(),
             journal: Vec::new(),
             journaling: false,
+            links: crate::network::Links::default(),
         }
     }
 

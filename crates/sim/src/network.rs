@@ -20,7 +20,9 @@
 //! stream is the same natively and in wasm.
 
 use crate::action::MsgId;
-use protocol::{NodeId, Tick};
+use crate::base::Base;
+use crate::world::LossReason;
+use protocol::{NodeId, Status, Tick};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use std::fmt;
@@ -144,6 +146,84 @@ impl Links {
         let at = at.max(self.tail[i]);
         self.tail[i] = at;
         at
+    }
+}
+
+/// The network's decisions, compiled once for every protocol (the world
+/// carries them out on its messages).
+impl Base {
+    /// A copy from `from` to `to` going on the wire at `deliver_at` at the
+    /// earliest: when it arrives, or why it is lost.
+    pub(crate) fn network_send(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        id: MsgId,
+        deliver_at: Tick,
+        in_flight: usize,
+    ) -> Result<Tick, LossReason> {
+        let network = self.config.network;
+        match network {
+            // Today's network, draw for draw.
+            Network::Lossy => self.loss_on_send(from, to, in_flight).map_or(Ok(deliver_at), Err),
+            _ if self.full(in_flight) => Err(LossReason::Full),
+            Network::Reliable => {
+                let nodes = self.cluster.nodes;
+                Ok(self.links.send(from, to, nodes, id, deliver_at))
+            }
+            Network::AtLeastOnce => {
+                let lost = self.is_cut(from, to) || self.lost_at_random();
+                Ok(if lost { deliver_at + self.redelivery() } else { deliver_at })
+            }
+        }
+    }
+
+    /// Whether message `id` arriving now waits: on a reliable or
+    /// at-least-once network a message that meets a cut link is sent again
+    /// later, and on a reliable one a message waits for the one ahead of it
+    /// on its link (`head_at` tells when a message in flight arrives).
+    /// `Some((when, why))` to hold it; `None` when the delivery goes ahead
+    /// (to a crashed receiver: lost).
+    pub(crate) fn network_hold(
+        &mut self,
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        status: Status,
+        head_at: &dyn Fn(MsgId) -> Option<Tick>,
+    ) -> Option<(Tick, String)> {
+        let network = self.config.network;
+        let reliable = network == Network::Reliable;
+        let nodes = self.cluster.nodes;
+        if network == Network::Lossy {
+            return None;
+        }
+        if status == Status::Crashed {
+            if reliable {
+                self.links.done(from, to, nodes, id);
+            }
+            return None;
+        }
+        let now = self.now;
+        if self.is_cut(from, to) {
+            let at = if reliable {
+                let at = now + self.latency();
+                self.links.resend(from, to, nodes, at)
+            } else {
+                now + self.redelivery()
+            };
+            return Some((at, format!("message {id}: link is cut, sent again to arrive at {at}")));
+        }
+        if reliable {
+            match self.links.head(from, to, nodes) {
+                Some(head) if head != id => {
+                    let at = head_at(head).unwrap_or(now).max(now);
+                    return Some((at, format!("message {id} waits for message {head}, ahead of it on its link")));
+                }
+                _ => self.links.done(from, to, nodes, id),
+            }
+        }
+        None
     }
 }
 

@@ -11,7 +11,7 @@ use crate::base::{Base, Event, Key};
 use crate::config::SimConfig;
 use crate::in_flight::InFlight;
 use crate::journal::{Handled, Happening};
-use crate::network::{Links, Network};
+use crate::network::Network;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
 
@@ -157,8 +157,6 @@ pub struct World<P: Protocol> {
     refs: RefsBuf<P>,
     /// The message being delivered, for the journal's [`Handled::Message`].
     delivering: MsgId,
-    /// Send order per link, on a reliable network.
-    links: Links,
 }
 
 /// An empty vector's allocation as a vector of another type of the same
@@ -211,7 +209,6 @@ impl<P: Protocol> World<P> {
             out: OutOf::<P>::default(),
             refs: RefsBuf(Vec::new()),
             delivering: 0,
-            links: Links::default(),
         };
         for id in 0..world.base.cluster.nodes {
             world.run_node(id, Input::Start);

@@ -1,5 +1,6 @@
-//! The world's side of the channel semantics ([`crate::network`]): what a
-//! send, a delivery and a crash do on each [`Network`].
+//! The world's side of the channel semantics: [`Base`](crate::base::Base)
+//! decides (compiled once), this carries the decisions out on the
+//! protocol's messages.
 
 use super::{Envelope, World};
 use crate::action::MsgId;
@@ -7,35 +8,23 @@ use crate::base::Event;
 use crate::network::Network;
 use crate::record::EventRecord;
 use crate::world::LossReason;
-use protocol::{NodeId, Protocol, Status, Tick};
+use protocol::{NodeId, Protocol, Status};
 
 impl<P: Protocol> World<P> {
-    /// Whether a copy being sent is lost, and why; on the other networks
-    /// it may arrive later instead (`env.deliver_at` moves).
+    /// Whether a copy being sent is lost, and why; otherwise it may arrive
+    /// later than drawn (`env.deliver_at` moves).
     pub(super) fn loss_on_send(&mut self, env: &mut Envelope<P::Msg>) -> Option<LossReason> {
-        let (from, to, in_flight) = (env.from, env.to, self.in_flight.len());
-        match self.base.config.network {
-            // Today's network, draw for draw.
-            Network::Lossy => self.base.loss_on_send(from, to, in_flight),
-            _ if self.base.full(in_flight) => Some(LossReason::Full),
-            Network::Reliable => {
-                let nodes = self.base.cluster.nodes;
-                env.deliver_at = self.links.send(from, to, nodes, env.id, env.deliver_at);
+        match self.base.network_send(env.from, env.to, env.id, env.deliver_at, self.in_flight.len()) {
+            Ok(at) => {
+                env.deliver_at = at;
                 None
             }
-            Network::AtLeastOnce => {
-                if self.base.is_cut(from, to) || self.base.lost_at_random() {
-                    env.deliver_at += self.base.redelivery();
-                }
-                None
-            }
+            Err(reason) => Some(reason),
         }
     }
 
-    /// On a reliable or at-least-once network, a message that meets a cut
-    /// link is sent again later, and on a reliable one a message waits for
-    /// the one ahead of it on its link: the step shows it as `held`. `None`
-    /// when the delivery goes ahead (to a crashed receiver: lost).
+    /// A delivery the network holds back, as a `held` step (see
+    /// [`Base::network_hold`](crate::base::Base)).
     pub(super) fn network_holds(
         &mut self,
         id: MsgId,
@@ -43,49 +32,14 @@ impl<P: Protocol> World<P> {
         to: NodeId,
         status: Status,
     ) -> Option<EventRecord<P::Msg>> {
-        let network = self.base.config.network;
-        let reliable = network == Network::Reliable;
-        let nodes = self.base.cluster.nodes;
-        if network == Network::Lossy {
-            return None;
-        }
-        if status == Status::Crashed {
-            if reliable {
-                self.links.done(from, to, nodes, id);
-            }
-            return None;
-        }
-        let now = self.base.now;
-        if self.base.is_cut(from, to) {
-            let at = if reliable {
-                let at = now + self.base.latency();
-                self.links.resend(from, to, nodes, at)
-            } else {
-                now + self.base.redelivery()
-            };
-            self.reschedule(id, at);
-            let what = format!("message {id}: link is cut, sent again to arrive at {at}");
-            return Some(EventRecord::Held { node: to, what });
-        }
-        if reliable {
-            match self.links.head(from, to, nodes) {
-                Some(head) if head != id => {
-                    let at = self.in_flight.get(head).map_or(now, |e| e.deliver_at).max(now);
-                    self.reschedule(id, at);
-                    let what = format!("message {id} waits for message {head}, ahead of it on its link");
-                    return Some(EventRecord::Held { node: to, what });
-                }
-                _ => self.links.done(from, to, nodes, id),
-            }
-        }
-        None
-    }
-
-    fn reschedule(&mut self, id: MsgId, at: Tick) {
+        let in_flight = &self.in_flight;
+        let (at, what) =
+            self.base.network_hold(id, from, to, status, &|head| in_flight.get(head).map(|e| e.deliver_at))?;
         if let Some(env) = self.in_flight.get_mut(id) {
             env.deliver_at = at;
         }
         self.base.schedule(at, Event::Deliver(id));
+        Some(EventRecord::Held { node: to, what })
     }
 
     /// On a reliable network a crash resets the node's connections: what
@@ -100,7 +54,7 @@ impl<P: Protocol> World<P> {
         for id in doomed {
             if let Some(env) = self.in_flight.remove(id) {
                 self.base.unqueue_delivery(id);
-                self.links.done(env.from, env.to, nodes, id);
+                self.base.links.done(env.from, env.to, nodes, id);
                 self.record_loss(&env, LossReason::NodeDown);
             }
         }
