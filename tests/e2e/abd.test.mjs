@@ -56,3 +56,18 @@ test('ABD as published: the write-back keeps the later read current', async () =
   assert.ok(await page.locator('#invariants li.holds').count() >= 2, 'safe throughout');
   await page.context().close();
 });
+
+test('a link names its network mode and the trace records it; drop is refused on a reliable network', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=raft&seed=3&network=reliable&drop=0.3');
+  await page.evaluate(() => window.clusterscope.step(300));
+  const trace = JSON.parse(await page.evaluate(() => window.clusterscope.traceText()));
+  assert.equal(trace.config.network, 'reliable');
+  const lost = trace.steps.filter((s) => s.event?.type === 'lost');
+  assert.equal(lost.length, 0, 'nothing lost on a reliable network despite drop=0.3');
+  const plain = await openApp(env.browser, env.server.url + '?algo=raft&seed=3');
+  await plain.evaluate(() => window.clusterscope.step(10));
+  const lossy = JSON.parse(await plain.evaluate(() => window.clusterscope.traceText()));
+  assert.equal('network' in lossy.config, false, 'the default is left out');
+  await page.context().close();
+  await plain.context().close();
+});
