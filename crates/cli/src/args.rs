@@ -129,6 +129,12 @@ pub struct RunArgs {
           allow_negative_numbers = true)]
     pub dup: f64,
 
+    /// Channel semantics: reliable (TCP-like: FIFO per link, no loss or duplication, retransmission
+    /// across cuts), lossy (UDP-like, the default: --drop and --dup as given, a cut link loses) or
+    /// at-least-once (a message queue: what is lost is redelivered later; duplicates still happen)
+    #[arg(long, value_name = "MODE", default_value_t = SimConfig::default().network, value_parser = network)]
+    pub network: sim::Network,
+
     /// One-way message latency in ms, drawn uniformly from MIN..=MAX (a single number for a fixed latency)
     #[arg(long, value_name = "MIN..MAX", default_value_t = Latency(SimConfig::default().latency_ms),
           value_parser = latency)]
@@ -145,7 +151,7 @@ pub struct RunArgs {
     /// Run the run file the app's "save run" wrote, or the inputs of a trace, up to its step
     /// (`-` reads standard input); the flags that describe a run cannot be given with it
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath,
-          conflicts_with_all = ["algo", "nodes", "seed", "drop", "dup", "latency", "set", "actions"])]
+          conflicts_with_all = ["algo", "nodes", "seed", "drop", "dup", "network", "latency", "set", "actions"])]
     pub run_file: Option<PathBuf>,
 
     /// Write the trace JSON here (`-` for standard output; the summary then goes to standard error)
@@ -241,6 +247,10 @@ fn algo_parser() -> impl TypedValueParser<Value = Algo> {
         .map(|name| name.parse::<Algo>().expect("every listed name parses"))
 }
 
+fn network(text: &str) -> Result<sim::Network, String> {
+    text.parse()
+}
+
 fn probability(text: &str) -> Result<f64, String> {
     let p: f64 = text.trim().parse().map_err(|_| format!("expected a probability in [0, 1], got {text:?}"))?;
     if (0.0..=1.0).contains(&p) {
@@ -296,6 +306,7 @@ impl InputError {
             "seed" => "--seed",
             "drop" => "--drop",
             "dup" => "--dup",
+            "network" => "--network",
             "latency" => "--latency",
             "actions" => "--actions",
             // Everything else is about a protocol option: "options" for an
@@ -350,6 +361,7 @@ impl RunArgs {
         setup.seed = self.seed;
         setup.sim.drop = self.drop;
         setup.sim.dup = self.dup;
+        setup.sim.network = self.network;
         setup.sim.latency_ms = self.latency.0;
         // A later --set of the same name wins, as a later parameter does in a link.
         setup.options.extend(self.set.iter().cloned());
@@ -417,11 +429,18 @@ mod tests {
             "0.01",
             "--latency",
             "5..20",
+            "--network",
+            "at-least-once",
         ])
         .unwrap();
         let Command::Run(args) = cli.command else { panic!("not run") };
         let setup = args.setup().unwrap();
-        assert_eq!(setup.sim, SimConfig { nodes: 7, latency_ms: [5, 20], drop: 0.05, dup: 0.01 });
+        assert_eq!(
+            setup.sim,
+            SimConfig { nodes: 7, latency_ms: [5, 20], drop: 0.05, dup: 0.01, network: sim::Network::AtLeastOnce }
+        );
+        let err = Cli::try_parse_from(["cli", "run", "--network", "tcp"]).unwrap_err().to_string();
+        assert!(err.contains("--network") && err.contains("reliable, lossy, at-least-once"), "{err}");
         assert_eq!(setup.seed, 42);
     }
 

@@ -169,6 +169,10 @@ fn algos() -> String {
             }
         }
     }
+    s += "\nnetwork modes, for every algorithm (--network MODE, &network=MODE in a link):\n";
+    for n in sim::Network::ALL {
+        s += &format!("  {:<13}  {}\n", n.name(), n.help());
+    }
     s
 }
 

@@ -291,7 +291,8 @@ fn the_trace_has_the_documented_shape() {
     let bytes = trace(&dir, "t.json", &["--seed", "42", "--steps", "1000", "--drop", "0.05", "--actions", &actions]);
     let doc: Ordered = serde_json::from_slice(&bytes).expect("the trace is JSON");
 
-    assert_eq!(doc.keys(), ["version", "algo", "seed", "config", "actions", "steps"]);
+    // Raft's clients made requests, so the history comes last (issue 13).
+    assert_eq!(doc.keys(), ["version", "algo", "seed", "config", "actions", "steps", "history"]);
     assert_eq!(doc.get("version").scalar(), 1);
     assert_eq!(doc.get("algo").scalar(), "raft");
     assert_eq!(doc.get("seed").scalar(), 42);

@@ -261,6 +261,7 @@ fn setup_of(head: &Head) -> Result<Setup, FileError> {
             "nodes" => "nodes",
             "drop" => "drop",
             "dup" => "dup",
+            "network" => "network",
             "latency_ms" => "latency",
             // What the options made of the protocol's settings: checked
             // against a replay by `verify_trace`.
@@ -337,7 +338,7 @@ fn file_error(pairs: &[(&'static str, String, String)], e: &SetupError) -> FileE
 fn setup_error(e: &SetupError) -> FileError {
     let field = match e.field {
         "algo" | "seed" | "actions" => e.field.to_string(),
-        "nodes" | "drop" | "dup" => format!("config.{}", e.field),
+        "nodes" | "drop" | "dup" | "network" => format!("config.{}", e.field),
         "latency" => "config.latency_ms".to_string(),
         option => format!("options.{option}"),
     };

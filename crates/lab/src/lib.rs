@@ -41,6 +41,7 @@ pub enum Algo {
     ThreePc,
     Saga,
     Outbox,
+    Abd,
 }
 
 /// What the catalog says about an algorithm.
@@ -198,6 +199,18 @@ pub const ALGOS: &[AlgoInfo] = &[
         options: options::OUTBOX,
         bugs: txn::OUTBOX_BUGS,
     },
+    AlgoInfo {
+        algo: Algo::Abd,
+        name: "abd",
+        title: "ABD quorum register",
+        min_nodes: 2,
+        max_nodes: abd::MAX_NODES,
+        // Three servers and three clients.
+        default_nodes: 6,
+        properties: <abd::AbdChecker as protocol::Checker<abd::Abd>>::PROPERTIES,
+        options: options::ABD,
+        bugs: abd::BUGS,
+    },
 ];
 
 impl Algo {
@@ -332,6 +345,7 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         }
         Algo::Saga => run::<txn::Saga>(sim, options::saga_config(&options, nodes)?, seed, actions, &options),
         Algo::Outbox => run::<txn::Outbox>(sim, options::outbox_config(&options)?, seed, actions, &options),
+        Algo::Abd => run::<abd::Abd>(sim, options::abd_config(&options, nodes)?, seed, actions, &options),
     })
 }
 

@@ -154,6 +154,7 @@ pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError
         Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, nodes).map(drop),
         Algo::Saga => saga_config(options, nodes).map(drop),
         Algo::Outbox => outbox_config(options).map(drop),
+        Algo::Abd => abd_config(options, nodes).map(drop),
     }
 }
 
@@ -409,6 +410,47 @@ pub const OUTBOX: &[OptionSpec] = &[
 pub fn outbox_config(options: &Options) -> Result<txn::OutboxConfig, SetupError> {
     let positive = |name: &'static str| duration(OUTBOX, options, name, 1);
     Ok(txn::OutboxConfig { poll_ms: positive("poll_ms")?, redeliver_ms: positive("redeliver_ms")?, bug: bug(options)? })
+}
+
+/// `abd`.
+pub const ABD: &[OptionSpec] = &[
+    OptionSpec {
+        name: "servers",
+        default: "3",
+        help: "server replicas: nodes 0..servers; the other nodes are clients",
+    },
+    OptionSpec { name: "keys", default: "1", help: "registers the clients read and write: x, y, z (1..=3)" },
+    OptionSpec { name: "think_ms", default: "20..80", help: "a client's pause between operations, MIN..MAX" },
+    OptionSpec {
+        name: "resend_ms",
+        default: "100",
+        help: "how long a client waits before re-sending its phase to the servers that have not answered",
+    },
+];
+
+/// Build ABD's config from its options, for a world of `nodes`.
+pub fn abd_config(options: &Options, nodes: u32) -> Result<abd::AbdConfig, SetupError> {
+    let servers: u32 = get(ABD, options, "servers")?;
+    if servers == 0 || servers >= nodes {
+        return Err(SetupError::new(
+            "servers",
+            format!(
+                "expected 1..{} servers, leaving at least one client of {nodes} nodes, got {servers}",
+                nodes.max(2) - 1
+            ),
+        ));
+    }
+    let keys: u32 = get(ABD, options, "keys")?;
+    if !(1..=3).contains(&keys) {
+        return Err(SetupError::new("keys", format!("expected 1..=3 registers, got {keys}")));
+    }
+    Ok(abd::AbdConfig {
+        servers,
+        keys,
+        think_ms: get_range(ABD, options, "think_ms")?,
+        resend_ms: duration(ABD, options, "resend_ms", 1)?,
+        bug: bug(options)?,
+    })
 }
 
 /// Build a lock's config from its options. The variant comes with the

@@ -206,6 +206,35 @@ pub const PRESETS: &[Preset] = &[
         query: r#"algo=outbox&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":2,"do":"crash","node":1},{"step":8,"do":"restart","node":1}]"#,
         moment: Moment { step: 13, what: "the consumer skips the duplicate", sign: Sign::Log("skips message 1") },
     },
+    Preset {
+        id: "abd-new-old-inversion",
+        algo: Algo::Abd,
+        title: "ABD without write-back: a new-old inversion",
+        description: "Client 3's write of x=1 reaches server 0 only (its links to 1 and 2 are cut once it updates). \
+                      Client 4 reads through servers 0 and 1 and returns the new value 1 without writing it back; \
+                      client 5 then reads through 1 and 2 and returns the old nil. The linearizability checker \
+                      catches the inversion with the three operations.",
+        query: r#"algo=abd&nodes=6&seed=1&think_ms=60000..60000&bug=no-write-back&actions=[{"step":0,"do":"cut","from":4,"to":2},{"step":0,"do":"cut","from":5,"to":0},{"step":0,"do":"request","node":3,"cmd":"write x 1"},{"step":5,"do":"cut","from":3,"to":1},{"step":5,"do":"cut","from":3,"to":2},{"step":7,"do":"request","node":4,"cmd":"read x"},{"step":19,"do":"request","node":5,"cmd":"read x"}]"#,
+        moment: Moment {
+            step: 23,
+            what: "a later read returns the older value",
+            sign: Sign::Violation("Linearizability"),
+        },
+    },
+    Preset {
+        id: "abd-write-back",
+        algo: Algo::Abd,
+        title: "ABD: the read's write-back keeps later reads current",
+        description: "The same cut links as the inversion preset, with ABD as published: client 4 reads the new \
+                      value 1 from servers 0 and 1 and writes it back to a majority before returning, so client 5, \
+                      reading through servers 1 and 2, finds 1 too. The history stays linearizable.",
+        query: r#"algo=abd&nodes=6&seed=1&think_ms=60000..60000&actions=[{"step":0,"do":"cut","from":4,"to":2},{"step":0,"do":"cut","from":5,"to":0},{"step":0,"do":"request","node":3,"cmd":"write x 1"},{"step":5,"do":"cut","from":3,"to":1},{"step":5,"do":"cut","from":3,"to":2},{"step":7,"do":"request","node":4,"cmd":"read x"},{"step":19,"do":"request","node":5,"cmd":"read x"}]"#,
+        moment: Moment {
+            step: 14,
+            what: "client 4 writes back what it read",
+            sign: Sign::Banner("client 4: read x (write-back)"),
+        },
+    },
 ];
 
 impl Preset {

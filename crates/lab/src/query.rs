@@ -115,6 +115,12 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
     );
     note(&mut errors, probability("drop").map(|p| setup.sim.drop = p.unwrap_or(setup.sim.drop)));
     note(&mut errors, probability("dup").map(|p| setup.sim.dup = p.unwrap_or(setup.sim.dup)));
+    if let Some(network) = get("network") {
+        note(
+            &mut errors,
+            network.parse::<sim::Network>().map(|n| setup.sim.network = n).map_err(|e| SetupError::new("network", e)),
+        );
+    }
     if let Some(latency) = get("latency") {
         note(
             &mut errors,
@@ -202,6 +208,9 @@ pub fn encode(setup: &Setup, step: u64) -> Vec<(&'static str, String)> {
     if setup.sim.latency_ms != defaults.latency_ms {
         let [lo, hi] = setup.sim.latency_ms;
         pairs.push(("latency", format!("{lo}..{hi}")));
+    }
+    if setup.sim.network != defaults.network {
+        pairs.push(("network", setup.sim.network.name().to_string()));
     }
     for spec in setup.algo.info().options {
         if let Some(value) = setup.options.get(spec.name).filter(|v| v.as_str() != spec.default) {

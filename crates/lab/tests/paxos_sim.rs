@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use sim::{Action, Run, SimConfig, World};
 
 fn net(nodes: u32, drop: f64, dup: f64) -> SimConfig {
-    SimConfig { nodes, latency_ms: [10, 40], drop, dup }
+    SimConfig { nodes, latency_ms: [10, 40], drop, dup, ..SimConfig::default() }
 }
 
 fn run_until<P: Protocol>(r: &mut Run<P>, max_steps: u64, pred: impl Fn(&World<P>) -> bool) -> bool {

@@ -13,7 +13,7 @@ use sim::{Action, Run, SimConfig, World};
 type R = Run<Raft>;
 
 fn five(drop: f64, dup: f64) -> SimConfig {
-    SimConfig { nodes: 5, latency_ms: [10, 40], drop, dup }
+    SimConfig { nodes: 5, latency_ms: [10, 40], drop, dup, ..SimConfig::default() }
 }
 
 fn run_until(r: &mut R, max_steps: u64, pred: impl Fn(&World<Raft>) -> bool) -> bool {

@@ -18,7 +18,7 @@ use sim::{Action, Run, SimConfig, World};
 type R = Run<KvNode>;
 
 fn world(nodes: u32, drop: f64, dup: f64) -> SimConfig {
-    SimConfig { nodes, latency_ms: [10, 40], drop, dup }
+    SimConfig { nodes, latency_ms: [10, 40], drop, dup, ..SimConfig::default() }
 }
 
 fn act(r: &mut R, action: Action) {

@@ -22,7 +22,7 @@ const STEPS: u64 = 2000;
 const RATES: [f64; 7] = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0];
 
 fn world(nodes: u32) -> SimConfig {
-    SimConfig { nodes, latency_ms: [10, 40], drop: 0.05, dup: 0.02 }
+    SimConfig { nodes, latency_ms: [10, 40], drop: 0.05, dup: 0.02, ..SimConfig::default() }
 }
 
 /// Inject one random fault. Draws from its own seeded stream, so a run is

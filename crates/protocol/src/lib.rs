@@ -22,6 +22,7 @@
 //! [`Checker`] that the world runs after every step.
 
 pub mod client_op;
+pub mod linearizable;
 pub mod present;
 
 pub use client_op::{ClientOp, OpFn, OpKind, OpValue};

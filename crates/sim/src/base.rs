@@ -113,6 +113,8 @@ pub(crate) struct Base {
     /// pays one branch for it.
     pub journal: Vec<Happening>,
     pub journaling: bool,
+    /// Send order per link, on a reliable network (see [`crate::network`]).
+    pub links: crate::network::Links,
 }
 
 impl Base {
@@ -137,6 +139,7 @@ impl Base {
             lost: VecDeque::new(),
             journal: Vec::new(),
             journaling: false,
+            links: crate::network::Links::default(),
         }
     }
 
@@ -200,6 +203,24 @@ impl Base {
     /// One message's latency.
     pub fn latency(&mut self) -> Tick {
         self.rng.gen_range(self.config.latency_ms[0]..=self.config.latency_ms[1])
+    }
+
+    /// How long an at-least-once network waits before it delivers a lost
+    /// message again: one to four of the longest latencies.
+    pub fn redelivery(&mut self) -> Tick {
+        let max = self.config.latency_ms[1];
+        self.rng.gen_range(max..=4 * max)
+    }
+
+    /// Whether the network loses this copy at random (drawn only when loss
+    /// is on).
+    pub fn lost_at_random(&mut self) -> bool {
+        self.config.drop > 0.0 && self.rng.gen_bool(self.config.drop)
+    }
+
+    /// Whether the network's queue is full (`in_flight` messages).
+    pub fn full(&self, in_flight: usize) -> bool {
+        in_flight >= MAX_IN_FLIGHT
     }
 
     /// A timer's delay in local ticks, drawn from `min..=max`.
@@ -304,6 +325,8 @@ impl Base {
             Action::Restart { node } => (node, Status::Crashed, "is not down"),
             Action::Pause { node, .. } => (node, Status::Up, "is not running"),
             Action::Resume { node } => (node, Status::Paused, "is not paused"),
+            Action::Drop { .. } => return self.config.network.refuses("drop"),
+            Action::Duplicate { .. } => return self.config.network.refuses("duplicate"),
             _ => return None,
         };
         (self.status(*node) != wanted).then(|| format!("node {node} {reason}"))

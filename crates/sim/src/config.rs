@@ -1,5 +1,6 @@
 //! The world's settings: cluster size and how the network behaves.
 
+pub use crate::network::Network;
 use protocol::{Tick, MAX_NODES};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -20,11 +21,15 @@ pub struct SimConfig {
     pub drop: f64,
     /// Probability that the network delivers a second copy of a message.
     pub dup: f64,
+    /// The channel semantics ([`Network`]); left out of traces and links
+    /// when it is the default, `lossy`, so they read as they always did.
+    #[serde(default, skip_serializing_if = "Network::is_lossy")]
+    pub network: Network,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
-        Self { nodes: 5, latency_ms: [10, 40], drop: 0.0, dup: 0.0 }
+        Self { nodes: 5, latency_ms: [10, 40], drop: 0.0, dup: 0.0, network: Network::Lossy }
     }
 }
 

@@ -10,7 +10,7 @@
 //! the same bytes on every platform. The writers are not generic: one copy
 //! of each serves every protocol.
 
-mod edn;
+pub(crate) mod edn;
 mod perfetto;
 mod shiviz;
 

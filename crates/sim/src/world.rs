@@ -11,6 +11,7 @@ use crate::base::{Base, Event, Key};
 use crate::config::SimConfig;
 use crate::in_flight::InFlight;
 use crate::journal::{Handled, Happening};
+use crate::network::Network;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
 
@@ -176,6 +177,8 @@ impl<P> Clone for RefsBuf<P> {
         Self(Vec::new())
     }
 }
+
+mod network;
 
 impl<P: Protocol> World<P> {
     /// Boot every node (in id order) at time 0. `config` must be valid.
@@ -401,6 +404,9 @@ impl<P: Protocol> World<P> {
         let env = self.in_flight.get(id).expect("queued message is in flight");
         let (from, to) = (env.from, env.to);
         let status = self.base.status(to);
+        if let Some(record) = self.network_holds(id, from, to, status) {
+            return record;
+        }
         if status == Status::Crashed || self.base.is_cut(from, to) {
             let env = self.in_flight.remove(id).expect("in flight");
             let reason = if status == Status::Crashed { LossReason::NodeDown } else { LossReason::LinkCut };
@@ -493,16 +499,18 @@ impl<P: Protocol> World<P> {
         if to >= self.base.cluster.nodes {
             return;
         }
-        let copies = self.base.copies();
+        // A reliable network never duplicates, so it draws no duplicate.
+        let copies = if self.base.config.network == Network::Reliable { 1 } else { self.base.copies() };
         for copy in 0..copies {
             let id = self.base.next_msg_id();
             let latency = self.base.latency();
             let now = self.base.now;
-            let env = Envelope { id, from, to, sent_at: now, deliver_at: now + latency, msg: msg.clone(), held: false };
+            let mut env =
+                Envelope { id, from, to, sent_at: now, deliver_at: now + latency, msg: msg.clone(), held: false };
             if self.base.journaling {
                 self.base.note(Happening::Sent { msg: id, from, to, kind: env.msg.kind(), dup: copy > 0 });
             }
-            match self.base.loss_on_send(from, to, self.in_flight.len()) {
+            match self.loss_on_send(&mut env) {
                 Some(reason) => self.record_loss(&env, reason),
                 None => {
                     self.base.schedule(env.deliver_at, Event::Deliver(id));
@@ -641,6 +649,7 @@ impl<P: Protocol> World<P> {
                 }
             }
         }
+        self.reset_connections(id);
         self.base.crashed(id);
     }
 

@@ -30,7 +30,7 @@ fn steps(run: &mut Run<Toy>, n: u64) {
 
 #[test]
 fn same_inputs_give_identical_traces_and_seeds_differ() {
-    let noisy = SimConfig { nodes: 4, latency_ms: [5, 50], drop: 0.1, dup: 0.1 };
+    let noisy = SimConfig { nodes: 4, latency_ms: [5, 50], drop: 0.1, dup: 0.1, ..SimConfig::default() };
     let actions = r#"[{"step":30,"do":"crash","node":1},{"step":90,"do":"restart","node":1},
                       {"step":120,"do":"partition","groups":[[0,1]]},{"step":200,"do":"heal"}]"#;
     let mut a = run_with(noisy.clone(), 7, actions);
@@ -56,7 +56,7 @@ fn same_inputs_give_identical_traces_and_seeds_differ() {
 
 #[test]
 fn events_are_ordered_by_time() {
-    let noisy = SimConfig { nodes: 4, latency_ms: [1, 60], drop: 0.1, dup: 0.2 };
+    let noisy = SimConfig { nodes: 4, latency_ms: [1, 60], drop: 0.1, dup: 0.2, ..SimConfig::default() };
     let mut r = run_with(noisy, 3, r#"[{"step":50,"do":"pause","node":1,"for":300}]"#);
     let mut last = 0;
     for _ in 0..2000 {

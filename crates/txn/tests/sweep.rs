@@ -27,8 +27,8 @@ enum Faults {
 
 fn world(faults: Faults, nodes: u32) -> SimConfig {
     match faults {
-        Faults::All => SimConfig { nodes, latency_ms: [10, 40], drop: 0.05, dup: 0.02 },
-        Faults::Crashes => SimConfig { nodes, latency_ms: [10, 40], drop: 0.0, dup: 0.02 },
+        Faults::All => SimConfig { nodes, latency_ms: [10, 40], drop: 0.05, dup: 0.02, ..SimConfig::default() },
+        Faults::Crashes => SimConfig { nodes, latency_ms: [10, 40], drop: 0.0, dup: 0.02, ..SimConfig::default() },
     }
 }
 

@@ -63,66 +63,58 @@ struct Open {
     invoke: ClientOp,
 }
 
-/// Operations in progress and free process numbers are few, so plain
-/// vectors serve (a map type of its own would cost the app's bundle its code).
-pub(crate) struct Edn {
+/// One operation event of a Jepsen history, its process assigned.
+pub(crate) struct Record<'a> {
+    pub op: &'a ClientOp,
+    pub process: u64,
+    pub node: NodeId,
+    pub step: u64,
+    pub time: Tick,
+}
+
+/// Jepsen's process bookkeeping over the journal's client operations: a
+/// process runs one operation at a time; after `:ok` or `:fail` its number
+/// is free again (the smallest free one is taken), after `:info` never; an
+/// operation whose node crashes is closed with `:info`. Shared by the EDN
+/// export and the trace's `history`. Operations in progress and free
+/// process numbers are few, so plain vectors serve (a map type of its own
+/// would cost the app's bundle its code).
+#[derive(Default)]
+pub(crate) struct Processes {
     /// Open operations, in the order they were invoked.
     open: Vec<Open>,
     /// Process numbers free again, after an `:ok` or a `:fail`, largest first.
     free: Vec<u64>,
     next_process: u64,
-    next_index: u64,
 }
 
-impl Edn {
-    pub fn start(_out: &mut dyn Write, _head: &Head) -> io::Result<Self> {
-        Ok(Self { open: Vec::new(), free: Vec::new(), next_process: 0, next_index: 0 })
-    }
+type Emit<'e> = dyn FnMut(Record<'_>) -> io::Result<()> + 'e;
 
-    fn line(
-        &mut self,
-        out: &mut dyn Write,
-        op: &ClientOp,
-        process: u64,
-        node: NodeId,
-        at: (u64, Tick),
-    ) -> io::Result<()> {
-        let (step, time) = at;
-        let index = self.next_index;
-        self.next_index += 1;
-        writeln!(
-            out,
-            "{{:type :{}, :f :{}, :value {}, :process {process}, :time {}, :index {index}, :node {node}, :step {step}}}",
-            op.kind.name(),
-            op.f.name(),
-            Value(&op.value),
-            time.saturating_mul(1_000_000),
-        )
-    }
-
+impl Processes {
     /// Take the open operation `id` of `node`, if there is one.
     fn take(&mut self, node: NodeId, id: u64) -> Option<Open> {
         let i = self.open.iter().position(|o| o.node == node && o.invoke.id == id)?;
         Some(self.open.remove(i))
     }
 
-    fn op(&mut self, out: &mut dyn Write, node: NodeId, op: &ClientOp, at: (u64, Tick)) -> io::Result<()> {
+    fn op(&mut self, node: NodeId, op: &ClientOp, at: (u64, Tick), emit: &mut Emit<'_>) -> io::Result<()> {
+        let (step, time) = at;
         if op.kind == OpKind::Invoke {
             // The same id again while open: the node lost track of the first.
             if let Some(stale) = self.take(node, op.id) {
-                self.close_info(out, stale, at)?;
+                Self::close_info(stale, at, emit)?;
             }
             let process = self.free.pop().unwrap_or_else(|| {
                 self.next_process += 1;
                 self.next_process - 1
             });
-            self.line(out, op, process, node, at)?;
+            emit(Record { op, process, node, step, time })?;
             self.open.push(Open { node, process, invoke: op.clone() });
             return Ok(());
         }
         // A completion of nothing open (its node crashed since) is no news.
         let Some(open) = self.take(node, op.id) else { return Ok(()) };
-        self.line(out, op, open.process, node, at)?;
+        emit(Record { op, process: open.process, node, step, time })?;
         if op.kind != OpKind::Info {
             let i = self.free.partition_point(|&p| p > open.process);
             self.free.insert(i, open.process);
@@ -131,23 +123,22 @@ impl Edn {
     }
 
     /// Close an operation nobody will complete: `:info`, its process retired.
-    fn close_info(&mut self, out: &mut dyn Write, open: Open, at: (u64, Tick)) -> io::Result<()> {
+    fn close_info(open: Open, at: (u64, Tick), emit: &mut Emit<'_>) -> io::Result<()> {
         let info = open.invoke.complete(OpKind::Info, open.invoke.value.clone());
-        self.line(out, &info, open.process, open.node, at)
+        emit(Record { op: &info, process: open.process, node: open.node, step: at.0, time: at.1 })
     }
-}
 
-impl Writer for Edn {
-    fn step(&mut self, out: &mut dyn Write, step: &StepRef<'_>) -> io::Result<()> {
+    /// The operations of one step's journal, in order.
+    pub fn step(&mut self, step: &StepRef<'_>, emit: &mut Emit<'_>) -> io::Result<()> {
         let at = (step.step, step.time);
         for happening in step.journal {
             match happening {
-                Happening::Op { node, op } => self.op(out, *node, op, at)?,
+                Happening::Op { node, op } => self.op(*node, op, at, emit)?,
                 Happening::Crashed { node } => {
                     let (forgotten, kept) = std::mem::take(&mut self.open).into_iter().partition(|o| o.node == *node);
                     self.open = kept;
                     for open in forgotten {
-                        self.close_info(out, open, at)?;
+                        Self::close_info(open, at, emit)?;
                     }
                 }
                 _ => {}
@@ -156,10 +147,50 @@ impl Writer for Edn {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write, step: u64, time: Tick) -> io::Result<()> {
+    /// Close what is still open when the run ends, at `step` and `time`.
+    pub fn finish(&mut self, step: u64, time: Tick, emit: &mut Emit<'_>) -> io::Result<()> {
         for open in std::mem::take(&mut self.open) {
-            self.close_info(out, open, (step, time))?;
+            Self::close_info(open, (step, time), emit)?;
         }
         Ok(())
+    }
+}
+
+pub(crate) struct Edn {
+    processes: Processes,
+    next_index: u64,
+}
+
+impl Edn {
+    pub fn start(_out: &mut dyn Write, _head: &Head) -> io::Result<Self> {
+        Ok(Self { processes: Processes::default(), next_index: 0 })
+    }
+
+    fn line(out: &mut dyn Write, index: &mut u64, r: Record<'_>) -> io::Result<()> {
+        let i = *index;
+        *index += 1;
+        writeln!(
+            out,
+            "{{:type :{}, :f :{}, :value {}, :process {}, :time {}, :index {i}, :node {}, :step {}}}",
+            r.op.kind.name(),
+            r.op.f.name(),
+            Value(&r.op.value),
+            r.process,
+            r.time.saturating_mul(1_000_000),
+            r.node,
+            r.step,
+        )
+    }
+}
+
+impl Writer for Edn {
+    fn step(&mut self, out: &mut dyn Write, step: &StepRef<'_>) -> io::Result<()> {
+        let index = &mut self.next_index;
+        self.processes.step(step, &mut |r| Self::line(out, index, r))
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, step: u64, time: Tick) -> io::Result<()> {
+        let index = &mut self.next_index;
+        self.processes.finish(step, time, &mut |r| Self::line(out, index, r))
     }
 }

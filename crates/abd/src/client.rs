@@ -1,0 +1,243 @@
+//! An ABD client (Attiya, Bar-Noy & Dolev 1995, §3; multi-writer as in
+//! Lynch & Shvartsman 1997). Every operation takes two round trips to a
+//! majority of the servers:
+//!
+//! 1. Query: ask every server for its (timestamp, value) of the key; wait
+//!    for a majority; keep the highest.
+//! 2. Update: a write sends (highest counter + 1, its id) with its value; a
+//!    read writes back the highest (timestamp, value) it saw, so that no
+//!    later read can find an older one. Wait for a majority to acknowledge.
+//!
+//! Two majorities always share a server, so an operation's query sees
+//! every operation that completed before it began. The broken variant
+//! `no-write-back` returns a read after phase 1: a read can then return a
+//! value a later read does not see (a new-old inversion).
+
+use crate::message::{key_name, AbdMsg, AbdTimer, Stored, Ts};
+use crate::{AbdBug, AbdConfig, AbdOut};
+use protocol::linearizable::Value;
+use protocol::{ClientOp, Input, Level, NodeId, OpFn, OpKind, OpValue, Tick};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// How many finished operations a client remembers, for the history panel.
+pub const DONE_KEPT: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Query,
+    Update,
+}
+
+/// What an operation does: a read, or a write of a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Read,
+    Write(u64),
+}
+
+/// The operation a client has in progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Current {
+    /// The client's operation number (also its Jepsen id).
+    pub seq: u64,
+    pub key: u8,
+    pub kind: Kind,
+    pub phase: Phase,
+    /// Servers that answered this phase, as a bitset of server ids.
+    pub answered: u128,
+    /// The highest register seen in phase 1; in phase 2, what is written.
+    pub best: Stored,
+    pub invoked_at: Tick,
+}
+
+/// A finished operation: a read with what it returned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Done {
+    pub seq: u64,
+    pub key: u8,
+    pub kind: Kind,
+    /// What a read returned or a write wrote.
+    pub value: Value,
+    pub invoked_at: Tick,
+    pub completed_at: Tick,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Client {
+    pub(crate) id: NodeId,
+    pub(crate) servers: u32,
+    /// Operations started so far (persisted before each starts).
+    pub ops: u64,
+    pub current: Option<Current>,
+    /// The last [`DONE_KEPT`] finished operations, oldest first.
+    pub done: VecDeque<Done>,
+}
+
+impl Client {
+    pub fn new(id: NodeId, servers: u32, ops: u64) -> Self {
+        Self { id, servers, ops, current: None, done: VecDeque::new() }
+    }
+
+    fn majority(&self) -> u32 {
+        self.servers / 2 + 1
+    }
+
+    pub fn step(&mut self, now: Tick, input: Input<AbdMsg, AbdTimer>, out: &mut AbdOut, config: &AbdConfig) {
+        match input {
+            Input::Start => out.set_timer(AbdTimer::Next, config.think_ms[0], config.think_ms[1]),
+            Input::Timer(AbdTimer::Next) => {
+                if self.current.is_none() {
+                    let (key, kind) = self.workload(config);
+                    self.start(now, key, kind, out, config);
+                }
+            }
+            Input::Timer(AbdTimer::Resend) => self.resend(out, config),
+            Input::Request { cmd } => match parse_request(&cmd, config.keys) {
+                Err(e) => out.emit(Level::Notice, format!("client {}: {e}", self.id)),
+                Ok(_) if self.current.is_some() => {
+                    out.emit(Level::Notice, format!("client {} is busy with an operation; try later", self.id))
+                }
+                Ok((key, kind)) => {
+                    out.cancel_timer(AbdTimer::Next);
+                    self.start(now, key, kind, out, config);
+                }
+            },
+            Input::Message { from, msg } => self.on_message(now, from, msg, out, config),
+        }
+    }
+
+    /// The client's own workload: reads and writes interleaved, the key
+    /// turning over the registers. Writes write `(op + 1) * 100 + id`, a
+    /// value no other write writes (for clients below 100).
+    fn workload(&self, config: &AbdConfig) -> (u8, Kind) {
+        let seq = self.ops;
+        let key = ((seq / 2 + u64::from(self.id)) % u64::from(config.keys)) as u8;
+        let write = (seq + u64::from(self.id)) % 3 == 0;
+        (key, if write { Kind::Write((seq + 1) * 100 + u64::from(self.id)) } else { Kind::Read })
+    }
+
+    fn start(&mut self, now: Tick, key: u8, kind: Kind, out: &mut AbdOut, config: &AbdConfig) {
+        let seq = self.ops;
+        self.ops += 1;
+        out.persist(crate::AbdDurable::Client { ops: self.ops });
+        let (f, value) = op_of(key, kind, None);
+        out.op(ClientOp::invoke(seq, f, value));
+        self.current = Some(Current {
+            seq,
+            key,
+            kind,
+            phase: Phase::Query,
+            answered: 0,
+            best: Stored::default(),
+            invoked_at: now,
+        });
+        for s in 0..self.servers {
+            out.send(s, AbdMsg::Query { op: seq, key });
+        }
+        out.set_timer(AbdTimer::Resend, config.resend_ms, config.resend_ms);
+    }
+
+    fn resend(&mut self, out: &mut AbdOut, config: &AbdConfig) {
+        let Some(c) = &self.current else { return };
+        for s in (0..self.servers).filter(|s| c.answered & (1 << s) == 0) {
+            out.send(s, phase_msg(c));
+        }
+        out.set_timer(AbdTimer::Resend, config.resend_ms, config.resend_ms);
+    }
+
+    fn on_message(&mut self, now: Tick, from: NodeId, msg: AbdMsg, out: &mut AbdOut, config: &AbdConfig) {
+        let majority = self.majority();
+        let Some(c) = self.current.as_mut() else { return };
+        if from >= self.servers || c.answered & (1 << from) != 0 {
+            return;
+        }
+        match (msg, c.phase) {
+            (AbdMsg::QueryReply { op, stored, .. }, Phase::Query) if op == c.seq => {
+                c.answered |= 1 << from;
+                if stored.ts > c.best.ts {
+                    c.best = stored;
+                }
+            }
+            (AbdMsg::UpdateAck { op, .. }, Phase::Update) if op == c.seq => c.answered |= 1 << from,
+            _ => return,
+        }
+        if c.answered.count_ones() < majority {
+            return;
+        }
+        match (c.phase, c.kind) {
+            (Phase::Query, Kind::Read) if config.bug == Some(AbdBug::NoWriteBack) => self.finish(now, out, config),
+            (Phase::Query, kind) => {
+                if let Kind::Write(v) = kind {
+                    c.best = Stored { ts: Ts { counter: c.best.ts.counter + 1, writer: self.id }, value: Some(v) };
+                }
+                c.phase = Phase::Update;
+                c.answered = 0;
+                for s in 0..self.servers {
+                    out.send(s, phase_msg(c));
+                }
+                out.set_timer(AbdTimer::Resend, config.resend_ms, config.resend_ms);
+            }
+            (Phase::Update, _) => self.finish(now, out, config),
+        }
+    }
+
+    fn finish(&mut self, now: Tick, out: &mut AbdOut, config: &AbdConfig) {
+        let Some(c) = self.current.take() else { return };
+        let value = match c.kind {
+            Kind::Read => c.best.value,
+            Kind::Write(v) => Some(v),
+        };
+        let (f, invoked) = op_of(c.key, c.kind, None);
+        out.op(ClientOp::invoke(c.seq, f, invoked).complete(OpKind::Ok, op_of(c.key, c.kind, value).1));
+        out.cancel_timer(AbdTimer::Resend);
+        out.set_timer(AbdTimer::Next, config.think_ms[0], config.think_ms[1]);
+        if self.done.len() == DONE_KEPT {
+            self.done.pop_front();
+        }
+        self.done.push_back(Done {
+            seq: c.seq,
+            key: c.key,
+            kind: c.kind,
+            value,
+            invoked_at: c.invoked_at,
+            completed_at: now,
+        });
+    }
+}
+
+fn phase_msg(c: &Current) -> AbdMsg {
+    match c.phase {
+        Phase::Query => AbdMsg::Query { op: c.seq, key: c.key },
+        Phase::Update => AbdMsg::Update { op: c.seq, key: c.key, stored: c.best },
+    }
+}
+
+/// The Jepsen function and value of an operation: a write's value at once,
+/// a read's once known (`read` is what it returned).
+fn op_of(key: u8, kind: Kind, read: Value) -> (OpFn, OpValue) {
+    let (f, value) = match kind {
+        Kind::Read => (OpFn::Read, read),
+        Kind::Write(v) => (OpFn::Write, Some(v)),
+    };
+    (f, OpValue::Keyed { key: key_name(key).into(), value: value.map(|v| v.to_string().into()) })
+}
+
+/// A client request: `read x`, `write x 5` or `x=5`.
+pub fn parse_request(cmd: &str, keys: u32) -> Result<(u8, Kind), String> {
+    let words: Vec<&str> = cmd.split(|c: char| c.is_whitespace() || c == '=').filter(|w| !w.is_empty()).collect();
+    let key_of = |k: &str| {
+        crate::message::KEYS[..keys as usize].iter().position(|n| *n == k).map(|i| i as u8).ok_or_else(|| {
+            format!("no register {k:?}; registers: {}", crate::message::KEYS[..keys as usize].join(", "))
+        })
+    };
+    let value_of = |v: &str| v.parse::<u64>().map_err(|_| format!("{v:?} is not a number"));
+    match words.as_slice() {
+        ["read", k] => Ok((key_of(k)?, Kind::Read)),
+        ["write", k, v] => Ok((key_of(k)?, Kind::Write(value_of(v)?))),
+        [k, v] if cmd.contains('=') => Ok((key_of(k)?, Kind::Write(value_of(v)?))),
+        _ => Err(format!("expected `read x`, `write x 5` or `x=5`, got {cmd:?}")),
+    }
+}

@@ -1,0 +1,38 @@
+//! An ABD server replica: it holds a (timestamp, value) per register,
+//! answers queries with it, and takes an update only if its timestamp is
+//! higher, persisting before it acknowledges (Attiya, Bar-Noy & Dolev 1995).
+
+use crate::message::{AbdMsg, Stored};
+use crate::{AbdDurable, AbdOut};
+use protocol::{Input, Level, NodeId};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Server {
+    pub registers: BTreeMap<u8, Stored>,
+}
+
+impl Server {
+    pub fn get(&self, key: u8) -> Stored {
+        self.registers.get(&key).copied().unwrap_or_default()
+    }
+
+    pub fn step(&mut self, id: NodeId, input: Input<AbdMsg, crate::AbdTimer>, out: &mut AbdOut) {
+        match input {
+            Input::Message { from, msg: AbdMsg::Query { op, key } } => {
+                out.send(from, AbdMsg::QueryReply { op, key, stored: self.get(key) });
+            }
+            Input::Message { from, msg: AbdMsg::Update { op, key, stored } } => {
+                if stored.ts > self.get(key).ts {
+                    self.registers.insert(key, stored);
+                    out.persist(AbdDurable::Server(self.registers.clone()));
+                }
+                out.send(from, AbdMsg::UpdateAck { op, key });
+            }
+            Input::Request { .. } => {
+                out.emit(Level::Notice, format!("server {id} takes no requests: ask a client (`read x`, `x=5`)"))
+            }
+            _ => {}
+        }
+    }
+}
