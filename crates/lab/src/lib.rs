@@ -41,6 +41,8 @@ pub enum Algo {
     ThreePc,
     Saga,
     Outbox,
+    #[serde(rename = "primary-backup")]
+    PrimaryBackup,
 }
 
 /// What the catalog says about an algorithm.
@@ -198,6 +200,17 @@ pub const ALGOS: &[AlgoInfo] = &[
         options: options::OUTBOX,
         bugs: txn::OUTBOX_BUGS,
     },
+    AlgoInfo {
+        algo: Algo::PrimaryBackup,
+        name: "primary-backup",
+        title: "Primary-backup + failure detector",
+        min_nodes: pb::NODES,
+        max_nodes: pb::NODES,
+        default_nodes: pb::NODES,
+        properties: <pb::PbChecker as protocol::Checker<pb::PrimaryBackup>>::PROPERTIES,
+        options: options::PRIMARY_BACKUP,
+        bugs: pb::BUGS,
+    },
 ];
 
 impl Algo {
@@ -332,6 +345,7 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         }
         Algo::Saga => run::<txn::Saga>(sim, options::saga_config(&options, nodes)?, seed, actions, &options),
         Algo::Outbox => run::<txn::Outbox>(sim, options::outbox_config(&options)?, seed, actions, &options),
+        Algo::PrimaryBackup => run::<pb::PrimaryBackup>(sim, options::pb_config(&options)?, seed, actions, &options),
     })
 }
 

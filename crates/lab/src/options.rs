@@ -154,6 +154,7 @@ pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError
         Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, nodes).map(drop),
         Algo::Saga => saga_config(options, nodes).map(drop),
         Algo::Outbox => outbox_config(options).map(drop),
+        Algo::PrimaryBackup => pb_config(options).map(drop),
     }
 }
 
@@ -409,6 +410,73 @@ pub const OUTBOX: &[OptionSpec] = &[
 pub fn outbox_config(options: &Options) -> Result<txn::OutboxConfig, SetupError> {
     let positive = |name: &'static str| duration(OUTBOX, options, name, 1);
     Ok(txn::OutboxConfig { poll_ms: positive("poll_ms")?, redeliver_ms: positive("redeliver_ms")?, bug: bug(options)? })
+}
+
+/// `primary-backup`.
+pub const PRIMARY_BACKUP: &[OptionSpec] = &[
+    OptionSpec {
+        name: "detector",
+        default: "timeout",
+        help: "timeout: suspect after timeout_ms of silence; phi: phi-accrual (Hayashibara et al. 2004), suspect above phi_threshold",
+    },
+    OptionSpec {
+        name: "fencing",
+        default: "epoch",
+        help: "epoch: a promotion starts a new epoch and replicas refuse older ones; none: no epoch, a false suspicion is a split brain",
+    },
+    OptionSpec { name: "heartbeat_ms", default: "50", help: "how often each replica sends its peer a heartbeat" },
+    OptionSpec { name: "timeout_ms", default: "200", help: "silence after which the timeout detector suspects" },
+    OptionSpec {
+        name: "phi_threshold",
+        default: "8",
+        help: "phi above which the phi detector suspects (0.5..=30; 8: one chance in 10^8 that the beat is only late)",
+    },
+    OptionSpec { name: "window", default: "16", help: "inter-arrival times the phi detector keeps (2..=100)" },
+    OptionSpec { name: "write_ms", default: "100", help: "how often the client writes" },
+    OptionSpec {
+        name: "request_timeout_ms",
+        default: "300",
+        help: "how long the client waits for an answer before it tries the other replica",
+    },
+];
+
+/// Build primary-backup's config from its options.
+pub fn pb_config(options: &Options) -> Result<pb::PbConfig, SetupError> {
+    let specs = PRIMARY_BACKUP;
+    let word = |name: &'static str| {
+        let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
+        options.get(name).map_or(spec.default, String::as_str).trim().to_string()
+    };
+    let detector = match word("detector").as_str() {
+        "timeout" => pb::Detector::Timeout,
+        "phi" => pb::Detector::Phi,
+        other => return Err(SetupError::new("detector", format!("expected timeout or phi, got {other:?}"))),
+    };
+    let fencing = match word("fencing").as_str() {
+        "epoch" => pb::Fencing::Epoch,
+        "none" => pb::Fencing::None,
+        other => return Err(SetupError::new("fencing", format!("expected epoch or none, got {other:?}"))),
+    };
+    let phi_threshold: f64 = get(specs, options, "phi_threshold")?;
+    if !(0.5..=pb::detector::PHI_MAX).contains(&phi_threshold) {
+        return Err(SetupError::new("phi_threshold", format!("must be between 0.5 and 30, got {phi_threshold}")));
+    }
+    let window: u32 = get(specs, options, "window")?;
+    if !(pb::detector::WINDOW_MIN..=pb::detector::WINDOW_MAX).contains(&window) {
+        return Err(SetupError::new("window", format!("must be between 2 and 100, got {window}")));
+    }
+    let positive = |name: &'static str| duration(specs, options, name, 1);
+    Ok(pb::PbConfig {
+        detector,
+        fencing,
+        heartbeat_ms: positive("heartbeat_ms")?,
+        timeout_ms: positive("timeout_ms")?,
+        phi_threshold,
+        window,
+        write_ms: positive("write_ms")?,
+        request_timeout_ms: positive("request_timeout_ms")?,
+        bug: bug(options)?,
+    })
 }
 
 /// Build a lock's config from its options. The variant comes with the

@@ -45,6 +45,11 @@ pub enum Sign {
 /// preempt each other for a dozen rounds (tests pin this).
 pub const DUELING_SEED: u64 = 2960;
 
+// The steps where the primary-backup presets make their point (tests pin them).
+const STEP_FAILOVER: u64 = 56;
+const STEP_FENCED: u64 = 98;
+const STEP_SPLIT: u64 = 65;
+
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "dueling-proposers",
@@ -205,6 +210,41 @@ pub const PRESETS: &[Preset] = &[
                       which remembers processed ids, applies it once.",
         query: r#"algo=outbox&nodes=4&seed=1&actions=[{"step":0,"do":"request","node":0,"cmd":"a"},{"step":2,"do":"crash","node":1},{"step":8,"do":"restart","node":1}]"#,
         moment: Moment { step: 13, what: "the consumer skips the duplicate", sign: Sign::Log("skips message 1") },
+    },
+    Preset {
+        id: "pb-failover",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: the primary crashes, the backup takes over",
+        description: "The client writes to replica 1, which replicates each write to replica 2 before accepting it. \
+                      Replica 1 crashes: its heartbeats stop, replica 2's detector suspects it after the timeout and \
+                      it promotes itself in epoch 2. The client's write times out, it tries replica 2, and writes go on.",
+        query: r#"algo=primary-backup&nodes=3&seed=1&actions=[{"step":40,"do":"crash","node":1}]"#,
+        moment: Moment { step: STEP_FAILOVER, what: "the backup promotes itself", sign: Sign::Log("promotes itself") },
+    },
+    Preset {
+        id: "pb-false-suspicion-fenced",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: a paused primary is suspected, and fenced",
+        description: "Replica 1 pauses for 600 ms, like a long GC pause. Replica 2 hears no heartbeat, suspects it \
+                      (falsely: it is alive) and promotes itself in epoch 2. When replica 1 wakes it still believes \
+                      it is primary and replicates the client's queued write in epoch 1: replica 2 refuses the stale \
+                      epoch, replica 1 steps down, and only one primary ever accepts writes.",
+        query: r#"algo=primary-backup&nodes=3&seed=1&fencing=epoch&actions=[{"step":40,"do":"pause","node":1,"for":600}]"#,
+        moment: Moment { step: STEP_FENCED, what: "the stale epoch is refused", sign: Sign::Log("of stale epoch 1") },
+    },
+    Preset {
+        id: "pb-split-brain",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: a false suspicion without fencing is a split brain",
+        description: "The same pause with fencing=none. Replica 2 promotes itself without a new epoch and accepts \
+                      the client's next write while replica 1, paused but alive, still believes it is primary: two \
+                      primaries accept writes in one epoch, and the checker names it.",
+        query: r#"algo=primary-backup&nodes=3&seed=1&fencing=none&actions=[{"step":40,"do":"pause","node":1,"for":600}]"#,
+        moment: Moment {
+            step: STEP_SPLIT,
+            what: "two primaries accept writes",
+            sign: Sign::Violation("At most one primary per epoch accepts writes"),
+        },
     },
 ];
 

@@ -8,7 +8,7 @@ use protocol::present::{Body, Grid};
 use protocol::{Countdown, Status};
 use sim::{Action, Session};
 
-const ALGOS: [Algo; 12] = [
+const ALGOS: [Algo; 13] = [
     Algo::Raft,
     Algo::Paxos,
     Algo::MultiPaxos,
@@ -21,6 +21,7 @@ const ALGOS: [Algo; 12] = [
     Algo::ThreePc,
     Algo::Saga,
     Algo::Outbox,
+    Algo::PrimaryBackup,
 ];
 
 fn check_presentation(s: &dyn Session, what: &str) {
