@@ -19,13 +19,36 @@ fn pause_primary(step: u64) -> Vec<Scheduled> {
 }
 
 #[test]
-fn print_split_brain() {
-    for fencing in [Fencing::None, Fencing::Epoch] {
-        let r = run(PbConfig { fencing, ..PbConfig::default() }, pause_primary(40), 400);
-        for l in r.world().log() {
-            println!("{} t={} {:?}: {}", l.step, l.time, l.node, l.text);
-        }
-        println!("{fencing:?}: {:?}", r.world().first_violation());
-        let _ = ONE_PRIMARY_PER_EPOCH;
-    }
+fn a_crashed_primary_is_replaced_and_rejoins_as_backup_of_the_new_epoch() {
+    let actions = vec![
+        Scheduled { step: 40, action: Action::Crash { node: 1 } },
+        Scheduled { step: 150, action: Action::Restart { node: 1 } },
+    ];
+    let r = run(PbConfig::default(), actions, 400);
+    assert!(r.world().first_violation().is_none());
+    let (one, two) = (r.world().node(1).replica().unwrap(), r.world().node(2).replica().unwrap());
+    assert_eq!((two.primary, two.epoch), (true, 2));
+    assert_eq!((one.primary, one.epoch), (false, 2), "the restarted replica learned the new epoch");
+    assert!(two.backup_in_view, "the primary took it back");
+    // The rejoined backup received the log (Sync) and follows it.
+    assert_eq!(one.log.entries.back(), two.log.entries.back());
+    assert!(r.world().node(0).client().unwrap().ok >= 10);
+}
+
+#[test]
+fn a_paused_primary_is_fenced_with_epochs_and_splits_the_brain_without() {
+    let fenced = run(PbConfig::default(), pause_primary(40), 400);
+    assert!(fenced.world().first_violation().is_none());
+    assert!(fenced.world().log().any(|l| l.text.contains("refuses w") && l.text.contains("stale epoch 1")));
+    let one = fenced.world().node(1).replica().unwrap();
+    assert!(
+        !one.primary && one.accepted.is_some_and(|(e, _)| e == 1),
+        "it accepted in epoch 1 only, then stepped down"
+    );
+
+    let unfenced = run(PbConfig { fencing: Fencing::None, ..PbConfig::default() }, pause_primary(40), 400);
+    let v = unfenced.world().first_violation().expect("caught");
+    assert_eq!(v.property, ONE_PRIMARY_PER_EPOCH);
+    let both: Vec<bool> = (1..=2).map(|id| unfenced.world().node(id).replica().unwrap().primary).collect();
+    assert_eq!(both, [true, true], "and both still believe they are primary");
 }
