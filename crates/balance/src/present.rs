@@ -126,7 +126,9 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Balance>], config: &BalanceConfig) ->
     Picture {
         arrangement: Arrangement::Columns { servers: 1, clients: servers },
         legend,
-        banner: Some(format!("{}: p50 {} ms · p99 {} ms · max/mean load {load}", config.strategy.name(), b.p50, b.p99)),
+        // Once there is something to say: from the first sample on.
+        banner: (!b.samples.is_empty())
+            .then(|| format!("{}: p50 {} ms · p99 {} ms · max/mean load {load}", config.strategy.name(), b.p50, b.p99)),
         panels: vec![
             Panel {
                 id: "balance-queues",

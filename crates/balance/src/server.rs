@@ -50,6 +50,12 @@ impl Server {
                         out.emit(Level::Warn, format!("server {} discards a waiting request to make room", self.id));
                     }
                     _ => {
+                        if self.rejected == 0 {
+                            out.emit(
+                                Level::Notice,
+                                format!("server {}'s queue is full ({}): it refuses r{id}", self.id, self.queue.len()),
+                            );
+                        }
                         self.rejected += 1;
                         out.send(from, BalanceMsg::Reject { id });
                         return;

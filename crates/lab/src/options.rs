@@ -155,6 +155,7 @@ pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError
         Algo::Saga => saga_config(options, nodes).map(drop),
         Algo::Outbox => outbox_config(options).map(drop),
         Algo::PrimaryBackup => pb_config(options).map(drop),
+        Algo::Balance => balance_config(options, nodes).map(drop),
     }
 }
 
@@ -476,6 +477,69 @@ pub fn pb_config(options: &Options) -> Result<pb::PbConfig, SetupError> {
         write_ms: positive("write_ms")?,
         request_timeout_ms: positive("request_timeout_ms")?,
         bug: bug(options)?,
+    })
+}
+
+/// `balance`.
+pub const BALANCE: &[OptionSpec] = &[
+    OptionSpec {
+        name: "strategy",
+        default: "round-robin",
+        help: "round-robin, least-outstanding, ring (consistent hashing of the request key) or two-choices",
+    },
+    OptionSpec { name: "interval_ms", default: "6", help: "the balancer sends a request every this many ms" },
+    OptionSpec { name: "service_ms", default: "16", help: "mean service time of a request (each is 1/2..3/2 of it)" },
+    OptionSpec { name: "slow", default: "none", help: "a server slow_factor times slower than the others, 1..nodes-1" },
+    OptionSpec { name: "slow_factor", default: "5", help: "how much slower the slow server is (1..=100)" },
+    OptionSpec {
+        name: "max_queue",
+        default: "32",
+        help: "requests a server holds at most; more are refused (1..=1000)",
+    },
+    OptionSpec { name: "timeout_ms", default: "2000", help: "the balancer gives up on a request unanswered this long" },
+];
+
+/// Build the load balancer's config from its options, for a world of `nodes`.
+pub fn balance_config(options: &Options, nodes: u32) -> Result<balance::BalanceConfig, SetupError> {
+    let specs = BALANCE;
+    let strategy_text = options.get("strategy").map_or("round-robin", |s| s.trim());
+    let strategy = balance::Strategy::parse(strategy_text).ok_or_else(|| {
+        SetupError::new(
+            "strategy",
+            format!("expected round-robin, least-outstanding, ring or two-choices, got {strategy_text:?}"),
+        )
+    })?;
+    let slow = match options.get("slow").map(|v| v.trim()) {
+        None | Some("none") => None,
+        Some(v) => match v.parse::<u32>() {
+            Ok(k) if (1..nodes).contains(&k) => Some(k),
+            _ => {
+                return Err(SetupError::new(
+                    "slow",
+                    format!("expected a server between 1 and {}, got {v:?}", nodes - 1),
+                ))
+            }
+        },
+    };
+    let bounded = |name: &'static str, max: u64| -> Result<u64, SetupError> {
+        let v: u64 = get(specs, options, name)?;
+        if (1..=max).contains(&v) {
+            Ok(v)
+        } else {
+            Err(SetupError::new(name, format!("must be between 1 and {max}, got {v}")))
+        }
+    };
+    let positive = |name: &'static str| duration(specs, options, name, 1);
+    Ok(balance::BalanceConfig {
+        strategy,
+        interval_ms: positive("interval_ms")?,
+        service_ms: positive("service_ms")?,
+        slow,
+        slow_factor: bounded("slow_factor", 100)?,
+        max_queue: bounded("max_queue", 1000)? as u32,
+        timeout_ms: positive("timeout_ms")?,
+        bug: bug(options)?,
+        ..balance::BalanceConfig::default()
     })
 }
 

@@ -49,6 +49,9 @@ pub const DUELING_SEED: u64 = 2960;
 const STEP_FAILOVER: u64 = 56;
 const STEP_FENCED: u64 = 98;
 const STEP_SPLIT: u64 = 65;
+// And the load-balancing presets.
+const STEP_RR_FULL: u64 = 629;
+const STEP_LO_SAMPLE: u64 = 39;
 
 pub const PRESETS: &[Preset] = &[
     Preset {
@@ -245,6 +248,26 @@ pub const PRESETS: &[Preset] = &[
             what: "two primaries accept writes",
             sign: Sign::Violation("At most one primary per epoch accepts writes"),
         },
+    },
+    Preset {
+        id: "balance-slow-server-round-robin",
+        algo: Algo::Balance,
+        title: "load balancing: a slow server under round robin",
+        description: "Server 2 is five times slower than the others. Round robin sends it a quarter of the \
+                      requests anyway: its queue fills, it refuses requests, and what it holds waits so long that \
+                      the balancer gives up on it; p99 climbs to the timeout. The ring, blind to load, does the same.",
+        query: "algo=balance&nodes=5&seed=1&strategy=round-robin&slow=2",
+        moment: Moment { step: STEP_RR_FULL, what: "the slow server's queue is full", sign: Sign::Log("queue is full") },
+    },
+    Preset {
+        id: "balance-slow-server-least-outstanding",
+        algo: Algo::Balance,
+        title: "load balancing: least outstanding routes around the slow server",
+        description: "The same slow server and request stream with least-outstanding: the balancer sends each \
+                      request to the server that owes it the fewest, so the slow one gets what it can handle, \
+                      nothing is refused, and p99 stays a fraction of round robin's. Two choices does nearly as well.",
+        query: "algo=balance&nodes=5&seed=1&strategy=least-outstanding&slow=2",
+        moment: Moment { step: STEP_LO_SAMPLE, what: "the first sample of the charts", sign: Sign::Banner("p99") },
     },
 ];
 
