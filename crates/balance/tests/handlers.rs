@@ -26,7 +26,11 @@ fn a_server_serves_in_order_and_refuses_when_full() {
     s.step(Input::Message { from: 0, msg: BalanceMsg::Request { id: 2 } }, &mut out);
     assert_eq!(out.take(), [], "queued behind the one in service");
     s.step(Input::Message { from: 0, msg: BalanceMsg::Request { id: 3 } }, &mut out);
-    assert_eq!(out.take(), [send(0, BalanceMsg::Reject { id: 3 })]);
+    let first_refusal = out.take();
+    assert!(matches!(&first_refusal[0], Command::Emit(n) if n.text == "server 3's queue is full (2): it refuses r3"));
+    assert_eq!(first_refusal[1..], [send(0, BalanceMsg::Reject { id: 3 })]);
+    s.step(Input::Message { from: 0, msg: BalanceMsg::Request { id: 4 } }, &mut out);
+    assert_eq!(out.take(), [send(0, BalanceMsg::Reject { id: 4 })], "said once");
     s.step(Input::Timer(BalanceTimer::Service), &mut out);
     let t2 = service_time(&config, 2, 3);
     assert_eq!(
@@ -36,7 +40,7 @@ fn a_server_serves_in_order_and_refuses_when_full() {
             Command::SetTimer { timer: BalanceTimer::Service, after_min: t2, after_max: t2 },
         ]
     );
-    assert_eq!((s.accepted, s.served, s.rejected, s.queue.len()), (2, 1, 1, 1));
+    assert_eq!((s.accepted, s.served, s.rejected, s.queue.len()), (2, 1, 2, 1));
 }
 
 #[test]
