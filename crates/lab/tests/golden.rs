@@ -24,14 +24,21 @@ const FAULTS: &str = r#"[{"step":20,"do":"request","node":0,"cmd":"a"},
     {"step":220,"do":"restart","node":1},{"step":260,"do":"pause","node":3,"for":120},
     {"step":300,"do":"drift","node":2,"rate":1.5},{"step":330,"do":"request","node":1,"cmd":"c"}]"#;
 
+/// The same kinds of faults for the three nodes of primary-backup.
+const FAULTS_3: &str = r#"[{"step":40,"do":"pause","node":1,"for":600},
+    {"step":200,"do":"partition","groups":[[0,2]]},{"step":300,"do":"heal"},
+    {"step":400,"do":"crash","node":2},{"step":600,"do":"restart","node":2},
+    {"step":700,"do":"drift","node":1,"rate":1.5}]"#;
+
 fn digest(algo: Algo, nodes: u32, seed: u64, steps: u64) -> String {
+    let faults = if nodes == 3 { FAULTS_3 } else { FAULTS };
     let mut setup = Setup::new(algo);
     setup.sim.nodes = nodes;
     setup.sim.drop = 0.05;
     setup.sim.dup = 0.03;
     setup.sim.latency_ms = [5, 45];
     setup.seed = seed;
-    setup.actions = parse_actions(FAULTS, nodes).unwrap();
+    setup.actions = parse_actions(faults, nodes).unwrap();
     let mut session = lab::open(&setup).unwrap();
     for _ in 0..steps {
         if !session.step() {
@@ -64,6 +71,8 @@ fn traces_match_their_pinned_digests() {
         (Algo::LockFenced, 4, 11, 1500),
         (Algo::LockZk, 5, 5, 1500),
         (Algo::Ring, 5, 2, 1500),
+        (Algo::PrimaryBackup, 3, 4, 1500),
+        (Algo::Balance, 5, 9, 1500),
     ];
     let got: Vec<String> = cases
         .iter()
@@ -77,6 +86,8 @@ fn traces_match_their_pinned_digests() {
         "lock-fenced 1ebeed64071d72280b29d7de4dca1f4295b378616969f6f0c36de4f40bede6aa 1500 steps",
         "lock-zk a1f02c9d43b0f136392aa11a37afc59bc5685763472723977d7f1483814df7f3 1500 steps",
         "ring 24c8bef0f494dac7361b83b6950c23dd14be4f87040d4f21cde862a99a2fffe8 1500 steps",
+        "primary-backup 80d8f54b45712b48d90706ff6aa23a848a24ebb99f2b22993c7ef9dd57f830b9 1500 steps",
+        "balance 2a6d990e7dbae184151af4097bb42acdf77442559833fff6505783560fcbbe73 1500 steps",
     ];
     assert_eq!(got, want, "a trace changed; if that is intended, pin the new digests:\n{got:#?}");
 }
