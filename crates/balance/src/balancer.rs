@@ -18,13 +18,18 @@ pub const SAMPLES_KEPT: usize = protocol::present::Chart::MAX_SAMPLES;
 /// Distinct request keys (strategy `ring` maps each to its owner).
 pub const KEYS: u64 = 1000;
 
-/// One sample of the charts.
-#[derive(Clone, Debug, PartialEq)]
+/// Most servers: every node but the balancer.
+pub const MAX_SERVERS: usize = crate::MAX_NODES as usize - 1;
+
+/// One sample of the charts. Plain data without a heap allocation, so that
+/// the world's snapshots copy the 120 samples in one piece.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
     pub time: Tick,
     pub p50: Tick,
     pub p99: Tick,
-    pub outstanding: Vec<u32>,
+    /// What each server owed the balancer (index `server - 1`).
+    pub outstanding: [u32; MAX_SERVERS],
 }
 
 #[derive(Clone, Debug)]
@@ -161,7 +166,11 @@ impl Balancer {
                 }
                 self.p50 = percentile(self.latencies.iter().copied(), 0.5);
                 self.p99 = percentile(self.latencies.iter().copied(), 0.99);
-                let sample = Sample { time: now, p50: self.p50, p99: self.p99, outstanding: self.outstanding.clone() };
+                let mut outstanding = [0; MAX_SERVERS];
+                for (slot, &o) in outstanding.iter_mut().zip(&self.outstanding) {
+                    *slot = o;
+                }
+                let sample = Sample { time: now, p50: self.p50, p99: self.p99, outstanding };
                 self.samples.push_back(sample);
             }
             Input::Message { msg: BalanceMsg::Reply { id }, .. } => {
