@@ -206,7 +206,7 @@ pub const ALGOS: &[AlgoInfo] = &[
         name: "primary-backup",
         title: "Primary-backup + failure detector",
         min_nodes: pb::NODES,
-        max_nodes: pb::NODES,
+        max_nodes: pb::MAX_NODES,
         default_nodes: pb::NODES,
         properties: <pb::PbChecker as protocol::Checker<pb::PrimaryBackup>>::PROPERTIES,
         options: options::PRIMARY_BACKUP,
@@ -357,7 +357,9 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         }
         Algo::Saga => run::<txn::Saga>(sim, options::saga_config(&options, nodes)?, seed, actions, &options),
         Algo::Outbox => run::<txn::Outbox>(sim, options::outbox_config(&options)?, seed, actions, &options),
-        Algo::PrimaryBackup => run::<pb::PrimaryBackup>(sim, options::pb_config(&options)?, seed, actions, &options),
+        Algo::PrimaryBackup => {
+            run::<pb::PrimaryBackup>(sim, options::pb_config(&options, nodes)?, seed, actions, &options)
+        }
         Algo::Balance => {
             run::<balance::Balance>(sim, options::balance_config(&options, nodes)?, seed, actions, &options)
         }

@@ -154,7 +154,7 @@ pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError
         Algo::TwoPc | Algo::ThreePc => commit_config(algo, options, nodes).map(drop),
         Algo::Saga => saga_config(options, nodes).map(drop),
         Algo::Outbox => outbox_config(options).map(drop),
-        Algo::PrimaryBackup => pb_config(options).map(drop),
+        Algo::PrimaryBackup => pb_config(options, nodes).map(drop),
         Algo::Balance => balance_config(options, nodes).map(drop),
     }
 }
@@ -416,6 +416,11 @@ pub fn outbox_config(options: &Options) -> Result<txn::OutboxConfig, SetupError>
 /// `primary-backup`.
 pub const PRIMARY_BACKUP: &[OptionSpec] = &[
     OptionSpec {
+        name: "topology",
+        default: "pair",
+        help: "pair: a primary and a backup (3 nodes); chain: 2 to 5 replicas in a chain, writes flow head to tail (3..=6 nodes)",
+    },
+    OptionSpec {
         name: "detector",
         default: "timeout",
         help: "timeout: suspect after timeout_ms of silence; phi: phi-accrual (Hayashibara et al. 2004), suspect above phi_threshold",
@@ -441,12 +446,23 @@ pub const PRIMARY_BACKUP: &[OptionSpec] = &[
     },
 ];
 
-/// Build primary-backup's config from its options.
-pub fn pb_config(options: &Options) -> Result<pb::PbConfig, SetupError> {
+/// Build primary-backup's config from its options, for a world of `nodes`.
+pub fn pb_config(options: &Options, nodes: u32) -> Result<pb::PbConfig, SetupError> {
     let specs = PRIMARY_BACKUP;
     let word = |name: &'static str| {
         let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
         options.get(name).map_or(spec.default, String::as_str).trim().to_string()
+    };
+    let topology = match word("topology").as_str() {
+        "pair" if nodes == pb::NODES => pb::Topology::Pair,
+        "pair" => {
+            return Err(SetupError::new(
+                "topology",
+                format!("a pair has 3 nodes (client and two replicas), got {nodes}; use topology=chain"),
+            ))
+        }
+        "chain" => pb::Topology::Chain,
+        other => return Err(SetupError::new("topology", format!("expected pair or chain, got {other:?}"))),
     };
     let detector = match word("detector").as_str() {
         "timeout" => pb::Detector::Timeout,
@@ -468,6 +484,7 @@ pub fn pb_config(options: &Options) -> Result<pb::PbConfig, SetupError> {
     }
     let positive = |name: &'static str| duration(specs, options, name, 1);
     Ok(pb::PbConfig {
+        topology,
         detector,
         fencing,
         heartbeat_ms: positive("heartbeat_ms")?,

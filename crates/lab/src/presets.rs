@@ -49,6 +49,7 @@ pub const DUELING_SEED: u64 = 2960;
 const STEP_FAILOVER: u64 = 56;
 const STEP_FENCED: u64 = 98;
 const STEP_SPLIT: u64 = 65;
+const STEP_CHAIN: u64 = 177;
 // And the load-balancing presets.
 const STEP_RR_FULL: u64 = 629;
 const STEP_LO_SAMPLE: u64 = 39;
@@ -248,6 +249,17 @@ pub const PRESETS: &[Preset] = &[
             what: "two primaries accept writes",
             sign: Sign::Violation("At most one primary per epoch accepts writes"),
         },
+    },
+    Preset {
+        id: "pb-chain-failover",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: a chain of three loses its head, then the next",
+        description: "Three replicas in a chain: each write enters at the head, flows to the tail, and the \
+                      acknowledgement flows back. The head crashes: replica 2, next in line, suspects it and heads \
+                      the rest of the chain in epoch 2. Then replica 2 crashes: replica 3 suspects both it and the \
+                      old head and carries on alone in epoch 3, the next epoch it owns.",
+        query: r#"algo=primary-backup&nodes=4&seed=1&topology=chain&actions=[{"step":60,"do":"crash","node":1},{"step":160,"do":"crash","node":2}]"#,
+        moment: Moment { step: STEP_CHAIN, what: "the tail heads what is left", sign: Sign::Log("replica 3 suspects primary 2") },
     },
     Preset {
         id: "balance-slow-server-round-robin",

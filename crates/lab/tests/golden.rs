@@ -86,7 +86,7 @@ fn traces_match_their_pinned_digests() {
         "lock-fenced 1ebeed64071d72280b29d7de4dca1f4295b378616969f6f0c36de4f40bede6aa 1500 steps",
         "lock-zk a1f02c9d43b0f136392aa11a37afc59bc5685763472723977d7f1483814df7f3 1500 steps",
         "ring 24c8bef0f494dac7361b83b6950c23dd14be4f87040d4f21cde862a99a2fffe8 1500 steps",
-        "primary-backup 80d8f54b45712b48d90706ff6aa23a848a24ebb99f2b22993c7ef9dd57f830b9 1500 steps",
+        "primary-backup 011ed120e692478f34d8c1887819d2f1ba32f3fe768d8fd001c3a46d3824c4e8 1500 steps",
         "balance 2a6d990e7dbae184151af4097bb42acdf77442559833fff6505783560fcbbe73 1500 steps",
     ];
     assert_eq!(got, want, "a trace changed; if that is intended, pin the new digests:\n{got:#?}");

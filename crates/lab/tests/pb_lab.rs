@@ -68,5 +68,9 @@ fn options_are_parsed_and_bad_ones_named() {
     setup.options.insert("bug".to_string(), "no-epoch-bump".to_string());
     assert!(open(&setup).is_ok());
     setup.sim.nodes = 4;
+    assert_eq!(open(&setup).err().map(|e| e.field), Some("topology"), "a pair is three nodes");
+    setup.options.insert("topology".to_string(), "chain".to_string());
+    assert!(open(&setup).is_ok());
+    setup.sim.nodes = 7;
     assert_eq!(open(&setup).err().map(|e| e.field), Some("nodes"));
 }

@@ -1,17 +1,18 @@
 //! The client: writes `w1, w2, ...` every `write_ms` to the replica it
 //! believes is primary, one at a time. An answer `Written` confirms it; a
 //! `NotPrimary`, or no answer within `request_timeout_ms`, makes it try
-//! the other replica with its next write. Each write is reported as a
+//! the next replica with its next write. Each write is reported as a
 //! Jepsen operation: `:ok`, `:fail` (refused) or `:info` (no answer).
 
 use crate::config::PbConfig;
 use crate::message::{PbMsg, PbTimer};
-use crate::{Out, PbDurable, REPLICAS};
+use crate::{Out, PbDurable};
 use protocol::{ClientOp, Input, Level, NodeId, OpFn, OpKind, OpValue};
 
 #[derive(Clone, Debug)]
 pub struct Client {
     config: PbConfig,
+    replicas: u32,
     /// The id of the last write sent (persisted: ids are never reused).
     pub last_id: u64,
     /// The replica the client believes is primary.
@@ -24,16 +25,16 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(config: &PbConfig, durable: Option<&PbDurable>) -> Self {
+    pub fn new(replicas: u32, config: &PbConfig, durable: Option<&PbDurable>) -> Self {
         let last_id = match durable {
             Some(PbDurable::Client { last_id }) => *last_id,
             _ => 0,
         };
-        Self { config: config.clone(), last_id, primary: 1, outstanding: None, ok: 0, failed: 0, unknown: 0 }
+        Self { config: config.clone(), replicas, last_id, primary: 1, outstanding: None, ok: 0, failed: 0, unknown: 0 }
     }
 
     fn other(&mut self) {
-        self.primary = if self.primary >= REPLICAS { 1 } else { self.primary + 1 };
+        self.primary = if self.primary >= self.replicas { 1 } else { self.primary + 1 };
     }
 
     fn op(id: u64, kind: OpKind) -> ClientOp {

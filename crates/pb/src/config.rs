@@ -27,6 +27,26 @@ pub enum Fencing {
     None,
 }
 
+/// How the replicas stand in line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Topology {
+    /// A primary and one backup (3 nodes with the client).
+    #[default]
+    Pair,
+    /// A chain of 2 to 5 replicas: writes flow from the head to the tail.
+    Chain,
+}
+
+impl Topology {
+    pub fn name(self) -> &'static str {
+        match self {
+            Topology::Pair => "pair",
+            Topology::Chain => "chain",
+        }
+    }
+}
+
 impl Detector {
     pub fn name(self) -> &'static str {
         match self {
@@ -47,6 +67,7 @@ impl Fencing {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PbConfig {
+    pub topology: Topology,
     pub detector: Detector,
     pub fencing: Fencing,
     /// How often a replica sends its peer a heartbeat (and looks at its detector).
@@ -68,6 +89,7 @@ pub struct PbConfig {
 impl Default for PbConfig {
     fn default() -> Self {
         Self {
+            topology: Topology::Pair,
             detector: Detector::Timeout,
             fencing: Fencing::Epoch,
             heartbeat_ms: 50,

@@ -5,6 +5,7 @@
 //! | 0    | the client: writes every `write_ms` to the primary it knows |
 //! | 1    | replica, primary of epoch 1                                 |
 //! | 2    | replica, backup; promotes itself when it suspects 1         |
+//! | 3..  | with `topology=chain`: more replicas down the chain         |
 //!
 //! Drive a node this way:
 //!
@@ -30,7 +31,7 @@ pub mod replica;
 
 pub use checker::{PbChecker, EPOCHS_REMEMBERED, ONE_PRIMARY_PER_EPOCH};
 pub use client::Client;
-pub use config::{Detector, Fencing, PbBug, PbConfig, BUGS};
+pub use config::{Detector, Fencing, PbBug, PbConfig, Topology, BUGS};
 pub use message::{Entry, PbMsg, PbTimer};
 pub use replica::{owner, Log, Replica, LOG_KEEP, MAX_PENDING};
 
@@ -39,17 +40,17 @@ use serde::Serialize;
 
 /// The client's node id.
 pub const CLIENT: NodeId = 0;
-/// Replicas: nodes `1..=REPLICAS`.
-pub const REPLICAS: u32 = 2;
-/// Every world has the client and the pair.
-pub const NODES: u32 = REPLICAS + 1;
+/// Nodes of a pair world: the client and two replicas (nodes `1..=2`).
+pub const NODES: u32 = 3;
+/// Most nodes of a chain world: the client and five replicas.
+pub const MAX_NODES: u32 = 6;
 
 pub(crate) type Out = protocol::Out<PbMsg, PbTimer, PbDurable>;
 
 /// What a node persists.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PbDurable {
-    Replica { epoch: u64, primary: bool, log: Log, accepted: Option<(u64, u64)> },
+    Replica { epoch: u64, primary: bool, log: Log, accepted: Option<(u64, u64)>, view: Vec<NodeId> },
     Client { last_id: u64 },
 }
 
@@ -100,6 +101,7 @@ pub enum PbView {
         kind: &'static str,
         role: &'static str,
         epoch: u64,
+        view: Vec<NodeId>,
         log_len: u64,
         log: Vec<u64>,
         accepted_epoch: Option<u64>,
@@ -118,11 +120,12 @@ impl Protocol for PrimaryBackup {
     type Checker = PbChecker;
     const CLIENT_OPS: &'static [OpFn] = &[OpFn::Write];
 
-    fn new(id: NodeId, _cluster: &Cluster, config: &PbConfig, durable: Option<&PbDurable>) -> Self {
+    fn new(id: NodeId, cluster: &Cluster, config: &PbConfig, durable: Option<&PbDurable>) -> Self {
+        let replicas = cluster.nodes.saturating_sub(1).max(1);
         let node = if id == CLIENT {
-            Node::Client(Client::new(config, durable))
+            Node::Client(Client::new(replicas, config, durable))
         } else {
-            Node::Replica(Replica::new(id, config, durable))
+            Node::Replica(Replica::new(id, replicas, config, durable))
         };
         Self { id, node }
     }
@@ -152,6 +155,7 @@ impl Protocol for PrimaryBackup {
                 kind: "replica",
                 role: if r.primary { "primary" } else { "backup" },
                 epoch: r.epoch,
+                view: r.view.clone(),
                 log_len: r.log.len,
                 log: r.log.entries.iter().map(|e| e.id).collect(),
                 accepted_epoch: r.accepted.map(|(e, _)| e),

@@ -1,6 +1,6 @@
 //! What the client and the replicas say to each other, and their timers.
 
-use protocol::{Message, Timer};
+use protocol::{Message, NodeId, Timer};
 use serde::Serialize;
 
 /// One write in a replica's log: the client's write `id`, its value, and
@@ -15,8 +15,8 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type")]
 pub enum PbMsg {
-    /// "I am alive, in `epoch`, as primary or backup."
-    Heartbeat { epoch: u64, primary: bool },
+    /// "I am alive, in `epoch`, as primary (with its view) or backup (an empty view)."
+    Heartbeat { epoch: u64, primary: bool, view: Vec<NodeId> },
     /// Client to the replica it believes is primary.
     Write { id: u64, value: u64 },
     /// Primary to backup: append this write, ordered in `epoch`.
@@ -49,7 +49,7 @@ impl Message for PbMsg {
 
     fn label(&self) -> String {
         match self {
-            PbMsg::Heartbeat { epoch, primary } => format!("♥ e{epoch}{}", if *primary { " P" } else { "" }),
+            PbMsg::Heartbeat { epoch, primary, .. } => format!("♥ e{epoch}{}", if *primary { " P" } else { "" }),
             PbMsg::Write { id, .. } => format!("w{id}"),
             PbMsg::Replicate { epoch, entry } => format!("rep w{} e{epoch}", entry.id),
             PbMsg::Ack { id, .. } => format!("ack w{id}"),

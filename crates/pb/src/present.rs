@@ -78,7 +78,8 @@ pub(crate) fn inspect(id: NodeId, node: &Node, up: bool) -> Vec<Panel> {
             Fact::new("Writes ok / refused / unknown", format!("{} / {} / {}", c.ok, c.failed, c.unknown)),
         ],
         Node::Replica(r) => {
-            let (mean, std) = r.beats.mean_std(r.config.heartbeat_ms);
+            let watched = &r.beats[(r.watched() - 1) as usize];
+            let (mean, std) = watched.mean_std(r.config.heartbeat_ms);
             let mut facts = vec![
                 Fact::new("Role", role(r).0),
                 Fact::new("Epoch", epoch_badge(r)),
@@ -89,16 +90,16 @@ pub(crate) fn inspect(id: NodeId, node: &Node, up: bool) -> Vec<Panel> {
                 Fact::new("Log length", r.log.len.to_string()),
             ];
             if up {
-                facts.push(Fact::new("Suspicion of replica", format!("{}: {}", r.peer(), suspicion(r))));
+                facts.push(Fact::new("Suspicion of replica", format!("{}: {}", r.watched(), suspicion(r))));
                 facts.push(Fact::new(
                     "Last heartbeat heard",
-                    r.beats.last.map_or("never".to_string(), |t| format!("t={t} (now t={})", r.now)),
+                    watched.last.map_or("never".to_string(), |t| format!("t={t} (now t={})", r.now)),
                 ));
                 if r.config.detector == Detector::Phi {
                     facts.push(Fact::new("Inter-arrival mean ± std", format!("{mean:.1} ± {std:.1} ms")));
                 }
                 if r.primary {
-                    facts.push(Fact::new("Backup in view", if r.backup_in_view { "yes" } else { "no" }));
+                    facts.push(Fact::new("Backup in view", if r.has_backup() { "yes" } else { "no" }));
                     facts.push(Fact::new("Waiting for the backup", r.pending.len().to_string()));
                 }
             }
@@ -151,7 +152,7 @@ pub fn suspicion_bars(nodes: &[NodeRef<'_, PrimaryBackup>]) -> Vec<Bar> {
             let v = r.verdict;
             let share = if n.status == Status::Up && v.threshold > 0.0 { v.level / v.threshold * 100.0 } else { 0.0 };
             Some(Bar {
-                label: format!("{} → {}", n.id, r.peer()),
+                label: format!("{} → {}", n.id, r.watched()),
                 value: (share.min(200.0) * 10.0).round() / 10.0,
                 tone: if v.suspect { SUSPECTING_TONE } else { BACKUP_TONE },
                 part: None,
@@ -176,7 +177,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, PrimaryBackup>], config: &PbConfig) -
     };
     let marked = nodes
         .iter()
-        .filter_map(|n| n.state.replica().filter(|r| n.status == Status::Up && r.verdict.suspect).map(|r| r.peer()))
+        .filter_map(|n| n.state.replica().filter(|r| n.status == Status::Up && r.verdict.suspect).map(|r| r.watched()))
         .collect();
     let role = |label, tone, shape| LegendItem::Role { label, tone, shape };
     let threshold = match config.detector {
@@ -184,7 +185,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, PrimaryBackup>], config: &PbConfig) -
         Detector::Phi => format!("100 = φ {} (phi-accrual detector)", config.phi_threshold),
     };
     Picture {
-        arrangement: Arrangement::Columns { servers: 1, clients: crate::REPLICAS },
+        arrangement: Arrangement::Columns { servers: 1, clients: nodes.len().saturating_sub(1) as u32 },
         legend: vec![
             role("client", CLIENT_TONE, Shape::Square),
             role("primary", PRIMARY_TONE, Shape::Diamond),

@@ -1,19 +1,26 @@
-//! A replica: primary or backup, with a failure detector on its peer.
+//! A replica: primary or backup, with a failure detector on the others.
 //!
 //! Primary-backup replication (Alsberg & Day 1976; Budhiraja, Marzullo,
-//! Schneider & Toueg, "The Primary-Backup Approach", 1993), for a pair:
+//! Schneider & Toueg, "The Primary-Backup Approach", 1993) over a *view*:
+//! the replicas in line, the primary first. A pair is a view of two; with
+//! `topology=chain` the view is a chain (van Renesse & Schneider, "Chain
+//! Replication", OSDI 2004) along which writes flow head to tail and
+//! acknowledgements flow back.
 //!
-//! 1. The primary orders each client write, sends it to the backup
-//!    (`Replicate`) and accepts it (appends it, answers `Written`) once the
-//!    backup acknowledged. A primary never drops its backup on its own: it
-//!    cannot tell a dead backup from one that has taken over.
+//! 1. The primary orders each client write, sends it down the view
+//!    (`Replicate`; each replica appends it and passes it on, the last one
+//!    acknowledges, and each passes the `Ack` back) and accepts it (appends
+//!    it, answers `Written`) once the acknowledgement is back. A primary
+//!    never drops a replica from its view: it cannot tell a dead backup
+//!    from one that has taken over (with no configuration master, a failed
+//!    middle of a chain stalls writes until it returns).
 //! 2. Both replicas send heartbeats every `heartbeat_ms` and watch the
 //!    other's with a detector (see [`crate::detector`]).
-//! 3. A backup that suspects the primary promotes itself and accepts writes
-//!    alone. Suspicion can be false (a delayed link, a paused primary): then
+//! 3. A backup that suspects the primary and every replica between it and
+//!    the primary promotes itself, heading the rest of the view. Suspicion can be false (a delayed link, a paused primary): then
 //!    two replicas believe they are primary.
 //! 4. With `fencing=epoch` the promotion starts a new epoch (one only this
-//!    replica may start: epoch `e` belongs to replica `1 + (e-1) mod 2`),
+//!    replica may start: epoch `e` belongs to replica `1 + (e-1) mod R`),
 //!    replication carries the epoch, and a replica refuses an older one
 //!    (`Stale`): the deposed primary cannot collect an acknowledgement, so
 //!    it accepts nothing more and steps down (Kleppmann's fencing tokens, in
@@ -23,7 +30,7 @@
 use crate::config::{Fencing, PbBug, PbConfig};
 use crate::detector::{judge, Heartbeats, Verdict};
 use crate::message::{Entry, PbMsg, PbTimer};
-use crate::{Out, PbDurable, CLIENT, REPLICAS};
+use crate::{Out, PbDurable, CLIENT};
 use protocol::{Input, Level, NodeId, Tick};
 use std::collections::VecDeque;
 
@@ -52,55 +59,90 @@ impl Log {
     }
 }
 
-/// The replica that may start epoch `epoch`.
-pub fn owner(epoch: u64) -> NodeId {
-    1 + (epoch.saturating_sub(1) % u64::from(REPLICAS)) as NodeId
+/// The replica of `replicas` that may start epoch `epoch`.
+pub fn owner(epoch: u64, replicas: u32) -> NodeId {
+    1 + (epoch.saturating_sub(1) % u64::from(replicas.max(1))) as NodeId
 }
 
 #[derive(Clone, Debug)]
 pub struct Replica {
     pub id: NodeId,
     pub(crate) config: PbConfig,
+    /// Replicas in the world: nodes `1..=replicas`.
+    pub replicas: u32,
     pub epoch: u64,
     pub primary: bool,
     pub log: Log,
     /// The last epoch this replica accepted writes in as primary, and how many.
     pub accepted: Option<(u64, u64)>,
-    /// Whether the primary waits for the backup's acknowledgement.
-    pub backup_in_view: bool,
-    /// Writes sent to the backup, not acknowledged yet.
+    /// The replicas in line, the primary first, as this replica last knew it.
+    pub view: Vec<NodeId>,
+    /// Writes sent down the view, not acknowledged yet (primary).
     pub pending: Vec<Entry>,
-    pub beats: Heartbeats,
-    /// The detector's verdict on the peer at the last step.
+    /// Heartbeats heard from each replica (index `id - 1`).
+    pub beats: Vec<Heartbeats>,
+    /// The detector's verdict on [`Replica::watched`] at the last step.
     pub verdict: Verdict,
+    /// Whether the detector suspects each replica (index `id - 1`).
+    pub suspects: Vec<bool>,
     /// The local time of the last step.
     pub now: Tick,
 }
 
 impl Replica {
-    pub fn new(id: NodeId, config: &PbConfig, durable: Option<&PbDurable>) -> Self {
-        let (epoch, primary, log, accepted) = match durable {
-            Some(PbDurable::Replica { epoch, primary, log, accepted }) => (*epoch, *primary, log.clone(), *accepted),
-            _ => (1, id == owner(1), Log::default(), None),
+    pub fn new(id: NodeId, replicas: u32, config: &PbConfig, durable: Option<&PbDurable>) -> Self {
+        let (epoch, primary, log, accepted, view) = match durable {
+            Some(PbDurable::Replica { epoch, primary, log, accepted, view }) => {
+                (*epoch, *primary, log.clone(), *accepted, view.clone())
+            }
+            _ => (1, id == owner(1, replicas), Log::default(), None, (1..=replicas).collect()),
         };
         Self {
             id,
             config: config.clone(),
+            replicas,
             epoch,
             primary,
             log,
             accepted,
-            backup_in_view: true,
+            view,
             pending: Vec::new(),
-            beats: Heartbeats::new(config.window),
+            beats: vec![Heartbeats::new(config.window); replicas as usize],
             verdict: Verdict { level: 0.0, threshold: 0.0, suspect: false },
+            suspects: vec![false; replicas as usize],
             now: 0,
         }
     }
 
-    /// The other replica.
-    pub fn peer(&self) -> NodeId {
-        REPLICAS + 1 - self.id
+    fn position(&self) -> Option<usize> {
+        self.view.iter().position(|&r| r == self.id)
+    }
+
+    /// The next replica down the view, if any.
+    pub fn successor(&self) -> Option<NodeId> {
+        self.position().and_then(|i| self.view.get(i + 1).copied())
+    }
+
+    /// The replica before this one in the view, if any.
+    pub fn predecessor(&self) -> Option<NodeId> {
+        self.position().filter(|&i| i > 0).map(|i| self.view[i - 1])
+    }
+
+    /// The replica whose suspicion the app shows: a backup watches the
+    /// primary, the primary its successor (else the next replica).
+    pub fn watched(&self) -> NodeId {
+        let head = self.view.first().copied().filter(|&h| h != self.id);
+        let next = 1 + self.id % self.replicas.max(1);
+        if self.primary {
+            self.successor().unwrap_or(next)
+        } else {
+            head.unwrap_or(next)
+        }
+    }
+
+    /// Whether the primary waits for another replica's acknowledgement.
+    pub fn has_backup(&self) -> bool {
+        self.successor().is_some()
     }
 
     fn fenced(&self) -> bool {
@@ -108,19 +150,39 @@ impl Replica {
     }
 
     fn durable(&self) -> PbDurable {
-        PbDurable::Replica { epoch: self.epoch, primary: self.primary, log: self.log.clone(), accepted: self.accepted }
+        PbDurable::Replica {
+            epoch: self.epoch,
+            primary: self.primary,
+            log: self.log.clone(),
+            accepted: self.accepted,
+            view: self.view.clone(),
+        }
     }
 
     fn judge(&mut self, now: Tick) {
         let c = &self.config;
-        self.verdict = judge(c.detector, &self.beats, now, c.heartbeat_ms, c.timeout_ms, c.phi_threshold);
+        let verdict = |beats: &Heartbeats| judge(c.detector, beats, now, c.heartbeat_ms, c.timeout_ms, c.phi_threshold);
+        for (i, beats) in self.beats.iter().enumerate() {
+            self.suspects[i] = i as NodeId + 1 != self.id && verdict(beats).suspect;
+        }
+        self.verdict = verdict(&self.beats[(self.watched() - 1) as usize]);
+    }
+
+    /// A backup takes over when it suspects every replica ahead of it in
+    /// the view (a pair: the primary).
+    fn should_promote(&self) -> bool {
+        let ahead = match self.position() {
+            Some(i) if i > 0 => &self.view[..i],
+            _ => return false,
+        };
+        ahead.iter().all(|&r| self.suspects[(r - 1) as usize])
     }
 
     pub fn step(&mut self, now: Tick, input: Input<PbMsg, PbTimer>, out: &mut Out) {
         self.now = now;
         match input {
             Input::Start => {
-                self.beats.watch(now);
+                self.beats.iter_mut().for_each(|b| b.watch(now));
                 out.set_timer(PbTimer::Heartbeat, self.config.heartbeat_ms, self.config.heartbeat_ms);
             }
             Input::Request { .. } => out.emit(
@@ -140,30 +202,38 @@ impl Replica {
     /// Every `heartbeat_ms`: tell the peer we live, re-send what waits for
     /// an acknowledgement, and look at the detector.
     fn beat(&mut self, now: Tick, out: &mut Out) {
-        let peer = self.peer();
-        out.send(peer, PbMsg::Heartbeat { epoch: self.epoch, primary: self.primary });
-        if self.primary && self.backup_in_view {
+        for peer in (1..=self.replicas).filter(|&r| r != self.id) {
+            let view = if self.primary { self.view.clone() } else { Vec::new() };
+            out.send(peer, PbMsg::Heartbeat { epoch: self.epoch, primary: self.primary, view });
+        }
+        if let (true, Some(next)) = (self.primary, self.successor()) {
             for &entry in &self.pending {
-                out.send(peer, PbMsg::Replicate { epoch: self.epoch, entry });
+                out.send(next, PbMsg::Replicate { epoch: self.epoch, entry });
             }
         }
         out.set_timer(PbTimer::Heartbeat, self.config.heartbeat_ms, self.config.heartbeat_ms);
         self.judge(now);
-        if !self.primary && self.verdict.suspect {
+        if !self.primary && self.should_promote() {
             self.promote(out);
         }
     }
 
     fn promote(&mut self, out: &mut Out) {
         let was = self.epoch;
+        let suspected = self.view.first().copied().unwrap_or(self.id);
         if self.fenced() && self.config.bug != Some(PbBug::NoEpochBump) {
             self.epoch += 1;
-            while owner(self.epoch) != self.id {
+            while owner(self.epoch, self.replicas) != self.id {
                 self.epoch += 1;
             }
         }
         self.primary = true;
-        self.backup_in_view = false;
+        // Head the rest of the view: every replica ahead of this one is suspected.
+        let from = self.position().unwrap_or(0);
+        self.view = self.view[from..].to_vec();
+        if self.view.first() != Some(&self.id) {
+            self.view = vec![self.id];
+        }
         self.pending.clear();
         out.persist(self.durable());
         let v = self.verdict;
@@ -180,7 +250,7 @@ impl Replica {
         };
         out.emit(
             Level::Warn,
-            format!("replica {} suspects primary {} ({how}): promotes itself, {epoch}", self.id, self.peer()),
+            format!("replica {} suspects primary {suspected} ({how}): promotes itself, {epoch}", self.id),
         );
     }
 
@@ -188,7 +258,6 @@ impl Replica {
         let was_primary = self.primary;
         self.epoch = epoch;
         self.primary = false;
-        self.backup_in_view = true;
         for entry in std::mem::take(&mut self.pending) {
             out.send(CLIENT, PbMsg::NotPrimary { id: entry.id, epoch });
         }
@@ -210,12 +279,19 @@ impl Replica {
 
     fn on_message(&mut self, now: Tick, from: NodeId, msg: PbMsg, out: &mut Out) {
         match msg {
-            PbMsg::Heartbeat { epoch, primary } if from == self.peer() => {
-                self.beats.heard(now);
+            PbMsg::Heartbeat { epoch, primary, view } if (1..=self.replicas).contains(&from) && from != self.id => {
+                self.beats[(from - 1) as usize].heard(now);
                 if self.fenced() && epoch > self.epoch {
                     self.step_down(epoch, out);
-                } else if self.primary && !primary && (epoch == self.epoch || !self.fenced()) && !self.backup_in_view {
-                    self.backup_in_view = true;
+                }
+                let current = epoch == self.epoch || !self.fenced();
+                if primary && !self.primary && current && !view.is_empty() && view != self.view {
+                    // The primary's view is the line this backup stands in.
+                    self.view = view;
+                    out.persist(self.durable());
+                } else if self.primary && !primary && current && !self.view.contains(&from) {
+                    self.view.push(from);
+                    out.persist(self.durable());
                     let log: Vec<Entry> = self.log.entries.iter().copied().collect();
                     out.send(from, PbMsg::Sync { epoch: self.epoch, log, len: self.log.len });
                     out.emit(Level::Info, format!("primary {} takes replica {from} back as its backup", self.id));
@@ -230,9 +306,9 @@ impl Replica {
                     return;
                 }
                 let entry = Entry { epoch: self.epoch, id, value };
-                if self.backup_in_view {
+                if let Some(next) = self.successor() {
                     self.pending.push(entry);
-                    out.send(self.peer(), PbMsg::Replicate { epoch: self.epoch, entry });
+                    out.send(next, PbMsg::Replicate { epoch: self.epoch, entry });
                 } else {
                     self.accept(entry, out);
                 }
@@ -256,12 +332,21 @@ impl Replica {
                     self.log.push(entry);
                     out.persist(self.durable());
                 }
-                out.send(from, PbMsg::Ack { epoch, id: entry.id });
+                // Down the chain if there is more of it, else back with an acknowledgement.
+                match self.successor().filter(|_| !self.primary) {
+                    Some(next) => out.send(next, PbMsg::Replicate { epoch, entry }),
+                    None => out.send(from, PbMsg::Ack { epoch, id: entry.id }),
+                }
             }
             PbMsg::Ack { epoch, id } if self.primary && epoch == self.epoch => {
                 if let Some(i) = self.pending.iter().position(|e| e.id == id) {
                     let entry = self.pending.remove(i);
                     self.accept(entry, out);
+                }
+            }
+            PbMsg::Ack { epoch, id } if !self.primary => {
+                if let Some(back) = self.predecessor() {
+                    out.send(back, PbMsg::Ack { epoch, id });
                 }
             }
             PbMsg::Stale { epoch } if self.fenced() && epoch > self.epoch => self.step_down(epoch, out),

@@ -26,7 +26,7 @@ fn no_emits(out: &mut Out) -> Vec<Cmd> {
 }
 
 fn replica(id: u32, config: &PbConfig) -> Replica {
-    let mut r = Replica::new(id, config, None);
+    let mut r = Replica::new(id, 2, config, None);
     r.step(0, Input::Start, &mut Out::default());
     r
 }
@@ -79,7 +79,11 @@ fn a_backup_refuses_a_stale_epoch_and_the_old_primary_steps_down() {
 fn a_backup_promotes_itself_into_its_own_next_epoch_after_the_timeout() {
     let mut b = replica(2, &PbConfig::default());
     let mut out = Out::default();
-    b.step(50, Input::Message { from: 1, msg: PbMsg::Heartbeat { epoch: 1, primary: true } }, &mut out);
+    b.step(
+        50,
+        Input::Message { from: 1, msg: PbMsg::Heartbeat { epoch: 1, primary: true, view: vec![1, 2] } },
+        &mut out,
+    );
     assert_eq!(cmds(&mut out), []);
     // 200 ms of silence is not yet suspicious; 201 is.
     b.step(250, Input::Timer(PbTimer::Heartbeat), &mut out);
@@ -90,14 +94,14 @@ fn a_backup_promotes_itself_into_its_own_next_epoch_after_the_timeout() {
     assert_eq!(
         c[..3],
         [
-            send(1, PbMsg::Heartbeat { epoch: 1, primary: false }),
+            send(1, PbMsg::Heartbeat { epoch: 1, primary: false, view: vec![] }),
             Command::SetTimer { timer: PbTimer::Heartbeat, after_min: 50, after_max: 50 },
             Command::Persist(()),
         ]
     );
     assert!(matches!(&c[3], Command::Emit(n) if n.text.contains("epoch 1 → 2")), "{c:?}");
-    assert_eq!((b.primary, b.epoch, b.backup_in_view), (true, 2, false));
-    assert_eq!(pb::owner(2), 2);
+    assert_eq!((b.primary, b.epoch, b.view.as_slice()), (true, 2, &[2][..]));
+    assert_eq!((pb::owner(2, 2), pb::owner(3, 2), pb::owner(3, 3)), (2, 1, 3));
     // Alone, it accepts at once.
     b.step(260, Input::Message { from: 0, msg: PbMsg::Write { id: 3, value: 3 } }, &mut out);
     assert_eq!(cmds(&mut out), [Command::Persist(()), send(0, PbMsg::Written { id: 3, epoch: 2 })]);
@@ -127,7 +131,7 @@ fn the_phi_detector_suspects_a_steady_peer_soon_after_it_stops() {
     for t in 1..=16 {
         b.step(
             t * 50,
-            Input::Message { from: 1, msg: PbMsg::Heartbeat { epoch: 1, primary: true } },
+            Input::Message { from: 1, msg: PbMsg::Heartbeat { epoch: 1, primary: true, view: vec![1, 2] } },
             &mut Out::default(),
         );
     }
@@ -140,7 +144,7 @@ fn the_phi_detector_suspects_a_steady_peer_soon_after_it_stops() {
 #[test]
 fn the_client_tries_the_other_replica_after_a_timeout_and_reports_each_write() {
     let config = PbConfig::default();
-    let mut c = Client::new(&config, None);
+    let mut c = Client::new(2, &config, None);
     let mut out = Out::default();
     c.step(Input::Timer(PbTimer::Write), &mut out);
     assert_eq!(out.ops().iter().map(|o| (o.id, o.kind)).collect::<Vec<_>>(), [(1, OpKind::Invoke)]);
@@ -158,19 +162,19 @@ fn the_client_tries_the_other_replica_after_a_timeout_and_reports_each_write() {
     assert_eq!(out.ops()[0].kind, OpKind::Info);
     assert_eq!((c.primary, c.outstanding, c.unknown), (2, None, 1));
     // A restarted client does not reuse ids.
-    let again = Client::new(&config, Some(&PbDurable::Client { last_id: 1 }));
+    let again = Client::new(2, &config, Some(&PbDurable::Client { last_id: 1 }));
     assert_eq!(again.last_id, 1);
 }
 
 fn node(id: u32, accepted: Option<(u64, u64)>) -> PrimaryBackup {
-    let mut r = Replica::new(id, &PbConfig::default(), None);
+    let mut r = Replica::new(id, 2, &PbConfig::default(), None);
     r.accepted = accepted;
     PrimaryBackup { id, node: Node::Replica(r) }
 }
 
 #[test]
 fn the_checker_allows_one_primary_per_epoch_and_names_two() {
-    let client = PrimaryBackup { id: 0, node: Node::Client(Client::new(&PbConfig::default(), None)) };
+    let client = PrimaryBackup { id: 0, node: Node::Client(Client::new(2, &PbConfig::default(), None)) };
     let refs = |a: &[PrimaryBackup]| -> Vec<(u32, Status)> { a.iter().map(|n| (n.id, Status::Up)).collect() };
     let check = |checker: &mut PbChecker, nodes: &[PrimaryBackup]| {
         let r: Vec<NodeRef<'_, PrimaryBackup>> =

@@ -29,7 +29,7 @@ fn a_crashed_primary_is_replaced_and_rejoins_as_backup_of_the_new_epoch() {
     let (one, two) = (r.world().node(1).replica().unwrap(), r.world().node(2).replica().unwrap());
     assert_eq!((two.primary, two.epoch), (true, 2));
     assert_eq!((one.primary, one.epoch), (false, 2), "the restarted replica learned the new epoch");
-    assert!(two.backup_in_view, "the primary took it back");
+    assert_eq!(two.view, [2, 1], "the primary took it back");
     // The rejoined backup received the log (Sync) and follows it.
     assert_eq!(one.log.entries.back(), two.log.entries.back());
     assert!(r.world().node(0).client().unwrap().ok >= 10);
@@ -51,4 +51,31 @@ fn a_paused_primary_is_fenced_with_epochs_and_splits_the_brain_without() {
     assert_eq!(v.property, ONE_PRIMARY_PER_EPOCH);
     let both: Vec<bool> = (1..=2).map(|id| unfenced.world().node(id).replica().unwrap().primary).collect();
     assert_eq!(both, [true, true], "and both still believe they are primary");
+}
+
+#[test]
+fn a_chain_passes_writes_head_to_tail_and_the_next_in_line_takes_over() {
+    // van Renesse & Schneider 2004: updates enter at the head and are
+    // acknowledged once the tail has them.
+    let chain = PbConfig { topology: pb::Topology::Chain, ..PbConfig::default() };
+    let world4 = SimConfig { nodes: 4, ..world() };
+    let mut r = Run::<PrimaryBackup>::new(world4.clone(), chain.clone(), 1, vec![]);
+    while r.steps() < 60 && r.step() {}
+    let tail = r.world().node(3).replica().unwrap();
+    assert!(tail.log.len > 0, "writes reach the tail");
+    assert_eq!(r.world().node(1).replica().unwrap().view, [1, 2, 3]);
+    // The head crashes, then the next in line: each time the first live replica takes over.
+    let actions = vec![
+        Scheduled { step: 60, action: Action::Crash { node: 1 } },
+        Scheduled { step: 160, action: Action::Crash { node: 2 } },
+    ];
+    let mut r = Run::<PrimaryBackup>::new(world4, chain, 1, actions);
+    while r.steps() < 120 && r.step() {}
+    let two = r.world().node(2).replica().unwrap();
+    assert_eq!((two.primary, two.epoch, two.view.as_slice()), (true, 2, &[2, 3][..]));
+    while r.steps() < 400 && r.step() {}
+    let three = r.world().node(3).replica().unwrap();
+    assert_eq!((three.primary, three.epoch, three.view.as_slice()), (true, 3, &[3][..]));
+    assert!(r.world().first_violation().is_none());
+    assert!(r.world().log().any(|l| l.text.contains("replica 3 suspects primary 2")), "3 waited for 2, not for 1");
 }

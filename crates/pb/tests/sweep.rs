@@ -6,7 +6,7 @@
 //! brain whose counterexample replays from the recorded actions alone.
 //! `PB_SEEDS=N` changes the number of seeds (1,000 by default).
 
-use pb::{Detector, Fencing, PbBug, PbConfig, PrimaryBackup, ONE_PRIMARY_PER_EPOCH};
+use pb::{Detector, Fencing, PbBug, PbConfig, PrimaryBackup, Topology, ONE_PRIMARY_PER_EPOCH};
 use protocol::{Bugs, Status};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -18,13 +18,24 @@ fn seeds() -> u64 {
     std::env::var("PB_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000)
 }
 
-fn world() -> SimConfig {
-    SimConfig { nodes: pb::NODES, latency_ms: [5, 40], drop: 0.05, dup: 0.02 }
+fn world_of(nodes: u32) -> SimConfig {
+    SimConfig { nodes, latency_ms: [5, 40], drop: 0.05, dup: 0.02 }
+}
+
+/// A chain of three replicas behind the client.
+const CHAIN_NODES: u32 = 4;
+
+fn nodes_of(config: &PbConfig) -> u32 {
+    if config.topology == Topology::Chain {
+        CHAIN_NODES
+    } else {
+        pb::NODES
+    }
 }
 
 fn chaos(r: &mut Run<PrimaryBackup>, rng: &mut ChaCha8Rng) {
     let w = r.world();
-    let replica = rng.gen_range(1..=pb::REPLICAS);
+    let replica = rng.gen_range(1..w.node_count());
     let action = match (rng.gen_range(0..6u32), w.status(replica)) {
         (0, Status::Up) => Action::Crash { node: replica },
         (1, Status::Crashed) | (0, Status::Crashed) => Action::Restart { node: replica },
@@ -37,7 +48,7 @@ fn chaos(r: &mut Run<PrimaryBackup>, rng: &mut ChaCha8Rng) {
 }
 
 fn sweep_run(config: PbConfig, seed: u64, stop: bool) -> Run<PrimaryBackup> {
-    let mut r = Run::<PrimaryBackup>::new(world(), config, seed, vec![]);
+    let mut r = Run::<PrimaryBackup>::new(world_of(nodes_of(&config)), config, seed, vec![]);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9b);
     while r.steps() < STEPS {
         if r.steps() % 40 == 20 {
@@ -90,6 +101,16 @@ fn with_the_phi_detector_too() {
     never_breaks(PbConfig { detector: Detector::Phi, ..PbConfig::default() });
 }
 
+#[test]
+fn a_chain_of_three_is_safe_too() {
+    never_breaks(PbConfig { topology: Topology::Chain, ..PbConfig::default() });
+}
+
+#[test]
+fn an_unfenced_chain_is_caught() {
+    caught(PbConfig { topology: Topology::Chain, fencing: Fencing::None, ..PbConfig::default() });
+}
+
 /// The first seed whose run breaks the property, checked to replay.
 fn caught(config: PbConfig) -> (u64, sim::FirstViolation) {
     let (seed, r, v) = (0..seeds())
@@ -99,7 +120,7 @@ fn caught(config: PbConfig) -> (u64, sim::FirstViolation) {
             Some((seed, r, v))
         })
         .unwrap_or_else(|| panic!("{config:?}: no violation"));
-    let mut again = Run::<PrimaryBackup>::new(world(), config, seed, r.actions().to_vec());
+    let mut again = Run::<PrimaryBackup>::new(world_of(nodes_of(&config)), config, seed, r.actions().to_vec());
     again.seek(v.step);
     assert_eq!(again.world().first_violation(), Some(&v), "seed {seed}: the replay differs");
     assert_eq!(v.property, ONE_PRIMARY_PER_EPOCH);
