@@ -67,3 +67,18 @@ test('the phi detector is an option of the link, and its level is a fact', async
   assert.match(await page.locator('#inspector [data-fact="Inter-arrival mean ± std"]').innerText(), /ms$/);
   await page.context().close();
 });
+
+test('chain preset: the head and then the next crash, the tail heads what is left', async () => {
+  const page = await openApp(env.browser, env.server.url + '?preset=pb-chain-failover');
+  await page.evaluate(() => window.clusterscope.step(400));
+  await nextFrame(page);
+  const state = await page.evaluate(() => window.clusterscope.state());
+  const tail = state.nodes[3];
+  assert.deepEqual([tail.role, tail.epoch, tail.view], ['primary', 3, [3]], JSON.stringify(tail));
+  assert.equal((await logRows(page)).length, 3, 'a log row per replica of the chain');
+  const log = await page.locator('#log').innerText();
+  assert.match(log, /replica 2 suspects primary 1 .*epoch 1 → 2/);
+  assert.match(log, /replica 3 suspects primary 2 .*epoch 2 → 3/);
+  await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/pb-chain.png` });
+  await page.context().close();
+});
