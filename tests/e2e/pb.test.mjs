@@ -77,8 +77,8 @@ test('chain preset: the head and then the next crash, the tail heads what is lef
   assert.deepEqual([tail.role, tail.epoch, tail.view], ['primary', 3, [3]], JSON.stringify(tail));
   assert.equal((await logRows(page)).length, 3, 'a log row per replica of the chain');
   const log = await page.locator('#log').innerText();
-  assert.match(log, /replica 2 suspects primary 1 .*epoch 1 → 2/);
-  assert.match(log, /replica 3 suspects primary 2 .*epoch 2 → 3/);
+  assert.match(log, /replica 3 suspects primary 2 .*epoch 2 → 3/, 'it waited for 2, not for 1');
+  assert.equal(state.nodes[2].up, false);
   await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/pb-chain.png` });
   await page.context().close();
 });

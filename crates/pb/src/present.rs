@@ -17,6 +17,10 @@ pub const CLIENT_TONE: Tone = Tone::OLIVE;
 /// The detector's level against its threshold, in words.
 pub fn suspicion(r: &Replica) -> String {
     let v = r.verdict;
+    if v.threshold == 0.0 {
+        // Not judged since it (re)started: a crashed replica holds only what it persisted.
+        return String::new();
+    }
     let level = match r.config.detector {
         Detector::Timeout => format!("silent {:.0} ms of {:.0}", v.level, v.threshold),
         Detector::Phi => format!("φ {:.2} of {:.1}", v.level, v.threshold),
