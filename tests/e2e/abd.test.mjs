@@ -68,6 +68,13 @@ test('a link names its network mode and the trace records it; drop is refused on
   await plain.evaluate(() => window.clusterscope.step(10));
   const lossy = JSON.parse(await plain.evaluate(() => window.clusterscope.traceText()));
   assert.equal('network' in lossy.config, false, 'the default is left out');
+  // The canvas shows the mode, and the Network menu changes it.
+  assert.equal(await page.locator('#network-mode').innerText(), 'reliable network');
+  assert.equal(await plain.locator('#network-mode').innerText(), 'lossy network');
+  await plain.locator('details.network summary').click();
+  await plain.locator('#net-mode').selectOption('at-least-once');
+  await plain.locator('#network-mode', { hasText: 'at-least-once network' }).waitFor();
+  assert.match(plain.url(), /network=at-least-once/);
   await page.context().close();
   await plain.context().close();
 });

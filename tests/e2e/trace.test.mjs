@@ -86,6 +86,11 @@ const OTHERS = [
   { algo: 'lock-zk', nodes: 5, set: [], actions: [{ step: 100, do: 'crash', node: 2 }, { step: 400, do: 'restart', node: 2 }] },
   { algo: 'ring', nodes: 5, set: ['vnodes=20'],
     actions: [{ step: 10, do: 'request', node: 4, cmd: 'join' }, { step: 300, do: 'request', node: 0, cmd: 'put k=v' }] },
+  // Phi accrual computes exp and log10 in f64: the same bits in wasm as natively.
+  { algo: 'primary-backup', nodes: 3, set: ['detector=phi', 'fencing=epoch'],
+    actions: [{ step: 40, do: 'pause', node: 1, for: 600 }, { step: 400, do: 'partition', groups: [[0, 2]] }, { step: 600, do: 'heal' }] },
+  { algo: 'balance', nodes: 5, set: ['strategy=two-choices', 'slow=2'],
+    actions: [{ step: 200, do: 'crash', node: 3 }, { step: 500, do: 'restart', node: 3 }] },
 ];
 
 for (const { algo, nodes, set, actions } of OTHERS) {

@@ -42,6 +42,9 @@ pub enum Algo {
     Saga,
     Outbox,
     Abd,
+    #[serde(rename = "primary-backup")]
+    PrimaryBackup,
+    Balance,
 }
 
 /// What the catalog says about an algorithm.
@@ -211,6 +214,28 @@ pub const ALGOS: &[AlgoInfo] = &[
         options: options::ABD,
         bugs: abd::BUGS,
     },
+    AlgoInfo {
+        algo: Algo::PrimaryBackup,
+        name: "primary-backup",
+        title: "Primary-backup + failure detector",
+        min_nodes: pb::NODES,
+        max_nodes: pb::MAX_NODES,
+        default_nodes: pb::NODES,
+        properties: <pb::PbChecker as protocol::Checker<pb::PrimaryBackup>>::PROPERTIES,
+        options: options::PRIMARY_BACKUP,
+        bugs: pb::BUGS,
+    },
+    AlgoInfo {
+        algo: Algo::Balance,
+        name: "balance",
+        title: "Load balancing",
+        min_nodes: 2,
+        max_nodes: balance::MAX_NODES,
+        default_nodes: 5,
+        properties: <balance::BalanceChecker as protocol::Checker<balance::Balance>>::PROPERTIES,
+        options: options::BALANCE,
+        bugs: balance::BUGS,
+    },
 ];
 
 impl Algo {
@@ -346,6 +371,12 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         Algo::Saga => run::<txn::Saga>(sim, options::saga_config(&options, nodes)?, seed, actions, &options),
         Algo::Outbox => run::<txn::Outbox>(sim, options::outbox_config(&options)?, seed, actions, &options),
         Algo::Abd => run::<abd::Abd>(sim, options::abd_config(&options, nodes)?, seed, actions, &options),
+        Algo::PrimaryBackup => {
+            run::<pb::PrimaryBackup>(sim, options::pb_config(&options, nodes)?, seed, actions, &options)
+        }
+        Algo::Balance => {
+            run::<balance::Balance>(sim, options::balance_config(&options, nodes)?, seed, actions, &options)
+        }
     })
 }
 

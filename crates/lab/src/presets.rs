@@ -45,6 +45,15 @@ pub enum Sign {
 /// preempt each other for a dozen rounds (tests pin this).
 pub const DUELING_SEED: u64 = 2960;
 
+// The steps where the primary-backup presets make their point (tests pin them).
+const STEP_FAILOVER: u64 = 56;
+const STEP_FENCED: u64 = 98;
+const STEP_SPLIT: u64 = 65;
+const STEP_CHAIN: u64 = 177;
+// And the load-balancing presets.
+const STEP_RR_FULL: u64 = 629;
+const STEP_LO_SAMPLE: u64 = 39;
+
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "dueling-proposers",
@@ -234,6 +243,72 @@ pub const PRESETS: &[Preset] = &[
             what: "client 4 writes back what it read",
             sign: Sign::Banner("client 4: read x (write-back)"),
         },
+    },
+    Preset {
+        id: "pb-failover",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: the primary crashes, the backup takes over",
+        description: "The client writes to replica 1, which replicates each write to replica 2 before accepting it. \
+                      Replica 1 crashes: its heartbeats stop, replica 2's detector suspects it after the timeout and \
+                      it promotes itself in epoch 2. The client's write times out, it tries replica 2, and writes go on.",
+        query: r#"algo=primary-backup&nodes=3&seed=1&actions=[{"step":40,"do":"crash","node":1}]"#,
+        moment: Moment { step: STEP_FAILOVER, what: "the backup promotes itself", sign: Sign::Log("promotes itself") },
+    },
+    Preset {
+        id: "pb-false-suspicion-fenced",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: a paused primary is suspected, and fenced",
+        description: "Replica 1 pauses for 600 ms, like a long GC pause. Replica 2 hears no heartbeat, suspects it \
+                      (falsely: it is alive) and promotes itself in epoch 2. When replica 1 wakes it still believes \
+                      it is primary and replicates the client's queued write in epoch 1: replica 2 refuses the stale \
+                      epoch, replica 1 steps down, and only one primary ever accepts writes.",
+        query: r#"algo=primary-backup&nodes=3&seed=1&fencing=epoch&actions=[{"step":40,"do":"pause","node":1,"for":600}]"#,
+        moment: Moment { step: STEP_FENCED, what: "the stale epoch is refused", sign: Sign::Log("of stale epoch 1") },
+    },
+    Preset {
+        id: "pb-split-brain",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: a false suspicion without fencing is a split brain",
+        description: "The same pause with fencing=none. Replica 2 promotes itself without a new epoch and accepts \
+                      the client's next write while replica 1, paused but alive, still believes it is primary: two \
+                      primaries accept writes in one epoch, and the checker names it.",
+        query: r#"algo=primary-backup&nodes=3&seed=1&fencing=none&actions=[{"step":40,"do":"pause","node":1,"for":600}]"#,
+        moment: Moment {
+            step: STEP_SPLIT,
+            what: "two primaries accept writes",
+            sign: Sign::Violation("At most one primary per epoch accepts writes"),
+        },
+    },
+    Preset {
+        id: "pb-chain-failover",
+        algo: Algo::PrimaryBackup,
+        title: "primary-backup: a chain of three loses its head, then the next",
+        description: "Three replicas in a chain: each write enters at the head, flows to the tail, and the \
+                      acknowledgement flows back. The head crashes: replica 2, next in line, suspects it and heads \
+                      the rest of the chain in epoch 2. Then replica 2 crashes: replica 3 suspects both it and the \
+                      old head and carries on alone in epoch 3, the next epoch it owns.",
+        query: r#"algo=primary-backup&nodes=4&seed=1&topology=chain&actions=[{"step":60,"do":"crash","node":1},{"step":160,"do":"crash","node":2}]"#,
+        moment: Moment { step: STEP_CHAIN, what: "the tail heads what is left", sign: Sign::Log("replica 3 suspects primary 2") },
+    },
+    Preset {
+        id: "balance-slow-server-round-robin",
+        algo: Algo::Balance,
+        title: "load balancing: a slow server under round robin",
+        description: "Server 2 is five times slower than the others. Round robin sends it a quarter of the \
+                      requests anyway: its queue fills, it refuses requests, and what it holds waits so long that \
+                      the balancer gives up on it; p99 climbs to the timeout. The ring, blind to load, does the same.",
+        query: "algo=balance&nodes=5&seed=1&strategy=round-robin&slow=2",
+        moment: Moment { step: STEP_RR_FULL, what: "the slow server's queue is full", sign: Sign::Log("queue is full") },
+    },
+    Preset {
+        id: "balance-slow-server-least-outstanding",
+        algo: Algo::Balance,
+        title: "load balancing: least outstanding routes around the slow server",
+        description: "The same slow server and request stream with least-outstanding: the balancer sends each \
+                      request to the server that owes it the fewest, so the slow one gets what it can handle, \
+                      nothing is refused, and p99 stays a fraction of round robin's. Two choices does nearly as well.",
+        query: "algo=balance&nodes=5&seed=1&strategy=least-outstanding&slow=2",
+        moment: Moment { step: STEP_LO_SAMPLE, what: "the first sample of the charts", sign: Sign::Banner("p99") },
     },
 ];
 

@@ -24,19 +24,26 @@ const FAULTS: &str = r#"[{"step":20,"do":"request","node":0,"cmd":"a"},
     {"step":220,"do":"restart","node":1},{"step":260,"do":"pause","node":3,"for":120},
     {"step":300,"do":"drift","node":2,"rate":1.5},{"step":330,"do":"request","node":1,"cmd":"c"}]"#;
 
+/// The same kinds of faults for the three nodes of primary-backup.
+const FAULTS_3: &str = r#"[{"step":40,"do":"pause","node":1,"for":600},
+    {"step":200,"do":"partition","groups":[[0,2]]},{"step":300,"do":"heal"},
+    {"step":400,"do":"crash","node":2},{"step":600,"do":"restart","node":2},
+    {"step":700,"do":"drift","node":1,"rate":1.5}]"#;
+
 fn digest(algo: Algo, nodes: u32, seed: u64, steps: u64) -> String {
     let (trace, steps) = trace(algo, nodes, seed, steps);
     format!("{:x} {steps} steps", Sha256::digest(&trace))
 }
 
 fn trace(algo: Algo, nodes: u32, seed: u64, steps: u64) -> (Vec<u8>, u64) {
+    let faults = if nodes == 3 { FAULTS_3 } else { FAULTS };
     let mut setup = Setup::new(algo);
     setup.sim.nodes = nodes;
     setup.sim.drop = 0.05;
     setup.sim.dup = 0.03;
     setup.sim.latency_ms = [5, 45];
     setup.seed = seed;
-    setup.actions = parse_actions(FAULTS, nodes).unwrap();
+    setup.actions = parse_actions(faults, nodes).unwrap();
     let mut session = lab::open(&setup).unwrap();
     for _ in 0..steps {
         if !session.step() {
@@ -83,6 +90,8 @@ fn traces_match_their_pinned_digests() {
         (Algo::LockFenced, 4, 11, 1500),
         (Algo::LockZk, 5, 5, 1500),
         (Algo::Ring, 5, 2, 1500),
+        (Algo::PrimaryBackup, 3, 4, 1500),
+        (Algo::Balance, 5, 9, 1500),
     ];
     let got: Vec<String> = cases
         .iter()
@@ -98,6 +107,8 @@ fn traces_match_their_pinned_digests() {
         "lock-fenced fa5b6b754c52ee1b19bd6e332ded13cc6d7e3e1f0168f29f0647b059a2f9f647 1500 steps",
         "lock-zk 80ee3ed11fd638fe97ab59ac50d15b1cc1924d5d64ff341f81942a82f9276bbb 1500 steps",
         "ring 24c8bef0f494dac7361b83b6950c23dd14be4f87040d4f21cde862a99a2fffe8 1500 steps",
+        "primary-backup 0dcf1721362a207bb260259eb9dd719c5e4f071b3b8ec2adec3be6b9de0be879 1500 steps",
+        "balance 859a18ae1e7db4698f2e14fb2de71619ebe405b5798f3c06b944038be0fef398 1500 steps",
     ];
     assert_eq!(got, want, "a trace changed; if that is intended, pin the new digests:\n{got:#?}");
 }

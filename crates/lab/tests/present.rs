@@ -8,7 +8,7 @@ use protocol::present::{Body, Grid};
 use protocol::{Countdown, Status};
 use sim::{Action, Session};
 
-const ALGOS: [Algo; 13] = [
+const ALGOS: [Algo; 15] = [
     Algo::Raft,
     Algo::Paxos,
     Algo::MultiPaxos,
@@ -22,6 +22,8 @@ const ALGOS: [Algo; 13] = [
     Algo::Saga,
     Algo::Outbox,
     Algo::Abd,
+    Algo::PrimaryBackup,
+    Algo::Balance,
 ];
 
 fn check_presentation(s: &dyn Session, what: &str) {

@@ -210,6 +210,40 @@ pub enum Body {
     /// `parts` names the solid and the light part of bars split in two
     /// ([`Bar::part`]), such as "owned" and "replica".
     Bars { bars: Vec<Bar>, unit: &'static str, parts: Option<[&'static str; 2]> },
+    /// Lines over time against a common scale (queue lengths, latency
+    /// percentiles), drawn as a small chart. The protocol keeps a bounded
+    /// number of samples ([`Chart::MAX_SAMPLES`] at most).
+    Series(Chart),
+}
+
+/// Samples of a few quantities taken at the same moments.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Chart {
+    /// What the values count (`"ms"`, `"requests"`).
+    pub unit: &'static str,
+    /// When each sample was taken (world ticks), ascending.
+    pub times: Vec<Tick>,
+    /// One line per quantity, each with a value per time.
+    pub lines: Vec<Line>,
+}
+
+impl Chart {
+    /// Most samples a chart holds: the newest are kept.
+    pub const MAX_SAMPLES: usize = 120;
+
+    /// The largest value of any line (0 when there is none): the top of the scale.
+    pub fn most(&self) -> f64 {
+        self.lines.iter().flat_map(|l| l.values.iter().copied()).filter(|v| v.is_finite()).fold(0.0, f64::max)
+    }
+}
+
+/// One quantity of a [`Chart`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Line {
+    pub label: String,
+    pub tone: Tone,
+    /// A value per [`Chart::times`] entry.
+    pub values: Vec<f64>,
 }
 
 /// One label–value pair.
@@ -297,6 +331,18 @@ mod tests {
         assert_ne!(Tone::cycle(3), Tone::cycle(4));
         assert_eq!(Tone(9).slot(), 1);
         assert!((0..500u32).all(|n| (3..8).contains(&Tone::of_role(&n.to_string()).0)));
+    }
+
+    #[test]
+    fn a_charts_scale_is_its_largest_finite_value() {
+        let line = |values: Vec<f64>| Line { label: "q".into(), tone: Tone::BLUE, values };
+        let chart = Chart {
+            unit: "ms",
+            times: vec![0, 100, 200],
+            lines: vec![line(vec![1.0, 7.5, 2.0]), line(vec![3.0, f64::NAN, 0.0])],
+        };
+        assert_eq!(chart.most(), 7.5);
+        assert_eq!(Chart::default().most(), 0.0);
     }
 
     #[test]

@@ -154,6 +154,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             data-step={session.steps().to_string()}
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
+                        { network_badge(core.setup.sim.network) }
                     </div>
                     if let Some(recorder) = core.spacetime.as_ref() {
                         <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={core.placement}
@@ -188,6 +189,16 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                 marked={core.marked} send={send.clone()} />
             if core.help_open { <HelpOverlay send={send.clone()} /> }
         </div>
+    }
+}
+
+/// The run's channel semantics, on the canvas: what the network promises
+/// the protocol (a reliable, lossy or at-least-once network).
+pub fn network_badge(network: sim::Network) -> Html {
+    html! {
+        <span class={classes!("network-badge", network.name())} id="network-mode" title={network.help()}>
+            { format!("{} network", network.name()) }
+        </span>
     }
 }
 

@@ -42,6 +42,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                 <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
                     tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
                     onclick={canvas_events.click} onmousemove={canvas_events.hover} />
+                { super::network_badge(core.setup.sim.network) }
             </div>
             // `view=spacetime`: the space-time diagram under the canvas.
             if let Some(recorder) = core.spacetime.as_ref() {

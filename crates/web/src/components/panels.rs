@@ -8,7 +8,8 @@
 //!   scrolling table that keeps its newest columns in view, each cell
 //!   coloured by its tone (`c0`..`c7`), the mark (commit index) drawn after
 //!   its cell, rows of crashed nodes dimmed;
-//! - Bars: a bar per item with its value as text for screen readers.
+//! - Bars: a bar per item with its value as text for screen readers;
+//! - Series: a small line chart over time (see [`chart`]).
 //!
 //! Each panel is a `<section class="panel" id={prefix + panel.id}>` with an
 //! `<h2>`, a component with `PartialEq` props, so an unchanged panel is not
@@ -19,6 +20,10 @@
 
 use protocol::present::{Bar, Body, Cell, Fact, Grid, GridRow, Panel, Row};
 use yew::prelude::*;
+
+// Charts live in their own file beside this one (components/chart.rs).
+#[path = "chart.rs"]
+pub mod chart;
 
 #[derive(Properties, PartialEq)]
 pub struct PanelsProps {
@@ -69,6 +74,7 @@ pub fn panel_view(props: &PanelProps) -> Html {
         Body::Table { columns, rows, empty } => table_view(id, columns, rows, empty),
         Body::Grid(grid) => html! { <GridView grid={grid.clone()} id={props.id.clone()} /> },
         Body::Bars { bars, unit, parts } => bars_view(bars, unit, *parts),
+        Body::Series(c) => html! { <chart::ChartView chart={c.clone()} id={props.id.clone()} /> },
     };
     let title = p.title.clone();
     let note =

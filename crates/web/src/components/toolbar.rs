@@ -211,10 +211,25 @@ fn network(setup: &Setup, send: &Callback<Cmd>) -> Html {
         })
     };
     let sim = &setup.sim;
+    let on_mode = {
+        let send = send.clone();
+        let setup = setup.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let Some(network) = sim::Network::ALL.into_iter().find(|n| n.name() == value) else { return };
+            send.emit(Cmd::Open(lab::Setup { sim: sim::SimConfig { network, ..setup.sim.clone() }, ..setup.clone() }));
+        })
+    };
     html! {
         <details class="network">
             <summary title="Network: loss, duplication, latency (opens a new world)">{"Network"}</summary>
             <div class="network-body">
+                <label>{"Mode"}<select id="net-mode" onchange={on_mode}
+                    title="Channel semantics, as network= in a link and --network in the CLI">
+                    { for sim::Network::ALL.into_iter().map(|n| html! {
+                        <option value={n.name()} selected={n == sim.network} title={n.help()}>{ n.name() }</option>
+                    }) }
+                </select></label>
                 <label>{"Drop (0–1)"}<input id="drop" type="number" min="0" max="1" step="0.01"
                     value={sim.drop.to_string()} onchange={field("drop")}
                     title="Probability that the network loses a message, as drop= in a link and --drop in the CLI" /></label>

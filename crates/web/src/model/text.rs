@@ -221,6 +221,28 @@ mod tests {
             .contains("just started"));
     }
 
+    /// Every algorithm's steps read as the caption reads them: a message
+    /// whose own field repeats one of its envelope's (`id`, `from`, `to`)
+    /// wrote a duplicate key, the step failed to parse and the caption said
+    /// "step 0" at step 65 (primary-backup's writes, balance's requests).
+    #[test]
+    fn every_algorithms_steps_parse_with_their_messages() {
+        for info in lab::ALGOS {
+            let mut setup = lab::Setup::new(info.algo);
+            setup.sim.dup = 0.05;
+            let mut session = lab::open(&setup).unwrap();
+            for _ in 0..400 {
+                let json = session.state_json();
+                let view: StepView = serde_json::from_str(&json)
+                    .unwrap_or_else(|e| panic!("{} step {}: {e}: {json}", info.name, session.steps()));
+                assert_eq!(view.step, session.steps());
+                if !session.step() {
+                    break;
+                }
+            }
+        }
+    }
+
     #[test]
     fn caption_adds_notable_log_lines_of_the_step() {
         let state = StepView::parse(

@@ -1,0 +1,83 @@
+//! A server: one request in service at a time, the rest waiting in a FIFO
+//! queue of at most `max_queue` (the one in service included); a request
+//! that finds the queue full is refused (`Reject`), never dropped.
+
+use crate::config::{service_time, BalanceBug, BalanceConfig};
+use crate::message::{BalanceMsg, BalanceTimer};
+use crate::{Out, BALANCER};
+use protocol::{Input, Level, NodeId};
+use std::collections::VecDeque;
+
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub id: NodeId,
+    pub(crate) config: BalanceConfig,
+    /// Waiting requests, the one in service first.
+    pub queue: VecDeque<u64>,
+    /// Requests taken into the queue.
+    pub accepted: u64,
+    pub served: u64,
+    pub rejected: u64,
+}
+
+impl Server {
+    pub fn new(id: NodeId, config: &BalanceConfig) -> Self {
+        Self { id, config: config.clone(), queue: VecDeque::new(), accepted: 0, served: 0, rejected: 0 }
+    }
+
+    pub fn slow(&self) -> bool {
+        self.config.slow == Some(self.id)
+    }
+
+    fn start(&self, out: &mut Out) {
+        if let Some(&id) = self.queue.front() {
+            let t = service_time(&self.config, id, self.id);
+            out.set_timer(BalanceTimer::Service, t, t);
+        }
+    }
+
+    pub fn step(&mut self, input: Input<BalanceMsg, BalanceTimer>, out: &mut Out) {
+        match input {
+            Input::Message { from, msg: BalanceMsg::Request { id } } => {
+                let full = self.queue.len() >= self.config.max_queue as usize;
+                match self.config.bug {
+                    _ if !full => {}
+                    Some(BalanceBug::UnboundedQueue) => {}
+                    Some(BalanceBug::DropWhenFull) if self.queue.len() > 1 => {
+                        // Makes room by discarding the oldest waiting request
+                        // (not the one in service), and tells nobody.
+                        self.queue.remove(1);
+                        out.emit(Level::Warn, format!("server {} discards a waiting request to make room", self.id));
+                    }
+                    _ => {
+                        if self.rejected == 0 {
+                            out.emit(
+                                Level::Notice,
+                                format!("server {}'s queue is full ({}): it refuses r{id}", self.id, self.queue.len()),
+                            );
+                        }
+                        self.rejected += 1;
+                        out.send(from, BalanceMsg::Reject { id });
+                        return;
+                    }
+                }
+                self.accepted += 1;
+                self.queue.push_back(id);
+                if self.queue.len() == 1 {
+                    self.start(out);
+                }
+            }
+            Input::Timer(BalanceTimer::Service) => {
+                if let Some(id) = self.queue.pop_front() {
+                    self.served += 1;
+                    out.send(BALANCER, BalanceMsg::Reply { id });
+                    self.start(out);
+                }
+            }
+            Input::Request { .. } => {
+                out.emit(Level::Info, format!("server {} serves what the balancer (node {BALANCER}) sends it", self.id))
+            }
+            _ => {}
+        }
+    }
+}
