@@ -76,6 +76,12 @@ test('pointing at an arrow names the message and marks its lines in the log; cli
   const id = Number(hit.text.match(/^\S+ (\d+) /)[1]);
   const selected = await page.locator('#msg-list li[aria-selected="true"]').getAttribute('data-msg');
   assert.equal(Number(selected), id, 'the message is selected in the list and on the canvas');
+  // The other way: a click on a log line goes to its step.
+  const line = page.locator('#log li[data-step]').first();
+  const lineStep = Number(await line.getAttribute('data-step'));
+  assert.ok(lineStep < sent, `an earlier line: ${lineStep}`);
+  await line.click();
+  await page.waitForFunction((s) => window.clusterscope.state().step === s, lineStep);
   await page.context().close();
 });
 

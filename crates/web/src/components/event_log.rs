@@ -7,6 +7,7 @@ use protocol::Level;
 use sim::LogEntry;
 use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Lines of the event log shown.
@@ -58,6 +59,17 @@ pub fn event_log(props: &EventLogProps) -> Html {
         })
     };
     let latest = props.log.iter().rev().find(|e| e.level != Level::Info);
+    // A click on a line goes to its step (the timeline and the space-time
+    // diagram follow): one handler for the list, reading the line's step.
+    let on_line = props.send.reform(|e: MouseEvent| {
+        let step = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("li[data-step]").ok().flatten())
+            .and_then(|li| li.get_attribute("data-step"))
+            .and_then(|s| s.parse().ok());
+        step.map_or(Cmd::Refresh, Cmd::Seek)
+    });
     let on_notable = props
         .send
         .reform(|e: Event| Cmd::LogNotableOnly(e.target_unchecked_into::<web_sys::HtmlInputElement>().checked()));
@@ -75,7 +87,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
             // must sit in a list (WCAG 1.3.1), and role=log on the <ol>
             // itself took that away.
             <div class="log mono" id="log" role="log" aria-live="off" tabindex="0" aria-label="Event log" ref={log_ref} {onscroll}>
-            <ol>
+            <ol onclick={on_line} title="Click a line to go to its step">
                 { for fold(&props.log, props.notable_only).into_iter().map(|line| {
                     let e = line.entry;
                     let level = match e.level { Level::Info => "lvl-info", Level::Notice => "lvl-notice", Level::Warn => "lvl-warn" };
