@@ -100,12 +100,7 @@ fn open_setup(setup: &Setup) -> (Box<dyn Session>, Option<String>) {
     }
 }
 
-/// The value of an option in `setup` (its default when not set); `None`
-/// when the algorithm has no such option.
-pub fn option_value(setup: &Setup, name: &str) -> Option<String> {
-    let spec = setup.algo.info().options.iter().find(|o| o.name == name)?;
-    Some(setup.options.get(name).cloned().unwrap_or_else(|| spec.default.to_string()))
-}
+pub use options::option_value;
 
 impl Core {
     /// Open `setup` and go to `step` (the start when `None`).
@@ -384,29 +379,10 @@ impl Core {
             Cmd::OpenLink(pairs) => self.open_link(&pairs)?,
             Cmd::Save(save) => self.save(save)?,
             Cmd::OpenFile(text) => self.open_file(&text)?,
-            Cmd::ShowDiagram(on) => {
-                self.spacetime = on.then(|| Recorder::new(&self.setup, self.session.as_ref()));
-                self.marked = None;
-                self.generation += 1;
-            }
-            Cmd::PlaceDiagram(placement) => {
-                self.placement = placement;
-                if self.spacetime.is_none() {
-                    self.apply(Cmd::ShowDiagram(true))?;
-                }
-            }
+            Cmd::ShowDiagram(on) => self.show_diagram(on),
+            Cmd::PlaceDiagram(placement) => self.place_diagram(placement),
             Cmd::MarkSteps(steps) => self.marked = steps,
-            Cmd::SelectArrow { msg, sent } => {
-                if self.session.message_json(msg).is_none() {
-                    self.apply(Cmd::Seek(sent))?;
-                }
-                if self.session.message_json(msg).is_some() {
-                    self.apply(Cmd::SelectMsg(Some(msg)))?;
-                } else {
-                    // Lost as it was sent: there is nothing in flight to select.
-                    self.selected_msg = None;
-                }
-            }
+            Cmd::SelectArrow { msg, sent } => self.select_arrow(msg, sent)?,
             Cmd::Refresh => {}
         }
         Ok(())
@@ -419,27 +395,6 @@ impl Core {
         } else {
             Err(format!("node {id} does not exist (nodes are 0..{})", n - 1))
         }
-    }
-
-    fn set_option(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let info = self.algo().info();
-        let Some(spec) = info.options.iter().find(|o| o.name == name) else {
-            let known: Vec<&str> = info.options.iter().map(|o| o.name).collect();
-            return Err(format!("option {name:?} is not one of {}'s: {}", info.title, known.join(", ")));
-        };
-        let mut next = self.full_setup();
-        // A default is left out, so links stay short and list only changes.
-        if value == spec.default {
-            next.options.remove(name);
-        } else {
-            next.options.insert(name.to_string(), value.to_string());
-        }
-        next.validate().map_err(|e| e.to_string())?;
-        let step = self.session.steps();
-        self.reopen(next);
-        self.session.seek(step);
-        self.sync_clock();
-        Ok(())
     }
 
     fn reopen(&mut self, setup: Setup) {
@@ -473,8 +428,10 @@ impl Core {
     }
 }
 
+mod diagram;
 mod history;
 mod nodes;
+mod options;
 mod playback;
 #[cfg(test)]
 mod tests;
