@@ -158,7 +158,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     </div>
                     if let Some(recorder) = core.spacetime.as_ref() {
                         <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={core.placement}
-                            summary={spacetime::summary(&recorder.diagram, recorder.clipped(session))} send={send.clone()} />
+                            summary={spacetime::summary(&recorder.diagram, crate::model::spacetime::clipped(session))} send={send.clone()} />
                     }
                     <Timeline steps={session.steps()} end={core.furthest}
                         marks={Rc::new(timeline_marks(&core, &log))}

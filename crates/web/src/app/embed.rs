@@ -47,7 +47,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
             // `view=spacetime`: the space-time diagram under the canvas.
             if let Some(recorder) = core.spacetime.as_ref() {
                 <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={Placement::Below}
-                    summary={spacetime::summary(&recorder.diagram, recorder.clipped(session))} send={send.clone()} />
+                    summary={spacetime::summary(&recorder.diagram, crate::model::spacetime::clipped(session))} send={send.clone()} />
             }
             if let Some(tour) = tour {
                 <div class="embed-tour" id="tour">

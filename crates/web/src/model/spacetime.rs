@@ -380,9 +380,9 @@ impl Recorder {
             self.diagram.record(self.replay.as_ref());
         }
     }
+}
 
-    /// Whether the run on screen is past what the diagram keeps.
-    pub fn clipped(&self, session: &dyn Session) -> bool {
-        session.steps() > MAX_STEPS
-    }
+/// Whether the run on screen is past what a diagram keeps.
+pub fn clipped(session: &dyn Session) -> bool {
+    session.steps() > MAX_STEPS
 }
