@@ -57,6 +57,7 @@ impl fmt::Display for Str<'_> {
 }
 
 /// An operation in progress.
+#[derive(Clone, Debug)]
 struct Open {
     node: NodeId,
     process: u64,
@@ -79,7 +80,7 @@ pub(crate) struct Record<'a> {
 /// export and the trace's `history`. Operations in progress and free
 /// process numbers are few, so plain vectors serve (a map type of its own
 /// would cost the app's bundle its code).
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Processes {
     /// Open operations, in the order they were invoked.
     open: Vec<Open>,

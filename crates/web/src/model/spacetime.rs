@@ -325,16 +325,7 @@ macro_rules! spans {
 spans!(Gap);
 spans!(Shade);
 
-/// The step from which two action lists differ: the run forked there.
-/// `None` when they are the same.
-pub fn fork_step(a: &[Scheduled], b: &[Scheduled]) -> Option<u64> {
-    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let first = |list: &[Scheduled]| list.get(same).map(|s| s.step);
-    match (first(a), first(b)) {
-        (None, None) => None,
-        (x, y) => Some(x.unwrap_or(u64::MAX).min(y.unwrap_or(u64::MAX))),
-    }
-}
+pub use sim::meter::fork_step;
 
 /// A journaled replay of the run on screen and the diagram built from it.
 pub struct Recorder {
