@@ -6,6 +6,7 @@
 
 use crate::canvas::pointer::canvas_handlers;
 use crate::canvas::stage::View;
+use crate::components::compare::{self, ComparePanel};
 use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
 use crate::components::invariants::Invariants;
@@ -130,15 +131,45 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         ring_panel::ring_panel(&core, view.ring.as_ref(), send)
     };
 
+    let comparing = core.compare.as_ref().map(|twin| {
+        let other = twin.session();
+        let name = compare::world_name(twin.against.algo, &twin.against.options);
+        let [run_counters, other_counters] = twin.counters();
+        let first = |s: &dyn sim::Session| s.first_violation().map(|v| (v.property.to_string(), v.step));
+        let worlds = [
+            compare::World {
+                name: compare::world_name(core.setup.algo, &core.setup.options),
+                counters: run_counters,
+                violation: first(session),
+            },
+            compare::World { name: name.clone(), counters: other_counters, violation: first(other) },
+        ];
+        let canvas = refs.view.borrow().twin.canvas.clone();
+        let drawn = compare::other_canvas(
+            &canvas,
+            &name,
+            text::summary(other, &other.picture()),
+            other.steps(),
+            other.node_count(),
+        );
+        (worlds, drawn)
+    });
+    // Beside the other world, the diagram goes below.
+    let diagram_class = core.spacetime.is_some().then(|| {
+        let placement = if comparing.is_some() { crate::model::cmd::Placement::Below } else { core.placement };
+        format!("diagram-{}", placement.name())
+    });
+    let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
                 seed={session.seed()} send={send.clone()} on_copy={refs.on_copy.clone()}
                 warning={core.trace_warning} on_files={refs.on_files.clone()}
-                has_clients={!session.client_ops().is_empty()} />
+                has_clients={!session.client_ops().is_empty()}
+                compare={core.compare.as_ref().map(|t| t.against.algo)} />
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <main class="main">
-                <section class={classes!("stage", core.spacetime.is_some().then(|| format!("diagram-{}", core.placement.name())))} aria-label="Cluster view">
+                <section class={classes!("stage", diagram_class, comparing.is_some().then_some("comparing"))} aria-label="Cluster view">
                     <Transport steps={session.steps()} now={session.now()} playing={core.playing}
                         can_play={session.next_event_time().is_some()} speed={core.speed}
                         partition_mode={core.partition_mode} diagram={core.spacetime.is_some()} send={send.clone()} />
@@ -155,7 +186,13 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                         { network_badge(core.setup.sim.network) }
+                        if let Some(name) = run_name {
+                            <span class="world-name">{ name }</span>
+                        }
                     </div>
+                    if let Some((_, drawn)) = comparing.as_ref() {
+                        { drawn.clone() }
+                    }
                     if let Some(recorder) = core.spacetime.as_ref() {
                         <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={core.placement}
                             summary={spacetime::summary(&recorder.diagram, crate::model::spacetime::clipped(session))} send={send.clone()} />
@@ -168,6 +205,9 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
+                    if let Some((worlds, _)) = comparing {
+                        <ComparePanel {worlds} send={send.clone()} />
+                    }
                     { match core.tour_view() {
                         Some(view) => tour_panel(&view, session.steps(), send),
                         None => tour_menu(core.tour_index.as_ref(), send),

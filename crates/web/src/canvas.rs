@@ -12,3 +12,4 @@ pub mod spacetime;
 pub mod spacetime_pointer;
 pub mod stage;
 pub mod theme;
+pub mod twin;

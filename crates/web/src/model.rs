@@ -14,6 +14,7 @@
 pub mod bench;
 pub mod boot;
 pub mod cmd;
+pub mod compare;
 pub mod core;
 pub mod embed;
 pub mod files;

@@ -217,6 +217,8 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     }
 
     view.spacetime.frame(&core, theme, dark, dpr);
+    let twin_opts = Options { playing: core.playing, ..opts };
+    view.twin.frame(&mut core, theme, dark, dpr, twin_opts);
 
     let dirty = core.generation != view.dom_gen || core.playing != view.dom_playing;
     let refresh = dirty && (!core.playing || ts - view.last_dom >= DOM_REFRESH_MS);

@@ -37,6 +37,8 @@ pub struct View {
     pub(super) theme: Option<(bool, Theme)>,
     /// The space-time diagram's canvas and window.
     pub spacetime: super::spacetime::Pane,
+    /// The side-by-side view's other world.
+    pub twin: super::twin::Pane,
 }
 
 /// Everything a frame of the (non-benchmark) canvas depends on.
@@ -73,6 +75,7 @@ impl Default for View {
             drawn: None,
             theme: None,
             spacetime: Default::default(),
+            twin: Default::default(),
         }
     }
 }

@@ -66,6 +66,28 @@ fn count(name: &str, arg: &str, value: &JsValue, default: Option<u64>) -> Result
     }
 }
 
+/// What `compare(...)` was given: `null` (close the view), an algorithm's
+/// name, or `{algo, set}` with `set` as in a link's `compare_set`.
+fn compare_spec(spec: &JsValue) -> Result<Option<lab::compare::Against>, String> {
+    if spec.is_null() || spec.is_undefined() {
+        return Ok(None);
+    }
+    let field = |name: &str| Reflect::get(spec, &name.into()).ok().and_then(|v| v.as_string());
+    let (algo, set) = match spec.as_string() {
+        Some(algo) => (algo, None),
+        None if spec.is_object() => {
+            let algo = field("algo").ok_or("expected {algo: \"NAME\", set: \"NAME=VALUE,...\"}, without algo")?;
+            (algo, field("set"))
+        }
+        None => return Err("expected an algorithm's name, {algo, set} or null".into()),
+    };
+    let mut pairs = vec![(lab::compare::COMPARE, algo.as_str())];
+    if let Some(set) = set.as_deref() {
+        pairs.push((lab::compare::COMPARE_SET, set));
+    }
+    lab::compare::parse(pairs).map_err(|e| format!("{}: {}", e.field, e.reason))
+}
+
 pub fn install(
     core: Rc<RefCell<Core>>,
     view: Rc<RefCell<View>>,
@@ -190,6 +212,23 @@ pub fn install(
                 let _ = Reflect::set(&out, &"nodes".into(), &nodes);
                 let _ = Reflect::set(&out, &"messages".into(), &messages);
                 Ok(out.into())
+            }),
+        );
+        let r = run.clone();
+        add(
+            "compare",
+            Box::new(move |spec| {
+                let against = compare_spec(&spec).map_err(|e| fail(format!("compare: {e}")))?;
+                r("compare", Cmd::Compare(against))
+            }),
+        );
+        let c = core.clone();
+        add(
+            "comparison",
+            Box::new(move |_| {
+                let core = c.borrow();
+                let Some(json) = crate::model::compare::comparison_json(&core) else { return Ok(JsValue::NULL) };
+                JSON::parse(&json).map_err(|_| fail("comparison: bad JSON".into()))
             }),
         );
         add(

@@ -36,6 +36,9 @@ pub fn query_of(core: &crate::model::core::Core) -> String {
     if core.spacetime.is_some() {
         pairs.push(("view", crate::model::boot::VIEW_SPACETIME.to_string()));
     }
+    if let Some(twin) = core.compare.as_ref() {
+        pairs.extend(twin.against.encode());
+    }
     encode(pairs)
 }
 

@@ -98,6 +98,15 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
         Ok(_) => {}
         Err(e) => core.notify(format!("The link's {e}."), true),
     }
+    match lab::compare::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(None) => {}
+        Ok(Some(against)) => {
+            if let Err(e) = core.apply(super::cmd::Cmd::Compare(Some(against))) {
+                core.notify(format!("The link's side-by-side view cannot open: {e}."), true);
+            }
+        }
+        Err(e) => core.notify(format!("The link's “{}” parameter is invalid ({}).", e.field, e.reason), true),
+    }
     let tour = super::tour::request(pairs).unwrap_or_else(|e| {
         core.notify(format!("The link's {e}."), true);
         None

@@ -162,6 +162,9 @@ pub enum Cmd {
     OpenFile(String),
     /// Show the space-time diagram (where it was last put) or put it away.
     ShowDiagram(bool),
+    /// Show another algorithm's world beside the run, on the same seed,
+    /// network and actions, stepping with it; `None` closes it.
+    Compare(Option<lab::compare::Against>),
     /// Put the diagram below the canvas or beside it (and show it).
     PlaceDiagram(Placement),
     /// The steps the diagram points at (a message's send and its delivery

@@ -85,6 +85,9 @@ pub struct Core {
     pub placement: Placement,
     /// The steps the diagram points at, marked in the event log.
     pub marked: Option<[u64; 2]>,
+    /// Another algorithm's world beside this one, at the same step
+    /// (`&compare=ALGO`; `None`: the run alone).
+    pub compare: Option<super::compare::Twin>,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -140,6 +143,7 @@ impl Core {
             spacetime: None,
             placement: Placement::default(),
             marked: None,
+            compare: None,
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -185,6 +189,7 @@ impl Core {
         if let Some(recorder) = self.spacetime.as_mut() {
             recorder.sync(&self.setup, self.session.as_ref());
         }
+        self.sync_twin();
         if !self.playing {
             self.refresh_picture();
         }
@@ -383,6 +388,7 @@ impl Core {
             Cmd::PlaceDiagram(placement) => self.place_diagram(placement),
             Cmd::MarkSteps(steps) => self.marked = steps,
             Cmd::SelectArrow { msg, sent } => self.select_arrow(msg, sent)?,
+            Cmd::Compare(against) => self.compare(against)?,
             Cmd::Refresh => {}
         }
         Ok(())
@@ -428,6 +434,7 @@ impl Core {
     }
 }
 
+mod compare;
 mod diagram;
 mod history;
 mod nodes;

@@ -21,7 +21,7 @@ mod tests;
 use lab::Setup;
 use protocol::{Level, NodeId, Status, Tick};
 use sim::journal::{Handled, Happening};
-use sim::{LossReason, MsgId, Scheduled, Session};
+use sim::{LossReason, MsgId, Session};
 use std::collections::BTreeMap;
 
 /// Most steps a diagram records.

@@ -33,9 +33,17 @@ impl Core {
         let q = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
         let view = crate::model::boot::view_param(pairs).map_err(|e| format!("The link's {e}"))?;
+        let against = lab::compare::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
+        if let Some(against) = &against {
+            against.setup(&q.setup).map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
+        }
         self.reopen(q.setup);
         if let Some(show) = view.filter(|&show| show != self.spacetime.is_some()) {
             self.apply(Cmd::ShowDiagram(show))?;
+        }
+        if against.as_ref() != self.compare.as_ref().map(|t| &t.against) {
+            self.apply(Cmd::Compare(against))?;
         }
         self.session.seek(q.step.unwrap_or(0).min(MAX_JUMP));
         self.sync_clock();

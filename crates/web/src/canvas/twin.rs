@@ -1,0 +1,80 @@
+//! Drawing the other world of the side-by-side view on its own canvas,
+//! with the same renderer as the run's: the same scene rules, colours and
+//! layout, so the two pictures read alike. It is a picture only (the run
+//! on screen is the one to click on); while playing, its messages glide
+//! through the same fraction of its next interval as the run's do.
+
+use super::render::{Marks, Options, Renderer};
+use super::theme::Theme;
+use crate::model::core::Core;
+use crate::model::layout::Layout;
+use crate::model::scene::Scene;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
+use yew::NodeRef;
+
+/// What the other world's canvas keeps between frames.
+#[derive(Default)]
+pub struct Pane {
+    pub canvas: NodeRef,
+    scene: Scene,
+    renderer: Option<Renderer>,
+    ctx: Option<Ctx>,
+    /// The run's generation the scene was built at.
+    scene_gen: Option<u64>,
+    /// The run's generation, the time, size and scheme last drawn; an
+    /// identical frame is skipped.
+    drawn: Option<(u64, u64, (u32, u32), bool)>,
+}
+
+impl Pane {
+    /// Draw the other world if the view shows one (the animation loop
+    /// calls this every frame).
+    pub fn frame(&mut self, core: &mut Core, theme: &Theme, dark: bool, dpr: f64, opts: Options) {
+        let (t, generation) = (core.draw_time(), core.generation);
+        let (run_now, run_next) = (core.session.now() as f64, core.session.next_event_time());
+        let Some(twin) = core.compare.as_mut() else {
+            self.ctx = None;
+            self.drawn = None;
+            self.scene_gen = None;
+            return;
+        };
+        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
+        let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+        if w < 1.0 || h < 1.0 {
+            return;
+        }
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if canvas.width() != pw || canvas.height() != ph {
+            canvas.set_width(pw);
+            canvas.set_height(ph);
+            self.drawn = None;
+        }
+        if self.ctx.is_none() {
+            self.ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok());
+        }
+        let Some(ctx) = self.ctx.as_ref() else { return };
+        // The same share of the way to the next event as the run on screen.
+        let share = match run_next {
+            Some(next) if next as f64 > run_now => ((t - run_now) / (next as f64 - run_now)).clamp(0.0, 1.0),
+            _ => 0.0,
+        };
+        let session = twin.session();
+        let now = session.now() as f64;
+        let t = session.next_event_time().map_or(now, |next| now + share * (next as f64 - now));
+        let key = (generation, t.to_bits(), (pw, ph), dark);
+        if !opts.playing && self.drawn == Some(key) {
+            return;
+        }
+        if self.scene_gen != Some(generation) {
+            let picture = twin.picture();
+            self.scene.rebuild(twin.session(), &picture);
+            self.scene_gen = Some(generation);
+        }
+        let session = twin.session();
+        let layout = Layout::new(w, h, session.node_count()).arranged(self.scene.arrangement);
+        let renderer = self.renderer.get_or_insert_with(Renderer::new);
+        renderer.draw(ctx, &self.scene, None, &layout, t, theme, &Marks::default(), opts, (w, h, dpr));
+        self.drawn = Some(key);
+    }
+}

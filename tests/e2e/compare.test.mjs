@@ -1,0 +1,176 @@
+// Two worlds side by side (issue 12): a link opens another algorithm beside
+// the run on the same seed, network and actions; they step, seek and take
+// actions together; the counters equal what the CLI says of the same two
+// runs (messages sent in its summary, operations in its traces' history);
+// the toolbar and the script API open and close it; a bad link says why and
+// keeps the run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openApp, nextFrame, useApp, CLI } from './harness.mjs';
+
+const env = useApp();
+const cliMissing = !CLI || !fs.existsSync(CLI) ? 'CLUSTERSCOPE_CLI is not set to a built cli binary' : false;
+
+const RAFT_ACTIONS = [
+  { step: 40, do: 'request', node: 0, cmd: 'x=1' },
+  { step: 150, do: 'crash', node: 1 },
+  { step: 200, do: 'partition', groups: [[3, 4]] },
+  { step: 320, do: 'heal' },
+  { step: 400, do: 'restart', node: 1 },
+];
+const link = (actions, rest) => `?seed=5&actions=${encodeURIComponent(JSON.stringify(actions))}&${rest}`;
+const comparison = (page) => page.evaluate(() => window.clusterscope.comparison());
+const cell = (page, counter, world) =>
+  page.locator(`#compare-counters tr[data-counter="${counter}"] td[data-world="${world}"]`).getAttribute('data-value');
+
+/** What the CLI says of a run: messages sent (its summary), and the
+ * operations of its trace's history, counted as the app counts them. */
+function cliCounters(algo, setArgs, actions, steps, seed) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clusterscope-compare-'));
+  try {
+    const file = path.join(dir, 'actions.json');
+    const out = path.join(dir, 'trace.json');
+    fs.writeFileSync(file, JSON.stringify(actions));
+    const args = ['run', '--algo', algo, '--seed', String(seed), '--steps', String(steps), ...setArgs,
+      '--actions', file, '--trace', out];
+    const r = spawnSync(CLI, args, { encoding: 'utf8' });
+    assert.ok(r.status === 0 || r.status === 1, `cli ${args.join(' ')}: ${r.stderr}`);
+    const sent = Number(/messages\s+(\d+) sent/.exec(r.stdout)[1]);
+    const trace = JSON.parse(fs.readFileSync(out, 'utf8'));
+    const end = trace.steps.at(-1).time;
+    const open = new Map();
+    const c = { sent, invoked: 0, ok: 0, okTotal: 0, fail: 0, unknown: 0, intervals: [] };
+    for (const op of trace.history ?? []) {
+      if (op.type === 'invoke') {
+        c.invoked++;
+        open.set(op.process, op.time);
+        continue;
+      }
+      const since = open.get(op.process);
+      open.delete(op.process);
+      c.intervals.push([since, op.time]);
+      if (op.type === 'ok') { c.ok++; c.okTotal += op.time - since; }
+      else if (op.type === 'fail') c.fail++;
+      else c.unknown++; // :info, or still open when the trace ends
+    }
+    c.intervals.sort((a, b) => a[0] - b[0]);
+    let reach = 0;
+    c.blocked = 0;
+    for (const [a, b] of c.intervals) {
+      if (b > reach) { c.blocked += b - Math.max(a, reach); reach = b; }
+    }
+    return { ...c, end };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function assertMatchesCli(world, cli) {
+  assert.equal(world.sent, cli.sent, `${world.algo}: messages sent`);
+  assert.equal(world.time, cli.end, `${world.algo}: model time`);
+  assert.equal(world.invoked, cli.invoked, `${world.algo}: operations invoked`);
+  assert.equal(world.ok.count, cli.ok, `${world.algo}: ok`);
+  assert.equal(world.ok.total_ms, cli.okTotal, `${world.algo}: latency to ok`);
+  assert.equal(world.fail.count, cli.fail, `${world.algo}: fail`);
+  assert.equal(world.info + world.waiting, cli.unknown, `${world.algo}: unknown or waiting`);
+  assert.equal(world.blocked_ms, cli.blocked, `${world.algo}: time blocked`);
+}
+
+test('a link opens Raft beside Multi-Paxos at the same step, and the counters are the CLI\'s', { skip: cliMissing }, async () => {
+  const page = await openApp(env.browser, env.server.url + link(RAFT_ACTIONS, 'algo=raft&compare=multipaxos&step=600'));
+  await page.locator('#compare-counters').waitFor();
+  await nextFrame(page);
+  const c = await comparison(page);
+  assert.deepEqual(c.worlds.map((w) => [w.algo, w.step]), [['raft', 600], ['multipaxos', 600]]);
+  assert.equal(await page.locator('#twin').getAttribute('data-step'), '600');
+  assert.match(await page.locator('#twin').getAttribute('aria-label'), /^multipaxos, beside the run: /);
+  for (const w of c.worlds) assertMatchesCli(w, cliCounters(w.algo, [], RAFT_ACTIONS, 600, 5));
+  // The table shows the same numbers.
+  assert.equal(Number(await cell(page, 'sent', 'run')), c.worlds[0].sent);
+  assert.equal(Number(await cell(page, 'sent', 'other')), c.worlds[1].sent);
+  // Node 1 is down in both worlds at step 300 (crashed at 150, back at 400).
+  await page.evaluate(() => window.clusterscope.seek(300));
+  await nextFrame(page);
+  const at300 = await comparison(page);
+  assert.deepEqual(at300.worlds.map((w) => w.step), [300, 300]);
+  assert.equal(await page.locator('#twin').getAttribute('data-step'), '300');
+  const drawn = await page.locator('#twin').evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  });
+  assert.ok(drawn > 2000, `the other world is drawn (${drawn} pixels)`);
+  await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/compare-raft-multipaxos.png` });
+  // The link keeps the comparison.
+  assert.match(page.url(), /compare=multipaxos/);
+});
+
+test('stepping, going back and acting move both worlds together', async () => {
+  const page = await openApp(env.browser, env.server.url + link(RAFT_ACTIONS, 'algo=raft&compare=multipaxos&step=100'));
+  await page.locator('#compare-counters').waitFor();
+  await page.locator('body').press('ArrowRight');
+  await page.locator('body').press('ArrowRight');
+  let c = await comparison(page);
+  assert.deepEqual(c.worlds.map((w) => w.step), [102, 102]);
+  await page.locator('body').press('ArrowLeft');
+  c = await comparison(page);
+  assert.deepEqual(c.worlds.map((w) => w.step), [101, 101]);
+  // A crash now happens in both worlds, at this step.
+  await page.evaluate(() => window.clusterscope.act({ do: 'crash', node: 2 }));
+  await page.evaluate(() => window.clusterscope.step(5));
+  c = await comparison(page);
+  assert.deepEqual(c.worlds.map((w) => w.step), [106, 106]);
+  const trace = await page.evaluate(() => window.clusterscope.trace());
+  assert.ok(trace.actions.some((a) => a.step === 101 && a.do === 'crash' && a.node === 2));
+  const label = await page.locator('#twin').getAttribute('aria-label');
+  assert.match(label, /down: 2\b/, label);
+});
+
+test('two lock services side by side: the clients\' latencies and time blocked are the CLI\'s', { skip: cliMissing }, async () => {
+  const actions = [{ step: 30, do: 'pause', node: 0, for: 400 }, { step: 500, do: 'crash', node: 3 }];
+  const page = await openApp(env.browser, env.server.url + link(actions, 'algo=lock-lease&compare=lock-fenced&step=900'));
+  await page.locator('#compare-counters').waitFor();
+  const c = await comparison(page);
+  assert.deepEqual(c.worlds.map((w) => [w.algo, w.step]), [['lock-lease', 900], ['lock-fenced', 900]]);
+  assert.ok(c.worlds.every((w) => w.invoked > 0), 'both worlds\' clients asked for the lock');
+  for (const w of c.worlds) assertMatchesCli(w, cliCounters(w.algo, [], actions, 900, 5));
+  await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/compare-locks.png` });
+});
+
+test('the toolbar and the script API open and close it; settings go with compare_set', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=balance&seed=3&step=200');
+  await page.locator('#compare-with').selectOption('balance');
+  await page.locator('#compare-counters').waitFor();
+  assert.match(page.url(), /compare=balance/);
+  await page.evaluate(() => window.clusterscope.compare({ algo: 'balance', set: 'strategy=least-outstanding' }));
+  await page.waitForFunction(() => /compare_set=strategy%3Dleast-outstanding/.test(location.search));
+  const c = await comparison(page);
+  assert.deepEqual(c.worlds[1].options, { strategy: 'least-outstanding' });
+  assert.equal(await page.locator('#compare-counters thead th[data-world="other"]').innerText(),
+    'balance (strategy=least-outstanding)');
+  const err = await page.evaluate(() => {
+    try { window.clusterscope.compare({ algo: 'balance', set: 'speed=9' }); return null; } catch (e) { return e.message; }
+  });
+  assert.match(err, /^compare: compare_set: balance has no setting "speed"/);
+  assert.deepEqual((await comparison(page)).worlds[1].options, { strategy: 'least-outstanding' }, 'kept as it was');
+  await page.locator('#compare .close').click();
+  await page.locator('#compare').waitFor({ state: 'detached' });
+  assert.equal(await comparison(page), null);
+  await page.waitForFunction(() => !/compare=/.test(location.search));
+  assert.equal(await page.locator('#twin').count(), 0);
+});
+
+test('a bad comparison in a link is named, and the run opens without it', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=raft&seed=8&step=50&compare=nope');
+  const notice = page.locator('.notice.error').first();
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /compare/);
+  assert.equal(await comparison(page), null);
+  const state = await page.evaluate(() => window.clusterscope.state());
+  assert.equal(state.step, 50);
+});
