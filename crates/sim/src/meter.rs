@@ -184,6 +184,11 @@ impl Meter {
                 self.rewind_to(fork - 1, Some(session));
             }
         }
+        self.seek(step);
+    }
+
+    /// Count the same run up to `step` (at most as far as it goes).
+    pub fn seek(&mut self, step: u64) {
         if step < self.replay.steps() {
             self.rewind_to(step, None);
         }
