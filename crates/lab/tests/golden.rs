@@ -63,6 +63,7 @@ fn a_trace_without_its_history_is_the_one_pinned_before() {
         (Algo::Raft, 5, 42, "499e7bbbcd0c014c3550790cd1d1dd7b94c14950ee8a634e0a2910fe5c1c12c9"),
         (Algo::LockFenced, 4, 11, "1ebeed64071d72280b29d7de4dca1f4295b378616969f6f0c36de4f40bede6aa"),
         (Algo::LockZk, 5, 5, "a1f02c9d43b0f136392aa11a37afc59bc5685763472723977d7f1483814df7f3"),
+        (Algo::MultiPaxos, 5, 3, "5df1311b22e19d77bb1fcb0a1622dabadd7f7d3c96af935820a4699348a46c9e"),
     ];
     for (algo, nodes, seed, want) in before {
         let (trace, _) = trace(algo, nodes, seed, 1500);
@@ -103,7 +104,7 @@ fn traces_match_their_pinned_digests() {
         "raft 80e74da152214ea367fa36375d4ff8689eada6c9bfa7812dfbe7695a96d49911 1500 steps",
         // Idle until the request at step 20 (before idle steps: 0 steps).
         "paxos 39d4c9fb1a8ae779db4806de4c0072d2166dedfa1dc38091ee1e43e05730be53 330 steps",
-        "multipaxos 5df1311b22e19d77bb1fcb0a1622dabadd7f7d3c96af935820a4699348a46c9e 1500 steps",
+        "multipaxos b0c1fe236fb8fc5463e7e14ae1e4929b9a8f4773f11a46e4fd404dcbdd4a4736 1500 steps",
         "lock-fenced fa5b6b754c52ee1b19bd6e332ded13cc6d7e3e1f0168f29f0647b059a2f9f647 1500 steps",
         "lock-zk 80ee3ed11fd638fe97ab59ac50d15b1cc1924d5d64ff341f81942a82f9276bbb 1500 steps",
         "ring 24c8bef0f494dac7361b83b6950c23dd14be4f87040d4f21cde862a99a2fffe8 1500 steps",

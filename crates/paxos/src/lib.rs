@@ -22,6 +22,7 @@ mod acceptor;
 mod ballot;
 mod bug;
 mod checker;
+mod clients;
 mod config;
 mod journal;
 mod learner;

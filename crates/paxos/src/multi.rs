@@ -11,6 +11,7 @@
 //! chosen (so a lagging learner asks to catch up) and retry lost accepts.
 
 use crate::ballot::Ballot;
+use crate::clients::Clients;
 use crate::config::PaxosConfig;
 use crate::message::{Chosen, Msg, SlotValue, Value, NO_OP};
 use crate::observe::Observable;
@@ -18,7 +19,7 @@ use crate::roles::Roles;
 use crate::slots::Slots;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
-use protocol::{Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
+use protocol::{ClientOp, Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
 use std::collections::BTreeMap;
 
 /// Client commands a candidate holds until it leads.
@@ -54,7 +55,10 @@ pub struct MultiPaxos {
     /// The leader this node believes in, for redirecting clients.
     leader: Option<NodeId>,
     lead: Lead,
-    queue: Vec<Value>,
+    /// Client commands held until phase 1 ends, with their operations.
+    queue: Vec<(Value, ClientOp)>,
+    /// The clients' operations this replica reported and has not completed.
+    clients: Clients,
 }
 
 type MultiOut = Out<Msg, PaxosTimer, Durable>;
@@ -76,6 +80,10 @@ impl MultiPaxos {
     }
     pub fn chosen(&self) -> &Slots<Value> {
         &self.roles.learner.chosen
+    }
+    /// Client requests proposed or held, waiting to learn their fate.
+    pub fn client_ops_waiting(&self) -> usize {
+        self.clients.waiting() + self.queue.len()
     }
     /// Slots applied to the state machine, in order.
     pub fn applied(&self) -> u64 {
@@ -179,14 +187,18 @@ impl MultiPaxos {
         self.leader = Some(self.roles.id);
         out.cancel_timer(PaxosTimer::LeaderTimeout);
         self.heartbeat(out);
-        for value in std::mem::take(&mut self.queue) {
-            self.propose(value, out);
+        for (value, op) in std::mem::take(&mut self.queue) {
+            self.propose(value, op, out);
         }
     }
 
-    /// Phase 2a for a client command in the next free slot.
-    fn propose(&mut self, value: Value, out: &mut MultiOut) {
-        let Lead::Leader { ballot, next_slot, pending } = &mut self.lead else { return };
+    /// Phase 2a for a client command in the next free slot; its operation
+    /// waits for that slot.
+    fn propose(&mut self, value: Value, op: ClientOp, out: &mut MultiOut) {
+        let Lead::Leader { ballot, next_slot, pending } = &mut self.lead else {
+            self.clients.reject(&op, out);
+            return;
+        };
         let slot = *next_slot;
         *next_slot += 1;
         self.roles.proposals.record((slot, value.clone()));
@@ -196,6 +208,7 @@ impl MultiPaxos {
         for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
         }
+        self.clients.proposed(op, slot, value, out);
     }
 
     fn heartbeat(&mut self, out: &mut MultiOut) {
@@ -242,6 +255,7 @@ impl MultiPaxos {
         if let Lead::Leader { pending, .. } = &mut self.lead {
             pending.remove(&slot);
         }
+        self.clients.learned(slot, &value, out);
         let applied = self.roles.learner.first_unchosen();
         if applied > applied_before {
             out.emit(
@@ -258,25 +272,33 @@ impl MultiPaxos {
 
     fn on_request(&mut self, cmd: String, out: &mut MultiOut) {
         let value: Value = cmd.as_str().into();
+        let op = self.clients.invoke(&cmd, out);
         match (&self.lead, self.leader) {
             (Lead::Leader { .. }, _) => {
-                self.propose(value, out);
+                self.propose(value, op, out);
             }
             (Lead::Candidate { .. }, _) if self.queue.len() < MAX_QUEUED => {
                 out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.roles.id));
-                self.queue.push(value);
+                self.queue.push((value, op));
             }
-            (_, Some(leader)) if leader != self.roles.id => out.emit(
-                Level::Warn,
-                format!("node {} is not the leader; {cmd:?} should go to node {leader}", self.roles.id),
-            ),
-            _ => out.emit(Level::Warn, format!("node {} knows no leader; {cmd:?} dropped", self.roles.id)),
+            (_, Some(leader)) if leader != self.roles.id => {
+                out.emit(
+                    Level::Warn,
+                    format!("node {} is not the leader; {cmd:?} should go to node {leader}", self.roles.id),
+                );
+                self.clients.reject(&op, out);
+            }
+            _ => {
+                out.emit(Level::Warn, format!("node {} knows no leader; {cmd:?} dropped", self.roles.id));
+                self.clients.reject(&op, out);
+            }
         }
     }
 }
 
 impl Protocol for MultiPaxos {
     const NAME: &'static str = "multipaxos";
+    const CLIENT_OPS: &'static [protocol::OpFn] = &[protocol::OpFn::Write];
     type Config = PaxosConfig;
     type Msg = Msg;
     type Timer = PaxosTimer;
@@ -291,6 +313,7 @@ impl Protocol for MultiPaxos {
             leader: None,
             lead: Lead::Follower,
             queue: Vec::new(),
+            clients: Clients::default(),
         }
     }
 

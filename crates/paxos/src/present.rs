@@ -230,6 +230,7 @@ pub(crate) fn multi_inspect(m: &MultiPaxos) -> Vec<Panel> {
     }
     facts.push(Fact::new("Slots chosen", m.chosen().len().to_string()));
     facts.push(Fact::new("Applied", m.applied().to_string()));
+    facts.push(Fact::new("Client requests waiting", m.client_ops_waiting().to_string()));
     vec![facts_panel(m.roles().id, facts)]
 }
 
