@@ -34,7 +34,8 @@ impl AttemptOps {
             OpFn::Acquire => 0,
             OpFn::Write => 1,
             OpFn::Release => 2,
-            OpFn::Read => 3,
+            // A lock client reads nothing and runs no transaction: a spare slot.
+            OpFn::Read | OpFn::Txn => 3,
         };
         ClientOp { id: self.attempt * 4 + slot, kind, f, value }
     }

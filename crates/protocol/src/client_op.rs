@@ -28,6 +28,9 @@ pub enum OpFn {
     Write,
     Acquire,
     Release,
+    /// A whole transaction (Jepsen's `:txn`): a two- or three-phase commit,
+    /// or a saga, `:ok` when it commits and `:fail` when it aborts.
+    Txn,
 }
 
 impl OpFn {
@@ -38,6 +41,7 @@ impl OpFn {
             OpFn::Write => "write",
             OpFn::Acquire => "acquire",
             OpFn::Release => "release",
+            OpFn::Txn => "txn",
         }
     }
 }

@@ -25,7 +25,7 @@
 //! cooperative termination, which helps only when someone knows).
 
 use crate::bug::CommitBug;
-use protocol::{Level, Message, NodeId, Tick, Timer};
+use protocol::{Level, Message, NodeId, OpKind, OpValue, Tick, Timer};
 use serde::Serialize;
 
 /// The coordinator's id.
@@ -318,9 +318,11 @@ impl Coordinator {
     fn request(&mut self, out: &mut Out, cfg: &Settings) {
         if !matches!(self.phase, Phase::Idle | Phase::Done) {
             out.emit(Level::Notice, format!("coordinator is busy with tx {}: request refused", self.tx));
+            crate::refuse_txn(self.tx + 1, out);
             return;
         }
         self.tx += 1;
+        out.op(crate::txn_op(self.tx));
         self.decision = None;
         self.phase = Phase::Voting;
         self.yes = 0;
@@ -341,6 +343,9 @@ impl Coordinator {
         out.persist(self.log());
         out.cancel_timer(CommitTimer::Votes);
         out.emit(Level::Notice, format!("coordinator decides {d:?} for tx {}", self.tx));
+        // The client hears the decision once it is logged.
+        let kind = if d == Decision::Commit { OpKind::Ok } else { OpKind::Fail };
+        out.op(crate::txn_op(self.tx).complete(kind, OpValue::Int(self.tx)));
         self.send_decision(out, cfg);
     }
 

@@ -48,7 +48,7 @@ pub use commit::{
 pub use outbox::{IdSet, OutboxConfig, OutboxDurable, OutboxMsg, OutboxNode, OutboxTimer};
 pub use saga::{SagaConfig, SagaDurable, SagaMsg, SagaNode, SagaState, SagaTimer};
 
-use protocol::{Cluster, Input, Look, NodeId, NodeRef, OutOf, Panel, Picture, Protocol, Tick};
+use protocol::{ClientOp, Cluster, Input, Look, NodeId, NodeRef, OpFn, OpKind, OpValue, OutOf, Panel, Picture, Protocol, Tick};
 use serde::Serialize;
 use std::marker::PhantomData;
 
@@ -192,6 +192,20 @@ impl<K: Phases> Commit<K> {
     }
 }
 
+/// The invocation of transaction (or saga) `id` as its client sees it:
+/// Jepsen's `:txn`, `:ok` when it commits and `:fail` when it aborts. The
+/// coordinator reports it; a crash before the outcome leaves it `:info`.
+pub(crate) fn txn_op(id: u64) -> ClientOp {
+    ClientOp::invoke(id, OpFn::Txn, OpValue::Int(id))
+}
+
+/// A request refused by a busy coordinator: invoked and failed at once.
+pub(crate) fn refuse_txn<M, T, D>(id: u64, out: &mut protocol::Out<M, T, D>) {
+    let op = txn_op(id);
+    out.op(op.clone());
+    out.op(op.complete(OpKind::Fail, op.value.clone()));
+}
+
 /// A node of a commit world in the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
@@ -202,6 +216,7 @@ pub enum CommitView {
 
 impl<K: Phases> Protocol for Commit<K> {
     const NAME: &'static str = K::NAME;
+    const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];
     type Config = K::Config;
     type Msg = CommitMsg;
     type Timer = CommitTimer;
@@ -276,6 +291,7 @@ pub enum SagaView {
 
 impl Protocol for Saga {
     const NAME: &'static str = "saga";
+    const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];
     type Config = SagaConfig;
     type Msg = SagaMsg;
     type Timer = SagaTimer;

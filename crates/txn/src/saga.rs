@@ -12,7 +12,7 @@
 //! the event log says so as a Notice.
 
 use crate::bug::SagaBug;
-use protocol::{Level, Message, NodeId, Tick, Timer};
+use protocol::{Level, Message, NodeId, OpKind, OpValue, Tick, Timer};
 use serde::Serialize;
 
 pub const ORCHESTRATOR: NodeId = 0;
@@ -161,6 +161,9 @@ impl Orchestrator {
         out.persist(self.log());
         out.cancel_timer(SagaTimer::Retry);
         out.emit(Level::Info, format!("saga {} {}", self.saga, state.name()));
+        // The client hears the saga's outcome: every step done, or undone.
+        let kind = if state == SagaState::Done { OpKind::Ok } else { OpKind::Fail };
+        out.op(crate::txn_op(self.saga).complete(kind, OpValue::Int(self.saga)));
     }
 
     fn step(&mut self, input: protocol::Input<SagaMsg, SagaTimer>, out: &mut Out) {
@@ -173,9 +176,11 @@ impl Orchestrator {
             Input::Start => {}
             Input::Request { .. } if !self.state.finished() => {
                 out.emit(Level::Notice, format!("orchestrator is busy with saga {}: request refused", self.saga));
+                crate::refuse_txn(self.saga + 1, out);
             }
             Input::Request { .. } => {
                 self.saga += 1;
+                out.op(crate::txn_op(self.saga));
                 self.step = 0;
                 self.failed = None;
                 self.state = SagaState::Running;

@@ -218,3 +218,29 @@ mod outbox {
         assert!(s.contains(3) && !s.contains(5) && !s.contains(0));
     }
 }
+
+/// The client's view: a transaction is invoked when the coordinator takes
+/// the request and ends when the decision is logged (`:ok` for commit,
+/// `:fail` for abort); a request the busy coordinator refuses fails at once.
+#[test]
+fn the_coordinator_reports_each_transaction_as_a_client_operation() {
+    use protocol::{OpFn, OpKind};
+    let ops = |c: &mut TwoPc, input| {
+        let mut out = Out::default();
+        c.step(100, input, &mut out);
+        out.ops().iter().map(|op| (op.id, op.kind, op.f)).collect::<Vec<_>>()
+    };
+    let mut c = TwoPc::new(0, &FOUR, &CommitConfig::default(), None);
+    assert_eq!(ops(&mut c, Input::Request { cmd: "t".into() }), [(1, OpKind::Invoke, OpFn::Txn)]);
+    assert_eq!(
+        ops(&mut c, Input::Request { cmd: "u".into() }),
+        [(2, OpKind::Invoke, OpFn::Txn), (2, OpKind::Fail, OpFn::Txn)],
+        "busy with tx 1"
+    );
+    assert_eq!(ops(&mut c, Input::Message { from: 1, msg: CommitMsg::Vote { tx: 1, yes: true } }), []);
+    assert_eq!(
+        ops(&mut c, Input::Message { from: 2, msg: CommitMsg::Vote { tx: 1, yes: false } }),
+        [(1, OpKind::Fail, OpFn::Txn)],
+        "a no vote aborts: the transaction failed"
+    );
+}
