@@ -7,6 +7,10 @@ use protocol::NodeId;
 
 /// Clients per column before they take two.
 const CLIENTS_PER_COLUMN: u32 = 6;
+/// Room above the columns for the protocol's banner, drawn across the top.
+const COLUMNS_TOP: f64 = 40.0;
+/// Room below the columns.
+const COLUMNS_BOTTOM: f64 = 12.0;
 
 /// Where things are on a canvas of a given CSS size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -84,7 +88,7 @@ impl Layout {
         if let Arrangement::Columns { servers, clients } = arrangement {
             let storage = self.n.saturating_sub(servers + clients);
             let tallest = servers.max(clients.min(CLIENTS_PER_COLUMN)).max(clients.div_ceil(2)).max(storage).max(1);
-            let spacing = (self.height - 24.0) / f64::from(tallest);
+            let spacing = (self.height - COLUMNS_TOP - COLUMNS_BOTTOM) / f64::from(tallest);
             // Room under each node for three lines of text.
             self.node_r = ((spacing - 56.0) / 2.0).clamp(8.0, 28.0).min((self.width / 16.0).max(8.0));
         }
@@ -153,9 +157,9 @@ impl Layout {
                 } else {
                     (0.83, id - servers - clients, self.n.saturating_sub(servers + clients))
                 };
-                let spacing = (self.height - 24.0) / f64::from(count.max(1));
+                let spacing = (self.height - COLUMNS_TOP - COLUMNS_BOTTOM) / f64::from(count.max(1));
                 // Labels go under a node: lift it a little within its slot.
-                let y = 12.0 + spacing * (f64::from(index) + 0.5) - 18.0_f64.min(spacing * 0.2);
+                let y = COLUMNS_TOP + spacing * (f64::from(index) + 0.5) - 18.0_f64.min(spacing * 0.2);
                 (self.width * x, y)
             }
         }
@@ -243,6 +247,22 @@ pub fn groups(n: u32, is_cut: impl Fn(NodeId, NodeId) -> bool) -> (Vec<usize>, V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The protocol's banner is drawn across the top, 31 px deep: no node
+    /// of a columns layout reaches under it, whatever the canvas's height.
+    #[test]
+    fn columns_leave_the_banner_its_band() {
+        for height in [180.0, 250.0, 400.0, 800.0] {
+            for (servers, clients) in [(1, 3), (3, 1), (3, 3), (6, 2), (2, 12)] {
+                let arrangement = Arrangement::Columns { servers, clients };
+                let l = Layout::new(460.0, height, servers + clients + 1).arranged(arrangement);
+                for id in 0..l.n {
+                    let top = l.node_pos(id).1 - l.node_r;
+                    assert!(top >= 31.0, "node {id} of {arrangement:?} at height {height}: top {top}");
+                }
+            }
+        }
+    }
 
     /// Centres of every node.
     fn centres(l: &Layout) -> Vec<(f64, f64)> {
