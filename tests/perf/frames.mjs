@@ -19,6 +19,7 @@ const SCENES = [
   { name: 'hash ring, playing', id: 'ring', query: '?algo=ring&seed=1', play: true },
   { name: 'render bench, 100 nodes × 5,000 messages', id: 'render-bench', query: '?render-bench=100x5000', play: false },
   { name: 'raft, 5 nodes, playing, space-time diagram', id: 'raft-5-spacetime', query: '?nodes=5&seed=1&view=spacetime', play: true },
+  { name: 'raft beside multi-paxos, 5 nodes, playing', id: 'raft-5-compare', query: '?nodes=5&seed=1&compare=multipaxos', play: true },
   // 10,000 events recorded; every frame pans or zooms the diagram (keys
   // on its canvas, as a reader's would), so every frame redraws it.
   {
