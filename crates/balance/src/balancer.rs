@@ -7,7 +7,7 @@
 use crate::config::{mix, BalanceConfig, Strategy};
 use crate::message::{BalanceMsg, BalanceTimer};
 use crate::Out;
-use protocol::{Input, NodeId, Tick};
+use protocol::{ClientOp, Input, NodeId, OpFn, OpKind, OpValue, Tick};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
@@ -69,6 +69,19 @@ pub fn percentile(values: impl Iterator<Item = Tick>, q: f64) -> Tick {
     v.sort_unstable();
     let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
     v[rank - 1]
+}
+
+/// Request `id` as its client sees it: an operation (Jepsen's `:read` of
+/// the service) that is `:ok` when answered, `:fail` when a full server
+/// refuses it, and `:info` when the balancer gives up waiting (the server
+/// may still serve it).
+fn request_op(id: u64) -> ClientOp {
+    ClientOp::invoke(id, OpFn::Read, OpValue::Int(id))
+}
+
+fn end_op(id: u64, kind: OpKind, out: &mut Out) {
+    let op = request_op(id);
+    out.op(op.complete(kind, op.value.clone()));
 }
 
 impl Balancer {
@@ -147,6 +160,7 @@ impl Balancer {
                     }
                     self.done(id);
                     self.timed_out += 1;
+                    end_op(id, OpKind::Info, out);
                     // A request given up on counts at the time it waited: leaving it
                     // out would make a strategy that overloads a server look fast.
                     self.record(now.saturating_sub(sent_at));
@@ -157,6 +171,7 @@ impl Balancer {
                 self.sent += 1;
                 self.outstanding[(server - 1) as usize] += 1;
                 self.in_flight.insert(id, (server, now));
+                out.op(request_op(id));
                 out.send(server, BalanceMsg::Request { id });
             }
             Input::Timer(BalanceTimer::Sample) => {
@@ -178,9 +193,13 @@ impl Balancer {
                     self.answered += 1;
                     self.served[(server - 1) as usize] += 1;
                     self.record(now.saturating_sub(sent_at));
+                    end_op(id, OpKind::Ok, out);
                 }
             }
-            Input::Message { msg: BalanceMsg::Reject { id }, .. } if self.done(id).is_some() => self.rejected += 1,
+            Input::Message { msg: BalanceMsg::Reject { id }, .. } if self.done(id).is_some() => {
+                self.rejected += 1;
+                end_op(id, OpKind::Fail, out);
+            }
             _ => {}
         }
     }

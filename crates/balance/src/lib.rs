@@ -100,6 +100,7 @@ pub enum BalanceView {
 
 impl Protocol for Balance {
     const NAME: &'static str = "balance";
+    const CLIENT_OPS: &'static [protocol::OpFn] = &[protocol::OpFn::Read];
     type Config = BalanceConfig;
     type Msg = BalanceMsg;
     type Timer = BalanceTimer;

@@ -126,3 +126,38 @@ fn the_checker_accounts_for_every_request_and_every_queue() {
     s.queue.push_back(4);
     assert_eq!(check(&nodes(b, s)).unwrap().property, QUEUE_BOUNDS);
 }
+
+/// Each request is a client operation of the load generator: invoked as it
+/// is sent, `:ok` when answered, `:fail` when a full server refuses it,
+/// `:info` when the balancer gives up on it (the server may still serve it).
+#[test]
+fn the_balancer_reports_each_request_as_a_client_operation() {
+    use protocol::{OpFn, OpKind};
+    let config = BalanceConfig { timeout_ms: 1000, ..BalanceConfig::default() };
+    let mut b = Balancer::new(3, &config);
+    let mut out = Out::default();
+    let mut ops = |b: &mut Balancer, now, input| {
+        b.step(now, input, &mut out);
+        let ops: Vec<_> = out.ops().iter().map(|op| (op.id, op.kind, op.f)).collect();
+        out.take();
+        out.drain_ops().count();
+        ops
+    };
+    assert_eq!(ops(&mut b, 10, Input::Timer(BalanceTimer::Arrival)), [(1, OpKind::Invoke, OpFn::Read)]);
+    assert_eq!(ops(&mut b, 20, Input::Timer(BalanceTimer::Arrival)), [(2, OpKind::Invoke, OpFn::Read)]);
+    let from = 1;
+    assert_eq!(
+        ops(&mut b, 30, Input::Message { from, msg: BalanceMsg::Reply { id: 1 } }),
+        [(1, OpKind::Ok, OpFn::Read)]
+    );
+    assert_eq!(ops(&mut b, 31, Input::Message { from, msg: BalanceMsg::Reply { id: 1 } }), [], "answered once");
+    assert_eq!(
+        ops(&mut b, 1500, Input::Timer(BalanceTimer::Arrival)),
+        [(2, OpKind::Info, OpFn::Read), (3, OpKind::Invoke, OpFn::Read)],
+        "request 2 waited past the timeout"
+    );
+    assert_eq!(
+        ops(&mut b, 1510, Input::Message { from, msg: BalanceMsg::Reject { id: 3 } }),
+        [(3, OpKind::Fail, OpFn::Read)]
+    );
+}

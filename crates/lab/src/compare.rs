@@ -83,7 +83,10 @@ pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<
     let sets: Vec<&str> = pairs.iter().filter(|(k, _)| *k == COMPARE_SET).map(|(_, v)| *v).collect();
     let Some(algo) = algo.filter(|a| !a.is_empty()) else {
         if !sets.is_empty() {
-            return Err(SetupError::new(COMPARE_SET, "settings for a comparison, but no compare=ALGO to apply them to"));
+            return Err(SetupError::new(
+                COMPARE_SET,
+                "settings for a comparison, but no compare=ALGO to apply them to",
+            ));
         }
         return Ok(None);
     };

@@ -71,3 +71,34 @@ fn options_are_parsed_and_bad_ones_named() {
         assert!(s.first_violation().is_none(), "{strategy}");
     }
 }
+
+/// Side by side on the same request stream and seed (`&compare=balance
+/// &compare_set=strategy=least-outstanding` beside the round-robin preset):
+/// every request is a client operation, and the strategy that routes
+/// around the slow server answers them sooner. (The two stand at the same
+/// step, not the same model time: a step is an event, and the worlds' events
+/// differ; the stream itself, one request per interval, is the same.)
+#[test]
+fn side_by_side_least_outstanding_answers_the_same_stream_sooner() {
+    let run = Preset::find("balance-slow-server-round-robin").unwrap().load().setup;
+    let mut against = lab::compare::Against::new(Algo::Balance);
+    against.options.insert("strategy".into(), "least-outstanding".into());
+    let other = against.setup(&run).unwrap();
+    let count = |setup: &lab::Setup| {
+        let mut s = open(setup).unwrap();
+        s.seek(3000);
+        let mut meter = sim::Meter::new(s.as_ref());
+        meter.sync(s.as_ref(), 3000);
+        meter.counters()
+    };
+    let (rr, lo) = (count(&run), count(&other));
+    assert!(rr.invoked > 100, "{rr:?}");
+    assert!(lo.invoked > 100, "{lo:?}");
+    assert!(
+        lo.ok.mean() < rr.ok.mean(),
+        "mean latency: least-outstanding {:?}, round-robin {:?}",
+        lo.ok.mean(),
+        rr.ok.mean()
+    );
+    assert!(lo.ok.max <= rr.ok.max, "max latency: {} vs {}", lo.ok.max, rr.ok.max);
+}

@@ -226,4 +226,3 @@ pub fn fork_step(before: &[Scheduled], after: &[Scheduled]) -> Option<u64> {
         (None, Some(b)) => Some(b.step),
     }
 }
-

@@ -48,7 +48,9 @@ pub use commit::{
 pub use outbox::{IdSet, OutboxConfig, OutboxDurable, OutboxMsg, OutboxNode, OutboxTimer};
 pub use saga::{SagaConfig, SagaDurable, SagaMsg, SagaNode, SagaState, SagaTimer};
 
-use protocol::{ClientOp, Cluster, Input, Look, NodeId, NodeRef, OpFn, OpKind, OpValue, OutOf, Panel, Picture, Protocol, Tick};
+use protocol::{
+    ClientOp, Cluster, Input, Look, NodeId, NodeRef, OpFn, OpKind, OpValue, OutOf, Panel, Picture, Protocol, Tick,
+};
 use serde::Serialize;
 use std::marker::PhantomData;
 

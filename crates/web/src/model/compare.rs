@@ -97,7 +97,8 @@ impl Twin {
 pub fn comparison_json(core: &super::core::Core) -> Option<String> {
     use serde_json::json;
     let twin = core.compare.as_ref()?;
-    let latency = |l: &sim::meter::Latency| json!({"count": l.count, "total_ms": l.total, "max_ms": l.max, "mean_ms": l.mean()});
+    let latency =
+        |l: &sim::meter::Latency| json!({"count": l.count, "total_ms": l.total, "max_ms": l.max, "mean_ms": l.mean()});
     let world = |algo: lab::Algo, options: &lab::Options, session: &dyn Session, c: &Counters| {
         json!({
             "algo": algo.name(), "options": options, "step": session.steps(), "time": session.now(),

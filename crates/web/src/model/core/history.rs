@@ -36,7 +36,9 @@ impl Core {
         let against = lab::compare::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
         if let Some(against) = &against {
-            against.setup(&q.setup).map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
+            against
+                .setup(&q.setup)
+                .map_err(|e| format!("The link's “{}” parameter is invalid ({})", e.field, e.reason))?;
         }
         self.reopen(q.setup);
         if let Some(show) = view.filter(|&show| show != self.spacetime.is_some()) {
