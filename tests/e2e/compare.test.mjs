@@ -186,6 +186,30 @@ test('the toolbar and the script API open and close it; settings go with compare
   assert.equal(await page.locator('#twin').count(), 0);
 });
 
+test('a scenario link with a comparison: least-outstanding answers the round-robin stream sooner', async () => {
+  const page = await openApp(env.browser, env.server.url
+    + '?preset=balance-slow-server-round-robin&compare=balance&compare_set=strategy=least-outstanding,slow=2&step=3000');
+  await page.locator('#compare-counters').waitFor();
+  const [rr, lo] = (await comparison(page)).worlds;
+  assert.deepEqual([rr.options.strategy, lo.options], ['round-robin', { slow: '2', strategy: 'least-outstanding' }]);
+  assert.ok(rr.invoked > 100 && lo.invoked > 100, 'every request is a client operation');
+  assert.ok(lo.ok.mean_ms < rr.ok.mean_ms, `mean latency: least-outstanding ${lo.ok.mean_ms}, round-robin ${rr.ok.mean_ms}`);
+  assert.equal(Number(await cell(page, 'ok-latency', 'other')), lo.ok.mean_ms);
+});
+
+test('an embedded run shows the other world beside it, each named', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&algo=lock-lease&compare=lock-fenced&step=300',
+    { viewport: { width: 900, height: 420 } });
+  await page.locator('#twin').waitFor();
+  await nextFrame(page);
+  const [run, other] = await Promise.all([page.locator('#cluster').boundingBox(), page.locator('#twin').boundingBox()]);
+  assert.ok(Math.abs(run.width - other.width) < 4 && run.x + run.width <= other.x + 1, `${JSON.stringify([run, other])}`);
+  assert.deepEqual(await page.locator('.world-name').allInnerTexts(), ['lock-lease', 'lock-fenced']);
+  assert.equal(await page.locator('#twin').getAttribute('data-step'), '300');
+  assert.match(await page.locator('#open-full').getAttribute('href'), /compare=lock-fenced/);
+  await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/compare-embed.png` });
+});
+
 test('a bad comparison in a link is named, and the run opens without it', async () => {
   const page = await openApp(env.browser, env.server.url + '?algo=raft&seed=8&step=50&compare=nope');
   const notice = page.locator('.notice.error').first();

@@ -131,29 +131,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         ring_panel::ring_panel(&core, view.ring.as_ref(), send)
     };
 
-    let comparing = core.compare.as_ref().map(|twin| {
-        let other = twin.session();
-        let name = compare::world_name(twin.against.algo, &twin.against.options);
-        let [run_counters, other_counters] = twin.counters();
-        let first = |s: &dyn sim::Session| s.first_violation().map(|v| (v.property.to_string(), v.step));
-        let worlds = [
-            compare::World {
-                name: compare::world_name(core.setup.algo, &core.setup.options),
-                counters: run_counters,
-                violation: first(session),
-            },
-            compare::World { name: name.clone(), counters: other_counters, violation: first(other) },
-        ];
-        let canvas = refs.view.borrow().twin.canvas.clone();
-        let drawn = compare::other_canvas(
-            &canvas,
-            &name,
-            text::summary(other, &other.picture()),
-            other.steps(),
-            other.node_count(),
-        );
-        (worlds, drawn)
-    });
+    let comparing = comparison(&core, refs.view);
     // Beside the other world, the diagram goes below.
     let diagram_class = core.spacetime.is_some().then(|| {
         let placement = if comparing.is_some() { crate::model::cmd::Placement::Below } else { core.placement };
@@ -230,6 +208,28 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
             if core.help_open { <HelpOverlay send={send.clone()} /> }
         </div>
     }
+}
+
+/// The side-by-side view, when one is open: both worlds for the counters
+/// table, and the other world's canvas to put beside the run's.
+pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<([compare::World; 2], Html)> {
+    let twin = core.compare.as_ref()?;
+    let (session, other) = (core.session.as_ref(), twin.session());
+    let name = compare::world_name(twin.against.algo, &twin.against.options);
+    let [run_counters, other_counters] = twin.counters();
+    let first = |s: &dyn sim::Session| s.first_violation().map(|v| (v.property.to_string(), v.step));
+    let worlds = [
+        compare::World {
+            name: compare::world_name(core.setup.algo, &core.setup.options),
+            counters: run_counters,
+            violation: first(session),
+        },
+        compare::World { name: name.clone(), counters: other_counters, violation: first(other) },
+    ];
+    let canvas = view.borrow().twin.canvas.clone();
+    let summary = text::summary(other, &other.picture());
+    let drawn = compare::other_canvas(&canvas, &name, summary, other.steps(), other.node_count());
+    Some((worlds, drawn))
 }
 
 /// The run's channel semantics, on the canvas: what the network promises

@@ -34,15 +34,26 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
     let full = crate::host::url::link_for(&super::link_query(&core));
     let inspecting = core.selected_node.is_some() || core.selected_msg.is_some();
     let tour = core.tour_view().filter(|_| view.controls);
+    // `compare=ALGO`: the other world beside the run, each named.
+    let comparing = super::comparison(&core, refs.view);
+    let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
     html! {
         <div class={classes!("app", "embed", (!view.controls).then_some("bare"), tour.is_some().then_some("touring"),
             core.spacetime.is_some().then_some("with-diagram"))}>
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
-            <div class="canvas-wrap" ref={refs.wrap.clone()}>
-                <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
-                    tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
-                    onclick={canvas_events.click} onmousemove={canvas_events.hover} />
-                { super::network_badge(core.setup.sim.network) }
+            <div class={classes!("worlds", comparing.is_some().then_some("comparing"))}>
+                <div class="canvas-wrap" ref={refs.wrap.clone()}>
+                    <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
+                        tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
+                        onclick={canvas_events.click} onmousemove={canvas_events.hover} />
+                    { super::network_badge(core.setup.sim.network) }
+                    if let Some(name) = run_name {
+                        <span class="world-name">{ name }</span>
+                    }
+                </div>
+                if let Some((_, drawn)) = comparing {
+                    { drawn }
+                }
             </div>
             // `view=spacetime`: the space-time diagram under the canvas.
             if let Some(recorder) = core.spacetime.as_ref() {
