@@ -161,6 +161,14 @@ test('two-phase commit beside a saga: each transaction\'s outcome and latency ar
     assertMatchesCli(w, cliCounters(w.algo, ['--nodes', '4'], actions, 440, 5));
   }
   await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/compare-2pc-saga.png` });
+  // Past the last action both runs end, each at its own last step; the
+  // table says where the other world stopped.
+  await page.evaluate(() => window.clusterscope.seek(2000));
+  const ended = await comparison(page);
+  const [a, b] = ended.worlds.map((w) => w.step);
+  assert.ok(a < 2000 && b <= a, `${a} ${b}`);
+  const caption = await page.locator('#compare-counters caption').innerText();
+  assert.ok(a === b ? caption.includes(`both at step ${a}`) : caption.includes(`saga ended at step ${b}`), caption);
 });
 
 test('the toolbar and the script API open and close it; settings go with compare_set', async () => {

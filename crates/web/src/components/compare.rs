@@ -77,6 +77,12 @@ pub fn compare_panel(props: &CompareProps) -> Html {
     let close = props.send.reform(|_: MouseEvent| Cmd::Compare(None));
     let (a, b) = (rows(run), rows(other));
     let step = run.counters.step;
+    // A world with nothing left to happen stops where it ended.
+    let at = if other.counters.step == step {
+        format!("both at step {step}")
+    } else {
+        format!("{} at step {step}, {} ended at step {}", run.name, other.name, other.counters.step)
+    };
     html! {
         <section class="panel compare" id="compare" aria-labelledby="compare-h">
             <div class="panel-head">
@@ -84,7 +90,7 @@ pub fn compare_panel(props: &CompareProps) -> Html {
                 <button class="close" onclick={close} title="Close the side-by-side view" aria-label="Close the side-by-side view">{"×"}</button>
             </div>
             <table class="figures compare-counters" id="compare-counters">
-                <caption>{ format!("Same seed, network and actions; both at step {step}. \
+                <caption>{ format!("Same seed, network and actions; {at}. \
                     Times are model ms: an operation's latency runs from its invocation to its outcome, \
                     and time blocked is how long at least one client waited.") }</caption>
                 <thead><tr><th scope="col">{"Counter"}</th>
