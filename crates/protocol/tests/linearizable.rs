@@ -241,3 +241,33 @@ proptest! {
         prop_assert!(live(&history), "{:?}", history);
     }
 }
+
+/// A write that failed (`:fail`: it certainly never took effect) leaves no
+/// trace: a later read of its value is not explained by it, and it does not
+/// stay open the way a write of unknown outcome does.
+#[test]
+fn a_failed_write_is_forgotten_and_cannot_explain_a_read() {
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.fail(a)));
+    assert!(k.is_empty(), "a failed write does not stay open");
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(matches!(k.complete(r, RegOp::Read(Some(1)), 3), Verdict::Violated { .. }));
+
+    // A write of unknown outcome would have explained it.
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.lose(a)));
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(ok(&k.complete(r, RegOp::Read(Some(1)), 3)));
+}
+
+/// A read that saw a write still open, which then fails, is a violation.
+#[test]
+fn a_read_that_saw_a_write_which_then_failed_is_caught() {
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(ok(&k.complete(r, RegOp::Read(Some(1)), 3)));
+    assert!(matches!(k.fail(a), Verdict::Violated { .. }));
+}
