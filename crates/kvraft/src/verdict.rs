@@ -113,8 +113,10 @@ pub fn judge(clients: &[(NodeId, &KvClient)]) -> Judgement {
     Judgement { finding, ops: ops.len(), through }
 }
 
-/// Say why a witness is not linearizable: the read that returned something
-/// other than a write that had completed before it began, if there is one.
+/// Say why a witness is not linearizable: a read that returned an old
+/// value, i.e. a write `w` had completed before the read began, and the
+/// write of the value it returned (if any) had completed before `w` began,
+/// so `w` must have overwritten it. Values are unique per write.
 pub fn explain(key: u8, witness: &[Entry]) -> String {
     let k = key_name(key);
     let reads = witness.iter().filter_map(|r| match r.op {
@@ -122,11 +124,16 @@ pub fn explain(key: u8, witness: &[Entry]) -> String {
         RegOp::Write(_) => None,
     });
     for (r, v) in reads.rev() {
+        let source = witness.iter().find(|w| v.is_some_and(|v| w.op == RegOp::Write(v)));
         let before = witness
             .iter()
             .filter_map(|w| match (w.op, w.complete) {
                 (RegOp::Write(x), Some(done)) if done < r.invoke && Some(x) != v => Some((w, x, done)),
                 _ => None,
+            })
+            .filter(|(w, _, _)| match source {
+                Some(s) => s.complete.is_some_and(|c| c < w.invoke),
+                None => true,
             })
             .max_by_key(|(_, _, done)| *done);
         if let Some((w, x, done)) = before {
