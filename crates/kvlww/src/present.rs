@@ -101,7 +101,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Lww>], config: &LwwConfig) -> Picture
             role("client: waiting", kvraft::present::WAITING_TONE, Shape::Circle),
             role("client: idle", kvraft::present::IDLE_TONE, Shape::Circle),
         ],
-        banner: Some(format!("{} · {lost} {updates} lost", judgement.text())),
+        banner: Some(format!("{} · {lost} {updates} lost", judgement.short())),
         marked: match &judgement.finding {
             Finding::No { clients, .. } => clients.clone(),
             _ => Vec::new(),

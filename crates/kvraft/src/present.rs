@@ -109,7 +109,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, KvRaft>], config: &KvRaftConfig) -> P
     if let Finding::No { clients, .. } = &judgement.finding {
         picture.marked = clients.clone();
     }
-    picture.banner = Some(judgement.text());
+    picture.banner = Some(judgement.short());
     let mut panels = vec![verdict_panel(&judgement, Vec::new()), history_panel(&clients)];
     panels.append(&mut picture.panels);
     picture.panels = panels;

@@ -50,6 +50,19 @@ pub struct Judgement {
 }
 
 impl Judgement {
+    /// A few words for the banner: `Linearizable: no (clients 3, 4)`; the
+    /// panel says why.
+    pub fn short(&self) -> String {
+        match &self.finding {
+            Finding::Yes => format!("Linearizable: yes ({} ops)", self.ops),
+            Finding::No { clients, .. } => {
+                let ids: Vec<String> = clients.iter().map(u32::to_string).collect();
+                format!("Linearizable: no (clients {})", ids.join(", "))
+            }
+            Finding::Undecided(_) => "Linearizable: undecided".to_string(),
+        }
+    }
+
     /// One line: `Linearizable: yes (12 operations checked)`.
     pub fn text(&self) -> String {
         let through = self.through.map_or(String::new(), |t| format!(", through {t} ms"));
