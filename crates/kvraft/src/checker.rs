@@ -13,6 +13,13 @@
 //! length; past that bound the key is given up and reported as
 //! [`DECIDABLE`]. Times are the checker's count of invocations and
 //! completions, so real-time order is the world's order of steps.
+//!
+//! A write of unknown outcome (`:info`, or its client crashed) is retired
+//! once a later operation of the same client completes `:ok`: the store's
+//! sessions apply a client's operations in order and skip any older than
+//! the last applied, so it took effect by then or never will. Without that
+//! (Jepsen's checkers cannot know it) every such write would stay open for
+//! good and long faulty runs would outgrow the search.
 
 use crate::client::{key_name, Kind, KvClient, Outcome};
 use crate::KvRaft;
@@ -32,6 +39,8 @@ struct Open {
     seq: u64,
     key: u8,
     slot: usize,
+    /// The operation as invoked (a write, or a read of unknown value).
+    write: Option<RegOp>,
 }
 
 /// Linearizability of the clients' history, checked live.
@@ -43,6 +52,8 @@ pub struct HistoryChecker {
     /// Per client, the operations seen started.
     seen: BTreeMap<NodeId, u64>,
     undecided: BTreeSet<u8>,
+    /// Per client, its writes of unknown outcome still open: (key, slot).
+    limbo: BTreeMap<NodeId, Vec<(u8, usize)>>,
     /// Operations completed and judged.
     pub judged: u64,
 }
@@ -70,6 +81,9 @@ impl HistoryChecker {
                 ));
                 self.open.remove(&id);
             } else if !still || status == Status::Crashed {
+                if let Some(RegOp::Write(_)) = open.write {
+                    self.limbo.entry(id).or_default().push((open.key, open.slot));
+                }
                 verdict = Some((open.key, window.lose(open.slot)));
                 self.open.remove(&id);
             }
@@ -85,7 +99,8 @@ impl HistoryChecker {
                     Kind::Write(v) => RegOp::Write(v),
                 };
                 let slot = self.keys.entry(c.key).or_default().invoke(id, op, self.clock);
-                self.open.insert(id, Open { seq: c.seq, key: c.key, slot });
+                let write = matches!(op, RegOp::Write(_)).then_some(op);
+                self.open.insert(id, Open { seq: c.seq, key: c.key, slot, write });
             }
         }
         violation
@@ -108,6 +123,9 @@ impl HistoryChecker {
                 self.keys.remove(&key);
                 self.undecided.insert(key);
                 self.open.retain(|_, o| o.key != key);
+                for slots in self.limbo.values_mut() {
+                    slots.retain(|(k, _)| *k != key);
+                }
                 Some(Violation::new(DECIDABLE, format!("key {}: cannot decide linearizability: {reason}", key_name(key)), nodes))
             }
         }

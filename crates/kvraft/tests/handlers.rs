@@ -84,3 +84,43 @@ fn requests_parse_and_bad_ones_say_why() {
     assert!(parse_request("read z", 2).unwrap_err().contains("no key \"z\""));
     assert!(parse_request("x=five", 2).unwrap_err().contains("not a number"));
 }
+
+/// After a write of unknown outcome, and after a restart, the workload
+/// reads before it writes again; an answered operation clears the doubt.
+#[test]
+fn a_write_in_doubt_is_followed_by_reads_until_one_is_answered() {
+    let cfg = ClientConfig { keys: 1, attempts: 1, ..config() };
+    // Client 3's workload writes at its operations 0, 3, 6 (3 + k ≡ 0 mod 3).
+    let (mut c, mut out) = (KvClient::new(3, 3, 0), ClientOut::default());
+    assert!(!c.unresolved);
+    c.step(0, Input::Timer(ClientTimer::Next), &mut out, &cfg);
+    assert!(matches!(c.current.as_ref().unwrap().kind, Kind::Write(_)));
+    c.step(100, Input::Timer(ClientTimer::Resend), &mut out, &cfg);
+    assert_eq!(c.done.back().unwrap().outcome, Outcome::Info);
+    assert!(c.unresolved);
+    for seq in 1..=3 {
+        c.step(200 * seq, Input::Timer(ClientTimer::Next), &mut out, &cfg);
+        assert_eq!(c.current.as_ref().unwrap().kind, Kind::Read, "operation {seq} reads");
+        c.step(200 * seq + 1, Input::Timer(ClientTimer::Resend), &mut out, &cfg);
+    }
+    c.step(1000, Input::Timer(ClientTimer::Next), &mut out, &cfg);
+    let op = c.current.as_ref().unwrap().seq;
+    c.step(
+        1001,
+        Input::Message { from: 0, msg: ClientMsg::Reply { op, done: Some(None), leader: None } },
+        &mut out,
+        &cfg,
+    );
+    assert!(!c.unresolved, "an answer clears the doubt");
+    c.step(1100, Input::Timer(ClientTimer::Next), &mut out, &cfg);
+    assert_eq!(c.current.as_ref().map(|o| (o.seq, o.kind)), Some((5, Kind::Read)), "operation 5 is a read anyway");
+    c.step(
+        1101,
+        Input::Message { from: 0, msg: ClientMsg::Reply { op: 5, done: Some(None), leader: None } },
+        &mut out,
+        &cfg,
+    );
+    c.step(1200, Input::Timer(ClientTimer::Next), &mut out, &cfg);
+    assert!(matches!(c.current.as_ref().unwrap().kind, Kind::Write(_)), "operation 6 writes again");
+    assert!(KvClient::new(3, 3, 7).unresolved, "a restarted client does not know");
+}

@@ -6,6 +6,7 @@
 //! a link and a command line agree. [`query`] reads and writes a setup as
 //! URL query parameters.
 
+pub mod chaos;
 pub mod file;
 pub mod options;
 pub mod presets;

@@ -282,6 +282,28 @@ impl KeyWindow {
         self.verdict()
     }
 
+    /// The operation in `slot`, of unknown outcome, can no longer take
+    /// effect: it did already, or it never will (a store that applies a
+    /// client's operations in order, with sessions, says so once the
+    /// client's next operation has taken effect). Every configuration goes
+    /// on with it forgotten, whether linearized or not.
+    pub fn retire(&mut self, slot: usize) -> Verdict {
+        if !matches!(self.slots.get(slot), Some(Some(_))) {
+            return self.verdict();
+        }
+        let bit = 1u64 << slot;
+        self.configs = std::mem::take(&mut self.configs)
+            .into_iter()
+            .map(|mut c| {
+                c.placed &= !bit;
+                c.seen.retain(|&(i, _)| usize::from(i) != slot);
+                c
+            })
+            .collect();
+        self.slots[slot] = None;
+        self.verdict()
+    }
+
     /// The operation in `slot` certainly did not take effect (Jepsen's
     /// `:fail`, e.g. every server refused it): only the configurations in
     /// which it is not linearized go on, then it is forgotten. If none is

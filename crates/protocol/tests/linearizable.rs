@@ -271,3 +271,21 @@ fn a_read_that_saw_a_write_which_then_failed_is_caught() {
     assert!(ok(&k.complete(r, RegOp::Read(Some(1)), 3)));
     assert!(matches!(k.fail(a), Verdict::Violated { .. }));
 }
+
+/// A write of unknown outcome that can no longer take effect is forgotten:
+/// a later read may not see it appear, but an earlier effect stands.
+#[test]
+fn a_retired_write_can_have_happened_but_cannot_happen_later() {
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.lose(a)));
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(ok(&k.complete(r, RegOp::Read(None), 3)));
+    assert!(ok(&k.retire(a)));
+    assert!(k.is_empty());
+    assert_eq!(k.values(), vec![None, Some(1)], "it may have happened before the retirement");
+    let w = k.invoke(2, RegOp::Write(2), 4);
+    assert!(ok(&k.complete(w, RegOp::Write(2), 5)));
+    let r = k.invoke(1, RegOp::Read(None), 6);
+    assert!(matches!(k.complete(r, RegOp::Read(Some(1)), 7), Verdict::Violated { .. }), "but not after it");
+}
