@@ -22,10 +22,15 @@
 //!    --add 1 [--remove ID] [--json]` prints [`::ring::report`]: the keys a
 //!    membership change moves and the load per node, for consistent hashing,
 //!    `hash mod N` and rendezvous hashing ([`ring`]).
+//! 5. `cli soak [--algo A|--all] [--seeds N] [--from SEED] [--steps N]
+//!    [--threads N] [--set k=v] [--json]` runs seeds × steps under the
+//!    shared fault driver ([`lab::chaos`]) over the cores and reports
+//!    violations with replay command lines ([`soak`]).
 
 pub mod args;
 pub mod report;
 pub mod ring;
+pub mod soak;
 
 /// The benchmark scenario, shared with the app's simulator benchmark.
 pub use lab::scenario;
