@@ -24,22 +24,25 @@ pub struct FaultModel {
     pub pause: bool,
     /// Partitions and one-way cuts.
     pub partition: bool,
+    /// Message loss on the network (`drop`).
+    pub loss: bool,
 }
 
 impl FaultModel {
-    pub const ALL: FaultModel = FaultModel { crash: true, pause: true, partition: true };
+    pub const ALL: FaultModel = FaultModel { crash: true, pause: true, partition: true, loss: true };
 
     /// The faults `algo` is meant to survive. The unfenced lease lock and
     /// Redlock lose mutual exclusion when a holder pauses past its lease,
     /// and Redlock when a lock server restarts having forgotten a lock
     /// (Kleppmann 2016): those are the lessons they are in the lab for, not
-    /// bugs. Three-phase commit assumes no partitions (a partitioned
-    /// participant decides on its own after the timeout).
+    /// bugs. Three-phase commit assumes a synchronous network: no
+    /// partitions, no loss, no pauses (a participant that times out decides
+    /// on its own), so it gets crashes and duplicates only, as in its sweep.
     pub fn of(algo: Algo) -> FaultModel {
         match algo {
             Algo::LockLease => FaultModel { pause: false, ..Self::ALL },
             Algo::Redlock => FaultModel { pause: false, crash: false, ..Self::ALL },
-            Algo::ThreePc => FaultModel { partition: false, ..Self::ALL },
+            Algo::ThreePc => FaultModel { partition: false, pause: false, loss: false, ..Self::ALL },
             _ => Self::ALL,
         }
     }
@@ -126,30 +129,41 @@ pub struct Soaked {
     pub violation: Option<(&'static str, u64, String)>,
 }
 
-/// The world a soak runs `algo` in: its default cluster, a lossy and
-/// duplicating network, the given protocol options.
+/// The world a soak runs `algo` in: its default cluster, a lossy (if its
+/// fault model allows) and duplicating network, the given protocol options.
 pub fn soak_setup(algo: Algo, options: &crate::Options, seed: u64) -> crate::Setup {
     let mut setup = crate::Setup::new(algo);
     setup.seed = seed;
     setup.options = options.clone();
-    setup.sim.drop = 0.05;
+    setup.sim.drop = if FaultModel::of(algo).loss { 0.05 } else { 0.0 };
     setup.sim.dup = 0.02;
     setup
 }
 
 /// Run `algo` for `steps` events under [`Chaos`] from `seed`, stopping at
 /// the first violation. A run with nothing left to do (single-decree Paxos
-/// once chosen) gets a client request, as the benchmark does; if it still
-/// cannot step, it ends there.
+/// once chosen, or every proposer down) gets its crashed nodes restarted,
+/// its paused ones resumed and then a client request, as the benchmark
+/// does; if it still cannot step, it ends there.
 pub fn soak(algo: Algo, options: &crate::Options, seed: u64, steps: u64) -> Result<Soaked, crate::SetupError> {
     let mut s = crate::open(&soak_setup(algo, options, seed))?;
     let mut chaos = Chaos::new(algo, seed);
     while s.steps() < steps {
         chaos.before_step(s.as_mut());
         if !s.step() {
+            // Nothing left to happen: bring every node back, then ask each
+            // in turn for something to do.
             let n = s.node_count();
-            let woke =
-                (0..n).any(|node| s.act(Action::Request { node, cmd: request(algo, s.steps()) }).is_ok() && s.step());
+            for node in 0..n {
+                let _ = match s.node_info(node).status {
+                    Status::Crashed => s.act(Action::Restart { node }),
+                    Status::Paused => s.act(Action::Resume { node }),
+                    Status::Up => Ok(()),
+                };
+            }
+            let woke = s.step()
+                || (0..n)
+                    .any(|node| s.act(Action::Request { node, cmd: request(algo, s.steps()) }).is_ok() && s.step());
             if !woke {
                 break;
             }
