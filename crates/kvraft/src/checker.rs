@@ -80,6 +80,11 @@ impl HistoryChecker {
                     },
                 ));
                 self.open.remove(&id);
+                match d.outcome {
+                    Outcome::Info if open.write.is_some() => self.limbo.entry(id).or_default().push((key, open.slot)),
+                    Outcome::Ok(_) => self.retire(id),
+                    _ => {}
+                }
             } else if !still || status == Status::Crashed {
                 if let Some(RegOp::Write(_)) = open.write {
                     self.limbo.entry(id).or_default().push((open.key, open.slot));
@@ -104,6 +109,16 @@ impl HistoryChecker {
             }
         }
         violation
+    }
+
+    /// `id`'s operation just completed `:ok`: its writes of unknown outcome
+    /// took effect by now or never will (the module's doc).
+    fn retire(&mut self, id: NodeId) {
+        for (key, slot) in self.limbo.remove(&id).unwrap_or_default() {
+            if let Some(w) = self.keys.get_mut(&key) {
+                w.retire(slot);
+            }
+        }
     }
 
     fn judge(&mut self, key: u8, verdict: Verdict) -> Option<Violation> {

@@ -13,9 +13,10 @@
 //! - no answer within `resend_ms`: it re-sends to the next server (the
 //!   server deduplicates by `(client, op)`, so a write applies once).
 //!
-//! After `attempts` tries it gives up: `:fail` if every try was refused
-//! (no server took it, so it never happened), `:info` otherwise (one may
-//! have taken it: outcome unknown). A partitioned minority therefore
+//! After `attempts` tries it gives up: a read with `:fail` if every try
+//! was refused, anything else with `:info` (outcome unknown: a try may have
+//! been taken, and even a refused write may be, later, from a copy of its
+//! request the network duplicated). A partitioned minority therefore
 //! answers `fail` or `info`, never an old value.
 //!
 //! After a write of unknown outcome, and after a restart, the workload
@@ -259,7 +260,9 @@ impl KvClient {
     fn retry(&mut self, now: Tick, out: &mut ClientOut, config: &ClientConfig) {
         let Some(c) = self.current.as_mut() else { return };
         if c.attempts >= config.attempts {
-            let outcome = if c.unknown { Outcome::Info } else { Outcome::Fail };
+            // A refused write may still be taken later: the network can
+            // deliver a duplicate of a try to a server that leads by then.
+            let outcome = if c.unknown || matches!(c.kind, Kind::Write(_)) { Outcome::Info } else { Outcome::Fail };
             self.finish(now, outcome, out, config);
             return;
         }

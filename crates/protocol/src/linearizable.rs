@@ -291,8 +291,15 @@ impl KeyWindow {
         if !matches!(self.slots.get(slot), Some(Some(_))) {
             return self.verdict();
         }
+        // The configurations are kept lazily (an open operation is placed
+        // only when another completes): place it wherever it could go now,
+        // then forget it, placed or not.
+        let closed = match self.closure() {
+            Ok(c) => c,
+            Err(reason) => return Verdict::Undecided { reason },
+        };
         let bit = 1u64 << slot;
-        self.configs = std::mem::take(&mut self.configs)
+        self.configs = closed
             .into_iter()
             .map(|mut c| {
                 c.placed &= !bit;

@@ -289,3 +289,17 @@ fn a_retired_write_can_have_happened_but_cannot_happen_later() {
     let r = k.invoke(1, RegOp::Read(None), 6);
     assert!(matches!(k.complete(r, RegOp::Read(Some(1)), 7), Verdict::Violated { .. }), "but not after it");
 }
+
+/// Retiring a write invoked after the last completion keeps the
+/// configurations in which it took effect (they were not built yet).
+#[test]
+fn a_retired_write_invoked_after_the_last_completion_may_have_happened() {
+    let mut k = KeyWindow::default();
+    let w = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.complete(w, RegOp::Write(1), 2)));
+    let a = k.invoke(1, RegOp::Write(2), 3);
+    assert!(ok(&k.lose(a)));
+    assert!(ok(&k.retire(a)));
+    let r = k.invoke(0, RegOp::Read(None), 4);
+    assert!(ok(&k.complete(r, RegOp::Read(Some(2)), 5)), "it may have taken effect before it was retired");
+}
