@@ -1,7 +1,7 @@
 //! Clusterscope on the command line: the same simulator the browser app
 //! runs, for long runs, trace exports and quick speed checks.
 //!
-//! The binary `cli` has four subcommands:
+//! The binary `cli` has five subcommands:
 //!
 //! 1. `cli run --algo raft --nodes 5 --seed 42 --steps 5000 [--drop P] [--dup P]
 //!    [--latency MIN..MAX] [--actions FILE] [--trace FILE] [--shiviz FILE]
