@@ -91,6 +91,11 @@ const OTHERS = [
     actions: [{ step: 40, do: 'pause', node: 1, for: 600 }, { step: 400, do: 'partition', groups: [[0, 2]] }, { step: 600, do: 'heal' }] },
   { algo: 'balance', nodes: 5, set: ['strategy=two-choices', 'slow=2'],
     actions: [{ step: 200, do: 'crash', node: 3 }, { step: 500, do: 'restart', node: 3 }] },
+  // The CAP stores: the clients' history and the picture's verdict ride along.
+  { algo: 'kv-raft', nodes: 5, set: ['keys=3'],
+    actions: [{ step: 100, do: 'partition', groups: [[0, 3]] }, { step: 400, do: 'heal' }, { step: 500, do: 'crash', node: 1 }] },
+  { algo: 'kv-lww', nodes: 5, set: ['gossip_ms=80'],
+    actions: [{ step: 100, do: 'partition', groups: [[0, 3]] }, { step: 300, do: 'drift', node: 1, rate: 1.5 }, { step: 600, do: 'heal' }] },
 ];
 
 for (const { algo, nodes, set, actions } of OTHERS) {

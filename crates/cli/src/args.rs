@@ -96,6 +96,9 @@ pub enum Command {
     /// Measure a consistent-hash ring: keys moved by adding or removing nodes, load per node,
     /// against hash mod N and rendezvous hashing
     Ring(crate::ring::RingArgs),
+    /// Soak: many seeds × steps per algorithm under every fault its model allows, spread over
+    /// the cores; violations with a replay command line (exit 1 on any)
+    Soak(crate::soak::SoakArgs),
 }
 
 /// The flags of `cli run`. Optional ones default to the algorithm's and the

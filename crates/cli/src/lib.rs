@@ -1,7 +1,7 @@
 //! Clusterscope on the command line: the same simulator the browser app
 //! runs, for long runs, trace exports and quick speed checks.
 //!
-//! The binary `cli` has four subcommands:
+//! The binary `cli` has five subcommands:
 //!
 //! 1. `cli run --algo raft --nodes 5 --seed 42 --steps 5000 [--drop P] [--dup P]
 //!    [--latency MIN..MAX] [--actions FILE] [--trace FILE] [--shiviz FILE]
@@ -22,10 +22,15 @@
 //!    --add 1 [--remove ID] [--json]` prints [`::ring::report`]: the keys a
 //!    membership change moves and the load per node, for consistent hashing,
 //!    `hash mod N` and rendezvous hashing ([`ring`]).
+//! 5. `cli soak [--algo A|--all] [--seeds N] [--from SEED] [--steps N]
+//!    [--threads N] [--set k=v] [--json]` runs seeds × steps under the
+//!    shared fault driver ([`lab::chaos`]) over the cores and reports
+//!    violations with replay command lines ([`soak`]).
 
 pub mod args;
 pub mod report;
 pub mod ring;
+pub mod soak;
 
 /// The benchmark scenario, shared with the app's simulator benchmark.
 pub use lab::scenario;

@@ -6,6 +6,7 @@
 //! a link and a command line agree. [`query`] reads and writes a setup as
 //! URL query parameters.
 
+pub mod chaos;
 pub mod compare;
 pub mod file;
 pub mod options;
@@ -46,6 +47,10 @@ pub enum Algo {
     #[serde(rename = "primary-backup")]
     PrimaryBackup,
     Balance,
+    #[serde(rename = "kv-raft")]
+    KvRaft,
+    #[serde(rename = "kv-lww")]
+    KvLww,
 }
 
 /// What the catalog says about an algorithm.
@@ -237,6 +242,29 @@ pub const ALGOS: &[AlgoInfo] = &[
         options: options::BALANCE,
         bugs: balance::BUGS,
     },
+    AlgoInfo {
+        algo: Algo::KvRaft,
+        name: "kv-raft",
+        title: "CP key-value store (Raft)",
+        min_nodes: 2,
+        max_nodes: kvraft::MAX_NODES,
+        // Three servers and two clients, as kv-lww, for the side-by-side view.
+        default_nodes: 5,
+        properties: <kvraft::KvRaftChecker as protocol::Checker<kvraft::KvRaft>>::PROPERTIES,
+        options: options::KV_RAFT,
+        bugs: kvraft::BUGS,
+    },
+    AlgoInfo {
+        algo: Algo::KvLww,
+        name: "kv-lww",
+        title: "AP key-value store (last writer wins)",
+        min_nodes: 2,
+        max_nodes: kvlww::MAX_NODES,
+        default_nodes: 5,
+        properties: <kvlww::LwwChecker as protocol::Checker<kvlww::Lww>>::PROPERTIES,
+        options: options::KV_LWW,
+        bugs: kvlww::BUGS,
+    },
 ];
 
 impl Algo {
@@ -378,6 +406,8 @@ pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
         Algo::Balance => {
             run::<balance::Balance>(sim, options::balance_config(&options, nodes)?, seed, actions, &options)
         }
+        Algo::KvRaft => run::<kvraft::KvRaft>(sim, options::kv_raft_config(&options, nodes)?, seed, actions, &options),
+        Algo::KvLww => run::<kvlww::Lww>(sim, options::kv_lww_config(&options, nodes)?, seed, actions, &options),
     })
 }
 

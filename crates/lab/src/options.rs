@@ -3,6 +3,10 @@
 //! options in the catalog; a value is parsed into the protocol's config when
 //! the run opens, and a bad one is an error naming the option.
 
+mod kv;
+
+pub use kv::{kv_lww_config, kv_raft_config, KV_LWW, KV_RAFT};
+
 use crate::{Algo, SetupError};
 use protocol::Tick;
 use std::collections::BTreeMap;
@@ -157,6 +161,8 @@ pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError
         Algo::Abd => abd_config(options, nodes).map(drop),
         Algo::PrimaryBackup => pb_config(options, nodes).map(drop),
         Algo::Balance => balance_config(options, nodes).map(drop),
+        Algo::KvRaft => kv_raft_config(options, nodes).map(drop),
+        Algo::KvLww => kv_lww_config(options, nodes).map(drop),
     }
 }
 

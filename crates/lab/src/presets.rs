@@ -54,6 +54,17 @@ const STEP_CHAIN: u64 = 177;
 const STEP_RR_FULL: u64 = 629;
 const STEP_LO_SAMPLE: u64 = 39;
 
+/// The CAP presets' world and actions, the same for kv-raft and kv-lww (so
+/// the two can be compared side by side): a partition puts server 1 and
+/// client 4 apart from servers 0 and 2 and client 3; client 3 writes x=103,
+/// client 4 writes x=104 on its side, client 3 reads x, the partition
+/// heals, client 4 reads x.
+macro_rules! cap_partition {
+    () => {
+        r#"&nodes=5&seed=1&think_ms=60000..60000&attempts=3&actions=[{"step":10,"do":"partition","groups":[[0,2,3],[1,4]]},{"step":11,"do":"request","node":3,"cmd":"x=103"},{"step":30,"do":"request","node":4,"cmd":"x=104"},{"step":50,"do":"request","node":3,"cmd":"read x"},{"step":70,"do":"heal"},{"step":110,"do":"request","node":4,"cmd":"read x"}]"#
+    };
+}
+
 pub const PRESETS: &[Preset] = &[
     Preset {
         id: "dueling-proposers",
@@ -309,6 +320,29 @@ pub const PRESETS: &[Preset] = &[
                       nothing is refused, and p99 stays a fraction of round robin's. Two choices does nearly as well.",
         query: "algo=balance&nodes=5&seed=1&strategy=least-outstanding&slow=2",
         moment: Moment { step: STEP_LO_SAMPLE, what: "the first sample of the charts", sign: Sign::Banner("p99") },
+    },
+    Preset {
+        id: "kv-raft-partition",
+        algo: Algo::KvRaft,
+        title: "CAP, the CP side: Raft's minority refuses",
+        description: "Servers 0 and 2 with client 3 are cut off from server 1 and client 4. Client 3's write x=103 \
+                      commits through the majority. Client 4's write x=104 reaches server 1, which is no leader and \
+                      refuses; the leader it names is out of reach, so the client gives up: info, never acknowledged. \
+                      Client 3 reads 103, and after the heal client 4 reads 103 too: linearizable, at the cost of \
+                      availability on the minority side. Compare with kv-lww-partition, the same actions.",
+        query: concat!("algo=kv-raft", cap_partition!()),
+        moment: Moment { step: 55, what: "the minority's client gives up", sign: Sign::Log("client 4 gives up") },
+    },
+    Preset {
+        id: "kv-lww-partition",
+        algo: Algo::KvLww,
+        title: "CAP, the AP side: both sides write, one write is lost",
+        description: "The same partition and actions as kv-raft-partition. Replica 1 takes client 4's write x=104 on \
+                      its own, so client 3 then reads 103 after 104 was acknowledged: the history is not linearizable. \
+                      When the partition heals, anti-entropy keeps the later timestamp, 104, and replica 0's \
+                      acknowledged write of 103 is lost: available on both sides, at the cost of consistency.",
+        query: concat!("algo=kv-lww", cap_partition!()),
+        moment: Moment { step: 59, what: "a read returns the overwritten value", sign: Sign::Banner("Linearizable: no") },
     },
 ];
 

@@ -94,6 +94,8 @@ fn traces_match_their_pinned_digests() {
         (Algo::Ring, 5, 2, 1500),
         (Algo::PrimaryBackup, 3, 4, 1500),
         (Algo::Balance, 5, 9, 1500),
+        (Algo::KvRaft, 5, 13, 1500),
+        (Algo::KvLww, 5, 13, 1500),
     ];
     let got: Vec<String> = cases
         .iter()
@@ -111,6 +113,8 @@ fn traces_match_their_pinned_digests() {
         "ring 24c8bef0f494dac7361b83b6950c23dd14be4f87040d4f21cde862a99a2fffe8 1500 steps",
         "primary-backup 0dcf1721362a207bb260259eb9dd719c5e4f071b3b8ec2adec3be6b9de0be879 1500 steps",
         "balance b06fb74c42c6469531e703db8310f359eb9f39e97aef2248b500ab22ad2237d5 1500 steps",
+        "kv-raft fcfd0819dac303c469c11639191a48e5916026828bb67fae472766b0a53674ac 1500 steps",
+        "kv-lww af18c7a04cd1de43b7c62595a868fec55bcaeaa8b8cd07da3a0bbf1dd1fc6a14 1500 steps",
     ];
     assert_eq!(got, want, "a trace changed; if that is intended, pin the new digests:\n{got:#?}");
 }

@@ -282,6 +282,66 @@ impl KeyWindow {
         self.verdict()
     }
 
+    /// The operation in `slot`, of unknown outcome, can no longer take
+    /// effect: it did already, or it never will (a store that applies a
+    /// client's operations in order, with sessions, says so once the
+    /// client's next operation has taken effect). Every configuration goes
+    /// on with it forgotten, whether linearized or not.
+    pub fn retire(&mut self, slot: usize) -> Verdict {
+        if !matches!(self.slots.get(slot), Some(Some(_))) {
+            return self.verdict();
+        }
+        // The configurations are kept lazily (an open operation is placed
+        // only when another completes): place it wherever it could go now,
+        // then forget it, placed or not.
+        let closed = match self.closure() {
+            Ok(c) => c,
+            Err(reason) => return Verdict::Undecided { reason },
+        };
+        let bit = 1u64 << slot;
+        self.configs = closed
+            .into_iter()
+            .map(|mut c| {
+                c.placed &= !bit;
+                c.seen.retain(|&(i, _)| usize::from(i) != slot);
+                c
+            })
+            .collect();
+        self.slots[slot] = None;
+        self.verdict()
+    }
+
+    /// The operation in `slot` certainly did not take effect (Jepsen's
+    /// `:fail`, e.g. every server refused it): only the configurations in
+    /// which it is not linearized go on, then it is forgotten. If none is
+    /// left, a read already linearized saw it: not linearizable.
+    pub fn fail(&mut self, slot: usize) -> Verdict {
+        let Some(Some(s)) = self.slots.get(slot) else { return self.verdict() };
+        let failed = s.entry.clone();
+        let bit = 1u64 << slot;
+        let kept: BTreeSet<Config> = self
+            .configs
+            .iter()
+            .filter(|c| c.placed & bit == 0)
+            .map(|c| {
+                let mut c = c.clone();
+                c.seen.retain(|&(i, _)| usize::from(i) != slot);
+                c
+            })
+            .collect();
+        if kept.is_empty() {
+            let mut witness: Vec<Entry> = self.recent.iter().cloned().collect();
+            witness.extend(self.slots.iter().flatten().map(|s| s.entry.clone()));
+            witness.retain(|e| *e != failed);
+            witness.push(failed);
+            witness.sort_by_key(|e| e.invoke);
+            return Verdict::Violated { witness };
+        }
+        self.configs = kept;
+        self.slots[slot] = None;
+        self.verdict()
+    }
+
     /// The operation in `slot` will never complete (its client crashed):
     /// its outcome is unknown. A read is forgotten; a write stays open for
     /// good, since it may still take effect.

@@ -241,3 +241,65 @@ proptest! {
         prop_assert!(live(&history), "{:?}", history);
     }
 }
+
+/// A write that failed (`:fail`: it certainly never took effect) leaves no
+/// trace: a later read of its value is not explained by it, and it does not
+/// stay open the way a write of unknown outcome does.
+#[test]
+fn a_failed_write_is_forgotten_and_cannot_explain_a_read() {
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.fail(a)));
+    assert!(k.is_empty(), "a failed write does not stay open");
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(matches!(k.complete(r, RegOp::Read(Some(1)), 3), Verdict::Violated { .. }));
+
+    // A write of unknown outcome would have explained it.
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.lose(a)));
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(ok(&k.complete(r, RegOp::Read(Some(1)), 3)));
+}
+
+/// A read that saw a write still open, which then fails, is a violation.
+#[test]
+fn a_read_that_saw_a_write_which_then_failed_is_caught() {
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(ok(&k.complete(r, RegOp::Read(Some(1)), 3)));
+    assert!(matches!(k.fail(a), Verdict::Violated { .. }));
+}
+
+/// A write of unknown outcome that can no longer take effect is forgotten:
+/// a later read may not see it appear, but an earlier effect stands.
+#[test]
+fn a_retired_write_can_have_happened_but_cannot_happen_later() {
+    let mut k = KeyWindow::default();
+    let a = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.lose(a)));
+    let r = k.invoke(1, RegOp::Read(None), 2);
+    assert!(ok(&k.complete(r, RegOp::Read(None), 3)));
+    assert!(ok(&k.retire(a)));
+    assert!(k.is_empty());
+    assert_eq!(k.values(), vec![None, Some(1)], "it may have happened before the retirement");
+    let w = k.invoke(2, RegOp::Write(2), 4);
+    assert!(ok(&k.complete(w, RegOp::Write(2), 5)));
+    let r = k.invoke(1, RegOp::Read(None), 6);
+    assert!(matches!(k.complete(r, RegOp::Read(Some(1)), 7), Verdict::Violated { .. }), "but not after it");
+}
+
+/// Retiring a write invoked after the last completion keeps the
+/// configurations in which it took effect (they were not built yet).
+#[test]
+fn a_retired_write_invoked_after_the_last_completion_may_have_happened() {
+    let mut k = KeyWindow::default();
+    let w = k.invoke(0, RegOp::Write(1), 1);
+    assert!(ok(&k.complete(w, RegOp::Write(1), 2)));
+    let a = k.invoke(1, RegOp::Write(2), 3);
+    assert!(ok(&k.lose(a)));
+    assert!(ok(&k.retire(a)));
+    let r = k.invoke(0, RegOp::Read(None), 4);
+    assert!(ok(&k.complete(r, RegOp::Read(Some(2)), 5)), "it may have taken effect before it was retired");
+}

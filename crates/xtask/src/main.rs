@@ -8,6 +8,7 @@
 //! cargo xtask bench [--only P]  the benchmarks whose numbers the README quotes
 //! cargo xtask frames [ARGS]    the main thread's cost of a frame, per scene
 //! cargo xtask fuzz [--cases N]  every input parser, a million inputs each
+//! cargo xtask soak [ARGS]      `cli soak --all` (10,000 seeds × 10,000 steps each)
 //! ```
 //!
 //! Each setup step checks a version before installing anything, so a second
@@ -53,7 +54,11 @@ commands:
                      input (links, actions, run files and traces, tours, the command
                      line, the app's boot from a query) with N inputs per parser
                      (default 1,000,000; the test run tries 2,000). Built with
-                     overflow checks on, so an arithmetic overflow is a failure";
+                     overflow checks on, so an arithmetic overflow is a failure
+  soak [ARGS]        build the CLI (profile cli), then `cli soak --all` over every
+                     core: 10,000 seeds × 10,000 steps per algorithm under every
+                     fault its model allows; ARGS go to `cli soak` (for instance
+                     --algo raft --seeds 1000). Exit 1 on any violation";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
         "bench" => bench(rest),
         "frames" => frames(rest),
         "fuzz" => fuzz(rest),
+        "soak" => soak(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -203,4 +209,14 @@ fn bench(rest: &[String]) -> Result<(), String> {
         )?;
     }
     Ok(())
+}
+
+/// The full soak: `cli soak --all` by default, or `cli soak ARGS`.
+fn soak(rest: &[String]) -> Result<(), String> {
+    let root = shell::root();
+    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
+    let cli = shell::target_dir()?.join("cli").join("cli");
+    let args: Vec<String> = if rest.is_empty() { vec!["--all".to_string()] } else { rest.to_vec() };
+    shell::announce("soak", &format!("cli soak {}", args.join(" ")));
+    shell::run(shell::cmd(&cli.to_string_lossy()).arg("soak").args(&args).current_dir(&root))
 }

@@ -1,0 +1,282 @@
+//! kv-lww: last-writer-wins replicas, the AP store of the CAP comparison
+//! (kv-raft is the CP one).
+//!
+//! Nodes `0..servers` are replicas (see [`replica`]); the rest are the same
+//! key-value clients as kv-raft's ([`kvraft::client`]). Drive a node
+//! through [`protocol::Protocol`]:
+//!
+//! 1. `Lww::new(id, &cluster, &config, durable)`: a replica restarts with
+//!    the versions it persisted, a client with its op counter.
+//! 2. `step(now, Input::Start, &mut out)`: replicas arm anti-entropy,
+//!    clients their next operation; `read x` or `x=5` at an idle client
+//!    starts one at once.
+//! 3. A replica answers every request at once from its own versions, on
+//!    either side of a partition; a write is stamped `(now, replica id)`.
+//!    Every `gossip_ms` a replica sends its versions to the others, which
+//!    keep the newest; acknowledged writes lost that way are counted.
+//! 4. [`LwwChecker`] checks what an AP store does guarantee:
+//!    [`TIMESTAMPS_ONLY_GROW`] and [`ONE_VALUE_PER_TIMESTAMP`].
+//!    Linearizability is *not* among them; the picture shows the
+//!    linearizability verdict of the clients' history instead (it fails
+//!    under a partition, and says why).
+
+pub mod checker;
+pub mod present;
+pub mod replica;
+
+pub use checker::{LwwChecker, ONE_VALUE_PER_TIMESTAMP, TIMESTAMPS_ONLY_GROW};
+pub use replica::{Lost, Replica, Ts, Version};
+
+use kvraft::client::{self, ClientConfig, ClientMsg, ClientTimer, KvClient};
+use protocol::{
+    BugSpec, Bugs, Cluster, Input, Look, Message, NodeId, NodeRef, OpFn, OutOf, Panel, Picture, Protocol, Tick, Tone,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Most nodes of a kv-lww world.
+pub const MAX_NODES: u32 = 16;
+
+pub(crate) type LwwOut = OutOf<Lww>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LwwBug {
+    LastArrivalWins,
+    ClockOnlyTimestamps,
+}
+
+pub const BUGS: &[BugSpec] = &[
+    BugSpec {
+        name: "last-arrival-wins",
+        breaks: TIMESTAMPS_ONLY_GROW,
+        what: "A replica keeps whatever version arrives last by anti-entropy, not the newest: an old version delivered late replaces a newer one.",
+    },
+    BugSpec {
+        name: "clock-only-timestamps",
+        breaks: ONE_VALUE_PER_TIMESTAMP,
+        what: "Timestamps are the clock alone, without the replica id: two writes taken in the same millisecond on two replicas tie, each keeps its own, and they never converge.",
+    },
+];
+
+impl Bugs for LwwBug {
+    const ALL: &'static [LwwBug] = &[LwwBug::LastArrivalWins, LwwBug::ClockOnlyTimestamps];
+    const SPECS: &'static [BugSpec] = BUGS;
+    const PROTOCOL: &'static str = "kv-lww";
+}
+
+impl std::str::FromStr for LwwBug {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LwwConfig {
+    /// Replicas are nodes `0..clients.servers`.
+    #[serde(flatten)]
+    pub clients: ClientConfig,
+    /// How often a replica sends its versions to the others.
+    pub gossip_ms: Tick,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<LwwBug>,
+}
+
+impl Default for LwwConfig {
+    fn default() -> Self {
+        Self { clients: ClientConfig::default(), gossip_ms: 50, bug: None }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum LwwMsg {
+    Client(ClientMsg),
+    Gossip { versions: Vec<(u8, Version)> },
+}
+
+impl Message for LwwMsg {
+    fn kind(&self) -> &'static str {
+        match self {
+            LwwMsg::Client(m) => m.kind(),
+            LwwMsg::Gossip { .. } => "Gossip",
+        }
+    }
+    fn label(&self) -> String {
+        match self {
+            LwwMsg::Client(m) => m.label(),
+            LwwMsg::Gossip { versions } => versions
+                .iter()
+                .map(|(k, v)| format!("{}={}", client::key_name(*k), v.value))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+    fn tone(&self) -> Tone {
+        match self {
+            LwwMsg::Client(m) => m.tone(),
+            LwwMsg::Gossip { .. } => Tone::GREEN,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum LwwTimer {
+    Client(ClientTimer),
+    Replica(ReplicaTimer),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReplicaTimer {
+    /// Send every version to the other replicas.
+    AntiEntropy,
+}
+
+impl protocol::Timer for LwwTimer {
+    fn name(&self) -> &'static str {
+        match self {
+            LwwTimer::Client(t) => t.name(),
+            LwwTimer::Replica(ReplicaTimer::AntiEntropy) => "anti-entropy",
+        }
+    }
+}
+
+/// A replica's versions and lost writes survive a crash (a store on disk).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaDurable {
+    pub store: BTreeMap<u8, Version>,
+    pub lost: u64,
+    pub recent_lost: VecDeque<Lost>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LwwDurable {
+    Replica(ReplicaDurable),
+    Client { ops: u64 },
+}
+
+impl From<ReplicaDurable> for LwwDurable {
+    fn from(d: ReplicaDurable) -> Self {
+        LwwDurable::Replica(d)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Node {
+    Replica(Replica),
+    Client(KvClient),
+}
+
+#[derive(Clone, Debug)]
+pub struct Lww {
+    pub id: NodeId,
+    pub node: Node,
+    config: LwwConfig,
+}
+
+impl Lww {
+    pub fn replica(&self) -> Option<&Replica> {
+        match &self.node {
+            Node::Replica(r) => Some(r),
+            Node::Client(_) => None,
+        }
+    }
+    pub fn client(&self) -> Option<&KvClient> {
+        match &self.node {
+            Node::Client(c) => Some(c),
+            Node::Replica(_) => None,
+        }
+    }
+}
+
+/// A node in the trace: a replica's versions (key → value, timestamp,
+/// and what its writer had seen) and lost-update count, or a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum LwwView {
+    Replica { id: NodeId, up: bool, kind: &'static str, store: BTreeMap<&'static str, Version>, lost: u64 },
+    Client { id: NodeId, up: bool, kind: &'static str, ops: u64, op: Option<String> },
+}
+
+impl Protocol for Lww {
+    const NAME: &'static str = "kv-lww";
+    type Config = LwwConfig;
+    type Msg = LwwMsg;
+    type Timer = LwwTimer;
+    type Durable = LwwDurable;
+    type View = LwwView;
+    type Checker = LwwChecker;
+    const CLIENT_OPS: &'static [OpFn] = &[OpFn::Read, OpFn::Write];
+
+    fn new(id: NodeId, _cluster: &Cluster, config: &LwwConfig, durable: Option<&LwwDurable>) -> Self {
+        let node = if id < config.clients.servers {
+            let d = match durable {
+                Some(LwwDurable::Replica(d)) => Some(d),
+                _ => None,
+            };
+            Node::Replica(Replica::from_durable(d))
+        } else {
+            let ops = match durable {
+                Some(LwwDurable::Client { ops }) => *ops,
+                _ => 0,
+            };
+            Node::Client(KvClient::new(id, config.clients.servers, ops))
+        };
+        Self { id, node, config: config.clone() }
+    }
+
+    fn step(&mut self, now: Tick, input: Input<LwwMsg, LwwTimer>, out: &mut OutOf<Self>) {
+        match &mut self.node {
+            Node::Replica(r) => r.step(self.id, now, input, out, &self.config),
+            Node::Client(c) => {
+                let msg = |m| match m {
+                    LwwMsg::Client(m) => Some(m),
+                    LwwMsg::Gossip { .. } => None,
+                };
+                let timer = |t| match t {
+                    LwwTimer::Client(t) => Some(t),
+                    LwwTimer::Replica(_) => None,
+                };
+                let Some(input) = kvraft::client_input(input, msg, timer) else { return };
+                let mut inner = client::ClientOut::default();
+                c.step(now, input, &mut inner, &self.config.clients);
+                client::forward(&mut inner, out, LwwMsg::Client, LwwTimer::Client, |ops| LwwDurable::Client { ops });
+            }
+        }
+    }
+
+    fn view(&self, up: bool) -> LwwView {
+        let id = self.id;
+        match &self.node {
+            Node::Replica(r) => LwwView::Replica {
+                id,
+                up,
+                kind: "replica",
+                store: r.store.iter().map(|(k, v)| (client::key_name(*k), *v)).collect(),
+                lost: r.lost,
+            },
+            Node::Client(c) => LwwView::Client {
+                id,
+                up,
+                kind: "client",
+                ops: c.ops,
+                op: c.current.as_ref().filter(|_| up).map(|o| client::describe(o.key, o.kind)),
+            },
+        }
+    }
+
+    fn look(&self) -> Look {
+        present::look(self)
+    }
+
+    fn inspect(&self, up: bool) -> Vec<Panel> {
+        present::inspect(self, up)
+    }
+
+    fn picture(nodes: &[NodeRef<'_, Self>], config: &LwwConfig) -> Picture {
+        present::picture(nodes, config)
+    }
+}

@@ -1,0 +1,186 @@
+//! A last-writer-wins replica (the register of Cassandra and Dynamo-style
+//! stores; Shapiro et al., "A comprehensive study of CRDTs", 2011, the LWW
+//! register): it answers reads and takes writes on its own, whatever the
+//! network, and reconciles with the other replicas by anti-entropy.
+//!
+//! Each write gets the timestamp `(now, replica id)`: the replica's clock
+//! (handed to `step`, never read) and its id to break ties. A replica keeps
+//! per key the version with the highest timestamp it has seen; every
+//! `gossip_ms` it sends all its versions to every other replica, which keep
+//! the newer of theirs and ours. Replicas that hear from each other end
+//! with the same versions, whatever the order of delivery.
+//!
+//! **Lost update**, as counted here: an acknowledged write is lost when
+//! its replica (the one that acknowledged it) replaces it, or declines to
+//! store it, in favour of a version whose writer had not seen it. A version
+//! records `seen`, the timestamp its replica held for the key when it took
+//! the write; the newer version `v` had not seen the write `w` iff
+//! `v.seen < w.ts`. Two cases: (1) after a partition heals, the side whose
+//! clock ran ahead wins and the other side's acknowledged writes vanish;
+//! (2) a replica whose clock lags takes a write whose timestamp is below
+//! the version it holds: acknowledged, and lost at once. Counted once, at
+//! the write's own replica, and persisted with the store.
+
+use crate::{LwwBug, LwwConfig, LwwMsg, LwwOut, LwwTimer, ReplicaDurable};
+use kvraft::client::{ClientMsg, Kind};
+use protocol::{Input, Level, NodeId, Tick};
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Lost writes a replica lists (the count goes on).
+pub const LOST_KEPT: usize = 8;
+
+/// A write's timestamp: the replica's clock, ties broken by its id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Ts {
+    pub time: Tick,
+    pub node: NodeId,
+}
+
+impl std::fmt::Display for Ts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.time, self.node)
+    }
+}
+
+/// A key's value with its timestamp, the replica that took it, and the
+/// timestamp that replica held for the key then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub value: u64,
+    pub ts: Ts,
+    pub origin: NodeId,
+    pub seen: Ts,
+}
+
+/// An acknowledged write and the version it was lost to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Lost {
+    pub key: u8,
+    pub write: Version,
+    pub to: Version,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Replica {
+    pub store: BTreeMap<u8, Version>,
+    /// Acknowledged writes of this replica lost so far.
+    pub lost: u64,
+    /// The last [`LOST_KEPT`] of them.
+    pub recent_lost: VecDeque<Lost>,
+}
+
+impl Replica {
+    pub fn from_durable(d: Option<&ReplicaDurable>) -> Self {
+        d.map(|d| Self { store: d.store.clone(), lost: d.lost, recent_lost: d.recent_lost.clone() }).unwrap_or_default()
+    }
+
+    fn durable(&self) -> ReplicaDurable {
+        ReplicaDurable { store: self.store.clone(), lost: self.lost, recent_lost: self.recent_lost.clone() }
+    }
+
+    pub fn ts(&self, key: u8) -> Ts {
+        self.store.get(&key).map_or(Ts::default(), |v| v.ts)
+    }
+
+    pub fn step(
+        &mut self,
+        id: NodeId,
+        now: Tick,
+        input: Input<LwwMsg, LwwTimer>,
+        out: &mut LwwOut,
+        config: &LwwConfig,
+    ) {
+        match input {
+            Input::Start | Input::Timer(LwwTimer::Replica(crate::ReplicaTimer::AntiEntropy)) => {
+                if matches!(input, Input::Timer(_)) {
+                    let versions: Vec<(u8, Version)> = self.store.iter().map(|(k, v)| (*k, *v)).collect();
+                    for peer in (0..config.clients.servers).filter(|&p| p != id) {
+                        out.send(peer, LwwMsg::Gossip { versions: versions.clone() });
+                    }
+                }
+                out.set_timer(LwwTimer::Replica(crate::ReplicaTimer::AntiEntropy), config.gossip_ms, config.gossip_ms);
+            }
+            Input::Message { from, msg: LwwMsg::Client(ClientMsg::Request { op, key, kind }) } => {
+                let done = match kind {
+                    Kind::Read => self.store.get(&key).map(|v| v.value),
+                    Kind::Write(value) => {
+                        let node = if config.bug == Some(LwwBug::ClockOnlyTimestamps) { 0 } else { id };
+                        let write = Version { value, ts: Ts { time: now, node }, origin: id, seen: self.ts(key) };
+                        self.take(id, key, write, out);
+                        Some(value)
+                    }
+                };
+                out.send(from, LwwMsg::Client(ClientMsg::Reply { op, done: Some(done), leader: None }));
+            }
+            Input::Message { msg: LwwMsg::Gossip { versions }, .. } => {
+                let before = self.lost;
+                let mut changed = false;
+                for (key, v) in versions {
+                    changed |= self.merge(id, key, v, config);
+                }
+                if changed {
+                    out.persist(self.durable());
+                }
+                if self.lost > before {
+                    out.emit(
+                        Level::Warn,
+                        format!("replica {id}: {} acknowledged write(s) lost on merge", self.lost - before),
+                    );
+                }
+            }
+            Input::Request { .. } => {
+                out.emit(Level::Notice, format!("replica {id} takes no requests: ask a client (`read x`, `x=5`)"))
+            }
+            Input::Message { .. } | Input::Timer(_) => {}
+        }
+    }
+
+    /// A client's write: stored if its timestamp is the newest, else
+    /// acknowledged and lost at once. Persisted before the reply.
+    fn take(&mut self, id: NodeId, key: u8, write: Version, out: &mut LwwOut) {
+        match self.store.get(&key).copied() {
+            Some(held) if held.ts >= write.ts => {
+                self.count_lost(key, write, held);
+                out.emit(
+                    Level::Warn,
+                    format!(
+                        "replica {id}: write of {} at {} loses at once to the value held at {}",
+                        write.value, write.ts, held.ts
+                    ),
+                );
+            }
+            _ => {
+                self.store.insert(key, write);
+            }
+        }
+        out.persist(self.durable());
+    }
+
+    /// Keep the newer of ours and `incoming`; true if ours changed.
+    pub fn merge(&mut self, id: NodeId, key: u8, incoming: Version, config: &LwwConfig) -> bool {
+        let held = self.store.get(&key).copied();
+        // BUG last-arrival-wins: whatever arrives replaces what is held.
+        let newer = match held {
+            None => true,
+            Some(h) if config.bug == Some(LwwBug::LastArrivalWins) => h != incoming,
+            Some(h) => incoming.ts > h.ts,
+        };
+        if !newer {
+            return false;
+        }
+        if let Some(h) = held.filter(|h| h.origin == id && incoming.seen < h.ts && incoming.ts > h.ts) {
+            self.count_lost(key, h, incoming);
+        }
+        self.store.insert(key, incoming);
+        true
+    }
+
+    fn count_lost(&mut self, key: u8, write: Version, to: Version) {
+        self.lost += 1;
+        if self.recent_lost.len() == LOST_KEPT {
+            self.recent_lost.pop_front();
+        }
+        self.recent_lost.push_back(Lost { key, write, to });
+    }
+}
