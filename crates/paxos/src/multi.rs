@@ -276,6 +276,11 @@ impl MultiPaxos {
 }
 
 impl Protocol for MultiPaxos {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "multipaxos";
     type Config = PaxosConfig;
     type Msg = Msg;

@@ -115,6 +115,9 @@ pub(crate) struct Base {
     pub journaling: bool,
     /// Send order per link, on a reliable network (see [`crate::network`]).
     pub links: crate::network::Links,
+    /// The queued event a `deliver` or `fire` action put first: the next
+    /// step processes it, whatever its time (see [`Base::pop`]).
+    pub forced: Option<Key>,
 }
 
 impl Base {
@@ -140,11 +143,17 @@ impl Base {
             journal: Vec::new(),
             journaling: false,
             links: crate::network::Links::default(),
+            forced: None,
         }
     }
 
     pub fn status(&self, id: NodeId) -> Status {
         self.nodes[id as usize].status
+    }
+
+    /// Every link's state, `from * nodes + to`: true when cut.
+    pub fn cuts(&self) -> &[bool] {
+        &self.cut
     }
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
@@ -154,10 +163,18 @@ impl Base {
     // ---- the queue -----------------------------------------------------
 
     /// Take the earliest event and move the clock to it; one more step.
+    ///
+    /// An event put first by a `deliver` or `fire` action goes before the
+    /// others (if it is still queued). Time never runs backwards: the clock
+    /// moves to the event's time if that is later, and an event due earlier
+    /// (passed over by a forced one) happens now, late.
     pub fn pop(&mut self) -> Option<(Key, Event)> {
-        let (key, event) = self.queue.pop_first()?;
-        debug_assert!(key.0 >= self.now, "an event at {} is queued in the past of {}", key.0, self.now);
-        self.now = key.0;
+        let forced = self.forced.take().and_then(|key| self.queue.remove_entry(&key));
+        let (key, event) = match forced {
+            Some(entry) => entry,
+            None => self.queue.pop_first()?,
+        };
+        self.now = self.now.max(key.0);
         self.steps += 1;
         Some((key, event))
     }
@@ -174,9 +191,23 @@ impl Base {
         self.queue.remove(&key);
     }
 
+    /// The queue key of message `id`'s delivery, if it is queued.
+    pub fn queued_delivery(&self, id: MsgId) -> Option<Key> {
+        self.queue.iter().find(|(_, e)| matches!(e, Event::Deliver(m) if *m == id)).map(|(k, _)| *k)
+    }
+
+    /// When the next step happens: the forced event's time (or now, if that
+    /// has passed), else the earliest queued.
+    pub fn next_event_time(&self) -> Option<Tick> {
+        match self.forced.filter(|key| self.queue.contains_key(key)) {
+            Some((at, _)) => Some(at.max(self.now)),
+            None => self.queue.keys().next().map(|&(t, _)| t.max(self.now)),
+        }
+    }
+
     /// Take message `id`'s delivery off the queue.
     pub fn unqueue_delivery(&mut self, id: MsgId) {
-        let key = self.queue.iter().find(|(_, e)| matches!(e, Event::Deliver(m) if *m == id)).map(|(k, _)| *k);
+        let key = self.queued_delivery(id);
         if let Some(key) = key {
             self.queue.remove(&key);
         }

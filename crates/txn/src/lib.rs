@@ -201,6 +201,11 @@ pub enum CommitView {
 }
 
 impl<K: Phases> Protocol for Commit<K> {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = K::NAME;
     type Config = K::Config;
     type Msg = CommitMsg;
@@ -275,6 +280,11 @@ pub enum SagaView {
 }
 
 impl Protocol for Saga {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "saga";
     type Config = SagaConfig;
     type Msg = SagaMsg;
@@ -340,6 +350,11 @@ pub enum OutboxView {
 }
 
 impl Protocol for Outbox {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "outbox";
     type Config = OutboxConfig;
     type Msg = OutboxMsg;
