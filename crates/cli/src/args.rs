@@ -96,6 +96,9 @@ pub enum Command {
     /// Measure a consistent-hash ring: keys moved by adding or removing nodes, load per node,
     /// against hash mod N and rendezvous hashing
     Ring(crate::ring::RingArgs),
+    /// Model-check: explore every interleaving of a small world within budgets (issue 14)
+    #[command(after_help = crate::check::CHECK_AFTER_HELP)]
+    Check(crate::check::CheckArgs),
 }
 
 /// The flags of `cli run`. Optional ones default to the algorithm's and the
@@ -234,7 +237,7 @@ impl fmt::Display for Latency {
 }
 
 /// "Number of nodes [default: the algorithm's: raft 5 (1..=9)]", from the catalog.
-fn nodes_help() -> String {
+pub(crate) fn nodes_help() -> String {
     let sizes: Vec<String> = lab::ALGOS
         .iter()
         .map(|i| format!("{} {} ({}..={})", i.name, i.default_nodes, i.min_nodes, i.max_nodes))
@@ -242,7 +245,7 @@ fn nodes_help() -> String {
     format!("Number of nodes [default: the algorithm's: {}]", sizes.join(", "))
 }
 
-fn algo_parser() -> impl TypedValueParser<Value = Algo> {
+pub(crate) fn algo_parser() -> impl TypedValueParser<Value = Algo> {
     PossibleValuesParser::new(lab::ALGOS.iter().map(|info| info.name))
         .map(|name| name.parse::<Algo>().expect("every listed name parses"))
 }
@@ -262,7 +265,7 @@ fn probability(text: &str) -> Result<f64, String> {
 
 /// `NAME=VALUE`; the value is checked against the algorithm's options when
 /// the setup is validated.
-fn option_pair(text: &str) -> Result<(String, String), String> {
+pub(crate) fn option_pair(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.trim().to_string())),
         _ => Err(format!("expected NAME=VALUE, like heartbeat_ms=30, got {text:?}")),
@@ -271,7 +274,7 @@ fn option_pair(text: &str) -> Result<(String, String), String> {
 
 /// Parse with the simulator's own parser, then check the range the same way
 /// the simulator does, so clap names `--latency` in the message.
-fn latency(text: &str) -> Result<Latency, String> {
+pub(crate) fn latency(text: &str) -> Result<Latency, String> {
     let latency_ms = sim::parse_latency(text).map_err(|e| e.reason)?;
     SimConfig { latency_ms, ..SimConfig::default() }.validate(protocol::MAX_NODES).map_err(|e| e.reason)?;
     Ok(Latency(latency_ms))
@@ -299,7 +302,7 @@ impl InputError {
     }
 
     /// The flag a setup field comes from.
-    fn from_setup(e: SetupError) -> Self {
+    pub(crate) fn from_setup(e: SetupError) -> Self {
         let flag = match e.field {
             "algo" => "--algo",
             "nodes" => "--nodes",

@@ -24,6 +24,8 @@
 //!    `hash mod N` and rendezvous hashing ([`ring`]).
 
 pub mod args;
+pub mod check;
+pub mod check_progress;
 pub mod report;
 pub mod ring;
 

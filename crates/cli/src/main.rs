@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         }
         Command::Bench(args) => bench(&args).into(),
         Command::Ring(args) => cli::ring::run(&args).into(),
+        Command::Check(args) => cli::check::run(&args).into(),
     }
 }
 

@@ -118,6 +118,10 @@ pub(crate) struct Base {
     /// The queued event a `deliver` or `fire` action put first: the next
     /// step processes it, whatever its time (see [`Base::pop`]).
     pub forced: Option<Key>,
+    /// Whether the event log and the lost messages are kept: a model
+    /// checker's worlds keep neither (they only record what happened, and
+    /// copying them with every state would dominate its time).
+    pub recording: bool,
 }
 
 impl Base {
@@ -144,6 +148,7 @@ impl Base {
             journaling: false,
             links: crate::network::Links::default(),
             forced: None,
+            recording: true,
         }
     }
 
@@ -308,6 +313,9 @@ impl Base {
     }
 
     pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
+        if !self.recording {
+            return;
+        }
         if self.journaling && level != Level::Info {
             if let Some(node) = node {
                 self.journal.push(Happening::Noted { node, level, text: text.clone() });
@@ -319,6 +327,9 @@ impl Base {
     /// Keep a lost message for the canvas; a loss that is not the network's
     /// own also goes to the log.
     pub fn lose(&mut self, lost: Lost) {
+        if !self.recording {
+            return;
+        }
         if self.lost.len() == DROPS_CAPACITY {
             self.lost.pop_front();
         }

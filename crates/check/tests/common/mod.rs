@@ -30,7 +30,7 @@ impl Visit for Explore<'_> {
     where
         World<P>: Send + Sync,
     {
-        let world = World::<P>::new(setup.sim, config, setup.seed);
+        let world = World::<P>::new(setup.sim, config, setup.seed).unrecorded();
         check::check(&world, self.0, &Hooks::default())
     }
 }

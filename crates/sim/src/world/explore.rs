@@ -54,6 +54,16 @@ impl<P: Protocol> World<P> {
         Ok(())
     }
 
+    /// This world without its event log and lost messages, and keeping
+    /// neither from now on (see `Base::recording`): what a model checker
+    /// explores. Behaviour is unchanged; only the records are.
+    pub fn unrecorded(mut self) -> Self {
+        self.base.recording = false;
+        self.base.log = Default::default();
+        self.base.lost.clear();
+        self
+    }
+
     /// The timers `node` has armed, in timer order.
     pub fn armed_timers(&self, node: NodeId) -> impl Iterator<Item = P::Timer> + '_ {
         self.nodes[node as usize].timers.iter().map(|(t, _)| *t)
