@@ -56,8 +56,8 @@ processed exactly `step` events, e.g.
    {\"step\":50,\"do\":\"request\",\"node\":0,\"cmd\":\"x=1\"}]
 Verbs: crash, restart, pause (optional \"for\" ms), resume, drift (\"rate\"),
 partition, heal, cut/uncut (one way, \"from\"/\"to\"), drop, duplicate,
-delay (\"msg\", \"by\" ms), request. The README documents each one and the
-trace format.
+delay (\"msg\", \"by\" ms), request, deliver (\"msg\" next, out of time order),
+fire (\"node\", \"timer\" next). The README documents each one and the trace format.
 
 Exit status:
   0  the run finished, every safety property held, every action applied
