@@ -121,6 +121,11 @@ pub enum AbdView {
 }
 
 impl Protocol for Abd {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "abd";
     type Config = AbdConfig;
     type Msg = AbdMsg;

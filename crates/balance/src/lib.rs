@@ -99,6 +99,11 @@ pub enum BalanceView {
 }
 
 impl Protocol for Balance {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "balance";
     const CLIENT_OPS: &'static [protocol::OpFn] = &[protocol::OpFn::Read];
     type Config = BalanceConfig;

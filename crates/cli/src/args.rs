@@ -56,8 +56,8 @@ processed exactly `step` events, e.g.
    {\"step\":50,\"do\":\"request\",\"node\":0,\"cmd\":\"x=1\"}]
 Verbs: crash, restart, pause (optional \"for\" ms), resume, drift (\"rate\"),
 partition, heal, cut/uncut (one way, \"from\"/\"to\"), drop, duplicate,
-delay (\"msg\", \"by\" ms), request. The README documents each one and the
-trace format.
+delay (\"msg\", \"by\" ms), request, deliver (\"msg\" next, out of time order),
+fire (\"node\", \"timer\" next). The README documents each one and the trace format.
 
 Exit status:
   0  the run finished, every safety property held, every action applied
@@ -99,6 +99,9 @@ pub enum Command {
     /// Soak: many seeds × steps per algorithm under every fault its model allows, spread over
     /// the cores; violations with a replay command line (exit 1 on any)
     Soak(crate::soak::SoakArgs),
+    /// Model-check: explore every interleaving of a small world within budgets (issue 14)
+    #[command(after_help = crate::check::CHECK_AFTER_HELP)]
+    Check(crate::check::CheckArgs),
 }
 
 /// The flags of `cli run`. Optional ones default to the algorithm's and the
@@ -237,7 +240,7 @@ impl fmt::Display for Latency {
 }
 
 /// "Number of nodes [default: the algorithm's: raft 5 (1..=9)]", from the catalog.
-fn nodes_help() -> String {
+pub(crate) fn nodes_help() -> String {
     let sizes: Vec<String> = lab::ALGOS
         .iter()
         .map(|i| format!("{} {} ({}..={})", i.name, i.default_nodes, i.min_nodes, i.max_nodes))
@@ -245,7 +248,7 @@ fn nodes_help() -> String {
     format!("Number of nodes [default: the algorithm's: {}]", sizes.join(", "))
 }
 
-fn algo_parser() -> impl TypedValueParser<Value = Algo> {
+pub(crate) fn algo_parser() -> impl TypedValueParser<Value = Algo> {
     PossibleValuesParser::new(lab::ALGOS.iter().map(|info| info.name))
         .map(|name| name.parse::<Algo>().expect("every listed name parses"))
 }
@@ -265,7 +268,7 @@ fn probability(text: &str) -> Result<f64, String> {
 
 /// `NAME=VALUE`; the value is checked against the algorithm's options when
 /// the setup is validated.
-fn option_pair(text: &str) -> Result<(String, String), String> {
+pub(crate) fn option_pair(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.trim().to_string())),
         _ => Err(format!("expected NAME=VALUE, like heartbeat_ms=30, got {text:?}")),
@@ -274,7 +277,7 @@ fn option_pair(text: &str) -> Result<(String, String), String> {
 
 /// Parse with the simulator's own parser, then check the range the same way
 /// the simulator does, so clap names `--latency` in the message.
-fn latency(text: &str) -> Result<Latency, String> {
+pub(crate) fn latency(text: &str) -> Result<Latency, String> {
     let latency_ms = sim::parse_latency(text).map_err(|e| e.reason)?;
     SimConfig { latency_ms, ..SimConfig::default() }.validate(protocol::MAX_NODES).map_err(|e| e.reason)?;
     Ok(Latency(latency_ms))
@@ -302,7 +305,7 @@ impl InputError {
     }
 
     /// The flag a setup field comes from.
-    fn from_setup(e: SetupError) -> Self {
+    pub(crate) fn from_setup(e: SetupError) -> Self {
         let flag = match e.field {
             "algo" => "--algo",
             "nodes" => "--nodes",

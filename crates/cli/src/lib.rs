@@ -28,6 +28,8 @@
 //!    violations with replay command lines ([`soak`]).
 
 pub mod args;
+pub mod check;
+pub mod check_progress;
 pub mod report;
 pub mod ring;
 pub mod soak;

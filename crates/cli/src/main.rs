@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench(&args).into(),
         Command::Ring(args) => cli::ring::run(&args).into(),
         Command::Soak(args) => cli::soak::run(&args).into(),
+        Command::Check(args) => cli::check::run(&args).into(),
     }
 }
 

@@ -61,6 +61,9 @@ impl Checker<Counter> for TickLimit {
 }
 
 impl Protocol for Counter {
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "counter";
     type Config = Limit;
     type Msg = Nothing;

@@ -202,6 +202,11 @@ pub enum LwwView {
 }
 
 impl Protocol for Lww {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "kv-lww";
     type Config = LwwConfig;
     type Msg = LwwMsg;

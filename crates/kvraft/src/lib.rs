@@ -196,6 +196,11 @@ pub fn client_input<M, T>(
 }
 
 impl Protocol for KvRaft {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "kv-raft";
     type Config = KvRaftConfig;
     type Msg = KvMsg;

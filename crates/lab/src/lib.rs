@@ -8,6 +8,7 @@
 
 pub mod chaos;
 pub mod compare;
+pub mod dispatch;
 pub mod file;
 pub mod options;
 pub mod presets;
@@ -15,6 +16,7 @@ pub mod query;
 pub mod scenario;
 pub mod tour;
 
+pub use dispatch::{with_protocol, Visit};
 pub use options::{OptionSpec, Options};
 use serde::Serialize;
 use sim::{Scheduled, Session, SimConfig};
@@ -358,57 +360,20 @@ impl SetupError {
 
 /// Open a run of the setup's algorithm.
 pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
-    setup.validate()?;
-    let Setup { algo, sim, seed, actions, options } = setup.clone();
-    let nodes = sim.nodes;
-    // The run records the settings as written, so its trace reopens as the
-    // same run (`file::open`).
-    fn run<P: protocol::Protocol>(
-        sim: SimConfig,
-        config: P::Config,
-        seed: u64,
-        actions: Vec<Scheduled>,
-        options: &Options,
-    ) -> Box<dyn Session> {
-        Box::new(sim::Run::<P>::new(sim, config, seed, actions).with_options(options.clone()))
+    struct Open;
+    impl Visit for Open {
+        type Out = Box<dyn Session>;
+        // The run records the settings as written, so its trace reopens as
+        // the same run (`file::open`).
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> Box<dyn Session>
+        where
+            sim::World<P>: Send + Sync,
+        {
+            let Setup { sim, seed, actions, options, .. } = setup;
+            Box::new(sim::Run::<P>::new(sim, config, seed, actions).with_options(options))
+        }
     }
-    Ok(match algo {
-        Algo::Raft => run::<raft::Raft>(sim, options::raft_config(&options)?, seed, actions, &options),
-        Algo::Paxos => run::<paxos::Paxos>(sim, options::paxos_config(algo, &options)?, seed, actions, &options),
-        Algo::MultiPaxos => {
-            run::<paxos::MultiPaxos>(sim, options::paxos_config(algo, &options)?, seed, actions, &options)
-        }
-        // One type for the four lock algorithms (the config names the
-        // variant), so the app carries one copy of the simulator for them.
-        Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => {
-            let variant = match algo {
-                Algo::LockFenced => lock::Variant::Fenced,
-                Algo::Redlock => lock::Variant::Redlock,
-                Algo::LockZk => lock::Variant::Zk,
-                _ => lock::Variant::Lease,
-            };
-            let config = lock::ChosenConfig { variant, settings: options::lock_config(algo, &options)? };
-            run::<lock::Lock>(sim, config, seed, actions, &options)
-        }
-        Algo::Ring => run::<ring::KvNode>(sim, options::ring_config_for(&options, nodes)?, seed, actions, &options),
-        // One type for 2PC and 3PC, as for the locks.
-        Algo::TwoPc | Algo::ThreePc => {
-            let settings = options::commit_config(algo, &options, nodes)?;
-            let config = txn::ChosenConfig { three_phase: algo == Algo::ThreePc, settings };
-            run::<txn::Commit>(sim, config, seed, actions, &options)
-        }
-        Algo::Saga => run::<txn::Saga>(sim, options::saga_config(&options, nodes)?, seed, actions, &options),
-        Algo::Outbox => run::<txn::Outbox>(sim, options::outbox_config(&options)?, seed, actions, &options),
-        Algo::Abd => run::<abd::Abd>(sim, options::abd_config(&options, nodes)?, seed, actions, &options),
-        Algo::PrimaryBackup => {
-            run::<pb::PrimaryBackup>(sim, options::pb_config(&options, nodes)?, seed, actions, &options)
-        }
-        Algo::Balance => {
-            run::<balance::Balance>(sim, options::balance_config(&options, nodes)?, seed, actions, &options)
-        }
-        Algo::KvRaft => run::<kvraft::KvRaft>(sim, options::kv_raft_config(&options, nodes)?, seed, actions, &options),
-        Algo::KvLww => run::<kvlww::Lww>(sim, options::kv_lww_config(&options, nodes)?, seed, actions, &options),
-    })
+    with_protocol(setup, Open)
 }
 
 #[cfg(test)]

@@ -182,6 +182,11 @@ impl<V: Choice> Lock<V> {
 }
 
 impl<V: Choice> Protocol for Lock<V> {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = V::NAME;
     type Config = V::Config;
     type Msg = Msg;

@@ -4,10 +4,10 @@
 use crate::ballot::Ballot;
 use protocol::Message;
 use serde::Serialize;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A proposal value: a client's command, or `no-op` to fill a gap.
-pub type Value = Rc<str>;
+pub type Value = Arc<str>;
 
 /// The no-op a new Multi-Paxos leader proposes for a slot with nothing accepted.
 pub const NO_OP: &str = "no-op";

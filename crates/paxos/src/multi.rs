@@ -297,6 +297,11 @@ impl MultiPaxos {
 }
 
 impl Protocol for MultiPaxos {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "multipaxos";
     const CLIENT_OPS: &'static [protocol::OpFn] = &[protocol::OpFn::Write];
     type Config = PaxosConfig;

@@ -11,7 +11,7 @@ use crate::message::{Msg, Value};
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, NodeId, Out};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Proposals the journal keeps: a new Multi-Paxos leader proposes its whole
 /// queue (at most 64 commands) in one step, and the checker looks after
@@ -25,7 +25,7 @@ pub struct Roles {
     pub config: PaxosConfig,
     /// The acceptors, in id order. Shared: every node of a world and every
     /// copy of it (snapshots, restarts) holds the same list.
-    pub acceptors: Rc<[NodeId]>,
+    pub acceptors: Arc<[NodeId]>,
     /// Acceptors in a majority.
     pub quorum: usize,
     pub proposer: bool,
@@ -45,7 +45,7 @@ impl Roles {
     pub fn new(id: NodeId, cluster: &Cluster, config: &PaxosConfig, durable: Option<&Durable>) -> Self {
         let nodes = cluster.nodes;
         let durable = durable.cloned().unwrap_or_default();
-        let acceptors: Rc<[NodeId]> = config.acceptors(nodes).into();
+        let acceptors: Arc<[NodeId]> = config.acceptors(nodes).into();
         Self {
             id,
             nodes,

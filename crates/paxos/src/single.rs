@@ -159,6 +159,11 @@ impl Paxos {
 }
 
 impl Protocol for Paxos {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "paxos";
     type Config = PaxosConfig;
     type Msg = Msg;

@@ -1,5 +1,5 @@
 //! A table from slot number to a value, kept in fixed-size chunks that
-//! copies share (`Rc`), so that a copy costs one pointer per 64 slots and a
+//! copies share (`Arc`), so that a copy costs one pointer per 64 slots and a
 //! write copies at most one chunk.
 //!
 //! Multi-Paxos numbers its slots densely from 0 and keeps every accepted
@@ -9,7 +9,7 @@
 //! both costs grew with the number of slots.
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Slots per chunk.
 const CHUNK: usize = 64;
@@ -18,7 +18,7 @@ type Chunk<T> = [Option<T>; CHUNK];
 
 #[derive(Clone)]
 pub struct Slots<T> {
-    chunks: Vec<Rc<Chunk<T>>>,
+    chunks: Vec<Arc<Chunk<T>>>,
     /// Slots that hold a value.
     len: usize,
 }
@@ -54,16 +54,16 @@ impl<T: Clone> Slots<T> {
         let (c, i) = split(slot);
         // Only a filled slot's chunk is worth copying.
         self.chunks.get(c)?[i].as_ref()?;
-        Rc::make_mut(&mut self.chunks[c])[i].as_mut()
+        Arc::make_mut(&mut self.chunks[c])[i].as_mut()
     }
 
     /// The value in `slot`, put there by `make` if the slot is empty.
     pub fn get_or_insert_with(&mut self, slot: u64, make: impl FnOnce() -> T) -> &mut T {
         let (c, i) = split(slot);
         while self.chunks.len() <= c {
-            self.chunks.push(Rc::new(std::array::from_fn(|_| None)));
+            self.chunks.push(Arc::new(std::array::from_fn(|_| None)));
         }
-        let entry = &mut Rc::make_mut(&mut self.chunks[c])[i];
+        let entry = &mut Arc::make_mut(&mut self.chunks[c])[i];
         if entry.is_none() {
             self.len += 1;
         }
@@ -74,9 +74,9 @@ impl<T: Clone> Slots<T> {
     pub fn insert(&mut self, slot: u64, value: T) -> Option<T> {
         let (c, i) = split(slot);
         while self.chunks.len() <= c {
-            self.chunks.push(Rc::new(std::array::from_fn(|_| None)));
+            self.chunks.push(Arc::new(std::array::from_fn(|_| None)));
         }
-        let old = Rc::make_mut(&mut self.chunks[c])[i].replace(value);
+        let old = Arc::make_mut(&mut self.chunks[c])[i].replace(value);
         if old.is_none() {
             self.len += 1;
         }
@@ -159,10 +159,10 @@ mod tests {
         let mut a: Slots<u32> = [(0, 10), (3, 13), (130, 20)].into_iter().collect();
         assert_eq!(a.len(), 3);
         let b = a.clone();
-        assert!(Rc::ptr_eq(&a.chunks[0], &b.chunks[0]));
+        assert!(Arc::ptr_eq(&a.chunks[0], &b.chunks[0]));
         a.insert(3, 99);
-        assert!(!Rc::ptr_eq(&a.chunks[0], &b.chunks[0]), "the written chunk was copied");
-        assert!(Rc::ptr_eq(&a.chunks[2], &b.chunks[2]), "the others are still shared");
+        assert!(!Arc::ptr_eq(&a.chunks[0], &b.chunks[0]), "the written chunk was copied");
+        assert!(Arc::ptr_eq(&a.chunks[2], &b.chunks[2]), "the others are still shared");
         assert_eq!(b.get(3), Some(&13));
         assert_eq!(a.range(1).collect::<Vec<_>>(), vec![(3, &99), (130, &20)]);
         assert_eq!(a.range(131).count(), 0);

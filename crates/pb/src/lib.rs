@@ -111,6 +111,11 @@ pub enum PbView {
 }
 
 impl Protocol for PrimaryBackup {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "primary-backup";
     type Config = PbConfig;
     type Msg = PbMsg;

@@ -22,10 +22,12 @@
 //! [`Checker`] that the world runs after every step.
 
 pub mod client_op;
+pub mod fingerprint;
 pub mod linearizable;
 pub mod present;
 
 pub use client_op::{ClientOp, OpFn, OpKind, OpValue};
+pub use fingerprint::Fingerprint;
 pub use present::{Countdown, Look, Panel, Picture, Tone};
 
 use serde::Serialize;
@@ -333,6 +335,16 @@ pub trait Checker<P>: Clone + Debug + Default {
         let _ = changed;
         self.check(nodes)
     }
+
+    /// Hash what this checker remembers into `h`, for a model checker that
+    /// merges equal states: a checker with history (the entries seen
+    /// committed) can flag in one state what it cannot in another with the
+    /// same nodes, so its memory is part of the state. By default its
+    /// `Debug` text (see [`fingerprint::debug`]); a checker without history
+    /// hashes nothing new that way.
+    fn fingerprint(&self, h: &mut Fingerprint) {
+        fingerprint::debug(self, h);
+    }
 }
 
 /// A distributed protocol: one node's state machine.
@@ -382,6 +394,20 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn picture(nodes: &[NodeRef<'_, Self>], config: &Self::Config) -> Picture {
         let _ = (nodes, config);
         Picture::default()
+    }
+    /// Hash into `h` everything of this node's state that decides what it
+    /// does next, for the model checker (crate `check`), which merges
+    /// states with equal fingerprints. It must be sound: states that can
+    /// behave differently hash differently. [`fingerprint::debug`] is sound
+    /// for a state whose `Debug` shows every field (derived ones do).
+    fn fingerprint(&self, h: &mut Fingerprint);
+    /// Hash a message in flight (its payload; the world adds its ends).
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut Fingerprint) {
+        fingerprint::debug(msg, h);
+    }
+    /// Hash what a node persisted (a restart rebuilds the node from it).
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut Fingerprint) {
+        fingerprint::debug(durable, h);
     }
 }
 

@@ -23,7 +23,7 @@ use crate::raft::{Raft, Role};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub const ELECTION_SAFETY: &str = "Election Safety";
 pub const LEADER_APPEND_ONLY: &str = "Leader Append-Only";
@@ -57,7 +57,7 @@ struct Seen {
 pub struct RaftChecker {
     /// term → the node seen as its leader. Shared with the checker's clones
     /// in world snapshots and copied only when a new leader is seen.
-    leaders: Rc<BTreeMap<u64, NodeId>>,
+    leaders: Arc<BTreeMap<u64, NodeId>>,
     /// Indexed by node id.
     seen: Vec<Seen>,
     /// Position `i`: the digest of the committed log up to index `i + 1`.
@@ -66,7 +66,7 @@ pub struct RaftChecker {
     /// increasing in both (an entry no later term beats is dropped), so the
     /// highest index committed before term T is one lookup. Shared like
     /// `leaders`.
-    committed_in: Rc<BTreeMap<u64, u64>>,
+    committed_in: Arc<BTreeMap<u64, u64>>,
 }
 
 impl Checker<Raft> for RaftChecker {
@@ -158,7 +158,7 @@ impl RaftChecker {
         let first = match self.leaders.get(&term) {
             Some(&first) => first,
             None => {
-                let leaders = Rc::make_mut(&mut self.leaders);
+                let leaders = Arc::make_mut(&mut self.leaders);
                 leaders.insert(term, n.id);
                 while leaders.len() > TERMS_REMEMBERED {
                     leaders.pop_first();
@@ -302,7 +302,7 @@ impl RaftChecker {
         if below.is_some_and(|(_, &i)| i >= index) {
             return; // an earlier term already covers it
         }
-        let committed_in = Rc::make_mut(&mut self.committed_in);
+        let committed_in = Arc::make_mut(&mut self.committed_in);
         committed_in.insert(term, index);
         // Later terms that cover no more are implied by this one.
         while let Some((&t, &i)) = committed_in.range((Bound::Excluded(term), Bound::Unbounded)).next() {

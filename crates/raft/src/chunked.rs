@@ -6,7 +6,7 @@
 //! counts, and the first write after a clone copies at most one chunk (the
 //! open tail) plus, when a chunk is sealed, the list of chunk pointers.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Items per sealed chunk. A write after a clone copies the open tail
 /// (half a chunk on average) and sealing copies the list of chunk pointers;
@@ -16,14 +16,14 @@ pub(crate) const CHUNK: usize = 32;
 #[derive(Clone, Debug)]
 pub(crate) struct Chunked<T> {
     /// Full chunks of exactly [`CHUNK`] items, never changed once sealed.
-    sealed: Rc<Vec<Rc<[T]>>>,
+    sealed: Arc<Vec<Arc<[T]>>>,
     /// The open chunk: fewer than [`CHUNK`] items.
-    tail: Rc<Vec<T>>,
+    tail: Arc<Vec<T>>,
 }
 
 impl<T> Default for Chunked<T> {
     fn default() -> Self {
-        Self { sealed: Rc::default(), tail: Rc::default() }
+        Self { sealed: Arc::default(), tail: Arc::default() }
     }
 }
 
@@ -47,11 +47,11 @@ impl<T: Clone> Chunked<T> {
     }
 
     pub(crate) fn push(&mut self, item: T) {
-        let tail = Rc::make_mut(&mut self.tail);
+        let tail = Arc::make_mut(&mut self.tail);
         tail.push(item);
         if tail.len() == CHUNK {
-            let full: Rc<[T]> = std::mem::take(tail).into();
-            Rc::make_mut(&mut self.sealed).push(full);
+            let full: Arc<[T]> = std::mem::take(tail).into();
+            Arc::make_mut(&mut self.sealed).push(full);
         }
     }
 
@@ -62,12 +62,12 @@ impl<T: Clone> Chunked<T> {
         }
         let chunk = len / CHUNK;
         if chunk >= self.sealed.len() {
-            Rc::make_mut(&mut self.tail).truncate(len - chunk * CHUNK);
+            Arc::make_mut(&mut self.tail).truncate(len - chunk * CHUNK);
         } else {
             // The cut falls in a sealed chunk: its kept part becomes the tail.
-            let cut = Rc::clone(&self.sealed[chunk]);
-            Rc::make_mut(&mut self.sealed).truncate(chunk);
-            self.tail = Rc::new(cut[..len % CHUNK].to_vec());
+            let cut = Arc::clone(&self.sealed[chunk]);
+            Arc::make_mut(&mut self.sealed).truncate(chunk);
+            self.tail = Arc::new(cut[..len % CHUNK].to_vec());
         }
     }
 

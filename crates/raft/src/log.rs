@@ -11,26 +11,26 @@
 
 use crate::chunked::Chunked;
 use serde::{Serialize, Serializer};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// One log entry: the term it was created in and the client's command.
 ///
-/// Commands are shared (`Rc<str>`): copies of an entry on every node point at
+/// Commands are shared (`Arc<str>`): copies of an entry on every node point at
 /// one allocation, which makes persisting and comparing logs cheap.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub term: u64,
-    pub cmd: Rc<str>,
+    pub cmd: Arc<str>,
 }
 
 impl Entry {
     pub fn new(term: u64, cmd: &str) -> Self {
-        Self { term, cmd: Rc::from(cmd) }
+        Self { term, cmd: Arc::from(cmd) }
     }
 
     /// Equality that first tries the shared allocation.
     pub fn same(&self, other: &Entry) -> bool {
-        self.term == other.term && (Rc::ptr_eq(&self.cmd, &other.cmd) || self.cmd == other.cmd)
+        self.term == other.term && (Arc::ptr_eq(&self.cmd, &other.cmd) || self.cmd == other.cmd)
     }
 }
 
@@ -105,12 +105,12 @@ impl Log {
     }
     /// Entries from `index` on, at most `max` of them, shared by every copy
     /// of the message that carries them.
-    pub fn slice_from(&self, index: u64, max: usize) -> Rc<[Entry]> {
+    pub fn slice_from(&self, index: u64, max: usize) -> Arc<[Entry]> {
         let count = (self.last_index() + 1).saturating_sub(index.max(1)).min(max as u64) as usize;
         if count == 0 {
             // Heartbeats are most AppendEntries: they share one empty list.
-            thread_local!(static NO_ENTRIES: Rc<[Entry]> = Rc::from([]));
-            return NO_ENTRIES.with(Rc::clone);
+            thread_local!(static NO_ENTRIES: Arc<[Entry]> = Arc::from([]));
+            return NO_ENTRIES.with(Arc::clone);
         }
         let mut entries = Vec::with_capacity(count);
         entries.extend(self.iter_from(index).take(count).cloned());
@@ -235,7 +235,7 @@ mod tests {
         let json = serde_json::to_string(&copy).unwrap();
         assert!(json.starts_with(r#"[{"term":1,"cmd":"c0"},{"term":1,"cmd":"c1"}"#), "{json}");
         assert_eq!(json.matches("term").count(), 150);
-        assert!(Rc::ptr_eq(&l.get(100).unwrap().cmd, &copy.get(100).unwrap().cmd));
+        assert!(Arc::ptr_eq(&l.get(100).unwrap().cmd, &copy.get(100).unwrap().cmd));
         assert_eq!(l, copy);
     }
 }

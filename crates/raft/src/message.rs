@@ -3,7 +3,7 @@
 use crate::log::Entry;
 use protocol::{Message, Tone};
 use serde::Serialize;
-use std::rc::Rc;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type")]
@@ -25,7 +25,7 @@ pub enum Msg {
         prev_log_term: u64,
         /// Shared: the world copies a message it duplicates or records
         /// without copying its entries. Serialized as a plain array.
-        entries: Rc<[Entry]>,
+        entries: Arc<[Entry]>,
         leader_commit: u64,
     },
     /// `match_index` is the follower's last index known to match the leader's

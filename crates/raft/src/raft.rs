@@ -429,6 +429,11 @@ impl Raft {
 }
 
 impl Protocol for Raft {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "raft";
     type Config = RaftConfig;
     type Msg = Msg;

@@ -60,6 +60,16 @@ pub enum Action {
     Delay { msg: MsgId, by: Tick },
     /// A client sends `cmd` to `node`.
     Request { node: NodeId, cmd: String },
+    /// The next event processed is the delivery of this message in flight,
+    /// now, out of its time order (the network delayed the others): the
+    /// model checker's choice of interleaving, replayable like any action.
+    /// Time never runs backwards: a message due later moves the clock to
+    /// its delivery time, one due earlier arrives now, late.
+    Deliver { msg: MsgId },
+    /// The next event processed is `node`'s armed timer named `timer` (as
+    /// the trace names it: `"election"`) firing, at its time or, if that
+    /// has passed, now.
+    Fire { node: NodeId, timer: String },
 }
 
 /// An action and the step it is applied at.
@@ -88,6 +98,8 @@ impl Action {
             Action::Duplicate { .. } => "duplicate",
             Action::Delay { .. } => "delay",
             Action::Request { .. } => "request",
+            Action::Deliver { .. } => "deliver",
+            Action::Fire { .. } => "fire",
         }
     }
 
@@ -146,7 +158,14 @@ impl Action {
                 }
                 Ok(())
             }
-            Action::Drop { .. } | Action::Duplicate { .. } => Ok(()),
+            Action::Drop { .. } | Action::Duplicate { .. } | Action::Deliver { .. } => Ok(()),
+            Action::Fire { node, timer } => {
+                node_ok("node", *node)?;
+                if timer.is_empty() || timer.len() > MAX_CMD_LEN {
+                    return Err(ActionError::new(self, format!("timer must be 1 to {MAX_CMD_LEN} bytes")));
+                }
+                Ok(())
+            }
             Action::Delay { by, .. } => {
                 if *by == 0 || *by > crate::config::MAX_LATENCY_MS {
                     return Err(ActionError::new(
@@ -222,7 +241,7 @@ fn misfit_field(value: &serde_json::Value) -> Option<String> {
         let expected = match key.as_str() {
             "step" | "node" | "after" | "from" | "to" | "msg" | "by" | "for" if !whole(v) => "a whole number",
             "rate" if v.as_f64().is_none() => "a number",
-            "do" | "cmd" if !v.is_string() => "a string",
+            "do" | "cmd" | "timer" if !v.is_string() => "a string",
             "groups"
                 if !v
                     .as_array()

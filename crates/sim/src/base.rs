@@ -115,6 +115,13 @@ pub(crate) struct Base {
     pub journaling: bool,
     /// Send order per link, on a reliable network (see [`crate::network`]).
     pub links: crate::network::Links,
+    /// The queued event a `deliver` or `fire` action put first: the next
+    /// step processes it, whatever its time (see [`Base::pop`]).
+    pub forced: Option<Key>,
+    /// Whether the event log and the lost messages are kept: a model
+    /// checker's worlds keep neither (they only record what happened, and
+    /// copying them with every state would dominate its time).
+    pub recording: bool,
 }
 
 impl Base {
@@ -140,11 +147,18 @@ impl Base {
             journal: Vec::new(),
             journaling: false,
             links: crate::network::Links::default(),
+            forced: None,
+            recording: true,
         }
     }
 
     pub fn status(&self, id: NodeId) -> Status {
         self.nodes[id as usize].status
+    }
+
+    /// Every link's state, `from * nodes + to`: true when cut.
+    pub fn cuts(&self) -> &[bool] {
+        &self.cut
     }
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
@@ -154,10 +168,18 @@ impl Base {
     // ---- the queue -----------------------------------------------------
 
     /// Take the earliest event and move the clock to it; one more step.
+    ///
+    /// An event put first by a `deliver` or `fire` action goes before the
+    /// others (if it is still queued). Time never runs backwards: the clock
+    /// moves to the event's time if that is later, and an event due earlier
+    /// (passed over by a forced one) happens now, late.
     pub fn pop(&mut self) -> Option<(Key, Event)> {
-        let (key, event) = self.queue.pop_first()?;
-        debug_assert!(key.0 >= self.now, "an event at {} is queued in the past of {}", key.0, self.now);
-        self.now = key.0;
+        let forced = self.forced.take().and_then(|key| self.queue.remove_entry(&key));
+        let (key, event) = match forced {
+            Some(entry) => entry,
+            None => self.queue.pop_first()?,
+        };
+        self.now = self.now.max(key.0);
         self.steps += 1;
         Some((key, event))
     }
@@ -174,9 +196,23 @@ impl Base {
         self.queue.remove(&key);
     }
 
+    /// The queue key of message `id`'s delivery, if it is queued.
+    pub fn queued_delivery(&self, id: MsgId) -> Option<Key> {
+        self.queue.iter().find(|(_, e)| matches!(e, Event::Deliver(m) if *m == id)).map(|(k, _)| *k)
+    }
+
+    /// When the next step happens: the forced event's time (or now, if that
+    /// has passed), else the earliest queued.
+    pub fn next_event_time(&self) -> Option<Tick> {
+        match self.forced.filter(|key| self.queue.contains_key(key)) {
+            Some((at, _)) => Some(at.max(self.now)),
+            None => self.queue.keys().next().map(|&(t, _)| t.max(self.now)),
+        }
+    }
+
     /// Take message `id`'s delivery off the queue.
     pub fn unqueue_delivery(&mut self, id: MsgId) {
-        let key = self.queue.iter().find(|(_, e)| matches!(e, Event::Deliver(m) if *m == id)).map(|(k, _)| *k);
+        let key = self.queued_delivery(id);
         if let Some(key) = key {
             self.queue.remove(&key);
         }
@@ -277,6 +313,9 @@ impl Base {
     }
 
     pub fn push_log(&mut self, node: Option<NodeId>, level: Level, text: String) {
+        if !self.recording {
+            return;
+        }
         if self.journaling && level != Level::Info {
             if let Some(node) = node {
                 self.journal.push(Happening::Noted { node, level, text: text.clone() });
@@ -288,6 +327,9 @@ impl Base {
     /// Keep a lost message for the canvas; a loss that is not the network's
     /// own also goes to the log.
     pub fn lose(&mut self, lost: Lost) {
+        if !self.recording {
+            return;
+        }
         if self.lost.len() == DROPS_CAPACITY {
             self.lost.pop_front();
         }

@@ -7,7 +7,7 @@
 
 use crate::record::LogEntry;
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Event-log lines kept (older ones scroll away).
 pub const LOG_CAPACITY: usize = 400;
@@ -18,7 +18,7 @@ const _: () = assert!(LOG_CAPACITY % CHUNK == 0);
 
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    sealed: VecDeque<Rc<[LogEntry]>>,
+    sealed: VecDeque<Arc<[LogEntry]>>,
     tail: Vec<LogEntry>,
 }
 
@@ -26,7 +26,7 @@ impl EventLog {
     pub fn push(&mut self, entry: LogEntry) {
         self.tail.push(entry);
         if self.tail.len() == CHUNK {
-            self.sealed.push_back(Rc::from(std::mem::take(&mut self.tail)));
+            self.sealed.push_back(Arc::from(std::mem::take(&mut self.tail)));
             // Keep whole chunks only while they hold lines still in view.
             while (self.sealed.len() - 1) * CHUNK >= LOG_CAPACITY {
                 self.sealed.pop_front();

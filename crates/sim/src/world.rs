@@ -178,6 +178,7 @@ impl<P> Clone for RefsBuf<P> {
     }
 }
 
+mod explore;
 mod network;
 
 impl<P: Protocol> World<P> {
@@ -243,7 +244,7 @@ impl<P: Protocol> World<P> {
     }
     /// When the next event happens, if any is queued.
     pub fn next_event_time(&self) -> Option<Tick> {
-        self.base.queue.keys().next().map(|&(t, _)| t)
+        self.base.next_event_time()
     }
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
         self.base.is_cut(from, to)
@@ -610,6 +611,8 @@ impl<P: Protocol> World<P> {
                 self.in_flight.get_mut(*msg).expect("in flight").deliver_at = deliver_at;
                 self.base.log_delay(env.msg.kind(), *msg, *by);
             }
+            Action::Deliver { msg } => self.force_delivery(action, *msg)?,
+            Action::Fire { node, timer } => self.force_timer(action, *node, timer)?,
             Action::Request { node, cmd } => match self.base.log_request(*node, cmd) {
                 Status::Crashed => {}
                 Status::Paused => self.nodes[*node as usize].held.push(Held::Request(cmd.clone())),

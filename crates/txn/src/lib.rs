@@ -217,6 +217,11 @@ pub enum CommitView {
 }
 
 impl<K: Phases> Protocol for Commit<K> {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = K::NAME;
     const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];
     type Config = K::Config;
@@ -292,6 +297,11 @@ pub enum SagaView {
 }
 
 impl Protocol for Saga {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "saga";
     const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];
     type Config = SagaConfig;
@@ -358,6 +368,11 @@ pub enum OutboxView {
 }
 
 impl Protocol for Outbox {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "outbox";
     type Config = OutboxConfig;
     type Msg = OutboxMsg;

@@ -959,6 +959,11 @@ fn show_get(key: &str, value: &Option<Arc<str>>, version: &Option<Version>) -> S
 }
 
 impl Protocol for KvNode {
+    /// Every field of the node's state shows in its derived `Debug`, so
+    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "ring";
     type Config = KvConfig;
     type Msg = Msg;

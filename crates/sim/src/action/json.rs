@@ -33,6 +33,8 @@ const VERBS: &[&str] = &[
     "duplicate",
     "delay",
     "request",
+    "deliver",
+    "fire",
 ];
 
 /// The fields of each verb, in declaration order.
@@ -47,6 +49,8 @@ fn fields(verb: &str) -> &'static [&'static str] {
         "drop" | "duplicate" => &["msg"],
         "delay" => &["msg", "by"],
         "request" => &["node", "cmd"],
+        "deliver" => &["msg"],
+        "fire" => &["node", "timer"],
         _ => &[],
     }
 }
@@ -129,7 +133,7 @@ fn action_of(object: &Map<String, Value>, skip: Option<&str>) -> Result<Action, 
         }
         Some(Value::Number(n)) if skip.is_some() && n.as_u64().is_some() => {
             let unexpected = Unexpected::Unsigned(n.as_u64().unwrap_or_default());
-            return Err(Error::invalid_value(unexpected, &"variant index 0 <= i < 14"));
+            return Err(Error::invalid_value(unexpected, &"variant index 0 <= i < 16"));
         }
         Some(other) => return Err(Error::invalid_type(unexpected(other), &"variant identifier")),
         None => return Err(Error::missing_field("do")),
@@ -156,6 +160,7 @@ fn action_of(object: &Map<String, Value>, skip: Option<&str>) -> Result<Action, 
             "for" => read.for_ms = Some(u64_of(value, "u64", u64::MAX)?),
             "rate" => read.rate = Some(f64_of(value)?),
             "cmd" => read.cmd = Some(string_of(value)?),
+            "timer" => read.timer = Some(string_of(value)?),
             "groups" => read.groups = Some(groups_of(value)?),
             _ => {}
         }
@@ -193,6 +198,11 @@ fn action_of(object: &Map<String, Value>, skip: Option<&str>) -> Result<Action, 
             let msg = need(read.msg, "msg")?;
             Action::Delay { msg, by: need(read.by, "by")? }
         }
+        "deliver" => Action::Deliver { msg: need(read.msg, "msg")? },
+        "fire" => {
+            let node = need(read.node, "node")?;
+            Action::Fire { node, timer: need(read.timer, "timer")? }
+        }
         _ => {
             let node = need(read.node, "node")?;
             Action::Request { node, cmd: need(read.cmd, "cmd")? }
@@ -212,6 +222,7 @@ struct Read {
     for_ms: Option<u64>,
     rate: Option<f64>,
     cmd: Option<String>,
+    timer: Option<String>,
     groups: Option<Vec<Vec<NodeId>>>,
 }
 
@@ -243,6 +254,12 @@ mod tests {
             r#"{"step":11,"do":"duplicate","msg":17}"#,
             r#"{"step":11,"do":"delay","msg":17,"by":50}"#,
             r#"{"step":12,"do":"request","node":0,"cmd":"x=1"}"#,
+            r#"{"step":13,"do":"deliver","msg":4}"#,
+            r#"{"step":13,"do":"fire","node":2,"timer":"election"}"#,
+            r#"{"step":1,"do":"fire","node":2}"#,
+            r#"{"step":1,"do":"fire","node":2,"timer":7}"#,
+            r#"{"step":1,"do":"deliver"}"#,
+            r#"{"step":1,"do":16}"#,
             // Invalid.
             r#"{"step":1,"do":"explode"}"#,
             r#"{"step":1}"#,

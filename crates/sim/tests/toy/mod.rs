@@ -95,6 +95,9 @@ impl Toy {
 }
 
 impl Protocol for Toy {
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        protocol::fingerprint::debug(self, h);
+    }
     const NAME: &'static str = "toy";
     type Config = ToyConfig;
     type Msg = ToyMsg;

@@ -1,0 +1,202 @@
+//! Breadth-first search, level by level, on several threads.
+//!
+//! Each level runs in two phases. First the frontier is cut into one
+//! contiguous chunk per thread, and each thread computes the successors
+//! of its chunk, in order, keeps those not seen at an earlier level and
+//! sorts them into shards by state id. Then each thread takes a range of
+//! shards and, for each, reads the candidates thread by thread (so in the
+//! frontier's order, however many threads there are) and keeps the first
+//! of each new state in that shard's part of the visited set, which no
+//! other thread touches. The next frontier is the shards' new states in
+//! shard order. So the states found, their order, and the path recorded
+//! to each are the same for one thread or many.
+
+use crate::choices::{self, Link, Scratch, Used, ROOT};
+use crate::{parallel, Hooks, Options, Progress, Report, Stop};
+use protocol::Protocol;
+use sim::{Action, Scheduled, World};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Shards of the visited set (a power of two, at least the threads).
+const SHARDS: usize = 256;
+
+/// State ids are already hashes: the set uses them as they are.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 state ids are hashed")
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Visited = HashSet<u64, BuildHasherDefault<IdHasher>>;
+
+fn shard(id: u64) -> usize {
+    // The high bits: the set's buckets use the low ones.
+    (id >> 56) as usize % SHARDS
+}
+
+/// A state on the frontier.
+struct Item<P: Protocol> {
+    world: World<P>,
+    used: Used,
+    link: u32,
+}
+
+/// A successor not seen at an earlier level.
+struct Candidate<P: Protocol> {
+    id: u64,
+    item: Item<P>,
+    step: u64,
+    action: Action,
+}
+
+pub(crate) fn run<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
+where
+    World<P>: Send + Sync,
+{
+    let budgets = &options.budgets;
+    let threads = options.threads.clamp(1, SHARDS);
+    let mut visited: Vec<Visited> = (0..SHARDS).map(|_| Visited::default()).collect();
+    let mut scratch = Scratch::default();
+    let root_id = choices::state_id(root, Used::default(), &mut scratch);
+    visited[shard(root_id)].insert(root_id);
+    let mut links: Vec<Link> = Vec::new();
+    let mut frontier = vec![Item { world: root.clone(), used: Used::default(), link: ROOT }];
+    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None };
+    let generated = AtomicU64::new(0);
+    let abort = AtomicBool::new(false);
+    let memory = AtomicU64::new(0);
+    while !frontier.is_empty() {
+        if report.depth >= budgets.depth {
+            report.stop = Stop::Depth;
+            break;
+        }
+        if report.unique >= budgets.max_states {
+            report.stop = Stop::MaxStates;
+            break;
+        }
+        // Phase 1: successors, per contiguous chunk of the frontier.
+        let chunk = frontier.len().div_ceil(threads);
+        let seen = &visited;
+        let depth = report.depth;
+        let unique = report.unique;
+        let jobs: Vec<_> = frontier
+            .chunks(chunk)
+            .enumerate()
+            .map(|(t, items)| {
+                let (generated, abort, memory) = (&generated, &abort, &memory);
+                move || {
+                    let mut scratch = Scratch::default();
+                    let mut out: Vec<Vec<Candidate<P>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+                    for (i, item) in items.iter().enumerate() {
+                        if i % 256 == 255 {
+                            if abort.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            if t == 0 {
+                                if let Some(used) = hooks.over_memory(&options.budgets) {
+                                    memory.store(used, Ordering::Relaxed);
+                                    abort.store(true, Ordering::Relaxed);
+                                }
+                                let generated = generated.load(Ordering::Relaxed);
+                                hooks.report(Progress { generated, unique, depth });
+                            }
+                        }
+                        let n = expand(item, options, seen, &mut scratch, &mut out);
+                        generated.fetch_add(n, Ordering::Relaxed);
+                    }
+                    out
+                }
+            })
+            .collect();
+        let outs = parallel::all(jobs);
+        if abort.load(Ordering::Relaxed) {
+            report.stop = Stop::MemoryCap { used_mb: memory.load(Ordering::Relaxed) };
+            break;
+        }
+        // Transpose: per shard, the candidates of each thread in order.
+        let mut per_shard: Vec<Vec<Vec<Candidate<P>>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        report.generated = generated.load(Ordering::Relaxed);
+        for out in outs {
+            for (s, candidates) in out.into_iter().enumerate() {
+                per_shard[s].push(candidates);
+            }
+        }
+        // Phase 2: keep the first of each new state, shard by shard.
+        let per_thread = SHARDS / threads.next_power_of_two().min(SHARDS);
+        let jobs: Vec<_> = visited
+            .chunks_mut(per_thread)
+            .zip(per_shard.chunks_mut(per_thread))
+            .map(|(sets, inputs)| {
+                move || {
+                    let mut kept: Vec<Vec<Candidate<P>>> = Vec::with_capacity(sets.len());
+                    for (set, input) in sets.iter_mut().zip(inputs.iter_mut()) {
+                        let mut new = Vec::new();
+                        for candidate in input.drain(..).flatten() {
+                            if set.insert(candidate.id) {
+                                new.push(candidate);
+                            }
+                        }
+                        kept.push(new);
+                    }
+                    kept
+                }
+            })
+            .collect();
+        let kept = parallel::all(jobs);
+        report.depth += 1;
+        frontier = Vec::new();
+        for candidate in kept.into_iter().flatten().flatten() {
+            let Candidate { item, step, action, .. } = candidate;
+            if report.violation.is_none() {
+                let last = Scheduled { step, action: action.clone() };
+                report.violation = choices::found(&item.world, choices::path(&links, item.link, Some(last)));
+            }
+            links.push(Link { parent: item.link, step, action });
+            let link = (links.len() - 1) as u32;
+            frontier.push(Item { link, ..item });
+        }
+        report.unique += frontier.len() as u64;
+        hooks.report(Progress { generated: report.generated, unique: report.unique, depth: report.depth });
+        if report.violation.is_some() {
+            report.stop = Stop::Violation;
+            break;
+        }
+    }
+    report
+}
+
+/// Successors of `item` not seen at an earlier level, sorted into shards.
+/// A candidate's `item.link` is its parent's link until it is kept.
+/// Returns how many successors were computed.
+fn expand<P: Protocol>(
+    item: &Item<P>,
+    options: &Options,
+    seen: &[Visited],
+    scratch: &mut Scratch,
+    out: &mut [Vec<Candidate<P>>],
+) -> u64 {
+    choices::enabled(&item.world, item.used, &options.budgets, &options.commands, scratch);
+    let actions = std::mem::take(&mut scratch.choices);
+    let actions_len = actions.len() as u64;
+    for action in &actions {
+        let (world, used, step) = choices::successor(&item.world, item.used, action);
+        let id = choices::state_id(&world, used, scratch);
+        let s = shard(id);
+        if !seen[s].contains(&id) {
+            out[s].push(Candidate { id, item: Item { world, used, link: item.link }, step, action: action.clone() });
+        }
+    }
+    scratch.choices = actions;
+    actions_len
+}

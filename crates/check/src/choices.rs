@@ -1,0 +1,144 @@
+//! The choices a world offers, applying one, and the path back to the root.
+
+use crate::{Budgets, Found};
+use protocol::{Fingerprint, NodeId, Protocol, Status, Timer};
+use sim::{Action, Scheduled, World};
+use std::hash::Hasher;
+
+/// The fault budgets a path has spent: part of a state, since what is
+/// left decides what can happen next.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Used {
+    pub crashes: u32,
+    pub drops: u32,
+    pub dups: u32,
+    pub requests: u32,
+}
+
+impl Used {
+    /// The budgets after `action`.
+    pub(crate) fn after(mut self, action: &Action) -> Self {
+        match action {
+            Action::Crash { .. } => self.crashes += 1,
+            Action::Drop { .. } => self.drops += 1,
+            Action::Duplicate { .. } => self.dups += 1,
+            Action::Request { .. } => self.requests += 1,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// Buffers reused from one expansion to the next.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    messages: Vec<u64>,
+    fingerprint: Vec<u64>,
+    pub choices: Vec<Action>,
+}
+
+/// Every choice `world` offers within the budgets, in a fixed order:
+/// per distinct message in flight (by id; copies of one message are one
+/// choice) deliver, drop, duplicate; then per node its armed timers, a
+/// crash, requests, or a restart when it is down.
+pub(crate) fn enabled<P: Protocol>(
+    world: &World<P>,
+    used: Used,
+    budgets: &Budgets,
+    commands: &[String],
+    scratch: &mut Scratch,
+) {
+    let Scratch { messages, choices, .. } = scratch;
+    choices.clear();
+    messages.clear();
+    for env in world.in_flight() {
+        if env.held {
+            continue;
+        }
+        let fp = world.message_fingerprint(env.id).expect("in flight");
+        if messages.contains(&fp) {
+            continue;
+        }
+        messages.push(fp);
+        choices.push(Action::Deliver { msg: env.id });
+        if used.drops < budgets.drops {
+            choices.push(Action::Drop { msg: env.id });
+        }
+        if used.dups < budgets.dups {
+            choices.push(Action::Duplicate { msg: env.id });
+        }
+    }
+    for node in 0..world.node_count() as NodeId {
+        match world.status(node) {
+            Status::Up => {
+                choices.extend(world.armed_timers(node).map(|t| Action::Fire { node, timer: t.name().to_string() }));
+                if used.crashes < budgets.crashes {
+                    choices.push(Action::Crash { node });
+                }
+                if used.requests < budgets.requests {
+                    choices.extend(commands.iter().map(|cmd| Action::Request { node, cmd: cmd.clone() }));
+                }
+            }
+            Status::Crashed => choices.push(Action::Restart { node }),
+            Status::Paused => {}
+        }
+    }
+}
+
+/// Apply one choice: the action, then the event it makes next for
+/// `deliver` and `fire`. Returns the step the action is recorded at.
+pub(crate) fn apply<P: Protocol>(world: &mut World<P>, action: &Action) -> u64 {
+    let step = world.steps();
+    world.apply(action).unwrap_or_else(|e| panic!("an enabled choice applies: {e}"));
+    if matches!(action, Action::Deliver { .. } | Action::Fire { .. }) {
+        world.step();
+    }
+    step
+}
+
+/// The state's identity: the world's fingerprint and the budgets spent.
+pub(crate) fn state_id<P: Protocol>(world: &World<P>, used: Used, scratch: &mut Scratch) -> u64 {
+    let mut h = Fingerprint::default();
+    h.write_u64(world.fingerprint(&mut scratch.fingerprint));
+    h.write_u32(used.crashes);
+    h.write_u32(used.drops);
+    h.write_u32(used.dups);
+    h.write_u32(used.requests);
+    h.finish()
+}
+
+/// The successor of `world` by `action`.
+pub(crate) fn successor<P: Protocol>(world: &World<P>, used: Used, action: &Action) -> (World<P>, Used, u64) {
+    let mut next = world.clone();
+    let step = apply(&mut next, action);
+    (next, used.after(action), step)
+}
+
+/// How a state was first reached: its parent's link and the choice.
+pub(crate) struct Link {
+    pub parent: u32,
+    pub step: u64,
+    pub action: Action,
+}
+
+/// The root's parent.
+pub(crate) const ROOT: u32 = u32::MAX;
+
+/// The actions from the root to the state at `link`, then `last`.
+pub(crate) fn path(links: &[Link], mut link: u32, last: Option<Scheduled>) -> Vec<Scheduled> {
+    let mut actions: Vec<Scheduled> = last.into_iter().collect();
+    while link != ROOT {
+        let l = &links[link as usize];
+        actions.push(Scheduled { step: l.step, action: l.action.clone() });
+        link = l.parent;
+    }
+    actions.reverse();
+    actions
+}
+
+/// The violation `world` shows, with the path that led there.
+pub(crate) fn found<P: Protocol>(world: &World<P>, actions: Vec<Scheduled>) -> Option<Found> {
+    let v = world.violation()?;
+    let step = world.first_violation().map_or(world.steps(), |f| f.step);
+    Some(Found { property: v.property, detail: v.detail.clone(), step, actions })
+}

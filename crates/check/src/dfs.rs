@@ -1,0 +1,124 @@
+//! Depth-first search and random deep walks: one thread each, for state
+//! spaces too big to finish level by level.
+
+use crate::choices::{self, Link, Scratch, Used, ROOT};
+use crate::{Hooks, Options, Progress, Report, Stop};
+use protocol::Protocol;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sim::{Scheduled, World};
+use std::collections::HashMap;
+
+/// How often (in states) progress is reported and memory looked at.
+const EVERY: u64 = 4096;
+
+/// Depth-first: a state is explored again only when met by a shorter path
+/// than before (its remaining depth budget is larger then).
+pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report {
+    let budgets = &options.budgets;
+    let mut scratch = Scratch::default();
+    // State id -> the shallowest depth it was reached at.
+    let mut visited: HashMap<u64, u32> = HashMap::new();
+    visited.insert(choices::state_id(root, Used::default(), &mut scratch), 0);
+    let mut links: Vec<Link> = Vec::new();
+    let mut stack = vec![(root.clone(), Used::default(), ROOT, 0u32)];
+    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None };
+    while let Some((world, used, link, depth)) = stack.pop() {
+        if depth >= budgets.depth {
+            report.stop = Stop::Depth;
+            continue;
+        }
+        choices::enabled(&world, used, budgets, &options.commands, &mut scratch);
+        let actions = std::mem::take(&mut scratch.choices);
+        // Pushed in reverse, so the first choice is explored first.
+        for action in actions.iter().rev() {
+            let (next, next_used, step) = choices::successor(&world, used, action);
+            report.generated += 1;
+            let id = choices::state_id(&next, next_used, &mut scratch);
+            if visited.get(&id).is_some_and(|&d| d <= depth + 1) {
+                continue;
+            }
+            if visited.insert(id, depth + 1).is_none() {
+                report.unique += 1;
+            }
+            report.depth = report.depth.max(depth + 1);
+            let last = Scheduled { step, action: action.clone() };
+            if let Some(found) = choices::found(&next, choices::path(&links, link, Some(last))) {
+                report.violation = Some(found);
+                report.stop = Stop::Violation;
+                return report;
+            }
+            links.push(Link { parent: link, step, action: action.clone() });
+            stack.push((next, next_used, (links.len() - 1) as u32, depth + 1));
+        }
+        scratch.choices = actions;
+        if report.generated % EVERY < 64 {
+            hooks.report(Progress { generated: report.generated, unique: report.unique, depth: report.depth });
+            if let Some(used_mb) = hooks.over_memory(budgets) {
+                report.stop = Stop::MemoryCap { used_mb };
+                return report;
+            }
+        }
+        if report.unique >= budgets.max_states {
+            report.stop = Stop::MaxStates;
+            return report;
+        }
+    }
+    report
+}
+
+/// `walks` random paths from the root, each of up to `depth` choices drawn
+/// uniformly among those enabled, from a ChaCha8 stream seeded by `seed`
+/// (a fixed-width `u32` draw per choice, so wasm draws the same).
+pub(crate) fn random<P: Protocol>(
+    root: &World<P>,
+    options: &Options,
+    hooks: &Hooks<'_>,
+    seed: u64,
+    walks: u64,
+) -> Report {
+    let budgets = &options.budgets;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut scratch = Scratch::default();
+    let mut visited: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    visited.insert(choices::state_id(root, Used::default(), &mut scratch));
+    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Walks, violation: None };
+    let mut path: Vec<Scheduled> = Vec::new();
+    for _ in 0..walks {
+        let (mut world, mut used) = (root.clone(), Used::default());
+        path.clear();
+        for depth in 0..budgets.depth {
+            choices::enabled(&world, used, budgets, &options.commands, &mut scratch);
+            if scratch.choices.is_empty() {
+                break;
+            }
+            let pick = rng.gen_range(0..scratch.choices.len() as u32) as usize;
+            let action = scratch.choices[pick].clone();
+            let step = choices::apply(&mut world, &action);
+            used = used.after(&action);
+            path.push(Scheduled { step, action });
+            report.generated += 1;
+            report.depth = report.depth.max(depth + 1);
+            if visited.insert(choices::state_id(&world, used, &mut scratch)) {
+                report.unique += 1;
+            }
+            if let Some(found) = choices::found(&world, path.clone()) {
+                report.violation = Some(found);
+                report.stop = Stop::Violation;
+                return report;
+            }
+            if report.generated % EVERY == 0 {
+                hooks.report(Progress { generated: report.generated, unique: report.unique, depth: report.depth });
+                if let Some(used_mb) = hooks.over_memory(budgets) {
+                    report.stop = Stop::MemoryCap { used_mb };
+                    return report;
+                }
+            }
+            if report.generated >= budgets.max_states {
+                report.stop = Stop::MaxStates;
+                return report;
+            }
+        }
+    }
+    report
+}

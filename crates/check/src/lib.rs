@@ -1,0 +1,199 @@
+//! A bounded model checker over the Clusterscope world.
+//!
+//! From a world (usually a fresh one), the checker explores every choice
+//! the world can make, within budgets, and checks the protocol's
+//! [`protocol::Checker`] after each: which message in flight is delivered
+//! next ([`sim::Action::Deliver`]), which armed timer fires next
+//! ([`sim::Action::Fire`]), dropping or duplicating a message, crashing an
+//! up node or restarting a crashed one, and client requests. Each choice is
+//! an ordinary [`sim::Action`], so a counterexample is an action list that
+//! [`sim::Run`] (`cli run --actions`, the app's `&actions=`) replays to the
+//! same violation at the same step.
+//!
+//! How to use it:
+//!
+//! 1. Build the root world (`sim::World::new`) on a network that neither
+//!    loses nor duplicates by chance: the checker makes those choices.
+//! 2. Call [`check`] with [`Options`]: budgets, a [`Strategy`], threads and
+//!    the client commands to try.
+//! 3. Read the [`Report`]: unique states, states generated, depth reached,
+//!    why it stopped, and the first violation found with its actions.
+//!
+//! States are merged by [`sim::World::fingerprint`] (node states, what they
+//! persisted, messages in flight as a multiset, armed timers as a set, the
+//! checker's memory) together with the budgets spent so far. Breadth-first
+//! search (the default) finds a shortest counterexample; it expands a level
+//! on several threads natively, and its state counts and counterexample do
+//! not depend on the number of threads. Depth-first search and random deep
+//! walks are for state spaces too big to finish.
+//!
+//! Symmetry reduction is not offered: every protocol here names nodes in
+//! its state (a vote, a leader, a fixed coordinator), so merging states
+//! equal up to a renaming of nodes would need each protocol to rename ids
+//! inside its state; without that it would be unsound.
+
+mod bfs;
+mod choices;
+mod dfs;
+mod parallel;
+
+pub use choices::Used;
+use protocol::Protocol;
+use serde::Serialize;
+use sim::{Scheduled, World};
+
+/// Limits on the exploration. The fault budgets count per path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Budgets {
+    /// Most choices in a path (each action is one).
+    pub depth: u32,
+    /// Crashes per path (restarts of crashed nodes are free).
+    pub crashes: u32,
+    /// Messages dropped per path.
+    pub drops: u32,
+    /// Messages duplicated per path.
+    pub dups: u32,
+    /// Client requests per path.
+    pub requests: u32,
+    /// Stop after this many unique states (breadth- and depth-first) or
+    /// generated states (random walks).
+    pub max_states: u64,
+    /// Stop when the process uses more memory than this, if it can tell
+    /// (see [`Hooks::memory_mb`]).
+    pub memory_cap_mb: Option<u64>,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        Self { depth: 20, crashes: 0, drops: 0, dups: 0, requests: 0, max_states: 10_000_000, memory_cap_mb: None }
+    }
+}
+
+/// The order states are explored in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Level by level: a counterexample found is a shortest one.
+    Bfs,
+    /// Deepest first; a state met again by a shorter path is explored again.
+    Dfs,
+    /// `walks` random paths of up to `depth` choices, drawn from `seed`.
+    Random { seed: u64, walks: u64 },
+}
+
+/// What to explore and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub budgets: Budgets,
+    pub strategy: Strategy,
+    /// Threads for breadth-first search (1 in wasm); the results do not
+    /// depend on it.
+    pub threads: usize,
+    /// The client commands a request may carry (each to each up node).
+    pub commands: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { budgets: Budgets::default(), strategy: Strategy::Bfs, threads: 1, commands: Vec::new() }
+    }
+}
+
+/// Counters during a check, for a progress line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub generated: u64,
+    pub unique: u64,
+    pub depth: u32,
+}
+
+/// What the caller lends the checker: a progress callback and a memory
+/// probe (the checker itself reads no clock and no `/proc`, so it runs in
+/// a browser too).
+#[derive(Clone, Copy, Default)]
+pub struct Hooks<'a> {
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// The process's resident memory in MiB.
+    pub memory_mb: Option<&'a (dyn Fn() -> u64 + Sync)>,
+}
+
+impl Hooks<'_> {
+    fn report(&self, progress: Progress) {
+        if let Some(f) = self.progress {
+            f(progress);
+        }
+    }
+    /// Whether the memory cap of `budgets` is exceeded now.
+    fn over_memory(&self, budgets: &Budgets) -> Option<u64> {
+        let cap = budgets.memory_cap_mb?;
+        let used = (self.memory_mb?)();
+        (used > cap).then_some(used)
+    }
+}
+
+/// Why the exploration ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Stop {
+    /// Every state reachable within the budgets was explored, and none is
+    /// left at the depth bound either: the state space is finished.
+    Exhausted,
+    /// Every state within the budgets was explored; paths go on past the
+    /// depth bound.
+    Depth,
+    /// The unique (or, for random walks, generated) state cap was reached.
+    MaxStates,
+    /// The memory cap was exceeded (`used_mb` when it was noticed).
+    MemoryCap { used_mb: u64 },
+    /// All random walks were taken.
+    Walks,
+    /// A violation was found.
+    Violation,
+}
+
+/// A broken property and the choices that break it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Found {
+    pub property: &'static str,
+    pub detail: String,
+    /// The step (events processed) at which the property is broken: what
+    /// `cli run --steps` needs to reach it.
+    pub step: u64,
+    /// The choices, one action each, as `cli run --actions` reads them.
+    pub actions: Vec<Scheduled>,
+}
+
+/// The outcome of a check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Distinct states seen, the root included.
+    pub unique: u64,
+    /// Successor states computed (each choice applied once), duplicates
+    /// included.
+    pub generated: u64,
+    /// The longest path explored, in choices.
+    pub depth: u32,
+    pub stop: Stop,
+    pub violation: Option<Found>,
+}
+
+/// Explore from `root` as `options` say. `root` should be on a network that
+/// neither loses nor duplicates by chance (the checker makes those choices).
+pub fn check<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
+where
+    World<P>: Send + Sync,
+{
+    if let Some(v) = root.violation() {
+        return Report {
+            unique: 1,
+            generated: 0,
+            depth: 0,
+            stop: Stop::Violation,
+            violation: Some(Found { property: v.property, detail: v.detail.clone(), step: 0, actions: Vec::new() }),
+        };
+    }
+    match options.strategy {
+        Strategy::Bfs => bfs::run(root, options, hooks),
+        Strategy::Dfs => dfs::depth_first(root, options, hooks),
+        Strategy::Random { seed, walks } => dfs::random(root, options, hooks, seed, walks),
+    }
+}

@@ -1,0 +1,253 @@
+//! `cli check`: explore every interleaving of a small world within budgets
+//! (crate `check`), print what was explored and either "no violation
+//! within budgets" or the violated property with a counterexample as the
+//! actions JSON that `cli run --actions` and the app's `&actions=` replay.
+
+use crate::args::{algo_parser, latency, nodes_help, option_pair, InputError, Latency};
+use crate::Exit;
+use check::{Budgets, Hooks, Options, Progress, Report, Stop, Strategy};
+use clap::builder::PossibleValuesParser;
+use clap::Args;
+use lab::{Algo, Setup, Visit};
+use sim::{Network, SimConfig, World};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub const CHECK_AFTER_HELP: &str = "\
+Every choice the world can make is explored: which message in flight is
+delivered next, which armed timer fires, dropping or duplicating a message,
+crashing an up node or restarting a crashed one, client requests (each
+--cmd to each up node), within the budgets. Breadth-first by default, so a
+counterexample is a shortest one. Depth counts choices, one action each.
+
+Exit status: 0 no violation within budgets, 1 a safety property was violated
+(the counterexample is printed), 2 bad flags.
+
+Examples:
+  cli check --algo paxos --nodes 3 --depth 30 --crashes 1 --drops 2 --requests 2
+  cli check --algo raft --nodes 3 --set bug=forget-vote --depth 12 --crashes 1 --out ce.json
+  cli run --algo raft --nodes 3 --set bug=forget-vote --actions ce.json --steps STEP";
+
+/// The flags of `cli check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Algorithm to check (`cli algos` lists them)
+    #[arg(long, value_name = "NAME", default_value = "raft", value_parser = algo_parser())]
+    pub algo: Algo,
+
+    #[arg(long, value_name = "N", help = nodes_help(), allow_negative_numbers = true)]
+    pub nodes: Option<u32>,
+
+    /// Seed of the simulator's stream (latencies and timer delays: the clock, not the choices)
+    #[arg(long, value_name = "SEED", default_value_t = 1, allow_negative_numbers = true)]
+    pub seed: u64,
+
+    /// A protocol setting, like `--set bug=forget-vote` (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = option_pair)]
+    pub set: Vec<(String, String)>,
+
+    /// One-way message latency in ms (decides only the clock the nodes read)
+    #[arg(long, value_name = "MIN..MAX", default_value_t = Latency(SimConfig::default().latency_ms),
+          value_parser = latency)]
+    pub latency: Latency,
+
+    /// Most choices in a path
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub depth: u32,
+
+    /// Crashes per path (restarting a crashed node is always a choice)
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub crashes: u32,
+
+    /// Messages dropped per path
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub drops: u32,
+
+    /// Messages duplicated per path
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub dups: u32,
+
+    /// Client requests per path (each --cmd to each up node)
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub requests: u32,
+
+    /// A client command a request may carry (repeatable) [default: x=1]
+    #[arg(long = "cmd", value_name = "CMD")]
+    pub cmds: Vec<String>,
+
+    /// Stop after this many unique states (random: generated states)
+    #[arg(long, value_name = "N", default_value_t = 10_000_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_states: u64,
+
+    /// Stop cleanly when the process's resident memory exceeds this many MiB
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub memory_cap: Option<u64>,
+
+    /// Search order: bfs (shortest counterexample), dfs, random (deep walks)
+    #[arg(long, value_name = "ORDER", default_value = "bfs",
+          value_parser = PossibleValuesParser::new(["bfs", "dfs", "random"]))]
+    pub strategy: String,
+
+    /// Random walks to take (--strategy random)
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub walks: u64,
+
+    /// Seed of the random walks (--strategy random)
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub walk_seed: u64,
+
+    /// Threads for bfs [default: the available cores]; results do not depend on it
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+
+    /// Print the summary as one JSON object on standard output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write the counterexample's actions JSON here (when a violation is found)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+impl CheckArgs {
+    /// The world to explore: the run's defaults, on a network that neither
+    /// loses nor duplicates by chance (the checker makes those choices).
+    pub fn setup(&self) -> Result<Setup, InputError> {
+        let mut setup = Setup::new(self.algo);
+        if let Some(nodes) = self.nodes {
+            setup.sim.nodes = nodes;
+        }
+        setup.seed = self.seed;
+        setup.sim.drop = 0.0;
+        setup.sim.dup = 0.0;
+        setup.sim.network = Network::Lossy;
+        setup.sim.latency_ms = self.latency.0;
+        setup.options.extend(self.set.iter().cloned());
+        setup.validate().map_err(InputError::from_setup)?;
+        Ok(setup)
+    }
+
+    pub fn options(&self) -> Options {
+        let strategy = match self.strategy.as_str() {
+            "dfs" => Strategy::Dfs,
+            "random" => Strategy::Random { seed: self.walk_seed, walks: self.walks },
+            _ => Strategy::Bfs,
+        };
+        let threads =
+            self.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
+        let commands = if self.cmds.is_empty() { vec!["x=1".to_string()] } else { self.cmds.clone() };
+        Options {
+            budgets: Budgets {
+                depth: self.depth,
+                crashes: self.crashes,
+                drops: self.drops,
+                dups: self.dups,
+                requests: self.requests,
+                max_states: self.max_states,
+                memory_cap_mb: self.memory_cap,
+            },
+            strategy,
+            threads,
+            commands,
+        }
+    }
+}
+
+/// The process's resident memory in MiB (`VmRSS` of /proc/self/status;
+/// 0 where there is none).
+pub fn resident_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// Explore `setup` as `options` say; the report and the time it took.
+pub fn explore(setup: &Setup, options: &Options, progress: bool) -> Result<(Report, Duration), InputError> {
+    struct Explore<'a> {
+        options: &'a Options,
+        progress: bool,
+    }
+    impl Visit for Explore<'_> {
+        type Out = (Report, Duration);
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> (Report, Duration)
+        where
+            World<P>: Send + Sync,
+        {
+            let world = World::<P>::new(setup.sim, config, setup.seed).unrecorded();
+            let bar = self.progress.then(crate::check_progress::bar);
+            let start = Instant::now();
+            let show = |p: Progress| {
+                if let Some(bar) = &bar {
+                    crate::check_progress::show(bar, p, start.elapsed(), resident_mb());
+                }
+            };
+            let memory = resident_mb;
+            let hooks = Hooks { progress: Some(&show), memory_mb: Some(&memory) };
+            let report = check::check(&world, self.options, &hooks);
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            (report, start.elapsed())
+        }
+    }
+    lab::with_protocol(setup, Explore { options, progress }).map_err(InputError::from_setup)
+}
+
+/// `cli check`.
+pub fn run(args: &CheckArgs) -> Exit {
+    let setup = match args.setup() {
+        Ok(setup) => setup,
+        Err(e) => {
+            eprintln!("error: {e}\n\nFor more information, try 'cli check --help'.");
+            return Exit::BadInput;
+        }
+    };
+    let options = args.options();
+    let progress = std::io::stderr().is_terminal();
+    let (report, elapsed) = match explore(&setup, &options, progress) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::BadInput;
+        }
+    };
+    if let (Some(path), Some(found)) = (&args.out, &report.violation) {
+        let json = serde_json::to_string_pretty(&found.actions).expect("actions serialize");
+        if let Err(e) = std::fs::write(path, json + "\n") {
+            eprintln!("error: invalid value for '--out': cannot write {}: {e}", path.display());
+            return Exit::BadInput;
+        }
+    }
+    if args.json {
+        println!("{}", crate::check_progress::summary_json(&setup, &options, &report, elapsed));
+    } else {
+        print!("{}", crate::check_progress::summary_text(&setup, &options, &report, elapsed));
+    }
+    if report.violation.is_some() {
+        Exit::Violation
+    } else {
+        Exit::Ok
+    }
+}
+
+/// Why the search ended, in words.
+pub fn stop_text(stop: Stop, budgets: &Budgets) -> String {
+    match stop {
+        Stop::Exhausted => "every reachable state explored (the state space is finished)".to_string(),
+        Stop::Depth => format!("every state within the budgets explored to depth {}", budgets.depth),
+        Stop::MaxStates => format!("stopped at the state cap (--max-states {})", budgets.max_states),
+        Stop::MemoryCap { used_mb } => {
+            format!(
+                "stopped at the memory cap (--memory-cap {}: {used_mb} MiB used)",
+                budgets.memory_cap_mb.unwrap_or(0)
+            )
+        }
+        Stop::Walks => "every random walk taken".to_string(),
+        Stop::Violation => "a violation was found".to_string(),
+    }
+}

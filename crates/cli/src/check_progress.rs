@@ -1,0 +1,110 @@
+//! `cli check`'s live progress line and its summary, as text and JSON.
+
+use crate::check::stop_text;
+use check::{Options, Progress, Report, Strategy};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lab::Setup;
+use std::time::Duration;
+
+/// A spinner on standard error (only made when it is a terminal).
+pub fn bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
+    bar
+}
+
+pub fn show(bar: &ProgressBar, p: Progress, elapsed: Duration, memory_mb: u64) {
+    let rate = per_second(p.unique, elapsed);
+    bar.set_message(format!(
+        "states {}  unique {}  depth {}  {rate:.0} unique/s  memory {memory_mb} MiB",
+        p.generated, p.unique, p.depth
+    ));
+    bar.tick();
+}
+
+fn per_second(n: u64, elapsed: Duration) -> f64 {
+    n as f64 / elapsed.as_secs_f64().max(1e-9)
+}
+
+fn strategy_name(s: Strategy) -> &'static str {
+    match s {
+        Strategy::Bfs => "bfs",
+        Strategy::Dfs => "dfs",
+        Strategy::Random { .. } => "random",
+    }
+}
+
+/// The flags of the `cli run` that replays the counterexample.
+fn replay_command(setup: &Setup, step: u64) -> String {
+    let mut cmd = format!("cli run --algo {} --nodes {} --seed {}", setup.algo, setup.sim.nodes, setup.seed);
+    let [lo, hi] = setup.sim.latency_ms;
+    if setup.sim.latency_ms != sim::SimConfig::default().latency_ms {
+        cmd += &format!(" --latency {lo}..{hi}");
+    }
+    cmd += " --drop 0 --dup 0";
+    for (k, v) in &setup.options {
+        cmd += &format!(" --set {k}={v}");
+    }
+    cmd + &format!(" --actions ce.json --steps {step}")
+}
+
+pub fn summary_text(setup: &Setup, options: &Options, report: &Report, elapsed: Duration) -> String {
+    let b = &options.budgets;
+    let mut s = format!(
+        "check {} on {} nodes: depth <= {}, crashes <= {}, drops <= {}, dups <= {}, requests <= {} ({}, {} threads)\n",
+        setup.algo,
+        setup.sim.nodes,
+        b.depth,
+        b.crashes,
+        b.drops,
+        b.dups,
+        b.requests,
+        strategy_name(options.strategy),
+        options.threads
+    );
+    s += &format!("unique states   {}\n", report.unique);
+    s += &format!("states          {} generated\n", report.generated);
+    s += &format!("depth reached   {}\n", report.depth);
+    s += &format!("time            {:.3} s\n", elapsed.as_secs_f64());
+    s += &format!("unique/s        {:.0}\n", per_second(report.unique, elapsed));
+    s += &format!("stopped         {}\n", stop_text(report.stop, b));
+    match &report.violation {
+        None => s += "result: no violation within budgets\n",
+        Some(found) => {
+            s += &format!("violation: {} at step {}: {}\n", found.property, found.step, found.detail);
+            s += &format!(
+                "counterexample ({} actions; save as ce.json and replay with: {}):\n",
+                found.actions.len(),
+                replay_command(setup, found.step)
+            );
+            s += &serde_json::to_string_pretty(&found.actions).expect("actions serialize");
+            s += "\n";
+        }
+    }
+    s
+}
+
+pub fn summary_json(setup: &Setup, options: &Options, report: &Report, elapsed: Duration) -> String {
+    let b = &options.budgets;
+    let summary = serde_json::json!({
+        "algo": setup.algo.name(),
+        "nodes": setup.sim.nodes,
+        "seed": setup.seed,
+        "options": setup.options,
+        "strategy": strategy_name(options.strategy),
+        "threads": options.threads,
+        "budgets": {
+            "depth": b.depth, "crashes": b.crashes, "drops": b.drops, "dups": b.dups,
+            "requests": b.requests, "max_states": b.max_states, "memory_cap_mb": b.memory_cap_mb,
+        },
+        "unique": report.unique,
+        "generated": report.generated,
+        "depth": report.depth,
+        "seconds": elapsed.as_secs_f64(),
+        "unique_per_second": per_second(report.unique, elapsed),
+        "stop": report.stop,
+        "violation": report.violation,
+        "replay": report.violation.as_ref().map(|f| replay_command(setup, f.step)),
+    });
+    serde_json::to_string(&summary).expect("the summary serializes")
+}

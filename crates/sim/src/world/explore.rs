@@ -1,0 +1,135 @@
+//! What a model checker (crate `check`) needs of a world: the choices it
+//! can make next, a way to make each one the next event (the `deliver` and
+//! `fire` actions), and a fingerprint of the state it is in.
+//!
+//! The fingerprint is of the *canonical* world state: what can decide what
+//! happens from here on, and nothing else.
+//!
+//! - per node, in id order: its status, its protocol state, what it
+//!   persisted (a restart rebuilds it from that), its armed timers as a set
+//!   of timers (not when they fire: absolute time is abstracted away, as
+//!   the checker may fire any armed timer next), a pending mid-step crash
+//!   and what waits for it while paused;
+//! - the messages in flight as a multiset of (from, to, payload, held):
+//!   not their ids, send or delivery times, so two runs that put the same
+//!   messages on the wire in another order meet in one state;
+//! - the cut links;
+//! - the checker's memory ([`protocol::Checker::fingerprint`]): a checker
+//!   of properties across time (a committed entry never changes) judges
+//!   the same nodes differently after different histories, so merging two
+//!   states with different memories could hide a violation.
+//!
+//! Left out, because they only record what happened: the event log, lost
+//! messages, the journal, step count and clock. The clock is the one
+//! abstraction that is not exact for every protocol: a protocol that reads
+//! `now` into its state (a lease's expiry) shows it in its own fingerprint,
+//! but two states that differ only in the clock are merged.
+
+use super::{Held, World};
+use crate::action::{Action, ActionError, MsgId};
+use protocol::{fingerprint, Checker, Fingerprint, Message, NodeId, Protocol, Timer};
+use std::hash::Hasher;
+
+impl<P: Protocol> World<P> {
+    /// `deliver`: make message `msg`'s delivery the next event.
+    pub(super) fn force_delivery(&mut self, action: &Action, msg: MsgId) -> Result<(), ActionError> {
+        let Some(env) = self.in_flight.get(msg) else {
+            return Err(ActionError::new(action, format!("message {msg} is not in flight")));
+        };
+        if env.held {
+            return Err(ActionError::new(action, format!("message {msg} waits for its paused receiver")));
+        }
+        let key = self.base.queued_delivery(msg).expect("a message in flight and not held is queued");
+        self.base.forced = Some(key);
+        Ok(())
+    }
+
+    /// `fire`: make `node`'s armed timer named `timer` the next event.
+    pub(super) fn force_timer(&mut self, action: &Action, node: NodeId, timer: &str) -> Result<(), ActionError> {
+        let armed = self.nodes[node as usize].timers.iter().find(|(t, _)| t.name() == timer);
+        let Some((_, armed)) = armed else {
+            return Err(ActionError::new(action, format!("node {node} has no armed timer {timer:?}")));
+        };
+        self.base.forced = Some(armed.key);
+        Ok(())
+    }
+
+    /// This world without its event log and lost messages, and keeping
+    /// neither from now on (see `Base::recording`): what a model checker
+    /// explores. Behaviour is unchanged; only the records are.
+    pub fn unrecorded(mut self) -> Self {
+        self.base.recording = false;
+        self.base.log = Default::default();
+        self.base.lost.clear();
+        self
+    }
+
+    /// The timers `node` has armed, in timer order.
+    pub fn armed_timers(&self, node: NodeId) -> impl Iterator<Item = P::Timer> + '_ {
+        self.nodes[node as usize].timers.iter().map(|(t, _)| *t)
+    }
+
+    /// What a node persisted, if anything.
+    pub fn durable(&self, node: NodeId) -> Option<&P::Durable> {
+        self.nodes[node as usize].durable.as_ref()
+    }
+
+    /// The fingerprint of one message in flight: its ends, payload and
+    /// whether it waits for a paused receiver (not its id or times). Equal
+    /// fingerprints are interchangeable messages: delivering either leads
+    /// to the same state.
+    pub fn message_fingerprint(&self, msg: MsgId) -> Option<u64> {
+        let env = self.in_flight.get(msg)?;
+        let mut h = Fingerprint::default();
+        h.write_u32(env.from);
+        h.write_u32(env.to);
+        h.write_u8(env.held as u8);
+        h.write(env.msg.kind().as_bytes());
+        P::fingerprint_msg(&env.msg, &mut h);
+        Some(h.finish())
+    }
+
+    /// The fingerprint of the canonical world state (see the module's
+    /// documentation). `scratch` is a reusable buffer.
+    pub fn fingerprint(&self, scratch: &mut Vec<u64>) -> u64 {
+        let mut h = Fingerprint::default();
+        for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
+            h.write_u8(meta.status as u8);
+            h.write_u8(0xfe);
+            node.state.fingerprint(&mut h);
+            match &node.durable {
+                Some(d) => {
+                    h.write_u8(1);
+                    P::fingerprint_durable(d, &mut h);
+                }
+                None => h.write_u8(0),
+            }
+            h.write_usize(node.timers.len());
+            for (timer, _) in &node.timers {
+                fingerprint::debug(timer, &mut h);
+            }
+            h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
+            h.write_usize(node.held.len());
+            for held in &node.held {
+                match held {
+                    Held::Deliver(msg) => h.write_u64(self.message_fingerprint(*msg).unwrap_or_default()),
+                    Held::Timer(timer) => fingerprint::debug(timer, &mut h),
+                    Held::Request(cmd) => h.write(cmd.as_bytes()),
+                }
+            }
+            h.write_u32(id as u32);
+        }
+        scratch.clear();
+        scratch.extend(self.in_flight.values().map(|e| self.message_fingerprint(e.id).unwrap_or_default()));
+        scratch.sort_unstable();
+        h.write_usize(scratch.len());
+        for m in scratch.iter() {
+            h.write_u64(*m);
+        }
+        for &cut in self.base.cuts() {
+            h.write_u8(cut as u8);
+        }
+        self.checker.fingerprint(&mut h);
+        h.finish()
+    }
+}
