@@ -12,8 +12,8 @@ use crate::model::palette::PALETTE_LEN;
 use crate::model::spacetime::layout::{self, Geometry, Viewport, AXIS, GUTTER, TOP};
 use crate::model::spacetime::{Diagram, End, GapKind};
 use sim::MsgId;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
+use wasm_bindgen::JsValue;
+use web_sys::CanvasRenderingContext2d as Ctx;
 use yew::NodeRef;
 
 /// What the diagram keeps between frames: its canvas, the window shown,
@@ -52,21 +52,12 @@ impl Pane {
             self.drawn = None;
             return;
         };
-        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
-        let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-        if w < 1.0 || h < 1.0 {
+        let Some((canvas, ctx, (w, h), (pw, ph), resized)) = super::fit(&self.canvas, &mut self.ctx, dpr) else {
             return;
-        }
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
+        };
+        if resized {
             self.drawn = None;
         }
-        if self.ctx.is_none() {
-            self.ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok());
-        }
-        let Some(ctx) = self.ctx.as_ref() else { return };
         let d = &recorder.diagram;
         let now = core.draw_time();
         let violated =

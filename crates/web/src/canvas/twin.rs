@@ -9,8 +9,7 @@ use super::theme::Theme;
 use crate::model::core::Core;
 use crate::model::layout::Layout;
 use crate::model::scene::Scene;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement};
+use web_sys::CanvasRenderingContext2d as Ctx;
 use yew::NodeRef;
 
 /// What the other world's canvas keeps between frames.
@@ -39,21 +38,12 @@ impl Pane {
             self.scene_gen = None;
             return;
         };
-        let Some(canvas) = self.canvas.cast::<HtmlCanvasElement>() else { return };
-        let (w, h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-        if w < 1.0 || h < 1.0 {
+        let Some((_, ctx, (w, h), (pw, ph), resized)) = super::fit(&self.canvas, &mut self.ctx, dpr) else {
             return;
-        }
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
+        };
+        if resized {
             self.drawn = None;
         }
-        if self.ctx.is_none() {
-            self.ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok());
-        }
-        let Some(ctx) = self.ctx.as_ref() else { return };
         // The same share of the way to the next event as the run on screen.
         let share = match run_next {
             Some(next) if next as f64 > run_now => ((t - run_now) / (next as f64 - run_now)).clamp(0.0, 1.0),
