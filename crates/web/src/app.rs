@@ -143,14 +143,14 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
                 seed={session.seed()} send={send.clone()} on_copy={refs.on_copy.clone()}
                 warning={core.trace_warning} on_files={refs.on_files.clone()}
-                has_clients={!session.client_ops().is_empty()}
-                compare={core.compare.as_ref().map(|t| t.against.algo)} />
+                has_clients={!session.client_ops().is_empty()} />
             <Notices notices={core.notices.clone()} errors={action_errors(session)} send={send.clone()} />
             <main class="main">
                 <section class={classes!("stage", diagram_class, comparing.is_some().then_some("comparing"))} aria-label="Cluster view">
                     <Transport steps={session.steps()} now={session.now()} playing={core.playing}
                         can_play={session.next_event_time().is_some()} speed={core.speed}
-                        partition_mode={core.partition_mode} diagram={core.spacetime.is_some()} send={send.clone()} />
+                        partition_mode={core.partition_mode} diagram={core.spacetime.is_some()}
+                        compare={core.compare.as_ref().map(|t| t.against.algo)} send={send.clone()} />
                     if core.partition_mode {
                         { partition_bar(&core.picked, session.node_count(), send) }
                     } else {

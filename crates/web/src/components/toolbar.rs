@@ -23,13 +23,11 @@ pub struct ToolbarProps {
     pub on_files: Callback<web_sys::File>,
     /// Whether the run's clients report operations (the File menu's Jepsen export).
     pub has_clients: bool,
-    /// The algorithm shown beside the run, if any.
-    pub compare: Option<Algo>,
 }
 
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let ToolbarProps { setup, theme, nodes, seed, send, on_copy, warning, on_files, has_clients, compare } = props;
+    let ToolbarProps { setup, theme, nodes, seed, send, on_copy, warning, on_files, has_clients } = props;
     let (nodes, seed) = (*nodes, *seed);
     let info = setup.algo.info();
 
@@ -47,14 +45,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }
                 Err(err) => send.emit(Cmd::Notify { text: err.to_string(), error: true }),
             }
-        })
-    };
-    let on_compare = {
-        let send = send.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            let against = value.parse::<Algo>().ok().map(lab::compare::Against::new);
-            send.emit(Cmd::Compare(against));
         })
     };
     let on_nodes = {
@@ -116,16 +106,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         <select id="algo" onchange={on_algo} title="Algorithm to run">
                             { for ALGOS.iter().map(|a| html! {
                                 <option value={a.name} selected={a.algo == setup.algo}>{ a.title }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label title="Another algorithm beside this one, on the same seed, network and actions">
-                        <span class="label">{"Beside"}</span>
-                        <select id="compare-with" onchange={on_compare}
-                            title="Side by side: another algorithm on the same seed, network and actions (compare= in a link)">
-                            <option value="" selected={compare.is_none()}>{"—"}</option>
-                            { for ALGOS.iter().map(|a| html! {
-                                <option value={a.name} selected={Some(a.algo) == *compare}>{ a.title }</option>
                             }) }
                         </select>
                     </label>

@@ -1,5 +1,6 @@
 //! The playback bar: back, play / pause, step, speed, step count and clock,
-//! and the partition mode toggle.
+//! the partition mode and space-time toggles, and the algorithm shown
+//! beside the run.
 
 use super::icons::{icon, kbd};
 use crate::model::cmd::{slider_to_speed, speed_to_slider, Cmd};
@@ -18,12 +19,18 @@ pub struct TransportProps {
     pub partition_mode: bool,
     /// Whether the space-time diagram is shown.
     pub diagram: bool,
+    /// The algorithm shown beside the run, if any.
+    pub compare: Option<lab::Algo>,
     pub send: Callback<Cmd>,
 }
 
 #[function_component(Transport)]
 pub fn transport(props: &TransportProps) -> Html {
-    let TransportProps { steps, now, playing, can_play, speed, partition_mode, diagram, send } = props;
+    let TransportProps { steps, now, playing, can_play, speed, partition_mode, diagram, compare, send } = props;
+    let on_compare = send.reform(|e: Event| {
+        let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+        Cmd::Compare(value.parse::<lab::Algo>().ok().map(lab::compare::Against::new))
+    });
     let (partition_mode, diagram) = (*partition_mode, *diagram);
     let (steps, now, playing, can_play, speed) = (*steps, *now, *playing, *can_play, *speed);
     let on_speed = {
@@ -65,6 +72,16 @@ pub fn transport(props: &TransportProps) -> Html {
                 <button id="spacetime-toggle" class={classes!(diagram.then_some("on"))} aria-pressed={diagram.to_string()}
                     title="Show the run as a space-time diagram: a lane per node, an arrow per message (t)"
                     onclick={send.reform(move |_| Cmd::ShowDiagram(!diagram))}>{"Space-time"}{kbd("t")}</button>
+                <label class="beside" title="Another algorithm beside this one, on the same seed, network and actions">
+                    <span class="label">{"Beside"}</span>
+                    <select id="compare-with" onchange={on_compare}
+                        title="Side by side: another algorithm on the same seed, network and actions (compare= in a link)">
+                        <option value="" selected={compare.is_none()}>{"—"}</option>
+                        { for lab::ALGOS.iter().map(|a| html! {
+                            <option value={a.name} selected={Some(a.algo) == *compare}>{ a.title }</option>
+                        }) }
+                    </select>
+                </label>
             </div>
             <div class="group clock mono" aria-live="off" title="Events processed and model time">
                 <span id="stepcount">{ format!("step {steps}") }</span>
