@@ -7,7 +7,7 @@ use protocol::Protocol;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::{Scheduled, World};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// How often (in states) progress is reported and memory looked at.
 const EVERY: u64 = 4096;
@@ -18,7 +18,7 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
     let budgets = &options.budgets;
     let mut scratch = Scratch::default();
     // State id -> the shallowest depth it was reached at.
-    let mut visited: HashMap<u64, u32> = HashMap::new();
+    let mut visited: BTreeMap<u64, u32> = BTreeMap::new();
     visited.insert(choices::state_id(root, Used::default(), &mut scratch), 0);
     let mut links: Vec<Link> = Vec::new();
     let mut stack = vec![(root.clone(), Used::default(), ROOT, 0u32)];
