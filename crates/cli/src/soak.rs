@@ -85,8 +85,11 @@ pub struct Report {
     pub found: Vec<Found>,
     pub seconds: f64,
     pub events_per_second: f64,
-    /// The process's peak resident memory so far (VmHWM), in KiB; `None`
-    /// where /proc/self/status does not say.
+    /// Peak resident memory (VmHWM) during this algorithm's soak, in KiB:
+    /// the high-water mark is reset when the soak starts (see
+    /// [`reset_peak_memory`]), so with `--all` each algorithm reports its
+    /// own peak, not the largest so far. `None` where /proc/self/status
+    /// does not say.
     pub peak_memory_kib: Option<u64>,
 }
 
@@ -95,6 +98,16 @@ pub fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resets the process's resident-memory high-water mark (Linux's
+/// `/proc/self/clear_refs`, value 5), so that the next [`peak_memory_kib`]
+/// reads the peak since now. Where that is not allowed, the peak stays the
+/// process's so far.
+pub fn reset_peak_memory() {
+    // Best effort: an older kernel or a sandbox may refuse, which only makes
+    // the reported peak an over-estimate.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
 fn replay_line(algo: Algo, options: &Options, seed: u64, steps: u64) -> String {
@@ -107,6 +120,7 @@ pub fn soak_algo(algo: Algo, options: &Options, args: &SoakArgs, threads: u32, b
     let next = AtomicU64::new(0);
     let events = AtomicU64::new(0);
     let found: Mutex<Vec<Found>> = Mutex::new(Vec::new());
+    reset_peak_memory();
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
