@@ -1,15 +1,14 @@
 //! Seed sweeps (TigerBeetle's VOPR pattern, as in the other protocols'
-//! sweeps): the clients' own workload, a seeded driver crashing and
-//! restarting servers and clients and cutting the network, every step
+//! sweeps): the clients' own workload, the soak's seeded driver
+//! (`sim::chaos`) crashing, restarting and pausing servers and clients and
+//! cutting the network, every step
 //! checked by the live linearizability checker. The broken variant
 //! (`no-write-back`) is caught with a new-old inversion that replays from
 //! the recorded actions alone. `ABD_SEEDS=1000` runs the long sweep.
 
 use abd::{Abd, AbdBug, AbdConfig, DECIDABLE, LINEARIZABILITY};
-use protocol::Status;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use sim::{Action, Run, SimConfig};
+use sim::chaos::{Chaos, FaultModel};
+use sim::{Run, SimConfig};
 
 const STEPS: u64 = 1500;
 const NODES: u32 = 6;
@@ -22,32 +21,15 @@ fn world() -> SimConfig {
     SimConfig { nodes: NODES, latency_ms: [5, 60], drop: 0.05, dup: 0.02, ..SimConfig::default() }
 }
 
-fn chaos(r: &mut Run<Abd>, rng: &mut ChaCha8Rng) {
-    let w = r.world();
-    let up: Vec<u32> = (0..NODES).filter(|&i| w.status(i) == Status::Up).collect();
-    let down: Vec<u32> = (0..NODES).filter(|&i| w.status(i) == Status::Crashed).collect();
-    let pick = |rng: &mut ChaCha8Rng, from: &[u32]| from[rng.gen_range(0..from.len() as u32) as usize];
-    let action = match rng.gen_range(0..6u32) {
-        0 if !up.is_empty() => Action::Crash { node: pick(rng, &up) },
-        1 | 2 if !down.is_empty() => Action::Restart { node: pick(rng, &down) },
-        3 => Action::Partition { groups: vec![(0..NODES).filter(|_| rng.gen_bool(0.5)).collect()] },
-        4 | 5 => Action::Heal,
-        _ => return,
-    };
-    r.act(action).expect("chaos only picks valid actions");
-}
-
 fn sweep_run(config: AbdConfig, seed: u64, stop: bool) -> Run<Abd> {
     sweep_run_on(world(), config, seed, stop)
 }
 
 fn sweep_run_on(world: SimConfig, config: AbdConfig, seed: u64, stop: bool) -> Run<Abd> {
     let mut r = Run::<Abd>::new(world, config, seed, vec![]);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xabd);
+    let mut chaos = Chaos::new(FaultModel::ALL, seed);
     while r.steps() < STEPS {
-        if r.steps() % 40 == 20 {
-            chaos(&mut r, &mut rng);
-        }
+        chaos.before_step(&mut r);
         if !r.step() {
             break;
         }

@@ -25,6 +25,7 @@
 
 pub mod action;
 mod base;
+pub mod chaos;
 pub mod config;
 pub mod event_log;
 pub mod export;
