@@ -42,6 +42,10 @@ pub struct Request {
     pub walks: u64,
     pub walk_seed: u64,
     pub commands: Vec<String>,
+    /// Test hook (`window.clusterscope.__checkPanicForTest()`): the worker
+    /// panics, to show the error in the panel.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub panic_for_test: bool,
 }
 
 impl Request {
@@ -108,6 +112,7 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
         walks: int("walks", 1, 1_000_000_000)?,
         walk_seed: int("walk_seed", 0, u64::MAX)?,
         commands,
+        panic_for_test: false,
     })
 }
 
@@ -123,12 +128,16 @@ pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
     root.sim.drop = 0.0;
     root.sim.dup = 0.0;
     let note = changed.then(|| {
+        let chance: Vec<String> = [(sim.drop, "drops"), (sim.dup, "duplicates")]
+            .into_iter()
+            .filter(|(p, _)| *p > 0.0)
+            .map(|(p, what)| format!("{}% chance {what}", p * 100.0))
+            .collect();
+        let with = if chance.is_empty() { String::new() } else { format!(" with {}", chance.join(" and ")) };
         format!(
             "Explored on a lossy network with no chance drops or duplicates (the checker chooses them), \
-             not the run's {} network with {}% drops and {}% duplicates: the counterexample replays on that network.",
-            sim.network.name(),
-            sim.drop * 100.0,
-            sim.dup * 100.0
+             not the run's {} network{with}: the counterexample opens on that network.",
+            sim.network.name()
         )
     });
     (root, note)
@@ -219,6 +228,19 @@ pub enum Status {
     Done(Rc<Outcome>),
     Failed(String),
     Cancelled(Option<Live>),
+}
+
+impl Status {
+    /// The status in a word (`checkStatus()`, the panel's `data-status`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Running(_) => "running",
+            Status::Done(_) => "done",
+            Status::Failed(_) => "failed",
+            Status::Cancelled(_) => "cancelled",
+        }
+    }
 }
 
 /// What the panel and a script can ask of the checker.
@@ -320,11 +342,15 @@ impl Checker {
                 }
                 let (setup, step) = run();
                 let (root, note) = root_setup(&setup, step);
-                let request = read(&self.fields, lab::file::write_run(&root, step)).map_err(|e| {
-                    let message = e.1.clone();
-                    self.invalid = Some(e);
-                    message
-                })?;
+                // A bad field is shown at the field, not as an error of the
+                // command (a script reads it from `invalid`).
+                let request = match read(&self.fields, lab::file::write_run(&root, step)) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        self.invalid = Some(e);
+                        return Ok(None);
+                    }
+                };
                 self.invalid = None;
                 self.stop_worker = self.running();
                 self.ticket += 1;
