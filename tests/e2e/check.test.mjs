@@ -57,7 +57,7 @@ test('a broken Paxos is found, its counterexample loads at the CLI\'s step and t
   const trace = await page.evaluate(() => window.clusterscope.trace());
   assert.deepEqual(trace.actions, cli.violation.actions, 'the loaded run is the counterexample\'s actions');
   // The link shares it: the address bar holds the actions.
-  await page.waitForFunction(() => /actions=/.test(location.search));
+  await page.waitForFunction(() => /[?&]actions(-z)?=/.test(location.search));
   await page.screenshot({ path: `${SHOTS}/check-counterexample.png` });
   assert.deepEqual(page.errors, []);
   await page.context().close();

@@ -69,7 +69,9 @@ pub fn check_panel(props: &CheckProps) -> Html {
         // Opening the panel moves focus into it, to its first field.
         let head_ref = head_ref.clone();
         use_effect_with((), move |_| {
-            if let Some(first) = head_ref.cast::<web_sys::Element>().and_then(|e| e.query_selector("input").ok().flatten()) {
+            if let Some(first) =
+                head_ref.cast::<web_sys::Element>().and_then(|e| e.query_selector("input").ok().flatten())
+            {
                 let _ = first.unchecked_into::<web_sys::HtmlElement>().focus();
             }
         });

@@ -281,6 +281,19 @@ pub fn install(
             }),
         );
         let r = run.clone();
+        let (c, h) = (core.clone(), check_host.clone());
+        add(
+            "__checkPanicForTest",
+            Box::new(move |_| {
+                r("__checkPanicForTest", Cmd::Check(CheckCmd::Start(Vec::new())))?;
+                let mut core = c.borrow_mut();
+                if let Some((_, request)) = core.check.start.as_mut() {
+                    Rc::make_mut(request).panic_for_test = true;
+                }
+                Ok(super::check::CheckHost::wait(&h, core.check.ticket).into())
+            }),
+        );
+        let r = run.clone();
         add(
             "cancelCheck",
             Box::new(move |_| r("cancelCheck", Cmd::Check(CheckCmd::Cancel)).map(|_| JsValue::UNDEFINED)),

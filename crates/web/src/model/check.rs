@@ -136,7 +136,7 @@ pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
         let with = if chance.is_empty() { String::new() } else { format!(" with {}", chance.join(" and ")) };
         format!(
             "Explored on a lossy network with no chance drops or duplicates (the checker chooses them), \
-             not the run's {} network{with}: the counterexample opens on that network.",
+             not the run's {} network{with}: the counterexample opens on the checker's network.",
             sim.network.name()
         )
     });
