@@ -171,9 +171,9 @@ test('a bad budget is named, the typed text is kept, and nothing starts', async 
 test('a panic in the worker shows in the checker panel, and the page lives on', async () => {
   const page = await openApp(env.browser, env.server.url + '?algo=2pc&nodes=3');
   const error = await page.evaluate(() => window.clusterscope.__checkPanicForTest().then(() => 'resolved', (e) => e.message));
-  assert.match(error, /^check: the checker stopped: .*test panic requested/);
+  assert.match(error, /^check: the checker stopped: .*test panic requested/s);
   assert.equal(await status(page), 'failed');
-  assert.match(await statusText(page), /^The check failed: the checker stopped: .*test panic requested/);
+  assert.match(await statusText(page), /^The check failed: the checker stopped: .*test panic requested/s);
   assert.equal(await page.locator('#panic').count(), 0, 'no error panel: the page is fine');
   const outcome = await page.evaluate(() => window.clusterscope.check({ depth: 3 }));
   assert.equal(outcome.violation, null);

@@ -76,6 +76,19 @@ pub fn check_panel(props: &CheckProps) -> Html {
             }
         });
     }
+    let status_ref = use_node_ref();
+    {
+        // A check started or ended: its line comes into view (the side
+        // column may have scrolled to the fields).
+        let status_ref = status_ref.clone();
+        use_effect_with(c.status.name(), move |_| {
+            if let Some(line) = status_ref.cast::<web_sys::Element>() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                line.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    }
     let random = c.fields.iter().any(|(n, v)| *n == "strategy" && v == "random");
     let invalid = c.invalid.as_ref();
     let fields = c.fields.iter().filter(|(n, _)| random || !matches!(*n, "walks" | "walk_seed")).map(|(n, v)| {
@@ -114,7 +127,7 @@ pub fn check_panel(props: &CheckProps) -> Html {
             if let Some((_, e)) = invalid {
                 <p class="check-error" id="check-error" role="alert">{ e.clone() }</p>
             }
-            <p id="check-status" class={classes!("check-status", failed.then_some("failed"),
+            <p id="check-status" ref={status_ref} class={classes!("check-status", failed.then_some("failed"),
                 result.as_ref().is_some_and(|r| r.0).then_some("violated"))}
                 aria-live="polite" data-status={c.status.name()}>{ status }</p>
             if let Some((violated, timing)) = result {
