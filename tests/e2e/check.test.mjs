@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { openApp, useApp, serve, launch, watchPolicy, STRICT_CSP, DIST, CLI } from './harness.mjs';
+import { openApp, useApp, serve, launch, watchPolicy, audit, STRICT_CSP, DIST, CLI } from './harness.mjs';
 
 const env = useApp();
 const cliMissing = !CLI || !fs.existsSync(CLI) ? 'CLUSTERSCOPE_CLI is not set to a built cli binary' : false;
@@ -179,6 +179,23 @@ test('a panic in the worker shows in the checker panel, and the page lives on', 
   assert.equal(outcome.violation, null);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('axe-core: the panel with a violation found and with a bad field, light and dark', async () => {
+  const found = [];
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await openApp(env.browser, env.server.url + '?algo=paxos&nodes=3&bug=accept-unproposed', { colorScheme });
+    await page.keyboard.press('m');
+    await page.evaluate(() => window.clusterscope.check({ depth: 10, requests: 1, commands: 'x' }));
+    await page.locator('#check-load').waitFor();
+    for (const v of await audit(page)) found.push(`${colorScheme}, violation: ${v}`);
+    await page.fill('#check-depth', '0');
+    await page.click('#check-start');
+    await page.locator('#check-error').waitFor();
+    for (const v of await audit(page)) found.push(`${colorScheme}, bad field: ${v}`);
+    await page.context().close();
+  }
+  assert.deepEqual(found, []);
 });
 
 test('under a sub-path and the strict CSP, in the dark theme, the worker loads the app\'s wasm', async () => {
