@@ -9,10 +9,10 @@
 (function () {
   var queue = [];
   var standIn = { ready: false };
-  ['step', 'back', 'seek', 'play', 'pause', 'act'].forEach(function (name) {
+  ['step', 'back', 'seek', 'play', 'pause', 'act', 'cancelCheck'].forEach(function (name) {
     standIn[name] = function () { queue.push([name, Array.prototype.slice.call(arguments)]); };
   });
-  ['state', 'trace', 'traceText', 'layout'].forEach(function (name) {
+  ['state', 'trace', 'traceText', 'layout', 'check', 'checkStatus'].forEach(function (name) {
     standIn[name] = function () {
       throw new Error(name + ': Clusterscope is still loading; wait for window.clusterscope.ready or the clusterscope:ready event');
     };

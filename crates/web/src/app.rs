@@ -6,6 +6,7 @@
 
 use crate::canvas::pointer::canvas_handlers;
 use crate::canvas::stage::View;
+use crate::components::check::CheckPanel;
 use crate::components::compare::{self, ComparePanel};
 use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
@@ -183,6 +184,9 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
+                    if core.check.open {
+                        <CheckPanel check={core.check.clone()} step={session.steps()} send={send.clone()} />
+                    }
                     if let Some((worlds, _)) = comparing {
                         <ComparePanel {worlds} send={send.clone()} />
                     }

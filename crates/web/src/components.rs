@@ -4,6 +4,7 @@
 //! through a `Callback<Cmd>`. They read the [`crate::model`] and never the
 //! host edges.
 
+pub mod check;
 pub mod compare;
 pub mod event_log;
 pub mod files;

@@ -37,6 +37,8 @@ pub fn app() -> Html {
     let recorded = use_mut_ref(|| None::<lab::Setup>);
     let canvas_ref = use_node_ref();
     let wrap_ref = use_node_ref();
+    // The model checker's worker and the scripts waiting on it.
+    let check_host = use_mut_ref(host::check::CheckHost::default);
 
     // Mount: the animation loop, resizing, keyboard, the scripting API.
     {
@@ -46,6 +48,7 @@ pub fn app() -> Html {
         let wrap_ref = wrap_ref.clone();
         let bridge = bridge.clone();
         let recorded = recorded.clone();
+        let check_host = check_host.clone();
         use_effect_with((), move |_| {
             let dispatcher = state.dispatcher();
             let dispatch = Callback::from(move |input: Input| dispatcher.dispatch(input));
@@ -56,8 +59,14 @@ pub fn app() -> Html {
             let history = (state.bench.is_none() && state.embed.is_none())
                 .then(|| host::url::listen_history(dispatch.clone(), recorded))
                 .flatten();
-            let api =
-                host::api::install(state.core.clone(), view, dispatch.clone(), state.api_error.clone(), state.bench);
+            let api = host::api::install(
+                state.core.clone(),
+                view,
+                dispatch.clone(),
+                state.api_error.clone(),
+                state.bench,
+                check_host,
+            );
             // `?embed=1&autoplay=1` plays at once, unless the reader asked
             // the system for less motion.
             if state.embed.is_some_and(|v| v.autoplay) && !host::prefers_reduced_motion() {
@@ -100,7 +109,11 @@ pub fn app() -> Html {
         let sheet = use_mut_ref(|| (host::sheet::Shown::Nothing, false));
         let view = view.clone();
         let canvas_ref = canvas_ref.clone();
+        let check_host = check_host.clone();
         use_effect_with(state.rev, move |_| {
+            // Start or end the checker's worker, settle scripts' checks.
+            let d = dispatcher.clone();
+            host::check::sync(&check_host, &core, &Callback::from(move |input| d.dispatch(input)));
             // A file saved by the last command goes to the browser.
             let saved = core.borrow_mut().download.take();
             if let Some(Err(text)) = saved.map(|file| host::files::download(&file)) {

@@ -41,7 +41,7 @@ pub fn help_overlay(props: &HelpProps) -> Html {
                     }) }
                     </tbody>
                 </table>
-                <p class="muted">{"Scripting: "}<code>{"window.clusterscope"}</code>{" has state(), step(n), back(n), seek(step), play(), pause(), act(action), trace() and traceText()."}</p>
+                <p class="muted">{"Scripting: "}<code>{"window.clusterscope"}</code>{" has state(), step(n), back(n), seek(step), play(), pause(), act(action), trace(), traceText(), check(budgets) and cancelCheck()."}</p>
             </div>
         </div>
     }

@@ -129,6 +129,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         onclick={send.reform(|_| Cmd::Reset)}>{icon("reset")}{"Reset"}{kbd("r")}</button>
                 </div>
                 <div class="group misc">
+                    <button id="check-button" title="Model check: explore every interleaving from this step (m)"
+                        onclick={send.reform(|_| Cmd::Check(crate::model::check::CheckCmd::Open(true)))}>
+                        {"Check"}{kbd("m")}</button>
                     <super::files::FilesMenu warning={*warning} has_clients={*has_clients} send={send.clone()} on_files={on_files.clone()} />
                     <button id="copy-link" title="Copy a link that reproduces this exact view"
                         onclick={on_copy.reform(|_| ())}>

@@ -10,8 +10,11 @@
 //! | `open(text)` | open the text of a run file or a trace, as the File menu does; throws, naming the field, if it cannot (the run is kept) |
 //! | `runFile()` | the run file of the current run at its step, as "Save run" writes it |
 //! | `layout()` | where things are drawn, in CSS pixels relative to the canvas: `{width, height, nodes: [{id, x, y, r}], messages: [{id, x, y}]}` (as of the last frame) |
+//! | `check(budgets)` | model-check from the current step in a Web Worker (budgets as the Check panel's fields: `{depth, crashes, drops, dups, requests, commands, max_states, memory_mb, strategy, walks, walk_seed}`); a promise of the outcome (`unique`, `generated`, `depth`, `stop`, `violation`, `counterexample` run file, `seconds`, `memory_mb`), rejected on a bad field (named), a cancel or a failure |
+//! | `cancelCheck()`, `checkStatus()` | end the running check; `"idle"`, `"running"`, `"done"`, `"failed"` or `"cancelled"` |
 //! | `ready` | `true` once loaded (a `clusterscope:ready` event is dispatched too) |
 //! | `__panicForTest()` | test hook only: panics, to show the error panel |
+//! | `__checkPanicForTest()` | test hook only: a check whose worker panics, to show the error in the checker's panel |
 //!
 //! An embedding page reaches the same verbs through `postMessage` (see
 //! [`super::post_message`]).
@@ -21,12 +24,14 @@
 //! function and the problem.
 
 use crate::canvas::stage::View;
+use crate::model::check::CheckCmd;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
 use js_sys::{Error, Object, Reflect, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::Callback;
 
 type ApiFn = Closure<dyn Fn(JsValue) -> Result<JsValue, JsValue>>;
@@ -88,12 +93,42 @@ fn compare_spec(spec: &JsValue) -> Result<Option<lab::compare::Against>, String>
     lab::compare::parse(pairs).map_err(|e| format!("{}: {}", e.field, e.reason))
 }
 
+/// The fields a script's `check({depth: 8, ...})` sets, as the panel's
+/// text (numbers and strings; `commands` may be an array).
+fn check_fields(options: &JsValue) -> Result<Vec<(String, String)>, String> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Vec::new());
+    }
+    if !options.is_object() {
+        return Err("expected an object of budgets like {depth: 8, requests: 1}".into());
+    }
+    let mut pairs = Vec::new();
+    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let value = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
+        let text = if let Some(s) = value.as_string() {
+            s
+        } else if let Some(n) = value.as_f64() {
+            n.to_string()
+        } else if value.is_null() {
+            String::new()
+        } else if js_sys::Array::is_array(&value) {
+            js_sys::Array::from(&value).iter().filter_map(|v| v.as_string()).collect::<Vec<_>>().join(",")
+        } else {
+            return Err(format!("{name}: expected a number or a string"));
+        };
+        pairs.push((name, text));
+    }
+    Ok(pairs)
+}
+
 pub fn install(
     core: Rc<RefCell<Core>>,
     view: Rc<RefCell<View>>,
     dispatch: Callback<Input>,
     api_error: Rc<RefCell<Option<String>>>,
     bench: Option<(u32, u32)>,
+    check_host: super::check::Shared,
 ) -> Option<Api> {
     let window = web_sys::window()?;
     let obj = Object::new();
@@ -231,6 +266,40 @@ pub fn install(
                 JSON::parse(&json).map_err(|_| fail("comparison: bad JSON".into()))
             }),
         );
+        let r = run.clone();
+        let (c, h) = (core.clone(), check_host.clone());
+        add(
+            "check",
+            Box::new(move |options| {
+                let pairs = check_fields(&options).map_err(|e| fail(format!("check: {e}")))?;
+                r("check", Cmd::Check(CheckCmd::Start(pairs)))?;
+                if let Some((_, e)) = &c.borrow().check.invalid {
+                    return Err(fail(format!("check: {e}")));
+                }
+                let ticket = c.borrow().check.ticket;
+                Ok(super::check::CheckHost::wait(&h, ticket).into())
+            }),
+        );
+        let r = run.clone();
+        let (c, h) = (core.clone(), check_host.clone());
+        add(
+            "__checkPanicForTest",
+            Box::new(move |_| {
+                r("__checkPanicForTest", Cmd::Check(CheckCmd::Start(Vec::new())))?;
+                let mut core = c.borrow_mut();
+                if let Some((_, request)) = core.check.start.as_mut() {
+                    Rc::make_mut(request).panic_for_test = true;
+                }
+                Ok(super::check::CheckHost::wait(&h, core.check.ticket).into())
+            }),
+        );
+        let r = run.clone();
+        add(
+            "cancelCheck",
+            Box::new(move |_| r("cancelCheck", Cmd::Check(CheckCmd::Cancel)).map(|_| JsValue::UNDEFINED)),
+        );
+        let c = core.clone();
+        add("checkStatus", Box::new(move |_| Ok(JsValue::from_str(c.borrow().check.status.name()))));
         add(
             "__panicForTest",
             Box::new(|_| panic!("test panic requested through window.clusterscope.__panicForTest()")),

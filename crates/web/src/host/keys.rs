@@ -57,6 +57,7 @@ fn command(core: &Core, key: &str) -> Option<Cmd> {
             return None;
         }
         Shortcut::Diagram => Cmd::ShowDiagram(core.spacetime.is_none()),
+        Shortcut::Check => Cmd::Check(crate::model::check::CheckCmd::Open(!core.check.open)),
         Shortcut::Escape => Cmd::Escape,
     })
 }

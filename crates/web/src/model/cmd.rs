@@ -177,6 +177,8 @@ pub enum Cmd {
         msg: MsgId,
         sent: u64,
     },
+    /// The model checker's panel and its worker (`model::check`).
+    Check(super::check::CheckCmd),
     /// The animation loop moved the world; nothing to do but redraw the DOM.
     Refresh,
 }

@@ -88,6 +88,8 @@ pub struct Core {
     /// Another algorithm's world beside this one, at the same step
     /// (`&compare=ALGO`; `None`: the run alone).
     pub compare: Option<super::compare::Twin>,
+    /// The model checker's panel and the check it runs in a worker.
+    pub check: super::check::Checker,
 }
 
 /// Open a setup. The UI only builds setups within the catalog's limits;
@@ -144,6 +146,7 @@ impl Core {
             placement: Placement::default(),
             marked: None,
             compare: None,
+            check: Default::default(),
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -366,6 +369,8 @@ impl Core {
             Cmd::Escape => {
                 if self.help_open {
                     self.help_open = false;
+                } else if self.check.open {
+                    self.check.open = false;
                 } else if self.partition_mode {
                     self.apply(Cmd::PartitionMode(false))?;
                 } else if self.selected_msg.is_some() {
@@ -389,6 +394,7 @@ impl Core {
             Cmd::MarkSteps(steps) => self.marked = steps,
             Cmd::SelectArrow { msg, sent } => self.select_arrow(msg, sent)?,
             Cmd::Compare(against) => self.compare(against)?,
+            Cmd::Check(cmd) => self.check_cmd(cmd)?,
             Cmd::Refresh => {}
         }
         Ok(())
@@ -434,6 +440,7 @@ impl Core {
     }
 }
 
+mod check;
 mod compare;
 mod diagram;
 mod history;

@@ -26,6 +26,7 @@ pub enum Shortcut {
     SaveRun,
     OpenFile,
     Diagram,
+    Check,
 }
 
 /// Extra delay of the delay shortcut, in model ms (the inspector's default).
@@ -69,6 +70,7 @@ pub const KEYS: &[Row] = &[
     Row { keys: &["s"], label: "s", what: "Save the run to a file (reopens this exact view)", does: Shortcut::SaveRun },
     Row { keys: &["o"], label: "o", what: "Open a run file or a trace", does: Shortcut::OpenFile },
     Row { keys: &["t"], label: "t", what: "Show / hide the space-time diagram", does: Shortcut::Diagram },
+    Row { keys: &["m"], label: "m", what: "Open / close the model checker", does: Shortcut::Check },
     Row { keys: &["n"], label: "n", what: "Next caption (in a guided tour)", does: Shortcut::TourNext },
     Row { keys: &["b"], label: "b", what: "Previous caption (in a guided tour)", does: Shortcut::TourBack },
     Row { keys: &["?"], label: "?", what: "Show / hide this help", does: Shortcut::Help },
@@ -143,6 +145,8 @@ mod tests {
             Escape,
             SaveRun,
             OpenFile,
+            Diagram,
+            Check,
         ] {
             assert_eq!(KEYS.iter().filter(|r| r.does == s).count(), 1, "{s:?}");
         }

@@ -1,0 +1,397 @@
+//! The model checker's panel, free of Yew and the browser: the budgets as
+//! the user typed them, checked at the edge into a [`Request`] for the
+//! worker ([`super::check_run`] explores it), what a running check last
+//! said, and its outcome. The host starts and stops the Web Worker when
+//! [`Checker::start`] or [`Checker::stop_worker`] say so.
+
+use lab::Setup;
+use serde::{Deserialize, Serialize};
+use sim::Network;
+use std::rc::Rc;
+
+/// The panel's fields: name, label, default. `strategy` is `bfs`, `dfs`
+/// or `random`; `commands` is a comma-separated list; `memory_mb` may be
+/// empty (no cap).
+pub const FIELDS: &[(&str, &str, &str)] = &[
+    ("depth", "Depth (choices per path)", "12"),
+    ("crashes", "Crashes per path", "0"),
+    ("drops", "Drops per path", "0"),
+    ("dups", "Duplicates per path", "0"),
+    ("requests", "Client requests per path", "0"),
+    ("commands", "Client commands (comma-separated)", "x=1"),
+    ("max_states", "Most unique states", "1000000"),
+    ("memory_mb", "Memory cap (MB)", "512"),
+    ("strategy", "Search order", "bfs"),
+    ("walks", "Random walks", "1000"),
+    ("walk_seed", "Seed of the walks", "1"),
+];
+
+/// What the worker is asked: the run to start from (a run file: setup,
+/// actions and step) and the budgets, already checked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub run: String,
+    pub depth: u32,
+    pub crashes: u32,
+    pub drops: u32,
+    pub dups: u32,
+    pub requests: u32,
+    pub max_states: u64,
+    pub memory_mb: Option<u64>,
+    pub strategy: String,
+    pub walks: u64,
+    pub walk_seed: u64,
+    pub commands: Vec<String>,
+    /// Test hook (`window.clusterscope.__checkPanicForTest()`): the worker
+    /// panics, to show the error in the panel.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub panic_for_test: bool,
+}
+
+impl Request {
+    /// The checker's options (one thread: a worker is one thread).
+    pub fn options(&self) -> check::Options {
+        let strategy = match self.strategy.as_str() {
+            "dfs" => check::Strategy::Dfs,
+            "random" => check::Strategy::Random { seed: self.walk_seed, walks: self.walks },
+            _ => check::Strategy::Bfs,
+        };
+        check::Options {
+            budgets: check::Budgets {
+                depth: self.depth,
+                crashes: self.crashes,
+                drops: self.drops,
+                dups: self.dups,
+                requests: self.requests,
+                max_states: self.max_states,
+                memory_cap_mb: self.memory_mb,
+            },
+            strategy,
+            threads: 1,
+            commands: self.commands.clone(),
+        }
+    }
+}
+
+/// A bad field: its name and what is wrong.
+pub type FieldError = (&'static str, String);
+
+/// Read the fields into a request for `run` (a run file's text).
+pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, FieldError> {
+    let get = |name: &'static str| fields.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.trim());
+    let int = |name: &'static str, lo: u64, hi: u64| -> Result<u64, FieldError> {
+        let text = get(name);
+        match text.parse::<u64>() {
+            Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+            _ => Err((name, format!("{name}: expected a whole number from {lo} to {hi}, got {text:?}"))),
+        }
+    };
+    let strategy = get("strategy").to_string();
+    if !["bfs", "dfs", "random"].contains(&strategy.as_str()) {
+        return Err(("strategy", format!("strategy: expected bfs, dfs or random, got {strategy:?}")));
+    }
+    let commands: Vec<String> =
+        get("commands").split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect();
+    if commands.is_empty() {
+        return Err(("commands", "commands: give at least one client command, like x=1".into()));
+    }
+    let memory_mb = match get("memory_mb") {
+        "" => None,
+        _ => Some(int("memory_mb", 1, 4096)?),
+    };
+    Ok(Request {
+        run,
+        depth: int("depth", 1, 10_000)? as u32,
+        crashes: int("crashes", 0, 100)? as u32,
+        drops: int("drops", 0, 100)? as u32,
+        dups: int("dups", 0, 100)? as u32,
+        requests: int("requests", 0, 100)? as u32,
+        max_states: int("max_states", 1, 1_000_000_000)?,
+        memory_mb,
+        strategy,
+        walks: int("walks", 1, 1_000_000_000)?,
+        walk_seed: int("walk_seed", 0, u64::MAX)?,
+        commands,
+        panic_for_test: false,
+    })
+}
+
+/// The world the checker starts from: the run's, on a network that neither
+/// loses nor duplicates by chance (the checker makes those choices, as
+/// `cli check` does). Says what was changed, if anything.
+pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
+    let mut root = setup.clone();
+    root.actions.retain(|a| a.step <= step);
+    let sim = &setup.sim;
+    let changed = sim.network != Network::Lossy || sim.drop > 0.0 || sim.dup > 0.0;
+    root.sim.network = Network::Lossy;
+    root.sim.drop = 0.0;
+    root.sim.dup = 0.0;
+    let note = changed.then(|| {
+        let chance: Vec<String> = [(sim.drop, "drops"), (sim.dup, "duplicates")]
+            .into_iter()
+            .filter(|(p, _)| *p > 0.0)
+            .map(|(p, what)| format!("{}% chance {what}", p * 100.0))
+            .collect();
+        let with = if chance.is_empty() { String::new() } else { format!(" with {}", chance.join(" and ")) };
+        format!(
+            "Explored on a lossy network with no chance drops or duplicates (the checker chooses them), \
+             not the run's {} network{with}: the counterexample opens on the checker's network.",
+            sim.network.name()
+        )
+    });
+    (root, note)
+}
+
+/// Live counters of a running check (the main thread adds the time).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+pub struct Live {
+    pub generated: u64,
+    pub unique: u64,
+    pub depth: u32,
+    /// The worker's wasm memory, in MB.
+    pub memory_mb: f64,
+    /// Since the check was started, in ms.
+    #[serde(default)]
+    pub elapsed_ms: f64,
+}
+
+impl Live {
+    pub fn per_second(&self) -> f64 {
+        if self.elapsed_ms > 0.0 {
+            self.unique as f64 * 1000.0 / self.elapsed_ms
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Why the search stopped, as the worker reports it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct StopJson {
+    pub reason: String,
+    pub used_mb: Option<u64>,
+}
+
+/// A violated property, as the worker reports it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Violation {
+    pub property: String,
+    pub detail: String,
+    pub step: u64,
+}
+
+/// A finished check.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Outcome {
+    pub unique: u64,
+    pub generated: u64,
+    pub depth: u32,
+    pub stop: StopJson,
+    pub violation: Option<Violation>,
+    /// The counterexample as a run file: the run's actions to the step
+    /// checked from, then the choices found, shown at the violating step.
+    pub counterexample: Option<String>,
+    pub from_step: u64,
+    pub seconds: f64,
+    /// The worker's wasm memory at the end, in MB.
+    pub memory_mb: f64,
+}
+
+impl Outcome {
+    /// The result in a sentence.
+    pub fn summary(&self, budgets: &Request) -> String {
+        if let Some(v) = &self.violation {
+            return format!("{} violated at step {}: {}", v.property, v.step, v.detail);
+        }
+        let why = match self.stop.reason.as_str() {
+            "exhausted" => "finished".to_string(),
+            "depth" => "depth bound".to_string(),
+            "max-states" => format!("state cap of {}", budgets.max_states),
+            "memory-cap" => format!(
+                "memory cap of {} MB reached ({} MB used)",
+                budgets.memory_mb.unwrap_or(0),
+                self.stop.used_mb.unwrap_or(0)
+            ),
+            "walks" => format!("{} random walks taken", budgets.walks),
+            other => other.to_string(),
+        };
+        format!("No violation within budgets ({} unique states, depth {}, {why})", self.unique, self.depth)
+    }
+}
+
+/// Where a check is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Idle,
+    Running(Option<Live>),
+    Done(Rc<Outcome>),
+    Failed(String),
+    Cancelled(Option<Live>),
+}
+
+impl Status {
+    /// The status in a word (`checkStatus()`, the panel's `data-status`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Running(_) => "running",
+            Status::Done(_) => "done",
+            Status::Failed(_) => "failed",
+            Status::Cancelled(_) => "cancelled",
+        }
+    }
+}
+
+/// What the panel and a script can ask of the checker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CheckCmd {
+    /// Open or close the panel.
+    Open(bool),
+    /// A field typed (kept as typed; checked at Start).
+    Field {
+        name: String,
+        value: String,
+    },
+    /// Check from the current step; the pairs (a script's) replace fields
+    /// first.
+    Start(Vec<(String, String)>),
+    Cancel,
+    /// The worker of check `ticket` says how far it got.
+    Progress {
+        ticket: u64,
+        live: Live,
+    },
+    /// The worker of check `ticket` finished: its outcome's JSON.
+    Done {
+        ticket: u64,
+        json: String,
+    },
+    /// The worker of check `ticket` failed (a panic, or it could not start).
+    Failed {
+        ticket: u64,
+        error: String,
+    },
+    /// Open the counterexample found as the run, at the violating step.
+    LoadCounterexample,
+}
+
+/// The panel's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checker {
+    pub open: bool,
+    pub fields: Vec<(&'static str, String)>,
+    /// The field the last Start refused, and why.
+    pub invalid: Option<FieldError>,
+    pub status: Status,
+    /// The request of the running (or last) check.
+    pub request: Option<Rc<Request>>,
+    /// What was changed about the run's network for the check.
+    pub note: Option<String>,
+    /// Which check is current: messages of older workers are ignored.
+    pub ticket: u64,
+    /// A check to hand to a new worker (the host takes it).
+    pub start: Option<(u64, Rc<Request>)>,
+    /// The host should end the running worker.
+    pub stop_worker: bool,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Self {
+            open: false,
+            fields: FIELDS.iter().map(|(n, _, d)| (*n, d.to_string())).collect(),
+            invalid: None,
+            status: Status::Idle,
+            request: None,
+            note: None,
+            ticket: 0,
+            start: None,
+            stop_worker: false,
+        }
+    }
+}
+
+impl Checker {
+    pub fn running(&self) -> bool {
+        matches!(self.status, Status::Running(_))
+    }
+
+    fn set_field(&mut self, name: &str, value: String) -> Result<(), String> {
+        let Some(slot) = self.fields.iter_mut().find(|(n, _)| *n == name) else {
+            let known: Vec<&str> = FIELDS.iter().map(|f| f.0).collect();
+            return Err(format!("unknown check field {name:?}; known: {}", known.join(", ")));
+        };
+        slot.1 = value;
+        if self.invalid.as_ref().is_some_and(|(n, _)| *n == name) {
+            self.invalid = None;
+        }
+        Ok(())
+    }
+
+    /// Apply `cmd`; `run` gives the current run (setup with actions, step)
+    /// for Start. Returns a run file to open for LoadCounterexample.
+    pub fn apply(&mut self, cmd: CheckCmd, run: impl FnOnce() -> (Setup, u64)) -> Result<Option<String>, String> {
+        match cmd {
+            CheckCmd::Open(open) => self.open = open,
+            CheckCmd::Field { name, value } => self.set_field(&name, value)?,
+            CheckCmd::Start(pairs) => {
+                self.open = true;
+                for (name, value) in pairs {
+                    self.set_field(&name, value)?;
+                }
+                let (setup, step) = run();
+                let (root, note) = root_setup(&setup, step);
+                // A bad field is shown at the field, not as an error of the
+                // command (a script reads it from `invalid`).
+                let request = match read(&self.fields, lab::file::write_run(&root, step)) {
+                    Ok(request) => request,
+                    Err(e) => {
+                        self.invalid = Some(e);
+                        return Ok(None);
+                    }
+                };
+                self.invalid = None;
+                self.stop_worker = self.running();
+                self.ticket += 1;
+                let request = Rc::new(request);
+                self.request = Some(request.clone());
+                self.start = Some((self.ticket, request));
+                self.note = note;
+                self.status = Status::Running(None);
+            }
+            CheckCmd::Cancel => {
+                if let Status::Running(live) = self.status {
+                    self.stop_worker = true;
+                    self.start = None;
+                    self.status = Status::Cancelled(live);
+                }
+            }
+            CheckCmd::Progress { ticket, live } if ticket == self.ticket && self.running() => {
+                self.status = Status::Running(Some(live))
+            }
+            CheckCmd::Done { ticket, json } if ticket == self.ticket && self.running() => {
+                self.stop_worker = true;
+                self.status = match serde_json::from_str::<Outcome>(&json) {
+                    Ok(outcome) => Status::Done(Rc::new(outcome)),
+                    Err(e) => Status::Failed(format!("the checker's report could not be read: {e}")),
+                };
+            }
+            CheckCmd::Failed { ticket, error } if ticket == self.ticket && self.running() => {
+                self.stop_worker = true;
+                self.status = Status::Failed(error);
+            }
+            CheckCmd::Progress { .. } | CheckCmd::Done { .. } | CheckCmd::Failed { .. } => {}
+            CheckCmd::LoadCounterexample => {
+                let Status::Done(outcome) = &self.status else { return Err("no check has finished".into()) };
+                let run = outcome.counterexample.clone().ok_or("the check found no violation")?;
+                return Ok(Some(run));
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -1,0 +1,174 @@
+//! The checker panel's model and the worker's exploration, on the host.
+
+use super::*;
+use crate::model::check_run::{explore, outcome_json};
+use check::{Hooks, Stop};
+use lab::{Algo, Setup};
+use sim::{SimConfig, World};
+
+fn fields_with(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut c = Checker::default();
+    for (n, v) in pairs {
+        c.set_field(n, v.to_string()).unwrap();
+    }
+    c.fields
+}
+
+fn setup(algo: &str, nodes: u32, options: &[(&str, &str)]) -> Setup {
+    let mut s = Setup::new(algo.parse::<Algo>().unwrap());
+    s.sim.nodes = nodes;
+    s.options.extend(options.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    s
+}
+
+fn request(s: &Setup, step: u64, pairs: &[(&'static str, &str)]) -> Request {
+    let (root, _) = root_setup(s, step);
+    read(&fields_with(pairs), lab::file::write_run(&root, step)).unwrap()
+}
+
+#[test]
+fn a_bad_budget_is_named_and_the_typed_text_kept() {
+    let mut c = Checker::default();
+    let run = || (Setup::default(), 0);
+    c.apply(CheckCmd::Field { name: "depth".into(), value: "ten".into() }, run).unwrap();
+    c.apply(CheckCmd::Start(Vec::new()), run).unwrap();
+    let (name, e) = c.invalid.clone().unwrap();
+    assert_eq!(name, "depth");
+    assert!(e.starts_with("depth: expected a whole number"), "{e}");
+    assert_eq!(c.fields[0].1, "ten");
+    assert_eq!(c.status, Status::Idle);
+    assert!(c.start.is_none());
+    for (name, value) in [("strategy", "widest"), ("commands", " , "), ("memory_mb", "0"), ("crashes", "-1")] {
+        let e = read(&fields_with(&[(name, value)]), String::new()).unwrap_err();
+        assert_eq!(e.0, name, "{e:?}");
+        assert!(e.1.starts_with(name), "{e:?}");
+    }
+    let e = c.apply(CheckCmd::Field { name: "width".into(), value: "1".into() }, run).unwrap_err();
+    assert!(e.contains("unknown check field \"width\""), "{e}");
+    // An empty memory cap is no cap.
+    assert_eq!(read(&fields_with(&[("memory_mb", "")]), String::new()).unwrap().memory_mb, None);
+}
+
+#[test]
+fn the_root_is_on_a_network_without_chance_faults_and_says_so() {
+    let mut s = Setup::default();
+    s.sim = SimConfig { drop: 0.05, network: sim::Network::Reliable, ..s.sim };
+    s.actions = vec![
+        sim::Scheduled { step: 3, action: sim::Action::Heal },
+        sim::Scheduled { step: 9, action: sim::Action::Heal },
+    ];
+    let (root, note) = root_setup(&s, 5);
+    assert_eq!((root.sim.drop, root.sim.dup, root.sim.network), (0.0, 0.0, sim::Network::Lossy));
+    assert_eq!(root.actions.len(), 1, "actions after the step are not the run's yet");
+    assert!(note.unwrap().contains("not the run's reliable network with 5% chance drops:"));
+    let (_, note) = root_setup(&root, 5);
+    assert_eq!(note, None);
+}
+
+/// What `cli check` explores for the same model: a fresh world on the
+/// same network, checked directly.
+fn direct(s: &Setup, options: &check::Options) -> check::Report {
+    struct Direct<'a>(&'a check::Options);
+    impl lab::Visit for Direct<'_> {
+        type Out = check::Report;
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> check::Report
+        where
+            World<P>: Send + Sync,
+        {
+            let world = World::<P>::new(setup.sim, config, setup.seed).unrecorded();
+            check::check(&world, self.0, &Hooks::default())
+        }
+    }
+    let (root, _) = root_setup(s, 0);
+    lab::with_protocol(&root, Direct(options)).unwrap()
+}
+
+#[test]
+fn from_step_zero_the_worker_explores_what_the_cli_explores() {
+    let s = setup("2pc", 3, &[]);
+    let r = request(&s, 0, &[("depth", "8"), ("requests", "1")]);
+    let (report, ce, from) = explore(&r, &Hooks::default()).unwrap();
+    assert_eq!((ce, from), (None, 0));
+    assert_eq!(report, direct(&s, &r.options()));
+    assert_eq!(report.stop, Stop::Depth);
+    assert!(report.unique > 100, "{report:?}");
+}
+
+#[test]
+fn a_broken_variant_is_found_and_its_run_file_replays_to_the_violation() {
+    // crates/check/tests/bugs.rs: paxos accept-unproposed, Validity in 7.
+    let s = setup("paxos", 3, &[("bug", "accept-unproposed")]);
+    let r = request(&s, 0, &[("depth", "10"), ("requests", "1"), ("commands", "x")]);
+    let (report, ce, _) = explore(&r, &Hooks::default()).unwrap();
+    let found = report.violation.clone().unwrap();
+    assert_eq!((found.property, found.actions.len()), ("Validity", 7));
+    let ce = ce.unwrap();
+    let opened = lab::file::open(&ce).unwrap();
+    assert_eq!(opened.run().step, found.step);
+    let session = lab::file::replay(&opened, u64::MAX).unwrap();
+    let first = session.first_violation().unwrap();
+    assert_eq!((first.property, first.step), ("Validity", found.step));
+    // The panel reads the outcome the worker writes.
+    let json = outcome_json(&report, Some(ce.clone()), 0, 0.5, 3.0);
+    let outcome: Outcome = serde_json::from_str(&json).unwrap();
+    assert_eq!(outcome.violation.unwrap().step, found.step);
+    assert_eq!((outcome.unique, outcome.counterexample), (report.unique, Some(ce)));
+}
+
+#[test]
+fn from_a_later_step_the_run_so_far_is_kept_in_the_counterexample() {
+    let s = setup("paxos", 3, &[("bug", "accept-unproposed")]);
+    let mut run = lab::open(&s).unwrap();
+    run.step();
+    run.step();
+    let at = run.steps();
+    let r = request(&s, at, &[("depth", "10"), ("requests", "1"), ("commands", "x")]);
+    let (report, ce, from) = explore(&r, &Hooks::default()).unwrap();
+    assert_eq!(from, at);
+    let found = report.violation.unwrap();
+    assert!(found.actions.iter().all(|a| a.step >= at), "{:?}", found.actions);
+    let session = lab::file::replay(&lab::file::open(&ce.unwrap()).unwrap(), u64::MAX).unwrap();
+    assert_eq!(session.first_violation().map(|v| v.step), Some(found.step));
+}
+
+#[test]
+fn a_check_runs_is_cancelled_and_old_workers_are_ignored() {
+    let mut c = Checker::default();
+    let run = || (setup("2pc", 3, &[]), 0);
+    c.apply(CheckCmd::Start(vec![("depth".into(), "4".into())]), run).unwrap();
+    let (ticket, request) = c.start.take().unwrap();
+    assert_eq!((ticket, request.depth), (1, 4));
+    let live = Live { unique: 10, elapsed_ms: 500.0, ..Live::default() };
+    c.apply(CheckCmd::Progress { ticket, live }, run).unwrap();
+    assert_eq!(c.status, Status::Running(Some(live)));
+    assert_eq!(live.per_second(), 20.0);
+    c.apply(CheckCmd::Cancel, run).unwrap();
+    assert!(c.stop_worker);
+    assert_eq!(c.status, Status::Cancelled(Some(live)));
+    // A late message of the ended worker changes nothing.
+    c.apply(CheckCmd::Done { ticket, json: "{}".into() }, run).unwrap();
+    assert_eq!(c.status, Status::Cancelled(Some(live)));
+    c.stop_worker = false;
+    c.apply(CheckCmd::Start(Vec::new()), run).unwrap();
+    assert_eq!(c.ticket, 2);
+    c.apply(CheckCmd::Progress { ticket: 1, live }, run).unwrap();
+    assert_eq!(c.status, Status::Running(None));
+    c.apply(CheckCmd::Failed { ticket: 2, error: "boom".into() }, run).unwrap();
+    assert_eq!(c.status, Status::Failed("boom".into()));
+    assert!(c.apply(CheckCmd::LoadCounterexample, run).is_err());
+}
+
+#[test]
+fn an_outcome_reads_as_a_sentence() {
+    let r = request(&setup("2pc", 3, &[]), 0, &[("max_states", "50"), ("requests", "1")]);
+    let (report, ce, _) = explore(&r, &Hooks::default()).unwrap();
+    assert_eq!(report.stop, Stop::MaxStates);
+    let outcome: Outcome = serde_json::from_str(&outcome_json(&report, ce, 0, 1.0, 2.0)).unwrap();
+    assert_eq!(
+        outcome.summary(&r),
+        format!(
+            "No violation within budgets ({} unique states, depth {}, state cap of 50)",
+            report.unique, report.depth
+        )
+    );
+}
