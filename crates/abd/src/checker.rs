@@ -22,14 +22,14 @@ pub const LINEARIZABILITY: &str = "Linearizability";
 pub const DECIDABLE: &str = "LinearizabilityDecidable";
 
 /// An operation the checker saw invoked and not yet completed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Open {
     seq: u64,
     key: u8,
     index: usize,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct AbdChecker {
     clock: u64,
     keys: BTreeMap<u8, KeyWindow>,
@@ -42,6 +42,10 @@ pub struct AbdChecker {
 
 impl Checker<Abd> for AbdChecker {
     const PROPERTIES: &'static [&'static str] = &[LINEARIZABILITY, DECIDABLE];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Abd>]) -> Option<Violation> {
         self.check_changed(nodes, None)

@@ -17,7 +17,7 @@ use std::sync::Arc;
 ///
 /// Commands are shared (`Arc<str>`): copies of an entry on every node point at
 /// one allocation, which makes persisting and comparing logs cheap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Entry {
     pub term: u64,
     pub cmd: Arc<str>,
@@ -35,14 +35,14 @@ impl Entry {
 }
 
 /// An entry and the digest of the log up to and including it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Slot {
     entry: Entry,
     digest: u64,
 }
 
 /// A log of entries with 1-based indexes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Log {
     slots: Chunked<Slot>,
 }
