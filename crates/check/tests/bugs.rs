@@ -11,13 +11,17 @@
 //! | paxos | 3 | accept-unproposed | depth 10, requests 1 (`x`) | Validity | 7 | 1,080 |
 //! | paxos | 3, roles=split, proposers=2, acceptors=1 | ignore-promised-values | depth 12, requests 2 (`x`, `y`) | Stability | 8 | 4,335 |
 //! | paxos | 3, roles=all | forget-promise | depth 10, crashes 1, requests 2 | Promise Integrity | 3 | 473 |
-//! | 2pc | 3 | abort-after-yes | depth 10, crashes 1, requests 1 | Atomicity | 7 | 10,133 |
+//! | 2pc | 3 | abort-after-yes | depth 10, crashes 1, requests 1 | Atomicity | 7 | 9,915 |
 //! | outbox | 4 | no-dedup | depth 10, dups 1, requests 1 | Exactly Once | 7 | 384 |
-//! | raft | 3 | forget-vote | depth 9, crashes 1 | Election Safety | 8 | 303,017 (ignored test) |
-//! | lock-fenced | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 117,642 (ignored test) |
+//! | raft | 3 | forget-vote | depth 9, crashes 1 | Election Safety | 8 | 303,017 |
+//! | lock-fenced | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
 //!
-//! The ignored ones take tens of seconds in the dev profile:
-//! `cargo test --release -p check --test bugs -- --ignored`.
+//! Since fingerprints hash a derived `Hash` and worlds share unchanged
+//! nodes, the two largest (Raft, the fenced lock) take a few seconds in the
+//! dev profile and run by default (they were `#[ignore]`d at 13k states/s).
+//! The unique counts changed (2PC 10,133 to 9,915, the lock 117,642 to
+//! 113,335) when breadth-first search began to keep, of states merged by
+//! fingerprint, the first in generation order rather than in shard order.
 
 mod common;
 
@@ -127,7 +131,6 @@ fn outbox_without_dedup_delivers_twice_under_one_duplicate() {
 }
 
 #[test]
-#[ignore = "303,017 states: run with --release"]
 fn raft_forget_vote_elects_two_leaders_in_one_term() {
     found_and_replayed(&Case {
         algo: "raft",
@@ -142,7 +145,6 @@ fn raft_forget_vote_elects_two_leaders_in_one_term() {
 }
 
 #[test]
-#[ignore = "117,642 states: run with --release"]
 fn lock_without_fencing_lets_two_clients_write() {
     found_and_replayed(&Case {
         algo: "lock-fenced",
