@@ -13,6 +13,9 @@
 //! | paxos | 3, roles=all | forget-promise | depth 10, crashes 1, requests 2 | Promise Integrity | 3 | 473 |
 //! | 2pc | 3 | abort-after-yes | depth 10, crashes 1, requests 1 | Atomicity | 7 | 9,915 |
 //! | outbox | 4 | no-dedup | depth 10, dups 1, requests 1 | Exactly Once | 7 | 384 |
+//! | 3pc | 3 | abort-after-yes | depth 12, crashes 1, requests 1 | Atomicity | 8 | 37,873 |
+//! | saga | 3, fail_step=2 | compensate-twice | depth 10, dups 1, requests 1 | Compensation At Most Once | 8 | 319 |
+//! | balance | 2, max_queue=1 | unbounded-queue | depth 8 | Queue bounds respected | 4 | 65 |
 //! | raft | 3 | forget-vote | depth 9, crashes 1 | Election Safety | 8 | 303,017 |
 //! | lock-fenced | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
 //!
@@ -155,5 +158,47 @@ fn lock_without_fencing_lets_two_clients_write() {
         commands: &[],
         property: "Storage Mutual Exclusion",
         shortest: 12,
+    });
+}
+
+#[test]
+fn three_phase_commit_abort_after_yes_is_found_and_replays() {
+    found_and_replayed(&Case {
+        algo: "3pc",
+        nodes: 3,
+        options: &[],
+        bug: "abort-after-yes",
+        budgets: budgets(12, 1, 0, 1),
+        commands: &["x=1"],
+        property: "Atomicity",
+        shortest: 8,
+    });
+}
+
+#[test]
+fn saga_compensating_twice_under_one_duplicate() {
+    found_and_replayed(&Case {
+        algo: "saga",
+        nodes: 3,
+        options: &[("fail_step", "2")],
+        bug: "compensate-twice",
+        budgets: budgets(10, 0, 1, 1),
+        commands: &["x=1"],
+        property: "Compensation At Most Once",
+        shortest: 8,
+    });
+}
+
+#[test]
+fn balancer_without_a_queue_bound_overfills_a_server() {
+    found_and_replayed(&Case {
+        algo: "balance",
+        nodes: 2,
+        options: &[("max_queue", "1")],
+        bug: "unbounded-queue",
+        budgets: budgets(8, 0, 0, 0),
+        commands: &[],
+        property: "Queue bounds respected",
+        shortest: 4,
     });
 }
