@@ -42,7 +42,7 @@ struct Slot {
 }
 
 /// A log of entries with 1-based indexes.
-#[derive(Clone, Debug, Default, Hash)]
+#[derive(Clone, Debug, Default)]
 pub struct Log {
     slots: Chunked<Slot>,
 }
@@ -153,6 +153,16 @@ impl PartialEq for Log {
     }
 }
 impl Eq for Log {}
+
+/// As equality sees it: the entries, in order (digests follow from them).
+impl std::hash::Hash for Log {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.last_index().hash(h);
+        for entry in self.iter() {
+            entry.hash(h);
+        }
+    }
+}
 
 /// A log is shown as the array of its entries: `[{"term":1,"cmd":"x=1"}]`.
 impl Serialize for Log {
