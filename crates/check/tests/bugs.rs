@@ -16,6 +16,7 @@
 //! | 3pc | 3 | abort-after-yes | depth 12, crashes 1, requests 1 | Atomicity | 8 | 37,873 |
 //! | saga | 3, fail_step=2 | compensate-twice | depth 10, dups 1, requests 1 | Compensation At Most Once | 8 | 319 |
 //! | balance | 2, max_queue=1 | unbounded-queue | depth 8 | Queue bounds respected | 4 | 65 |
+//! | primary-backup | 3 | no-epoch-bump | depth 10 | At most one primary per epoch accepts writes | 8 | 45,662 |
 //! | raft | 3 | forget-vote | depth 9, crashes 1 | Election Safety | 8 | 303,017 |
 //! | lock-fenced | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
 //!
@@ -200,5 +201,19 @@ fn balancer_without_a_queue_bound_overfills_a_server() {
         commands: &[],
         property: "Queue bounds respected",
         shortest: 4,
+    });
+}
+
+#[test]
+fn backup_promoting_itself_without_a_new_epoch_makes_two_primaries() {
+    found_and_replayed(&Case {
+        algo: "primary-backup",
+        nodes: 3,
+        options: &[],
+        bug: "no-epoch-bump",
+        budgets: budgets(10, 0, 0, 0),
+        commands: &[],
+        property: "At most one primary per epoch accepts writes",
+        shortest: 8,
     });
 }
