@@ -49,7 +49,7 @@ pub const LINEARIZABILITY: &str = "Linearizability";
 pub const DECIDABLE: &str = "LinearizabilityDecidable";
 
 /// An operation the checker saw invoked and not yet completed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Open {
     seq: u64,
     key: u8,
@@ -60,7 +60,7 @@ struct Open {
 }
 
 /// A write of unknown outcome in its key's window, with its timestamp.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Lost {
     key: u8,
     index: usize,
@@ -69,14 +69,14 @@ struct Lost {
 
 /// Lost writes a higher write has overtaken, retired once the operations
 /// open at that moment (client, operation number) have all ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Overtaken {
     key: u8,
     indices: Vec<usize>,
     waiting: Vec<(NodeId, u64)>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct AbdChecker {
     clock: u64,
     keys: BTreeMap<u8, KeyWindow>,
@@ -85,7 +85,7 @@ pub struct AbdChecker {
     seen: BTreeMap<NodeId, u64>,
     /// Keys the checker gave up on (reported once as [`DECIDABLE`]).
     undecided: BTreeSet<u8>,
-    /// Writes lost in their update phase, not yet overtaken (at most one
+    /// Writes lost with their client, not yet overtaken (at most one
     /// window's worth per key).
     lost: Vec<Lost>,
     /// Overtaken lost writes waiting to be retired.
@@ -96,6 +96,10 @@ pub struct AbdChecker {
 
 impl Checker<Abd> for AbdChecker {
     const PROPERTIES: &'static [&'static str] = &[LINEARIZABILITY, DECIDABLE];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Abd>]) -> Option<Violation> {
         self.check_changed(nodes, None)

@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 /// How many finished operations a client remembers, for the history panel.
 pub const DONE_KEPT: usize = 8;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     Query,
@@ -31,7 +31,7 @@ pub enum Phase {
 }
 
 /// What an operation does: a read, or a write of a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Read,
@@ -39,7 +39,7 @@ pub enum Kind {
 }
 
 /// The operation a client has in progress.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Current {
     /// The client's operation number (also its Jepsen id).
     pub seq: u64,
@@ -54,7 +54,7 @@ pub struct Current {
 }
 
 /// A finished operation: a read with what it returned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Done {
     pub seq: u64,
     pub key: u8,
@@ -65,7 +65,7 @@ pub struct Done {
     pub completed_at: Tick,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Client {
     pub(crate) id: NodeId,
     pub(crate) servers: u32,

@@ -36,7 +36,7 @@ pub const MAX_NODES: u32 = 32;
 pub(crate) type AbdOut = OutOf<Abd>;
 
 /// A broken ABD.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum AbdBug {
     /// Reads return after the query phase, without the write-back.
@@ -62,7 +62,7 @@ impl std::str::FromStr for AbdBug {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct AbdConfig {
     /// Server replicas: nodes `0..servers`; the others are clients.
     pub servers: u32,
@@ -83,14 +83,14 @@ impl Default for AbdConfig {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Node {
     Server(Server),
     Client(Client),
 }
 
 /// One node of an ABD world.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Abd {
     pub id: NodeId,
     pub node: Node,
@@ -113,7 +113,7 @@ impl Abd {
 }
 
 /// A node in the trace: a server's registers, a client's phase.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum AbdView {
     Server { id: NodeId, up: bool, kind: &'static str, registers: Vec<(&'static str, Ts, Option<u64>)> },
@@ -121,10 +121,20 @@ pub enum AbdView {
 }
 
 impl Protocol for Abd {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = "abd";
     type Config = AbdConfig;

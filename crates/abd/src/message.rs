@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// A write's timestamp: a counter, ties broken by the writer's id, so two
 /// writers that read the same maximum still write distinct timestamps
 /// (the multi-writer extension of ABD, Lynch & Shvartsman 1997).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 pub struct Ts {
     pub counter: u64,
     pub writer: NodeId,
@@ -21,7 +21,7 @@ impl std::fmt::Display for Ts {
 }
 
 /// A register as a server holds it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct Stored {
     pub ts: Ts,
     pub value: Value,
@@ -36,7 +36,7 @@ pub fn key_name(key: u8) -> &'static str {
 
 /// `op` is the client's operation number: replies to an older operation
 /// are stale and ignored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum AbdMsg {
     /// Phase 1: what do you hold for `key`?
@@ -81,7 +81,7 @@ impl Message for AbdMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum AbdTimer {
     /// A client's think time is over: start the next operation.
@@ -103,7 +103,7 @@ impl Timer for AbdTimer {
 /// What survives a crash: a server's registers (an update is acknowledged
 /// only once stored), a client's operation counter (so a reply to an
 /// operation from before the crash is never taken for a new one's).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AbdDurable {
     Server(BTreeMap<u8, Stored>),
     Client { ops: u64 },

@@ -7,7 +7,7 @@ use crate::{AbdDurable, AbdOut};
 use protocol::{Input, Level, NodeId};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Server {
     pub registers: BTreeMap<u8, Stored>,
 }

@@ -23,7 +23,7 @@ pub const MAX_SERVERS: usize = crate::MAX_NODES as usize - 1;
 
 /// One sample of the charts. Plain data without a heap allocation, so that
 /// the world's snapshots copy the 120 samples in one piece.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Hash)]
 pub struct Sample {
     pub time: Tick,
     pub p50: Tick,
@@ -32,7 +32,7 @@ pub struct Sample {
     pub outstanding: [u32; MAX_SERVERS],
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Balancer {
     pub(crate) config: BalanceConfig,
     pub servers: u32,

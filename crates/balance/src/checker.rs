@@ -13,11 +13,15 @@ use protocol::{Checker, NodeRef, Violation};
 pub const NO_REQUEST_LOST: &str = "No request lost";
 pub const QUEUE_BOUNDS: &str = "Queue bounds respected";
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct BalanceChecker;
 
 impl Checker<Balance> for BalanceChecker {
     const PROPERTIES: &'static [&'static str] = &[NO_REQUEST_LOST, QUEUE_BOUNDS];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Balance>]) -> Option<Violation> {
         nodes.iter().find_map(|n| match &n.state.node {

@@ -5,7 +5,7 @@ use protocol::{BugSpec, Bugs, NodeId, Tick};
 use serde::Serialize;
 
 /// How the balancer picks a server for a request.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Strategy {
     /// Servers in turn.
@@ -38,7 +38,7 @@ impl Strategy {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct BalanceConfig {
     pub strategy: Strategy,
     /// A new request every `interval_ms`.
@@ -78,7 +78,7 @@ impl Default for BalanceConfig {
 }
 
 /// A broken server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum BalanceBug {
     /// A full server makes room by discarding its oldest waiting request, unanswered.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 /// In traces a message's fields sit beside its envelope's (`id`, `from`,
 /// `to`), so the request's id is written `request`, never a second `id`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum BalanceMsg {
     /// Balancer to server: serve request `id`.
@@ -42,7 +42,7 @@ impl Message for BalanceMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum BalanceTimer {
     /// The balancer's next request.

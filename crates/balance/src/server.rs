@@ -8,7 +8,7 @@ use crate::{Out, BALANCER};
 use protocol::{Input, Level, NodeId};
 use std::collections::VecDeque;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Server {
     pub id: NodeId,
     pub(crate) config: BalanceConfig,

@@ -7,8 +7,8 @@
 //! shards and, for each, reads the candidates thread by thread (so in the
 //! frontier's order, however many threads there are) and keeps the first
 //! of each new state in that shard's part of the visited set, which no
-//! other thread touches. The next frontier is the shards' new states in
-//! shard order. So the states found, their order, and the path recorded
+//! other thread touches. The next frontier is the new states in the order
+//! they were generated (not in shard order, which depends on hash values). So the states found, their order, and the path recorded
 //! to each are the same for one thread or many.
 
 use crate::choices::{self, Link, Scratch, Used, ROOT};
@@ -55,6 +55,9 @@ struct Item<P: Protocol> {
 /// A successor not seen at an earlier level.
 struct Candidate<P: Protocol> {
     id: u64,
+    /// Where it was generated: its thread's chunk, then its place in that
+    /// thread's output (so in the frontier's order, then the choices').
+    order: u64,
     item: Item<P>,
     step: u64,
     action: Action,
@@ -98,6 +101,10 @@ where
                 move || {
                     let mut scratch = Scratch::default();
                     let mut out: Vec<Vec<Candidate<P>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+                    // Met earlier in this level by this thread: only the
+                    // first is kept, so a later copy is not even stored.
+                    let mut level = Visited::default();
+                    let mut order = (t as u64) << 40;
                     for (i, item) in items.iter().enumerate() {
                         if i % 256 == 255 {
                             if abort.load(Ordering::Relaxed) {
@@ -112,7 +119,7 @@ where
                                 hooks.report(Progress { generated, unique, depth });
                             }
                         }
-                        let n = expand(item, options, seen, &mut scratch, &mut out);
+                        let n = expand(item, options, seen, &mut level, &mut order, &mut scratch, &mut out);
                         generated.fetch_add(n, Ordering::Relaxed);
                     }
                     out
@@ -156,7 +163,12 @@ where
         let kept = parallel::all(jobs);
         report.depth += 1;
         frontier = Vec::new();
-        for candidate in kept.into_iter().flatten().flatten() {
+        // In the order they were generated, not by shard: which of several
+        // states merged into one is kept (they may differ in what the
+        // fingerprint leaves out, the clock) must not depend on hash values.
+        let mut kept: Vec<Candidate<P>> = kept.into_iter().flatten().flatten().collect();
+        kept.sort_unstable_by_key(|c| c.order);
+        for candidate in kept {
             let Candidate { item, step, action, .. } = candidate;
             if report.violation.is_none() {
                 let last = Scheduled { step, action: action.clone() };
@@ -179,10 +191,13 @@ where
 /// Successors of `item` not seen at an earlier level, sorted into shards.
 /// A candidate's `item.link` is its parent's link until it is kept.
 /// Returns how many successors were computed.
+#[allow(clippy::too_many_arguments)]
 fn expand<P: Protocol>(
     item: &Item<P>,
     options: &Options,
     seen: &[Visited],
+    level: &mut Visited,
+    order: &mut u64,
     scratch: &mut Scratch,
     out: &mut [Vec<Candidate<P>>],
 ) -> u64 {
@@ -193,8 +208,10 @@ fn expand<P: Protocol>(
         let (world, used, step) = choices::successor(&item.world, item.used, action);
         let id = choices::state_id(&world, used, scratch);
         let s = shard(id);
-        if !seen[s].contains(&id) {
-            out[s].push(Candidate { id, item: Item { world, used, link: item.link }, step, action: action.clone() });
+        if !seen[s].contains(&id) && level.insert(id) {
+            *order += 1;
+            let item = Item { world, used, link: item.link };
+            out[s].push(Candidate { id, order: *order, item, step, action: action.clone() });
         }
     }
     scratch.choices = actions;

@@ -27,6 +27,19 @@
 //! not depend on the number of threads. Depth-first search and random deep
 //! walks are for state spaces too big to finish.
 //!
+//! The visited set holds 64-bit state ids ([`protocol::Fingerprint`], a
+//! portable word hash of each protocol's derived `Hash`: `usize` as `u64`,
+//! `f64` by its bits, no pointers, so ids are the same in every run, on any
+//! number of threads, natively and in wasm32), not states. Two distinct
+//! states with one id would be merged, hiding one of them: with `n` states
+//! the chance of any collision is about `n² / 2⁶⁵` (3e-8 at a million
+//! states, 3e-4 at a hundred million). That risk is accepted, as Stateright
+//! and TLC accept it; a collision can hide a state but never invent a
+//! violation, and every counterexample replays through an ordinary run.
+//! States merged by id may still differ in what the id leaves out (the
+//! clock): breadth-first search keeps the first in generation order, so
+//! counts do not depend on hash values either.
+//!
 //! Symmetry reduction is not offered: every protocol here names nodes in
 //! its state (a vote, a leader, a fixed coordinator), so merging states
 //! equal up to a renaming of nodes would need each protocol to rename ids

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 pub const TIMESTAMPS_ONLY_GROW: &str = "TimestampsOnlyGrow";
 pub const ONE_VALUE_PER_TIMESTAMP: &str = "OneValuePerTimestamp";
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct LwwChecker {
     /// (replica, key) → the highest timestamp seen there.
     last: BTreeMap<(NodeId, u8), crate::Ts>,
@@ -28,6 +28,10 @@ pub struct LwwChecker {
 
 impl Checker<Lww> for LwwChecker {
     const PROPERTIES: &'static [&'static str] = &[TIMESTAMPS_ONLY_GROW, ONE_VALUE_PER_TIMESTAMP];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Lww>]) -> Option<Violation> {
         self.check_changed(nodes, None)

@@ -39,7 +39,7 @@ pub const MAX_NODES: u32 = 16;
 
 pub(crate) type LwwOut = OutOf<Lww>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum LwwBug {
     LastArrivalWins,
@@ -72,7 +72,7 @@ impl std::str::FromStr for LwwBug {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct LwwConfig {
     /// Replicas are nodes `0..clients.servers`.
     #[serde(flatten)]
@@ -89,7 +89,7 @@ impl Default for LwwConfig {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum LwwMsg {
     Client(ClientMsg),
@@ -121,14 +121,14 @@ impl Message for LwwMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(untagged)]
 pub enum LwwTimer {
     Client(ClientTimer),
     Replica(ReplicaTimer),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReplicaTimer {
     /// Send every version to the other replicas.
@@ -145,14 +145,14 @@ impl protocol::Timer for LwwTimer {
 }
 
 /// A replica's versions and lost writes survive a crash (a store on disk).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReplicaDurable {
     pub store: BTreeMap<u8, Version>,
     pub lost: u64,
     pub recent_lost: VecDeque<Lost>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LwwDurable {
     Replica(ReplicaDurable),
     Client { ops: u64 },
@@ -164,13 +164,13 @@ impl From<ReplicaDurable> for LwwDurable {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Node {
     Replica(Replica),
     Client(KvClient),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Lww {
     pub id: NodeId,
     pub node: Node,
@@ -194,7 +194,7 @@ impl Lww {
 
 /// A node in the trace: a replica's versions (key → value, timestamp,
 /// and what its writer had seen) and lost-update count, or a client.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum LwwView {
     Replica { id: NodeId, up: bool, kind: &'static str, store: BTreeMap<&'static str, Version>, lost: u64 },
@@ -202,10 +202,20 @@ pub enum LwwView {
 }
 
 impl Protocol for Lww {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = "kv-lww";
     type Config = LwwConfig;

@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, VecDeque};
 pub const LOST_KEPT: usize = 8;
 
 /// A write's timestamp: the replica's clock, ties broken by its id.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 pub struct Ts {
     pub time: Tick,
     pub node: NodeId,
@@ -45,7 +45,7 @@ impl std::fmt::Display for Ts {
 
 /// A key's value with its timestamp, the replica that took it, and the
 /// timestamp that replica held for the key then.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Version {
     pub value: u64,
     pub ts: Ts,
@@ -54,14 +54,14 @@ pub struct Version {
 }
 
 /// An acknowledged write and the version it was lost to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Lost {
     pub key: u8,
     pub write: Version,
     pub to: Version,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Replica {
     pub store: BTreeMap<u8, Version>,
     /// Acknowledged writes of this replica lost so far.

@@ -34,7 +34,7 @@ pub const LINEARIZABILITY: &str = "Linearizability";
 /// The history stayed within the checker's bounds.
 pub const DECIDABLE: &str = "LinearizabilityDecidable";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Open {
     seq: u64,
     key: u8,
@@ -44,7 +44,7 @@ struct Open {
 }
 
 /// Linearizability of the clients' history, checked live.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct HistoryChecker {
     clock: u64,
     keys: BTreeMap<u8, KeyWindow>,
@@ -148,7 +148,7 @@ impl HistoryChecker {
 }
 
 /// Raft's checker over the servers, the history checker over the clients.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct KvRaftChecker {
     raft: RaftChecker,
     pub history: HistoryChecker,
@@ -164,6 +164,10 @@ impl Checker<KvRaft> for KvRaftChecker {
         LINEARIZABILITY,
         DECIDABLE,
     ];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, KvRaft>]) -> Option<Violation> {
         self.check_changed(nodes, None)

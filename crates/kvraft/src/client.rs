@@ -48,7 +48,7 @@ pub fn show(v: Value) -> String {
 }
 
 /// A read, or a write of a value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Read,
@@ -57,7 +57,7 @@ pub enum Kind {
 
 /// What a client and a server say to each other. `op` is the client's
 /// operation number: a reply to an older one is stale and ignored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum ClientMsg {
     Request {
@@ -92,7 +92,7 @@ impl Message for ClientMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum ClientTimer {
     /// Think time over: start the next operation of the workload.
@@ -111,7 +111,7 @@ impl Timer for ClientTimer {
 }
 
 /// The clients' settings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct ClientConfig {
     /// Servers are nodes `0..servers`; clients the rest.
     pub servers: u32,
@@ -132,7 +132,7 @@ impl Default for ClientConfig {
 }
 
 /// How an operation ended: Jepsen's `:ok` (with a read's value), `:fail`, `:info`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Ok(Value),
@@ -140,7 +140,7 @@ pub enum Outcome {
     Info,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Current {
     pub seq: u64,
     pub key: u8,
@@ -151,7 +151,7 @@ pub struct Current {
     pub unknown: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Done {
     pub seq: u64,
     pub key: u8,
@@ -164,7 +164,7 @@ pub struct Done {
 /// What a client pushes: requests to servers, its timers, its op counter.
 pub type ClientOut = Out<ClientMsg, ClientTimer, u64>;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct KvClient {
     pub id: NodeId,
     /// Operations started (persisted before each starts).

@@ -43,7 +43,7 @@ pub const MAX_NODES: u32 = 16;
 
 pub(crate) type KvOut = OutOf<KvRaft>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum KvRaftBug {
     StaleRead,
@@ -68,7 +68,7 @@ impl std::str::FromStr for KvRaftBug {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct KvRaftConfig {
     #[serde(flatten)]
     pub clients: ClientConfig,
@@ -78,7 +78,7 @@ pub struct KvRaftConfig {
 }
 
 /// Raft's messages between servers, requests and replies with clients.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum KvMsg {
     Raft(raft::Msg),
@@ -106,7 +106,7 @@ impl Message for KvMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(untagged)]
 pub enum KvTimer {
     Raft(RaftTimer),
@@ -123,19 +123,19 @@ impl protocol::Timer for KvTimer {
 }
 
 /// What survives a crash: a server's Raft state, a client's op counter.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum KvDurable {
     Server(raft::Durable),
     Client { ops: u64 },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Node {
     Server(Box<KvServer>),
     Client(KvClient),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct KvRaft {
     pub id: NodeId,
     pub node: Node,
@@ -159,7 +159,7 @@ impl KvRaft {
 
 /// A node in the trace. Servers show Raft's role, term and commit index,
 /// the log's length (not the log: traces stay small) and the store.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum KvRaftView {
     Server {
@@ -196,10 +196,20 @@ pub fn client_input<M, T>(
 }
 
 impl Protocol for KvRaft {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = "kv-raft";
     type Config = KvRaftConfig;

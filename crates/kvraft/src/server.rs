@@ -19,7 +19,7 @@ use protocol::{Cluster, Input, Level, NodeId, Out, Protocol, Tick};
 use raft::{Raft, Role};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct KvServer {
     pub raft: Raft,
     pub store: Store,

@@ -15,7 +15,7 @@ use protocol::NodeId;
 use std::collections::BTreeMap;
 
 /// A command of the log, as the client asked it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Command {
     pub client: NodeId,
     pub op: u64,
@@ -50,7 +50,7 @@ impl Command {
 }
 
 /// The map and the sessions, rebuilt from the log after a crash.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Store {
     values: BTreeMap<u8, u64>,
     /// Per client: its last applied operation and what it returned.

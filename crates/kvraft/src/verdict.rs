@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 pub const HISTORY_ROWS: usize = 12;
 
 /// What the verdict found.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Finding {
     Yes,
     /// Why, in a sentence naming the operations; the clients involved.
@@ -40,7 +40,7 @@ pub enum Finding {
     Undecided(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Judgement {
     pub finding: Finding,
     /// Operations judged.

@@ -12,7 +12,7 @@ use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A way to break a lock on purpose. The order is that of [`BUGS`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Bug {
     /// The storage keeps its highest token only in memory: after a restart

@@ -92,7 +92,7 @@ type Grant = (NodeId, u64, Option<u64>);
 /// One `u64` per possible client id, for the per-client summaries.
 const CLIENTS: usize = MAX_NODES as usize;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct LockChecker {
     /// The last [`GRANTS_REMEMBERED`] grants in issue order: `window[i]` is
     /// grant number `first + i` (numbered from 1).
@@ -117,6 +117,10 @@ pub struct LockChecker {
 
 impl<V: Choice> Checker<Lock<V>> for LockChecker {
     const PROPERTIES: &'static [&'static str] = &[STORAGE_MUTUAL_EXCLUSION];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Lock<V>>]) -> Option<Violation> {
         self.check_changed(nodes, None)

@@ -35,7 +35,7 @@ use std::ops::Range;
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// Where a client is in its loop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Backing off; the `retry` timer is armed.
@@ -49,7 +49,7 @@ pub enum Phase {
 }
 
 /// The lock as its holder believes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Held {
     /// The fencing token, if the algorithm has one.
     pub token: Option<u64>,
@@ -63,13 +63,13 @@ pub struct Held {
 
 /// What a client keeps across a crash: its last lock value, so that it
 /// never uses one twice.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ClientDurable {
     pub attempt: u64,
 }
 
 /// One client of `lock-lease`, `lock-fenced` or `redlock`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct LeaseClient {
     // Configuration.
     id: NodeId,

@@ -16,7 +16,7 @@ pub const REDLOCK_SERVERS: u32 = 5;
 pub const WRITES_KEPT: usize = 64;
 
 /// Which lock algorithm a world runs. Every node of a world plays the same one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 pub enum Variant {
     /// One server granting leases with a TTL (`SET key value NX PX ttl`);
     /// the storage accepts every write.
@@ -68,7 +68,7 @@ impl Variant {
 
 /// A variant as a type, so that each algorithm is its own [`protocol::Protocol`]
 /// with its own `NAME` (see [`crate::Lock`]).
-pub trait Algorithm: Clone + Copy + Debug + Default + Send + Sync + 'static {
+pub trait Algorithm: Clone + Copy + Debug + std::hash::Hash + Default + Send + Sync + 'static {
     const VARIANT: Variant;
 }
 
@@ -76,7 +76,7 @@ pub trait Algorithm: Clone + Copy + Debug + Default + Send + Sync + 'static {
 /// (every [`Algorithm`], whose config is a [`LockConfig`]), or read at run
 /// time from a [`ChosenConfig`] ([`variant::Chosen`], what the lab's catalog
 /// runs, so that the four algorithms share one copy of the simulator's code).
-pub trait Choice: Clone + Copy + Debug + Default + Send + Sync + 'static {
+pub trait Choice: Clone + Copy + Debug + std::hash::Hash + Default + Send + Sync + 'static {
     /// The `NAME` of [`protocol::Protocol`] for `Lock<Self>`.
     const NAME: &'static str;
     /// The protocol's config.
@@ -101,7 +101,7 @@ impl<V: Algorithm> Choice for V {
 /// The config of a [`crate::Lock`] world: which variant it runs, and the
 /// settings. Serialized as its settings alone, as a marker-typed world's
 /// config is: a trace names its algorithm apart from its config.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(transparent)]
 pub struct ChosenConfig {
     #[serde(skip)]
@@ -116,7 +116,7 @@ pub mod variant {
 
     /// Any of the four, as its [`ChosenConfig`] says: one type, and so one
     /// instance of the generic simulator, for every lock algorithm.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Chosen;
 
     impl Choice for Chosen {
@@ -131,16 +131,16 @@ pub mod variant {
     }
 
     /// `lock-lease`.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Lease;
     /// `lock-fenced`.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Fenced;
     /// `redlock`.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Redlock;
     /// `lock-zk`.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Zk;
 
     impl Algorithm for Lease {
@@ -158,7 +158,7 @@ pub mod variant {
 }
 
 /// What part a node plays. Its name is the `kind` of the node's view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A lock server, or the coordination node of `lock-zk`.
@@ -184,7 +184,7 @@ impl Kind {
 /// With 8 Redlock nodes: servers 0–4, clients 5 and 6, storage 7. With fewer
 /// nodes than a variant needs, the storage still takes the last id and the
 /// servers the first ones; the lab refuses such worlds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Layout {
     nodes: u32,
     servers: u32,
@@ -225,7 +225,7 @@ impl Layout {
 
 /// Settings shared by every node. Times are in the local ticks of the node
 /// that uses them, so a node whose clock drifts measures them wrongly.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct LockConfig {
     /// How long a lease lasts once granted (the `PX` of `SET ... NX PX`).
     pub ttl_ms: Tick,

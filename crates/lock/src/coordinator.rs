@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, BTreeSet};
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// An ephemeral sequential child of the lock node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Entry {
     pub seq: u64,
     pub client: NodeId,
@@ -49,7 +49,7 @@ pub struct Entry {
 }
 
 /// A client session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Session {
     pub session: u64,
     pub client: NodeId,
@@ -59,7 +59,7 @@ pub struct Session {
 
 /// What the coordination node keeps across a crash: everything but the
 /// sessions' deadlines, which restart.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CoordinatorDurable {
     pub next_session: u64,
     pub next_seq: u64,
@@ -70,7 +70,7 @@ pub struct CoordinatorDurable {
 }
 
 /// The coordination node.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Coordinator {
     // Configuration.
     id: NodeId,

@@ -10,7 +10,7 @@
 use protocol::{Message, NodeId, Tick};
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum Msg {
     // ---- lease servers: `lock-lease`, `lock-fenced`, `redlock` ----------
@@ -161,7 +161,7 @@ impl Message for Msg {
 }
 
 /// Every timer of every kind of node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum LockTimer {
     /// Lock server: the lease runs out on the server's clock.

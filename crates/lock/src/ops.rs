@@ -19,7 +19,7 @@
 use protocol::{ClientOp, OpFn, OpKind, OpValue, Out};
 
 /// The operations of attempt `attempt`; `token` is the fencing token, if any.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct AttemptOps {
     pub attempt: u64,
 }

@@ -10,7 +10,7 @@
 use crate::config::{LockConfig, Variant};
 
 /// A named scenario.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Preset {
     /// A stable identifier.
     pub id: &'static str,

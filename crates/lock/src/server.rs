@@ -24,7 +24,7 @@ use serde::Serialize;
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// The lock as the server grants it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Lease {
     pub client: NodeId,
     /// The client's lock value.
@@ -35,13 +35,13 @@ pub struct Lease {
 }
 
 /// What a lock server keeps across a crash: the token counter.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ServerDurable {
     pub last_token: Option<u64>,
 }
 
 /// One lock server.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct LockServer {
     // Configuration.
     id: NodeId,

@@ -21,7 +21,7 @@ use std::sync::Arc;
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// One write as the storage logged it. The first four fields are its view.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct WriteRecord {
     pub client: NodeId,
     pub token: Option<u64>,
@@ -42,7 +42,7 @@ pub struct WriteRecord {
 pub type WriteLog = Arc<VecDeque<WriteRecord>>;
 
 /// What the storage keeps across a crash: its data, which here is the log.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct StorageDurable {
     pub highest_token: Option<u64>,
     pub writes: WriteLog,
@@ -51,7 +51,7 @@ pub struct StorageDurable {
 }
 
 /// The storage node.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Storage {
     // Configuration.
     id: NodeId,

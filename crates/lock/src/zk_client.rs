@@ -31,7 +31,7 @@ use serde::Serialize;
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
 /// Where a `lock-zk` client is in its loop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ZkPhase {
     /// Waiting for a session.
@@ -53,7 +53,7 @@ pub enum ZkPhase {
 }
 
 /// One client of `lock-zk`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct ZkClient {
     // Configuration.
     id: NodeId,

@@ -15,7 +15,7 @@ use crate::slots::Slots;
 /// resumed with more held messages than this needs a full rescan.
 const JOURNAL: usize = 16;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Acceptor {
     /// The highest ballot promised (or accepted).
     pub promised: Option<Ballot>,

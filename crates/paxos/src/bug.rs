@@ -9,7 +9,7 @@ use serde::Serialize;
 
 /// A way to break Paxos on purpose. `None` in [`crate::PaxosConfig::bug`]
 /// runs the protocol as the paper describes it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Bug {
     /// An acceptor does not persist its promise: a restart forgets it.

@@ -53,7 +53,7 @@ const MAX_TALLIES_PER_SLOT: usize = 32;
 const MAX_REQUESTED_PER_SLOT: usize = 32;
 
 /// The acceptances of one ballot in one slot.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Tally {
     ballot: Ballot,
     value: Value,
@@ -61,7 +61,7 @@ struct Tally {
     voters: u128,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 struct SlotRecord {
     /// The lowest ballot in which a majority was seen accepting, and its value.
     chosen: Option<(Ballot, Value)>,
@@ -71,7 +71,7 @@ struct SlotRecord {
     requested_overflow: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 struct NodeRecord {
     /// The highest promise seen from this acceptor.
     promised: Option<Ballot>,
@@ -85,7 +85,7 @@ struct NodeRecord {
     down: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct PaxosChecker {
     slots: Slots<SlotRecord>,
     nodes: Vec<NodeRecord>,
@@ -99,6 +99,10 @@ pub struct PaxosChecker {
 
 impl Checker<Paxos> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
     fn check(&mut self, nodes: &[NodeRef<'_, Paxos>]) -> Option<Violation> {
         self.check_nodes(nodes, None)
     }
@@ -109,6 +113,10 @@ impl Checker<Paxos> for PaxosChecker {
 
 impl Checker<MultiPaxos> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
     fn check(&mut self, nodes: &[NodeRef<'_, MultiPaxos>]) -> Option<Violation> {
         self.check_nodes(nodes, None)
     }

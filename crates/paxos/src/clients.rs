@@ -20,7 +20,7 @@ use protocol::{ClientOp, OpFn, OpKind, OpValue, Out};
 pub const MAX_WAITING_OPS: usize = 4096;
 
 /// A proposed command waiting for its slot to be learned.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Waiting {
     slot: u64,
     value: Value,
@@ -28,7 +28,7 @@ struct Waiting {
 }
 
 /// The operations a replica reported and has not completed (volatile).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Clients {
     next_id: u64,
     waiting: Vec<Waiting>,

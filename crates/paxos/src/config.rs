@@ -5,7 +5,7 @@ use protocol::{NodeId, Tick};
 use serde::Serialize;
 
 /// How roles are placed on nodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Placement {
     /// The first `proposers` nodes propose, the last `acceptors` nodes
@@ -16,7 +16,7 @@ pub enum Placement {
     All,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct PaxosConfig {
     pub placement: Placement,
     pub proposers: u32,

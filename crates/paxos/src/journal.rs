@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 /// The last `N` entries recorded and how many were recorded in all. A node
 /// rebuilt after a crash starts a fresh journal (its count goes back to 0).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Journal<T, const N: usize> {
     count: u64,
     recent: VecDeque<T>,

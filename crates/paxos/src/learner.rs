@@ -20,7 +20,7 @@ pub const DECISIONS: usize = 64;
 /// accepted it and that majority (Paxos Made Simple §2.3). Only a slot
 /// learned from `Accepted` messages has one; one learned from another
 /// learner (`Decided`) or from stable storage does not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Decision {
     pub slot: u64,
     pub ballot: Ballot,
@@ -40,7 +40,7 @@ pub(crate) fn voter_ids(bits: u128) -> impl Iterator<Item = NodeId> {
     (0..128).filter(move |i| bits & (1u128 << i) != 0)
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Learner {
     /// Chosen values by slot. Kept on stable storage.
     pub chosen: Slots<Value>,

@@ -53,7 +53,7 @@ pub use view::PaxosView;
 use serde::Serialize;
 
 /// Paxos timers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum PaxosTimer {
     /// A proposer's phase took too long, or its back-off ended: next ballot.
@@ -75,7 +75,7 @@ impl protocol::Timer for PaxosTimer {
 }
 
 /// What a Paxos node keeps on stable storage.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Durable {
     /// A proposer's highest round, so it never reuses a ballot.
     pub round: u64,

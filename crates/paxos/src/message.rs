@@ -13,7 +13,7 @@ pub type Value = Arc<str>;
 pub const NO_OP: &str = "no-op";
 
 /// An acceptor's accepted proposal for one slot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct SlotValue {
     pub slot: u64,
     pub ballot: Ballot,
@@ -21,13 +21,13 @@ pub struct SlotValue {
 }
 
 /// A chosen value for one slot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Chosen {
     pub slot: u64,
     pub value: Value,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum Msg {
     /// Phase 1a: "a prepare request with number n", for every slot from `from_slot` on.

@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// every step.
 pub(crate) const PROPOSALS: usize = 128;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Roles {
     pub id: NodeId,
     pub nodes: u32,

@@ -9,6 +9,7 @@
 //! both costs grew with the number of slots.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Slots per chunk.
@@ -133,6 +134,18 @@ impl<T: PartialEq> PartialEq for Slots<T> {
 }
 
 impl<T: Eq> Eq for Slots<T> {}
+
+/// The filled slots with their numbers, then how many: what `Debug` shows
+/// (chunk boundaries and sharing are not part of the value).
+impl<T: Hash> Hash for Slots<T> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for (slot, value) in self.iter() {
+            slot.hash(h);
+            value.hash(h);
+        }
+        self.len.hash(h);
+    }
+}
 
 impl<T: fmt::Debug> fmt::Debug for Slots<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -18,7 +18,7 @@ pub const ONE_PRIMARY_PER_EPOCH: &str = "At most one primary per epoch accepts w
 /// Epochs whose accepting replica the checker remembers.
 pub const EPOCHS_REMEMBERED: usize = 64;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct PbChecker {
     /// The first replica that accepted writes, per recent epoch.
     firsts: VecDeque<(u64, NodeId)>,
@@ -46,6 +46,10 @@ impl PbChecker {
 
 impl Checker<PrimaryBackup> for PbChecker {
     const PROPERTIES: &'static [&'static str] = &[ONE_PRIMARY_PER_EPOCH];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, PrimaryBackup>]) -> Option<Violation> {
         nodes.iter().find_map(|n| match &n.state.node {

@@ -9,7 +9,7 @@ use crate::message::{PbMsg, PbTimer};
 use crate::{Out, PbDurable};
 use protocol::{ClientOp, Input, Level, NodeId, OpFn, OpKind, OpValue};
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Client {
     config: PbConfig,
     replicas: u32,

@@ -5,7 +5,7 @@ use protocol::{BugSpec, Bugs, Tick};
 use serde::Serialize;
 
 /// How a backup decides that the primary is gone.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Detector {
     /// Suspect after `timeout_ms` without a heartbeat.
@@ -16,7 +16,7 @@ pub enum Detector {
 }
 
 /// What stops a deposed primary from accepting writes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Fencing {
     /// A promotion starts a new epoch; replication carries the epoch and a
@@ -28,7 +28,7 @@ pub enum Fencing {
 }
 
 /// How the replicas stand in line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Topology {
     /// A primary and one backup (3 nodes with the client).
@@ -86,6 +86,28 @@ pub struct PbConfig {
     pub bug: Option<PbBug>,
 }
 
+/// Every field, the threshold by its bits (`f64` has no `Hash`; equal
+/// configs have equal bits, as they are only ever parsed or defaulted).
+impl std::hash::Hash for PbConfig {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Self {
+            topology,
+            detector,
+            fencing,
+            heartbeat_ms,
+            timeout_ms,
+            phi_threshold,
+            window,
+            write_ms,
+            request_timeout_ms,
+            bug,
+        } = self;
+        (topology, detector, fencing, heartbeat_ms, timeout_ms).hash(h);
+        phi_threshold.to_bits().hash(h);
+        (window, write_ms, request_timeout_ms, bug).hash(h);
+    }
+}
+
 impl Default for PbConfig {
     fn default() -> Self {
         Self {
@@ -104,7 +126,7 @@ impl Default for PbConfig {
 }
 
 /// A broken primary-backup node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum PbBug {
     /// A promoting backup keeps the epoch of the primary it replaces.

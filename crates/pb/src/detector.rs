@@ -29,7 +29,7 @@ pub const WINDOW_MIN: u32 = 2;
 pub const WINDOW_MAX: u32 = 100;
 
 /// A detector's memory of one peer's heartbeats.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct Heartbeats {
     /// When the last heartbeat came (or when watching began).
     pub last: Option<Tick>,
@@ -108,6 +108,16 @@ pub struct Verdict {
     /// The level at which it suspects.
     pub threshold: f64,
     pub suspect: bool,
+}
+
+/// By the bits of its levels (`f64` has no `Hash`; a verdict is computed
+/// the same way from the same inputs, so equal ones have equal bits).
+impl std::hash::Hash for Verdict {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.level.to_bits().hash(h);
+        self.threshold.to_bits().hash(h);
+        self.suspect.hash(h);
+    }
 }
 
 /// The verdict of detector `kind` on `beats` at `now`.

@@ -5,14 +5,14 @@ use serde::Serialize;
 
 /// One write in a replica's log: the client's write `id`, its value, and
 /// the epoch of the primary that ordered it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Entry {
     pub epoch: u64,
     pub id: u64,
     pub value: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum PbMsg {
     /// "I am alive, in `epoch`, as primary (with its view) or backup (an empty view)."
@@ -79,7 +79,7 @@ impl Message for PbMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum PbTimer {
     /// A replica's beat: send a heartbeat, look at the detector, re-send pending replication.

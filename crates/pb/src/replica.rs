@@ -40,7 +40,7 @@ pub const LOG_KEEP: usize = 12;
 pub const MAX_PENDING: usize = 8;
 
 /// The newest [`LOG_KEEP`] entries of a write log and its full length.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Log {
     pub entries: VecDeque<Entry>,
     pub len: u64,
@@ -64,7 +64,7 @@ pub fn owner(epoch: u64, replicas: u32) -> NodeId {
     1 + (epoch.saturating_sub(1) % u64::from(replicas.max(1))) as NodeId
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Replica {
     pub id: NodeId,
     pub(crate) config: PbConfig,

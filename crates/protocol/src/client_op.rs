@@ -22,7 +22,7 @@
 use std::sync::Arc;
 
 /// What a client operation does: Jepsen's `:f`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OpFn {
     Read,
     Write,
@@ -47,7 +47,7 @@ impl OpFn {
 }
 
 /// Where an operation is in its life: Jepsen's `:type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OpKind {
     Invoke,
     Ok,
@@ -73,7 +73,7 @@ impl OpKind {
 }
 
 /// An operation's `:value`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OpValue {
     /// Nothing known (`nil`): a read's invocation, a lock's request.
     None,
@@ -101,7 +101,7 @@ impl OpValue {
 }
 
 /// One client operation event, reported by the node that serves the client.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClientOp {
     /// Which operation: the same number for its invocation and its
     /// completion, unique among the node's operations in progress.

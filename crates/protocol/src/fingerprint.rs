@@ -21,7 +21,7 @@ use std::fmt::{self, Debug, Write as _};
 use std::hash::Hasher;
 
 /// A deterministic, portable 64-bit hasher (see the module's documentation).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Fingerprint {
     state: u64,
     /// Bytes not yet folded in (fewer than 8), little-endian, and how many.
@@ -48,7 +48,14 @@ impl Hasher for Fingerprint {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
-    fn write(&mut self, bytes: &[u8]) {
+    fn write(&mut self, mut bytes: &[u8]) {
+        // Whole words at once while nothing is pending: the same value as
+        // byte by byte, in an eighth of the loop.
+        while self.tail_len == 0 && bytes.len() >= 8 {
+            let (word, rest) = bytes.split_at(8);
+            self.fold(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+            bytes = rest;
+        }
         for &b in bytes {
             self.tail |= u64::from(b) << (8 * self.tail_len);
             self.tail_len += 1;
@@ -113,7 +120,7 @@ pub fn of_debug<T: Debug + ?Sized>(value: &T) -> u64 {
 mod tests {
     use super::*;
 
-    #[derive(Debug)]
+    #[derive(Debug, Hash)]
     #[allow(dead_code)]
     struct Node {
         term: u64,

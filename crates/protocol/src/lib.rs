@@ -43,7 +43,7 @@ pub type Tick = u64;
 pub const MAX_NODES: u32 = 128;
 
 /// What the protocol sees of the cluster it runs in.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Cluster {
     /// Number of nodes; ids are `0..nodes`.
     pub nodes: u32,
@@ -62,7 +62,7 @@ impl Cluster {
 }
 
 /// One input to a node.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Input<M, T> {
     /// The node has just come up (first boot or restart after a crash).
     Start,
@@ -75,7 +75,7 @@ pub enum Input<M, T> {
 }
 
 /// One effect a node asks the world to carry out.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub enum Command<M, T, D> {
     /// Save this durable state; a later crash restores this copy. It is the
     /// state at the moment the command was pushed: push it before any `Send`
@@ -107,14 +107,14 @@ impl<M, T, D> Command<M, T, D> {
 }
 
 /// A line for the event log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Note {
     pub level: Level,
     pub text: String,
 }
 
 /// How loudly a note should be shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Info,
@@ -127,7 +127,7 @@ pub enum Level {
 /// The buffer a node pushes its commands into during one step, and the
 /// client operations it reports (kept apart: they are observations, not
 /// commands, so they never change what a `crash-mid-step` cuts short).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Out<M, T, D> {
     commands: Vec<Command<M, T, D>>,
     ops: Vec<ClientOp>,
@@ -193,7 +193,7 @@ impl<M, T, D> Out<M, T, D> {
 /// checker catches the bug. Switched on at run time with the protocol option
 /// `bug=NAME` (`cli run --set bug=forget-vote`, `&bug=forget-vote` in a
 /// link); `cli algos` lists them, the app's menus do not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct BugSpec {
     /// The option value: `"forget-vote"`.
     pub name: &'static str,
@@ -263,7 +263,7 @@ pub trait Timer: Copy + Debug + Ord + Serialize {
 }
 
 /// The liveness state of a node, as the world sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Up,
@@ -285,7 +285,7 @@ impl Status {
 }
 
 /// A node as a [`Checker`] sees it.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct NodeRef<'a, P> {
     pub id: NodeId,
     pub status: Status,
@@ -293,7 +293,7 @@ pub struct NodeRef<'a, P> {
 }
 
 /// A broken safety property.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Violation {
     /// The property's name, one of [`Checker::PROPERTIES`].
     pub property: &'static str,
@@ -398,8 +398,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// Hash into `h` everything of this node's state that decides what it
     /// does next, for the model checker (crate `check`), which merges
     /// states with equal fingerprints. It must be sound: states that can
-    /// behave differently hash differently. [`fingerprint::debug`] is sound
-    /// for a state whose `Debug` shows every field (derived ones do).
+    /// behave differently hash differently. A derived `Hash` fed to `h`
+    /// (`std::hash::Hash::hash(self, h)`) is sound and cheap, as is
+    /// [`fingerprint::debug`] (slower) for a state whose `Debug` shows every
+    /// field. The message, durable and timer hashes default to their `Debug`
+    /// text, which is complete but slow: a protocol overrides them too.
     fn fingerprint(&self, h: &mut Fingerprint);
     /// Hash a message in flight (its payload; the world adds its ends).
     fn fingerprint_msg(msg: &Self::Msg, h: &mut Fingerprint) {
@@ -408,6 +411,10 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// Hash what a node persisted (a restart rebuilds the node from it).
     fn fingerprint_durable(durable: &Self::Durable, h: &mut Fingerprint) {
         fingerprint::debug(durable, h);
+    }
+    /// Hash an armed timer (the world hashes a node's timers as a set).
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut Fingerprint) {
+        fingerprint::debug(timer, h);
     }
 }
 

@@ -42,7 +42,7 @@ pub const MAX_WINDOW: usize = 64;
 pub const MAX_STATES: usize = 200_000;
 
 /// A register operation, with what a read returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RegOp {
     Read(Value),
     Write(u64),
@@ -51,7 +51,7 @@ pub enum RegOp {
 /// One operation of a history: `process` invoked it at `invoke` and it
 /// completed at `complete` (`None`: unknown outcome, it may take effect at
 /// any time after `invoke`, or never). Times are any increasing counter.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Entry {
     pub process: u32,
     pub op: RegOp,
@@ -74,7 +74,7 @@ impl fmt::Display for Entry {
 }
 
 /// The outcome of a search.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Verdict {
     /// Some sequential order explains every operation; the register may
     /// end with any of `finals` (ascending, `None` first).
@@ -182,14 +182,14 @@ pub const RECENT: usize = 32;
 /// A configuration of the live search: which open operations are already
 /// linearized, the register's value, and what each read linearized early
 /// saw (by slot, ascending).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Config {
     placed: u64,
     value: Value,
     seen: Vec<(u8, Value)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Slot {
     entry: Entry,
     /// Its client crashed: it never completes.
@@ -202,7 +202,7 @@ struct Slot {
 /// forgotten, so the state is bounded by how many operations overlap (at
 /// most [`MAX_WINDOW`] open at once, writes of unknown outcome included),
 /// never by the length of the run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct KeyWindow {
     slots: Vec<Option<Slot>>,
     configs: BTreeSet<Config>,

@@ -9,7 +9,7 @@ use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// One way to break Raft on purpose. The order is that of [`BUGS`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Bug {
     CommitPreviousTerms,

@@ -36,7 +36,7 @@ pub const STATE_MACHINE_SAFETY: &str = "State Machine Safety";
 const TERMS_REMEMBERED: usize = 4096;
 
 /// A leader's log at the last check: it may only grow while the term lasts.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct LeaderLog {
     term: u64,
     len: u64,
@@ -44,7 +44,7 @@ struct LeaderLog {
 }
 
 /// What the checker remembers of one node.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 struct Seen {
     /// The log at the last check; what changed since is what Log Matching
     /// compares.
@@ -53,7 +53,7 @@ struct Seen {
     leader: Option<LeaderLog>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct RaftChecker {
     /// term → the node seen as its leader. Shared with the checker's clones
     /// in world snapshots and copied only when a new leader is seen.
@@ -72,6 +72,10 @@ pub struct RaftChecker {
 impl Checker<Raft> for RaftChecker {
     const PROPERTIES: &'static [&'static str] =
         &[ELECTION_SAFETY, LEADER_APPEND_ONLY, LOG_MATCHING, LEADER_COMPLETENESS, STATE_MACHINE_SAFETY];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Raft>]) -> Option<Violation> {
         self.check_changed(nodes, None)

@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// 32 keeps both small for logs of some 10,000 entries.
 pub(crate) const CHUNK: usize = 32;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(crate) struct Chunked<T> {
     /// Full chunks of exactly [`CHUNK`] items, never changed once sealed.
     sealed: Arc<Vec<Arc<[T]>>>,

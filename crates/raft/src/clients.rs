@@ -21,7 +21,7 @@ use protocol::{ClientOp, OpKind, OpValue, Out};
 pub const MAX_WAITING_OPS: usize = 4096;
 
 /// An appended command waiting for its index to commit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Waiting {
     index: u64,
     term: u64,
@@ -29,7 +29,7 @@ struct Waiting {
 }
 
 /// The operations a server reported and has not completed (volatile).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Clients {
     next_id: u64,
     waiting: Vec<Waiting>,

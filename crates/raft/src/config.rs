@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// Raft's timing and limits. Defaults follow the paper's suggestion of
 /// election timeouts of 150–300 ms (§5.6), with a heartbeat well below them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct RaftConfig {
     /// Election timeout, drawn by the world from `[min, max]` ms.
     pub election_timeout_ms: [Tick; 2],

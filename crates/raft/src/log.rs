@@ -17,7 +17,7 @@ use std::sync::Arc;
 ///
 /// Commands are shared (`Arc<str>`): copies of an entry on every node point at
 /// one allocation, which makes persisting and comparing logs cheap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Entry {
     pub term: u64,
     pub cmd: Arc<str>,
@@ -35,7 +35,7 @@ impl Entry {
 }
 
 /// An entry and the digest of the log up to and including it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Slot {
     entry: Entry,
     digest: u64,
@@ -153,6 +153,16 @@ impl PartialEq for Log {
     }
 }
 impl Eq for Log {}
+
+/// As equality sees it: the entries, in order (digests follow from them).
+impl std::hash::Hash for Log {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.last_index().hash(h);
+        for entry in self.iter() {
+            entry.hash(h);
+        }
+    }
+}
 
 /// A log is shown as the array of its entries: `[{"term":1,"cmd":"x=1"}]`.
 impl Serialize for Log {

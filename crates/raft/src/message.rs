@@ -5,7 +5,7 @@ use protocol::{Message, Tone};
 use serde::Serialize;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum Msg {
     /// Invoked by candidates to gather votes (§5.2).

@@ -28,7 +28,7 @@ pub struct Token {
 /// The arc of the ring owned by one virtual node: positions in
 /// `(start, end]`, going clockwise and wrapping past `u64::MAX` when
 /// `start >= end`. With a single token the arc is the whole circle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Span {
     /// Exclusive: the previous token's position.
     pub start: Position,
@@ -59,7 +59,7 @@ impl Span {
 }
 
 /// A consistent-hash ring of physical nodes, each with its virtual nodes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ring {
     salt: u64,
     /// Virtual nodes a node gets when added with weight 1.

@@ -45,7 +45,7 @@ impl Placement for Ring {
 
 /// `hash mod N` over the nodes sorted by id; replicas are the next nodes in
 /// that order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Modulo {
     nodes: Vec<NodeId>,
 }
@@ -77,7 +77,7 @@ impl Placement for Modulo {
 }
 
 /// Rendezvous hashing: the nodes ranked by [`rendezvous_score`], highest first.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rendezvous {
     nodes: Vec<NodeId>,
     salt: u64,

@@ -14,6 +14,7 @@ use crate::journal::{Handled, Happening};
 use crate::network::Network;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
+use std::sync::Arc;
 
 pub use crate::base::{DROPS_CAPACITY, MAX_IN_FLIGHT};
 pub use crate::event_log::LOG_CAPACITY;
@@ -102,6 +103,11 @@ fn disarm<T: Ord>(timers: &mut Timers<T>, timer: &T) -> Option<ArmedTimer> {
     Some(timers.remove(i).1)
 }
 
+/// Node `id` for changing, copied first if a copy of the world shares it.
+fn node_mut<P: Protocol>(nodes: &mut [Arc<Node<P>>], id: usize) -> &mut Node<P> {
+    Arc::make_mut(&mut nodes[id])
+}
+
 /// The protocol's side of a node; its liveness and clock are in [`Base`].
 #[derive(Clone, Debug)]
 struct Node<P: Protocol> {
@@ -147,7 +153,9 @@ pub struct World<P: Protocol> {
     base: Base,
     protocol_config: P::Config,
     in_flight: InFlight<P::Msg>,
-    nodes: Vec<Node<P>>,
+    /// Shared with the world's copies until one changes a node: a model
+    /// checker's successor copies the one node its choice touches.
+    nodes: Vec<Arc<Node<P>>>,
     checker: P::Checker,
     last_event: Option<EventRecord<P::Msg>>,
     /// The command buffer, reused by every step (empty between steps).
@@ -193,11 +201,13 @@ impl<P: Protocol> World<P> {
         let mut base = Base::new(config, seed);
         base.journaling = journaling;
         let nodes = (0..base.cluster.nodes)
-            .map(|id| Node {
-                state: P::new(id, &base.cluster, &protocol_config, None),
-                durable: None,
-                timers: Vec::new(),
-                held: Vec::new(),
+            .map(|id| {
+                Arc::new(Node {
+                    state: P::new(id, &base.cluster, &protocol_config, None),
+                    durable: None,
+                    timers: Vec::new(),
+                    held: Vec::new(),
+                })
             })
             .collect();
         let mut world = Self {
@@ -363,7 +373,7 @@ impl<P: Protocol> World<P> {
         let record = match event {
             Event::Deliver(id) => self.deliver(id),
             Event::Timer { node } => {
-                let n = &mut self.nodes[node as usize];
+                let n = node_mut(&mut self.nodes, node as usize);
                 let i = n.timers.iter().position(|(_, armed)| armed.key == key).expect("a queued timer is armed");
                 let (timer, _) = n.timers.remove(i);
                 if self.base.status(node) == Status::Paused {
@@ -417,7 +427,7 @@ impl<P: Protocol> World<P> {
         if status == Status::Paused {
             let env = self.in_flight.get_mut(id).expect("in flight");
             env.held = true;
-            self.nodes[to as usize].held.push(Held::Deliver(id));
+            node_mut(&mut self.nodes, to as usize).held.push(Held::Deliver(id));
             return EventRecord::Held { node: to, what: format!("message {id}") };
         }
         let env = self.in_flight.remove(id).expect("in flight");
@@ -444,7 +454,7 @@ impl<P: Protocol> World<P> {
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
         let crash_after = meta.crash_after.take();
-        self.nodes[id as usize].state.step(local, input, &mut out);
+        node_mut(&mut self.nodes, id as usize).state.step(local, input, &mut out);
         let total = out.len();
         let mut carried = 0;
         for command in out.drain() {
@@ -471,14 +481,14 @@ impl<P: Protocol> World<P> {
 
     fn carry_out(&mut self, id: NodeId, command: protocol::CommandOf<P>) {
         match command {
-            Command::Persist(durable) => self.nodes[id as usize].durable = Some(durable),
+            Command::Persist(durable) => node_mut(&mut self.nodes, id as usize).durable = Some(durable),
             Command::Send { to, msg } => self.send(id, to, msg),
             Command::SetTimer { timer, after_min, after_max } => {
                 let local_delay = self.base.timer_delay(after_min, after_max);
                 self.arm_timer(id, timer, local_delay);
             }
             Command::CancelTimer { timer } => {
-                if let Some(armed) = disarm(&mut self.nodes[id as usize].timers, &timer) {
+                if let Some(armed) = disarm(&mut node_mut(&mut self.nodes, id as usize).timers, &timer) {
                     self.base.unschedule(armed.key);
                 }
             }
@@ -490,7 +500,7 @@ impl<P: Protocol> World<P> {
         let delay = self.base.nodes[id as usize].clock.global_delay(local_delay);
         let set_at = self.base.now;
         let key = self.base.schedule(set_at + delay, Event::Timer { node: id });
-        if let Some(old) = arm(&mut self.nodes[id as usize].timers, timer, ArmedTimer { key, set_at }) {
+        if let Some(old) = arm(&mut node_mut(&mut self.nodes, id as usize).timers, timer, ArmedTimer { key, set_at }) {
             self.base.unschedule(old.key);
         }
     }
@@ -563,7 +573,7 @@ impl<P: Protocol> World<P> {
         match action {
             Action::Crash { node } => self.crash(*node),
             Action::Restart { node } => {
-                let n = &mut self.nodes[*node as usize];
+                let n = node_mut(&mut self.nodes, *node as usize);
                 n.state = P::new(*node, &self.base.cluster, &self.protocol_config, n.durable.as_ref());
                 self.base.restarted(*node);
                 self.run_node(*node, Input::Start);
@@ -615,7 +625,7 @@ impl<P: Protocol> World<P> {
             Action::Fire { node, timer } => self.force_timer(action, *node, timer)?,
             Action::Request { node, cmd } => match self.base.log_request(*node, cmd) {
                 Status::Crashed => {}
-                Status::Paused => self.nodes[*node as usize].held.push(Held::Request(cmd.clone())),
+                Status::Paused => node_mut(&mut self.nodes, *node as usize).held.push(Held::Request(cmd.clone())),
                 Status::Up => self.run_node(*node, Input::Request { cmd: cmd.clone() }),
             },
             // The world's own (links, pauses, a pending mid-step crash).
@@ -631,14 +641,16 @@ impl<P: Protocol> World<P> {
 
     fn unqueue_delivery(&mut self, env: &Envelope<P::Msg>) {
         if env.held {
-            self.nodes[env.to as usize].held.retain(|h| !matches!(h, Held::Deliver(id) if *id == env.id));
+            node_mut(&mut self.nodes, env.to as usize)
+                .held
+                .retain(|h| !matches!(h, Held::Deliver(id) if *id == env.id));
         } else {
             self.base.unqueue_delivery(env.id);
         }
     }
 
     fn crash(&mut self, id: NodeId) {
-        let n = &mut self.nodes[id as usize];
+        let n = node_mut(&mut self.nodes, id as usize);
         let timers = std::mem::take(&mut n.timers);
         let held = std::mem::take(&mut n.held);
         n.state = P::new(id, &self.base.cluster, &self.protocol_config, n.durable.as_ref());
@@ -657,7 +669,7 @@ impl<P: Protocol> World<P> {
     }
 
     fn resume(&mut self, id: NodeId) {
-        let held = std::mem::take(&mut self.nodes[id as usize].held);
+        let held = std::mem::take(&mut node_mut(&mut self.nodes, id as usize).held);
         self.base.resumed(id, held.len());
         for h in held {
             match h {
@@ -671,7 +683,9 @@ impl<P: Protocol> World<P> {
                 Held::Timer(timer) => {
                     let set_at = self.base.now;
                     let key = self.base.schedule(set_at, Event::Timer { node: id });
-                    if let Some(old) = arm(&mut self.nodes[id as usize].timers, timer, ArmedTimer { key, set_at }) {
+                    if let Some(old) =
+                        arm(&mut node_mut(&mut self.nodes, id as usize).timers, timer, ArmedTimer { key, set_at })
+                    {
                         self.base.unschedule(old.key);
                     }
                 }
@@ -688,12 +702,12 @@ impl<P: Protocol> World<P> {
         let now = self.base.now;
         let old_rate = self.base.set_rate(id, rate);
         // A timer is a local duration: what remains of it now runs on the new clock.
-        let rearm = std::mem::take(&mut self.nodes[id as usize].timers);
+        let rearm = std::mem::take(&mut node_mut(&mut self.nodes, id as usize).timers);
         for (timer, armed) in rearm {
             self.base.unschedule(armed.key);
             let remaining_local = ((armed.key.0.saturating_sub(now)) as f64 * old_rate).round() as Tick;
             self.arm_timer(id, timer, remaining_local);
-            let timers = &mut self.nodes[id as usize].timers;
+            let timers = &mut node_mut(&mut self.nodes, id as usize).timers;
             let i = timers.binary_search_by(|(t, _)| t.cmp(&timer)).expect("armed");
             timers[i].1.set_at = armed.set_at;
         }

@@ -6,7 +6,7 @@ use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A broken 2PC/3PC participant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommitBug {
     /// Gives up waiting for the outcome and aborts after voting yes.
@@ -34,7 +34,7 @@ impl std::str::FromStr for CommitBug {
 }
 
 /// A broken saga.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum SagaBug {
     /// A service runs a compensation again when the request is repeated.
@@ -62,7 +62,7 @@ impl std::str::FromStr for SagaBug {
 }
 
 /// A broken outbox.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutboxBug {
     /// The service publishes the message before its transaction commits.

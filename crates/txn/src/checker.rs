@@ -20,7 +20,7 @@ pub const DECISION_DURABILITY: &str = "Decision Durability";
 /// Transactions whose outcome the atomicity check remembers.
 pub const TXS_REMEMBERED: usize = 64;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct CommitChecker {
     /// The first outcome a participant reached, per recent transaction.
     outcomes: VecDeque<(u64, Decision, NodeId)>,
@@ -79,6 +79,10 @@ fn past(d: Decision) -> &'static str {
 
 impl<K: Phases> Checker<Commit<K>> for CommitChecker {
     const PROPERTIES: &'static [&'static str] = &[ATOMICITY, DECISION_DURABILITY];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Commit<K>>]) -> Option<Violation> {
         nodes.iter().find_map(|n| self.look(n.id, &n.state.node))
@@ -99,7 +103,7 @@ pub const COMPENSATE_ONCE: &str = "Compensation At Most Once";
 /// (`done`) or, for every step it ran, the compensation (`compensated`);
 /// and no compensation runs twice. Needs no history: each check compares
 /// a service's record with the orchestrator's log.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct SagaChecker;
 
 impl SagaChecker {
@@ -137,6 +141,10 @@ impl SagaChecker {
 
 impl Checker<Saga> for SagaChecker {
     const PROPERTIES: &'static [&'static str] = &[SAGA_COMPLETION, COMPENSATE_ONCE];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Saga>]) -> Option<Violation> {
         self.check_changed(nodes, None)
@@ -163,11 +171,15 @@ pub const NO_PHANTOM: &str = "No Message Without Commit";
 /// run is quiet (the outbox and the broker's queue empty) every committed
 /// change has been applied ([`EXACTLY_ONCE`]). Compares the four nodes'
 /// current states; keeps nothing.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct OutboxChecker;
 
 impl Checker<Outbox> for OutboxChecker {
     const PROPERTIES: &'static [&'static str] = &[EXACTLY_ONCE, NO_PHANTOM];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, Outbox>]) -> Option<Violation> {
         let (mut changes, mut outbox_empty, mut queue_empty, mut service) = (0, true, true, 0);

@@ -34,7 +34,7 @@ pub const COORDINATOR: NodeId = 0;
 pub const MAX_NODES: u32 = 16;
 
 /// What the coordinator decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Commit,
@@ -43,7 +43,7 @@ pub enum Decision {
 
 /// A participant's state for its current transaction, as it logged it
 /// (`Working` is the state before any log record).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum TxState {
     Working,
@@ -84,7 +84,7 @@ impl TxState {
 }
 
 /// Settings shared by every node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct CommitConfig {
     /// Participants that vote no.
     pub vote_no: Vec<NodeId>,
@@ -116,7 +116,7 @@ impl Default for CommitConfig {
 
 /// What one node needs of the config in its handlers (the world hands the
 /// config to `new` only): small and `Copy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Settings {
     /// This participant votes no.
     pub vote_no: bool,
@@ -141,7 +141,7 @@ impl Settings {
 }
 
 /// Messages, in the words of the papers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum CommitMsg {
     Prepare {
@@ -204,7 +204,7 @@ impl Message for CommitMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum CommitTimer {
     /// Coordinator: the votes (or 3PC pre-commit acks) are late.
@@ -229,7 +229,7 @@ impl Timer for CommitTimer {
 }
 
 /// What a node logs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommitDurable {
     /// The coordinator: its transaction and the decision, once made.
     Coordinator { tx: u64, decision: Option<Decision> },
@@ -240,7 +240,7 @@ pub enum CommitDurable {
 pub(crate) type Out = protocol::Out<CommitMsg, CommitTimer, CommitDurable>;
 
 /// The coordinator's phase (volatile; rebuilt from the log on restart).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
     Idle,
     Voting,
@@ -253,7 +253,7 @@ pub enum Phase {
 }
 
 /// Node 0.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Coordinator {
     nodes: u32,
     three: bool,
@@ -434,7 +434,7 @@ impl Coordinator {
 }
 
 /// Nodes `1..n`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Participant {
     id: NodeId,
     nodes: u32,
@@ -455,7 +455,7 @@ pub struct Participant {
 
 /// What the termination protocol heard: an outcome ends it at once (the
 /// participant adopts it), so only a pre-committed answer is remembered.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Hash)]
 struct Heard {
     precommit: bool,
 }
@@ -641,7 +641,7 @@ impl Participant {
 }
 
 /// One node of a commit world: the coordinator or a participant.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum CommitNode {
     Coordinator(Coordinator),
     Participant(Participant),

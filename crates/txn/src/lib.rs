@@ -64,7 +64,7 @@ pub type ThreePc = Commit<phases::Three>;
 /// read at run time from a [`ChosenConfig`] ([`phases::Chosen`], what the
 /// lab's catalog runs, so that 2PC and 3PC share one copy of the
 /// simulator's code).
-pub trait Phases: Clone + Copy + std::fmt::Debug + Default + Send + Sync + 'static {
+pub trait Phases: Clone + Copy + std::fmt::Debug + std::hash::Hash + Default + Send + Sync + 'static {
     /// The `NAME` of [`Protocol`] for `Commit<Self>`.
     const NAME: &'static str;
     /// The protocol's config.
@@ -78,7 +78,7 @@ pub trait Phases: Clone + Copy + std::fmt::Debug + Default + Send + Sync + 'stat
 /// The config of a [`Commit`] world: two or three phases, and the settings.
 /// Serialized as its settings alone, as a marker-typed world's config is: a
 /// trace names its algorithm apart from its config.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Hash)]
 #[serde(transparent)]
 pub struct ChosenConfig {
     #[serde(skip)]
@@ -91,13 +91,13 @@ pub mod phases {
     use super::{ChosenConfig, CommitConfig, Phases};
 
     /// `2pc`.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Two;
     /// `3pc`.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Three;
     /// Either, as its [`ChosenConfig`] says.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
     pub struct Chosen;
 
     impl Phases for Two {
@@ -143,7 +143,7 @@ fn commit_name(three: bool) -> &'static str {
 
 /// One node of a commit world; `K` picks 2PC or 3PC (by default, its
 /// config does: see [`Phases`]).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Commit<K = phases::Chosen> {
     id: NodeId,
     /// Three-phase commit.
@@ -209,7 +209,7 @@ pub(crate) fn refuse_txn<M, T, D>(id: u64, out: &mut protocol::Out<M, T, D>) {
 }
 
 /// A node of a commit world in the trace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum CommitView {
     Coordinator { id: NodeId, up: bool, kind: &'static str, tx: u64, decision: Option<Decision> },
@@ -217,10 +217,20 @@ pub enum CommitView {
 }
 
 impl<K: Phases> Protocol for Commit<K> {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = K::NAME;
     const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];
@@ -276,7 +286,7 @@ impl<K: Phases> Protocol for Commit<K> {
 }
 
 /// `saga`: an orchestrated saga with backward recovery.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Saga {
     id: NodeId,
     pub(crate) node: SagaNode,
@@ -289,7 +299,7 @@ impl Saga {
 }
 
 /// A node of a saga world in the trace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum SagaView {
     Orchestrator { id: NodeId, up: bool, kind: &'static str, step: u32, state: SagaState },
@@ -297,10 +307,20 @@ pub enum SagaView {
 }
 
 impl Protocol for Saga {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = "saga";
     const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];
@@ -345,7 +365,7 @@ impl Protocol for Saga {
 }
 
 /// `outbox`: the transactional outbox, a relay, a broker and an idempotent consumer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Outbox {
     id: NodeId,
     pub(crate) node: OutboxNode,
@@ -358,7 +378,7 @@ impl Outbox {
 }
 
 /// A node of an outbox world in the trace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum OutboxView {
     Service { id: NodeId, up: bool, kind: &'static str, changes: u64, outbox: Vec<u64> },
@@ -368,10 +388,20 @@ pub enum OutboxView {
 }
 
 impl Protocol for Outbox {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = "outbox";
     type Config = OutboxConfig;

@@ -29,7 +29,7 @@ pub const NODES: u32 = 4;
 /// is refused and retried later.
 pub const MAX_ROWS: usize = 256;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct OutboxConfig {
     /// How often the relay polls the service.
     pub poll_ms: Tick,
@@ -45,7 +45,7 @@ impl Default for OutboxConfig {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum OutboxMsg {
     /// Relay → service: which rows are unsent?
@@ -89,7 +89,7 @@ impl Message for OutboxMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutboxTimer {
     Poll,
@@ -107,7 +107,7 @@ impl Timer for OutboxTimer {
 
 /// A set of ids that stays small when ids arrive roughly in order: every id
 /// below `below` is in, and the few above it are listed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct IdSet {
     below: u64,
     above: BTreeSet<u64>,
@@ -159,7 +159,7 @@ impl IdSet {
 }
 
 /// What each node logs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OutboxDurable {
     /// The service's state and its outbox, written in one transaction.
     Service {
@@ -180,7 +180,7 @@ pub enum OutboxDurable {
 
 pub(crate) type Out = protocol::Out<OutboxMsg, OutboxTimer, OutboxDurable>;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum OutboxNode {
     Service { changes: u64, outbox: Vec<u64>, bug: Option<OutboxBug> },
     Relay { poll_ms: Tick, publishing: u32 },

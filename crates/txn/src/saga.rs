@@ -19,7 +19,7 @@ pub const ORCHESTRATOR: NodeId = 0;
 /// Most nodes of a saga world: the orchestrator and up to 15 services.
 pub const MAX_NODES: u32 = 16;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct SagaConfig {
     /// The step whose service refuses it (`None`: every step succeeds).
     pub fail_step: Option<u32>,
@@ -35,7 +35,7 @@ impl Default for SagaConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum SagaState {
     Running,
@@ -58,7 +58,7 @@ impl SagaState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum SagaMsg {
     /// Run step `step` of saga `saga`.
@@ -106,7 +106,7 @@ impl Message for SagaMsg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum SagaTimer {
     Retry,
@@ -119,7 +119,7 @@ impl Timer for SagaTimer {
 }
 
 /// What a node logs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SagaDurable {
     /// The orchestrator's saga log: `step` steps completed (running) or
     /// still to compensate (compensating); `failed` the step that failed.
@@ -130,7 +130,7 @@ pub enum SagaDurable {
 
 pub(crate) type Out = protocol::Out<SagaMsg, SagaTimer, SagaDurable>;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Orchestrator {
     pub(crate) steps: u32,
     pub(crate) saga: u64,
@@ -247,7 +247,7 @@ impl Orchestrator {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Service {
     id: NodeId,
     fails: bool,
@@ -312,7 +312,7 @@ impl Service {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum SagaNode {
     Orchestrator(Orchestrator),
     Service(Service),

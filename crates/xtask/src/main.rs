@@ -9,6 +9,7 @@
 //! cargo xtask frames [ARGS]    the main thread's cost of a frame, per scene
 //! cargo xtask fuzz [--cases N]  every input parser, a million inputs each
 //! cargo xtask soak [ARGS]      `cli soak --all` (10,000 seeds × 10,000 steps each)
+//! cargo xtask check-bench [--json]  the model checker's unique states/s beside Stateright's
 //! ```
 //!
 //! Each setup step checks a version before installing anything, so a second
@@ -20,6 +21,7 @@
 //!
 //! std only: this runs before anything else is built.
 
+mod check_bench;
 mod setup;
 mod shell;
 mod test;
@@ -58,7 +60,14 @@ commands:
   soak [ARGS]        build the CLI (profile cli), then `cli soak --all` over every
                      core: 10,000 seeds × 10,000 steps per algorithm under every
                      fault its model allows; ARGS go to `cli soak` (for instance
-                     --algo raft --seeds 1000). Exit 1 on any violation";
+                     --algo raft --seeds 1000). Exit 1 on any violation
+  check-bench [--json]
+                     build the CLI (profile cli) and `cli check` Paxos (2 proposers,
+                     3 acceptors, depth 9) and 2PC (3 nodes, depth 8) on 1 thread and
+                     every core; build Stateright's paxos and 2pc examples from the
+                     crate Cargo.lock pins and run them; one table of unique states,
+                     seconds, unique/s and the ratio to Stateright (and the browser's
+                     rows from tests/perf/check-rate.mjs when dist/ exists)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,6 +85,7 @@ fn main() -> ExitCode {
         "frames" => frames(rest),
         "fuzz" => fuzz(rest),
         "soak" => soak(rest),
+        "check-bench" => check_bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -11,7 +11,7 @@ use protocol::{BugSpec, Bugs};
 use serde::Serialize;
 
 /// A way to break the store on purpose. The order is that of [`BUGS`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Bug {
     /// A node hands off a key and deletes it at once, without waiting for

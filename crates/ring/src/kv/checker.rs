@@ -47,13 +47,13 @@ pub const DURABILITY: &str = "No acknowledged put lost";
 pub const PLACEMENT: &str = "Keys on their preference lists";
 
 /// An acknowledged key and the node last seen holding it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Watch {
     version: Version,
     witness: Option<NodeId>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct KvChecker {
     started: bool,
     /// Every acknowledged key, at its highest acknowledged version. Bounded
@@ -74,6 +74,10 @@ pub struct KvChecker {
 
 impl Checker<KvNode> for KvChecker {
     const PROPERTIES: &'static [&'static str] = &[DURABILITY, PLACEMENT];
+    /// What it remembers, by its derived `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
 
     fn check(&mut self, nodes: &[NodeRef<'_, KvNode>]) -> Option<Violation> {
         self.check_changed(nodes, None)

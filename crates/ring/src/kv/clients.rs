@@ -23,7 +23,7 @@ pub const MAX_ASKED: usize = 256;
 
 /// The requests a node asked on behalf of its clients, oldest first (an
 /// operation's id is its request number). A few: a vector serves.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Asked {
     asked: Vec<ClientOp>,
 }

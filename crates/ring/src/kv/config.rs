@@ -14,7 +14,7 @@ pub const MAX_REPLICAS: u32 = 5;
 pub const MAX_KEYS: u32 = 10_000;
 
 /// The store's settings. Defaults are the app's and the CLI's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct KvConfig {
     /// Virtual nodes per node.
     pub vnodes: u32,

@@ -10,7 +10,7 @@ use protocol::NodeId;
 use serde::Serialize;
 
 /// Where a node stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not in the ring; holds no keys; may join.
@@ -43,14 +43,14 @@ impl Status {
 }
 
 /// One node's entry: its status and how many times it changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Entry {
     pub status: Status,
     pub inc: u32,
 }
 
 /// A node's view of every node's entry, indexed by node id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(transparent)]
 pub struct View {
     entries: Vec<Entry>,

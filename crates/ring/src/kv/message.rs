@@ -22,7 +22,7 @@ impl fmt::Display for Version {
 }
 
 /// A key with its value and version, as it travels.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Item {
     pub key: Arc<str>,
     pub value: Arc<str>,
@@ -30,7 +30,7 @@ pub struct Item {
 }
 
 /// "I hold `key` at `version` (or newer) and it is mine to keep."
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Held {
     pub key: Arc<str>,
     pub version: Version,
@@ -39,7 +39,7 @@ pub struct Held {
 /// A range of the ring, positions in `(start, end]`, wrapping when `start >= end`.
 pub type Range = [u64; 2];
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(tag = "type")]
 pub enum Msg {
     /// The sender's own membership entry changed (it joins, became a member, leaves, left).

@@ -61,7 +61,7 @@ pub const ACK_LOG: usize = 2 * MAX_PENDING_PUTS;
 const MAX_BATCH: usize = 512;
 
 /// The store's timers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum RingTimer {
     /// Send again what is unconfirmed; armed only while there is any.
@@ -80,7 +80,7 @@ impl protocol::Timer for RingTimer {
 }
 
 /// A key as a node stores it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Stored {
     pub value: Arc<str>,
     pub version: Version,
@@ -102,7 +102,7 @@ impl Stored {
 /// The last acknowledged puts of a coordinator, for the checker. Shared
 /// between the node and its persisted copies until the next put: a
 /// `Persist` or a snapshot costs a reference count, not a copy.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AckLog {
     total: u64,
     recent: Arc<VecDeque<Held>>,
@@ -134,7 +134,7 @@ impl AckLog {
 pub type Store = Arc<BTreeMap<Arc<str>, Stored>>;
 
 /// What a node keeps on disk.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Durable {
     pub view: View,
     pub store: Store,
@@ -148,7 +148,7 @@ pub struct Durable {
 }
 
 /// A node as the trace shows it. The first four fields are a public format.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct KvView {
     pub id: NodeId,
     pub up: bool,
@@ -160,13 +160,13 @@ pub struct KvView {
 }
 
 /// A client request waiting at a joining node.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 enum Waiting {
     Put { req: u64, client: NodeId, key: Arc<str>, value: Arc<str> },
     Get { req: u64, client: NodeId, key: Arc<str> },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct PendingPut {
     key: Arc<str>,
     version: Version,
@@ -175,7 +175,7 @@ struct PendingPut {
 }
 
 /// One node of the store.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct KvNode {
     // Configuration: never changes.
     id: NodeId,
@@ -219,7 +219,7 @@ pub struct KvNode {
 
 /// A change of the ring of owning nodes (members and joining nodes), as
 /// one node saw its view change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RingChange {
     pub before: NodeSet,
     pub after: NodeSet,
@@ -959,10 +959,20 @@ fn show_get(key: &str, value: &Option<Arc<str>>, version: &Option<Version>) -> S
 }
 
 impl Protocol for KvNode {
-    /// Every field of the node's state shows in its derived `Debug`, so
-    /// its text is a sound fingerprint (see `protocol::fingerprint`).
+    /// Every field of the node's state by its derived `Hash` (see
+    /// `protocol::fingerprint`), and so its messages, what it persisted and
+    /// its timers: several times cheaper than their `Debug` text.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        protocol::fingerprint::debug(self, h);
+        std::hash::Hash::hash(self, h);
+    }
+    fn fingerprint_msg(msg: &Self::Msg, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(msg, h);
+    }
+    fn fingerprint_durable(durable: &Self::Durable, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(durable, h);
+    }
+    fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(timer, h);
     }
     const NAME: &'static str = "ring";
     type Config = KvConfig;

@@ -27,7 +27,7 @@
 
 use super::{Held, World};
 use crate::action::{Action, ActionError, MsgId};
-use protocol::{fingerprint, Checker, Fingerprint, Message, NodeId, Protocol, Timer};
+use protocol::{Checker, Fingerprint, Message, NodeId, Protocol, Timer};
 use std::hash::Hasher;
 
 impl<P: Protocol> World<P> {
@@ -106,14 +106,14 @@ impl<P: Protocol> World<P> {
             }
             h.write_usize(node.timers.len());
             for (timer, _) in &node.timers {
-                fingerprint::debug(timer, &mut h);
+                P::fingerprint_timer(timer, &mut h);
             }
             h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
             h.write_usize(node.held.len());
             for held in &node.held {
                 match held {
                     Held::Deliver(msg) => h.write_u64(self.message_fingerprint(*msg).unwrap_or_default()),
-                    Held::Timer(timer) => fingerprint::debug(timer, &mut h),
+                    Held::Timer(timer) => P::fingerprint_timer(timer, &mut h),
                     Held::Request(cmd) => h.write(cmd.as_bytes()),
                 }
             }
