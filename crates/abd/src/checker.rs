@@ -16,13 +16,12 @@
 //! of the protocol, whose phases and servers it watches:
 //!
 //! - A lost write's timestamp `t` is the one the checker saw it in its
-//!   update phase with, or else at most the highest counter any server of
-//!   the key held so far, plus one, with the writer's id: a write's counter
-//!   is one more than the highest its query met, and what a server answers
-//!   it has stored, which the checker saw (servers are checked after every
-//!   step that changes them). A write lost in its query phase never took a
-//!   timestamp and never will; the bound covers it, and also a crash that
-//!   came inside the very step that began the update.
+//!   update phase with, or else at most `(c, writer)` where `c` is the
+//!   highest counter its client persisted (the client's state after the
+//!   crash): a writer persists its counter before it sends an update that
+//!   carries it. A write lost in its query phase never took a timestamp
+//!   and never will; the bound covers it, and also a crash that came
+//!   inside the very step that began the update.
 //! - A lost write is retired once
 //!   a write with a higher timestamp `t'` has completed **and** every
 //!   operation of the key open at that moment has ended. The completed
@@ -90,8 +89,6 @@ pub struct AbdChecker {
     lost: Vec<Lost>,
     /// Overtaken lost writes waiting to be retired.
     overtaken: Vec<Overtaken>,
-    /// Per key, the highest timestamp a server has held.
-    highest: BTreeMap<u8, Ts>,
 }
 
 impl Checker<Abd> for AbdChecker {
@@ -123,12 +120,6 @@ impl AbdChecker {
     }
 
     fn observe(&mut self, n: &NodeRef<'_, Abd>) -> Option<Violation> {
-        if let Some(server) = n.state.server() {
-            for (&key, stored) in &server.registers {
-                let highest = self.highest.entry(key).or_default();
-                *highest = (*highest).max(stored.ts);
-            }
-        }
         let client = n.state.client()?;
         let mut verdicts = Vec::new();
         if let Some(open) = self.open.get(&n.id).copied() {
@@ -148,11 +139,8 @@ impl AbdChecker {
                 }
             } else if current.is_none() || n.status == Status::Crashed {
                 if open.write {
-                    let bound = || {
-                        let counter = self.highest.get(&open.key).map_or(0, |t| t.counter) + 1;
-                        Ts { counter, writer: n.id }
-                    };
-                    self.lost.push(Lost { key: open.key, index: open.index, ts: open.ts.unwrap_or_else(bound) });
+                    let bound = Ts { counter: client.counter, writer: n.id };
+                    self.lost.push(Lost { key: open.key, index: open.index, ts: open.ts.unwrap_or(bound) });
                 }
                 verdicts.push((open.key, window.lose(open.index)));
                 self.open.remove(&n.id);

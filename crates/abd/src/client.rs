@@ -8,6 +8,15 @@
 //!    read writes back the highest (timestamp, value) it saw, so that no
 //!    later read can find an older one. Wait for a majority to acknowledge.
 //!
+//! A writer that crashes and restarts keeps its identity, which the
+//! crash-stop original does not consider: a write lost in its update phase
+//! may sit on a minority with `(k, id)` while the next write's query meets
+//! only `k - 1` and would pick `(k, id)` again for another value, so that
+//! servers disagree on one timestamp's value and reads flip between them
+//! (the soak found it: seed 5762). So a writer persists each counter it
+//! writes with before sending it, and never goes below it: the counter is
+//! one more than the highest of what the query met and what it last used.
+//!
 //! Two majorities always share a server, so an operation's query sees
 //! every operation that completed before it began. The broken variant
 //! `no-write-back` returns a read after phase 1: a read can then return a
@@ -71,14 +80,17 @@ pub struct Client {
     pub(crate) servers: u32,
     /// Operations started so far (persisted before each starts).
     pub ops: u64,
+    /// The highest timestamp counter it has written with (persisted before
+    /// the update that carries it is sent).
+    pub counter: u64,
     pub current: Option<Current>,
     /// The last [`DONE_KEPT`] finished operations, oldest first.
     pub done: VecDeque<Done>,
 }
 
 impl Client {
-    pub fn new(id: NodeId, servers: u32, ops: u64) -> Self {
-        Self { id, servers, ops, current: None, done: VecDeque::new() }
+    pub fn new(id: NodeId, servers: u32, ops: u64, counter: u64) -> Self {
+        Self { id, servers, ops, counter, current: None, done: VecDeque::new() }
     }
 
     fn majority(&self) -> u32 {
@@ -122,7 +134,7 @@ impl Client {
     fn start(&mut self, now: Tick, key: u8, kind: Kind, out: &mut AbdOut, config: &AbdConfig) {
         let seq = self.ops;
         self.ops += 1;
-        out.persist(crate::AbdDurable::Client { ops: self.ops });
+        out.persist(crate::AbdDurable::Client { ops: self.ops, counter: self.counter });
         let (f, value) = op_of(key, kind, None);
         out.op(ClientOp::invoke(seq, f, value));
         self.current = Some(Current {
@@ -171,7 +183,10 @@ impl Client {
             (Phase::Query, Kind::Read) if config.bug == Some(AbdBug::NoWriteBack) => self.finish(now, out, config),
             (Phase::Query, kind) => {
                 if let Kind::Write(v) = kind {
-                    c.best = Stored { ts: Ts { counter: c.best.ts.counter + 1, writer: self.id }, value: Some(v) };
+                    let counter = c.best.ts.counter.max(self.counter) + 1;
+                    c.best = Stored { ts: Ts { counter, writer: self.id }, value: Some(v) };
+                    self.counter = counter;
+                    out.persist(crate::AbdDurable::Client { ops: self.ops, counter });
                 }
                 c.phase = Phase::Update;
                 c.answered = 0;

@@ -153,11 +153,11 @@ impl Protocol for Abd {
             };
             Node::Server(Server { registers })
         } else {
-            let ops = match durable {
-                Some(AbdDurable::Client { ops }) => *ops,
-                _ => 0,
+            let (ops, counter) = match durable {
+                Some(AbdDurable::Client { ops, counter }) => (*ops, *counter),
+                _ => (0, 0),
             };
-            Node::Client(Client::new(id, config.servers, ops))
+            Node::Client(Client::new(id, config.servers, ops, counter))
         };
         Self { id, node, config: config.clone() }
     }

@@ -102,9 +102,11 @@ impl Timer for AbdTimer {
 
 /// What survives a crash: a server's registers (an update is acknowledged
 /// only once stored), a client's operation counter (so a reply to an
-/// operation from before the crash is never taken for a new one's).
+/// operation from before the crash is never taken for a new one's) and the
+/// highest timestamp counter it has written with (so a restarted writer
+/// never writes a second value under a timestamp it used before).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AbdDurable {
     Server(BTreeMap<u8, Stored>),
-    Client { ops: u64 },
+    Client { ops: u64, counter: u64 },
 }

@@ -53,8 +53,9 @@ fn a_write_queries_a_majority_then_updates_with_a_higher_timestamp() {
     assert!(step(&mut c, 5, reply(0, 0, 4, 4, Some(9))).0.is_empty(), "one answer of three is no majority");
     let (cmds, _) = step(&mut c, 6, reply(2, 0, 2, 3, Some(1)));
     let update = Stored { ts: Ts { counter: 5, writer: 3 }, value: Some(7) };
+    assert_eq!(cmds[0], Command::Persist(()), "the counter is persisted before any update carries it");
     assert_eq!(
-        cmds[..3],
+        cmds[1..4],
         [0, 1, 2].map(|to| Command::Send { to, msg: AbdMsg::Update { op: 0, key: 0, stored: update } })
     );
     assert!(step(&mut c, 7, ack(1, 0)).1.is_empty());
@@ -62,6 +63,25 @@ fn a_write_queries_a_majority_then_updates_with_a_higher_timestamp() {
     assert_eq!(ops.len(), 1);
     assert_eq!(ops[0].kind, OpKind::Ok);
     assert!(cmds.contains(&Command::CancelTimer { timer: AbdTimer::Resend }));
+}
+
+/// Crash-recovery, which the crash-stop original leaves out: a restarted
+/// writer whose last write (counter 9) may sit on a minority never writes
+/// another value under a timestamp it used, even when its query meets only
+/// counter 4 (the soak found the flip-flopping reads that reuse gives).
+#[test]
+fn a_restarted_writer_never_reuses_a_timestamp() {
+    let config = AbdConfig::default();
+    let durable = AbdDurable::Client { ops: 2, counter: 9 };
+    let mut c = Abd::new(3, &Cluster { nodes: 5 }, &config, Some(&durable));
+    step(&mut c, 0, Input::Request { cmd: "write x 7".into() });
+    step(&mut c, 5, reply(0, 2, 4, 4, Some(9)));
+    let mut out = Out::default();
+    c.step(6, reply(1, 2, 4, 4, Some(9)), &mut out);
+    let cmds = out.take();
+    assert_eq!(cmds[0], Command::Persist(AbdDurable::Client { ops: 3, counter: 10 }));
+    let update = Stored { ts: Ts { counter: 10, writer: 3 }, value: Some(7) };
+    assert_eq!(cmds[1], Command::Send { to: 0, msg: AbdMsg::Update { op: 2, key: 0, stored: update } });
 }
 
 /// §3: a read writes back the highest (timestamp, value) it found before
