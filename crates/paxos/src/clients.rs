@@ -13,65 +13,39 @@
 //!   reports them `:info`, since the command may still be chosen.
 
 use crate::message::Value;
-use protocol::{ClientOp, OpFn, OpKind, OpValue, Out};
+use protocol::{ClientOp, OpKind, Out, Pending};
 
-/// Most operations a replica keeps waiting; beyond it a request is
-/// reported `:info` at once (proposed, its fate not followed).
-pub const MAX_WAITING_OPS: usize = 4096;
-
-/// A proposed command waiting for its slot to be learned.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Waiting {
-    slot: u64,
-    value: Value,
-    op: ClientOp,
-}
-
-/// The operations a replica reported and has not completed (volatile).
+/// The operations a replica reported and has not completed (volatile),
+/// each waiting on the slot it was proposed for, with the value proposed;
+/// at most [`Pending::MAX`], beyond which a request is reported `:info` at
+/// once (proposed, its fate not followed).
 #[derive(Clone, Debug, Default, Hash)]
-pub struct Clients {
-    next_id: u64,
-    waiting: Vec<Waiting>,
-}
+pub struct Clients(Pending<(u64, Value)>);
 
 impl Clients {
     /// A request for `cmd` arrives: report its invocation and return it.
     pub fn invoke<M, T, D>(&mut self, cmd: &str, out: &mut Out<M, T, D>) -> ClientOp {
-        let op = ClientOp::invoke(self.next_id, OpFn::Write, OpValue::of_command(cmd));
-        self.next_id += 1;
-        out.op(op.clone());
-        op
+        self.0.invoke(cmd, out)
     }
 
     /// The request was not proposed: it failed.
     pub fn reject<M, T, D>(&mut self, op: &ClientOp, out: &mut Out<M, T, D>) {
-        out.op(op.complete(OpKind::Fail, op.value.clone()));
+        self.0.reject(op, out);
     }
 
     /// The leader proposed `value` for `slot`: wait for the slot.
     pub fn proposed<M, T, D>(&mut self, op: ClientOp, slot: u64, value: Value, out: &mut Out<M, T, D>) {
-        if self.waiting.len() >= MAX_WAITING_OPS {
-            out.op(op.complete(OpKind::Info, op.value.clone()));
-        } else {
-            self.waiting.push(Waiting { slot, value, op });
-        }
+        self.0.wait(op, (slot, value), out);
     }
 
     /// `value` was learned for `slot`: complete the operations waiting on it.
     pub fn learned<M, T, D>(&mut self, slot: u64, value: &Value, out: &mut Out<M, T, D>) {
-        self.waiting.retain(|w| {
-            if w.slot != slot {
-                return true;
-            }
-            let kind = if w.value == *value { OpKind::Ok } else { OpKind::Fail };
-            out.op(w.op.complete(kind, w.op.value.clone()));
-            false
-        });
+        self.0.settle(out, |(s, v)| (*s == slot).then(|| if v == value { OpKind::Ok } else { OpKind::Fail }));
     }
 
     /// Operations waiting for their slot.
     pub fn waiting(&self) -> usize {
-        self.waiting.len()
+        self.0.len()
     }
 }
 

@@ -122,6 +122,78 @@ impl ClientOp {
     }
 }
 
+/// Write operations a replica has taken from clients and not yet completed,
+/// each waiting on a key `K` that says where its command went (Raft: the
+/// log index and term it was appended at; Multi-Paxos: the slot and the
+/// value proposed). Volatile: a crash loses them, and the world reports
+/// each still open as `:info`. Bounded by [`Pending::MAX`]: beyond it a
+/// request is reported `:info` at once (taken, its fate not followed).
+#[derive(Clone, Debug, Hash)]
+pub struct Pending<K> {
+    next_id: u64,
+    waiting: Vec<(K, ClientOp)>,
+}
+
+impl<K> Default for Pending<K> {
+    fn default() -> Self {
+        Self { next_id: 0, waiting: Vec::new() }
+    }
+}
+
+impl<K> Pending<K> {
+    /// Most operations kept waiting.
+    pub const MAX: usize = 4096;
+
+    /// A request for `cmd` arrives: report its invocation (a write) and
+    /// return it.
+    pub fn invoke<M, T, D>(&mut self, cmd: &str, out: &mut crate::Out<M, T, D>) -> ClientOp {
+        let op = ClientOp::invoke(self.next_id, OpFn::Write, OpValue::of_command(cmd));
+        self.next_id += 1;
+        out.op(op.clone());
+        op
+    }
+
+    /// The request was refused, its command never taken: it failed.
+    pub fn reject<M, T, D>(&mut self, op: &ClientOp, out: &mut crate::Out<M, T, D>) {
+        out.op(op.complete(OpKind::Fail, op.value.clone()));
+    }
+
+    /// The command was taken at `key`: wait for its fate.
+    pub fn wait<M, T, D>(&mut self, op: ClientOp, key: K, out: &mut crate::Out<M, T, D>) {
+        if self.waiting.len() >= Self::MAX {
+            out.op(op.complete(OpKind::Info, op.value.clone()));
+        } else {
+            self.waiting.push((key, op));
+        }
+    }
+
+    /// Complete, in the order they were taken, the operations whose fate
+    /// `decide` knows (`Some(Ok | Fail)`); the others wait on.
+    pub fn settle<M, T, D>(&mut self, out: &mut crate::Out<M, T, D>, mut decide: impl FnMut(&K) -> Option<OpKind>) {
+        self.waiting.retain(|(key, op)| match decide(key) {
+            Some(kind) => {
+                out.op(op.complete(kind, op.value.clone()));
+                false
+            }
+            None => true,
+        });
+    }
+
+    /// Whether any operation waits on a key `keep` holds for.
+    pub fn any(&self, mut keep: impl FnMut(&K) -> bool) -> bool {
+        self.waiting.iter().any(|(k, _)| keep(k))
+    }
+
+    /// Operations waiting.
+    pub fn len(&self) -> usize {
+        self.waiting.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

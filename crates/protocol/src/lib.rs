@@ -26,7 +26,7 @@ pub mod fingerprint;
 pub mod linearizable;
 pub mod present;
 
-pub use client_op::{ClientOp, OpFn, OpKind, OpValue};
+pub use client_op::{ClientOp, OpFn, OpKind, OpValue, Pending};
 pub use fingerprint::Fingerprint;
 pub use present::{Countdown, Look, Panel, Picture, Tone};
 

@@ -14,70 +14,48 @@
 //!   may still commit.
 
 use crate::log::Log;
-use protocol::{ClientOp, OpKind, OpValue, Out};
+use protocol::{ClientOp, OpKind, Out, Pending};
 
 /// Most operations a server keeps waiting; beyond it a request is reported
 /// `:info` at once (its entry is appended, its fate not followed).
-pub const MAX_WAITING_OPS: usize = 4096;
+pub const MAX_WAITING_OPS: usize = Pending::<()>::MAX;
 
-/// An appended command waiting for its index to commit.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Waiting {
-    index: u64,
-    term: u64,
-    op: ClientOp,
-}
-
-/// The operations a server reported and has not completed (volatile).
+/// The operations a server reported and has not completed (volatile), each
+/// waiting on the `(index, term)` its entry was appended at.
 #[derive(Clone, Debug, Default, Hash)]
-pub struct Clients {
-    next_id: u64,
-    waiting: Vec<Waiting>,
-}
+pub struct Clients(Pending<(u64, u64)>);
 
 impl Clients {
     /// A request for `cmd` arrives: report its invocation and return it.
     pub fn invoke<M, T, D>(&mut self, cmd: &str, out: &mut Out<M, T, D>) -> ClientOp {
-        let op = ClientOp::invoke(self.next_id, protocol::OpFn::Write, OpValue::of_command(cmd));
-        self.next_id += 1;
-        out.op(op.clone());
-        op
+        self.0.invoke(cmd, out)
     }
 
     /// The request was not appended: it failed.
     pub fn reject<M, T, D>(&mut self, op: &ClientOp, out: &mut Out<M, T, D>) {
-        out.op(op.complete(OpKind::Fail, op.value.clone()));
+        self.0.reject(op, out);
     }
 
     /// The leader appended the request at `(index, term)`: wait for the commit.
     pub fn appended<M, T, D>(&mut self, op: ClientOp, index: u64, term: u64, out: &mut Out<M, T, D>) {
-        if self.waiting.len() >= MAX_WAITING_OPS {
-            out.op(op.complete(OpKind::Info, op.value.clone()));
-        } else {
-            self.waiting.push(Waiting { index, term, op });
-        }
+        self.0.wait(op, (index, term), out);
     }
 
     /// The commit index is now `commit_index`: complete every operation at
     /// or below it, in the order they were appended.
     pub fn committed<M, T, D>(&mut self, commit_index: u64, log: &Log, out: &mut Out<M, T, D>) {
-        if self.waiting.iter().all(|w| w.index > commit_index) {
+        if !self.0.any(|&(index, _)| index <= commit_index) {
             return;
         }
-        self.waiting.retain(|w| {
-            if w.index > commit_index {
-                return true;
-            }
-            let kind = if log.term_at(w.index) == Some(w.term) { OpKind::Ok } else { OpKind::Fail };
-            out.op(w.op.complete(kind, w.op.value.clone()));
-            false
+        self.0.settle(out, |&(index, term)| {
+            (index <= commit_index).then(|| if log.term_at(index) == Some(term) { OpKind::Ok } else { OpKind::Fail })
         });
     }
 
     /// Operations waiting for a commit.
     #[cfg(test)]
     pub fn waiting(&self) -> usize {
-        self.waiting.len()
+        self.0.len()
     }
 }
 
@@ -85,7 +63,7 @@ impl Clients {
 mod tests {
     use super::*;
     use crate::log::Entry;
-    use protocol::OpFn;
+    use protocol::{OpFn, OpValue};
 
     type TestOut = Out<(), (), ()>;
 
