@@ -312,73 +312,17 @@ impl Core {
             }
             Cmd::Faster => self.speed = (self.speed * SPEED_STEP).clamp(SPEED_MIN, SPEED_MAX),
             Cmd::Slower => self.speed = (self.speed / SPEED_STEP).clamp(SPEED_MIN, SPEED_MAX),
-            Cmd::SelectNode(node) => {
-                if let Some(id) = node {
-                    self.check_node(id)?;
-                }
-                self.selected_node = node;
-                self.selected_msg = None;
-            }
-            Cmd::TogglePick(id) => {
-                self.check_node(id)?;
-                match self.picked.iter().position(|&p| p == id) {
-                    Some(i) => {
-                        self.picked.remove(i);
-                    }
-                    None => {
-                        self.picked.push(id);
-                        self.picked.sort_unstable();
-                    }
-                }
-            }
-            Cmd::ClearPicks => self.picked.clear(),
-            Cmd::PartitionMode(on) => {
-                self.partition_mode = on;
-                if !on {
-                    self.picked.clear();
-                }
-            }
-            Cmd::PartitionPicked => {
-                if self.picked.is_empty() || self.picked.len() as u32 >= self.node_count() {
-                    return Err(
-                        "partition: pick some nodes, but not all of them (in partition mode, click or tap nodes)"
-                            .into(),
-                    );
-                }
-                let groups = vec![self.picked.clone()];
-                self.apply(Cmd::Act(Action::Partition { groups }))?;
-                self.picked.clear();
-                self.partition_mode = false;
-            }
+            cmd @ (Cmd::SelectNode(_)
+            | Cmd::TogglePick(_)
+            | Cmd::ClearPicks
+            | Cmd::PartitionMode(_)
+            | Cmd::PartitionPicked
+            | Cmd::SelectMsg(_)
+            | Cmd::Escape) => self.select(cmd)?,
             Cmd::ReducedMotion(on) => {
                 self.reduced_motion = on;
                 if on {
                     self.view_time = self.session.now() as f64;
-                }
-            }
-            Cmd::SelectMsg(msg) => {
-                if let Some(id) = msg {
-                    if self.session.message_json(id).is_none() {
-                        return Err(format!("message {id} is not in flight"));
-                    }
-                    // A message moves while playing: hold still to look at it.
-                    self.playing = false;
-                }
-                self.selected_msg = msg;
-            }
-            Cmd::Escape => {
-                if self.help_open {
-                    self.help_open = false;
-                } else if self.check.open {
-                    self.check.open = false;
-                } else if self.partition_mode {
-                    self.apply(Cmd::PartitionMode(false))?;
-                } else if self.selected_msg.is_some() {
-                    self.selected_msg = None;
-                } else if self.selected_node.is_some() {
-                    self.selected_node = None;
-                } else {
-                    self.picked.clear();
                 }
             }
             Cmd::ToggleHelp => self.help_open = !self.help_open,
@@ -447,5 +391,6 @@ mod history;
 mod nodes;
 mod options;
 mod playback;
+mod selection;
 #[cfg(test)]
 mod tests;
