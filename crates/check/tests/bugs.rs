@@ -21,6 +21,7 @@
 //! | lock-fenced | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
 //! | multipaxos | 3 | forget-promise | depth 10, crashes 1, requests 2 | Promise Integrity | 3 | 385 |
 //! | multipaxos | 3 | accept-unproposed | depth 10, requests 1 (`x`) | Validity | 8 | 504,083 (ignored) |
+//! | multipaxos | 3, roles=split, proposers=2, acceptors=1 | ignore-promised-values | depth 12, requests 2 (`x`, `y`) | Stability | 9 | 74,599 |
 //! | kv-lww | 3, servers=2, keys=1 | last-arrival-wins | depth 10 | TimestampsOnlyGrow | 9 | 10,874 |
 //! | kv-lww | 4, servers=2, keys=1 | clock-only-timestamps | depth 8 | OneValuePerTimestamp | 7 | 30,063 |
 //! | balance | 2, max_queue=2 | drop-when-full | depth 10 | No request lost | 6 | 650 |
@@ -99,6 +100,16 @@ fn paxos_bugs_are_found_shortest_and_replay() {
             commands: &["x", "y"],
             property: "Promise Integrity",
             shortest: 3,
+        },
+        Case {
+            algo: "multipaxos",
+            nodes: 3,
+            options: &[("roles", "split"), ("proposers", "2"), ("acceptors", "1")],
+            bug: "ignore-promised-values",
+            budgets: budgets(12, 0, 0, 2),
+            commands: &["x", "y"],
+            property: "Stability",
+            shortest: 9,
         },
         Case {
             algo: "multipaxos",
