@@ -19,6 +19,43 @@
 //! | primary-backup | 3 | no-epoch-bump | depth 10 | At most one primary per epoch accepts writes | 8 | 45,662 |
 //! | raft | 3 | forget-vote | depth 9, crashes 1 | Election Safety | 8 | 303,017 |
 //! | lock-fenced | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
+//! | multipaxos | 3 | forget-promise | depth 10, crashes 1, requests 2 | Promise Integrity | 3 | 385 |
+//! | multipaxos | 3 | accept-unproposed | depth 10, requests 1 (`x`) | Validity | 8 | 504,083 (ignored) |
+//! | multipaxos | 3, roles=split, proposers=2, acceptors=1 | ignore-promised-values | depth 12, requests 2 (`x`, `y`) | Stability | 9 | 74,599 |
+//! | kv-lww | 3, servers=2, keys=1 | last-arrival-wins | depth 10 | TimestampsOnlyGrow | 9 | 10,874 |
+//! | kv-lww | 4, servers=2, keys=1 | clock-only-timestamps | depth 8 | OneValuePerTimestamp | 7 | 30,063 |
+//! | balance | 2, max_queue=2 | drop-when-full | depth 10 | No request lost | 6 | 650 |
+//! | lock-lease | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
+//! | lock-lease | 3 | storage-forgets-highest | depth 12, crashes 1 | Storage Mutual Exclusion | 12 | 324,553 (ignored) |
+//! | ring | 2, members=2, keys=1, vnodes=1, replicas=1 | handoff-without-confirm | depth 10, requests 1 (`leave`) | No acknowledged put lost | 1 | 5 |
+//! | ring | 3, members=2, keys=1, vnodes=1, replicas=1 | keep-handed-off | depth 10, requests 1 (`join`) | Keys on their preference lists | 8 | 83,017 |
+//! | raft | 2 | overwrite-own-entry | depth 8, requests 2 (`x=1`, `x=2`) | Leader Append-Only | 5 | 445 |
+//! | raft | 2 | truncate-always | depth 10, dups 1, requests 1 | State Machine Safety | 9 | 125,792 |
+//!
+//! Not found within budgets we can afford (up to about 2 M states), with
+//! what was tried (BFS, release `cli check`):
+//! - kv-raft `stale-read`: a read must reach a follower after the leader
+//!   committed a write the follower has not applied, so an election, a
+//!   client write, its replication and a second client operation: 3 nodes
+//!   (servers=2, keys=1), depth 12 passed 785,273 states with none, and
+//!   depth 14 did not finish in 100 s.
+//! - abd `no-write-back`: a write and two reads by clients that each meet
+//!   another majority: 5 nodes (servers=3), depth 12 passed 1,073,959
+//!   states with none (the preset needs 19 steps and cut links).
+//! - lock-fenced `storage-forgets-highest`: depth 14, one crash, passed
+//!   1,002,614 states with none (lock-lease finds it at depth 12, since
+//!   without fencing the stale holder needs no rejected write first).
+//! - lock-zk (3 nodes) `no-fencing`: depth 12 passed 854,662 states with
+//!   none; `storage-forgets-highest`, depth 12 and one crash, 2,034,072.
+//! - Redlock (7 nodes at least) `no-fencing`: depth 12 passed 1,419,519
+//!   states with none; `storage-forgets-highest`, which needs a crash on
+//!   top, was not tried.
+//! - Outbox `publish-before-commit`: out of reach, see the outbox test.
+//!
+//! The lock family's cases are in `bugs_lock.rs`, Raft's in `bugs_raft.rs`
+//! (with the variants the checker cannot reach and why); the case runner is
+//! `common/bugs.rs`. `(ignored)` cases take over five seconds in the dev
+//! profile: `cargo test --release -p check --test FILE -- --ignored`.
 //!
 //! Since fingerprints hash a derived `Hash` and worlds share unchanged
 //! nodes, the two largest (Raft, the fenced lock) take a few seconds in the
@@ -29,44 +66,7 @@
 
 mod common;
 
-use check::{Budgets, Stop};
-use common::{explore, options, replay, setup};
-
-struct Case {
-    algo: &'static str,
-    nodes: u32,
-    options: &'static [(&'static str, &'static str)],
-    bug: &'static str,
-    budgets: Budgets,
-    commands: &'static [&'static str],
-    property: &'static str,
-    shortest: usize,
-}
-
-fn budgets(depth: u32, crashes: u32, dups: u32, requests: u32) -> Budgets {
-    Budgets { depth, crashes, dups, requests, ..Budgets::default() }
-}
-
-fn found_and_replayed(case: &Case) {
-    let mut opts: Vec<(&str, &str)> = case.options.to_vec();
-    opts.push(("bug", case.bug));
-    let s = setup(case.algo, case.nodes, &opts);
-    let report = explore(&s, &options(case.budgets.clone(), case.commands));
-    let found =
-        report.violation.as_ref().unwrap_or_else(|| panic!("{} {}: not found: {report:?}", case.algo, case.bug));
-    assert_eq!(report.stop, Stop::Violation);
-    assert_eq!(found.property, case.property, "{} {}", case.algo, case.bug);
-    assert_eq!(found.actions.len(), case.shortest, "{} {}: {:?}", case.algo, case.bug, found.actions);
-    assert_eq!(replay(&s, &report), Some((case.property, found.step)), "{} {}", case.algo, case.bug);
-    // The correct protocol, within the same budgets, breaks nothing.
-    if case.budgets.depth <= 10 && report.unique < 20_000 {
-        let correct = setup(case.algo, case.nodes, case.options);
-        let mut b = case.budgets.clone();
-        b.depth = case.shortest as u32;
-        let report = explore(&correct, &options(b, case.commands));
-        assert_eq!(report.violation, None, "{} without a bug", case.algo);
-    }
-}
+use common::bugs::{budgets, found_and_replayed, Case};
 
 #[test]
 fn paxos_bugs_are_found_shortest_and_replay() {
@@ -101,6 +101,26 @@ fn paxos_bugs_are_found_shortest_and_replay() {
             property: "Promise Integrity",
             shortest: 3,
         },
+        Case {
+            algo: "multipaxos",
+            nodes: 3,
+            options: &[("roles", "split"), ("proposers", "2"), ("acceptors", "1")],
+            bug: "ignore-promised-values",
+            budgets: budgets(12, 0, 0, 2),
+            commands: &["x", "y"],
+            property: "Stability",
+            shortest: 9,
+        },
+        Case {
+            algo: "multipaxos",
+            nodes: 3,
+            options: &[],
+            bug: "forget-promise",
+            budgets: budgets(10, 1, 0, 2),
+            commands: &["x", "y"],
+            property: "Promise Integrity",
+            shortest: 3,
+        },
     ] {
         found_and_replayed(&case);
     }
@@ -120,6 +140,11 @@ fn two_phase_commit_abort_after_yes_is_found_and_replays() {
     });
 }
 
+// Outbox `publish-before-commit` is not reachable by the checker: the
+// service sends the message and persists its change in one step, and the
+// checker crashes nodes only between steps (never `crash-mid-step`), so the
+// message and the commit are never separated. Outbox, depth 14, one crash,
+// one request: 88,989 states, no violation.
 #[test]
 fn outbox_without_dedup_delivers_twice_under_one_duplicate() {
     found_and_replayed(&Case {
@@ -131,34 +156,6 @@ fn outbox_without_dedup_delivers_twice_under_one_duplicate() {
         commands: &["x=1"],
         property: "Exactly Once",
         shortest: 7,
-    });
-}
-
-#[test]
-fn raft_forget_vote_elects_two_leaders_in_one_term() {
-    found_and_replayed(&Case {
-        algo: "raft",
-        nodes: 3,
-        options: &[],
-        bug: "forget-vote",
-        budgets: budgets(9, 1, 0, 0),
-        commands: &[],
-        property: "Election Safety",
-        shortest: 8,
-    });
-}
-
-#[test]
-fn lock_without_fencing_lets_two_clients_write() {
-    found_and_replayed(&Case {
-        algo: "lock-fenced",
-        nodes: 3,
-        options: &[],
-        bug: "no-fencing",
-        budgets: budgets(12, 0, 0, 0),
-        commands: &[],
-        property: "Storage Mutual Exclusion",
-        shortest: 12,
     });
 }
 
@@ -214,6 +211,97 @@ fn backup_promoting_itself_without_a_new_epoch_makes_two_primaries() {
         budgets: budgets(10, 0, 0, 0),
         commands: &[],
         property: "At most one primary per epoch accepts writes",
+        shortest: 8,
+    });
+}
+
+#[test]
+#[ignore = "504,083 states: cargo test --release -p check --test bugs -- --ignored"]
+fn multipaxos_accept_unproposed_chooses_a_made_up_value() {
+    found_and_replayed(&Case {
+        algo: "multipaxos",
+        nodes: 3,
+        options: &[],
+        bug: "accept-unproposed",
+        budgets: budgets(10, 0, 0, 1),
+        commands: &["x"],
+        property: "Validity",
+        shortest: 8,
+    });
+}
+
+#[test]
+fn lww_replica_keeping_the_last_arrival_moves_a_timestamp_back() {
+    found_and_replayed(&Case {
+        algo: "kv-lww",
+        nodes: 3,
+        options: &[("servers", "2"), ("keys", "1")],
+        bug: "last-arrival-wins",
+        budgets: budgets(10, 0, 0, 0),
+        commands: &[],
+        property: "TimestampsOnlyGrow",
+        shortest: 9,
+    });
+}
+
+#[test]
+fn balancer_dropping_when_full_loses_a_request() {
+    // max_queue 2: the bug discards a waiting request, not the one in
+    // service, so the queue must hold one of each before a third arrives.
+    found_and_replayed(&Case {
+        algo: "balance",
+        nodes: 2,
+        options: &[("max_queue", "2")],
+        bug: "drop-when-full",
+        budgets: budgets(10, 0, 0, 0),
+        commands: &[],
+        property: "No request lost",
+        shortest: 6,
+    });
+}
+
+#[test]
+fn lww_timestamps_from_the_clock_alone_tie_across_replicas() {
+    // Two clients, so two writes can reach two replicas in one millisecond.
+    found_and_replayed(&Case {
+        algo: "kv-lww",
+        nodes: 4,
+        options: &[("servers", "2"), ("keys", "1")],
+        bug: "clock-only-timestamps",
+        budgets: budgets(8, 0, 0, 0),
+        commands: &[],
+        property: "OneValuePerTimestamp",
+        shortest: 7,
+    });
+}
+
+#[test]
+fn ring_handing_off_without_confirmation_loses_an_acknowledged_key() {
+    // One key, one copy, two members: the leaving node deletes its key as
+    // it sends it, so while the handoff is in flight no node holds it.
+    found_and_replayed(&Case {
+        algo: "ring",
+        nodes: 2,
+        options: &[("members", "2"), ("keys", "1"), ("vnodes", "1"), ("replicas", "1")],
+        bug: "handoff-without-confirm",
+        budgets: budgets(10, 0, 0, 1),
+        commands: &["leave"],
+        property: "No acknowledged put lost",
+        shortest: 1,
+    });
+}
+
+#[test]
+fn ring_keeping_a_handed_off_key_leaves_it_off_its_preference_list() {
+    // A standby joins and takes the key; the old owner keeps its copy.
+    found_and_replayed(&Case {
+        algo: "ring",
+        nodes: 3,
+        options: &[("members", "2"), ("keys", "1"), ("vnodes", "1"), ("replicas", "1")],
+        bug: "keep-handed-off",
+        budgets: budgets(10, 0, 0, 1),
+        commands: &["join"],
+        property: "Keys on their preference lists",
         shortest: 8,
     });
 }

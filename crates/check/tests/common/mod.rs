@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod bugs;
+
 use check::{Budgets, Hooks, Options, Report, Strategy};
 use lab::{Algo, Setup, Visit};
 use sim::{Network, World};
