@@ -93,6 +93,22 @@ pub enum Strategy {
     Random { seed: u64, walks: u64 },
 }
 
+impl Strategy {
+    /// The names `cli check --strategy` and the app's panel take.
+    pub const NAMES: [&'static str; 3] = ["bfs", "dfs", "random"];
+
+    /// The strategy called `name` (one of [`Strategy::NAMES`]); random walks
+    /// take `walks` paths drawn from `seed`.
+    pub fn named(name: &str, seed: u64, walks: u64) -> Option<Strategy> {
+        match name {
+            "bfs" => Some(Strategy::Bfs),
+            "dfs" => Some(Strategy::Dfs),
+            "random" => Some(Strategy::Random { seed, walks }),
+            _ => None,
+        }
+    }
+}
+
 /// What to explore and how.
 #[derive(Clone, Debug)]
 pub struct Options {

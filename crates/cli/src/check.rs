@@ -9,7 +9,7 @@ use check::{Budgets, Hooks, Options, Progress, Report, Stop, Strategy};
 use clap::builder::PossibleValuesParser;
 use clap::Args;
 use lab::{Algo, Setup, Visit};
-use sim::{Network, SimConfig, World};
+use sim::{SimConfig, World};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -87,7 +87,7 @@ pub struct CheckArgs {
 
     /// Search order: bfs (shortest counterexample), dfs, random (deep walks)
     #[arg(long, value_name = "ORDER", default_value = "bfs",
-          value_parser = PossibleValuesParser::new(["bfs", "dfs", "random"]))]
+          value_parser = PossibleValuesParser::new(Strategy::NAMES))]
     pub strategy: String,
 
     /// Random walks to take (--strategy random)
@@ -120,9 +120,7 @@ impl CheckArgs {
             setup.sim.nodes = nodes;
         }
         setup.seed = self.seed;
-        setup.sim.drop = 0.0;
-        setup.sim.dup = 0.0;
-        setup.sim.network = Network::Lossy;
+        setup.for_checking();
         setup.sim.latency_ms = self.latency.0;
         setup.options.extend(self.set.iter().cloned());
         setup.validate().map_err(InputError::from_setup)?;
@@ -130,11 +128,7 @@ impl CheckArgs {
     }
 
     pub fn options(&self) -> Options {
-        let strategy = match self.strategy.as_str() {
-            "dfs" => Strategy::Dfs,
-            "random" => Strategy::Random { seed: self.walk_seed, walks: self.walks },
-            _ => Strategy::Bfs,
-        };
+        let strategy = Strategy::named(&self.strategy, self.walk_seed, self.walks).expect("clap checked the name");
         let threads =
             self.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
         let commands = if self.cmds.is_empty() { vec!["x=1".to_string()] } else { self.cmds.clone() };

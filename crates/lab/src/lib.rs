@@ -323,6 +323,19 @@ impl Setup {
         }
     }
 
+    /// Make this the world a model checker explores: a network that
+    /// neither loses nor duplicates by chance (the checker makes those
+    /// choices) and keeps today's channel semantics (`lossy`). Whether that
+    /// changed anything, so a caller can say so.
+    pub fn for_checking(&mut self) -> bool {
+        let sim = &mut self.sim;
+        let changed = sim.network != sim::Network::Lossy || sim.drop > 0.0 || sim.dup > 0.0;
+        sim.network = sim::Network::Lossy;
+        sim.drop = 0.0;
+        sim.dup = 0.0;
+        changed
+    }
+
     /// Check the config against the algorithm's limits and the actions
     /// against the cluster size.
     pub fn validate(&self) -> Result<(), SetupError> {

@@ -51,11 +51,9 @@ pub struct Request {
 impl Request {
     /// The checker's options (one thread: a worker is one thread).
     pub fn options(&self) -> check::Options {
-        let strategy = match self.strategy.as_str() {
-            "dfs" => check::Strategy::Dfs,
-            "random" => check::Strategy::Random { seed: self.walk_seed, walks: self.walks },
-            _ => check::Strategy::Bfs,
-        };
+        // `read` accepted only a known name.
+        let strategy =
+            check::Strategy::named(&self.strategy, self.walk_seed, self.walks).unwrap_or(check::Strategy::Bfs);
         check::Options {
             budgets: check::Budgets {
                 depth: self.depth,
@@ -87,7 +85,7 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
         }
     };
     let strategy = get("strategy").to_string();
-    if !["bfs", "dfs", "random"].contains(&strategy.as_str()) {
+    if !check::Strategy::NAMES.contains(&strategy.as_str()) {
         return Err(("strategy", format!("strategy: expected bfs, dfs or random, got {strategy:?}")));
     }
     let commands: Vec<String> =
@@ -123,10 +121,7 @@ pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
     let mut root = setup.clone();
     root.actions.retain(|a| a.step <= step);
     let sim = &setup.sim;
-    let changed = sim.network != Network::Lossy || sim.drop > 0.0 || sim.dup > 0.0;
-    root.sim.network = Network::Lossy;
-    root.sim.drop = 0.0;
-    root.sim.dup = 0.0;
+    let changed = root.for_checking();
     let note = changed.then(|| {
         let chance: Vec<String> = [(sim.drop, "drops"), (sim.dup, "duplicates")]
             .into_iter()
