@@ -26,6 +26,13 @@ mod host;
 mod model;
 mod shell;
 
+/// The allocator: Talc instead of Rust's default dlmalloc, which the
+/// simulator's hot path (messages, log chunks, the event queue's nodes)
+/// calls on every event; see README, "Numbers".
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
