@@ -248,6 +248,26 @@ test('calls made before the app is ready are queued, then run (play right after 
   await context.close();
 });
 
+test('a module that cannot start says so where "Loading the simulator" stood', async () => {
+  for (const simd of [true, false]) {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    // A download cut short: the wasm is not a valid module.
+    await page.route(/_bg\.wasm$/, (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from([0, 97, 115, 109, 1, 0, 0, 0, 1]) }));
+    // A browser without WebAssembly SIMD rejects the probe module boot.js validates.
+    if (!simd) await page.addInitScript(() => { WebAssembly.validate = () => false; });
+    await page.goto(env.server.url + '?seed=1');
+    const loading = page.locator('#loading[role="alert"]');
+    await loading.waitFor({ timeout: 15000 });
+    const text = await loading.innerText();
+    assert.match(text, /^Clusterscope could not start: /);
+    if (simd) assert.match(text, /Reload the page/);
+    else assert.match(text, /lacks WebAssembly SIMD.*Safari 16\.4/);
+    assert.equal(await page.evaluate(() => window.clusterscope.ready), false);
+    await context.close();
+  }
+});
+
 test('scheduled actions that fail when their step comes are listed', async () => {
   const actions = JSON.stringify([{ step: 5, do: 'restart', node: 1 }, { step: 8, do: 'crash', node: 2 }]);
   const page = await openApp(env.browser, `${env.server.url}?seed=4&actions=${encodeURIComponent(actions)}`);
