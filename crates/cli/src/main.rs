@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     match Cli::parse().command {
         Command::Run(args) => run(&args).into(),
         Command::Algos => {
@@ -22,6 +23,18 @@ fn main() -> ExitCode {
         Command::Ring(args) => cli::ring::run(&args).into(),
         Command::Soak(args) => cli::soak::run(&args).into(),
         Command::Check(args) => cli::check::run(&args).into(),
+    }
+}
+
+/// `cli run --trace - | head` closes the pipe early: end quietly, as other
+/// command-line tools do, rather than panic on the next `println!` (Rust
+/// ignores SIGPIPE, so every write after it fails and `print!` panics).
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal's disposition to its default, once, before
+    // any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -515,3 +515,20 @@ fn run_files_and_traces_reopen_as_the_same_run() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("'--run-file'") && stderr(&out).contains("config.nodes:"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_reader_that_has_gone_ends_the_command_quietly() {
+    // `cli algos | true`: the reader closes the pipe before anything is
+    // written; the write fails, and the command ends without a panic.
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cli"))
+        .arg("algos")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the cli binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "no panic on a closed pipe: {err}");
+}
