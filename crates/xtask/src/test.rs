@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const STAGES: &[&str] = &["setup", "fmt", "test", "clippy", "cli", "trunk", "size", "wasm-test", "e2e"];
+const STAGES: &[&str] = &["setup", "fmt", "test", "benches", "clippy", "cli", "trunk", "size", "wasm-test", "e2e"];
 
 #[derive(Debug)]
 enum Outcome {
@@ -184,6 +184,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
     })?;
     run.stage("fmt", |_| cargo_stage(shell::cargo().args(["fmt", "--all", "--check"])))?;
     run.stage("test", |run| test_stage(run, shell::cargo().args(["test", "--workspace"]), Counts::from_cargo))?;
+    // Each criterion benchmark once, in test mode (one iteration, no
+    // timing): a benchmark that no longer runs fails here, not when someone
+    // next measures.
+    run.stage("benches", |_| {
+        cargo_stage(shell::cargo().args([
+            "test",
+            "-p",
+            "lab",
+            "-p",
+            "cli",
+            "-p",
+            "ring",
+            "--bench",
+            "algorithms",
+            "--bench",
+            "simulator",
+            "--bench",
+            "lookup",
+        ]))
+    })?;
     run.stage("clippy", |_| {
         cargo_stage(shell::cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     })?;
