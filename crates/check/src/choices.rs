@@ -198,3 +198,53 @@ pub(crate) fn found<P: Protocol>(world: &World<P>, actions: Vec<Scheduled>) -> O
     let step = world.first_violation().map_or(world.steps(), |f| f.step);
     Some(Found { property: v.property, detail: v.detail.clone(), step, actions })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(crashes: u32) -> Budgets {
+        Budgets { crashes, crash_mid_step: true, ..Budgets::default() }
+    }
+
+    #[test]
+    fn a_step_of_n_commands_may_be_cut_after_1_to_n_minus_1() {
+        let deliver = Action::Deliver { msg: 4 };
+        assert_eq!(mid_step(&on(1), Used::default(), &deliver, Some((2, 4))), Some((2, 1..4)));
+        let fire = Action::Fire { node: 1, timer: "election".into() };
+        assert_eq!(mid_step(&on(1), Used::default(), &fire, Some((1, 2))), Some((1, 1..2)));
+        let request = Action::Request { node: 0, cmd: "x=1".into() };
+        assert_eq!(mid_step(&on(1), Used::default(), &request, Some((0, 3))), Some((0, 1..3)));
+    }
+
+    #[test]
+    fn nothing_to_cut_without_the_option_a_crash_left_or_two_commands() {
+        let deliver = Action::Deliver { msg: 4 };
+        let off = Budgets { crashes: 1, ..Budgets::default() };
+        assert_eq!(mid_step(&off, Used::default(), &deliver, Some((2, 4))), None);
+        let spent = Used { crashes: 1, ..Used::default() };
+        assert_eq!(mid_step(&on(1), spent, &deliver, Some((2, 4))), None);
+        assert_eq!(mid_step(&on(1), Used::default(), &deliver, Some((2, 1))), None);
+        // A message lost to a down node ran nothing.
+        assert_eq!(mid_step(&on(1), Used::default(), &deliver, None), None);
+        // A restart runs the node's start, but is not a step to cut short.
+        let restart = Action::Restart { node: 2 };
+        assert_eq!(mid_step(&on(1), Used::default(), &restart, Some((2, 3))), None);
+    }
+
+    #[test]
+    fn a_mid_step_crash_spends_a_crash_and_is_recorded_before_its_step() {
+        let crash = Action::CrashMidStep { node: 1, after: 2 };
+        assert_eq!(Used::default().after(&crash).crashes, 1);
+        let deliver = Action::Deliver { msg: 7 };
+        let recorded = recorded(5, &deliver, Some((1, 2)));
+        assert_eq!(
+            recorded,
+            vec![Scheduled { step: 5, action: crash }, Scheduled { step: 5, action: deliver.clone() }]
+        );
+        let mut links = Vec::new();
+        let link = push_link(&mut links, ROOT, 5, deliver.clone(), Some((1, 2)));
+        assert_eq!(path(&links, link, Vec::new()), recorded);
+        assert_eq!(path(&links, link, recorded.clone()).len(), 4);
+    }
+}

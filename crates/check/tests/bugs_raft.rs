@@ -1,14 +1,12 @@
 //! Raft's broken variants (see the table in `bugs.rs`): each is found with
 //! a shortest counterexample that replays to the same step.
 //!
-//! Not found by the checker, and why:
-//! - `vote-before-persist` sends the vote before it persists `voted_for`,
-//!   and is wrong only if the node crashes between those two commands of
-//!   one step. The checker's choices crash a node only between steps (it
-//!   never generates `crash-mid-step`, which a run file can hold), so in
-//!   the explored worlds the send and the save happen together and the
-//!   variant behaves as the correct protocol. Raft 3 nodes, depth 9, one
-//!   crash passed 1.7 M states without a violation.
+//! `vote-before-persist` (the grant is sent before `voted_for` is saved)
+//! is wrong only if the voter crashes between those two commands of one
+//! step: found with `crash_mid_step` in `mid_step.rs` (depth 7); without
+//! it, depth 9 and one crash passed 1.7 M states with no violation.
+//!
+//! Not found from a fresh world, and why:
 //! - `skip-consistency-check` and `commit-past-match` need two logs that
 //!   differ at an index, so two leaders in two terms each appending an
 //!   entry one follower keeps, then a third AppendEntries: deeper than the
