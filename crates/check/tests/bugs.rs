@@ -41,7 +41,8 @@
 //!   committed a write the follower has not applied, so an election, a
 //!   client write, its replication and a second client operation: 3 nodes
 //!   (servers=2, keys=1), depth 12 passed 785,273 states with none, and
-//!   depth 14 did not finish in 100 s.
+//!   depth 14 did not finish in 100 s. From the workload's own run at
+//!   step 530 it is found in 5 choices (`from_run.rs`).
 //! - abd `no-write-back`: a write and two reads by clients that each meet
 //!   another majority: 5 nodes (servers=3), depth 12 passed 1,073,959
 //!   states with none (the preset needs 19 steps and cut links).

@@ -6,7 +6,6 @@
 
 use lab::Setup;
 use serde::{Deserialize, Serialize};
-use sim::Network;
 use std::rc::Rc;
 
 /// The panel's fields: name, label, default. `strategy` is `bfs`, `dfs`
@@ -42,6 +41,9 @@ pub struct Request {
     pub walks: u64,
     pub walk_seed: u64,
     pub commands: Vec<String>,
+    /// Also crash a node in the middle of a step ([`check::Budgets::crash_mid_step`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub crash_mid_step: bool,
     /// Test hook (`window.clusterscope.__checkPanicForTest()`): the worker
     /// panics, to show the error in the panel.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -63,6 +65,7 @@ impl Request {
                 requests: self.requests,
                 max_states: self.max_states,
                 memory_cap_mb: self.memory_mb,
+                crash_mid_step: self.crash_mid_step,
             },
             strategy,
             threads: 1,
@@ -110,33 +113,12 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
         walks: int("walks", 1, 1_000_000_000)?,
         walk_seed: int("walk_seed", 0, u64::MAX)?,
         commands,
+        crash_mid_step: false,
         panic_for_test: false,
     })
 }
 
-/// The world the checker starts from: the run's, on a network that neither
-/// loses nor duplicates by chance (the checker makes those choices, as
-/// `cli check` does). Says what was changed, if anything.
-pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
-    let mut root = setup.clone();
-    root.actions.retain(|a| a.step <= step);
-    let sim = &setup.sim;
-    let changed = root.for_checking();
-    let note = changed.then(|| {
-        let chance: Vec<String> = [(sim.drop, "drops"), (sim.dup, "duplicates")]
-            .into_iter()
-            .filter(|(p, _)| *p > 0.0)
-            .map(|(p, what)| format!("{}% chance {what}", p * 100.0))
-            .collect();
-        let with = if chance.is_empty() { String::new() } else { format!(" with {}", chance.join(" and ")) };
-        format!(
-            "Explored on a lossy network with no chance drops or duplicates (the checker chooses them), \
-             not the run's {} network{with}: the counterexample opens on the checker's network.",
-            sim.network.name()
-        )
-    });
-    (root, note)
-}
+pub use lab::explore::root_setup;
 
 /// Live counters of a running check (the main thread adds the time).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
