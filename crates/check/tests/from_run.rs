@@ -15,15 +15,19 @@
 //! | raft, 3 | commit-previous-terms | as above, but `y=2` stays on node 1, which crashes; node 0 wins term 5 and commits its term-1 entry; node 1 back at 61 | 61 | depth 5 | Leader Completeness | 4 | 436 |
 //! | kv-raft, 5 | stale-read | no actions: the workload's own writes and reads | 530 | depth 6 | Linearizability | 5 | 16,582 |
 //!
-//! Not found: Raft `commit-past-match`. A follower must hold, after
+//! Not found: Raft `commit-past-match`. The follower must hold, after
 //! entries that match the leader's, a stale tail entry at an index the
-//! leader has committed, and receive an AppendEntries whose new entries
-//! end before that index: since a leader sends every entry from
-//! `next_index` to its last (at most 64), that needs
-//! `max_entries_per_append` below the gap or a stale or duplicated message
-//! whose leader commit is already past it. No prefix of that shape was
-//! built within the time given to this; from a fresh world, depth 12 with
-//! one drop passed 1.2 M states without a violation (`bugs_raft.rs`).
+//! leader has committed, and receive an AppendEntries whose new entries end
+//! before that index. But an AppendEntries carries every entry from
+//! `next_index` to the leader's last (up to `max_entries_per_append`, 64
+//! by default), and the leader's commit index never passes its last entry,
+//! so with the default the bug cannot show in a small model at all. It
+//! needs `max_entries_per_append=1` and a `next_index` that has fallen to
+//! before an entry the follower already holds, which only a stale refusal
+//! (a reply delayed or duplicated from when the follower's log was
+//! shorter) does; a prefix of that shape was not built in the time given
+//! to this. From a fresh world, depth 12 with one drop passed 1.2 M states
+//! without a violation (`bugs_raft.rs`).
 
 mod common;
 

@@ -10,10 +10,11 @@ use std::rc::Rc;
 
 /// The panel's fields: name, label, default. `strategy` is `bfs`, `dfs`
 /// or `random`; `commands` is a comma-separated list; `memory_mb` may be
-/// empty (no cap).
+/// empty (no cap); `crash_mid_step` is `true` or `false` (a checkbox).
 pub const FIELDS: &[(&str, &str, &str)] = &[
     ("depth", "Depth (choices per path)", "12"),
     ("crashes", "Crashes per path", "0"),
+    ("crash_mid_step", "Crashes may also cut a step short", "false"),
     ("drops", "Drops per path", "0"),
     ("dups", "Duplicates per path", "0"),
     ("requests", "Client requests per path", "0"),
@@ -96,6 +97,11 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
     if commands.is_empty() {
         return Err(("commands", "commands: give at least one client command, like x=1".into()));
     }
+    let crash_mid_step = match get("crash_mid_step") {
+        "true" => true,
+        "false" | "" => false,
+        other => return Err(("crash_mid_step", format!("crash_mid_step: expected true or false, got {other:?}"))),
+    };
     let memory_mb = match get("memory_mb") {
         "" => None,
         _ => Some(int("memory_mb", 1, 4096)?),
@@ -113,7 +119,7 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
         walks: int("walks", 1, 1_000_000_000)?,
         walk_seed: int("walk_seed", 0, u64::MAX)?,
         commands,
-        crash_mid_step: false,
+        crash_mid_step,
         panic_for_test: false,
     })
 }
