@@ -22,7 +22,9 @@
 //! From a run's state (`from_run.rs`: a scripted run prefix, then a small
 //! budget) `vote-without-log-check`, `skip-consistency-check` and
 //! `commit-previous-terms` are found in 2 to 4 choices and replay from the
-//! fresh world; `commit-past-match` is not (why is written there).
+//! fresh world; `commit-past-match` is not: with the catalog's Raft (64
+//! entries per AppendEntries, not an option) it cannot show in a small
+//! model at all (why is written there).
 
 mod common;
 

@@ -21,13 +21,15 @@
 //! before that index. But an AppendEntries carries every entry from
 //! `next_index` to the leader's last (up to `max_entries_per_append`, 64
 //! by default), and the leader's commit index never passes its last entry,
-//! so with the default the bug cannot show in a small model at all. It
-//! needs `max_entries_per_append=1` and a `next_index` that has fallen to
-//! before an entry the follower already holds, which only a stale refusal
-//! (a reply delayed or duplicated from when the follower's log was
-//! shorter) does; a prefix of that shape was not built in the time given
-//! to this. From a fresh world, depth 12 with one drop passed 1.2 M states
-//! without a violation (`bugs_raft.rs`).
+//! so with the default the bug cannot show in a small model at all (the
+//! leader would need more than 64 entries past the follower's
+//! `next_index`). It needs `max_entries_per_append=1`, which the catalog does
+//! not offer as an option (Raft's are `election_timeout_ms` and
+//! `heartbeat_ms`), and then a stale refusal: a duplicated refusal drops
+//! `next_index` below an entry the follower holds, and the AppendEntries
+//! carrying only that entry, with the leader's commit index past the
+//! follower's stale tail, arrives first. From a fresh world, depth 12 with
+//! one drop passed 1.2 M states without a violation (`bugs_raft.rs`).
 
 mod common;
 
