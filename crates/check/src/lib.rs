@@ -203,7 +203,9 @@ pub struct Found {
     /// The step (events processed) at which the property is broken: what
     /// `cli run --steps` needs to reach it.
     pub step: u64,
-    /// The choices, one action each, as `cli run --actions` reads them.
+    /// The choices as actions, as `cli run --actions` reads them: one
+    /// each, but two for a crash inside a step (`crash-mid-step`, then the
+    /// delivery, timer or request it cuts short, at the same step).
     pub actions: Vec<Scheduled>,
 }
 
