@@ -2,7 +2,8 @@
 // the app's own wasm, finds a broken variant at the step and with the state
 // count `cli check --json` reports, loads the counterexample as the run (the
 // safety panel shows the violation at that step), reports no violation for
-// correct protocols with the CLI's unique state counts, cancels, stops at
+// correct protocols with the CLI's unique state counts (with crashes inside
+// a step too), cancels, stops at
 // its memory cap, keeps the page responsive, names a bad budget, and works
 // under a sub-path with the strict CSP.
 import { test } from 'node:test';
@@ -82,6 +83,37 @@ test('correct protocols: no violation, and the unique state counts are the CLI\'
       `No violation within budgets (${cli.unique} unique states, depth ${cli.depth}, ${cli.stop.reason === 'exhausted' ? 'finished' : 'depth bound'})`);
     await page.context().close();
   }
+});
+
+test('crashes inside a step: the checkbox finds the outbox bug the CLI finds with --crash-mid-step, with its counts', { skip: cliMissing }, async () => {
+  const args = ['--algo', 'outbox', '--nodes', '4', '--depth', '12', '--crashes', '1', '--requests', '1', '--crash-mid-step'];
+  const cli = cliCheck([...args, '--set', 'bug=publish-before-commit']);
+  assert.equal(cli.violation.property, 'No Message Without Commit');
+  const page = await openApp(env.browser, env.server.url + '?algo=outbox&nodes=4&bug=publish-before-commit');
+  await page.click('#check-button');
+  const box = page.getByLabel('Crashes may also cut a step short');
+  assert.equal(await box.isChecked(), false, 'off by default');
+  await fill(page, { depth: 12, crashes: 1, requests: 1 });
+  await box.check();
+  await page.click('#check-start');
+  await waitStatus(page, 'done');
+  assert.equal(await statusText(page), `No Message Without Commit violated at step ${cli.violation.step}: ${cli.violation.detail}`);
+  await page.screenshot({ path: `${SHOTS}/check-mid-step.png` });
+  await page.click('#check-load');
+  await page.waitForFunction((s) => document.querySelector('#cluster').dataset.step === String(s), cli.violation.step);
+  const trace = await page.evaluate(() => window.clusterscope.trace());
+  assert.deepEqual(trace.actions, cli.violation.actions, 'the crash-mid-step action and the step it cuts short');
+  assert.ok(trace.actions.some((a) => a.do === 'crash-mid-step'));
+  await page.context().close();
+  // The correct protocol, from a script: the CLI's counts with the option on.
+  const correct = cliCheck(args);
+  const clean = await openApp(env.browser, env.server.url + '?algo=outbox&nodes=4');
+  const outcome = await clean.evaluate(() => window.clusterscope.check({ depth: 12, crashes: 1, requests: 1, crash_mid_step: true }));
+  assert.equal(outcome.violation, null);
+  assert.deepEqual([outcome.unique, outcome.generated, outcome.depth], [correct.unique, correct.generated, correct.depth]);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(clean.errors, []);
+  await clean.context().close();
 });
 
 const LONG = '?algo=raft&nodes=5';

@@ -13,8 +13,8 @@
 
 use crate::choices::{self, Link, Scratch, Used, ROOT};
 use crate::{parallel, Hooks, Options, Progress, Report, Stop};
-use protocol::Protocol;
-use sim::{Action, Scheduled, World};
+use protocol::{NodeId, Protocol};
+use sim::{Action, World};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -61,6 +61,8 @@ struct Candidate<P: Protocol> {
     item: Item<P>,
     step: u64,
     action: Action,
+    /// A crash of the node the action ran, after this many of its commands.
+    crash: Option<(NodeId, u32)>,
 }
 
 pub(crate) fn run<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
@@ -169,13 +171,12 @@ where
         let mut kept: Vec<Candidate<P>> = kept.into_iter().flatten().flatten().collect();
         kept.sort_unstable_by_key(|c| c.order);
         for candidate in kept {
-            let Candidate { item, step, action, .. } = candidate;
+            let Candidate { item, step, action, crash, .. } = candidate;
             if report.violation.is_none() {
-                let last = Scheduled { step, action: action.clone() };
-                report.violation = choices::found(&item.world, choices::path(&links, item.link, Some(last)));
+                let last = choices::recorded(step, &action, crash);
+                report.violation = choices::found(&item.world, choices::path(&links, item.link, last));
             }
-            links.push(Link { parent: item.link, step, action });
-            let link = (links.len() - 1) as u32;
+            let link = choices::push_link(&mut links, item.link, step, action, crash);
             frontier.push(Item { link, ..item });
         }
         report.unique += frontier.len() as u64;
@@ -203,17 +204,30 @@ fn expand<P: Protocol>(
 ) -> u64 {
     choices::enabled(&item.world, item.used, &options.budgets, &options.commands, scratch);
     let actions = std::mem::take(&mut scratch.choices);
-    let actions_len = actions.len() as u64;
-    for action in &actions {
-        let (world, used, step) = choices::successor(&item.world, item.used, action);
+    let mut generated = 0;
+    let mut keep = |(world, used, step): (World<P>, Used, u64), action: &Action, crash, scratch: &mut Scratch| {
+        generated += 1;
         let id = choices::state_id(&world, used, scratch);
         let s = shard(id);
         if !seen[s].contains(&id) && level.insert(id) {
             *order += 1;
             let item = Item { world, used, link: item.link };
-            out[s].push(Candidate { id, order: *order, item, step, action: action.clone() });
+            out[s].push(Candidate { id, order: *order, item, step, action: action.clone(), crash });
+        }
+    };
+    for action in &actions {
+        let next = choices::successor(&item.world, item.used, action);
+        let mid = choices::mid_step(&options.budgets, item.used, action, next.0.last_commands());
+        keep(next, action, None, scratch);
+        // The same step cut short by a crash, right after it: generation
+        // order, and so the counts, do not change when the option is off.
+        if let Some((node, afters)) = mid {
+            for after in afters {
+                let next = choices::crashed_successor(&item.world, item.used, action, node, after);
+                keep(next, action, Some((node, after)), scratch);
+            }
         }
     }
     scratch.choices = actions;
-    actions_len
+    generated
 }

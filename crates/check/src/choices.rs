@@ -19,7 +19,7 @@ impl Used {
     /// The budgets after `action`.
     pub(crate) fn after(mut self, action: &Action) -> Self {
         match action {
-            Action::Crash { .. } => self.crashes += 1,
+            Action::Crash { .. } | Action::CrashMidStep { .. } => self.crashes += 1,
             Action::Drop { .. } => self.drops += 1,
             Action::Duplicate { .. } => self.dups += 1,
             Action::Request { .. } => self.requests += 1,
@@ -96,6 +96,62 @@ pub(crate) fn apply<P: Protocol>(world: &mut World<P>, action: &Action) -> u64 {
     step
 }
 
+/// The crashes in the middle of the step `action` just ran that a choice
+/// may add, when they are on and the crash budget allows: the node that
+/// ran and the `after` values, 1 to one less than the commands it
+/// produced (crashing after none or all of them is an ordinary crash
+/// before or after the step). Not generic, so the app carries one copy.
+pub(crate) fn mid_step(
+    budgets: &Budgets,
+    used: Used,
+    action: &Action,
+    ran: Option<(NodeId, u32)>,
+) -> Option<(NodeId, std::ops::Range<u32>)> {
+    let steps = matches!(action, Action::Deliver { .. } | Action::Fire { .. } | Action::Request { .. });
+    let (node, n) = ran?;
+    (budgets.crash_mid_step && steps && used.crashes < budgets.crashes && n >= 2).then_some((node, 1..n))
+}
+
+/// The successor of `world` by `action` with `node` crashing after `after`
+/// of the commands that step produces.
+pub(crate) fn crashed_successor<P: Protocol>(
+    world: &World<P>,
+    used: Used,
+    action: &Action,
+    node: NodeId,
+    after: u32,
+) -> (World<P>, Used, u64) {
+    let crash = Action::CrashMidStep { node, after };
+    let mut next = world.clone();
+    next.apply(&crash).unwrap_or_else(|e| panic!("a mid-step crash of an up node applies: {e}"));
+    let step = apply(&mut next, action);
+    (next, used.after(&crash).after(action), step)
+}
+
+/// The actions a choice records, all at `step`: the mid-step crash first
+/// when there is one.
+pub(crate) fn recorded(step: u64, action: &Action, crash: Option<(NodeId, u32)>) -> Vec<Scheduled> {
+    let crash = crash.map(|(node, after)| Scheduled { step, action: Action::CrashMidStep { node, after } });
+    crash.into_iter().chain([Scheduled { step, action: action.clone() }]).collect()
+}
+
+/// Record a kept choice after the link `parent`; returns its link.
+pub(crate) fn push_link(
+    links: &mut Vec<Link>,
+    parent: u32,
+    step: u64,
+    action: Action,
+    crash: Option<(NodeId, u32)>,
+) -> u32 {
+    let mut parent = parent;
+    if let Some((node, after)) = crash {
+        links.push(Link { parent, step, action: Action::CrashMidStep { node, after } });
+        parent = (links.len() - 1) as u32;
+    }
+    links.push(Link { parent, step, action });
+    (links.len() - 1) as u32
+}
+
 /// The state's identity: the world's fingerprint and the budgets spent.
 pub(crate) fn state_id<P: Protocol>(world: &World<P>, used: Used, scratch: &mut Scratch) -> u64 {
     let mut h = Fingerprint::default();
@@ -125,8 +181,8 @@ pub(crate) struct Link {
 pub(crate) const ROOT: u32 = u32::MAX;
 
 /// The actions from the root to the state at `link`, then `last`.
-pub(crate) fn path(links: &[Link], mut link: u32, last: Option<Scheduled>) -> Vec<Scheduled> {
-    let mut actions: Vec<Scheduled> = last.into_iter().collect();
+pub(crate) fn path(links: &[Link], mut link: u32, last: Vec<Scheduled>) -> Vec<Scheduled> {
+    let mut actions: Vec<Scheduled> = last.into_iter().rev().collect();
     while link != ROOT {
         let l = &links[link as usize];
         actions.push(Scheduled { step: l.step, action: l.action.clone() });
@@ -141,4 +197,54 @@ pub(crate) fn found<P: Protocol>(world: &World<P>, actions: Vec<Scheduled>) -> O
     let v = world.violation()?;
     let step = world.first_violation().map_or(world.steps(), |f| f.step);
     Some(Found { property: v.property, detail: v.detail.clone(), step, actions })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(crashes: u32) -> Budgets {
+        Budgets { crashes, crash_mid_step: true, ..Budgets::default() }
+    }
+
+    #[test]
+    fn a_step_of_n_commands_may_be_cut_after_1_to_n_minus_1() {
+        let deliver = Action::Deliver { msg: 4 };
+        assert_eq!(mid_step(&on(1), Used::default(), &deliver, Some((2, 4))), Some((2, 1..4)));
+        let fire = Action::Fire { node: 1, timer: "election".into() };
+        assert_eq!(mid_step(&on(1), Used::default(), &fire, Some((1, 2))), Some((1, 1..2)));
+        let request = Action::Request { node: 0, cmd: "x=1".into() };
+        assert_eq!(mid_step(&on(1), Used::default(), &request, Some((0, 3))), Some((0, 1..3)));
+    }
+
+    #[test]
+    fn nothing_to_cut_without_the_option_a_crash_left_or_two_commands() {
+        let deliver = Action::Deliver { msg: 4 };
+        let off = Budgets { crashes: 1, ..Budgets::default() };
+        assert_eq!(mid_step(&off, Used::default(), &deliver, Some((2, 4))), None);
+        let spent = Used { crashes: 1, ..Used::default() };
+        assert_eq!(mid_step(&on(1), spent, &deliver, Some((2, 4))), None);
+        assert_eq!(mid_step(&on(1), Used::default(), &deliver, Some((2, 1))), None);
+        // A message lost to a down node ran nothing.
+        assert_eq!(mid_step(&on(1), Used::default(), &deliver, None), None);
+        // A restart runs the node's start, but is not a step to cut short.
+        let restart = Action::Restart { node: 2 };
+        assert_eq!(mid_step(&on(1), Used::default(), &restart, Some((2, 3))), None);
+    }
+
+    #[test]
+    fn a_mid_step_crash_spends_a_crash_and_is_recorded_before_its_step() {
+        let crash = Action::CrashMidStep { node: 1, after: 2 };
+        assert_eq!(Used::default().after(&crash).crashes, 1);
+        let deliver = Action::Deliver { msg: 7 };
+        let recorded = recorded(5, &deliver, Some((1, 2)));
+        assert_eq!(
+            recorded,
+            vec![Scheduled { step: 5, action: crash }, Scheduled { step: 5, action: deliver.clone() }]
+        );
+        let mut links = Vec::new();
+        let link = push_link(&mut links, ROOT, 5, deliver.clone(), Some((1, 2)));
+        assert_eq!(path(&links, link, Vec::new()), recorded);
+        assert_eq!(path(&links, link, recorded.clone()).len(), 4);
+    }
 }

@@ -32,24 +32,36 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
         let actions = std::mem::take(&mut scratch.choices);
         // Pushed in reverse, so the first choice is explored first.
         for action in actions.iter().rev() {
-            let (next, next_used, step) = choices::successor(&world, used, action);
-            report.generated += 1;
-            let id = choices::state_id(&next, next_used, &mut scratch);
-            if visited.get(&id).is_some_and(|&d| d <= depth + 1) {
-                continue;
+            let next = choices::successor(&world, used, action);
+            let mut successors = Vec::new();
+            if let Some((node, afters)) = choices::mid_step(budgets, used, action, next.0.last_commands()) {
+                // Pushed in reverse too: the step cut short latest is
+                // explored last.
+                for after in afters.rev() {
+                    successors
+                        .push((choices::crashed_successor(&world, used, action, node, after), Some((node, after))));
+                }
             }
-            if visited.insert(id, depth + 1).is_none() {
-                report.unique += 1;
+            successors.push((next, None));
+            for ((next, next_used, step), crash) in successors {
+                report.generated += 1;
+                let id = choices::state_id(&next, next_used, &mut scratch);
+                if visited.get(&id).is_some_and(|&d| d <= depth + 1) {
+                    continue;
+                }
+                if visited.insert(id, depth + 1).is_none() {
+                    report.unique += 1;
+                }
+                report.depth = report.depth.max(depth + 1);
+                let last = choices::recorded(step, action, crash);
+                if let Some(found) = choices::found(&next, choices::path(&links, link, last)) {
+                    report.violation = Some(found);
+                    report.stop = Stop::Violation;
+                    return report;
+                }
+                let new = choices::push_link(&mut links, link, step, action.clone(), crash);
+                stack.push((next, next_used, new, depth + 1));
             }
-            report.depth = report.depth.max(depth + 1);
-            let last = Scheduled { step, action: action.clone() };
-            if let Some(found) = choices::found(&next, choices::path(&links, link, Some(last))) {
-                report.violation = Some(found);
-                report.stop = Stop::Violation;
-                return report;
-            }
-            links.push(Link { parent: link, step, action: action.clone() });
-            stack.push((next, next_used, (links.len() - 1) as u32, depth + 1));
         }
         scratch.choices = actions;
         if report.generated % EVERY < 64 {
@@ -94,9 +106,25 @@ pub(crate) fn random<P: Protocol>(
             }
             let pick = rng.gen_range(0..scratch.choices.len() as u32) as usize;
             let action = scratch.choices[pick].clone();
+            // A copy to cut the step short from, only when that can happen.
+            let before = (budgets.crash_mid_step && used.crashes < budgets.crashes).then(|| world.clone());
             let step = choices::apply(&mut world, &action);
-            used = used.after(&action);
-            path.push(Scheduled { step, action });
+            let mut crash = None;
+            // The step is cut short after `k` of its `n` commands with a
+            // chance of (n - 1) / n, each `k` alike (one more draw, only
+            // then, so walks without the option are unchanged).
+            let mid = choices::mid_step(budgets, used, &action, world.last_commands());
+            if let (Some(before), Some((node, afters))) = (&before, mid) {
+                let after = rng.gen_range(0..afters.end);
+                if after > 0 {
+                    (world, used, _) = choices::crashed_successor(before, used, &action, node, after);
+                    crash = Some((node, after));
+                }
+            }
+            if crash.is_none() {
+                used = used.after(&action);
+            }
+            path.extend(choices::recorded(step, &action, crash));
             report.generated += 1;
             report.depth = report.depth.max(depth + 1);
             if visited.insert(choices::state_id(&world, used, &mut scratch)) {

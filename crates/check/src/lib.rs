@@ -58,7 +58,8 @@ use sim::{Scheduled, World};
 /// Limits on the exploration. The fault budgets count per path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Budgets {
-    /// Most choices in a path (each action is one).
+    /// Most choices in a path (each action is one; a crash in the middle
+    /// of a step is one choice with the step it cuts short).
     pub depth: u32,
     /// Crashes per path (restarts of crashed nodes are free).
     pub crashes: u32,
@@ -74,11 +75,26 @@ pub struct Budgets {
     /// Stop when the process uses more memory than this, if it can tell
     /// (see [`Hooks::memory_mb`]).
     pub memory_cap_mb: Option<u64>,
+    /// Also crash a node in the middle of a step: for each delivery, timer
+    /// or client request whose step makes the node produce `n >= 2`
+    /// commands, the node may crash after `k` of them, `0 < k < n`
+    /// ([`sim::Action::CrashMidStep`] recorded before the choice, at the
+    /// same step). Each such crash spends one of `crashes`.
+    pub crash_mid_step: bool,
 }
 
 impl Default for Budgets {
     fn default() -> Self {
-        Self { depth: 20, crashes: 0, drops: 0, dups: 0, requests: 0, max_states: 10_000_000, memory_cap_mb: None }
+        Self {
+            depth: 20,
+            crashes: 0,
+            drops: 0,
+            dups: 0,
+            requests: 0,
+            max_states: 10_000_000,
+            memory_cap_mb: None,
+            crash_mid_step: false,
+        }
     }
 }
 
@@ -187,7 +203,9 @@ pub struct Found {
     /// The step (events processed) at which the property is broken: what
     /// `cli run --steps` needs to reach it.
     pub step: u64,
-    /// The choices, one action each, as `cli run --actions` reads them.
+    /// The choices as actions, as `cli run --actions` reads them: one
+    /// each, but two for a crash inside a step (`crash-mid-step`, then the
+    /// delivery, timer or request it cuts short, at the same step).
     pub actions: Vec<Scheduled>,
 }
 

@@ -32,13 +32,17 @@
 //! | raft | 2 | overwrite-own-entry | depth 8, requests 2 (`x=1`, `x=2`) | Leader Append-Only | 5 | 445 |
 //! | raft | 2 | truncate-always | depth 10, dups 1, requests 1 | State Machine Safety | 9 | 125,792 |
 //!
+//! Raft `vote-before-persist` and outbox `publish-before-commit` need a
+//! crash inside a step: their cases are in `mid_step.rs`.
+//!
 //! Not found within budgets we can afford (up to about 2 M states), with
 //! what was tried (BFS, release `cli check`):
 //! - kv-raft `stale-read`: a read must reach a follower after the leader
 //!   committed a write the follower has not applied, so an election, a
 //!   client write, its replication and a second client operation: 3 nodes
 //!   (servers=2, keys=1), depth 12 passed 785,273 states with none, and
-//!   depth 14 did not finish in 100 s.
+//!   depth 14 did not finish in 100 s. From the workload's own run at
+//!   step 530 it is found in 5 choices (`from_run.rs`).
 //! - abd `no-write-back`: a write and two reads by clients that each meet
 //!   another majority: 5 nodes (servers=3), depth 12 passed 1,073,959
 //!   states with none (the preset needs 19 steps and cut links).
@@ -50,7 +54,6 @@
 //! - Redlock (7 nodes at least) `no-fencing`: depth 12 passed 1,419,519
 //!   states with none; `storage-forgets-highest`, which needs a crash on
 //!   top, was not tried.
-//! - Outbox `publish-before-commit`: out of reach, see the outbox test.
 //!
 //! The lock family's cases are in `bugs_lock.rs`, Raft's in `bugs_raft.rs`
 //! (with the variants the checker cannot reach and why); the case runner is
@@ -140,11 +143,10 @@ fn two_phase_commit_abort_after_yes_is_found_and_replays() {
     });
 }
 
-// Outbox `publish-before-commit` is not reachable by the checker: the
-// service sends the message and persists its change in one step, and the
-// checker crashes nodes only between steps (never `crash-mid-step`), so the
-// message and the commit are never separated. Outbox, depth 14, one crash,
-// one request: 88,989 states, no violation.
+// Outbox `publish-before-commit` needs the service to crash between its
+// send and its commit, inside one step: without crashes inside a step,
+// depth 14, one crash, one request gave 88,989 states and no violation;
+// with them it is found at depth 3 (`mid_step.rs`).
 #[test]
 fn outbox_without_dedup_delivers_twice_under_one_duplicate() {
     found_and_replayed(&Case {

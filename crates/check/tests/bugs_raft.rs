@@ -1,14 +1,12 @@
 //! Raft's broken variants (see the table in `bugs.rs`): each is found with
 //! a shortest counterexample that replays to the same step.
 //!
-//! Not found by the checker, and why:
-//! - `vote-before-persist` sends the vote before it persists `voted_for`,
-//!   and is wrong only if the node crashes between those two commands of
-//!   one step. The checker's choices crash a node only between steps (it
-//!   never generates `crash-mid-step`, which a run file can hold), so in
-//!   the explored worlds the send and the save happen together and the
-//!   variant behaves as the correct protocol. Raft 3 nodes, depth 9, one
-//!   crash passed 1.7 M states without a violation.
+//! `vote-before-persist` (the grant is sent before `voted_for` is saved)
+//! is wrong only if the voter crashes between those two commands of one
+//! step: found with `crash_mid_step` in `mid_step.rs` (depth 7); without
+//! it, depth 9 and one crash passed 1.7 M states with no violation.
+//!
+//! Not found from a fresh world, and why:
 //! - `skip-consistency-check` and `commit-past-match` need two logs that
 //!   differ at an index, so two leaders in two terms each appending an
 //!   entry one follower keeps, then a third AppendEntries: deeper than the
@@ -19,8 +17,14 @@
 //!   an entry stored by a majority and then an election won by a node
 //!   without it, several terms deep: Raft 2 nodes, one request, one crash,
 //!   depth 10 ends at about 316,000 states with no violation for each
-//!   (three nodes were not tried for want of time). They are left to the
-//!   seed sweeps and presets.
+//!   (three nodes were not tried for want of time).
+//!
+//! From a run's state (`from_run.rs`: a scripted run prefix, then a small
+//! budget) `vote-without-log-check`, `skip-consistency-check` and
+//! `commit-previous-terms` are found in 2 to 4 choices and replay from the
+//! fresh world; `commit-past-match` is not: with the catalog's Raft (64
+//! entries per AppendEntries, not an option) it cannot show in a small
+//! model at all (why is written there).
 
 mod common;
 

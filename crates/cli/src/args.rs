@@ -391,7 +391,7 @@ impl RunArgs {
 }
 
 /// Read a file, or standard input for `-`; the error names the path.
-fn read_input(path: &Path) -> Result<String, String> {
+pub(crate) fn read_input(path: &Path) -> Result<String, String> {
     if path == Path::new("-") {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)

@@ -8,8 +8,8 @@ use crate::Exit;
 use check::{Budgets, Hooks, Options, Progress, Report, Stop, Strategy};
 use clap::builder::PossibleValuesParser;
 use clap::Args;
-use lab::{Algo, Setup, Visit};
-use sim::{SimConfig, World};
+use lab::{Algo, Setup};
+use sim::SimConfig;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -21,13 +21,28 @@ crashing an up node or restarting a crashed one, client requests (each
 --cmd to each up node), within the budgets. Breadth-first by default, so a
 counterexample is a shortest one. Depth counts choices, one action each.
 
+With --crash-mid-step, a node may also crash in the middle of a step: when
+a delivery, timer or request makes it produce n >= 2 commands (persist,
+send, set a timer...), it may carry out only the first k, 0 < k < n, and
+crash. The counterexample records this as {\"do\":\"crash-mid-step\",
+\"node\":N,\"after\":k} before the delivery, at the same step; it spends one
+of --crashes and, with the step it cuts short, one choice of --depth.
+
+With --from RUN.json (a run file, as the app's File menu saves it), the
+search starts from that run at its step instead of a fresh world (on a
+network without chance drops or duplicates, as always). The counterexample
+printed, in --json and in --out is then the run file's own actions followed
+by the choices found, so it replays from the fresh world like any other.
+
 Exit status: 0 no violation within budgets, 1 a safety property was violated
 (the counterexample is printed), 2 bad flags.
 
 Examples:
   cli check --algo paxos --nodes 3 --depth 30 --crashes 1 --drops 2 --requests 2
   cli check --algo raft --nodes 3 --set bug=forget-vote --depth 12 --crashes 1 --out ce.json
-  cli run --algo raft --nodes 3 --set bug=forget-vote --actions ce.json --steps STEP";
+  cli run --algo raft --nodes 3 --set bug=forget-vote --actions ce.json --steps STEP
+  cli check --algo raft --nodes 3 --set bug=vote-before-persist --depth 9 --crashes 1 --crash-mid-step
+  cli check --from run.json --depth 8 --crashes 1";
 
 /// The flags of `cli check`.
 #[derive(Debug, Args)]
@@ -109,11 +124,36 @@ pub struct CheckArgs {
     /// Write the counterexample's actions JSON here (when a violation is found)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Also crash a node in the middle of a step, after some of the commands it produced (one of --crashes each)
+    #[arg(long)]
+    pub crash_mid_step: bool,
+
+    /// Explore from the run in this run file, at its step (`-` reads standard input); the flags that
+    /// describe a world cannot be given with it
+    #[arg(long, value_name = "RUN.json", conflicts_with_all = ["algo", "nodes", "seed", "set", "latency"])]
+    pub from: Option<PathBuf>,
 }
 
 impl CheckArgs {
     /// The world to explore: the run's defaults, on a network that neither
     /// loses nor duplicates by chance (the checker makes those choices).
+    /// The world to explore and the step to explore from: `--from`'s run at
+    /// its step, or a fresh world. Says what was changed about the run's
+    /// network, if anything.
+    pub fn root(&self) -> Result<(Setup, u64, Option<String>), InputError> {
+        let Some(path) = &self.from else {
+            return Ok((self.setup()?, 0, None));
+        };
+        let text = crate::args::read_input(path).map_err(|e| InputError::new("--from", e))?;
+        let opened =
+            lab::file::open(&text).map_err(|e| InputError::new("--from", format!("{}: {e}", path.display())))?;
+        let run = opened.run();
+        let (setup, note) = lab::explore::root_setup(&run.setup, run.step);
+        setup.validate().map_err(InputError::from_setup)?;
+        Ok((setup, run.step, note))
+    }
+
     pub fn setup(&self) -> Result<Setup, InputError> {
         let mut setup = Setup::new(self.algo);
         if let Some(nodes) = self.nodes {
@@ -141,6 +181,7 @@ impl CheckArgs {
                 requests: self.requests,
                 max_states: self.max_states,
                 memory_cap_mb: self.memory_cap,
+                crash_mid_step: self.crash_mid_step,
             },
             strategy,
             threads,
@@ -160,42 +201,42 @@ pub fn resident_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-/// Explore `setup` as `options` say; the report and the time it took.
-pub fn explore(setup: &Setup, options: &Options, progress: bool) -> Result<(Report, Duration), InputError> {
-    struct Explore<'a> {
-        options: &'a Options,
-        progress: bool,
-    }
-    impl Visit for Explore<'_> {
-        type Out = (Report, Duration);
-        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> (Report, Duration)
-        where
-            World<P>: Send + Sync,
-        {
-            let world = World::<P>::new(setup.sim, config, setup.seed).unrecorded();
-            let bar = self.progress.then(crate::check_progress::bar);
-            let start = Instant::now();
-            let show = |p: Progress| {
-                if let Some(bar) = &bar {
-                    crate::check_progress::show(bar, p, start.elapsed(), resident_mb());
-                }
-            };
-            let memory = resident_mb;
-            let hooks = Hooks { progress: Some(&show), memory_mb: Some(&memory) };
-            let report = check::check(&world, self.options, &hooks);
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
-            }
-            (report, start.elapsed())
+/// Explore `setup`'s run from `step` as `options` say
+/// ([`lab::explore::check_run`]); the report, with a counterexample from
+/// the fresh world (the run's actions, then the choices), the step
+/// explored from, and the time it took.
+pub fn explore(
+    setup: &Setup,
+    step: u64,
+    options: &Options,
+    progress: bool,
+) -> Result<(Report, u64, Duration), InputError> {
+    let bar = progress.then(crate::check_progress::bar);
+    let start = Instant::now();
+    let show = |p: Progress| {
+        if let Some(bar) = &bar {
+            crate::check_progress::show(bar, p, start.elapsed(), resident_mb());
         }
+    };
+    let memory = resident_mb;
+    let hooks = Hooks { progress: Some(&show), memory_mb: Some(&memory) };
+    let explored = lab::explore::check_run(setup, step, options, &hooks).map_err(InputError::from_setup)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
-    lab::with_protocol(setup, Explore { options, progress }).map_err(InputError::from_setup)
+    let elapsed = start.elapsed();
+    let actions = explored.counterexample();
+    let mut report = explored.report;
+    if let (Some(found), Some(actions)) = (report.violation.as_mut(), actions) {
+        found.actions = actions;
+    }
+    Ok((report, explored.from_step, elapsed))
 }
 
 /// `cli check`.
 pub fn run(args: &CheckArgs) -> Exit {
-    let setup = match args.setup() {
-        Ok(setup) => setup,
+    let (setup, step, note) = match args.root() {
+        Ok(root) => root,
         Err(e) => {
             eprintln!("error: {e}\n\nFor more information, try 'cli check --help'.");
             return Exit::BadInput;
@@ -203,7 +244,10 @@ pub fn run(args: &CheckArgs) -> Exit {
     };
     let options = args.options();
     let progress = std::io::stderr().is_terminal();
-    let (report, elapsed) = match explore(&setup, &options, progress) {
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    let (report, from_step, elapsed) = match explore(&setup, step, &options, progress) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -218,9 +262,9 @@ pub fn run(args: &CheckArgs) -> Exit {
         }
     }
     if args.json {
-        println!("{}", crate::check_progress::summary_json(&setup, &options, &report, elapsed));
+        println!("{}", crate::check_progress::summary_json(&setup, from_step, &options, &report, elapsed));
     } else {
-        print!("{}", crate::check_progress::summary_text(&setup, &options, &report, elapsed));
+        print!("{}", crate::check_progress::summary_text(&setup, from_step, &options, &report, elapsed));
     }
     if report.violation.is_some() {
         Exit::Violation

@@ -48,10 +48,11 @@ fn replay_command(setup: &Setup, step: u64) -> String {
     cmd + &format!(" --actions ce.json --steps {step}")
 }
 
-pub fn summary_text(setup: &Setup, options: &Options, report: &Report, elapsed: Duration) -> String {
+pub fn summary_text(setup: &Setup, from_step: u64, options: &Options, report: &Report, elapsed: Duration) -> String {
     let b = &options.budgets;
+    let mid = if b.crash_mid_step { " (also mid-step)" } else { "" };
     let mut s = format!(
-        "check {} on {} nodes: depth <= {}, crashes <= {}, drops <= {}, dups <= {}, requests <= {} ({}, {} threads)\n",
+        "check {} on {} nodes: depth <= {}, crashes <= {}{mid}, drops <= {}, dups <= {}, requests <= {} ({}, {} threads)\n",
         setup.algo,
         setup.sim.nodes,
         b.depth,
@@ -62,6 +63,9 @@ pub fn summary_text(setup: &Setup, options: &Options, report: &Report, elapsed: 
         strategy_name(options.strategy),
         options.threads
     );
+    if from_step > 0 || !setup.actions.is_empty() {
+        s += &format!("from            the run at step {from_step} ({} actions)\n", setup.actions.len());
+    }
     s += &format!("unique states   {}\n", report.unique);
     s += &format!("states          {} generated\n", report.generated);
     s += &format!("depth reached   {}\n", report.depth);
@@ -84,7 +88,7 @@ pub fn summary_text(setup: &Setup, options: &Options, report: &Report, elapsed: 
     s
 }
 
-pub fn summary_json(setup: &Setup, options: &Options, report: &Report, elapsed: Duration) -> String {
+pub fn summary_json(setup: &Setup, from_step: u64, options: &Options, report: &Report, elapsed: Duration) -> String {
     let b = &options.budgets;
     let summary = serde_json::json!({
         "algo": setup.algo.name(),
@@ -96,7 +100,9 @@ pub fn summary_json(setup: &Setup, options: &Options, report: &Report, elapsed: 
         "budgets": {
             "depth": b.depth, "crashes": b.crashes, "drops": b.drops, "dups": b.dups,
             "requests": b.requests, "max_states": b.max_states, "memory_cap_mb": b.memory_cap_mb,
+            "crash_mid_step": b.crash_mid_step,
         },
+        "from_step": from_step,
         "unique": report.unique,
         "generated": report.generated,
         "depth": report.depth,

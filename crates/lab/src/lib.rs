@@ -9,6 +9,7 @@
 pub mod chaos;
 pub mod compare;
 pub mod dispatch;
+pub mod explore;
 pub mod file;
 pub mod options;
 pub mod presets;

@@ -165,6 +165,9 @@ pub struct World<P: Protocol> {
     refs: RefsBuf<P>,
     /// The message being delivered, for the journal's [`Handled::Message`].
     delivering: MsgId,
+    /// The node the last step or action fed an input, and how many
+    /// commands it produced (see [`World::last_commands`]).
+    last_commands: Option<(NodeId, u32)>,
 }
 
 /// An empty vector's allocation as a vector of another type of the same
@@ -220,6 +223,7 @@ impl<P: Protocol> World<P> {
             out: OutOf::<P>::default(),
             refs: RefsBuf(Vec::new()),
             delivering: 0,
+            last_commands: None,
         };
         for id in 0..world.base.cluster.nodes {
             world.run_node(id, Input::Start);
@@ -366,6 +370,7 @@ impl<P: Protocol> World<P> {
 
     /// Process the next event. Returns `false` when nothing is queued.
     pub fn step(&mut self) -> bool {
+        self.last_commands = None;
         let Some((key, event)) = self.base.pop() else {
             return false;
         };
@@ -456,6 +461,7 @@ impl<P: Protocol> World<P> {
         let crash_after = meta.crash_after.take();
         node_mut(&mut self.nodes, id as usize).state.step(local, input, &mut out);
         let total = out.len();
+        self.last_commands = Some((id, total as u32));
         let mut carried = 0;
         for command in out.drain() {
             if crash_after.is_some_and(|k| carried >= k as usize) {
@@ -556,6 +562,7 @@ impl<P: Protocol> World<P> {
 
     /// Apply a user action now. On error nothing changes.
     pub fn apply(&mut self, action: &Action) -> Result<(), ActionError> {
+        self.last_commands = None;
         action.validate(self.base.cluster.nodes)?;
         if let Some(reason) = self.base.refusal(action) {
             return Err(ActionError::new(action, reason));

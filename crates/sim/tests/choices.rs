@@ -100,3 +100,29 @@ fn messages_in_flight_are_a_multiset_not_ids() {
         .collect();
     assert_eq!(left[0], left[1]);
 }
+
+#[test]
+fn the_world_says_which_node_its_last_step_ran_and_how_many_commands_that_made() {
+    let mut r = run(r#"[{"step":0,"do":"fire","node":0,"timer":"tick"}]"#);
+    assert_eq!(r.world().last_commands(), None, "nothing ran yet");
+    // A tick sends a ping and sets the timer again: two commands.
+    assert!(r.step());
+    assert_eq!(r.world().last_commands(), Some((0, 2)));
+    // A request emits a line (operations are not commands).
+    r.act(Action::Request { node: 2, cmd: "x".into() }).unwrap();
+    assert_eq!(r.world().last_commands(), Some((2, 1)));
+    // An action that runs no node, and a message lost to a down node.
+    r.act(Action::Crash { node: 1 }).unwrap();
+    assert_eq!(r.world().last_commands(), None);
+    let ping = r.world().in_flight().next().unwrap().id;
+    r.act(Action::Deliver { msg: ping }).unwrap();
+    assert!(r.step());
+    assert!(matches!(r.world().last_event(), Some(EventRecord::Lost { .. })));
+    assert_eq!(r.world().last_commands(), None);
+    // Cut short after one of the two: the count is still what the step made.
+    r.act(Action::CrashMidStep { node: 2, after: 1 }).unwrap();
+    r.act(Action::Fire { node: 2, timer: "tick".into() }).unwrap();
+    assert!(r.step());
+    assert_eq!(r.world().last_commands(), Some((2, 2)));
+    assert_eq!(r.world().status(2), protocol::Status::Crashed);
+}

@@ -89,6 +89,16 @@ impl<P: Protocol> World<P> {
         Some(h.finish())
     }
 
+    /// The node the last step (or the last action, for a client request)
+    /// fed an input, and how many commands that input produced: a checker
+    /// that crashes the node in the middle of that step
+    /// ([`Action::CrashMidStep`]) can stop after 1 to that many less one.
+    /// `None` when no node ran (a message lost or held, a timer held, an
+    /// action that runs no node).
+    pub fn last_commands(&self) -> Option<(NodeId, u32)> {
+        self.last_commands
+    }
+
     /// The fingerprint of the canonical world state (see the module's
     /// documentation). `scratch` is a reusable buffer.
     pub fn fingerprint(&self, scratch: &mut Vec<u64>) -> u64 {

@@ -42,11 +42,18 @@ fn field(name: &'static str, label: &'static str, value: &str, invalid: Option<&
         let value = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| s.value());
         check(CheckCmd::Field { name: name.to_string(), value: value.unwrap_or_default() })
     });
+    let toggle = send.reform(move |e: Event| {
+        let on = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked());
+        check(CheckCmd::Field { name: name.to_string(), value: on.to_string() })
+    });
     let described = invalid.is_some().then(|| "check-error".to_string());
     html! {
-        <label class={classes!("check-field", (name == "strategy").then_some("wide"))}>
+        <label class={classes!("check-field", (name == "strategy").then_some("wide"),
+            (name == "crash_mid_step").then_some("check-toggle"))}>
             <span class="label">{ label }</span>
-            if name == "strategy" {
+            if name == "crash_mid_step" {
+                <input id={id} type="checkbox" checked={value == "true"} onchange={toggle} />
+            } else if name == "strategy" {
                 <select id={id} onchange={onchange}>
                     { for [("bfs", "Breadth-first (shortest)"), ("dfs", "Depth-first"), ("random", "Random walks")]
                         .into_iter().map(|(v, l)| html! { <option value={v} selected={v == value}>{ l }</option> }) }

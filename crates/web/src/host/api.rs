@@ -110,12 +110,14 @@ fn check_fields(options: &JsValue) -> Result<Vec<(String, String)>, String> {
             s
         } else if let Some(n) = value.as_f64() {
             n.to_string()
+        } else if let Some(b) = value.as_bool() {
+            b.to_string()
         } else if value.is_null() {
             String::new()
         } else if js_sys::Array::is_array(&value) {
             js_sys::Array::from(&value).iter().filter_map(|v| v.as_string()).collect::<Vec<_>>().join(",")
         } else {
-            return Err(format!("{name}: expected a number or a string"));
+            return Err(format!("{name}: expected a number, a string or a boolean"));
         };
         pairs.push((name, text));
     }

@@ -6,15 +6,15 @@
 
 use lab::Setup;
 use serde::{Deserialize, Serialize};
-use sim::Network;
 use std::rc::Rc;
 
 /// The panel's fields: name, label, default. `strategy` is `bfs`, `dfs`
 /// or `random`; `commands` is a comma-separated list; `memory_mb` may be
-/// empty (no cap).
+/// empty (no cap); `crash_mid_step` is `true` or `false` (a checkbox).
 pub const FIELDS: &[(&str, &str, &str)] = &[
     ("depth", "Depth (choices per path)", "12"),
     ("crashes", "Crashes per path", "0"),
+    ("crash_mid_step", "Crashes may also cut a step short", "false"),
     ("drops", "Drops per path", "0"),
     ("dups", "Duplicates per path", "0"),
     ("requests", "Client requests per path", "0"),
@@ -42,6 +42,9 @@ pub struct Request {
     pub walks: u64,
     pub walk_seed: u64,
     pub commands: Vec<String>,
+    /// Also crash a node in the middle of a step ([`check::Budgets::crash_mid_step`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub crash_mid_step: bool,
     /// Test hook (`window.clusterscope.__checkPanicForTest()`): the worker
     /// panics, to show the error in the panel.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -63,6 +66,7 @@ impl Request {
                 requests: self.requests,
                 max_states: self.max_states,
                 memory_cap_mb: self.memory_mb,
+                crash_mid_step: self.crash_mid_step,
             },
             strategy,
             threads: 1,
@@ -93,6 +97,11 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
     if commands.is_empty() {
         return Err(("commands", "commands: give at least one client command, like x=1".into()));
     }
+    let crash_mid_step = match get("crash_mid_step") {
+        "true" => true,
+        "false" | "" => false,
+        other => return Err(("crash_mid_step", format!("crash_mid_step: expected true or false, got {other:?}"))),
+    };
     let memory_mb = match get("memory_mb") {
         "" => None,
         _ => Some(int("memory_mb", 1, 4096)?),
@@ -110,33 +119,12 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
         walks: int("walks", 1, 1_000_000_000)?,
         walk_seed: int("walk_seed", 0, u64::MAX)?,
         commands,
+        crash_mid_step,
         panic_for_test: false,
     })
 }
 
-/// The world the checker starts from: the run's, on a network that neither
-/// loses nor duplicates by chance (the checker makes those choices, as
-/// `cli check` does). Says what was changed, if anything.
-pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
-    let mut root = setup.clone();
-    root.actions.retain(|a| a.step <= step);
-    let sim = &setup.sim;
-    let changed = root.for_checking();
-    let note = changed.then(|| {
-        let chance: Vec<String> = [(sim.drop, "drops"), (sim.dup, "duplicates")]
-            .into_iter()
-            .filter(|(p, _)| *p > 0.0)
-            .map(|(p, what)| format!("{}% chance {what}", p * 100.0))
-            .collect();
-        let with = if chance.is_empty() { String::new() } else { format!(" with {}", chance.join(" and ")) };
-        format!(
-            "Explored on a lossy network with no chance drops or duplicates (the checker chooses them), \
-             not the run's {} network{with}: the counterexample opens on the checker's network.",
-            sim.network.name()
-        )
-    });
-    (root, note)
-}
+pub use lab::explore::root_setup;
 
 /// Live counters of a running check (the main thread adds the time).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]

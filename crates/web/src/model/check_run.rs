@@ -1,54 +1,25 @@
 //! What the checker's worker does with a [`Request`]: replay the run file
-//! to its step, explore from there with the `check` crate, and write the
-//! outcome (with the counterexample as a run file) as JSON. Pure, so the
-//! host tests compare it with `check` itself; the worker's edge
-//! (`host::check_worker`) lends it the progress callback and the memory
-//! probe.
+//! to its step, explore from there ([`lab::explore`], which `cli check
+//! --from` shares), and write the outcome (with the counterexample as a run
+//! file) as JSON. Pure, so the host tests compare it with `check` itself;
+//! the worker's edge (`host::check_worker`) lends it the progress callback
+//! and the memory probe.
 
 use super::check::Request;
 use check::{Hooks, Report};
-use lab::{Setup, Visit};
-use sim::{Run, World};
 
 /// The report of exploring `request`, and the counterexample's run file
 /// when a violation was found. An error says why the run cannot be read.
 pub fn explore(request: &Request, hooks: &Hooks<'_>) -> Result<(Report, Option<String>, u64), String> {
     let opened = lab::file::open(&request.run).map_err(|e| e.to_string())?;
-    let run = opened.run().clone();
-    let options = request.options();
-    struct Explore<'a, 'h> {
-        step: u64,
-        options: &'a check::Options,
-        hooks: &'a Hooks<'h>,
-    }
-    impl Visit for Explore<'_, '_> {
-        type Out = Report;
-        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> Report
-        where
-            World<P>: Send + Sync,
-        {
-            let mut run = Run::<P>::new(setup.sim, config, setup.seed, setup.actions);
-            run.seek(self.step);
-            let root = run.world().clone().unrecorded();
-            let mut report = check::check(&root, self.options, self.hooks);
-            // Broken before any choice: the violation is the run's own, at
-            // its own step (the checker counts from the root).
-            if let (Some(found), Some(first)) = (report.violation.as_mut(), root.first_violation()) {
-                if found.actions.is_empty() {
-                    found.step = first.step;
-                }
-            }
-            report
-        }
-    }
-    let visitor = Explore { step: run.step, options: &options, hooks };
-    let report = lab::with_protocol(&run.setup, visitor).map_err(|e| e.to_string())?;
-    let counterexample = report.violation.as_ref().map(|found| {
-        let mut setup = run.setup.clone();
-        setup.actions.extend(found.actions.iter().cloned());
-        lab::file::write_run(&setup, found.step)
+    let run = opened.run();
+    let explored =
+        lab::explore::check_run(&run.setup, run.step, &request.options(), hooks).map_err(|e| e.to_string())?;
+    let counterexample = explored.counterexample().map(|actions| {
+        let step = explored.report.violation.as_ref().map_or(0, |f| f.step);
+        lab::file::write_run(&lab::Setup { actions, ..run.setup.clone() }, step)
     });
-    Ok((report, counterexample, run.step))
+    Ok((explored.report, counterexample, run.step))
 }
 
 /// The outcome as the panel reads it ([`super::check::Outcome`]) and as

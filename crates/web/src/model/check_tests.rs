@@ -172,3 +172,29 @@ fn an_outcome_reads_as_a_sentence() {
         )
     );
 }
+
+#[test]
+fn a_crash_inside_a_step_is_a_checkbox_and_its_counterexample_replays_in_the_app() {
+    // crates/check/tests/mid_step.rs: outbox publish-before-commit, found
+    // only when the service may crash between its send and its commit.
+    let s = setup("outbox", 4, &[("bug", "publish-before-commit")]);
+    let pairs = [("depth", "12"), ("crashes", "1"), ("requests", "1"), ("crash_mid_step", "true")];
+    let r = request(&s, 0, &pairs);
+    assert!(r.options().budgets.crash_mid_step);
+    // The worker gets the request as JSON.
+    let sent: Request = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(sent, r);
+    let (report, ce, _) = explore(&sent, &Hooks::default()).unwrap();
+    let found = report.violation.clone().unwrap();
+    assert_eq!(found.property, "No Message Without Commit");
+    assert!(found.actions.iter().any(|a| matches!(a.action, sim::Action::CrashMidStep { node: 0, after: 1 })));
+    let session = lab::file::replay(&lab::file::open(&ce.unwrap()).unwrap(), u64::MAX).unwrap();
+    let first = session.first_violation().map(|v| (v.property, v.step));
+    assert_eq!(first, Some((found.property, found.step)));
+    // Unticked, as by default, the same budgets find nothing.
+    let off = request(&s, 0, &pairs[..3]);
+    assert!(!off.crash_mid_step);
+    assert_eq!(explore(&off, &Hooks::default()).unwrap().0.violation, None);
+    let e = read(&fields_with(&[("crash_mid_step", "yes")]), String::new()).unwrap_err();
+    assert_eq!(e.0, "crash_mid_step");
+}

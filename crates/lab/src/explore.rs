@@ -1,0 +1,96 @@
+//! Model checking from where a run is: the checker (crate `check`)
+//! explores every choice from a run's world at one of its steps. `cli
+//! check` (from a fresh world, or `--from RUN.json`) and the app's check
+//! panel both come here, so they explore the same states.
+//!
+//! 1. [`root_setup`] puts the run on the checker's network (no chance
+//!    drops or duplicates: the checker makes those choices) and keeps the
+//!    actions up to the step.
+//! 2. [`check_run`] replays it to the step and explores from there.
+//! 3. A counterexample is [`Explored::counterexample`]: the run's own
+//!    actions followed by the choices found, which replays from the fresh
+//!    world (`cli run --actions`, the app's `&actions=`).
+
+use crate::{Setup, SetupError, Visit};
+use check::{Hooks, Options, Report};
+use sim::{Run, Scheduled, World};
+
+/// The world the checker starts from: `setup`'s run, on a network that
+/// neither loses nor duplicates by chance, with the actions up to `step`
+/// (those after it are not the run's yet). Says what was changed about the
+/// network, if anything.
+pub fn root_setup(setup: &Setup, step: u64) -> (Setup, Option<String>) {
+    let mut root = setup.clone();
+    root.actions.retain(|a| a.step <= step);
+    let sim = &setup.sim;
+    let changed = root.for_checking();
+    let note = changed.then(|| {
+        let chance: Vec<String> = [(sim.drop, "drops"), (sim.dup, "duplicates")]
+            .into_iter()
+            .filter(|(p, _)| *p > 0.0)
+            .map(|(p, what)| format!("{}% chance {what}", p * 100.0))
+            .collect();
+        let with = if chance.is_empty() { String::new() } else { format!(" with {}", chance.join(" and ")) };
+        format!(
+            "Explored on a lossy network with no chance drops or duplicates (the checker chooses them), \
+             not the run's {} network{with}: the counterexample opens on the checker's network.",
+            sim.network.name()
+        )
+    });
+    (root, note)
+}
+
+/// What [`check_run`] found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explored {
+    pub report: Report,
+    /// The step the exploration started from (the run's, or less when the
+    /// run ends before it).
+    pub from_step: u64,
+    /// The run's actions (up to the step explored from), for
+    /// [`Explored::counterexample`].
+    pub prefix: Vec<Scheduled>,
+}
+
+impl Explored {
+    /// The violation's actions from the fresh world: the run's own, then
+    /// the choices found. `None` without a violation.
+    pub fn counterexample(&self) -> Option<Vec<Scheduled>> {
+        let found = self.report.violation.as_ref()?;
+        Some(self.prefix.iter().chain(&found.actions).cloned().collect())
+    }
+}
+
+/// Replay `setup` (from [`root_setup`]) to `step` and explore from there
+/// as `options` say. A violation's `step` counts from the fresh world, and
+/// one the run already shows at the start is the run's own, at its step.
+pub fn check_run(setup: &Setup, step: u64, options: &Options, hooks: &Hooks<'_>) -> Result<Explored, SetupError> {
+    struct Explore<'a, 'h> {
+        step: u64,
+        options: &'a Options,
+        hooks: &'a Hooks<'h>,
+    }
+    impl Visit for Explore<'_, '_> {
+        type Out = (Report, u64);
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> (Report, u64)
+        where
+            World<P>: Send + Sync,
+        {
+            let mut run = Run::<P>::new(setup.sim, config, setup.seed, setup.actions);
+            run.seek(self.step);
+            let root = run.world().clone().unrecorded();
+            let mut report = check::check(&root, self.options, self.hooks);
+            // Broken before any choice: the violation is the run's own, at
+            // its own step (the checker counts from the root).
+            if let (Some(found), Some(first)) = (report.violation.as_mut(), root.first_violation()) {
+                if found.actions.is_empty() {
+                    found.step = first.step;
+                }
+            }
+            (report, root.steps())
+        }
+    }
+    let (report, from_step) = crate::with_protocol(setup, Explore { step, options, hooks })?;
+    let prefix = setup.actions.iter().filter(|a| a.step <= from_step).cloned().collect();
+    Ok(Explored { report, from_step, prefix })
+}
