@@ -35,7 +35,16 @@ pub const RAFT: &[OptionSpec] = &[
         help: "election timeout range MIN..MAX; each timeout is drawn from it (§5.2)",
     },
     OptionSpec { name: "heartbeat_ms", default: "50", help: "how often an idle leader sends AppendEntries" },
+    OptionSpec {
+        name: "max_entries_per_append",
+        default: "64",
+        help:
+            "most log entries one AppendEntries carries, 1 to 1024 (1: a follower catches up one entry per round trip)",
+    },
 ];
+
+/// Most entries an AppendEntries may carry (`max_entries_per_append`).
+pub const MAX_ENTRIES_PER_APPEND: usize = 1024;
 
 const PAXOS_ROLES: OptionSpec = OptionSpec {
     name: "roles",
@@ -236,9 +245,21 @@ pub fn raft_config(options: &Options) -> Result<raft::RaftConfig, SetupError> {
     Ok(raft::RaftConfig {
         election_timeout_ms: get_range(RAFT, options, "election_timeout_ms")?,
         heartbeat_ms,
+        max_entries_per_append: entries_per_append(options)?,
         bug: bug(options)?,
-        ..raft::RaftConfig::default()
     })
+}
+
+fn entries_per_append(options: &Options) -> Result<usize, SetupError> {
+    let n: usize = get(RAFT, options, "max_entries_per_append")?;
+    if (1..=MAX_ENTRIES_PER_APPEND).contains(&n) {
+        Ok(n)
+    } else {
+        Err(SetupError::new(
+            "max_entries_per_append",
+            format!("must be between 1 and {MAX_ENTRIES_PER_APPEND}, got {n}"),
+        ))
+    }
 }
 
 fn on_off(specs: &[OptionSpec], options: &Options, name: &'static str) -> Result<bool, SetupError> {
@@ -372,6 +393,11 @@ mod tests {
         assert_eq!(config.heartbeat_ms, 20);
         assert_eq!(raft_config(&opts(&[("heartbeat_ms", "soon")])).unwrap_err().field, "heartbeat_ms");
         assert_eq!(raft_config(&opts(&[("election_timeout_ms", "9..3")])).unwrap_err().field, "election_timeout_ms");
+        assert_eq!(raft_config(&opts(&[("max_entries_per_append", "1")])).unwrap().max_entries_per_append, 1);
+        for bad in ["0", "1025", "many"] {
+            let err = raft_config(&opts(&[("max_entries_per_append", bad)])).unwrap_err();
+            assert_eq!(err.field, "max_entries_per_append", "{bad}: {err}");
+        }
         let err = check_names(Algo::Raft, &opts(&[("vnodes", "3")])).unwrap_err();
         assert!(err.reason.contains("no option \"vnodes\""), "{err}");
     }
