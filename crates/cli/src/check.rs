@@ -22,11 +22,19 @@ crashing an up node or restarting a crashed one, client requests (each
 counterexample is a shortest one. Depth counts choices, one action each.
 
 Exit status: 0 no violation within budgets, 1 a safety property was violated
-(the counterexample is printed), 2 bad flags.
+(the counterexample is printed), 2 bad flags (--symmetry for an algorithm
+without interchangeable nodes is one).
+
+--symmetry merges states that differ only by a renaming of interchangeable
+nodes (paxos: the nodes that do not propose; 2pc and 3pc: the participants
+that vote alike), so unique states count states up to that renaming; the
+summary names the groups. The explored runs stay real: a counterexample
+replays as it is, and breadth-first search still finds a shortest one.
 
 Examples:
   cli check --algo paxos --nodes 3 --depth 30 --crashes 1 --drops 2 --requests 2
   cli check --algo raft --nodes 3 --set bug=forget-vote --depth 12 --crashes 1 --out ce.json
+  cli check --algo 2pc --nodes 4 --requests 1 --depth 10 --symmetry
   cli run --algo raft --nodes 3 --set bug=forget-vote --actions ce.json --steps STEP";
 
 /// The flags of `cli check`.
@@ -109,6 +117,12 @@ pub struct CheckArgs {
     /// Write the counterexample's actions JSON here (when a violation is found)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+
+    /// Merge states that are renamings of each other over interchangeable
+    /// nodes (symmetry reduction: paxos's non-proposers, 2pc/3pc's
+    /// participants); an error for an algorithm without them
+    #[arg(long)]
+    pub symmetry: bool,
 }
 
 impl CheckArgs {
@@ -145,8 +159,27 @@ impl CheckArgs {
             strategy,
             threads,
             commands,
+            symmetry: self.symmetry,
         }
     }
+}
+
+/// With `--symmetry`, whether `setup`'s algorithm supports symmetry
+/// reduction (an error naming it if not).
+pub fn symmetry_supported(setup: &Setup) -> Result<(), InputError> {
+    struct Supported;
+    impl Visit for Supported {
+        type Out = Result<(), sim::NoSymmetry>;
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> Self::Out
+        where
+            World<P>: Send + Sync,
+        {
+            check::reduction(&World::<P>::new(setup.sim, config, setup.seed)).map(|_| ())
+        }
+    }
+    lab::with_protocol(setup, Supported)
+        .map_err(InputError::from_setup)?
+        .map_err(|e| InputError::new("--symmetry", e.to_string()))
 }
 
 /// The process's resident memory in MiB (`VmRSS` of /proc/self/status;
@@ -202,6 +235,10 @@ pub fn run(args: &CheckArgs) -> Exit {
         }
     };
     let options = args.options();
+    if let Err(e) = options.symmetry.then(|| symmetry_supported(&setup)).transpose() {
+        eprintln!("error: {e}\n\nFor more information, try 'cli check --help'.");
+        return Exit::BadInput;
+    }
     let progress = std::io::stderr().is_terminal();
     let (report, elapsed) = match explore(&setup, &options, progress) {
         Ok(r) => r,

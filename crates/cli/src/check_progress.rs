@@ -62,6 +62,9 @@ pub fn summary_text(setup: &Setup, options: &Options, report: &Report, elapsed: 
         strategy_name(options.strategy),
         options.threads
     );
+    if let Some(r) = &report.symmetry {
+        s += &format!("symmetry        on, {} interchangeable nodes {:?}\n", r.interchangeable, r.groups);
+    }
     s += &format!("unique states   {}\n", report.unique);
     s += &format!("states          {} generated\n", report.generated);
     s += &format!("depth reached   {}\n", report.depth);
@@ -105,6 +108,9 @@ pub fn summary_json(setup: &Setup, options: &Options, report: &Report, elapsed: 
         "stop": report.stop,
         "violation": report.violation,
         "replay": report.violation.as_ref().map(|f| replay_command(setup, f.step)),
+        "symmetry": options.symmetry,
+        "interchangeable": report.symmetry.as_ref().map(|r| r.interchangeable),
+        "symmetry_groups": report.symmetry.as_ref().map(|r| &r.groups),
     });
     serde_json::to_string(&summary).expect("the summary serializes")
 }
