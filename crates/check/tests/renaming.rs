@@ -1,8 +1,8 @@
 //! Symmetry reduction's renamings on real worlds (`sim`'s
 //! `world/symmetry.rs` and `world/rename.rs`, each protocol's
 //! `symmetry.rs`): along a fixed run of Paxos (2 proposers, acceptors 2, 3
-//! and 4) and of 2PC (participants 1, 2 and 3), for every renaming of the
-//! interchangeable nodes,
+//! and 4), of 2PC (participants 1, 2 and 3) and of ABD (servers 0, 1 and
+//! 2), for every renaming of the interchangeable nodes,
 //!
 //! - renaming and renaming back gives the original state;
 //! - the fingerprint of the renaming computed without building it is the
@@ -167,6 +167,16 @@ fn two_phase_commit_participants_rename_soundly() {
     let states = run(two_pc(), &[Action::Request { node: 0, cmd: "t".into() }], 2, 16);
     assert!(states.len() > 12);
     check_renamings(&states, &[1, 2, 3]);
+}
+
+#[test]
+fn abd_servers_rename_soundly() {
+    // Servers 0-2, clients 3 and 4, whose workload timers start operations.
+    let world = World::<abd::Abd>::new(sim(5), abd::AbdConfig::default(), 1).unrecorded();
+    let fire = |node| Action::Fire { node, timer: "next".into() };
+    let states = run(world, &[fire(3), fire(4)], 1, 24);
+    assert!(states.len() > 20);
+    check_renamings(&states, &[0, 1, 2]);
 }
 
 #[test]

@@ -8,7 +8,8 @@
 //! check-bench model (2 proposers, acceptors 2-4, 2 requests) 15,243 →
 //! 3,833; 2PC with three participants, 1 request, 30,296 → 16,195; 3PC
 //! likewise 38,466 → 21,627; 2PC with two participants and a crash
-//! 12,537 → 9,742. Commit merges less than Paxos: a participant keeps the
+//! 12,537 → 9,742; ABD with 3 servers and 2 clients, depth 8, 32,185 →
+//! 7,049. Commit merges less than Paxos: a participant keeps the
 //! local time of its last step (`last_now`, for showing how long it has
 //! been blocked), and two runs that reach mirrored states through messages
 //! of different latencies hold different times, which no renaming equates.
@@ -151,6 +152,8 @@ fn correct_protocols_break_nothing_in_fewer_states() {
     assert_eq!(correct("3pc", 4, &[], b, &["t"]), (38_466, 21_627), "3pc, three participants");
     let b = Budgets { depth: 7, requests: 1, crashes: 1, ..Budgets::default() };
     assert_eq!(correct("2pc", 3, &[], b, &["t"]), (12_537, 9_742), "2pc with a crash");
+    let b = Budgets { depth: 8, ..Budgets::default() };
+    assert_eq!(correct("abd", 5, &[("servers", "3")], b, &[]), (32_185, 7_049), "abd, 3 servers and 2 clients");
 }
 
 #[test]
@@ -179,4 +182,5 @@ fn an_algorithm_without_interchangeable_nodes_says_so() {
     let r = ask("2pc", 5, &[("vote_no", "2")]).unwrap();
     assert_eq!(r.groups, vec![vec![1, 3, 4]], "the participants that vote yes; one votes no");
     assert_eq!(ask("3pc", 3, &[]).unwrap().interchangeable, 2);
+    assert_eq!(ask("abd", 6, &[]).unwrap().groups, vec![vec![0, 1, 2]], "the servers, not the clients");
 }

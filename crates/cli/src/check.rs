@@ -27,7 +27,7 @@ without interchangeable nodes is one).
 
 --symmetry merges states that differ only by a renaming of interchangeable
 nodes (paxos: the nodes that do not propose; 2pc and 3pc: the participants
-that vote alike), so unique states count states up to that renaming; the
+that vote alike; abd: the servers), so unique states count states up to that renaming; the
 summary names the groups. The explored runs stay real: a counterexample
 replays as it is, and breadth-first search still finds a shortest one.
 
@@ -120,7 +120,7 @@ pub struct CheckArgs {
 
     /// Merge states that are renamings of each other over interchangeable
     /// nodes (symmetry reduction: paxos's non-proposers, 2pc/3pc's
-    /// participants); an error for an algorithm without them
+    /// participants, abd's servers); an error for an algorithm without them
     #[arg(long)]
     pub symmetry: bool,
 }

@@ -88,7 +88,8 @@ pub fn run(rest: &[String]) -> Result<(), String> {
         }
         let flag: &[&str] = if symmetry { &["--symmetry"] } else { &[] };
         for t in threads {
-            shell::announce("check-bench", &format!("cli check {} {}--threads {t}", args.join(" "), flag.join(" ")));
+            let announced = [args, flag, &["--threads", &t.to_string()]].concat().join(" ");
+            shell::announce("check-bench", &format!("cli check {announced}"));
             let out = capture(Command::new(&cli).arg("check").args(args).args(flag).args([
                 "--threads",
                 &t.to_string(),
