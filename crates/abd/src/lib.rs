@@ -21,6 +21,7 @@ pub mod client;
 pub mod message;
 pub mod present;
 pub mod server;
+mod symmetry;
 
 pub use checker::{AbdChecker, DECIDABLE, LINEARIZABILITY};
 pub use client::{Client, Phase};
@@ -135,6 +136,9 @@ impl Protocol for Abd {
     }
     fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(timer, h);
+    }
+    fn symmetry() -> Option<protocol::Symmetry<Self>> {
+        Some(protocol::Symmetry::of())
     }
     const NAME: &'static str = "abd";
     type Config = AbdConfig;

@@ -80,7 +80,8 @@ where
     visited[shard(root_id)].insert(root_id);
     let mut links: Vec<Link> = Vec::new();
     let mut frontier = vec![Item { world: Box::new(root.clone()), used: Used::default(), link: ROOT }];
-    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None };
+    let mut report =
+        Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None, symmetry: None };
     let generated = AtomicU64::new(0);
     let abort = AtomicBool::new(false);
     let memory = AtomicU64::new(0);

@@ -22,7 +22,8 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
     visited.insert(choices::state_id(root, Used::default(), &mut scratch), 0);
     let mut links: Vec<Link> = Vec::new();
     let mut stack = vec![(root.clone(), Used::default(), ROOT, 0u32)];
-    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None };
+    let mut report =
+        Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None, symmetry: None };
     while let Some((world, used, link, depth)) = stack.pop() {
         if depth >= budgets.depth {
             report.stop = Stop::Depth;
@@ -94,7 +95,7 @@ pub(crate) fn random<P: Protocol>(
     let mut scratch = Scratch::default();
     let mut visited: std::collections::HashSet<u64> = std::collections::HashSet::new();
     visited.insert(choices::state_id(root, Used::default(), &mut scratch));
-    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Walks, violation: None };
+    let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Walks, violation: None, symmetry: None };
     let mut path: Vec<Scheduled> = Vec::new();
     for _ in 0..walks {
         let (mut world, mut used) = (root.clone(), Used::default());

@@ -40,10 +40,15 @@
 //! clock): breadth-first search keeps the first in generation order, so
 //! counts do not depend on hash values either.
 //!
-//! Symmetry reduction is not offered: every protocol here names nodes in
-//! its state (a vote, a leader, a fixed coordinator), so merging states
-//! equal up to a renaming of nodes would need each protocol to rename ids
-//! inside its state; without that it would be unsound.
+//! Symmetry reduction is an option ([`Options::symmetry`]) for protocols
+//! that implement [`protocol::Symmetric`]: most protocols here name nodes
+//! in their state (a vote, a leader, a fixed coordinator), so merging
+//! states equal up to a renaming of nodes needs each protocol to say which
+//! nodes are interchangeable and to rename ids inside its state. With it
+//! on, states are merged by the fingerprint of a representative up to
+//! renaming those nodes (see `sim`'s `world/symmetry.rs` for the rule and
+//! why it is sound); the worlds explored stay real, so a counterexample
+//! still replays, and breadth-first search still finds a shortest one.
 
 mod bfs;
 mod choices;
@@ -51,9 +56,9 @@ mod dfs;
 mod parallel;
 
 pub use choices::Used;
-use protocol::Protocol;
+use protocol::{NodeId, Protocol};
 use serde::Serialize;
-use sim::{Scheduled, World};
+use sim::{NoSymmetry, Scheduled, World};
 
 /// Limits on the exploration. The fault budgets count per path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,12 +140,34 @@ pub struct Options {
     pub threads: usize,
     /// The client commands a request may carry (each to each up node).
     pub commands: Vec<String>,
+    /// Merge states that are renamings of one another over the protocol's
+    /// interchangeable nodes (see [`reduction`]); off by default.
+    pub symmetry: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { budgets: Budgets::default(), strategy: Strategy::Bfs, threads: 1, commands: Vec::new() }
+        Self { budgets: Budgets::default(), strategy: Strategy::Bfs, threads: 1, commands: Vec::new(), symmetry: false }
     }
+}
+
+/// Symmetry reduction as a check applies it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reduction {
+    /// The groups of interchangeable nodes (each sorted; empty when this
+    /// config has none, and then nothing is merged).
+    pub groups: Vec<Vec<NodeId>>,
+    /// How many nodes are in a group.
+    pub interchangeable: u32,
+}
+
+/// The symmetry reduction a check of `root` with [`Options::symmetry`]
+/// would apply, or the error saying that its protocol has none.
+pub fn reduction<P: Protocol>(root: &World<P>) -> Result<Reduction, NoSymmetry> {
+    let world = root.clone().with_symmetry()?;
+    let groups = world.interchangeable().unwrap_or_default().to_vec();
+    let interchangeable = groups.iter().map(|g| g.len() as u32).sum();
+    Ok(Reduction { groups, interchangeable })
 }
 
 /// Counters during a check, for a progress line.
@@ -221,11 +248,32 @@ pub struct Report {
     pub depth: u32,
     pub stop: Stop,
     pub violation: Option<Found>,
+    /// The symmetry reduction applied, when [`Options::symmetry`] is on:
+    /// then `unique` counts states up to renaming those nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symmetry: Option<Reduction>,
 }
 
 /// Explore from `root` as `options` say. `root` should be on a network that
 /// neither loses nor duplicates by chance (the checker makes those choices).
+///
+/// # Panics
+///
+/// With [`Options::symmetry`] on for a protocol without interchangeable
+/// nodes: ask [`reduction`] first (`cli check --symmetry` does, and says so).
 pub fn check<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
+where
+    World<P>: Send + Sync,
+{
+    if !options.symmetry {
+        return check_world(root, options, hooks);
+    }
+    let reduction = reduction(root).unwrap_or_else(|e| panic!("{e}"));
+    let root = root.clone().with_symmetry().expect("checked by reduction");
+    Report { symmetry: Some(reduction), ..check_world(&root, options, hooks) }
+}
+
+fn check_world<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
 where
     World<P>: Send + Sync,
 {
@@ -236,6 +284,7 @@ where
             depth: 0,
             stop: Stop::Violation,
             violation: Some(Found { property: v.property, detail: v.detail.clone(), step: 0, actions: Vec::new() }),
+            symmetry: None,
         };
     }
     match options.strategy {

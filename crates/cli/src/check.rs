@@ -8,8 +8,8 @@ use crate::Exit;
 use check::{Budgets, Hooks, Options, Progress, Report, Stop, Strategy};
 use clap::builder::PossibleValuesParser;
 use clap::Args;
-use lab::{Algo, Setup};
-use sim::SimConfig;
+use lab::{Algo, Setup, Visit};
+use sim::{SimConfig, World};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -35,14 +35,22 @@ printed, in --json and in --out is then the run file's own actions followed
 by the choices found, so it replays from the fresh world like any other.
 
 Exit status: 0 no violation within budgets, 1 a safety property was violated
-(the counterexample is printed), 2 bad flags.
+(the counterexample is printed), 2 bad flags (--symmetry for an algorithm
+without interchangeable nodes is one).
+
+--symmetry merges states that differ only by a renaming of interchangeable
+nodes (paxos: the nodes that do not propose; 2pc and 3pc: the participants
+that vote alike; abd: the servers), so unique states count states up to that renaming; the
+summary names the groups. The explored runs stay real: a counterexample
+replays as it is, and breadth-first search still finds a shortest one.
 
 Examples:
   cli check --algo paxos --nodes 3 --depth 30 --crashes 1 --drops 2 --requests 2
   cli check --algo raft --nodes 3 --set bug=forget-vote --depth 12 --crashes 1 --out ce.json
   cli run --algo raft --nodes 3 --set bug=forget-vote --actions ce.json --steps STEP
   cli check --algo raft --nodes 3 --set bug=vote-before-persist --depth 9 --crashes 1 --crash-mid-step
-  cli check --from run.json --depth 8 --crashes 1";
+  cli check --from run.json --depth 8 --crashes 1
+  cli check --algo 2pc --nodes 4 --requests 1 --depth 10 --symmetry";
 
 /// The flags of `cli check`.
 #[derive(Debug, Args)]
@@ -133,11 +141,15 @@ pub struct CheckArgs {
     /// describe a world cannot be given with it
     #[arg(long, value_name = "RUN.json", conflicts_with_all = ["algo", "nodes", "seed", "set", "latency"])]
     pub from: Option<PathBuf>,
+
+    /// Merge states that are renamings of each other over interchangeable
+    /// nodes (symmetry reduction: paxos's non-proposers, 2pc/3pc's
+    /// participants, abd's servers); an error for an algorithm without them
+    #[arg(long)]
+    pub symmetry: bool,
 }
 
 impl CheckArgs {
-    /// The world to explore: the run's defaults, on a network that neither
-    /// loses nor duplicates by chance (the checker makes those choices).
     /// The world to explore and the step to explore from: `--from`'s run at
     /// its step, or a fresh world. Says what was changed about the run's
     /// network, if anything.
@@ -154,6 +166,8 @@ impl CheckArgs {
         Ok((setup, run.step, note))
     }
 
+    /// The world to explore: the run's defaults, on a network that neither
+    /// loses nor duplicates by chance (the checker makes those choices).
     pub fn setup(&self) -> Result<Setup, InputError> {
         let mut setup = Setup::new(self.algo);
         if let Some(nodes) = self.nodes {
@@ -186,8 +200,27 @@ impl CheckArgs {
             strategy,
             threads,
             commands,
+            symmetry: self.symmetry,
         }
     }
+}
+
+/// With `--symmetry`, whether `setup`'s algorithm supports symmetry
+/// reduction (an error naming it if not).
+pub fn symmetry_supported(setup: &Setup) -> Result<(), InputError> {
+    struct Supported;
+    impl Visit for Supported {
+        type Out = Result<(), sim::NoSymmetry>;
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> Self::Out
+        where
+            World<P>: Send + Sync,
+        {
+            check::reduction(&World::<P>::new(setup.sim, config, setup.seed)).map(|_| ())
+        }
+    }
+    lab::with_protocol(setup, Supported)
+        .map_err(InputError::from_setup)?
+        .map_err(|e| InputError::new("--symmetry", e.to_string()))
 }
 
 /// The process's resident memory in MiB (`VmRSS` of /proc/self/status;
@@ -243,6 +276,10 @@ pub fn run(args: &CheckArgs) -> Exit {
         }
     };
     let options = args.options();
+    if let Err(e) = options.symmetry.then(|| symmetry_supported(&setup)).transpose() {
+        eprintln!("error: {e}\n\nFor more information, try 'cli check --help'.");
+        return Exit::BadInput;
+    }
     let progress = std::io::stderr().is_terminal();
     if let Some(note) = note {
         eprintln!("note: {note}");

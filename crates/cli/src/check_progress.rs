@@ -66,6 +66,9 @@ pub fn summary_text(setup: &Setup, from_step: u64, options: &Options, report: &R
     if from_step > 0 || !setup.actions.is_empty() {
         s += &format!("from            the run at step {from_step} ({} actions)\n", setup.actions.len());
     }
+    if let Some(r) = &report.symmetry {
+        s += &format!("symmetry        on, {} interchangeable nodes {:?}\n", r.interchangeable, r.groups);
+    }
     s += &format!("unique states   {}\n", report.unique);
     s += &format!("states          {} generated\n", report.generated);
     s += &format!("depth reached   {}\n", report.depth);
@@ -111,6 +114,9 @@ pub fn summary_json(setup: &Setup, from_step: u64, options: &Options, report: &R
         "stop": report.stop,
         "violation": report.violation,
         "replay": report.violation.as_ref().map(|f| replay_command(setup, f.step)),
+        "symmetry": options.symmetry,
+        "interchangeable": report.symmetry.as_ref().map(|r| r.interchangeable),
+        "symmetry_groups": report.symmetry.as_ref().map(|r| &r.groups),
     });
     serde_json::to_string(&summary).expect("the summary serializes")
 }

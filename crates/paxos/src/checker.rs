@@ -134,6 +134,18 @@ fn show(b: Option<Ballot>) -> String {
 }
 
 impl PaxosChecker {
+    /// Rename the acceptors it remembers (see `symmetry.rs`): the per-node
+    /// records move with their node, each tally's voters are renamed.
+    pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
+        self.nodes = renaming.permute(&self.nodes);
+        let slots: Vec<u64> = self.slots.keys().collect();
+        for slot in slots {
+            if let Some(record) = self.slots.get_mut(slot) {
+                record.tallies.iter_mut().for_each(|t| t.voters = renaming.bits(t.voters));
+            }
+        }
+    }
+
     /// Only the node that handled an event can have changed (`changed`);
     /// after an action, any can.
     fn check_nodes<P: Observable>(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {

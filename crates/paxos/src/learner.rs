@@ -125,6 +125,16 @@ impl Learner {
         self.decisions.iter().rev().find(|d| d.slot == slot)
     }
 
+    /// Rename the acceptors in its tallies and decisions (`symmetry.rs`).
+    pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
+        for (_, voters) in self.tallies.values_mut() {
+            *voters = voters.iter().map(|&id| renaming.id(id)).collect();
+        }
+        for d in &mut self.decisions {
+            d.voters = renaming.bits(d.voters);
+        }
+    }
+
     pub fn first_unchosen(&self) -> u64 {
         self.first_unchosen
     }

@@ -33,6 +33,7 @@ pub mod present;
 mod roles;
 mod single;
 mod slots;
+mod symmetry;
 mod view;
 
 pub use acceptor::Acceptor;

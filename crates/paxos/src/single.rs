@@ -174,6 +174,9 @@ impl Protocol for Paxos {
     fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(timer, h);
     }
+    fn symmetry() -> Option<protocol::Symmetry<Self>> {
+        Some(protocol::Symmetry::of())
+    }
     const NAME: &'static str = "paxos";
     type Config = PaxosConfig;
     type Msg = Msg;
@@ -254,6 +257,20 @@ impl Protocol for Paxos {
 
     fn picture(nodes: &[NodeRef<'_, Self>], _config: &PaxosConfig) -> Picture {
         crate::present::paxos_picture(nodes)
+    }
+}
+
+impl Paxos {
+    /// Rename the node ids in this node's state (see `symmetry.rs`): its
+    /// own id, the acceptors it holds promises from, its learner's voters.
+    /// The acceptor list is left as it is: a renaming of interchangeable
+    /// nodes maps it onto itself. Ballots name proposers, never renamed.
+    pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
+        self.roles.id = renaming.id(self.roles.id);
+        self.roles.learner.rename(renaming);
+        if let Phase::Preparing { promises, .. } = &mut self.phase {
+            *promises = std::mem::take(promises).into_iter().map(|(id, p)| (renaming.id(id), p)).collect();
+        }
     }
 }
 

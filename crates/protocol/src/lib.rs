@@ -25,10 +25,12 @@ pub mod client_op;
 pub mod fingerprint;
 pub mod linearizable;
 pub mod present;
+pub mod symmetry;
 
 pub use client_op::{ClientOp, OpFn, OpKind, OpValue, Pending};
 pub use fingerprint::Fingerprint;
 pub use present::{Countdown, Look, Panel, Picture, Tone};
+pub use symmetry::{Renaming, Symmetric, Symmetry};
 
 use serde::Serialize;
 use std::fmt::Debug;
@@ -415,6 +417,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     /// Hash an armed timer (the world hashes a node's timers as a set).
     fn fingerprint_timer(timer: &Self::Timer, h: &mut Fingerprint) {
         fingerprint::debug(timer, h);
+    }
+    /// Its interchangeable nodes, if it has any: `Some(Symmetry::of())`
+    /// from a protocol that implements [`Symmetric`] (see [`symmetry`]).
+    fn symmetry() -> Option<Symmetry<Self>> {
+        None
     }
 }
 

@@ -122,6 +122,10 @@ pub(crate) struct Base {
     /// checker's worlds keep neither (they only record what happened, and
     /// copying them with every state would dominate its time).
     pub recording: bool,
+    /// The groups of interchangeable nodes whose renamings the world's
+    /// fingerprint merges, when symmetry reduction is on (see
+    /// `world/symmetry.rs`); shared by every copy of the world.
+    pub symmetry: Option<std::sync::Arc<[Vec<NodeId>]>>,
 }
 
 impl Base {
@@ -149,6 +153,7 @@ impl Base {
             links: crate::network::Links::default(),
             forced: None,
             recording: true,
+            symmetry: None,
         }
     }
 
@@ -163,6 +168,22 @@ impl Base {
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
         self.cut[(from * self.cluster.nodes + to) as usize]
+    }
+
+    /// Move node `i`'s liveness, clock, links and queued timer and resume
+    /// events to node `renaming.id(i)` (a permutation), for
+    /// [`World::renamed`](crate::World::renamed).
+    pub(crate) fn rename_nodes(&mut self, renaming: &protocol::Renaming) {
+        let n = self.cluster.nodes;
+        let back = renaming.inverse();
+        self.nodes = (0..n).map(|slot| self.nodes[back.id(slot) as usize].clone()).collect();
+        self.cut = (0..n * n).map(|i| self.is_cut(back.id(i / n), back.id(i % n))).collect();
+        for event in self.queue.values_mut() {
+            match event {
+                Event::Timer { node } | Event::Resume { node } => *node = renaming.id(*node),
+                Event::Deliver(_) => {}
+            }
+        }
     }
 
     // ---- the queue -----------------------------------------------------

@@ -48,4 +48,4 @@ pub use record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 pub use run::Run;
 pub use session::Session;
 pub use trace::{write_trace, write_trace_range, write_trace_to, StepView, TRACE_VERSION};
-pub use world::{LossReason, Lost, MsgInfo, NodeInfo, World};
+pub use world::{LossReason, Lost, MsgInfo, NoSymmetry, NodeInfo, World};

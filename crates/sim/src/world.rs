@@ -191,6 +191,10 @@ impl<P> Clone for RefsBuf<P> {
 
 mod explore;
 mod network;
+mod rename;
+mod symmetry;
+
+pub use symmetry::NoSymmetry;
 
 impl<P: Protocol> World<P> {
     /// Boot every node (in id order) at time 0. `config` must be valid.

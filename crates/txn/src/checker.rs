@@ -29,6 +29,18 @@ pub struct CommitChecker {
 }
 
 impl CommitChecker {
+    /// Rename the nodes it remembers (see `symmetry.rs`): each node's
+    /// logged decision moves with it, and so does who reached an outcome.
+    pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
+        self.logged = renaming.permute(&self.logged);
+        // The table grows to a node's id when it first logs, so it never
+        // ends in a gap: trimmed alike, a renaming back is the original.
+        while self.logged.last() == Some(&None) {
+            self.logged.pop();
+        }
+        self.outcomes.iter_mut().for_each(|(_, _, by)| *by = renaming.id(*by));
+    }
+
     fn look(&mut self, id: NodeId, node: &CommitNode) -> Option<Violation> {
         let (tx, outcome, participant) = match node {
             CommitNode::Coordinator(c) => (c.tx, c.decision, false),

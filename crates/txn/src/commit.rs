@@ -648,6 +648,18 @@ pub enum CommitNode {
 }
 
 impl CommitNode {
+    /// Rename the node ids in this node's state (see `symmetry.rs`): a
+    /// participant's own id, the coordinator's sets of votes and acks.
+    pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
+        match self {
+            CommitNode::Coordinator(c) => {
+                c.yes = renaming.bits32(c.yes);
+                c.acks = renaming.bits32(c.acks);
+            }
+            CommitNode::Participant(p) => p.id = renaming.id(p.id),
+        }
+    }
+
     pub(crate) fn new(id: NodeId, nodes: u32, three: bool, durable: Option<&CommitDurable>) -> Self {
         if id == COORDINATOR {
             CommitNode::Coordinator(Coordinator::new(nodes, three, durable))

@@ -35,6 +35,7 @@ pub mod outbox;
 pub mod outbox_present;
 pub mod saga;
 pub mod saga_present;
+mod symmetry;
 
 pub use bug::{CommitBug, OutboxBug, SagaBug, COMMIT_BUGS, OUTBOX_BUGS, SAGA_BUGS};
 pub use checker::{
@@ -231,6 +232,9 @@ impl<K: Phases> Protocol for Commit<K> {
     }
     fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(timer, h);
+    }
+    fn symmetry() -> Option<protocol::Symmetry<Self>> {
+        Some(protocol::Symmetry::of())
     }
     const NAME: &'static str = K::NAME;
     const CLIENT_OPS: &'static [OpFn] = &[OpFn::Txn];

@@ -10,6 +10,11 @@
 //! wall time is rounded up to a whole second: we time it by the CPU time
 //! the process used instead (user + system, from `/proc/self/stat`'s
 //! children fields, 10 ms resolution), which counts both of its threads.
+//!
+//! Each model is also checked with symmetry reduction (`--symmetry`: Paxos's
+//! three acceptors, 2PC's two participants are interchangeable), beside
+//! Stateright's `2pc check-sym`; a row with it on is compared with
+//! Stateright's row with it on, if there is one.
 
 use crate::shell;
 use std::path::{Path, PathBuf};
@@ -25,6 +30,9 @@ struct Row {
     seconds: f64,
     /// What `seconds` is: wall time, or CPU time for Stateright.
     clock: &'static str,
+    /// Symmetry reduction on: unique states count states up to renaming
+    /// interchangeable nodes.
+    symmetry: bool,
 }
 
 impl Row {
@@ -73,25 +81,24 @@ pub fn run(rest: &[String]) -> Result<(), String> {
         (PAXOS, PAXOS_ARGS, "cli check (2 proposers, 3 acceptors, 2 requests, depth 9)"),
         (TWO_PC, TWO_PC_ARGS, "cli check (coordinator + 2 participants, 1 transaction, depth 8)"),
     ];
-    for (model, args, checker) in models {
+    for ((model, args, checker), symmetry) in models.iter().flat_map(|m| [(*m, false), (*m, true)]) {
         let mut threads = vec![1];
         if cores > 1 {
             threads.push(cores);
         }
+        let flag: &[&str] = if symmetry { &["--symmetry"] } else { &[] };
         for t in threads {
-            shell::announce("check-bench", &format!("cli check {} --threads {t}", args.join(" ")));
-            let out =
-                capture(Command::new(&cli).arg("check").args(args).args(["--threads", &t.to_string(), "--json"]))?;
+            let announced = [args, flag, &["--threads", &t.to_string()]].concat().join(" ");
+            shell::announce("check-bench", &format!("cli check {announced}"));
+            let out = capture(Command::new(&cli).arg("check").args(args).args(flag).args([
+                "--threads",
+                &t.to_string(),
+                "--json",
+            ]))?;
             let unique = json_number(&out, "unique").ok_or("cli check printed no unique count")?;
             let seconds = json_number(&out, "seconds").ok_or("cli check printed no time")?;
-            rows.push(Row {
-                model,
-                checker: checker.into(),
-                threads: t,
-                unique: unique as u64,
-                seconds,
-                clock: "wall",
-            });
+            let checker = if symmetry { format!("{checker} --symmetry") } else { checker.to_string() };
+            rows.push(Row { model, checker, threads: t, unique: unique as u64, seconds, clock: "wall", symmetry });
         }
     }
     rows.extend(stateright(&root, &target, cores)?);
@@ -124,12 +131,16 @@ fn stateright(root: &Path, target: &Path, cores: usize) -> Result<Vec<Row>, Stri
     )?;
     let examples = sr_target.join("release").join("examples");
     let mut rows = Vec::new();
-    let examples_run = [(PAXOS, "paxos", "2", "2 clients, 3 servers"), (TWO_PC, "2pc", "3", "3 resource managers")];
-    for (model, example, arg, size) in examples_run {
-        shell::announce("check-bench", &format!("{example} check {arg}"));
+    let examples_run = [
+        (PAXOS, "paxos", "check", "2", "2 clients, 3 servers"),
+        (TWO_PC, "2pc", "check", "3", "3 resource managers"),
+        (TWO_PC, "2pc", "check-sym", "3", "3 resource managers, symmetry reduction"),
+    ];
+    for (model, example, command, arg, size) in examples_run {
+        shell::announce("check-bench", &format!("{example} {command} {arg}"));
         let before = children_cpu_seconds();
         let start = Instant::now();
-        let out = capture(Command::new(examples.join(example)).args(["check", arg]))?;
+        let out = capture(Command::new(examples.join(example)).args([command, arg]))?;
         let wall = start.elapsed().as_secs_f64();
         let cpu = match (before, children_cpu_seconds()) {
             (Some(a), Some(b)) => Some(b - a),
@@ -137,8 +148,9 @@ fn stateright(root: &Path, target: &Path, cores: usize) -> Result<Vec<Row>, Stri
         };
         let unique = done_field(&out, "unique").ok_or_else(|| format!("{example} printed no Done line"))?;
         let (seconds, clock) = cpu.map_or((wall, "wall"), |c| (c, "CPU"));
-        let checker = format!("Stateright {version} (`{example} check {arg}`: {size}, finished)");
-        rows.push(Row { model, checker, threads: cores, unique, seconds, clock });
+        let checker = format!("Stateright {version} (`{example} {command} {arg}`: {size}, finished)");
+        let symmetry = command == "check-sym";
+        rows.push(Row { model, checker, threads: cores, unique, seconds, clock, symmetry });
     }
     Ok(rows)
 }
@@ -207,22 +219,27 @@ fn done_field(out: &str, key: &str) -> Option<u64> {
     line[start..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()
 }
 
-/// Our rate against Stateright's on the same model.
+/// Our rate against Stateright's on the same model, symmetry reduction on
+/// or off alike.
 fn ratio(rows: &[Row], row: &Row) -> Option<f64> {
     let ours = row.rate()?;
-    let theirs = rows.iter().find(|r| r.model == row.model && r.checker.starts_with("Stateright"))?.rate()?;
+    let theirs = rows
+        .iter()
+        .find(|r| r.model == row.model && r.symmetry == row.symmetry && r.checker.starts_with("Stateright"))?
+        .rate()?;
     Some(ours / theirs)
 }
 
 fn print_table(rows: &[Row], browser: Option<&str>) {
-    println!("| model | checker | threads | unique states | seconds | unique/s | ratio to Stateright |");
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!("| model | checker | symmetry | threads | unique states | seconds | unique/s | ratio to Stateright |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for row in rows {
         let rate = row.rate().map_or("too small to time".to_string(), |r| format!("{r:.0}"));
         let ratio = ratio(rows, row).map_or("-".to_string(), |r| format!("{r:.2}"));
         let (model, checker, threads, unique) = (row.model, &row.checker, row.threads, row.unique);
+        let symmetry = if row.symmetry { "on" } else { "off" };
         println!(
-            "| {model} | {checker} | {threads} | {unique} | {:.3} ({}) | {rate} | {ratio} |",
+            "| {model} | {checker} | {symmetry} | {threads} | {unique} | {:.3} ({}) | {rate} | {ratio} |",
             row.seconds, row.clock
         );
     }
@@ -238,7 +255,7 @@ fn print_json(rows: &[Row], browser: Option<&str>) {
         .map(|r| {
             let num = |v: Option<f64>| v.map_or("null".to_string(), |v| format!("{v:.3}"));
             format!(
-                "{{\"model\":\"{}\",\"checker\":\"{}\",\"threads\":{},\"unique\":{},\"seconds\":{:.3},\"clock\":\"{}\",\"unique_per_s\":{},\"ratio_to_stateright\":{}}}",
+                "{{\"model\":\"{}\",\"checker\":\"{}\",\"threads\":{},\"unique\":{},\"seconds\":{:.3},\"clock\":\"{}\",\"unique_per_s\":{},\"ratio_to_stateright\":{},\"symmetry\":{}}}",
                 r.model,
                 r.checker,
                 r.threads,
@@ -246,7 +263,8 @@ fn print_json(rows: &[Row], browser: Option<&str>) {
                 r.seconds,
                 r.clock,
                 num(r.rate()),
-                num(ratio(rows, r))
+                num(ratio(rows, r)),
+                r.symmetry
             )
         })
         .collect();
@@ -270,21 +288,27 @@ mod tests {
 
     #[test]
     fn the_ratio_compares_the_same_model_only() {
-        let row = |model, checker: &str, unique, seconds| Row {
+        let row = |model, checker: &str, unique, seconds, symmetry| Row {
             model,
             checker: checker.into(),
             threads: 1,
             unique,
             seconds,
             clock: "wall",
+            symmetry,
         };
         let rows = vec![
-            row(PAXOS, "cli check", 100_000, 1.0),
-            row(PAXOS, "Stateright 0.30.2", 50_000, 1.0),
-            row(TWO_PC, "cli check", 1_000, 1.0),
-            row(TWO_PC, "Stateright 0.30.2", 288, 0.001),
+            row(PAXOS, "cli check", 100_000, 1.0, false),
+            row(PAXOS, "Stateright 0.30.2", 50_000, 1.0, false),
+            row(TWO_PC, "cli check", 1_000, 1.0, false),
+            row(TWO_PC, "Stateright 0.30.2", 288, 0.001, false),
+            row(TWO_PC, "cli check --symmetry", 3_000, 1.0, true),
+            row(TWO_PC, "Stateright 0.30.2 check-sym", 1_000, 1.0, true),
+            row(PAXOS, "cli check --symmetry", 3_000, 1.0, true),
         ];
         assert_eq!(ratio(&rows, &rows[0]), Some(2.0));
         assert_eq!(ratio(&rows, &rows[2]), None, "too small to time");
+        assert_eq!(ratio(&rows, &rows[4]), Some(3.0), "symmetric against symmetric");
+        assert_eq!(ratio(&rows, &rows[6]), None, "Stateright's Paxos has no symmetric variant");
     }
 }

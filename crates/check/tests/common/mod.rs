@@ -42,7 +42,13 @@ pub fn explore(setup: &Setup, options: &Options) -> Report {
 }
 
 pub fn options(budgets: Budgets, commands: &[&str]) -> Options {
-    Options { budgets, strategy: Strategy::Bfs, threads: 1, commands: commands.iter().map(|c| c.to_string()).collect() }
+    Options {
+        budgets,
+        strategy: Strategy::Bfs,
+        threads: 1,
+        commands: commands.iter().map(|c| c.to_string()).collect(),
+        symmetry: false,
+    }
 }
 
 /// Replay the report's counterexample through an ordinary run: its

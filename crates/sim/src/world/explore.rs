@@ -100,8 +100,18 @@ impl<P: Protocol> World<P> {
     }
 
     /// The fingerprint of the canonical world state (see the module's
-    /// documentation). `scratch` is a reusable buffer.
+    /// documentation). `scratch` is a reusable buffer. With symmetry
+    /// reduction on ([`World::with_symmetry`]), the fingerprint of the
+    /// state's representative up to renaming its interchangeable nodes.
     pub fn fingerprint(&self, scratch: &mut Vec<u64>) -> u64 {
+        match self.symmetry_on() {
+            Some((symmetry, groups)) => self.representative_fingerprint(&symmetry, groups, scratch),
+            None => self.exact_fingerprint(scratch),
+        }
+    }
+
+    /// The fingerprint of this very state, whatever the symmetry setting.
+    pub fn exact_fingerprint(&self, scratch: &mut Vec<u64>) -> u64 {
         let mut h = Fingerprint::default();
         for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
             h.write_u8(meta.status as u8);

@@ -71,6 +71,7 @@ impl Request {
             strategy,
             threads: 1,
             commands: self.commands.clone(),
+            symmetry: false,
         }
     }
 }
