@@ -12,6 +12,7 @@
 //! | lock-zk, 4 | no-fencing | client 1 pauses 1.2 s holding sequence 1; its session expires, client 2 holds and writes with 2; client 1 resumes | 38 | depth 4 | Storage Mutual Exclusion | 2 | 55 |
 //! | lock-zk, 4 | storage-forgets-highest | the same run | 38 | depth 6, crashes 1 | Storage Mutual Exclusion | 4 | 3,694 |
 //! | abd, 6, think_ms=60000 | no-write-back | client 3's write of 1 reaches server 0 only; client 4 reads at step 10 (links 4→2, 5→0 cut) | 12 | depth 8 | Linearizability | 7 | 4,816 |
+//! | abd, 6, think_ms=60000 | no-write-back | the write alone: both reads are the search's | 10 | depth 10 | Linearizability | 10 | 66,913 |
 //!
 //! A paused node stays paused in the search (the checker resumes nothing
 //! and fires no timer of a paused node), so each lock scene starts just
@@ -115,14 +116,21 @@ fn redlock_variants_are_redlock_itself() {
     }
 }
 
+/// The `abd-new-old-inversion` preset's links: client 3's write of x=1
+/// reaches server 0 only (its links to 1 and 2 are cut once it updates);
+/// client 4 cannot reach server 2, nor client 5 server 0. Clients think
+/// a minute between operations, so none starts one unless a choice fires
+/// its timer or the run requests it.
+const ABD_WRITE: &str = r#"[{"step":0,"do":"cut","from":4,"to":2},{"step":0,"do":"cut","from":5,"to":0},
+    {"step":0,"do":"request","node":3,"cmd":"write x 1"},{"step":5,"do":"cut","from":3,"to":1},
+    {"step":5,"do":"cut","from":3,"to":2}]"#;
+
 #[test]
 fn abd_read_without_write_back_lets_a_later_read_return_the_older_value() {
-    // The `abd-new-old-inversion` preset's links, with client 4's read
-    // scripted at step 10 and nothing after: client 3's write of x=1 has
-    // reached server 0 only, and client 4's queries reached servers 0 and
-    // 1. The search delivers their answers (client 4 returns 1 and, with
-    // the bug, writes nothing back), fires client 5's next operation, a
-    // read, which asks servers 1 and 2 and returns nil: a new-old
+    // Client 4's read is scripted at step 10 and its queries reach servers
+    // 0 and 1. The search delivers their answers (client 4 returns 1 and,
+    // with the bug, writes nothing back), fires client 5's next operation,
+    // a read, which asks servers 1 and 2 and returns nil: a new-old
     // inversion. With the write-back, server 1 holds 1 before client 4
     // returns.
     let scene = Scene {
@@ -137,4 +145,14 @@ fn abd_read_without_write_back_lets_a_later_read_return_the_older_value() {
     let budgets = Budgets { depth: 8, ..Budgets::default() };
     let e = found_from(&scene, "no-write-back", budgets, &[], "Linearizability", 7);
     assert_eq!(e.report.unique, 4_816);
+}
+
+#[test]
+fn abd_inversion_is_found_with_both_reads_left_to_the_search() {
+    // From the write alone (step 10): the search starts both reads itself,
+    // client 4's then client 5's, ten choices.
+    let scene = Scene { algo: "abd", nodes: 6, options: &[("think_ms", "60000..60000")], actions: ABD_WRITE, step: 10 };
+    let budgets = Budgets { depth: 10, ..Budgets::default() };
+    let e = found_from(&scene, "no-write-back", budgets, &[], "Linearizability", 10);
+    assert_eq!(e.report.unique, 66_913);
 }
