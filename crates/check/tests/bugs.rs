@@ -45,7 +45,9 @@
 //!   step 530 it is found in 5 choices (`from_run.rs`).
 //! - abd `no-write-back`: a write and two reads by clients that each meet
 //!   another majority: 5 nodes (servers=3), depth 12 passed 1,073,959
-//!   states with none (the preset needs 19 steps and cut links).
+//!   states with none (the preset needs 19 steps and cut links). From a
+//!   run where the write reached one server, found in 7 choices
+//!   (`from_run_locks.rs`).
 //! - lock-fenced `storage-forgets-highest`: depth 14, one crash, passed
 //!   1,002,614 states with none (lock-lease finds it at depth 12, since
 //!   without fencing the stale holder needs no rejected write first).
@@ -54,6 +56,15 @@
 //! - Redlock (7 nodes at least) `no-fencing`: depth 12 passed 1,419,519
 //!   states with none; `storage-forgets-highest`, which needs a crash on
 //!   top, was not tried.
+//!
+//! The three lock variants are found from a run where a holder paused past
+//! its lease or session (`from_run_locks.rs`: 2 to 4 choices). Redlock's
+//! and lock-lease's `no-fencing` and `storage-forgets-highest` change
+//! nothing: neither algorithm fences, so their storage already accepts
+//! every write, and the correct protocol breaks Storage Mutual Exclusion
+//! the same way (lock-lease 3 nodes, depth 12: the same 113,335 states and
+//! violation with and without `no-fencing`; Redlock: `from_run_locks.rs`).
+//! Their cases show the algorithm unsafe, not the variant.
 //!
 //! The lock family's cases are in `bugs_lock.rs`, Raft's in `bugs_raft.rs`
 //! (with the variants the checker cannot reach and why); the case runner is

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod bugs;
+pub mod from_run;
 
 use check::{Budgets, Hooks, Options, Report, Strategy};
 use lab::{Algo, Setup, Visit};
