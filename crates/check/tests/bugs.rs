@@ -25,8 +25,6 @@
 //! | kv-lww | 3, servers=2, keys=1 | last-arrival-wins | depth 10 | TimestampsOnlyGrow | 9 | 10,874 |
 //! | kv-lww | 4, servers=2, keys=1 | clock-only-timestamps | depth 8 | OneValuePerTimestamp | 7 | 30,063 |
 //! | balance | 2, max_queue=2 | drop-when-full | depth 10 | No request lost | 6 | 650 |
-//! | lock-lease | 3 | no-fencing | depth 12 | Storage Mutual Exclusion | 12 | 113,335 |
-//! | lock-lease | 3 | storage-forgets-highest | depth 12, crashes 1 | Storage Mutual Exclusion | 12 | 324,553 (ignored) |
 //! | ring | 2, members=2, keys=1, vnodes=1, replicas=1 | handoff-without-confirm | depth 10, requests 1 (`leave`) | No acknowledged put lost | 1 | 5 |
 //! | ring | 3, members=2, keys=1, vnodes=1, replicas=1 | keep-handed-off | depth 10, requests 1 (`join`) | Keys on their preference lists | 8 | 83,017 |
 //! | raft | 2 | overwrite-own-entry | depth 8, requests 2 (`x=1`, `x=2`) | Leader Append-Only | 5 | 445 |
@@ -49,22 +47,17 @@
 //!   run where the write reached one server, found in 7 choices
 //!   (`from_run_locks.rs`).
 //! - lock-fenced `storage-forgets-highest`: depth 14, one crash, passed
-//!   1,002,614 states with none (lock-lease finds it at depth 12, since
-//!   without fencing the stale holder needs no rejected write first).
+//!   1,002,614 states with none.
 //! - lock-zk (3 nodes) `no-fencing`: depth 12 passed 854,662 states with
 //!   none; `storage-forgets-highest`, depth 12 and one crash, 2,034,072.
-//! - Redlock (7 nodes at least) `no-fencing`: depth 12 passed 1,419,519
-//!   states with none; `storage-forgets-highest`, which needs a crash on
-//!   top, was not tried.
 //!
 //! The three lock variants are found from a run where a holder paused past
-//! its lease or session (`from_run_locks.rs`: 2 to 4 choices). Redlock's
-//! and lock-lease's `no-fencing` and `storage-forgets-highest` change
-//! nothing: neither algorithm fences, so their storage already accepts
-//! every write, and the correct protocol breaks Storage Mutual Exclusion
-//! the same way (lock-lease 3 nodes, depth 12: the same 113,335 states and
-//! violation with and without `no-fencing`; Redlock: `from_run_locks.rs`).
-//! Their cases show the algorithm unsafe, not the variant.
+//! its lease or session (`from_run_locks.rs`: 2 to 4 choices). Redlock and
+//! lock-lease have no broken variants (`bug=` is refused for them): neither
+//! fences, so `no-fencing` and `storage-forgets-highest` would change
+//! nothing; the correct algorithms break Storage Mutual Exclusion on their
+//! own (lock-lease 3 nodes, depth 12: 113,335 states; Redlock:
+//! `from_run_locks.rs`).
 //!
 //! The lock family's cases are in `bugs_lock.rs`, Raft's in `bugs_raft.rs`
 //! (with the variants the checker cannot reach and why); the case runner is

@@ -183,7 +183,12 @@ pub fn check(algo: Algo, options: &Options, nodes: u32) -> Result<(), SetupError
 pub fn check_names(algo: Algo, options: &Options) -> Result<(), SetupError> {
     let specs = algo.info().options;
     for name in options.keys() {
-        if name == BUG && !algo.info().bugs.is_empty() {
+        if name == BUG {
+            if algo.info().bugs.is_empty() {
+                let reason =
+                    format!("{} has no broken variants (`cli algos` lists each algorithm's)", algo.info().name);
+                return Err(SetupError::new(BUG, reason));
+            }
             continue;
         }
         if !specs.iter().any(|s| s.name == name) {
@@ -419,5 +424,12 @@ mod tests {
         let err = check(Algo::Raft, &opts(&[("bug", "nope")]), 5).unwrap_err();
         assert_eq!(err.field, "bug");
         assert!(err.reason.contains("forget-vote"), "{err}");
+        // A variant that would change nothing is refused, not listed.
+        for algo in [Algo::LockLease, Algo::Redlock] {
+            assert!(algo.info().bugs.is_empty());
+            let err = check(algo, &opts(&[("bug", "no-fencing")]), algo.info().default_nodes).unwrap_err();
+            assert_eq!(err.field, "bug");
+            assert!(err.reason.contains("has no broken variants"), "{err}");
+        }
     }
 }
