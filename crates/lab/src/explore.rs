@@ -71,14 +71,17 @@ pub fn check_run(setup: &Setup, step: u64, options: &Options, hooks: &Hooks<'_>)
         hooks: &'a Hooks<'h>,
     }
     impl Visit for Explore<'_, '_> {
-        type Out = (Report, u64);
-        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> (Report, u64)
+        type Out = Result<(Report, u64), SetupError>;
+        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> Self::Out
         where
             World<P>: Send + Sync,
         {
             let mut run = Run::<P>::new(setup.sim, config, setup.seed, setup.actions);
             run.seek(self.step);
             let root = run.world().clone().unrecorded();
+            if self.options.symmetry {
+                check::reduction(&root).map_err(|e| SetupError::new("symmetry", e.to_string()))?;
+            }
             let mut report = check::check(&root, self.options, self.hooks);
             // Broken before any choice: the violation is the run's own, at
             // its own step (the checker counts from the root).
@@ -87,10 +90,10 @@ pub fn check_run(setup: &Setup, step: u64, options: &Options, hooks: &Hooks<'_>)
                     found.step = first.step;
                 }
             }
-            (report, root.steps())
+            Ok((report, root.steps()))
         }
     }
-    let (report, from_step) = crate::with_protocol(setup, Explore { step, options, hooks })?;
+    let (report, from_step) = crate::with_protocol(setup, Explore { step, options, hooks })??;
     let prefix = setup.actions.iter().filter(|a| a.step <= from_step).cloned().collect();
     Ok(Explored { report, from_step, prefix })
 }

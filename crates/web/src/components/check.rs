@@ -8,6 +8,9 @@ use crate::model::cmd::Cmd;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The fields drawn as checkboxes.
+const TOGGLES: [&str; 2] = ["crash_mid_step", "symmetry"];
+
 #[derive(Properties, PartialEq)]
 pub struct CheckProps {
     pub check: Checker,
@@ -49,9 +52,9 @@ fn field(name: &'static str, label: &'static str, value: &str, invalid: Option<&
     let described = invalid.is_some().then(|| "check-error".to_string());
     html! {
         <label class={classes!("check-field", (name == "strategy").then_some("wide"),
-            (name == "crash_mid_step").then_some("check-toggle"))}>
+            TOGGLES.contains(&name).then_some("check-toggle"))}>
             <span class="label">{ label }</span>
-            if name == "crash_mid_step" {
+            if TOGGLES.contains(&name) {
                 <input id={id} type="checkbox" checked={value == "true"} onchange={toggle} />
             } else if name == "strategy" {
                 <select id={id} onchange={onchange}>
@@ -116,10 +119,13 @@ pub fn check_panel(props: &CheckProps) -> Html {
             let budgets = c.request.as_deref();
             let summary = budgets.map(|b| outcome.summary(b)).unwrap_or_default();
             let rate = if outcome.seconds > 0.0 { outcome.unique as f64 / outcome.seconds } else { 0.0 };
-            let timing = format!(
+            let mut timing = format!(
                 "{} states generated in {:.2} s ({:.0} unique states/s), {:.0} MB, from step {}.",
                 outcome.generated, outcome.seconds, rate, outcome.memory_mb, outcome.from_step
             );
+            if let Some(reduction) = outcome.symmetry_text() {
+                timing = format!("{timing} {reduction}");
+            }
             (summary, Some((outcome.violation.is_some(), timing)))
         }
     };

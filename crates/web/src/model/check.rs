@@ -10,11 +10,13 @@ use std::rc::Rc;
 
 /// The panel's fields: name, label, default. `strategy` is `bfs`, `dfs`
 /// or `random`; `commands` is a comma-separated list; `memory_mb` may be
-/// empty (no cap); `crash_mid_step` is `true` or `false` (a checkbox).
+/// empty (no cap); `crash_mid_step` and `symmetry` are `true` or `false`
+/// (checkboxes).
 pub const FIELDS: &[(&str, &str, &str)] = &[
     ("depth", "Depth (choices per path)", "12"),
     ("crashes", "Crashes per path", "0"),
     ("crash_mid_step", "Crashes may also cut a step short", "false"),
+    ("symmetry", "Merge states that differ by renaming interchangeable nodes", "false"),
     ("drops", "Drops per path", "0"),
     ("dups", "Duplicates per path", "0"),
     ("requests", "Client requests per path", "0"),
@@ -45,6 +47,10 @@ pub struct Request {
     /// Also crash a node in the middle of a step ([`check::Budgets::crash_mid_step`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub crash_mid_step: bool,
+    /// Symmetry reduction ([`check::Options::symmetry`]); an error for an
+    /// algorithm without interchangeable nodes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub symmetry: bool,
     /// Test hook (`window.clusterscope.__checkPanicForTest()`): the worker
     /// panics, to show the error in the panel.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -71,7 +77,7 @@ impl Request {
             strategy,
             threads: 1,
             commands: self.commands.clone(),
-            symmetry: false,
+            symmetry: self.symmetry,
         }
     }
 }
@@ -98,11 +104,13 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
     if commands.is_empty() {
         return Err(("commands", "commands: give at least one client command, like x=1".into()));
     }
-    let crash_mid_step = match get("crash_mid_step") {
-        "true" => true,
-        "false" | "" => false,
-        other => return Err(("crash_mid_step", format!("crash_mid_step: expected true or false, got {other:?}"))),
+    let flag = |name: &'static str| match get(name) {
+        "true" => Ok(true),
+        "false" | "" => Ok(false),
+        other => Err((name, format!("{name}: expected true or false, got {other:?}"))),
     };
+    let crash_mid_step = flag("crash_mid_step")?;
+    let symmetry = flag("symmetry")?;
     let memory_mb = match get("memory_mb") {
         "" => None,
         _ => Some(int("memory_mb", 1, 4096)?),
@@ -121,6 +129,7 @@ pub fn read(fields: &[(&'static str, String)], run: String) -> Result<Request, F
         walk_seed: int("walk_seed", 0, u64::MAX)?,
         commands,
         crash_mid_step,
+        symmetry,
         panic_for_test: false,
     })
 }
@@ -180,9 +189,26 @@ pub struct Outcome {
     pub seconds: f64,
     /// The worker's wasm memory at the end, in MB.
     pub memory_mb: f64,
+    /// With symmetry reduction: the groups of interchangeable nodes.
+    #[serde(default)]
+    pub symmetry_groups: Option<Vec<Vec<u32>>>,
 }
 
 impl Outcome {
+    /// The symmetry reduction in words, when it was on: states that differ
+    /// by renaming the nodes of a group were merged.
+    pub fn symmetry_text(&self) -> Option<String> {
+        let groups = self.symmetry_groups.as_ref()?;
+        if groups.is_empty() {
+            return Some("Symmetry: no interchangeable nodes in this setup, nothing merged.".to_string());
+        }
+        let named: Vec<String> = groups
+            .iter()
+            .map(|g| format!("{{{}}}", g.iter().map(|n| format!("node {n}")).collect::<Vec<_>>().join(", ")))
+            .collect();
+        Some(format!("Symmetry: states equal up to renaming {} merged.", named.join(" and ")))
+    }
+
     /// The result in a sentence.
     pub fn summary(&self, budgets: &Request) -> String {
         if let Some(v) = &self.violation {

@@ -44,6 +44,9 @@ pub fn outcome_json(
         "seconds": seconds,
         "unique_per_second": per_second,
         "memory_mb": memory_mb,
+        "symmetry": report.symmetry.is_some(),
+        "interchangeable": report.symmetry.as_ref().map(|r| r.interchangeable),
+        "symmetry_groups": report.symmetry.as_ref().map(|r| &r.groups),
     })
     .to_string()
 }
