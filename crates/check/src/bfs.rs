@@ -61,7 +61,14 @@ struct Candidate<P: Protocol> {
     /// Where it was generated: its thread's chunk, then its place in that
     /// thread's output (so in the frontier's order, then the choices').
     order: u64,
-    item: Item<P>,
+    /// The state, unless this is the last level the depth budget allows and
+    /// it shows no violation: such a state is counted and checked, never
+    /// expanded, so it is not kept (the last level is the largest: with it
+    /// kept, Paxos at depth 9 peaked at 800 MB, most of it level 9).
+    world: Option<Box<World<P>>>,
+    used: Used,
+    /// Its parent's link.
+    parent: u32,
     step: u64,
     action: Action,
     /// A crash of the node the action ran, after this many of its commands.
@@ -94,13 +101,21 @@ where
             report.stop = Stop::MaxStates;
             break;
         }
-        // Phase 1: successors, per contiguous chunk of the frontier.
+        // Phase 1: successors, per contiguous chunk of the frontier. Each
+        // state is dropped once expanded.
+        let last = report.depth + 1 >= budgets.depth;
         let chunk = frontier.len().div_ceil(threads);
+        let mut chunks = Vec::with_capacity(threads);
+        while frontier.len() > chunk {
+            let rest = frontier.split_off(chunk);
+            chunks.push(std::mem::replace(&mut frontier, rest));
+        }
+        chunks.push(std::mem::take(&mut frontier));
         let seen = &visited;
         let depth = report.depth;
         let unique = report.unique;
-        let jobs: Vec<_> = frontier
-            .chunks(chunk)
+        let jobs: Vec<_> = chunks
+            .into_iter()
             .enumerate()
             .map(|(t, items)| {
                 let (generated, abort, memory) = (&generated, &abort, &memory);
@@ -111,7 +126,7 @@ where
                     // first is kept, so a later copy is not even stored.
                     let mut level = Visited::default();
                     let mut order = (t as u64) << 40;
-                    for (i, item) in items.iter().enumerate() {
+                    for (i, item) in items.into_iter().enumerate() {
                         if i % 256 == 255 {
                             if abort.load(Ordering::Relaxed) {
                                 break;
@@ -125,7 +140,7 @@ where
                                 hooks.report(Progress { generated, unique, depth });
                             }
                         }
-                        let n = expand(item, options, seen, &mut level, &mut order, &mut scratch, &mut out);
+                        let n = expand(&item, last, options, seen, &mut level, &mut order, &mut scratch, &mut out);
                         generated.fetch_add(n, Ordering::Relaxed);
                     }
                     out
@@ -168,37 +183,50 @@ where
             .collect();
         let kept = parallel::all(jobs);
         report.depth += 1;
-        frontier = Vec::new();
         // In the order they were generated, not by shard: which of several
         // states merged into one is kept (they may differ in what the
         // fingerprint leaves out, the clock) must not depend on hash values.
         let mut kept: Vec<Candidate<P>> = kept.into_iter().flatten().flatten().collect();
         kept.sort_unstable_by_key(|c| c.order);
+        report.unique += kept.len() as u64;
+        // States at the depth budget, left unexpanded: the search stopped
+        // there, as it did when it kept them and looked at the next level.
+        let cut_short = last && !kept.is_empty();
         for candidate in kept {
-            let Candidate { item, step, action, crash, .. } = candidate;
-            if report.violation.is_none() {
-                let last = choices::recorded(step, &action, crash);
-                report.violation = choices::found(&item.world, choices::path(&links, item.link, last));
+            let Candidate { world, used, parent, step, action, crash, .. } = candidate;
+            if let (None, Some(world)) = (&report.violation, &world) {
+                report.violation = choices::found(world, || {
+                    choices::path(&links, parent, choices::recorded(step, &action, crash))
+                });
             }
-            let link = choices::push_link(&mut links, item.link, step, action, crash);
-            frontier.push(Item { link, ..item });
+            // The last level's states are never expanded: no link leads on
+            // from them.
+            if !last {
+                let world = world.expect("a state below the last level is kept");
+                let link = choices::push_link(&mut links, parent, step, action, crash);
+                frontier.push(Item { world, used, link });
+            }
         }
-        report.unique += frontier.len() as u64;
         hooks.report(Progress { generated: report.generated, unique: report.unique, depth: report.depth });
         if report.violation.is_some() {
             report.stop = Stop::Violation;
+            break;
+        }
+        if cut_short {
+            report.stop = Stop::Depth;
             break;
         }
     }
     report
 }
 
-/// Successors of `item` not seen at an earlier level, sorted into shards.
-/// A candidate's `item.link` is its parent's link until it is kept.
+/// Successors of `item` not seen at an earlier level, sorted into shards;
+/// on the `last` level, without their worlds unless they show a violation.
 /// Returns how many successors were computed.
 #[allow(clippy::too_many_arguments)]
 fn expand<P: Protocol>(
     item: &Item<P>,
+    last: bool,
     options: &Options,
     seen: &[Visited],
     level: &mut Visited,
@@ -215,8 +243,9 @@ fn expand<P: Protocol>(
         let s = shard(id);
         if !seen[s].contains(&id) && level.insert(id) {
             *order += 1;
-            let item = Item { world: Box::new(world), used, link: item.link };
-            out[s].push(Candidate { id, order: *order, item, step, action: action.clone(), crash });
+            let world = (!last || world.violation().is_some()).then(|| Box::new(world));
+            let parent = item.link;
+            out[s].push(Candidate { id, order: *order, world, used, parent, step, action: action.clone(), crash });
         }
     };
     for action in &actions {

@@ -192,9 +192,11 @@ pub(crate) fn path(links: &[Link], mut link: u32, last: Vec<Scheduled>) -> Vec<S
     actions
 }
 
-/// The violation `world` shows, with the path that led there.
-pub(crate) fn found<P: Protocol>(world: &World<P>, actions: Vec<Scheduled>) -> Option<Found> {
+/// The violation `world` shows, with the path that led there (built only
+/// when there is one: most states show none).
+pub(crate) fn found<P: Protocol>(world: &World<P>, actions: impl FnOnce() -> Vec<Scheduled>) -> Option<Found> {
     let v = world.violation()?;
+    let actions = actions();
     let step = world.first_violation().map_or(world.steps(), |f| f.step);
     Some(Found { property: v.property, detail: v.detail.clone(), step, actions })
 }

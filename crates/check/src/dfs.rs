@@ -54,8 +54,8 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
                     report.unique += 1;
                 }
                 report.depth = report.depth.max(depth + 1);
-                let last = choices::recorded(step, action, crash);
-                if let Some(found) = choices::found(&next, choices::path(&links, link, last)) {
+                let last = || choices::path(&links, link, choices::recorded(step, action, crash));
+                if let Some(found) = choices::found(&next, last) {
                     report.violation = Some(found);
                     report.stop = Stop::Violation;
                     return report;
@@ -131,7 +131,7 @@ pub(crate) fn random<P: Protocol>(
             if visited.insert(choices::state_id(&world, used, &mut scratch)) {
                 report.unique += 1;
             }
-            if let Some(found) = choices::found(&world, path.clone()) {
+            if let Some(found) = choices::found(&world, || path.clone()) {
                 report.violation = Some(found);
                 report.stop = Stop::Violation;
                 return report;

@@ -7,16 +7,28 @@
 //! reused, so the slab is as long as the most messages ever in flight at
 //! once (at most [`crate::world::MAX_IN_FLIGHT`]). Iteration is by id, as
 //! the map's was.
+//!
+//! Each slot also keeps its message's fingerprint once a model checker has
+//! asked for it ([`InFlight::fingerprint`]), until the message changes or
+//! leaves: a state's successors copy the messages in flight with their
+//! fingerprints, so each message is hashed once, not once per state.
 
 use crate::action::MsgId;
 use crate::world::Envelope;
 use std::collections::BTreeMap;
+use crate::cached::Cached;
 
 #[derive(Clone, Debug)]
 pub(crate) struct InFlight<M> {
     slots: BTreeMap<MsgId, u32>,
-    slab: Vec<Option<Envelope<M>>>,
+    slab: Vec<Option<Slot<M>>>,
     free: Vec<u32>,
+}
+
+#[derive(Clone, Debug)]
+struct Slot<M> {
+    env: Envelope<M>,
+    fingerprint: Cached,
 }
 
 impl<M> Default for InFlight<M> {
@@ -32,17 +44,29 @@ impl<M> InFlight<M> {
 
     pub fn get(&self, id: MsgId) -> Option<&Envelope<M>> {
         let slot = *self.slots.get(&id)?;
-        self.slab[slot as usize].as_ref()
+        self.slab[slot as usize].as_ref().map(|s| &s.env)
     }
 
+    /// The message for changing; its kept fingerprint is forgotten.
     pub fn get_mut(&mut self, id: MsgId) -> Option<&mut Envelope<M>> {
         let slot = *self.slots.get(&id)?;
-        self.slab[slot as usize].as_mut()
+        let slot = self.slab[slot as usize].as_mut()?;
+        slot.fingerprint.forget();
+        Some(&mut slot.env)
+    }
+
+    /// Message `id`'s fingerprint by `compute` (never 0), computed the
+    /// first time it is asked for and kept until the message changes.
+    pub fn fingerprint(&self, id: MsgId, compute: impl FnOnce(&Envelope<M>) -> u64) -> Option<u64> {
+        let slot = *self.slots.get(&id)?;
+        let slot = self.slab[slot as usize].as_ref()?;
+        Some(slot.fingerprint.get_or(|| compute(&slot.env)))
     }
 
     /// Put a message with a new id on the wire.
     pub fn insert(&mut self, env: Envelope<M>) {
         let id = env.id;
+        let env = Slot { env, fingerprint: Cached::default() };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slab[slot as usize] = Some(env);
@@ -60,12 +84,12 @@ impl<M> InFlight<M> {
     pub fn remove(&mut self, id: MsgId) -> Option<Envelope<M>> {
         let slot = self.slots.remove(&id)?;
         self.free.push(slot);
-        self.slab[slot as usize].take()
+        self.slab[slot as usize].take().map(|s| s.env)
     }
 
     /// The messages in flight, by id.
     pub fn values(&self) -> impl Iterator<Item = &Envelope<M>> {
-        self.slots.values().map(|&slot| self.slab[slot as usize].as_ref().expect("a slot in use holds a message"))
+        self.slots.values().map(|&slot| &self.slab[slot as usize].as_ref().expect("a slot in use holds a message").env)
     }
 }
 
@@ -89,8 +113,12 @@ mod tests {
         f.insert(env(0));
         assert_eq!(f.slab.len(), 4, "the freed slot was reused");
         assert_eq!(f.values().map(|e| e.id).collect::<Vec<_>>(), [0, 2, 3, 7]);
+        let held = |e: &Envelope<&str>| 1 + e.held as u64;
+        assert_eq!(f.fingerprint(2, held), Some(1));
         f.get_mut(2).unwrap().held = true;
         assert!(f.get(2).unwrap().held);
+        assert_eq!(f.fingerprint(2, held), Some(2), "a changed message's fingerprint is computed again");
+        assert_eq!(f.fingerprint(1, held), None);
         assert_eq!(f.len(), 4);
     }
 }

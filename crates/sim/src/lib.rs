@@ -24,6 +24,7 @@
 //! [`Session`] wraps a run of any protocol behind one object-safe trait.
 
 pub mod action;
+mod cached;
 mod base;
 pub mod chaos;
 pub mod config;

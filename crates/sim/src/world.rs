@@ -14,6 +14,7 @@ use crate::journal::{Handled, Happening};
 use crate::network::Network;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
+use crate::cached::Cached;
 use std::sync::Arc;
 
 pub use crate::base::{DROPS_CAPACITY, MAX_IN_FLIGHT};
@@ -104,8 +105,12 @@ fn disarm<T: Ord>(timers: &mut Timers<T>, timer: &T) -> Option<ArmedTimer> {
 }
 
 /// Node `id` for changing, copied first if a copy of the world shares it.
+/// Its cached fingerprint is forgotten: this is the one way to change a
+/// node in place.
 fn node_mut<P: Protocol>(nodes: &mut [Arc<Node<P>>], id: usize) -> &mut Node<P> {
-    Arc::make_mut(&mut nodes[id])
+    let node = Arc::make_mut(&mut nodes[id]);
+    node.fingerprint.forget();
+    node
 }
 
 /// The protocol's side of a node; its liveness and clock are in [`Base`].
@@ -115,6 +120,11 @@ struct Node<P: Protocol> {
     durable: Option<P::Durable>,
     timers: Timers<P::Timer>,
     held: Vec<Held<P::Timer>>,
+    /// The fingerprint of `state`, `durable` and `timers`, computed when a
+    /// model checker first asks and kept until the node changes
+    /// ([`node_mut`]): a successor changes one node, and its copies share
+    /// the others with their fingerprints (see `world/explore.rs`).
+    fingerprint: Cached,
 }
 
 /// A node as the canvas sees it.
@@ -214,6 +224,7 @@ impl<P: Protocol> World<P> {
                     durable: None,
                     timers: Vec::new(),
                     held: Vec::new(),
+                    fingerprint: Cached::default(),
                 })
             })
             .collect();

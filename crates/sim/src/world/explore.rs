@@ -26,6 +26,7 @@
 //! but two states that differ only in the clock are merged.
 
 use super::{Held, World};
+use crate::cached::nonzero;
 use crate::action::{Action, ActionError, MsgId};
 use protocol::{Checker, Fingerprint, Message, NodeId, Protocol, Timer};
 use std::hash::Hasher;
@@ -78,15 +79,17 @@ impl<P: Protocol> World<P> {
     /// whether it waits for a paused receiver (not its id or times). Equal
     /// fingerprints are interchangeable messages: delivering either leads
     /// to the same state.
+    /// Kept with the message once computed (see `in_flight.rs`).
     pub fn message_fingerprint(&self, msg: MsgId) -> Option<u64> {
-        let env = self.in_flight.get(msg)?;
-        let mut h = Fingerprint::default();
-        h.write_u32(env.from);
-        h.write_u32(env.to);
-        h.write_u8(env.held as u8);
-        h.write(env.msg.kind().as_bytes());
-        P::fingerprint_msg(&env.msg, &mut h);
-        Some(h.finish())
+        self.in_flight.fingerprint(msg, |env| {
+            let mut h = Fingerprint::default();
+            h.write_u32(env.from);
+            h.write_u32(env.to);
+            h.write_u8(env.held as u8);
+            h.write(env.msg.kind().as_bytes());
+            P::fingerprint_msg(&env.msg, &mut h);
+            nonzero(h.finish())
+        })
     }
 
     /// The node the last step (or the last action, for a client request)
@@ -116,18 +119,9 @@ impl<P: Protocol> World<P> {
         for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
             h.write_u8(meta.status as u8);
             h.write_u8(0xfe);
-            node.state.fingerprint(&mut h);
-            match &node.durable {
-                Some(d) => {
-                    h.write_u8(1);
-                    P::fingerprint_durable(d, &mut h);
-                }
-                None => h.write_u8(0),
-            }
-            h.write_usize(node.timers.len());
-            for (timer, _) in &node.timers {
-                P::fingerprint_timer(timer, &mut h);
-            }
+            h.write_u64(node.fingerprint.get_or(|| {
+                node_fingerprint(&node.state, node.durable.as_ref(), node.timers.iter().map(|(t, _)| t))
+            }));
             h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
             h.write_usize(node.held.len());
             for held in &node.held {
@@ -152,4 +146,29 @@ impl<P: Protocol> World<P> {
         self.checker.fingerprint(&mut h);
         h.finish()
     }
+}
+
+/// The fingerprint of a node's state, what it persisted and its armed
+/// timers (in timer order), hashed on their own so that a node's is
+/// computed once and kept while it does not change (`Node::fingerprint`):
+/// a model checker's successor changes one node and shares the others.
+pub(super) fn node_fingerprint<'a, P: Protocol>(
+    state: &P,
+    durable: Option<&P::Durable>,
+    timers: impl ExactSizeIterator<Item = &'a P::Timer>,
+) -> u64 {
+    let mut h = Fingerprint::default();
+    state.fingerprint(&mut h);
+    match durable {
+        Some(d) => {
+            h.write_u8(1);
+            P::fingerprint_durable(d, &mut h);
+        }
+        None => h.write_u8(0),
+    }
+    h.write_usize(timers.len());
+    for timer in timers {
+        P::fingerprint_timer(timer, &mut h);
+    }
+    nonzero(h.finish())
 }

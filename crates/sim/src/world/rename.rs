@@ -29,6 +29,7 @@ impl<P: Protocol> World<P> {
         world.nodes = (0..n)
             .map(|slot| {
                 let mut node = (*self.nodes[back.id(slot) as usize]).clone();
+                node.fingerprint.forget();
                 (symmetry.rename)(&mut node.state, renaming);
                 if let Some(d) = &mut node.durable {
                     (symmetry.rename_durable)(d, renaming);

@@ -226,23 +226,14 @@ impl<P: Protocol> World<P> {
         let node = &self.nodes[id as usize];
         let mut state = node.state.clone();
         (symmetry.rename)(&mut state, renaming);
-        state.fingerprint(h);
-        match &node.durable {
-            Some(d) => {
-                h.write_u8(1);
-                let mut d = d.clone();
-                (symmetry.rename_durable)(&mut d, renaming);
-                P::fingerprint_durable(&d, h);
-            }
-            None => h.write_u8(0),
-        }
-        h.write_usize(node.timers.len());
+        let durable = node.durable.clone().map(|mut d| {
+            (symmetry.rename_durable)(&mut d, renaming);
+            d
+        });
         let mut timers: Vec<P::Timer> = node.timers.iter().map(|(t, _)| *t).collect();
         timers.iter_mut().for_each(|t| (symmetry.rename_timer)(t, renaming));
         timers.sort_unstable();
-        for timer in &timers {
-            P::fingerprint_timer(timer, h);
-        }
+        h.write_u64(super::explore::node_fingerprint(&state, durable.as_ref(), timers.iter()));
     }
 
     /// [`World::message_fingerprint`] of the message renamed.
@@ -260,7 +251,7 @@ impl<P: Protocol> World<P> {
         } else {
             P::fingerprint_msg(&env.msg, &mut h);
         }
-        h.finish()
+        crate::cached::nonzero(h.finish())
     }
 
     /// The exact fingerprint of this world renamed by the permutation
