@@ -51,11 +51,10 @@ pub(crate) fn enabled<P: Protocol>(
     let Scratch { messages, choices, .. } = scratch;
     choices.clear();
     messages.clear();
-    for env in world.in_flight() {
+    for (env, fp) in world.in_flight_fingerprinted() {
         if env.held {
             continue;
         }
-        let fp = world.message_fingerprint(env.id).expect("in flight");
         if messages.contains(&fp) {
             continue;
         }

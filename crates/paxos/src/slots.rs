@@ -7,6 +7,11 @@
 //! the run. Each step persists them (`Command::Persist` carries the durable
 //! state) and each snapshot of the world copies every node: with a plain map
 //! both costs grew with the number of slots.
+//!
+//! A chunk is only as long as its highest filled slot: single-decree Paxos
+//! uses slot 0 alone, and a full-length chunk made every copy-on-write of
+//! it copy 64 entries and every hash of a node walk them (a model checker
+//! does both for every state).
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -15,7 +20,8 @@ use std::sync::Arc;
 /// Slots per chunk.
 const CHUNK: usize = 64;
 
-type Chunk<T> = [Option<T>; CHUNK];
+/// At most `CHUNK` entries, the last one filled (or none).
+type Chunk<T> = Vec<Option<T>>;
 
 #[derive(Clone)]
 pub struct Slots<T> {
@@ -42,7 +48,7 @@ impl<T: Clone> Slots<T> {
 
     pub fn get(&self, slot: u64) -> Option<&T> {
         let (c, i) = split(slot);
-        self.chunks.get(c)?[i].as_ref()
+        self.chunks.get(c)?.get(i)?.as_ref()
     }
 
     pub fn contains_key(&self, slot: u64) -> bool {
@@ -54,17 +60,13 @@ impl<T: Clone> Slots<T> {
     pub fn get_mut(&mut self, slot: u64) -> Option<&mut T> {
         let (c, i) = split(slot);
         // Only a filled slot's chunk is worth copying.
-        self.chunks.get(c)?[i].as_ref()?;
+        self.chunks.get(c)?.get(i)?.as_ref()?;
         Arc::make_mut(&mut self.chunks[c])[i].as_mut()
     }
 
     /// The value in `slot`, put there by `make` if the slot is empty.
     pub fn get_or_insert_with(&mut self, slot: u64, make: impl FnOnce() -> T) -> &mut T {
-        let (c, i) = split(slot);
-        while self.chunks.len() <= c {
-            self.chunks.push(Arc::new(std::array::from_fn(|_| None)));
-        }
-        let entry = &mut Arc::make_mut(&mut self.chunks[c])[i];
+        let entry = entry(&mut self.chunks, slot);
         if entry.is_none() {
             self.len += 1;
         }
@@ -73,16 +75,26 @@ impl<T: Clone> Slots<T> {
 
     /// Put `value` in `slot`; returns what was there.
     pub fn insert(&mut self, slot: u64, value: T) -> Option<T> {
-        let (c, i) = split(slot);
-        while self.chunks.len() <= c {
-            self.chunks.push(Arc::new(std::array::from_fn(|_| None)));
-        }
-        let old = Arc::make_mut(&mut self.chunks[c])[i].replace(value);
+        let old = entry(&mut self.chunks, slot).replace(value);
         if old.is_none() {
             self.len += 1;
         }
         old
     }
+}
+
+/// `slot`'s entry for writing: its chunk copied if shared, and made long
+/// enough to hold it.
+fn entry<T: Clone>(chunks: &mut Vec<Arc<Chunk<T>>>, slot: u64) -> &mut Option<T> {
+    let (c, i) = split(slot);
+    while chunks.len() <= c {
+        chunks.push(Arc::new(Vec::new()));
+    }
+    let chunk = Arc::make_mut(&mut chunks[c]);
+    if chunk.len() <= i {
+        chunk.resize_with(i + 1, || None);
+    }
+    &mut chunk[i]
 }
 
 impl<T> Slots<T> {
@@ -183,5 +195,26 @@ mod tests {
         assert_eq!(a.last_key(), Some(130));
         assert_eq!(a.len(), 3);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn a_chunk_is_as_long_as_its_highest_filled_slot() {
+        let mut a: Slots<u32> = [(0, 10)].into_iter().collect();
+        assert_eq!(a.chunks[0].len(), 1, "slot 0 alone is one entry to copy and hash");
+        a.insert(5, 15);
+        assert_eq!(a.chunks[0].len(), 6);
+        a.insert(2, 12);
+        assert_eq!(a.chunks[0].len(), 6);
+        a.insert(64 + 1, 1);
+        assert_eq!((a.chunks[0].len(), a.chunks[1].len()), (6, 2));
+        assert_eq!(a.get(6), None);
+        assert_eq!(a.get(64), None);
+        assert!(a.get_mut(7).is_none());
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![(0, &10), (2, &12), (5, &15), (65, &1)]);
+        assert_eq!(a.last_key(), Some(65));
+        // Equal whatever the chunks' lengths: the same filled slots.
+        let b: Slots<u32> = [(65, 1), (5, 15), (2, 12), (0, 10)].into_iter().collect();
+        assert_eq!(a, b);
+        assert_eq!(protocol::fingerprint::of_debug(&a), protocol::fingerprint::of_debug(&b));
     }
 }

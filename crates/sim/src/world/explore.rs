@@ -25,7 +25,7 @@
 //! `now` into its state (a lease's expiry) shows it in its own fingerprint,
 //! but two states that differ only in the clock are merged.
 
-use super::{Held, World};
+use super::{Envelope, Held, World};
 use crate::cached::nonzero;
 use crate::action::{Action, ActionError, MsgId};
 use protocol::{Checker, Fingerprint, Message, NodeId, Protocol, Timer};
@@ -81,15 +81,13 @@ impl<P: Protocol> World<P> {
     /// to the same state.
     /// Kept with the message once computed (see `in_flight.rs`).
     pub fn message_fingerprint(&self, msg: MsgId) -> Option<u64> {
-        self.in_flight.fingerprint(msg, |env| {
-            let mut h = Fingerprint::default();
-            h.write_u32(env.from);
-            h.write_u32(env.to);
-            h.write_u8(env.held as u8);
-            h.write(env.msg.kind().as_bytes());
-            P::fingerprint_msg(&env.msg, &mut h);
-            nonzero(h.finish())
-        })
+        self.in_flight.fingerprint(msg, envelope_fingerprint::<P>)
+    }
+
+    /// The messages in flight, by id, each with its
+    /// [`World::message_fingerprint`].
+    pub fn in_flight_fingerprinted(&self) -> impl Iterator<Item = (&Envelope<P::Msg>, u64)> {
+        self.in_flight.fingerprinted(envelope_fingerprint::<P>)
     }
 
     /// The node the last step (or the last action, for a client request)
@@ -134,7 +132,7 @@ impl<P: Protocol> World<P> {
             h.write_u32(id as u32);
         }
         scratch.clear();
-        scratch.extend(self.in_flight.values().map(|e| self.message_fingerprint(e.id).unwrap_or_default()));
+        scratch.extend(self.in_flight.fingerprints(envelope_fingerprint::<P>));
         scratch.sort_unstable();
         h.write_usize(scratch.len());
         for m in scratch.iter() {
@@ -170,5 +168,16 @@ pub(super) fn node_fingerprint<'a, P: Protocol>(
     for timer in timers {
         P::fingerprint_timer(timer, &mut h);
     }
+    nonzero(h.finish())
+}
+
+/// [`World::message_fingerprint`], computed.
+fn envelope_fingerprint<P: Protocol>(env: &Envelope<P::Msg>) -> u64 {
+    let mut h = Fingerprint::default();
+    h.write_u32(env.from);
+    h.write_u32(env.to);
+    h.write_u8(env.held as u8);
+    h.write(env.msg.kind().as_bytes());
+    P::fingerprint_msg(&env.msg, &mut h);
     nonzero(h.finish())
 }
