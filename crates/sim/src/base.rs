@@ -118,9 +118,9 @@ pub(crate) struct Base {
     /// The queued event a `deliver` or `fire` action put first: the next
     /// step processes it, whatever its time (see [`Base::pop`]).
     pub forced: Option<Key>,
-    /// Whether the event log and the lost messages are kept: a model
-    /// checker's worlds keep neither (they only record what happened, and
-    /// copying them with every state would dominate its time).
+    /// Whether the event log, the lost messages and the last event are
+    /// kept: a model checker's worlds keep none (they only record what
+    /// happened, and copying them with every state would dominate its time).
     pub recording: bool,
     /// The groups of interchangeable nodes whose renamings the world's
     /// fingerprint merges, when symmetry reduction is on (see

@@ -55,11 +55,12 @@ impl<P: Protocol> World<P> {
         Ok(())
     }
 
-    /// This world without its event log and lost messages, and keeping
-    /// neither from now on (see `Base::recording`): what a model checker
-    /// explores. Behaviour is unchanged; only the records are.
+    /// This world without its event log, lost messages and last event,
+    /// and keeping none from now on (see `Base::recording`): what a model
+    /// checker explores. Behaviour is unchanged; only the records are.
     pub fn unrecorded(mut self) -> Self {
         self.base.recording = false;
+        self.last_event = None;
         self.base.log = Default::default();
         self.base.lost.clear();
         self
