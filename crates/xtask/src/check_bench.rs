@@ -10,6 +10,9 @@
 //! wall time is rounded up to a whole second: we time it by the CPU time
 //! the process used instead (user + system, from `/proc/self/stat`'s
 //! children fields, 10 ms resolution), which counts both of its threads.
+//! Its Paxos example takes about 0.07 s of CPU, so one run's time is known
+//! to ±15%: each example runs [`STATERIGHT_RUNS`] times and the row gives
+//! the mean.
 //!
 //! Each model is also checked with symmetry reduction (`--symmetry`: Paxos's
 //! three acceptors, 2PC's two participants are interchangeable), beside
@@ -29,7 +32,7 @@ struct Row {
     unique: u64,
     seconds: f64,
     /// What `seconds` is: wall time, or CPU time for Stateright.
-    clock: &'static str,
+    clock: String,
     /// Symmetry reduction on: unique states count states up to renaming
     /// interchangeable nodes.
     symmetry: bool,
@@ -98,7 +101,7 @@ pub fn run(rest: &[String]) -> Result<(), String> {
             let unique = json_number(&out, "unique").ok_or("cli check printed no unique count")?;
             let seconds = json_number(&out, "seconds").ok_or("cli check printed no time")?;
             let checker = if symmetry { format!("{checker} --symmetry") } else { checker.to_string() };
-            rows.push(Row { model, checker, threads: t, unique: unique as u64, seconds, clock: "wall", symmetry });
+            rows.push(Row { model, checker, threads: t, unique: unique as u64, seconds, clock: "wall".into(), symmetry });
         }
     }
     rows.extend(stateright(&root, &target, cores)?);
@@ -110,6 +113,9 @@ pub fn run(rest: &[String]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Runs of each Stateright example, timed together.
+const STATERIGHT_RUNS: u32 = 10;
 
 /// Build Stateright's examples from its unpacked package and run them.
 fn stateright(root: &Path, target: &Path, cores: usize) -> Result<Vec<Row>, String> {
@@ -137,17 +143,27 @@ fn stateright(root: &Path, target: &Path, cores: usize) -> Result<Vec<Row>, Stri
         (TWO_PC, "2pc", "check-sym", "3", "3 resource managers, symmetry reduction"),
     ];
     for (model, example, command, arg, size) in examples_run {
-        shell::announce("check-bench", &format!("{example} {command} {arg}"));
+        shell::announce("check-bench", &format!("{example} {command} {arg}, {STATERIGHT_RUNS} times"));
         let before = children_cpu_seconds();
         let start = Instant::now();
-        let out = capture(Command::new(examples.join(example)).args([command, arg]))?;
-        let wall = start.elapsed().as_secs_f64();
+        let mut unique = None;
+        for _ in 0..STATERIGHT_RUNS {
+            let out = capture(Command::new(examples.join(example)).args([command, arg]))?;
+            let this = done_field(&out, "unique").ok_or_else(|| format!("{example} printed no Done line"))?;
+            if unique.is_some_and(|u| u != this) {
+                return Err(format!("{example} {command} {arg} found {this} unique states, and {unique:?} before"));
+            }
+            unique = Some(this);
+        }
+        let unique = unique.expect("at least one run");
+        let runs = f64::from(STATERIGHT_RUNS);
+        let wall = start.elapsed().as_secs_f64() / runs;
         let cpu = match (before, children_cpu_seconds()) {
-            (Some(a), Some(b)) => Some(b - a),
+            (Some(a), Some(b)) => Some((b - a) / runs),
             _ => None,
         };
-        let unique = done_field(&out, "unique").ok_or_else(|| format!("{example} printed no Done line"))?;
         let (seconds, clock) = cpu.map_or((wall, "wall"), |c| (c, "CPU"));
+        let clock = format!("{clock}, mean of {STATERIGHT_RUNS} runs");
         let checker = format!("Stateright {version} (`{example} {command} {arg}`: {size}, finished)");
         let symmetry = command == "check-sym";
         rows.push(Row { model, checker, threads: cores, unique, seconds, clock, symmetry });
@@ -294,7 +310,7 @@ mod tests {
             threads: 1,
             unique,
             seconds,
-            clock: "wall",
+            clock: "wall".into(),
             symmetry,
         };
         let rows = vec![
