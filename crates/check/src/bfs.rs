@@ -195,9 +195,8 @@ where
         for candidate in kept {
             let Candidate { world, used, parent, step, action, crash, .. } = candidate;
             if let (None, Some(world)) = (&report.violation, &world) {
-                report.violation = choices::found(world, || {
-                    choices::path(&links, parent, choices::recorded(step, &action, crash))
-                });
+                report.violation =
+                    choices::found(world, || choices::path(&links, parent, choices::recorded(step, &action, crash)));
             }
             // The last level's states are never expanded: no link leads on
             // from them.

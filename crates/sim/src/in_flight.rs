@@ -14,9 +14,9 @@
 //! fingerprints, so each message is hashed once, not once per state.
 
 use crate::action::MsgId;
+use crate::cached::Cached;
 use crate::world::Envelope;
 use std::collections::BTreeMap;
-use crate::cached::Cached;
 
 #[derive(Debug)]
 pub(crate) struct InFlight<M> {

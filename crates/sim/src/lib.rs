@@ -24,8 +24,8 @@
 //! [`Session`] wraps a run of any protocol behind one object-safe trait.
 
 pub mod action;
-mod cached;
 mod base;
+mod cached;
 pub mod chaos;
 pub mod config;
 pub mod event_log;

@@ -101,7 +101,15 @@ pub fn run(rest: &[String]) -> Result<(), String> {
             let unique = json_number(&out, "unique").ok_or("cli check printed no unique count")?;
             let seconds = json_number(&out, "seconds").ok_or("cli check printed no time")?;
             let checker = if symmetry { format!("{checker} --symmetry") } else { checker.to_string() };
-            rows.push(Row { model, checker, threads: t, unique: unique as u64, seconds, clock: "wall".into(), symmetry });
+            rows.push(Row {
+                model,
+                checker,
+                threads: t,
+                unique: unique as u64,
+                seconds,
+                clock: "wall".into(),
+                symmetry,
+            });
         }
     }
     rows.extend(stateright(&root, &target, cores)?);

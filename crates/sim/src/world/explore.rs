@@ -26,8 +26,8 @@
 //! but two states that differ only in the clock are merged.
 
 use super::{Envelope, Held, World};
-use crate::cached::nonzero;
 use crate::action::{Action, ActionError, MsgId};
+use crate::cached::nonzero;
 use protocol::{Checker, Fingerprint, Message, NodeId, Protocol, Timer};
 use std::hash::Hasher;
 
@@ -118,9 +118,11 @@ impl<P: Protocol> World<P> {
         for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
             h.write_u8(meta.status as u8);
             h.write_u8(0xfe);
-            h.write_u64(node.fingerprint.get_or(|| {
-                node_fingerprint(&node.state, node.durable.as_ref(), node.timers.iter().map(|(t, _)| t))
-            }));
+            h.write_u64(
+                node.fingerprint.get_or(|| {
+                    node_fingerprint(&node.state, node.durable.as_ref(), node.timers.iter().map(|(t, _)| t))
+                }),
+            );
             h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
             h.write_usize(node.held.len());
             for held in &node.held {
