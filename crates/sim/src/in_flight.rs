@@ -18,7 +18,7 @@ use crate::cached::Cached;
 use crate::world::Envelope;
 use std::collections::BTreeMap;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct InFlight<M> {
     slots: BTreeMap<MsgId, u32>,
     slab: Vec<Option<Slot<M>>>,
@@ -29,19 +29,6 @@ pub(crate) struct InFlight<M> {
 struct Slot<M> {
     env: Envelope<M>,
     fingerprint: Cached,
-}
-
-/// A copy's slab has room for a few more messages than it holds: a copy is
-/// usually made to take a step, which sends some, and a slab copied to its
-/// exact length would be copied again by the first send into a new slot.
-const SPARE: usize = 4;
-
-impl<M: Clone> Clone for InFlight<M> {
-    fn clone(&self) -> Self {
-        let mut slab = Vec::with_capacity(self.slab.len() + SPARE);
-        slab.extend(self.slab.iter().cloned());
-        Self { slots: self.slots.clone(), slab, free: self.free.clone() }
-    }
 }
 
 impl<M> Default for InFlight<M> {
@@ -110,12 +97,6 @@ impl<M> InFlight<M> {
             let slot = self.slab[slot as usize].as_ref().expect("a slot in use holds a message");
             (&slot.env, slot.fingerprint.get_or(|| compute(&slot.env)))
         })
-    }
-
-    /// The fingerprints of the messages in flight by `compute`, in no
-    /// particular order (for hashing them as a multiset).
-    pub fn fingerprints<'a>(&'a self, compute: impl Fn(&Envelope<M>) -> u64 + 'a) -> impl Iterator<Item = u64> + 'a {
-        self.slab.iter().flatten().map(move |slot| slot.fingerprint.get_or(|| compute(&slot.env)))
     }
 
     /// The messages in flight, by id.

@@ -431,7 +431,7 @@ impl<P: Protocol> World<P> {
     pub fn idle(&mut self) {
         self.base.steps += 1;
         self.base.new_step();
-        self.last_event = Some(EventRecord::Idle);
+        self.last_event = self.base.recording.then_some(EventRecord::Idle);
     }
 
     fn deliver(&mut self, id: MsgId) -> EventRecord<P::Msg> {

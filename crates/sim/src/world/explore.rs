@@ -135,7 +135,7 @@ impl<P: Protocol> World<P> {
             h.write_u32(id as u32);
         }
         scratch.clear();
-        scratch.extend(self.in_flight.fingerprints(envelope_fingerprint::<P>));
+        scratch.extend(self.in_flight_fingerprinted().map(|(_, fp)| fp));
         scratch.sort_unstable();
         h.write_usize(scratch.len());
         for m in scratch.iter() {
@@ -176,11 +176,18 @@ pub(super) fn node_fingerprint<'a, P: Protocol>(
 
 /// [`World::message_fingerprint`], computed.
 fn envelope_fingerprint<P: Protocol>(env: &Envelope<P::Msg>) -> u64 {
+    message_fingerprint::<P>(env.from, env.to, env.held, &env.msg)
+}
+
+/// A message's fingerprint from its ends, whether it is held, and its
+/// payload: what [`World::message_fingerprint`] hashes, and what symmetry
+/// reduction hashes for a renamed message.
+pub(super) fn message_fingerprint<P: Protocol>(from: NodeId, to: NodeId, held: bool, msg: &P::Msg) -> u64 {
     let mut h = Fingerprint::default();
-    h.write_u32(env.from);
-    h.write_u32(env.to);
-    h.write_u8(env.held as u8);
-    h.write(env.msg.kind().as_bytes());
-    P::fingerprint_msg(&env.msg, &mut h);
+    h.write_u32(from);
+    h.write_u32(to);
+    h.write_u8(held as u8);
+    h.write(msg.kind().as_bytes());
+    P::fingerprint_msg(msg, &mut h);
     nonzero(h.finish())
 }

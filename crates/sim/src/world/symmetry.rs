@@ -41,7 +41,7 @@
 
 use super::{Held, World};
 use crate::action::MsgId;
-use protocol::{Checker, Fingerprint, Message, NodeId, Protocol, Renaming, Symmetry};
+use protocol::{Checker, Fingerprint, NodeId, Protocol, Renaming, Symmetry};
 use std::hash::Hasher;
 use std::sync::Arc;
 
@@ -239,19 +239,14 @@ impl<P: Protocol> World<P> {
     /// [`World::message_fingerprint`] of the message renamed.
     fn renamed_message_fingerprint(&self, symmetry: &Symmetry<P>, renaming: &Renaming, msg: MsgId) -> u64 {
         let Some(env) = self.in_flight.get(msg) else { return 0 };
-        let mut h = Fingerprint::default();
-        h.write_u32(renaming.id(env.from));
-        h.write_u32(renaming.id(env.to));
-        h.write_u8(env.held as u8);
-        h.write(env.msg.kind().as_bytes());
+        let (from, to) = (renaming.id(env.from), renaming.id(env.to));
         if symmetry.msgs_name_nodes {
             let mut m = env.msg.clone();
             (symmetry.rename_msg)(&mut m, renaming);
-            P::fingerprint_msg(&m, &mut h);
+            super::explore::message_fingerprint::<P>(from, to, env.held, &m)
         } else {
-            P::fingerprint_msg(&env.msg, &mut h);
+            super::explore::message_fingerprint::<P>(from, to, env.held, &env.msg)
         }
-        crate::cached::nonzero(h.finish())
     }
 
     /// The exact fingerprint of this world renamed by the permutation
