@@ -82,7 +82,6 @@ impl Hasher for Fingerprint {
             self.tail_len = 0;
         }
         self.fold(n);
-        self.fold(0x5555_5555_5555_5555);
     }
     /// As a `u64`, so that 32-bit wasm and 64-bit hosts agree.
     fn write_usize(&mut self, n: usize) {
