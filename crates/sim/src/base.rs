@@ -14,11 +14,12 @@ use crate::config::SimConfig;
 use crate::event_log::EventLog;
 use crate::journal::{Handled, Happening};
 use crate::record::{FirstViolation, LogEntry};
+use crate::sorted::SortedMap;
 use crate::world::{LossReason, Lost};
 use protocol::{ClientOp, Cluster, Level, NodeId, Status, Tick, Violation};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Most messages in flight at once; a send beyond it is lost ("network full").
 pub const MAX_IN_FLIGHT: usize = 100_000;
@@ -90,7 +91,7 @@ pub(crate) struct NodeMeta {
 }
 
 /// The world apart from its protocol (see the module's documentation).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Base {
     pub cluster: Cluster,
     pub config: SimConfig,
@@ -99,7 +100,7 @@ pub(crate) struct Base {
     pub steps: u64,
     seq: u64,
     next_msg: MsgId,
-    pub queue: BTreeMap<Key, Event>,
+    pub queue: SortedMap<Key, Event>,
     pub nodes: Vec<NodeMeta>,
     /// `cut[from * n + to]`: the link from `from` to `to` is down.
     cut: Vec<bool>,
@@ -128,6 +129,83 @@ pub(crate) struct Base {
     pub symmetry: Option<std::sync::Arc<[Vec<NodeId>]>>,
 }
 
+/// `clone_from` copies into the buffers the target already has: a model
+/// checker makes each successor in the world it dropped last (most
+/// successors are states seen before), so its queue, node table and links
+/// are not allocated again for every state.
+impl Clone for Base {
+    fn clone(&self) -> Self {
+        Self {
+            cluster: self.cluster.clone(),
+            config: self.config.clone(),
+            rng: self.rng.clone(),
+            now: self.now,
+            steps: self.steps,
+            seq: self.seq,
+            next_msg: self.next_msg,
+            queue: self.queue.clone(),
+            nodes: self.nodes.clone(),
+            cut: self.cut.clone(),
+            violation: self.violation.clone(),
+            first_violation: self.first_violation.clone(),
+            log: self.log.clone(),
+            lost: self.lost.clone(),
+            journal: self.journal.clone(),
+            journaling: self.journaling,
+            links: self.links.clone(),
+            forced: self.forced,
+            recording: self.recording,
+            symmetry: self.symmetry.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        // Every field by name, so that a new one cannot be forgotten.
+        let Self {
+            cluster,
+            config,
+            rng,
+            now,
+            steps,
+            seq,
+            next_msg,
+            queue,
+            nodes,
+            cut,
+            violation,
+            first_violation,
+            log,
+            lost,
+            journal,
+            journaling,
+            links,
+            forced,
+            recording,
+            symmetry,
+        } = self;
+        cluster.clone_from(&source.cluster);
+        config.clone_from(&source.config);
+        rng.clone_from(&source.rng);
+        *now = source.now;
+        *steps = source.steps;
+        *seq = source.seq;
+        *next_msg = source.next_msg;
+        queue.clone_from(&source.queue);
+        nodes.clone_from(&source.nodes);
+        cut.clone_from(&source.cut);
+        violation.clone_from(&source.violation);
+        first_violation.clone_from(&source.first_violation);
+        log.clone_from(&source.log);
+        lost.clone_from(&source.lost);
+        journal.clone_from(&source.journal);
+        *journaling = source.journaling;
+        links.clone_from(&source.links);
+        *forced = source.forced;
+        *recording = source.recording;
+        symmetry.clone_from(&source.symmetry);
+    }
+}
+
 impl Base {
     /// Time 0, every node up on an exact clock, nothing queued.
     pub fn new(config: SimConfig, seed: u64) -> Self {
@@ -141,7 +219,7 @@ impl Base {
             steps: 0,
             seq: 0,
             next_msg: 0,
-            queue: BTreeMap::new(),
+            queue: SortedMap::default(),
             nodes: vec![meta; n],
             cut: vec![false; n * n],
             violation: None,
@@ -227,7 +305,7 @@ impl Base {
     pub fn next_event_time(&self) -> Option<Tick> {
         match self.forced.filter(|key| self.queue.contains_key(key)) {
             Some((at, _)) => Some(at.max(self.now)),
-            None => self.queue.keys().next().map(|&(t, _)| t.max(self.now)),
+            None => self.queue.first_key().map(|&(t, _)| t.max(self.now)),
         }
     }
 

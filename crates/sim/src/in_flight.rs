@@ -15,14 +15,27 @@
 
 use crate::action::MsgId;
 use crate::cached::Cached;
+use crate::sorted::SortedMap;
 use crate::world::Envelope;
-use std::collections::BTreeMap;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct InFlight<M> {
-    slots: BTreeMap<MsgId, u32>,
+    slots: SortedMap<MsgId, u32>,
     slab: Vec<Option<Slot<M>>>,
     free: Vec<u32>,
+}
+
+impl<M: Clone> Clone for InFlight<M> {
+    fn clone(&self) -> Self {
+        Self { slots: self.slots.clone(), slab: self.slab.clone(), free: self.free.clone() }
+    }
+
+    /// Into the target's buffers (see `Base`'s `clone_from`).
+    fn clone_from(&mut self, source: &Self) {
+        self.slots.clone_from(&source.slots);
+        self.slab.clone_from(&source.slab);
+        self.free.clone_from(&source.free);
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -33,7 +46,7 @@ struct Slot<M> {
 
 impl<M> Default for InFlight<M> {
     fn default() -> Self {
-        Self { slots: BTreeMap::new(), slab: Vec::new(), free: Vec::new() }
+        Self { slots: SortedMap::default(), slab: Vec::new(), free: Vec::new() }
     }
 }
 

@@ -37,6 +37,7 @@ pub mod network;
 pub mod record;
 pub mod run;
 pub mod session;
+mod sorted;
 pub mod trace;
 pub mod world;
 
