@@ -11,7 +11,7 @@
 //! they were generated (not in shard order, which depends on hash values). So the states found, their order, and the path recorded
 //! to each are the same for one thread or many.
 
-use crate::choices::{self, Link, Scratch, Used, ROOT};
+use crate::choices::{self, Link, Scratch, Spare, Used, ROOT};
 use crate::{parallel, Hooks, Options, Progress, Report, Stop};
 use protocol::{NodeId, Protocol};
 use sim::{Action, World};
@@ -121,6 +121,7 @@ where
                 let (generated, abort, memory) = (&generated, &abort, &memory);
                 move || {
                     let mut scratch = Scratch::default();
+                    let mut spare = Spare::default();
                     let mut out: Vec<Vec<Candidate<P>>> = (0..SHARDS).map(|_| Vec::new()).collect();
                     // Met earlier in this level by this thread: only the
                     // first is kept, so a later copy is not even stored.
@@ -140,7 +141,17 @@ where
                                 hooks.report(Progress { generated, unique, depth });
                             }
                         }
-                        let n = expand(&item, last, options, seen, &mut level, &mut order, &mut scratch, &mut out);
+                        let n = expand(
+                            &item,
+                            last,
+                            options,
+                            seen,
+                            &mut level,
+                            &mut order,
+                            &mut scratch,
+                            &mut spare,
+                            &mut out,
+                        );
                         generated.fetch_add(n, Ordering::Relaxed);
                     }
                     out
@@ -231,32 +242,44 @@ fn expand<P: Protocol>(
     level: &mut Visited,
     order: &mut u64,
     scratch: &mut Scratch,
+    spare: &mut Spare<P>,
     out: &mut [Vec<Candidate<P>>],
 ) -> u64 {
     choices::enabled(&item.world, item.used, &options.budgets, &options.commands, scratch);
     let actions = std::mem::take(&mut scratch.choices);
     let mut generated = 0;
-    let mut keep = |(world, used, step): (World<P>, Used, u64), action: &Action, crash, scratch: &mut Scratch| {
+    let mut keep = |(world, used, step): (Box<World<P>>, Used, u64),
+                    action: &Action,
+                    crash,
+                    scratch: &mut Scratch,
+                    spare: &mut Spare<P>| {
         generated += 1;
         let id = choices::state_id(&world, used, scratch);
         let s = shard(id);
         if !seen[s].contains(&id) && level.insert(id) {
             *order += 1;
-            let world = (!last || world.violation().is_some()).then(|| Box::new(world));
+            let world = if !last || world.violation().is_some() {
+                Some(world)
+            } else {
+                spare.give_back(world);
+                None
+            };
             let parent = item.link;
             out[s].push(Candidate { id, order: *order, world, used, parent, step, action: action.clone(), crash });
+        } else {
+            spare.give_back(world);
         }
     };
     for action in &actions {
-        let next = choices::successor(&item.world, item.used, action);
+        let next = choices::successor(spare.copy(&item.world), item.used, action);
         let mid = choices::mid_step(&options.budgets, item.used, action, next.0.last_commands());
-        keep(next, action, None, scratch);
+        keep(next, action, None, scratch, spare);
         // The same step cut short by a crash, right after it: generation
         // order, and so the counts, do not change when the option is off.
         if let Some((node, afters)) = mid {
             for after in afters {
-                let next = choices::crashed_successor(&item.world, item.used, action, node, after);
-                keep(next, action, Some((node, after)), scratch);
+                let next = choices::crashed_successor(spare.copy(&item.world), item.used, action, node, after);
+                keep(next, action, Some((node, after)), scratch, spare);
             }
         }
     }

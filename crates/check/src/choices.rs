@@ -4,6 +4,7 @@ use crate::{Budgets, Found};
 use protocol::{Fingerprint, NodeId, Protocol, Status, Timer};
 use sim::{Action, Scheduled, World};
 use std::hash::Hasher;
+use std::ops::DerefMut;
 
 /// The fault budgets a path has spent: part of a state, since what is
 /// left decides what can happen next.
@@ -111,17 +112,16 @@ pub(crate) fn mid_step(
     (budgets.crash_mid_step && steps && used.crashes < budgets.crashes && n >= 2).then_some((node, 1..n))
 }
 
-/// The successor of `world` by `action` with `node` crashing after `after`
-/// of the commands that step produces.
-pub(crate) fn crashed_successor<P: Protocol>(
-    world: &World<P>,
+/// The successor by `action` of the world `next` is a copy of, with `node`
+/// crashing after `after` of the commands that step produces.
+pub(crate) fn crashed_successor<P: Protocol, W: DerefMut<Target = World<P>>>(
+    mut next: W,
     used: Used,
     action: &Action,
     node: NodeId,
     after: u32,
-) -> (World<P>, Used, u64) {
+) -> (W, Used, u64) {
     let crash = Action::CrashMidStep { node, after };
-    let mut next = world.clone();
     next.apply(&crash).unwrap_or_else(|e| panic!("a mid-step crash of an up node applies: {e}"));
     let step = apply(&mut next, action);
     (next, used.after(&crash).after(action), step)
@@ -162,11 +162,44 @@ pub(crate) fn state_id<P: Protocol>(world: &World<P>, used: Used, scratch: &mut 
     h.finish()
 }
 
-/// The successor of `world` by `action`.
-pub(crate) fn successor<P: Protocol>(world: &World<P>, used: Used, action: &Action) -> (World<P>, Used, u64) {
-    let mut next = world.clone();
+/// The successor by `action` of the world `next` is a copy of.
+pub(crate) fn successor<P: Protocol, W: DerefMut<Target = World<P>>>(
+    mut next: W,
+    used: Used,
+    action: &Action,
+) -> (W, Used, u64) {
     let step = apply(&mut next, action);
     (next, used.after(action), step)
+}
+
+/// The world a search dropped last (a successor it had seen before, or one
+/// it counted without keeping), to make the next successor in: a copy into
+/// its buffers allocates little (see `World::clone_from`), and most
+/// successors are dropped again at once.
+pub(crate) struct Spare<P: Protocol>(Option<Box<World<P>>>);
+
+impl<P: Protocol> Default for Spare<P> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<P: Protocol> Spare<P> {
+    /// A copy of `world`, in the spare world when there is one.
+    pub fn copy(&mut self, world: &World<P>) -> Box<World<P>> {
+        match self.0.take() {
+            Some(mut spare) => {
+                (*spare).clone_from(world);
+                spare
+            }
+            None => Box::new(world.clone()),
+        }
+    }
+
+    /// Keep `world` for the next copy.
+    pub fn give_back(&mut self, world: Box<World<P>>) {
+        self.0 = Some(world);
+    }
 }
 
 /// How a state was first reached: its parent's link and the choice.

@@ -6,7 +6,7 @@ use crate::{Hooks, Options, Progress, Report, Stop};
 use protocol::Protocol;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sim::{Scheduled, World};
+use sim::{Action, Scheduled, World};
 use std::collections::BTreeMap;
 
 /// How often (in states) progress is reported and memory looked at.
@@ -33,14 +33,13 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
         let actions = std::mem::take(&mut scratch.choices);
         // Pushed in reverse, so the first choice is explored first.
         for action in actions.iter().rev() {
-            let next = choices::successor(&world, used, action);
+            let next = successor(&world, used, action);
             let mut successors = Vec::new();
             if let Some((node, afters)) = choices::mid_step(budgets, used, action, next.0.last_commands()) {
                 // Pushed in reverse too: the step cut short latest is
                 // explored last.
                 for after in afters.rev() {
-                    successors
-                        .push((choices::crashed_successor(&world, used, action, node, after), Some((node, after))));
+                    successors.push((crashed_successor(&world, used, action, node, after), Some((node, after))));
                 }
             }
             successors.push((next, None));
@@ -118,7 +117,7 @@ pub(crate) fn random<P: Protocol>(
             if let (Some(before), Some((node, afters))) = (&before, mid) {
                 let after = rng.gen_range(0..afters.end);
                 if after > 0 {
-                    (world, used, _) = choices::crashed_successor(before, used, &action, node, after);
+                    (world, used, _) = crashed_successor(before, used, &action, node, after);
                     crash = Some((node, after));
                 }
             }
@@ -150,4 +149,25 @@ pub(crate) fn random<P: Protocol>(
         }
     }
     report
+}
+
+/// The successor of `world` by `action`, by value: these searches keep
+/// their worlds on a stack or walk one.
+fn successor<P: Protocol>(world: &World<P>, used: Used, action: &Action) -> (World<P>, Used, u64) {
+    let mut next = world.clone();
+    let (_, used, step) = choices::successor(&mut next, used, action);
+    (next, used, step)
+}
+
+/// [`successor`] with `node` crashing after `after` of its step's commands.
+fn crashed_successor<P: Protocol>(
+    world: &World<P>,
+    used: Used,
+    action: &Action,
+    node: protocol::NodeId,
+    after: u32,
+) -> (World<P>, Used, u64) {
+    let mut next = world.clone();
+    let (_, used, step) = choices::crashed_successor(&mut next, used, action, node, after);
+    (next, used, step)
 }

@@ -158,7 +158,7 @@ pub struct MsgInfo {
 ///
 /// What does not depend on `P` lives in its [`Base`], compiled once for
 /// every protocol; this holds the protocol's own state.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct World<P: Protocol> {
     base: Base,
     protocol_config: P::Config,
@@ -178,6 +178,43 @@ pub struct World<P: Protocol> {
     /// The node the last step or action fed an input, and how many
     /// commands it produced (see [`World::last_commands`]).
     last_commands: Option<(NodeId, u32)>,
+}
+
+impl<P: Protocol> Clone for World<P> {
+    fn clone(&self) -> Self {
+        Self {
+            base: self.base.clone(),
+            protocol_config: self.protocol_config.clone(),
+            in_flight: self.in_flight.clone(),
+            nodes: self.nodes.clone(),
+            checker: self.checker.clone(),
+            last_event: self.last_event.clone(),
+            out: self.out.clone(),
+            refs: self.refs.clone(),
+            delivering: self.delivering,
+            last_commands: self.last_commands,
+        }
+    }
+
+    /// A copy of `source` in this world's buffers: what a model checker
+    /// makes each successor in, reusing the world it just dropped (most
+    /// successors are states seen before).
+    fn clone_from(&mut self, source: &Self) {
+        // Every field by name, so that a new one cannot be forgotten.
+        let Self { base, protocol_config, in_flight, nodes, checker, last_event, out, refs, delivering, last_commands } =
+            self;
+        base.clone_from(&source.base);
+        protocol_config.clone_from(&source.protocol_config);
+        in_flight.clone_from(&source.in_flight);
+        nodes.clone_from(&source.nodes);
+        checker.clone_from(&source.checker);
+        last_event.clone_from(&source.last_event);
+        // Empty between steps: the target keeps its allocations.
+        out.clone_from(&source.out);
+        let _ = refs;
+        *delivering = source.delivering;
+        *last_commands = source.last_commands;
+    }
 }
 
 /// An empty vector's allocation as a vector of another type of the same
