@@ -85,7 +85,7 @@ struct NodeRecord {
     down: bool,
 }
 
-#[derive(Clone, Debug, Default, Hash)]
+#[derive(Debug, Default, Hash)]
 pub struct PaxosChecker {
     slots: Slots<SlotRecord>,
     nodes: Vec<NodeRecord>,
@@ -95,6 +95,28 @@ pub struct PaxosChecker {
     /// holds (a paused node resumed with a flood of held requests): from
     /// then on Validity is not checked, rather than raise false alarms.
     proposals_missed: bool,
+}
+
+impl Clone for PaxosChecker {
+    fn clone(&self) -> Self {
+        Self {
+            slots: self.slots.clone(),
+            nodes: self.nodes.clone(),
+            no_op_allowed: self.no_op_allowed,
+            proposals_missed: self.proposals_missed,
+        }
+    }
+
+    /// Into this checker's buffers: the model checker copies each successor
+    /// into the world it dropped last, and a copy of the node records and
+    /// the slot table then allocates nothing.
+    fn clone_from(&mut self, source: &Self) {
+        let Self { slots, nodes, no_op_allowed, proposals_missed } = self;
+        slots.clone_from(&source.slots);
+        nodes.clone_from(&source.nodes);
+        *no_op_allowed = source.no_op_allowed;
+        *proposals_missed = source.proposals_missed;
+    }
 }
 
 impl Checker<Paxos> for PaxosChecker {

@@ -23,11 +23,23 @@ const CHUNK: usize = 64;
 /// At most `CHUNK` entries, the last one filled (or none).
 type Chunk<T> = Vec<Option<T>>;
 
-#[derive(Clone)]
 pub struct Slots<T> {
     chunks: Vec<Arc<Chunk<T>>>,
     /// Slots that hold a value.
     len: usize,
+}
+
+impl<T> Clone for Slots<T> {
+    fn clone(&self) -> Self {
+        Self { chunks: self.chunks.clone(), len: self.len }
+    }
+
+    /// Into this table's list of chunks (the model checker copies each
+    /// successor into the world it dropped last).
+    fn clone_from(&mut self, source: &Self) {
+        self.chunks.clone_from(&source.chunks);
+        self.len = source.len;
+    }
 }
 
 impl<T> Default for Slots<T> {
