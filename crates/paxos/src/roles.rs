@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// every step.
 pub(crate) const PROPOSALS: usize = 128;
 
-#[derive(Clone, Debug, Hash)]
+#[derive(Clone, Debug)]
 pub struct Roles {
     pub id: NodeId,
     pub nodes: u32,
@@ -39,6 +39,22 @@ pub struct Roles {
     /// The latest client values this node proposed, each with the slot it
     /// went to (for Validity). Only a journal: the checker keeps what it needs.
     pub proposals: Journal<(u64, Value), PROPOSALS>,
+}
+
+/// By what can change: the cluster size, config, acceptor list, quorum and
+/// whether the node proposes are fixed for the whole run by the config and
+/// the node's id, and a fingerprint (`Protocol::fingerprint`, this hash's
+/// use) only compares states of one run. Hashing them was a third of this.
+impl std::hash::Hash for Roles {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Self { id, nodes: _, config: _, acceptors: _, quorum: _, proposer: _, acceptor, learner, round, proposals } =
+            self;
+        id.hash(h);
+        acceptor.hash(h);
+        learner.hash(h);
+        round.hash(h);
+        proposals.hash(h);
+    }
 }
 
 impl Roles {
