@@ -104,43 +104,17 @@ fn disarm<T: Ord>(timers: &mut Timers<T>, timer: &T) -> Option<ArmedTimer> {
     Some(timers.remove(i).1)
 }
 
-/// Node `id` for changing, copied first if a copy of the world shares it
-/// (into `spare`'s allocation when there is one). Its cached fingerprint
-/// is forgotten: this is the one way to change a node in place.
-fn node_mut<'a, P: Protocol>(nodes: &'a mut [Arc<Node<P>>], spare: &mut SpareNode<P>, id: usize) -> &'a mut Node<P> {
-    let slot = &mut nodes[id];
-    if Arc::get_mut(slot).is_none() {
-        if let Some(mut node) = spare.0.take() {
-            Arc::get_mut(&mut node).expect("a spare node is not shared").clone_from(slot);
-            *slot = node;
-        }
-    }
-    let node = Arc::make_mut(slot);
+/// Node `id` for changing, copied first if a copy of the world shares it.
+/// Its cached fingerprint is forgotten: this is the one way to change a
+/// node in place.
+fn node_mut<P: Protocol>(nodes: &mut [Arc<Node<P>>], id: usize) -> &mut Node<P> {
+    let node = Arc::make_mut(&mut nodes[id]);
     node.fingerprint.forget();
     node
 }
 
-/// A node of this world's own that a copy into it replaced
-/// ([`World::clone_from`]), kept for the next node it copies to change:
-/// a model checker makes each successor in the world it dropped last, and
-/// the successor before changed one node, which this reuses. Not part of
-/// the world's state: a copy starts without one.
-struct SpareNode<P: Protocol>(Option<Arc<Node<P>>>);
-
-impl<P: Protocol> Clone for SpareNode<P> {
-    fn clone(&self) -> Self {
-        Self(None)
-    }
-}
-
-impl<P: Protocol> std::fmt::Debug for SpareNode<P> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SpareNode")
-    }
-}
-
 /// The protocol's side of a node; its liveness and clock are in [`Base`].
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Node<P: Protocol> {
     state: P,
     durable: Option<P::Durable>,
@@ -151,28 +125,6 @@ struct Node<P: Protocol> {
     /// ([`node_mut`]): a successor changes one node, and its copies share
     /// the others with their fingerprints (see `world/explore.rs`).
     fingerprint: Cached,
-}
-
-impl<P: Protocol> Clone for Node<P> {
-    fn clone(&self) -> Self {
-        Self {
-            state: self.state.clone(),
-            durable: self.durable.clone(),
-            timers: self.timers.clone(),
-            held: self.held.clone(),
-            fingerprint: self.fingerprint.clone(),
-        }
-    }
-
-    /// Into this node's buffers (see [`node_mut`]).
-    fn clone_from(&mut self, source: &Self) {
-        let Self { state, durable, timers, held, fingerprint } = self;
-        state.clone_from(&source.state);
-        durable.clone_from(&source.durable);
-        timers.clone_from(&source.timers);
-        held.clone_from(&source.held);
-        fingerprint.clone_from(&source.fingerprint);
-    }
 }
 
 /// A node as the canvas sees it.
@@ -214,7 +166,6 @@ pub struct World<P: Protocol> {
     /// Shared with the world's copies until one changes a node: a model
     /// checker's successor copies the one node its choice touches.
     nodes: Vec<Arc<Node<P>>>,
-    spare_node: SpareNode<P>,
     checker: P::Checker,
     last_event: Option<EventRecord<P::Msg>>,
     /// The command buffer, reused by every step (empty between steps).
@@ -236,7 +187,6 @@ impl<P: Protocol> Clone for World<P> {
             protocol_config: self.protocol_config.clone(),
             in_flight: self.in_flight.clone(),
             nodes: self.nodes.clone(),
-            spare_node: SpareNode(None),
             checker: self.checker.clone(),
             last_event: self.last_event.clone(),
             out: self.out.clone(),
@@ -251,29 +201,11 @@ impl<P: Protocol> Clone for World<P> {
     /// successors are states seen before).
     fn clone_from(&mut self, source: &Self) {
         // Every field by name, so that a new one cannot be forgotten.
-        let Self {
-            base,
-            protocol_config,
-            in_flight,
-            nodes,
-            spare_node,
-            checker,
-            last_event,
-            out,
-            refs,
-            delivering,
-            last_commands,
-        } = self;
+        let Self { base, protocol_config, in_flight, nodes, checker, last_event, out, refs, delivering, last_commands } =
+            self;
         base.clone_from(&source.base);
         protocol_config.clone_from(&source.protocol_config);
         in_flight.clone_from(&source.in_flight);
-        // A node of this world's own (not shared with another) that the copy
-        // replaces is kept for the next node to change (see `node_mut`).
-        for (mine, theirs) in nodes.iter_mut().zip(&source.nodes) {
-            if spare_node.0.is_none() && !Arc::ptr_eq(mine, theirs) && Arc::get_mut(mine).is_some() {
-                spare_node.0 = Some(std::mem::replace(mine, Arc::clone(theirs)));
-            }
-        }
         nodes.clone_from(&source.nodes);
         checker.clone_from(&source.checker);
         last_event.clone_from(&source.last_event);
@@ -338,7 +270,6 @@ impl<P: Protocol> World<P> {
             protocol_config,
             in_flight: InFlight::default(),
             nodes,
-            spare_node: SpareNode(None),
             checker: Default::default(),
             last_event: None,
             out: OutOf::<P>::default(),
@@ -499,7 +430,7 @@ impl<P: Protocol> World<P> {
         let record = match event {
             Event::Deliver(id) => self.deliver(id),
             Event::Timer { node } => {
-                let n = node_mut(&mut self.nodes, &mut self.spare_node, node as usize);
+                let n = node_mut(&mut self.nodes, node as usize);
                 let i = n.timers.iter().position(|(_, armed)| armed.key == key).expect("a queued timer is armed");
                 let (timer, _) = n.timers.remove(i);
                 if self.base.status(node) == Status::Paused {
@@ -556,7 +487,7 @@ impl<P: Protocol> World<P> {
         if status == Status::Paused {
             let env = self.in_flight.get_mut(id).expect("in flight");
             env.held = true;
-            node_mut(&mut self.nodes, &mut self.spare_node, to as usize).held.push(Held::Deliver(id));
+            node_mut(&mut self.nodes, to as usize).held.push(Held::Deliver(id));
             return EventRecord::Held { node: to, what: format!("message {id}") };
         }
         let env = self.in_flight.remove(id).expect("in flight");
@@ -583,7 +514,7 @@ impl<P: Protocol> World<P> {
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
         let crash_after = meta.crash_after.take();
-        node_mut(&mut self.nodes, &mut self.spare_node, id as usize).state.step(local, input, &mut out);
+        node_mut(&mut self.nodes, id as usize).state.step(local, input, &mut out);
         let total = out.len();
         self.last_commands = Some((id, total as u32));
         let mut carried = 0;
@@ -611,18 +542,14 @@ impl<P: Protocol> World<P> {
 
     fn carry_out(&mut self, id: NodeId, command: protocol::CommandOf<P>) {
         match command {
-            Command::Persist(durable) => {
-                node_mut(&mut self.nodes, &mut self.spare_node, id as usize).durable = Some(durable)
-            }
+            Command::Persist(durable) => node_mut(&mut self.nodes, id as usize).durable = Some(durable),
             Command::Send { to, msg } => self.send(id, to, msg),
             Command::SetTimer { timer, after_min, after_max } => {
                 let local_delay = self.base.timer_delay(after_min, after_max);
                 self.arm_timer(id, timer, local_delay);
             }
             Command::CancelTimer { timer } => {
-                if let Some(armed) =
-                    disarm(&mut node_mut(&mut self.nodes, &mut self.spare_node, id as usize).timers, &timer)
-                {
+                if let Some(armed) = disarm(&mut node_mut(&mut self.nodes, id as usize).timers, &timer) {
                     self.base.unschedule(armed.key);
                 }
             }
@@ -634,11 +561,7 @@ impl<P: Protocol> World<P> {
         let delay = self.base.nodes[id as usize].clock.global_delay(local_delay);
         let set_at = self.base.now;
         let key = self.base.schedule(set_at + delay, Event::Timer { node: id });
-        if let Some(old) = arm(
-            &mut node_mut(&mut self.nodes, &mut self.spare_node, id as usize).timers,
-            timer,
-            ArmedTimer { key, set_at },
-        ) {
+        if let Some(old) = arm(&mut node_mut(&mut self.nodes, id as usize).timers, timer, ArmedTimer { key, set_at }) {
             self.base.unschedule(old.key);
         }
     }
@@ -712,7 +635,7 @@ impl<P: Protocol> World<P> {
         match action {
             Action::Crash { node } => self.crash(*node),
             Action::Restart { node } => {
-                let n = node_mut(&mut self.nodes, &mut self.spare_node, *node as usize);
+                let n = node_mut(&mut self.nodes, *node as usize);
                 n.state = P::new(*node, &self.base.cluster, &self.protocol_config, n.durable.as_ref());
                 self.base.restarted(*node);
                 self.run_node(*node, Input::Start);
@@ -764,9 +687,7 @@ impl<P: Protocol> World<P> {
             Action::Fire { node, timer } => self.force_timer(action, *node, timer)?,
             Action::Request { node, cmd } => match self.base.log_request(*node, cmd) {
                 Status::Crashed => {}
-                Status::Paused => node_mut(&mut self.nodes, &mut self.spare_node, *node as usize)
-                    .held
-                    .push(Held::Request(cmd.clone())),
+                Status::Paused => node_mut(&mut self.nodes, *node as usize).held.push(Held::Request(cmd.clone())),
                 Status::Up => self.run_node(*node, Input::Request { cmd: cmd.clone() }),
             },
             // The world's own (links, pauses, a pending mid-step crash).
@@ -782,7 +703,7 @@ impl<P: Protocol> World<P> {
 
     fn unqueue_delivery(&mut self, env: &Envelope<P::Msg>) {
         if env.held {
-            node_mut(&mut self.nodes, &mut self.spare_node, env.to as usize)
+            node_mut(&mut self.nodes, env.to as usize)
                 .held
                 .retain(|h| !matches!(h, Held::Deliver(id) if *id == env.id));
         } else {
@@ -791,7 +712,7 @@ impl<P: Protocol> World<P> {
     }
 
     fn crash(&mut self, id: NodeId) {
-        let n = node_mut(&mut self.nodes, &mut self.spare_node, id as usize);
+        let n = node_mut(&mut self.nodes, id as usize);
         let timers = std::mem::take(&mut n.timers);
         let held = std::mem::take(&mut n.held);
         n.state = P::new(id, &self.base.cluster, &self.protocol_config, n.durable.as_ref());
@@ -810,7 +731,7 @@ impl<P: Protocol> World<P> {
     }
 
     fn resume(&mut self, id: NodeId) {
-        let held = std::mem::take(&mut node_mut(&mut self.nodes, &mut self.spare_node, id as usize).held);
+        let held = std::mem::take(&mut node_mut(&mut self.nodes, id as usize).held);
         self.base.resumed(id, held.len());
         for h in held {
             match h {
@@ -824,11 +745,9 @@ impl<P: Protocol> World<P> {
                 Held::Timer(timer) => {
                     let set_at = self.base.now;
                     let key = self.base.schedule(set_at, Event::Timer { node: id });
-                    if let Some(old) = arm(
-                        &mut node_mut(&mut self.nodes, &mut self.spare_node, id as usize).timers,
-                        timer,
-                        ArmedTimer { key, set_at },
-                    ) {
+                    if let Some(old) =
+                        arm(&mut node_mut(&mut self.nodes, id as usize).timers, timer, ArmedTimer { key, set_at })
+                    {
                         self.base.unschedule(old.key);
                     }
                 }
@@ -845,12 +764,12 @@ impl<P: Protocol> World<P> {
         let now = self.base.now;
         let old_rate = self.base.set_rate(id, rate);
         // A timer is a local duration: what remains of it now runs on the new clock.
-        let rearm = std::mem::take(&mut node_mut(&mut self.nodes, &mut self.spare_node, id as usize).timers);
+        let rearm = std::mem::take(&mut node_mut(&mut self.nodes, id as usize).timers);
         for (timer, armed) in rearm {
             self.base.unschedule(armed.key);
             let remaining_local = ((armed.key.0.saturating_sub(now)) as f64 * old_rate).round() as Tick;
             self.arm_timer(id, timer, remaining_local);
-            let timers = &mut node_mut(&mut self.nodes, &mut self.spare_node, id as usize).timers;
+            let timers = &mut node_mut(&mut self.nodes, id as usize).timers;
             let i = timers.binary_search_by(|(t, _)| t.cmp(&timer)).expect("armed");
             timers[i].1.set_at = armed.set_at;
         }
