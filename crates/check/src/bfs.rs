@@ -12,9 +12,10 @@
 //! to each are the same for one thread or many.
 
 use crate::choices::{self, Link, Scratch, Spare, Used, ROOT};
+use crate::state::State;
 use crate::{parallel, Hooks, Options, Progress, Report, Stop};
-use protocol::{NodeId, Protocol};
-use sim::{Action, World};
+use protocol::NodeId;
+use sim::Action;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -49,14 +50,14 @@ fn shard(id: u64) -> usize {
 /// several times (into shards, through the merge, sorted back into
 /// generation order), and moving a pointer rather than the whole world
 /// took a fifth of the search's time in copies.
-struct Item<P: Protocol> {
-    world: Box<World<P>>,
+struct Item {
+    world: Box<dyn State>,
     used: Used,
     link: u32,
 }
 
 /// A successor not seen at an earlier level.
-struct Candidate<P: Protocol> {
+struct Candidate {
     id: u64,
     /// Where it was generated: its thread's chunk, then its place in that
     /// thread's output (so in the frontier's order, then the choices').
@@ -65,7 +66,7 @@ struct Candidate<P: Protocol> {
     /// it shows no violation: such a state is counted and checked, never
     /// expanded, so it is not kept (the last level is the largest: with it
     /// kept, Paxos at depth 9 peaked at 800 MB, most of it level 9).
-    world: Option<Box<World<P>>>,
+    world: Option<Box<dyn State>>,
     used: Used,
     /// Its parent's link.
     parent: u32,
@@ -75,18 +76,15 @@ struct Candidate<P: Protocol> {
     crash: Option<(NodeId, u32)>,
 }
 
-pub(crate) fn run<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
-where
-    World<P>: Send + Sync,
-{
+pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Report {
     let budgets = &options.budgets;
     let threads = options.threads.clamp(1, SHARDS);
     let mut visited: Vec<Visited> = (0..SHARDS).map(|_| Visited::default()).collect();
     let mut scratch = Scratch::default();
-    let root_id = choices::state_id(root, Used::default(), &mut scratch);
+    let root_id = root.id(Used::default(), &mut scratch);
     visited[shard(root_id)].insert(root_id);
     let mut links: Vec<Link> = Vec::new();
-    let mut frontier = vec![Item { world: Box::new(root.clone()), used: Used::default(), link: ROOT }];
+    let mut frontier = vec![Item { world: root.boxed(), used: Used::default(), link: ROOT }];
     let mut report =
         Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None, symmetry: None };
     let generated = AtomicU64::new(0);
@@ -122,7 +120,7 @@ where
                 move || {
                     let mut scratch = Scratch::default();
                     let mut spare = Spare::default();
-                    let mut out: Vec<Vec<Candidate<P>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+                    let mut out: Vec<Vec<Candidate>> = (0..SHARDS).map(|_| Vec::new()).collect();
                     // Met earlier in this level by this thread: only the
                     // first is kept, so a later copy is not even stored.
                     let mut level = Visited::default();
@@ -164,7 +162,7 @@ where
             break;
         }
         // Transpose: per shard, the candidates of each thread in order.
-        let mut per_shard: Vec<Vec<Vec<Candidate<P>>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+        let mut per_shard: Vec<Vec<Vec<Candidate>>> = (0..SHARDS).map(|_| Vec::new()).collect();
         report.generated = generated.load(Ordering::Relaxed);
         for out in outs {
             for (s, candidates) in out.into_iter().enumerate() {
@@ -178,7 +176,7 @@ where
             .zip(per_shard.chunks_mut(per_thread))
             .map(|(sets, inputs)| {
                 move || {
-                    let mut kept: Vec<Vec<Candidate<P>>> = Vec::with_capacity(sets.len());
+                    let mut kept: Vec<Vec<Candidate>> = Vec::with_capacity(sets.len());
                     for (set, input) in sets.iter_mut().zip(inputs.iter_mut()) {
                         let mut new = Vec::new();
                         for candidate in input.drain(..).flatten() {
@@ -197,7 +195,7 @@ where
         // In the order they were generated, not by shard: which of several
         // states merged into one is kept (they may differ in what the
         // fingerprint leaves out, the clock) must not depend on hash values.
-        let mut kept: Vec<Candidate<P>> = kept.into_iter().flatten().flatten().collect();
+        let mut kept: Vec<Candidate> = kept.into_iter().flatten().flatten().collect();
         kept.sort_unstable_by_key(|c| c.order);
         report.unique += kept.len() as u64;
         // States at the depth budget, left unexpanded: the search stopped
@@ -207,7 +205,7 @@ where
             let Candidate { world, used, parent, step, action, crash, .. } = candidate;
             if let (None, Some(world)) = (&report.violation, &world) {
                 report.violation =
-                    choices::found(world, || choices::path(&links, parent, choices::recorded(step, &action, crash)));
+                    choices::found(&**world, || choices::path(&links, parent, choices::recorded(step, &action, crash)));
             }
             // The last level's states are never expanded: no link leads on
             // from them.
@@ -234,31 +232,31 @@ where
 /// on the `last` level, without their worlds unless they show a violation.
 /// Returns how many successors were computed.
 #[allow(clippy::too_many_arguments)]
-fn expand<P: Protocol>(
-    item: &Item<P>,
+fn expand(
+    item: &Item,
     last: bool,
     options: &Options,
     seen: &[Visited],
     level: &mut Visited,
     order: &mut u64,
     scratch: &mut Scratch,
-    spare: &mut Spare<P>,
-    out: &mut [Vec<Candidate<P>>],
+    spare: &mut Spare,
+    out: &mut [Vec<Candidate>],
 ) -> u64 {
-    choices::enabled(&item.world, item.used, &options.budgets, &options.commands, scratch);
+    item.world.enabled(item.used, &options.budgets, &options.commands, scratch);
     let actions = std::mem::take(&mut scratch.choices);
     let mut generated = 0;
-    let mut keep = |(world, used, step): (Box<World<P>>, Used, u64),
+    let mut keep = |(world, used, step): (Box<dyn State>, Used, u64),
                     action: &Action,
                     crash,
                     scratch: &mut Scratch,
-                    spare: &mut Spare<P>| {
+                    spare: &mut Spare| {
         generated += 1;
-        let id = choices::state_id(&world, used, scratch);
+        let id = world.id(used, scratch);
         let s = shard(id);
         if !seen[s].contains(&id) && level.insert(id) {
             *order += 1;
-            let world = if !last || world.violation().is_some() {
+            let world = if !last || world.broken().is_some() {
                 Some(world)
             } else {
                 spare.give_back(world);
@@ -271,14 +269,14 @@ fn expand<P: Protocol>(
         }
     };
     for action in &actions {
-        let next = choices::successor(spare.copy(&item.world), item.used, action);
+        let next = choices::successor(spare.copy(&*item.world), item.used, action);
         let mid = choices::mid_step(&options.budgets, item.used, action, next.0.last_commands());
         keep(next, action, None, scratch, spare);
         // The same step cut short by a crash, right after it: generation
         // order, and so the counts, do not change when the option is off.
         if let Some((node, afters)) = mid {
             for after in afters {
-                let next = choices::crashed_successor(spare.copy(&item.world), item.used, action, node, after);
+                let next = choices::crashed_successor(spare.copy(&*item.world), item.used, action, node, after);
                 keep(next, action, Some((node, after)), scratch, spare);
             }
         }

@@ -1,10 +1,9 @@
 //! The choices a world offers, applying one, and the path back to the root.
 
+use crate::state::State;
 use crate::{Budgets, Found};
-use protocol::{Fingerprint, NodeId, Protocol, Status, Timer};
-use sim::{Action, Scheduled, World};
-use std::hash::Hasher;
-use std::ops::DerefMut;
+use protocol::NodeId;
+use sim::{Action, Scheduled};
 
 /// The fault budgets a path has spent: part of a state, since what is
 /// left decides what can happen next.
@@ -33,67 +32,9 @@ impl Used {
 /// Buffers reused from one expansion to the next.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    messages: Vec<u64>,
-    fingerprint: Vec<u64>,
+    pub messages: Vec<u64>,
+    pub fingerprint: Vec<u64>,
     pub choices: Vec<Action>,
-}
-
-/// Every choice `world` offers within the budgets, in a fixed order:
-/// per distinct message in flight (by id; copies of one message are one
-/// choice) deliver, drop, duplicate; then per node its armed timers, a
-/// crash, requests, or a restart when it is down.
-pub(crate) fn enabled<P: Protocol>(
-    world: &World<P>,
-    used: Used,
-    budgets: &Budgets,
-    commands: &[String],
-    scratch: &mut Scratch,
-) {
-    let Scratch { messages, choices, .. } = scratch;
-    choices.clear();
-    messages.clear();
-    for (env, fp) in world.in_flight_fingerprinted() {
-        if env.held {
-            continue;
-        }
-        if messages.contains(&fp) {
-            continue;
-        }
-        messages.push(fp);
-        choices.push(Action::Deliver { msg: env.id });
-        if used.drops < budgets.drops {
-            choices.push(Action::Drop { msg: env.id });
-        }
-        if used.dups < budgets.dups {
-            choices.push(Action::Duplicate { msg: env.id });
-        }
-    }
-    for node in 0..world.node_count() as NodeId {
-        match world.status(node) {
-            Status::Up => {
-                choices.extend(world.armed_timers(node).map(|t| Action::Fire { node, timer: t.name().to_string() }));
-                if used.crashes < budgets.crashes {
-                    choices.push(Action::Crash { node });
-                }
-                if used.requests < budgets.requests {
-                    choices.extend(commands.iter().map(|cmd| Action::Request { node, cmd: cmd.clone() }));
-                }
-            }
-            Status::Crashed => choices.push(Action::Restart { node }),
-            Status::Paused => {}
-        }
-    }
-}
-
-/// Apply one choice: the action, then the event it makes next for
-/// `deliver` and `fire`. Returns the step the action is recorded at.
-pub(crate) fn apply<P: Protocol>(world: &mut World<P>, action: &Action) -> u64 {
-    let step = world.steps();
-    world.apply(action).unwrap_or_else(|e| panic!("an enabled choice applies: {e}"));
-    if matches!(action, Action::Deliver { .. } | Action::Fire { .. }) {
-        world.step();
-    }
-    step
 }
 
 /// The crashes in the middle of the step `action` just ran that a choice
@@ -114,17 +55,16 @@ pub(crate) fn mid_step(
 
 /// The successor by `action` of the world `next` is a copy of, with `node`
 /// crashing after `after` of the commands that step produces.
-pub(crate) fn crashed_successor<P: Protocol, W: DerefMut<Target = World<P>>>(
-    mut next: W,
+pub(crate) fn crashed_successor(
+    mut next: Box<dyn State>,
     used: Used,
     action: &Action,
     node: NodeId,
     after: u32,
-) -> (W, Used, u64) {
-    let crash = Action::CrashMidStep { node, after };
-    next.apply(&crash).unwrap_or_else(|e| panic!("a mid-step crash of an up node applies: {e}"));
-    let step = apply(&mut next, action);
-    (next, used.after(&crash).after(action), step)
+) -> (Box<dyn State>, Used, u64) {
+    next.crash_mid_step(node, after);
+    let step = next.apply_choice(action);
+    (next, used.after(&Action::CrashMidStep { node, after }).after(action), step)
 }
 
 /// The actions a choice records, all at `step`: the mid-step crash first
@@ -151,24 +91,9 @@ pub(crate) fn push_link(
     (links.len() - 1) as u32
 }
 
-/// The state's identity: the world's fingerprint and the budgets spent.
-pub(crate) fn state_id<P: Protocol>(world: &World<P>, used: Used, scratch: &mut Scratch) -> u64 {
-    let mut h = Fingerprint::default();
-    h.write_u64(world.fingerprint(&mut scratch.fingerprint));
-    h.write_u32(used.crashes);
-    h.write_u32(used.drops);
-    h.write_u32(used.dups);
-    h.write_u32(used.requests);
-    h.finish()
-}
-
 /// The successor by `action` of the world `next` is a copy of.
-pub(crate) fn successor<P: Protocol, W: DerefMut<Target = World<P>>>(
-    mut next: W,
-    used: Used,
-    action: &Action,
-) -> (W, Used, u64) {
-    let step = apply(&mut next, action);
+pub(crate) fn successor(mut next: Box<dyn State>, used: Used, action: &Action) -> (Box<dyn State>, Used, u64) {
+    let step = next.apply_choice(action);
     (next, used.after(action), step)
 }
 
@@ -176,28 +101,23 @@ pub(crate) fn successor<P: Protocol, W: DerefMut<Target = World<P>>>(
 /// it counted without keeping), to make the next successor in: a copy into
 /// its buffers allocates little (see `World::clone_from`), and most
 /// successors are dropped again at once.
-pub(crate) struct Spare<P: Protocol>(Option<Box<World<P>>>);
+#[derive(Default)]
+pub(crate) struct Spare(Option<Box<dyn State>>);
 
-impl<P: Protocol> Default for Spare<P> {
-    fn default() -> Self {
-        Self(None)
-    }
-}
-
-impl<P: Protocol> Spare<P> {
+impl Spare {
     /// A copy of `world`, in the spare world when there is one.
-    pub fn copy(&mut self, world: &World<P>) -> Box<World<P>> {
+    pub fn copy(&mut self, world: &dyn State) -> Box<dyn State> {
         match self.0.take() {
             Some(mut spare) => {
-                (*spare).clone_from(world);
+                world.copy_into(&mut *spare);
                 spare
             }
-            None => Box::new(world.clone()),
+            None => world.boxed(),
         }
     }
 
     /// Keep `world` for the next copy.
-    pub fn give_back(&mut self, world: Box<World<P>>) {
+    pub fn give_back(&mut self, world: Box<dyn State>) {
         self.0 = Some(world);
     }
 }
@@ -226,11 +146,9 @@ pub(crate) fn path(links: &[Link], mut link: u32, last: Vec<Scheduled>) -> Vec<S
 
 /// The violation `world` shows, with the path that led there (built only
 /// when there is one: most states show none).
-pub(crate) fn found<P: Protocol>(world: &World<P>, actions: impl FnOnce() -> Vec<Scheduled>) -> Option<Found> {
-    let v = world.violation()?;
-    let actions = actions();
-    let step = world.first_violation().map_or(world.steps(), |f| f.step);
-    Some(Found { property: v.property, detail: v.detail.clone(), step, actions })
+pub(crate) fn found(world: &dyn State, actions: impl FnOnce() -> Vec<Scheduled>) -> Option<Found> {
+    let (property, detail, step) = world.broken()?;
+    Some(Found { property, detail: detail.to_string(), step, actions: actions() })
 }
 
 #[cfg(test)]

@@ -2,11 +2,11 @@
 //! spaces too big to finish level by level.
 
 use crate::choices::{self, Link, Scratch, Used, ROOT};
+use crate::state::State;
 use crate::{Hooks, Options, Progress, Report, Stop};
-use protocol::Protocol;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sim::{Action, Scheduled, World};
+use sim::Scheduled;
 use std::collections::BTreeMap;
 
 /// How often (in states) progress is reported and memory looked at.
@@ -14,14 +14,14 @@ const EVERY: u64 = 4096;
 
 /// Depth-first: a state is explored again only when met by a shorter path
 /// than before (its remaining depth budget is larger then).
-pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report {
+pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Report {
     let budgets = &options.budgets;
     let mut scratch = Scratch::default();
     // State id -> the shallowest depth it was reached at.
     let mut visited: BTreeMap<u64, u32> = BTreeMap::new();
-    visited.insert(choices::state_id(root, Used::default(), &mut scratch), 0);
+    visited.insert(root.id(Used::default(), &mut scratch), 0);
     let mut links: Vec<Link> = Vec::new();
-    let mut stack = vec![(root.clone(), Used::default(), ROOT, 0u32)];
+    let mut stack = vec![(root.boxed(), Used::default(), ROOT, 0u32)];
     let mut report =
         Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None, symmetry: None };
     while let Some((world, used, link, depth)) = stack.pop() {
@@ -29,23 +29,24 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
             report.stop = Stop::Depth;
             continue;
         }
-        choices::enabled(&world, used, budgets, &options.commands, &mut scratch);
+        world.enabled(used, budgets, &options.commands, &mut scratch);
         let actions = std::mem::take(&mut scratch.choices);
         // Pushed in reverse, so the first choice is explored first.
         for action in actions.iter().rev() {
-            let next = successor(&world, used, action);
+            let next = choices::successor(world.boxed(), used, action);
             let mut successors = Vec::new();
             if let Some((node, afters)) = choices::mid_step(budgets, used, action, next.0.last_commands()) {
                 // Pushed in reverse too: the step cut short latest is
                 // explored last.
                 for after in afters.rev() {
-                    successors.push((crashed_successor(&world, used, action, node, after), Some((node, after))));
+                    let next = choices::crashed_successor(world.boxed(), used, action, node, after);
+                    successors.push((next, Some((node, after))));
                 }
             }
             successors.push((next, None));
             for ((next, next_used, step), crash) in successors {
                 report.generated += 1;
-                let id = choices::state_id(&next, next_used, &mut scratch);
+                let id = next.id(next_used, &mut scratch);
                 if visited.get(&id).is_some_and(|&d| d <= depth + 1) {
                     continue;
                 }
@@ -54,7 +55,7 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
                 }
                 report.depth = report.depth.max(depth + 1);
                 let last = || choices::path(&links, link, choices::recorded(step, action, crash));
-                if let Some(found) = choices::found(&next, last) {
+                if let Some(found) = choices::found(&*next, last) {
                     report.violation = Some(found);
                     report.stop = Stop::Violation;
                     return report;
@@ -82,42 +83,36 @@ pub(crate) fn depth_first<P: Protocol>(root: &World<P>, options: &Options, hooks
 /// `walks` random paths from the root, each of up to `depth` choices drawn
 /// uniformly among those enabled, from a ChaCha8 stream seeded by `seed`
 /// (a fixed-width `u32` draw per choice, so wasm draws the same).
-pub(crate) fn random<P: Protocol>(
-    root: &World<P>,
-    options: &Options,
-    hooks: &Hooks<'_>,
-    seed: u64,
-    walks: u64,
-) -> Report {
+pub(crate) fn random(root: &dyn State, options: &Options, hooks: &Hooks<'_>, seed: u64, walks: u64) -> Report {
     let budgets = &options.budgets;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut scratch = Scratch::default();
     let mut visited: std::collections::HashSet<u64> = std::collections::HashSet::new();
-    visited.insert(choices::state_id(root, Used::default(), &mut scratch));
+    visited.insert(root.id(Used::default(), &mut scratch));
     let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Walks, violation: None, symmetry: None };
     let mut path: Vec<Scheduled> = Vec::new();
     for _ in 0..walks {
-        let (mut world, mut used) = (root.clone(), Used::default());
+        let (mut world, mut used) = (root.boxed(), Used::default());
         path.clear();
         for depth in 0..budgets.depth {
-            choices::enabled(&world, used, budgets, &options.commands, &mut scratch);
+            world.enabled(used, budgets, &options.commands, &mut scratch);
             if scratch.choices.is_empty() {
                 break;
             }
             let pick = rng.gen_range(0..scratch.choices.len() as u32) as usize;
             let action = scratch.choices[pick].clone();
             // A copy to cut the step short from, only when that can happen.
-            let before = (budgets.crash_mid_step && used.crashes < budgets.crashes).then(|| world.clone());
-            let step = choices::apply(&mut world, &action);
+            let before = (budgets.crash_mid_step && used.crashes < budgets.crashes).then(|| world.boxed());
+            let step = world.apply_choice(&action);
             let mut crash = None;
             // The step is cut short after `k` of its `n` commands with a
             // chance of (n - 1) / n, each `k` alike (one more draw, only
             // then, so walks without the option are unchanged).
             let mid = choices::mid_step(budgets, used, &action, world.last_commands());
-            if let (Some(before), Some((node, afters))) = (&before, mid) {
+            if let (Some(before), Some((node, afters))) = (before, mid) {
                 let after = rng.gen_range(0..afters.end);
                 if after > 0 {
-                    (world, used, _) = crashed_successor(before, used, &action, node, after);
+                    (world, used, _) = choices::crashed_successor(before, used, &action, node, after);
                     crash = Some((node, after));
                 }
             }
@@ -127,10 +122,10 @@ pub(crate) fn random<P: Protocol>(
             path.extend(choices::recorded(step, &action, crash));
             report.generated += 1;
             report.depth = report.depth.max(depth + 1);
-            if visited.insert(choices::state_id(&world, used, &mut scratch)) {
+            if visited.insert(world.id(used, &mut scratch)) {
                 report.unique += 1;
             }
-            if let Some(found) = choices::found(&world, || path.clone()) {
+            if let Some(found) = choices::found(&*world, || path.clone()) {
                 report.violation = Some(found);
                 report.stop = Stop::Violation;
                 return report;
@@ -149,25 +144,4 @@ pub(crate) fn random<P: Protocol>(
         }
     }
     report
-}
-
-/// The successor of `world` by `action`, by value: these searches keep
-/// their worlds on a stack or walk one.
-fn successor<P: Protocol>(world: &World<P>, used: Used, action: &Action) -> (World<P>, Used, u64) {
-    let mut next = world.clone();
-    let (_, used, step) = choices::successor(&mut next, used, action);
-    (next, used, step)
-}
-
-/// [`successor`] with `node` crashing after `after` of its step's commands.
-fn crashed_successor<P: Protocol>(
-    world: &World<P>,
-    used: Used,
-    action: &Action,
-    node: protocol::NodeId,
-    after: u32,
-) -> (World<P>, Used, u64) {
-    let mut next = world.clone();
-    let (_, used, step) = choices::crashed_successor(&mut next, used, action, node, after);
-    (next, used, step)
 }

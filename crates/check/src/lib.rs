@@ -40,6 +40,13 @@
 //! clock): breadth-first search keeps the first in generation order, so
 //! counts do not depend on hash values either.
 //!
+//! The searches see a world through one trait object (`state::State`:
+//! its choices, its id, applying a choice, its violation, a copy), so they
+//! are compiled once rather than once per protocol type: the app carries
+//! thirteen simulator types, and with a search each it was 28 KiB larger.
+//! A search keeps its worlds boxed anyway, so the object adds a virtual
+//! call, never an allocation (instructions on the Paxos model: -0.2%).
+//!
 //! Symmetry reduction is an option ([`Options::symmetry`]) for protocols
 //! that implement [`protocol::Symmetric`]: most protocols here name nodes
 //! in their state (a vote, a leader, a fixed coordinator), so merging
@@ -54,6 +61,7 @@ mod bfs;
 mod choices;
 mod dfs;
 mod parallel;
+mod state;
 
 pub use choices::Used;
 use protocol::{NodeId, Protocol};
@@ -273,17 +281,16 @@ where
     Report { symmetry: Some(reduction), ..check_world(&root, options, hooks) }
 }
 
-fn check_world<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>) -> Report
-where
-    World<P>: Send + Sync,
-{
-    if let Some(v) = root.violation() {
+/// The search itself, on the world as a [`state::State`]: compiled once,
+/// whatever the protocol.
+fn check_world(root: &dyn state::State, options: &Options, hooks: &Hooks<'_>) -> Report {
+    if let Some((property, detail, _)) = root.broken() {
         return Report {
             unique: 1,
             generated: 0,
             depth: 0,
             stop: Stop::Violation,
-            violation: Some(Found { property: v.property, detail: v.detail.clone(), step: 0, actions: Vec::new() }),
+            violation: Some(Found { property, detail: detail.to_string(), step: 0, actions: Vec::new() }),
             symmetry: None,
         };
     }
