@@ -36,9 +36,9 @@
 use crate::client::Phase;
 use crate::message::{key_name, Ts};
 use crate::{client::Kind, Abd};
+use protocol::flat::{FlatMap, FlatSet};
 use protocol::linearizable::{Entry, KeyWindow, RegOp, Verdict};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Every read returns the value of the latest write in some order of the
 /// operations that respects real time.
@@ -78,12 +78,12 @@ struct Overtaken {
 #[derive(Clone, Debug, Default, Hash)]
 pub struct AbdChecker {
     clock: u64,
-    keys: BTreeMap<u8, KeyWindow>,
-    open: BTreeMap<NodeId, Open>,
+    keys: FlatMap<u8, KeyWindow>,
+    open: FlatMap<NodeId, Open>,
     /// Per client, the operations it has started, as last seen.
-    seen: BTreeMap<NodeId, u64>,
+    seen: FlatMap<NodeId, u64>,
     /// Keys the checker gave up on (reported once as [`DECIDABLE`]).
-    undecided: BTreeSet<u8>,
+    undecided: FlatSet<u8>,
     /// Writes lost with their client, not yet overtaken (at most one
     /// window's worth per key).
     lost: Vec<Lost>,

@@ -1,9 +1,9 @@
 //! ABD's messages, timers, timestamps and what a node keeps across a crash.
 
+use protocol::flat::FlatMap;
 use protocol::linearizable::Value;
 use protocol::{Message, NodeId, Timer};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// A write's timestamp: a counter, ties broken by the writer's id, so two
 /// writers that read the same maximum still write distinct timestamps
@@ -107,6 +107,6 @@ impl Timer for AbdTimer {
 /// never writes a second value under a timestamp it used before).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AbdDurable {
-    Server(BTreeMap<u8, Stored>),
+    Server(FlatMap<u8, Stored>),
     Client { ops: u64, counter: u64 },
 }

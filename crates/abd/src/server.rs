@@ -4,12 +4,12 @@
 
 use crate::message::{AbdMsg, Stored};
 use crate::{AbdDurable, AbdOut};
+use protocol::flat::FlatMap;
 use protocol::{Input, Level, NodeId};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Server {
-    pub registers: BTreeMap<u8, Stored>,
+    pub registers: FlatMap<u8, Stored>,
 }
 
 impl Server {

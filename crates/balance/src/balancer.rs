@@ -7,8 +7,9 @@
 use crate::config::{mix, BalanceConfig, Strategy};
 use crate::message::{BalanceMsg, BalanceTimer};
 use crate::Out;
+use protocol::flat::FlatMap;
 use protocol::{ClientOp, Input, NodeId, OpFn, OpKind, OpValue, Tick};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// Latencies kept for the percentiles: the newest.
@@ -44,7 +45,7 @@ pub struct Balancer {
     pub rejected: u64,
     pub timed_out: u64,
     /// Requests waiting for an answer: server and time sent, by id (ids grow with time).
-    pub in_flight: BTreeMap<u64, (NodeId, Tick)>,
+    pub in_flight: FlatMap<u64, (NodeId, Tick)>,
     /// Per server (index `server - 1`): requests it owes, requests it answered.
     pub outstanding: Vec<u32>,
     pub served: Vec<u64>,
@@ -96,7 +97,7 @@ impl Balancer {
             answered: 0,
             rejected: 0,
             timed_out: 0,
-            in_flight: BTreeMap::new(),
+            in_flight: FlatMap::new(),
             outstanding: vec![0; servers as usize],
             served: vec![0; servers as usize],
             latencies: VecDeque::new(),

@@ -14,8 +14,8 @@
 
 use crate::Lww;
 use kvraft::client::key_name;
+use protocol::flat::FlatMap;
 use protocol::{Checker, NodeId, NodeRef, Violation};
-use std::collections::BTreeMap;
 
 pub const TIMESTAMPS_ONLY_GROW: &str = "TimestampsOnlyGrow";
 pub const ONE_VALUE_PER_TIMESTAMP: &str = "OneValuePerTimestamp";
@@ -23,7 +23,7 @@ pub const ONE_VALUE_PER_TIMESTAMP: &str = "OneValuePerTimestamp";
 #[derive(Clone, Debug, Default, Hash)]
 pub struct LwwChecker {
     /// (replica, key) → the highest timestamp seen there.
-    last: BTreeMap<(NodeId, u8), crate::Ts>,
+    last: FlatMap<(NodeId, u8), crate::Ts>,
 }
 
 impl Checker<Lww> for LwwChecker {

@@ -28,11 +28,12 @@ pub use checker::{LwwChecker, ONE_VALUE_PER_TIMESTAMP, TIMESTAMPS_ONLY_GROW};
 pub use replica::{Lost, Replica, Ts, Version};
 
 use kvraft::client::{self, ClientConfig, ClientMsg, ClientTimer, KvClient};
+use protocol::flat::FlatMap;
 use protocol::{
     BugSpec, Bugs, Cluster, Input, Look, Message, NodeId, NodeRef, OpFn, OutOf, Panel, Picture, Protocol, Tick, Tone,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Most nodes of a kv-lww world.
 pub const MAX_NODES: u32 = 16;
@@ -147,7 +148,7 @@ impl protocol::Timer for LwwTimer {
 /// A replica's versions and lost writes survive a crash (a store on disk).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReplicaDurable {
-    pub store: BTreeMap<u8, Version>,
+    pub store: FlatMap<u8, Version>,
     pub lost: u64,
     pub recent_lost: VecDeque<Lost>,
 }
@@ -197,7 +198,7 @@ impl Lww {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 #[serde(untagged)]
 pub enum LwwView {
-    Replica { id: NodeId, up: bool, kind: &'static str, store: BTreeMap<&'static str, Version>, lost: u64 },
+    Replica { id: NodeId, up: bool, kind: &'static str, store: FlatMap<&'static str, Version>, lost: u64 },
     Client { id: NodeId, up: bool, kind: &'static str, ops: u64, op: Option<String> },
 }
 

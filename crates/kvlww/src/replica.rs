@@ -23,9 +23,10 @@
 
 use crate::{LwwBug, LwwConfig, LwwMsg, LwwOut, LwwTimer, ReplicaDurable};
 use kvraft::client::{ClientMsg, Kind};
+use protocol::flat::FlatMap;
 use protocol::{Input, Level, NodeId, Tick};
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Lost writes a replica lists (the count goes on).
 pub const LOST_KEPT: usize = 8;
@@ -63,7 +64,7 @@ pub struct Lost {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Replica {
-    pub store: BTreeMap<u8, Version>,
+    pub store: FlatMap<u8, Version>,
     /// Acknowledged writes of this replica lost so far.
     pub lost: u64,
     /// The last [`LOST_KEPT`] of them.

@@ -23,10 +23,10 @@
 
 use crate::client::{key_name, Kind, KvClient, Outcome};
 use crate::KvRaft;
+use protocol::flat::{FlatMap, FlatSet};
 use protocol::linearizable::{Entry, KeyWindow, RegOp, Verdict};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
 use raft::{Raft, RaftChecker};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Every read returns the value of the latest write in some order of the
 /// operations that respects real time.
@@ -47,13 +47,13 @@ struct Open {
 #[derive(Clone, Debug, Default, Hash)]
 pub struct HistoryChecker {
     clock: u64,
-    keys: BTreeMap<u8, KeyWindow>,
-    open: BTreeMap<NodeId, Open>,
+    keys: FlatMap<u8, KeyWindow>,
+    open: FlatMap<NodeId, Open>,
     /// Per client, the operations seen started.
-    seen: BTreeMap<NodeId, u64>,
-    undecided: BTreeSet<u8>,
+    seen: FlatMap<NodeId, u64>,
+    undecided: FlatSet<u8>,
     /// Per client, its writes of unknown outcome still open: (key, slot).
-    limbo: BTreeMap<NodeId, Vec<(u8, usize)>>,
+    limbo: FlatMap<NodeId, Vec<(u8, usize)>>,
     /// Operations completed and judged.
     pub judged: u64,
 }

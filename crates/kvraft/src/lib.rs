@@ -31,12 +31,12 @@ pub use checker::{HistoryChecker, KvRaftChecker, DECIDABLE, LINEARIZABILITY};
 pub use client::{ClientConfig, ClientMsg, ClientTimer, KvClient};
 pub use server::KvServer;
 
+use protocol::flat::FlatMap;
 use protocol::{
     BugSpec, Bugs, Cluster, Input, Look, Message, NodeId, NodeRef, OpFn, OutOf, Panel, Picture, Protocol, Tick, Tone,
 };
 use raft::{RaftConfig, RaftTimer, Role};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Most nodes of a kv-raft world: Raft's 9 servers at most, and clients.
 pub const MAX_NODES: u32 = 16;
@@ -170,7 +170,7 @@ pub enum KvRaftView {
         term: u64,
         commit_index: u64,
         log_length: u64,
-        store: BTreeMap<&'static str, u64>,
+        store: FlatMap<&'static str, u64>,
     },
     Client {
         id: NodeId,

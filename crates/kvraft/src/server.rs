@@ -15,9 +15,9 @@
 use crate::client::{ClientMsg, Kind};
 use crate::store::{Command, Store};
 use crate::{KvDurable, KvMsg, KvOut, KvRaftBug, KvRaftConfig, KvTimer};
+use protocol::flat::FlatMap;
 use protocol::{Cluster, Input, Level, NodeId, Out, Protocol, Tick};
 use raft::{Raft, Role};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Hash)]
 pub struct KvServer {
@@ -27,14 +27,14 @@ pub struct KvServer {
     pub applied: u64,
     /// Per client, the operation this server appended and its index: the
     /// client is answered when that index is applied.
-    pending: BTreeMap<NodeId, (u64, u64)>,
+    pending: FlatMap<NodeId, (u64, u64)>,
 }
 
 impl KvServer {
     pub fn new(id: NodeId, config: &KvRaftConfig, durable: Option<&raft::Durable>) -> Self {
         let cluster = Cluster { nodes: config.clients.servers };
         let raft = Raft::new(id, &cluster, &config.raft, durable);
-        Self { raft, store: Store::default(), applied: 0, pending: BTreeMap::new() }
+        Self { raft, store: Store::default(), applied: 0, pending: FlatMap::new() }
     }
 
     /// Client requests this server waits to answer.

@@ -10,9 +10,9 @@
 //! read answered at index `i` sees every write committed before `i`.
 
 use crate::client::{key_name, Kind, KEYS};
+use protocol::flat::FlatMap;
 use protocol::linearizable::Value;
 use protocol::NodeId;
-use std::collections::BTreeMap;
 
 /// A command of the log, as the client asked it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,9 +52,9 @@ impl Command {
 /// The map and the sessions, rebuilt from the log after a crash.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Store {
-    values: BTreeMap<u8, u64>,
+    values: FlatMap<u8, u64>,
     /// Per client: its last applied operation and what it returned.
-    sessions: BTreeMap<NodeId, (u64, Value)>,
+    sessions: FlatMap<NodeId, (u64, Value)>,
 }
 
 impl Store {

@@ -20,10 +20,10 @@
 //! is not linearizable), only this verdict.
 
 use crate::client::{key_name, show, Done, Kind, KvClient, Outcome, FIRST_KEPT};
+use protocol::flat::FlatSet;
 use protocol::linearizable::{check, Entry, RegOp, Verdict};
 use protocol::present::{Body, Fact, Row};
 use protocol::{NodeId, Panel, Tick};
-use std::collections::BTreeSet;
 
 /// Rows of the history panel.
 pub const HISTORY_ROWS: usize = 12;
@@ -108,7 +108,7 @@ pub fn judge(clients: &[(NodeId, &KvClient)]) -> Judgement {
             }
         }
     }
-    let keys: BTreeSet<u8> = ops.iter().map(|(k, _)| *k).collect();
+    let keys: FlatSet<u8> = ops.iter().map(|(k, _)| *k).collect();
     let mut finding = Finding::Yes;
     for key in keys {
         let mut h: Vec<Entry> = ops.iter().filter(|(k, _)| *k == key).map(|(_, e)| e.clone()).collect();
@@ -116,7 +116,7 @@ pub fn judge(clients: &[(NodeId, &KvClient)]) -> Judgement {
         match check(&[None], &h) {
             Verdict::Linearizable { .. } => {}
             Verdict::Violated { witness } => {
-                let clients = witness.iter().map(|e| e.process).collect::<BTreeSet<_>>().into_iter().collect();
+                let clients = witness.iter().map(|e| e.process).collect::<FlatSet<_>>().into_iter().collect();
                 finding = Finding::No { why: explain(key, &witness), clients };
                 break;
             }

@@ -27,9 +27,9 @@
 use crate::config::{Layout, LockConfig, Variant};
 use crate::message::{LockTimer, Msg};
 use crate::ops::AttemptOps;
+use protocol::flat::{FlatMap, FlatSet};
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
@@ -88,9 +88,9 @@ pub struct LeaseClient {
     /// When the current attempt started, on the client's clock.
     started_at: Tick,
     /// Servers that granted the current attempt, with their numbers.
-    granted: BTreeMap<NodeId, u64>,
+    granted: FlatMap<NodeId, u64>,
     /// Servers that refused the current attempt.
-    refused: BTreeSet<NodeId>,
+    refused: FlatSet<NodeId>,
     lock: Option<Held>,
     /// The client's clock when it last ran.
     local_time: Tick,
@@ -114,8 +114,8 @@ impl LeaseClient {
             attempt: durable.map_or(0, |d| d.attempt),
             phase: Phase::Idle,
             started_at: 0,
-            granted: BTreeMap::new(),
-            refused: BTreeSet::new(),
+            granted: FlatMap::new(),
+            refused: FlatSet::new(),
             lock: None,
             local_time: 0,
         }

@@ -29,9 +29,9 @@
 
 use crate::config::LockConfig;
 use crate::message::{LockTimer, Msg};
+use protocol::flat::{FlatMap, FlatSet};
 use protocol::{Input, Level, NodeId, Out, Tick};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 type LockOut = Out<Msg, LockTimer, crate::Durable>;
 
@@ -63,9 +63,9 @@ pub struct Session {
 pub struct CoordinatorDurable {
     pub next_session: u64,
     pub next_seq: u64,
-    pub sessions: BTreeMap<u64, NodeId>,
-    pub entries: BTreeMap<u64, Entry>,
-    pub watches: BTreeSet<(u64, u64)>,
+    pub sessions: FlatMap<u64, NodeId>,
+    pub entries: FlatMap<u64, Entry>,
+    pub watches: FlatSet<(u64, u64)>,
     pub last_token: Option<u64>,
 }
 
@@ -79,11 +79,11 @@ pub struct Coordinator {
     // Persistent state.
     next_session: u64,
     next_seq: u64,
-    sessions: BTreeMap<u64, Session>,
+    sessions: FlatMap<u64, Session>,
     /// The children of the lock node, by sequence number.
-    entries: BTreeMap<u64, Entry>,
+    entries: FlatMap<u64, Entry>,
     /// `(watched, watcher)`: the entry `watcher` waits for `watched` to go.
-    watches: BTreeSet<(u64, u64)>,
+    watches: FlatSet<(u64, u64)>,
     /// The sequence number of the current or latest holder.
     last_token: Option<u64>,
 }
@@ -122,7 +122,7 @@ impl Coordinator {
         self.last_token
     }
     /// Who waits for whom: `(watched, watcher)` sequence numbers.
-    pub fn watches(&self) -> &BTreeSet<(u64, u64)> {
+    pub fn watches(&self) -> &FlatSet<(u64, u64)> {
         &self.watches
     }
 
@@ -314,8 +314,8 @@ impl Coordinator {
 // maps are sorted already), and each sort is a copy of code in the app.
 
 /// Sessions restored from what was persisted, deadlines unset.
-fn sessions_of(clients: &BTreeMap<u64, NodeId>) -> BTreeMap<u64, Session> {
-    let mut sessions = BTreeMap::new();
+fn sessions_of(clients: &FlatMap<u64, NodeId>) -> FlatMap<u64, Session> {
+    let mut sessions = FlatMap::new();
     for (&session, &client) in clients {
         sessions.insert(session, Session { session, client, expires_at: 0 });
     }
@@ -323,8 +323,8 @@ fn sessions_of(clients: &BTreeMap<u64, NodeId>) -> BTreeMap<u64, Session> {
 }
 
 /// What is persisted of the sessions: whose each is.
-fn clients_of(sessions: &BTreeMap<u64, Session>) -> BTreeMap<u64, NodeId> {
-    let mut clients = BTreeMap::new();
+fn clients_of(sessions: &FlatMap<u64, Session>) -> FlatMap<u64, NodeId> {
+    let mut clients = FlatMap::new();
     for (&session, info) in sessions {
         clients.insert(session, info.client);
     }

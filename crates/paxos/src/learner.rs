@@ -5,8 +5,9 @@ use crate::ballot::Ballot;
 use crate::journal::Journal;
 use crate::message::{Chosen, Value};
 use crate::slots::Slots;
+use protocol::flat::{FlatMap, FlatSet};
 use protocol::NodeId;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Tallies kept at most, oldest slots dropped first.
 const MAX_TALLIES: usize = 1024;
@@ -45,7 +46,7 @@ pub struct Learner {
     /// Chosen values by slot. Kept on stable storage.
     pub chosen: Slots<Value>,
     /// (slot, ballot) → the value and the acceptors that accepted it.
-    tallies: BTreeMap<(u64, Ballot), (Value, BTreeSet<NodeId>)>,
+    tallies: FlatMap<(u64, Ballot), (Value, FlatSet<NodeId>)>,
     /// The first slot not known to be chosen, kept up to date rather than
     /// found by a scan on every message.
     first_unchosen: u64,
@@ -84,7 +85,7 @@ impl Learner {
         if self.chosen.contains_key(slot) {
             return None;
         }
-        let (_, voters) = self.tallies.entry((slot, ballot)).or_insert_with(|| (value.clone(), BTreeSet::new()));
+        let (_, voters) = self.tallies.entry((slot, ballot)).or_insert_with(|| (value.clone(), FlatSet::new()));
         voters.insert(acceptor);
         if voters.len() < quorum {
             while self.tallies.len() > MAX_TALLIES {
@@ -145,7 +146,7 @@ impl Learner {
 
     /// The acceptors whose acceptances this learner has counted for `slot`
     /// at `ballot` (for showing the quorum).
-    pub fn voters(&self, slot: u64, ballot: Ballot) -> Option<&BTreeSet<NodeId>> {
+    pub fn voters(&self, slot: u64, ballot: Ballot) -> Option<&FlatSet<NodeId>> {
         self.tallies.get(&(slot, ballot)).map(|(_, v)| v)
     }
 }

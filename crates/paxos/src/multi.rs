@@ -19,8 +19,8 @@ use crate::roles::Roles;
 use crate::slots::Slots;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
+use protocol::flat::FlatMap;
 use protocol::{ClientOp, Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
-use std::collections::BTreeMap;
 
 /// Client commands a candidate holds until it leads.
 const MAX_QUEUED: usize = 64;
@@ -35,14 +35,14 @@ pub enum Lead {
     Candidate {
         ballot: Ballot,
         from_slot: u64,
-        promises: BTreeMap<NodeId, Vec<SlotValue>>,
+        promises: FlatMap<NodeId, Vec<SlotValue>>,
     },
     /// Phase 1 done: one phase-2 round per slot. `pending` maps each open
     /// slot to its value and the heartbeats it has waited.
     Leader {
         ballot: Ballot,
         next_slot: u64,
-        pending: BTreeMap<u64, (Value, u32)>,
+        pending: FlatMap<u64, (Value, u32)>,
     },
 }
 
@@ -114,7 +114,7 @@ impl MultiPaxos {
         self.see(ballot);
         out.persist(self.roles.durable());
         let from_slot = self.roles.learner.first_unchosen();
-        self.lead = Lead::Candidate { ballot, from_slot, promises: BTreeMap::new() };
+        self.lead = Lead::Candidate { ballot, from_slot, promises: FlatMap::new() };
         self.leader = None;
         out.emit(
             Level::Info,
@@ -153,7 +153,7 @@ impl MultiPaxos {
             unreachable!("only a candidate becomes leader")
         };
         // Per open slot, the highest-numbered proposal any promise reported.
-        let mut reported: BTreeMap<u64, SlotValue> = BTreeMap::new();
+        let mut reported: FlatMap<u64, SlotValue> = FlatMap::new();
         for sv in promises.into_values().flatten() {
             if reported.get(&sv.slot).is_none_or(|r| r.ballot < sv.ballot) {
                 reported.insert(sv.slot, sv);
@@ -161,7 +161,7 @@ impl MultiPaxos {
         }
         let last =
             reported.keys().copied().chain(self.roles.learner.chosen.last_key().filter(|&s| s >= from_slot)).max();
-        let mut pending = BTreeMap::new();
+        let mut pending = FlatMap::new();
         if let Some(last) = last {
             // Slots learned meanwhile (even during phase 1) need no proposal:
             // learners that missed them catch up from the heartbeats.

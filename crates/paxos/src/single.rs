@@ -20,8 +20,8 @@ use crate::observe::Observable;
 use crate::roles::Roles;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
+use protocol::flat::FlatMap;
 use protocol::{Cluster, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
-use std::collections::BTreeMap;
 
 /// Where a proposer is in its current attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -29,7 +29,7 @@ pub enum Phase {
     /// Nothing to propose.
     Idle,
     /// Phase 1: waiting for promises.
-    Preparing { ballot: Ballot, promises: BTreeMap<NodeId, Option<SlotValue>> },
+    Preparing { ballot: Ballot, promises: FlatMap<NodeId, Option<SlotValue>> },
     /// Phase 2: waiting for the value to be chosen.
     Accepting { ballot: Ballot, value: Value },
     /// Preempted; waiting out a back-off before the next ballot.
@@ -77,7 +77,7 @@ impl Paxos {
         self.roles.round += 1;
         let ballot = Ballot(self.roles.round, self.roles.id);
         out.persist(self.roles.durable());
-        self.phase = Phase::Preparing { ballot, promises: BTreeMap::new() };
+        self.phase = Phase::Preparing { ballot, promises: FlatMap::new() };
         out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.roles.id));
         for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot: 0 });

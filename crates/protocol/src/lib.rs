@@ -23,12 +23,14 @@
 
 pub mod client_op;
 pub mod fingerprint;
+pub mod flat;
 pub mod linearizable;
 pub mod present;
 pub mod symmetry;
 
 pub use client_op::{ClientOp, OpFn, OpKind, OpValue, Pending};
 pub use fingerprint::Fingerprint;
+pub use flat::{FlatMap, FlatSet};
 pub use present::{Countdown, Look, Panel, Picture, Tone};
 pub use symmetry::{Renaming, Symmetric, Symmetry};
 

@@ -20,8 +20,8 @@
 use crate::chunked::Chunked;
 use crate::log::{Entry, Log};
 use crate::raft::{Raft, Role};
+use protocol::flat::FlatMap;
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
-use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -57,7 +57,7 @@ struct Seen {
 pub struct RaftChecker {
     /// term → the node seen as its leader. Shared with the checker's clones
     /// in world snapshots and copied only when a new leader is seen.
-    leaders: Arc<BTreeMap<u64, NodeId>>,
+    leaders: Arc<FlatMap<u64, NodeId>>,
     /// Indexed by node id.
     seen: Vec<Seen>,
     /// Position `i`: the digest of the committed log up to index `i + 1`.
@@ -66,7 +66,7 @@ pub struct RaftChecker {
     /// increasing in both (an entry no later term beats is dropped), so the
     /// highest index committed before term T is one lookup. Shared like
     /// `leaders`.
-    committed_in: Arc<BTreeMap<u64, u64>>,
+    committed_in: Arc<FlatMap<u64, u64>>,
 }
 
 impl Checker<Raft> for RaftChecker {

@@ -16,9 +16,9 @@
 //!    transaction; a repeated id is acknowledged and skipped.
 
 use crate::bug::OutboxBug;
+use protocol::flat::FlatSet;
 use protocol::{Level, Message, NodeId, Tick, Timer};
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 pub const SERVICE: NodeId = 0;
 pub const RELAY: NodeId = 1;
@@ -110,7 +110,7 @@ impl Timer for OutboxTimer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct IdSet {
     below: u64,
-    above: BTreeSet<u64>,
+    above: FlatSet<u64>,
 }
 
 impl IdSet {
