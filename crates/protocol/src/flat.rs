@@ -16,7 +16,7 @@
 //! Inserting in the middle is `O(len)`: use a `BTreeMap` for a collection
 //! that grows large in random order.
 
-use serde::de::{Deserialize, Deserializer};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Borrow;
 use std::fmt;
@@ -303,16 +303,13 @@ impl<'a, K, V> VacantEntry<'a, K, V> {
 
 impl<K: Ord, V> FromIterator<(K, V)> for FlatMap<K, V> {
     /// Sorted by key; of a repeated key, the last value stays (as in
-    /// `BTreeMap`).
+    /// `BTreeMap`). Entries that come in order are taken as they are;
+    /// others are inserted one by one (no sort routine is compiled per
+    /// type, and the collections here are small).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut entries: Vec<(K, V)> = iter.into_iter().collect();
-        // Stable: repeated keys stay in the order they came.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        // Keep the last of each run of equal keys.
-        entries.reverse();
-        entries.dedup_by(|later, earlier| later.0 == earlier.0);
-        entries.reverse();
-        Self { entries }
+        let mut map = Self::new();
+        map.extend(iter);
+        map
     }
 }
 
@@ -390,7 +387,21 @@ impl<K: Serialize, V: Serialize> Serialize for FlatMap<K, V> {
 
 impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Deserialize<'de> for FlatMap<K, V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(std::collections::BTreeMap::<K, V>::deserialize(deserializer)?.into_iter().collect())
+        struct Entries<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Visitor<'de> for Entries<K, V> {
+            type Value = FlatMap<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut map = FlatMap::new();
+                while let Some((k, v)) = access.next_entry()? {
+                    map.insert(k, v);
+                }
+                Ok(map)
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
     }
 }
 
@@ -499,11 +510,11 @@ impl<T: Ord> FlatSet<T> {
 }
 
 impl<T: Ord> FromIterator<T> for FlatSet<T> {
+    /// As [`FlatMap`]'s: items that come in order are a push each.
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut items: Vec<T> = iter.into_iter().collect();
-        items.sort_unstable();
-        items.dedup();
-        Self { items }
+        let mut set = Self::new();
+        set.extend(iter);
+        set
     }
 }
 

@@ -222,9 +222,7 @@ impl fmt::Display for Report {
         writeln!(f)?;
         writeln!(f, "keys per node, consistent hashing (primary + replica):")?;
         writeln!(f, "node  before            after")?;
-        for &node in
-            &self.members_after.iter().chain(&self.members_before).copied().collect::<std::collections::BTreeSet<_>>()
-        {
+        for &node in &self.members_after.iter().chain(&self.members_before).copied().collect::<protocol::FlatSet<_>>() {
             let show = |loads: &[Load]| {
                 loads
                     .iter()

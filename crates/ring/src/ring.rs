@@ -8,9 +8,9 @@
 //! virtual nodes of a node already chosen.
 
 use crate::hash::{vnode_position, Position};
+use protocol::FlatMap;
 use protocol::NodeId;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 /// Most virtual nodes one physical node may own. Keeps a ring bounded.
@@ -65,7 +65,7 @@ pub struct Ring {
     /// Virtual nodes a node gets when added with weight 1.
     vnodes: u32,
     /// Physical node → its number of virtual nodes.
-    nodes: BTreeMap<NodeId, u32>,
+    nodes: FlatMap<NodeId, u32>,
     /// Every token, sorted by (position, node, index).
     tokens: Vec<Token>,
 }
@@ -79,7 +79,7 @@ impl Ring {
 
     /// An empty ring whose virtual nodes are placed with `salt`.
     pub fn with_salt(vnodes: u32, salt: u64) -> Self {
-        Self { salt, vnodes: vnodes.clamp(1, MAX_VNODES), nodes: BTreeMap::new(), tokens: Vec::new() }
+        Self { salt, vnodes: vnodes.clamp(1, MAX_VNODES), nodes: FlatMap::new(), tokens: Vec::new() }
     }
 
     /// A ring holding `nodes`, each with the default number of virtual nodes.
@@ -294,7 +294,7 @@ impl Ring {
 
     /// The fraction of the circle each node owns as primary, in id order.
     pub fn shares(&self) -> Vec<(NodeId, f64)> {
-        let mut share: BTreeMap<NodeId, f64> = self.nodes.keys().map(|&n| (n, 0.0)).collect();
+        let mut share: FlatMap<NodeId, f64> = self.nodes.keys().map(|&n| (n, 0.0)).collect();
         for span in self.spans() {
             *share.get_mut(&span.node).expect("every token's node is in the ring") += span.fraction();
         }

@@ -6,9 +6,9 @@
 
 use crate::hash::{key_position, Position};
 use crate::schemes::Placement;
+use protocol::FlatMap;
 use protocol::NodeId;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Most keys one statistic may cover. Keeps memory bounded.
 pub const MAX_STAT_KEYS: u32 = 10_000_000;
@@ -37,7 +37,7 @@ pub struct Load {
 pub fn loads(placement: &impl Placement, keys: &[Position], replicas: u32) -> Vec<Load> {
     // Inserted one by one rather than collected: collecting sorts, and a
     // copy of the sort for each placement type is code the app carries.
-    let mut by_node: BTreeMap<NodeId, Load> = BTreeMap::new();
+    let mut by_node: FlatMap<NodeId, Load> = FlatMap::new();
     for node in placement.nodes() {
         by_node.insert(node, Load { node, primary: 0, replica: 0 });
     }

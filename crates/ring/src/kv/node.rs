@@ -48,8 +48,9 @@ use super::message::{Held, Item, Msg, Range, Version};
 use crate::hash::{key_position, Position};
 use crate::ring::Ring;
 use protocol::{ClientOp, Cluster, Command, Input, Level, Look, NodeId, NodeRef, Out, Panel, Picture, Protocol, Tick};
+use protocol::{FlatMap, FlatSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -202,9 +203,9 @@ pub struct KvNode {
     /// Peers that have not acknowledged this node's latest announcement.
     unacked: NodeSet,
     /// While joining: the ranges to pull from each old owner.
-    pull_plan: BTreeMap<NodeId, Vec<Range>>,
+    pull_plan: FlatMap<NodeId, Vec<Range>>,
     /// Old owners that have not answered a pull yet.
-    pulls: BTreeSet<NodeId>,
+    pulls: FlatSet<NodeId>,
     waiting: VecDeque<Waiting>,
     pending_puts: Vec<PendingPut>,
     next_req: u64,

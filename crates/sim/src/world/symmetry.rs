@@ -137,41 +137,7 @@ impl<P: Protocol> World<P> {
     /// tell them apart), as long as that makes at most [`MAX_TIE_ORDERS`]
     /// renamings; past that, ties in id order only.
     fn sorting_renamings(&self, symmetry: &Symmetry<P>, groups: &[Vec<NodeId>]) -> Vec<Renaming> {
-        let keys = self.keys(symmetry, groups);
-        let n = self.base.cluster.nodes;
-        // Per group, its members by key, and the runs of equal keys.
-        let mut sorted: Vec<Vec<NodeId>> = Vec::with_capacity(groups.len());
-        let mut ties: Vec<(usize, usize, usize)> = Vec::new();
-        let mut orders = 1usize;
-        for (g, group) in groups.iter().enumerate() {
-            let mut members = group.clone();
-            members.sort_by_key(|&id| (keys[id as usize], id));
-            let mut start = 0;
-            for end in 1..=members.len() {
-                if end == members.len() || keys[members[end] as usize] != keys[members[start] as usize] {
-                    if end - start > 1 {
-                        ties.push((g, start, end));
-                        orders = orders.saturating_mul((1..=end - start).product());
-                    }
-                    start = end;
-                }
-            }
-            sorted.push(members);
-        }
-        if orders > MAX_TIE_ORDERS {
-            ties.clear();
-        }
-        let mut all = Vec::new();
-        orderings(&mut sorted, &ties, &mut |sorted| {
-            let mut to: Vec<NodeId> = (0..n).collect();
-            for (group, members) in groups.iter().zip(sorted.iter()) {
-                for (slot, &member) in group.iter().zip(members) {
-                    to[member as usize] = *slot;
-                }
-            }
-            all.push(Renaming::new(to));
-        });
-        all
+        sorting_renamings(&self.keys(symmetry, groups), self.base.cluster.nodes, groups)
     }
 
     /// Each grouped node's key: what it is and what it sends and receives,
@@ -305,6 +271,44 @@ impl<P: Protocol> World<P> {
 /// Most renamings tried for one state when nodes tie: 5! (five
 /// indistinguishable nodes, or two pairs and a triple).
 const MAX_TIE_ORDERS: usize = 120;
+
+/// [`World::sorting_renamings`] from the nodes' sort `keys`: not generic,
+/// so its sort is compiled once, not once per protocol.
+fn sorting_renamings(keys: &[u64], n: NodeId, groups: &[Vec<NodeId>]) -> Vec<Renaming> {
+    // Per group, its members by key, and the runs of equal keys.
+    let mut sorted: Vec<Vec<NodeId>> = Vec::with_capacity(groups.len());
+    let mut ties: Vec<(usize, usize, usize)> = Vec::new();
+    let mut orders = 1usize;
+    for (g, group) in groups.iter().enumerate() {
+        let mut members = group.clone();
+        members.sort_by_key(|&id| (keys[id as usize], id));
+        let mut start = 0;
+        for end in 1..=members.len() {
+            if end == members.len() || keys[members[end] as usize] != keys[members[start] as usize] {
+                if end - start > 1 {
+                    ties.push((g, start, end));
+                    orders = orders.saturating_mul((1..=end - start).product());
+                }
+                start = end;
+            }
+        }
+        sorted.push(members);
+    }
+    if orders > MAX_TIE_ORDERS {
+        ties.clear();
+    }
+    let mut all = Vec::new();
+    orderings(&mut sorted, &ties, &mut |sorted| {
+        let mut to: Vec<NodeId> = (0..n).collect();
+        for (group, members) in groups.iter().zip(sorted.iter()) {
+            for (slot, &member) in group.iter().zip(members) {
+                to[member as usize] = *slot;
+            }
+        }
+        all.push(Renaming::new(to));
+    });
+    all
+}
 
 /// Call `visit` with `sorted` in every order that permutes each run of
 /// `ties` (group, start, end) and leaves the rest; `sorted` is as it was

@@ -19,10 +19,10 @@ pub mod layout;
 mod tests;
 
 use lab::Setup;
+use protocol::FlatMap;
 use protocol::{Level, NodeId, Status, Tick};
 use sim::journal::{Handled, Happening};
 use sim::{LossReason, MsgId, Session};
-use std::collections::BTreeMap;
 
 /// Most steps a diagram records.
 pub const MAX_STEPS: u64 = 250_000;
@@ -122,7 +122,7 @@ pub struct Diagram {
     pub shades: Vec<Shade>,
     pub notes: Vec<Note>,
     /// Arrows still in flight, by message id.
-    open: BTreeMap<MsgId, usize>,
+    open: FlatMap<MsgId, usize>,
     /// The longest time a finished arrow took: how far before a window a
     /// message may start and still cross it.
     pub max_span: Tick,

@@ -140,7 +140,7 @@ impl KvNode {
     /// list, a hand-off if not.
     pub(super) fn send_unconfirmed(&mut self, fx: &mut Fx) {
         let me = self.id;
-        let mut batches: BTreeMap<(NodeId, bool), Vec<Item>> = BTreeMap::new();
+        let mut batches: FlatMap<(NodeId, bool), Vec<Item>> = FlatMap::new();
         for (key, s) in self.disk.store.iter() {
             if s.pref == 0 || !s.awaiting(me) {
                 continue;

@@ -50,12 +50,12 @@ impl KvNode {
     /// The ranges this node owns in the new ring, by the old owner to pull
     /// each from. The ring is cut at every token of both rings, so each
     /// piece has one preference list in each.
-    pub(super) fn plan_pulls(&self) -> BTreeMap<NodeId, Vec<Range>> {
+    pub(super) fn plan_pulls(&self) -> FlatMap<NodeId, Vec<Range>> {
         let mut points: Vec<Position> =
             self.ring_new.tokens().iter().chain(self.ring_old.tokens()).map(|t| t.position).collect();
         points.sort_unstable();
         points.dedup();
-        let mut plan: BTreeMap<NodeId, Vec<Range>> = BTreeMap::new();
+        let mut plan: FlatMap<NodeId, Vec<Range>> = FlatMap::new();
         let n = points.len();
         for i in 0..n {
             let (start, end) = (points[(i + n - 1) % n], points[i]);
