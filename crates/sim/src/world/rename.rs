@@ -37,7 +37,7 @@ impl<P: Protocol> World<P> {
                 for (timer, _) in &mut node.timers {
                     (symmetry.rename_timer)(timer, renaming);
                 }
-                node.timers.sort_by_key(|(t, _)| *t);
+                super::symmetry::sort_few(&mut node.timers, |(a, _), (b, _)| a < b);
                 for held in &mut node.held {
                     if let Held::Timer(timer) = held {
                         (symmetry.rename_timer)(timer, renaming);

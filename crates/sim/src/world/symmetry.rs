@@ -198,7 +198,7 @@ impl<P: Protocol> World<P> {
         });
         let mut timers: Vec<P::Timer> = node.timers.iter().map(|(t, _)| *t).collect();
         timers.iter_mut().for_each(|t| (symmetry.rename_timer)(t, renaming));
-        timers.sort_unstable();
+        sort_few(&mut timers, |a, b| a < b);
         h.write_u64(super::explore::node_fingerprint(&state, durable.as_ref(), timers.iter()));
     }
 
@@ -310,6 +310,19 @@ fn sorting_renamings(keys: &[u64], n: NodeId, groups: &[Vec<NodeId>]) -> Vec<Ren
     all
 }
 
+/// Sort a node's few timers, stably: an insertion sort, whose code per
+/// timer type is a few instructions where the standard sorts compile to
+/// kilobytes (once per protocol, in the app).
+pub(super) fn sort_few<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && less(&items[j], &items[j - 1]) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// Call `visit` with `sorted` in every order that permutes each run of
 /// `ties` (group, start, end) and leaves the rest; `sorted` is as it was
 /// after.
@@ -338,4 +351,20 @@ fn mix(m: u64, direction: u8) -> u64 {
     h.write_u64(m);
     h.write_u8(direction);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_few;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn sort_few_is_a_stable_sort(mut items in prop::collection::vec((0u8..4, any::<u8>()), 0..12)) {
+            let mut expected = items.clone();
+            expected.sort_by_key(|&(k, _)| k);
+            sort_few(&mut items, |a, b| a.0 < b.0);
+            prop_assert_eq!(items, expected);
+        }
+    }
 }
