@@ -73,7 +73,7 @@ where
         for node in 0..self.node_count() as NodeId {
             match self.status(node) {
                 Status::Up => {
-                    choices.extend(self.armed_timers(node).map(|t| Action::Fire { node, timer: t.name().to_string() }));
+                    choices.extend(self.armed_timers(node).map(|t| Action::Fire { node, timer: t.name().into() }));
                     if used.crashes < budgets.crashes {
                         choices.push(Action::Crash { node });
                     }

@@ -68,8 +68,10 @@ pub enum Action {
     Deliver { msg: MsgId },
     /// The next event processed is `node`'s armed timer named `timer` (as
     /// the trace names it: `"election"`) firing, at its time or, if that
-    /// has passed, now.
-    Fire { node: NodeId, timer: String },
+    /// has passed, now. A protocol's timer names are static strings, so
+    /// an action the model checker makes for each armed timer of each
+    /// state it expands borrows its name; one read from JSON owns it.
+    Fire { node: NodeId, timer: std::borrow::Cow<'static, str> },
 }
 
 /// An action and the step it is applied at.

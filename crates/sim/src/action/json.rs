@@ -201,7 +201,7 @@ fn action_of(object: &Map<String, Value>, skip: Option<&str>) -> Result<Action, 
         "deliver" => Action::Deliver { msg: need(read.msg, "msg")? },
         "fire" => {
             let node = need(read.node, "node")?;
-            Action::Fire { node, timer: need(read.timer, "timer")? }
+            Action::Fire { node, timer: need(read.timer, "timer")?.into() }
         }
         _ => {
             let node = need(read.node, "node")?;
