@@ -80,8 +80,7 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
     let budgets = &options.budgets;
     let threads = options.threads.clamp(1, SHARDS);
     let mut visited: Vec<Visited> = (0..SHARDS).map(|_| Visited::default()).collect();
-    let mut scratch = Scratch::default();
-    let root_id = root.id(Used::default(), &mut scratch);
+    let root_id = root.id(Used::default());
     visited[shard(root_id)].insert(root_id);
     let mut links: Vec<Link> = Vec::new();
     let mut frontier = vec![Item { world: root.boxed(), used: Used::default(), link: ROOT }];
@@ -246,13 +245,9 @@ fn expand(
     item.world.enabled(item.used, &options.budgets, &options.commands, scratch);
     let actions = std::mem::take(&mut scratch.choices);
     let mut generated = 0;
-    let mut keep = |(world, used, step): (Box<dyn State>, Used, u64),
-                    action: &Action,
-                    crash,
-                    scratch: &mut Scratch,
-                    spare: &mut Spare| {
+    let mut keep = |(world, used, step): (Box<dyn State>, Used, u64), action: &Action, crash, spare: &mut Spare| {
         generated += 1;
-        let id = world.id(used, scratch);
+        let id = world.id(used);
         let s = shard(id);
         if !seen[s].contains(&id) && level.insert(id) {
             *order += 1;
@@ -271,13 +266,13 @@ fn expand(
     for action in &actions {
         let next = choices::successor(spare.copy(&*item.world), item.used, action);
         let mid = choices::mid_step(&options.budgets, item.used, action, next.0.last_commands());
-        keep(next, action, None, scratch, spare);
+        keep(next, action, None, spare);
         // The same step cut short by a crash, right after it: generation
         // order, and so the counts, do not change when the option is off.
         if let Some((node, afters)) = mid {
             for after in afters {
                 let next = choices::crashed_successor(spare.copy(&*item.world), item.used, action, node, after);
-                keep(next, action, Some((node, after)), scratch, spare);
+                keep(next, action, Some((node, after)), spare);
             }
         }
     }

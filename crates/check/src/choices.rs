@@ -33,7 +33,6 @@ impl Used {
 #[derive(Default)]
 pub(crate) struct Scratch {
     pub messages: Vec<u64>,
-    pub fingerprint: Vec<u64>,
     pub choices: Vec<Action>,
 }
 

@@ -19,7 +19,7 @@ pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>
     let mut scratch = Scratch::default();
     // State id -> the shallowest depth it was reached at.
     let mut visited: BTreeMap<u64, u32> = BTreeMap::new();
-    visited.insert(root.id(Used::default(), &mut scratch), 0);
+    visited.insert(root.id(Used::default()), 0);
     let mut links: Vec<Link> = Vec::new();
     let mut stack = vec![(root.boxed(), Used::default(), ROOT, 0u32)];
     let mut report =
@@ -46,7 +46,7 @@ pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>
             successors.push((next, None));
             for ((next, next_used, step), crash) in successors {
                 report.generated += 1;
-                let id = next.id(next_used, &mut scratch);
+                let id = next.id(next_used);
                 if visited.get(&id).is_some_and(|&d| d <= depth + 1) {
                     continue;
                 }
@@ -88,7 +88,7 @@ pub(crate) fn random(root: &dyn State, options: &Options, hooks: &Hooks<'_>, see
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut scratch = Scratch::default();
     let mut visited: std::collections::HashSet<u64> = std::collections::HashSet::new();
-    visited.insert(root.id(Used::default(), &mut scratch));
+    visited.insert(root.id(Used::default()));
     let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Walks, violation: None, symmetry: None };
     let mut path: Vec<Scheduled> = Vec::new();
     for _ in 0..walks {
@@ -122,7 +122,7 @@ pub(crate) fn random(root: &dyn State, options: &Options, hooks: &Hooks<'_>, see
             path.extend(choices::recorded(step, &action, crash));
             report.generated += 1;
             report.depth = report.depth.max(depth + 1);
-            if visited.insert(world.id(used, &mut scratch)) {
+            if visited.insert(world.id(used)) {
                 report.unique += 1;
             }
             if let Some(found) = choices::found(&*world, || path.clone()) {

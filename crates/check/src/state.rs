@@ -25,7 +25,7 @@ pub(crate) trait State: Any + Send + Sync {
     fn enabled(&self, used: Used, budgets: &Budgets, commands: &[String], scratch: &mut Scratch);
 
     /// The state's identity: the world's fingerprint and the budgets spent.
-    fn id(&self, used: Used, scratch: &mut Scratch) -> u64;
+    fn id(&self, used: Used) -> u64;
 
     /// Apply one choice: the action, then the event it makes next for
     /// `deliver` and `fire`. Returns the step the action is recorded at.
@@ -87,9 +87,9 @@ where
         }
     }
 
-    fn id(&self, used: Used, scratch: &mut Scratch) -> u64 {
+    fn id(&self, used: Used) -> u64 {
         let mut h = Fingerprint::default();
-        h.write_u64(self.fingerprint(&mut scratch.fingerprint));
+        h.write_u64(self.fingerprint());
         h.write_u32(used.crashes);
         h.write_u32(used.drops);
         h.write_u32(used.dups);

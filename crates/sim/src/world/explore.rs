@@ -102,18 +102,18 @@ impl<P: Protocol> World<P> {
     }
 
     /// The fingerprint of the canonical world state (see the module's
-    /// documentation). `scratch` is a reusable buffer. With symmetry
+    /// documentation). With symmetry
     /// reduction on ([`World::with_symmetry`]), the fingerprint of the
     /// state's representative up to renaming its interchangeable nodes.
-    pub fn fingerprint(&self, scratch: &mut Vec<u64>) -> u64 {
+    pub fn fingerprint(&self) -> u64 {
         match self.symmetry_on() {
-            Some((symmetry, groups)) => self.representative_fingerprint(&symmetry, groups, scratch),
-            None => self.exact_fingerprint(scratch),
+            Some((symmetry, groups)) => self.representative_fingerprint(&symmetry, groups),
+            None => self.exact_fingerprint(),
         }
     }
 
     /// The fingerprint of this very state, whatever the symmetry setting.
-    pub fn exact_fingerprint(&self, scratch: &mut Vec<u64>) -> u64 {
+    pub fn exact_fingerprint(&self) -> u64 {
         let mut h = Fingerprint::default();
         for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
             h.write_u8(meta.status as u8);
@@ -134,19 +134,23 @@ impl<P: Protocol> World<P> {
             }
             h.write_u32(id as u32);
         }
-        scratch.clear();
-        scratch.extend(self.in_flight_fingerprinted().map(|(_, fp)| fp));
-        scratch.sort_unstable();
-        h.write_usize(scratch.len());
-        for m in scratch.iter() {
-            h.write_u64(*m);
-        }
+        write_multiset(&mut h, self.in_flight_fingerprinted().map(|(_, fp)| fp));
         for &cut in self.base.cuts() {
             h.write_u8(cut as u8);
         }
         self.checker.fingerprint(&mut h);
         h.finish()
     }
+}
+
+/// Hash a multiset of fingerprints (the messages in flight), whatever
+/// their order: their count and their wrapping sum. Each is the output of
+/// [`Fingerprint`]'s finalizer, so sums of distinct multisets collide no
+/// more often than the fingerprints themselves; no sort, no buffer.
+pub(super) fn write_multiset(h: &mut Fingerprint, fingerprints: impl Iterator<Item = u64>) {
+    let (count, sum) = fingerprints.fold((0u64, 0u64), |(n, sum), fp| (n + 1, sum.wrapping_add(fp)));
+    h.write_u64(count);
+    h.write_u64(sum);
 }
 
 /// The fingerprint of a node's state, what it persisted and its armed

@@ -95,34 +95,24 @@ impl<P: Protocol> World<P> {
     /// identity when reduction is off).
     pub fn canonical_renaming(&self) -> Renaming {
         match self.symmetry_on() {
-            Some((symmetry, groups)) => self.representative(&symmetry, groups, &mut Vec::new()).1,
+            Some((symmetry, groups)) => self.representative(&symmetry, groups).1,
             None => Renaming::identity(self.base.cluster.nodes),
         }
     }
 
-    pub(super) fn representative_fingerprint(
-        &self,
-        symmetry: &Symmetry<P>,
-        groups: &[Vec<NodeId>],
-        scratch: &mut Vec<u64>,
-    ) -> u64 {
-        self.representative(symmetry, groups, scratch).0
+    pub(super) fn representative_fingerprint(&self, symmetry: &Symmetry<P>, groups: &[Vec<NodeId>]) -> u64 {
+        self.representative(symmetry, groups).0
     }
 
     /// The least fingerprint of the renamings that sort the groups by key,
     /// and that renaming.
-    fn representative(
-        &self,
-        symmetry: &Symmetry<P>,
-        groups: &[Vec<NodeId>],
-        scratch: &mut Vec<u64>,
-    ) -> (u64, Renaming) {
+    fn representative(&self, symmetry: &Symmetry<P>, groups: &[Vec<NodeId>]) -> (u64, Renaming) {
         let mut best: Option<(u64, Renaming)> = None;
         for renaming in self.sorting_renamings(symmetry, groups) {
             let fp = if renaming.is_identity() {
-                self.exact_fingerprint(scratch)
+                self.exact_fingerprint()
             } else {
-                self.renamed_fingerprint(symmetry, &renaming, scratch)
+                self.renamed_fingerprint(symmetry, &renaming)
             };
             if best.as_ref().is_none_or(|(b, _)| fp < *b) {
                 best = Some((fp, renaming));
@@ -219,12 +209,12 @@ impl<P: Protocol> World<P> {
     /// `renaming`, computed without building it: equal to
     /// `self.renamed(renaming).exact_fingerprint()`, and to this world's
     /// exact fingerprint for the identity.
-    pub fn fingerprint_renamed(&self, renaming: &Renaming, scratch: &mut Vec<u64>) -> Option<u64> {
+    pub fn fingerprint_renamed(&self, renaming: &Renaming) -> Option<u64> {
         let symmetry = P::symmetry()?;
-        Some(self.renamed_fingerprint(&symmetry, renaming, scratch))
+        Some(self.renamed_fingerprint(&symmetry, renaming))
     }
 
-    fn renamed_fingerprint(&self, symmetry: &Symmetry<P>, renaming: &Renaming, scratch: &mut Vec<u64>) -> u64 {
+    fn renamed_fingerprint(&self, symmetry: &Symmetry<P>, renaming: &Renaming) -> u64 {
         let back = renaming.inverse();
         let n = self.base.cluster.nodes;
         let mut h = Fingerprint::default();
@@ -249,13 +239,10 @@ impl<P: Protocol> World<P> {
             }
             h.write_u32(slot);
         }
-        scratch.clear();
-        scratch.extend(self.in_flight.values().map(|e| self.renamed_message_fingerprint(symmetry, renaming, e.id)));
-        scratch.sort_unstable();
-        h.write_usize(scratch.len());
-        for m in scratch.iter() {
-            h.write_u64(*m);
-        }
+        super::explore::write_multiset(
+            &mut h,
+            self.in_flight.values().map(|e| self.renamed_message_fingerprint(symmetry, renaming, e.id)),
+        );
         for from in 0..n {
             for to in 0..n {
                 h.write_u8(self.base.is_cut(back.id(from), back.id(to)) as u8);
