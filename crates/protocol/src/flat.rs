@@ -303,9 +303,9 @@ impl<'a, K, V> VacantEntry<'a, K, V> {
 
 impl<K: Ord, V> FromIterator<(K, V)> for FlatMap<K, V> {
     /// Sorted by key; of a repeated key, the last value stays (as in
-    /// `BTreeMap`). Entries that come in order are taken as they are;
-    /// others are inserted one by one (no sort routine is compiled per
-    /// type, and the collections here are small).
+    /// `BTreeMap`). Inserted one by one: an entry above the last is a push,
+    /// and no sort routine is compiled per type (the collections here are
+    /// small).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut map = Self::new();
         map.extend(iter);
@@ -510,7 +510,7 @@ impl<T: Ord> FlatSet<T> {
 }
 
 impl<T: Ord> FromIterator<T> for FlatSet<T> {
-    /// As [`FlatMap`]'s: items that come in order are a push each.
+    /// As [`FlatMap`]'s: inserted one by one, an item above the last a push.
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         let mut set = Self::new();
         set.extend(iter);

@@ -149,6 +149,12 @@ fn search(start: &[Value], ops: &[Entry]) -> Search {
     }
 }
 
+/// Sort operations by when they were invoked, stably: one function, so the
+/// app compiles one copy of the sort for the three places that need it.
+fn by_invoke(entries: &mut [Entry]) {
+    entries.sort_by_key(|e| e.invoke);
+}
+
 /// Leave operations out while the rest stays non-linearizable from
 /// `start`, keeping for every read a write of its value unless `explained`
 /// holds it (a read of a value nobody writes is a witness of nothing).
@@ -172,7 +178,7 @@ fn shrink(start: &[Value], ops: &[Entry], explained: &[Value]) -> Vec<Entry> {
             i += 1;
         }
     }
-    kept.sort_by_key(|e| e.invoke);
+    by_invoke(&mut kept);
     kept
 }
 
@@ -334,7 +340,7 @@ impl KeyWindow {
             witness.extend(self.slots.iter().flatten().map(|s| s.entry.clone()));
             witness.retain(|e| *e != failed);
             witness.push(failed);
-            witness.sort_by_key(|e| e.invoke);
+            by_invoke(&mut witness);
             return Verdict::Violated { witness };
         }
         self.configs = kept;
@@ -424,7 +430,7 @@ impl KeyWindow {
         let mut ops: Vec<Entry> = self.recent.iter().cloned().collect();
         ops.extend(self.slots.iter().flatten().filter(|s| s.entry != *done).map(|s| s.entry.clone()));
         ops.push(done.clone());
-        ops.sort_by_key(|e| e.invoke);
+        by_invoke(&mut ops);
         let mut any: BTreeSet<Value> = BTreeSet::from([None]);
         any.extend(ops.iter().map(|e| match e.op {
             RegOp::Write(v) => Some(v),
