@@ -9,6 +9,14 @@
 //! of entries; inserting in order, as terms, slots and ids grow, is a
 //! push), at a fraction of the code.
 //!
+//! The simulator's event queue and index of messages in flight use a
+//! sibling, `sim::sorted::SortedMap`, sorted the same way in a ring buffer:
+//! a queue takes its first entry every step, O(1) there and a `memmove`
+//! here. Protocol state is mostly read and copied, where the plain `Vec` is
+//! the cheaper of the two (one slice to walk, no wrap-around to index):
+//! with these maps in a ring buffer too, the Paxos model cost 2% more
+//! instructions.
+//!
 //! They behave as `BTreeMap` and `BTreeSet` do wherever the two meet: the
 //! same iteration order, the same `Debug` text, the same serde form (a map,
 //! a sequence), the same `Hash` words (so state fingerprints are

@@ -13,7 +13,8 @@
 //! or removal shifts the entries on its shorter side. With the most
 //! messages a world allows in flight (`MAX_IN_FLIGHT`, 100,000) that is a
 //! `memmove` of up to 1.6 MB, slower than a B-tree but bounded; no scenario
-//! comes near it.
+//! comes near it. Protocol state uses `protocol::FlatMap`, the same idea
+//! in a plain `Vec` (see there why not one type).
 
 use std::collections::VecDeque;
 
