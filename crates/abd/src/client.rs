@@ -108,9 +108,9 @@ impl Client {
             }
             Input::Timer(AbdTimer::Resend) => self.resend(out, config),
             Input::Request { cmd } => match parse_request(&cmd, config.keys) {
-                Err(e) => out.emit(Level::Notice, format!("client {}: {e}", self.id)),
+                Err(e) => out.emit(Level::Notice, format_args!("client {}: {e}", self.id)),
                 Ok(_) if self.current.is_some() => {
-                    out.emit(Level::Notice, format!("client {} is busy with an operation; try later", self.id))
+                    out.emit(Level::Notice, format_args!("client {} is busy with an operation; try later", self.id))
                 }
                 Ok((key, kind)) => {
                     out.cancel_timer(AbdTimer::Next);

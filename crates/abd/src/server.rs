@@ -30,7 +30,7 @@ impl Server {
                 out.send(from, AbdMsg::UpdateAck { op, key });
             }
             Input::Request { .. } => {
-                out.emit(Level::Notice, format!("server {id} takes no requests: ask a client (`read x`, `x=5`)"))
+                out.emit(Level::Notice, format_args!("server {id} takes no requests: ask a client (`read x`, `x=5`)"))
             }
             _ => {}
         }

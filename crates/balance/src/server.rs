@@ -47,13 +47,20 @@ impl Server {
                         // Makes room by discarding the oldest waiting request
                         // (not the one in service), and tells nobody.
                         self.queue.remove(1);
-                        out.emit(Level::Warn, format!("server {} discards a waiting request to make room", self.id));
+                        out.emit(
+                            Level::Warn,
+                            format_args!("server {} discards a waiting request to make room", self.id),
+                        );
                     }
                     _ => {
                         if self.rejected == 0 {
                             out.emit(
                                 Level::Notice,
-                                format!("server {}'s queue is full ({}): it refuses r{id}", self.id, self.queue.len()),
+                                format_args!(
+                                    "server {}'s queue is full ({}): it refuses r{id}",
+                                    self.id,
+                                    self.queue.len()
+                                ),
                             );
                         }
                         self.rejected += 1;
@@ -74,9 +81,10 @@ impl Server {
                     self.start(out);
                 }
             }
-            Input::Request { .. } => {
-                out.emit(Level::Info, format!("server {} serves what the balancer (node {BALANCER}) sends it", self.id))
-            }
+            Input::Request { .. } => out.emit(
+                Level::Info,
+                format_args!("server {} serves what the balancer (node {BALANCER}) sends it", self.id),
+            ),
             _ => {}
         }
     }

@@ -126,12 +126,12 @@ impl Replica {
                 if self.lost > before {
                     out.emit(
                         Level::Warn,
-                        format!("replica {id}: {} acknowledged write(s) lost on merge", self.lost - before),
+                        format_args!("replica {id}: {} acknowledged write(s) lost on merge", self.lost - before),
                     );
                 }
             }
             Input::Request { .. } => {
-                out.emit(Level::Notice, format!("replica {id} takes no requests: ask a client (`read x`, `x=5`)"))
+                out.emit(Level::Notice, format_args!("replica {id} takes no requests: ask a client (`read x`, `x=5`)"))
             }
             Input::Message { .. } | Input::Timer(_) => {}
         }
@@ -145,7 +145,7 @@ impl Replica {
                 self.count_lost(key, write, held);
                 out.emit(
                     Level::Warn,
-                    format!(
+                    format_args!(
                         "replica {id}: write of {} at {} loses at once to the value held at {}",
                         write.value, write.ts, held.ts
                     ),

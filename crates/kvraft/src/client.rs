@@ -210,9 +210,9 @@ impl KvClient {
                 self.retry(now, out, config);
             }
             Input::Request { cmd } => match parse_request(&cmd, config.keys) {
-                Err(e) => out.emit(Level::Notice, format!("client {}: {e}", self.id)),
+                Err(e) => out.emit(Level::Notice, format_args!("client {}: {e}", self.id)),
                 Ok(_) if self.current.is_some() => {
-                    out.emit(Level::Notice, format!("client {} is busy with an operation; try later", self.id))
+                    out.emit(Level::Notice, format_args!("client {} is busy with an operation; try later", self.id))
                 }
                 Ok((key, kind)) => {
                     out.cancel_timer(ClientTimer::Next);
@@ -288,7 +288,7 @@ impl KvClient {
         if kind != OpKind::Ok {
             out.emit(
                 Level::Notice,
-                format!("client {} gives up on {} ({})", self.id, describe(c.key, c.kind), kind.name()),
+                format_args!("client {} gives up on {} ({})", self.id, describe(c.key, c.kind), kind.name()),
             );
         }
         out.cancel_timer(ClientTimer::Resend);

@@ -52,7 +52,7 @@ impl KvServer {
             }
             Input::Request { .. } => out.emit(
                 Level::Notice,
-                format!("server {} takes no requests: ask a client (`read x`, `x=5`)", self.raft.id()),
+                format_args!("server {} takes no requests: ask a client (`read x`, `x=5`)", self.raft.id()),
             ),
             Input::Timer(KvTimer::Client(_)) | Input::Message { .. } => {}
         }

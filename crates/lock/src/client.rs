@@ -250,12 +250,15 @@ impl LeaseClient {
             Some(t) => format!("token {t}"),
             None => format!("{} of {} servers", self.granted.len(), self.servers.len()),
         };
-        out.emit(Level::Notice, format!("client {} holds the lock ({what}) for {validity} ms by its clock", self.id));
+        out.emit(
+            Level::Notice,
+            format_args!("client {} holds the lock ({what}) for {validity} ms by its clock", self.id),
+        );
     }
 
     /// Step 3: release everywhere it may have been granted, and back off.
     fn give_up(&mut self, reason: &str, out: &mut LockOut) {
-        out.emit(Level::Info, format!("client {} gives up: {reason}", self.id));
+        out.emit(Level::Info, format_args!("client {} gives up: {reason}", self.id));
         self.ops().not_acquired(out);
         self.release(out);
         out.cancel_timer(LockTimer::Timeout);
@@ -276,7 +279,7 @@ impl LeaseClient {
         match self.phase {
             Phase::Acquiring => self.give_up("no majority in time", out),
             Phase::Writing => {
-                out.emit(Level::Info, format!("client {}: the storage did not answer", self.id));
+                out.emit(Level::Info, format_args!("client {}: the storage did not answer", self.id));
                 self.ops().written(self.token(), None, out);
                 self.finish(out);
             }
@@ -291,14 +294,14 @@ impl LeaseClient {
         }
         match self.phase {
             Phase::Holding => {
-                out.emit(Level::Notice, format!("client {}: its lease ran out before the work was done", self.id));
+                out.emit(Level::Notice, format_args!("client {}: its lease ran out before the work was done", self.id));
                 out.cancel_timer(LockTimer::Work);
                 self.release(out);
                 self.back_off(out);
             }
             _ => {
                 self.let_go(out);
-                out.emit(Level::Notice, format!("client {}: its lease ran out while its write is out", self.id));
+                out.emit(Level::Notice, format_args!("client {}: its lease ran out while its write is out", self.id));
             }
         }
     }
@@ -314,8 +317,8 @@ impl LeaseClient {
         self.ops().write(token, out);
         out.send(self.storage, Msg::Write { attempt: self.attempt, token });
         out.set_timer(LockTimer::Timeout, self.config.request_timeout_ms, self.config.request_timeout_ms);
-        let with = token.map_or(String::new(), |t| format!(" with token {t}"));
-        out.emit(Level::Info, format!("client {} writes{with}", self.id));
+        let with = crate::message::WithToken(token);
+        out.emit(Level::Info, format_args!("client {} writes{with}", self.id));
     }
 
     fn on_write_ack(&mut self, attempt: u64, accepted: bool, out: &mut LockOut) {
@@ -323,7 +326,7 @@ impl LeaseClient {
             return;
         }
         if !accepted {
-            out.emit(Level::Notice, format!("client {}: the storage rejected its write", self.id));
+            out.emit(Level::Notice, format_args!("client {}: the storage rejected its write", self.id));
         }
         self.ops().written(self.token(), Some(accepted), out);
         self.finish(out);

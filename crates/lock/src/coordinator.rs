@@ -170,7 +170,7 @@ impl Coordinator {
         out.persist(self.durable());
         out.set_timer(LockTimer::Session(session), t, t);
         out.send(from, Msg::Connected { session });
-        out.emit(Level::Info, format!("coordinator {} opens session {session} for client {from}", self.id));
+        out.emit(Level::Info, format_args!("coordinator {} opens session {session} for client {from}", self.id));
     }
 
     fn on_ping(&mut self, now: Tick, from: NodeId, session: u64, sent_at: Tick, out: &mut LockOut) {
@@ -264,7 +264,10 @@ impl Coordinator {
             [] => String::new(),
             seqs => format!(": entry {} deleted", seqs.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")),
         };
-        out.emit(Level::Notice, format!("coordinator {}: session {session} of client {client} expired{gone}", self.id));
+        out.emit(
+            Level::Notice,
+            format_args!("coordinator {}: session {session} of client {client} expired{gone}", self.id),
+        );
         self.note_holder(before, out);
         out.persist(self.durable());
         self.notify(fired, out);
@@ -300,7 +303,7 @@ impl Coordinator {
             self.last_token = Some(holder.seq);
             out.emit(
                 Level::Notice,
-                format!(
+                format_args!(
                     "coordinator {}: entry {} of client {} is the lowest: it holds the lock",
                     self.id, holder.seq, holder.client
                 ),

@@ -254,7 +254,10 @@ impl<V: Choice> Protocol for Lock<V> {
 
     fn step(&mut self, now: Tick, input: Input<Msg, LockTimer>, out: &mut Out<Msg, LockTimer, Durable>) {
         if let Input::Request { .. } = input {
-            out.emit(Level::Info, format!("node {} ignores requests: clients take the lock on their own", self.id));
+            out.emit(
+                Level::Info,
+                format_args!("node {} ignores requests: clients take the lock on their own", self.id),
+            );
             return;
         }
         match &mut self.node {

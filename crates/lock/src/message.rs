@@ -197,3 +197,16 @@ impl protocol::Timer for LockTimer {
         }
     }
 }
+
+/// " with token 7" for a write that carries one, nothing for one that does
+/// not: part of a note, formatted only when the note is kept.
+pub(crate) struct WithToken(pub Option<u64>);
+
+impl std::fmt::Display for WithToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(t) => write!(f, " with token {t}"),
+            None => Ok(()),
+        }
+    }
+}

@@ -105,7 +105,7 @@ impl LockServer {
                 out.send(from, Msg::Granted { attempt, token });
                 out.emit(
                     Level::Info,
-                    format!("server {} grants the lock to client {from} with token {token}, until {expires_at} on its clock", self.id),
+                    format_args!("server {} grants the lock to client {from} with token {token}, until {expires_at} on its clock", self.id),
                 );
             }
             // A duplicated request gets the same answer.
@@ -123,7 +123,7 @@ impl LockServer {
             out.cancel_timer(LockTimer::Expire);
             out.emit(
                 Level::Info,
-                format!("server {} frees the lock: client {from} released token {}", self.id, lease.token),
+                format_args!("server {} frees the lock: client {from} released token {}", self.id, lease.token),
             );
         }
     }
@@ -141,7 +141,7 @@ impl LockServer {
         if let Some(l) = self.lease.take() {
             out.emit(
                 Level::Notice,
-                format!(
+                format_args!(
                     "server {}: the lease of client {} (token {}) expired on its clock",
                     self.id, l.client, l.token
                 ),

@@ -140,14 +140,14 @@ impl Storage {
         // The write is durable before the client hears it landed.
         out.persist(self.durable());
         out.send(from, Msg::WriteAck { attempt, accepted });
-        let with = token.map_or(String::new(), |t| format!(" with token {t}"));
+        let with = crate::message::WithToken(token);
         if accepted {
-            out.emit(Level::Info, format!("storage {} accepts the write of client {from}{with}", self.id));
+            out.emit(Level::Info, format_args!("storage {} accepts the write of client {from}{with}", self.id));
         } else {
             let highest = self.highest_token.map_or("a token".to_string(), |h| format!("token {h}"));
             out.emit(
                 Level::Notice,
-                format!("storage {} rejects the write of client {from}{with}: it has seen {highest}", self.id),
+                format_args!("storage {} rejects the write of client {from}{with}: it has seen {highest}", self.id),
             );
         }
     }

@@ -282,14 +282,14 @@ impl ZkClient {
                 self.lock = Some(Held { token: Some(seq), valid_until: self.session_until, since: self.local_time });
                 let [lo, hi] = self.config.hold_ms;
                 out.set_timer(LockTimer::Work, lo, hi);
-                out.emit(Level::Notice, format!("client {} holds the lock (entry {seq})", self.id));
+                out.emit(Level::Notice, format_args!("client {} holds the lock (entry {seq})", self.id));
             }
             Some(p) => {
                 self.phase = ZkPhase::Waiting;
                 // If the watch notification is lost, look again after a while.
                 let t = self.config.session_timeout_ms;
                 out.set_timer(LockTimer::Timeout, t, t);
-                out.emit(Level::Info, format!("client {}: entry {seq} waits for entry {p}", self.id));
+                out.emit(Level::Info, format_args!("client {}: entry {seq} waits for entry {p}", self.id));
             }
         }
     }
@@ -316,7 +316,7 @@ impl ZkClient {
             }
             ZkPhase::Waiting | ZkPhase::Checking => self.list_children(out),
             ZkPhase::Writing => {
-                out.emit(Level::Info, format!("client {}: the storage did not answer", self.id));
+                out.emit(Level::Info, format_args!("client {}: the storage did not answer", self.id));
                 self.ops().written(self.seq, None, out);
                 self.release(out);
             }
@@ -336,8 +336,8 @@ impl ZkClient {
         self.ops().write(token, out);
         out.send(self.storage, Msg::Write { attempt: self.attempt, token });
         self.request_timer(out);
-        let with = token.map_or(String::new(), |t| format!(" with token {t}"));
-        out.emit(Level::Info, format!("client {} writes{with}", self.id));
+        let with = crate::message::WithToken(token);
+        out.emit(Level::Info, format_args!("client {} writes{with}", self.id));
     }
 
     /// Step 5: delete the entry, which hands the lock to its successor.
@@ -357,7 +357,7 @@ impl ZkClient {
     /// The session is gone, and with it the entry and the lock.
     fn lose_session(&mut self, reason: &str, out: &mut LockOut) {
         let held = if self.lock.is_some() { " and the lock" } else { "" };
-        out.emit(Level::Notice, format!("client {} loses its session{held}: {reason}", self.id));
+        out.emit(Level::Notice, format_args!("client {} loses its session{held}: {reason}", self.id));
         match self.phase {
             // The entry goes with the session: the lock was never had.
             ZkPhase::Creating | ZkPhase::Waiting | ZkPhase::Checking => self.ops().not_acquired(out),

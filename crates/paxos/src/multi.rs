@@ -118,7 +118,7 @@ impl MultiPaxos {
         self.leader = None;
         out.emit(
             Level::Info,
-            format!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.roles.id),
+            format_args!("node {} runs phase 1 with ballot {ballot} from slot {from_slot}", self.roles.id),
         );
         for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot });
@@ -129,7 +129,7 @@ impl MultiPaxos {
     fn step_down(&mut self, out: &mut MultiOut) {
         if self.ballot().is_some() {
             out.cancel_timer(PaxosTimer::Heartbeat);
-            out.emit(Level::Notice, format!("node {} stops leading", self.roles.id));
+            out.emit(Level::Notice, format_args!("node {} stops leading", self.roles.id));
         }
         self.lead = Lead::Follower;
         if self.roles.proposer {
@@ -176,7 +176,11 @@ impl MultiPaxos {
         let next_slot = last.map_or(from_slot, |l| l + 1);
         out.emit(
             Level::Notice,
-            format!("node {} leads with ballot {ballot}; re-proposes {} open slot(s)", self.roles.id, pending.len()),
+            format_args!(
+                "node {} leads with ballot {ballot}; re-proposes {} open slot(s)",
+                self.roles.id,
+                pending.len()
+            ),
         );
         for (&slot, (value, _)) in &pending {
             for &a in self.roles.acceptors.iter() {
@@ -204,7 +208,7 @@ impl MultiPaxos {
         self.roles.proposals.record((slot, value.clone()));
         let value = self.roles.own_proposal(value);
         pending.insert(slot, (value.clone(), 0));
-        out.emit(Level::Info, format!("leader {} proposes {value:?} for slot {slot}", self.roles.id));
+        out.emit(Level::Info, format_args!("leader {} proposes {value:?} for slot {slot}", self.roles.id));
         for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot: *ballot, slot, value: value.clone() });
         }
@@ -260,12 +264,16 @@ impl MultiPaxos {
         if applied > applied_before {
             out.emit(
                 Level::Info,
-                format!("node {} learns slot {slot} = {value:?}; applied through slot {}", self.roles.id, applied - 1),
+                format_args!(
+                    "node {} learns slot {slot} = {value:?}; applied through slot {}",
+                    self.roles.id,
+                    applied - 1
+                ),
             );
         } else {
             out.emit(
                 Level::Info,
-                format!("node {} learns slot {slot} = {value:?} (waits for earlier slots)", self.roles.id),
+                format_args!("node {} learns slot {slot} = {value:?} (waits for earlier slots)", self.roles.id),
             );
         }
     }
@@ -278,18 +286,18 @@ impl MultiPaxos {
                 self.propose(value, op, out);
             }
             (Lead::Candidate { .. }, _) if self.queue.len() < MAX_QUEUED => {
-                out.emit(Level::Info, format!("node {} holds {cmd:?} until phase 1 ends", self.roles.id));
+                out.emit(Level::Info, format_args!("node {} holds {cmd:?} until phase 1 ends", self.roles.id));
                 self.queue.push((value, op));
             }
             (_, Some(leader)) if leader != self.roles.id => {
                 out.emit(
                     Level::Warn,
-                    format!("node {} is not the leader; {cmd:?} should go to node {leader}", self.roles.id),
+                    format_args!("node {} is not the leader; {cmd:?} should go to node {leader}", self.roles.id),
                 );
                 self.clients.reject(&op, out);
             }
             _ => {
-                out.emit(Level::Warn, format!("node {} knows no leader; {cmd:?} dropped", self.roles.id));
+                out.emit(Level::Warn, format_args!("node {} knows no leader; {cmd:?} dropped", self.roles.id));
                 self.clients.reject(&op, out);
             }
         }
@@ -365,7 +373,7 @@ impl Protocol for MultiPaxos {
                 Msg::Nack { ballot, promised } => {
                     self.see(promised);
                     if self.ballot() == Some(ballot) {
-                        out.emit(Level::Info, format!("node {} preempted: {promised} > {ballot}", self.roles.id));
+                        out.emit(Level::Info, format_args!("node {} preempted: {promised} > {ballot}", self.roles.id));
                         self.leader = None;
                         self.step_down(out);
                     }

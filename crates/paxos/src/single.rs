@@ -78,7 +78,7 @@ impl Paxos {
         let ballot = Ballot(self.roles.round, self.roles.id);
         out.persist(self.roles.durable());
         self.phase = Phase::Preparing { ballot, promises: FlatMap::new() };
-        out.emit(Level::Info, format!("proposer {} prepares ballot {ballot}", self.roles.id));
+        out.emit(Level::Info, format_args!("proposer {} prepares ballot {ballot}", self.roles.id));
         for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Prepare { ballot, from_slot: 0 });
         }
@@ -114,7 +114,7 @@ impl Paxos {
         self.phase = Phase::Accepting { ballot, value: value.clone() };
         out.emit(
             Level::Info,
-            format!("proposer {} has a majority of promises for {ballot}; proposes {value:?}", self.roles.id),
+            format_args!("proposer {} has a majority of promises for {ballot}; proposes {value:?}", self.roles.id),
         );
         for &a in self.roles.acceptors.iter() {
             out.send(a, Msg::Accept { ballot, slot: 0, value: value.clone() });
@@ -127,7 +127,7 @@ impl Paxos {
         self.roles.round = self.roles.round.max(ballot.round());
         if let Some(v) = self.roles.learner.on_accepted(from, ballot, 0, &value, self.roles.quorum) {
             out.persist(self.roles.durable());
-            out.emit(Level::Notice, format!("node {} learns {v:?} is chosen (ballot {ballot})", self.roles.id));
+            out.emit(Level::Notice, format_args!("node {} learns {v:?} is chosen (ballot {ballot})", self.roles.id));
             if self.roles.proposer {
                 self.phase = Phase::Done;
                 out.cancel_timer(PaxosTimer::Retry);
@@ -137,18 +137,21 @@ impl Paxos {
 
     fn on_request(&mut self, cmd: String, out: &mut PaxosOut) {
         if !self.roles.proposer {
-            out.emit(Level::Warn, format!("node {} is not a proposer; {cmd:?} dropped", self.roles.id));
+            out.emit(Level::Warn, format_args!("node {} is not a proposer; {cmd:?} dropped", self.roles.id));
             return;
         }
         let value: Value = cmd.as_str().into();
         if let Some(chosen) = self.chosen() {
-            out.emit(Level::Warn, format!("node {}: {chosen:?} is already chosen; {cmd:?} is too late", self.roles.id));
+            out.emit(
+                Level::Warn,
+                format_args!("node {}: {chosen:?} is already chosen; {cmd:?} is too late", self.roles.id),
+            );
             return;
         }
         if self.value.is_some() {
             out.emit(
                 Level::Info,
-                format!("proposer {} keeps proposing its first value; {cmd:?} ignored", self.roles.id),
+                format_args!("proposer {} keeps proposing its first value; {cmd:?} ignored", self.roles.id),
             );
             return;
         }
@@ -200,7 +203,10 @@ impl Protocol for Paxos {
             Input::Timer(PaxosTimer::Retry) => match self.phase {
                 Phase::BackingOff => self.start_ballot(out),
                 Phase::Preparing { ballot, .. } | Phase::Accepting { ballot, .. } => {
-                    out.emit(Level::Info, format!("proposer {} gives up ballot {ballot}: timed out", self.roles.id));
+                    out.emit(
+                        Level::Info,
+                        format_args!("proposer {} gives up ballot {ballot}: timed out", self.roles.id),
+                    );
                     self.give_up(out);
                 }
                 Phase::Idle | Phase::Done => {}
@@ -213,7 +219,10 @@ impl Protocol for Paxos {
                 Msg::Accepted { ballot, value, .. } => self.on_accepted(from, ballot, value, out),
                 Msg::Nack { ballot, promised } => {
                     if self.ballot() == Some(ballot) {
-                        out.emit(Level::Info, format!("proposer {} preempted: {promised} > {ballot}", self.roles.id));
+                        out.emit(
+                            Level::Info,
+                            format_args!("proposer {} preempted: {promised} > {ballot}", self.roles.id),
+                        );
                         self.roles.round = self.roles.round.max(promised.round());
                         self.give_up(out);
                     }

@@ -45,7 +45,7 @@ impl Client {
         match input {
             Input::Start => out.set_timer(PbTimer::Write, self.config.write_ms, self.config.write_ms),
             Input::Request { .. } => {
-                out.emit(Level::Info, format!("the client writes on its own every {} ms", self.config.write_ms))
+                out.emit(Level::Info, format_args!("the client writes on its own every {} ms", self.config.write_ms))
             }
             Input::Timer(PbTimer::Write) => {
                 out.set_timer(PbTimer::Write, self.config.write_ms, self.config.write_ms);
@@ -65,7 +65,7 @@ impl Client {
                 if let Some(id) = self.outstanding.take() {
                     self.unknown += 1;
                     out.op(Self::op(id, OpKind::Info));
-                    out.emit(Level::Notice, format!("client: no answer to w{id} from replica {}", self.primary));
+                    out.emit(Level::Notice, format_args!("client: no answer to w{id} from replica {}", self.primary));
                     self.other();
                 }
             }

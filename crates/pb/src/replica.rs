@@ -187,7 +187,7 @@ impl Replica {
             }
             Input::Request { .. } => out.emit(
                 Level::Info,
-                format!(
+                format_args!(
                     "replica {} takes writes from the client (node {CLIENT}), which sends them on its own",
                     self.id
                 ),
@@ -250,7 +250,7 @@ impl Replica {
         };
         out.emit(
             Level::Warn,
-            format!("replica {} suspects primary {suspected} ({how}): promotes itself, {epoch}", self.id),
+            format_args!("replica {} suspects primary {suspected} ({how}): promotes itself, {epoch}", self.id),
         );
     }
 
@@ -263,7 +263,7 @@ impl Replica {
         }
         out.persist(self.durable());
         if was_primary {
-            out.emit(Level::Notice, format!("replica {} learns of epoch {epoch}: steps down to backup", self.id));
+            out.emit(Level::Notice, format_args!("replica {} learns of epoch {epoch}: steps down to backup", self.id));
         }
     }
 
@@ -294,7 +294,7 @@ impl Replica {
                     out.persist(self.durable());
                     let log: Vec<Entry> = self.log.entries.iter().copied().collect();
                     out.send(from, PbMsg::Sync { epoch: self.epoch, log, len: self.log.len });
-                    out.emit(Level::Info, format!("primary {} takes replica {from} back as its backup", self.id));
+                    out.emit(Level::Info, format_args!("primary {} takes replica {from} back as its backup", self.id));
                 }
             }
             PbMsg::Write { id, value } => {
@@ -318,7 +318,7 @@ impl Replica {
                     out.send(from, PbMsg::Stale { epoch: self.epoch });
                     out.emit(
                         Level::Notice,
-                        format!(
+                        format_args!(
                             "replica {} refuses w{} of stale epoch {epoch}: epoch {} is current",
                             self.id, entry.id, self.epoch
                         ),

@@ -135,11 +135,37 @@ pub enum Level {
 pub struct Out<M, T, D> {
     commands: Vec<Command<M, T, D>>,
     ops: Vec<ClientOp>,
+    /// Whether [`Out::emit`] writes its note's text (see [`Out::keep_notes`]).
+    notes: bool,
 }
 
 impl<M, T, D> Default for Out<M, T, D> {
     fn default() -> Self {
-        Self { commands: Vec::new(), ops: Vec::new() }
+        Self { commands: Vec::new(), ops: Vec::new(), notes: true }
+    }
+}
+
+/// The text of a note: a `&str`, a `String`, or `format_args!(...)`, which
+/// is only formatted when the note is kept (see [`Out::keep_notes`]).
+pub trait NoteText {
+    fn into_text(self) -> String;
+}
+
+impl NoteText for &str {
+    fn into_text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl NoteText for String {
+    fn into_text(self) -> String {
+        self
+    }
+}
+
+impl NoteText for std::fmt::Arguments<'_> {
+    fn into_text(self) -> String {
+        std::fmt::format(self)
     }
 }
 
@@ -159,8 +185,18 @@ impl<M, T, D> Out<M, T, D> {
     pub fn cancel_timer(&mut self, timer: T) {
         self.commands.push(Command::CancelTimer { timer });
     }
-    pub fn emit(&mut self, level: Level, text: impl Into<String>) {
-        self.commands.push(Command::Emit(Note { level, text: text.into() }));
+    /// A note for the event log. Write it with `format_args!` rather than
+    /// `format!`, so a world that keeps no log never formats it.
+    pub fn emit(&mut self, level: Level, text: impl NoteText) {
+        let text = if self.notes { text.into_text() } else { String::new() };
+        self.commands.push(Command::Emit(Note { level, text }));
+    }
+    /// Whether notes keep their text (on by default). A world that keeps no
+    /// event log (a model checker's) switches it off: each note is still
+    /// pushed, so the commands of a step and where a crash can cut them are
+    /// the same, but its text is left empty and never formatted.
+    pub fn keep_notes(&mut self, keep: bool) {
+        self.notes = keep;
     }
     /// Report a client operation (see [`client_op`]).
     pub fn op(&mut self, op: ClientOp) {
@@ -462,5 +498,40 @@ mod tests {
     fn peers_skip_self_in_order() {
         let peers: Vec<_> = Cluster { nodes: 4 }.peers(2).collect();
         assert_eq!(peers, vec![0, 1, 3]);
+    }
+
+    /// Counts how often it is formatted.
+    struct Counted<'a>(&'a std::cell::Cell<u32>);
+
+    impl std::fmt::Display for Counted<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.set(self.0.get() + 1);
+            f.write_str("ballot 3")
+        }
+    }
+
+    #[test]
+    fn notes_left_out_keep_their_place_and_are_never_formatted() {
+        let formatted = std::cell::Cell::new(0);
+        let mut out: Out<(), (), ()> = Out::default();
+        out.emit(Level::Info, format_args!("prepares {}", Counted(&formatted)));
+        out.keep_notes(false);
+        out.send(1, ());
+        out.emit(Level::Warn, format_args!("gives up {}", Counted(&formatted)));
+        out.emit(Level::Notice, "a &str");
+        out.keep_notes(true);
+        out.emit(Level::Notice, String::from("kept"));
+        assert_eq!(formatted.get(), 1, "only the kept note was formatted");
+        let note = |level, text: &str| Command::Emit(Note { level, text: text.to_string() });
+        assert_eq!(
+            out.take(),
+            vec![
+                note(Level::Info, "prepares ballot 3"),
+                Command::Send { to: 1, msg: () },
+                note(Level::Warn, ""),
+                note(Level::Notice, ""),
+                note(Level::Notice, "kept"),
+            ]
+        );
     }
 }

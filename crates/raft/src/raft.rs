@@ -172,7 +172,7 @@ impl Raft {
             if was_leader {
                 out.cancel_timer(RaftTimer::Heartbeat);
                 self.reset_election_timer(out);
-                out.emit(Level::Notice, format!("node {} steps down: saw term {term}", self.id));
+                out.emit(Level::Notice, format_args!("node {} steps down: saw term {term}", self.id));
             }
         }
     }
@@ -185,7 +185,7 @@ impl Raft {
         self.leader_id = None;
         self.votes = 1 << self.id;
         out.persist(self.durable());
-        out.emit(Level::Info, format!("node {} starts an election for term {}", self.id, self.current_term));
+        out.emit(Level::Info, format_args!("node {} starts an election for term {}", self.id, self.current_term));
         self.reset_election_timer(out);
         if self.votes.count_ones() as usize >= self.cluster.majority() {
             self.become_leader(out);
@@ -209,7 +209,7 @@ impl Raft {
         self.match_index = vec![0; n];
         self.match_index[self.id as usize] = self.log.last_index();
         out.cancel_timer(RaftTimer::Election);
-        out.emit(Level::Notice, format!("node {} is leader of term {}", self.id, self.current_term));
+        out.emit(Level::Notice, format_args!("node {} is leader of term {}", self.id, self.current_term));
         self.broadcast_append(out);
         // A cluster of one commits on its own.
         self.advance_commit(out);
@@ -251,7 +251,7 @@ impl Raft {
         let term_ok = self.log.term_at(index) == Some(self.current_term) || self.has(Bug::CommitPreviousTerms);
         if index > self.commit_index && term_ok {
             self.commit_index = index;
-            out.emit(Level::Info, format!("leader {} commits through index {index}", self.id));
+            out.emit(Level::Info, format_args!("leader {} commits through index {index}", self.id));
         }
         self.apply_committed(out);
     }
@@ -317,7 +317,7 @@ impl Raft {
         // A current-term AppendEntries comes from the one leader of the term.
         if self.role != Role::Follower {
             self.role = Role::Follower;
-            out.emit(Level::Info, format!("node {} follows leader {from} in term {term}", self.id));
+            out.emit(Level::Info, format_args!("node {} follows leader {from} in term {term}", self.id));
         }
         self.leader_id = Some(from);
         self.reset_election_timer(out);
@@ -409,7 +409,7 @@ impl Raft {
                 self.match_index[self.id as usize] = index;
                 self.clients.appended(op, index, self.current_term, out);
                 out.persist(self.durable());
-                out.emit(Level::Info, format!("leader {} appends {cmd:?} at index {index}", self.id));
+                out.emit(Level::Info, format_args!("leader {} appends {cmd:?} at index {index}", self.id));
                 for peer in self.cluster.peers(self.id) {
                     if self.next_index[peer as usize] == index {
                         self.send_append(peer, out);
@@ -417,12 +417,11 @@ impl Raft {
                 }
                 self.advance_commit(out);
             }
-            (_, Some(leader)) => {
-                out.emit(Level::Warn, format!("node {} rejects {cmd:?}: not the leader; try node {leader}", self.id))
-            }
+            (_, Some(leader)) => out
+                .emit(Level::Warn, format_args!("node {} rejects {cmd:?}: not the leader; try node {leader}", self.id)),
             (_, None) => out.emit(
                 Level::Warn,
-                format!("node {} drops {cmd:?}: no leader known in term {}", self.id, self.current_term),
+                format_args!("node {} drops {cmd:?}: no leader known in term {}", self.id, self.current_term),
             ),
         }
     }

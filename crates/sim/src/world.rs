@@ -511,6 +511,8 @@ impl<P: Protocol> World<P> {
             self.base.ran(id, handled);
         }
         let mut out = std::mem::take(&mut self.out);
+        // A world that keeps no log never formats a note's text.
+        out.keep_notes(self.base.recording);
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
         let crash_after = meta.crash_after.take();

@@ -292,7 +292,7 @@ impl Coordinator {
             (_, Some(d)) => {
                 out.emit(
                     Level::Notice,
-                    format!("coordinator restarts: re-sends its logged decision {d:?} for tx {}", self.tx),
+                    format_args!("coordinator restarts: re-sends its logged decision {d:?} for tx {}", self.tx),
                 );
                 self.phase = Phase::Deciding;
                 self.send_decision(out, cfg);
@@ -300,7 +300,7 @@ impl Coordinator {
             (tx, None) if self.three => {
                 out.emit(
                     Level::Notice,
-                    format!("coordinator restarts without a decision for tx {tx}: asks the participants"),
+                    format_args!("coordinator restarts without a decision for tx {tx}: asks the participants"),
                 );
                 self.phase = Phase::Recovering;
                 for p in self.participants() {
@@ -309,7 +309,10 @@ impl Coordinator {
                 out.set_timer(CommitTimer::Resend, cfg.resend_ms, cfg.resend_ms);
             }
             (tx, None) => {
-                out.emit(Level::Notice, format!("coordinator restarts without a decision for tx {tx}: presumed abort"));
+                out.emit(
+                    Level::Notice,
+                    format_args!("coordinator restarts without a decision for tx {tx}: presumed abort"),
+                );
                 self.decide(Decision::Abort, out, cfg);
             }
         }
@@ -317,7 +320,7 @@ impl Coordinator {
 
     fn request(&mut self, out: &mut Out, cfg: &Settings) {
         if !matches!(self.phase, Phase::Idle | Phase::Done) {
-            out.emit(Level::Notice, format!("coordinator is busy with tx {}: request refused", self.tx));
+            out.emit(Level::Notice, format_args!("coordinator is busy with tx {}: request refused", self.tx));
             crate::refuse_txn(self.tx + 1, out);
             return;
         }
@@ -328,7 +331,7 @@ impl Coordinator {
         self.yes = 0;
         self.acks = 0;
         out.persist(self.log());
-        out.emit(Level::Info, format!("tx {} begins: prepare", self.tx));
+        out.emit(Level::Info, format_args!("tx {} begins: prepare", self.tx));
         for p in self.participants() {
             out.send(p, CommitMsg::Prepare { tx: self.tx });
         }
@@ -342,7 +345,7 @@ impl Coordinator {
         self.acks = 0;
         out.persist(self.log());
         out.cancel_timer(CommitTimer::Votes);
-        out.emit(Level::Notice, format!("coordinator decides {d:?} for tx {}", self.tx));
+        out.emit(Level::Notice, format_args!("coordinator decides {d:?} for tx {}", self.tx));
         // The client hears the decision once it is logged.
         let kind = if d == Decision::Commit { OpKind::Ok } else { OpKind::Fail };
         out.op(crate::txn_op(self.tx).complete(kind, OpValue::Int(self.tx)));
@@ -364,7 +367,7 @@ impl Coordinator {
         match msg {
             CommitMsg::Vote { tx, yes } if tx == self.tx && self.phase == Phase::Voting => {
                 if !yes {
-                    out.emit(Level::Notice, format!("participant {from} votes no on tx {tx}"));
+                    out.emit(Level::Notice, format_args!("participant {from} votes no on tx {tx}"));
                     self.decide(Decision::Abort, out, cfg);
                     return;
                 }
@@ -393,7 +396,7 @@ impl Coordinator {
                 if self.acks == all(self.nodes) {
                     self.phase = Phase::Done;
                     out.cancel_timer(CommitTimer::Resend);
-                    out.emit(Level::Info, format!("tx {tx} done: every participant acknowledged"));
+                    out.emit(Level::Info, format_args!("tx {tx} done: every participant acknowledged"));
                 }
             }
             CommitMsg::Query { tx } if tx == self.tx => {
@@ -415,7 +418,7 @@ impl Coordinator {
     fn timer(&mut self, t: CommitTimer, out: &mut Out, cfg: &Settings) {
         match (t, self.phase) {
             (CommitTimer::Votes, Phase::Voting) => {
-                out.emit(Level::Notice, format!("votes on tx {} are late: abort", self.tx));
+                out.emit(Level::Notice, format_args!("votes on tx {} are late: abort", self.tx));
                 self.decide(Decision::Abort, out, cfg);
             }
             // Skeen: a coordinator whose pre-commit acks are late commits;
@@ -502,7 +505,7 @@ impl Participant {
         if self.state.in_doubt() {
             self.recovered = true;
             self.blocked_since = Some(now);
-            out.emit(Level::Notice, format!("participant {} restarts in doubt on tx {}: asks", self.id, self.tx));
+            out.emit(Level::Notice, format_args!("participant {} restarts in doubt on tx {}: asks", self.id, self.tx));
             self.ask(out, cfg);
             out.set_timer(CommitTimer::Outcome, cfg.resend_ms, cfg.resend_ms);
         }
@@ -543,7 +546,7 @@ impl Participant {
                 if yes {
                     out.set_timer(CommitTimer::Outcome, cfg.decision_timeout_ms[0], cfg.decision_timeout_ms[1]);
                 } else {
-                    out.emit(Level::Notice, format!("participant {} votes no on tx {tx}", self.id));
+                    out.emit(Level::Notice, format_args!("participant {} votes no on tx {tx}", self.id));
                 }
             }
             CommitMsg::Prepare { tx } if tx == self.tx => {
@@ -575,7 +578,7 @@ impl Participant {
                     if self.state.in_doubt() {
                         out.emit(
                             Level::Info,
-                            format!("participant {} learns {d:?} on tx {tx} from node {from}", self.id),
+                            format_args!("participant {} learns {d:?} on tx {tx} from node {from}", self.id),
                         );
                     }
                     self.learn(tx, d, out)
@@ -597,7 +600,7 @@ impl Participant {
                 out.persist(self.log());
                 out.emit(
                     Level::Warn,
-                    format!("participant {} gives up waiting and aborts tx {} after voting yes", self.id, self.tx),
+                    format_args!("participant {} gives up waiting and aborts tx {} after voting yes", self.id, self.tx),
                 );
             }
             CommitTimer::Outcome if self.three && !self.recovered => {
@@ -606,7 +609,10 @@ impl Participant {
                 self.heard = Heard::default();
                 out.emit(
                     Level::Notice,
-                    format!("participant {} lost the coordinator: termination protocol for tx {}", self.id, self.tx),
+                    format_args!(
+                        "participant {} lost the coordinator: termination protocol for tx {}",
+                        self.id, self.tx
+                    ),
                 );
                 for p in self.others() {
                     out.send(p, CommitMsg::Query { tx: self.tx });
@@ -616,7 +622,10 @@ impl Participant {
             CommitTimer::Outcome => {
                 if self.blocked_since.is_none() {
                     self.blocked_since = Some(now);
-                    out.emit(Level::Notice, format!("participant {} is in doubt on tx {}: blocked", self.id, self.tx));
+                    out.emit(
+                        Level::Notice,
+                        format_args!("participant {} is in doubt on tx {}: blocked", self.id, self.tx),
+                    );
                 }
                 self.ask(out, cfg);
                 out.set_timer(CommitTimer::Outcome, cfg.resend_ms, cfg.resend_ms);
@@ -627,7 +636,7 @@ impl Participant {
                     if h.precommit || self.state == TxState::PreCommitted { Decision::Commit } else { Decision::Abort };
                 out.emit(
                     Level::Notice,
-                    format!("participant {} decides {d:?} on tx {} by termination", self.id, self.tx),
+                    format_args!("participant {} decides {d:?} on tx {} by termination", self.id, self.tx),
                 );
                 let tx = self.tx;
                 self.learn(tx, d, out);
@@ -689,7 +698,7 @@ impl CommitNode {
                     Input::Start => p.start(now, out, cfg),
                     Input::Request { .. } => out.emit(
                         Level::Info,
-                        format!("participant {} ignores requests: send them to the coordinator (node 0)", p.id),
+                        format_args!("participant {} ignores requests: send them to the coordinator (node 0)", p.id),
                     ),
                     Input::Message { from, msg } => p.message(now, from, msg, out, cfg),
                     Input::Timer(t) => p.timer(now, t, out, cfg),

@@ -226,7 +226,7 @@ impl OutboxNode {
                     *changes = id;
                     outbox.push(id);
                     out.persist(OutboxDurable::Service { changes: *changes, outbox: outbox.clone() });
-                    out.emit(Level::Info, format!("change {id} committed with its outbox row"));
+                    out.emit(Level::Info, format_args!("change {id} committed with its outbox row"));
                 }
                 Input::Message { from, msg: OutboxMsg::Poll } => {
                     out.send(from, OutboxMsg::Rows { ids: outbox.iter().take(8).copied().collect() });
@@ -301,7 +301,7 @@ impl OutboxNode {
                         *applied += 1;
                         if seen {
                             *applied_twice += 1;
-                            out.emit(Level::Warn, format!("consumer applies message {id} again"));
+                            out.emit(Level::Warn, format_args!("consumer applies message {id} again"));
                         }
                         processed.insert(id);
                         out.persist(OutboxDurable::Consumer {
@@ -310,7 +310,7 @@ impl OutboxNode {
                             applied_twice: *applied_twice,
                         });
                     } else {
-                        out.emit(Level::Notice, format!("consumer skips message {id}: already processed"));
+                        out.emit(Level::Notice, format_args!("consumer skips message {id}: already processed"));
                     }
                     out.send(from, OutboxMsg::Ack { id });
                 }

@@ -160,7 +160,7 @@ impl Orchestrator {
         self.state = state;
         out.persist(self.log());
         out.cancel_timer(SagaTimer::Retry);
-        out.emit(Level::Info, format!("saga {} {}", self.saga, state.name()));
+        out.emit(Level::Info, format_args!("saga {} {}", self.saga, state.name()));
         // The client hears the saga's outcome: every step done, or undone.
         let kind = if state == SagaState::Done { OpKind::Ok } else { OpKind::Fail };
         out.op(crate::txn_op(self.saga).complete(kind, OpValue::Int(self.saga)));
@@ -170,12 +170,12 @@ impl Orchestrator {
         use protocol::Input;
         match input {
             Input::Start if self.saga > 0 && !self.state.finished() => {
-                out.emit(Level::Notice, format!("orchestrator resumes saga {} from its log", self.saga));
+                out.emit(Level::Notice, format_args!("orchestrator resumes saga {} from its log", self.saga));
                 self.drive(out);
             }
             Input::Start => {}
             Input::Request { .. } if !self.state.finished() => {
-                out.emit(Level::Notice, format!("orchestrator is busy with saga {}: request refused", self.saga));
+                out.emit(Level::Notice, format_args!("orchestrator is busy with saga {}: request refused", self.saga));
                 crate::refuse_txn(self.saga + 1, out);
             }
             Input::Request { .. } => {
@@ -185,7 +185,7 @@ impl Orchestrator {
                 self.failed = None;
                 self.state = SagaState::Running;
                 out.persist(self.log());
-                out.emit(Level::Info, format!("saga {} begins", self.saga));
+                out.emit(Level::Info, format_args!("saga {} begins", self.saga));
                 self.drive(out);
             }
             Input::Timer(SagaTimer::Retry) => self.drive(out),
@@ -201,7 +201,7 @@ impl Orchestrator {
                             out.persist(self.log());
                             out.emit(
                                 Level::Notice,
-                                format!(
+                                format_args!(
                                     "saga {saga} exposes an intermediate state: T1..T{step} committed, T{} not yet",
                                     step + 1
                                 ),
@@ -221,7 +221,7 @@ impl Orchestrator {
                         out.persist(self.log());
                         out.emit(
                             Level::Notice,
-                            format!("T{step} failed: saga {saga} compensates T{}..T1 in reverse", self.step),
+                            format_args!("T{step} failed: saga {saga} compensates T{}..T1 in reverse", self.step),
                         );
                         self.drive(out);
                     }
@@ -235,7 +235,7 @@ impl Orchestrator {
                             out.persist(self.log());
                             out.emit(
                             Level::Notice,
-                            format!("saga {saga} exposes an intermediate state: T1..T{} still committed while compensating", self.step),
+                            format_args!("saga {saga} exposes an intermediate state: T1..T{} still committed while compensating", self.step),
                         );
                             self.drive(out);
                         }
@@ -276,7 +276,7 @@ impl Service {
             if let protocol::Input::Request { .. } = input {
                 out.emit(
                     Level::Info,
-                    format!("service {} ignores requests: send them to the orchestrator (node 0)", self.id),
+                    format_args!("service {} ignores requests: send them to the orchestrator (node 0)", self.id),
                 );
             }
             return;
@@ -302,7 +302,7 @@ impl Service {
                     self.compensations += 1;
                     out.persist(self.log());
                     if again {
-                        out.emit(Level::Warn, format!("service {} undoes T{step} a second time", self.id));
+                        out.emit(Level::Warn, format_args!("service {} undoes T{step} a second time", self.id));
                     }
                 }
                 out.send(from, SagaMsg::Compensated { saga, step });

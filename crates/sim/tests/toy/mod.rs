@@ -139,7 +139,7 @@ impl Protocol for Toy {
                 }
             }
             Input::Request { cmd } => {
-                out.emit(Level::Info, format!("node {} got {cmd}", self.id));
+                out.emit(Level::Info, format_args!("node {} got {cmd}", self.id));
                 let op = ClientOp::invoke(self.requests.len() as u64, OpFn::Write, OpValue::of_command(&cmd));
                 out.op(op.clone());
                 if cmd == "fail" {
