@@ -41,6 +41,9 @@ impl Hasher for IdHasher {
 
 type Visited = HashSet<u64, BuildHasherDefault<IdHasher>>;
 
+/// Bits of a candidate's `order` for its place in its thread's output.
+const ORDER_BITS: u32 = 40;
+
 fn shard(id: u64) -> usize {
     // The high bits: the set's buckets use the low ones.
     (id >> 56) as usize % SHARDS
@@ -59,8 +62,9 @@ struct Item {
 /// A successor not seen at an earlier level.
 struct Candidate {
     id: u64,
-    /// Where it was generated: its thread's chunk, then its place in that
-    /// thread's output (so in the frontier's order, then the choices').
+    /// Where it was generated: its thread's chunk (the high bits, from
+    /// `ORDER_BITS` up), then its place in that thread's output (so in the
+    /// frontier's order, then the choices').
     order: u64,
     /// The state, unless this is the last level the depth budget allows and
     /// it shows no violation: such a state is counted and checked, never
@@ -123,7 +127,7 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
                     // Met earlier in this level by this thread: only the
                     // first is kept, so a later copy is not even stored.
                     let mut level = Visited::default();
-                    let mut order = (t as u64) << 40;
+                    let mut order = (t as u64) << ORDER_BITS;
                     for (i, item) in items.into_iter().enumerate() {
                         if i % 256 == 255 {
                             if abort.load(Ordering::Relaxed) {
@@ -151,7 +155,8 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
                         );
                         generated.fetch_add(n, Ordering::Relaxed);
                     }
-                    out
+                    let count = order - ((t as u64) << ORDER_BITS);
+                    (out, count as usize)
                 }
             })
             .collect();
@@ -163,7 +168,14 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
         // Transpose: per shard, the candidates of each thread in order.
         let mut per_shard: Vec<Vec<Vec<Candidate>>> = (0..SHARDS).map(|_| Vec::new()).collect();
         report.generated = generated.load(Ordering::Relaxed);
-        for out in outs {
+        // Where each thread's candidates start in the level's generation order.
+        let mut starts = Vec::with_capacity(outs.len());
+        let mut candidates = 0;
+        for (_, count) in &outs {
+            starts.push(candidates);
+            candidates += count;
+        }
+        for (out, _) in outs {
             for (s, candidates) in out.into_iter().enumerate() {
                 per_shard[s].push(candidates);
             }
@@ -194,13 +206,21 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
         // In the order they were generated, not by shard: which of several
         // states merged into one is kept (they may differ in what the
         // fingerprint leaves out, the clock) must not depend on hash values.
-        let mut kept: Vec<Candidate> = kept.into_iter().flatten().flatten().collect();
-        kept.sort_unstable_by_key(|c| c.order);
-        report.unique += kept.len() as u64;
+        // Each candidate's place in that order is known, so it is put there
+        // rather than sorted (a sort moved every candidate many times).
+        let mut placed: Vec<Option<Candidate>> = (0..candidates).map(|_| None).collect();
+        let mut new = 0;
+        for candidate in kept.into_iter().flatten().flatten() {
+            let thread = (candidate.order >> ORDER_BITS) as usize;
+            let place = starts[thread] + (candidate.order & ((1 << ORDER_BITS) - 1)) as usize;
+            placed[place] = Some(candidate);
+            new += 1;
+        }
+        report.unique += new;
         // States at the depth budget, left unexpanded: the search stopped
         // there, as it did when it kept them and looked at the next level.
-        let cut_short = last && !kept.is_empty();
-        for candidate in kept {
+        let cut_short = last && new > 0;
+        for candidate in placed.into_iter().flatten() {
             let Candidate { world, used, parent, step, action, crash, .. } = candidate;
             if let (None, Some(world)) = (&report.violation, &world) {
                 report.violation =
@@ -250,6 +270,7 @@ fn expand(
         let id = world.id(used);
         let s = shard(id);
         if !seen[s].contains(&id) && level.insert(id) {
+            let place = *order;
             *order += 1;
             let world = if !last || world.broken().is_some() {
                 Some(world)
@@ -258,7 +279,7 @@ fn expand(
                 None
             };
             let parent = item.link;
-            out[s].push(Candidate { id, order: *order, world, used, parent, step, action: action.clone(), crash });
+            out[s].push(Candidate { id, order: place, world, used, parent, step, action: action.clone(), crash });
         } else {
             spare.give_back(world);
         }
