@@ -71,6 +71,20 @@ struct SlotRecord {
     requested_overflow: bool,
 }
 
+impl SlotRecord {
+    /// Whether counting `acceptor`'s acceptance of `value` at `ballot` would
+    /// change nothing: the value is the one chosen, or the acceptance is
+    /// already in its ballot's tally.
+    fn counted(&self, acceptor: NodeId, ballot: Ballot, value: &Value) -> bool {
+        if let Some((_, chosen)) = &self.chosen {
+            if value == chosen {
+                return true;
+            }
+        }
+        self.tallies.iter().any(|t| t.ballot == ballot && t.value == *value && t.voters & (1 << acceptor) != 0)
+    }
+}
+
 #[derive(Clone, Debug, Default, Hash)]
 struct NodeRecord {
     /// The highest promise seen from this acceptor.
@@ -205,10 +219,12 @@ impl PaxosChecker {
         match new {
             Some(entries) => {
                 for (slot, value) in entries {
-                    let record = self.slots.get_or_insert_with(*slot, SlotRecord::default);
-                    if record.chosen.is_some() || record.requested.contains(value) {
+                    let known = |record: &SlotRecord| record.chosen.is_some() || record.requested.contains(value);
+                    // Read before writing: a write copies the slot's chunk.
+                    if self.slots.get(*slot).is_some_and(known) {
                         continue;
                     }
+                    let record = self.slots.get_or_insert_with(*slot, SlotRecord::default);
                     if record.requested.len() < MAX_REQUESTED_PER_SLOT {
                         record.requested.push(value.clone());
                     } else {
@@ -268,6 +284,12 @@ impl PaxosChecker {
 
     /// Count that `acceptor` accepted `value` at `ballot` in `slot`.
     fn vote(&mut self, acceptor: NodeId, slot: u64, ballot: Ballot, value: &Value, quorum: usize) -> Option<Violation> {
+        // Most acceptances of a chosen value, and every one a rescan counts
+        // again, change nothing: they are told apart without writing, since
+        // a write copies the slot's chunk the world's earlier copies share.
+        if self.slots.get(slot).is_some_and(|record| record.counted(acceptor, ballot, value)) {
+            return None;
+        }
         let valid_anyway = self.proposals_missed || (&**value == NO_OP && self.no_op_allowed);
         let record = self.slots.get_or_insert_with(slot, SlotRecord::default);
         if let Some((chosen_ballot, chosen)) = &record.chosen {
