@@ -71,6 +71,23 @@ struct SlotRecord {
     requested_overflow: bool,
 }
 
+impl NodeRecord {
+    /// The record of `node` after a check that found nothing wrong: the
+    /// promise never went down, so the highest seen is the current one, and
+    /// every journal was read to its end.
+    fn of<P: Observable>(node: &P, down: bool) -> Self {
+        let learner = node.learner();
+        Self {
+            promised: node.acceptor().and_then(|a| a.promised),
+            accepts_seen: node.acceptor().map_or(0, |a| a.journal.count()),
+            learned_seen: learner.journal.count(),
+            proposals_seen: node.proposals().count(),
+            learned: learner.chosen.len(),
+            down,
+        }
+    }
+}
+
 impl SlotRecord {
     /// Whether counting `acceptor`'s acceptance of `value` at `ballot` would
     /// change nothing: the value is the one chosen, or the acceptance is
@@ -85,7 +102,7 @@ impl SlotRecord {
     }
 }
 
-#[derive(Clone, Debug, Default, Hash)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct NodeRecord {
     /// The highest promise seen from this acceptor.
     promised: Option<Ballot>,
@@ -99,7 +116,7 @@ struct NodeRecord {
     down: bool,
 }
 
-#[derive(Debug, Default, Hash)]
+#[derive(Debug, Default)]
 pub struct PaxosChecker {
     slots: Slots<SlotRecord>,
     nodes: Vec<NodeRecord>,
@@ -109,6 +126,23 @@ pub struct PaxosChecker {
     /// holds (a paused node resumed with a flood of held requests): from
     /// then on Validity is not checked, rather than raise false alarms.
     proposals_missed: bool,
+}
+
+/// By what it remembers that its nodes do not show. After a check that
+/// found nothing wrong, each node's record is read off the node itself
+/// ([`NodeRecord::of`]: its promise, how far its journals go, how many
+/// slots it knows chosen, whether it is down), and the node is part of the
+/// state's fingerprint already, so hashing the records again told no two
+/// states apart (the same counts with and without them, crashes, drops and
+/// duplicates included) and cost 2.6% of a model check's instructions.
+/// `check_nodes` asserts the records are what the nodes show.
+impl std::hash::Hash for PaxosChecker {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Self { slots, nodes: _, no_op_allowed, proposals_missed } = self;
+        slots.hash(h);
+        no_op_allowed.hash(h);
+        proposals_missed.hash(h);
+    }
 }
 
 impl Clone for PaxosChecker {
@@ -207,6 +241,10 @@ impl PaxosChecker {
                 return Some(v);
             }
         }
+        debug_assert!(
+            look().all(|n| self.nodes[n.id as usize] == NodeRecord::of(n.state, n.status == Status::Crashed)),
+            "the fingerprint leaves out node records, which must be what the nodes show"
+        );
         None
     }
 
