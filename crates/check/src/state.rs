@@ -24,7 +24,8 @@ pub(crate) trait State: Any + Send + Sync {
     /// or a restart when it is down.
     fn enabled(&self, used: Used, budgets: &Budgets, commands: &[String], scratch: &mut Scratch);
 
-    /// The state's identity: the world's fingerprint and the budgets spent.
+    /// The state's identity: the world's fingerprint, whether a property
+    /// failed, and the budgets spent.
     fn id(&self, used: Used) -> u64;
 
     /// Apply one choice: the action, then the event it makes next for
@@ -90,6 +91,10 @@ where
     fn id(&self, used: Used) -> u64 {
         let mut h = Fingerprint::default();
         h.write_u64(self.fingerprint());
+        // A state where a property failed is never taken for one where none
+        // did: a checker stops reading at the failure, so its state need
+        // not show everything its nodes do (see the Paxos checker's `Hash`).
+        h.write_u8(self.violation().is_some() as u8);
         h.write_u32(used.crashes);
         h.write_u32(used.drops);
         h.write_u32(used.dups);

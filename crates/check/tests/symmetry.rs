@@ -77,7 +77,11 @@ fn paxos_bugs_are_found_as_short_with_symmetry_and_replay() {
             commands: &["x"],
             property: "Validity",
             shortest: 7,
-            unique: (550, 144),
+            // 550 and 144 before the Paxos checker's fingerprint left out its
+            // node records: nine of the states where Validity fails, at the
+            // last level, differed only in how far the checker had read
+            // when it stopped at the failure.
+            unique: (541, 143),
         },
         Case {
             algo: "paxos",
