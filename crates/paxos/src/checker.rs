@@ -135,7 +135,9 @@ pub struct PaxosChecker {
 /// state's fingerprint already, so hashing the records again told no two
 /// states apart (the same counts with and without them, crashes, drops and
 /// duplicates included) and cost 2.6% of a model check's instructions.
-/// `check_nodes` asserts the records are what the nodes show.
+/// `check_nodes` asserts the records are what the nodes show. After a
+/// failed check they may not be (it stops reading at the failure), which is
+/// why a model checker's state id also says whether a property failed.
 impl std::hash::Hash for PaxosChecker {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         let Self { slots, nodes: _, no_op_allowed, proposals_missed } = self;
