@@ -171,7 +171,7 @@ impl Clone for PaxosChecker {
 
 impl Checker<Paxos> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
-    /// What it remembers, by its derived `Hash`.
+    /// What it remembers, by its `Hash`.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(self, h);
     }
@@ -185,7 +185,7 @@ impl Checker<Paxos> for PaxosChecker {
 
 impl Checker<MultiPaxos> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
-    /// What it remembers, by its derived `Hash`.
+    /// What it remembers, by its `Hash`.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(self, h);
     }
@@ -227,10 +227,21 @@ impl PaxosChecker {
             self.nodes.resize_with(nodes.len(), NodeRecord::default);
         }
         let look = || nodes.iter().filter(|n| changed.is_none_or(|c| c == n.id));
+        // A node whose record is what it shows has nothing new to read (no
+        // journal went further, its promise and what it learned stayed put,
+        // it neither went down nor came back): most steps change none of it.
+        let fresh = |records: &[NodeRecord], n: &NodeRef<'_, P>| {
+            records[n.id as usize] == NodeRecord::of(n.state, n.status == Status::Crashed)
+        };
         for n in look() {
-            self.proposals(n.id, n.state);
+            if !fresh(&self.nodes, n) {
+                self.proposals(n.id, n.state);
+            }
         }
         for n in look() {
+            if fresh(&self.nodes, n) {
+                continue;
+            }
             // A node that went down or came back was rebuilt from what it
             // persisted: its tables are rescanned, not read from its journals.
             let down = n.status == Status::Crashed;
@@ -244,7 +255,7 @@ impl PaxosChecker {
             }
         }
         debug_assert!(
-            look().all(|n| self.nodes[n.id as usize] == NodeRecord::of(n.state, n.status == Status::Crashed)),
+            look().all(|n| fresh(&self.nodes, n)),
             "the fingerprint leaves out node records, which must be what the nodes show"
         );
         None
