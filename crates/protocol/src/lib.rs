@@ -368,9 +368,13 @@ pub trait Checker<P>: Clone + Debug + Default {
     fn check(&mut self, nodes: &[NodeRef<'_, P>]) -> Option<Violation>;
 
     /// Like [`Checker::check`], told what can have changed: after an event
-    /// only the node that handled it (`Some(id)`); after a user action, any
-    /// node (`None`). A checker whose history is kept per node may skip the
-    /// nodes that did not change; the default checks everything.
+    /// or a client request, only the node that handled it (`Some(id)`);
+    /// after a crash, restart, pause or resume, any node (`None`). An action
+    /// that changes no node (a message or timer forced next, a drop, a
+    /// duplicate, a delay, a link cut, a clock's drift) is not followed by a
+    /// check: the last result stands. A checker whose history is kept per
+    /// node may skip the nodes that did not change; the default checks
+    /// everything.
     fn check_changed(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
         let _ = changed;
         self.check(nodes)

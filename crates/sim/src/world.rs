@@ -104,6 +104,36 @@ fn disarm<T: Ord>(timers: &mut Timers<T>, timer: &T) -> Option<ArmedTimer> {
     Some(timers.remove(i).1)
 }
 
+/// What an action can change of what a checker sees (each node's state and
+/// status), so the check after it looks only there.
+enum Touched {
+    /// No node: the network, a link, a clock's rate, or which event comes
+    /// next. The last check's result stands: a checker sees only nodes.
+    Nothing,
+    /// One node's state: a client request runs only that node.
+    Node(NodeId),
+    /// Any node, to be safe: crashes, restarts, pauses and resumes.
+    Any,
+}
+
+fn touched(action: &Action) -> Touched {
+    match action {
+        Action::Deliver { .. }
+        | Action::Fire { .. }
+        | Action::Drop { .. }
+        | Action::Duplicate { .. }
+        | Action::Delay { .. }
+        | Action::Drift { .. }
+        | Action::CrashMidStep { .. }
+        | Action::Partition { .. }
+        | Action::Heal
+        | Action::Cut { .. }
+        | Action::Uncut { .. } => Touched::Nothing,
+        Action::Request { node, .. } => Touched::Node(*node),
+        Action::Crash { .. } | Action::Restart { .. } | Action::Pause { .. } | Action::Resume { .. } => Touched::Any,
+    }
+}
+
 /// Node `id` for changing, copied first if a copy of the world shares it.
 /// Its cached fingerprint is forgotten: this is the one way to change a
 /// node in place.
@@ -627,7 +657,11 @@ impl<P: Protocol> World<P> {
         if !self.base.apply(action) {
             self.apply_to_nodes(action)?;
         }
-        self.check(None);
+        match touched(action) {
+            Touched::Nothing => {}
+            Touched::Node(node) => self.check(Some(node)),
+            Touched::Any => self.check(None),
+        }
         Ok(())
     }
 
@@ -779,9 +813,50 @@ impl<P: Protocol> World<P> {
     }
 }
 
+/// The integration tests' toy protocol, for the unit tests below.
+#[cfg(test)]
+#[path = "../tests/toy/mod.rs"]
+mod toy_protocol;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use toy_protocol as toy;
+
+    #[test]
+    fn a_check_follows_an_action_only_where_it_can_change_a_node() {
+        let mut world: World<toy::Toy> =
+            World::new(SimConfig { nodes: 3, ..SimConfig::default() }, Default::default(), 1);
+        while world.in_flight.len() == 0 {
+            world.step();
+        }
+        let msg = world.in_flight.values().next().expect("a message in flight").id;
+        let after = |world: &mut World<toy::Toy>, action: Action| {
+            let before = world.checker.checks;
+            world.apply(&action).unwrap();
+            (world.checker.checks - before, world.checker.last_changed)
+        };
+        for action in [
+            Action::Delay { msg, by: 5 },
+            Action::Duplicate { msg },
+            Action::Cut { from: 0, to: 1 },
+            Action::Uncut { from: 0, to: 1 },
+            Action::Partition { groups: vec![vec![0], vec![1, 2]] },
+            Action::Heal,
+            Action::Drift { node: 2, rate: 2.0 },
+            Action::CrashMidStep { node: 2, after: 1 },
+            Action::Deliver { msg },
+        ] {
+            let checks = after(&mut world, action.clone()).0;
+            assert_eq!(checks, 0, "{action:?} changes no node, so no check follows it");
+        }
+        world.step();
+        let request = Action::Request { node: 1, cmd: "w".to_string() };
+        assert_eq!(after(&mut world, request), (1, Some(Some(1))), "a request changes the node it ran");
+        assert_eq!(after(&mut world, Action::Crash { node: 0 }), (1, Some(None)));
+        assert_eq!(after(&mut world, Action::Restart { node: 0 }), (1, Some(None)));
+    }
 
     #[test]
     fn a_recycled_buffer_keeps_its_allocation() {

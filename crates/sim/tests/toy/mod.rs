@@ -72,11 +72,23 @@ pub struct Toy {
     limit: Option<u64>,
 }
 
+/// Also notes what it was told could have changed, so tests can see when
+/// the world checks and where it looks.
 #[derive(Clone, Debug, Default)]
-pub struct ToyChecker;
+pub struct ToyChecker {
+    /// How many checks ran.
+    pub checks: u64,
+    /// The `changed` of the latest one.
+    pub last_changed: Option<Option<NodeId>>,
+}
 
 impl Checker<Toy> for ToyChecker {
     const PROPERTIES: &'static [&'static str] = &["Ping Limit"];
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, Toy>], changed: Option<NodeId>) -> Option<Violation> {
+        self.checks += 1;
+        self.last_changed = Some(changed);
+        self.check(nodes)
+    }
     fn check(&mut self, nodes: &[NodeRef<'_, Toy>]) -> Option<Violation> {
         nodes.iter().find_map(|n| {
             let limit = n.state.limit?;
