@@ -116,15 +116,12 @@ impl<P: Protocol> World<P> {
     pub fn exact_fingerprint(&self) -> u64 {
         let mut h = Fingerprint::default();
         for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
-            h.write_u8(meta.status as u8);
-            h.write_u8(0xfe);
             h.write_u64(
                 node.fingerprint.get_or(|| {
                     node_fingerprint(&node.state, node.durable.as_ref(), node.timers.iter().map(|(t, _)| t))
                 }),
             );
-            h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
-            h.write_usize(node.held.len());
+            write_node_word(&mut h, id as NodeId, meta.status as u8, meta.crash_after, node.held.len());
             for held in &node.held {
                 match held {
                     Held::Deliver(msg) => h.write_u64(self.message_fingerprint(*msg).unwrap_or_default()),
@@ -132,14 +129,44 @@ impl<P: Protocol> World<P> {
                     Held::Request(cmd) => h.write(cmd.as_bytes()),
                 }
             }
-            h.write_u32(id as u32);
         }
         write_multiset(&mut h, self.in_flight_fingerprinted().map(|(_, fp)| fp));
-        for &cut in self.base.cuts() {
-            h.write_u8(cut as u8);
-        }
+        write_bits(&mut h, self.base.cuts().iter().copied());
         self.checker.fingerprint(&mut h);
         h.finish()
+    }
+}
+
+/// What the fingerprint says of a node besides its own (kept)
+/// fingerprint, in one word rather than five writes: its id, its status, a
+/// pending mid-step crash (`after`, or all ones for none), and whether
+/// inputs wait for it while it is paused, whose count (and then the
+/// inputs) the caller writes after this word. Most nodes hold nothing, so
+/// a node costs two words. Node ids are below `protocol::MAX_NODES`, far
+/// under the 16 bits they get.
+pub(super) fn write_node_word(h: &mut Fingerprint, id: NodeId, status: u8, crash_after: Option<u32>, held: usize) {
+    debug_assert!(id < 1 << 16, "node {id} needs more than 16 bits");
+    let after = u64::from(crash_after.unwrap_or(u32::MAX));
+    let word = u64::from(status) | after << 8 | u64::from(id) << 40 | u64::from(held > 0) << 63;
+    h.write_u64(word);
+    if held > 0 {
+        h.write_usize(held);
+    }
+}
+
+/// Hash a sequence of flags (the cut links, from by to), 64 to a word.
+pub(super) fn write_bits(h: &mut Fingerprint, bits: impl Iterator<Item = bool>) {
+    let (mut word, mut n) = (0u64, 0u32);
+    for bit in bits {
+        word |= u64::from(bit) << n;
+        n += 1;
+        if n == 64 {
+            h.write_u64(word);
+            (word, n) = (0, 0);
+        }
+    }
+    if n > 0 {
+        h.write_u64(word);
     }
 }
 

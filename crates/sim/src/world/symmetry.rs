@@ -221,11 +221,8 @@ impl<P: Protocol> World<P> {
         for slot in 0..n {
             let id = back.id(slot);
             let (node, meta) = (&self.nodes[id as usize], &self.base.nodes[id as usize]);
-            h.write_u8(meta.status as u8);
-            h.write_u8(0xfe);
             self.hash_node(symmetry, renaming, id, &mut h);
-            h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
-            h.write_usize(node.held.len());
+            super::explore::write_node_word(&mut h, slot, meta.status as u8, meta.crash_after, node.held.len());
             for held in &node.held {
                 match held {
                     Held::Deliver(msg) => h.write_u64(self.renamed_message_fingerprint(symmetry, renaming, *msg)),
@@ -237,17 +234,17 @@ impl<P: Protocol> World<P> {
                     Held::Request(cmd) => h.write(cmd.as_bytes()),
                 }
             }
-            h.write_u32(slot);
         }
         super::explore::write_multiset(
             &mut h,
             self.in_flight.values().map(|e| self.renamed_message_fingerprint(symmetry, renaming, e.id)),
         );
-        for from in 0..n {
-            for to in 0..n {
-                h.write_u8(self.base.is_cut(back.id(from), back.id(to)) as u8);
-            }
-        }
+        super::explore::write_bits(
+            &mut h,
+            (0..n)
+                .flat_map(|from| (0..n).map(move |to| (from, to)))
+                .map(|(from, to)| self.base.is_cut(back.id(from), back.id(to))),
+        );
         let mut checker = self.checker.clone();
         (symmetry.rename_checker)(&mut checker, renaming);
         checker.fingerprint(&mut h);
