@@ -248,6 +248,13 @@ impl Base {
         self.cut[(from * self.cluster.nodes + to) as usize]
     }
 
+    /// The cut links as [`Base::cuts`] lists them (from by to) once the
+    /// nodes are renamed by the permutation whose inverse is `back`.
+    pub(crate) fn cuts_renamed(&self, back: &protocol::Renaming) -> Vec<bool> {
+        let n = self.cluster.nodes;
+        (0..n * n).map(|i| self.is_cut(back.id(i / n), back.id(i % n))).collect()
+    }
+
     /// Move node `i`'s liveness, clock, links and queued timer and resume
     /// events to node `renaming.id(i)` (a permutation), for
     /// [`World::renamed`](crate::World::renamed).
@@ -255,7 +262,7 @@ impl Base {
         let n = self.cluster.nodes;
         let back = renaming.inverse();
         self.nodes = (0..n).map(|slot| self.nodes[back.id(slot) as usize].clone()).collect();
-        self.cut = (0..n * n).map(|i| self.is_cut(back.id(i / n), back.id(i % n))).collect();
+        self.cut = self.cuts_renamed(&back);
         for event in self.queue.values_mut() {
             match event {
                 Event::Timer { node } | Event::Resume { node } => *node = renaming.id(*node),

@@ -131,7 +131,7 @@ impl<P: Protocol> World<P> {
             }
         }
         write_multiset(&mut h, self.in_flight_fingerprinted().map(|(_, fp)| fp));
-        write_bits(&mut h, self.base.cuts().iter().copied());
+        write_bits(&mut h, self.base.cuts());
         self.checker.fingerprint(&mut h);
         h.finish()
     }
@@ -154,19 +154,12 @@ pub(super) fn write_node_word(h: &mut Fingerprint, id: NodeId, status: u8, crash
     }
 }
 
-/// Hash a sequence of flags (the cut links, from by to), 64 to a word.
-pub(super) fn write_bits(h: &mut Fingerprint, bits: impl Iterator<Item = bool>) {
-    let (mut word, mut n) = (0u64, 0u32);
-    for bit in bits {
-        word |= u64::from(bit) << n;
-        n += 1;
-        if n == 64 {
-            h.write_u64(word);
-            (word, n) = (0, 0);
-        }
-    }
-    if n > 0 {
-        h.write_u64(word);
+/// Hash flags (the cut links, from by to), 64 to a word. Not generic, and
+/// not inlined: the app carries one copy for its thirteen simulator types.
+#[inline(never)]
+pub(super) fn write_bits(h: &mut Fingerprint, bits: &[bool]) {
+    for chunk in bits.chunks(64) {
+        h.write_u64(chunk.iter().enumerate().fold(0, |word, (i, &bit)| word | u64::from(bit) << i));
     }
 }
 

@@ -239,12 +239,7 @@ impl<P: Protocol> World<P> {
             &mut h,
             self.in_flight.values().map(|e| self.renamed_message_fingerprint(symmetry, renaming, e.id)),
         );
-        super::explore::write_bits(
-            &mut h,
-            (0..n)
-                .flat_map(|from| (0..n).map(move |to| (from, to)))
-                .map(|(from, to)| self.base.is_cut(back.id(from), back.id(to))),
-        );
+        super::explore::write_bits(&mut h, &self.base.cuts_renamed(&back));
         let mut checker = self.checker.clone();
         (symmetry.rename_checker)(&mut checker, renaming);
         checker.fingerprint(&mut h);
