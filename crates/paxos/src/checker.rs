@@ -33,8 +33,6 @@ use crate::observe::Observable;
 use crate::single::Paxos;
 use crate::slots::Slots;
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
-use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const AGREEMENT: &str = "Agreement";
 pub const VALIDITY: &str = "Validity";
@@ -120,69 +118,14 @@ struct NodeRecord {
 
 #[derive(Debug, Default)]
 pub struct PaxosChecker {
-    memory: Kept<Memory>,
-    nodes: Vec<NodeRecord>,
-}
-
-/// What the checker remembers that its nodes do not show: what goes into
-/// its fingerprint.
-#[derive(Clone, Debug, Default, Hash)]
-struct Memory {
     slots: Slots<SlotRecord>,
+    nodes: Vec<NodeRecord>,
     /// Whether no-ops are legitimate values (Multi-Paxos).
     no_op_allowed: bool,
     /// A node proposed more values between two checks than its journal
     /// holds (a paused node resumed with a flood of held requests): from
     /// then on Validity is not checked, rather than raise false alarms.
     proposals_missed: bool,
-}
-
-/// A value with its fingerprint, computed when first asked for and kept
-/// until the value is changed, which only [`Kept::get_mut`] can do (and
-/// it forgets the fingerprint). Most steps change nothing the checker
-/// remembers, and hashing its slot table again for every state a model
-/// checker reached was 2.7% of the model checker's instructions.
-#[derive(Debug, Default)]
-struct Kept<T> {
-    value: T,
-    /// The fingerprint, or 0 for not yet computed (a computed 0 is kept as 1).
-    fingerprint: AtomicU64,
-}
-
-impl<T: Hash> Kept<T> {
-    fn get(&self) -> &T {
-        &self.value
-    }
-
-    /// The value, for changing: its kept fingerprint is forgotten.
-    fn get_mut(&mut self) -> &mut T {
-        *self.fingerprint.get_mut() = 0;
-        &mut self.value
-    }
-
-    fn fingerprint(&self) -> u64 {
-        match self.fingerprint.load(Ordering::Relaxed) {
-            0 => {
-                let mut h = protocol::Fingerprint::default();
-                self.value.hash(&mut h);
-                let fingerprint = h.finish().max(1);
-                self.fingerprint.store(fingerprint, Ordering::Relaxed);
-                fingerprint
-            }
-            kept => kept,
-        }
-    }
-}
-
-impl<T: Clone> Clone for Kept<T> {
-    fn clone(&self) -> Self {
-        Self { value: self.value.clone(), fingerprint: AtomicU64::new(self.fingerprint.load(Ordering::Relaxed)) }
-    }
-
-    fn clone_from(&mut self, source: &Self) {
-        self.value.clone_from(&source.value);
-        *self.fingerprint.get_mut() = source.fingerprint.load(Ordering::Relaxed);
-    }
 }
 
 /// By what it remembers that its nodes do not show. After a check that
@@ -195,25 +138,34 @@ impl<T: Clone> Clone for Kept<T> {
 /// `check_nodes` asserts the records are what the nodes show. After a
 /// failed check they may not be (it stops reading at the failure), which is
 /// why a model checker's state id also says whether a property failed.
-impl Hash for PaxosChecker {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        let Self { memory, nodes: _ } = self;
-        h.write_u64(memory.fingerprint());
+impl std::hash::Hash for PaxosChecker {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let Self { slots, nodes: _, no_op_allowed, proposals_missed } = self;
+        slots.hash(h);
+        no_op_allowed.hash(h);
+        proposals_missed.hash(h);
     }
 }
 
 impl Clone for PaxosChecker {
     fn clone(&self) -> Self {
-        Self { memory: self.memory.clone(), nodes: self.nodes.clone() }
+        Self {
+            slots: self.slots.clone(),
+            nodes: self.nodes.clone(),
+            no_op_allowed: self.no_op_allowed,
+            proposals_missed: self.proposals_missed,
+        }
     }
 
     /// Into this checker's buffers: the model checker copies each successor
     /// into the world it dropped last, and a copy of the node records and
     /// the slot table then allocates nothing.
     fn clone_from(&mut self, source: &Self) {
-        let Self { memory, nodes } = self;
-        memory.clone_from(&source.memory);
+        let Self { slots, nodes, no_op_allowed, proposals_missed } = self;
+        slots.clone_from(&source.slots);
         nodes.clone_from(&source.nodes);
+        *no_op_allowed = source.no_op_allowed;
+        *proposals_missed = source.proposals_missed;
     }
 }
 
@@ -258,9 +210,9 @@ impl PaxosChecker {
     /// records move with their node, each tally's voters are renamed.
     pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
         self.nodes = renaming.permute(&self.nodes);
-        let slots = &mut self.memory.get_mut().slots;
-        for slot in slots.keys().collect::<Vec<u64>>() {
-            if let Some(record) = slots.get_mut(slot) {
+        let slots: Vec<u64> = self.slots.keys().collect();
+        for slot in slots {
+            if let Some(record) = self.slots.get_mut(slot) {
                 record.tallies.iter_mut().for_each(|t| t.voters = renaming.bits(t.voters));
             }
         }
@@ -270,9 +222,7 @@ impl PaxosChecker {
     /// after an action, any can.
     fn check_nodes<P: Observable>(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
         let quorum = nodes.first()?.state.quorum();
-        if self.memory.get().no_op_allowed != P::NO_OP_ALLOWED {
-            self.memory.get_mut().no_op_allowed = P::NO_OP_ALLOWED;
-        }
+        self.no_op_allowed = P::NO_OP_ALLOWED;
         if self.nodes.len() < nodes.len() {
             self.nodes.resize_with(nodes.len(), NodeRecord::default);
         }
@@ -322,10 +272,10 @@ impl PaxosChecker {
                 for (slot, value) in entries {
                     let known = |record: &SlotRecord| record.chosen.is_some() || record.requested.contains(value);
                     // Read before writing: a write copies the slot's chunk.
-                    if self.memory.get().slots.get(*slot).is_some_and(known) {
+                    if self.slots.get(*slot).is_some_and(known) {
                         continue;
                     }
-                    let record = self.memory.get_mut().slots.get_or_insert_with(*slot, SlotRecord::default);
+                    let record = self.slots.get_or_insert_with(*slot, SlotRecord::default);
                     if record.requested.len() < MAX_REQUESTED_PER_SLOT {
                         record.requested.push(value.clone());
                     } else {
@@ -333,7 +283,7 @@ impl PaxosChecker {
                     }
                 }
             }
-            None => self.memory.get_mut().proposals_missed = true,
+            None => self.proposals_missed = true,
         }
         self.nodes[id as usize].proposals_seen = journal.count();
     }
@@ -388,12 +338,11 @@ impl PaxosChecker {
         // Most acceptances of a chosen value, and every one a rescan counts
         // again, change nothing: they are told apart without writing, since
         // a write copies the slot's chunk the world's earlier copies share.
-        let memory = self.memory.get();
-        if memory.slots.get(slot).is_some_and(|record| record.counted(acceptor, ballot, value)) {
+        if self.slots.get(slot).is_some_and(|record| record.counted(acceptor, ballot, value)) {
             return None;
         }
-        let valid_anyway = memory.proposals_missed || (&**value == NO_OP && memory.no_op_allowed);
-        let record = self.memory.get_mut().slots.get_or_insert_with(slot, SlotRecord::default);
+        let valid_anyway = self.proposals_missed || (&**value == NO_OP && self.no_op_allowed);
+        let record = self.slots.get_or_insert_with(slot, SlotRecord::default);
         if let Some((chosen_ballot, chosen)) = &record.chosen {
             if value == chosen {
                 return None;
@@ -506,7 +455,7 @@ impl PaxosChecker {
 
     /// Node `id` knows `value` is chosen in `slot`: it must be what was chosen.
     fn learned(&self, id: NodeId, slot: u64, value: &Value) -> Option<Violation> {
-        match self.memory.get().slots.get(slot).and_then(|r| r.chosen.as_ref()) {
+        match self.slots.get(slot).and_then(|r| r.chosen.as_ref()) {
             Some((_, chosen)) if chosen != value => violation(
                 AGREEMENT,
                 [id],
@@ -533,51 +482,6 @@ mod tests {
     fn cluster() -> Vec<Paxos> {
         let config = PaxosConfig { placement: Placement::All, ..PaxosConfig::default() };
         (0..3).map(|id| Paxos::new(id, &Cluster { nodes: 3 }, &config, None)).collect()
-    }
-
-    fn fingerprint(c: &PaxosChecker) -> u64 {
-        let mut h = protocol::Fingerprint::default();
-        c.hash(&mut h);
-        h.finish()
-    }
-
-    #[test]
-    fn a_kept_fingerprint_is_forgotten_by_a_change_and_copied_with_its_value() {
-        let mut kept = Kept::<Memory>::default();
-        let empty = kept.fingerprint();
-        assert_eq!(kept.fingerprint(), empty, "kept, and the same when asked again");
-        let copy = kept.clone();
-        kept.get_mut().proposals_missed = true;
-        let missed = kept.fingerprint();
-        assert_ne!(missed, empty, "a change is seen, not hidden by the kept value");
-        assert_eq!(copy.fingerprint(), empty, "a copy keeps its own");
-        let mut into = Kept::<Memory>::default();
-        into.get_mut().no_op_allowed = true;
-        into.clone_from(&kept);
-        assert_eq!(into.fingerprint(), missed);
-        assert!(into.get().proposals_missed && !into.get().no_op_allowed);
-        // The same as computed afresh.
-        let fresh = Kept { value: into.get().clone(), fingerprint: AtomicU64::new(0) };
-        assert_eq!(fresh.fingerprint(), missed);
-    }
-
-    #[test]
-    fn the_checkers_fingerprint_follows_the_acceptances_it_counts() {
-        // A majority of three is out of reach: nothing is chosen.
-        let mut c = PaxosChecker::default();
-        let before = fingerprint(&c);
-        assert_eq!(c.vote(0, 0, Ballot(1, 0), &"x".into(), 3), None);
-        let one = fingerprint(&c);
-        assert_ne!(one, before);
-        // Counted already: nothing changes, and the kept value stands.
-        assert_eq!(c.vote(0, 0, Ballot(1, 0), &"x".into(), 3), None);
-        assert_eq!(fingerprint(&c), one);
-        assert_eq!(c.vote(1, 0, Ballot(1, 0), &"x".into(), 3), None);
-        assert_ne!(fingerprint(&c), one);
-        let fresh = Kept { value: c.memory.get().clone(), fingerprint: AtomicU64::new(0) };
-        let mut h = protocol::Fingerprint::default();
-        h.write_u64(fresh.fingerprint());
-        assert_eq!(fingerprint(&c), h.finish(), "the kept fingerprint is the one computed afresh");
     }
 
     fn step(node: &mut Paxos, input: Input<Msg, crate::PaxosTimer>) {
@@ -619,7 +523,7 @@ mod tests {
             accept(&mut n[id], Ballot(1, 0), "x");
             assert_eq!(check(&mut c, &n, Some(id as NodeId)), None);
         }
-        assert_eq!(c.memory.get().slots.get(0).and_then(|s| s.chosen.clone()), Some((Ballot(1, 0), "x".into())));
+        assert_eq!(c.slots.get(0).and_then(|s| s.chosen.clone()), Some((Ballot(1, 0), "x".into())));
         (c, n)
     }
 
@@ -706,7 +610,7 @@ mod tests {
             accept(&mut n[1], Ballot(round, 0), "x");
             assert_eq!(check(&mut c, &n, Some(1)), None);
         }
-        let slot = c.memory.get().slots.get(0).unwrap();
+        let slot = c.slots.get(0).unwrap();
         assert_eq!(slot.tallies.len(), MAX_TALLIES_PER_SLOT);
         assert_eq!(slot.tallies.iter().map(|t| t.ballot).min(), Some(Ballot(100 - MAX_TALLIES_PER_SLOT as u64 + 1, 0)));
         assert_eq!(c.nodes[1].accepts_seen, 100);
