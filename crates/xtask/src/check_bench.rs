@@ -9,10 +9,25 @@
 //! reporter only looks every second whether the check is done, so its
 //! wall time is rounded up to a whole second: we time it by the CPU time
 //! the process used instead (user + system, from `/proc/self/stat`'s
-//! children fields, 10 ms resolution), which counts both of its threads.
-//! Its Paxos example takes about 0.07 s of CPU, so one run's time is known
-//! to ±15%: each example runs [`STATERIGHT_RUNS`] times and the row gives
-//! the mean.
+//! children fields, 10 ms resolution). Its Paxos example takes about a
+//! tenth of a second of CPU, so each round runs each example
+//! [`STATERIGHT_RUNS`] times and takes the mean.
+//!
+//! One thread against one thread: its examples start as many threads as
+//! the process may use CPUs, so pinned to one CPU (`taskset -c 0`) they
+//! check with one, and our one-thread run is pinned the same way and timed
+//! by the same clock (its CPU time). With every core, ours is timed by the
+//! wall clock (what a user waits for) and Stateright's still by CPU time,
+//! which favours us by up to the number of cores; that row is shown, but
+//! the one-thread ratio is the like-for-like one.
+//!
+//! The machine's speed drifts between minutes, so a ratio of two runs made
+//! a minute apart can be off by a third. The runs are made in rounds
+//! (`--rounds N`, default [`DEFAULT_ROUNDS`]): each round runs every one of
+//! our checks and every Stateright example once, so each of our runs has a
+//! Stateright run of the same round beside it. A row reports the median
+//! rate over the rounds and its range, and the ratio is the median of the
+//! rounds' own ratios (paired), with their range.
 //!
 //! Each model is also checked with symmetry reduction (`--symmetry`: Paxos's
 //! three acceptors, 2PC's two participants are interchangeable), beside
@@ -22,25 +37,56 @@
 use crate::shell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
-/// One measured row.
+/// One measured row: a checker on a model, timed once per round.
 struct Row {
     model: &'static str,
     checker: String,
     threads: usize,
     unique: u64,
-    seconds: f64,
-    /// What `seconds` is: wall time, or CPU time for Stateright.
+    /// Seconds per round, by `clock`.
+    seconds: Vec<f64>,
+    /// What `seconds` is: wall time, or CPU time.
     clock: String,
     /// Symmetry reduction on: unique states count states up to renaming
     /// interchangeable nodes.
     symmetry: bool,
+    stateright: bool,
 }
 
+/// Shortest time a rate is computed from: below it the 10 ms CPU clock
+/// is too coarse.
+const SHORTEST: f64 = 0.02;
+
 impl Row {
-    fn rate(&self) -> Option<f64> {
-        (self.seconds >= 0.02).then(|| self.unique as f64 / self.seconds)
+    /// Unique states per second in each round, if every round was long
+    /// enough to time.
+    fn rates(&self) -> Option<Vec<f64>> {
+        self.seconds.iter().map(|&s| (s >= SHORTEST).then(|| self.unique as f64 / s)).collect()
+    }
+
+    fn rate(&self) -> Option<Summary> {
+        Summary::of(self.rates()?)
+    }
+}
+
+/// The median of a few numbers, with their range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Summary {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Summary {
+    fn of(mut values: Vec<f64>) -> Option<Self> {
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+        Some(Self { median, min: values[0], max: values[n - 1] })
     }
 }
 
@@ -68,65 +114,209 @@ const PAXOS_ARGS: &[&str] = &[
 ];
 const TWO_PC_ARGS: &[&str] = &["--algo", "2pc", "--nodes", "3", "--requests", "1", "--depth", "8"];
 
+/// Rounds when `--rounds` is not given.
+const DEFAULT_ROUNDS: usize = 5;
+
+/// Runs of each Stateright example per round, timed together.
+const STATERIGHT_RUNS: u32 = 5;
+
+/// One of our checks.
+struct Ours {
+    model: &'static str,
+    args: &'static [&'static str],
+    checker: &'static str,
+    symmetry: bool,
+    threads: usize,
+}
+
+/// One of Stateright's examples.
+struct Theirs {
+    model: &'static str,
+    example: &'static str,
+    command: &'static str,
+    arg: &'static str,
+    size: &'static str,
+    /// Pinned to one CPU, so it checks with one thread.
+    pinned: bool,
+}
+
+#[derive(Debug)]
+struct Options {
+    json: bool,
+    rounds: usize,
+}
+
+fn parse(rest: &[String]) -> Result<Options, String> {
+    let mut options = Options { json: false, rounds: DEFAULT_ROUNDS };
+    let mut args = rest.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--json" => options.json = true,
+            "--rounds" => {
+                let value = args.next().ok_or("--rounds needs a number of rounds")?;
+                options.rounds = match value.parse::<usize>() {
+                    Ok(n @ 1..=100) => n,
+                    _ => return Err(format!("--rounds: expected 1 to 100, got {value:?}")),
+                };
+            }
+            other => return Err(format!("unexpected argument {other:?}: check-bench takes --json and --rounds N")),
+        }
+    }
+    Ok(options)
+}
+
 pub fn run(rest: &[String]) -> Result<(), String> {
-    let json = match rest {
-        [] => false,
-        [flag] if flag == "--json" => true,
-        _ => return Err(format!("unexpected arguments {rest:?}: check-bench takes only --json")),
-    };
+    let options = parse(rest)?;
     let root = shell::root();
     shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
     let target = shell::target_dir()?;
     let cli = target.join("cli").join("cli");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut rows = Vec::new();
+    let pin = shell::on_path("taskset");
+    if !pin {
+        shell::note("check-bench", "taskset is not installed: one-thread runs are not pinned to one CPU");
+    }
     let models = [
         (PAXOS, PAXOS_ARGS, "cli check (2 proposers, 3 acceptors, 2 requests, depth 9)"),
         (TWO_PC, TWO_PC_ARGS, "cli check (coordinator + 2 participants, 1 transaction, depth 8)"),
     ];
-    for ((model, args, checker), symmetry) in models.iter().flat_map(|m| [(*m, false), (*m, true)]) {
-        let mut threads = vec![1];
-        if cores > 1 {
-            threads.push(cores);
+    let mut thread_counts = vec![1];
+    if cores > 1 {
+        thread_counts.push(cores);
+    }
+    let ours: Vec<Ours> = models
+        .iter()
+        .flat_map(|&(model, args, checker)| [(model, args, checker, false), (model, args, checker, true)])
+        .flat_map(|(model, args, checker, symmetry)| {
+            thread_counts.iter().map(move |&threads| Ours { model, args, checker, symmetry, threads })
+        })
+        .collect();
+    let examples = stateright_build(&root, &target)?;
+    let (version, examples) = (examples.0, examples.1);
+    let theirs: Vec<Theirs> = [
+        (PAXOS, "paxos", "check", "2", "2 clients, 3 servers"),
+        (TWO_PC, "2pc", "check", "3", "3 resource managers"),
+        (TWO_PC, "2pc", "check-sym", "3", "3 resource managers, symmetry reduction"),
+    ]
+    .into_iter()
+    .flat_map(|(model, example, command, arg, size)| {
+        let pinned: &[bool] = if pin && cores > 1 { &[true, false] } else { &[false] };
+        pinned.iter().map(move |&pinned| Theirs { model, example, command, arg, size, pinned })
+    })
+    .collect();
+
+    let mut rows: Vec<Row> = ours
+        .iter()
+        .map(|o| Row {
+            model: o.model,
+            checker: if o.symmetry { format!("{} --symmetry", o.checker) } else { o.checker.to_string() },
+            threads: o.threads,
+            unique: 0,
+            seconds: Vec::new(),
+            clock: if o.threads == 1 && pin { "CPU, pinned to one CPU" } else { "wall" }.to_string(),
+            symmetry: o.symmetry,
+            stateright: false,
+        })
+        .chain(theirs.iter().map(|t| Row {
+            model: t.model,
+            checker: format!("Stateright {version} (`{} {} {}`: {}, finished)", t.example, t.command, t.arg, t.size),
+            threads: if t.pinned { 1 } else { cores },
+            unique: 0,
+            seconds: Vec::new(),
+            clock: format!("CPU, mean of {STATERIGHT_RUNS} runs{}", if t.pinned { ", pinned to one CPU" } else { "" }),
+            symmetry: t.command == "check-sym",
+            stateright: true,
+        }))
+        .collect();
+
+    for round in 1..=options.rounds {
+        shell::announce("check-bench", &format!("round {round} of {}", options.rounds));
+        for (o, row) in ours.iter().zip(rows.iter_mut()) {
+            let (unique, seconds) = run_ours(&cli, o, pin)?;
+            record(row, unique, seconds)?;
         }
-        let flag: &[&str] = if symmetry { &["--symmetry"] } else { &[] };
-        for t in threads {
-            let announced = [args, flag, &["--threads", &t.to_string()]].concat().join(" ");
-            shell::announce("check-bench", &format!("cli check {announced}"));
-            let out = capture(Command::new(&cli).arg("check").args(args).args(flag).args([
-                "--threads",
-                &t.to_string(),
-                "--json",
-            ]))?;
-            let unique = json_number(&out, "unique").ok_or("cli check printed no unique count")?;
-            let seconds = json_number(&out, "seconds").ok_or("cli check printed no time")?;
-            let checker = if symmetry { format!("{checker} --symmetry") } else { checker.to_string() };
-            rows.push(Row {
-                model,
-                checker,
-                threads: t,
-                unique: unique as u64,
-                seconds,
-                clock: "wall".into(),
-                symmetry,
-            });
+        for (t, row) in theirs.iter().zip(rows.iter_mut().skip(ours.len())) {
+            let (unique, seconds) = run_theirs(&examples, t)?;
+            record(row, unique, seconds)?;
         }
     }
-    rows.extend(stateright(&root, &target, cores)?);
     let browser = browser_rows(&root)?;
-    if json {
+    if options.json {
         print_json(&rows, browser.as_deref());
     } else {
-        print_table(&rows, browser.as_deref());
+        print_table(&rows, browser.as_deref(), options.rounds);
     }
     Ok(())
 }
 
-/// Runs of each Stateright example, timed together.
-const STATERIGHT_RUNS: u32 = 10;
+/// Add a round's time to `row`; every round must find the same states.
+fn record(row: &mut Row, unique: u64, seconds: f64) -> Result<(), String> {
+    if !row.seconds.is_empty() && row.unique != unique {
+        return Err(format!("{}: {unique} unique states in this round, {} before", row.checker, row.unique));
+    }
+    row.unique = unique;
+    row.seconds.push(seconds);
+    Ok(())
+}
 
-/// Build Stateright's examples from its unpacked package and run them.
-fn stateright(root: &Path, target: &Path, cores: usize) -> Result<Vec<Row>, String> {
+/// Prefix `command` with `taskset -c 0` when `pinned`.
+fn command(program: &Path, pinned: bool) -> Command {
+    if pinned {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "0"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+/// One run of our check: its unique states and its seconds (CPU time of
+/// the pinned process for one thread, else the search's wall time).
+fn run_ours(cli: &Path, o: &Ours, pin: bool) -> Result<(u64, f64), String> {
+    let flag: &[&str] = if o.symmetry { &["--symmetry"] } else { &[] };
+    let threads = o.threads.to_string();
+    let pinned = o.threads == 1 && pin;
+    let announced = [o.args, flag, &["--threads", &threads]].concat().join(" ");
+    shell::announce("check-bench", &format!("{}cli check {announced}", if pinned { "taskset -c 0 " } else { "" }));
+    let before = children_cpu_seconds();
+    let out =
+        capture(command(cli, pinned).arg("check").args(o.args).args(flag).args(["--threads", &threads, "--json"]))?;
+    let after = children_cpu_seconds();
+    let unique = json_number(&out, "unique").ok_or("cli check printed no unique count")? as u64;
+    let wall = json_number(&out, "seconds").ok_or("cli check printed no time")?;
+    let seconds = match (pinned, before, after) {
+        (true, Some(a), Some(b)) => b - a,
+        _ => wall,
+    };
+    Ok((unique, seconds))
+}
+
+/// [`STATERIGHT_RUNS`] runs of one of Stateright's examples: its unique
+/// states and the mean CPU seconds of a run.
+fn run_theirs(examples: &Path, t: &Theirs) -> Result<(u64, f64), String> {
+    let (example, command_name, arg) = (t.example, t.command, t.arg);
+    let pinned = if t.pinned { "taskset -c 0 " } else { "" };
+    shell::announce("check-bench", &format!("{pinned}{example} {command_name} {arg}, {STATERIGHT_RUNS} times"));
+    let before = children_cpu_seconds();
+    let mut unique = None;
+    for _ in 0..STATERIGHT_RUNS {
+        let out = capture(command(&examples.join(example), t.pinned).args([command_name, arg]))?;
+        let this = done_field(&out, "unique").ok_or_else(|| format!("{example} printed no Done line"))?;
+        if unique.is_some_and(|u| u != this) {
+            return Err(format!("{example} {command_name} {arg} found {this} unique states, and {unique:?} before"));
+        }
+        unique = Some(this);
+    }
+    let cpu = match (before, children_cpu_seconds()) {
+        (Some(a), Some(b)) => (b - a) / f64::from(STATERIGHT_RUNS),
+        _ => return Err("cannot read this process's children's CPU time from /proc/self/stat".into()),
+    };
+    Ok((unique.expect("at least one run"), cpu))
+}
+
+/// Build Stateright's examples from its unpacked package: its version and
+/// the directory of the built examples.
+fn stateright_build(root: &Path, target: &Path) -> Result<(String, PathBuf), String> {
     let dir = stateright_dir(root)?;
     let version = dir.file_name().map(|n| n.to_string_lossy().replace("stateright-", "")).unwrap_or_default();
     let manifest = dir.join("Cargo.toml");
@@ -143,40 +333,7 @@ fn stateright(root: &Path, target: &Path, cores: usize) -> Result<Vec<Row>, Stri
             .arg(&sr_target)
             .current_dir(root),
     )?;
-    let examples = sr_target.join("release").join("examples");
-    let mut rows = Vec::new();
-    let examples_run = [
-        (PAXOS, "paxos", "check", "2", "2 clients, 3 servers"),
-        (TWO_PC, "2pc", "check", "3", "3 resource managers"),
-        (TWO_PC, "2pc", "check-sym", "3", "3 resource managers, symmetry reduction"),
-    ];
-    for (model, example, command, arg, size) in examples_run {
-        shell::announce("check-bench", &format!("{example} {command} {arg}, {STATERIGHT_RUNS} times"));
-        let before = children_cpu_seconds();
-        let start = Instant::now();
-        let mut unique = None;
-        for _ in 0..STATERIGHT_RUNS {
-            let out = capture(Command::new(examples.join(example)).args([command, arg]))?;
-            let this = done_field(&out, "unique").ok_or_else(|| format!("{example} printed no Done line"))?;
-            if unique.is_some_and(|u| u != this) {
-                return Err(format!("{example} {command} {arg} found {this} unique states, and {unique:?} before"));
-            }
-            unique = Some(this);
-        }
-        let unique = unique.expect("at least one run");
-        let runs = f64::from(STATERIGHT_RUNS);
-        let wall = start.elapsed().as_secs_f64() / runs;
-        let cpu = match (before, children_cpu_seconds()) {
-            (Some(a), Some(b)) => Some((b - a) / runs),
-            _ => None,
-        };
-        let (seconds, clock) = cpu.map_or((wall, "wall"), |c| (c, "CPU"));
-        let clock = format!("{clock}, mean of {STATERIGHT_RUNS} runs");
-        let checker = format!("Stateright {version} (`{example} {command} {arg}`: {size}, finished)");
-        let symmetry = command == "check-sym";
-        rows.push(Row { model, checker, threads: cores, unique, seconds, clock, symmetry });
-    }
-    Ok(rows)
+    Ok((version, sr_target.join("release").join("examples")))
 }
 
 /// Where cargo unpacked the stateright package Cargo.lock pins.
@@ -244,27 +401,37 @@ fn done_field(out: &str, key: &str) -> Option<u64> {
 }
 
 /// Our rate against Stateright's on the same model, symmetry reduction on
-/// or off alike.
-fn ratio(rows: &[Row], row: &Row) -> Option<f64> {
-    let ours = row.rate()?;
+/// or off alike, and the same number of threads (one: pinned; every core),
+/// round by round: the median of the rounds' ratios and their range.
+fn ratio(rows: &[Row], row: &Row) -> Option<Summary> {
+    if row.stateright {
+        return None;
+    }
+    let ours = row.rates()?;
     let theirs = rows
         .iter()
-        .find(|r| r.model == row.model && r.symmetry == row.symmetry && r.checker.starts_with("Stateright"))?
-        .rate()?;
-    Some(ours / theirs)
+        .find(|r| r.stateright && r.model == row.model && r.symmetry == row.symmetry && r.threads == row.threads)?
+        .rates()?;
+    Summary::of(ours.iter().zip(&theirs).map(|(a, b)| a / b).collect())
 }
 
-fn print_table(rows: &[Row], browser: Option<&str>) {
-    println!("| model | checker | symmetry | threads | unique states | seconds | unique/s | ratio to Stateright |");
+fn print_table(rows: &[Row], browser: Option<&str>, rounds: usize) {
+    println!(
+        "| model | checker | symmetry | threads | unique states | seconds, median of {rounds} rounds | unique/s, median (range) | ratio to Stateright, median of rounds (range) |"
+    );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for row in rows {
-        let rate = row.rate().map_or("too small to time".to_string(), |r| format!("{r:.0}"));
-        let ratio = ratio(rows, row).map_or("-".to_string(), |r| format!("{r:.2}"));
+        let rate = row
+            .rate()
+            .map_or("too small to time".to_string(), |r| format!("{:.0} ({:.0} to {:.0})", r.median, r.min, r.max));
+        let ratio =
+            ratio(rows, row).map_or("-".to_string(), |r| format!("{:.2} ({:.2} to {:.2})", r.median, r.min, r.max));
+        let seconds = Summary::of(row.seconds.clone()).map_or(0.0, |s| s.median);
         let (model, checker, threads, unique) = (row.model, &row.checker, row.threads, row.unique);
         let symmetry = if row.symmetry { "on" } else { "off" };
         println!(
-            "| {model} | {checker} | {symmetry} | {threads} | {unique} | {:.3} ({}) | {rate} | {ratio} |",
-            row.seconds, row.clock
+            "| {model} | {checker} | {symmetry} | {threads} | {unique} | {seconds:.3} ({}) | {rate} | {ratio} |",
+            row.clock
         );
     }
     match browser {
@@ -273,22 +440,34 @@ fn print_table(rows: &[Row], browser: Option<&str>) {
     }
 }
 
+/// The JSON summary: the fields of the one-run version (`seconds`,
+/// `unique_per_s` and `ratio_to_stateright` now medians over the rounds),
+/// plus each round's seconds and the ranges.
 fn print_json(rows: &[Row], browser: Option<&str>) {
+    let num = |v: Option<f64>| v.map_or("null".to_string(), |v| format!("{v:.3}"));
     let items: Vec<String> = rows
         .iter()
         .map(|r| {
-            let num = |v: Option<f64>| v.map_or("null".to_string(), |v| format!("{v:.3}"));
+            let rate = r.rate();
+            let ratio = ratio(rows, r);
+            let seconds = Summary::of(r.seconds.clone()).map_or(0.0, |s| s.median);
+            let rounds: Vec<String> = r.seconds.iter().map(|s| format!("{s:.3}")).collect();
             format!(
-                "{{\"model\":\"{}\",\"checker\":\"{}\",\"threads\":{},\"unique\":{},\"seconds\":{:.3},\"clock\":\"{}\",\"unique_per_s\":{},\"ratio_to_stateright\":{},\"symmetry\":{}}}",
+                "{{\"model\":\"{}\",\"checker\":\"{}\",\"threads\":{},\"unique\":{},\"seconds\":{:.3},\"clock\":\"{}\",\"unique_per_s\":{},\"ratio_to_stateright\":{},\"symmetry\":{},\"rounds_seconds\":[{}],\"unique_per_s_min\":{},\"unique_per_s_max\":{},\"ratio_min\":{},\"ratio_max\":{}}}",
                 r.model,
-                r.checker,
+                r.checker.replace('`', ""),
                 r.threads,
                 r.unique,
-                r.seconds,
+                seconds,
                 r.clock,
-                num(r.rate()),
-                num(ratio(rows, r)),
-                r.symmetry
+                num(rate.map(|s| s.median)),
+                num(ratio.map(|s| s.median)),
+                r.symmetry,
+                rounds.join(","),
+                num(rate.map(|s| s.min)),
+                num(rate.map(|s| s.max)),
+                num(ratio.map(|s| s.min)),
+                num(ratio.map(|s| s.max)),
             )
         })
         .collect();
@@ -311,28 +490,49 @@ mod tests {
     }
 
     #[test]
-    fn the_ratio_compares_the_same_model_only() {
-        let row = |model, checker: &str, unique, seconds, symmetry| Row {
+    fn the_ratio_pairs_rounds_of_the_same_model_symmetry_and_threads() {
+        let row = |model, checker: &str, threads, unique, seconds: &[f64], symmetry| Row {
             model,
             checker: checker.into(),
-            threads: 1,
+            threads,
             unique,
-            seconds,
+            seconds: seconds.to_vec(),
             clock: "wall".into(),
             symmetry,
+            stateright: checker.starts_with("Stateright"),
         };
         let rows = vec![
-            row(PAXOS, "cli check", 100_000, 1.0, false),
-            row(PAXOS, "Stateright 0.30.2", 50_000, 1.0, false),
-            row(TWO_PC, "cli check", 1_000, 1.0, false),
-            row(TWO_PC, "Stateright 0.30.2", 288, 0.001, false),
-            row(TWO_PC, "cli check --symmetry", 3_000, 1.0, true),
-            row(TWO_PC, "Stateright 0.30.2 check-sym", 1_000, 1.0, true),
-            row(PAXOS, "cli check --symmetry", 3_000, 1.0, true),
+            row(PAXOS, "cli check", 1, 100_000, &[1.0, 2.0, 1.0], false),
+            row(PAXOS, "Stateright 0.30.2", 1, 50_000, &[1.0, 1.0, 0.5], false),
+            row(TWO_PC, "cli check", 1, 1_000, &[1.0], false),
+            row(TWO_PC, "Stateright 0.30.2", 1, 288, &[0.001], false),
+            row(TWO_PC, "cli check --symmetry", 1, 3_000, &[1.0], true),
+            row(TWO_PC, "Stateright 0.30.2 check-sym", 1, 1_000, &[1.0], true),
+            row(PAXOS, "cli check --symmetry", 1, 3_000, &[1.0], true),
+            row(PAXOS, "cli check", 2, 100_000, &[1.0, 1.0, 1.0], false),
+            row(PAXOS, "Stateright 0.30.2", 2, 50_000, &[0.25, 0.25, 0.25], false),
         ];
-        assert_eq!(ratio(&rows, &rows[0]), Some(2.0));
+        // Rounds 2.0, 1.0 and 1.0: the median of the paired ratios (1.0),
+        // not the ratio of the medians (100,000 / 50,000 = 2.0).
+        assert_eq!(ratio(&rows, &rows[0]), Some(Summary { median: 1.0, min: 1.0, max: 2.0 }));
+        assert_eq!(ratio(&rows, &rows[1]), None, "Stateright is the yardstick, not compared");
         assert_eq!(ratio(&rows, &rows[2]), None, "too small to time");
-        assert_eq!(ratio(&rows, &rows[4]), Some(3.0), "symmetric against symmetric");
+        assert_eq!(ratio(&rows, &rows[4]).map(|s| s.median), Some(3.0), "symmetric against symmetric");
         assert_eq!(ratio(&rows, &rows[6]), None, "Stateright's Paxos has no symmetric variant");
+        assert_eq!(ratio(&rows, &rows[7]).map(|s| s.median), Some(0.5), "two threads against two");
+    }
+
+    #[test]
+    fn summaries_and_options() {
+        assert_eq!(Summary::of(vec![3.0, 1.0, 2.0]), Some(Summary { median: 2.0, min: 1.0, max: 3.0 }));
+        assert_eq!(Summary::of(vec![4.0, 1.0]).map(|s| s.median), Some(2.5));
+        assert_eq!(Summary::of(vec![]), None);
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let o = parse(&args(&["--rounds", "3", "--json"])).unwrap();
+        assert_eq!((o.rounds, o.json), (3, true));
+        assert_eq!(parse(&args(&[])).unwrap().rounds, DEFAULT_ROUNDS);
+        assert!(parse(&args(&["--rounds", "0"])).unwrap_err().contains("--rounds"));
+        assert!(parse(&args(&["--rounds"])).is_err());
+        assert!(parse(&args(&["--fast"])).unwrap_err().contains("--fast"));
     }
 }

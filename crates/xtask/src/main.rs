@@ -9,7 +9,7 @@
 //! cargo xtask frames [ARGS]    the main thread's cost of a frame, per scene
 //! cargo xtask fuzz [--cases N]  every input parser, a million inputs each
 //! cargo xtask soak [ARGS]      `cli soak --all` (10,000 seeds × 10,000 steps each)
-//! cargo xtask check-bench [--json]  the model checker's unique states/s beside Stateright's
+//! cargo xtask check-bench [--json] [--rounds N]  the model checker's unique states/s beside Stateright's
 //! ```
 //!
 //! Each setup step checks a version before installing anything, so a second
@@ -61,7 +61,7 @@ commands:
                      core: 10,000 seeds × 10,000 steps per algorithm under every
                      fault its model allows; ARGS go to `cli soak` (for instance
                      --algo raft --seeds 1000). Exit 1 on any violation
-  check-bench [--json]
+  check-bench [--json] [--rounds N]
                      build the CLI (profile cli) and `cli check` Paxos (2 proposers,
                      3 acceptors, depth 9) and 2PC (3 nodes, depth 8) on 1 thread and
                      every core; build Stateright's paxos and 2pc examples from the
