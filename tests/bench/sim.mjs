@@ -6,7 +6,13 @@
 // binary, runs `cli bench` with the same scenario natively, then prints both
 // and their ratio. Run by `cargo xtask bench`; usage:
 //
-//   node tests/bench/sim.mjs [--nodes 5,9] [--steps 1000000]
+//   node tests/bench/sim.mjs [--nodes 5,9] [--steps 1000000] [--rounds 3]
+//
+// With --rounds N (default 3) it runs the browser page and the native
+// benchmark N times for each node count, one after the other, and prints
+// each round's figures, then the median browser/native ratio of the rounds
+// and their range: the machine's speed drifts from minute to minute, and a
+// ratio of two runs a minute apart moves with it.
 //
 // A measurement, not a test: it prints numbers and fails only if the page
 // cannot run.
@@ -21,6 +27,15 @@ function flag(name, fallback) {
 
 const nodesList = flag('--nodes', '5,9').split(',').map(Number);
 const steps = Number(flag('--steps', '1000000'));
+const rounds = Number(flag('--rounds', '3'));
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 100) {
+  throw new Error(`--rounds: expected 1 to 100, got ${flag('--rounds', '')}`);
+}
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+};
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 function nativeBench(nodes) {
@@ -32,8 +47,11 @@ function nativeBench(nodes) {
 
 const server = await serve(DIST);
 const browser = await launch();
+const ratios = new Map(nodesList.map((n) => [n, []]));
+const rates = new Map(nodesList.map((n) => [n, []]));
 try {
-  for (const nodes of nodesList) {
+  for (let round = 1; round <= rounds; round++) for (const nodes of nodesList) {
+    if (rounds > 1) console.log(`round ${round} of ${rounds}`);
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     await page.goto(`${server.url}?sim-bench=${nodes}&steps=${steps}`);
@@ -54,10 +72,23 @@ try {
     console.log(`  memory added per 1,000 entries of the longest log (MB): ${perEntry}`);
     const s = result.seek;
     console.log(`  seek in a ${fmt(s.run_steps)}-step run, ${s.targets} targets: median ${s.median_ms.toFixed(2)} ms, mean ${s.mean_ms.toFixed(2)} ms, max ${s.max_ms.toFixed(2)} ms`);
+    rates.get(nodes).push(result.events_per_second);
     const native = nativeBench(nodes);
     if (native) {
       console.log(`native ${native.line.trim()}`);
-      console.log(`  browser/native: ${(result.events_per_second / native.rate).toFixed(2)}`);
+      const ratio = result.events_per_second / native.rate;
+      ratios.get(nodes).push(ratio);
+      console.log(`  browser/native: ${ratio.toFixed(2)}`);
+    }
+  }
+  if (rounds > 1) {
+    for (const nodes of nodesList) {
+      const r = rates.get(nodes);
+      console.log(`browser raft ${nodes} nodes over ${rounds} rounds: median ${fmt(median(r))} events/s (${fmt(Math.min(...r))} to ${fmt(Math.max(...r))})`);
+      const q = ratios.get(nodes);
+      if (q.length) {
+        console.log(`  browser/native, median of the rounds: ${median(q).toFixed(2)} (${Math.min(...q).toFixed(2)} to ${Math.max(...q).toFixed(2)})`);
+      }
     }
   }
 } finally {
