@@ -50,35 +50,37 @@ const browser = await launch();
 const ratios = new Map(nodesList.map((n) => [n, []]));
 const rates = new Map(nodesList.map((n) => [n, []]));
 try {
-  for (let round = 1; round <= rounds; round++) for (const nodes of nodesList) {
+  for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`);
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(`${server.url}?sim-bench=${nodes}&steps=${steps}`);
-    await page.waitForSelector('#sim-bench-result', { timeout: 15 * 60 * 1000 });
-    const result = JSON.parse(await page.textContent('#sim-bench-result'));
-    await page.close();
-    if (result.error) throw new Error(`sim-bench: ${result.error}`);
-    const mem = result.memory_mb.map(([s, mb]) => `${fmt(s / 1000)}k:${mb.toFixed(1)}`).join(' ');
-    // Memory per 1,000 log entries: flat when memory follows the state it
-    // holds (the logs), not the number of steps.
-    const perEntry = result.memory_mb.filter(([, , log]) => log > 0)
-      .map(([s, mb, log]) => `${fmt(s / 1000)}k:${((mb - result.memory_mb[0][1]) / log * 1000).toFixed(2)}`).join(' ');
-    console.log(`browser raft ${nodes} nodes: ${fmt(result.steps)} events in one warm run, ${result.seconds.toFixed(2)} s = ${fmt(result.events_per_second)} events/s`);
-    console.log(`  first ${fmt(result.first_window)} events/s, last ${fmt(result.last_window)} events/s (last/first ${(result.last_window / result.first_window).toFixed(2)}); longest log ${fmt(result.longest_log)} entries`);
-    const cold = result.cold;
-    console.log(`  (the page's first, cold run of the same events: ${cold.seconds.toFixed(2)} s = ${fmt(cold.events_per_second)} events/s, first ${fmt(cold.first_window)}, last ${fmt(cold.last_window)})`);
-    console.log(`  wasm memory (MB) by step, cold run: ${mem}`);
-    console.log(`  memory added per 1,000 entries of the longest log (MB): ${perEntry}`);
-    const s = result.seek;
-    console.log(`  seek in a ${fmt(s.run_steps)}-step run, ${s.targets} targets: median ${s.median_ms.toFixed(2)} ms, mean ${s.mean_ms.toFixed(2)} ms, max ${s.max_ms.toFixed(2)} ms`);
-    rates.get(nodes).push(result.events_per_second);
-    const native = nativeBench(nodes);
-    if (native) {
-      console.log(`native ${native.line.trim()}`);
-      const ratio = result.events_per_second / native.rate;
-      ratios.get(nodes).push(ratio);
-      console.log(`  browser/native: ${ratio.toFixed(2)}`);
+    for (const nodes of nodesList) {
+      const page = await browser.newPage();
+      page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+      await page.goto(`${server.url}?sim-bench=${nodes}&steps=${steps}`);
+      await page.waitForSelector('#sim-bench-result', { timeout: 15 * 60 * 1000 });
+      const result = JSON.parse(await page.textContent('#sim-bench-result'));
+      await page.close();
+      if (result.error) throw new Error(`sim-bench: ${result.error}`);
+      const mem = result.memory_mb.map(([s, mb]) => `${fmt(s / 1000)}k:${mb.toFixed(1)}`).join(' ');
+      // Memory per 1,000 log entries: flat when memory follows the state it
+      // holds (the logs), not the number of steps.
+      const perEntry = result.memory_mb.filter(([, , log]) => log > 0)
+        .map(([s, mb, log]) => `${fmt(s / 1000)}k:${((mb - result.memory_mb[0][1]) / log * 1000).toFixed(2)}`).join(' ');
+      console.log(`browser raft ${nodes} nodes: ${fmt(result.steps)} events in one warm run, ${result.seconds.toFixed(2)} s = ${fmt(result.events_per_second)} events/s`);
+      console.log(`  first ${fmt(result.first_window)} events/s, last ${fmt(result.last_window)} events/s (last/first ${(result.last_window / result.first_window).toFixed(2)}); longest log ${fmt(result.longest_log)} entries`);
+      const cold = result.cold;
+      console.log(`  (the page's first, cold run of the same events: ${cold.seconds.toFixed(2)} s = ${fmt(cold.events_per_second)} events/s, first ${fmt(cold.first_window)}, last ${fmt(cold.last_window)})`);
+      console.log(`  wasm memory (MB) by step, cold run: ${mem}`);
+      console.log(`  memory added per 1,000 entries of the longest log (MB): ${perEntry}`);
+      const s = result.seek;
+      console.log(`  seek in a ${fmt(s.run_steps)}-step run, ${s.targets} targets: median ${s.median_ms.toFixed(2)} ms, mean ${s.mean_ms.toFixed(2)} ms, max ${s.max_ms.toFixed(2)} ms`);
+      rates.get(nodes).push(result.events_per_second);
+      const native = nativeBench(nodes);
+      if (native) {
+        console.log(`native ${native.line.trim()}`);
+        const ratio = result.events_per_second / native.rate;
+        ratios.get(nodes).push(ratio);
+        console.log(`  browser/native: ${ratio.toFixed(2)}`);
+      }
     }
   }
   if (rounds > 1) {

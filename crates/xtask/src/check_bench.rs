@@ -127,6 +127,8 @@ struct Ours {
     checker: &'static str,
     symmetry: bool,
     threads: usize,
+    /// One thread, pinned to one CPU and timed by its CPU time.
+    pinned: bool,
 }
 
 /// One of Stateright's examples.
@@ -188,11 +190,17 @@ pub fn run(rest: &[String]) -> Result<(), String> {
         .iter()
         .flat_map(|&(model, args, checker)| [(model, args, checker, false), (model, args, checker, true)])
         .flat_map(|(model, args, checker, symmetry)| {
-            thread_counts.iter().map(move |&threads| Ours { model, args, checker, symmetry, threads })
+            thread_counts.iter().map(move |&threads| Ours {
+                model,
+                args,
+                checker,
+                symmetry,
+                threads,
+                pinned: threads == 1 && pin,
+            })
         })
         .collect();
-    let examples = stateright_build(&root, &target)?;
-    let (version, examples) = (examples.0, examples.1);
+    let (version, examples) = stateright_build(&root, &target)?;
     let theirs: Vec<Theirs> = [
         (PAXOS, "paxos", "check", "2", "2 clients, 3 servers"),
         (TWO_PC, "2pc", "check", "3", "3 resource managers"),
@@ -213,7 +221,7 @@ pub fn run(rest: &[String]) -> Result<(), String> {
             threads: o.threads,
             unique: 0,
             seconds: Vec::new(),
-            clock: if o.threads == 1 && pin { "CPU, pinned to one CPU" } else { "wall" }.to_string(),
+            clock: if o.pinned { "CPU, pinned to one CPU" } else { "wall" }.to_string(),
             symmetry: o.symmetry,
             stateright: false,
         })
@@ -232,7 +240,7 @@ pub fn run(rest: &[String]) -> Result<(), String> {
     for round in 1..=options.rounds {
         shell::announce("check-bench", &format!("round {round} of {}", options.rounds));
         for (o, row) in ours.iter().zip(rows.iter_mut()) {
-            let (unique, seconds) = run_ours(&cli, o, pin)?;
+            let (unique, seconds) = run_ours(&cli, o)?;
             record(row, unique, seconds)?;
         }
         for (t, row) in theirs.iter().zip(rows.iter_mut().skip(ours.len())) {
@@ -272,10 +280,10 @@ fn command(program: &Path, pinned: bool) -> Command {
 
 /// One run of our check: its unique states and its seconds (CPU time of
 /// the pinned process for one thread, else the search's wall time).
-fn run_ours(cli: &Path, o: &Ours, pin: bool) -> Result<(u64, f64), String> {
+fn run_ours(cli: &Path, o: &Ours) -> Result<(u64, f64), String> {
     let flag: &[&str] = if o.symmetry { &["--symmetry"] } else { &[] };
     let threads = o.threads.to_string();
-    let pinned = o.threads == 1 && pin;
+    let pinned = o.pinned;
     let announced = [o.args, flag, &["--threads", &threads]].concat().join(" ");
     shell::announce("check-bench", &format!("{}cli check {announced}", if pinned { "taskset -c 0 " } else { "" }));
     let before = children_cpu_seconds();
@@ -455,7 +463,7 @@ fn print_json(rows: &[Row], browser: Option<&str>) {
             format!(
                 "{{\"model\":\"{}\",\"checker\":\"{}\",\"threads\":{},\"unique\":{},\"seconds\":{:.3},\"clock\":\"{}\",\"unique_per_s\":{},\"ratio_to_stateright\":{},\"symmetry\":{},\"rounds_seconds\":[{}],\"unique_per_s_min\":{},\"unique_per_s_max\":{},\"ratio_min\":{},\"ratio_max\":{}}}",
                 r.model,
-                r.checker.replace('`', ""),
+                r.checker,
                 r.threads,
                 r.unique,
                 seconds,
