@@ -51,6 +51,11 @@ impl<M> Default for InFlight<M> {
 }
 
 impl<M> InFlight<M> {
+    /// No message in flight, with room for `n` before the first growth.
+    pub fn with_capacity(n: usize) -> Self {
+        Self { slots: SortedMap::with_capacity(n), slab: Vec::with_capacity(n), free: Vec::new() }
+    }
+
     pub fn len(&self) -> usize {
         self.slots.len()
     }

@@ -41,6 +41,11 @@ impl<K, V> Default for SortedMap<K, V> {
 }
 
 impl<K: Ord + Copy, V> SortedMap<K, V> {
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Self { entries: VecDeque::with_capacity(n) }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -287,6 +287,7 @@ impl<P: Protocol> World<P> {
     pub fn build(config: SimConfig, protocol_config: P::Config, seed: u64, journaling: bool) -> Self {
         let mut base = Base::new(config, seed);
         base.journaling = journaling;
+        let n = base.cluster.nodes as usize;
         let nodes = (0..base.cluster.nodes)
             .map(|id| {
                 Arc::new(Node {
@@ -301,7 +302,7 @@ impl<P: Protocol> World<P> {
         let mut world = Self {
             base,
             protocol_config,
-            in_flight: InFlight::default(),
+            in_flight: InFlight::with_capacity(crate::base::ROOM_PER_NODE * n),
             nodes,
             checker: Default::default(),
             last_event: None,
