@@ -257,7 +257,7 @@ impl Protocol for Lww {
                     LwwTimer::Replica(_) => None,
                 };
                 let Some(input) = kvraft::client_input(input, msg, timer) else { return };
-                let mut inner = client::ClientOut::default();
+                let mut inner: client::ClientOut = out.inner();
                 c.step(now, input, &mut inner, &self.config.clients);
                 client::forward(&mut inner, out, LwwMsg::Client, LwwTimer::Client, |ops| LwwDurable::Client { ops });
             }

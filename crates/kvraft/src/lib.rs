@@ -250,7 +250,7 @@ impl Protocol for KvRaft {
                     KvTimer::Raft(_) => None,
                 };
                 let Some(input) = client_input(input, msg, timer) else { return };
-                let mut inner = client::ClientOut::default();
+                let mut inner: client::ClientOut = out.inner();
                 c.step(now, input, &mut inner, &self.config.clients);
                 client::forward(&mut inner, out, KvMsg::Client, KvTimer::Client, |ops| KvDurable::Client { ops });
             }

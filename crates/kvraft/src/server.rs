@@ -16,7 +16,7 @@ use crate::client::{ClientMsg, Kind};
 use crate::store::{Command, Store};
 use crate::{KvDurable, KvMsg, KvOut, KvRaftBug, KvRaftConfig, KvTimer};
 use protocol::flat::FlatMap;
-use protocol::{Cluster, Input, Level, NodeId, Out, Protocol, Tick};
+use protocol::{Cluster, Input, Level, NodeId, Protocol, Tick};
 use raft::{Raft, Role};
 
 #[derive(Clone, Debug, Hash)]
@@ -62,7 +62,7 @@ impl KvServer {
     /// committed. Raft's own client operations are the servers', not the
     /// clients': the clients report theirs.
     fn raft_step(&mut self, now: Tick, input: Input<raft::Msg, raft::RaftTimer>, out: &mut KvOut) {
-        let mut inner = Out::default();
+        let mut inner = out.inner();
         self.raft.step(now, input, &mut inner);
         inner.drain_ops().for_each(drop);
         crate::client::forward(&mut inner, out, KvMsg::Raft, KvTimer::Raft, KvDurable::Server);

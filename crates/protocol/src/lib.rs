@@ -169,6 +169,10 @@ impl NoteText for std::fmt::Arguments<'_> {
     }
 }
 
+/// Commands an inner part's buffer has room for before it grows
+/// ([`Out::inner`]): a Raft leader's heartbeat round to eight followers.
+const INNER_ROOM: usize = 8;
+
 /// Room a line of text starts with: most log lines fit in it.
 const LINE_ROOM: usize = 64;
 
@@ -212,6 +216,16 @@ impl<M, T, D> Out<M, T, D> {
     /// the same, but its text is left empty and never formatted.
     pub fn keep_notes(&mut self, keep: bool) {
         self.notes = keep;
+    }
+    /// An empty buffer for an inner part of this node (the Raft node of a
+    /// key-value server, the client of a store), whose commands that node
+    /// then passes on into this one. It keeps notes as this
+    /// one does, so a model checker's world formats no text for the inner
+    /// part either (a default buffer formatted every note of kv-raft's
+    /// Raft nodes, for the outer one to drop), and it starts with room for
+    /// a step's commands.
+    pub fn inner<M2, T2, D2>(&self) -> Out<M2, T2, D2> {
+        Out { commands: Vec::with_capacity(INNER_ROOM), ops: Vec::new(), notes: self.notes }
     }
     /// Report a client operation (see [`client_op`]).
     pub fn op(&mut self, op: ClientOp) {
@@ -526,6 +540,27 @@ mod tests {
         assert!(
             matches!(out.commands(), [Command::Emit(Note { text, .. })] if text == "node 4 is leader of term 12345678901")
         );
+    }
+
+    #[test]
+    fn an_inner_buffer_keeps_notes_as_its_outer_one_does() {
+        let mut outer: Out<(), (), ()> = Out::default();
+        let mut inner: Out<u8, (), ()> = outer.inner();
+        inner.emit(Level::Info, format_args!("kept {}", 1));
+        outer.keep_notes(false);
+        let mut quiet: Out<u8, (), ()> = outer.inner();
+        quiet.emit(Level::Info, format_args!("dropped {}", 2));
+        let texts = |out: &Out<u8, (), ()>| -> Vec<String> {
+            out.commands()
+                .iter()
+                .map(|c| match c {
+                    Command::Emit(note) => note.text.clone(),
+                    _ => unreachable!("only notes were pushed"),
+                })
+                .collect()
+        };
+        assert_eq!(texts(&inner), ["kept 1"]);
+        assert_eq!(texts(&quiet), [""], "the note is still pushed, its text never formatted");
     }
 
     #[test]
