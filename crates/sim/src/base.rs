@@ -110,8 +110,11 @@ pub(crate) struct Base {
     next_msg: MsgId,
     pub queue: SortedMap<Key, Event>,
     pub nodes: Vec<NodeMeta>,
-    /// `cut[from * n + to]`: the link from `from` to `to` is down.
-    cut: Vec<bool>,
+    /// Bit `from * n + to` (word `i / 64`, bit `i % 64`): the link from
+    /// `from` to `to` is down. Packed, so that a model checker's
+    /// fingerprint hashes a state's cut links as one word for up to eight
+    /// nodes rather than packing `n * n` flags for every state.
+    cut: Vec<u64>,
     /// The violation found by the latest check, if any.
     pub violation: Option<Violation>,
     pub first_violation: Option<FirstViolation>,
@@ -229,7 +232,7 @@ impl Base {
             next_msg: 0,
             queue: SortedMap::with_capacity(ROOM_PER_NODE * n),
             nodes: vec![meta; n],
-            cut: vec![false; n * n],
+            cut: vec![0; (n * n).div_ceil(64)],
             violation: None,
             first_violation: None,
             log: EventLog::default(),
@@ -247,20 +250,38 @@ impl Base {
         self.nodes[id as usize].status
     }
 
-    /// Every link's state, `from * nodes + to`: true when cut.
-    pub fn cuts(&self) -> &[bool] {
+    /// Every link's state as bits, 64 to a word: bit `from * nodes + to`
+    /// set when that link is cut.
+    pub fn cuts(&self) -> &[u64] {
         &self.cut
     }
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
-        self.cut[(from * self.cluster.nodes + to) as usize]
+        let i = (from * self.cluster.nodes + to) as usize;
+        self.cut[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    fn set_cut(&mut self, from: NodeId, to: NodeId, down: bool) {
+        let i = (from * self.cluster.nodes + to) as usize;
+        let bit = 1u64 << (i % 64);
+        if down {
+            self.cut[i / 64] |= bit;
+        } else {
+            self.cut[i / 64] &= !bit;
+        }
     }
 
     /// The cut links as [`Base::cuts`] lists them (from by to) once the
     /// nodes are renamed by the permutation whose inverse is `back`.
-    pub(crate) fn cuts_renamed(&self, back: &protocol::Renaming) -> Vec<bool> {
+    pub(crate) fn cuts_renamed(&self, back: &protocol::Renaming) -> Vec<u64> {
         let n = self.cluster.nodes;
-        (0..n * n).map(|i| self.is_cut(back.id(i / n), back.id(i % n))).collect()
+        let mut words = vec![0u64; self.cut.len()];
+        for i in 0..n * n {
+            if self.is_cut(back.id(i / n), back.id(i % n)) {
+                words[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
+        words
     }
 
     /// Move node `i`'s liveness, clock, links and queued timer and resume
@@ -521,19 +542,19 @@ impl Base {
                 }
                 for from in 0..n {
                     for to in 0..n {
-                        self.cut[(from * n + to) as usize] = group_of[from as usize] != group_of[to as usize];
+                        self.set_cut(from, to, group_of[from as usize] != group_of[to as usize]);
                     }
                 }
                 let text = format!("partition {}", describe_groups(groups, &group_of));
                 self.push_log(None, Level::Notice, text);
             }
             Action::Heal => {
-                self.cut.fill(false);
+                self.cut.fill(0);
                 self.push_log(None, Level::Notice, "network healed".to_string());
             }
             Action::Cut { from, to } | Action::Uncut { from, to } => {
                 let down = matches!(action, Action::Cut { .. });
-                self.cut[(from * self.cluster.nodes + to) as usize] = down;
+                self.set_cut(*from, *to, down);
                 let verb = if down { "cut" } else { "restored" };
                 self.push_log(None, Level::Notice, format!("link {from}→{to} {verb}"));
             }

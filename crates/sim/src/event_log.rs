@@ -16,10 +16,23 @@ pub const LOG_CAPACITY: usize = 400;
 const CHUNK: usize = 16;
 const _: () = assert!(LOG_CAPACITY % CHUNK == 0);
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct EventLog {
     sealed: VecDeque<Arc<[LogEntry]>>,
     tail: Vec<LogEntry>,
+}
+
+impl Clone for EventLog {
+    fn clone(&self) -> Self {
+        Self { sealed: self.sealed.clone(), tail: self.tail.clone() }
+    }
+
+    /// Into the target's buffers: a model checker copies every successor's
+    /// world, whose log is empty, into the world it dropped last.
+    fn clone_from(&mut self, source: &Self) {
+        self.sealed.clone_from(&source.sealed);
+        self.tail.clone_from(&source.tail);
+    }
 }
 
 impl Default for EventLog {

@@ -98,11 +98,24 @@ impl FromStr for Network {
 /// The reliable network's per-link order: for each ordered link, the last
 /// delivery time scheduled and the messages not yet handed to the receiver,
 /// in send order. Empty (and never touched) on the other networks.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Links {
     nodes: u32,
     tail: Vec<Tick>,
     queue: Vec<VecDeque<MsgId>>,
+}
+
+impl Clone for Links {
+    fn clone(&self) -> Self {
+        Self { nodes: self.nodes, tail: self.tail.clone(), queue: self.queue.clone() }
+    }
+
+    /// Into the target's buffers (see `Base`'s `clone_from`).
+    fn clone_from(&mut self, source: &Self) {
+        self.nodes = source.nodes;
+        self.tail.clone_from(&source.tail);
+        self.queue.clone_from(&source.queue);
+    }
 }
 
 impl Links {

@@ -154,12 +154,11 @@ pub(super) fn write_node_word(h: &mut Fingerprint, id: NodeId, status: u8, crash
     }
 }
 
-/// Hash flags (the cut links, from by to), 64 to a word. Not generic, and
-/// not inlined: the app carries one copy for its thirteen simulator types.
-#[inline(never)]
-pub(super) fn write_bits(h: &mut Fingerprint, bits: &[bool]) {
-    for chunk in bits.chunks(64) {
-        h.write_u64(chunk.iter().enumerate().fold(0, |word, (i, &bit)| word | u64::from(bit) << i));
+/// Hash the cut links, packed 64 to a word (`Base::cuts`):
+/// the same words as packing one flag per link did, without the packing.
+pub(super) fn write_bits(h: &mut Fingerprint, words: &[u64]) {
+    for &word in words {
+        h.write_u64(word);
     }
 }
 
