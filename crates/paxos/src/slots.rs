@@ -12,16 +12,80 @@
 //! uses slot 0 alone, and a full-length chunk made every copy-on-write of
 //! it copy 64 entries and every hash of a node walk them (a model checker
 //! does both for every state).
+//!
+//! A chunk also keeps its hash once asked for, until it is written: a
+//! model checker hashes the same shared chunks (the checker's slot records
+//! above all) in state after state, and a table's hash is then one word
+//! per chunk.
 
+use protocol::Fingerprint;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Slots per chunk.
 const CHUNK: usize = 64;
 
-/// At most `CHUNK` entries, the last one filled (or none).
-type Chunk<T> = Vec<Option<T>>;
+/// At most `CHUNK` entries, the last one filled (or none), and their hash
+/// once computed. Read through `Deref`; written only through
+/// [`Chunk::entries_mut`], which forgets the hash.
+struct Chunk<T> {
+    entries: Vec<Option<T>>,
+    /// The hash of the filled entries ([`Chunk::fingerprint`]), or 0 when
+    /// not computed since the last write. An atomic so that tables stay
+    /// `Sync` for the model checker's threads; two threads that compute it
+    /// at once store the same value.
+    hash: AtomicU64,
+}
+
+impl<T: Clone> Clone for Chunk<T> {
+    fn clone(&self) -> Self {
+        Self { entries: self.entries.clone(), hash: AtomicU64::new(self.hash.load(Ordering::Relaxed)) }
+    }
+}
+
+impl<T> Deref for Chunk<T> {
+    type Target = Vec<Option<T>>;
+    fn deref(&self) -> &Self::Target {
+        &self.entries
+    }
+}
+
+impl<T> Chunk<T> {
+    fn new() -> Self {
+        Self { entries: Vec::new(), hash: AtomicU64::new(0) }
+    }
+
+    /// The entries for writing: the kept hash is forgotten.
+    fn entries_mut(&mut self) -> &mut Vec<Option<T>> {
+        *self.hash.get_mut() = 0;
+        &mut self.entries
+    }
+}
+
+impl<T: Hash> Chunk<T> {
+    /// The hash of the filled entries with their places in the chunk
+    /// (never 0), computed once and kept until the chunk is written.
+    fn fingerprint(&self) -> u64 {
+        match self.hash.load(Ordering::Relaxed) {
+            0 => {
+                let mut h = Fingerprint::default();
+                for (i, value) in self.entries.iter().enumerate() {
+                    if let Some(value) = value {
+                        h.write_usize(i);
+                        value.hash(&mut h);
+                    }
+                }
+                let hash = h.finish().max(1);
+                self.hash.store(hash, Ordering::Relaxed);
+                hash
+            }
+            kept => kept,
+        }
+    }
+}
 
 pub struct Slots<T> {
     chunks: Vec<Arc<Chunk<T>>>,
@@ -73,7 +137,7 @@ impl<T: Clone> Slots<T> {
         let (c, i) = split(slot);
         // Only a filled slot's chunk is worth copying.
         self.chunks.get(c)?.get(i)?.as_ref()?;
-        Arc::make_mut(&mut self.chunks[c])[i].as_mut()
+        Arc::make_mut(&mut self.chunks[c]).entries_mut()[i].as_mut()
     }
 
     /// The value in `slot`, put there by `make` if the slot is empty.
@@ -100,9 +164,9 @@ impl<T: Clone> Slots<T> {
 fn entry<T: Clone>(chunks: &mut Vec<Arc<Chunk<T>>>, slot: u64) -> &mut Option<T> {
     let (c, i) = split(slot);
     while chunks.len() <= c {
-        chunks.push(Arc::new(Vec::new()));
+        chunks.push(Arc::new(Chunk::new()));
     }
-    let chunk = Arc::make_mut(&mut chunks[c]);
+    let chunk = Arc::make_mut(&mut chunks[c]).entries_mut();
     if chunk.len() <= i {
         chunk.resize_with(i + 1, || None);
     }
@@ -159,13 +223,18 @@ impl<T: PartialEq> PartialEq for Slots<T> {
 
 impl<T: Eq> Eq for Slots<T> {}
 
-/// The filled slots with their numbers, then how many: what `Debug` shows
-/// (chunk boundaries and sharing are not part of the value).
+/// The filled slots with their numbers, then how many (chunk boundaries,
+/// lengths and sharing are not part of the value): per chunk that holds a
+/// value, its number and its kept hash ([`Chunk::fingerprint`]).
 impl<T: Hash> Hash for Slots<T> {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        for (slot, value) in self.iter() {
-            slot.hash(h);
-            value.hash(h);
+        for (c, chunk) in self.chunks.iter().enumerate() {
+            // A chunk is empty or ends in a filled slot (slots are filled,
+            // never emptied, and a chunk grows only to the slot written).
+            if !chunk.is_empty() {
+                h.write_usize(c);
+                h.write_u64(chunk.fingerprint());
+            }
         }
         self.len.hash(h);
     }
@@ -228,5 +297,36 @@ mod tests {
         let b: Slots<u32> = [(65, 1), (5, 15), (2, 12), (0, 10)].into_iter().collect();
         assert_eq!(a, b);
         assert_eq!(protocol::fingerprint::of_debug(&a), protocol::fingerprint::of_debug(&b));
+        assert_eq!(hash(&a), hash(&b));
+    }
+
+    fn hash(slots: &Slots<u32>) -> u64 {
+        let mut h = Fingerprint::default();
+        slots.hash(&mut h);
+        h.finish()
+    }
+
+    #[test]
+    fn a_kept_chunk_hash_is_forgotten_when_the_chunk_is_written() {
+        let mut a: Slots<u32> = [(0, 10), (70, 20)].into_iter().collect();
+        let before = hash(&a);
+        let b = a.clone();
+        assert_eq!(hash(&b), before, "a copy shares the kept hashes");
+        *a.get_mut(0).unwrap() = 11;
+        assert_ne!(hash(&a), before, "written through get_mut");
+        assert_eq!(hash(&b), before, "the copy's chunk is its own again");
+        *a.get_mut(0).unwrap() = 10;
+        assert_eq!(hash(&a), before, "the same values hash the same");
+        a.insert(71, 21);
+        assert_ne!(hash(&a), before, "written through insert");
+        let mut c = b.clone();
+        *c.get_or_insert_with(70, || 0) = 5;
+        assert_ne!(hash(&c), before, "written through get_or_insert_with");
+        // Slots past an empty chunk: the empty chunk is not part of the hash.
+        let d: Slots<u32> = [(130, 1)].into_iter().collect();
+        let mut e: Slots<u32> = Slots::new();
+        e.insert(130, 1);
+        assert_eq!(hash(&d), hash(&e));
+        assert_ne!(hash(&d), hash(&[(2, 1)].into_iter().collect()), "the slot number counts");
     }
 }
