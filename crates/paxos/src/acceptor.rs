@@ -28,36 +28,59 @@ pub struct Acceptor {
 
 impl Acceptor {
     /// Phase 1b. Returns the reply and whether the promise changed (persist
-    /// before sending the reply).
+    /// before sending the reply). Only a ballot above the promise changes
+    /// the acceptor ([`Acceptor::changes_on_prepare`]).
     pub fn on_prepare(&mut self, ballot: Ballot, from_slot: u64) -> (Msg, bool) {
+        let changed = self.changes_on_prepare(ballot);
+        if changed {
+            self.promised = Some(ballot);
+        }
+        (self.prepare_reply(ballot, from_slot), changed)
+    }
+
+    /// Whether a prepare for `ballot` changes this acceptor: it does when
+    /// the ballot is above its promise. A lower one is refused and an equal
+    /// one (a duplicate) answered again, both from the acceptor as it is.
+    pub fn changes_on_prepare(&self, ballot: Ballot) -> bool {
+        self.promised < Some(ballot)
+    }
+
+    /// The answer to a prepare for `ballot` given the current promise: a
+    /// `Nack` if it promised a higher ballot, else the promise with the
+    /// highest-numbered proposal accepted in each slot from `from_slot` on.
+    pub fn prepare_reply(&self, ballot: Ballot, from_slot: u64) -> Msg {
         match self.promised {
-            Some(promised) if promised > ballot => (Msg::Nack { ballot, promised }, false),
+            Some(promised) if promised > ballot => Msg::Nack { ballot, promised },
             _ => {
-                // An equal ballot is a duplicate prepare: answer it again.
-                let changed = self.promised != Some(ballot);
-                self.promised = Some(ballot);
                 let accepted = self
                     .accepted
                     .range(from_slot)
                     .map(|(slot, (b, v))| SlotValue { slot, ballot: *b, value: v.clone() })
                     .collect();
-                (Msg::Promise { ballot, accepted }, changed)
+                Msg::Promise { ballot, accepted }
             }
+        }
+    }
+
+    /// The `Nack` refusing an accept request for `ballot`, if this acceptor
+    /// promised a higher one: such a request changes nothing.
+    pub fn accept_refusal(&self, ballot: Ballot) -> Option<Msg> {
+        match self.promised {
+            Some(promised) if promised > ballot => Some(Msg::Nack { ballot, promised }),
+            _ => None,
         }
     }
 
     /// Phase 2b. `Ok` when accepted (persist, then tell the learners), or
     /// the `Nack` to send back.
     pub fn on_accept(&mut self, ballot: Ballot, slot: u64, value: &Value) -> Result<(), Msg> {
-        match self.promised {
-            Some(promised) if promised > ballot => Err(Msg::Nack { ballot, promised }),
-            _ => {
-                self.promised = Some(ballot);
-                self.accepted.insert(slot, (ballot, value.clone()));
-                self.journal.record((slot, ballot, value.clone()));
-                Ok(())
-            }
+        if let Some(nack) = self.accept_refusal(ballot) {
+            return Err(nack);
         }
+        self.promised = Some(ballot);
+        self.accepted.insert(slot, (ballot, value.clone()));
+        self.journal.record((slot, ballot, value.clone()));
+        Ok(())
     }
 
     /// Accepted proposals as the trace lists them.

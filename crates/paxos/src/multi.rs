@@ -366,7 +366,7 @@ impl Protocol for MultiPaxos {
                 Msg::Promise { ballot, accepted } => self.on_promise(from, ballot, accepted, out),
                 Msg::Accepted { ballot, slot, value } => {
                     let before = self.roles.learner.first_unchosen();
-                    if self.roles.learner.on_accepted(from, ballot, slot, &value, self.roles.quorum).is_some() {
+                    if self.roles.on_accepted(from, ballot, slot, &value).is_some() {
                         self.learned(slot, value, before, out);
                     }
                 }
@@ -395,7 +395,7 @@ impl Protocol for MultiPaxos {
                 Msg::Decided { chosen } => {
                     for c in chosen {
                         let before = self.roles.learner.first_unchosen();
-                        if self.roles.learner.learn(c.slot, c.value.clone()) {
+                        if self.roles.learner_mut().learn(c.slot, c.value.clone()) {
                             self.learned(c.slot, c.value, before, out);
                         }
                     }

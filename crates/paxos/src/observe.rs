@@ -13,7 +13,7 @@ pub trait Observable {
     fn roles(&self) -> &Roles;
     /// The acceptor state, if the node is an acceptor.
     fn acceptor(&self) -> Option<&Acceptor> {
-        self.roles().acceptor.as_ref()
+        self.roles().acceptor.as_deref()
     }
     fn learner(&self) -> &Learner {
         &self.roles().learner

@@ -362,7 +362,7 @@ mod tests {
     }
 
     fn learned(mut p: Paxos, value: &str) -> Paxos {
-        p.roles_mut_for_test().learner.learn(0, value.into());
+        p.roles_mut_for_test().learner_mut().learn(0, value.into());
         p
     }
 
@@ -413,7 +413,7 @@ mod tests {
             paxos(1, 3, Some(Ballot(12, 0)), Some((Ballot(12, 0), "b"))),
             paxos(2, 3, Some(Ballot(11, 1)), Some((Ballot(11, 1), "b"))),
         ];
-        let learner = &mut nodes[1].roles_mut_for_test().learner;
+        let learner = nodes[1].roles_mut_for_test().learner_mut();
         let v: Value = "b".into();
         assert_eq!(learner.on_accepted(1, Ballot(11, 1), 0, &v, 2), None);
         assert_eq!(learner.on_accepted(2, Ballot(11, 1), 0, &v, 2), Some(v.clone()));

@@ -29,10 +29,13 @@ pub struct Roles {
     /// Acceptors in a majority.
     pub quorum: usize,
     pub proposer: bool,
-    /// Present when the node is an acceptor.
-    pub acceptor: Option<Acceptor>,
+    /// Present when the node is an acceptor. Shared, as the learner is,
+    /// between copies of the node until one of them changes it
+    /// (`Arc::make_mut`): a model checker copies a node for every step it
+    /// takes, and a step changes one role at most.
+    pub acceptor: Option<Arc<Acceptor>>,
     /// Every node learns.
-    pub learner: Learner,
+    pub learner: Arc<Learner>,
     /// The highest round this node's proposer has used or seen; persisted so
     /// a restarted proposer never reuses a ballot.
     pub round: u64,
@@ -69,15 +72,30 @@ impl Roles {
             quorum: acceptors.len() / 2 + 1,
             acceptors,
             proposer: config.is_proposer(id, nodes),
-            acceptor: config.is_acceptor(id, nodes).then(|| Acceptor {
-                promised: durable.promised,
-                accepted: durable.accepted,
-                ..Acceptor::default()
+            acceptor: config.is_acceptor(id, nodes).then(|| {
+                Arc::new(Acceptor { promised: durable.promised, accepted: durable.accepted, ..Acceptor::default() })
             }),
-            learner: Learner::from_chosen(durable.chosen),
+            learner: Arc::new(Learner::from_chosen(durable.chosen)),
             round: durable.round,
             proposals: Journal::default(),
         }
+    }
+
+    /// The learner, for changing: copied first if a copy of the node
+    /// shares it.
+    pub fn learner_mut(&mut self) -> &mut Learner {
+        Arc::make_mut(&mut self.learner)
+    }
+
+    /// Count an acceptance at this node's learner: [`Learner::on_accepted`]
+    /// with this cluster's quorum. An acceptance for a slot already chosen
+    /// changes nothing, and leaves a shared learner shared.
+    pub fn on_accepted(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: &Value) -> Option<Value> {
+        if self.learner.chosen.contains_key(slot) {
+            return None;
+        }
+        let quorum = self.quorum;
+        self.learner_mut().on_accepted(from, ballot, slot, value, quorum)
     }
 
     /// Phase 1b, if this node is an acceptor: persist a new promise, then answer.
@@ -89,7 +107,13 @@ impl Roles {
         out: &mut Out<Msg, PaxosTimer, Durable>,
     ) {
         if let Some(acceptor) = &mut self.acceptor {
-            let (reply, changed) = acceptor.on_prepare(ballot, from_slot);
+            // A refusal or a repeated prepare changes nothing: answered by
+            // the acceptor as it is, still shared with the node's copies.
+            let (reply, changed) = if acceptor.changes_on_prepare(ballot) {
+                Arc::make_mut(acceptor).on_prepare(ballot, from_slot)
+            } else {
+                (acceptor.prepare_reply(ballot, from_slot), false)
+            };
             if changed {
                 out.persist(self.durable());
             }
@@ -108,7 +132,11 @@ impl Roles {
         out: &mut Out<Msg, PaxosTimer, Durable>,
     ) {
         let Some(acceptor) = &mut self.acceptor else { return };
-        match acceptor.on_accept(ballot, slot, &value) {
+        if let Some(nack) = acceptor.accept_refusal(ballot) {
+            out.send(from, nack);
+            return;
+        }
+        match Arc::make_mut(acceptor).on_accept(ballot, slot, &value) {
             Ok(()) => {
                 out.persist(self.durable());
                 for learner in 0..self.nodes {
@@ -138,7 +166,7 @@ impl Roles {
             up,
             roles: self.config.roles(self.id, self.nodes),
             promised: self.acceptor.as_ref().and_then(|a| a.promised),
-            accepted: self.acceptor.as_ref().map(Acceptor::accepted_list).unwrap_or_default(),
+            accepted: self.acceptor.as_deref().map(Acceptor::accepted_list).unwrap_or_default(),
             chosen: self.learner.chosen_list(),
             applied,
         }

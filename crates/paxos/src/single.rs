@@ -125,7 +125,7 @@ impl Paxos {
 
     fn on_accepted(&mut self, from: NodeId, ballot: Ballot, value: Value, out: &mut PaxosOut) {
         self.roles.round = self.roles.round.max(ballot.round());
-        if let Some(v) = self.roles.learner.on_accepted(from, ballot, 0, &value, self.roles.quorum) {
+        if let Some(v) = self.roles.on_accepted(from, ballot, 0, &value) {
             out.persist(self.roles.durable());
             out.emit(Level::Notice, format_args!("node {} learns {v:?} is chosen (ballot {ballot})", self.roles.id));
             if self.roles.proposer {
@@ -276,7 +276,7 @@ impl Paxos {
     /// nodes maps it onto itself. Ballots name proposers, never renamed.
     pub(crate) fn rename(&mut self, renaming: &protocol::Renaming) {
         self.roles.id = renaming.id(self.roles.id);
-        self.roles.learner.rename(renaming);
+        self.roles.learner_mut().rename(renaming);
         if let Phase::Preparing { promises, .. } = &mut self.phase {
             *promises = std::mem::take(promises).into_iter().map(|(id, p)| (renaming.id(id), p)).collect();
         }
