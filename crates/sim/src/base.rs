@@ -49,7 +49,7 @@ pub(crate) enum Event {
 
 /// A node's local clock. It runs at `rate` times real time from the moment
 /// `(base_global, base_local)` on.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Clock {
     pub rate: f64,
     base_global: Tick,
@@ -86,8 +86,9 @@ impl Clock {
     }
 }
 
-/// What the world knows of a node apart from its protocol state.
-#[derive(Clone, Debug)]
+/// What the world knows of a node apart from its protocol state. `Copy`,
+/// so that the model checker's copy of a world's node table is a `memcpy`.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct NodeMeta {
     pub status: Status,
     pub clock: Clock,
@@ -290,7 +291,7 @@ impl Base {
     pub(crate) fn rename_nodes(&mut self, renaming: &protocol::Renaming) {
         let n = self.cluster.nodes;
         let back = renaming.inverse();
-        self.nodes = (0..n).map(|slot| self.nodes[back.id(slot) as usize].clone()).collect();
+        self.nodes = (0..n).map(|slot| self.nodes[back.id(slot) as usize]).collect();
         self.cut = self.cuts_renamed(&back);
         for event in self.queue.values_mut() {
             match event {
