@@ -12,6 +12,13 @@
 //! asked for it ([`InFlight::fingerprint`]), until the message changes or
 //! leaves: a state's successors copy the messages in flight with their
 //! fingerprints, so each message is hashed once, not once per state.
+//!
+//! In a model checker's world ([`InFlight::keep_sum`]) each message is
+//! fingerprinted as it is put on the wire, and the map keeps the wrapping
+//! sum of its messages' fingerprints up to date as they come and go: the
+//! world's fingerprint hashes the messages in flight as a multiset, by
+//! their count and that sum, and need not visit each message for every
+//! state.
 
 use crate::action::MsgId;
 use crate::cached::Cached;
@@ -23,11 +30,26 @@ pub(crate) struct InFlight<M> {
     slots: SortedMap<MsgId, u32>,
     slab: Vec<Option<Slot<M>>>,
     free: Vec<u32>,
+    /// How a message's fingerprint is computed, in a model checker's world
+    /// ([`InFlight::keep_sum`]); `None` elsewhere.
+    fingerprint: Option<fn(&Envelope<M>) -> u64>,
+    /// The wrapping sum of the fingerprints of the messages in flight, when
+    /// known: then every slot's fingerprint is kept. A message changed in
+    /// place (held by a pause, delayed, renamed) forgets it, in this map
+    /// and the copies made of it, which then hash their messages one by
+    /// one: rare enough not to be worth mending.
+    sum: Option<u64>,
 }
 
 impl<M: Clone> Clone for InFlight<M> {
     fn clone(&self) -> Self {
-        Self { slots: self.slots.clone(), slab: self.slab.clone(), free: self.free.clone() }
+        Self {
+            slots: self.slots.clone(),
+            slab: self.slab.clone(),
+            free: self.free.clone(),
+            fingerprint: self.fingerprint,
+            sum: self.sum,
+        }
     }
 
     /// Into the target's buffers (see `Base`'s `clone_from`).
@@ -35,6 +57,8 @@ impl<M: Clone> Clone for InFlight<M> {
         self.slots.clone_from(&source.slots);
         self.slab.clone_from(&source.slab);
         self.free.clone_from(&source.free);
+        self.fingerprint = source.fingerprint;
+        self.sum = source.sum;
     }
 }
 
@@ -46,14 +70,20 @@ struct Slot<M> {
 
 impl<M> Default for InFlight<M> {
     fn default() -> Self {
-        Self { slots: SortedMap::default(), slab: Vec::new(), free: Vec::new() }
+        Self { slots: SortedMap::default(), slab: Vec::new(), free: Vec::new(), fingerprint: None, sum: None }
     }
 }
 
 impl<M> InFlight<M> {
     /// No message in flight, with room for `n` before the first growth.
     pub fn with_capacity(n: usize) -> Self {
-        Self { slots: SortedMap::with_capacity(n), slab: Vec::with_capacity(n), free: Vec::new() }
+        Self {
+            slots: SortedMap::with_capacity(n),
+            slab: Vec::with_capacity(n),
+            free: Vec::new(),
+            fingerprint: None,
+            sum: None,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -65,12 +95,33 @@ impl<M> InFlight<M> {
         self.slab[slot as usize].as_ref().map(|s| &s.env)
     }
 
-    /// The message for changing; its kept fingerprint is forgotten.
+    /// The message for changing; its kept fingerprint, and the sum of
+    /// them, are forgotten.
     pub fn get_mut(&mut self, id: MsgId) -> Option<&mut Envelope<M>> {
         let slot = *self.slots.get(&id)?;
         let slot = self.slab[slot as usize].as_mut()?;
         slot.fingerprint.forget();
+        self.sum = None;
         Some(&mut slot.env)
+    }
+
+    /// From now on fingerprint each message by `compute` as it is put on
+    /// the wire, and keep their sum ([`InFlight::multiset`]): what a model
+    /// checker's world does, whose every state is fingerprinted.
+    pub fn keep_sum(&mut self, compute: fn(&Envelope<M>) -> u64) {
+        self.fingerprint = Some(compute);
+        let sum = self
+            .slab
+            .iter()
+            .flatten()
+            .fold(0u64, |sum, slot| sum.wrapping_add(slot.fingerprint.get_or(|| compute(&slot.env))));
+        self.sum = Some(sum);
+    }
+
+    /// The messages in flight as a multiset of fingerprints, their count and
+    /// wrapping sum, when the sum is kept and known ([`InFlight::keep_sum`]).
+    pub fn multiset(&self) -> Option<(u64, u64)> {
+        Some((self.len() as u64, self.sum?))
     }
 
     /// Message `id`'s fingerprint by `compute` (never 0), computed the
@@ -84,7 +135,12 @@ impl<M> InFlight<M> {
     /// Put a message with a new id on the wire.
     pub fn insert(&mut self, env: Envelope<M>) {
         let id = env.id;
-        let env = Slot { env, fingerprint: Cached::default() };
+        let fingerprint = Cached::default();
+        if let (Some(compute), Some(sum)) = (self.fingerprint, &mut self.sum) {
+            let fp = fingerprint.get_or(|| compute(&env));
+            *sum = sum.wrapping_add(fp);
+        }
+        let env = Slot { env, fingerprint };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slab[slot as usize] = Some(env);
@@ -102,7 +158,11 @@ impl<M> InFlight<M> {
     pub fn remove(&mut self, id: MsgId) -> Option<Envelope<M>> {
         let slot = self.slots.remove(&id)?;
         self.free.push(slot);
-        self.slab[slot as usize].take().map(|s| s.env)
+        let gone = self.slab[slot as usize].take()?;
+        if let (Some(compute), Some(sum)) = (self.fingerprint, &mut self.sum) {
+            *sum = sum.wrapping_sub(gone.fingerprint.get_or(|| compute(&gone.env)));
+        }
+        Some(gone.env)
     }
 
     /// The messages in flight, by id, each with its fingerprint by
@@ -150,5 +210,46 @@ mod tests {
         assert_eq!(f.fingerprint(2, held), Some(2), "a changed message's fingerprint is computed again");
         assert_eq!(f.fingerprint(1, held), None);
         assert_eq!(f.len(), 4);
+    }
+
+    #[test]
+    fn a_kept_sum_is_the_sum_of_the_fingerprints_in_flight() {
+        fn fp(e: &Envelope<&'static str>) -> u64 {
+            // Large, so that sums wrap.
+            (e.id + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) | u64::from(e.held)
+        }
+        let folded = |f: &InFlight<&'static str>| {
+            let sum = f.fingerprinted(fp).fold(0u64, |sum, (_, x)| sum.wrapping_add(x));
+            (f.len() as u64, sum)
+        };
+        let mut f = InFlight::default();
+        f.insert(env(4));
+        assert_eq!(f.multiset(), None, "not kept until asked");
+        f.keep_sum(fp);
+        assert_eq!(f.multiset(), Some(folded(&f)), "computed for the messages already in flight");
+        for id in [9, 2, 7] {
+            f.insert(env(id));
+            assert_eq!(f.multiset(), Some(folded(&f)));
+        }
+        f.remove(2);
+        assert_eq!(f.multiset(), Some(folded(&f)));
+        let copy = f.clone();
+        let mut into = InFlight::default();
+        into.clone_from(&f);
+        f.get_mut(9).unwrap().held = true;
+        assert_eq!(f.multiset(), None, "a message changed in place: not known");
+        f.insert(env(11));
+        f.remove(4);
+        assert_eq!(f.multiset(), None, "nor afterwards");
+        assert_eq!(f.clone().multiset(), None, "nor in a copy");
+        assert_eq!(copy.multiset(), Some(folded(&copy)), "a copy keeps its own");
+        assert_eq!(into.multiset(), Some(folded(&into)));
+        into.insert(env(20));
+        assert_eq!(into.multiset(), Some(folded(&into)), "a copy keeps it up to date");
+        let mut g = copy.clone();
+        for id in [4, 7, 9] {
+            g.remove(id);
+        }
+        assert_eq!(g.multiset(), Some((0, 0)));
     }
 }

@@ -57,8 +57,12 @@ impl<P: Protocol> World<P> {
 
     /// This world without its event log, lost messages and last event,
     /// and keeping none from now on (see `Base::recording`): what a model
-    /// checker explores. Behaviour is unchanged; only the records are.
+    /// checker explores. Behaviour is unchanged; only the records are. Its
+    /// messages in flight keep the sum of their fingerprints as they come
+    /// and go (`InFlight::keep_sum`), which its every state's fingerprint
+    /// reads.
     pub fn unrecorded(mut self) -> Self {
+        self.in_flight.keep_sum(envelope_fingerprint::<P>);
         self.base.recording = false;
         self.last_event = None;
         self.base.log = Default::default();
@@ -130,7 +134,14 @@ impl<P: Protocol> World<P> {
                 }
             }
         }
-        write_multiset(&mut h, self.in_flight_fingerprinted().map(|(_, fp)| fp));
+        match self.in_flight.multiset() {
+            // A model checker's world keeps the sum as messages come and go.
+            Some((count, sum)) => {
+                h.write_u64(count);
+                h.write_u64(sum);
+            }
+            None => write_multiset(&mut h, self.in_flight_fingerprinted().map(|(_, fp)| fp)),
+        }
         write_bits(&mut h, self.base.cuts());
         self.checker.fingerprint(&mut h);
         h.finish()
