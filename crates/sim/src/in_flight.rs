@@ -32,7 +32,7 @@ pub(crate) struct InFlight<M> {
     free: Vec<u32>,
     /// How a message's fingerprint is computed, in a model checker's world
     /// ([`InFlight::keep_sum`]); `None` elsewhere.
-    fingerprint: Option<fn(&Envelope<M>) -> u64>,
+    fingerprinter: Option<fn(&Envelope<M>) -> u64>,
     /// The wrapping sum of the fingerprints of the messages in flight, when
     /// known: then every slot's fingerprint is kept. A message changed in
     /// place (held by a pause, delayed, renamed) forgets it, in this map
@@ -47,7 +47,7 @@ impl<M: Clone> Clone for InFlight<M> {
             slots: self.slots.clone(),
             slab: self.slab.clone(),
             free: self.free.clone(),
-            fingerprint: self.fingerprint,
+            fingerprinter: self.fingerprinter,
             sum: self.sum,
         }
     }
@@ -57,7 +57,7 @@ impl<M: Clone> Clone for InFlight<M> {
         self.slots.clone_from(&source.slots);
         self.slab.clone_from(&source.slab);
         self.free.clone_from(&source.free);
-        self.fingerprint = source.fingerprint;
+        self.fingerprinter = source.fingerprinter;
         self.sum = source.sum;
     }
 }
@@ -70,7 +70,7 @@ struct Slot<M> {
 
 impl<M> Default for InFlight<M> {
     fn default() -> Self {
-        Self { slots: SortedMap::default(), slab: Vec::new(), free: Vec::new(), fingerprint: None, sum: None }
+        Self { slots: SortedMap::default(), slab: Vec::new(), free: Vec::new(), fingerprinter: None, sum: None }
     }
 }
 
@@ -81,7 +81,7 @@ impl<M> InFlight<M> {
             slots: SortedMap::with_capacity(n),
             slab: Vec::with_capacity(n),
             free: Vec::new(),
-            fingerprint: None,
+            fingerprinter: None,
             sum: None,
         }
     }
@@ -109,7 +109,7 @@ impl<M> InFlight<M> {
     /// the wire, and keep their sum ([`InFlight::multiset`]): what a model
     /// checker's world does, whose every state is fingerprinted.
     pub fn keep_sum(&mut self, compute: fn(&Envelope<M>) -> u64) {
-        self.fingerprint = Some(compute);
+        self.fingerprinter = Some(compute);
         let sum = self
             .slab
             .iter()
@@ -138,7 +138,7 @@ impl<M> InFlight<M> {
     pub fn insert(&mut self, env: Envelope<M>) {
         let id = env.id;
         let fingerprint = Cached::default();
-        if let (Some(compute), Some(sum)) = (self.fingerprint, &mut self.sum) {
+        if let (Some(compute), Some(sum)) = (self.fingerprinter, &mut self.sum) {
             *sum = sum.wrapping_add(fingerprint.get_or(|| compute(&env)));
         }
         let env = Slot { env, fingerprint };
@@ -164,7 +164,7 @@ impl<M> InFlight<M> {
     pub fn remove(&mut self, id: MsgId) -> Option<Envelope<M>> {
         let slot = self.slots.remove(&id)?;
         self.free.push(slot);
-        if let (Some(compute), Some(sum), Some(gone)) = (self.fingerprint, &mut self.sum, &self.slab[slot as usize]) {
+        if let (Some(compute), Some(sum), Some(gone)) = (self.fingerprinter, &mut self.sum, &self.slab[slot as usize]) {
             *sum = sum.wrapping_sub(gone.fingerprint.get_or(|| compute(&gone.env)));
         }
         self.slab[slot as usize].take().map(|s| s.env)
