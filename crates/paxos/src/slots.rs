@@ -18,11 +18,11 @@
 //! above all) in state after state, and a table's hash is then one word
 //! per chunk.
 
+use protocol::cached::{nonzero, Cached};
 use protocol::Fingerprint;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Slots per chunk.
@@ -31,19 +31,11 @@ const CHUNK: usize = 64;
 /// At most `CHUNK` entries, the last one filled (or none), and their hash
 /// once computed. Read through `Deref`; written only through
 /// [`Chunk::entries_mut`], which forgets the hash.
+#[derive(Clone)]
 struct Chunk<T> {
     entries: Vec<Option<T>>,
-    /// The hash of the filled entries ([`Chunk::fingerprint`]), or 0 when
-    /// not computed since the last write. An atomic so that tables stay
-    /// `Sync` for the model checker's threads; two threads that compute it
-    /// at once store the same value.
-    hash: AtomicU64,
-}
-
-impl<T: Clone> Clone for Chunk<T> {
-    fn clone(&self) -> Self {
-        Self { entries: self.entries.clone(), hash: AtomicU64::new(self.hash.load(Ordering::Relaxed)) }
-    }
+    /// The hash of the filled entries ([`Chunk::fingerprint`]).
+    hash: Cached,
 }
 
 impl<T> Deref for Chunk<T> {
@@ -55,12 +47,12 @@ impl<T> Deref for Chunk<T> {
 
 impl<T> Chunk<T> {
     fn new() -> Self {
-        Self { entries: Vec::new(), hash: AtomicU64::new(0) }
+        Self { entries: Vec::new(), hash: Cached::default() }
     }
 
     /// The entries for writing: the kept hash is forgotten.
     fn entries_mut(&mut self) -> &mut Vec<Option<T>> {
-        *self.hash.get_mut() = 0;
+        self.hash.forget();
         &mut self.entries
     }
 }
@@ -69,21 +61,16 @@ impl<T: Hash> Chunk<T> {
     /// The hash of the filled entries with their places in the chunk
     /// (never 0), computed once and kept until the chunk is written.
     fn fingerprint(&self) -> u64 {
-        match self.hash.load(Ordering::Relaxed) {
-            0 => {
-                let mut h = Fingerprint::default();
-                for (i, value) in self.entries.iter().enumerate() {
-                    if let Some(value) = value {
-                        h.write_usize(i);
-                        value.hash(&mut h);
-                    }
+        self.hash.get_or(|| {
+            let mut h = Fingerprint::default();
+            for (i, value) in self.entries.iter().enumerate() {
+                if let Some(value) = value {
+                    h.write_usize(i);
+                    value.hash(&mut h);
                 }
-                let hash = h.finish().max(1);
-                self.hash.store(hash, Ordering::Relaxed);
-                hash
             }
-            kept => kept,
-        }
+            nonzero(h.finish())
+        })
     }
 }
 

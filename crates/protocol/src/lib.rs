@@ -21,6 +21,7 @@
 //! Each protocol also names its safety properties and supplies a
 //! [`Checker`] that the world runs after every step.
 
+pub mod cached;
 pub mod client_op;
 pub mod fingerprint;
 pub mod flat;

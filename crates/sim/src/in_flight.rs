@@ -21,9 +21,9 @@
 //! state.
 
 use crate::action::MsgId;
-use crate::cached::Cached;
 use crate::sorted::SortedMap;
 use crate::world::Envelope;
+use protocol::cached::Cached;
 
 #[derive(Debug)]
 pub(crate) struct InFlight<M> {

@@ -25,7 +25,6 @@
 
 pub mod action;
 mod base;
-mod cached;
 pub mod chaos;
 pub mod config;
 pub mod event_log;

@@ -8,12 +8,12 @@
 
 use crate::action::{Action, ActionError, MsgId};
 use crate::base::{Base, Event, Key};
-use crate::cached::Cached;
 use crate::config::SimConfig;
 use crate::in_flight::InFlight;
 use crate::journal::{Handled, Happening};
 use crate::network::Network;
 use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
+use protocol::cached::Cached;
 use protocol::{Checker, Command, Input, Message, NodeId, NodeRef, OutOf, Protocol, Status, Tick, Timer, Violation};
 use std::sync::Arc;
 

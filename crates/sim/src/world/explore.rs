@@ -27,7 +27,7 @@
 
 use super::{Envelope, Held, World};
 use crate::action::{Action, ActionError, MsgId};
-use crate::cached::nonzero;
+use protocol::cached::nonzero;
 use protocol::{Checker, Fingerprint, Message, NodeId, Protocol, Timer};
 use std::hash::Hasher;
 

@@ -1,7 +1,8 @@
 //! A fingerprint kept with what it describes, computed the first time a
-//! model checker asks (see `world/explore.rs`) and forgotten when that
-//! changes. A state's successors copy it along with the node or message
-//! they share, so each is hashed once rather than once per state.
+//! model checker asks (`sim`'s world: its nodes and messages in flight;
+//! Paxos's slot tables, chunk by chunk) and forgotten when that changes.
+//! A state's successors copy it along with what they share, so each is
+//! hashed once rather than once per state.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -10,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// checker's threads; two threads that compute it at once store the same
 /// value.
 #[derive(Debug, Default)]
-pub(crate) struct Cached(AtomicU64);
+pub struct Cached(AtomicU64);
 
 impl Clone for Cached {
     fn clone(&self) -> Self {
@@ -41,7 +42,7 @@ impl Cached {
 
 /// A fingerprint as kept: 0 is reserved, so a hash of 0 counts as 1 (two
 /// states merged by it are as likely as any other 64-bit collision).
-pub(crate) fn nonzero(fingerprint: u64) -> u64 {
+pub fn nonzero(fingerprint: u64) -> u64 {
     fingerprint.max(1)
 }
 
