@@ -258,18 +258,23 @@ impl Base {
     }
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
-        let i = (from * self.cluster.nodes + to) as usize;
-        self.cut[i / 64] >> (i % 64) & 1 == 1
+        let (word, bit) = self.cut_bit(from, to);
+        self.cut[word] & bit != 0
     }
 
     fn set_cut(&mut self, from: NodeId, to: NodeId, down: bool) {
-        let i = (from * self.cluster.nodes + to) as usize;
-        let bit = 1u64 << (i % 64);
+        let (word, bit) = self.cut_bit(from, to);
         if down {
-            self.cut[i / 64] |= bit;
+            self.cut[word] |= bit;
         } else {
-            self.cut[i / 64] &= !bit;
+            self.cut[word] &= !bit;
         }
+    }
+
+    /// Link `from → to`'s word in [`Base::cuts`] and its bit there.
+    fn cut_bit(&self, from: NodeId, to: NodeId) -> (usize, u64) {
+        let i = (from * self.cluster.nodes + to) as usize;
+        (i / 64, 1 << (i % 64))
     }
 
     /// The cut links as [`Base::cuts`] lists them (from by to) once the
@@ -277,9 +282,10 @@ impl Base {
     pub(crate) fn cuts_renamed(&self, back: &protocol::Renaming) -> Vec<u64> {
         let n = self.cluster.nodes;
         let mut words = vec![0u64; self.cut.len()];
-        for i in 0..n * n {
-            if self.is_cut(back.id(i / n), back.id(i % n)) {
-                words[i as usize / 64] |= 1 << (i % 64);
+        for (from, to) in (0..n).flat_map(|from| (0..n).map(move |to| (from, to))) {
+            if self.is_cut(back.id(from), back.id(to)) {
+                let (word, bit) = self.cut_bit(from, to);
+                words[word] |= bit;
             }
         }
         words
