@@ -137,17 +137,45 @@ fn touched(action: &Action) -> Touched {
     }
 }
 
-/// Node `id` for changing, copied first if a copy of the world shares it.
-/// Its cached fingerprint is forgotten: this is the one way to change a
-/// node in place.
-fn node_mut<P: Protocol>(nodes: &mut [Arc<Node<P>>], id: usize) -> &mut Node<P> {
-    let node = Arc::make_mut(&mut nodes[id]);
+/// Node `id` for changing, copied first if a copy of the world shares it:
+/// into `spare`, a node this world no longer uses, when it has one (see
+/// `World::clone_from`), so the copy reuses its allocations. Its cached
+/// fingerprint is forgotten: this is the one way to change a node in place.
+fn node_mut<'a, P: Protocol>(
+    nodes: &'a mut [Arc<Node<P>>],
+    spare: &mut Option<Arc<Node<P>>>,
+    id: usize,
+) -> &'a mut Node<P> {
+    let node = &mut nodes[id];
+    if Arc::get_mut(node).is_none() {
+        unshare(node, spare);
+    }
+    let node = Arc::get_mut(node).expect("a node just copied is not shared");
     node.fingerprint.forget();
     node
 }
 
+/// `node`, shared with a copy of the world, replaced by a copy of it of
+/// its own: in `spare` when there is one. Out of line: the app calls
+/// [`node_mut`] in a dozen places for each of its protocols.
+///
+/// Natively only: in the app, the copy into a spare (a second copy of every
+/// protocol's clone code) cost 3.4 KiB of bundle for its model checker, and
+/// a world there never keeps a spare (`World::clone_from`).
+#[inline(never)]
+fn unshare<P: Protocol>(node: &mut Arc<Node<P>>, spare: &mut Option<Arc<Node<P>>>) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(mut into) = spare.take() {
+        Arc::get_mut(&mut into).expect("a spare node is not shared").clone_from(node);
+        *node = into;
+        return;
+    }
+    let _ = spare;
+    *node = Arc::new(Node::clone(node));
+}
+
 /// The protocol's side of a node; its liveness and clock are in [`Base`].
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Node<P: Protocol> {
     state: P,
     durable: Option<P::Durable>,
@@ -158,6 +186,29 @@ struct Node<P: Protocol> {
     /// ([`node_mut`]): a successor changes one node, and its copies share
     /// the others with their fingerprints (see `world/explore.rs`).
     fingerprint: Cached,
+}
+
+impl<P: Protocol> Clone for Node<P> {
+    fn clone(&self) -> Self {
+        Self {
+            state: self.state.clone(),
+            durable: self.durable.clone(),
+            timers: self.timers.clone(),
+            held: self.held.clone(),
+            fingerprint: self.fingerprint.clone(),
+        }
+    }
+
+    /// Field by field, into the target's allocations: how a spare node
+    /// becomes a copy of the node a step changes ([`node_mut`]).
+    fn clone_from(&mut self, source: &Self) {
+        let Self { state, durable, timers, held, fingerprint } = self;
+        state.clone_from(&source.state);
+        durable.clone_from(&source.durable);
+        timers.clone_from(&source.timers);
+        held.clone_from(&source.held);
+        fingerprint.clone_from(&source.fingerprint);
+    }
 }
 
 /// A node as the canvas sees it.
@@ -199,6 +250,10 @@ pub struct World<P: Protocol> {
     /// Shared with the world's copies until one changes a node: a model
     /// checker's successor copies the one node its choice touches.
     nodes: Vec<Arc<Node<P>>>,
+    /// A node this world held alone and replaced when it became a copy of
+    /// another world: the next node a step changes is copied into it
+    /// ([`node_mut`]). Not part of the state, nor copied.
+    spare: Option<Arc<Node<P>>>,
     checker: P::Checker,
     last_event: Option<EventRecord<P::Msg>>,
     /// The command buffer, reused by every step (empty between steps).
@@ -220,6 +275,7 @@ impl<P: Protocol> Clone for World<P> {
             protocol_config: self.protocol_config.clone(),
             in_flight: self.in_flight.clone(),
             nodes: self.nodes.clone(),
+            spare: None,
             checker: self.checker.clone(),
             last_event: self.last_event.clone(),
             out: self.out.clone(),
@@ -234,12 +290,40 @@ impl<P: Protocol> Clone for World<P> {
     /// successors are states seen before).
     fn clone_from(&mut self, source: &Self) {
         // Every field by name, so that a new one cannot be forgotten.
-        let Self { base, protocol_config, in_flight, nodes, checker, last_event, out, refs, delivering, last_commands } =
-            self;
+        let Self {
+            base,
+            protocol_config,
+            in_flight,
+            nodes,
+            spare,
+            checker,
+            last_event,
+            out,
+            refs,
+            delivering,
+            last_commands,
+        } = self;
         base.clone_from(&source.base);
         protocol_config.clone_from(&source.protocol_config);
         in_flight.clone_from(&source.in_flight);
-        nodes.clone_from(&source.nodes);
+        // The source's nodes, shared. A node only this world held (the
+        // one its last step changed) is kept as the spare, so the next
+        // step's copy of a node reuses its allocations (natively: see
+        // `unshare`).
+        nodes.truncate(source.nodes.len());
+        for (i, node) in source.nodes.iter().enumerate() {
+            match nodes.get_mut(i) {
+                Some(mine) if Arc::ptr_eq(mine, node) => {}
+                Some(mine) => {
+                    let old = std::mem::replace(mine, Arc::clone(node));
+                    let keep = cfg!(not(target_arch = "wasm32")) && spare.is_none();
+                    if keep && Arc::strong_count(&old) == 1 && Arc::weak_count(&old) == 0 {
+                        *spare = Some(old);
+                    }
+                }
+                None => nodes.push(Arc::clone(node)),
+            }
+        }
         checker.clone_from(&source.checker);
         last_event.clone_from(&source.last_event);
         // Buffers, empty between steps: the target keeps its own, with
@@ -304,6 +388,7 @@ impl<P: Protocol> World<P> {
             protocol_config,
             in_flight: InFlight::with_capacity(crate::base::ROOM_PER_NODE * n),
             nodes,
+            spare: None,
             checker: Default::default(),
             last_event: None,
             out: OutOf::<P>::default(),
@@ -464,7 +549,7 @@ impl<P: Protocol> World<P> {
         let record = match event {
             Event::Deliver(id) => self.deliver(id),
             Event::Timer { node } => {
-                let n = node_mut(&mut self.nodes, node as usize);
+                let n = node_mut(&mut self.nodes, &mut self.spare, node as usize);
                 let i = n.timers.iter().position(|(_, armed)| armed.key == key).expect("a queued timer is armed");
                 let (timer, _) = n.timers.remove(i);
                 if self.base.status(node) == Status::Paused {
@@ -521,7 +606,7 @@ impl<P: Protocol> World<P> {
         if status == Status::Paused {
             let env = self.in_flight.get_mut(id).expect("in flight");
             env.held = true;
-            node_mut(&mut self.nodes, to as usize).held.push(Held::Deliver(id));
+            node_mut(&mut self.nodes, &mut self.spare, to as usize).held.push(Held::Deliver(id));
             return EventRecord::Held { node: to, what: format!("message {id}") };
         }
         let env = self.in_flight.remove(id).expect("in flight");
@@ -550,7 +635,7 @@ impl<P: Protocol> World<P> {
         let meta = &mut self.base.nodes[id as usize];
         let local = meta.clock.local(self.base.now);
         let crash_after = meta.crash_after.take();
-        node_mut(&mut self.nodes, id as usize).state.step(local, input, &mut out);
+        node_mut(&mut self.nodes, &mut self.spare, id as usize).state.step(local, input, &mut out);
         let total = out.len();
         self.last_commands = Some((id, total as u32));
         let mut carried = 0;
@@ -578,14 +663,17 @@ impl<P: Protocol> World<P> {
 
     fn carry_out(&mut self, id: NodeId, command: protocol::CommandOf<P>) {
         match command {
-            Command::Persist(durable) => node_mut(&mut self.nodes, id as usize).durable = Some(durable),
+            Command::Persist(durable) => {
+                node_mut(&mut self.nodes, &mut self.spare, id as usize).durable = Some(durable)
+            }
             Command::Send { to, msg } => self.send(id, to, msg),
             Command::SetTimer { timer, after_min, after_max } => {
                 let local_delay = self.base.timer_delay(after_min, after_max);
                 self.arm_timer(id, timer, local_delay);
             }
             Command::CancelTimer { timer } => {
-                if let Some(armed) = disarm(&mut node_mut(&mut self.nodes, id as usize).timers, &timer) {
+                if let Some(armed) = disarm(&mut node_mut(&mut self.nodes, &mut self.spare, id as usize).timers, &timer)
+                {
                     self.base.unschedule(armed.key);
                 }
             }
@@ -597,7 +685,9 @@ impl<P: Protocol> World<P> {
         let delay = self.base.nodes[id as usize].clock.global_delay(local_delay);
         let set_at = self.base.now;
         let key = self.base.schedule(set_at + delay, Event::Timer { node: id });
-        if let Some(old) = arm(&mut node_mut(&mut self.nodes, id as usize).timers, timer, ArmedTimer { key, set_at }) {
+        if let Some(old) =
+            arm(&mut node_mut(&mut self.nodes, &mut self.spare, id as usize).timers, timer, ArmedTimer { key, set_at })
+        {
             self.base.unschedule(old.key);
         }
     }
@@ -678,7 +768,7 @@ impl<P: Protocol> World<P> {
         match action {
             Action::Crash { node } => self.crash(*node),
             Action::Restart { node } => {
-                let n = node_mut(&mut self.nodes, *node as usize);
+                let n = node_mut(&mut self.nodes, &mut self.spare, *node as usize);
                 n.state = P::new(*node, &self.base.cluster, &self.protocol_config, n.durable.as_ref());
                 self.base.restarted(*node);
                 self.run_node(*node, Input::Start);
@@ -730,7 +820,9 @@ impl<P: Protocol> World<P> {
             Action::Fire { node, timer } => self.force_timer(action, *node, timer)?,
             Action::Request { node, cmd } => match self.base.log_request(*node, cmd) {
                 Status::Crashed => {}
-                Status::Paused => node_mut(&mut self.nodes, *node as usize).held.push(Held::Request(cmd.clone())),
+                Status::Paused => {
+                    node_mut(&mut self.nodes, &mut self.spare, *node as usize).held.push(Held::Request(cmd.clone()))
+                }
                 Status::Up => self.run_node(*node, Input::Request { cmd: cmd.clone() }),
             },
             // The world's own (links, pauses, a pending mid-step crash).
@@ -746,7 +838,7 @@ impl<P: Protocol> World<P> {
 
     fn unqueue_delivery(&mut self, env: &Envelope<P::Msg>) {
         if env.held {
-            node_mut(&mut self.nodes, env.to as usize)
+            node_mut(&mut self.nodes, &mut self.spare, env.to as usize)
                 .held
                 .retain(|h| !matches!(h, Held::Deliver(id) if *id == env.id));
         } else {
@@ -755,7 +847,7 @@ impl<P: Protocol> World<P> {
     }
 
     fn crash(&mut self, id: NodeId) {
-        let n = node_mut(&mut self.nodes, id as usize);
+        let n = node_mut(&mut self.nodes, &mut self.spare, id as usize);
         let timers = std::mem::take(&mut n.timers);
         let held = std::mem::take(&mut n.held);
         n.state = P::new(id, &self.base.cluster, &self.protocol_config, n.durable.as_ref());
@@ -774,7 +866,7 @@ impl<P: Protocol> World<P> {
     }
 
     fn resume(&mut self, id: NodeId) {
-        let held = std::mem::take(&mut node_mut(&mut self.nodes, id as usize).held);
+        let held = std::mem::take(&mut node_mut(&mut self.nodes, &mut self.spare, id as usize).held);
         self.base.resumed(id, held.len());
         for h in held {
             match h {
@@ -788,9 +880,11 @@ impl<P: Protocol> World<P> {
                 Held::Timer(timer) => {
                     let set_at = self.base.now;
                     let key = self.base.schedule(set_at, Event::Timer { node: id });
-                    if let Some(old) =
-                        arm(&mut node_mut(&mut self.nodes, id as usize).timers, timer, ArmedTimer { key, set_at })
-                    {
+                    if let Some(old) = arm(
+                        &mut node_mut(&mut self.nodes, &mut self.spare, id as usize).timers,
+                        timer,
+                        ArmedTimer { key, set_at },
+                    ) {
                         self.base.unschedule(old.key);
                     }
                 }
@@ -807,12 +901,12 @@ impl<P: Protocol> World<P> {
         let now = self.base.now;
         let old_rate = self.base.set_rate(id, rate);
         // A timer is a local duration: what remains of it now runs on the new clock.
-        let rearm = std::mem::take(&mut node_mut(&mut self.nodes, id as usize).timers);
+        let rearm = std::mem::take(&mut node_mut(&mut self.nodes, &mut self.spare, id as usize).timers);
         for (timer, armed) in rearm {
             self.base.unschedule(armed.key);
             let remaining_local = ((armed.key.0.saturating_sub(now)) as f64 * old_rate).round() as Tick;
             self.arm_timer(id, timer, remaining_local);
-            let timers = &mut node_mut(&mut self.nodes, id as usize).timers;
+            let timers = &mut node_mut(&mut self.nodes, &mut self.spare, id as usize).timers;
             let i = timers.binary_search_by(|(t, _)| t.cmp(&timer)).expect("armed");
             timers[i].1.set_at = armed.set_at;
         }
@@ -863,6 +957,39 @@ mod tests {
         assert_eq!(after(&mut world, request), (1, Some(Some(1))), "a request changes the node it ran");
         assert_eq!(after(&mut world, Action::Crash { node: 0 }), (1, Some(None)));
         assert_eq!(after(&mut world, Action::Restart { node: 0 }), (1, Some(None)));
+    }
+
+    #[test]
+    fn a_copy_made_in_a_used_world_steps_as_a_fresh_copy_does() {
+        let mut parent: World<toy::Toy> =
+            World::new(SimConfig { nodes: 3, ..SimConfig::default() }, Default::default(), 3);
+        for _ in 0..20 {
+            parent.step();
+        }
+        let nodes = |w: &World<toy::Toy>| {
+            w.nodes
+                .iter()
+                .map(|n| format!("{:?} {:?} {:?} {:?}", n.state, n.durable, n.timers, n.held))
+                .collect::<Vec<_>>()
+        };
+        let before = nodes(&parent);
+        // The world a model checker copies each successor into: it took a
+        // step of its own, so it holds the node that step changed alone.
+        let mut used = parent.clone();
+        used.step();
+        for steps in 1..6 {
+            used.clone_from(&parent);
+            assert!(used.spare.is_some(), "the node the last step changed is kept as the spare");
+            let mut fresh = parent.clone();
+            for _ in 0..steps {
+                fresh.step();
+                used.step();
+            }
+            assert_eq!(nodes(&used), nodes(&fresh));
+            assert_eq!(used.exact_fingerprint(), fresh.exact_fingerprint());
+            assert!(used.spare.is_none(), "the spare became the changed node");
+        }
+        assert_eq!(nodes(&parent), before, "the parent was never written through a copy");
     }
 
     #[test]
