@@ -5,10 +5,22 @@ use std::collections::VecDeque;
 
 /// The last `N` entries recorded and how many were recorded in all. A node
 /// rebuilt after a crash starts a fresh journal (its count goes back to 0).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Journal<T, const N: usize> {
     count: u64,
     recent: VecDeque<T>,
+}
+
+impl<T: Clone, const N: usize> Clone for Journal<T, N> {
+    fn clone(&self) -> Self {
+        Self { count: self.count, recent: self.recent.clone() }
+    }
+
+    /// Into this journal's buffer.
+    fn clone_from(&mut self, source: &Self) {
+        self.count = source.count;
+        self.recent.clone_from(&source.recent);
+    }
 }
 
 /// By its count alone. A state's hash is its fingerprint in the model

@@ -76,7 +76,7 @@ impl protocol::Timer for PaxosTimer {
 }
 
 /// What a Paxos node keeps on stable storage.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Durable {
     /// A proposer's highest round, so it never reuses a ballot.
     pub round: u64,
@@ -87,4 +87,24 @@ pub struct Durable {
     pub accepted: Slots<(Ballot, Value)>,
     /// A learner's chosen values by slot (shared likewise).
     pub chosen: Slots<Value>,
+}
+
+impl Clone for Durable {
+    fn clone(&self) -> Self {
+        Self {
+            round: self.round,
+            promised: self.promised,
+            accepted: self.accepted.clone(),
+            chosen: self.chosen.clone(),
+        }
+    }
+
+    /// Into this copy's chunk lists (see `Paxos`'s `clone_from`).
+    fn clone_from(&mut self, source: &Self) {
+        let Self { round, promised, accepted, chosen } = self;
+        *round = source.round;
+        *promised = source.promised;
+        accepted.clone_from(&source.accepted);
+        chosen.clone_from(&source.chosen);
+    }
 }

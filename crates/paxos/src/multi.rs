@@ -47,7 +47,7 @@ pub enum Lead {
 }
 
 /// One replica of Multi-Paxos.
-#[derive(Clone, Debug, Hash)]
+#[derive(Debug, Hash)]
 pub struct MultiPaxos {
     roles: Roles,
     /// The highest ballot seen from a leader or a promise.
@@ -59,6 +59,43 @@ pub struct MultiPaxos {
     queue: Vec<(Value, ClientOp)>,
     /// The clients' operations this replica reported and has not completed.
     clients: Clients,
+}
+
+impl Clone for MultiPaxos {
+    fn clone(&self) -> Self {
+        Self {
+            roles: self.roles.clone(),
+            max_seen: self.max_seen,
+            leader: self.leader,
+            lead: self.lead.clone(),
+            queue: self.queue.clone(),
+            clients: self.clients.clone(),
+        }
+    }
+
+    /// Into this replica's allocations, as `Paxos`'s `clone_from` does.
+    fn clone_from(&mut self, source: &Self) {
+        let Self { roles, max_seen, leader, lead, queue, clients } = self;
+        roles.clone_from(&source.roles);
+        *max_seen = source.max_seen;
+        *leader = source.leader;
+        match (lead, &source.lead) {
+            (
+                Lead::Candidate { ballot, from_slot, promises },
+                Lead::Candidate { ballot: b, from_slot: f, promises: p },
+            ) => {
+                (*ballot, *from_slot) = (*b, *f);
+                promises.clone_from(p);
+            }
+            (Lead::Leader { ballot, next_slot, pending }, Lead::Leader { ballot: b, next_slot: n, pending: p }) => {
+                (*ballot, *next_slot) = (*b, *n);
+                pending.clone_from(p);
+            }
+            (lead, source) => *lead = source.clone(),
+        }
+        queue.clone_from(&source.queue);
+        clients.clone_from(&source.clients);
+    }
 }
 
 type MultiOut = Out<Msg, PaxosTimer, Durable>;

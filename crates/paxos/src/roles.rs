@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// every step.
 pub(crate) const PROPOSALS: usize = 128;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Roles {
     pub id: NodeId,
     pub nodes: u32,
@@ -42,6 +42,39 @@ pub struct Roles {
     /// The latest client values this node proposed, each with the slot it
     /// went to (for Validity). Only a journal: the checker keeps what it needs.
     pub proposals: Journal<(u64, Value), PROPOSALS>,
+}
+
+impl Clone for Roles {
+    fn clone(&self) -> Self {
+        Self {
+            id: self.id,
+            nodes: self.nodes,
+            config: self.config.clone(),
+            acceptors: self.acceptors.clone(),
+            quorum: self.quorum,
+            proposer: self.proposer,
+            acceptor: self.acceptor.clone(),
+            learner: self.learner.clone(),
+            round: self.round,
+            proposals: self.proposals.clone(),
+        }
+    }
+
+    /// Field by field, so the journal keeps its buffer (see `Paxos`'s
+    /// `clone_from`).
+    fn clone_from(&mut self, source: &Self) {
+        let Self { id, nodes, config, acceptors, quorum, proposer, acceptor, learner, round, proposals } = self;
+        *id = source.id;
+        *nodes = source.nodes;
+        config.clone_from(&source.config);
+        acceptors.clone_from(&source.acceptors);
+        *quorum = source.quorum;
+        *proposer = source.proposer;
+        acceptor.clone_from(&source.acceptor);
+        learner.clone_from(&source.learner);
+        *round = source.round;
+        proposals.clone_from(&source.proposals);
+    }
 }
 
 /// By what can change: the cluster size, config, acceptor list, quorum and

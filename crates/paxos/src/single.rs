@@ -39,12 +39,36 @@ pub enum Phase {
 }
 
 /// One node of single-decree Paxos; it plays the roles the config gives it.
-#[derive(Clone, Debug, Hash)]
+#[derive(Debug, Hash)]
 pub struct Paxos {
     roles: Roles,
     /// The client's value this proposer wants chosen.
     value: Option<Value>,
     phase: Phase,
+}
+
+impl Clone for Paxos {
+    fn clone(&self) -> Self {
+        Self { roles: self.roles.clone(), value: self.value.clone(), phase: self.phase.clone() }
+    }
+
+    /// Into this node's allocations: a model checker copies the node each
+    /// step changes into a node its world no longer uses.
+    fn clone_from(&mut self, source: &Self) {
+        let Self { roles, value, phase } = self;
+        roles.clone_from(&source.roles);
+        value.clone_from(&source.value);
+        match (phase, &source.phase) {
+            (
+                Phase::Preparing { ballot, promises },
+                Phase::Preparing { ballot: source_ballot, promises: source_promises },
+            ) => {
+                *ballot = *source_ballot;
+                promises.clone_from(source_promises);
+            }
+            (phase, source) => *phase = source.clone(),
+        }
+    }
 }
 
 type PaxosOut = Out<Msg, PaxosTimer, Durable>;

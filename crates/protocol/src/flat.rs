@@ -32,9 +32,21 @@ use std::hash::{Hash, Hasher};
 use std::ops::{Bound, RangeBounds};
 
 /// An ordered map in a sorted `Vec` of pairs. See the [module](self).
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 pub struct FlatMap<K, V> {
     entries: Vec<(K, V)>,
+}
+
+impl<K: Clone, V: Clone> Clone for FlatMap<K, V> {
+    fn clone(&self) -> Self {
+        Self { entries: self.entries.clone() }
+    }
+
+    /// Into this map's buffer: a model checker copies protocol state into
+    /// state its world no longer uses.
+    fn clone_from(&mut self, source: &Self) {
+        self.entries.clone_from(&source.entries);
+    }
 }
 
 impl<K, V> Default for FlatMap<K, V> {
