@@ -154,6 +154,8 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
                             &mut out,
                         );
                         generated.fetch_add(n, Ordering::Relaxed);
+                        // Expanded: its world makes later successors.
+                        spare.give_back(item.world);
                     }
                     let count = order - ((t as u64) << ORDER_BITS);
                     (out, count as usize)

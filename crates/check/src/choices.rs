@@ -96,17 +96,22 @@ pub(crate) fn successor(mut next: Box<dyn State>, used: Used, action: &Action) -
     (next, used.after(action), step)
 }
 
-/// The world a search dropped last (a successor it had seen before, or one
-/// it counted without keeping), to make the next successor in: a copy into
-/// its buffers allocates little (see `World::clone_from`), and most
-/// successors are dropped again at once.
+/// Worlds a search dropped (successors it had seen before or counted
+/// without keeping, states it has expanded), to make the next successors
+/// in: a copy into a world's buffers allocates little (see
+/// `World::clone_from`), where a fresh copy allocates every buffer again.
+/// Most successors are dropped again at once; a state expanded gives its
+/// world back for the new states found after it.
 #[derive(Default)]
-pub(crate) struct Spare(Option<Box<dyn State>>);
+pub(crate) struct Spare(Vec<Box<dyn State>>);
+
+/// Worlds kept at most: enough for the new states one expansion finds.
+const SPARES: usize = 8;
 
 impl Spare {
-    /// A copy of `world`, in the spare world when there is one.
+    /// A copy of `world`, in a spare world when there is one.
     pub fn copy(&mut self, world: &dyn State) -> Box<dyn State> {
-        match self.0.take() {
+        match self.0.pop() {
             Some(mut spare) => {
                 world.copy_into(&mut *spare);
                 spare
@@ -115,9 +120,11 @@ impl Spare {
         }
     }
 
-    /// Keep `world` for the next copy.
+    /// Keep `world` for a later copy, unless enough are kept.
     pub fn give_back(&mut self, world: Box<dyn State>) {
-        self.0 = Some(world);
+        if self.0.len() < SPARES {
+            self.0.push(world);
+        }
     }
 }
 
