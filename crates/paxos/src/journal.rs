@@ -2,24 +2,30 @@
 //! look at what one step changed without rescanning the whole table.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// The last `N` entries recorded and how many were recorded in all. A node
 /// rebuilt after a crash starts a fresh journal (its count goes back to 0).
+///
+/// The entries are shared between copies until one records: a model
+/// checker copies a node for every step, and a step rarely records.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Journal<T, const N: usize> {
     count: u64,
-    recent: VecDeque<T>,
+    recent: Arc<VecDeque<T>>,
 }
 
-impl<T: Clone, const N: usize> Clone for Journal<T, N> {
+impl<T, const N: usize> Clone for Journal<T, N> {
     fn clone(&self) -> Self {
-        Self { count: self.count, recent: self.recent.clone() }
+        Self { count: self.count, recent: Arc::clone(&self.recent) }
     }
 
-    /// Into this journal's buffer.
+    /// Shares the source's entries; nothing to do when it already does.
     fn clone_from(&mut self, source: &Self) {
         self.count = source.count;
-        self.recent.clone_from(&source.recent);
+        if !Arc::ptr_eq(&self.recent, &source.recent) {
+            self.recent = Arc::clone(&source.recent);
+        }
     }
 }
 
@@ -37,16 +43,20 @@ impl<T, const N: usize> std::hash::Hash for Journal<T, N> {
 
 impl<T, const N: usize> Default for Journal<T, N> {
     fn default() -> Self {
-        Self { count: 0, recent: VecDeque::new() }
+        Self { count: 0, recent: Arc::default() }
     }
 }
 
 impl<T, const N: usize> Journal<T, N> {
-    pub fn record(&mut self, entry: T) {
-        if self.recent.len() == N {
-            self.recent.pop_front();
+    pub fn record(&mut self, entry: T)
+    where
+        T: Clone,
+    {
+        let recent = Arc::make_mut(&mut self.recent);
+        if recent.len() == N {
+            recent.pop_front();
         }
-        self.recent.push_back(entry);
+        recent.push_back(entry);
         self.count += 1;
     }
 

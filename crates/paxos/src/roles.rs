@@ -67,13 +67,24 @@ impl Clone for Roles {
         *id = source.id;
         *nodes = source.nodes;
         config.clone_from(&source.config);
-        acceptors.clone_from(&source.acceptors);
+        share(acceptors, &source.acceptors);
         *quorum = source.quorum;
         *proposer = source.proposer;
-        acceptor.clone_from(&source.acceptor);
-        learner.clone_from(&source.learner);
+        match (acceptor, &source.acceptor) {
+            (Some(into), Some(from)) => share(into, from),
+            (into, from) => into.clone_from(from),
+        }
+        share(learner, &source.learner);
         *round = source.round;
         proposals.clone_from(&source.proposals);
+    }
+}
+
+/// Make `into` share `from`'s value; nothing to do (no counts to change)
+/// when it already does, as copies of one node mostly do.
+fn share<T: ?Sized>(into: &mut Arc<T>, from: &Arc<T>) {
+    if !Arc::ptr_eq(into, from) {
+        *into = Arc::clone(from);
     }
 }
 
