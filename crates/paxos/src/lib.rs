@@ -31,6 +31,7 @@ mod multi;
 mod observe;
 pub mod present;
 mod roles;
+mod shared;
 mod single;
 mod slots;
 mod symmetry;

@@ -8,6 +8,7 @@ use crate::config::PaxosConfig;
 use crate::journal::Journal;
 use crate::learner::Learner;
 use crate::message::{Msg, Value};
+use crate::shared::Shared;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
 use protocol::{Cluster, NodeId, Out};
@@ -33,9 +34,9 @@ pub struct Roles {
     /// between copies of the node until one of them changes it
     /// (`Arc::make_mut`): a model checker copies a node for every step it
     /// takes, and a step changes one role at most.
-    pub acceptor: Option<Arc<Acceptor>>,
+    pub acceptor: Option<Shared<Acceptor>>,
     /// Every node learns.
-    pub learner: Arc<Learner>,
+    pub learner: Shared<Learner>,
     /// The highest round this node's proposer has used or seen; persisted so
     /// a restarted proposer never reuses a ballot.
     pub round: u64,
@@ -70,11 +71,8 @@ impl Clone for Roles {
         share(acceptors, &source.acceptors);
         *quorum = source.quorum;
         *proposer = source.proposer;
-        match (acceptor, &source.acceptor) {
-            (Some(into), Some(from)) => share(into, from),
-            (into, from) => into.clone_from(from),
-        }
-        share(learner, &source.learner);
+        acceptor.clone_from(&source.acceptor);
+        learner.clone_from(&source.learner);
         *round = source.round;
         proposals.clone_from(&source.proposals);
     }
@@ -117,9 +115,9 @@ impl Roles {
             acceptors,
             proposer: config.is_proposer(id, nodes),
             acceptor: config.is_acceptor(id, nodes).then(|| {
-                Arc::new(Acceptor { promised: durable.promised, accepted: durable.accepted, ..Acceptor::default() })
+                Shared::new(Acceptor { promised: durable.promised, accepted: durable.accepted, ..Acceptor::default() })
             }),
-            learner: Arc::new(Learner::from_chosen(durable.chosen)),
+            learner: Shared::new(Learner::from_chosen(durable.chosen)),
             round: durable.round,
             proposals: Journal::default(),
         }
@@ -128,7 +126,7 @@ impl Roles {
     /// The learner, for changing: copied first if a copy of the node
     /// shares it.
     pub fn learner_mut(&mut self) -> &mut Learner {
-        Arc::make_mut(&mut self.learner)
+        self.learner.make_mut()
     }
 
     /// Count an acceptance at this node's learner: [`Learner::on_accepted`]
@@ -154,7 +152,7 @@ impl Roles {
             // A refusal or a repeated prepare changes nothing: answered by
             // the acceptor as it is, still shared with the node's copies.
             let (reply, changed) = if acceptor.changes_on_prepare(ballot) {
-                Arc::make_mut(acceptor).on_prepare(ballot, from_slot)
+                acceptor.make_mut().on_prepare(ballot, from_slot)
             } else {
                 (acceptor.prepare_reply(ballot, from_slot), false)
             };
@@ -180,7 +178,7 @@ impl Roles {
             out.send(from, nack);
             return;
         }
-        match Arc::make_mut(acceptor).on_accept(ballot, slot, &value) {
+        match acceptor.make_mut().on_accept(ballot, slot, &value) {
             Ok(()) => {
                 out.persist(self.durable());
                 for learner in 0..self.nodes {
