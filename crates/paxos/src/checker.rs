@@ -102,7 +102,7 @@ impl SlotRecord {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct NodeRecord {
     /// The highest promise seen from this acceptor.
     promised: Option<Ballot>,

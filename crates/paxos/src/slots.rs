@@ -86,9 +86,17 @@ impl<T> Clone for Slots<T> {
     }
 
     /// Into this table's list of chunks (the model checker copies each
-    /// successor into the world it dropped last).
+    /// successor into the world it dropped last). A chunk already shared
+    /// with the source, as most are, is left as it is: no counts change.
     fn clone_from(&mut self, source: &Self) {
-        self.chunks.clone_from(&source.chunks);
+        self.chunks.truncate(source.chunks.len());
+        for (i, chunk) in source.chunks.iter().enumerate() {
+            match self.chunks.get_mut(i) {
+                Some(mine) if Arc::ptr_eq(mine, chunk) => {}
+                Some(mine) => *mine = Arc::clone(chunk),
+                None => self.chunks.push(Arc::clone(chunk)),
+            }
+        }
         self.len = source.len;
     }
 }
@@ -263,6 +271,16 @@ mod tests {
         assert_eq!(a.last_key(), Some(130));
         assert_eq!(a.len(), 3);
         assert_ne!(a, b);
+        // Copied into a table of its own: into a longer, a shorter and a
+        // partly shared one, the result is the source, sharing its chunks.
+        let short: Slots<u32> = [(1, 1)].into_iter().collect();
+        let long: Slots<u32> = [(0, 1), (200, 2), (300, 3)].into_iter().collect();
+        for (mut into, from) in [(long.clone(), &b), (short.clone(), &b), (b.clone(), &a), (a.clone(), &short)] {
+            into.clone_from(from);
+            assert_eq!(&into, from);
+            assert_eq!((into.len(), into.chunks.len()), (from.len(), from.chunks.len()));
+            assert!(into.chunks.iter().zip(&from.chunks).all(|(x, y)| Arc::ptr_eq(x, y)));
+        }
     }
 
     #[test]
