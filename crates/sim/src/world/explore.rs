@@ -120,12 +120,10 @@ impl<P: Protocol> World<P> {
     pub fn exact_fingerprint(&self) -> u64 {
         let mut h = Fingerprint::default();
         for (id, (node, meta)) in self.nodes.iter().zip(&self.base.nodes).enumerate() {
-            h.write_u64(
-                node.fingerprint.get_or(|| {
-                    node_fingerprint(&node.state, node.durable.as_ref(), node.timers.iter().map(|(t, _)| t))
-                }),
-            );
-            write_node_word(&mut h, id as NodeId, meta.status as u8, meta.crash_after, node.held.len());
+            let fingerprint = node
+                .fingerprint
+                .get_or(|| node_fingerprint(&node.state, node.durable.as_ref(), node.timers.iter().map(|(t, _)| t)));
+            write_node(&mut h, fingerprint, id as NodeId, meta.status as u8, meta.crash_after, node.held.len());
             for held in &node.held {
                 match held {
                     Held::Deliver(msg) => h.write_u64(self.message_fingerprint(*msg).unwrap_or_default()),
@@ -148,18 +146,26 @@ impl<P: Protocol> World<P> {
     }
 }
 
-/// What the fingerprint says of a node besides its own (kept)
-/// fingerprint, in one word rather than five writes: its id, its status, a
-/// pending mid-step crash (`after`, or all ones for none), and whether
-/// inputs wait for it while it is paused, whose count (and then the
-/// inputs) the caller writes after this word. Most nodes hold nothing, so
-/// a node costs two words. Node ids are below `protocol::MAX_NODES`, far
-/// under the 16 bits they get.
-pub(super) fn write_node_word(h: &mut Fingerprint, id: NodeId, status: u8, crash_after: Option<u32>, held: usize) {
+/// A node in the fingerprint: its own (kept) fingerprint with, in the same
+/// word, what the world says of it: its id, its status, a pending mid-step
+/// crash (`after`, or all ones for none), and whether inputs wait for it
+/// while it is paused, whose count (and then the inputs) the caller writes
+/// after this word. Most nodes hold nothing, so a node costs one word. The
+/// node's fingerprint is a finished hash, so two nodes whose words differ
+/// are taken for one only by a 64-bit collision, as two states are. Node
+/// ids are below `protocol::MAX_NODES`, far under the 16 bits they get.
+pub(super) fn write_node(
+    h: &mut Fingerprint,
+    fingerprint: u64,
+    id: NodeId,
+    status: u8,
+    crash_after: Option<u32>,
+    held: usize,
+) {
     debug_assert!(id < 1 << 16, "node {id} needs more than 16 bits");
     let after = u64::from(crash_after.unwrap_or(u32::MAX));
     let word = u64::from(status) | after << 8 | u64::from(id) << 40 | u64::from(held > 0) << 63;
-    h.write_u64(word);
+    h.write_u64(fingerprint ^ word);
     if held > 0 {
         h.write_usize(held);
     }

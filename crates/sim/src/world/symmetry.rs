@@ -172,13 +172,13 @@ impl<P: Protocol> World<P> {
         h.write_u8(meta.status as u8);
         h.write_u32(meta.crash_after.map_or(u32::MAX, |k| k));
         h.write_usize(node.held.len());
-        self.hash_node(symmetry, collapse, id, &mut h);
+        h.write_u64(self.renamed_node_fingerprint(symmetry, collapse, id));
         h.finish()
     }
 
-    /// A node's state, what it persisted, its timers and held inputs,
-    /// renamed, as the exact fingerprint hashes them.
-    fn hash_node(&self, symmetry: &Symmetry<P>, renaming: &Renaming, id: NodeId, h: &mut Fingerprint) {
+    /// The fingerprint of a node's state, what it persisted and its timers,
+    /// renamed, as the exact fingerprint computes it.
+    fn renamed_node_fingerprint(&self, symmetry: &Symmetry<P>, renaming: &Renaming, id: NodeId) -> u64 {
         let node = &self.nodes[id as usize];
         let mut state = node.state.clone();
         (symmetry.rename)(&mut state, renaming);
@@ -189,7 +189,7 @@ impl<P: Protocol> World<P> {
         let mut timers: Vec<P::Timer> = node.timers.iter().map(|(t, _)| *t).collect();
         timers.iter_mut().for_each(|t| (symmetry.rename_timer)(t, renaming));
         sort_few(&mut timers, |a, b| a < b);
-        h.write_u64(super::explore::node_fingerprint(&state, durable.as_ref(), timers.iter()));
+        super::explore::node_fingerprint(&state, durable.as_ref(), timers.iter())
     }
 
     /// [`World::message_fingerprint`] of the message renamed.
@@ -221,8 +221,8 @@ impl<P: Protocol> World<P> {
         for slot in 0..n {
             let id = back.id(slot);
             let (node, meta) = (&self.nodes[id as usize], &self.base.nodes[id as usize]);
-            self.hash_node(symmetry, renaming, id, &mut h);
-            super::explore::write_node_word(&mut h, slot, meta.status as u8, meta.crash_after, node.held.len());
+            let fingerprint = self.renamed_node_fingerprint(symmetry, renaming, id);
+            super::explore::write_node(&mut h, fingerprint, slot, meta.status as u8, meta.crash_after, node.held.len());
             for held in &node.held {
                 match held {
                     Held::Deliver(msg) => h.write_u64(self.renamed_message_fingerprint(symmetry, renaming, *msg)),
