@@ -119,6 +119,12 @@ impl Clone for Links {
 }
 
 impl Links {
+    /// Never sent on: the per-link state is only made by the first send
+    /// on a reliable network.
+    pub fn is_unused(&self) -> bool {
+        self.tail.is_empty()
+    }
+
     fn slot(&mut self, from: NodeId, to: NodeId, nodes: u32) -> usize {
         if self.nodes != nodes {
             let n = (nodes * nodes) as usize;

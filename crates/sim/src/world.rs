@@ -993,6 +993,39 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_has_the_source_s_records_and_links_whichever_is_empty() {
+        let world = |network, drop, seed| {
+            let mut w: World<toy::Toy> =
+                World::new(SimConfig { nodes: 3, drop, network, ..SimConfig::default() }, Default::default(), seed);
+            for _ in 0..60 {
+                w.step();
+            }
+            // A loss by hand is logged (the network's own are not).
+            if network != Network::Reliable {
+                let msg = w.in_flight.values().next().expect("a message in flight").id;
+                w.apply(&Action::Drop { msg }).unwrap();
+            }
+            w
+        };
+        let records = |w: &World<toy::Toy>| {
+            let log: Vec<_> = w.log().map(|e| (e.step, e.text.clone())).collect();
+            (log, format!("{:?} {:?} {:?}", w.base.lost, w.base.journal, w.base.links))
+        };
+        let lossy = world(Network::Lossy, 0.3, 5);
+        let reliable = world(Network::Reliable, 0.0, 6);
+        assert!(!lossy.base.lost.is_empty() && !lossy.base.log.is_empty());
+        assert!(!reliable.base.links.is_unused() && lossy.base.links.is_unused());
+        let worlds = [lossy.clone(), lossy.clone().unrecorded(), reliable.clone(), reliable.unrecorded()];
+        for into in &worlds {
+            for from in &worlds {
+                let mut copy = into.clone();
+                copy.clone_from(from);
+                assert_eq!(records(&copy), records(from));
+            }
+        }
+    }
+
+    #[test]
     fn a_recycled_buffer_keeps_its_allocation() {
         let values = [1u32, 2, 3];
         let mut refs: Vec<&u32> = Vec::with_capacity(8);
