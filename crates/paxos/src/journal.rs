@@ -23,9 +23,7 @@ impl<T, const N: usize> Clone for Journal<T, N> {
     /// Shares the source's entries; nothing to do when it already does.
     fn clone_from(&mut self, source: &Self) {
         self.count = source.count;
-        if !Arc::ptr_eq(&self.recent, &source.recent) {
-            self.recent = Arc::clone(&source.recent);
-        }
+        protocol::shared::share(&mut self.recent, &source.recent);
     }
 }
 

@@ -11,6 +11,7 @@ use crate::message::{Msg, Value};
 use crate::shared::Shared;
 use crate::view::PaxosView;
 use crate::{Durable, PaxosTimer};
+use protocol::shared::share;
 use protocol::{Cluster, NodeId, Out};
 use std::sync::Arc;
 
@@ -75,14 +76,6 @@ impl Clone for Roles {
         learner.clone_from(&source.learner);
         *round = source.round;
         proposals.clone_from(&source.proposals);
-    }
-}
-
-/// Make `into` share `from`'s value; nothing to do (no counts to change)
-/// when it already does, as copies of one node mostly do.
-fn share<T: ?Sized>(into: &mut Arc<T>, from: &Arc<T>) {
-    if !Arc::ptr_eq(into, from) {
-        *into = Arc::clone(from);
     }
 }
 

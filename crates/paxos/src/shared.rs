@@ -7,6 +7,7 @@
 //! copy cheap too: each role is hashed once, not once per state.
 
 use protocol::cached::{nonzero, Cached};
+use protocol::shared::share;
 use protocol::Fingerprint;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
@@ -49,9 +50,7 @@ impl<T> Clone for Shared<T> {
     /// Shares the source's value; no counts change when it already does,
     /// as copies of one node mostly do.
     fn clone_from(&mut self, source: &Self) {
-        if !Arc::ptr_eq(&self.value, &source.value) {
-            self.value = Arc::clone(&source.value);
-        }
+        share(&mut self.value, &source.value);
         self.hash = source.hash.clone();
     }
 }

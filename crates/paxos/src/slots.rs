@@ -92,8 +92,7 @@ impl<T> Clone for Slots<T> {
         self.chunks.truncate(source.chunks.len());
         for (i, chunk) in source.chunks.iter().enumerate() {
             match self.chunks.get_mut(i) {
-                Some(mine) if Arc::ptr_eq(mine, chunk) => {}
-                Some(mine) => *mine = Arc::clone(chunk),
+                Some(mine) => protocol::shared::share(mine, chunk),
                 None => self.chunks.push(Arc::clone(chunk)),
             }
         }

@@ -27,6 +27,7 @@ pub mod fingerprint;
 pub mod flat;
 pub mod linearizable;
 pub mod present;
+pub mod shared;
 pub mod symmetry;
 
 pub use client_op::{ClientOp, OpFn, OpKind, OpValue, Pending};

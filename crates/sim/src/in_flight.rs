@@ -109,7 +109,7 @@ impl<M: Clone> Clone for Slab<M> {
                 mine.truncate(theirs.len());
                 for (i, theirs) in theirs.iter().enumerate() {
                     match (mine.get_mut(i), theirs) {
-                        (Some(Some(mine)), Some(theirs)) if Arc::ptr_eq(mine, theirs) => {}
+                        (Some(Some(mine)), Some(theirs)) => protocol::shared::share(mine, theirs),
                         (Some(mine), theirs) => mine.clone_from(theirs),
                         (None, theirs) => mine.push(theirs.clone()),
                     }
