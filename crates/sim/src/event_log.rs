@@ -30,6 +30,9 @@ impl Clone for EventLog {
     /// Into the target's buffers: a model checker copies every successor's
     /// world, whose log is empty, into the world it dropped last.
     fn clone_from(&mut self, source: &Self) {
+        if self.is_empty() && source.is_empty() {
+            return;
+        }
         self.sealed.clone_from(&source.sealed);
         self.tail.clone_from(&source.tail);
     }

@@ -110,8 +110,12 @@ impl Clone for Links {
         Self { nodes: self.nodes, tail: self.tail.clone(), queue: self.queue.clone() }
     }
 
-    /// Into the target's buffers (see `Base`'s `clone_from`).
+    /// Into the target's buffers (see `Base`'s `clone_from`); nothing to
+    /// do when neither was ever sent on.
     fn clone_from(&mut self, source: &Self) {
+        if self.is_unused() && source.is_unused() {
+            return;
+        }
         self.nodes = source.nodes;
         self.tail.clone_from(&source.tail);
         self.queue.clone_from(&source.queue);
