@@ -99,6 +99,8 @@ impl Summary {
 
 const PAXOS: &str = "single-decree Paxos";
 const TWO_PC: &str = "two-phase commit";
+/// Our Paxos model, checked at depth 9 and, with about as many states as
+/// Stateright's whole Paxos space, at depth 7 (the depth is [`Ours::depth`]).
 const PAXOS_ARGS: &[&str] = &[
     "--algo",
     "paxos",
@@ -116,32 +118,8 @@ const PAXOS_ARGS: &[&str] = &[
     "A",
     "--cmd",
     "B",
-    "--depth",
-    "9",
 ];
-/// The same model at depth 7: about as many states as Stateright's whole
-/// Paxos space.
-const PAXOS_SMALL_ARGS: &[&str] = &[
-    "--algo",
-    "paxos",
-    "--nodes",
-    "5",
-    "--set",
-    "roles=split",
-    "--set",
-    "proposers=2",
-    "--set",
-    "acceptors=3",
-    "--requests",
-    "2",
-    "--cmd",
-    "A",
-    "--cmd",
-    "B",
-    "--depth",
-    "7",
-];
-const TWO_PC_ARGS: &[&str] = &["--algo", "2pc", "--nodes", "3", "--requests", "1", "--depth", "8"];
+const TWO_PC_ARGS: &[&str] = &["--algo", "2pc", "--nodes", "3", "--requests", "1"];
 
 /// Runs per round of a check as short as Stateright's, timed together.
 const SHORT_RUNS: u32 = 5;
@@ -156,6 +134,8 @@ const STATERIGHT_RUNS: u32 = 5;
 struct Ours {
     model: &'static str,
     args: &'static [&'static str],
+    /// `--depth`.
+    depth: &'static str,
     checker: &'static str,
     symmetry: bool,
     threads: usize,
@@ -213,9 +193,9 @@ pub fn run(rest: &[String]) -> Result<(), String> {
         shell::note("check-bench", "taskset is not installed: one-thread runs are not pinned to one CPU");
     }
     let models = [
-        (PAXOS, PAXOS_ARGS, "cli check (2 proposers, 3 acceptors, 2 requests, depth 9)", 1),
-        (PAXOS, PAXOS_SMALL_ARGS, "cli check (the same, depth 7: the size of Stateright's space)", SHORT_RUNS),
-        (TWO_PC, TWO_PC_ARGS, "cli check (coordinator + 2 participants, 1 transaction, depth 8)", 1),
+        (PAXOS, PAXOS_ARGS, "9", "cli check (2 proposers, 3 acceptors, 2 requests, depth 9)", 1),
+        (PAXOS, PAXOS_ARGS, "7", "cli check (the same, depth 7: the size of Stateright's space)", SHORT_RUNS),
+        (TWO_PC, TWO_PC_ARGS, "8", "cli check (coordinator + 2 participants, 1 transaction, depth 8)", 1),
     ];
     let mut thread_counts = vec![1];
     if cores > 1 {
@@ -223,13 +203,14 @@ pub fn run(rest: &[String]) -> Result<(), String> {
     }
     let ours: Vec<Ours> = models
         .iter()
-        .flat_map(|&(model, args, checker, runs)| {
-            [(model, args, checker, runs, false), (model, args, checker, runs, true)]
+        .flat_map(|&(model, args, depth, checker, runs)| {
+            [(model, args, depth, checker, runs, false), (model, args, depth, checker, runs, true)]
         })
-        .flat_map(|(model, args, checker, runs, symmetry)| {
+        .flat_map(|(model, args, depth, checker, runs, symmetry)| {
             thread_counts.iter().map(move |&threads| Ours {
                 model,
                 args,
+                depth,
                 checker,
                 symmetry,
                 threads,
@@ -328,15 +309,15 @@ fn run_ours(cli: &Path, o: &Ours) -> Result<(u64, f64), String> {
     let flag: &[&str] = if o.symmetry { &["--symmetry"] } else { &[] };
     let threads = o.threads.to_string();
     let pinned = o.pinned;
-    let announced = [o.args, flag, &["--threads", &threads]].concat().join(" ");
+    let args = [o.args, &["--depth", o.depth], flag, &["--threads", &threads]].concat();
+    let announced = args.join(" ");
     let times = if o.runs > 1 { format!(", {} times", o.runs) } else { String::new() };
     let taskset = if pinned { "taskset -c 0 " } else { "" };
     shell::announce("check-bench", &format!("{taskset}cli check {announced}{times}"));
     let before = children_cpu_seconds();
     let (mut unique, mut wall) = (None, 0.0);
     for _ in 0..o.runs {
-        let out =
-            capture(command(cli, pinned).arg("check").args(o.args).args(flag).args(["--threads", &threads, "--json"]))?;
+        let out = capture(command(cli, pinned).arg("check").args(&args).arg("--json"))?;
         let this = json_number(&out, "unique").ok_or("cli check printed no unique count")? as u64;
         if unique.is_some_and(|u| u != this) {
             return Err(format!("cli check {announced} found {this} unique states, and {unique:?} before"));
