@@ -20,12 +20,26 @@ pub const DECISION_DURABILITY: &str = "Decision Durability";
 /// Transactions whose outcome the atomicity check remembers.
 pub const TXS_REMEMBERED: usize = 64;
 
-#[derive(Clone, Debug, Default, Hash)]
+#[derive(Debug, Default, Hash)]
 pub struct CommitChecker {
     /// The first outcome a participant reached, per recent transaction.
     outcomes: VecDeque<(u64, Decision, NodeId)>,
     /// Per node, the last decision it logged.
     logged: Vec<Option<(u64, Decision)>>,
+}
+
+impl Clone for CommitChecker {
+    fn clone(&self) -> Self {
+        Self { outcomes: self.outcomes.clone(), logged: self.logged.clone() }
+    }
+
+    /// Into the target's buffers: a model checker copies the checker into
+    /// the world of each successor, which the derived `clone_from` did by
+    /// two fresh allocations and two frees.
+    fn clone_from(&mut self, source: &Self) {
+        self.outcomes.clone_from(&source.outcomes);
+        self.logged.clone_from(&source.logged);
+    }
 }
 
 impl CommitChecker {
@@ -235,5 +249,32 @@ impl Checker<Outbox> for OutboxChecker {
                 [service, at],
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy into a checker that remembered other things is the source,
+    /// field for field (a model checker copies into the checker of the world
+    /// it dropped last).
+    #[test]
+    fn clone_from_copies_what_the_source_remembers() {
+        let source = CommitChecker {
+            outcomes: VecDeque::from([(1, Decision::Commit, 2), (2, Decision::Abort, 1)]),
+            logged: vec![None, Some((2, Decision::Abort)), Some((1, Decision::Commit))],
+        };
+        let mut target = CommitChecker {
+            outcomes: VecDeque::from([(7, Decision::Abort, 0); 5]),
+            logged: vec![Some((7, Decision::Abort)); 4],
+        };
+        target.clone_from(&source);
+        assert_eq!(format!("{target:?}"), format!("{source:?}"));
+        let mut empty = CommitChecker::default();
+        empty.clone_from(&source);
+        assert_eq!(format!("{empty:?}"), format!("{:?}", source.clone()));
+        target.clone_from(&CommitChecker::default());
+        assert_eq!(format!("{target:?}"), format!("{:?}", CommitChecker::default()));
     }
 }
