@@ -191,7 +191,8 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
                 move || {
                     let mut kept: Vec<Vec<Candidate>> = Vec::with_capacity(sets.len());
                     for (set, input) in sets.iter_mut().zip(inputs.iter_mut()) {
-                        let mut new = Vec::new();
+                        // At most every candidate is new: sized once, not grown.
+                        let mut new = Vec::with_capacity(input.iter().map(Vec::len).sum());
                         for candidate in input.drain(..).flatten() {
                             if set.insert(candidate.id) {
                                 new.push(candidate);
