@@ -20,7 +20,10 @@
 //! rather than a copy of each, and the states it keeps share their
 //! messages' memory. A simulator's world keeps its messages in the slab
 //! itself: it is not copied per step, and an allocation per message sent
-//! cost it 3 to 6% of its time.
+//! cost it 3 to 6% of its time. So does a model checker's world whose
+//! messages own no heap memory (2PC's, the locks'): copying one is a copy
+//! of a few words, cheaper than an allocation for each message sent (2PC at
+//! depth 9: 2.0% fewer instructions).
 //!
 //! In a model checker's world ([`InFlight::keep_sum`]) each message is
 //! fingerprinted as it is put on the wire, and the map keeps the wrapping
@@ -179,10 +182,11 @@ impl<M> Slab<M> {
         }
     }
 
-    /// From now on, share the messages with the world's copies (natively).
+    /// From now on, share the messages with the world's copies (natively),
+    /// if they own heap memory.
     fn share(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]
-        if let Slab::Own(slab) = self {
+        if let (true, Slab::Own(slab)) = (std::mem::needs_drop::<M>(), &mut *self) {
             let shared = std::mem::take(slab).into_iter().map(|s| s.map(Arc::new)).collect();
             *self = Slab::Shared(shared);
         }
@@ -350,15 +354,20 @@ mod tests {
         assert_eq!(f.len(), 4);
     }
 
+    /// A message that owns heap memory, as a Paxos value does.
+    fn owned(id: MsgId) -> Envelope<String> {
+        Envelope { id, from: 0, to: 1, sent_at: 0, deliver_at: 10, msg: format!("m{id}"), held: false }
+    }
+
     #[test]
     fn a_checker_s_copies_share_messages_until_one_changes_or_takes_one() {
         let mut f = InFlight::default();
-        f.insert(env(1));
+        f.insert(owned(1));
         f.keep_sum(|e| e.id + 1);
-        f.insert(env(2));
+        f.insert(owned(2));
         let mut copy = f.clone();
         let mut into = InFlight::default();
-        into.insert(env(9));
+        into.insert(owned(9));
         into.clone_from(&f);
         for c in [&copy, &into] {
             assert!(matches!(&c.slab, Slab::Shared(_)), "a checker's world shares its messages");
@@ -371,6 +380,22 @@ mod tests {
         assert_eq!(f.get(2).map(|e| e.id), Some(2), "taken from a copy, still in flight in the others");
         assert_eq!(f.remove(2).map(|e| e.id), Some(2));
         assert_eq!((f.len(), copy.len(), into.len()), (1, 2, 1));
+    }
+
+    #[test]
+    fn messages_that_own_no_heap_memory_stay_in_the_slab() {
+        let mut f = InFlight::default();
+        f.insert(env(1));
+        f.keep_sum(|e| e.id + 1);
+        f.insert(env(2));
+        let copy = f.clone();
+        let mut into = InFlight::default();
+        into.clone_from(&f);
+        for c in [&f, &copy, &into] {
+            assert!(matches!(&c.slab, Slab::Own(_)), "copied, not shared: a copy costs less than an allocation");
+            assert_eq!(c.values().map(|e| e.id).collect::<Vec<_>>(), [1, 2]);
+            assert_eq!(c.multiset(), Some((2, 5)));
+        }
     }
 
     #[test]
