@@ -18,14 +18,23 @@
 
 use std::collections::VecDeque;
 
+/// Free entries a copy starts with.
+const HEADROOM: usize = 4;
+
 #[derive(Debug)]
 pub(crate) struct SortedMap<K, V> {
     entries: VecDeque<(K, V)>,
 }
 
 impl<K: Clone, V: Clone> Clone for SortedMap<K, V> {
+    /// With room for a few more entries: a copy is made to go on (a model
+    /// checker's successor, a run forked from a snapshot), and an exact fit
+    /// grew, with a copy of every entry, at its first insertion (2PC's model
+    /// at depth 9: 21,234 times, 1.0% of its instructions).
     fn clone(&self) -> Self {
-        Self { entries: self.entries.clone() }
+        let mut entries = VecDeque::with_capacity(self.entries.len() + HEADROOM);
+        entries.extend(self.entries.iter().cloned());
+        Self { entries }
     }
 
     /// Into the target's buffer (see `Base`'s `clone_from`).
