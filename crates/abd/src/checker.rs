@@ -39,6 +39,7 @@ use crate::{client::Kind, Abd};
 use protocol::flat::{FlatMap, FlatSet};
 use protocol::linearizable::{Entry, KeyWindow, RegOp, Verdict};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
+use std::sync::Arc;
 
 /// Every read returns the value of the latest write in some order of the
 /// operations that respects real time.
@@ -78,7 +79,10 @@ struct Overtaken {
 #[derive(Clone, Debug, Default, Hash)]
 pub struct AbdChecker {
     clock: u64,
-    keys: FlatMap<u8, KeyWindow>,
+    /// Shared with the checker's copies until one changes the window: a
+    /// model checker copies the checker with every successor, and most
+    /// steps (messages between servers) change no window.
+    keys: FlatMap<u8, Arc<KeyWindow>>,
     open: FlatMap<NodeId, Open>,
     /// Per client, the operations it has started, as last seen.
     seen: FlatMap<NodeId, u64>,
@@ -116,7 +120,7 @@ impl Checker<Abd> for AbdChecker {
 impl AbdChecker {
     /// The operations of `key` since its last quiescent point.
     pub fn window(&self, key: u8) -> Option<&KeyWindow> {
-        self.keys.get(&key)
+        self.keys.get(&key).map(|w| &**w)
     }
 
     fn observe(&mut self, n: &NodeRef<'_, Abd>) -> Option<Violation> {
@@ -125,13 +129,13 @@ impl AbdChecker {
         if let Some(open) = self.open.get(&n.id).copied() {
             let finished = client.done.iter().rev().find(|d| d.seq == open.seq);
             let current = client.current.as_ref().filter(|c| c.seq == open.seq);
-            let window = self.keys.entry(open.key).or_default();
             if let Some(d) = finished {
                 self.clock += 1;
                 let op = match d.kind {
                     Kind::Read => RegOp::Read(d.value),
                     Kind::Write(v) => RegOp::Write(v),
                 };
+                let window = Arc::make_mut(self.keys.entry(open.key).or_default());
                 verdicts.push((open.key, window.complete(open.index, op, self.clock)));
                 self.open.remove(&n.id);
                 if let (Kind::Write(_), Some(ts)) = (d.kind, open.ts) {
@@ -142,6 +146,7 @@ impl AbdChecker {
                     let bound = Ts { counter: client.counter, writer: n.id };
                     self.lost.push(Lost { key: open.key, index: open.index, ts: open.ts.unwrap_or(bound) });
                 }
+                let window = Arc::make_mut(self.keys.entry(open.key).or_default());
                 verdicts.push((open.key, window.lose(open.index)));
                 self.open.remove(&n.id);
             } else if let Some(c) = current.filter(|c| c.phase == Phase::Update && matches!(c.kind, Kind::Write(_))) {
@@ -168,7 +173,7 @@ impl AbdChecker {
                 Kind::Read => RegOp::Read(None),
                 Kind::Write(v) => RegOp::Write(v),
             };
-            let index = self.keys.entry(c.key).or_default().invoke(n.id, op, self.clock);
+            let index = Arc::make_mut(self.keys.entry(c.key).or_default()).invoke(n.id, op, self.clock);
             let ts = (c.phase == Phase::Update && matches!(c.kind, Kind::Write(_))).then_some(c.best.ts);
             self.open.insert(n.id, Open { seq: c.seq, key: c.key, index, write: matches!(c.kind, Kind::Write(_)), ts });
         }
@@ -198,7 +203,7 @@ impl AbdChecker {
             if !o.waiting.is_empty() {
                 return true;
             }
-            if let Some(window) = self.keys.get_mut(&o.key) {
+            if let Some(window) = self.keys.get_mut(&o.key).map(Arc::make_mut) {
                 for &index in &o.indices {
                     verdicts.push((o.key, window.retire(index)));
                 }
