@@ -27,6 +27,7 @@ use protocol::flat::{FlatMap, FlatSet};
 use protocol::linearizable::{Entry, KeyWindow, RegOp, Verdict};
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
 use raft::{Raft, RaftChecker};
+use std::sync::Arc;
 
 /// Every read returns the value of the latest write in some order of the
 /// operations that respects real time.
@@ -47,7 +48,9 @@ struct Open {
 #[derive(Clone, Debug, Default, Hash)]
 pub struct HistoryChecker {
     clock: u64,
-    keys: FlatMap<u8, KeyWindow>,
+    /// Shared with the checker's copies until one changes the window (see
+    /// ABD's checker): most steps are Raft's own and change no window.
+    keys: FlatMap<u8, Arc<KeyWindow>>,
     open: FlatMap<NodeId, Open>,
     /// Per client, the operations seen started.
     seen: FlatMap<NodeId, u64>,
@@ -65,11 +68,11 @@ impl HistoryChecker {
         if let Some(open) = self.open.get(&id).copied() {
             let finished = client.done.iter().rev().find(|d| d.seq == open.seq);
             let still = client.current.as_ref().is_some_and(|c| c.seq == open.seq);
-            let window = self.keys.entry(open.key).or_default();
             if let Some(d) = finished {
                 let key = open.key;
                 self.clock += 1;
                 self.judged += 1;
+                let window = Arc::make_mut(self.keys.entry(key).or_default());
                 verdict = Some((
                     key,
                     match (d.outcome, d.kind) {
@@ -89,6 +92,7 @@ impl HistoryChecker {
                 if let Some(RegOp::Write(_)) = open.write {
                     self.limbo.entry(id).or_default().push((open.key, open.slot));
                 }
+                let window = Arc::make_mut(self.keys.entry(open.key).or_default());
                 verdict = Some((open.key, window.lose(open.slot)));
                 self.open.remove(&id);
             }
@@ -103,7 +107,7 @@ impl HistoryChecker {
                     Kind::Read => RegOp::Read(None),
                     Kind::Write(v) => RegOp::Write(v),
                 };
-                let slot = self.keys.entry(c.key).or_default().invoke(id, op, self.clock);
+                let slot = Arc::make_mut(self.keys.entry(c.key).or_default()).invoke(id, op, self.clock);
                 let write = matches!(op, RegOp::Write(_)).then_some(op);
                 self.open.insert(id, Open { seq: c.seq, key: c.key, slot, write });
             }
@@ -116,7 +120,7 @@ impl HistoryChecker {
     fn retire(&mut self, id: NodeId) {
         for (key, slot) in self.limbo.remove(&id).unwrap_or_default() {
             if let Some(w) = self.keys.get_mut(&key) {
-                w.retire(slot);
+                Arc::make_mut(w).retire(slot);
             }
         }
     }
