@@ -135,7 +135,7 @@ impl AbdChecker {
                     Kind::Read => RegOp::Read(d.value),
                     Kind::Write(v) => RegOp::Write(v),
                 };
-                let window = Arc::make_mut(self.keys.entry(open.key).or_default());
+                let window = KeyWindow::make_mut(self.keys.entry(open.key).or_default());
                 verdicts.push((open.key, window.complete(open.index, op, self.clock)));
                 self.open.remove(&n.id);
                 if let (Kind::Write(_), Some(ts)) = (d.kind, open.ts) {
@@ -146,7 +146,7 @@ impl AbdChecker {
                     let bound = Ts { counter: client.counter, writer: n.id };
                     self.lost.push(Lost { key: open.key, index: open.index, ts: open.ts.unwrap_or(bound) });
                 }
-                let window = Arc::make_mut(self.keys.entry(open.key).or_default());
+                let window = KeyWindow::make_mut(self.keys.entry(open.key).or_default());
                 verdicts.push((open.key, window.lose(open.index)));
                 self.open.remove(&n.id);
             } else if let Some(c) = current.filter(|c| c.phase == Phase::Update && matches!(c.kind, Kind::Write(_))) {
@@ -173,7 +173,7 @@ impl AbdChecker {
                 Kind::Read => RegOp::Read(None),
                 Kind::Write(v) => RegOp::Write(v),
             };
-            let index = Arc::make_mut(self.keys.entry(c.key).or_default()).invoke(n.id, op, self.clock);
+            let index = KeyWindow::make_mut(self.keys.entry(c.key).or_default()).invoke(n.id, op, self.clock);
             let ts = (c.phase == Phase::Update && matches!(c.kind, Kind::Write(_))).then_some(c.best.ts);
             self.open.insert(n.id, Open { seq: c.seq, key: c.key, index, write: matches!(c.kind, Kind::Write(_)), ts });
         }
@@ -203,7 +203,7 @@ impl AbdChecker {
             if !o.waiting.is_empty() {
                 return true;
             }
-            if let Some(window) = self.keys.get_mut(&o.key).map(Arc::make_mut) {
+            if let Some(window) = self.keys.get_mut(&o.key).map(KeyWindow::make_mut) {
                 for &index in &o.indices {
                     verdicts.push((o.key, window.retire(index)));
                 }

@@ -72,7 +72,7 @@ impl HistoryChecker {
                 let key = open.key;
                 self.clock += 1;
                 self.judged += 1;
-                let window = Arc::make_mut(self.keys.entry(key).or_default());
+                let window = KeyWindow::make_mut(self.keys.entry(key).or_default());
                 verdict = Some((
                     key,
                     match (d.outcome, d.kind) {
@@ -92,7 +92,7 @@ impl HistoryChecker {
                 if let Some(RegOp::Write(_)) = open.write {
                     self.limbo.entry(id).or_default().push((open.key, open.slot));
                 }
-                let window = Arc::make_mut(self.keys.entry(open.key).or_default());
+                let window = KeyWindow::make_mut(self.keys.entry(open.key).or_default());
                 verdict = Some((open.key, window.lose(open.slot)));
                 self.open.remove(&id);
             }
@@ -107,7 +107,7 @@ impl HistoryChecker {
                     Kind::Read => RegOp::Read(None),
                     Kind::Write(v) => RegOp::Write(v),
                 };
-                let slot = Arc::make_mut(self.keys.entry(c.key).or_default()).invoke(id, op, self.clock);
+                let slot = KeyWindow::make_mut(self.keys.entry(c.key).or_default()).invoke(id, op, self.clock);
                 let write = matches!(op, RegOp::Write(_)).then_some(op);
                 self.open.insert(id, Open { seq: c.seq, key: c.key, slot, write });
             }
@@ -120,7 +120,7 @@ impl HistoryChecker {
     fn retire(&mut self, id: NodeId) {
         for (key, slot) in self.limbo.remove(&id).unwrap_or_default() {
             if let Some(w) = self.keys.get_mut(&key) {
-                Arc::make_mut(w).retire(slot);
+                KeyWindow::make_mut(w).retire(slot);
             }
         }
     }

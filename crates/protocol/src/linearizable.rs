@@ -226,6 +226,14 @@ impl Default for KeyWindow {
 }
 
 impl KeyWindow {
+    /// A window shared between a checker's copies (`Arc`), for changing:
+    /// copied first if another copy holds it. One function for every
+    /// checker that shares its windows, so the app carries one copy of it.
+    #[inline(never)]
+    pub fn make_mut(window: &mut std::sync::Arc<KeyWindow>) -> &mut KeyWindow {
+        std::sync::Arc::make_mut(window)
+    }
+
     /// `process` invoked `op` at `time`; returns its slot for
     /// [`KeyWindow::complete`] or [`KeyWindow::lose`]. A read's value is
     /// filled in on completion.
