@@ -14,7 +14,7 @@ use super::timeline::{self, Branch};
 use lab::{Algo, Setup};
 use protocol::present::Picture;
 use protocol::NodeId;
-use sim::{Action, MsgId, Session};
+use sim::{MsgId, Session};
 use std::rc::Rc;
 
 /// The app's state outside Yew.

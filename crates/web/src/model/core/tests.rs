@@ -3,6 +3,7 @@
 use super::*;
 use crate::model::files::Save;
 use protocol::Status;
+use sim::Action;
 
 fn leader(core: &Core) -> Option<NodeId> {
     (0..core.node_count()).find(|&i| core.session.node_info(i).look.role == "leader")
