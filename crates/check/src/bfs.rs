@@ -10,6 +10,13 @@
 //! other thread touches. The next frontier is the new states in the order
 //! they were generated (not in shard order, which depends on hash values). So the states found, their order, and the path recorded
 //! to each are the same for one thread or many.
+//!
+//! One thread (the browser's worker, `--threads 1`) skips the second
+//! phase: the visited set is its own, so it keeps each new state as it
+//! finds it, in generation order, which is what the merge would make of
+//! its output. One hash operation per successor instead of up to three
+//! (the earlier levels, the thread's own level, the merge), and no
+//! candidate moved through shards.
 
 use crate::choices::{self, Link, Scratch, Spare, Used, ROOT};
 use crate::state::State;
@@ -80,6 +87,80 @@ struct Candidate {
     crash: Option<(NodeId, u32)>,
 }
 
+/// Where one thread's new successors go.
+enum Sink<'a> {
+    /// The only thread: the visited set is its own, so a state not in it
+    /// goes in at once and joins the next frontier, in generation order.
+    Alone { visited: &'a mut [Visited], new: Vec<Candidate> },
+    /// One of several: the visited set is read only (it holds the earlier
+    /// levels), `level` the states this thread met earlier in this level
+    /// (only the first is kept, so a later copy is not even stored), and
+    /// `out` the candidates by shard, for the merge.
+    Shared { seen: &'a [Visited], level: Visited, out: Vec<Vec<Candidate>> },
+}
+
+impl Sink<'_> {
+    /// Whether the state `id` is new to this thread, which then keeps it.
+    fn first(&mut self, id: u64) -> bool {
+        match self {
+            Sink::Alone { visited, .. } => visited[shard(id)].insert(id),
+            Sink::Shared { seen, level, .. } => !seen[shard(id)].contains(&id) && level.insert(id),
+        }
+    }
+
+    fn push(&mut self, candidate: Candidate) {
+        match self {
+            Sink::Alone { new, .. } => new.push(candidate),
+            Sink::Shared { out, .. } => out[shard(candidate.id)].push(candidate),
+        }
+    }
+}
+
+/// What every thread of a level shares.
+struct Level<'a> {
+    options: &'a Options,
+    hooks: &'a Hooks<'a>,
+    /// Whether the new states are the last level the depth budget allows.
+    last: bool,
+    depth: u32,
+    unique: u64,
+    generated: &'a AtomicU64,
+    abort: &'a AtomicBool,
+    memory: &'a AtomicU64,
+}
+
+impl Level<'_> {
+    /// Expand `items`, the frontier's chunk `t`, in order, into `sink`;
+    /// each state is dropped once expanded. Returns how many successors
+    /// were new to the thread.
+    fn expand_chunk(&self, t: usize, items: Vec<Item>, sink: &mut Sink<'_>) -> usize {
+        let mut scratch = Scratch::default();
+        let mut spare = Spare::default();
+        let first = (t as u64) << ORDER_BITS;
+        let mut order = first;
+        for (i, item) in items.into_iter().enumerate() {
+            if i % 256 == 255 {
+                if self.abort.load(Ordering::Relaxed) {
+                    break;
+                }
+                if t == 0 {
+                    if let Some(used) = self.hooks.over_memory(&self.options.budgets) {
+                        self.memory.store(used, Ordering::Relaxed);
+                        self.abort.store(true, Ordering::Relaxed);
+                    }
+                    let generated = self.generated.load(Ordering::Relaxed);
+                    self.hooks.report(Progress { generated, unique: self.unique, depth: self.depth });
+                }
+            }
+            let n = expand(&item, self.last, self.options, sink, &mut order, &mut scratch, &mut spare);
+            self.generated.fetch_add(n, Ordering::Relaxed);
+            // Expanded: its world makes later successors.
+            spare.give_back(item.world);
+        }
+        (order - first) as usize
+    }
+}
+
 pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Report {
     let budgets = &options.budgets;
     let threads = options.threads.clamp(1, SHARDS);
@@ -102,128 +183,36 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
             report.stop = Stop::MaxStates;
             break;
         }
-        // Phase 1: successors, per contiguous chunk of the frontier. Each
-        // state is dropped once expanded.
-        let last = report.depth + 1 >= budgets.depth;
-        let chunk = frontier.len().div_ceil(threads);
-        let mut chunks = Vec::with_capacity(threads);
-        while frontier.len() > chunk {
-            let rest = frontier.split_off(chunk);
-            chunks.push(std::mem::replace(&mut frontier, rest));
-        }
-        chunks.push(std::mem::take(&mut frontier));
-        let seen = &visited;
-        let depth = report.depth;
-        let unique = report.unique;
-        let jobs: Vec<_> = chunks
-            .into_iter()
-            .enumerate()
-            .map(|(t, items)| {
-                let (generated, abort, memory) = (&generated, &abort, &memory);
-                move || {
-                    let mut scratch = Scratch::default();
-                    let mut spare = Spare::default();
-                    let mut out: Vec<Vec<Candidate>> = (0..SHARDS).map(|_| Vec::new()).collect();
-                    // Met earlier in this level by this thread: only the
-                    // first is kept, so a later copy is not even stored.
-                    let mut level = Visited::default();
-                    let mut order = (t as u64) << ORDER_BITS;
-                    for (i, item) in items.into_iter().enumerate() {
-                        if i % 256 == 255 {
-                            if abort.load(Ordering::Relaxed) {
-                                break;
-                            }
-                            if t == 0 {
-                                if let Some(used) = hooks.over_memory(&options.budgets) {
-                                    memory.store(used, Ordering::Relaxed);
-                                    abort.store(true, Ordering::Relaxed);
-                                }
-                                let generated = generated.load(Ordering::Relaxed);
-                                hooks.report(Progress { generated, unique, depth });
-                            }
-                        }
-                        let n = expand(
-                            &item,
-                            last,
-                            options,
-                            seen,
-                            &mut level,
-                            &mut order,
-                            &mut scratch,
-                            &mut spare,
-                            &mut out,
-                        );
-                        generated.fetch_add(n, Ordering::Relaxed);
-                        // Expanded: its world makes later successors.
-                        spare.give_back(item.world);
-                    }
-                    let count = order - ((t as u64) << ORDER_BITS);
-                    (out, count as usize)
-                }
-            })
-            .collect();
-        let outs = parallel::all(jobs);
+        let level = Level {
+            options,
+            hooks,
+            last: report.depth + 1 >= budgets.depth,
+            depth: report.depth,
+            unique: report.unique,
+            generated: &generated,
+            abort: &abort,
+            memory: &memory,
+        };
+        // The new states of the next level, in the order they were generated.
+        let new: Vec<Candidate> = if threads == 1 {
+            let mut sink = Sink::Alone { visited: &mut visited, new: Vec::new() };
+            level.expand_chunk(0, std::mem::take(&mut frontier), &mut sink);
+            let Sink::Alone { new, .. } = sink else { unreachable!("one thread's sink stays its own") };
+            new
+        } else {
+            level_on_threads(&level, threads, std::mem::take(&mut frontier), &mut visited)
+        };
         if abort.load(Ordering::Relaxed) {
             report.stop = Stop::MemoryCap { used_mb: memory.load(Ordering::Relaxed) };
             break;
         }
-        // Transpose: per shard, the candidates of each thread in order.
-        let mut per_shard: Vec<Vec<Vec<Candidate>>> = (0..SHARDS).map(|_| Vec::new()).collect();
         report.generated = generated.load(Ordering::Relaxed);
-        // Where each thread's candidates start in the level's generation order.
-        let mut starts = Vec::with_capacity(outs.len());
-        let mut candidates = 0;
-        for (_, count) in &outs {
-            starts.push(candidates);
-            candidates += count;
-        }
-        for (out, _) in outs {
-            for (s, candidates) in out.into_iter().enumerate() {
-                per_shard[s].push(candidates);
-            }
-        }
-        // Phase 2: keep the first of each new state, shard by shard.
-        let per_thread = SHARDS / threads.next_power_of_two().min(SHARDS);
-        let jobs: Vec<_> = visited
-            .chunks_mut(per_thread)
-            .zip(per_shard.chunks_mut(per_thread))
-            .map(|(sets, inputs)| {
-                move || {
-                    let mut kept: Vec<Vec<Candidate>> = Vec::with_capacity(sets.len());
-                    for (set, input) in sets.iter_mut().zip(inputs.iter_mut()) {
-                        // At most every candidate is new: sized once, not grown.
-                        let mut new = Vec::with_capacity(input.iter().map(Vec::len).sum());
-                        for candidate in input.drain(..).flatten() {
-                            if set.insert(candidate.id) {
-                                new.push(candidate);
-                            }
-                        }
-                        kept.push(new);
-                    }
-                    kept
-                }
-            })
-            .collect();
-        let kept = parallel::all(jobs);
         report.depth += 1;
-        // In the order they were generated, not by shard: which of several
-        // states merged into one is kept (they may differ in what the
-        // fingerprint leaves out, the clock) must not depend on hash values.
-        // Each candidate's place in that order is known, so it is put there
-        // rather than sorted (a sort moved every candidate many times).
-        let mut placed: Vec<Option<Candidate>> = (0..candidates).map(|_| None).collect();
-        let mut new = 0;
-        for candidate in kept.into_iter().flatten().flatten() {
-            let thread = (candidate.order >> ORDER_BITS) as usize;
-            let place = starts[thread] + (candidate.order & ((1 << ORDER_BITS) - 1)) as usize;
-            placed[place] = Some(candidate);
-            new += 1;
-        }
-        report.unique += new;
+        report.unique += new.len() as u64;
         // States at the depth budget, left unexpanded: the search stopped
         // there, as it did when it kept them and looked at the next level.
-        let cut_short = last && new > 0;
-        for candidate in placed.into_iter().flatten() {
+        let cut_short = level.last && !new.is_empty();
+        for candidate in new {
             let Candidate { world, used, parent, step, action, crash, .. } = candidate;
             if let (None, Some(world)) = (&report.violation, &world) {
                 report.violation =
@@ -231,7 +220,7 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
             }
             // The last level's states are never expanded: no link leads on
             // from them.
-            if !last {
+            if !level.last {
                 let world = world.expect("a state below the last level is kept");
                 let link = choices::push_link(&mut links, parent, step, action, crash);
                 frontier.push(Item { world, used, link });
@@ -250,20 +239,103 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
     report
 }
 
-/// Successors of `item` not seen at an earlier level, sorted into shards;
-/// on the `last` level, without their worlds unless they show a violation.
-/// Returns how many successors were computed.
-#[allow(clippy::too_many_arguments)]
+/// One level on several threads, in the two phases the module describes:
+/// the new states, in the order they were generated, now in `visited`.
+/// Empty if the level was aborted.
+fn level_on_threads(
+    level: &Level<'_>,
+    threads: usize,
+    mut frontier: Vec<Item>,
+    visited: &mut [Visited],
+) -> Vec<Candidate> {
+    // Phase 1: successors, per contiguous chunk of the frontier.
+    let chunk = frontier.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    while frontier.len() > chunk {
+        let rest = frontier.split_off(chunk);
+        chunks.push(std::mem::replace(&mut frontier, rest));
+    }
+    chunks.push(frontier);
+    let seen = &*visited;
+    let jobs: Vec<_> = chunks
+        .into_iter()
+        .enumerate()
+        .map(|(t, items)| {
+            move || {
+                let out = (0..SHARDS).map(|_| Vec::new()).collect();
+                let mut sink = Sink::Shared { seen, level: Visited::default(), out };
+                let count = level.expand_chunk(t, items, &mut sink);
+                let Sink::Shared { out, .. } = sink else { unreachable!("a thread's sink stays shared") };
+                (out, count)
+            }
+        })
+        .collect();
+    let outs = parallel::all(jobs);
+    if level.abort.load(Ordering::Relaxed) {
+        return Vec::new();
+    }
+    // Transpose: per shard, the candidates of each thread in order.
+    let mut per_shard: Vec<Vec<Vec<Candidate>>> = (0..SHARDS).map(|_| Vec::new()).collect();
+    // Where each thread's candidates start in the level's generation order.
+    let mut starts = Vec::with_capacity(outs.len());
+    let mut candidates = 0;
+    for (_, count) in &outs {
+        starts.push(candidates);
+        candidates += count;
+    }
+    for (out, _) in outs {
+        for (s, candidates) in out.into_iter().enumerate() {
+            per_shard[s].push(candidates);
+        }
+    }
+    // Phase 2: keep the first of each new state, shard by shard.
+    let per_thread = SHARDS / threads.next_power_of_two().min(SHARDS);
+    let jobs: Vec<_> = visited
+        .chunks_mut(per_thread)
+        .zip(per_shard.chunks_mut(per_thread))
+        .map(|(sets, inputs)| {
+            move || {
+                let mut kept: Vec<Vec<Candidate>> = Vec::with_capacity(sets.len());
+                for (set, input) in sets.iter_mut().zip(inputs.iter_mut()) {
+                    // At most every candidate is new: sized once, not grown.
+                    let mut new = Vec::with_capacity(input.iter().map(Vec::len).sum());
+                    for candidate in input.drain(..).flatten() {
+                        if set.insert(candidate.id) {
+                            new.push(candidate);
+                        }
+                    }
+                    kept.push(new);
+                }
+                kept
+            }
+        })
+        .collect();
+    let kept = parallel::all(jobs);
+    // In the order they were generated, not by shard: which of several
+    // states merged into one is kept (they may differ in what the
+    // fingerprint leaves out, the clock) must not depend on hash values.
+    // Each candidate's place in that order is known, so it is put there
+    // rather than sorted (a sort moved every candidate many times).
+    let mut placed: Vec<Option<Candidate>> = (0..candidates).map(|_| None).collect();
+    for candidate in kept.into_iter().flatten().flatten() {
+        let thread = (candidate.order >> ORDER_BITS) as usize;
+        let place = starts[thread] + (candidate.order & ((1 << ORDER_BITS) - 1)) as usize;
+        placed[place] = Some(candidate);
+    }
+    placed.into_iter().flatten().collect()
+}
+
+/// Successors of `item` new to the thread, into `sink`; on the `last`
+/// level, without their worlds unless they show a violation. Returns how
+/// many successors were computed.
 fn expand(
     item: &Item,
     last: bool,
     options: &Options,
-    seen: &[Visited],
-    level: &mut Visited,
+    sink: &mut Sink<'_>,
     order: &mut u64,
     scratch: &mut Scratch,
     spare: &mut Spare,
-    out: &mut [Vec<Candidate>],
 ) -> u64 {
     item.world.enabled(item.used, &options.budgets, &options.commands, scratch);
     let actions = std::mem::take(&mut scratch.choices);
@@ -271,8 +343,7 @@ fn expand(
     let mut keep = |(world, used, step): (Box<dyn State>, Used, u64), action: &Action, crash, spare: &mut Spare| {
         generated += 1;
         let id = world.id(used);
-        let s = shard(id);
-        if !seen[s].contains(&id) && level.insert(id) {
+        if sink.first(id) {
             let place = *order;
             *order += 1;
             let world = if !last || world.broken().is_some() {
@@ -282,7 +353,7 @@ fn expand(
                 None
             };
             let parent = item.link;
-            out[s].push(Candidate { id, order: place, world, used, parent, step, action: action.clone(), crash });
+            sink.push(Candidate { id, order: place, world, used, parent, step, action: action.clone(), crash });
         } else {
             spare.give_back(world);
         }

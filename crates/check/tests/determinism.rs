@@ -4,8 +4,9 @@
 
 mod common;
 
-use check::{Budgets, Stop, Strategy};
-use common::{explore, options, replay, setup};
+use check::{Budgets, Hooks, Progress, Stop, Strategy};
+use common::{explore, explore_with, options, replay, setup};
+use std::sync::Mutex;
 
 fn paxos_budgets() -> Budgets {
     Budgets { depth: 6, requests: 2, ..Budgets::default() }
@@ -53,6 +54,33 @@ fn a_finished_state_space_says_so_and_budgets_bound_it() {
     let r = explore(&s, &options(Budgets { depth: 20, requests: 2, max_states: 50, ..Budgets::default() }, &["x"]));
     assert_eq!(r.stop, Stop::MaxStates);
     assert!(r.unique >= 50 && r.violation.is_none());
+}
+
+/// A search over its memory cap stops within the level it was expanding,
+/// says so with the figure read, and counts none of that level's states;
+/// one thread and several stop alike.
+#[test]
+fn the_memory_cap_stops_a_level_on_any_threads() {
+    let s = setup("paxos", 3, &[]);
+    let budgets = Budgets { depth: 8, requests: 2, memory_cap_mb: Some(100), ..Budgets::default() };
+    let full = explore(&s, &options(Budgets { memory_cap_mb: None, ..budgets.clone() }, &["x", "y"]));
+    let mut reports = Vec::new();
+    for threads in [1, 2] {
+        // The probe reads 64 MiB until the search has finished level 5,
+        // then 700: the first probe in level 6 aborts it.
+        let depth = Mutex::new(0);
+        let progress = |p: Progress| *depth.lock().unwrap() = p.depth;
+        let memory = || if *depth.lock().unwrap() >= 5 { 700 } else { 64 };
+        let hooks = Hooks { progress: Some(&progress), memory_mb: Some(&memory) };
+        let mut o = options(budgets.clone(), &["x", "y"]);
+        o.threads = threads;
+        let r = explore_with(&s, &o, &hooks);
+        assert_eq!(r.stop, Stop::MemoryCap { used_mb: 700 }, "{threads} threads");
+        assert_eq!(r.depth, 5, "{threads} threads: level 6 is not counted");
+        assert!(r.unique < full.unique && r.violation.is_none(), "{threads} threads: {r:?}");
+        reports.push(r);
+    }
+    assert_eq!(reports[0], reports[1]);
 }
 
 #[test]

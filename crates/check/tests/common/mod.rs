@@ -25,7 +25,7 @@ pub fn setup(algo: &str, nodes: u32, options: &[(&str, &str)]) -> Setup {
     setup
 }
 
-struct Explore<'a>(&'a Options);
+struct Explore<'a>(&'a Options, &'a Hooks<'a>);
 
 impl Visit for Explore<'_> {
     type Out = Report;
@@ -34,12 +34,17 @@ impl Visit for Explore<'_> {
         World<P>: Send + Sync,
     {
         let world = World::<P>::new(setup.sim, config, setup.seed).unrecorded();
-        check::check(&world, self.0, &Hooks::default())
+        check::check(&world, self.0, self.1)
     }
 }
 
 pub fn explore(setup: &Setup, options: &Options) -> Report {
-    lab::with_protocol(setup, Explore(options)).unwrap()
+    explore_with(setup, options, &Hooks::default())
+}
+
+/// As [`explore`], lending the checker `hooks`.
+pub fn explore_with(setup: &Setup, options: &Options, hooks: &Hooks<'_>) -> Report {
+    lab::with_protocol(setup, Explore(options, hooks)).unwrap()
 }
 
 pub fn options(budgets: Budgets, commands: &[&str]) -> Options {
