@@ -174,7 +174,10 @@ impl Level<'_> {
 
 pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Report {
     let budgets = &options.budgets;
-    let threads = options.threads.clamp(1, SHARDS);
+    // In wasm the jobs would run one after another (see `parallel`), so the
+    // browser's worker takes the one-thread path whatever it asks for, and
+    // the app carries no code for the others.
+    let threads = if cfg!(target_arch = "wasm32") { 1 } else { options.threads.clamp(1, SHARDS) };
     let mut visited: Vec<Visited> = (0..SHARDS).map(|_| Visited::default()).collect();
     let root_id = root.id(Used::default());
     visited[shard(root_id)].insert(root_id);
