@@ -52,8 +52,12 @@ type Visited = HashSet<u64, BuildHasherDefault<IdHasher>>;
 const ORDER_BITS: u32 = 40;
 
 fn shard(id: u64) -> usize {
-    // The high bits: the set's buckets use the low ones.
-    (id >> 56) as usize % SHARDS
+    // Bits 48 to 55, which the sets' tables do not use: a table picks a
+    // bucket by the low bits and tags each entry with the top 7, which
+    // tell the entries of one bucket group apart before their keys are
+    // compared. Sharding by the top 8 bits gave every entry of a shard one
+    // tag, so a lookup compared its key with every entry of the group.
+    (id >> 48) as usize % SHARDS
 }
 
 /// A state on the frontier. The world is boxed: a level's states are moved
