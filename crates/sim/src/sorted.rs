@@ -37,9 +37,20 @@ impl<K: Clone, V: Clone> Clone for SortedMap<K, V> {
         Self { entries }
     }
 
-    /// Into the target's buffer (see `Base`'s `clone_from`).
+    /// Into the target's buffer (see `Base`'s `clone_from`), by slices:
+    /// `VecDeque::clone_from` pushes entry by entry (about 100 instructions
+    /// per map copied in 2PC's model check, 6.6% of them), where a `Vec`'s
+    /// `extend_from_slice` copies plain entries as one block. The buffer
+    /// changes hands between the two types without a copy or allocation.
     fn clone_from(&mut self, source: &Self) {
-        self.entries.clone_from(&source.entries);
+        // Emptied first, the buffer starts at its allocation's start, so
+        // taking it as a `Vec` moves nothing.
+        self.entries.clear();
+        let mut buffer = Vec::from(std::mem::take(&mut self.entries));
+        let (front, back) = source.entries.as_slices();
+        buffer.extend_from_slice(front);
+        buffer.extend_from_slice(back);
+        self.entries = VecDeque::from(buffer);
     }
 }
 
@@ -161,6 +172,49 @@ mod tests {
                     prop_assert_eq!(map.contains_key(&k), model.contains_key(&k));
                 }
             }
+        }
+    }
+
+    fn built(ops: &[Op]) -> SortedMap<u8, u32> {
+        let mut map = SortedMap::default();
+        for op in ops {
+            match *op {
+                Op::Insert(k, v) => {
+                    map.insert(k, v);
+                }
+                Op::Remove(k) => {
+                    map.remove(&k);
+                }
+                Op::PopFirst => {
+                    map.pop_first();
+                }
+            }
+        }
+        map
+    }
+
+    proptest! {
+        /// A copy into a map that held other entries (its ring buffer
+        /// wrapped or not) holds the source's, in order, and goes on as
+        /// the source does.
+        #[test]
+        fn clone_from_copies_into_any_map(
+            source in proptest::collection::vec(op(), 0..120),
+            target in proptest::collection::vec(op(), 0..120),
+            after in proptest::collection::vec(op(), 0..40),
+        ) {
+            let mut source = built(&source);
+            let mut copy = built(&target);
+            copy.clone_from(&source);
+            prop_assert!(copy.iter().eq(source.iter()));
+            for op in after {
+                match op {
+                    Op::Insert(k, v) => prop_assert_eq!(copy.insert(k, v), source.insert(k, v)),
+                    Op::Remove(k) => prop_assert_eq!(copy.remove_entry(&k), source.remove_entry(&k)),
+                    Op::PopFirst => prop_assert_eq!(copy.pop_first(), source.pop_first()),
+                }
+            }
+            prop_assert!(copy.iter().eq(source.iter()));
         }
     }
 
