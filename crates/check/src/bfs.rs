@@ -26,6 +26,7 @@ use sim::Action;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Shards of the visited set (a power of two, at least the threads).
 const SHARDS: usize = 256;
@@ -60,15 +61,36 @@ fn shard(id: u64) -> usize {
     (id >> 48) as usize % SHARDS
 }
 
-/// A state on the frontier. The world is boxed: a level's states are moved
-/// several times (into shards, through the merge, sorted back into
-/// generation order), and moving a pointer rather than the whole world
-/// took a fifth of the search's time in copies.
+/// A state on the frontier.
 struct Item {
-    world: Box<dyn State>,
+    origin: Origin,
     used: Used,
     link: u32,
 }
+
+/// Where a frontier state's world comes from. Not from the frontier
+/// itself: a level's states are several times as many as the level before
+/// (2PC at depth 9: 16,113 at level 8, 4,395 at level 7), and keeping a
+/// world for each took most of a search's memory (about 4 KB each), most
+/// of its page faults and a fresh world's allocations per state. A state
+/// is made again when it is expanded, from its parent's world and the
+/// choice that led to it: one more successor's work per state kept, in a
+/// world the search dropped, from a parent its siblings share (so it is
+/// in cache). The same choice applied to a copy of the same world makes
+/// the same world, clock and generator included.
+enum Origin {
+    /// The root's world.
+    World(Box<dyn State>),
+    /// The world of `parent` (shared by its children on the frontier,
+    /// freed with the last of them) after the mid-step `crash`, if any,
+    /// and `action`.
+    Choice { parent: Parent, action: Action, crash: Option<(NodeId, u32)> },
+}
+
+/// An expanded state's world, kept while states it led to wait on the
+/// frontier. Boxed inside the `Arc`, so that the last child hands the box
+/// back to be reused (`Arc::into_inner`).
+type Parent = Arc<Box<dyn State>>;
 
 /// A successor not seen at an earlier level.
 struct Candidate {
@@ -77,11 +99,13 @@ struct Candidate {
     /// `ORDER_BITS` up), then its place in that thread's output (so in the
     /// frontier's order, then the choices').
     order: u64,
-    /// The state, unless this is the last level the depth budget allows and
-    /// it shows no violation: such a state is counted and checked, never
-    /// expanded, so it is not kept (the last level is the largest: with it
-    /// kept, Paxos at depth 9 peaked at 800 MB, most of it level 9).
-    world: Option<Box<dyn State>>,
+    /// The state's world when it shows a violation (the report reads it);
+    /// any other is made again from `from` when it is expanded.
+    broken: Option<Box<dyn State>>,
+    /// The world it was generated from, unless this is the last level the
+    /// depth budget allows: such a state is counted and checked, never
+    /// expanded.
+    from: Option<Parent>,
     used: Used,
     /// Its parent's link.
     parent: u32,
@@ -122,7 +146,7 @@ impl Sink<'_> {
     fn push(&mut self, candidate: Candidate) {
         match self {
             Sink::Alone { new, .. } => {
-                if candidate.world.is_some() {
+                if candidate.from.is_some() || candidate.broken.is_some() {
                     new.push(candidate);
                 }
             }
@@ -167,10 +191,20 @@ impl Level<'_> {
                     self.hooks.report(Progress { generated, unique: self.unique, depth: self.depth });
                 }
             }
-            let n = expand(&item, self.last, self.options, sink, &mut order, &mut scratch, &mut spare);
+            let Item { origin, used, link } = item;
+            let world = match origin {
+                Origin::World(world) => world,
+                Origin::Choice { parent, action, crash } => {
+                    let world = choices::remake(spare.copy(&**parent), &action, crash);
+                    // The parent's last child: its world makes later successors.
+                    if let Some(parent) = Arc::into_inner(parent) {
+                        spare.give_back(parent);
+                    }
+                    world
+                }
+            };
+            let n = expand(world, used, link, self.last, self.options, sink, &mut order, &mut scratch, &mut spare);
             self.generated.fetch_add(n, Ordering::Relaxed);
-            // Expanded: its world makes later successors.
-            spare.give_back(item.world);
         }
         (order - first) as usize
     }
@@ -186,7 +220,7 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
     let root_id = root.id(Used::default());
     visited[shard(root_id)].insert(root_id);
     let mut links: Vec<Link> = Vec::new();
-    let mut frontier = vec![Item { world: root.boxed(), used: Used::default(), link: ROOT }];
+    let mut frontier = vec![Item { origin: Origin::World(root.boxed()), used: Used::default(), link: ROOT }];
     let mut report =
         Report { unique: 1, generated: 0, depth: 0, stop: Stop::Exhausted, violation: None, symmetry: None };
     let generated = AtomicU64::new(0);
@@ -241,17 +275,17 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
             links.reserve(new.len());
         }
         for candidate in new {
-            let Candidate { world, used, parent, step, action, crash, .. } = candidate;
-            if let (None, Some(world)) = (&report.violation, &world) {
+            let Candidate { broken, from, used, parent, step, action, crash, .. } = candidate;
+            if let (None, Some(world)) = (&report.violation, &broken) {
                 report.violation =
                     choices::found(&**world, || choices::path(&links, parent, choices::recorded(step, &action, crash)));
             }
             // The last level's states are never expanded: no link leads on
             // from them.
             if !level.last {
-                let world = world.expect("a state below the last level is kept");
-                let link = choices::push_link(&mut links, parent, step, action, crash);
-                frontier.push(Item { world, used, link });
+                let from = from.expect("a state below the last level keeps its parent");
+                let link = choices::push_link(&mut links, parent, step, action.clone(), crash);
+                frontier.push(Item { origin: Origin::Choice { parent: from, action, crash }, used, link });
             }
         }
         hooks.report(Progress { generated: report.generated, unique: report.unique, depth: report.depth });
@@ -353,11 +387,14 @@ fn level_on_threads(
     placed.into_iter().flatten().collect()
 }
 
-/// Successors of `item` new to the thread, into `sink`; on the `last`
-/// level, without their worlds unless they show a violation. Returns how
-/// many successors were computed.
+/// Successors of the state `world` (reached with `used`, recorded at
+/// `link`) new to the thread, into `sink`; on the `last` level without
+/// their parent. Returns how many successors were computed.
+#[allow(clippy::too_many_arguments)]
 fn expand(
-    item: &Item,
+    world: Box<dyn State>,
+    used: Used,
+    link: u32,
     last: bool,
     options: &Options,
     sink: &mut Sink<'_>,
@@ -365,8 +402,10 @@ fn expand(
     scratch: &mut Scratch,
     spare: &mut Spare,
 ) -> u64 {
-    item.world.enabled(item.used, &options.budgets, &options.commands, scratch);
+    world.enabled(used, &options.budgets, &options.commands, scratch);
     let actions = std::mem::take(&mut scratch.choices);
+    // The parent of the new states, which make their worlds from it again.
+    let parent: Parent = Arc::new(world);
     let mut generated = 0;
     let mut keep = |(world, used, step): (Box<dyn State>, Used, u64), action: &Action, crash, spare: &mut Spare| {
         generated += 1;
@@ -374,31 +413,36 @@ fn expand(
         if sink.first(id) {
             let place = *order;
             *order += 1;
-            let world = if !last || world.broken().is_some() {
+            let broken = if world.broken().is_some() {
                 Some(world)
             } else {
                 spare.give_back(world);
                 None
             };
-            let parent = item.link;
-            sink.push(Candidate { id, order: place, world, used, parent, step, action: action.clone(), crash });
+            let from = (!last).then(|| Arc::clone(&parent));
+            let action = action.clone();
+            sink.push(Candidate { id, order: place, broken, from, used, parent: link, step, action, crash });
         } else {
             spare.give_back(world);
         }
     };
     for action in &actions {
-        let next = choices::successor(spare.copy(&*item.world), item.used, action);
-        let mid = choices::mid_step(&options.budgets, item.used, action, next.0.last_commands());
+        let next = choices::successor(spare.copy(&**parent), used, action);
+        let mid = choices::mid_step(&options.budgets, used, action, next.0.last_commands());
         keep(next, action, None, spare);
         // The same step cut short by a crash, right after it: generation
         // order, and so the counts, do not change when the option is off.
         if let Some((node, afters)) = mid {
             for after in afters {
-                let next = choices::crashed_successor(spare.copy(&*item.world), item.used, action, node, after);
+                let next = choices::crashed_successor(spare.copy(&**parent), used, action, node, after);
                 keep(next, action, Some((node, after)), spare);
             }
         }
     }
     scratch.choices = actions;
+    // No new state needs it: its world makes later successors.
+    if let Some(world) = Arc::into_inner(parent) {
+        spare.give_back(world);
+    }
     generated
 }

@@ -90,6 +90,17 @@ pub(crate) fn push_link(
     (links.len() - 1) as u32
 }
 
+/// The world a choice led to, made again in `next`, a copy of the world
+/// it was made from: after the mid-step `crash`, if any, and `action`, as
+/// [`successor`] and [`crashed_successor`] made it.
+pub(crate) fn remake(mut next: Box<dyn State>, action: &Action, crash: Option<(NodeId, u32)>) -> Box<dyn State> {
+    if let Some((node, after)) = crash {
+        next.crash_mid_step(node, after);
+    }
+    next.apply_choice(action);
+    next
+}
+
 /// The successor by `action` of the world `next` is a copy of.
 pub(crate) fn successor(mut next: Box<dyn State>, used: Used, action: &Action) -> (Box<dyn State>, Used, u64) {
     let step = next.apply_choice(action);
