@@ -63,7 +63,7 @@ commands:
                      --algo raft --seeds 1000). Exit 1 on any violation
   check-bench [--json] [--rounds N]
                      build the CLI (profile cli) and `cli check` Paxos (2 proposers,
-                     3 acceptors, depth 9) and 2PC (3 nodes, depth 8) on 1 thread and
+                     3 acceptors, depth 9 and 7) and 2PC (3 nodes, depth 9) on 1 thread and
                      every core; build Stateright's paxos and 2pc examples from the
                      crate Cargo.lock pins and run them; one table of unique states,
                      seconds, unique/s and the ratio to Stateright (and the browser's
