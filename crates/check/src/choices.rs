@@ -107,12 +107,13 @@ pub(crate) fn successor(mut next: Box<dyn State>, used: Used, action: &Action) -
     (next, used.after(action), step)
 }
 
-/// Worlds a search dropped (successors it had seen before or counted
-/// without keeping, states it has expanded), to make the next successors
-/// in: a copy into a world's buffers allocates little (see
-/// `World::clone_from`), where a fresh copy allocates every buffer again.
-/// Most successors are dropped again at once; a state expanded gives its
-/// world back for the new states found after it.
+/// Worlds a search dropped (every successor once its id is taken, unless
+/// it shows a violation; a parent once its last child on the frontier is
+/// remade), to make the next successors in: a copy into a world's buffers
+/// allocates little (see `World::clone_from`), where a fresh copy
+/// allocates every buffer again. Breadth-first search keeps no successor's
+/// world (its frontier keeps parents and choices), so a few spares serve
+/// a whole level.
 #[derive(Default)]
 pub(crate) struct Spare(Vec<Box<dyn State>>);
 
