@@ -119,9 +119,8 @@ struct Candidate {
 enum Sink<'a> {
     /// The only thread: the visited set is its own, so a state not in it
     /// goes in at once and joins the next frontier, in generation order.
-    /// On the last level only those that keep their world (a violation)
-    /// are listed: the others are counted in `found`, which the merge
-    /// needed them for.
+    /// On the last level only those that show a violation are listed:
+    /// the others are counted in `found`, which the merge needed them for.
     Alone { visited: &'a mut [Visited], new: Vec<Candidate>, found: u64 },
     /// One of several: the visited set is read only (it holds the earlier
     /// levels), `level` the states this thread met earlier in this level
@@ -195,7 +194,8 @@ impl Level<'_> {
             let world = match origin {
                 Origin::World(world) => world,
                 Origin::Choice { parent, action, crash } => {
-                    let world = choices::remake(spare.copy(&**parent), &action, crash);
+                    // The world alone: the state's budgets are kept with it.
+                    let (world, ..) = choices::successor(spare.copy(&**parent), used, &action, crash);
                     // The parent's last child: its world makes later successors.
                     if let Some(parent) = Arc::into_inner(parent) {
                         spare.give_back(parent);
@@ -246,8 +246,8 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
             memory: &memory,
         };
         // The next level's states, in the order they were generated (on
-        // the last level, those without a world may be left out), and how
-        // many there are.
+        // the last level, those without a violation may be left out), and
+        // how many there are.
         let (new, found) = if threads == 1 {
             let mut sink = Sink::Alone { visited: &mut visited, new: Vec::new(), found: 0 };
             level.expand_chunk(0, std::mem::take(&mut frontier), &mut sink);
@@ -427,15 +427,15 @@ fn expand(
         }
     };
     for action in &actions {
-        let next = choices::successor(spare.copy(&**parent), used, action);
+        let next = choices::successor(spare.copy(&**parent), used, action, None);
         let mid = choices::mid_step(&options.budgets, used, action, next.0.last_commands());
         keep(next, action, None, spare);
         // The same step cut short by a crash, right after it: generation
         // order, and so the counts, do not change when the option is off.
         if let Some((node, afters)) = mid {
             for after in afters {
-                let next = choices::crashed_successor(spare.copy(&**parent), used, action, node, after);
-                keep(next, action, Some((node, after)), spare);
+                let crash = Some((node, after));
+                keep(choices::successor(spare.copy(&**parent), used, action, crash), action, crash, spare);
             }
         }
     }

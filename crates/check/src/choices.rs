@@ -52,20 +52,6 @@ pub(crate) fn mid_step(
     (budgets.crash_mid_step && steps && used.crashes < budgets.crashes && n >= 2).then_some((node, 1..n))
 }
 
-/// The successor by `action` of the world `next` is a copy of, with `node`
-/// crashing after `after` of the commands that step produces.
-pub(crate) fn crashed_successor(
-    mut next: Box<dyn State>,
-    used: Used,
-    action: &Action,
-    node: NodeId,
-    after: u32,
-) -> (Box<dyn State>, Used, u64) {
-    next.crash_mid_step(node, after);
-    let step = next.apply_choice(action);
-    (next, used.after(&Action::CrashMidStep { node, after }).after(action), step)
-}
-
 /// The actions a choice records, all at `step`: the mid-step crash first
 /// when there is one.
 pub(crate) fn recorded(step: u64, action: &Action, crash: Option<(NodeId, u32)>) -> Vec<Scheduled> {
@@ -90,19 +76,22 @@ pub(crate) fn push_link(
     (links.len() - 1) as u32
 }
 
-/// The world a choice led to, made again in `next`, a copy of the world
-/// it was made from: after the mid-step `crash`, if any, and `action`, as
-/// [`successor`] and [`crashed_successor`] made it.
-pub(crate) fn remake(mut next: Box<dyn State>, action: &Action, crash: Option<(NodeId, u32)>) -> Box<dyn State> {
+/// The successor by `action` of the world `next` is a copy of, with the
+/// node of `crash`, if any, crashing after that many of the commands the
+/// step produces. The same choice applied to a copy of the same world
+/// makes the same world: breadth-first search keeps only the choice on its
+/// frontier and makes the world again this way.
+pub(crate) fn successor(
+    mut next: Box<dyn State>,
+    used: Used,
+    action: &Action,
+    crash: Option<(NodeId, u32)>,
+) -> (Box<dyn State>, Used, u64) {
+    let mut used = used;
     if let Some((node, after)) = crash {
         next.crash_mid_step(node, after);
+        used = used.after(&Action::CrashMidStep { node, after });
     }
-    next.apply_choice(action);
-    next
-}
-
-/// The successor by `action` of the world `next` is a copy of.
-pub(crate) fn successor(mut next: Box<dyn State>, used: Used, action: &Action) -> (Box<dyn State>, Used, u64) {
     let step = next.apply_choice(action);
     (next, used.after(action), step)
 }

@@ -33,13 +33,13 @@ pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>
         let actions = std::mem::take(&mut scratch.choices);
         // Pushed in reverse, so the first choice is explored first.
         for action in actions.iter().rev() {
-            let next = choices::successor(world.boxed(), used, action);
+            let next = choices::successor(world.boxed(), used, action, None);
             let mut successors = Vec::new();
             if let Some((node, afters)) = choices::mid_step(budgets, used, action, next.0.last_commands()) {
                 // Pushed in reverse too: the step cut short latest is
                 // explored last.
                 for after in afters.rev() {
-                    let next = choices::crashed_successor(world.boxed(), used, action, node, after);
+                    let next = choices::successor(world.boxed(), used, action, Some((node, after)));
                     successors.push((next, Some((node, after))));
                 }
             }
@@ -112,7 +112,7 @@ pub(crate) fn random(root: &dyn State, options: &Options, hooks: &Hooks<'_>, see
             if let (Some(before), Some((node, afters))) = (before, mid) {
                 let after = rng.gen_range(0..afters.end);
                 if after > 0 {
-                    (world, used, _) = choices::crashed_successor(before, used, &action, node, after);
+                    (world, used, _) = choices::successor(before, used, &action, Some((node, after)));
                     crash = Some((node, after));
                 }
             }
