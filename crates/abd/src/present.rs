@@ -147,7 +147,7 @@ pub fn history_panel(nodes: &[NodeRef<'_, Abd>]) -> Panel {
             rows.push((op.invoked_at, Row { cells, verdict: None }));
         }
     }
-    rows.sort_by_key(|(at, _)| *at);
+    protocol::sort::sort_by_key(&mut rows, |(at, _)| *at);
     let skip = rows.len().saturating_sub(HISTORY_ROWS);
     Panel {
         id: "abd-history",

@@ -67,7 +67,7 @@ pub fn percentile(values: impl Iterator<Item = Tick>, q: f64) -> Tick {
     if v.is_empty() {
         return 0;
     }
-    v.sort_unstable();
+    protocol::sort::sort(&mut v);
     let rank = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len());
     v[rank - 1]
 }

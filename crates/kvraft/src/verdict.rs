@@ -112,7 +112,7 @@ pub fn judge(clients: &[(NodeId, &KvClient)]) -> Judgement {
     let mut finding = Finding::Yes;
     for key in keys {
         let mut h: Vec<Entry> = ops.iter().filter(|(k, _)| *k == key).map(|(_, e)| e.clone()).collect();
-        h.sort_by_key(|e| (e.invoke, e.process));
+        protocol::sort::sort_by_key(&mut h, |e| (e.invoke, e.process));
         match check(&[None], &h) {
             Verdict::Linearizable { .. } => {}
             Verdict::Violated { witness } => {
@@ -224,7 +224,7 @@ pub fn history_panel(clients: &[(NodeId, &KvClient)]) -> Panel {
             rows.push((cur.invoked_at, Row { cells, verdict: None }));
         }
     }
-    rows.sort_by_key(|(at, _)| *at);
+    protocol::sort::sort_by_key(&mut rows, |(at, _)| *at);
     let skip = rows.len().saturating_sub(HISTORY_ROWS);
     Panel {
         id: "kv-history",

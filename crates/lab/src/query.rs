@@ -180,7 +180,7 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
         return Ok(Query { setup, step, preset: None });
     }
     // In the order the link wrote them.
-    errors.sort_by_key(|e| pairs.iter().position(|(k, _)| *k == e.field).unwrap_or(usize::MAX));
+    protocol::sort::sort_by_key(&mut errors, |e| pairs.iter().position(|(k, _)| *k == e.field).unwrap_or(usize::MAX));
     Err(errors)
 }
 

@@ -169,7 +169,7 @@ fn node_list(value: &Value, path: &str, nodes: u32) -> Result<Vec<NodeId>, TourE
     for (i, v) in list.iter().enumerate() {
         out.push(node_id(v, &format!("{path}[{i}]"), nodes)?);
     }
-    out.sort_unstable();
+    protocol::sort::sort(&mut out);
     out.dedup();
     Ok(out)
 }

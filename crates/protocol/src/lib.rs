@@ -28,6 +28,7 @@ pub mod flat;
 pub mod linearizable;
 pub mod present;
 pub mod shared;
+pub mod sort;
 pub mod symmetry;
 
 pub use client_op::{ClientOp, OpFn, OpKind, OpValue, Pending};
@@ -382,7 +383,7 @@ impl Violation {
     /// `property` is broken, as `detail` says, by the states of `nodes`.
     pub fn new(property: &'static str, detail: String, nodes: impl IntoIterator<Item = NodeId>) -> Self {
         let mut nodes: Vec<NodeId> = nodes.into_iter().collect();
-        nodes.sort_unstable();
+        sort::sort(&mut nodes);
         nodes.dedup();
         Self { property, detail, nodes }
     }

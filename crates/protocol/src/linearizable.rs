@@ -149,10 +149,18 @@ fn search(start: &[Value], ops: &[Entry]) -> Search {
     }
 }
 
+/// `set` with `item` in it: a set built by inserts rather than `collect`,
+/// which sorts its items first with a standard sort compiled for each item
+/// type (two more copies of it in the app).
+fn inserted<T: Ord>(mut set: BTreeSet<T>, item: T) -> BTreeSet<T> {
+    set.insert(item);
+    set
+}
+
 /// Sort operations by when they were invoked, stably: one function, so the
 /// app compiles one copy of the sort for the three places that need it.
 fn by_invoke(entries: &mut [Entry]) {
-    entries.sort_by_key(|e| e.invoke);
+    crate::sort::sort_by_key(entries, |e| e.invoke);
 }
 
 /// Leave operations out while the rest stays non-linearizable from
@@ -221,7 +229,12 @@ pub struct KeyWindow {
 impl Default for KeyWindow {
     fn default() -> Self {
         let start = Config { placed: 0, value: None, seen: Vec::new() };
-        Self { slots: Vec::new(), configs: BTreeSet::from([start]), recent: Default::default(), overflow: false }
+        Self {
+            slots: Vec::new(),
+            configs: inserted(BTreeSet::new(), start),
+            recent: Default::default(),
+            overflow: false,
+        }
     }
 }
 
@@ -283,7 +296,7 @@ impl KeyWindow {
                 c.seen.retain(|&(i, _)| usize::from(i) != slot);
                 c
             })
-            .collect();
+            .fold(BTreeSet::new(), inserted);
         if next.is_empty() {
             return Verdict::Violated { witness: self.witness(&done) };
         }
@@ -320,7 +333,7 @@ impl KeyWindow {
                 c.seen.retain(|&(i, _)| usize::from(i) != slot);
                 c
             })
-            .collect();
+            .fold(BTreeSet::new(), inserted);
         self.slots[slot] = None;
         self.verdict()
     }
@@ -342,7 +355,7 @@ impl KeyWindow {
                 c.seen.retain(|&(i, _)| usize::from(i) != slot);
                 c
             })
-            .collect();
+            .fold(BTreeSet::new(), inserted);
         if kept.is_empty() {
             let mut witness: Vec<Entry> = self.recent.iter().cloned().collect();
             witness.extend(self.slots.iter().flatten().map(|s| s.entry.clone()));
@@ -371,7 +384,7 @@ impl KeyWindow {
                     c.seen.retain(|&(i, _)| usize::from(i) != slot);
                     c
                 })
-                .collect();
+                .fold(BTreeSet::new(), inserted);
         } else {
             s.lost = true;
         }
@@ -389,7 +402,7 @@ impl KeyWindow {
 
     /// The values the register may hold now, before any open operation.
     pub fn values(&self) -> Vec<Value> {
-        let set: BTreeSet<Value> = self.configs.iter().map(|c| c.value).collect();
+        let set: BTreeSet<Value> = self.configs.iter().map(|c| c.value).fold(BTreeSet::new(), inserted);
         set.into_iter().collect()
     }
 

@@ -95,7 +95,7 @@ impl Ring {
                 }));
             }
         }
-        tokens.sort_unstable();
+        protocol::sort::sort(&mut tokens);
         ring.tokens = tokens;
         ring
     }

@@ -53,7 +53,7 @@ pub struct Modulo {
 impl Modulo {
     pub fn new(nodes: impl IntoIterator<Item = NodeId>) -> Self {
         let mut nodes: Vec<NodeId> = nodes.into_iter().collect();
-        nodes.sort_unstable();
+        protocol::sort::sort(&mut nodes);
         nodes.dedup();
         Self { nodes }
     }
@@ -86,7 +86,7 @@ pub struct Rendezvous {
 impl Rendezvous {
     pub fn new(nodes: impl IntoIterator<Item = NodeId>, salt: u64) -> Self {
         let mut nodes: Vec<NodeId> = nodes.into_iter().collect();
-        nodes.sort_unstable();
+        protocol::sort::sort(&mut nodes);
         nodes.dedup();
         Self { nodes, salt }
     }
@@ -106,7 +106,7 @@ impl Placement for Rendezvous {
         let mut scored: Vec<(u64, NodeId)> =
             self.nodes.iter().map(|&n| (rendezvous_score(key_position, n, self.salt), n)).collect();
         // Highest score first; ties (never seen in practice) go to the lower id.
-        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        protocol::sort::sort_by(&mut scored, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().take(replicas as usize).map(|(_, n)| n).collect()
     }
     fn owner(&self, key_position: Position) -> Option<NodeId> {

@@ -229,7 +229,7 @@ pub fn parse_actions(json: &str, nodes: u32) -> Result<Vec<Scheduled>, ActionsEr
         scheduled.action.validate(nodes).map_err(|e| ActionsError::Invalid { index, reason: e.to_string() })?;
         out.push(scheduled);
     }
-    out.sort_by_key(|s| s.step);
+    protocol::sort::sort_by_key(&mut out, |s| s.step);
     Ok(out)
 }
 

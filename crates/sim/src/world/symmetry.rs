@@ -67,7 +67,7 @@ impl<P: Protocol> World<P> {
         let mut taken = vec![false; n as usize];
         let mut groups: Vec<Vec<NodeId>> = Vec::new();
         for mut group in (symmetry.interchangeable)(&self.base.cluster, &self.protocol_config) {
-            group.sort_unstable();
+            protocol::sort::sort(&mut group);
             group.dedup();
             group.retain(|&id| id < n && !std::mem::replace(&mut taken[id as usize], true));
             if group.len() > 1 {
@@ -260,7 +260,7 @@ fn sorting_renamings(keys: &[u64], n: NodeId, groups: &[Vec<NodeId>]) -> Vec<Ren
     let mut orders = 1usize;
     for (g, group) in groups.iter().enumerate() {
         let mut members = group.clone();
-        members.sort_by_key(|&id| (keys[id as usize], id));
+        protocol::sort::sort_by_key(&mut members, |&id| (keys[id as usize], id));
         let mut start = 0;
         for end in 1..=members.len() {
             if end == members.len() || keys[members[end] as usize] != keys[members[start] as usize] {

@@ -191,7 +191,7 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
             ((fade << 8) | (u32::from(arrow.dup) << 7) | slot, i)
         })
         .collect();
-    batches.sort_unstable();
+    protocol::sort::sort(&mut batches);
     ctx.set_line_width(1.2);
     let mut lost: Vec<(f64, f64)> = Vec::new();
     for run in batches.chunk_by(|a, b| a.0 == b.0) {

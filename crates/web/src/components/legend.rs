@@ -18,7 +18,7 @@ pub fn kinds_in_flight(session: &dyn Session) -> Vec<(&'static str, usize)> {
             kinds.push((m.kind, m.tone.slot()));
         }
     }
-    kinds.sort_unstable();
+    protocol::sort::sort(&mut kinds);
     kinds
 }
 

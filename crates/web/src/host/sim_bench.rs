@@ -85,7 +85,7 @@ pub fn run(settings: &Settings) -> String {
     });
     let warm = scenario::long_run(settings.nodes, 1, settings.steps, settings.window, &now, u64::MAX, &mut |_| {});
     let mut seeks = scenario::seek_times(settings.nodes, 1, settings.seek_steps, settings.seeks, &now);
-    seeks.sort_by(f64::total_cmp);
+    protocol::sort::sort_by(&mut seeks, f64::total_cmp);
     let mean = seeks.iter().sum::<f64>() / seeks.len().max(1) as f64;
     json!({
         "nodes": settings.nodes,

@@ -106,7 +106,7 @@ pub fn marks<'a>(
         kind: MarkKind::Notable,
         label: format!("step {step}: {text}"),
     }));
-    out.sort_by_key(|m| m.step);
+    protocol::sort::sort_by_key(&mut out, |m| m.step);
     out
 }
 

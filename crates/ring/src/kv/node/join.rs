@@ -53,7 +53,7 @@ impl KvNode {
     pub(super) fn plan_pulls(&self) -> FlatMap<NodeId, Vec<Range>> {
         let mut points: Vec<Position> =
             self.ring_new.tokens().iter().chain(self.ring_old.tokens()).map(|t| t.position).collect();
-        points.sort_unstable();
+        protocol::sort::sort(&mut points);
         points.dedup();
         let mut plan: FlatMap<NodeId, Vec<Range>> = FlatMap::new();
         let n = points.len();

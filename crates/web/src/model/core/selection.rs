@@ -25,7 +25,7 @@ impl Core {
                     }
                     None => {
                         self.picked.push(id);
-                        self.picked.sort_unstable();
+                        protocol::sort::sort(&mut self.picked);
                     }
                 }
             }

@@ -89,7 +89,7 @@ pub fn visible_arrows(d: &Diagram, t0: f64, t1: f64) -> Vec<usize> {
         .collect();
     // Open arrows sent before the scanned range still cross the window.
     out.extend(d.open.values().copied().filter(|&i| i < from));
-    out.sort_unstable();
+    protocol::sort::sort(&mut out);
     out
 }
 
