@@ -137,7 +137,7 @@ impl Protocol for Abd {
     fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(timer, h);
     }
-    fn symmetry() -> Option<protocol::Symmetry<Self>> {
+    fn symmetry(_config: &Self::Config) -> Option<protocol::Symmetry<Self>> {
         Some(protocol::Symmetry::of())
     }
     const NAME: &'static str = "abd";

@@ -20,8 +20,12 @@ pub fn with_protocol<V: Visit>(setup: &Setup, visitor: V) -> Result<V::Out, Setu
     let (algo, nodes, options) = (setup.algo, setup.sim.nodes, setup.options.clone());
     Ok(match algo {
         Algo::Raft => visitor.visit::<raft::Raft>(setup, options::raft_config(&options)?),
-        Algo::Paxos => visitor.visit::<paxos::Paxos>(setup, options::paxos_config(algo, &options)?),
-        Algo::MultiPaxos => visitor.visit::<paxos::MultiPaxos>(setup, options::paxos_config(algo, &options)?),
+        // One type for single-decree Paxos and Multi-Paxos, as for the locks.
+        Algo::Paxos | Algo::MultiPaxos => {
+            let settings = options::paxos_config(algo, &options)?;
+            let config = paxos::AnyPaxosConfig { multi: algo == Algo::MultiPaxos, settings };
+            visitor.visit::<paxos::AnyPaxos>(setup, config)
+        }
         // One type for the four lock algorithms (the config names the
         // variant), so the app carries one copy of the simulator for them.
         Algo::LockLease | Algo::LockFenced | Algo::Redlock | Algo::LockZk => {

@@ -25,6 +25,7 @@
 //! slots it tracks are the slots the acceptors hold (one per Multi-Paxos
 //! command), shared chunk by chunk between copies ([`Slots`]).
 
+use crate::any::AnyPaxos;
 use crate::ballot::Ballot;
 use crate::learner::voter_ids;
 use crate::message::{Value, NO_OP};
@@ -197,6 +198,20 @@ impl Checker<MultiPaxos> for PaxosChecker {
     }
 }
 
+impl Checker<AnyPaxos> for PaxosChecker {
+    const PROPERTIES: &'static [&'static str] = PROPERTIES;
+    /// What it remembers, by its `Hash`.
+    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
+        std::hash::Hash::hash(self, h);
+    }
+    fn check(&mut self, nodes: &[NodeRef<'_, AnyPaxos>]) -> Option<Violation> {
+        self.check_nodes(nodes, None)
+    }
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, AnyPaxos>], changed: Option<NodeId>) -> Option<Violation> {
+        self.check_nodes(nodes, changed)
+    }
+}
+
 fn violation(property: &'static str, nodes: impl IntoIterator<Item = NodeId>, detail: String) -> Option<Violation> {
     Some(Violation::new(property, detail, nodes))
 }
@@ -221,8 +236,9 @@ impl PaxosChecker {
     /// Only the node that handled an event can have changed (`changed`);
     /// after an action, any can.
     fn check_nodes<P: Observable>(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
-        let quorum = nodes.first()?.state.quorum();
-        self.no_op_allowed = P::NO_OP_ALLOWED;
+        let first = nodes.first()?.state;
+        let quorum = first.quorum();
+        self.no_op_allowed = first.no_op_allowed();
         if self.nodes.len() < nodes.len() {
             self.nodes.resize_with(nodes.len(), NodeRecord::default);
         }

@@ -19,6 +19,7 @@
 //! and Stability after every step.
 
 mod acceptor;
+mod any;
 mod ballot;
 mod bug;
 mod checker;
@@ -38,6 +39,7 @@ mod symmetry;
 mod view;
 
 pub use acceptor::Acceptor;
+pub use any::{AnyPaxos, AnyPaxosConfig};
 pub use ballot::Ballot;
 pub use bug::{Bug, BUGS, MADE_UP};
 pub use checker::{PaxosChecker, AGREEMENT, PROMISE_INTEGRITY, STABILITY, VALIDITY};

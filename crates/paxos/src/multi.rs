@@ -475,7 +475,9 @@ impl Protocol for MultiPaxos {
 }
 
 impl Observable for MultiPaxos {
-    const NO_OP_ALLOWED: bool = true;
+    fn no_op_allowed(&self) -> bool {
+        true
+    }
     fn roles(&self) -> &Roles {
         &self.roles
     }

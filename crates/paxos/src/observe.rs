@@ -8,7 +8,7 @@ use crate::roles::{Roles, PROPOSALS};
 
 pub trait Observable {
     /// Whether a new leader may fill gaps with `no-op` (Multi-Paxos).
-    const NO_OP_ALLOWED: bool;
+    fn no_op_allowed(&self) -> bool;
     /// The parts every variant shares.
     fn roles(&self) -> &Roles;
     /// The acceptor state, if the node is an acceptor.

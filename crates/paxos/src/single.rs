@@ -201,7 +201,7 @@ impl Protocol for Paxos {
     fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(timer, h);
     }
-    fn symmetry() -> Option<protocol::Symmetry<Self>> {
+    fn symmetry(_config: &Self::Config) -> Option<protocol::Symmetry<Self>> {
         Some(protocol::Symmetry::of())
     }
     const NAME: &'static str = "paxos";
@@ -315,7 +315,9 @@ impl Paxos {
 }
 
 impl Observable for Paxos {
-    const NO_OP_ALLOWED: bool = false;
+    fn no_op_allowed(&self) -> bool {
+        false
+    }
     fn roles(&self) -> &Roles {
         &self.roles
     }

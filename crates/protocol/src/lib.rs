@@ -450,6 +450,12 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
         let _ = config;
         Self::NAME
     }
+    /// What the clients of a world with `config` do: [`Protocol::CLIENT_OPS`],
+    /// unless one type runs several algorithms (as [`Protocol::name`]).
+    fn client_ops(config: &Self::Config) -> &'static [OpFn] {
+        let _ = config;
+        Self::CLIENT_OPS
+    }
     /// Build a node; `durable` is what it persisted before a crash, if anything.
     fn new(id: NodeId, cluster: &Cluster, config: &Self::Config, durable: Option<&Self::Durable>) -> Self;
     /// Handle one input at local time `now`, pushing effects into `out`.
@@ -493,9 +499,11 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn fingerprint_timer(timer: &Self::Timer, h: &mut Fingerprint) {
         fingerprint::debug(timer, h);
     }
-    /// Its interchangeable nodes, if it has any: `Some(Symmetry::of())`
-    /// from a protocol that implements [`Symmetric`] (see [`symmetry`]).
-    fn symmetry() -> Option<Symmetry<Self>> {
+    /// Its interchangeable nodes in a world of `config`, if it has any:
+    /// `Some(Symmetry::of())` from a protocol that implements
+    /// [`Symmetric`] (see [`symmetry`]).
+    fn symmetry(config: &Self::Config) -> Option<Symmetry<Self>> {
+        let _ = config;
         None
     }
 }

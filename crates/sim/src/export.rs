@@ -103,7 +103,7 @@ pub fn unsupported(format: Export, algo: &str, has_clients: bool) -> Option<Stri
 pub fn write_export<P: Protocol>(run: &Run<P>, format: Export, out: &mut dyn Write) -> io::Result<()> {
     let world = run.world();
     let head = Head { algo: P::name(world.protocol_config()), seed: run.seed(), nodes: world.node_count() };
-    let has_clients = !P::CLIENT_OPS.is_empty();
+    let has_clients = !P::client_ops(world.protocol_config()).is_empty();
     let steps = run.steps().min(MAX_TRACE_STEPS);
     let fresh = || {
         Run::<P>::with_journal(

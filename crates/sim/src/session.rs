@@ -242,7 +242,7 @@ impl<P: Protocol> Session for Run<P> {
         write_export(self, format, out)
     }
     fn client_ops(&self) -> &'static [protocol::OpFn] {
-        P::CLIENT_OPS
+        P::client_ops(self.world().protocol_config())
     }
     fn journaled(&self) -> Box<dyn Session> {
         let world = self.world();

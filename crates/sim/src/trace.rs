@@ -223,7 +223,7 @@ pub fn write_trace_range<P: Protocol, W: std::io::Write>(
     let steps = to;
     let world = run.world();
     // Only a protocol with clients pays for the journal its history is read from.
-    let build = if P::CLIENT_OPS.is_empty() { Run::<P>::new } else { Run::<P>::with_journal };
+    let build = if P::client_ops(world.protocol_config()).is_empty() { Run::<P>::new } else { Run::<P>::with_journal };
     let fresh = build(world.config().clone(), world.protocol_config().clone(), run.seed(), run.actions().to_vec());
     let history = History::default();
     let doc = TraceDoc::<P> {

@@ -233,7 +233,7 @@ impl<K: Phases> Protocol for Commit<K> {
     fn fingerprint_timer(timer: &Self::Timer, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(timer, h);
     }
-    fn symmetry() -> Option<protocol::Symmetry<Self>> {
+    fn symmetry(_config: &Self::Config) -> Option<protocol::Symmetry<Self>> {
         Some(protocol::Symmetry::of())
     }
     const NAME: &'static str = K::NAME;

@@ -18,7 +18,7 @@ impl<P: Protocol> World<P> {
     /// as they were, and so is a reliable network's per-link send order
     /// (the model checker runs on a lossy network, which has none).
     pub fn renamed(&self, renaming: &Renaming) -> Option<Self> {
-        let symmetry: Symmetry<P> = P::symmetry()?;
+        let symmetry: Symmetry<P> = P::symmetry(&self.protocol_config)?;
         let n = self.base.cluster.nodes;
         if renaming.len() != n as usize || !renaming.is_permutation() {
             return None;

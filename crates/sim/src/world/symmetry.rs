@@ -62,7 +62,7 @@ impl<P: Protocol> World<P> {
     /// config. An error if the protocol does not implement
     /// [`protocol::Symmetric`].
     pub fn with_symmetry(mut self) -> Result<Self, NoSymmetry> {
-        let symmetry = P::symmetry().ok_or(NoSymmetry { algo: P::name(&self.protocol_config) })?;
+        let symmetry = P::symmetry(&self.protocol_config).ok_or(NoSymmetry { algo: P::name(&self.protocol_config) })?;
         let n = self.base.cluster.nodes;
         let mut taken = vec![false; n as usize];
         let mut groups: Vec<Vec<NodeId>> = Vec::new();
@@ -88,7 +88,7 @@ impl<P: Protocol> World<P> {
     /// there is something to rename.
     pub(super) fn symmetry_on(&self) -> Option<(Symmetry<P>, &[Vec<NodeId>])> {
         let groups = self.base.symmetry.as_deref().filter(|g| !g.is_empty())?;
-        Some((P::symmetry()?, groups))
+        Some((P::symmetry(&self.protocol_config)?, groups))
     }
 
     /// The renaming π that takes this world to its representative (the
@@ -210,7 +210,7 @@ impl<P: Protocol> World<P> {
     /// `self.renamed(renaming).exact_fingerprint()`, and to this world's
     /// exact fingerprint for the identity.
     pub fn fingerprint_renamed(&self, renaming: &Renaming) -> Option<u64> {
-        let symmetry = P::symmetry()?;
+        let symmetry = P::symmetry(&self.protocol_config)?;
         Some(self.renamed_fingerprint(&symmetry, renaming))
     }
 
