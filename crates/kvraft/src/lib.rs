@@ -86,6 +86,12 @@ pub enum KvMsg {
 }
 
 impl Message for KvMsg {
+    fn term(&self) -> Option<u64> {
+        match self {
+            KvMsg::Raft(m) => Some(m.term()),
+            KvMsg::Client(_) => None,
+        }
+    }
     fn kind(&self) -> &'static str {
         match self {
             KvMsg::Raft(m) => m.kind(),

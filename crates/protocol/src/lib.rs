@@ -322,6 +322,11 @@ pub trait Message: Clone + Debug + Serialize {
     fn kind(&self) -> &'static str;
     /// A short label drawn next to the message: `"RV t3"`.
     fn label(&self) -> String;
+    /// The term (election epoch) it carries, for a protocol with terms: the
+    /// caption names it. `None` by default.
+    fn term(&self) -> Option<u64> {
+        None
+    }
     /// The colour the message is drawn in; by default a stable colour of
     /// its kind.
     fn tone(&self) -> Tone {

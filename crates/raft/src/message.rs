@@ -51,6 +51,9 @@ impl Msg {
 }
 
 impl Message for Msg {
+    fn term(&self) -> Option<u64> {
+        Some(Msg::term(self))
+    }
     fn kind(&self) -> &'static str {
         match self {
             Msg::RequestVote { .. } => "RequestVote",

@@ -45,7 +45,7 @@ pub use config::{parse_latency, ConfigError, SimConfig};
 pub use export::{write_export, Export, SHIVIZ_REGEX};
 pub use meter::{Counters, Meter};
 pub use network::Network;
-pub use record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
+pub use record::{EventInfo, EventRecord, FirstViolation, LogEntry, MsgBrief, MsgRecord};
 pub use run::Run;
 pub use session::Session;
 pub use trace::{write_trace, write_trace_range, write_trace_to, StepView, TRACE_VERSION};

@@ -3,7 +3,7 @@
 
 use crate::action::MsgId;
 use crate::world::Envelope;
-use protocol::{Level, NodeId, Tick};
+use protocol::{Level, Message, NodeId, Tick};
 use serde::Serialize;
 
 /// A message as the trace shows it: the envelope's fields, then the
@@ -49,6 +49,56 @@ pub enum EventRecord<M> {
     /// Nothing was queued, but actions were still scheduled: the world
     /// waited one step for them.
     Idle,
+}
+
+impl<M: Message> EventRecord<M> {
+    /// What words need of this event, without the protocol's types.
+    pub fn info(&self) -> EventInfo {
+        let brief =
+            |m: &MsgRecord<M>| MsgBrief { id: m.id, from: m.from, to: m.to, kind: m.msg.kind(), term: m.msg.term() };
+        match self {
+            EventRecord::Deliver { msg } => EventInfo::Deliver(brief(msg)),
+            EventRecord::Lost { msg, reason } => EventInfo::Lost(brief(msg), reason),
+            EventRecord::Timer { node, timer } => EventInfo::Timer { node: *node, timer },
+            EventRecord::Held { node, what } => EventInfo::Held { node: *node, what: what.clone() },
+            EventRecord::Resume { node } => EventInfo::Resume { node: *node },
+            EventRecord::Idle => EventInfo::Idle,
+        }
+    }
+}
+
+/// The event of a step as a sentence about it needs it (the app's caption),
+/// the same for every protocol: [`EventRecord`] without its message's
+/// payload, read without serializing the step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventInfo {
+    Deliver(MsgBrief),
+    /// A message lost, and why.
+    Lost(MsgBrief, &'static str),
+    Timer {
+        node: NodeId,
+        timer: &'static str,
+    },
+    Held {
+        node: NodeId,
+        what: String,
+    },
+    Resume {
+        node: NodeId,
+    },
+    Idle,
+}
+
+/// A message as [`EventInfo`] names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MsgBrief {
+    pub id: MsgId,
+    pub from: NodeId,
+    pub to: NodeId,
+    /// [`Message::kind`].
+    pub kind: &'static str,
+    /// [`Message::term`].
+    pub term: Option<u64>,
 }
 
 /// A line of the event log.

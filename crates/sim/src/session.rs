@@ -5,7 +5,7 @@ use crate::action::{Action, ActionError, MsgId, Scheduled};
 use crate::config::SimConfig;
 use crate::export::{write_export, Export};
 use crate::journal::Happening;
-use crate::record::{EventRecord, FirstViolation, LogEntry, MsgRecord};
+use crate::record::{EventInfo, EventRecord, FirstViolation, LogEntry, MsgRecord};
 use crate::run::Run;
 use crate::trace::{write_trace_range, StepView};
 use crate::world::{Lost, MsgInfo, NodeInfo};
@@ -67,6 +67,9 @@ pub trait Session {
     /// `"idle"`);
     /// `None` before the first step.
     fn last_event_type(&self) -> Option<&'static str>;
+    /// The latest step's event as words need it (the caption); `None`
+    /// before the first step.
+    fn last_event(&self) -> Option<EventInfo>;
     /// The last `n` log lines, oldest first.
     fn log_tail(&self, n: usize) -> Vec<LogEntry>;
 
@@ -219,6 +222,9 @@ impl<P: Protocol> Session for Run<P> {
             EventRecord::Resume { .. } => "resume",
             EventRecord::Idle => "idle",
         })
+    }
+    fn last_event(&self) -> Option<EventInfo> {
+        self.world().last_event().map(EventRecord::info)
     }
     fn log_tail(&self, n: usize) -> Vec<LogEntry> {
         let world = self.world();

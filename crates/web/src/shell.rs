@@ -9,7 +9,7 @@ use crate::canvas::stage::View;
 use crate::host;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::in_flight::{MsgList, MSG_LIST_CAP};
-use crate::model::text::{self, StepView};
+use crate::model::text;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -188,8 +188,7 @@ pub fn app() -> Html {
         use_memo(generation, move |_| {
             let core = core.borrow();
             let session = core.session.as_ref();
-            let caption =
-                text::caption(&StepView::of(session), &session.log_tail(crate::components::event_log::LOG_LINES));
+            let caption = text::step_caption(session, &session.log_tail(crate::components::event_log::LOG_LINES));
             (caption, Rc::new(MsgList::of(session, MSG_LIST_CAP)))
         })
     };

@@ -1,95 +1,41 @@
 //! Words for what the canvas shows: the caption of the current step and the
 //! canvas's accessible summary. Pure functions of session data, tested on
-//! the host. The step's JSON is read into small typed views, never walked
-//! as `serde_json::Value`s.
+//! the host. The step's event is read typed from the session
+//! ([`Session::last_event`]), never serialized and parsed back.
 
 use protocol::present::Picture;
 use protocol::{Level, Status};
-use serde::Deserialize;
-use sim::{LogEntry, Session};
+use sim::{EventInfo, LogEntry, MsgBrief, Session};
 
 /// Most log lines the caption repeats.
 pub const CAPTION_NOTES: usize = 3;
 
-/// The trace's step as the caption reads it: only the fields it shows, read
-/// straight into types (the nodes' views are skipped, not parsed).
-#[derive(Debug, Default, Deserialize)]
-pub struct StepView {
-    #[serde(default)]
-    pub step: u64,
-    #[serde(default)]
-    pub time: u64,
-    #[serde(default)]
-    pub event: Option<EventView>,
-}
-
-/// The `event` object of a trace step.
-#[derive(Debug, Default, Deserialize)]
-pub struct EventView {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub msg: Option<MsgView>,
-    pub node: Option<u64>,
-    pub timer: Option<String>,
-    pub what: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// The `msg` of a delivery or loss.
-#[derive(Debug, Default, Deserialize)]
-pub struct MsgView {
-    #[serde(rename = "type", default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub id: u64,
-    #[serde(default)]
-    pub from: u64,
-    #[serde(default)]
-    pub to: u64,
-    pub term: Option<u64>,
-}
-
-impl StepView {
-    /// Read the session's current step (its `state_json`).
-    pub fn of(session: &dyn Session) -> Self {
-        Self::parse(&session.state_json())
-    }
-
-    pub fn parse(json: &str) -> Self {
-        serde_json::from_str(json).unwrap_or_default()
-    }
-}
-
 /// One sentence describing the event of the current step.
-pub fn describe_event(event: Option<&EventView>) -> String {
+pub fn describe_event(event: Option<&EventInfo>) -> String {
     let Some(event) = event else {
         return "the cluster has just started; nothing has happened yet".to_string();
     };
-    let or_q = |s: &Option<String>| s.clone().unwrap_or_else(|| "?".to_string());
-    let node = event.node.unwrap_or(0);
-    match event.kind.as_str() {
-        "deliver" | "lost" => {
-            let msg = event.msg.as_ref();
-            let kind = msg.and_then(|m| m.kind.clone()).unwrap_or_else(|| "?".to_string());
-            let (id, from, to) = msg.map_or((0, 0, 0), |m| (m.id, m.from, m.to));
-            let term = msg.and_then(|m| m.term).map(|t| format!(" (term {t})")).unwrap_or_default();
-            if event.kind == "deliver" {
-                format!("node {to} received {kind} #{id} from node {from}{term}")
-            } else {
-                format!("{kind} #{id} from node {from} to node {to} was lost: {}", or_q(&event.reason))
-            }
+    let term = |m: &MsgBrief| m.term.map(|t| format!(" (term {t})")).unwrap_or_default();
+    match event {
+        EventInfo::Deliver(m) => format!("node {} received {} #{} from node {}{}", m.to, m.kind, m.id, m.from, term(m)),
+        EventInfo::Lost(m, reason) => {
+            format!("{} #{} from node {} to node {} was lost: {reason}", m.kind, m.id, m.from, m.to)
         }
-        "timer" => format!("node {node}'s {} timer fired", or_q(&event.timer)),
-        "held" => format!("{} waits: node {node} is paused", or_q(&event.what)),
-        "resume" => format!("node {node} woke up from its pause"),
-        other => format!("{other} event"),
+        EventInfo::Timer { node, timer } => format!("node {node}'s {timer} timer fired"),
+        EventInfo::Held { node, what } => format!("{what} waits: node {node} is paused"),
+        EventInfo::Resume { node } => format!("node {node} woke up from its pause"),
+        EventInfo::Idle => "idle event".to_string(),
     }
 }
 
+/// The caption of the session's current step.
+pub fn step_caption(session: &dyn Session, log: &[LogEntry]) -> String {
+    caption(session.steps(), session.now(), session.last_event().as_ref(), log)
+}
+
 /// The caption line: step, time, event, and what the nodes said about it.
-pub fn caption(state: &StepView, log: &[LogEntry]) -> String {
-    let step = state.step;
-    let mut text = format!("Step {step} at {} ms: {}", state.time, describe_event(state.event.as_ref()));
+pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, log: &[LogEntry]) -> String {
+    let mut text = format!("Step {step} at {time} ms: {}", describe_event(event));
     // What the nodes said about it (not the network's loss notes, which the
     // log lists): at most a few, so the caption stays one line.
     let notes: Vec<&str> = log
@@ -203,68 +149,93 @@ mod tests {
     use super::*;
     use lab::Setup;
 
-    fn event(json: &str) -> EventView {
-        serde_json::from_str(json).unwrap()
+    fn msg(id: u64, from: u32, to: u32, kind: &'static str, term: Option<u64>) -> MsgBrief {
+        MsgBrief { id, from, to, kind, term }
     }
 
     #[test]
     fn events_read_as_sentences() {
-        let e = event(r#"{"type":"deliver","msg":{"id":7,"from":1,"to":3,"type":"RequestVote","term":2}}"#);
+        let e = EventInfo::Deliver(msg(7, 1, 3, "RequestVote", Some(2)));
         assert_eq!(describe_event(Some(&e)), "node 3 received RequestVote #7 from node 1 (term 2)");
-        let e = event(r#"{"type":"timer","node":4,"timer":"election"}"#);
+        let e = EventInfo::Timer { node: 4, timer: "election" };
         assert_eq!(describe_event(Some(&e)), "node 4's election timer fired");
-        let e =
-            event(r#"{"type":"lost","reason":"link is cut","msg":{"id":2,"from":0,"to":1,"type":"AppendEntries"}}"#);
+        let e = EventInfo::Lost(msg(2, 0, 1, "AppendEntries", Some(1)), "link is cut");
         assert_eq!(describe_event(Some(&e)), "AppendEntries #2 from node 0 to node 1 was lost: link is cut");
+        let e = EventInfo::Held { node: 2, what: "Prepare #4".to_string() };
+        assert_eq!(describe_event(Some(&e)), "Prepare #4 waits: node 2 is paused");
+        assert_eq!(describe_event(Some(&EventInfo::Resume { node: 1 })), "node 1 woke up from its pause");
         assert!(describe_event(None).contains("just started"));
-        assert!(describe_event(StepView::parse(r#"{"step":0,"time":0,"event":null,"nodes":[]}"#).event.as_ref())
-            .contains("just started"));
     }
 
-    /// Every algorithm's steps read as the caption reads them: a message
-    /// whose own field repeats one of its envelope's (`id`, `from`, `to`)
-    /// wrote a duplicate key, the step failed to parse and the caption said
-    /// "step 0" at step 65 (primary-backup's writes, balance's requests).
+    /// Every algorithm's steps read as sentences, at the step the session
+    /// is at: a delivery names its message's kind, which once came from
+    /// the step's JSON (a message whose own field repeated one of its
+    /// envelope's wrote a duplicate key, and the caption said "step 0" at
+    /// step 65).
     #[test]
-    fn every_algorithms_steps_parse_with_their_messages() {
+    fn every_algorithms_steps_read_as_captions() {
         for info in lab::ALGOS {
             let mut setup = lab::Setup::new(info.algo);
             setup.sim.dup = 0.05;
+            setup.sim.drop = 0.05;
             let mut session = lab::open(&setup).unwrap();
+            let (mut delivered, mut ended) = (false, false);
             for _ in 0..400 {
-                let json = session.state_json();
-                let view: StepView = serde_json::from_str(&json)
-                    .unwrap_or_else(|e| panic!("{} step {}: {e}: {json}", info.name, session.steps()));
-                assert_eq!(view.step, session.steps());
+                let text = step_caption(session.as_ref(), &[]);
+                assert!(text.starts_with(&format!("Step {} at {} ms: ", session.steps(), session.now())), "{text}");
+                if let Some(EventInfo::Deliver(m)) = session.last_event() {
+                    assert!(!m.kind.is_empty() && text.contains(&format!("received {} #{}", m.kind, m.id)), "{text}");
+                    delivered = true;
+                }
                 if !session.step() {
+                    ended = true;
                     break;
                 }
             }
+            assert!(delivered || ended, "{}: no delivery in 400 steps", info.name);
         }
     }
 
     #[test]
     fn caption_adds_notable_log_lines_of_the_step() {
-        let state = StepView::parse(
-            r#"{"step":5,"time":300,"event":{"type":"timer","node":1,"timer":"election"},"nodes":[{"id":0,"log":[]}]}"#,
-        );
+        let event = EventInfo::Timer { node: 1, timer: "election" };
         let log = vec![
             LogEntry { step: 5, time: 300, node: None, level: Level::Info, text: "RequestVote 3 lost".into() },
             LogEntry { step: 5, time: 300, node: Some(1), level: Level::Notice, text: "node 1 is leader".into() },
             LogEntry { step: 4, time: 200, node: Some(1), level: Level::Notice, text: "older".into() },
         ];
-        assert_eq!(caption(&state, &log), "Step 5 at 300 ms: node 1's election timer fired. node 1 is leader.");
+        assert_eq!(
+            caption(5, 300, Some(&event), &log),
+            "Step 5 at 300 ms: node 1's election timer fired. node 1 is leader."
+        );
     }
 
     #[test]
     fn the_caption_reads_a_real_session() {
         let mut s = lab::open(&Setup::default()).unwrap();
+        assert!(step_caption(s.as_ref(), &[]).contains("just started"));
         for _ in 0..3 {
             s.step();
         }
-        let text = caption(&StepView::of(s.as_ref()), &s.log_tail(10));
+        let text = step_caption(s.as_ref(), &s.log_tail(10));
         assert!(text.starts_with("Step 3 at "), "{text}");
         assert!(!text.contains('?'), "{text}");
+    }
+
+    /// Raft's deliveries name the term their message carries, read from the
+    /// message itself.
+    #[test]
+    fn a_raft_delivery_names_its_term() {
+        let mut s = lab::open(&Setup::default()).unwrap();
+        for _ in 0..400 {
+            s.step();
+            if let Some(EventInfo::Deliver(m)) = s.last_event() {
+                assert!(m.term.is_some(), "{m:?}");
+                assert!(step_caption(s.as_ref(), &[]).contains(&format!(" (term {})", m.term.unwrap_or(0))));
+                return;
+            }
+        }
+        panic!("no delivery in 400 steps");
     }
 
     #[test]
