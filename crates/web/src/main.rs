@@ -3,6 +3,8 @@
 //!
 //! Layers, each importing only those before it:
 //!
+//! 0. [`math`]: the drawing's trigonometry (the JavaScript engine's in the
+//!    browser);
 //! 1. [`model`]: the controller ([`model::core::Core`], one [`model::cmd::Cmd`]
 //!    per input), the scene and layout, words for the page; no Yew, no
 //!    `web_sys`, all tested on the host;
@@ -23,6 +25,7 @@ mod app;
 mod canvas;
 mod components;
 mod host;
+mod math;
 mod model;
 mod shell;
 

@@ -7,6 +7,7 @@
 //! more than a short one.
 
 use super::theme::Theme;
+use crate::math;
 use crate::model::core::Core;
 use crate::model::palette::PALETTE_LEN;
 use crate::model::spacetime::layout::{self, Geometry, Viewport, AXIS, GUTTER, TOP};
@@ -280,11 +281,11 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
 
 /// An arrowhead at `b`, pointing away from `a`, added to the current path.
 fn head(ctx: &Ctx, a: (f64, f64), b: (f64, f64)) {
-    let angle = (b.1 - a.1).atan2(b.0 - a.0);
+    let angle = math::atan2(b.1 - a.1, b.0 - a.0);
     let (l, w) = (7.0, 0.45);
-    ctx.move_to(b.0 - l * (angle - w).cos(), b.1 - l * (angle - w).sin());
+    ctx.move_to(b.0 - l * math::cos(angle - w), b.1 - l * math::sin(angle - w));
     ctx.line_to(b.0, b.1);
-    ctx.line_to(b.0 - l * (angle + w).cos(), b.1 - l * (angle + w).sin());
+    ctx.line_to(b.0 - l * math::cos(angle + w), b.1 - l * math::sin(angle + w));
 }
 
 /// A cross where each message was lost, in one path.

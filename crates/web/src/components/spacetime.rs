@@ -83,7 +83,7 @@ pub fn spacetime(props: &SpaceTimeProps) -> Html {
                     move |event| {
                         let Some(e) = event.dyn_ref::<WheelEvent>() else { return };
                         e.prevent_default();
-                        let factor = (e.delta_y().clamp(-200.0, 200.0) * 0.002).exp();
+                        let factor = crate::math::exp(e.delta_y().clamp(-200.0, 200.0) * 0.002);
                         pointer.zoom(factor, Some(f64::from(e.offset_x())));
                     },
                 )

@@ -214,9 +214,9 @@ pub enum Input {
 
 /// Log-scale slider position (-2..1) for a speed, and back.
 pub fn speed_to_slider(speed: f64) -> f64 {
-    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
+    crate::math::log10(speed.clamp(SPEED_MIN, SPEED_MAX))
 }
 
 pub fn slider_to_speed(pos: f64) -> f64 {
-    10f64.powf(pos).clamp(SPEED_MIN, SPEED_MAX)
+    crate::math::powf(10.0, pos).clamp(SPEED_MIN, SPEED_MAX)
 }

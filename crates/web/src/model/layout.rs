@@ -122,7 +122,10 @@ impl Layout {
         match self.arrangement {
             Arrangement::Circle => {
                 let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(self.n);
-                (self.cx + self.radius * self.stretch * a.cos(), self.cy + self.radius * a.sin())
+                (
+                    self.cx + self.radius * self.stretch * crate::math::cos(a),
+                    self.cy + self.radius * crate::math::sin(a),
+                )
             }
             Arrangement::Ring => {
                 // Clockwise from the top right: down the right column, up the left.

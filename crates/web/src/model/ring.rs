@@ -353,7 +353,7 @@ pub fn radius(layout: &Layout) -> f64 {
 /// The point at angle fraction `f` (0 at the top, clockwise) and radius `r`.
 pub fn point(layout: &Layout, f: f64, r: f64) -> (f64, f64) {
     let a = -FRAC_PI_2 + TAU * f;
-    (layout.cx + r * a.cos(), layout.cy + r * a.sin())
+    (layout.cx + r * crate::math::cos(a), layout.cy + r * crate::math::sin(a))
 }
 
 #[cfg(test)]

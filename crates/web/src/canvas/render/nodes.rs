@@ -3,6 +3,7 @@
 
 use super::{cross, Marks, Options, Renderer};
 use crate::canvas::theme::Theme;
+use crate::math;
 use crate::model::layout::{Layout, SMALL_NODE_R};
 use crate::model::palette::{Shape, PALETTE_LEN};
 use crate::model::scene::Scene;
@@ -28,7 +29,7 @@ impl Renderer {
             let (x, y) = layout.node_pos(node.id);
             let r = layout.node_r + 5.0;
             let start = -FRAC_PI_2;
-            ctx.move_to(x + r * start.cos(), y + r * start.sin());
+            ctx.move_to(x + r * math::cos(start), y + r * math::sin(start));
             let _ = ctx.arc(x, y, r, start, start + TAU * left);
         }
         ctx.set_line_width(3.0);
@@ -47,7 +48,7 @@ impl Renderer {
                 let (x, y) = layout.node_pos(node.id);
                 let r = layout.node_r + 11.0;
                 let start = -FRAC_PI_2;
-                ctx.move_to(x + r * start.cos(), y + r * start.sin());
+                ctx.move_to(x + r * math::cos(start), y + r * math::sin(start));
                 let _ = ctx.arc(x, y, r, start, start + TAU * left);
             }
             let _ = ctx.set_line_dash(&self.dash);
@@ -115,7 +116,7 @@ impl Renderer {
         // The leading role (Raft's leader, Multi-Paxos's) breathes a little,
         // unless the user asked for less motion.
         if opts.playing && !opts.reduced_motion && !small {
-            let pulse = 0.5 + 0.5 * (opts.wall_ms / 420.0).sin();
+            let pulse = 0.5 + 0.5 * math::sin(opts.wall_ms / 420.0);
             ctx.begin_path();
             let leads = scene.nodes.iter().filter(|n| Some(n.role) == scene.lead_role && n.status == Status::Up);
             circles(ctx, layout, leads.map(|n| n.id), r + 9.0 + 2.0 * pulse);
@@ -272,7 +273,7 @@ fn shape_path(ctx: &Ctx, shape: Shape, x: f64, y: f64, r: f64) {
             let h = r * 1.05;
             for i in 0..6 {
                 let a = TAU * f64::from(i) / 6.0;
-                let (px, py) = (x + h * a.cos(), y + h * a.sin());
+                let (px, py) = (x + h * math::cos(a), y + h * math::sin(a));
                 if i == 0 {
                     ctx.move_to(px, py);
                 } else {

@@ -125,7 +125,7 @@ fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 pub fn ticks(t0: f64, t1: f64, width: f64) -> Vec<f64> {
     let span = (t1 - t0).max(1e-9);
     let min_step = span * 70.0 / width.max(1.0);
-    let unit = 10f64.powf(min_step.log10().floor());
+    let unit = crate::math::powf(10.0, crate::math::log10(min_step).floor());
     let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * unit).find(|&s| s >= min_step).unwrap_or(10.0 * unit);
     let first = (t0 / step).ceil() * step;
     let mut out = Vec::new();
