@@ -8,6 +8,7 @@
 
 pub mod chaos;
 pub mod compare;
+pub mod decimal;
 pub mod dispatch;
 pub mod explore;
 pub mod file;

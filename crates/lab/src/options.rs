@@ -213,6 +213,15 @@ pub fn get<T: FromStr>(specs: &[OptionSpec], options: &Options, name: &'static s
     text.trim().parse().map_err(|_| SetupError::new(spec.name, format!("invalid value {text:?} ({})", spec.help)))
 }
 
+/// A decimal option, read as [`get`] reads others (the same value and error)
+/// but through [`crate::decimal::parse`].
+pub fn get_decimal(specs: &[OptionSpec], options: &Options, name: &'static str) -> Result<f64, SetupError> {
+    let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
+    let text = options.get(name).map_or(spec.default, String::as_str);
+    crate::decimal::parse(text.trim())
+        .ok_or_else(|| SetupError::new(spec.name, format!("invalid value {text:?} ({})", spec.help)))
+}
+
 /// Longest duration an option may give, in ms: the longest latency, a
 /// minute of model time. World time is added to durations, so they are
 /// bounded like every other input (a `u64` would overflow it).

@@ -84,8 +84,7 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
     let probability = |name: &'static str| -> Result<Option<f64>, SetupError> {
         get(name)
             .map(|v| {
-                v.parse::<f64>()
-                    .ok()
+                crate::decimal::parse(v)
                     .filter(|p| (0.0..=1.0).contains(p))
                     .ok_or_else(|| SetupError::new(name, format!("expected a probability in [0, 1], got {v:?}")))
             })

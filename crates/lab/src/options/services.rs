@@ -106,7 +106,7 @@ pub fn pb_config(options: &Options, nodes: u32) -> Result<pb::PbConfig, SetupErr
         "none" => pb::Fencing::None,
         other => return Err(SetupError::new("fencing", format!("expected epoch or none, got {other:?}"))),
     };
-    let phi_threshold: f64 = get(specs, options, "phi_threshold")?;
+    let phi_threshold = crate::options::get_decimal(specs, options, "phi_threshold")?;
     if !(0.5..=pb::detector::PHI_MAX).contains(&phi_threshold) {
         return Err(SetupError::new("phi_threshold", format!("must be between 0.5 and 30, got {phi_threshold}")));
     }

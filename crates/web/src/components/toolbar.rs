@@ -194,8 +194,8 @@ fn network(setup: &Setup, send: &Callback<Cmd>) -> Html {
             let mut next = setup.clone();
             let ok = match name {
                 // Probabilities, as in links (`drop=0.05`) and the CLI (`--drop 0.05`).
-                "drop" | "dup" => match value.trim().parse::<f64>() {
-                    Ok(p) if (0.0..=1.0).contains(&p) => {
+                "drop" | "dup" => match lab::decimal::parse(value.trim()) {
+                    Some(p) if (0.0..=1.0).contains(&p) => {
                         if name == "drop" {
                             next.sim.drop = p;
                         } else {

@@ -36,7 +36,7 @@ pub fn transport(props: &TransportProps) -> Html {
     let on_speed = {
         let send = send.clone();
         Callback::from(move |e: InputEvent| {
-            let pos: f64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(-0.6);
+            let pos = lab::decimal::parse(&e.target_unchecked_into::<HtmlInputElement>().value()).unwrap_or(-0.6);
             send.emit(Cmd::SetSpeed(slider_to_speed(pos)));
         })
     };
