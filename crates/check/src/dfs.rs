@@ -7,7 +7,7 @@ use crate::{Hooks, Options, Progress, Report, Stop};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::Scheduled;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// How often (in states) progress is reported and memory looked at.
 const EVERY: u64 = 4096;
@@ -17,8 +17,9 @@ const EVERY: u64 = 4096;
 pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Report {
     let budgets = &options.budgets;
     let mut scratch = Scratch::default();
-    // State id -> the shallowest depth it was reached at.
-    let mut visited: BTreeMap<u64, u32> = BTreeMap::new();
+    // State id -> the shallowest depth it was reached at. Only looked up,
+    // never iterated, so the hash map's order shows nowhere.
+    let mut visited: HashMap<u64, u32> = HashMap::new();
     visited.insert(root.id(Used::default()), 0);
     let mut links: Vec<Link> = Vec::new();
     let mut stack = vec![(root.boxed(), Used::default(), ROOT, 0u32)];

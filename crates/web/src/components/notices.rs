@@ -5,7 +5,6 @@
 
 use crate::model::cmd::{Cmd, Notice};
 use gloo::timers::callback::Timeout;
-use std::collections::BTreeMap;
 use yew::prelude::*;
 
 /// How long a notice that is not an error stays, in ms.
@@ -28,15 +27,18 @@ pub fn action_errors(session: &dyn sim::Session) -> Vec<(usize, u64, String)> {
 #[function_component(Notices)]
 pub fn notices(props: &NoticesProps) -> Html {
     let NoticesProps { notices, errors, send } = props;
-    // One timer per passing notice, kept until it fires or the notice goes.
-    let timers = use_mut_ref(BTreeMap::<u64, Timeout>::new);
+    // One timer per passing notice, kept until it fires or the notice goes
+    // (a few at most: a list, not a map).
+    let timers = use_mut_ref(Vec::<(u64, Timeout)>::new);
     {
         let mut timers = timers.borrow_mut();
-        timers.retain(|id, _| notices.iter().any(|n| n.id == *id));
+        timers.retain(|(id, _)| notices.iter().any(|n| n.id == *id));
         for n in notices.iter().filter(|n| !n.error) {
-            let send = send.clone();
             let id = n.id;
-            timers.entry(id).or_insert_with(|| Timeout::new(NOTICE_MS, move || send.emit(Cmd::Dismiss(id))));
+            if !timers.iter().any(|(t, _)| *t == id) {
+                let send = send.clone();
+                timers.push((id, Timeout::new(NOTICE_MS, move || send.emit(Cmd::Dismiss(id)))));
+            }
         }
     }
     if notices.is_empty() && errors.is_empty() {
