@@ -13,11 +13,10 @@ pub use transactions::{commit_config, outbox_config, saga_config, OUTBOX, SAGA, 
 
 use crate::{Algo, SetupError};
 use protocol::Tick;
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 /// Option values by name, in name order (so links and traces are stable).
-pub type Options = BTreeMap<String, String>;
+pub type Options = protocol::FlatMap<String, String>;
 
 /// One setting of a protocol.
 #[derive(Clone, Copy, Debug, serde::Serialize)]

@@ -10,7 +10,6 @@ use crate::action::{Action, ActionError, Scheduled, MAX_ACTIONS};
 use crate::config::SimConfig;
 use crate::world::World;
 use protocol::Protocol;
-use std::collections::BTreeMap;
 
 /// Most snapshots a run keeps.
 pub const MAX_SNAPSHOTS: usize = 128;
@@ -36,7 +35,7 @@ pub struct Run<P: Protocol> {
     /// The protocol settings as the user wrote them (`--set name=value`),
     /// recorded in the trace so that it can be reopened as the same run;
     /// the protocol itself reads only its typed config.
-    options: BTreeMap<String, String>,
+    options: protocol::FlatMap<String, String>,
     world: World<P>,
     timeline: Timeline,
     snapshots: Vec<Snapshot<P>>,
@@ -113,7 +112,7 @@ impl<P: Protocol> Run<P> {
         debug_assert!(actions.windows(2).all(|w| w[0].step <= w[1].step));
         let mut run = Self {
             seed,
-            options: BTreeMap::new(),
+            options: protocol::FlatMap::new(),
             world: World::build(config, protocol_config, seed, journal),
             timeline: Timeline { actions, next_action: 0, action_errors: Vec::new() },
             snapshots: Vec::new(),
@@ -127,7 +126,7 @@ impl<P: Protocol> Run<P> {
 
     /// Record the settings the protocol config was made from (see
     /// [`Run::options`]).
-    pub fn with_options(mut self, options: BTreeMap<String, String>) -> Self {
+    pub fn with_options(mut self, options: protocol::FlatMap<String, String>) -> Self {
         self.options = options;
         self
     }
@@ -140,7 +139,7 @@ impl<P: Protocol> Run<P> {
     }
     /// The protocol settings by name, as written when the run was opened;
     /// empty when it was opened from a typed config alone.
-    pub fn options(&self) -> &BTreeMap<String, String> {
+    pub fn options(&self) -> &protocol::FlatMap<String, String> {
         &self.options
     }
     pub fn steps(&self) -> u64 {

@@ -30,7 +30,6 @@ use protocol::{Protocol, Tick, Violation};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -79,8 +78,8 @@ struct TraceDoc<'a, P: Protocol> {
     config: ConfigRecord<'a, P::Config>,
     /// The settings the config was made from, by name; left out when none
     /// were given, so traces of default runs read as they always did.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    options: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "protocol::FlatMap::is_empty")]
+    options: &'a protocol::FlatMap<String, String>,
     actions: &'a [Scheduled],
     steps: Steps<P>,
     /// Filled while `steps` is written, so it comes after them.
