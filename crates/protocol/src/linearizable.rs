@@ -30,6 +30,7 @@
 //! violation the [`RECENT`] last completed operations and the open ones
 //! are searched with [`check`] for a small witness.
 
+use crate::FlatSet;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
@@ -111,7 +112,8 @@ fn search(start: &[Value], ops: &[Entry]) -> Search {
     }
     let must: u64 = ops.iter().enumerate().filter(|(_, e)| e.complete.is_some()).fold(0, |m, (i, _)| m | 1 << i);
     let mut seen: HashSet<(u64, Value)> = HashSet::new();
-    let mut finals: BTreeSet<Value> = BTreeSet::new();
+    // Few distinct values: a sorted list, not one more B-tree type in the app.
+    let mut finals: FlatSet<Value> = FlatSet::new();
     let mut stack: Vec<(u64, Value)> = start.iter().map(|&v| (0, v)).collect();
     while let Some((placed, value)) = stack.pop() {
         if !seen.insert((placed, value)) {
@@ -402,7 +404,7 @@ impl KeyWindow {
 
     /// The values the register may hold now, before any open operation.
     pub fn values(&self) -> Vec<Value> {
-        let set: BTreeSet<Value> = self.configs.iter().map(|c| c.value).fold(BTreeSet::new(), inserted);
+        let set: FlatSet<Value> = self.configs.iter().map(|c| c.value).collect();
         set.into_iter().collect()
     }
 
@@ -452,7 +454,7 @@ impl KeyWindow {
         ops.extend(self.slots.iter().flatten().filter(|s| s.entry != *done).map(|s| s.entry.clone()));
         ops.push(done.clone());
         by_invoke(&mut ops);
-        let mut any: BTreeSet<Value> = BTreeSet::from([None]);
+        let mut any: FlatSet<Value> = FlatSet::from([None]);
         any.extend(ops.iter().map(|e| match e.op {
             RegOp::Write(v) => Some(v),
             RegOp::Read(v) => v,
