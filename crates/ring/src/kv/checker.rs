@@ -211,12 +211,14 @@ impl KvChecker {
         }
         let ring = nodes[0].state.ring();
         let replicas = nodes[0].state.config().replicas;
-        // Extended, not collected: collecting sorts, a copy of code for nothing.
-        let mut keys: BTreeSet<&Arc<str>> = BTreeSet::new();
-        keys.extend(self.acked.keys());
+        // Every key, once, in order: a sorted list (the app's one sort), not
+        // a set of one more type whose B-tree code the app would carry.
+        let mut keys: Vec<&Arc<str>> = self.acked.keys().collect();
         for n in nodes {
             keys.extend(n.state.store().keys());
         }
+        protocol::sort::sort(&mut keys);
+        keys.dedup();
         for key in keys {
             let pref = pref_set(ring, key_position(key), replicas);
             let mut holders: NodeSet = 0;
