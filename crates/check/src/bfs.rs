@@ -33,7 +33,7 @@ const SHARDS: usize = 256;
 
 /// State ids are already hashes: the set uses them as they are.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -47,7 +47,11 @@ impl Hasher for IdHasher {
     }
 }
 
-type Visited = HashSet<u64, BuildHasherDefault<IdHasher>>;
+/// How every search's sets and maps of state ids hash: by the id itself,
+/// the same everywhere (no per-process random keys).
+pub(crate) type ById = BuildHasherDefault<IdHasher>;
+
+type Visited = HashSet<u64, ById>;
 
 /// Bits of a candidate's `order` for its place in its thread's output.
 const ORDER_BITS: u32 = 40;

@@ -1,13 +1,14 @@
 //! Depth-first search and random deep walks: one thread each, for state
 //! spaces too big to finish level by level.
 
+use crate::bfs::ById;
 use crate::choices::{self, Link, Scratch, Used, ROOT};
 use crate::state::State;
 use crate::{Hooks, Options, Progress, Report, Stop};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sim::Scheduled;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How often (in states) progress is reported and memory looked at.
 const EVERY: u64 = 4096;
@@ -19,7 +20,7 @@ pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>
     let mut scratch = Scratch::default();
     // State id -> the shallowest depth it was reached at. Only looked up,
     // never iterated, so the hash map's order shows nowhere.
-    let mut visited: HashMap<u64, u32> = HashMap::new();
+    let mut visited: HashMap<u64, u32, ById> = HashMap::default();
     visited.insert(root.id(Used::default()), 0);
     let mut links: Vec<Link> = Vec::new();
     let mut stack = vec![(root.boxed(), Used::default(), ROOT, 0u32)];
@@ -88,7 +89,7 @@ pub(crate) fn random(root: &dyn State, options: &Options, hooks: &Hooks<'_>, see
     let budgets = &options.budgets;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut scratch = Scratch::default();
-    let mut visited: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let mut visited: HashSet<u64, ById> = HashSet::default();
     visited.insert(root.id(Used::default()));
     let mut report = Report { unique: 1, generated: 0, depth: 0, stop: Stop::Walks, violation: None, symmetry: None };
     let mut path: Vec<Scheduled> = Vec::new();
