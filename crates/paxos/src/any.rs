@@ -37,13 +37,6 @@ pub enum AnyPaxos {
     Multi(MultiPaxos),
 }
 
-impl AnyPaxos {
-    /// What a `Persist` saves.
-    pub fn durable(&self) -> Durable {
-        self.roles().durable()
-    }
-}
-
 /// The nodes of a world whose every node is the variant `pick` returns.
 fn narrow<'a, T>(nodes: &[NodeRef<'a, AnyPaxos>], pick: fn(&'a AnyPaxos) -> Option<&'a T>) -> Vec<NodeRef<'a, T>> {
     nodes.iter().filter_map(|n| Some(NodeRef { id: n.id, status: n.status, state: pick(n.state)? })).collect()

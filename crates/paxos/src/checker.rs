@@ -25,13 +25,10 @@
 //! slots it tracks are the slots the acceptors hold (one per Multi-Paxos
 //! command), shared chunk by chunk between copies ([`Slots`]).
 
-use crate::any::AnyPaxos;
 use crate::ballot::Ballot;
 use crate::learner::voter_ids;
 use crate::message::{Value, NO_OP};
-use crate::multi::MultiPaxos;
 use crate::observe::Observable;
-use crate::single::Paxos;
 use crate::slots::Slots;
 use protocol::{Checker, NodeId, NodeRef, Status, Violation};
 
@@ -170,44 +167,18 @@ impl Clone for PaxosChecker {
     }
 }
 
-impl Checker<Paxos> for PaxosChecker {
+/// One checker for every Paxos node type ([`crate::Paxos`], [`crate::MultiPaxos`],
+/// [`crate::AnyPaxos`]): it reads what [`Observable`] shows of them.
+impl<P: Observable> Checker<P> for PaxosChecker {
     const PROPERTIES: &'static [&'static str] = PROPERTIES;
     /// What it remembers, by its `Hash`.
     fn fingerprint(&self, h: &mut protocol::Fingerprint) {
         std::hash::Hash::hash(self, h);
     }
-    fn check(&mut self, nodes: &[NodeRef<'_, Paxos>]) -> Option<Violation> {
+    fn check(&mut self, nodes: &[NodeRef<'_, P>]) -> Option<Violation> {
         self.check_nodes(nodes, None)
     }
-    fn check_changed(&mut self, nodes: &[NodeRef<'_, Paxos>], changed: Option<NodeId>) -> Option<Violation> {
-        self.check_nodes(nodes, changed)
-    }
-}
-
-impl Checker<MultiPaxos> for PaxosChecker {
-    const PROPERTIES: &'static [&'static str] = PROPERTIES;
-    /// What it remembers, by its `Hash`.
-    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        std::hash::Hash::hash(self, h);
-    }
-    fn check(&mut self, nodes: &[NodeRef<'_, MultiPaxos>]) -> Option<Violation> {
-        self.check_nodes(nodes, None)
-    }
-    fn check_changed(&mut self, nodes: &[NodeRef<'_, MultiPaxos>], changed: Option<NodeId>) -> Option<Violation> {
-        self.check_nodes(nodes, changed)
-    }
-}
-
-impl Checker<AnyPaxos> for PaxosChecker {
-    const PROPERTIES: &'static [&'static str] = PROPERTIES;
-    /// What it remembers, by its `Hash`.
-    fn fingerprint(&self, h: &mut protocol::Fingerprint) {
-        std::hash::Hash::hash(self, h);
-    }
-    fn check(&mut self, nodes: &[NodeRef<'_, AnyPaxos>]) -> Option<Violation> {
-        self.check_nodes(nodes, None)
-    }
-    fn check_changed(&mut self, nodes: &[NodeRef<'_, AnyPaxos>], changed: Option<NodeId>) -> Option<Violation> {
+    fn check_changed(&mut self, nodes: &[NodeRef<'_, P>], changed: Option<NodeId>) -> Option<Violation> {
         self.check_nodes(nodes, changed)
     }
 }
@@ -492,7 +463,7 @@ mod tests {
     //! Each property on hand-built states: three nodes playing every role
     //! (a majority is two), driven message by message.
     use super::*;
-    use crate::{Durable, Msg, PaxosConfig, Placement};
+    use crate::{Durable, Msg, Paxos, PaxosConfig, Placement};
     use protocol::{Cluster, Input, Out, Protocol};
 
     fn cluster() -> Vec<Paxos> {
