@@ -41,6 +41,19 @@ function cliTrace(args) {
   }
 }
 
+/** The page's trace after ACTIONS applied live through the script API, to STEPS. */
+function actedTrace(page) {
+  return page.evaluate(({ actions, steps }) => {
+    const cs = window.clusterscope;
+    for (const { step, ...action } of actions) {
+      cs.seek(step);
+      cs.act(action);
+    }
+    cs.seek(steps);
+    return cs.traceText();
+  }, { actions: ACTIONS, steps: STEPS });
+}
+
 test('traceText() equals the CLI trace: actions from the link', { skip: cliMissing }, async () => {
   const expected = cliTrace([]);
   const params = new URLSearchParams({ algo: 'raft', nodes: '5', seed: '42', actions: JSON.stringify(ACTIONS) });
@@ -58,15 +71,7 @@ test('traceText() equals the CLI trace: actions from the link', { skip: cliMissi
 test('traceText() equals the CLI trace: actions applied live, with a lossy network', { skip: cliMissing }, async () => {
   const expected = cliTrace(['--drop', '0.05', '--dup', '0.02', '--latency', '5..60']);
   const page = await openApp(env.browser, `${env.server.url}?seed=42&drop=0.05&dup=0.02&latency=5..60`);
-  const text = await page.evaluate(({ actions, steps }) => {
-    const cs = window.clusterscope;
-    for (const { step, ...action } of actions) {
-      cs.seek(step);
-      cs.act(action);
-    }
-    cs.seek(steps);
-    return cs.traceText();
-  }, { actions: ACTIONS, steps: STEPS });
+  const text = await actedTrace(page);
   assert.ok(text === expected, 'byte-identical trace');
   await page.context().close();
 });
@@ -80,15 +85,7 @@ test('a link with 17-digit probabilities configures the run the CLI does', { ski
   const expected = cliTrace(['--drop', drop, '--dup', dup]);
   assert.ok(expected.includes(`"drop":${drop}`) && expected.includes(`"dup":${dup}`), 'the trace names both');
   const page = await openApp(env.browser, `${env.server.url}?seed=42&drop=${drop}&dup=${dup}`);
-  const text = await page.evaluate(({ actions, steps }) => {
-    const cs = window.clusterscope;
-    for (const { step, ...action } of actions) {
-      cs.seek(step);
-      cs.act(action);
-    }
-    cs.seek(steps);
-    return cs.traceText();
-  }, { actions: ACTIONS, steps: STEPS });
+  const text = await actedTrace(page);
   assert.ok(text === expected, 'byte-identical trace');
   await page.context().close();
 });
