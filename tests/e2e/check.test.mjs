@@ -1,5 +1,5 @@
 // The model checker in the browser (issue 14): it runs in a Web Worker on
-// the app's own wasm, finds a broken variant at the step and with the state
+// a wasm module of its own (crates/checker), fetched when a check starts, finds a broken variant at the step and with the state
 // count `cli check --json` reports, loads the counterexample as the run (the
 // safety panel shows the violation at that step), reports no violation for
 // correct protocols with the CLI's unique state counts (with crashes inside
@@ -271,19 +271,27 @@ test('axe-core: the panel with a violation found and with a bad field, light and
   assert.deepEqual(found, []);
 });
 
-test('under a sub-path and the strict CSP, in the dark theme, the worker loads the app\'s wasm', async () => {
+test('under a sub-path and the strict CSP, in the dark theme, the worker loads the checker\'s module when a check starts', async () => {
   const server = await serve(DIST, '/lab/', { 'content-security-policy': STRICT_CSP });
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     await watchPolicy(context);
+    const fetched = [];
+    context.on('request', (r) => fetched.push(new URL(r.url()).pathname.split('/').pop() + new URL(r.url()).search));
     const page = await context.newPage();
     page.errors = [];
     page.on('pageerror', (e) => page.errors.push(e));
     await page.goto(server.url + '?algo=2pc&nodes=3');
     await page.waitForFunction(() => window.clusterscope?.ready === true);
+    await page.evaluate(() => window.clusterscope.step(20));
+    const checkerFiles = () => fetched.filter((f) => /^check(er|-worker)/.test(f));
+    assert.deepEqual(checkerFiles(), [], 'the page loads no part of the checker until a check starts');
     const outcome = await page.evaluate(() => window.clusterscope.check({ depth: 6, requests: 1 }));
     assert.ok(outcome.unique > 1 && outcome.violation === null, JSON.stringify(outcome));
+    // The worker, its glue and its module, each named with the page's build.
+    const app = fetched.find((f) => /^web-[0-9a-f]+_bg\.wasm$/.test(f)).replace('_bg.wasm', '');
+    assert.deepEqual(checkerFiles().sort(), ['check-worker.js', 'checker.js', 'checker_bg.wasm'].map((f) => `${f}?v=${app}`));
     await page.screenshot({ path: `${SHOTS}/check-dark.png` });
     assert.deepEqual(await page.evaluate(() => window.__violations), []);
     assert.deepEqual(page.errors, []);

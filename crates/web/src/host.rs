@@ -2,12 +2,11 @@
 //! scripting API (`window.clusterscope`, [`api`]) and its `postMessage`
 //! bridge ([`post_message`]), keyboard shortcuts ([`keys`]), the address
 //! bar ([`url`]), the clipboard ([`clipboard`]), files in and out ([`files`]), the phone's inspector sheet ([`sheet`]), the model checker's
-//! worker ([`check`], [`check_worker`]), the panic panel ([`panic`]) and the simulator benchmark page ([`sim_bench`]). Each turns
+//! worker ([`check`]), the panic panel ([`panic`]) and the simulator benchmark page ([`sim_bench`]). Each turns
 //! what arrives into a [`crate::model::cmd::Cmd`] sent down one path.
 
 pub mod api;
 pub mod check;
-pub mod check_worker;
 pub mod clipboard;
 pub mod files;
 pub mod keys;

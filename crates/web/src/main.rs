@@ -39,11 +39,6 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
-        // The model checker's worker runs this same module: there is no
-        // page to mount, only `host::check_worker::clusterscope_check_worker`.
-        if host::check_worker::in_worker() {
-            return;
-        }
         host::panic::install();
         if let Some(loading) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading"))
         {

@@ -14,7 +14,6 @@
 pub mod bench;
 pub mod boot;
 pub mod check;
-pub mod check_run;
 pub mod cmd;
 pub mod compare;
 pub mod core;

@@ -136,9 +136,10 @@ fn build_dist(needs: setup::Needs) -> Result<(), String> {
 
 fn dist() -> Result<(), String> {
     build_dist(setup::Needs::APP)?;
-    let (report, _) = test::bundle_size(&shell::root().join("dist"))?;
-    println!("{report}");
-    println!("  budget: {} KiB ({})", test::read_budget(&shell::root().join(test::BUDGET_FILE))?, test::BUDGET_FILE);
+    let bundle = test::bundle_size(&shell::root().join("dist"))?;
+    println!("{}", bundle.report);
+    let budget = test::read_budget(&shell::root().join(test::BUDGET_FILE))?;
+    println!("  budgets: page {} KiB, checker module {} KiB ({})", budget.page, budget.checker, test::BUDGET_FILE);
     Ok(())
 }
 

@@ -230,19 +230,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             return Outcome::Skipped("no app built".into());
         }
         let budget = match read_budget(&root.join(BUDGET_FILE)) {
-            Ok(kib) => kib,
+            Ok(b) => b,
             Err(e) => return Outcome::Failed(e),
         };
         match bundle_size(&dist) {
-            Ok((report, gz_total)) => {
-                println!("{report}");
-                let kib = gz_total as f64 / 1024.0;
-                if kib > budget {
-                    Outcome::Failed(format!(
-                        "the bundle is {kib:.1} KiB gzipped (wasm+js+css), over its budget of {budget} KiB in {BUDGET_FILE}"
-                    ))
-                } else {
-                    Outcome::Ok(format!("{kib:.1} KiB gzipped wasm+js+css, budget {budget} KiB"))
+            Ok(bundle) => {
+                println!("{}", bundle.report);
+                match budget.judge(&bundle) {
+                    Ok(summary) => Outcome::Ok(summary),
+                    Err(over) => Outcome::Failed(over),
                 }
             }
             Err(e) => Outcome::Failed(e),
@@ -329,24 +325,86 @@ fn is_node_test_file(name: &str) -> bool {
     stem == "test" || stem.starts_with("test-") || [".test", "-test", "_test"].iter().any(|s| stem.ends_with(s))
 }
 
-/// Where the bundle's size budget is kept, relative to the repository root.
+/// Where the bundle's size budgets are kept, relative to the repository root.
 pub const BUDGET_FILE: &str = "www/bundle-budget";
 
-/// The budget in KiB of gzipped wasm+js+css: the first number on the first
-/// line of the file that is not a `#` comment.
-pub fn read_budget(path: &Path) -> Result<f64, String> {
+/// The files of `dist/` that make up the model checker's Web Worker: its
+/// script and its own wasm module (crate `checker`), fetched only when a
+/// check starts. Everything else is the page's.
+pub const CHECKER_FILES: &[&str] = &["check-worker.js", "checker.js", "checker_bg.wasm"];
+
+/// The budgets in KiB of gzipped wasm+js+css: the page's (what every
+/// visit loads), and the model checker's module's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    pub page: f64,
+    pub checker: f64,
+}
+
+impl Budget {
+    /// A one-line summary within budget, or which part is over and by how
+    /// much.
+    pub fn judge(&self, bundle: &Bundle) -> Result<String, String> {
+        let (page, checker) = (kib(bundle.page), kib(bundle.checker));
+        let mut over = Vec::new();
+        if page > self.page {
+            over.push(format!(
+                "the page is {page:.1} KiB gzipped (wasm+js+css), over its budget of {} KiB in {BUDGET_FILE}",
+                self.page
+            ));
+        }
+        if checker > self.checker {
+            over.push(format!(
+                "the model checker's module is {checker:.1} KiB gzipped, over its budget of {} KiB in {BUDGET_FILE}",
+                self.checker
+            ));
+        }
+        if over.is_empty() {
+            Ok(format!(
+                "{page:.1} KiB gzipped wasm+js+css, budget {} KiB; checker module {checker:.1} KiB, budget {} KiB",
+                self.page, self.checker
+            ))
+        } else {
+            Err(over.join("; "))
+        }
+    }
+}
+
+fn kib(bytes: u64) -> f64 {
+    bytes as f64 / 1024.0
+}
+
+/// Read [`BUDGET_FILE`]: its first line that is not a `#` comment is the
+/// page's budget (`NNN KiB`), and a line `checker NNN KiB` the checker
+/// module's.
+pub fn read_budget(path: &Path) -> Result<Budget, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    parse_budget(&text).ok_or_else(|| format!("{}: expected a line `KiB`, a number of KiB", path.display()))
+    parse_budget(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn parse_budget(text: &str) -> Option<f64> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))?;
-    line.split_whitespace().next()?.parse::<f64>().ok().filter(|kib| *kib > 0.0)
+fn parse_budget(text: &str) -> Result<Budget, String> {
+    let number = |word: Option<&str>| word.and_then(|w| w.parse::<f64>().ok()).filter(|kib| *kib > 0.0);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let page = number(lines.next().and_then(|l| l.split_whitespace().next()))
+        .ok_or("expected a first line `NNN KiB`, the page's budget in KiB")?;
+    let checker = lines
+        .find_map(|l| l.strip_prefix("checker "))
+        .and_then(|rest| number(rest.split_whitespace().next()))
+        .ok_or("expected a line `checker NNN KiB`, the model checker module's budget in KiB")?;
+    Ok(Budget { page, checker })
 }
 
-/// Gzipped sizes of the shipped wasm, JavaScript and CSS in `dist`: the
-/// report and the gzipped total in bytes.
-pub fn bundle_size(dist: &Path) -> Result<(String, u64), String> {
+/// The gzipped sizes of `dist/`'s wasm, JavaScript and CSS: the report,
+/// and the totals in bytes of the page and of the checker's module.
+#[derive(Clone, Debug)]
+pub struct Bundle {
+    pub report: String,
+    pub page: u64,
+    pub checker: u64,
+}
+
+/// Gzip (`-9`) every shipped wasm, JavaScript and CSS file in `dist`.
+pub fn bundle_size(dist: &Path) -> Result<Bundle, String> {
     let mut files = Vec::new();
     collect(dist, &mut files).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
     files.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")));
@@ -355,21 +413,27 @@ pub fn bundle_size(dist: &Path) -> Result<(String, u64), String> {
         return Err(format!("no .wasm, .js or .css files in {}", dist.display()));
     }
     let mut report = String::from("bundle (gzip -9):\n");
-    let (mut raw_total, mut gz_total) = (0u64, 0u64);
+    let (mut raw, mut bundle) = ([0u64; 2], Bundle { report: String::new(), page: 0, checker: 0 });
     for file in &files {
-        let raw = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+        let name = file.strip_prefix(dist).unwrap_or(file);
+        let checker = CHECKER_FILES.iter().any(|f| name == Path::new(f));
+        let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
         let gz = gzipped_len(file)?;
-        raw_total += raw;
-        gz_total += gz;
-        let name = file.strip_prefix(dist).unwrap_or(file).display();
-        report += &format!("  {name:<48} {:>9} bytes  {:>8} gzipped\n", raw, gz);
+        raw[usize::from(checker)] += size;
+        *(if checker { &mut bundle.checker } else { &mut bundle.page }) += gz;
+        let part = if checker { "checker" } else { "page" };
+        report += &format!("  {:<48} {part:<8} {size:>9} bytes  {gz:>8} gzipped\n", name.display());
     }
     report += &format!(
-        "  total wasm+js+css: {:.1} KiB gzipped ({:.1} KiB raw)",
-        gz_total as f64 / 1024.0,
-        raw_total as f64 / 1024.0
+        "  total wasm+js+css: {:.1} KiB gzipped ({:.1} KiB raw) for the page, \
+         {:.1} KiB gzipped ({:.1} KiB raw) for the model checker's module",
+        kib(bundle.page),
+        kib(raw[0]),
+        kib(bundle.checker),
+        kib(raw[1])
     );
-    Ok((report, gz_total))
+    bundle.report = report;
+    Ok(bundle)
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -398,11 +462,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_budget_is_the_first_number_after_comments() {
-        assert_eq!(parse_budget("# KiB of gzipped wasm+js+css\n\n480 KiB\n"), Some(480.0));
-        assert_eq!(parse_budget("# only a comment\n"), None);
-        assert_eq!(parse_budget("lots\n"), None);
-        assert_eq!(parse_budget("0\n"), None);
+    fn the_budgets_are_the_first_number_and_the_checker_line() {
+        let b = parse_budget("# KiB of gzipped wasm+js+css\n\n480 KiB\n# the worker\nchecker 330 KiB\n").unwrap();
+        assert_eq!(b, Budget { page: 480.0, checker: 330.0 });
+        assert!(parse_budget("# only a comment\n").unwrap_err().contains("first line"));
+        assert!(parse_budget("lots\nchecker 3\n").unwrap_err().contains("first line"));
+        assert!(parse_budget("0\nchecker 3\n").unwrap_err().contains("first line"));
+        assert!(parse_budget("480 KiB\n").unwrap_err().contains("checker NNN KiB"));
+        assert!(parse_budget("480 KiB\nchecker none\n").unwrap_err().contains("checker NNN KiB"));
+    }
+
+    #[test]
+    fn each_part_is_judged_against_its_own_budget() {
+        let budget = Budget { page: 10.0, checker: 5.0 };
+        let bundle =
+            |page: u64, checker: u64| Bundle { report: String::new(), page: page * 1024, checker: checker * 1024 };
+        let ok = budget.judge(&bundle(10, 5)).unwrap();
+        assert!(ok.starts_with("10.0 KiB gzipped wasm+js+css, budget 10 KiB; checker module 5.0 KiB"), "{ok}");
+        let over = budget.judge(&bundle(11, 5)).unwrap_err();
+        assert!(over.starts_with("the page is 11.0 KiB") && !over.contains("checker"), "{over}");
+        let over = budget.judge(&bundle(10, 6)).unwrap_err();
+        assert!(over.starts_with("the model checker's module is 6.0 KiB"), "{over}");
+        assert_eq!(budget.judge(&bundle(12, 7)).unwrap_err().matches("over its budget").count(), 2);
     }
 
     fn lines(text: &str) -> Vec<String> {

@@ -1,9 +1,15 @@
 //! The page's side of the model checker: it starts a module Web Worker
-//! (`check-worker.js`, next to `index.html`) on the app's own wasm
-//! ([`super::check_worker`]) when the core asks for a check, turns what the
-//! worker posts into [`CheckCmd`]s, ends the worker on cancel
-//! (`Worker.terminate`: a new worker runs the next check), and settles the
-//! promises of `window.clusterscope.check()`.
+//! (`check-worker.js`, next to `index.html`) when the core asks for a
+//! check, turns what the worker posts into [`CheckCmd`]s, ends the worker
+//! on cancel (`Worker.terminate`: a new worker runs the next check), and
+//! settles the promises of `window.clusterscope.check()`.
+//!
+//! The worker runs a wasm module of its own, the `checker` crate (the
+//! simulator and the checker, no page), fetched the first time a check
+//! starts: the page's module carries no model checker. The worker's URL
+//! carries this module's name (`?v=web-HASH`, trunk's content hash) and
+//! the worker fetches its module with it, so a page never runs with a
+//! cached checker of another build.
 
 use crate::model::check::{CheckCmd, Live, Status};
 use crate::model::cmd::{Cmd, Input};
@@ -116,7 +122,8 @@ pub fn sync(host: &Shared, core: &Rc<RefCell<Core>>, dispatch: &Callback<Input>)
 fn spawn(host: &Shared, ticket: u64, request: &str, dispatch: &Callback<Input>) -> Result<Running, String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let base = document.base_uri().ok().flatten().ok_or("no base URL")?;
-    let url = web_sys::Url::new_with_base(WORKER_SCRIPT, &base).map_err(|_| "bad worker URL")?.href();
+    let script = format!("{WORKER_SCRIPT}?v={}", build_name());
+    let url = web_sys::Url::new_with_base(&script, &base).map_err(|_| "bad worker URL")?.href();
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
     let worker = Worker::new_with_options(&url, &options).map_err(|e| describe(&e))?;
@@ -140,22 +147,26 @@ fn spawn(host: &Shared, ticket: u64, request: &str, dispatch: &Callback<Input>) 
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let start = Object::new();
-    let glue = super::check_worker::glue_url();
-    let _ = Reflect::set(&start, &"wasm".into(), &wasm_url(&document, &glue).into());
-    let _ = Reflect::set(&start, &"glue".into(), &glue.into());
     let _ = Reflect::set(&start, &"request".into(), &request.into());
     worker.post_message(&start).map_err(|e| describe(&e))?;
     Ok(Running { worker, _on_message: on_message, _on_error: on_error })
 }
 
-/// The app's `.wasm`: the one trunk preloads in the page, else the file
-/// trunk names after the glue (`web-HASH.js` and `web-HASH_bg.wasm`).
-fn wasm_url(document: &web_sys::Document, glue: &str) -> String {
-    let preload = document.query_selector(r#"link[rel="preload"][type="application/wasm"]"#).ok().flatten();
-    preload.and_then(|l| l.dyn_into::<web_sys::HtmlLinkElement>().ok()).map(|l| l.href()).unwrap_or_else(|| {
-        let stem = glue.strip_suffix(".js").unwrap_or(glue);
-        format!("{stem}_bg.wasm")
-    })
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of this module's wasm-bindgen glue (`import.meta.url` read
+    /// inside the glue).
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: String;
+}
+
+/// This build's name: the glue's file name without `.js` (`web-HASH`,
+/// which changes with the build), URL-safe.
+fn build_name() -> String {
+    let url = GLUE_URL.with(String::clone);
+    let file = url.rsplit('/').next().unwrap_or_default();
+    let stem = file.split(['?', '#']).next().unwrap_or_default();
+    stem.strip_suffix(".js").unwrap_or(stem).chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
 }
 
 /// The command for one message of the worker of check `ticket`.

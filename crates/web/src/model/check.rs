@@ -1,11 +1,11 @@
 //! The model checker's panel, free of Yew and the browser: the budgets as
 //! the user typed them, checked at the edge into a [`Request`] for the
-//! worker ([`super::check_run`] explores it), what a running check last
-//! said, and its outcome. The host starts and stops the Web Worker when
+//! worker (the `checker` crate's module, which [`lab::explore::explore`]s
+//! it), what a running check last said, and its outcome. The host starts and stops the Web Worker when
 //! [`Checker::start`] or [`Checker::stop_worker`] say so.
 
 use lab::Setup;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::rc::Rc;
 
 /// The panel's fields: name, label, default. `strategy` is `bfs`, `dfs`
@@ -28,59 +28,9 @@ pub const FIELDS: &[(&str, &str, &str)] = &[
     ("walk_seed", "Seed of the walks", "1"),
 ];
 
-/// What the worker is asked: the run to start from (a run file: setup,
-/// actions and step) and the budgets, already checked.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Request {
-    pub run: String,
-    pub depth: u32,
-    pub crashes: u32,
-    pub drops: u32,
-    pub dups: u32,
-    pub requests: u32,
-    pub max_states: u64,
-    pub memory_mb: Option<u64>,
-    pub strategy: String,
-    pub walks: u64,
-    pub walk_seed: u64,
-    pub commands: Vec<String>,
-    /// Also crash a node in the middle of a step ([`check::Budgets::crash_mid_step`]).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub crash_mid_step: bool,
-    /// Symmetry reduction ([`check::Options::symmetry`]); an error for an
-    /// algorithm without interchangeable nodes.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub symmetry: bool,
-    /// Test hook (`window.clusterscope.__checkPanicForTest()`): the worker
-    /// panics, to show the error in the panel.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub panic_for_test: bool,
-}
-
-impl Request {
-    /// The checker's options (one thread: a worker is one thread).
-    pub fn options(&self) -> check::Options {
-        // `read` accepted only a known name.
-        let strategy =
-            check::Strategy::named(&self.strategy, self.walk_seed, self.walks).unwrap_or(check::Strategy::Bfs);
-        check::Options {
-            budgets: check::Budgets {
-                depth: self.depth,
-                crashes: self.crashes,
-                drops: self.drops,
-                dups: self.dups,
-                requests: self.requests,
-                max_states: self.max_states,
-                memory_cap_mb: self.memory_mb,
-                crash_mid_step: self.crash_mid_step,
-            },
-            strategy,
-            threads: 1,
-            commands: self.commands.clone(),
-            symmetry: self.symmetry,
-        }
-    }
-}
+/// What the worker is asked: the run to start from and the budgets
+/// ([`read`] checks them at the edge).
+pub use lab::explore::Request;
 
 /// A bad field: its name and what is wrong.
 pub type FieldError = (&'static str, String);

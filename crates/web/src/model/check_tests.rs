@@ -1,8 +1,8 @@
 //! The checker panel's model and the worker's exploration, on the host.
 
 use super::*;
-use crate::model::check_run::{explore, outcome_json};
 use check::{Hooks, Stop};
+use lab::explore::{explore, outcome_json};
 use lab::{Algo, Setup};
 use sim::{SimConfig, World};
 
