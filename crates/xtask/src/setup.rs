@@ -263,7 +263,10 @@ fn wasm_bindgen() -> Result<(), String> {
 /// the last install (a copy of the lock file is kept in node_modules).
 fn npm_packages() -> Result<(), String> {
     let root = shell::root();
-    announce("npm", "package.json: binaryen (wasm-opt), playwright-core, axe-core, ajv, edn-data");
+    announce(
+        "npm",
+        "package.json: binaryen (wasm-opt), terser and csso (minify), playwright-core, axe-core, ajv, edn-data",
+    );
     if !root.join("package.json").is_file() {
         note("npm", "skipped: no package.json");
         return Ok(());
