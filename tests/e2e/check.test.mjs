@@ -157,6 +157,28 @@ test('symmetry: the checkbox merges renamed participants, with the CLI\'s --symm
   await raft.context().close();
 });
 
+test('opening the panel prefetches the checker\'s module, and the check then runs on it', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=2pc&nodes=3');
+  const fetched = [];
+  page.context().on('request', (r) => fetched.push(new URL(r.url()).pathname.split('/').pop()));
+  await page.waitForTimeout(300);
+  assert.deepEqual(fetched.filter((f) => f.startsWith('check')), [], 'nothing of the checker before the panel opens');
+  await page.click('#check-button');
+  await page.waitForFunction(() => document.querySelectorAll('link[rel="prefetch"]').length === 3);
+  const hrefs = await page.evaluate(() => [...document.querySelectorAll('link[rel="prefetch"]')].map((l) => l.getAttribute('href')));
+  assert.deepEqual(hrefs.map((h) => h.split('?')[0]), ['check-worker.js', 'checker.js', 'checker_bg.wasm']);
+  assert.ok(hrefs.every((h) => /\?v=web-[0-9a-f]+$/.test(h)), hrefs.join(' '));
+  await page.click('#check-button');
+  await page.click('#check-button');
+  assert.equal(await page.locator('link[rel="prefetch"]').count(), 3, 'prefetched once, however often the panel opens');
+  await fill(page, { depth: 6, requests: 1 });
+  await page.click('#check-start');
+  await waitStatus(page, 'done');
+  assert.match(await statusText(page), /^No violation within budgets/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 const LONG = '?algo=raft&nodes=5';
 const LONG_BUDGETS = { depth: 40, crashes: 1, drops: 1, max_states: 50000000, memory_mb: '' };
 

@@ -37,3 +37,16 @@ test('the app runs under a strict CSP: no violation while stepping, inspecting a
     await page.context().close();
   }
 });
+
+test('the checker panel\'s prefetch of the checker\'s module breaks no policy', async () => {
+  const page = await open('?algo=2pc&nodes=3');
+  const fetched = [];
+  page.on('requestfinished', (r) => fetched.push(new URL(r.url()).pathname.split('/').pop()));
+  await page.keyboard.press('m');
+  await page.waitForFunction(() => document.querySelectorAll('link[rel="prefetch"]').length === 3);
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /checker_bg\.wasm/.test(e.name)));
+  assert.ok(fetched.includes('checker_bg.wasm'), `fetched: ${fetched.join(' ')}`);
+  assert.deepEqual(await page.evaluate(() => window.__violations), [], 'no CSP violation');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

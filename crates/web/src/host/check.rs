@@ -6,7 +6,8 @@
 //!
 //! The worker runs a wasm module of its own, the `checker` crate (the
 //! simulator and the checker, no page), fetched the first time a check
-//! starts: the page's module carries no model checker. The worker's URL
+//! starts (prefetched when the panel first opens): the page's module
+//! carries no model checker. The worker's URL
 //! carries this module's name (`?v=web-HASH`, trunk's content hash) and
 //! the worker fetches its module with it, so a page never runs with a
 //! cached checker of another build.
@@ -46,6 +47,9 @@ pub struct CheckHost {
     waiters: Vec<Waiter>,
     /// `(ticket, outcome JSON)` of the last check that finished.
     outcome: Option<(u64, String)>,
+    /// Whether the checker's files were prefetched (once, when the panel
+    /// first opened).
+    prefetched: bool,
 }
 
 pub type Shared = Rc<RefCell<CheckHost>>;
@@ -72,6 +76,13 @@ pub fn sync(host: &Shared, core: &Rc<RefCell<Core>>, dispatch: &Callback<Input>)
     let Ok(mut core) = core.try_borrow_mut() else { return };
     let check = &mut core.check;
     let mut host_ref = host.borrow_mut();
+    if !host_ref.prefetched && (check.open || check.start.is_some()) {
+        host_ref.prefetched = true;
+        // A check starting now fetches the files itself.
+        if check.start.is_none() {
+            prefetch();
+        }
+    }
     if std::mem::take(&mut check.stop_worker) {
         host_ref.stop();
     }
@@ -150,6 +161,25 @@ fn spawn(host: &Shared, ticket: u64, request: &str, dispatch: &Callback<Input>) 
     let _ = Reflect::set(&start, &"request".into(), &request.into());
     worker.post_message(&start).map_err(|e| describe(&e))?;
     Ok(Running { worker, _on_message: on_message, _on_error: on_error })
+}
+
+/// The files the worker fetches, named as it fetches them.
+const CHECKER_FILES: [&str; 3] = [WORKER_SCRIPT, "checker.js", "checker_bg.wasm"];
+
+/// Ask the browser to fetch the checker's files into its cache while the
+/// user fills in the panel, so the first check starts without waiting for
+/// them (`<link rel="prefetch">`: idle priority, never run).
+fn prefetch() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(head) = document.query_selector("head").ok().flatten() else { return };
+    let build = build_name();
+    for file in CHECKER_FILES {
+        if let Ok(link) = document.create_element("link") {
+            let _ = link.set_attribute("rel", "prefetch");
+            let _ = link.set_attribute("href", &format!("{file}?v={build}"));
+            let _ = head.append_child(&link);
+        }
+    }
 }
 
 #[wasm_bindgen]
