@@ -259,7 +259,7 @@ impl Protocol for Lww {
                 let Some(input) = kvraft::client_input(input, msg, timer) else { return };
                 let mut inner: client::ClientOut = out.inner();
                 c.step(now, input, &mut inner, &self.config.clients);
-                client::forward(&mut inner, out, LwwMsg::Client, LwwTimer::Client, |ops| LwwDurable::Client { ops });
+                out.forward(&mut inner, LwwMsg::Client, LwwTimer::Client, |ops| LwwDurable::Client { ops });
             }
         }
     }

@@ -27,7 +27,7 @@
 //! linearizability check bounded on long faulty runs.
 
 use protocol::linearizable::Value;
-use protocol::{ClientOp, Command, Input, Level, Message, NodeId, OpFn, OpKind, OpValue, Out, Tick, Timer};
+use protocol::{ClientOp, Input, Level, Message, NodeId, OpFn, OpKind, OpValue, Out, Tick, Timer};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -344,29 +344,5 @@ pub fn parse_request(cmd: &str, keys: u32) -> Result<(u8, Kind), String> {
         ["write", k, v] => Ok((key_of(k)?, Kind::Write(value_of(v)?))),
         [k, v] if cmd.contains('=') => Ok((key_of(k)?, Kind::Write(value_of(v)?))),
         _ => Err(format!("expected `read x`, `write x 5` or `x=5`, got {cmd:?}")),
-    }
-}
-
-/// Carry out what an inner part (a Raft node, a client) pushed, wrapped
-/// into the outer protocol's messages, timers and durable state, its
-/// client operations included.
-pub fn forward<M, T, D, M2, T2, D2>(
-    inner: &mut Out<M, T, D>,
-    outer: &mut Out<M2, T2, D2>,
-    msg: impl Fn(M) -> M2,
-    timer: impl Fn(T) -> T2,
-    durable: impl Fn(D) -> D2,
-) {
-    for c in inner.drain() {
-        match c {
-            Command::Persist(d) => outer.persist(durable(d)),
-            Command::Send { to, msg: m } => outer.send(to, msg(m)),
-            Command::SetTimer { timer: t, after_min, after_max } => outer.set_timer(timer(t), after_min, after_max),
-            Command::CancelTimer { timer: t } => outer.cancel_timer(timer(t)),
-            Command::Emit(note) => outer.emit(note.level, note.text),
-        }
-    }
-    for op in inner.drain_ops() {
-        outer.op(op);
     }
 }

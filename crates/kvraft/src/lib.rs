@@ -258,7 +258,7 @@ impl Protocol for KvRaft {
                 let Some(input) = client_input(input, msg, timer) else { return };
                 let mut inner: client::ClientOut = out.inner();
                 c.step(now, input, &mut inner, &self.config.clients);
-                client::forward(&mut inner, out, KvMsg::Client, KvTimer::Client, |ops| KvDurable::Client { ops });
+                out.forward(&mut inner, KvMsg::Client, KvTimer::Client, |ops| KvDurable::Client { ops });
             }
         }
     }

@@ -65,7 +65,7 @@ impl KvServer {
         let mut inner = out.inner();
         self.raft.step(now, input, &mut inner);
         inner.drain_ops().for_each(drop);
-        crate::client::forward(&mut inner, out, KvMsg::Raft, KvTimer::Raft, KvDurable::Server);
+        out.forward(&mut inner, KvMsg::Raft, KvTimer::Raft, KvDurable::Server);
         self.apply(out);
     }
 

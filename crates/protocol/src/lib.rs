@@ -231,6 +231,30 @@ impl<M, T, D> Out<M, T, D> {
     pub fn inner<M2, T2, D2>(&self) -> Out<M2, T2, D2> {
         Out { commands: Vec::with_capacity(INNER_ROOM), ops: Vec::new(), notes: self.notes }
     }
+    /// Carry out what an inner part's buffer (see [`Out::inner`]) holds,
+    /// its messages, timers and durable state wrapped into this one's by
+    /// `msg`, `timer` and `durable`, its client operations included. Both
+    /// buffers keep their allocations.
+    pub fn forward<M2, T2, D2>(
+        &mut self,
+        inner: &mut Out<M2, T2, D2>,
+        msg: impl Fn(M2) -> M,
+        timer: impl Fn(T2) -> T,
+        durable: impl Fn(D2) -> D,
+    ) {
+        for c in inner.drain() {
+            self.commands.push(match c {
+                Command::Persist(d) => Command::Persist(durable(d)),
+                Command::Send { to, msg: m } => Command::Send { to, msg: msg(m) },
+                Command::SetTimer { timer: t, after_min, after_max } => {
+                    Command::SetTimer { timer: timer(t), after_min, after_max }
+                }
+                Command::CancelTimer { timer: t } => Command::CancelTimer { timer: timer(t) },
+                Command::Emit(note) => Command::Emit(note),
+            });
+        }
+        self.ops.append(&mut inner.ops);
+    }
     /// Report a client operation (see [`client_op`]).
     pub fn op(&mut self, op: ClientOp) {
         self.ops.push(op);
@@ -460,6 +484,13 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
     fn client_ops(config: &Self::Config) -> &'static [OpFn] {
         let _ = config;
         Self::CLIENT_OPS
+    }
+    /// The safety properties a world with `config` checks, in display
+    /// order: its checker's [`Checker::PROPERTIES`], unless one type runs
+    /// several algorithms whose checkers differ (as [`Protocol::name`]).
+    fn properties(config: &Self::Config) -> &'static [&'static str] {
+        let _ = config;
+        <Self::Checker as Checker<Self>>::PROPERTIES
     }
     /// Build a node; `durable` is what it persisted before a crash, if anything.
     fn new(id: NodeId, cluster: &Cluster, config: &Self::Config, durable: Option<&Self::Durable>) -> Self;

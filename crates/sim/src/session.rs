@@ -9,7 +9,7 @@ use crate::record::{EventInfo, EventRecord, FirstViolation, LogEntry, MsgRecord}
 use crate::run::Run;
 use crate::trace::{write_trace_range, StepView};
 use crate::world::{Lost, MsgInfo, NodeInfo};
-use protocol::{Checker, Countdown, Message, NodeId, Panel, Picture, Protocol, Tick, Violation};
+use protocol::{Countdown, Message, NodeId, Panel, Picture, Protocol, Tick, Violation};
 use serde::Serialize;
 
 /// A run of some protocol, driven without knowing which.
@@ -165,7 +165,7 @@ impl<P: Protocol> Session for Run<P> {
         Run::action_errors(self).map(|(i, e)| (i, e.clone())).collect()
     }
     fn properties(&self) -> &'static [&'static str] {
-        <P::Checker as Checker<P>>::PROPERTIES
+        P::properties(self.world().protocol_config())
     }
     fn violation(&self) -> Option<&Violation> {
         self.world().violation()
