@@ -6,6 +6,7 @@
 //! a link and a command line agree. [`query`] reads and writes a setup as
 //! URL query parameters.
 
+pub mod any;
 pub mod chaos;
 pub mod compare;
 pub mod decimal;
@@ -18,7 +19,7 @@ pub mod query;
 pub mod scenario;
 pub mod tour;
 
-pub use dispatch::{with_protocol, Visit};
+pub use dispatch::{typed, with_protocol, Typed, Visit};
 pub use options::{OptionSpec, Options};
 use serde::Serialize;
 use sim::{Scheduled, Session, SimConfig};
@@ -377,22 +378,18 @@ impl SetupError {
     }
 }
 
-/// Open a run of the setup's algorithm.
+/// Open a run of the setup's algorithm: Raft as its own type, every other
+/// protocol as [`any::Any`], so that a program opening runs carries one
+/// copy of the generic simulator for all of them.
 pub fn open(setup: &Setup) -> Result<Box<dyn Session>, SetupError> {
-    struct Open;
-    impl Visit for Open {
-        type Out = Box<dyn Session>;
-        // The run records the settings as written, so its trace reopens as
-        // the same run (`file::open`).
-        fn visit<P: protocol::Protocol>(self, setup: Setup, config: P::Config) -> Box<dyn Session>
-        where
-            sim::World<P>: Send + Sync,
-        {
-            let Setup { sim, seed, actions, options, .. } = setup;
-            Box::new(sim::Run::<P>::new(sim, config, seed, actions).with_options(options))
-        }
-    }
-    with_protocol(setup, Open)
+    let typed = typed(setup)?;
+    let Setup { sim, seed, actions, options, .. } = setup.clone();
+    // The run records the settings as written, so its trace reopens as the
+    // same run (`file::open`).
+    Ok(match typed {
+        Typed::Raft(config) => Box::new(sim::Run::<raft::Raft>::new(sim, config, seed, actions).with_options(options)),
+        Typed::Other(config) => Box::new(sim::Run::<any::Any>::new(sim, config, seed, actions).with_options(options)),
+    })
 }
 
 #[cfg(test)]
