@@ -1,8 +1,10 @@
 //! Code generic over the protocol, run for a setup's algorithm: the one
 //! place that maps an [`Algo`] to its protocol type and typed config
-//! ([`typed`]). [`crate::open`] opens a run of Raft or of the catalog type
-//! [`crate::any::Any`] from it; the model checker (`cli check`, the app's
-//! worker) explores each protocol's own type through [`with_protocol`].
+//! ([`typed`]). [`with_protocol`] hands code generic over the protocol each
+//! protocol's own type: the model checker (`cli check`, the app's worker)
+//! explores through it, and natively [`crate::open`] opens runs through it;
+//! in the browser [`crate::open_wrapped`] opens Raft's type or the catalog
+//! type [`crate::any::Any`] from [`typed`].
 
 use crate::any::AnyConfig;
 use crate::{options, Algo, Setup, SetupError};
