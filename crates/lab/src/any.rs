@@ -16,7 +16,7 @@
 //! The wrapping costs time: a wrapped node's step writes its commands into
 //! a buffer of its own that [`Any`] then moves into the world's, and its
 //! checker gets a list of the variant's nodes made for each check. Natively
-//! that made the lab's benchmark 10% to 40% slower per algorithm, so there,
+//! that made the lab's benchmark 21% to 40% slower per algorithm, so there,
 //! where the program's size does not matter, [`crate::open`] opens each
 //! protocol as its own type. In the browser the difference was lost in the
 //! noise of stepping through the app (README, "Numbers"). Raft keeps its own
