@@ -110,56 +110,56 @@ macro_rules! catalog {
 
         impl fmt::Debug for Any {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => x.fmt(f)),+ }
+                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
             }
         }
         impl fmt::Debug for AnyConfig {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => x.fmt(f)),+ }
+                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
             }
         }
         impl fmt::Debug for AnyMsg {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => x.fmt(f)),+ }
+                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
             }
         }
         impl fmt::Debug for AnyTimer {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => x.fmt(f)),+ }
+                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
             }
         }
         impl fmt::Debug for AnyDurable {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => x.fmt(f)),+ }
+                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
             }
         }
         impl fmt::Debug for AnyChecker {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
                     Self::Unset => f.write_str("Unset"),
-                    $(Self::$variant(x) => x.fmt(f)),+
+                    $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+
                 }
             }
         }
 
         impl Serialize for AnyConfig {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => x.serialize(s)),+ }
+                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
             }
         }
         impl Serialize for AnyMsg {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => x.serialize(s)),+ }
+                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
             }
         }
         impl Serialize for AnyTimer {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => x.serialize(s)),+ }
+                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
             }
         }
         impl Serialize for AnyView {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => x.serialize(s)),+ }
+                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
             }
         }
 
@@ -173,22 +173,22 @@ macro_rules! catalog {
 
         impl Message for AnyMsg {
             fn kind(&self) -> &'static str {
-                match self { $(Self::$variant(m) => m.kind()),+ }
+                match self { $(Self::$variant(m) => Message::kind(m)),+ }
             }
             fn label(&self) -> String {
-                match self { $(Self::$variant(m) => m.label()),+ }
+                match self { $(Self::$variant(m) => Message::label(m)),+ }
             }
             fn term(&self) -> Option<u64> {
-                match self { $(Self::$variant(m) => m.term()),+ }
+                match self { $(Self::$variant(m) => Message::term(m)),+ }
             }
             fn tone(&self) -> Tone {
-                match self { $(Self::$variant(m) => m.tone()),+ }
+                match self { $(Self::$variant(m) => Message::tone(m)),+ }
             }
         }
 
         impl Timer for AnyTimer {
             fn name(&self) -> &'static str {
-                match self { $(Self::$variant(t) => t.name()),+ }
+                match self { $(Self::$variant(t) => Timer::name(t)),+ }
             }
         }
 
@@ -204,13 +204,13 @@ macro_rules! catalog {
             type Checker = AnyChecker;
 
             fn name(config: &AnyConfig) -> &'static str {
-                match config { $(AnyConfig::$variant(c) => <$ty>::name(c)),+ }
+                match config { $(AnyConfig::$variant(c) => <$ty as Protocol>::name(c)),+ }
             }
             fn client_ops(config: &AnyConfig) -> &'static [OpFn] {
-                match config { $(AnyConfig::$variant(c) => <$ty>::client_ops(c)),+ }
+                match config { $(AnyConfig::$variant(c) => <$ty as Protocol>::client_ops(c)),+ }
             }
             fn properties(config: &AnyConfig) -> &'static [&'static str] {
-                match config { $(AnyConfig::$variant(c) => <$ty>::properties(c)),+ }
+                match config { $(AnyConfig::$variant(c) => <$ty as Protocol>::properties(c)),+ }
             }
 
             fn new(id: NodeId, cluster: &Cluster, config: &AnyConfig, durable: Option<&AnyDurable>) -> Self {
@@ -221,7 +221,7 @@ macro_rules! catalog {
                             #[allow(unreachable_patterns)]
                             _ => mixed(),
                         });
-                        Self::$variant(<$ty>::new(id, cluster, c, durable))
+                        Self::$variant(<$ty as Protocol>::new(id, cluster, c, durable))
                     }),+
                 }
             }
@@ -238,42 +238,42 @@ macro_rules! catalog {
                             _ => mixed(),
                         };
                         let mut inner = out.inner();
-                        node.step(now, input, &mut inner);
+                        Protocol::step(node, now, input, &mut inner);
                         out.forward(&mut inner, AnyMsg::$variant, AnyTimer::$variant, AnyDurable::$variant);
                     }),+
                 }
             }
 
             fn view(&self, up: bool) -> AnyView {
-                match self { $(Self::$variant(node) => AnyView::$variant(node.view(up))),+ }
+                match self { $(Self::$variant(node) => AnyView::$variant(Protocol::view(node, up))),+ }
             }
             fn look(&self) -> Look {
-                match self { $(Self::$variant(node) => node.look()),+ }
+                match self { $(Self::$variant(node) => Protocol::look(node)),+ }
             }
             fn inspect(&self, up: bool) -> Vec<Panel> {
-                match self { $(Self::$variant(node) => node.inspect(up)),+ }
+                match self { $(Self::$variant(node) => Protocol::inspect(node, up)),+ }
             }
             fn picture(nodes: &[NodeRef<'_, Self>], config: &AnyConfig) -> Picture {
                 match config {
                     $(AnyConfig::$variant(c) => {
                         #[allow(unreachable_patterns)]
                         let nodes = narrow(nodes, |n| match n { Self::$variant(x) => Some(x), _ => None });
-                        <$ty>::picture(&nodes, c)
+                        <$ty as Protocol>::picture(&nodes, c)
                     }),+
                 }
             }
 
             fn fingerprint(&self, h: &mut Fingerprint) {
-                match self { $(Self::$variant(node) => node.fingerprint(h)),+ }
+                match self { $(Self::$variant(node) => Protocol::fingerprint(node, h)),+ }
             }
             fn fingerprint_msg(msg: &AnyMsg, h: &mut Fingerprint) {
-                match msg { $(AnyMsg::$variant(m) => <$ty>::fingerprint_msg(m, h)),+ }
+                match msg { $(AnyMsg::$variant(m) => <$ty as Protocol>::fingerprint_msg(m, h)),+ }
             }
             fn fingerprint_durable(durable: &AnyDurable, h: &mut Fingerprint) {
-                match durable { $(AnyDurable::$variant(d) => <$ty>::fingerprint_durable(d, h)),+ }
+                match durable { $(AnyDurable::$variant(d) => <$ty as Protocol>::fingerprint_durable(d, h)),+ }
             }
             fn fingerprint_timer(timer: &AnyTimer, h: &mut Fingerprint) {
-                match timer { $(AnyTimer::$variant(t) => <$ty>::fingerprint_timer(t, h)),+ }
+                match timer { $(AnyTimer::$variant(t) => <$ty as Protocol>::fingerprint_timer(t, h)),+ }
             }
             // No symmetry: the model checker explores each protocol's own
             // type (see the module's documentation).
@@ -299,7 +299,7 @@ macro_rules! catalog {
                     $(Self::$variant(checker) => {
                         #[allow(unreachable_patterns)]
                         let nodes = narrow(nodes, |n| match n { Any::$variant(x) => Some(x), _ => None });
-                        checker.check_changed(&nodes, changed)
+                        Checker::<$ty>::check_changed(checker, &nodes, changed)
                     }),+
                 }
             }
