@@ -179,10 +179,8 @@ impl Checker<KvRaft> for KvRaftChecker {
 
     fn check_changed(&mut self, nodes: &[NodeRef<'_, KvRaft>], changed: Option<NodeId>) -> Option<Violation> {
         // Servers are nodes 0..servers, so Raft's checker sees its own ids.
-        let servers: Vec<NodeRef<'_, Raft>> = nodes
-            .iter()
-            .map_while(|n| n.state.server().map(|s| NodeRef { id: n.id, status: n.status, state: &s.raft }))
-            .collect();
+        let servers: Vec<NodeRef<'_, Raft>> =
+            nodes.iter().map_while(|n| n.part(|k| k.server().map(|s| &s.raft))).collect();
         let raft_changed = changed.is_none_or(|c| (c as usize) < servers.len());
         if raft_changed {
             if let Some(v) = self.raft.check_changed(&servers, changed) {

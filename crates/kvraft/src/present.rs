@@ -93,10 +93,8 @@ pub fn clients<'a, P>(
 }
 
 pub(crate) fn picture(nodes: &[NodeRef<'_, KvRaft>], config: &KvRaftConfig) -> Picture {
-    let servers: Vec<NodeRef<'_, Raft>> = nodes
-        .iter()
-        .filter_map(|n| n.state.server().map(|s| NodeRef { id: n.id, status: n.status, state: &s.raft }))
-        .collect();
+    let servers: Vec<NodeRef<'_, Raft>> =
+        nodes.iter().filter_map(|n| n.part(|k| k.server().map(|s| &s.raft))).collect();
     let mut picture = Raft::picture(&servers, &config.raft);
     let count = servers.len() as u32;
     picture.arrangement = Arrangement::Columns { servers: count, clients: nodes.len() as u32 - count };

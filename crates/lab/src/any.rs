@@ -34,12 +34,6 @@ use protocol::{
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-/// The nodes of a world whose nodes are all the variant `pick` returns
-/// (every node of a world is built from its one config).
-fn narrow<'a, T>(nodes: &[NodeRef<'a, Any>], pick: fn(&'a Any) -> Option<&'a T>) -> Vec<NodeRef<'a, T>> {
-    nodes.iter().filter_map(|n| Some(NodeRef { id: n.id, status: n.status, state: pick(n.state)? })).collect()
-}
-
 /// A value of another variant than its world's: a world's nodes, messages,
 /// timers and durable state all come from the one config it was built with.
 #[cold]
@@ -257,7 +251,7 @@ macro_rules! catalog {
                 match config {
                     $(AnyConfig::$variant(c) => {
                         #[allow(unreachable_patterns)]
-                        let nodes = narrow(nodes, |n| match n { Self::$variant(x) => Some(x), _ => None });
+                        let nodes = protocol::narrow(nodes, |n| match n { Self::$variant(x) => Some(x), _ => None });
                         <$ty as Protocol>::picture(&nodes, c)
                     }),+
                 }
@@ -298,7 +292,7 @@ macro_rules! catalog {
                     Self::Unset => None,
                     $(Self::$variant(checker) => {
                         #[allow(unreachable_patterns)]
-                        let nodes = narrow(nodes, |n| match n { Any::$variant(x) => Some(x), _ => None });
+                        let nodes = protocol::narrow(nodes, |n| match n { Any::$variant(x) => Some(x), _ => None });
                         Checker::<$ty>::check_changed(checker, &nodes, changed)
                     }),+
                 }

@@ -37,11 +37,6 @@ pub enum AnyPaxos {
     Multi(MultiPaxos),
 }
 
-/// The nodes of a world whose every node is the variant `pick` returns.
-fn narrow<'a, T>(nodes: &[NodeRef<'a, AnyPaxos>], pick: fn(&'a AnyPaxos) -> Option<&'a T>) -> Vec<NodeRef<'a, T>> {
-    nodes.iter().filter_map(|n| Some(NodeRef { id: n.id, status: n.status, state: pick(n.state)? })).collect()
-}
-
 impl fmt::Debug for AnyPaxos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -136,11 +131,14 @@ impl Protocol for AnyPaxos {
     fn picture(nodes: &[NodeRef<'_, Self>], config: &AnyPaxosConfig) -> Picture {
         if config.multi {
             MultiPaxos::picture(
-                &narrow(nodes, |n| if let Self::Multi(m) = n { Some(m) } else { None }),
+                &protocol::narrow(nodes, |n| if let Self::Multi(m) = n { Some(m) } else { None }),
                 &config.settings,
             )
         } else {
-            Paxos::picture(&narrow(nodes, |n| if let Self::Single(p) = n { Some(p) } else { None }), &config.settings)
+            Paxos::picture(
+                &protocol::narrow(nodes, |n| if let Self::Single(p) = n { Some(p) } else { None }),
+                &config.settings,
+            )
         }
     }
 

@@ -394,6 +394,22 @@ pub struct NodeRef<'a, P> {
     pub state: &'a P,
 }
 
+impl<'a, P> NodeRef<'a, P> {
+    /// The same node seen as the part of its state that `part` picks (an
+    /// inner node, the variant of a type that runs several protocols), if
+    /// it has that part.
+    pub fn part<T>(&self, part: impl FnOnce(&'a P) -> Option<&'a T>) -> Option<NodeRef<'a, T>> {
+        Some(NodeRef { id: self.id, status: self.status, state: part(self.state)? })
+    }
+}
+
+/// The nodes of `nodes` that have the part `part` picks, seen as that part
+/// (see [`NodeRef::part`]): what a type wrapping several protocols hands
+/// the wrapped protocol's picture and checker.
+pub fn narrow<'a, P, T>(nodes: &[NodeRef<'a, P>], part: fn(&'a P) -> Option<&'a T>) -> Vec<NodeRef<'a, T>> {
+    nodes.iter().filter_map(|n| n.part(part)).collect()
+}
+
 /// A broken safety property.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Hash)]
 pub struct Violation {
@@ -609,6 +625,23 @@ mod tests {
         };
         assert_eq!(texts(&inner), ["kept 1"]);
         assert_eq!(texts(&quiet), [""], "the note is still pushed, its text never formatted");
+    }
+
+    #[test]
+    fn narrowing_keeps_ids_and_statuses_of_the_nodes_with_the_part() {
+        let states = [(1u8, Some('a')), (2, None), (3, Some('c'))];
+        let statuses = [Status::Up, Status::Crashed, Status::Paused];
+        let nodes: Vec<NodeRef<'_, (u8, Option<char>)>> = states
+            .iter()
+            .zip(statuses)
+            .enumerate()
+            .map(|(id, (state, status))| NodeRef { id: id as NodeId, status, state })
+            .collect();
+        let parts = narrow(&nodes, |s| s.1.as_ref());
+        let seen: Vec<(NodeId, Status, char)> = parts.iter().map(|n| (n.id, n.status, *n.state)).collect();
+        assert_eq!(seen, [(0, Status::Up, 'a'), (2, Status::Paused, 'c')]);
+        assert!(nodes[1].part(|s| s.1.as_ref()).is_none());
+        assert_eq!(nodes[0].part(|s| Some(&s.0)).map(|n| *n.state), Some(1));
     }
 
     #[test]
