@@ -102,31 +102,8 @@ macro_rules! catalog {
             }
         }
 
-        impl fmt::Debug for Any {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
-            }
-        }
-        impl fmt::Debug for AnyConfig {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
-            }
-        }
-        impl fmt::Debug for AnyMsg {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
-            }
-        }
-        impl fmt::Debug for AnyTimer {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
-            }
-        }
-        impl fmt::Debug for AnyDurable {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
-            }
-        }
+        // Each prints and serializes as its variant's own value.
+        catalog!(@debug [$($variant)+] Any AnyConfig AnyMsg AnyTimer AnyDurable);
         impl fmt::Debug for AnyChecker {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
@@ -136,26 +113,7 @@ macro_rules! catalog {
             }
         }
 
-        impl Serialize for AnyConfig {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
-            }
-        }
-        impl Serialize for AnyMsg {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
-            }
-        }
-        impl Serialize for AnyTimer {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
-            }
-        }
-        impl Serialize for AnyView {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
-            }
-        }
+        catalog!(@serialize [$($variant)+] AnyConfig AnyMsg AnyTimer AnyView);
 
         impl Default for AnyConfig {
             /// The first variant's default (a world is always built from
@@ -303,6 +261,27 @@ macro_rules! catalog {
                     Self::Unset => {}
                     $(Self::$variant(checker) => Checker::<$ty>::fingerprint(checker, h)),+
                 }
+            }
+        }
+    };
+    // Debug and Serialize as the variant's own, for each enum named.
+    (@debug $variants:tt $($enum:ident)+) => {
+        $(catalog!(@debug_one $enum $variants);)+
+    };
+    (@debug_one $enum:ident [$($variant:ident)+]) => {
+        impl fmt::Debug for $enum {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self { $(Self::$variant(x) => fmt::Debug::fmt(x, f)),+ }
+            }
+        }
+    };
+    (@serialize $variants:tt $($enum:ident)+) => {
+        $(catalog!(@serialize_one $enum $variants);)+
+    };
+    (@serialize_one $enum:ident [$($variant:ident)+]) => {
+        impl Serialize for $enum {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self { $(Self::$variant(x) => Serialize::serialize(x, s)),+ }
             }
         }
     };
