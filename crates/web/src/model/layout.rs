@@ -11,6 +11,16 @@ const CLIENTS_PER_COLUMN: u32 = 6;
 const COLUMNS_TOP: f64 = 40.0;
 /// Room below the columns.
 const COLUMNS_BOTTOM: f64 = 12.0;
+/// Room a column's slot needs beyond its node for three lines of text
+/// under it (role, badge, note) and the next node's timer ring.
+const UNDER_ROOM: f64 = 56.0;
+/// Room a slot needs beyond its node when the text goes beside it: the
+/// rings of the nodes above and below.
+const BESIDE_ROOM: f64 = 16.0;
+/// Least room for text beside a node before it goes under it after all.
+const BESIDE_TEXT: f64 = 72.0;
+/// Gap between a node's rim and its text beside it.
+pub const BESIDE_GAP: f64 = 9.0;
 
 /// Where things are on a canvas of a given CSS size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -26,6 +36,20 @@ pub struct Layout {
     /// The circle's horizontal radius over its vertical one: on a wide
     /// canvas the nodes go round an ellipse that uses the width.
     pub stretch: f64,
+    /// Whether the nodes' lines of text go beside them rather than under
+    /// them (columns too crowded for text underneath; see [`Layout::label_side`]).
+    pub beside: bool,
+}
+
+/// Where a node's lines of text (role, badge, note) go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelSide {
+    /// Centred under the node.
+    Below,
+    /// Right-aligned, left of the node.
+    Left,
+    /// Left-aligned, right of the node.
+    Right,
 }
 
 /// Most a circle is stretched into an ellipse (wider ones read as two rows).
@@ -65,12 +89,24 @@ impl Layout {
         let cy = if n == 1 { height / 2.0 } else { top + (height - top - bottom) / 2.0 };
         // Neighbours where the ellipse is tightest (its ends) do not touch.
         let node_r = if few { node_r } else { node_r.min(radius * std::f64::consts::TAU / f64::from(n) / 2.4) };
-        Self { cx: width / 2.0, cy, radius, node_r, n, arrangement: Arrangement::Circle, width, height, stretch }
+        Self {
+            cx: width / 2.0,
+            cy,
+            radius,
+            node_r,
+            n,
+            arrangement: Arrangement::Circle,
+            width,
+            height,
+            stretch,
+            beside: false,
+        }
     }
 
     /// The same canvas with the nodes placed by `arrangement`.
     pub fn arranged(mut self, arrangement: Arrangement) -> Self {
         self.arrangement = arrangement;
+        self.beside = false;
         if arrangement == Arrangement::Ring {
             // The ring as tall as the canvas; the nodes in a column on
             // each side of it, clear of it and of each other.
@@ -89,8 +125,15 @@ impl Layout {
             let storage = self.n.saturating_sub(servers + clients);
             let tallest = servers.max(clients.min(CLIENTS_PER_COLUMN)).max(clients.div_ceil(2)).max(storage).max(1);
             let spacing = (self.height - COLUMNS_TOP - COLUMNS_BOTTOM) / f64::from(tallest);
-            // Room under each node for three lines of text.
-            self.node_r = ((spacing - 56.0) / 2.0).clamp(8.0, 28.0).min((self.width / 16.0).max(8.0));
+            let cap = (self.width / 16.0).max(8.0);
+            // Text under each node while a node big enough to carry its
+            // name fits; on a canvas too short for that, beside it, where a
+            // column has the width to spare.
+            let under = ((spacing - UNDER_ROOM) / 2.0).clamp(8.0, 28.0).min(cap);
+            let beside = ((spacing - BESIDE_ROOM) / 2.0).clamp(8.0, 20.0).min(cap);
+            let room = self.width / (2.0 * f64::from(self.column_count())) - beside - BESIDE_GAP;
+            self.beside = under < SMALL_NODE_R && beside >= SMALL_NODE_R && room >= BESIDE_TEXT;
+            self.node_r = if self.beside { beside } else { under };
         }
         self
     }
@@ -113,6 +156,39 @@ impl Layout {
                     2
                 }
             }
+        }
+    }
+
+    /// Which of the three columns have nodes.
+    fn used_columns(&self) -> [bool; 3] {
+        let Arrangement::Columns { servers, clients } = self.arrangement else { return [true, false, false] };
+        [servers > 0, clients > 0, self.n > servers + clients]
+    }
+
+    /// How many columns have nodes (at least one).
+    fn column_count(&self) -> u32 {
+        self.used_columns().iter().filter(|&&used| used).count().max(1) as u32
+    }
+
+    /// The centre of `column` as a fraction of the width: the columns that
+    /// have nodes share the width evenly (two at a quarter and three
+    /// quarters, three at a sixth, a half and five sixths).
+    fn column_x(&self, column: u32) -> f64 {
+        let before = self.used_columns()[..column as usize].iter().filter(|&&used| used).count();
+        (before as f64 + 0.5) / f64::from(self.column_count())
+    }
+
+    /// Where node `id`'s lines of text go: under it, or beside it on the
+    /// side away from the other columns (the first column's on its left).
+    pub fn label_side(&self, id: NodeId) -> LabelSide {
+        if !self.beside {
+            LabelSide::Below
+        } else if self.column_count() > 1
+            && self.used_columns().iter().position(|&used| used) == Some(self.column(id) as usize)
+        {
+            LabelSide::Left
+        } else {
+            LabelSide::Right
         }
     }
 
@@ -147,18 +223,18 @@ impl Layout {
             }
             Arrangement::Columns { servers, clients } => {
                 let (x, index, count) = if id < servers {
-                    (0.17, id, servers)
+                    (self.column_x(0), id, servers)
                 } else if id < servers + clients {
                     let i = id - servers;
                     if clients > CLIENTS_PER_COLUMN {
                         // Two staggered columns of clients.
-                        let x = if i % 2 == 0 { 0.42 } else { 0.58 };
+                        let x = self.column_x(1) + if i % 2 == 0 { -0.08 } else { 0.08 };
                         (x, i / 2, if i % 2 == 0 { clients.div_ceil(2) } else { clients / 2 })
                     } else {
-                        (0.5, i, clients)
+                        (self.column_x(1), i, clients)
                     }
                 } else {
-                    (0.83, id - servers - clients, self.n.saturating_sub(servers + clients))
+                    (self.column_x(2), id - servers - clients, self.n.saturating_sub(servers + clients))
                 };
                 let spacing = (self.height - COLUMNS_TOP - COLUMNS_BOTTOM) / f64::from(count.max(1));
                 // Labels go under a node: lift it a little within its slot.
@@ -275,9 +351,12 @@ mod tests {
     /// Every node and its labels inside the canvas, no two nodes touching.
     fn fits(l: &Layout) {
         let c = centres(l);
+        // Two lines of text under a node, if it has them there (small
+        // nodes have none).
+        let under = if l.node_r >= SMALL_NODE_R && !l.beside { 28.0 } else { 0.0 };
         for (i, &(x, y)) in c.iter().enumerate() {
             assert!(x - l.node_r >= 0.0 && x + l.node_r <= l.width, "node {i} at x={x:.0} in {l:?}");
-            assert!(y - l.node_r >= 0.0 && y + l.node_r + 28.0 <= l.height, "node {i} at y={y:.0} in {l:?}");
+            assert!(y - l.node_r >= 0.0 && y + l.node_r + under <= l.height, "node {i} at y={y:.0} in {l:?}");
             for (j, &(u, v)) in c.iter().enumerate().skip(i + 1) {
                 assert!((x - u).hypot(y - v) > 2.0 * l.node_r + 2.0, "nodes {i} and {j} overlap in {l:?}");
             }
@@ -299,6 +378,63 @@ mod tests {
         for n in [2, 3, 7, 9, 15, 32] {
             fits(&Layout::new(914.0, 343.0, n));
             fits(&Layout::new(390.0, 500.0, n));
+        }
+    }
+
+    /// The columns that have nodes share the width: two at a quarter and
+    /// three quarters (they sat at a sixth and a half, the right third of
+    /// the canvas empty), three at a sixth, a half and five sixths.
+    #[test]
+    fn columns_share_the_width() {
+        let xs = |servers, clients, n| {
+            let l = Layout::new(900.0, 300.0, n).arranged(Arrangement::Columns { servers, clients });
+            let mut xs: Vec<f64> = (0..n).map(|id| (l.node_pos(id).0 / 900.0 * 100.0).round()).collect();
+            xs.dedup();
+            xs
+        };
+        assert_eq!(xs(1, 3, 4), [25.0, 75.0], "a coordinator and its participants");
+        assert_eq!(xs(3, 2, 5), [25.0, 75.0], "servers and clients");
+        assert_eq!(xs(1, 2, 4), [17.0, 50.0, 83.0], "a lock server, clients, storage");
+        assert_eq!(xs(2, 0, 4), [25.0, 75.0], "servers and storage, no clients");
+        assert_eq!(xs(4, 0, 4), [50.0], "one column");
+    }
+
+    /// On the app's canvas at 1280×800 (about 900×280), four nodes to a
+    /// column left no room for text under nodes big enough to name: they
+    /// were drawn as unnamed dots. Now the text goes beside them, on the
+    /// side away from the other column, and inside the canvas.
+    #[test]
+    fn crowded_columns_put_the_text_beside_the_nodes() {
+        let l = Layout::new(900.0, 280.0, 5).arranged(Arrangement::Columns { servers: 1, clients: 4 });
+        assert!(l.beside && l.node_r >= SMALL_NODE_R, "{l:?}");
+        assert_eq!(l.label_side(0), LabelSide::Left);
+        assert_eq!(l.label_side(3), LabelSide::Right);
+        fits(&l);
+        for id in 0..l.n {
+            let (x, _) = l.node_pos(id);
+            let room = match l.label_side(id) {
+                LabelSide::Left => x - l.node_r - BESIDE_GAP,
+                LabelSide::Right => l.width - (x + l.node_r + BESIDE_GAP),
+                LabelSide::Below => unreachable!(),
+            };
+            assert!(room >= BESIDE_TEXT, "node {id}: {room:.0} px for its text");
+        }
+        // With room enough, the text stays under the nodes.
+        let tall = Layout::new(900.0, 600.0, 5).arranged(Arrangement::Columns { servers: 1, clients: 4 });
+        assert!(!tall.beside && tall.node_r >= SMALL_NODE_R, "{tall:?}");
+        assert_eq!(tall.label_side(3), LabelSide::Below);
+        // A circle never puts it beside, even after columns.
+        assert!(!l.arranged(Arrangement::Circle).beside);
+    }
+
+    #[test]
+    fn columns_fit_the_canvas() {
+        for (w, h) in [(900.0, 280.0), (914.0, 343.0), (390.0, 420.0), (1400.0, 700.0)] {
+            for (servers, clients, n) in
+                [(1, 3, 4), (1, 4, 5), (3, 2, 5), (1, 2, 4), (3, 3, 6), (1, 15, 16), (5, 11, 16)]
+            {
+                fits(&Layout::new(w, h, n).arranged(Arrangement::Columns { servers, clients }));
+            }
         }
     }
 

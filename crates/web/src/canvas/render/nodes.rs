@@ -4,7 +4,7 @@
 use super::{cross, Marks, Options, Renderer};
 use crate::canvas::theme::Theme;
 use crate::math;
-use crate::model::layout::{Layout, SMALL_NODE_R};
+use crate::model::layout::{LabelSide, Layout, BESIDE_GAP, SMALL_NODE_R};
 use crate::model::palette::{Shape, PALETTE_LEN};
 use crate::model::scene::Scene;
 use protocol::{NodeId, Status};
@@ -196,7 +196,7 @@ impl Renderer {
         ctx.set_fill_style_str(&theme.node_text);
         ctx.fill();
 
-        // Words: the id inside, role and badge under each node.
+        // Words: the id inside, role and badge under each node (or beside it).
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
         ctx.set_font("600 15px system-ui, -apple-system, 'Segoe UI', sans-serif");
@@ -207,9 +207,7 @@ impl Renderer {
         }
         ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
         for node in &scene.nodes {
-            let (x, y) = layout.node_pos(node.id);
-            let y1 = y + r + 16.0;
-            let y2 = y1 + 14.0;
+            let (x, y1, y2) = lines(layout, ctx, node.id);
             let (role, color) = match node.status {
                 Status::Up => (node.role, &theme.palette[node.color]),
                 Status::Crashed => ("down", &theme.cut),
@@ -229,9 +227,32 @@ impl Renderer {
             ctx.set_font("11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
             ctx.set_fill_style_str(&theme.node_note);
             for node in scene.nodes.iter().filter(|n| !n.note.is_empty()) {
-                let (x, y) = layout.node_pos(node.id);
-                let _ = ctx.fill_text(&node.note, x, y + r + 44.0);
+                let (x, _, y2) = lines(layout, ctx, node.id);
+                let _ = ctx.fill_text(&node.note, x, y2 + 14.0);
             }
+        }
+        if layout.beside {
+            ctx.set_text_align("center");
+        }
+    }
+}
+
+/// Where node `id`'s lines of text go: the anchor's x and the first two
+/// lines' y (the third is 14 px below the second). Text beside a node sets the alignment to match;
+/// under it, it is centred as the caller left it (every node's text is
+/// under it, or every node's beside it).
+fn lines(layout: &Layout, ctx: &Ctx, id: NodeId) -> (f64, f64, f64) {
+    let (x, y) = layout.node_pos(id);
+    let r = layout.node_r;
+    match layout.label_side(id) {
+        LabelSide::Below => (x, y + r + 16.0, y + r + 30.0),
+        LabelSide::Left => {
+            ctx.set_text_align("right");
+            (x - r - BESIDE_GAP, y - 7.0, y + 7.0)
+        }
+        LabelSide::Right => {
+            ctx.set_text_align("left");
+            (x + r + BESIDE_GAP, y - 7.0, y + 7.0)
         }
     }
 }
