@@ -30,8 +30,21 @@ pub fn describe_event(event: Option<&EventInfo>) -> String {
 
 /// The caption of the session's current step.
 pub fn step_caption(session: &dyn Session, log: &[LogEntry]) -> String {
-    caption(session.steps(), session.now(), session.last_event().as_ref(), log)
+    let mut text = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
+    if session.next_event_time().is_none() {
+        // Play and Step are greyed out: say why, and how to go on.
+        text.push_str(if session.steps() == 0 { IDLE_AT_START } else { IDLE });
+    }
+    text
 }
+
+/// The caption's end when nothing is scheduled at the start (single-decree
+/// Paxos, two- and three-phase commit and sagas wait for a client).
+pub const IDLE_AT_START: &str = " It waits for a client: select a node (click it, or Tab to the node \
+    list) and send it a client request, or choose a scenario.";
+
+/// The caption's end when nothing is left to happen later in a run.
+pub const IDLE: &str = " Nothing is left to happen: send a client request or change the world to go on.";
 
 /// The caption line: step, time, event, and what the nodes said about it.
 pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, log: &[LogEntry]) -> String {
@@ -208,6 +221,25 @@ mod tests {
             caption(5, 300, Some(&event), &log),
             "Step 5 at 300 ms: node 1's election timer fired. node 1 is leader."
         );
+    }
+
+    /// A protocol that waits for a client greys Play and Step out from the
+    /// start; the caption said only "nothing has happened yet".
+    #[test]
+    fn an_idle_start_says_how_to_go_on() {
+        for info in lab::ALGOS {
+            let s = lab::open(&lab::Setup::new(info.algo)).unwrap();
+            let text = step_caption(s.as_ref(), &[]);
+            assert_eq!(text.ends_with(IDLE_AT_START), s.next_event_time().is_none(), "{}: {text}", info.name);
+        }
+        let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
+        assert!(step_caption(paxos.as_ref(), &[]).contains("nothing has happened yet. It waits for a client"));
+        paxos.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
+        while paxos.step() {}
+        let text = step_caption(paxos.as_ref(), &[]);
+        assert!(paxos.steps() > 0 && text.ends_with(IDLE), "{text}");
+        let raft = lab::open(&Setup::default()).unwrap();
+        assert!(!step_caption(raft.as_ref(), &[]).contains("Nothing"), "Raft's timers are armed from the start");
     }
 
     #[test]
