@@ -23,6 +23,7 @@
 //! value a later read does not see (a new-old inversion).
 
 use crate::message::{key_name, AbdMsg, AbdTimer, Stored, Ts};
+use crate::present::{self, Held, OpText, Shown};
 use crate::{AbdBug, AbdConfig, AbdOut};
 use protocol::linearizable::Value;
 use protocol::{ClientOp, Input, Level, NodeId, OpFn, OpKind, OpValue, Tick};
@@ -135,6 +136,7 @@ impl Client {
         let seq = self.ops;
         self.ops += 1;
         out.persist(crate::AbdDurable::Client { ops: self.ops, counter: self.counter });
+        out.emit(Level::Info, format_args!("client {} starts {}: queries the servers", self.id, OpText(key, kind)));
         let (f, value) = op_of(key, kind, None);
         out.op(ClientOp::invoke(seq, f, value));
         self.current = Some(Current {
@@ -154,6 +156,12 @@ impl Client {
 
     fn resend(&mut self, out: &mut AbdOut, config: &AbdConfig) {
         let Some(c) = &self.current else { return };
+        let silent = self.servers - c.answered.count_ones();
+        let servers = if silent == 1 { "server" } else { "servers" };
+        out.emit(
+            Level::Info,
+            format_args!("client {} re-sends its {} to {silent} {servers}", self.id, present::phase_name(c)),
+        );
         for s in (0..self.servers).filter(|s| c.answered & (1 << s) == 0) {
             out.send(s, phase_msg(c));
         }
@@ -179,14 +187,22 @@ impl Client {
         if c.answered.count_ones() < majority {
             return;
         }
+        let (id, found) = (self.id, Held(c.key, c.best));
         match (c.phase, c.kind) {
-            (Phase::Query, Kind::Read) if config.bug == Some(AbdBug::NoWriteBack) => self.finish(now, out, config),
+            (Phase::Query, Kind::Read) if config.bug == Some(AbdBug::NoWriteBack) => {
+                // BUG no-write-back: the point of the broken variant, so a notice.
+                out.emit(Level::Notice, format_args!("client {id} found {found}; returns it, no write-back"));
+                self.finish(now, out, config)
+            }
             (Phase::Query, kind) => {
                 if let Kind::Write(v) = kind {
                     let counter = c.best.ts.counter.max(self.counter) + 1;
                     c.best = Stored { ts: Ts { counter, writer: self.id }, value: Some(v) };
                     self.counter = counter;
                     out.persist(crate::AbdDurable::Client { ops: self.ops, counter });
+                    out.emit(Level::Info, format_args!("client {id} found {found}; writes {}", Held(c.key, c.best)));
+                } else {
+                    out.emit(Level::Info, format_args!("client {id} found {found}; writes it back"));
                 }
                 c.phase = Phase::Update;
                 c.answered = 0;
@@ -205,6 +221,21 @@ impl Client {
             Kind::Read => c.best.value,
             Kind::Write(v) => Some(v),
         };
+        let (id, ms) = (self.id, now.saturating_sub(c.invoked_at));
+        match c.kind {
+            Kind::Read => out.emit(
+                Level::Info,
+                format_args!(
+                    "client {id} finishes read {}: {} @{} ({ms} ms)",
+                    key_name(c.key),
+                    Shown(value),
+                    c.best.ts
+                ),
+            ),
+            Kind::Write(_) => {
+                out.emit(Level::Info, format_args!("client {id} finishes write {} ({ms} ms)", Held(c.key, c.best)))
+            }
+        }
         let (f, invoked) = op_of(c.key, c.kind, None);
         out.op(ClientOp::invoke(c.seq, f, invoked).complete(OpKind::Ok, op_of(c.key, c.kind, value).1));
         out.cancel_timer(AbdTimer::Resend);

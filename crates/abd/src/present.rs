@@ -3,7 +3,7 @@
 //! operation, and a panel with the clients' recent history.
 
 use crate::client::{Current, Done, Kind, Phase};
-use crate::message::key_name;
+use crate::message::{key_name, Stored};
 use crate::{Abd, AbdConfig, Node};
 use protocol::linearizable::Value;
 use protocol::present::{Arrangement, Body, Fact, LegendItem, Row, Shape};
@@ -17,15 +17,47 @@ pub const IDLE_TONE: Tone = Tone::CYAN;
 pub const HISTORY_ROWS: usize = 12;
 
 fn show(v: Value) -> String {
-    v.map_or("nil".to_string(), |v| v.to_string())
+    Shown(v).to_string()
+}
+
+/// A register's value, `nil` before any write.
+pub struct Shown(pub Value);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "{v}"),
+            None => f.write_str("nil"),
+        }
+    }
+}
+
+/// An operation as the canvas and the log name it: `read x` or
+/// `write x=305`. Written by `Display`, so a log line formats it only when
+/// the world keeps notes.
+pub struct OpText(pub u8, pub Kind);
+
+impl std::fmt::Display for OpText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            Kind::Read => write!(f, "read {}", key_name(self.0)),
+            Kind::Write(v) => write!(f, "write {}={v}", key_name(self.0)),
+        }
+    }
+}
+
+/// A register as a server's badge and the log show it: `x=305 @3.5`.
+pub struct Held(pub u8, pub Stored);
+
+impl std::fmt::Display for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={} @{}", key_name(self.0), Shown(self.1.value), self.1.ts)
+    }
 }
 
 /// `read x` or `write x=305`.
 pub fn describe(c: &Current) -> String {
-    match c.kind {
-        Kind::Read => format!("read {}", key_name(c.key)),
-        Kind::Write(v) => format!("write {}={v}", key_name(c.key)),
-    }
+    OpText(c.key, c.kind).to_string()
 }
 
 pub(crate) fn look(node: &Node, keys: u32) -> Look {
@@ -34,13 +66,7 @@ pub(crate) fn look(node: &Node, keys: u32) -> Look {
             role: "server",
             tone: SERVER_TONE,
             shape: Shape::Square,
-            badge: (0..keys as u8)
-                .map(|k| {
-                    let r = s.get(k);
-                    format!("{}={} @{}", key_name(k), show(r.value), r.ts)
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
+            badge: (0..keys as u8).map(|k| Held(k, s.get(k)).to_string()).collect::<Vec<_>>().join(" "),
             note: String::new(),
             ring: None,
         },
@@ -65,7 +91,8 @@ pub(crate) fn look(node: &Node, keys: u32) -> Look {
     }
 }
 
-fn phase_name(op: &Current) -> &'static str {
+/// The phase as the canvas names it: `query`, `update` or `write-back`.
+pub(crate) fn phase_name(op: &Current) -> &'static str {
     match (op.phase, op.kind) {
         (Phase::Query, _) => "query",
         (Phase::Update, Kind::Read) => "write-back",

@@ -202,6 +202,62 @@ pub enum LwwView {
     Client { id: NodeId, up: bool, kind: &'static str, ops: u64, op: Option<String> },
 }
 
+/// Where a client is in its operations, to tell after a step what it did:
+/// the shared client of [`kvraft::client`] notes only giving up, so kv-lww
+/// narrates its clients' milestones here, from their state.
+#[derive(Clone, Copy)]
+struct Milestones {
+    /// The operation in progress and its try.
+    current: Option<(u64, u32)>,
+    /// The last finished operation.
+    done: Option<u64>,
+}
+
+impl Milestones {
+    fn of(c: &KvClient) -> Self {
+        Self { current: c.current.as_ref().map(|o| (o.seq, o.attempts)), done: c.done.back().map(|d| d.seq) }
+    }
+}
+
+/// The log lines of a client's step: an operation started, tried again at
+/// another replica, or finished with a replica's answer (`from`). Giving up
+/// is the shared client's own line.
+fn narrate(id: NodeId, c: &KvClient, before: Milestones, from: Option<NodeId>, out: &mut LwwOut) {
+    use protocol::Level;
+    let after = Milestones::of(c);
+    if let (Some(d), Some(from)) = (c.done.back().filter(|_| after.done != before.done), from) {
+        let ms = d.completed_at.saturating_sub(d.invoked_at);
+        match (d.kind, d.outcome) {
+            (client::Kind::Read, client::Outcome::Ok(v)) => out.emit(
+                Level::Info,
+                format_args!(
+                    "client {id} finishes read {}: {} from replica {from} ({ms} ms)",
+                    client::key_name(d.key),
+                    present::Shown(v)
+                ),
+            ),
+            (client::Kind::Write(_), client::Outcome::Ok(_)) => out.emit(
+                Level::Info,
+                format_args!(
+                    "client {id} finishes {}: acked by replica {from} ({ms} ms)",
+                    present::OpText(d.key, d.kind)
+                ),
+            ),
+            _ => {}
+        }
+    }
+    let (Some(op), Some((seq, attempts))) = (c.current.as_ref(), after.current) else { return };
+    let at = c.target;
+    if before.current.is_none_or(|(s, _)| s != seq) {
+        out.emit(Level::Info, format_args!("client {id} starts {} at replica {at}", present::OpText(op.key, op.kind)));
+    } else if before.current.is_some_and(|(_, a)| a < attempts) {
+        out.emit(
+            Level::Info,
+            format_args!("client {id} retries {} at replica {at} (try {attempts})", present::OpText(op.key, op.kind)),
+        );
+    }
+}
+
 impl Protocol for Lww {
     /// Every field of the node's state by its derived `Hash` (see
     /// `protocol::fingerprint`), and so its messages, what it persisted and
@@ -257,9 +313,15 @@ impl Protocol for Lww {
                     LwwTimer::Replica(_) => None,
                 };
                 let Some(input) = kvraft::client_input(input, msg, timer) else { return };
+                let from = match &input {
+                    Input::Message { from, .. } => Some(*from),
+                    _ => None,
+                };
+                let before = Milestones::of(c);
                 let mut inner: client::ClientOut = out.inner();
                 c.step(now, input, &mut inner, &self.config.clients);
                 out.forward(&mut inner, LwwMsg::Client, LwwTimer::Client, |ops| LwwDurable::Client { ops });
+                narrate(self.id, c, before, from, out);
             }
         }
     }

@@ -2,8 +2,8 @@
 //! lost updates, the clients in another, the clients' history, and the
 //! linearizability verdict with the lost updates that explain it.
 
-use crate::{Lost, Lww, LwwConfig, Node};
-use kvraft::client::key_name;
+use crate::{Lost, Lww, LwwConfig, Node, Version};
+use kvraft::client::{key_name, Kind};
 use kvraft::present::{client_facts, client_look, clients, store_text};
 use kvraft::verdict::{history_panel, judge, verdict_panel, Finding};
 use protocol::present::{Arrangement, Body, Fact, LegendItem, Row, Shape};
@@ -12,12 +12,50 @@ use protocol::{Look, NodeRef, Panel, Picture, Status, Tone};
 pub const REPLICA_TONE: Tone = Tone::BLUE;
 pub const LOSING_TONE: Tone = Tone::PINK;
 
-/// `x=103 @120.0 lost to x=104 @130.2 (replica 2 had not seen it)`.
+/// A key's version as the replicas table and the log show it:
+/// `x=103 @120.0`. Written by `Display`, so a log line formats it only when
+/// the world keeps notes.
+pub struct At(pub u8, pub Version);
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={} @{}", key_name(self.0), self.1.value, self.1.ts)
+    }
+}
+
+/// A read's value, `nil` for a key never written.
+pub struct Shown(pub protocol::linearizable::Value);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "{v}"),
+            None => f.write_str("nil"),
+        }
+    }
+}
+
+/// An operation as the clients' badges name it: `read x` or `write x=103`.
+pub struct OpText(pub u8, pub Kind);
+
+impl std::fmt::Display for OpText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.1 {
+            Kind::Read => write!(f, "read {}", key_name(self.0)),
+            Kind::Write(v) => write!(f, "write {}={v}", key_name(self.0)),
+        }
+    }
+}
+
+/// `x=103 @120.0 (replica 0) lost to x=104 @130.2 (replica 2, written
+/// without seeing it)`.
 pub fn describe_lost(l: &Lost) -> String {
-    let k = key_name(l.key);
     format!(
-        "{k}={} @{} (replica {}) lost to {k}={} @{} (replica {}, written without seeing it)",
-        l.write.value, l.write.ts, l.write.origin, l.to.value, l.to.ts, l.to.origin
+        "{} (replica {}) lost to {} (replica {}, written without seeing it)",
+        At(l.key, l.write),
+        l.write.origin,
+        At(l.key, l.to),
+        l.to.origin
     )
 }
 

@@ -20,7 +20,13 @@
 //! (2) a replica whose clock lags takes a write whose timestamp is below
 //! the version it holds: acknowledged, and lost at once. Counted once, at
 //! the write's own replica, and persisted with the store.
+//!
+//! The log says, once each is persisted: a client's write stamped and
+//! stored (or lost at once, a warning), and each version anti-entropy makes
+//! a replica take (an acknowledged write lost that way, a warning). Gossip
+//! that changes nothing, most of it, is no line.
 
+use crate::present::At;
 use crate::{LwwBug, LwwConfig, LwwMsg, LwwOut, LwwTimer, ReplicaDurable};
 use kvraft::client::{ClientMsg, Kind};
 use protocol::flat::FlatMap;
@@ -60,6 +66,16 @@ pub struct Lost {
     pub key: u8,
     pub write: Version,
     pub to: Version,
+}
+
+/// A version a merge took in place of what the replica held, for the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub key: u8,
+    pub held: Option<Version>,
+    pub to: Version,
+    /// `held` was an acknowledged write of this replica, now lost.
+    pub lost: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -106,28 +122,42 @@ impl Replica {
                 let done = match kind {
                     Kind::Read => self.store.get(&key).map(|v| v.value),
                     Kind::Write(value) => {
-                        let node = if config.bug == Some(LwwBug::ClockOnlyTimestamps) { 0 } else { id };
+                        let clock_only = config.bug == Some(LwwBug::ClockOnlyTimestamps);
+                        let node = if clock_only { 0 } else { id };
                         let write = Version { value, ts: Ts { time: now, node }, origin: id, seen: self.ts(key) };
-                        self.take(id, key, write, out);
+                        self.take(id, from, key, write, clock_only, out);
                         Some(value)
                     }
                 };
                 out.send(from, LwwMsg::Client(ClientMsg::Reply { op, done: Some(done), leader: None }));
             }
-            Input::Message { msg: LwwMsg::Gossip { versions }, .. } => {
-                let before = self.lost;
-                let mut changed = false;
+            Input::Message { from, msg: LwwMsg::Gossip { versions } } => {
+                // Most gossip changes nothing: the list allocates only when
+                // a version is taken.
+                let mut changes: Vec<Change> = Vec::new();
                 for (key, v) in versions {
-                    changed |= self.merge(id, key, v, config);
+                    changes.extend(self.merge(id, key, v, config));
                 }
-                if changed {
-                    out.persist(self.durable());
+                if changes.is_empty() {
+                    return;
                 }
-                if self.lost > before {
-                    out.emit(
-                        Level::Warn,
-                        format_args!("replica {id}: {} acknowledged write(s) lost on merge", self.lost - before),
-                    );
+                out.persist(self.durable());
+                for c in changes {
+                    let (new, key) = (At(c.key, c.to), c.key);
+                    match c.held {
+                        Some(held) if c.lost => {
+                            out.emit(Level::Warn, format_args!("replica {id} loses acked {} to {new}", At(key, held)))
+                        }
+                        // BUG last-arrival-wins: a version no newer replaces the held one.
+                        Some(held) if c.to.ts <= held.ts => {
+                            let older = if c.to.ts < held.ts { "older" } else { "tied" };
+                            out.emit(
+                                Level::Notice,
+                                format_args!("replica {id} replaces {} by {older} {new}", At(key, held)),
+                            )
+                        }
+                        _ => out.emit(Level::Info, format_args!("replica {id} takes {new} from replica {from}")),
+                    }
                 }
             }
             Input::Request { .. } => {
@@ -138,28 +168,31 @@ impl Replica {
     }
 
     /// A client's write: stored if its timestamp is the newest, else
-    /// acknowledged and lost at once. Persisted before the reply.
-    fn take(&mut self, id: NodeId, key: u8, write: Version, out: &mut LwwOut) {
-        match self.store.get(&key).copied() {
-            Some(held) if held.ts >= write.ts => {
-                self.count_lost(key, write, held);
-                out.emit(
-                    Level::Warn,
-                    format_args!(
-                        "replica {id}: write of {} at {} loses at once to the value held at {}",
-                        write.value, write.ts, held.ts
-                    ),
-                );
-            }
-            _ => {
+    /// acknowledged and lost at once. Persisted, then noted, before the
+    /// reply. `clock_only` is the bug `clock-only-timestamps`.
+    fn take(&mut self, id: NodeId, client: NodeId, key: u8, write: Version, clock_only: bool, out: &mut LwwOut) {
+        let held = self.store.get(&key).copied().filter(|held| held.ts >= write.ts);
+        match held {
+            Some(held) => self.count_lost(key, write, held),
+            None => {
                 self.store.insert(key, write);
             }
         }
         out.persist(self.durable());
+        let new = At(key, write);
+        match held {
+            Some(held) => out.emit(Level::Warn, format_args!("replica {id}: {new} loses at once to {}", At(key, held))),
+            // BUG clock-only-timestamps: every stamp can tie another
+            // replica's; the tie itself changes no value, so it is noted here.
+            None if clock_only => {
+                out.emit(Level::Notice, format_args!("replica {id} stores {new}, no id to break ties"))
+            }
+            None => out.emit(Level::Info, format_args!("replica {id} stores {new} from client {client}")),
+        }
     }
 
-    /// Keep the newer of ours and `incoming`; true if ours changed.
-    pub fn merge(&mut self, id: NodeId, key: u8, incoming: Version, config: &LwwConfig) -> bool {
+    /// Keep the newer of ours and `incoming`; what changed, if ours did.
+    pub fn merge(&mut self, id: NodeId, key: u8, incoming: Version, config: &LwwConfig) -> Option<Change> {
         let held = self.store.get(&key).copied();
         // BUG last-arrival-wins: whatever arrives replaces what is held.
         let newer = match held {
@@ -168,13 +201,14 @@ impl Replica {
             Some(h) => incoming.ts > h.ts,
         };
         if !newer {
-            return false;
+            return None;
         }
-        if let Some(h) = held.filter(|h| h.origin == id && incoming.seen < h.ts && incoming.ts > h.ts) {
+        let lost = held.filter(|h| h.origin == id && incoming.seen < h.ts && incoming.ts > h.ts);
+        if let Some(h) = lost {
             self.count_lost(key, h, incoming);
         }
         self.store.insert(key, incoming);
-        true
+        Some(Change { key, held, to: incoming, lost: lost.is_some() })
     }
 
     fn count_lost(&mut self, key: u8, write: Version, to: Version) {

@@ -6,7 +6,7 @@ use kvlww::{
     Lww, LwwBug, LwwConfig, LwwDurable, LwwMsg, Node, Ts, Version, ONE_VALUE_PER_TIMESTAMP, TIMESTAMPS_ONLY_GROW,
 };
 use kvraft::client::{ClientMsg, Kind};
-use protocol::{Checker, Cluster, Command, Input, NodeRef, OutOf, Protocol, Status};
+use protocol::{Checker, Cluster, Command, Input, Level, NodeRef, Note, OutOf, Protocol, Status};
 
 fn replica(id: u32, config: &LwwConfig) -> Lww {
     Lww::new(id, &Cluster { nodes: 5 }, config, None)
@@ -34,8 +34,10 @@ fn a_write_is_stamped_with_the_replicas_clock_and_id_persisted_then_acknowledged
     let v = r.replica().unwrap().store[&0];
     assert_eq!((v.value, v.ts, v.origin, v.seen), (104, Ts { time: 120, node: 1 }, 1, Ts::default()));
     assert!(matches!(out.commands()[0], Command::Persist(LwwDurable::Replica(_))));
+    let stored = Note { level: Level::Info, text: "replica 1 stores x=104 @120.1 from client 4".into() };
+    assert_eq!(out.commands()[1], Command::Emit(stored), "noted once persisted");
     assert_eq!(
-        out.commands()[1],
+        out.commands()[2],
         Command::Send { to: 4, msg: LwwMsg::Client(ClientMsg::Reply { op: 0, done: Some(Some(104)), leader: None }) }
     );
 }
