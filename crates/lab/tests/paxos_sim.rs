@@ -353,3 +353,18 @@ fn every_bug_is_caught_in_multi_paxos_sweeps() {
         bug_is_caught::<MultiPaxos>(bug, PaxosConfig::multi(), 5);
     }
 }
+
+/// A Multi-Paxos leader's line says how many open slots it re-proposes in
+/// words: "no open slot" on a fresh log (it read "re-proposes 0 open
+/// slot(s)").
+#[test]
+fn a_new_leader_counts_its_open_slots_in_words() {
+    let mut s = lab::open(&lab::Setup::new(lab::Algo::MultiPaxos)).unwrap();
+    for _ in 0..400 {
+        s.step();
+    }
+    let leads: Vec<String> =
+        s.log_tail(400).into_iter().map(|e| e.text).filter(|t| t.contains(" leads with ballot ")).collect();
+    assert!(leads.iter().any(|t| t.ends_with("; no open slot")), "{leads:?}");
+    assert!(!leads.iter().any(|t| t.contains("(s)") || t.contains(" 0 open")), "{leads:?}");
+}

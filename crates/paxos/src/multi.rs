@@ -211,14 +211,15 @@ impl MultiPaxos {
             }
         }
         let next_slot = last.map_or(from_slot, |l| l + 1);
-        out.emit(
-            Level::Notice,
-            format_args!(
-                "node {} leads with ballot {ballot}; re-proposes {} open slot(s)",
-                self.roles.id,
-                pending.len()
+        let (id, open) = (self.roles.id, pending.len());
+        match open {
+            0 => out.emit(Level::Notice, format_args!("node {id} leads with ballot {ballot}; no open slot")),
+            1 => out.emit(Level::Notice, format_args!("node {id} leads with ballot {ballot}; re-proposes 1 open slot")),
+            _ => out.emit(
+                Level::Notice,
+                format_args!("node {id} leads with ballot {ballot}; re-proposes {open} open slots"),
             ),
-        );
+        }
         for (&slot, (value, _)) in &pending {
             for &a in self.roles.acceptors.iter() {
                 out.send(a, Msg::Accept { ballot, slot, value: value.clone() });
