@@ -3,12 +3,19 @@
 //! it (outstanding requests), measures each answer's latency, gives up on a
 //! request after `timeout_ms` (its latency counted as the time it waited),
 //! and samples its charts every `sample_ms`.
+//!
+//! The event log says where each request goes and why, in the strategy's
+//! own terms ("balancer sends r12 to server 3: next in turn"). A request's
+//! answer is not logged (one line per request is enough at a request every
+//! few milliseconds); giving up on one is, as a notice the first time a
+//! server leaves the balancer waiting, and as a routine line until that
+//! server answers in time again.
 
 use crate::config::{mix, BalanceConfig, Strategy};
 use crate::message::{BalanceMsg, BalanceTimer};
 use crate::Out;
 use protocol::flat::FlatMap;
-use protocol::{ClientOp, Input, NodeId, OpFn, OpKind, OpValue, Tick};
+use protocol::{ClientOp, Input, Level, NodeId, OpFn, OpKind, OpValue, Tick};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -49,6 +56,9 @@ pub struct Balancer {
     /// Per server (index `server - 1`): requests it owes, requests it answered.
     pub outstanding: Vec<u32>,
     pub served: Vec<u64>,
+    /// Per server: the balancer gave up on a request sent there and has had
+    /// no answer in time from it since (its next give-up is no news).
+    pub silent: Vec<bool>,
     pub latencies: VecDeque<Tick>,
     pub samples: VecDeque<Sample>,
     /// Latency percentiles at the last sample.
@@ -56,9 +66,30 @@ pub struct Balancer {
     pub p99: Tick,
 }
 
+/// The number of request `id`'s key: its key is `key-{number}`.
+pub fn key_number(id: u64) -> u64 {
+    mix(id) % KEYS
+}
+
 /// The key of request `id`.
 pub fn key_of(id: u64) -> String {
-    format!("key-{}", mix(id) % KEYS)
+    format!("key-{}", key_number(id))
+}
+
+/// Why the strategy picked a server, in its own terms (for the event log).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// There is one server.
+    Only,
+    /// Round robin: the next server in turn.
+    Turn,
+    /// Least outstanding: no server owes fewer requests than this one's.
+    Fewest { owed: u32 },
+    /// Ring: the owner of the request's key, `key-{key}`.
+    Owner { key: u64 },
+    /// Two choices: the server picked and the other one drawn, with what
+    /// each owed (the picked one never more).
+    Sampled { owed: u32, other: NodeId, other_owed: u32 },
 }
 
 /// The `q`-quantile (0..=1) of `values`, nearest rank; 0 for none.
@@ -85,6 +116,27 @@ fn end_op(id: u64, kind: OpKind, out: &mut Out) {
     out.op(op.complete(kind, op.value.clone()));
 }
 
+/// The line for request `id` sent to `server`: where and why. Every
+/// request has one, so it is short, and the lines of one strategy differ
+/// in their numbers alone: the app folds a run of them into one.
+fn emit_route(id: u64, server: NodeId, pick: Pick, out: &mut Out) {
+    match pick {
+        Pick::Only => out.emit(Level::Info, format_args!("balancer sends r{id} to server {server}, the only one")),
+        Pick::Turn => out.emit(Level::Info, format_args!("balancer sends r{id} to server {server}: next in turn")),
+        Pick::Fewest { owed } => {
+            out.emit(Level::Info, format_args!("balancer sends r{id} to server {server}: fewest outstanding ({owed})"))
+        }
+        Pick::Owner { key } => out
+            .emit(Level::Info, format_args!("balancer sends r{id} to server {server}: owner of key-{key} on the ring")),
+        Pick::Sampled { owed, other, other_owed } => out.emit(
+            Level::Info,
+            format_args!(
+                "balancer sends r{id} to server {server}: sampled {server} and {other}, owing {owed} vs {other_owed}"
+            ),
+        ),
+    }
+}
+
 impl Balancer {
     pub fn new(servers: u32, config: &BalanceConfig) -> Self {
         let ring = ring::Ring::of(config.vnodes, 0, 1..=servers);
@@ -100,6 +152,7 @@ impl Balancer {
             in_flight: FlatMap::new(),
             outstanding: vec![0; servers as usize],
             served: vec![0; servers as usize],
+            silent: vec![false; servers as usize],
             latencies: VecDeque::new(),
             samples: VecDeque::new(),
             p50: 0,
@@ -109,27 +162,42 @@ impl Balancer {
 
     /// The server the strategy picks for request `id`.
     pub fn choose(&self, id: u64) -> NodeId {
+        self.route(id).0
+    }
+
+    /// The server the strategy picks for request `id`, and why.
+    pub fn route(&self, id: u64) -> (NodeId, Pick) {
         let n = u64::from(self.servers.max(1));
-        let fewest = |a: u64, b: u64| if self.outstanding[b as usize] < self.outstanding[a as usize] { b } else { a };
-        let index = match self.config.strategy {
-            Strategy::RoundRobin => id % n,
+        if n == 1 {
+            return (1, Pick::Only);
+        }
+        let owed = |i: u64| self.outstanding[i as usize];
+        let fewest = |a: u64, b: u64| if owed(b) < owed(a) { b } else { a };
+        let server = |i: u64| i as NodeId + 1;
+        match self.config.strategy {
+            Strategy::RoundRobin => (server(id % n), Pick::Turn),
             // Ties go to the next server in turn, so an idle cluster is not all on server 1.
-            Strategy::LeastOutstanding => (0..n).map(|k| (id + k) % n).reduce(fewest).unwrap_or(0),
+            Strategy::LeastOutstanding => {
+                let i = (0..n).map(|k| (id + k) % n).reduce(fewest).unwrap_or(0);
+                (server(i), Pick::Fewest { owed: owed(i) })
+            }
             Strategy::Ring => {
+                let key = key_number(id);
                 let owner = self.ring.owner(ring::key_position(&key_of(id))).unwrap_or(1);
-                u64::from(owner - 1)
+                (owner, Pick::Owner { key })
             }
             Strategy::TwoChoices => {
                 let h = mix(id ^ 0x2c);
                 let a = h % n;
-                let mut b = (h >> 32) % (n - 1).max(1);
-                if n > 1 && b >= a {
+                let mut b = (h >> 32) % (n - 1);
+                if b >= a {
                     b += 1;
                 }
-                fewest(a, b.min(n - 1))
+                let b = b.min(n - 1);
+                let (picked, other) = if fewest(a, b) == a { (a, b) } else { (b, a) };
+                (server(picked), Pick::Sampled { owed: owed(picked), other: server(other), other_owed: owed(other) })
             }
-        };
-        index as NodeId + 1
+        }
     }
 
     fn record(&mut self, latency: Tick) {
@@ -150,30 +218,50 @@ impl Balancer {
         match input {
             Input::Start => {
                 out.set_timer(BalanceTimer::Arrival, self.config.interval_ms, self.config.interval_ms);
+                out.emit(
+                    Level::Info,
+                    format_args!(
+                        "balancer: {} over {} servers, a request every {} ms",
+                        self.config.strategy.name(),
+                        self.servers,
+                        self.config.interval_ms
+                    ),
+                );
                 out.set_timer(BalanceTimer::Sample, self.config.sample_ms, self.config.sample_ms);
             }
             Input::Timer(BalanceTimer::Arrival) => {
                 out.set_timer(BalanceTimer::Arrival, self.config.interval_ms, self.config.interval_ms);
                 // Give up on what waited too long (ids grow with time: the oldest first).
-                while let Some((&id, &(_, sent_at))) = self.in_flight.first_key_value() {
+                while let Some((&id, &(server, sent_at))) = self.in_flight.first_key_value() {
                     if now.saturating_sub(sent_at) < self.config.timeout_ms {
                         break;
                     }
                     self.done(id);
                     self.timed_out += 1;
                     end_op(id, OpKind::Info, out);
+                    let silent = &mut self.silent[(server - 1) as usize];
+                    let level = if *silent { Level::Info } else { Level::Notice };
+                    *silent = true;
+                    out.emit(
+                        level,
+                        format_args!(
+                            "balancer gives up on r{id}: no answer from server {server} in {} ms",
+                            self.config.timeout_ms
+                        ),
+                    );
                     // A request given up on counts at the time it waited: leaving it
                     // out would make a strategy that overloads a server look fast.
                     self.record(now.saturating_sub(sent_at));
                 }
                 self.next += 1;
                 let id = self.next;
-                let server = self.choose(id);
+                let (server, pick) = self.route(id);
                 self.sent += 1;
                 self.outstanding[(server - 1) as usize] += 1;
                 self.in_flight.insert(id, (server, now));
                 out.op(request_op(id));
                 out.send(server, BalanceMsg::Request { id });
+                emit_route(id, server, pick, out);
             }
             Input::Timer(BalanceTimer::Sample) => {
                 out.set_timer(BalanceTimer::Sample, self.config.sample_ms, self.config.sample_ms);
@@ -193,6 +281,7 @@ impl Balancer {
                 if let Some((server, sent_at)) = self.done(id) {
                     self.answered += 1;
                     self.served[(server - 1) as usize] += 1;
+                    self.silent[(server - 1) as usize] = false;
                     self.record(now.saturating_sub(sent_at));
                     end_op(id, OpKind::Ok, out);
                 }
@@ -201,6 +290,10 @@ impl Balancer {
                 self.rejected += 1;
                 end_op(id, OpKind::Fail, out);
             }
+            Input::Request { .. } => out.emit(
+                Level::Info,
+                format_args!("the balancer sends a request on its own every {} ms", self.config.interval_ms),
+            ),
             _ => {}
         }
     }

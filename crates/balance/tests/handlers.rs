@@ -7,7 +7,7 @@ use balance::{
     percentile, service_time, Balance, BalanceChecker, BalanceConfig, BalanceMsg, BalanceTimer, Balancer, Node, Server,
     Strategy, NO_REQUEST_LOST, QUEUE_BOUNDS,
 };
-use protocol::{Checker, Command, Input, NodeRef, Status};
+use protocol::{Checker, Command, Input, Level, NodeRef, Note, Status};
 
 type Out = protocol::Out<BalanceMsg, BalanceTimer, ()>;
 
@@ -27,10 +27,17 @@ fn a_server_serves_in_order_and_refuses_when_full() {
     assert_eq!(out.take(), [], "queued behind the one in service");
     s.step(Input::Message { from: 0, msg: BalanceMsg::Request { id: 3 } }, &mut out);
     let first_refusal = out.take();
-    assert!(matches!(&first_refusal[0], Command::Emit(n) if n.text == "server 3's queue is full (2): it refuses r3"));
-    assert_eq!(first_refusal[1..], [send(0, BalanceMsg::Reject { id: 3 })]);
+    let note = |level, text: &str| Command::Emit(Note { level, text: text.to_string() });
+    assert_eq!(
+        first_refusal,
+        [note(Level::Notice, "server 3's queue is full (2): it refuses r3"), send(0, BalanceMsg::Reject { id: 3 })]
+    );
     s.step(Input::Message { from: 0, msg: BalanceMsg::Request { id: 4 } }, &mut out);
-    assert_eq!(out.take(), [send(0, BalanceMsg::Reject { id: 4 })], "said once");
+    assert_eq!(
+        out.take(),
+        [note(Level::Info, "server 3's queue is full (2): it refuses r4"), send(0, BalanceMsg::Reject { id: 4 })],
+        "a notice once per overload, then routine lines"
+    );
     s.step(Input::Timer(BalanceTimer::Service), &mut out);
     let t2 = service_time(&config, 2, 3);
     assert_eq!(
