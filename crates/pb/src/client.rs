@@ -86,6 +86,10 @@ impl Client {
                     if from == self.primary {
                         self.other();
                     }
+                    out.emit(
+                        Level::Info,
+                        format_args!("client: w{id} failed at replica {from}, next write to {}", self.primary),
+                    );
                 }
                 _ => {}
             },

@@ -26,8 +26,12 @@
 //!    it accepts nothing more and steps down (Kleppmann's fencing tokens, in
 //!    the replication path). With `fencing=none` nothing changes epoch and
 //!    nothing is refused: both accept writes, split brain.
+//!
+//! The event log follows each write: the primary sends it down the view,
+//! each replica appends it, the primary commits it and answers the client;
+//! a refusal (not primary, a stale epoch) is a notice, a promotion a warning.
 
-use crate::config::{Fencing, PbBug, PbConfig};
+use crate::config::{Fencing, PbBug, PbConfig, Topology};
 use crate::detector::{judge, Heartbeats, Verdict};
 use crate::message::{Entry, PbMsg, PbTimer};
 use crate::{Out, PbDurable, CLIENT};
@@ -56,6 +60,21 @@ impl Log {
     }
     pub fn has(&self, id: u64) -> bool {
         self.entries.iter().any(|e| e.id == id)
+    }
+}
+
+/// A view for the event log, the primary first: `2 → 3 → 1`.
+struct ViewText<'a>(&'a [NodeId]);
+
+impl std::fmt::Display for ViewText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, r) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" → ")?;
+            }
+            write!(f, "{r}")?;
+        }
+        Ok(())
     }
 }
 
@@ -274,6 +293,12 @@ impl Replica {
             _ => Some((self.epoch, 1)),
         };
         out.persist(self.durable());
+        let (id, epoch) = (self.id, self.epoch);
+        let alone = if self.has_backup() { "" } else { " alone" };
+        out.emit(
+            Level::Info,
+            format_args!("primary {id} commits w{}{alone} in epoch {epoch}, answers the client", entry.id),
+        );
         out.send(CLIENT, PbMsg::Written { id: entry.id, epoch: self.epoch });
     }
 
@@ -289,6 +314,12 @@ impl Replica {
                     // The primary's view is the line this backup stands in.
                     self.view = view;
                     out.persist(self.durable());
+                    if self.view.contains(&self.id) {
+                        out.emit(
+                            Level::Info,
+                            format_args!("replica {} follows primary {from}'s view: {}", self.id, ViewText(&self.view)),
+                        );
+                    }
                 } else if self.primary && !primary && current && !self.view.contains(&from) {
                     self.view.push(from);
                     out.persist(self.durable());
@@ -300,15 +331,32 @@ impl Replica {
             PbMsg::Write { id, value } => {
                 if !self.primary {
                     out.send(from, PbMsg::NotPrimary { id, epoch: self.epoch });
+                    out.emit(Level::Notice, format_args!("replica {} refuses w{id}: it is not primary", self.id));
                     return;
                 }
-                if self.pending.iter().any(|e| e.id == id) || self.pending.len() >= MAX_PENDING {
+                if self.pending.iter().any(|e| e.id == id) {
+                    return;
+                }
+                if self.pending.len() >= MAX_PENDING {
+                    out.emit(
+                        Level::Notice,
+                        format_args!("primary {} ignores w{id}: {MAX_PENDING} writes wait for the backup", self.id),
+                    );
                     return;
                 }
                 let entry = Entry { epoch: self.epoch, id, value };
                 if let Some(next) = self.successor() {
                     self.pending.push(entry);
                     out.send(next, PbMsg::Replicate { epoch: self.epoch, entry });
+                    match self.config.topology {
+                        Topology::Pair => {
+                            out.emit(Level::Info, format_args!("primary {} sends w{id} to backup {next}", self.id))
+                        }
+                        Topology::Chain => out.emit(
+                            Level::Info,
+                            format_args!("primary {} sends w{id} down the chain to {next}", self.id),
+                        ),
+                    }
                 } else {
                     self.accept(entry, out);
                 }
@@ -328,14 +376,29 @@ impl Replica {
                 if self.fenced() && epoch > self.epoch {
                     self.step_down(epoch, out);
                 }
-                if !self.log.has(entry.id) {
+                // A repeat (the primary re-sends what waits for an
+                // acknowledgement on every beat) is passed on or acknowledged
+                // again without a line: the write was told the first time.
+                let new = !self.log.has(entry.id);
+                if new {
                     self.log.push(entry);
                     out.persist(self.durable());
                 }
+                let (me, w) = (self.id, entry.id);
                 // Down the chain if there is more of it, else back with an acknowledgement.
                 match self.successor().filter(|_| !self.primary) {
-                    Some(next) => out.send(next, PbMsg::Replicate { epoch, entry }),
-                    None => out.send(from, PbMsg::Ack { epoch, id: entry.id }),
+                    Some(next) => {
+                        out.send(next, PbMsg::Replicate { epoch, entry });
+                        if new {
+                            out.emit(Level::Info, format_args!("replica {me} appends w{w}, passes it on to {next}"));
+                        }
+                    }
+                    None => {
+                        out.send(from, PbMsg::Ack { epoch, id: entry.id });
+                        if new {
+                            out.emit(Level::Info, format_args!("replica {me} appends w{w}, acks to {from}"));
+                        }
+                    }
                 }
             }
             PbMsg::Ack { epoch, id } if self.primary && epoch == self.epoch => {
@@ -354,6 +417,7 @@ impl Replica {
                 self.epoch = self.epoch.max(epoch);
                 self.log = Log { entries: log.into_iter().collect(), len };
                 out.persist(self.durable());
+                out.emit(Level::Info, format_args!("replica {} takes primary {from}'s log of {len} writes", self.id));
             }
             _ => {}
         }
