@@ -14,6 +14,15 @@
 //!    consumer until acknowledged.
 //! 4. The consumer applies a message and records its id in the same local
 //!    transaction; a repeated id is acknowledged and skipped.
+//!
+//! The event log follows each change: committed with its row, stored by
+//! the broker as the relay publishes it, applied by the consumer (a skipped
+//! duplicate is a notice), its row marked sent. Polls and acknowledgements
+//! are not logged. Where a step has two commands or more, its line goes
+//! between them, so a crash inside the step (`crash-mid-step`) has no new
+//! place to cut it. The relay's publishing is often a single send, and a
+//! line there would give a model checker new crashes to try early in every
+//! search; the broker's line names the relay instead.
 
 use crate::bug::OutboxBug;
 use protocol::flat::FlatSet;
@@ -214,6 +223,12 @@ impl OutboxNode {
         use protocol::Input;
         match self {
             OutboxNode::Service { changes, outbox, bug } => match input {
+                Input::Start if *changes == 0 => {
+                    out.emit(Level::Info, "service: each request commits a change with its outbox row")
+                }
+                Input::Start => {
+                    out.emit(Level::Info, format_args!("service restarts: {changes} changes · {} unsent", outbox.len()))
+                }
                 Input::Request { .. } if outbox.len() >= MAX_ROWS => {
                     out.emit(Level::Notice, "the outbox is full: request refused");
                 }
@@ -222,11 +237,15 @@ impl OutboxNode {
                     if *bug == Some(OutboxBug::PublishBeforeCommit) {
                         // The bug: the message leaves before the transaction commits.
                         out.send(BROKER, OutboxMsg::Publish { id });
+                        out.emit(Level::Warn, format_args!("service publishes change {id} before it commits it"));
                     }
                     *changes = id;
                     outbox.push(id);
                     out.persist(OutboxDurable::Service { changes: *changes, outbox: outbox.clone() });
-                    out.emit(Level::Info, format_args!("change {id} committed with its outbox row"));
+                    out.emit(
+                        Level::Info,
+                        format_args!("service commits change {id} and outbox row {id} in one transaction"),
+                    );
                 }
                 Input::Message { from, msg: OutboxMsg::Poll } => {
                     out.send(from, OutboxMsg::Rows { ids: outbox.iter().take(8).copied().collect() });
@@ -235,16 +254,26 @@ impl OutboxNode {
                     if let Some(i) = outbox.iter().position(|&r| r == id) {
                         outbox.remove(i);
                         out.persist(OutboxDurable::Service { changes: *changes, outbox: outbox.clone() });
+                        out.emit(Level::Info, format_args!("service marks outbox row {id} sent"));
                     }
                 }
                 _ => {}
             },
             OutboxNode::Relay { poll_ms, publishing } => match input {
-                Input::Start | Input::Timer(OutboxTimer::Poll) => {
+                Input::Start => {
+                    out.send(SERVICE, OutboxMsg::Poll);
+                    out.emit(Level::Info, format_args!("relay polls the service's outbox every {poll_ms} ms"));
+                    out.set_timer(OutboxTimer::Poll, *poll_ms, *poll_ms);
+                }
+                Input::Timer(OutboxTimer::Poll) => {
                     out.send(SERVICE, OutboxMsg::Poll);
                     out.set_timer(OutboxTimer::Poll, *poll_ms, *poll_ms);
                 }
                 Input::Message { msg: OutboxMsg::Rows { ids }, .. } => {
+                    // No line here: with one row this step is one command,
+                    // and a line would give a crash inside it a place to
+                    // cut it where there was none (the model checker would
+                    // explore more states). The broker's line names the relay.
                     *publishing = ids.len() as u32;
                     for id in ids {
                         out.send(BROKER, OutboxMsg::Publish { id });
@@ -259,16 +288,28 @@ impl OutboxNode {
             OutboxNode::Broker { queue, redeliver_ms } => match input {
                 Input::Start if !queue.is_empty() => {
                     out.send(CONSUMER, OutboxMsg::Deliver { id: queue[0] });
+                    out.emit(
+                        Level::Info,
+                        format_args!("broker restarts with {} queued, delivers message {}", queue.len(), queue[0]),
+                    );
                     out.set_timer(OutboxTimer::Redeliver, *redeliver_ms, *redeliver_ms);
                 }
                 Input::Message { from, msg: OutboxMsg::Publish { id } } => {
                     if queue.len() >= MAX_ROWS {
+                        out.emit(Level::Notice, format_args!("broker's queue is full: message {id} refused"));
                         return;
                     }
                     // Stored as sent: a republished row is queued again (at
                     // least once); the broker does not deduplicate.
                     queue.push(id);
                     out.persist(OutboxDurable::Broker { queue: queue.clone() });
+                    let now = if queue.len() == 1 { ", delivers it" } else { "" };
+                    let by = match from {
+                        RELAY => " from the relay",
+                        SERVICE => " from the service",
+                        _ => "",
+                    };
+                    out.emit(Level::Info, format_args!("broker stores message {id}{by}{now}"));
                     out.send(from, OutboxMsg::Stored { id });
                     if queue.len() == 1 {
                         out.send(CONSUMER, OutboxMsg::Deliver { id });
@@ -289,6 +330,7 @@ impl OutboxNode {
                 Input::Timer(OutboxTimer::Redeliver) => {
                     if let Some(&id) = queue.first() {
                         out.send(CONSUMER, OutboxMsg::Deliver { id });
+                        out.emit(Level::Info, format_args!("broker redelivers message {id}: no ack yet"));
                         out.set_timer(OutboxTimer::Redeliver, *redeliver_ms, *redeliver_ms);
                     }
                 }
@@ -309,6 +351,9 @@ impl OutboxNode {
                             applied: *applied,
                             applied_twice: *applied_twice,
                         });
+                        if !seen {
+                            out.emit(Level::Info, format_args!("consumer applies message {id}, records its id"));
+                        }
                     } else {
                         out.emit(Level::Notice, format_args!("consumer skips message {id}: already processed"));
                     }
