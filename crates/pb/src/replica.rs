@@ -27,11 +27,12 @@
 //!    the replication path). With `fencing=none` nothing changes epoch and
 //!    nothing is refused: both accept writes, split brain.
 //!
-//! The event log follows each write: the primary sends it down the view,
-//! each replica appends it, the primary commits it and answers the client;
-//! a refusal (not primary, a stale epoch) is a notice, a promotion a warning.
+//! The event log has one line per write, the primary's commit that answers
+//! the client (the canvas shows the write travelling down the view; a line
+//! per replica buried the failovers the presets are about); a refusal (not
+//! primary, a stale epoch) is a notice, a promotion a warning.
 
-use crate::config::{Fencing, PbBug, PbConfig, Topology};
+use crate::config::{Fencing, PbBug, PbConfig};
 use crate::detector::{judge, Heartbeats, Verdict};
 use crate::message::{Entry, PbMsg, PbTimer};
 use crate::{Out, PbDurable, CLIENT};
@@ -348,15 +349,6 @@ impl Replica {
                 if let Some(next) = self.successor() {
                     self.pending.push(entry);
                     out.send(next, PbMsg::Replicate { epoch: self.epoch, entry });
-                    match self.config.topology {
-                        Topology::Pair => {
-                            out.emit(Level::Info, format_args!("primary {} sends w{id} to backup {next}", self.id))
-                        }
-                        Topology::Chain => out.emit(
-                            Level::Info,
-                            format_args!("primary {} sends w{id} down the chain to {next}", self.id),
-                        ),
-                    }
                 } else {
                     self.accept(entry, out);
                 }
@@ -376,29 +368,14 @@ impl Replica {
                 if self.fenced() && epoch > self.epoch {
                     self.step_down(epoch, out);
                 }
-                // A repeat (the primary re-sends what waits for an
-                // acknowledgement on every beat) is passed on or acknowledged
-                // again without a line: the write was told the first time.
-                let new = !self.log.has(entry.id);
-                if new {
+                if !self.log.has(entry.id) {
                     self.log.push(entry);
                     out.persist(self.durable());
                 }
-                let (me, w) = (self.id, entry.id);
                 // Down the chain if there is more of it, else back with an acknowledgement.
                 match self.successor().filter(|_| !self.primary) {
-                    Some(next) => {
-                        out.send(next, PbMsg::Replicate { epoch, entry });
-                        if new {
-                            out.emit(Level::Info, format_args!("replica {me} appends w{w}, passes it on to {next}"));
-                        }
-                    }
-                    None => {
-                        out.send(from, PbMsg::Ack { epoch, id: entry.id });
-                        if new {
-                            out.emit(Level::Info, format_args!("replica {me} appends w{w}, acks to {from}"));
-                        }
-                    }
+                    Some(next) => out.send(next, PbMsg::Replicate { epoch, entry }),
+                    None => out.send(from, PbMsg::Ack { epoch, id: entry.id }),
                 }
             }
             PbMsg::Ack { epoch, id } if self.primary && epoch == self.epoch => {
