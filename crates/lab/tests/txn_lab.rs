@@ -174,3 +174,30 @@ fn three_pc_does_not_block_where_two_pc_does() {
     assert_eq!(outcome("2pc"), ["prepared", "prepared", "prepared"]);
     assert_eq!(outcome("3pc"), ["committed", "committed", "committed"]);
 }
+
+/// A commit's every phase is in the log: the participants' yes votes, 3PC's
+/// pre-commits, the decision, each participant applying it (before, only
+/// the coordinator's begin, decision and done were).
+#[test]
+fn a_commit_narrates_every_phase() {
+    for (algo, three) in [(Algo::TwoPc, false), (Algo::ThreePc, true)] {
+        let mut s = open(&Setup::new(algo)).unwrap();
+        s.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
+        while s.step() {}
+        let log: Vec<String> = s.log_tail(100).into_iter().map(|e| e.text).collect();
+        let at = |line: &str| {
+            log.iter().position(|l| l == line).unwrap_or_else(|| panic!("{algo:?}: no {line:?} in {log:#?}"))
+        };
+        let decided = at("coordinator decides Commit for tx 1");
+        for p in 1..=3 {
+            assert!(at(&format!("participant {p} prepares tx 1: votes yes")) < decided);
+            assert!(at(&format!("participant {p} commits tx 1")) > decided);
+        }
+        let pre = log.iter().filter(|l| l.ends_with("pre-commits tx 1")).count();
+        assert_eq!(pre, if three { 3 } else { 0 }, "{algo:?}: {log:#?}");
+        if three {
+            assert!(at("every participant votes yes on tx 1: pre-commit") < decided);
+        }
+        assert!(at("tx 1 done: every participant acknowledged") > decided);
+    }
+}

@@ -380,6 +380,9 @@ impl Coordinator {
                             out.send(p, CommitMsg::PreCommit { tx });
                         }
                         out.set_timer(CommitTimer::Votes, cfg.vote_timeout_ms, cfg.vote_timeout_ms);
+                        // Lines go after a step's other commands, so a
+                        // `crash-mid-step` after k commands means what it did.
+                        out.emit(Level::Info, format_args!("every participant votes yes on tx {tx}: pre-commit"));
                     } else {
                         self.decide(Decision::Commit, out, cfg);
                     }
@@ -530,6 +533,8 @@ impl Participant {
         out.cancel_timer(CommitTimer::Outcome);
         out.cancel_timer(CommitTimer::Collect);
         out.send(COORDINATOR, CommitMsg::Ack { tx });
+        let does = if d == Decision::Commit { "commits" } else { "aborts" };
+        out.emit(Level::Info, format_args!("participant {} {does} tx {tx}", self.id));
     }
 
     fn message(&mut self, now: Tick, from: NodeId, msg: CommitMsg, out: &mut Out, cfg: &Settings) {
@@ -545,6 +550,7 @@ impl Participant {
                 out.send(COORDINATOR, CommitMsg::Vote { tx, yes });
                 if yes {
                     out.set_timer(CommitTimer::Outcome, cfg.decision_timeout_ms[0], cfg.decision_timeout_ms[1]);
+                    out.emit(Level::Info, format_args!("participant {} prepares tx {tx}: votes yes", self.id));
                 } else {
                     out.emit(Level::Notice, format_args!("participant {} votes no on tx {tx}", self.id));
                 }
@@ -560,6 +566,7 @@ impl Participant {
                     if !self.terminating {
                         out.set_timer(CommitTimer::Outcome, cfg.decision_timeout_ms[0], cfg.decision_timeout_ms[1]);
                     }
+                    out.emit(Level::Info, format_args!("participant {} pre-commits tx {tx}", self.id));
                 }
                 TxState::PreCommitted | TxState::Committed => out.send(from, CommitMsg::PreAck { tx }),
                 state => out.send(from, CommitMsg::State { tx, state }),
