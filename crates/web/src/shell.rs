@@ -188,7 +188,7 @@ pub fn app() -> Html {
         use_memo(generation, move |_| {
             let core = core.borrow();
             let session = core.session.as_ref();
-            let caption = text::step_caption(session, &session.log_tail(crate::components::event_log::LOG_LINES));
+            let caption = text::step_caption(session, &session.log_tail(text::CAPTION_TAIL));
             (caption, Rc::new(MsgList::of(session, MSG_LIST_CAP)))
         })
     };

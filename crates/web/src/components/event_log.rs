@@ -10,8 +10,12 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Lines of the event log shown.
-pub const LOG_LINES: usize = 120;
+/// Entries of the event log read for the list: all the world keeps.
+/// Folding turns runs of routine lines into one line each, so a notable
+/// line stays listed (scrolled to) as long as the world keeps it; with 120
+/// entries, a failover's line left the list after about 200 steps of a
+/// primary-backup run that narrates each write.
+pub const LOG_LINES: usize = sim::event_log::LOG_CAPACITY;
 
 #[derive(Properties)]
 pub struct EventLogProps {

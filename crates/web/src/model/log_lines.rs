@@ -26,17 +26,33 @@ fn alike(a: &LogEntry, b: &LogEntry) -> bool {
     a.level == Level::Info && b.level == Level::Info && words(&a.text).eq(words(&b.text))
 }
 
-/// Fold consecutive alike routine lines; with `notable_only`, keep only
-/// notices and warnings (leader changes, crashes, violations).
+/// Fold alike routine lines; with `notable_only`, keep only notices and
+/// warnings (leader changes, crashes, violations). A routine line folds
+/// into the last line, or into the one before it when the last is routine
+/// too, so two interleaved runs (a write committed, a heartbeat lost, a
+/// write committed...) fold into two lines instead of listing every pair;
+/// the line folded into moves last, so lines stay in the order of their
+/// newest entries. A notable line never folds, and nothing folds across it.
 pub fn fold(log: &[LogEntry], notable_only: bool) -> Vec<Line<'_>> {
     let mut out: Vec<Line<'_>> = Vec::new();
     for entry in log.iter().filter(|e| !notable_only || e.level != Level::Info) {
-        match out.last_mut() {
-            Some(last) if alike(last.entry, entry) => {
-                last.entry = entry;
-                last.count += 1;
+        let n = out.len();
+        let into = if n >= 1 && alike(out[n - 1].entry, entry) {
+            Some(n - 1)
+        } else if n >= 2 && out[n - 1].entry.level == Level::Info && alike(out[n - 2].entry, entry) {
+            Some(n - 2)
+        } else {
+            None
+        };
+        match into {
+            Some(i) => {
+                out[i].entry = entry;
+                out[i].count += 1;
+                if i + 1 < n {
+                    out.swap(i, n - 1);
+                }
             }
-            _ => out.push(Line { entry, count: 1, first_step: entry.step }),
+            None => out.push(Line { entry, count: 1, first_step: entry.step }),
         }
     }
     out
@@ -66,6 +82,29 @@ mod tests {
         assert_eq!(shown, [(1, 1, 1), (4, 3, 2), (5, 1, 5), (6, 1, 6), (7, 1, 7)], "notices never fold");
         let notable: Vec<u64> = fold(&log, true).iter().map(|l| l.entry.step).collect();
         assert_eq!(notable, [1, 6, 7]);
+    }
+
+    /// A write committed and a heartbeat lost, over and over (primary-backup
+    /// with a replica down): two lines with counts, not one per entry.
+    #[test]
+    fn two_interleaved_runs_fold_into_two_lines_in_order() {
+        let mut log = vec![entry(1, Level::Notice, "replica 3 promotes itself")];
+        for i in 0..10 {
+            log.push(entry(10 + 2 * i, Level::Info, &format!("primary 3 commits w{i}")));
+            log.push(entry(11 + 2 * i, Level::Info, &format!("Heartbeat {i} 3→1 receiver is down")));
+        }
+        let shown: Vec<(u64, usize, u64)> =
+            fold(&log, false).iter().map(|l| (l.entry.step, l.count, l.first_step)).collect();
+        assert_eq!(shown, [(1, 1, 1), (28, 10, 10), (29, 10, 11)]);
+        // A notable line between them is a wall: nothing folds across it.
+        log.push(entry(30, Level::Notice, "node 1 crashed"));
+        log.push(entry(31, Level::Info, "primary 3 commits w10"));
+        let steps: Vec<u64> = fold(&log, false).iter().map(|l| l.entry.step).collect();
+        assert_eq!(steps, [1, 28, 29, 30, 31]);
+        // Three interleaved runs fold only in pairs: lookback is one line.
+        let three: Vec<LogEntry> =
+            (0..6).map(|i| entry(i, Level::Info, ["a 1", "b 1", "c 1"][i as usize % 3])).collect();
+        assert_eq!(fold(&three, false).len(), 6);
     }
 
     #[test]

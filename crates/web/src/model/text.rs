@@ -10,6 +10,10 @@ use sim::{EventInfo, LogEntry, MsgBrief, Session};
 /// Most log lines the caption repeats.
 pub const CAPTION_NOTES: usize = 3;
 
+/// Entries of the log the caption reads for the current step's lines
+/// (more than a step writes).
+pub const CAPTION_TAIL: usize = 32;
+
 /// One sentence describing the event of the current step.
 pub fn describe_event(event: Option<&EventInfo>) -> String {
     let Some(event) = event else {
