@@ -136,7 +136,6 @@ impl Client {
         let seq = self.ops;
         self.ops += 1;
         out.persist(crate::AbdDurable::Client { ops: self.ops, counter: self.counter });
-        out.emit(Level::Info, format_args!("client {} starts {}: queries the servers", self.id, OpText(key, kind)));
         let (f, value) = op_of(key, kind, None);
         out.op(ClientOp::invoke(seq, f, value));
         self.current = Some(Current {
@@ -152,20 +151,23 @@ impl Client {
             out.send(s, AbdMsg::Query { op: seq, key });
         }
         out.set_timer(AbdTimer::Resend, config.resend_ms, config.resend_ms);
+        // A step's line goes after its other commands, so a
+        // `crash-mid-step` after k commands cuts where it always did.
+        out.emit(Level::Info, format_args!("client {} starts {}: queries the servers", self.id, OpText(key, kind)));
     }
 
     fn resend(&mut self, out: &mut AbdOut, config: &AbdConfig) {
         let Some(c) = &self.current else { return };
         let silent = self.servers - c.answered.count_ones();
         let servers = if silent == 1 { "server" } else { "servers" };
-        out.emit(
-            Level::Info,
-            format_args!("client {} re-sends its {} to {silent} {servers}", self.id, present::phase_name(c)),
-        );
         for s in (0..self.servers).filter(|s| c.answered & (1 << s) == 0) {
             out.send(s, phase_msg(c));
         }
         out.set_timer(AbdTimer::Resend, config.resend_ms, config.resend_ms);
+        out.emit(
+            Level::Info,
+            format_args!("client {} re-sends its {} to {silent} {servers}", self.id, present::phase_name(c)),
+        );
     }
 
     fn on_message(&mut self, now: Tick, from: NodeId, msg: AbdMsg, out: &mut AbdOut, config: &AbdConfig) {
@@ -190,26 +192,30 @@ impl Client {
         let (id, found) = (self.id, Held(c.key, c.best));
         match (c.phase, c.kind) {
             (Phase::Query, Kind::Read) if config.bug == Some(AbdBug::NoWriteBack) => {
+                self.finish(now, out, config);
                 // BUG no-write-back: the point of the broken variant, so a notice.
-                out.emit(Level::Notice, format_args!("client {id} found {found}; returns it, no write-back"));
-                self.finish(now, out, config)
+                out.emit(Level::Notice, format_args!("client {id} returned {found} without a write-back"));
             }
             (Phase::Query, kind) => {
-                if let Kind::Write(v) = kind {
+                let write = if let Kind::Write(v) = kind {
                     let counter = c.best.ts.counter.max(self.counter) + 1;
                     c.best = Stored { ts: Ts { counter, writer: self.id }, value: Some(v) };
                     self.counter = counter;
                     out.persist(crate::AbdDurable::Client { ops: self.ops, counter });
-                    out.emit(Level::Info, format_args!("client {id} found {found}; writes {}", Held(c.key, c.best)));
+                    Some(Held(c.key, c.best))
                 } else {
-                    out.emit(Level::Info, format_args!("client {id} found {found}; writes it back"));
-                }
+                    None
+                };
                 c.phase = Phase::Update;
                 c.answered = 0;
                 for s in 0..self.servers {
                     out.send(s, phase_msg(c));
                 }
                 out.set_timer(AbdTimer::Resend, config.resend_ms, config.resend_ms);
+                match write {
+                    Some(new) => out.emit(Level::Info, format_args!("client {id} found {found}; writes {new}")),
+                    None => out.emit(Level::Info, format_args!("client {id} found {found}; writes it back")),
+                }
             }
             (Phase::Update, _) => self.finish(now, out, config),
         }
@@ -221,6 +227,10 @@ impl Client {
             Kind::Read => c.best.value,
             Kind::Write(v) => Some(v),
         };
+        let (f, invoked) = op_of(c.key, c.kind, None);
+        out.op(ClientOp::invoke(c.seq, f, invoked).complete(OpKind::Ok, op_of(c.key, c.kind, value).1));
+        out.cancel_timer(AbdTimer::Resend);
+        out.set_timer(AbdTimer::Next, config.think_ms[0], config.think_ms[1]);
         let (id, ms) = (self.id, now.saturating_sub(c.invoked_at));
         match c.kind {
             Kind::Read => out.emit(
@@ -236,10 +246,6 @@ impl Client {
                 out.emit(Level::Info, format_args!("client {id} finishes write {} ({ms} ms)", Held(c.key, c.best)))
             }
         }
-        let (f, invoked) = op_of(c.key, c.kind, None);
-        out.op(ClientOp::invoke(c.seq, f, invoked).complete(OpKind::Ok, op_of(c.key, c.kind, value).1));
-        out.cancel_timer(AbdTimer::Resend);
-        out.set_timer(AbdTimer::Next, config.think_ms[0], config.think_ms[1]);
         if self.done.len() == DONE_KEPT {
             self.done.pop_front();
         }

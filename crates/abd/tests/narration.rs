@@ -124,8 +124,8 @@ fn skipping_the_write_back_is_a_notice() {
         net.lines(),
         vec![
             info("client 4 starts read x: queries the servers"),
-            (Level::Notice, "client 4 found x=7 @1.3; returns it, no write-back".to_string()),
             info("client 4 finishes read x: 7 @1.3 (10 ms)"),
+            (Level::Notice, "client 4 returned x=7 @1.3 without a write-back".to_string()),
         ]
     );
 }

@@ -18,11 +18,11 @@
 //! The event log follows each change: committed with its row, stored by
 //! the broker as the relay publishes it, applied by the consumer (a skipped
 //! duplicate is a notice), its row marked sent. Polls and acknowledgements
-//! are not logged. Where a step has two commands or more, its line goes
-//! between them, so a crash inside the step (`crash-mid-step`) has no new
-//! place to cut it. The relay's publishing is often a single send, and a
-//! line there would give a model checker new crashes to try early in every
-//! search; the broker's line names the relay instead.
+//! are not logged. A step's line goes after its other commands, so a
+//! `crash-mid-step` after k commands cuts where it did before the lines.
+//! The relay's publishing is often a single send, and a line there would
+//! make it a step a crash can cut (new states for a model checker); the
+//! broker's line names the relay instead.
 
 use crate::bug::OutboxBug;
 use protocol::flat::FlatSet;
@@ -237,7 +237,6 @@ impl OutboxNode {
                     if *bug == Some(OutboxBug::PublishBeforeCommit) {
                         // The bug: the message leaves before the transaction commits.
                         out.send(BROKER, OutboxMsg::Publish { id });
-                        out.emit(Level::Warn, format_args!("service publishes change {id} before it commits it"));
                     }
                     *changes = id;
                     outbox.push(id);
@@ -246,6 +245,11 @@ impl OutboxNode {
                         Level::Info,
                         format_args!("service commits change {id} and outbox row {id} in one transaction"),
                     );
+                    if *bug == Some(OutboxBug::PublishBeforeCommit) {
+                        // After the step's other commands, so a crash-mid-step
+                        // between the publish and the commit cuts where it did.
+                        out.emit(Level::Warn, format_args!("service published change {id} before committing it"));
+                    }
                 }
                 Input::Message { from, msg: OutboxMsg::Poll } => {
                     out.send(from, OutboxMsg::Rows { ids: outbox.iter().take(8).copied().collect() });
@@ -309,12 +313,12 @@ impl OutboxNode {
                         SERVICE => " from the service",
                         _ => "",
                     };
-                    out.emit(Level::Info, format_args!("broker stores message {id}{by}{now}"));
                     out.send(from, OutboxMsg::Stored { id });
                     if queue.len() == 1 {
                         out.send(CONSUMER, OutboxMsg::Deliver { id });
                         out.set_timer(OutboxTimer::Redeliver, *redeliver_ms, *redeliver_ms);
                     }
+                    out.emit(Level::Info, format_args!("broker stores message {id}{by}{now}"));
                 }
                 Input::Message { msg: OutboxMsg::Ack { id }, .. } if queue.first() == Some(&id) => {
                     queue.remove(0);
