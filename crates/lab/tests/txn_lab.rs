@@ -201,3 +201,19 @@ fn a_commit_narrates_every_phase() {
         assert!(at("tx 1 done: every participant acknowledged") > decided);
     }
 }
+
+/// The outbox's relay polls from the start, so Play is never greyed out,
+/// yet nothing happens until a client asks: the banner says how to start,
+/// and goes once a change is committed.
+#[test]
+fn an_idle_outbox_says_how_to_start() {
+    let mut s = open(&Setup::new(Algo::Outbox)).unwrap();
+    for _ in 0..20 {
+        s.step();
+    }
+    let banner = s.picture().banner;
+    assert!(banner.as_deref().is_some_and(|b| b.contains("send it a client request")), "{banner:?}");
+    s.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
+    s.step();
+    assert_eq!(s.picture().banner, None);
+}
