@@ -11,7 +11,7 @@ use super::theme::Theme;
 use crate::model::bench::Bench;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::core::Core;
-use crate::model::layout::Layout;
+use crate::model::layout::{Layout, BANNER_BAND};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -187,7 +187,8 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     }
     let now = js_sys::Date::now();
     crate::model::ring::sync(&mut view.ring, &mut view.scene, &core, now);
-    view.layout = Layout::new(w, h, core.node_count()).arranged(view.scene.arrangement);
+    let band = if view.scene.banner.is_some() { BANNER_BAND } else { 0.0 };
+    view.layout = Layout::below(w, h, core.node_count(), band).arranged(view.scene.arrangement);
     // A paused, unchanged view is not redrawn: an idle tab costs nothing.
     let key = FrameKey {
         generation: core.generation,

@@ -7,7 +7,7 @@
 use super::render::{Marks, Options, Renderer};
 use super::theme::Theme;
 use crate::model::core::Core;
-use crate::model::layout::Layout;
+use crate::model::layout::{Layout, BANNER_BAND};
 use crate::model::scene::Scene;
 use web_sys::CanvasRenderingContext2d as Ctx;
 use yew::NodeRef;
@@ -62,7 +62,8 @@ impl Pane {
             self.scene_gen = Some(generation);
         }
         let session = twin.session();
-        let layout = Layout::new(w, h, session.node_count()).arranged(self.scene.arrangement);
+        let band = if self.scene.banner.is_some() { BANNER_BAND } else { 0.0 };
+        let layout = Layout::below(w, h, session.node_count(), band).arranged(self.scene.arrangement);
         let renderer = self.renderer.get_or_insert_with(Renderer::new);
         renderer.draw(ctx, &self.scene, None, &layout, t, theme, &Marks::default(), opts, (w, h, dpr));
         self.drawn = Some(key);

@@ -11,6 +11,9 @@ const CLIENTS_PER_COLUMN: u32 = 6;
 const COLUMNS_TOP: f64 = 40.0;
 /// Room below the columns.
 const COLUMNS_BOTTOM: f64 = 12.0;
+/// The band across the top of the canvas the protocol's banner takes (the
+/// renderer's pill reaches 31 px down).
+pub const BANNER_BAND: f64 = 32.0;
 /// Room a column's slot needs beyond its node for three lines of text
 /// under it (role, badge, note) and the next node's timer ring.
 const UNDER_ROOM: f64 = 56.0;
@@ -66,6 +69,13 @@ impl Layout {
     /// filling the canvas but for room for the marks around a node (top)
     /// and its labels (bottom and sides).
     pub fn new(width: f64, height: f64, n: u32) -> Self {
+        Self::below(width, height, n, 0.0)
+    }
+
+    /// [`Layout::new`] with the top `band` pixels kept clear, for the
+    /// protocol's banner ([`BANNER_BAND`]): a circle's top node sat under
+    /// it. (Columns keep their own room for it.)
+    pub fn below(width: f64, height: f64, n: u32, band: f64) -> Self {
         let n = n.max(1);
         let side = width.min(height).max(80.0);
         let few = n <= 9;
@@ -79,6 +89,7 @@ impl Layout {
         let labelled = node_r >= SMALL_NODE_R;
         let (top, bottom) =
             if labelled { (node_r + 14.0, node_r + LABEL_ROOM) } else { (node_r + 10.0, node_r + 10.0) };
+        let top = top + band;
         let side_room = node_r + if labelled { LABEL_HALF_WIDTH } else { 10.0 };
         let ry = ((height - top - bottom) / 2.0).max(10.0);
         let rx = (width / 2.0 - side_room).max(10.0);
@@ -86,7 +97,7 @@ impl Layout {
             1 => (0.0, 1.0),
             _ => (ry.min(rx), (rx / ry.min(rx)).clamp(1.0, MAX_STRETCH)),
         };
-        let cy = if n == 1 { height / 2.0 } else { top + (height - top - bottom) / 2.0 };
+        let cy = if n == 1 { (height + band) / 2.0 } else { top + (height - top - bottom) / 2.0 };
         // Neighbours where the ellipse is tightest (its ends) do not touch.
         let node_r = if few { node_r } else { node_r.min(radius * std::f64::consts::TAU / f64::from(n) / 2.4) };
         Self {
@@ -341,6 +352,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A circle under a banner starts below its band: the outbox's idle
+    /// banner covered node 0, the top node, at 1280×800.
+    #[test]
+    fn a_circle_clears_the_banner() {
+        for (w, h) in [(900.0, 280.0), (914.0, 343.0), (390.0, 420.0)] {
+            for n in [1, 2, 4, 5, 9, 16] {
+                let l = Layout::below(w, h, n, BANNER_BAND);
+                fits(&l);
+                for id in 0..n {
+                    let top = l.node_pos(id).1 - l.node_r - 6.0;
+                    assert!(top >= BANNER_BAND, "node {id} of {n} on {w}×{h}: its ring's top at {top:.0}");
+                }
+            }
+        }
+        assert_eq!(Layout::below(900.0, 300.0, 5, 0.0), Layout::new(900.0, 300.0, 5));
     }
 
     /// Centres of every node.
