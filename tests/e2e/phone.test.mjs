@@ -132,3 +132,21 @@ test('phone: a message tapped in the list opens its sheet with the row still in 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('phone: a protocol that waits for a client says how to start, in full; playing keeps the caption two lines', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=2pc', PHONE);
+  const caption = page.locator('#caption');
+  const seen = () => caption.evaluate((c) => ({
+    idle: c.classList.contains('idle'), clipped: c.scrollHeight > c.clientHeight + 1, text: c.textContent,
+  }));
+  let c = await seen();
+  assert.ok(c.idle && /It waits for a client: select a node .* send it a client request, or choose a scenario\.$/.test(c.text), c.text);
+  assert.ok(!c.clipped, `the whole hint shows on a phone: ${c.text}`);
+  // A request schedules work: the caption is back to its fixed two lines.
+  await page.evaluate(() => window.clusterscope.act({ do: 'request', node: 0, cmd: 'tx' }));
+  await page.evaluate(() => window.clusterscope.step(1));
+  await nextFrame(page);
+  c = await seen();
+  assert.ok(!c.idle, c.text);
+  await page.context().close();
+});

@@ -155,7 +155,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     if core.partition_mode {
                         { partition_bar(&core.picked, session.node_count(), send) }
                     } else {
-                        <p class="caption" id="caption">{ refs.caption.to_string() }</p>
+                        // Idle, the caption says how to go on, in full: it may grow,
+                        // as nothing plays to resize the canvas every frame.
+                        <p class={classes!("caption", session.next_event_time().is_none().then_some("idle"))} id="caption">
+                            { refs.caption.to_string() }</p>
                     }
                     <div class={classes!("canvas-wrap", core.partition_mode.then_some("picking"))} ref={refs.wrap.clone()}>
                         <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
