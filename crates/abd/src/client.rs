@@ -23,8 +23,9 @@
 //! value a later read does not see (a new-old inversion).
 
 use crate::message::{key_name, AbdMsg, AbdTimer, Stored, Ts};
-use crate::present::{self, Held, OpText, Shown};
+use crate::present::{self, Held, OpText};
 use crate::{AbdBug, AbdConfig, AbdOut};
+use protocol::linearizable::Shown;
 use protocol::linearizable::Value;
 use protocol::{ClientOp, Input, Level, NodeId, OpFn, OpKind, OpValue, Tick};
 use serde::Serialize;

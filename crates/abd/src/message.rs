@@ -71,11 +71,13 @@ impl Message for AbdMsg {
         }
     }
     fn label(&self) -> String {
-        let show = |s: &Stored| s.value.map_or("nil".to_string(), |v| v.to_string());
+        use protocol::linearizable::Shown;
         match self {
             AbdMsg::Query { key, .. } => format!("Q {}", key_name(*key)),
-            AbdMsg::QueryReply { stored, .. } => format!("{} @{}", show(stored), stored.ts),
-            AbdMsg::Update { key, stored, .. } => format!("U {}={} @{}", key_name(*key), show(stored), stored.ts),
+            AbdMsg::QueryReply { stored, .. } => format!("{} @{}", Shown(stored.value), stored.ts),
+            AbdMsg::Update { key, stored, .. } => {
+                format!("U {}={} @{}", key_name(*key), Shown(stored.value), stored.ts)
+            }
             AbdMsg::UpdateAck { .. } => "ack".to_string(),
         }
     }

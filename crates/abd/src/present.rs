@@ -5,7 +5,7 @@
 use crate::client::{Current, Done, Kind, Phase};
 use crate::message::{key_name, Stored};
 use crate::{Abd, AbdConfig, Node};
-use protocol::linearizable::Value;
+use protocol::linearizable::{Shown, Value};
 use protocol::present::{Arrangement, Body, Fact, LegendItem, Row, Shape};
 use protocol::{Countdown, Look, NodeId, NodeRef, Panel, Picture, Status, Tone};
 
@@ -18,18 +18,6 @@ pub const HISTORY_ROWS: usize = 12;
 
 fn show(v: Value) -> String {
     Shown(v).to_string()
-}
-
-/// A register's value, `nil` before any write.
-pub struct Shown(pub Value);
-
-impl std::fmt::Display for Shown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(v) => write!(f, "{v}"),
-            None => f.write_str("nil"),
-        }
-    }
 }
 
 /// An operation as the canvas and the log name it: `read x` or

@@ -233,7 +233,7 @@ fn narrate(id: NodeId, c: &KvClient, before: Milestones, from: Option<NodeId>, o
                 format_args!(
                     "client {id} finishes read {}: {} from replica {from} ({ms} ms)",
                     client::key_name(d.key),
-                    present::Shown(v)
+                    protocol::linearizable::Shown(v)
                 ),
             ),
             (client::Kind::Write(_), client::Outcome::Ok(_)) => out.emit(

@@ -23,18 +23,6 @@ impl std::fmt::Display for At {
     }
 }
 
-/// A read's value, `nil` for a key never written.
-pub struct Shown(pub protocol::linearizable::Value);
-
-impl std::fmt::Display for Shown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(v) => write!(f, "{v}"),
-            None => f.write_str("nil"),
-        }
-    }
-}
-
 /// An operation as the clients' badges name it: `read x` or `write x=103`.
 pub struct OpText(pub u8, pub Kind);
 

@@ -44,7 +44,7 @@ pub fn key_name(key: u8) -> &'static str {
 }
 
 pub fn show(v: Value) -> String {
-    v.map_or("nil".to_string(), |v| v.to_string())
+    protocol::linearizable::Shown(v).to_string()
 }
 
 /// A read, or a write of a value.

@@ -37,6 +37,21 @@ use std::fmt;
 /// A register's value; `None` before the first write (Jepsen's `nil`).
 pub type Value = Option<u64>;
 
+/// A register's value as the canvases and logs write it: the number, or
+/// `nil` before any write. Written by `Display`, so a log line formats it
+/// only when the world keeps notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown(pub Value);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "{v}"),
+            None => f.write_str("nil"),
+        }
+    }
+}
+
 /// Most operations of one key in one search.
 pub const MAX_WINDOW: usize = 64;
 /// Most search states visited for one verdict.
@@ -62,9 +77,8 @@ pub struct Entry {
 
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let show = |v: Value| v.map_or("nil".to_string(), |v| v.to_string());
         match self.op {
-            RegOp::Read(v) => write!(f, "client {} read {}", self.process, show(v))?,
+            RegOp::Read(v) => write!(f, "client {} read {}", self.process, Shown(v))?,
             RegOp::Write(v) => write!(f, "client {} write {v}", self.process)?,
         }
         match self.complete {
