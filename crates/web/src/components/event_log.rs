@@ -14,7 +14,7 @@ use yew::prelude::*;
 /// Folding turns runs of routine lines into one line each, so a notable
 /// line stays listed (scrolled to) as long as the world keeps it; with 120
 /// entries, a failover's line left the list after about 200 steps of a
-/// primary-backup run that narrates each write.
+/// protocol that narrates each write.
 pub const LOG_LINES: usize = sim::event_log::LOG_CAPACITY;
 
 #[derive(Properties)]

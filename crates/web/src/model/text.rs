@@ -42,8 +42,8 @@ pub fn step_caption(session: &dyn Session, log: &[LogEntry]) -> String {
     text
 }
 
-/// The caption's end when nothing is scheduled at the start (single-decree
-/// Paxos, two- and three-phase commit and sagas wait for a client).
+/// The caption's end when nothing is scheduled at the start: the protocol
+/// does nothing until a client asks.
 pub const IDLE_AT_START: &str = " It waits for a client: select a node (click it, or Tab to the node \
     list) and send it a client request, or choose a scenario.";
 

@@ -1,0 +1,146 @@
+//! Layout geometry on the host: nodes inside the canvas and clear of one
+//! another and of the banner, for every arrangement.
+
+use super::*;
+
+/// The protocol's banner is drawn across the top, 31 px deep: no node
+/// of a columns layout reaches under it, whatever the canvas's height.
+#[test]
+fn columns_leave_the_banner_its_band() {
+    for height in [180.0, 250.0, 400.0, 800.0] {
+        for (servers, clients) in [(1, 3), (3, 1), (3, 3), (6, 2), (2, 12)] {
+            let arrangement = Arrangement::Columns { servers, clients };
+            let l = Layout::new(460.0, height, servers + clients + 1).arranged(arrangement);
+            for id in 0..l.n {
+                let top = l.node_pos(id).1 - l.node_r;
+                assert!(top >= 31.0, "node {id} of {arrangement:?} at height {height}: top {top}");
+            }
+        }
+    }
+}
+
+/// A circle under a banner starts below its band: the outbox's idle
+/// banner covered node 0, the top node, at 1280×800.
+#[test]
+fn a_circle_clears_the_banner() {
+    for (w, h) in [(900.0, 280.0), (914.0, 343.0), (390.0, 420.0)] {
+        for n in [1, 2, 4, 5, 9, 16] {
+            let l = Layout::below(w, h, n, BANNER_BAND);
+            fits(&l);
+            for id in 0..n {
+                let top = l.node_pos(id).1 - l.node_r - 6.0;
+                assert!(top >= BANNER_BAND, "node {id} of {n} on {w}×{h}: its ring's top at {top:.0}");
+            }
+        }
+    }
+    assert_eq!(Layout::below(900.0, 300.0, 5, 0.0), Layout::new(900.0, 300.0, 5));
+}
+
+/// Centres of every node.
+fn centres(l: &Layout) -> Vec<(f64, f64)> {
+    (0..l.n).map(|id| l.node_pos(id)).collect()
+}
+
+/// Every node and its labels inside the canvas, no two nodes touching.
+fn fits(l: &Layout) {
+    let c = centres(l);
+    // Two lines of text under a node, if it has them there (small
+    // nodes have none).
+    let under = if l.node_r >= SMALL_NODE_R && !l.beside { 28.0 } else { 0.0 };
+    for (i, &(x, y)) in c.iter().enumerate() {
+        assert!(x - l.node_r >= 0.0 && x + l.node_r <= l.width, "node {i} at x={x:.0} in {l:?}");
+        assert!(y - l.node_r >= 0.0 && y + l.node_r + under <= l.height, "node {i} at y={y:.0} in {l:?}");
+        for (j, &(u, v)) in c.iter().enumerate().skip(i + 1) {
+            assert!((x - u).hypot(y - v) > 2.0 * l.node_r + 2.0, "nodes {i} and {j} overlap in {l:?}");
+        }
+    }
+}
+
+#[test]
+fn a_circle_on_a_wide_canvas_uses_the_width() {
+    // The app's canvas at 1280×800.
+    let l = Layout::new(914.0, 343.0, 5);
+    fits(&l);
+    let c = centres(&l);
+    let span =
+        |f: fn(&(f64, f64)) -> f64| c.iter().map(f).fold(f64::MIN, f64::max) - c.iter().map(f).fold(f64::MAX, f64::min);
+    let (wide, high) = (span(|p| p.0), span(|p| p.1));
+    assert!(wide > 0.45 * l.width, "nodes span {wide:.0} of {} px", l.width);
+    assert!(high > 0.5 * l.height, "and {high:.0} of {} px", l.height);
+    for n in [2, 3, 7, 9, 15, 32] {
+        fits(&Layout::new(914.0, 343.0, n));
+        fits(&Layout::new(390.0, 500.0, n));
+    }
+}
+
+/// The columns that have nodes share the width: two at a quarter and
+/// three quarters (they sat at a sixth and a half, the right third of
+/// the canvas empty), three at a sixth, a half and five sixths.
+#[test]
+fn columns_share_the_width() {
+    let xs = |servers, clients, n| {
+        let l = Layout::new(900.0, 300.0, n).arranged(Arrangement::Columns { servers, clients });
+        let mut xs: Vec<f64> = (0..n).map(|id| (l.node_pos(id).0 / 900.0 * 100.0).round()).collect();
+        xs.dedup();
+        xs
+    };
+    assert_eq!(xs(1, 3, 4), [25.0, 75.0], "a coordinator and its participants");
+    assert_eq!(xs(3, 2, 5), [25.0, 75.0], "servers and clients");
+    assert_eq!(xs(1, 2, 4), [17.0, 50.0, 83.0], "a lock server, clients, storage");
+    assert_eq!(xs(2, 0, 4), [25.0, 75.0], "servers and storage, no clients");
+    assert_eq!(xs(4, 0, 4), [50.0], "one column");
+}
+
+/// On the app's canvas at 1280×800 (about 900×280), four nodes to a
+/// column left no room for text under nodes big enough to name: they
+/// were drawn as unnamed dots. Now the text goes beside them, on the
+/// side away from the other column, and inside the canvas.
+#[test]
+fn crowded_columns_put_the_text_beside_the_nodes() {
+    let l = Layout::new(900.0, 280.0, 5).arranged(Arrangement::Columns { servers: 1, clients: 4 });
+    assert!(l.beside && l.node_r >= SMALL_NODE_R, "{l:?}");
+    assert_eq!(l.label_side(0), LabelSide::Left);
+    assert_eq!(l.label_side(3), LabelSide::Right);
+    fits(&l);
+    for id in 0..l.n {
+        let (x, _) = l.node_pos(id);
+        let room = match l.label_side(id) {
+            LabelSide::Left => x - l.node_r - BESIDE_GAP,
+            LabelSide::Right => l.width - (x + l.node_r + BESIDE_GAP),
+            LabelSide::Below => unreachable!(),
+        };
+        assert!(room >= BESIDE_TEXT, "node {id}: {room:.0} px for its text");
+    }
+    // With room enough, the text stays under the nodes.
+    let tall = Layout::new(900.0, 600.0, 5).arranged(Arrangement::Columns { servers: 1, clients: 4 });
+    assert!(!tall.beside && tall.node_r >= SMALL_NODE_R, "{tall:?}");
+    assert_eq!(tall.label_side(3), LabelSide::Below);
+    // A circle never puts it beside, even after columns.
+    assert!(!l.arranged(Arrangement::Circle).beside);
+}
+
+#[test]
+fn columns_fit_the_canvas() {
+    for (w, h) in [(900.0, 280.0), (914.0, 343.0), (390.0, 420.0), (1400.0, 700.0)] {
+        for (servers, clients, n) in [(1, 3, 4), (1, 4, 5), (3, 2, 5), (1, 2, 4), (3, 3, 6), (1, 15, 16), (5, 11, 16)] {
+            fits(&Layout::new(w, h, n).arranged(Arrangement::Columns { servers, clients }));
+        }
+    }
+}
+
+#[test]
+fn a_ring_fills_the_canvas_with_the_nodes_beside_it() {
+    for (w, h) in [(914.0, 343.0), (1400.0, 700.0), (390.0, 506.0), (600.0, 600.0)] {
+        for n in 2..=9 {
+            let l = Layout::new(w, h, n).arranged(Arrangement::Ring);
+            fits(&l);
+            assert!(l.radius >= 0.25 * w.min(h), "ring radius {:.0} on {w}×{h}", l.radius);
+            for (i, (x, y)) in centres(&l).into_iter().enumerate() {
+                let clear = (x - l.cx).hypot(y - l.cy) - l.radius - l.node_r;
+                assert!(clear >= 10.0, "node {i} of {n} is {clear:.0} px off the ring on {w}×{h}");
+            }
+        }
+    }
+    // At 1280×800 the ring was 57 px in radius inside the circle of nodes.
+    assert!(Layout::new(914.0, 343.0, 5).arranged(Arrangement::Ring).radius > 150.0);
+}
