@@ -95,7 +95,12 @@ impl Layout {
         let rx = (width / 2.0 - side_room).max(10.0);
         let (radius, stretch) = match n {
             1 => (0.0, 1.0),
-            _ => (ry.min(rx), (rx / ry.min(rx)).clamp(1.0, MAX_STRETCH)),
+            _ => {
+                let radius = ry.min(rx);
+                let widest = rx / radius;
+                let text = if labelled { text_stretch(n, radius, node_r) } else { 1.0 };
+                (radius, widest.clamp(1.0, MAX_STRETCH).max(text.min(widest)))
+            }
         };
         let cy = if n == 1 { (height + band) / 2.0 } else { top + (height - top - bottom) / 2.0 };
         // Neighbours where the ellipse is tightest (its ends) do not touch.
@@ -286,6 +291,40 @@ impl Layout {
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id)
     }
+}
+
+/// How far a circle of `n` nodes of radius `node_r` must stretch sideways
+/// (its horizontal radius over `radius`, its vertical one) for the text
+/// under each node to clear the nodes below it and their text: on a short
+/// canvas (the space-time diagram under it) a neighbour sits within the
+/// text's depth, and only the width can part them. Nodes straight above one
+/// another (the top and bottom of an even count) are parted by the height
+/// alone.
+fn text_stretch(n: u32, radius: f64, node_r: f64) -> f64 {
+    let reach = node_r + 4.0;
+    let at = |id: u32| {
+        let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(n);
+        (crate::math::cos(a), radius * crate::math::sin(a))
+    };
+    let mut stretch = 1.0_f64;
+    for i in 0..n {
+        let (xi, yi) = at(i);
+        let (top, bottom) = (yi + node_r - reach, yi + node_r + LABEL_ROOM + reach);
+        for j in (0..n).filter(|&j| j != i) {
+            let (xj, yj) = at(j);
+            let apart = (xj - xi).abs() * radius;
+            if apart < 1e-6 {
+                continue;
+            }
+            if (top..bottom).contains(&yj) {
+                stretch = stretch.max((LABEL_HALF_WIDTH + reach) / apart);
+            }
+            if (yj - yi).abs() < LABEL_ROOM {
+                stretch = stretch.max(2.0 * LABEL_HALF_WIDTH / apart);
+            }
+        }
+    }
+    stretch
 }
 
 /// Fraction of the trip done at time `t`, in `0..=1`.

@@ -144,3 +144,59 @@ fn a_ring_fills_the_canvas_with_the_nodes_beside_it() {
     // At 1280×800 the ring was 57 px in radius inside the circle of nodes.
     assert!(Layout::new(914.0, 343.0, 5).arranged(Arrangement::Ring).radius > 150.0);
 }
+
+/// A node's lines of text under it (role, badge, note) clear every other
+/// node and its text, on a canvas made short by the space-time diagram below it too: the
+/// ellipse stretches past its usual width as far as the text needs. (At
+/// 1280×800 with the diagram, single-decree Paxos's node 4 wrote its note
+/// over node 3, and with the Paxos banner its text over node 3's.) Up to six
+/// nodes on a canvas made short by the diagram, eight on the usual one: past
+/// that, nodes stand almost straight above one another at each end, and the
+/// canvas has no width left to part them.
+#[test]
+fn text_under_a_circles_nodes_clears_the_others() {
+    let canvases = [
+        (914.0, 200.0, 6),
+        (914.0, 230.0, 6),
+        (914.0, 343.0, 8),
+        (900.0, 280.0, 8),
+        (1240.0, 210.0, 8),
+        (620.0, 300.0, 6),
+    ];
+    for (w, h, most) in canvases {
+        for n in 2..=most {
+            for band in [0.0, BANNER_BAND] {
+                let l = Layout::below(w, h, n, band);
+                fits(&l);
+                if l.node_r < SMALL_NODE_R {
+                    continue;
+                }
+                let c = centres(&l);
+                for (i, &(x, y)) in c.iter().enumerate() {
+                    // The text's box, and each other node's disc with its ring.
+                    let (left, right, top, bottom) =
+                        (x - LABEL_HALF_WIDTH, x + LABEL_HALF_WIDTH, y + l.node_r, y + l.node_r + LABEL_ROOM);
+                    for (j, &(u, v)) in c.iter().enumerate().filter(|&(j, _)| j != i) {
+                        if (x - u).abs() < 1e-6 {
+                            // Straight above one another: only the height parts them.
+                            continue;
+                        }
+                        let reach = l.node_r + 4.0;
+                        let (nx, ny) = (u.clamp(left, right), v.clamp(top, bottom));
+                        assert!(
+                            (u - nx).hypot(v - ny) >= reach,
+                            "{n} nodes on {w}×{h} (band {band}): node {i}'s text reaches node {j} ({l:?})"
+                        );
+                        // And node j's own text.
+                        let (jl, jr, jt, jb) =
+                            (u - LABEL_HALF_WIDTH, u + LABEL_HALF_WIDTH, v + l.node_r, v + l.node_r + LABEL_ROOM);
+                        assert!(
+                            jr <= left + 1e-6 || jl >= right - 1e-6 || jb <= top || jt >= bottom,
+                            "{n} nodes on {w}×{h} (band {band}): the texts of nodes {i} and {j} overlap ({l:?})"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
