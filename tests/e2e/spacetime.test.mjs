@@ -131,6 +131,53 @@ test('clicking a moment seeks there; the diagram keeps its keys from the page sh
   await page.context().close();
 });
 
+/** The stage's rows as laid out: each one's top and bottom, and the stage's
+ * visible box and scroll height. */
+const stageRows = (page) => page.evaluate(() => {
+  const stage = document.querySelector('.stage');
+  const box = stage.getBoundingClientRect();
+  const rows = [...stage.children].map((c) => {
+    const r = c.getBoundingClientRect();
+    return { name: c.className.split(' ')[0] || c.tagName, top: r.top, bottom: r.bottom };
+  });
+  return { top: box.top, bottom: box.bottom, scroll: stage.scrollHeight, client: stage.clientHeight, overflow: getComputedStyle(stage).overflowY, rows };
+});
+
+test('below the canvas, the diagram leaves the timeline and legend in view; a short window scrolls the stage', async () => {
+  // At 1280×800 the canvas and diagram took so much that the timeline and
+  // the legend fell below the stage's edge, cut off and out of reach.
+  const page = await openApp(env.browser, env.server.url + LINK);
+  await diagram(page).waitFor();
+  let stage = await stageRows(page);
+  for (const row of stage.rows) {
+    assert.ok(row.bottom <= stage.bottom + 1, `${row.name} ends at ${row.bottom}, the stage at ${stage.bottom}`);
+  }
+  assert.ok(stage.rows.some((r) => r.name === 'timeline') && stage.rows.some((r) => r.name === 'legend'));
+  // Rows follow one another: none covers the next.
+  for (let i = 1; i < stage.rows.length; i++) {
+    assert.ok(stage.rows[i].top >= stage.rows[i - 1].bottom - 1, `${stage.rows[i - 1].name} covers ${stage.rows[i].name}`);
+  }
+  // Too short a window for every row: the stage scrolls to the last one.
+  await page.setViewportSize({ width: 1280, height: 560 });
+  await nextFrame(page);
+  stage = await stageRows(page);
+  assert.equal(stage.overflow, 'auto');
+  assert.ok(stage.scroll > stage.client, `the stage scrolls (${stage.scroll} of ${stage.client} px)`);
+  await page.locator('.stage .legend').scrollIntoViewIfNeeded();
+  assert.ok(await page.locator('.stage .legend').isVisible());
+  await page.context().close();
+});
+
+test('at 1280×720 the canvas ends where the timeline begins', async () => {
+  const page = await openApp(env.browser, env.server.url + '?step=200', { viewport: { width: 1280, height: 720 } });
+  const stage = await stageRows(page);
+  for (let i = 1; i < stage.rows.length; i++) {
+    assert.ok(stage.rows[i].top >= stage.rows[i - 1].bottom - 1, `${stage.rows[i - 1].name} covers ${stage.rows[i].name}`);
+  }
+  assert.ok(stage.rows.at(-1).bottom <= stage.bottom + 1, 'every row in view');
+  await page.context().close();
+});
+
 test('acting in the past redraws the diagram from the fork; beside the canvas, the choice is remembered', async () => {
   const page = await openApp(env.browser, env.server.url + LINK);
   await diagram(page).waitFor();
