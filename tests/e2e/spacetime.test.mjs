@@ -165,6 +165,11 @@ test('below the canvas, the diagram leaves the timeline and legend in view; a sh
   assert.ok(stage.scroll > stage.client, `the stage scrolls (${stage.scroll} of ${stage.client} px)`);
   await page.locator('.stage .legend').scrollIntoViewIfNeeded();
   assert.ok(await page.locator('.stage .legend').isVisible());
+  // On a phone the page scrolls, not the stage: the legend keeps its lines.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await nextFrame(page);
+  const legend = await page.locator('.stage .legend').boundingBox();
+  assert.ok(legend.height > 60, `the legend is ${legend.height} px tall on a phone`);
   await page.context().close();
 });
 
