@@ -140,6 +140,21 @@ test('a bad query shows a message naming the parameter and runs the default worl
   }
 });
 
+test('a link to a step the run never reaches says so and shows the last step', async () => {
+  // Two-phase commit waits for a client: with no request, nothing happens after step 0.
+  const page = await openApp(env.browser, env.server.url + '?algo=2pc&nodes=3&step=300');
+  const alert = page.locator('.notice[role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /“step” is 300, but the run has nothing left to happen after step 0; showing step 0/);
+  assert.match(await page.locator('#caption').innerText(), /^Step 0 /);
+  await page.context().close();
+  // A step the run reaches opens with no notice.
+  const reached = await openApp(env.browser, env.server.url + '?step=300');
+  assert.match(await reached.locator('#caption').innerText(), /^Step 300 /);
+  assert.equal(await reached.locator('.notice').count(), 0);
+  await reached.context().close();
+});
+
 test('keyboard: ? opens the help overlay, Escape closes it; shortcuts drive the world', async () => {
   const page = await openApp(env.browser, env.server.url + '?seed=5');
   const passive = [];

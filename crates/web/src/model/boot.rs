@@ -63,6 +63,16 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
         }
         Ok(q) => {
             let mut core = Core::new(q.setup, q.step);
+            // A moment the run never reaches (it ran out of things to happen
+            // first, as a protocol waiting for a client does) is said, not
+            // silently replaced by the last step.
+            let at = core.session.steps();
+            if let Some(asked) = q.step.filter(|&s| s > at && core.session.next_event_time().is_none()) {
+                core.notify(
+                    format!("The link's “step” is {asked}, but the run has nothing left to happen after step {at}; showing step {at}."),
+                    true,
+                );
+            }
             if let Some(id) = q.preset {
                 core.show_scenario(id);
             }
@@ -149,6 +159,19 @@ mod tests {
         let b = boot(&pairs(&[("view", "timeline")]));
         assert!(b.core.spacetime.is_none());
         assert!(b.core.notices[0].text.contains("view: expected spacetime or canvas"), "{:?}", b.core.notices);
+        // A step past the run's end: the run waits for a client from step 0.
+        let idle = lab::ALGOS.iter().map(|i| i.name).find(|name| {
+            let b = boot(&pairs(&[("algo", name), ("step", "1")]));
+            b.core.session.next_event_time().is_none()
+        });
+        let idle = idle.expect("some protocol of the catalog waits for a client");
+        let b = boot(&pairs(&[("algo", idle), ("step", "300")]));
+        assert_eq!(b.core.session.steps(), 0);
+        assert!(
+            b.core.notices[0].text.contains("“step” is 300") && b.core.notices[0].text.contains("after step 0"),
+            "{:?}",
+            b.core.notices
+        );
         let b = boot(&pairs(&[("tour", "../secret")]));
         assert!(b.tour.is_none() && b.core.notices[0].text.starts_with("The link's tour: "), "{:?}", b.core.notices);
     }
