@@ -350,7 +350,13 @@ impl Setup {
         if self.sim.nodes < info.min_nodes {
             return Err(SetupError::new(
                 "nodes",
-                format!("{} needs at least {} nodes, got {}", info.title, info.min_nodes, self.sim.nodes),
+                format!(
+                    "{} needs at least {} node{}, got {}",
+                    info.title,
+                    info.min_nodes,
+                    if info.min_nodes == 1 { "" } else { "s" },
+                    self.sim.nodes
+                ),
             ));
         }
         self.sim.validate(info.max_nodes).map_err(|e| SetupError::new(e.field, e.reason))?;
@@ -439,5 +445,17 @@ mod tests {
         assert_eq!(open(&setup).err().unwrap().field, "nodes");
         setup.sim.nodes = 9;
         assert!(open(&setup).is_ok());
+        setup.sim.nodes = 0;
+        assert_eq!(setup.validate().unwrap_err().reason, "Raft needs at least 1 node, got 0");
+    }
+
+    /// A bad option's value is quoted and the option named, then its help.
+    #[test]
+    fn a_bad_option_value_names_the_option() {
+        let mut setup = Setup::new(Algo::Ring);
+        setup.options.insert("keys".into(), "abc".into());
+        let err = open(&setup).err().unwrap();
+        assert_eq!(err.field, "keys");
+        assert!(err.reason.starts_with("invalid value \"abc\" for keys: "), "{err}");
     }
 }

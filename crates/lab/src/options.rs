@@ -209,7 +209,9 @@ pub fn check_names(algo: Algo, options: &Options) -> Result<(), SetupError> {
 pub fn get<T: FromStr>(specs: &[OptionSpec], options: &Options, name: &'static str) -> Result<T, SetupError> {
     let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
     let text = options.get(name).map_or(spec.default, String::as_str);
-    text.trim().parse().map_err(|_| SetupError::new(spec.name, format!("invalid value {text:?} ({})", spec.help)))
+    text.trim()
+        .parse()
+        .map_err(|_| SetupError::new(spec.name, format!("invalid value {text:?} for {}: {}", spec.name, spec.help)))
 }
 
 /// A decimal option, read as [`get`] reads others (the same value and error)
@@ -218,7 +220,7 @@ pub fn get_decimal(specs: &[OptionSpec], options: &Options, name: &'static str) 
     let spec = specs.iter().find(|s| s.name == name).expect("the option is in the catalog");
     let text = options.get(name).map_or(spec.default, String::as_str);
     crate::decimal::parse(text.trim())
-        .ok_or_else(|| SetupError::new(spec.name, format!("invalid value {text:?} ({})", spec.help)))
+        .ok_or_else(|| SetupError::new(spec.name, format!("invalid value {text:?} for {}: {}", spec.name, spec.help)))
 }
 
 /// Longest duration an option may give, in ms: the longest latency, a
