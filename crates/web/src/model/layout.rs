@@ -302,16 +302,20 @@ impl Layout {
 /// alone.
 fn text_stretch(n: u32, radius: f64, node_r: f64) -> f64 {
     let reach = node_r + 4.0;
-    let at = |id: u32| {
-        let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(n);
-        (crate::math::cos(a), radius * crate::math::sin(a))
-    };
+    // Each node's x on the unit circle and y on this one.
+    let at: Vec<(f64, f64)> = (0..n)
+        .map(|id| {
+            let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * f64::from(id) / f64::from(n);
+            (crate::math::cos(a), radius * crate::math::sin(a))
+        })
+        .collect();
     let mut stretch = 1.0_f64;
-    for i in 0..n {
-        let (xi, yi) = at(i);
+    for (i, &(xi, yi)) in at.iter().enumerate() {
         let (top, bottom) = (yi + node_r - reach, yi + node_r + LABEL_ROOM + reach);
-        for j in (0..n).filter(|&j| j != i) {
-            let (xj, yj) = at(j);
+        for (j, &(xj, yj)) in at.iter().enumerate() {
+            if i == j {
+                continue;
+            }
             let apart = (xj - xi).abs() * radius;
             if apart < 1e-6 {
                 continue;
