@@ -24,6 +24,11 @@ const BESIDE_ROOM: f64 = 16.0;
 const BESIDE_TEXT: f64 = 72.0;
 /// Gap between a node's rim and its text beside it.
 pub const BESIDE_GAP: f64 = 9.0;
+/// Room for a circle's text beside a node, at the canvas's sides.
+const BESIDE_WIDTH: f64 = 96.0;
+/// How far a node's text beside it reaches below its centre (three lines
+/// from 14 px above it).
+const BESIDE_DEPTH: f64 = 32.0;
 
 /// Where things are on a canvas of a given CSS size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,8 +45,12 @@ pub struct Layout {
     /// canvas the nodes go round an ellipse that uses the width.
     pub stretch: f64,
     /// Whether the nodes' lines of text go beside them rather than under
-    /// them (columns too crowded for text underneath; see [`Layout::label_side`]).
+    /// them (columns, or a circle, too crowded for text underneath; see
+    /// [`Layout::label_side`]).
     pub beside: bool,
+    /// Whether a circle of these nodes on this canvas puts their text beside
+    /// them (kept for [`Layout::arranged`]).
+    circle_beside: bool,
 }
 
 /// Where a node's lines of text (role, badge, note) go.
@@ -84,28 +93,46 @@ impl Layout {
         } else {
             (side * 1.6 / n as f64).clamp(4.0, 16.0)
         };
-        // The rings and halos around a node above it, its labels under it
-        // (the renderer labels all but small nodes).
+        // The renderer labels all but small nodes. Their text goes under
+        // them unless no width parts it from the nodes below (nine nodes
+        // at 1280×800, or a canvas made short by the space-time diagram):
+        // then beside them, outward.
         let labelled = node_r >= SMALL_NODE_R;
-        let (top, bottom) =
-            if labelled { (node_r + 14.0, node_r + LABEL_ROOM) } else { (node_r + 10.0, node_r + 10.0) };
+        let (under, crowded) = Self::circle(width, height, n, band, node_r, labelled, false);
+        if labelled && n > 2 && crowded {
+            Self::circle(width, height, n, band, node_r, labelled, true).0
+        } else {
+            under
+        }
+    }
+
+    /// A circle (or ellipse) of `n` nodes of radius `node_r`, their text
+    /// under them or `beside` them; and whether text under them would still
+    /// reach another node or its text at the widest the canvas allows.
+    fn circle(width: f64, height: f64, n: u32, band: f64, node_r: f64, labelled: bool, beside: bool) -> (Self, bool) {
+        // The rings and halos around a node above it, its text under or
+        // beside it.
+        let (top, bottom, side_room) = match (labelled, beside) {
+            (false, _) => (node_r + 10.0, node_r + 10.0, node_r + 10.0),
+            (true, false) => (node_r + 14.0, node_r + LABEL_ROOM, node_r + LABEL_HALF_WIDTH),
+            (true, true) => (node_r + 14.0, (node_r + 10.0).max(BESIDE_DEPTH), node_r + BESIDE_GAP + BESIDE_WIDTH),
+        };
         let top = top + band;
-        let side_room = node_r + if labelled { LABEL_HALF_WIDTH } else { 10.0 };
         let ry = ((height - top - bottom) / 2.0).max(10.0);
         let rx = (width / 2.0 - side_room).max(10.0);
-        let (radius, stretch) = match n {
-            1 => (0.0, 1.0),
+        let (radius, stretch, crowded) = match n {
+            1 => (0.0, 1.0, false),
             _ => {
                 let radius = ry.min(rx);
                 let widest = rx / radius;
-                let text = if labelled { text_stretch(n, radius, node_r) } else { 1.0 };
-                (radius, widest.clamp(1.0, MAX_STRETCH).max(text.min(widest)))
+                let text = if labelled && !beside { text_stretch(n, radius, node_r) } else { 1.0 };
+                (radius, widest.clamp(1.0, MAX_STRETCH).max(text.min(widest)), text > widest + 1e-9)
             }
         };
         let cy = if n == 1 { (height + band) / 2.0 } else { top + (height - top - bottom) / 2.0 };
         // Neighbours where the ellipse is tightest (its ends) do not touch.
-        let node_r = if few { node_r } else { node_r.min(radius * std::f64::consts::TAU / f64::from(n) / 2.4) };
-        Self {
+        let node_r = if n <= 9 { node_r } else { node_r.min(radius * std::f64::consts::TAU / f64::from(n) / 2.4) };
+        let layout = Self {
             cx: width / 2.0,
             cy,
             radius,
@@ -115,14 +142,18 @@ impl Layout {
             width,
             height,
             stretch,
-            beside: false,
-        }
+            beside,
+            circle_beside: beside,
+        };
+        (layout, crowded)
     }
 
     /// The same canvas with the nodes placed by `arrangement`.
     pub fn arranged(mut self, arrangement: Arrangement) -> Self {
         self.arrangement = arrangement;
-        self.beside = false;
+        // A circle's text goes where its layout found room; the others
+        // place their own.
+        self.beside = arrangement == Arrangement::Circle && self.circle_beside;
         if arrangement == Arrangement::Ring {
             // The ring as tall as the canvas; the nodes in a column on
             // each side of it, clear of it and of each other.
@@ -199,6 +230,17 @@ impl Layout {
     pub fn label_side(&self, id: NodeId) -> LabelSide {
         if !self.beside {
             LabelSide::Below
+        } else if self.arrangement == Arrangement::Circle {
+            // Outward, but for the nodes at the top and bottom, whose text
+            // under them has no node below it or beside it.
+            let x = self.node_pos(id).0;
+            if (x - self.cx).abs() < self.node_r {
+                LabelSide::Below
+            } else if x < self.cx {
+                LabelSide::Left
+            } else {
+                LabelSide::Right
+            }
         } else if self.column_count() > 1
             && self.used_columns().iter().position(|&used| used) == Some(self.column(id) as usize)
         {

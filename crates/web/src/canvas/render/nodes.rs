@@ -238,14 +238,21 @@ impl Renderer {
 }
 
 /// Where node `id`'s lines of text go: the anchor's x and the first two
-/// lines' y (the third is 14 px below the second). Text beside a node sets the alignment to match;
-/// under it, it is centred as the caller left it (every node's text is
-/// under it, or every node's beside it).
+/// lines' y (the third is 14 px below the second). Text beside a node sets
+/// the alignment to match; under it, it is centred (as the caller left it
+/// when no node's text is beside it).
 fn lines(layout: &Layout, ctx: &Ctx, id: NodeId) -> (f64, f64, f64) {
     let (x, y) = layout.node_pos(id);
     let r = layout.node_r;
     match layout.label_side(id) {
-        LabelSide::Below => (x, y + r + 16.0, y + r + 30.0),
+        LabelSide::Below => {
+            if layout.beside {
+                // Among nodes whose text is beside them (a crowded circle's
+                // top and bottom).
+                ctx.set_text_align("center");
+            }
+            (x, y + r + 16.0, y + r + 30.0)
+        }
         LabelSide::Left => {
             ctx.set_text_align("right");
             (x - r - BESIDE_GAP, y - 7.0, y + 7.0)
