@@ -7,6 +7,9 @@ use protocol::NodeId;
 
 /// Clients per column before they take two.
 const CLIENTS_PER_COLUMN: u32 = 6;
+/// How far each of two staggered columns of clients stands off their
+/// column's centre, as a fraction of the width.
+const STAGGER: f64 = 0.08;
 /// Room above the columns for the protocol's banner, drawn across the top.
 const COLUMNS_TOP: f64 = 40.0;
 /// Room below the columns.
@@ -170,7 +173,10 @@ impl Layout {
         }
         if let Arrangement::Columns { servers, clients } = arrangement {
             let storage = self.n.saturating_sub(servers + clients);
-            let tallest = servers.max(clients.min(CLIENTS_PER_COLUMN)).max(clients.div_ceil(2)).max(storage).max(1);
+            // More clients than a column holds stand in two staggered
+            // columns of half as many.
+            let client_rows = if clients > CLIENTS_PER_COLUMN { clients.div_ceil(2) } else { clients };
+            let tallest = servers.max(client_rows).max(storage).max(1);
             let spacing = (self.height - COLUMNS_TOP - COLUMNS_BOTTOM) / f64::from(tallest);
             let cap = (self.width / 16.0).max(8.0);
             // Text under each node while a node big enough to carry its
@@ -178,7 +184,10 @@ impl Layout {
             // column has the width to spare.
             let under = ((spacing - UNDER_ROOM) / 2.0).clamp(8.0, 28.0).min(cap);
             let beside = ((spacing - BESIDE_ROOM) / 2.0).clamp(8.0, 20.0).min(cap);
-            let room = self.width / (2.0 * f64::from(self.column_count())) - beside - BESIDE_GAP;
+            // Staggered clients stand STAGGER of the width off their column's
+            // centre, outward, so with that much less room for their text.
+            let stagger = if clients > CLIENTS_PER_COLUMN { STAGGER } else { 0.0 };
+            let room = self.width * (0.5 / f64::from(self.column_count()) - stagger) - beside - BESIDE_GAP;
             self.beside = under < SMALL_NODE_R && beside >= SMALL_NODE_R && room >= BESIDE_TEXT;
             self.node_r = if self.beside { beside } else { under };
         }
@@ -241,12 +250,29 @@ impl Layout {
             } else {
                 LabelSide::Right
             }
+        } else if let Some(left) = self.staggered_left(id) {
+            // Two staggered columns of clients: each one's text outward.
+            if left {
+                LabelSide::Left
+            } else {
+                LabelSide::Right
+            }
         } else if self.column_count() > 1
             && self.used_columns().iter().position(|&used| used) == Some(self.column(id) as usize)
         {
             LabelSide::Left
         } else {
             LabelSide::Right
+        }
+    }
+
+    /// For a client in two staggered columns, whether it is in the left one.
+    fn staggered_left(&self, id: NodeId) -> Option<bool> {
+        match self.arrangement {
+            Arrangement::Columns { servers, clients } if clients > CLIENTS_PER_COLUMN && self.column(id) == 1 => {
+                Some((id - servers) % 2 == 0)
+            }
+            _ => None,
         }
     }
 
@@ -286,7 +312,7 @@ impl Layout {
                     let i = id - servers;
                     if clients > CLIENTS_PER_COLUMN {
                         // Two staggered columns of clients.
-                        let x = self.column_x(1) + if i % 2 == 0 { -0.08 } else { 0.08 };
+                        let x = self.column_x(1) + if i % 2 == 0 { -STAGGER } else { STAGGER };
                         (x, i / 2, if i % 2 == 0 { clients.div_ceil(2) } else { clients / 2 })
                     } else {
                         (self.column_x(1), i, clients)

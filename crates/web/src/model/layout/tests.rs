@@ -115,8 +115,47 @@ fn crowded_columns_put_the_text_beside_the_nodes() {
     let tall = Layout::new(900.0, 600.0, 5).arranged(Arrangement::Columns { servers: 1, clients: 4 });
     assert!(!tall.beside && tall.node_r >= SMALL_NODE_R, "{tall:?}");
     assert_eq!(tall.label_side(3), LabelSide::Below);
-    // A circle never puts it beside, even after columns.
+    // A circle goes back to its own choice: five nodes' text under them.
     assert!(!l.arranged(Arrangement::Circle).beside);
+}
+
+/// More clients than a column holds stand in two staggered columns, and
+/// their text goes outward beside them: eight servers behind a load
+/// balancer at 1280×800 were drawn as unnamed dots (the columns' height was
+/// reckoned for six to a column, not four).
+#[test]
+fn staggered_clients_keep_their_text() {
+    for (w, h) in [(914.0, 272.0), (914.0, 343.0), (900.0, 280.0), (620.0, 300.0)] {
+        for (servers, clients) in [(1, 7), (1, 8), (1, 9), (2, 8)] {
+            let n = servers + clients;
+            let l = Layout::new(w, h, n).arranged(Arrangement::Columns { servers, clients });
+            fits(&l);
+            assert!(l.node_r >= SMALL_NODE_R, "{servers}+{clients} on {w}×{h}: unlabelled ({l:?})");
+            let c = centres(&l);
+            let boxes: Vec<_> = (0..n).map(|id| text_box(&l, id)).collect();
+            for (i, &(left, right, top, bottom)) in boxes.iter().enumerate() {
+                let (x, _) = c[i];
+                let room = match l.label_side(i as NodeId) {
+                    LabelSide::Left => x - l.node_r - BESIDE_GAP,
+                    LabelSide::Right => w - (x + l.node_r + BESIDE_GAP),
+                    LabelSide::Below => f64::INFINITY,
+                };
+                assert!(room >= BESIDE_TEXT, "{servers}+{clients} on {w}×{h}: node {i} has {room:.0} px for its text");
+                for (j, &(u, v)) in c.iter().enumerate().filter(|&(j, _)| j != i) {
+                    let (nx, ny) = (u.clamp(left, right), v.clamp(top, bottom));
+                    assert!(
+                        (u - nx).hypot(v - ny) >= l.node_r,
+                        "{servers}+{clients} on {w}×{h}: node {i}'s text reaches node {j}"
+                    );
+                    let (jl, jr, jt, jb) = boxes[j];
+                    assert!(
+                        jr <= left + 1e-6 || jl >= right - 1e-6 || jb <= top || jt >= bottom,
+                        "{servers}+{clients} on {w}×{h}: the texts of nodes {i} and {j} overlap"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -152,8 +191,8 @@ fn text_box(l: &Layout, id: NodeId) -> (f64, f64, f64, f64) {
     let w = 2.0 * LABEL_HALF_WIDTH;
     match l.label_side(id) {
         LabelSide::Below => (x - w / 2.0, x + w / 2.0, y + l.node_r, y + l.node_r + LABEL_ROOM),
-        LabelSide::Right => (x + l.node_r + BESIDE_GAP, x + l.node_r + BESIDE_GAP + w, y - 14.0, y + 30.0),
-        LabelSide::Left => (x - l.node_r - BESIDE_GAP - w, x - l.node_r - BESIDE_GAP, y - 14.0, y + 30.0),
+        LabelSide::Right => (x + l.node_r + BESIDE_GAP, x + l.node_r + BESIDE_GAP + w, y - 14.0, y + 28.0),
+        LabelSide::Left => (x - l.node_r - BESIDE_GAP - w, x - l.node_r - BESIDE_GAP, y - 14.0, y + 28.0),
     }
 }
 
