@@ -101,12 +101,16 @@ impl Layout {
         // at 1280×800, or a canvas made short by the space-time diagram):
         // then beside them, outward.
         let labelled = node_r >= SMALL_NODE_R;
+        // (Beside them takes width from the circle: on a tall canvas, a
+        // phone's, the circle would shrink more than the text gains.)
         let (under, crowded) = Self::circle(width, height, n, band, node_r, labelled, false);
         if labelled && n > 2 && crowded {
-            Self::circle(width, height, n, band, node_r, labelled, true).0
-        } else {
-            under
+            let (beside, _) = Self::circle(width, height, n, band, node_r, labelled, true);
+            if beside.radius >= under.radius {
+                return beside;
+            }
         }
+        under
     }
 
     /// A circle (or ellipse) of `n` nodes of radius `node_r`, their text
