@@ -131,29 +131,7 @@ fn staggered_clients_keep_their_text() {
             let l = Layout::new(w, h, n).arranged(Arrangement::Columns { servers, clients });
             fits(&l);
             assert!(l.node_r >= SMALL_NODE_R, "{servers}+{clients} on {w}×{h}: unlabelled ({l:?})");
-            let c = centres(&l);
-            let boxes: Vec<_> = (0..n).map(|id| text_box(&l, id)).collect();
-            for (i, &(left, right, top, bottom)) in boxes.iter().enumerate() {
-                let (x, _) = c[i];
-                let room = match l.label_side(i as NodeId) {
-                    LabelSide::Left => x - l.node_r - BESIDE_GAP,
-                    LabelSide::Right => w - (x + l.node_r + BESIDE_GAP),
-                    LabelSide::Below => f64::INFINITY,
-                };
-                assert!(room >= BESIDE_TEXT, "{servers}+{clients} on {w}×{h}: node {i} has {room:.0} px for its text");
-                for (j, &(u, v)) in c.iter().enumerate().filter(|&(j, _)| j != i) {
-                    let (nx, ny) = (u.clamp(left, right), v.clamp(top, bottom));
-                    assert!(
-                        (u - nx).hypot(v - ny) >= l.node_r,
-                        "{servers}+{clients} on {w}×{h}: node {i}'s text reaches node {j}"
-                    );
-                    let (jl, jr, jt, jb) = boxes[j];
-                    assert!(
-                        jr <= left + 1e-6 || jl >= right - 1e-6 || jb <= top || jt >= bottom,
-                        "{servers}+{clients} on {w}×{h}: the texts of nodes {i} and {j} overlap"
-                    );
-                }
-            }
+            texts_clear(&l, &format!("{servers}+{clients} on {w}×{h}"));
         }
     }
 }
@@ -196,6 +174,43 @@ fn text_box(l: &Layout, id: NodeId) -> (f64, f64, f64, f64) {
     }
 }
 
+/// Every node's text on the canvas (beside a node, with at least the room
+/// the layout promises it), clear of every other node's ring and of every
+/// other node's text. Text under a node may reach one straight below it:
+/// only the height parts those.
+fn texts_clear(l: &Layout, what: &str) {
+    let c = centres(l);
+    let boxes: Vec<_> = (0..l.n).map(|id| text_box(l, id)).collect();
+    for (i, &(left, right, top, bottom)) in boxes.iter().enumerate() {
+        let (x, _) = c[i];
+        let side = l.label_side(i as NodeId);
+        let room = match side {
+            LabelSide::Left => x - l.node_r - BESIDE_GAP,
+            LabelSide::Right => l.width - (x + l.node_r + BESIDE_GAP),
+            LabelSide::Below => {
+                assert!(
+                    left >= -1e-6 && right <= l.width + 1e-6 && bottom <= l.height + 1e-6,
+                    "{what}: node {i}'s text leaves the canvas ({l:?})"
+                );
+                f64::INFINITY
+            }
+        };
+        assert!(room >= BESIDE_TEXT, "{what}: node {i} has {room:.0} px for its text ({l:?})");
+        for (j, &(u, v)) in c.iter().enumerate().filter(|&(j, _)| j != i) {
+            if side == LabelSide::Below && (x - u).abs() < 1e-6 {
+                continue;
+            }
+            let (nx, ny) = (u.clamp(left, right), v.clamp(top, bottom));
+            assert!((u - nx).hypot(v - ny) >= l.node_r + 4.0, "{what}: node {i}'s text reaches node {j} ({l:?})");
+            let (jl, jr, jt, jb) = boxes[j];
+            assert!(
+                jr <= left + 1e-6 || jl >= right - 1e-6 || jb <= top || jt >= bottom,
+                "{what}: the texts of nodes {i} and {j} overlap ({l:?})"
+            );
+        }
+    }
+}
+
 /// A node's lines of text (role, badge, note) clear every other node and
 /// its text, and stay on the canvas: under the nodes, the ellipse stretches
 /// past its usual width as far as the text needs (at 1280×800 with the
@@ -229,31 +244,7 @@ fn a_circles_text_clears_the_nodes_and_one_another() {
                 if l.node_r < SMALL_NODE_R {
                     continue;
                 }
-                let c = centres(&l);
-                let boxes: Vec<_> = (0..n).map(|id| text_box(&l, id)).collect();
-                for (i, &(left, right, top, bottom)) in boxes.iter().enumerate() {
-                    assert!(
-                        left >= -1e-6 && right <= w + 1e-6 && bottom <= h + 1e-6,
-                        "{n} nodes on {w}×{h}: node {i}'s text leaves the canvas ({l:?})"
-                    );
-                    for (j, &(u, v)) in c.iter().enumerate().filter(|&(j, _)| j != i) {
-                        if l.label_side(i as NodeId) == LabelSide::Below && (c[i].0 - u).abs() < 1e-6 {
-                            // Straight above one another: only the height parts them.
-                            continue;
-                        }
-                        let reach = l.node_r + 4.0;
-                        let (nx, ny) = (u.clamp(left, right), v.clamp(top, bottom));
-                        assert!(
-                            (u - nx).hypot(v - ny) >= reach,
-                            "{n} nodes on {w}×{h} (band {band}): node {i}'s text reaches node {j} ({l:?})"
-                        );
-                        let (jl, jr, jt, jb) = boxes[j];
-                        assert!(
-                            jr <= left + 1e-6 || jl >= right - 1e-6 || jb <= top || jt >= bottom,
-                            "{n} nodes on {w}×{h} (band {band}): the texts of nodes {i} and {j} overlap ({l:?})"
-                        );
-                    }
-                }
+                texts_clear(&l, &format!("{n} nodes on {w}×{h} (band {band})"));
             }
         }
     }
