@@ -45,7 +45,8 @@ pub struct Layout {
     pub width: f64,
     pub height: f64,
     /// The circle's horizontal radius over its vertical one: on a wide
-    /// canvas the nodes go round an ellipse that uses the width.
+    /// canvas the nodes go round an ellipse that uses the width, on a tall
+    /// one (below 1) one that uses the height.
     pub stretch: f64,
     /// Whether the nodes' lines of text go beside them rather than under
     /// them (columns, or a circle, too crowded for text underneath; see
@@ -67,6 +68,8 @@ pub enum LabelSide {
     Right,
 }
 
+/// Most a circle on a tall canvas is stretched up and down.
+const TALL_STRETCH: f64 = 1.5;
 /// Most a circle is stretched into an ellipse (wider ones read as two rows).
 const MAX_STRETCH: f64 = 2.0;
 /// Room under a node for its role, badge and note lines.
@@ -106,7 +109,7 @@ impl Layout {
         let (under, crowded) = Self::circle(width, height, n, band, node_r, labelled, false);
         if labelled && n > 2 && crowded {
             let (beside, _) = Self::circle(width, height, n, band, node_r, labelled, true);
-            if beside.radius >= under.radius {
+            if beside.narrowest() >= under.narrowest() {
                 return beside;
             }
         }
@@ -130,15 +133,23 @@ impl Layout {
         let (radius, stretch, crowded) = match n {
             1 => (0.0, 1.0, false),
             _ => {
-                let radius = ry.min(rx);
+                // On a canvas taller than wide (a phone's) the ellipse is
+                // taller than wide too, up to TALL_STRETCH times: the nodes
+                // at its sides stand further apart, their text with them.
+                let radius = ry.min(rx * TALL_STRETCH);
                 let widest = rx / radius;
                 let text = if labelled && !beside { text_stretch(n, radius, node_r) } else { 1.0 };
-                (radius, widest.clamp(1.0, MAX_STRETCH).max(text.min(widest)), text > widest + 1e-9)
+                let stretch = widest.clamp(1.0, MAX_STRETCH).min(widest).max(text.min(widest));
+                (radius, stretch, text > widest + 1e-9)
             }
         };
         let cy = if n == 1 { (height + band) / 2.0 } else { top + (height - top - bottom) / 2.0 };
         // Neighbours where the ellipse is tightest (its ends) do not touch.
-        let node_r = if n <= 9 { node_r } else { node_r.min(radius * std::f64::consts::TAU / f64::from(n) / 2.4) };
+        let node_r = if n <= 9 {
+            node_r
+        } else {
+            node_r.min(radius * stretch.min(1.0) * std::f64::consts::TAU / f64::from(n) / 2.4)
+        };
         let layout = Self {
             cx: width / 2.0,
             cy,
@@ -153,6 +164,11 @@ impl Layout {
             circle_beside: beside,
         };
         (layout, crowded)
+    }
+
+    /// A circle's smaller radius: across, or up and down.
+    fn narrowest(&self) -> f64 {
+        self.radius * self.stretch.min(1.0)
     }
 
     /// The same canvas with the nodes placed by `arrangement`.
