@@ -71,7 +71,8 @@ pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, log: 
     text
 }
 
-/// The canvas's `aria-label`: size, the nodes in the lead role, faults, traffic.
+/// The canvas's `aria-label`: size, the nodes in the lead role, the
+/// protocol's banner (drawn across the canvas's top), faults, traffic.
 pub fn summary(session: &dyn Session, picture: &Picture) -> String {
     let n = session.node_count();
     let mut parts = vec![format!("{} {} of {}", n, if n == 1 { "node" } else { "nodes" }, session.algo())];
@@ -81,6 +82,7 @@ pub fn summary(session: &dyn Session, picture: &Picture) -> String {
             parts.push(format!("no {}", lead.role));
         }
     }
+    parts.extend(picture.banner.clone());
     let mut down = Vec::new();
     let mut paused = Vec::new();
     for id in 0..n {
@@ -284,6 +286,20 @@ mod tests {
         let text = summary(s.as_ref(), &s.picture());
         assert!(text.contains(" leader of term "), "{text}");
         assert!(text.ends_with("in flight"), "{text}");
+    }
+
+    #[test]
+    fn summary_reads_the_banner_the_canvas_draws() {
+        // The AP store's banner, its judgement of the history, is drawn
+        // from the start.
+        let s = lab::open(&Setup::new(lab::Algo::KvLww)).unwrap();
+        let picture = s.picture();
+        let banner = picture.banner.clone().expect("kv-lww draws a banner");
+        let text = summary(s.as_ref(), &picture);
+        assert!(text.starts_with(&format!("5 nodes of kv-lww; {banner}; ")), "{text}");
+        // Raft draws none: nothing is added.
+        let s = lab::open(&Setup::default()).unwrap();
+        assert_eq!(summary(s.as_ref(), &s.picture()).split("; ").count(), 3);
     }
 
     #[test]
