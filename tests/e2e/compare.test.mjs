@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openApp, nextFrame, useApp, CLI } from './harness.mjs';
+import { openApp, nextFrame, useApp, CLI, bannerInk } from './harness.mjs';
 
 const env = useApp();
 const cliMissing = !CLI || !fs.existsSync(CLI) ? 'CLUSTERSCOPE_CLI is not set to a built cli binary' : false;
@@ -169,6 +169,25 @@ test('two-phase commit beside a saga: each transaction\'s outcome and latency ar
   assert.ok(a < 2000 && b <= a, `${a} ${b}`);
   const caption = await page.locator('#compare-counters caption').innerText();
   assert.ok(a === b ? caption.includes(`both at step ${a}`) : caption.includes(`saga ended at step ${b}`), caption);
+});
+
+test('side by side, each banner keeps clear of its world\'s name and of the network badge', async () => {
+  // Half a desktop's stage each: the AP store's banner, two clauses long,
+  // used to run under the name in the other world's corner.
+  for (const query of ['?algo=kv-raft&compare=kv-lww', '?algo=kv-lww&compare=kv-raft&network=at-least-once']) {
+    const page = await openApp(env.browser, env.server.url + query);
+    await page.waitForSelector('canvas#twin');
+    await nextFrame(page);
+    await nextFrame(page);
+    for (const canvas of ['#cluster', '#twin']) {
+      const ink = await bannerInk(page, canvas);
+      const seen = `${query} ${canvas}: ${JSON.stringify(ink)}`;
+      assert.ok(ink.between > 1000, `the banner is drawn: ${seen}`);
+      assert.deepEqual([ink.underName, ink.underBadge, ink.edges], [0, 0, 0], `clear of the labels and the sides: ${seen}`);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });
 
 test('the toolbar and the script API open and close it; settings go with compare_set', async () => {

@@ -137,6 +137,45 @@ export function nextFrame(page) {
 }
 
 /** Click node `id` on the canvas at the position the app reports, with optional modifiers. */
+/**
+ * Where the canvas `selector` draws its banner's opaque pill in its top
+ * band: pixels under the labels the page puts over the canvas's corners
+ * (`.world-name`, `.network-badge`), between them, and within 3 px of its
+ * sides. The canvas is clear elsewhere in the band but for thin links.
+ */
+export function bannerInk(page, selector) {
+  return page.evaluate((selector) => {
+    const canvas = document.querySelector(selector);
+    const c = canvas.getBoundingClientRect();
+    const scale = canvas.width / c.width;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, Math.round(32 * scale)).data;
+    const count = (x0, x1) => {
+      let n = 0;
+      for (let y = Math.round(4 * scale); y < Math.round(30 * scale); y++) {
+        for (let x = Math.max(0, Math.round(x0 * scale)); x < Math.min(canvas.width, Math.round(x1 * scale)); x++) {
+          if (data[(y * canvas.width + x) * 4 + 3] > 200) n++;
+        }
+      }
+      return n;
+    };
+    const span = (sel) => {
+      const label = canvas.parentElement.querySelector(sel);
+      if (!label) return null;
+      const r = label.getBoundingClientRect();
+      return [r.left - c.left, r.right - c.left];
+    };
+    const name = span('.world-name');
+    const badge = span('.network-badge');
+    const [left, right] = [name ? name[1] : 3, badge ? badge[0] : c.width - 3];
+    return {
+      between: count(left, right),
+      underName: name ? count(...name) : 0,
+      underBadge: badge ? count(...badge) : 0,
+      edges: count(0, 3) + count(c.width - 3, c.width),
+    };
+  }, selector);
+}
+
 export async function clickNode(page, id, modifiers = []) {
   await nextFrame(page);
   const { nodes } = await page.evaluate(() => window.clusterscope.layout());

@@ -4,7 +4,7 @@
 // visible above it; Escape or the close button close it and focus returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, stepUntilLeader, nextFrame, useApp } from './harness.mjs';
+import { openApp, stepUntilLeader, nextFrame, useApp, bannerInk } from './harness.mjs';
 
 const env = useApp();
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
@@ -148,5 +148,41 @@ test('phone: a protocol that waits for a client says how to start, in full; play
   await nextFrame(page);
   c = await seen();
   assert.ok(!c.idle, c.text);
+  await page.context().close();
+});
+
+test('phone: the banner keeps clear of the network badge and inside the canvas', async () => {
+  // The outbox's banner at the start is a whole instruction, wider than a
+  // phone: it used to run off both edges of the canvas and under the badge.
+  const page = await openApp(env.browser, env.server.url + '?algo=outbox', PHONE);
+  await nextFrame(page);
+  const ink = await bannerInk(page, '#cluster');
+  assert.ok(ink.between > 1000, `the banner is drawn: ${JSON.stringify(ink)}`);
+  assert.equal(ink.underBadge, 0, `nothing of it under the badge: ${JSON.stringify(ink)}`);
+  assert.equal(ink.edges, 0, `it stops short of the canvas's sides: ${JSON.stringify(ink)}`);
+  const label = await page.locator('#cluster').getAttribute('aria-label');
+  assert.match(label, /no change yet: select the service \(node 0\) and send it a client request/, label);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('phone: a caption three lines long shows two whole lines, not the top of a third', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=kv-raft&step=200', PHONE);
+  const cut = await page.locator('#caption').evaluate((p) => {
+    const span = p.firstElementChild;
+    const style = getComputedStyle(p);
+    return {
+      cut: span.scrollHeight > span.clientHeight + 1,
+      lines: span.clientHeight / parseFloat(style.lineHeight),
+      bottom: span.getBoundingClientRect().bottom,
+      inside: p.getBoundingClientRect().bottom - parseFloat(style.borderBottomWidth),
+      title: p.title,
+    };
+  });
+  assert.ok(cut.cut, `this caption is longer than two lines on a phone: ${JSON.stringify(cut)}`);
+  assert.ok(cut.lines < 2.05, `two lines show: ${JSON.stringify(cut)}`);
+  assert.ok(cut.bottom <= cut.inside, `both inside the caption: ${JSON.stringify(cut)}`);
+  assert.match(cut.title, /^Step 200 at \d+ ms: /);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -157,8 +157,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     } else {
                         // Idle, the caption says how to go on, in full: it may grow,
                         // as nothing plays to resize the canvas every frame.
-                        <p class={classes!("caption", session.next_event_time().is_none().then_some("idle"))} id="caption">
-                            { refs.caption.to_string() }</p>
+                        <p class={classes!("caption", session.next_event_time().is_none().then_some("idle"))} id="caption"
+                            title={refs.caption.to_string()}><span>{ refs.caption.to_string() }</span></p>
                     }
                     <div class={classes!("canvas-wrap", core.partition_mode.then_some("picking"))} ref={refs.wrap.clone()}>
                         <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}
@@ -244,7 +244,7 @@ pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<([compare::Wo
 pub fn network_badge(network: sim::Network) -> Html {
     html! {
         <span class={classes!("network-badge", network.name())} id="network-mode" title={network.help()}>
-            { format!("{} network", network.name()) }
+            { crate::model::layout::banner::badge_label(network) }
         </span>
     }
 }

@@ -10,7 +10,9 @@ use super::stage::{FrameKey, View};
 use super::theme::Theme;
 use crate::model::bench::Bench;
 use crate::model::cmd::{Cmd, Input};
+use crate::model::compare::world_name;
 use crate::model::core::Core;
+use crate::model::layout::banner::{badge_label, Corners};
 use crate::model::layout::{Layout, BANNER_BAND};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
@@ -187,7 +189,18 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     }
     let now = js_sys::Date::now();
     crate::model::ring::sync(&mut view.ring, &mut view.scene, &core, now);
-    let band = if view.scene.banner.is_some() { BANNER_BAND } else { 0.0 };
+    let band = if view.scene.banner.is_some() {
+        // The page's labels over the canvas: the run's name beside another
+        // world, and the network badge.
+        let name = core.compare.as_ref().map(|_| world_name(core.setup.algo, &core.setup.options));
+        let corners = Corners { left: name, right: Some(badge_label(core.setup.sim.network)) };
+        if view.scene.corners != corners {
+            view.scene.corners = corners;
+        }
+        BANNER_BAND
+    } else {
+        0.0
+    };
     view.layout = Layout::below(w, h, core.node_count(), band).arranged(view.scene.arrangement);
     // A paused, unchanged view is not redrawn: an idle tab costs nothing.
     let key = FrameKey {

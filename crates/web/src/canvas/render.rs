@@ -10,6 +10,7 @@ mod nodes;
 
 use super::ring_layer::{self, Layer};
 use super::theme::Theme;
+use crate::model::layout::banner::{self, Corners};
 use crate::model::layout::{Arrangement, Layout};
 use crate::model::palette::PALETTE_LEN;
 use crate::model::ring::RingScene;
@@ -48,6 +49,10 @@ pub struct Renderer {
     solid: JsValue,
     /// The ring layer's offscreen copy of the still ring.
     ring_layer: Option<Layer>,
+    /// The banner as last fitted, for its text, canvas width and corners:
+    /// fitting measures text, so it is done when one of them changes, not
+    /// every frame.
+    banner: Option<(String, f64, Corners, banner::Fit)>,
 }
 
 impl Default for Renderer {
@@ -65,6 +70,7 @@ impl Renderer {
             dash: dash.into(),
             solid: js_sys::Array::new().into(),
             ring_layer: None,
+            banner: None,
         }
     }
 
@@ -102,7 +108,7 @@ impl Renderer {
         self.lost(ctx, scene, layout, t, theme, opts);
         self.nodes(ctx, scene, layout, theme, marks, opts);
         if let Some(banner) = &scene.banner {
-            self.banner(ctx, banner, width, theme);
+            self.banner(ctx, banner, &scene.corners, width, theme);
         }
         if let Some(ring) = ring {
             ring_layer::draw_over(ctx, ring, scene, layout, theme);
@@ -218,19 +224,37 @@ impl Renderer {
     }
 
     /// A sentence at the top of the canvas, on a pill that keeps it legible
-    /// over links and messages.
-    fn banner(&self, ctx: &Ctx, text: &str, width: f64, theme: &Theme) {
-        ctx.set_font("600 14px system-ui, -apple-system, 'Segoe UI', sans-serif");
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        let w = ctx.measure_text(text).map_or(300.0, |m| m.width()) + 24.0;
-        let (x, y) = (width / 2.0, 18.0);
+    /// over links and messages, clear of the labels in the canvas's top
+    /// corners ([`banner::fit`]).
+    fn banner(&mut self, ctx: &Ctx, text: &str, corners: &Corners, width: f64, theme: &Theme) {
+        let font = |px: f64| format!("600 {px}px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        let fitted = self.banner.as_ref().is_some_and(|(t, w, c, _)| t == text && *w == width && c == corners);
+        if !fitted {
+            let width_of = |text: &str| ctx.measure_text(text).map_or(7.0 * text.chars().count() as f64, |m| m.width());
+            let room = |label: &Option<String>, font: &str| {
+                label.as_ref().map_or(0.0, |label| {
+                    ctx.set_font(font);
+                    banner::corner_room(width_of(label))
+                })
+            };
+            let rooms = (room(&corners.left, banner::NAME_FONT), room(&corners.right, banner::BADGE_FONT));
+            ctx.set_font(&font(banner::FONT_PX));
+            let fit = banner::fit(text, width, rooms, width_of);
+            self.banner = Some((text.to_string(), width, corners.clone(), fit));
+        }
+        let Some((.., fit)) = &self.banner else { return };
         ctx.set_fill_style_str(&theme.banner_bg);
         ctx.begin_path();
-        ctx.rect(x - w / 2.0, y - 13.0, w, 26.0);
+        let (x, y, w, h) = fit.pill;
+        ctx.rect(x, y, w, h);
         ctx.fill();
+        ctx.set_font(&font(fit.font_px));
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
         ctx.set_fill_style_str(&theme.palette[0]);
-        let _ = ctx.fill_text(text, x, y);
+        for (line, y) in &fit.lines {
+            let _ = ctx.fill_text(line, fit.x, *y);
+        }
     }
 
     fn messages(&mut self, ctx: &Ctx, scene: &Scene, layout: &Layout, t: f64, theme: &Theme, marks: &Marks<'_>) {

@@ -6,6 +6,7 @@
 
 use super::render::{Marks, Options, Renderer};
 use super::theme::Theme;
+use crate::model::compare::world_name;
 use crate::model::core::Core;
 use crate::model::layout::{Layout, BANNER_BAND};
 use crate::model::scene::Scene;
@@ -59,6 +60,8 @@ impl Pane {
         if self.scene_gen != Some(generation) {
             let picture = twin.picture();
             self.scene.rebuild(twin.session(), &picture);
+            // Its name in the left corner; the badge is the run's alone.
+            self.scene.corners.left = Some(world_name(twin.against.algo, &twin.against.options));
             self.scene_gen = Some(generation);
         }
         let session = twin.session();

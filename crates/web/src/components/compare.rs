@@ -25,15 +25,7 @@ pub struct CompareProps {
     pub send: Callback<Cmd>,
 }
 
-/// `algo (name=value, ...)`.
-pub fn world_name(algo: lab::Algo, options: &lab::Options) -> String {
-    if options.is_empty() {
-        algo.name().to_string()
-    } else {
-        let set: Vec<String> = options.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        format!("{} ({})", algo.name(), set.join(", "))
-    }
-}
+pub use crate::model::compare::world_name;
 
 fn ms(v: u64) -> String {
     format!("{v} ms")

@@ -13,6 +13,17 @@ use protocol::present::Picture;
 use sim::{Counters, Meter, Scheduled, Session};
 use std::rc::Rc;
 
+/// A world's name over its canvas and in the counters table: `algo
+/// (name=value, ...)`.
+pub fn world_name(algo: lab::Algo, options: &lab::Options) -> String {
+    if options.is_empty() {
+        algo.name().to_string()
+    } else {
+        let set: Vec<String> = options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("{} ({})", algo.name(), set.join(", "))
+    }
+}
+
 /// The other world and the counters of both.
 pub struct Twin {
     pub against: Against,

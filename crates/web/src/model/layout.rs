@@ -327,6 +327,7 @@ pub fn groups(n: u32, is_cut: impl Fn(NodeId, NodeId) -> bool) -> (Vec<usize>, V
     (group_of, out)
 }
 
+pub mod banner;
 mod circle;
 #[cfg(test)]
 mod tests;

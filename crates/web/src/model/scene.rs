@@ -10,6 +10,7 @@
 //! the scene knows no protocol. Nothing here touches the browser, so it is
 //! tested on the host.
 
+use super::layout::banner::Corners;
 use super::layout::{groups, progress, Arrangement};
 use protocol::present::{Picture, Shape};
 use protocol::{NodeId, Status, Tick};
@@ -98,6 +99,9 @@ pub struct Scene {
     pub synthetic: bool,
     /// A sentence drawn over the canvas (the protocol's banner: a value chosen).
     pub banner: Option<String>,
+    /// The labels the page puts in the canvas's top corners, which the
+    /// banner keeps clear of (set by the canvas that draws the scene).
+    pub corners: Corners,
     /// Where the nodes go.
     pub arrangement: Arrangement,
     /// The role that leads, drawn with a gentle pulse while playing.
