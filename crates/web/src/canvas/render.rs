@@ -11,6 +11,7 @@ mod nodes;
 use super::ring_layer::{self, Layer};
 use super::theme::Theme;
 use crate::model::layout::banner::{self, Corners};
+use crate::model::layout::labels::{self, Clearance};
 use crate::model::layout::{Arrangement, Layout};
 use crate::model::palette::PALETTE_LEN;
 use crate::model::ring::RingScene;
@@ -53,6 +54,8 @@ pub struct Renderer {
     /// fitting measures text, so it is done when one of them changes, not
     /// every frame.
     banner: Option<(String, f64, Corners, banner::Fit)>,
+    /// Where message labels may go this frame.
+    clearance: Clearance,
 }
 
 impl Default for Renderer {
@@ -71,6 +74,7 @@ impl Renderer {
             solid: js_sys::Array::new().into(),
             ring_layer: None,
             banner: None,
+            clearance: Clearance::default(),
         }
     }
 
@@ -306,7 +310,12 @@ impl Renderer {
         if !dense && !scene.labels.is_empty() {
             ctx.set_font("11px system-ui, -apple-system, 'Segoe UI', sans-serif");
             ctx.set_text_baseline("middle");
-            for ((m, label), &(x, y)) in scene.msgs.iter().zip(&scene.labels).zip(&self.positions) {
+            // The selected message's label first, so it is always written;
+            // then each one that crosses nothing written before it.
+            self.clearance.reset(layout);
+            let selected = marks.selected_msg.and_then(|sel| scene.msgs.binary_search_by_key(&sel, |m| m.id).ok());
+            for i in selected.into_iter().chain((0..scene.msgs.len()).filter(|&i| Some(i) != selected)) {
+                let (m, label, (x, y)) = (&scene.msgs[i], &scene.labels[i], self.positions[i]);
                 if label.is_empty() {
                     continue;
                 }
@@ -319,6 +328,12 @@ impl Renderer {
                 let (nx, ny) = (dy / len, -dx / len);
                 let off = r + 8.0;
                 let (lx, ly) = (x + nx * off, y + ny * off);
+                let place = labels::label_box(label, (lx, ly), nx >= 0.0);
+                if Some(i) == selected {
+                    self.clearance.take(place);
+                } else if !self.clearance.claim(place) {
+                    continue;
+                }
                 ctx.set_text_align(if nx >= 0.0 { "left" } else { "right" });
                 ctx.set_fill_style_str(&theme.palette[m.color]);
                 let _ = ctx.fill_text(label, lx, ly);

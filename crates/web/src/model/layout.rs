@@ -186,6 +186,20 @@ impl Layout {
         }
     }
 
+    /// The box node `id`'s lines of text take (left, right, top, bottom),
+    /// as the layout reserves it: under the node or beside it
+    /// ([`Layout::label_side`]).
+    pub fn text_box(&self, id: NodeId) -> (f64, f64, f64, f64) {
+        let (x, y) = self.node_pos(id);
+        let w = 2.0 * LABEL_HALF_WIDTH;
+        let r = self.node_r;
+        match self.label_side(id) {
+            LabelSide::Below => (x - w / 2.0, x + w / 2.0, y + r, y + r + LABEL_ROOM),
+            LabelSide::Right => (x + r + BESIDE_GAP, x + r + BESIDE_GAP + w, y - 14.0, y + 28.0),
+            LabelSide::Left => (x - r - BESIDE_GAP - w, x - r - BESIDE_GAP, y - 14.0, y + 28.0),
+        }
+    }
+
     /// For a client in two staggered columns, whether it is in the left one.
     fn staggered_left(&self, id: NodeId) -> Option<bool> {
         match self.arrangement {
@@ -329,5 +343,6 @@ pub fn groups(n: u32, is_cut: impl Fn(NodeId, NodeId) -> bool) -> (Vec<usize>, V
 
 pub mod banner;
 mod circle;
+pub mod labels;
 #[cfg(test)]
 mod tests;

@@ -164,23 +164,13 @@ fn a_ring_fills_the_canvas_with_the_nodes_beside_it() {
 
 /// Where node `id`'s lines of text are drawn: their box (left, right, top,
 /// bottom), under the node or beside it, as the renderer places them.
-fn text_box(l: &Layout, id: NodeId) -> (f64, f64, f64, f64) {
-    let (x, y) = l.node_pos(id);
-    let w = 2.0 * LABEL_HALF_WIDTH;
-    match l.label_side(id) {
-        LabelSide::Below => (x - w / 2.0, x + w / 2.0, y + l.node_r, y + l.node_r + LABEL_ROOM),
-        LabelSide::Right => (x + l.node_r + BESIDE_GAP, x + l.node_r + BESIDE_GAP + w, y - 14.0, y + 28.0),
-        LabelSide::Left => (x - l.node_r - BESIDE_GAP - w, x - l.node_r - BESIDE_GAP, y - 14.0, y + 28.0),
-    }
-}
-
 /// Every node's text on the canvas (beside a node, with at least the room
 /// the layout promises it), clear of every other node's ring and of every
 /// other node's text. Text under a node may reach one straight below it:
 /// only the height parts those.
 fn texts_clear(l: &Layout, what: &str) {
     let c = centres(l);
-    let boxes: Vec<_> = (0..l.n).map(|id| text_box(l, id)).collect();
+    let boxes: Vec<_> = (0..l.n).map(|id| l.text_box(id)).collect();
     for (i, &(left, right, top, bottom)) in boxes.iter().enumerate() {
         let (x, _) = c[i];
         let side = l.label_side(i as NodeId);
