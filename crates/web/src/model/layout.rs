@@ -200,6 +200,41 @@ impl Layout {
         }
     }
 
+    /// How wide a line of node `id`'s text under it may be: centred on
+    /// the node, as far as the canvas's sides and, on either side, the
+    /// nearest node's ring or text at its rows (text under another node
+    /// shares the gap between them half and half). On a roomy canvas a long
+    /// note ("silent 29 ms of 200") need not squeeze into the box the
+    /// layout keeps ([`Layout::text_box`]); on a crowded one a line is
+    /// squeezed to clear its neighbours, but to no less than half that box
+    /// (narrower would not be read).
+    pub fn text_room(&self, id: NodeId) -> f64 {
+        let (x, y) = self.node_pos(id);
+        let (top, bottom) = (y + self.node_r, y + self.node_r + LABEL_ROOM);
+        let reach = self.node_r + 4.0;
+        let mut half = x.min(self.width - x);
+        for other in (0..self.n).filter(|&j| j != id) {
+            let (u, v) = self.node_pos(other);
+            let apart = (u - x).abs();
+            if apart < 1e-6 {
+                // Straight above or below: the height parts them.
+                continue;
+            }
+            if v + reach > top && v - reach < bottom {
+                half = half.min(apart - reach);
+            }
+            let (left, right, text_top, text_bottom) = self.text_box(other);
+            if text_top < bottom && text_bottom > top {
+                half = half.min(match self.label_side(other) {
+                    LabelSide::Below => apart / 2.0,
+                    _ if u > x => left - x,
+                    _ => x - right,
+                });
+            }
+        }
+        (2.0 * half).max(LABEL_HALF_WIDTH)
+    }
+
     /// For a client in two staggered columns, whether it is in the left one.
     fn staggered_left(&self, id: NodeId) -> Option<bool> {
         match self.arrangement {

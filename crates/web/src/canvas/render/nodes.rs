@@ -206,29 +206,32 @@ impl Renderer {
             let _ = ctx.fill_text(&node.name, x, y);
         }
         ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
+        // Each line at most as wide as the room it has (a longer one is
+        // drawn condensed): an acceptor's "p 12.0 · a 12.0=b" under it ran
+        // into the ring of the node beside it.
         for node in &scene.nodes {
-            let (x, y1, y2) = lines(layout, ctx, node.id);
+            let (x, y1, y2, room) = lines(layout, ctx, node.id);
             let (role, color) = match node.status {
                 Status::Up => (node.role, &theme.palette[node.color]),
                 Status::Crashed => ("down", &theme.cut),
                 Status::Paused => ("paused", &theme.paused),
             };
             ctx.set_fill_style_str(color);
-            let _ = ctx.fill_text(role, x, y1);
+            let _ = ctx.fill_text_with_max_width(role, x, y1, room);
             ctx.set_fill_style_str(&theme.muted);
             if node.status == Status::Up {
-                let _ = ctx.fill_text(&node.badge, x, y2);
+                let _ = ctx.fill_text_with_max_width(&node.badge, x, y2, room);
             } else {
                 // The id is not readable under the cross or bars: say it here.
-                let _ = ctx.fill_text(&node.name, x, y2);
+                let _ = ctx.fill_text_with_max_width(&node.name, x, y2, room);
             }
         }
         if scene.nodes.iter().any(|n| !n.note.is_empty()) {
             ctx.set_font("11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace");
             ctx.set_fill_style_str(&theme.node_note);
             for node in scene.nodes.iter().filter(|n| !n.note.is_empty()) {
-                let (x, _, y2) = lines(layout, ctx, node.id);
-                let _ = ctx.fill_text(&node.note, x, y2 + 14.0);
+                let (x, _, y2, room) = lines(layout, ctx, node.id);
+                let _ = ctx.fill_text_with_max_width(&node.note, x, y2 + 14.0, room);
             }
         }
         if layout.beside {
@@ -237,11 +240,13 @@ impl Renderer {
     }
 }
 
-/// Where node `id`'s lines of text go: the anchor's x and the first two
-/// lines' y (the third is 14 px below the second). Text beside a node sets
-/// the alignment to match; under it, it is centred (as the caller left it
-/// when no node's text is beside it).
-fn lines(layout: &Layout, ctx: &Ctx, id: NodeId) -> (f64, f64, f64) {
+/// Where node `id`'s lines of text go: the anchor's x, the first two
+/// lines' y (the third is 14 px below the second), and how wide a line may
+/// be: under a node, as far as its neighbours allow
+/// ([`Layout::text_room`]), or beside it as far as the canvas's side. Text beside a node sets the
+/// alignment to match; under it, it is centred (as the caller left it when
+/// no node's text is beside it).
+fn lines(layout: &Layout, ctx: &Ctx, id: NodeId) -> (f64, f64, f64, f64) {
     let (x, y) = layout.node_pos(id);
     let r = layout.node_r;
     match layout.label_side(id) {
@@ -251,15 +256,17 @@ fn lines(layout: &Layout, ctx: &Ctx, id: NodeId) -> (f64, f64, f64) {
                 // top and bottom).
                 ctx.set_text_align("center");
             }
-            (x, y + r + 16.0, y + r + 30.0)
+            (x, y + r + 16.0, y + r + 30.0, layout.text_room(id))
         }
         LabelSide::Left => {
             ctx.set_text_align("right");
-            (x - r - BESIDE_GAP, y - 7.0, y + 7.0)
+            let anchor = x - r - BESIDE_GAP;
+            (anchor, y - 7.0, y + 7.0, anchor.max(1.0))
         }
         LabelSide::Right => {
             ctx.set_text_align("left");
-            (x + r + BESIDE_GAP, y - 7.0, y + 7.0)
+            let anchor = x + r + BESIDE_GAP;
+            (anchor, y - 7.0, y + 7.0, (layout.width - anchor).max(1.0))
         }
     }
 }

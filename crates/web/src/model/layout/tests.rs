@@ -247,3 +247,54 @@ fn a_circles_text_clears_the_nodes_and_one_another() {
     let phone = Layout::new(390.0, 506.0, 9);
     assert!(!phone.beside && phone.stretch < 0.7, "{phone:?}");
 }
+
+#[test]
+fn text_under_a_node_may_be_as_wide_as_its_neighbours_allow() {
+    // Three nodes on a wide canvas: far more than the box kept for text.
+    let roomy = Layout::new(914.0, 400.0, 3);
+    for id in 0..3 {
+        assert!(roomy.text_room(id) > 200.0, "node {id}: {}", roomy.text_room(id));
+    }
+    // Never less than half the box kept for it, never past the canvas's
+    // sides.
+    for (w, h, n) in [(914.0, 235.0, 5), (914.0, 200.0, 6), (390.0, 506.0, 8), (620.0, 300.0, 9)] {
+        let l = Layout::below(w, h, n, BANNER_BAND);
+        for id in 0..n {
+            let (x, _) = l.node_pos(id);
+            let room = l.text_room(id);
+            assert!(room >= LABEL_HALF_WIDTH - 1e-9, "{w}x{h} node {id}: {room}");
+            if room > LABEL_HALF_WIDTH + 1e-9 {
+                assert!(x - room / 2.0 >= -1e-9 && x + room / 2.0 <= w + 1e-9, "{w}x{h} node {id} leaves the canvas");
+            }
+        }
+    }
+}
+
+#[test]
+fn text_under_neighbours_shares_the_gap_and_stops_at_rings() {
+    // A short canvas with its banner: five nodes stand close side by side.
+    let l = Layout::below(914.0, 235.0, 5, BANNER_BAND);
+    assert_eq!(l.label_side(3), LabelSide::Below);
+    let c = centres(&l);
+    for i in 0..5u32 {
+        let (xi, yi) = c[i as usize];
+        let half = l.text_room(i) / 2.0;
+        if half <= LABEL_HALF_WIDTH / 2.0 + 1e-9 {
+            continue;
+        }
+        for j in (0..5u32).filter(|&j| j != i) {
+            let (xj, yj) = c[j as usize];
+            let rows = (yi + l.node_r, yi + l.node_r + LABEL_ROOM);
+            // No ring at its rows within its reach.
+            if yj + l.node_r + 4.0 > rows.0 && yj - l.node_r - 4.0 < rows.1 && (xj - xi).abs() > 1e-6 {
+                assert!((xj - xi).abs() - half >= l.node_r + 4.0 - 1e-9, "node {i}'s text reaches node {j}'s ring");
+            }
+            // Two texts side by side at the same rows: their widths fit the gap.
+            let rows_j = (yj + l.node_r, yj + l.node_r + LABEL_ROOM);
+            if rows_j.0 < rows.1 && rows_j.1 > rows.0 && (xj - xi).abs() > 1e-6 {
+                let half_j = l.text_room(j) / 2.0;
+                assert!(half + half_j <= (xj - xi).abs() + 1e-9, "the texts of nodes {i} and {j} overlap");
+            }
+        }
+    }
+}
