@@ -41,10 +41,11 @@ const TWO_LINES_MIN_PX: f64 = 10.0;
 /// Between the pill and the canvas's left edge.
 const MARGIN: f64 = 6.0;
 /// Between the text and the pill's edge, on each side.
-pub const PAD: f64 = 12.0;
-/// Where the band's lines stand: the middle of one line, and the line
-/// height of two (their middles at `MIDDLE ∓ LINE / 2`).
+const PAD: f64 = 12.0;
+/// The middle of the band, where one line stands.
 const MIDDLE: f64 = 18.0;
+/// A line's height over its text size: two lines of `px` text stand at
+/// `MIDDLE ∓ px × LINE / 2`.
 const LINE: f64 = 1.2;
 
 /// The banner as drawn: its text size, lines and pill.
