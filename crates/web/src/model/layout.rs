@@ -27,6 +27,9 @@ const BESIDE_ROOM: f64 = 16.0;
 const BESIDE_TEXT: f64 = 72.0;
 /// Gap between a node's rim and its text beside it.
 pub const BESIDE_GAP: f64 = 9.0;
+/// How tall a node's three lines of text beside it are (from 14 px above
+/// its centre).
+const BESIDE_LINES: f64 = 42.0;
 
 /// Where things are on a canvas of a given CSS size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -85,9 +88,26 @@ impl Layout {
             let side = self.width.min(self.height).max(80.0);
             let (along, across) = if self.tall() { (self.width, self.height) } else { (self.height, self.width) };
             let spacing = (along - 24.0) / f64::from(per_side);
-            self.node_r = (side / 22.0).clamp(8.0, 22.0).min(((spacing - 30.0) / 2.0).max(5.0));
-            let beside = 2.0 * self.node_r + 40.0 + if self.tall() { LABEL_ROOM } else { LABEL_HALF_WIDTH };
-            self.radius = (along / 2.0 - 14.0).min(across / 2.0 - beside).max(24.0);
+            let size = (side / 22.0).clamp(8.0, 22.0);
+            self.node_r = size.min(((spacing - 30.0) / 2.0).max(5.0));
+            // Columns too crowded for text under each node (ten nodes at
+            // 1280×800 were unnamed dots) put it beside them, outward, if
+            // that leaves the nodes big enough to carry their names and the
+            // three lines beside each clear of the next.
+            let beside_r = size.min((spacing - BESIDE_ROOM) / 2.0);
+            let lines_clear = spacing >= BESIDE_LINES + 2.0;
+            if !self.tall() && self.node_r < SMALL_NODE_R && beside_r >= SMALL_NODE_R && lines_clear {
+                self.beside = true;
+                self.node_r = beside_r;
+            }
+            let text = if self.beside {
+                BESIDE_GAP + 2.0 * LABEL_HALF_WIDTH
+            } else if self.tall() {
+                LABEL_ROOM
+            } else {
+                LABEL_HALF_WIDTH
+            };
+            self.radius = (along / 2.0 - 14.0).min(across / 2.0 - 2.0 * self.node_r - 40.0 - text).max(24.0);
             self.cy = self.height / 2.0;
             self.stretch = 1.0;
         }
@@ -170,6 +190,14 @@ impl Layout {
             } else {
                 LabelSide::Right
             }
+        } else if self.arrangement == Arrangement::Ring {
+            // The right column's text to the right, the left one's to the
+            // left.
+            if id < self.n.div_ceil(2) {
+                LabelSide::Right
+            } else {
+                LabelSide::Left
+            }
         } else if let Some(left) = self.staggered_left(id) {
             // Two staggered columns of clients: each one's text outward.
             if left {
@@ -195,8 +223,8 @@ impl Layout {
         let r = self.node_r;
         match self.label_side(id) {
             LabelSide::Below => (x - w / 2.0, x + w / 2.0, y + r, y + r + LABEL_ROOM),
-            LabelSide::Right => (x + r + BESIDE_GAP, x + r + BESIDE_GAP + w, y - 14.0, y + 28.0),
-            LabelSide::Left => (x - r - BESIDE_GAP - w, x - r - BESIDE_GAP, y - 14.0, y + 28.0),
+            LabelSide::Right => (x + r + BESIDE_GAP, x + r + BESIDE_GAP + w, y - 14.0, y - 14.0 + BESIDE_LINES),
+            LabelSide::Left => (x - r - BESIDE_GAP - w, x - r - BESIDE_GAP, y - 14.0, y - 14.0 + BESIDE_LINES),
         }
     }
 

@@ -162,6 +162,29 @@ fn a_ring_fills_the_canvas_with_the_nodes_beside_it() {
     assert!(Layout::new(914.0, 343.0, 5).arranged(Arrangement::Ring).radius > 150.0);
 }
 
+#[test]
+fn a_crowded_rings_nodes_keep_their_names_with_their_text_beside_them() {
+    // Ten nodes at 1280×800 (the canvas 914×270), twelve on a taller one,
+    // were unnamed 5 px dots: text under each left too little room between
+    // them.
+    for (h, n) in [(270.0, 10), (343.0, 11), (343.0, 12), (400.0, 14)] {
+        let l = Layout::new(914.0, h, n).arranged(Arrangement::Ring);
+        assert!(l.node_r >= SMALL_NODE_R, "{n} nodes: radius {:.1}", l.node_r);
+        assert!(l.beside, "{n} nodes on 914×{h}");
+        assert_eq!(l.label_side(0), LabelSide::Right);
+        assert_eq!(l.label_side(n - 1), LabelSide::Left);
+        fits(&l);
+        texts_clear(&l, &format!("a ring of {n} on 914×{h}"));
+        assert!(l.radius >= 100.0, "{n} nodes: ring radius {:.0}", l.radius);
+    }
+    // Where text under the nodes has room, it stays there; where three
+    // lines beside them would not clear the next node's, the dots stay.
+    assert!(!Layout::new(914.0, 343.0, 8).arranged(Arrangement::Ring).beside);
+    assert!(!Layout::new(914.0, 270.0, 12).arranged(Arrangement::Ring).beside);
+    // A phone keeps its rows above and below the ring.
+    assert!(!Layout::new(390.0, 506.0, 12).arranged(Arrangement::Ring).beside);
+}
+
 /// Where node `id`'s lines of text are drawn: their box (left, right, top,
 /// bottom), under the node or beside it, as the renderer places them.
 /// Every node's text on the canvas (beside a node, with at least the room
