@@ -165,9 +165,18 @@ test('below the canvas, the diagram leaves the timeline and legend in view; a sh
   assert.ok(stage.scroll > stage.client, `the stage scrolls (${stage.scroll} of ${stage.client} px)`);
   await page.locator('.stage .legend').scrollIntoViewIfNeeded();
   assert.ok(await page.locator('.stage .legend').isVisible());
-  // On a phone the page scrolls, not the stage: the legend keeps its lines.
-  await page.setViewportSize({ width: 390, height: 844 });
-  await nextFrame(page);
+  // On a phone the page scrolls, not the stage: the legend keeps its lines,
+  // and the diagram starts where the canvas ends (it started 87 px inside
+  // it), on a phone and on a tablet.
+  for (const [width, height] of [[800, 1000], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    await nextFrame(page);
+    stage = await stageRows(page);
+    for (let i = 1; i < stage.rows.length; i++) {
+      const [above, below] = [stage.rows[i - 1], stage.rows[i]];
+      assert.ok(below.top >= above.bottom - 1, `${width}×${height}: ${above.name} (to ${above.bottom}) covers ${below.name} (from ${below.top})`);
+    }
+  }
   const legend = await page.locator('.stage .legend').boundingBox();
   assert.ok(legend.height > 60, `the legend is ${legend.height} px tall on a phone`);
   await page.context().close();
