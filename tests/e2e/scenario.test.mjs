@@ -19,6 +19,17 @@ test('a ?preset= link shows its card; "jump" goes to its moment; the address nam
   const state = await page.evaluate(() => window.clusterscope.state());
   assert.equal(state.first_violation.step, 35, 'the moment is where the property breaks');
   assert.equal(await jump.isDisabled(), true, 'already there');
+  // At the moment, with the violation spelled out in the safety panel at
+  // the column's foot, the button is in view and nothing covers it (below
+  // the description, that panel covered its lower half).
+  const covered = await jump.evaluate((b) => {
+    const r = b.getBoundingClientRect();
+    return [0.25, 0.5, 0.85].map((f) => {
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height * f);
+      return hit && b.contains(hit) ? null : `${f}: ${hit ? hit.closest('section')?.id || hit.tagName : 'nothing'}`;
+    }).filter(Boolean);
+  });
+  assert.deepEqual(covered, [], 'the jump button is uncovered at 1280×800');
   // However long the side column, the safety panel is in view, not under the fold.
   const inView = await page.evaluate(() => {
     const r = document.querySelector('#safety').getBoundingClientRect();

@@ -32,9 +32,11 @@ pub fn scenario_card(props: &ScenarioProps) -> Html {
                     onclick={props.send.reform(|_| Cmd::CloseScenario)}>{"✕"}</button>
             </div>
             <p class="scenario-title"><strong>{ p.title }</strong></p>
-            <p class="scenario-text">{ p.description }</p>
+            // The way to the moment first: below the description, the
+            // safety panel kept in view at the column's foot covered it.
             <button id="scenario-jump" class="primary" disabled={props.step == at} data-step={at.to_string()}
                 onclick={props.send.reform(move |_| Cmd::Seek(at))}>{ label }</button>
+            <p class="scenario-text">{ p.description }</p>
         </section>
     }
 }
