@@ -207,8 +207,8 @@ impl Renderer {
         }
         ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
         // Each line at most as wide as the room it has (a longer one is
-        // drawn condensed): an acceptor's "p 12.0 · a 12.0=b" under it ran
-        // into the ring of the node beside it.
+        // drawn condensed): a long note under a node ran into the ring of
+        // the node beside it.
         for node in &scene.nodes {
             let (x, y1, y2, room) = lines(layout, ctx, node.id);
             let (role, color) = match node.status {
