@@ -85,6 +85,24 @@ test('correct protocols: no violation, and the unique state counts are the CLI\'
   }
 });
 
+test('a world that waits for a client: with no request allowed, the result says what the check could not do, as the CLI does', { skip: cliMissing }, async () => {
+  const cli = cliCheck(['--algo', '2pc', '--nodes', '3']);
+  assert.equal(cli.waits_for_client, true);
+  const page = await openApp(env.browser, env.server.url + '?algo=2pc&nodes=3');
+  await page.click('#check-button');
+  await fill(page, { requests: 0 });
+  await page.click('#check-start');
+  await waitStatus(page, 'done');
+  const text = await statusText(page);
+  assert.ok(text.startsWith(`No violation within budgets (${cli.unique} unique states`), text);
+  assert.match(text, /Nothing is scheduled at step 0: the protocol waits for a client, .* Allow one or more client requests per path\.$/);
+  const outcome = await page.evaluate(() => window.clusterscope.check({ requests: 1, depth: 4 }));
+  assert.equal(outcome.idle_root, true, 'the world at the root is the same');
+  assert.doesNotMatch(await statusText(page), /Nothing is scheduled/, 'with a request allowed, nothing to add');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('crashes inside a step: the checkbox finds the outbox bug the CLI finds with --crash-mid-step, with its counts', { skip: cliMissing }, async () => {
   const args = ['--algo', 'outbox', '--nodes', '4', '--depth', '12', '--crashes', '1', '--requests', '1', '--crash-mid-step'];
   const cli = cliCheck([...args, '--set', 'bug=publish-before-commit']);

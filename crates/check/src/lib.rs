@@ -260,6 +260,20 @@ pub struct Report {
     /// then `unique` counts states up to renaming those nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub symmetry: Option<Reduction>,
+    /// Nothing was scheduled in the root world: no message in flight, no
+    /// timer set. A protocol that waits for a client does nothing there
+    /// unless the budgets allow client requests ([`Report::waits_for_client`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub idle_root: bool,
+}
+
+impl Report {
+    /// Whether the search could only crash and restart nodes in a world
+    /// waiting for a client: nothing was scheduled at its root and `budgets`
+    /// allowed no client request. "No violation" then says little.
+    pub fn waits_for_client(&self, budgets: &Budgets) -> bool {
+        self.idle_root && budgets.requests == 0
+    }
 }
 
 /// Explore from `root` as `options` say. `root` should be on a network that
@@ -273,17 +287,24 @@ pub fn check<P: Protocol>(root: &World<P>, options: &Options, hooks: &Hooks<'_>)
 where
     World<P>: Send + Sync,
 {
+    let idle_root = root.next_event_time().is_none();
     if !options.symmetry {
-        return check_world(root, options, hooks);
+        return check_world(root, idle_root, options, hooks);
     }
     let reduction = reduction(root).unwrap_or_else(|e| panic!("{e}"));
     let root = root.clone().with_symmetry().expect("checked by reduction");
-    Report { symmetry: Some(reduction), ..check_world(&root, options, hooks) }
+    Report { symmetry: Some(reduction), ..check_world(&root, idle_root, options, hooks) }
 }
 
 /// The search itself, on the world as a [`state::State`]: compiled once,
-/// whatever the protocol.
-fn check_world(root: &dyn state::State, options: &Options, hooks: &Hooks<'_>) -> Report {
+/// whatever the protocol. `idle_root`: nothing is scheduled at the root.
+fn check_world(root: &dyn state::State, idle_root: bool, options: &Options, hooks: &Hooks<'_>) -> Report {
+    let mut report = search(root, options, hooks);
+    report.idle_root = idle_root;
+    report
+}
+
+fn search(root: &dyn state::State, options: &Options, hooks: &Hooks<'_>) -> Report {
     if let Some((property, detail, _)) = root.broken() {
         return Report {
             unique: 1,
@@ -292,6 +313,7 @@ fn check_world(root: &dyn state::State, options: &Options, hooks: &Hooks<'_>) ->
             stop: Stop::Violation,
             violation: Some(Found { property, detail: detail.to_string(), step: 0, actions: Vec::new() }),
             symmetry: None,
+            idle_root: false,
         };
     }
     match options.strategy {

@@ -76,7 +76,16 @@ pub fn summary_text(setup: &Setup, from_step: u64, options: &Options, report: &R
     s += &format!("unique/s        {:.0}\n", per_second(report.unique, elapsed));
     s += &format!("stopped         {}\n", stop_text(report.stop, b));
     match &report.violation {
-        None => s += "result: no violation within budgets\n",
+        None => {
+            s += "result: no violation within budgets\n";
+            if report.waits_for_client(b) {
+                s += &format!(
+                    "note: nothing is scheduled at step {from_step}: {} waits for a client, and --requests 0 \
+                     allowed none, so only crashes and restarts could happen; try --requests 1\n",
+                    setup.algo
+                );
+            }
+        }
         Some(found) => {
             s += &format!("violation: {} at step {}: {}\n", found.property, found.step, found.detail);
             s += &format!(
@@ -117,6 +126,7 @@ pub fn summary_json(setup: &Setup, from_step: u64, options: &Options, report: &R
         "symmetry": options.symmetry,
         "interchangeable": report.symmetry.as_ref().map(|r| r.interchangeable),
         "symmetry_groups": report.symmetry.as_ref().map(|r| &r.groups),
+        "waits_for_client": report.waits_for_client(b),
     });
     serde_json::to_string(&summary).expect("the summary serializes")
 }

@@ -50,6 +50,32 @@ fn a_violation_exits_1_with_a_counterexample_that_cli_run_replays() {
 }
 
 #[test]
+fn a_world_that_waits_for_a_client_says_so_when_no_request_was_allowed() {
+    // Two-phase commit does nothing until a client asks: with the default
+    // --requests 0 the search saw one state, and "no violation" alone would
+    // read as a clean bill of health.
+    let out = cli(&["check", "--algo", "2pc", "--threads", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("unique states   1\n"), "{s}");
+    assert!(
+        s.contains("note: nothing is scheduled at step 0: 2pc waits for a client, and --requests 0 allowed none"),
+        "{s}"
+    );
+    let json = cli(&["check", "--algo", "2pc", "--threads", "1", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(summary["waits_for_client"], true);
+    // One request: the search runs the protocol, and the note is gone.
+    let out = cli(&["check", "--algo", "2pc", "--requests", "1", "--depth", "6", "--threads", "1", "--json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["waits_for_client"], false);
+    assert!(summary["unique"].as_u64().unwrap() > 1);
+    // A protocol with timers of its own never gets it.
+    let out = cli(&["check", "--algo", "raft", "--nodes", "3", "--depth", "4", "--threads", "1"]);
+    assert!(!text(&out.stdout).contains("waits for a client"), "{}", text(&out.stdout));
+}
+
+#[test]
 fn no_violation_exits_0_and_the_text_summary_says_so() {
     let out = cli(&["check", "--algo", "paxos", "--nodes", "3", "--depth", "6", "--requests", "1", "--threads", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

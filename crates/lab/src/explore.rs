@@ -115,6 +115,7 @@ pub fn outcome_json(
         "symmetry": report.symmetry.is_some(),
         "interchangeable": report.symmetry.as_ref().map(|r| r.interchangeable),
         "symmetry_groups": report.symmetry.as_ref().map(|r| &r.groups),
+        "idle_root": report.idle_root,
     })
     .to_string()
 }

@@ -142,6 +142,9 @@ pub struct Outcome {
     /// With symmetry reduction: the groups of interchangeable nodes.
     #[serde(default)]
     pub symmetry_groups: Option<Vec<Vec<u32>>>,
+    /// Nothing was scheduled where the search started ([`check::Report::idle_root`]).
+    #[serde(default)]
+    pub idle_root: bool,
 }
 
 impl Outcome {
@@ -176,7 +179,17 @@ impl Outcome {
             "walks" => format!("{} random walks taken", budgets.walks),
             other => other.to_string(),
         };
-        format!("No violation within budgets ({} unique states, depth {}, {why})", self.unique, self.depth)
+        let mut text =
+            format!("No violation within budgets ({} unique states, depth {}, {why})", self.unique, self.depth);
+        if self.idle_root && budgets.requests == 0 {
+            text += &format!(
+                ". Nothing is scheduled at step {}: the protocol waits for a client, and no client request \
+                 was allowed, so only crashes and restarts could happen. Allow one or more client requests \
+                 per path.",
+                self.from_step
+            );
+        }
+        text
     }
 }
 

@@ -159,6 +159,29 @@ fn a_check_runs_is_cancelled_and_old_workers_are_ignored() {
 }
 
 #[test]
+fn a_check_of_a_world_waiting_for_a_client_says_what_it_could_not_do() {
+    // Two-phase commit waits for a client: with no request allowed the
+    // worker explores one state, and the sentence says why.
+    let r = request(&setup("2pc", 3, &[]), 0, &[("requests", "0")]);
+    let (report, ce, _) = explore(&r, &Hooks::default()).unwrap();
+    let outcome: Outcome = serde_json::from_str(&outcome_json(&report, ce, 0, 1.0, 2.0)).unwrap();
+    assert!(outcome.idle_root);
+    let text = outcome.summary(&r);
+    assert!(
+        text.starts_with(
+            "No violation within budgets (1 unique states, depth 1, finished). Nothing is scheduled at step 0"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("Allow one or more client requests per path."), "{text}");
+    // Allowing a request, the search runs the protocol and says nothing more.
+    let r = request(&setup("2pc", 3, &[]), 0, &[("requests", "1"), ("depth", "4")]);
+    let (report, ce, _) = explore(&r, &Hooks::default()).unwrap();
+    let outcome: Outcome = serde_json::from_str(&outcome_json(&report, ce, 0, 1.0, 2.0)).unwrap();
+    assert!(!outcome.summary(&r).contains("Nothing is scheduled"));
+}
+
+#[test]
 fn an_outcome_reads_as_a_sentence() {
     let r = request(&setup("2pc", 3, &[]), 0, &[("max_states", "50"), ("requests", "1")]);
     let (report, ce, _) = explore(&r, &Hooks::default()).unwrap();
