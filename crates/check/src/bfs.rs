@@ -225,15 +225,7 @@ pub(crate) fn run(root: &dyn State, options: &Options, hooks: &Hooks<'_>) -> Rep
     visited[shard(root_id)].insert(root_id);
     let mut links: Vec<Link> = Vec::new();
     let mut frontier = vec![Item { origin: Origin::World(root.boxed()), used: Used::default(), link: ROOT }];
-    let mut report = Report {
-        unique: 1,
-        generated: 0,
-        depth: 0,
-        stop: Stop::Exhausted,
-        violation: None,
-        symmetry: None,
-        idle_root: false,
-    };
+    let mut report = Report::at_root(Stop::Exhausted);
     let generated = AtomicU64::new(0);
     let abort = AtomicBool::new(false);
     let memory = AtomicU64::new(0);

@@ -24,15 +24,7 @@ pub(crate) fn depth_first(root: &dyn State, options: &Options, hooks: &Hooks<'_>
     visited.insert(root.id(Used::default()), 0);
     let mut links: Vec<Link> = Vec::new();
     let mut stack = vec![(root.boxed(), Used::default(), ROOT, 0u32)];
-    let mut report = Report {
-        unique: 1,
-        generated: 0,
-        depth: 0,
-        stop: Stop::Exhausted,
-        violation: None,
-        symmetry: None,
-        idle_root: false,
-    };
+    let mut report = Report::at_root(Stop::Exhausted);
     while let Some((world, used, link, depth)) = stack.pop() {
         if depth >= budgets.depth {
             report.stop = Stop::Depth;
@@ -98,15 +90,7 @@ pub(crate) fn random(root: &dyn State, options: &Options, hooks: &Hooks<'_>, see
     let mut scratch = Scratch::default();
     let mut visited: HashSet<u64, ById> = HashSet::default();
     visited.insert(root.id(Used::default()));
-    let mut report = Report {
-        unique: 1,
-        generated: 0,
-        depth: 0,
-        stop: Stop::Walks,
-        violation: None,
-        symmetry: None,
-        idle_root: false,
-    };
+    let mut report = Report::at_root(Stop::Walks);
     let mut path: Vec<Scheduled> = Vec::new();
     for _ in 0..walks {
         let (mut world, mut used) = (root.boxed(), Used::default());

@@ -268,6 +268,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// A search that has seen only the root, and would stop for `stop`.
+    pub(crate) fn at_root(stop: Stop) -> Self {
+        Report { unique: 1, generated: 0, depth: 0, stop, violation: None, symmetry: None, idle_root: false }
+    }
+
     /// Whether the search could only crash and restart nodes in a world
     /// waiting for a client: nothing was scheduled at its root and `budgets`
     /// allowed no client request. "No violation" then says little.
@@ -306,15 +311,8 @@ fn check_world(root: &dyn state::State, idle_root: bool, options: &Options, hook
 
 fn search(root: &dyn state::State, options: &Options, hooks: &Hooks<'_>) -> Report {
     if let Some((property, detail, _)) = root.broken() {
-        return Report {
-            unique: 1,
-            generated: 0,
-            depth: 0,
-            stop: Stop::Violation,
-            violation: Some(Found { property, detail: detail.to_string(), step: 0, actions: Vec::new() }),
-            symmetry: None,
-            idle_root: false,
-        };
+        let found = Found { property, detail: detail.to_string(), step: 0, actions: Vec::new() };
+        return Report { violation: Some(found), ..Report::at_root(Stop::Violation) };
     }
     match options.strategy {
         Strategy::Bfs => bfs::run(root, options, hooks),
