@@ -262,7 +262,7 @@ pub struct Report {
     pub symmetry: Option<Reduction>,
     /// Nothing was scheduled in the root world: no message in flight, no
     /// timer set. A protocol that waits for a client does nothing there
-    /// unless the budgets allow client requests ([`Report::waits_for_client`]).
+    /// unless the budgets allow client requests ([`waits_for_client`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub idle_root: bool,
 }
@@ -272,13 +272,14 @@ impl Report {
     pub(crate) fn at_root(stop: Stop) -> Self {
         Report { unique: 1, generated: 0, depth: 0, stop, violation: None, symmetry: None, idle_root: false }
     }
+}
 
-    /// Whether the search could only crash and restart nodes in a world
-    /// waiting for a client: nothing was scheduled at its root and `budgets`
-    /// allowed no client request. "No violation" then says little.
-    pub fn waits_for_client(&self, budgets: &Budgets) -> bool {
-        self.idle_root && budgets.requests == 0
-    }
+/// Whether a search could only crash and restart nodes in a world waiting
+/// for a client: nothing was scheduled at its root ([`Report::idle_root`])
+/// and `budgets` allowed no client request. "No violation" then says
+/// little. (`cli check`'s note and the app's check panel both ask here.)
+pub fn waits_for_client(idle_root: bool, budgets: &Budgets) -> bool {
+    idle_root && budgets.requests == 0
 }
 
 /// Explore from `root` as `options` say. `root` should be on a network that
@@ -304,19 +305,16 @@ where
 /// The search itself, on the world as a [`state::State`]: compiled once,
 /// whatever the protocol. `idle_root`: nothing is scheduled at the root.
 fn check_world(root: &dyn state::State, idle_root: bool, options: &Options, hooks: &Hooks<'_>) -> Report {
-    let mut report = search(root, options, hooks);
+    let mut report = if let Some((property, detail, _)) = root.broken() {
+        let found = Found { property, detail: detail.to_string(), step: 0, actions: Vec::new() };
+        Report { violation: Some(found), ..Report::at_root(Stop::Violation) }
+    } else {
+        match options.strategy {
+            Strategy::Bfs => bfs::run(root, options, hooks),
+            Strategy::Dfs => dfs::depth_first(root, options, hooks),
+            Strategy::Random { seed, walks } => dfs::random(root, options, hooks, seed, walks),
+        }
+    };
     report.idle_root = idle_root;
     report
-}
-
-fn search(root: &dyn state::State, options: &Options, hooks: &Hooks<'_>) -> Report {
-    if let Some((property, detail, _)) = root.broken() {
-        let found = Found { property, detail: detail.to_string(), step: 0, actions: Vec::new() };
-        return Report { violation: Some(found), ..Report::at_root(Stop::Violation) };
-    }
-    match options.strategy {
-        Strategy::Bfs => bfs::run(root, options, hooks),
-        Strategy::Dfs => dfs::depth_first(root, options, hooks),
-        Strategy::Random { seed, walks } => dfs::random(root, options, hooks, seed, walks),
-    }
 }

@@ -78,7 +78,7 @@ pub fn summary_text(setup: &Setup, from_step: u64, options: &Options, report: &R
     match &report.violation {
         None => {
             s += "result: no violation within budgets\n";
-            if report.waits_for_client(b) {
+            if check::waits_for_client(report.idle_root, b) {
                 s += &format!(
                     "note: nothing is scheduled at step {from_step}: {} waits for a client, and --requests 0 \
                      allowed none, so only crashes and restarts could happen; try --requests 1\n",
@@ -126,7 +126,7 @@ pub fn summary_json(setup: &Setup, from_step: u64, options: &Options, report: &R
         "symmetry": options.symmetry,
         "interchangeable": report.symmetry.as_ref().map(|r| r.interchangeable),
         "symmetry_groups": report.symmetry.as_ref().map(|r| &r.groups),
-        "waits_for_client": report.waits_for_client(b),
+        "waits_for_client": check::waits_for_client(report.idle_root, b),
     });
     serde_json::to_string(&summary).expect("the summary serializes")
 }

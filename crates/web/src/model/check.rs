@@ -181,7 +181,7 @@ impl Outcome {
         };
         let mut text =
             format!("No violation within budgets ({} unique states, depth {}, {why})", self.unique, self.depth);
-        if self.idle_root && budgets.requests == 0 {
+        if check::waits_for_client(self.idle_root, &budgets.options().budgets) {
             text += &format!(
                 ". Nothing is scheduled at step {}: the protocol waits for a client, and no client request \
                  was allowed, so only crashes and restarts could happen. Allow one or more client requests \
