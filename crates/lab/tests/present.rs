@@ -38,6 +38,12 @@ fn check_presentation(s: &dyn Session, what: &str) {
     for id in &picture.marked {
         assert!(*id < s.node_count(), "{what}: marked {id}");
     }
+    // A grid with nothing in it says why, in a sentence, as a table does.
+    for panel in &picture.panels {
+        if let Body::Grid(g) = &panel.body {
+            assert!(g.empty.ends_with('.') && g.empty.len() > 12, "{what}: {} says {:?} when empty", panel.id, g.empty);
+        }
+    }
 }
 
 #[test]
@@ -83,6 +89,20 @@ fn grid(s: &dyn Session, id: &str) -> Grid {
         Some(Body::Grid(g)) => g,
         other => panic!("{id}: {other:?}"),
     }
+}
+
+/// Raft's default run has no client: its grid said "No index yet.", now
+/// what is missing and how to add it.
+#[test]
+fn an_empty_grid_says_what_would_fill_it() {
+    let mut s = open(&Setup::new(Algo::Raft)).unwrap();
+    s.seek(400);
+    let g = grid(s.as_ref(), "raft-logs");
+    assert_eq!(g.columns, 0, "no client command in the default run");
+    assert!(g.empty.starts_with("Every log is empty: no client command yet."), "{}", g.empty);
+    let s = open(&Setup::new(Algo::MultiPaxos)).unwrap();
+    let g = grid(s.as_ref(), "slots");
+    assert!(g.columns == 0 && g.empty.starts_with("No slot is in use yet"), "{g:?}");
 }
 
 #[test]

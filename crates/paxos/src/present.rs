@@ -20,6 +20,10 @@ use protocol::{Countdown, Look, NodeId, NodeRef, Panel, Picture, Status, Tone};
 /// stays light.
 pub const GRID_SLOTS: u64 = 200;
 
+/// The slot grid's text while no replica has accepted or chosen a slot.
+const SLOTS_EMPTY: &str =
+    "No slot is in use yet: no client command. Select a node and send it one, or choose a scenario.";
+
 /// A role's colour, as the app has always drawn it.
 pub fn role_tone(role: &str) -> Tone {
     match role {
@@ -314,7 +318,7 @@ pub fn slot_grid(nodes: &[NodeRef<'_, MultiPaxos>]) -> Grid {
         .flatten()
         .max();
     let Some(last) = last else {
-        return Grid { axis: "slot", key: "colour = ballot round", ..Grid::default() };
+        return Grid { axis: "slot", key: "colour = ballot round", empty: SLOTS_EMPTY, ..Grid::default() };
     };
     let first = last.saturating_sub(GRID_SLOTS - 1);
     let rows = nodes
@@ -335,7 +339,14 @@ pub fn slot_grid(nodes: &[NodeRef<'_, MultiPaxos>]) -> Grid {
             }
         })
         .collect();
-    Grid { axis: "slot", first, columns: (last - first + 1) as u32, rows, key: "colour = ballot round" }
+    Grid {
+        axis: "slot",
+        first,
+        columns: (last - first + 1) as u32,
+        rows,
+        key: "colour = ballot round",
+        empty: SLOTS_EMPTY,
+    }
 }
 
 #[cfg(test)]

@@ -144,7 +144,14 @@ pub fn logs_grid(nodes: &[NodeRef<'_, PrimaryBackup>]) -> Grid {
             }
         })
         .collect();
-    Grid { axis: "position", first, columns: LOG_KEEP as u32, rows, key: "colour = epoch that ordered the write" }
+    Grid {
+        axis: "position",
+        first,
+        columns: LOG_KEEP as u32,
+        rows,
+        key: "colour = epoch that ordered the write",
+        empty: "No write ordered yet.",
+    }
 }
 
 /// A bar per replica: its suspicion of its peer, as a share of the threshold (100 = suspects).

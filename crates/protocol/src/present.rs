@@ -280,6 +280,9 @@ pub struct Grid {
     pub rows: Vec<GridRow>,
     /// What a cell's tone means (`"colour = term"`).
     pub key: &'static str,
+    /// What the panel says while no node has a position yet, as a table's
+    /// `empty` does (`"Every log is empty: no client command yet."`).
+    pub empty: &'static str,
 }
 
 /// One node's row of a grid.

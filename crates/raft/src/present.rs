@@ -154,7 +154,14 @@ pub(crate) fn log_grid(nodes: &[NodeRef<'_, Raft>]) -> Grid {
             }
         })
         .collect();
-    Grid { axis: "index", first, columns: columns as u32, rows, key: "number and colour = term" }
+    Grid {
+        axis: "index",
+        first,
+        columns: columns as u32,
+        rows,
+        key: "number and colour = term",
+        empty: "Every log is empty: no client command yet. Select a node and send it one, or choose a scenario.",
+    }
 }
 
 /// What the current leader believes of `node`'s log.

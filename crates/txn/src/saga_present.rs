@@ -107,6 +107,7 @@ pub fn steps_grid(nodes: &[NodeRef<'_, Saga>]) -> Grid {
         columns: nodes.len().saturating_sub(1) as u32,
         rows: vec![GridRow { node: 0, down: false, cells, mark, tail: format!("saga {saga}") }],
         key: "green = T done · pink = compensated · orange = failed",
+        empty: "No service to call.",
     }
 }
 

@@ -168,7 +168,7 @@ pub fn grid_view(props: &GridProps) -> Html {
     }
     let grid = &props.grid;
     if grid.rows.is_empty() || grid.columns == 0 {
-        return html! { <p class="muted">{ format!("No {} yet.", grid.axis) }</p> };
+        return html! { <p class="muted">{ grid.empty }</p> };
     }
     html! {
         <>
