@@ -17,13 +17,17 @@ pub struct Line<'a> {
     pub first_step: u64,
 }
 
-/// Lines alike: the same routine level and the same words once every number
-/// is taken out (message ids, times, node ids).
+/// Lines alike: the same routine level, from the same node, and the same
+/// words once every number is taken out (message ids, times, terms). The
+/// simulator's own lines (a message lost to a crash or a cut link) belong to
+/// no node, so they fold whatever their endpoints; a node's own narration
+/// folds only with that node's ("node 3 starts an election for term 4 ×2"
+/// is node 3 twice, never node 3 and node 4).
 fn alike(a: &LogEntry, b: &LogEntry) -> bool {
     fn words(t: &str) -> impl Iterator<Item = &str> {
         t.split(|c: char| c.is_ascii_digit()).filter(|w| !w.is_empty())
     }
-    a.level == Level::Info && b.level == Level::Info && words(&a.text).eq(words(&b.text))
+    a.level == Level::Info && b.level == Level::Info && a.node == b.node && words(&a.text).eq(words(&b.text))
 }
 
 /// Fold alike routine lines; with `notable_only`, keep only notices and
@@ -105,6 +109,22 @@ mod tests {
         let three: Vec<LogEntry> =
             (0..6).map(|i| entry(i, Level::Info, ["a 1", "b 1", "c 1"][i as usize % 3])).collect();
         assert_eq!(fold(&three, false).len(), 6);
+    }
+
+    /// Two candidates for one term were listed as "node 3 starts an
+    /// election for term 3 ×2", as if node 4 had not stood.
+    #[test]
+    fn a_nodes_narration_folds_only_with_its_own() {
+        let by = |step: u64, node: u32, text: &str| LogEntry { node: Some(node), ..entry(step, Level::Info, text) };
+        let log = vec![
+            by(1, 4, "node 4 starts an election for term 3"),
+            by(2, 3, "node 3 starts an election for term 3"),
+            by(3, 3, "node 3 starts an election for term 4"),
+            entry(4, Level::Info, "RequestVote 93 3→2 link is cut"),
+            entry(5, Level::Info, "RequestVote 94 4→1 link is cut"),
+        ];
+        let shown: Vec<(u64, usize)> = fold(&log, false).iter().map(|l| (l.entry.step, l.count)).collect();
+        assert_eq!(shown, [(1, 1), (3, 2), (5, 2)]);
     }
 
     #[test]
