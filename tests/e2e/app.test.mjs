@@ -385,8 +385,9 @@ test('top bar: algorithm, nodes, seed (a bad one quoted as typed), scenario menu
   await page.keyboard.press('ArrowRight');
   assert.notEqual(await page.locator('#speed').inputValue(), before, 'the speed slider moves');
 
-  // The first scenario is dueling proposers: Paxos, 5 nodes, seed 2960.
-  assert.equal(await page.locator('#preset option').nth(1).getAttribute('value'), 'dueling-proposers');
+  // The scenarios start with Raft's, the first algorithm's; dueling
+  // proposers is Paxos, 5 nodes, seed 2960.
+  assert.equal(await page.locator('#preset option').nth(1).getAttribute('value'), 'raft-leader-crash');
   await page.locator('#preset').selectOption('dueling-proposers');
   // While the run is the scenario, the address names it (and reopens it).
   await page.waitForFunction(() => new URL(location.href).searchParams.get('preset') === 'dueling-proposers');

@@ -66,6 +66,34 @@ macro_rules! cap_partition {
 }
 
 pub const PRESETS: &[Preset] = &[
+    // Raft's two classic failures, with the guided tours' worlds (seed 3).
+    Preset {
+        id: "raft-leader-crash",
+        algo: Algo::Raft,
+        title: "The leader crashes",
+        description: "Node 1 leads term 1 and crashes at step 30. No heartbeat comes: nodes 2 and 3 time \
+                      out and both stand for term 2, each asking for the votes of a majority; each node \
+                      grants one vote per term, so at most one of them can win. Node 2 does, 15 events after \
+                      the crash.",
+        query: r#"algo=raft&nodes=5&seed=3&actions=[{"step":30,"do":"crash","node":1}]"#,
+        moment: Moment { step: 45, what: "node 2 wins the election of term 2", sign: Sign::Log("node 2 is leader of term 2") },
+    },
+    Preset {
+        id: "raft-partitioned-leader",
+        algo: Algo::Raft,
+        title: "A leader cut off in a minority",
+        description: "A partition leaves leader 1 and node 2 on the small side. Leader 1 appends \"x=1\" but \
+                      can never commit it: two of five is no majority. The three on the large side time out, \
+                      split their votes, then elect node 3 in term 4, which commits \"y=2\". Two nodes think \
+                      they lead, in terms 1 and 4; when the partition heals node 1 sees term 4, steps down, \
+                      and \"y=2\" replaces the uncommitted \"x=1\" on both nodes of the small side.",
+        query: r#"algo=raft&nodes=5&seed=3&actions=[{"step":20,"do":"partition","groups":[[1,2]]},{"step":21,"do":"request","node":1,"cmd":"x=1"},{"step":95,"do":"request","node":3,"cmd":"y=2"},{"step":130,"do":"heal"}]"#,
+        moment: Moment {
+            step: 92,
+            what: "node 3 leads term 4 while node 1 still leads term 1",
+            sign: Sign::Log("node 3 is leader of term 4"),
+        },
+    },
     Preset {
         id: "dueling-proposers",
         algo: Algo::Paxos,
