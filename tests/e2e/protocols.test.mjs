@@ -161,3 +161,16 @@ test('a preset link with a step opens at that exact moment', async () => {
   assert.match(await bad.locator('[role="alert"]').first().innerText(), /step/);
   await bad.context().close();
 });
+
+test('a role named by a key with an underscore reads as words; the key stays in data', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=lock-zk&seed=1');
+  const row = page.locator('#node-list li[data-node="0"]');
+  assert.equal(await row.getAttribute('data-role'), 'lock_server', 'the key, as postMessage and the trace name it');
+  assert.equal(await row.locator('.role').innerText(), 'lock server');
+  const key = page.locator('.legend .key[data-role="lock_server"]');
+  assert.match(await key.innerText(), /^\s*lock server\s*$/);
+  await row.locator('button').click();
+  assert.match(await page.locator('#insp-h .chip').innerText(), /^lock server$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

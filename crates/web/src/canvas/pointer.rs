@@ -82,6 +82,7 @@ pub fn canvas_handlers(core: Rc<RefCell<Core>>, view: Rc<RefCell<View>>, send: C
                     protocol::Status::Crashed => "down",
                     protocol::Status::Paused => "paused",
                 };
+                let status = crate::model::text::role_name(status);
                 (format!("Node {id}: {status}, {} — click to inspect, shift-click to pick", info.look.badge), true)
             }
             Hit::Msg(id) => {

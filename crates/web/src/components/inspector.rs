@@ -78,7 +78,7 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
         <section class="panel inspector" aria-labelledby="insp-h" id="inspector">
             <header class="panel-head">
                 <h2 id="insp-h">{ format!("Node {id}") }
-                    <span class={classes!("chip", format!("c{}", info.look.tone.slot()))}>{ info.look.role }</span></h2>
+                    <span class={classes!("chip", format!("c{}", info.look.tone.slot()))}>{ crate::model::text::role_name(info.look.role).into_owned() }</span></h2>
                 <button class="close" title="Close (Esc)" aria-label="Close inspector"
                     onclick={send.reform(|_| Cmd::SelectNode(None))}>{"✕"}</button>
             </header>

@@ -62,7 +62,7 @@ pub fn legend_item(item: &LegendItem) -> Html {
         LegendItem::Role { label, tone, shape } => html! {
             <span class="key" data-role={*label}>
                 <span class={classes!("swatch", "node", format!("c{}", tone.slot()), shape_class(*shape))} aria-hidden="true"></span>
-                { *label }
+                { crate::model::text::role_name(label).into_owned() }
             </span>
         },
         LegendItem::Ring { label, outer } => html! {

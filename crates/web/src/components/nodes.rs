@@ -86,7 +86,7 @@ pub fn nodes_panel(props: &NodesProps) -> Html {
                                     else { format!("Inspect node {id} (shift-click to pick for a partition)") }} {onclick}>
                                 <span class={classes!("dot", format!("c{}", row.color), shape_class(row.shape), status)}></span>
                                 <span class="nid">{ format!("node {id}") }</span>
-                                <span class="role">{ role }</span>
+                                <span class="role">{ crate::model::text::role_name(role).into_owned() }</span>
                                 <span class="badge mono">{ row.badge.clone() }</span>
                                 { if picked { html! { <span class="pick" title="picked for a partition group">{"◆"}</span> } } else { html! {} } }
                             </button>

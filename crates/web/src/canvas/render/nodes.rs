@@ -217,7 +217,7 @@ impl Renderer {
                 Status::Paused => ("paused", &theme.paused),
             };
             ctx.set_fill_style_str(color);
-            let _ = ctx.fill_text_with_max_width(role, x, y1, room);
+            let _ = ctx.fill_text_with_max_width(&crate::model::text::role_name(role), x, y1, room);
             ctx.set_fill_style_str(&theme.muted);
             if node.status == Status::Up {
                 let _ = ctx.fill_text_with_max_width(&node.badge, x, y2, room);
