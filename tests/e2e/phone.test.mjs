@@ -186,3 +186,19 @@ test('phone: a caption three lines long shows two whole lines, not the top of a 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('phone: the help overlay gives each description room, every key still listed', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=1', PHONE);
+  await page.locator('#help-button').tap();
+  await page.waitForSelector('#help');
+  const cells = await page.locator('#help .shortcuts tr').evaluateAll((rows) => rows.map((r) => ({
+    key: r.querySelector('th').textContent, keyW: r.querySelector('th').getBoundingClientRect().width,
+    w: r.querySelector('td').getBoundingClientRect().width })));
+  assert.ok(cells.some((c) => c.key === 'space-time diagram: click'), 'the longest key is listed');
+  // The longest key kept on one line left the descriptions about 75 px.
+  for (const c of cells) assert.ok(c.w >= 150, `${c.key}: description ${c.w} px wide (key ${c.keyW})`);
+  const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollW <= 390, `no sideways scroll: ${scrollW}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
