@@ -90,11 +90,14 @@ test('a world that waits for a client: with no request allowed, the result says 
   assert.equal(cli.waits_for_client, true);
   const page = await openApp(env.browser, env.server.url + '?algo=2pc&nodes=3');
   await page.click('#check-button');
+  // Opened where nothing is scheduled, the panel allows one request and says why.
+  assert.equal(await page.locator('#check-requests').inputValue(), '1');
+  assert.match(await page.locator('#check-note').innerText(), /nothing is scheduled at step 0, the protocol waits for a client/);
   await fill(page, { requests: 0 });
   await page.click('#check-start');
   await waitStatus(page, 'done');
   const text = await statusText(page);
-  assert.ok(text.startsWith(`No violation within budgets (${cli.unique} unique states`), text);
+  assert.ok(text.startsWith(`No violation within budgets (${cli.unique} unique state${cli.unique === 1 ? '' : 's'},`), text);
   assert.match(text, /Nothing is scheduled at step 0: the protocol waits for a client, .* Allow one or more client requests per path\.$/);
   const outcome = await page.evaluate(() => window.clusterscope.check({ requests: 1, depth: 4 }));
   assert.equal(outcome.idle_root, true, 'the world at the root is the same');

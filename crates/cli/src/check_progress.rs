@@ -81,7 +81,7 @@ pub fn summary_text(setup: &Setup, from_step: u64, options: &Options, report: &R
             if check::waits_for_client(report.idle_root, b) {
                 s += &format!(
                     "note: nothing is scheduled at step {from_step}: {} waits for a client, and --requests 0 \
-                     allowed none, so only crashes and restarts could happen; try --requests 1\n",
+                     allowed none, so no client operation could start; try --requests 1\n",
                     setup.algo
                 );
             }

@@ -179,13 +179,14 @@ impl Outcome {
             "walks" => format!("{} random walks taken", budgets.walks),
             other => other.to_string(),
         };
+        let states = if self.unique == 1 { "state" } else { "states" };
         let mut text =
-            format!("No violation within budgets ({} unique states, depth {}, {why})", self.unique, self.depth);
+            format!("No violation within budgets ({} unique {states}, depth {}, {why})", self.unique, self.depth);
         if check::waits_for_client(self.idle_root, &budgets.options().budgets) {
             text += &format!(
                 ". Nothing is scheduled at step {}: the protocol waits for a client, and no client request \
-                 was allowed, so only crashes and restarts could happen. Allow one or more client requests \
-                 per path.",
+                 was allowed, so no client operation could start. Allow one or more client requests per \
+                 path.",
                 self.from_step
             );
         }
@@ -267,6 +268,9 @@ pub struct Checker {
     pub start: Option<(u64, Rc<Request>)>,
     /// The host should end the running worker.
     pub stop_worker: bool,
+    /// Someone chose the client requests per path (the field, or a
+    /// script's budgets): the panel no longer suggests a number.
+    pub requests_chosen: bool,
 }
 
 impl Default for Checker {
@@ -281,6 +285,7 @@ impl Default for Checker {
             ticket: 0,
             start: None,
             stop_worker: false,
+            requests_chosen: false,
         }
     }
 }
@@ -296,10 +301,29 @@ impl Checker {
             return Err(format!("unknown check field {name:?}; known: {}", known.join(", ")));
         };
         slot.1 = value;
+        self.requests_chosen |= name == "requests";
         if self.invalid.as_ref().is_some_and(|(n, _)| *n == name) {
             self.invalid = None;
         }
         Ok(())
+    }
+
+    /// The panel opens on a world with nothing scheduled at `step`: the
+    /// protocol waits for a client, and with no request allowed a check
+    /// explores that one state. Unless someone chose a number, allow one
+    /// and say why.
+    pub fn suggest_a_client(&mut self, step: u64) {
+        if self.requests_chosen || self.running() {
+            return;
+        }
+        let Some(slot) = self.fields.iter_mut().find(|(n, _)| *n == "requests") else { return };
+        if slot.1 != "0" {
+            return;
+        }
+        slot.1 = "1".to_string();
+        self.note = Some(format!(
+            "Client requests per path is 1: nothing is scheduled at step {step}, the protocol waits for a client."
+        ));
     }
 
     /// Apply `cmd`; `run` gives the current run (setup with actions, step)

@@ -169,7 +169,7 @@ fn a_check_of_a_world_waiting_for_a_client_says_what_it_could_not_do() {
     let text = outcome.summary(&r);
     assert!(
         text.starts_with(
-            "No violation within budgets (1 unique states, depth 1, finished). Nothing is scheduled at step 0"
+            "No violation within budgets (1 unique state, depth 1, finished). Nothing is scheduled at step 0"
         ),
         "{text}"
     );

@@ -331,3 +331,25 @@ fn reset_keeps_the_run_it_left() {
     core.apply(Cmd::RestoreBranch(0)).unwrap();
     assert_eq!(core.session.steps(), 120);
 }
+
+/// The checker opened on Paxos at step 0 explored one state: nothing is
+/// scheduled until a client asks. Opening it there allows one request,
+/// says why, and leaves a number someone chose alone.
+#[test]
+fn the_checker_opened_on_a_world_that_waits_allows_a_client() {
+    use crate::model::check::CheckCmd;
+    let requests = |core: &Core| core.check.fields.iter().find(|f| f.0 == "requests").unwrap().1.clone();
+    let mut paxos = Core::new(Setup::new(lab::Algo::Paxos), None);
+    paxos.apply(Cmd::Check(CheckCmd::Open(true))).unwrap();
+    assert_eq!(requests(&paxos), "1");
+    let note = paxos.check.note.clone().unwrap();
+    assert!(note.contains("nothing is scheduled at step 0, the protocol waits for a client"), "{note}");
+    paxos.apply(Cmd::Check(CheckCmd::Field { name: "requests".into(), value: "0".into() })).unwrap();
+    paxos.apply(Cmd::Check(CheckCmd::Open(false))).unwrap();
+    paxos.apply(Cmd::Check(CheckCmd::Open(true))).unwrap();
+    assert_eq!(requests(&paxos), "0", "a chosen 0 stays");
+
+    let mut raft = Core::new(Setup::default(), None);
+    raft.apply(Cmd::Check(CheckCmd::Open(true))).unwrap();
+    assert_eq!((requests(&raft), raft.check.note.clone()), ("0".to_string(), None), "Raft has timers to fire");
+}
