@@ -80,7 +80,7 @@ test('correct protocols: no violation, and the unique state counts are the CLI\'
     assert.equal(outcome.depth, cli.depth, m.query);
     assert.deepEqual(outcome.stop, cli.stop, m.query);
     assert.equal(await statusText(page),
-      `No violation within budgets (${cli.unique} unique states, depth ${cli.depth}, ${cli.stop.reason === 'exhausted' ? 'finished' : 'depth bound'})`);
+      `No violation within budgets (${cli.unique.toLocaleString('en-US')} unique states, depth ${cli.depth}, ${cli.stop.reason === 'exhausted' ? 'finished' : 'depth bound'})`);
     await page.context().close();
   }
 });
@@ -97,7 +97,7 @@ test('a world that waits for a client: with no request allowed, the result says 
   await page.click('#check-start');
   await waitStatus(page, 'done');
   const text = await statusText(page);
-  assert.ok(text.startsWith(`No violation within budgets (${cli.unique} unique state${cli.unique === 1 ? '' : 's'},`), text);
+  assert.ok(text.startsWith(`No violation within budgets (${cli.unique.toLocaleString('en-US')} unique state${cli.unique === 1 ? '' : 's'},`), text);
   assert.match(text, /Nothing is scheduled at step 0: the protocol waits for a client, .* Allow one or more client requests per path\.$/);
   const outcome = await page.evaluate(() => window.clusterscope.check({ requests: 1, depth: 4 }));
   assert.equal(outcome.idle_root, true, 'the world at the root is the same');
@@ -209,7 +209,7 @@ test('cancel stops a long check, the page stays responsive meanwhile, and a new 
   assert.ok(await page.locator('#check-panel').isVisible(), 'm opens the panel');
   await fill(page, LONG_BUDGETS);
   await page.click('#check-start');
-  await page.waitForFunction(() => /Checking: \d+ states generated, [1-9]\d* unique/.test(document.querySelector('#check-status').textContent));
+  await page.waitForFunction(() => /Checking: [\d,]+ states generated, [1-9][\d,]* unique/.test(document.querySelector('#check-status').textContent));
   assert.equal(await page.locator('#check-status').getAttribute('aria-live'), 'polite');
   // The main thread is free: animation frames keep coming and the app steps.
   const frames = await page.evaluate(() => new Promise((done) => {
@@ -228,7 +228,7 @@ test('cancel stops a long check, the page stays responsive meanwhile, and a new 
   await page.click('#check-cancel');
   assert.equal(await status(page), 'cancelled');
   const stopped = await statusText(page);
-  assert.match(stopped, /^Cancelled after \d+ states generated/);
+  assert.match(stopped, /^Cancelled after [\d,]+ states generated/);
   await page.waitForTimeout(600);
   assert.equal(await statusText(page), stopped, 'no progress after cancel');
   assert.equal(await page.locator('#check-start').isEnabled(), true);
@@ -256,7 +256,7 @@ test('the memory cap stops a check cleanly and says so', async () => {
   assert.equal(outcome.stop.reason, 'memory-cap');
   assert.ok(outcome.stop.used_mb > 64, JSON.stringify(outcome.stop));
   assert.equal(outcome.violation, null);
-  assert.match(await statusText(page), /^No violation within budgets \(\d+ unique states, depth \d+, memory cap of 64 MB reached \(\d+ MB used\)\)$/);
+  assert.match(await statusText(page), /^No violation within budgets \([\d,]+ unique states, depth \d+, memory cap of 64 MB reached \(\d+ MB used\)\)$/);
   await page.context().close();
 });
 

@@ -5,6 +5,7 @@
 
 use crate::model::check::{CheckCmd, Checker, Live, Status, FIELDS};
 use crate::model::cmd::Cmd;
+use crate::model::text::grouped;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -26,11 +27,11 @@ fn check(cmd: CheckCmd) -> Cmd {
 /// The counters of a running (or cancelled) check.
 fn live_text(live: &Live) -> String {
     format!(
-        "{} states generated, {} unique, depth {}, {:.0} unique states/s, {:.0} MB",
-        live.generated,
-        live.unique,
+        "{} states generated, {} unique, depth {}, {} unique states/s, {:.0} MB",
+        grouped(live.generated),
+        grouped(live.unique),
         live.depth,
-        live.per_second(),
+        grouped(live.per_second().round() as u64),
         live.memory_mb
     )
 }
@@ -120,8 +121,12 @@ pub fn check_panel(props: &CheckProps) -> Html {
             let summary = budgets.map(|b| outcome.summary(b)).unwrap_or_default();
             let rate = if outcome.seconds > 0.0 { outcome.unique as f64 / outcome.seconds } else { 0.0 };
             let mut timing = format!(
-                "{} states generated in {:.2} s ({:.0} unique states/s), {:.0} MB, from step {}.",
-                outcome.generated, outcome.seconds, rate, outcome.memory_mb, outcome.from_step
+                "{} states generated in {:.2} s ({} unique states/s), {:.0} MB, from step {}.",
+                grouped(outcome.generated),
+                outcome.seconds,
+                grouped(rate.round() as u64),
+                outcome.memory_mb,
+                outcome.from_step
             );
             if let Some(reduction) = outcome.symmetry_text() {
                 timing = format!("{timing} {reduction}");

@@ -4,6 +4,7 @@
 //! it), what a running check last said, and its outcome. The host starts and stops the Web Worker when
 //! [`Checker::start`] or [`Checker::stop_worker`] say so.
 
+use crate::model::text::grouped;
 use lab::Setup;
 use serde::Deserialize;
 use std::rc::Rc;
@@ -170,7 +171,7 @@ impl Outcome {
         let why = match self.stop.reason.as_str() {
             "exhausted" => "finished".to_string(),
             "depth" => "depth bound".to_string(),
-            "max-states" => format!("state cap of {}", budgets.max_states),
+            "max-states" => format!("state cap of {}", grouped(budgets.max_states)),
             "memory-cap" => format!(
                 "memory cap of {} MB reached ({} MB used)",
                 budgets.memory_mb.unwrap_or(0),
@@ -180,8 +181,11 @@ impl Outcome {
             other => other.to_string(),
         };
         let states = if self.unique == 1 { "state" } else { "states" };
-        let mut text =
-            format!("No violation within budgets ({} unique {states}, depth {}, {why})", self.unique, self.depth);
+        let mut text = format!(
+            "No violation within budgets ({} unique {states}, depth {}, {why})",
+            grouped(self.unique),
+            self.depth
+        );
         if check::waits_for_client(self.idle_root, &budgets.options().budgets) {
             text += &format!(
                 ". Nothing is scheduled at step {}: the protocol waits for a client, and no client request \
