@@ -211,9 +211,10 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}
                         now={session.violation().cloned()} pause_on_violation={core.pause_on_violation} send={send.clone()} />
                 </aside>
+                // Under the stage; the side column runs down beside both.
+                <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only}
+                    marked={core.marked} send={send.clone()} />
             </main>
-            <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only}
-                marked={core.marked} send={send.clone()} />
             if core.help_open { <HelpOverlay send={send.clone()} /> }
         </div>
     }
