@@ -174,7 +174,9 @@ test('two-phase commit beside a saga: each transaction\'s outcome and latency ar
 test('side by side, each banner keeps clear of its world\'s name and of the network badge', async () => {
   // Half a desktop's stage each: the AP store's banner, two clauses long,
   // used to run under the name in the other world's corner.
-  for (const query of ['?algo=kv-raft&compare=kv-lww', '?algo=kv-lww&compare=kv-raft&network=at-least-once']) {
+  // The CAP preset's names carry their settings and fill most of a corner.
+  for (const query of ['?algo=kv-raft&compare=kv-lww', '?algo=kv-lww&compare=kv-raft&network=at-least-once',
+    '?preset=kv-raft-partition&compare=kv-lww&step=200']) {
     const page = await openApp(env.browser, env.server.url + query);
     await page.waitForSelector('canvas#twin');
     await nextFrame(page);

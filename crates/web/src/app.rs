@@ -169,7 +169,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onmousemove={canvas_events.hover} />
                         { network_badge(core.setup.sim.network) }
                         if let Some(name) = run_name {
-                            <span class="world-name">{ name }</span>
+                            <span class="world-name" title={name.clone()}>{ name }</span>
                         }
                     </div>
                     if let Some((_, drawn)) = comparing.as_ref() {

@@ -48,7 +48,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                         onclick={canvas_events.click} onmousemove={canvas_events.hover} />
                     { super::network_badge(core.setup.sim.network) }
                     if let Some(name) = run_name {
-                        <span class="world-name">{ name }</span>
+                        <span class="world-name" title={name.clone()}>{ name }</span>
                     }
                 </div>
                 if let Some((_, drawn)) = comparing {

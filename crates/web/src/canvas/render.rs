@@ -235,13 +235,17 @@ impl Renderer {
         let fitted = self.banner.as_ref().is_some_and(|(t, w, c, _)| t == text && *w == width && c == corners);
         if !fitted {
             let width_of = |text: &str| ctx.measure_text(text).map_or(7.0 * text.chars().count() as f64, |m| m.width());
-            let room = |label: &Option<String>, font: &str| {
+            let room = |label: &Option<String>, font: &str, cap: f64| {
                 label.as_ref().map_or(0.0, |label| {
                     ctx.set_font(font);
-                    banner::corner_room(width_of(label))
+                    banner::corner_room(width_of(label).min(cap))
                 })
             };
-            let rooms = (room(&corners.left, banner::NAME_FONT), room(&corners.right, banner::BADGE_FONT));
+            let name_cap = banner::name_width(f64::INFINITY, width);
+            let rooms = (
+                room(&corners.left, banner::NAME_FONT, name_cap),
+                room(&corners.right, banner::BADGE_FONT, f64::INFINITY),
+            );
             ctx.set_font(&font(banner::FONT_PX));
             let fit = banner::fit(text, width, rooms, width_of);
             self.banner = Some((text.to_string(), width, corners.clone(), fit));

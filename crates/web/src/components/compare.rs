@@ -107,7 +107,7 @@ pub fn compare_panel(props: &CompareProps) -> Html {
 pub fn other_canvas(canvas: &NodeRef, name: &str, summary: String, step: u64, nodes: u32) -> Html {
     html! {
         <div class="canvas-wrap twin-wrap">
-            <span class="world-name">{ name.to_string() }</span>
+            <span class="world-name" title={name.to_string()}>{ name.to_string() }</span>
             <canvas ref={canvas.clone()} id="twin" role="img" aria-label={format!("{name}, beside the run: {summary}")}
                 data-step={step.to_string()} data-nodes={nodes.to_string()} />
         </div>

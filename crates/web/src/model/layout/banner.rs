@@ -20,6 +20,18 @@ pub struct Corners {
 pub const NAME_FONT: &str = "600 11.5px system-ui, -apple-system, 'Segoe UI', sans-serif";
 pub const BADGE_FONT: &str = "11.5px system-ui, -apple-system, 'Segoe UI', sans-serif";
 
+/// The most of the canvas's width a world's name in the left corner
+/// takes, pill included (`.world-name`'s `max-width`): a longer name ends
+/// with an ellipsis (the label's title has it whole), so the banner keeps
+/// room beside a name that carries its settings.
+pub const NAME_SHARE: f64 = 0.4;
+
+/// The width of a world's name as drawn, for a name `label_w` wide on a
+/// canvas `width` wide: at most its share less its padding and border.
+pub fn name_width(label_w: f64, width: f64) -> f64 {
+    label_w.min(width * NAME_SHARE - 16.0).max(0.0)
+}
+
 /// The network badge's text.
 pub fn badge_label(network: sim::Network) -> String {
     format!("{} network", network.name())
@@ -257,6 +269,21 @@ mod tests {
         let (x, _, w, _) = both.pill;
         assert!(x >= name && x + w <= width - BADGE, "{both:?}");
         assert!(both.font_px < alone.font_px || both.lines.len() > alone.lines.len(), "less room, smaller text");
+    }
+
+    /// "kv-raft (attempts=3, think_ms=60000..60000)" took 360 of a 450 px
+    /// canvas, the badge 156: the banner fell back to the whole width, under
+    /// the name. The name is cut to its share, and the banner fits beside.
+    #[test]
+    fn a_long_name_is_cut_to_its_share_and_the_banner_keeps_room() {
+        let width = 450.0;
+        let long = name_width(330.0, width);
+        assert_eq!(long, 164.0);
+        assert_eq!(name_width(40.0, width), 40.0, "a short name whole");
+        let text = "Linearizable: yes (3 ops) · 0 updates lost";
+        let fit = super::fit(text, width, (corner_room(long), BADGE), measure);
+        let (x, _, w, _) = fit.pill;
+        assert!(x >= corner_room(long) && x + w <= width - BADGE, "{fit:?}");
     }
 
     #[test]
