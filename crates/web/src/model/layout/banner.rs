@@ -20,16 +20,20 @@ pub struct Corners {
 pub const NAME_FONT: &str = "600 11.5px system-ui, -apple-system, 'Segoe UI', sans-serif";
 pub const BADGE_FONT: &str = "11.5px system-ui, -apple-system, 'Segoe UI', sans-serif";
 
-/// The most of the canvas's width a world's name in the left corner
-/// takes, pill included (`.world-name`'s `max-width`): a longer name ends
-/// with an ellipsis (the label's title has it whole), so the banner keeps
-/// room beside a name that carries its settings.
-pub const NAME_SHARE: f64 = 0.4;
+/// The most of a canvas `width` wide that a world's name in the left
+/// corner takes, pill included, as `.world-name`'s `max-width` says:
+/// `clamp(80px, 60% - 150px, 40%)`, 40% on a wide canvas and less on a
+/// narrow one, so the banner keeps room beside a name that carries its
+/// settings. A longer name ends with an ellipsis (the label's title has it
+/// whole).
+pub fn name_max(width: f64) -> f64 {
+    (0.6 * width - 150.0).min(0.4 * width).max(80.0)
+}
 
 /// The width of a world's name as drawn, for a name `label_w` wide on a
-/// canvas `width` wide: at most its share less its padding and border.
+/// canvas `width` wide: at most [`name_max`] less its padding and border.
 pub fn name_width(label_w: f64, width: f64) -> f64 {
-    label_w.min(width * NAME_SHARE - 16.0).max(0.0)
+    label_w.min(name_max(width) - 16.0).max(0.0)
 }
 
 /// The network badge's text.
@@ -273,17 +277,21 @@ mod tests {
 
     /// "kv-raft (attempts=3, think_ms=60000..60000)" took 360 of a 450 px
     /// canvas, the badge 156: the banner fell back to the whole width, under
-    /// the name. The name is cut to its share, and the banner fits beside.
+    /// the name. The name is cut to its share, and the banner fits beside;
+    /// in a 720 px iframe (360 px a world) it kept one word, "Linearizab…".
     #[test]
     fn a_long_name_is_cut_to_its_share_and_the_banner_keeps_room() {
-        let width = 450.0;
-        let long = name_width(330.0, width);
-        assert_eq!(long, 164.0);
-        assert_eq!(name_width(40.0, width), 40.0, "a short name whole");
+        assert_eq!((name_max(914.0), name_max(450.0), name_max(360.0), name_max(200.0)), (365.6, 120.0, 80.0, 80.0));
+        assert_eq!(name_width(40.0, 450.0), 40.0, "a short name whole");
         let text = "Linearizable: yes (3 ops) · 0 updates lost";
-        let fit = super::fit(text, width, (corner_room(long), BADGE), measure);
-        let (x, _, w, _) = fit.pill;
-        assert!(x >= corner_room(long) && x + w <= width - BADGE, "{fit:?}");
+        for (width, badge) in [(450.0, BADGE), (360.0, corner_room(85.0))] {
+            let long = name_width(330.0, width);
+            assert_eq!(long, name_max(width) - 16.0);
+            let fit = super::fit(text, width, (corner_room(long), badge), measure);
+            let (x, _, w, _) = fit.pill;
+            assert!(x >= corner_room(long) && x + w <= width - badge, "{width}: {fit:?}");
+            assert!(fit.lines.iter().all(|(l, _)| !l.ends_with('…')), "{width}: every word kept: {fit:?}");
+        }
     }
 
     #[test]
