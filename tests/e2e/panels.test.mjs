@@ -3,7 +3,7 @@
 // the event log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, nextFrame, stepUntilLeader, useApp } from './harness.mjs';
+import { openApp, nextFrame, stepUntilLeader, useApp, clickNode } from './harness.mjs';
 
 const env = useApp();
 
@@ -100,6 +100,30 @@ test('dueling proposers: the decision names the ballot the event log says the va
   await page.evaluate(() => window.clusterscope.step(500));
   await nextFrame(page);
   assert.equal(await ballot(), '11.1');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a click on a node on the canvas brings its inspector into view in the side column', async () => {
+  // ABD at 1280x800: the client history fills the column, and the inspector
+  // opened below it, under the safety panel, out of sight.
+  const page = await openApp(env.browser, env.server.url + '?algo=abd&seed=1&step=300');
+  await clickNode(page, 3);
+  await page.waitForSelector('#inspector');
+  await nextFrame(page);
+  const seen = await page.evaluate(() => {
+    const column = document.querySelector('.side').getBoundingClientRect();
+    const head = document.querySelector('#insp-h').getBoundingClientRect();
+    const foot = document.querySelector('.side > .safety').getBoundingClientRect().top;
+    return { top: column.top, head: head.top, bottom: head.bottom, foot, scrolled: document.querySelector('.side').scrollTop };
+  });
+  assert.ok(seen.head >= seen.top && seen.bottom <= seen.foot, `the inspector's head is in view: ${JSON.stringify(seen)}`);
+  assert.ok(seen.scrolled > 0, 'the column scrolled to it');
+  // From the node list the column stays where the reader is.
+  await page.evaluate(() => { document.querySelector('.side').scrollTop = 0; });
+  await page.locator('#node-list li[data-node="4"] button').click();
+  await page.waitForFunction(() => /Node 4/.test(document.querySelector('#insp-h')?.textContent));
+  assert.equal(await page.evaluate(() => document.querySelector('.side').scrollTop), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

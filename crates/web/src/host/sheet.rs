@@ -4,13 +4,28 @@
 //! in view above the sheet and moves focus into the sheet; when it closes
 //! (Escape, its close button), focus goes back to the canvas. A tap on a
 //! row of the node or message list keeps that row in view, and focus where
-//! it is.
+//! it is. On a wider screen the inspector is a panel in the side column,
+//! below the protocol's panels and the messages: a click on the canvas
+//! scrolls the column so that its head is in view ([`reveal`]).
 
 use crate::canvas::stage::View;
 use crate::model::core::Core;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::NodeRef;
+
+/// Scroll the side column so that the inspector's head shows, when it is
+/// above the column's top or under the safety panel pinned at its foot.
+fn reveal(document: &web_sys::Document) {
+    let find = |selector: &str| document.query_selector(selector).ok().flatten();
+    let (Some(side), Some(panel)) = (find(".side"), find(".side > .inspector")) else { return };
+    let (column, head) = (side.get_bounding_client_rect(), panel.get_bounding_client_rect().top());
+    let foot = find(".side > .safety").map_or(column.bottom(), |s| s.get_bounding_client_rect().top());
+    if head >= column.top() && head + 60.0 <= foot {
+        return;
+    }
+    side.set_scroll_top(side.scroll_top() + (head - column.top() - 8.0) as i32);
+}
 
 /// The stylesheet's phone layout (`@media (max-width: 700px)`).
 const PHONE: &str = "(max-width: 700px)";
@@ -50,11 +65,17 @@ fn point(shown: Shown, core: &Core, view: &View) -> Option<(f64, f64)> {
 /// whether the open sheet came from a tap on the canvas (focus returns
 /// there when it closes).
 pub fn follow(shown: Shown, core: &Core, view: &View, canvas: &NodeRef, from_canvas: &mut bool) {
-    if !phone() {
-        return;
-    }
     let Some(canvas) = canvas.cast::<HtmlElement>() else { return };
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if !phone() {
+        // From a list or a key the reader is in the side column already,
+        // and arrowing through the messages must not move it.
+        if shown != Shown::Nothing && document.active_element().is_some_and(|a| a == *canvas.unchecked_ref::<Element>())
+        {
+            reveal(&document);
+        }
+        return;
+    }
     if shown == Shown::Nothing {
         if std::mem::take(from_canvas) {
             let _ = canvas.focus();
