@@ -202,3 +202,17 @@ test('phone: the help overlay gives each description room, every key still liste
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('phone: the network, options and file menus open inside the screen', async () => {
+  // Anchored to their buttons, the file menu and the options ran off the left edge.
+  const page = await openApp(env.browser, env.server.url + '?algo=multipaxos&seed=1', PHONE);
+  for (const [menu, body] of [['network', '.network-body'], ['options', '.options-body'], ['files', '.files-body']]) {
+    const details = page.locator(`details.${menu}`);
+    await details.locator('summary').tap();
+    const box = await details.locator(body).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390 && box.width >= 300, `${menu}: ${JSON.stringify(box)}`);
+    await details.locator('summary').tap();
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

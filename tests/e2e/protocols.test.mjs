@@ -174,3 +174,19 @@ test('a role named by a key with an underscore reads as words; the key stays in 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the options panel shows what each option does, and a screen reader hears it with the field', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=multipaxos&seed=1', { hasTouch: true });
+  await page.locator('details#options summary').click();
+  const field = page.locator('#opt-leader_timeout_ms');
+  const help = page.locator(`#${await field.getAttribute('aria-describedby')}`);
+  assert.ok(await help.isVisible(), 'on screen, not only as a title');
+  assert.match(await help.innerText(), /^silence from the leader after which a proposer runs phase 1 .*\(default 200\.\.400\)$/);
+  const described = await page.locator('#opt-roles').getAttribute('aria-describedby');
+  assert.match(await page.locator(`#${described}`).innerText(), /every node plays every role/);
+  // The panel stays inside the window.
+  const box = await page.locator('details#options .options-body').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 1280, JSON.stringify(box));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

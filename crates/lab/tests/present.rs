@@ -100,9 +100,12 @@ fn an_empty_grid_says_what_would_fill_it() {
     let g = grid(s.as_ref(), "raft-logs");
     assert_eq!(g.columns, 0, "no client command in the default run");
     assert!(g.empty.starts_with("Every log is empty: no client command yet."), "{}", g.empty);
+    let note = |s: &dyn Session, id: &str| s.picture().panels.into_iter().find(|p| p.id == id).unwrap().note;
+    assert_eq!(note(s.as_ref(), "raft-logs"), None, "no key over an empty grid");
     let s = open(&Setup::new(Algo::MultiPaxos)).unwrap();
     let g = grid(s.as_ref(), "slots");
     assert!(g.columns == 0 && g.empty.starts_with("No slot is in use yet"), "{g:?}");
+    assert_eq!(note(s.as_ref(), "slots"), None, "the empty text alone, not twice");
 }
 
 #[test]

@@ -258,21 +258,17 @@ pub(crate) fn multi_picture(nodes: &[NodeRef<'_, MultiPaxos>]) -> Picture {
         LegendItem::Text { label: "p promised · a slot ballot=value" },
     ]);
     let grid = slot_grid(nodes);
+    // An empty grid says why itself (SLOTS_EMPTY): the key would be noise.
     let note = match (grid.columns, grid.first) {
-        (0, _) => "No slot used yet: send a request to the leader.".to_string(),
-        (_, 0) => "solid = chosen · faint = accepted only · ▏ = applied up to".to_string(),
+        (0, _) => None,
+        (_, 0) => Some("solid = chosen · faint = accepted only · ▏ = applied up to".to_string()),
         (_, first) => {
-            format!("solid = chosen · faint = accepted only · ▏ = applied up to · slots before {first} not shown")
+            Some(format!("solid = chosen · faint = accepted only · ▏ = applied up to · slots before {first} not shown"))
         }
     };
     Picture {
         legend,
-        panels: vec![Panel {
-            id: "slots",
-            title: "Slots per replica".to_string(),
-            note: Some(note),
-            body: Body::Grid(grid),
-        }],
+        panels: vec![Panel { id: "slots", title: "Slots per replica".to_string(), note, body: Body::Grid(grid) }],
         lead: Some(protocol::present::Lead {
             role: "leader",
             holders: nodes

@@ -89,14 +89,13 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Raft>]) -> Picture {
         .map(|role| LegendItem::Role { label: role.name(), tone: role_tone(role), shape: Shape::Circle })
         .chain([LegendItem::Ring { label: "election timeout", outer: false }])
         .collect();
+    let grid = log_grid(nodes);
+    // An empty grid says why itself: the key would be noise.
+    let note = (grid.columns > 0)
+        .then(|| "A row per server; solid = committed on that server; ▏ = its commit index".to_string());
     Picture {
         legend,
-        panels: vec![Panel {
-            id: "raft-logs",
-            title: "Logs".to_string(),
-            note: Some("A row per server; solid = committed on that server; ▏ = its commit index".to_string()),
-            body: Body::Grid(log_grid(nodes)),
-        }],
+        panels: vec![Panel { id: "raft-logs", title: "Logs".to_string(), note, body: Body::Grid(grid) }],
         lead: Some(Lead {
             role: Role::Leader.name(),
             holders: nodes

@@ -42,6 +42,9 @@ fn control(setup: &Setup, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
     let value = option_value(setup, name).unwrap_or_else(|| spec.default.to_string());
     let id = format!("opt-{name}");
     let title = format!("{} (default: {})", spec.help, spec.default);
+    // What the option does, on screen (a title is out of reach on touch)
+    // and as the field's description for a screen reader.
+    let help = format!("{id}-help");
     let field = match choices(spec) {
         Some(words) => {
             let onchange = send.reform(move |e: Event| Cmd::SetOption {
@@ -49,7 +52,7 @@ fn control(setup: &Setup, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
                 value: e.target_unchecked_into::<HtmlSelectElement>().value(),
             });
             html! {
-                <select id={id.clone()} data-option={name} title={title.clone()} {onchange}>
+                <select id={id.clone()} data-option={name} title={title.clone()} aria-describedby={help.clone()} {onchange}>
                     { for words.iter().map(|w| html! {
                         <option value={*w} selected={*w == value}>
                             { if *w == spec.default { format!("{w} (default)") } else { w.to_string() } }
@@ -60,14 +63,14 @@ fn control(setup: &Setup, spec: &OptionSpec, send: &Callback<Cmd>) -> Html {
         }
         None => html! {
             <OptionField name={name} value={value.clone()} placeholder={spec.default} title={title.clone()}
-                send={send.clone()} />
+                help={help.clone()} send={send.clone()} />
         },
     };
     html! {
         <label for={id} title={title}>
             <span class="label mono">{ name }</span>
             { field }
-            <span class="default muted">{ format!("default {}", spec.default) }</span>
+            <span class="default muted" id={help}>{ format!("{} (default {})", spec.help, spec.default) }</span>
         </label>
     }
 }
@@ -78,6 +81,8 @@ struct FieldProps {
     value: String,
     placeholder: &'static str,
     title: String,
+    /// The id of the option's description.
+    help: String,
     send: Callback<Cmd>,
 }
 
@@ -111,6 +116,6 @@ fn option_field(props: &FieldProps) -> Html {
     });
     html! {
         <input ref={field} id={format!("opt-{name}")} data-option={name} type="text" size="8"
-            placeholder={props.placeholder} title={props.title.clone()} {onchange} />
+            placeholder={props.placeholder} title={props.title.clone()} aria-describedby={props.help.clone()} {onchange} />
     }
 }
