@@ -64,3 +64,20 @@ test('a violation cannot be missed: playback pauses at the first one and says wh
   assert.ok(!red(await ring(0)), `node 0 (the lock server) is not: ${await ring(0)}`);
   await page.context().close();
 });
+
+test('an empty event log says where its lines come from; with "notable only", what it hides', async () => {
+  // The hash ring's default run gossips only: the panel was blank.
+  const page = await openApp(env.browser, env.server.url + '?algo=ring&seed=1&step=200');
+  assert.equal(await page.locator('#log li').count(), 0);
+  assert.match(await page.locator('#log-empty').innerText(), /^Nothing logged yet\. .*a click on a line goes to its step\.$/);
+  await page.evaluate(() => window.clusterscope.act({ do: 'crash', node: 1 }));
+  await page.waitForFunction(() => document.querySelector('#log li') !== null);
+  assert.equal(await page.locator('#log-empty').count(), 0, 'gone with the first line');
+  await page.context().close();
+
+  const raft = await openApp(env.browser, env.server.url + '?seed=1&step=3');
+  await raft.locator('#log-notable').check();
+  assert.match(await raft.locator('#log-empty').innerText(), /^No notable line yet.* Clear "notable only" for every line\.$/);
+  assert.deepEqual(raft.errors, []);
+  await raft.context().close();
+});

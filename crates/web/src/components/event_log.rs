@@ -63,6 +63,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
         })
     };
     let latest = props.log.iter().rev().find(|e| e.level != Level::Info);
+    let lines = fold(&props.log, props.notable_only);
     // A click on a line goes to its step (the timeline and the space-time
     // diagram follow): one handler for the list, reading the line's step.
     let on_line = props.send.reform(|e: MouseEvent| {
@@ -91,8 +92,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
             // must sit in a list (WCAG 1.3.1), and role=log on the <ol>
             // itself took that away.
             <div class="log mono" id="log" role="log" aria-live="off" tabindex="0" aria-label="Event log" ref={log_ref} {onscroll}>
+            if lines.is_empty() {
+                <p class="muted log-empty" id="log-empty">{ empty_text(props.notable_only, props.log.is_empty()) }</p>
+            }
             <ol onclick={on_line} title="Click a line to go to its step">
-                { for fold(&props.log, props.notable_only).into_iter().map(|line| {
+                { for lines.into_iter().map(|line| {
                     let e = line.entry;
                     let level = match e.level { Level::Info => "lvl-info", Level::Notice => "lvl-notice", Level::Warn => "lvl-warn" };
                     let folded = (line.count > 1).then(|| html! {
@@ -118,5 +122,17 @@ pub fn event_log(props: &EventLogProps) -> Html {
             { latest.map(|e| format!("Step {}: {}", e.step, e.text)).unwrap_or_default() }
         </div>
         </>
+    }
+}
+
+/// What an empty log says: where its lines come from, or that "notable
+/// only" hides every line so far. (The hash ring's default run, gossip
+/// only, left the panel blank.)
+fn empty_text(notable_only: bool, nothing_logged: bool) -> &'static str {
+    if notable_only && !nothing_logged {
+        "No notable line yet: a leader elected, a crash, a violation. Clear \"notable only\" for every line."
+    } else {
+        "Nothing logged yet. The protocol's notes (a leader elected, a value chosen, a write acknowledged), \
+         the faults you inject and any violation appear here, newest last; a click on a line goes to its step."
     }
 }
