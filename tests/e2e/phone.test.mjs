@@ -216,3 +216,22 @@ test('phone: the network, options and file menus open inside the screen', async 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('phone: a tour\'s caption is a sheet at the foot, and the canvas it narrates stays in view above it', async () => {
+  const page = await openApp(env.browser, env.server.url + '?tour=raft-basics', PHONE);
+  await page.waitForSelector('#tour');
+  await page.locator('#tour-next').tap();
+  await page.locator('#tour-next').tap();
+  await nextFrame(page);
+  const m = await page.evaluate(() => {
+    const sheet = document.querySelector('#tour').getBoundingClientRect();
+    const canvas = document.querySelector('#cluster').getBoundingClientRect();
+    const ys = window.clusterscope.layout().nodes.map((n) => canvas.top + n.y + n.r);
+    return { sheetTop: sheet.top, sheetBottom: sheet.bottom, h: innerHeight, canvasTop: canvas.top, lowest: Math.max(...ys) };
+  });
+  assert.ok(m.sheetBottom <= m.h && m.sheetBottom > m.h - 20, `the sheet sits at the foot: ${JSON.stringify(m)}`);
+  assert.ok(m.canvasTop > -40 && m.lowest < m.sheetTop, `every node above the sheet: ${JSON.stringify(m)}`);
+  assert.match(await page.locator('#tour-count').innerText(), /^3 \/ \d+$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -106,7 +106,7 @@ pub fn app() -> Html {
         let recorded = recorded.clone();
         let embedded = state.embed.is_some();
         let last = use_mut_ref(|| 0.0f64);
-        let sheet = use_mut_ref(|| (host::sheet::Shown::Nothing, false));
+        let sheet = use_mut_ref(|| (host::sheet::Shown::Nothing, false, false));
         let view = view.clone();
         let canvas_ref = canvas_ref.clone();
         let check_host = check_host.clone();
@@ -133,7 +133,13 @@ pub fn app() -> Html {
                 }
             }
             let shown = host::sheet::Shown::of(&core);
-            let (was, from_canvas) = &mut *sheet.borrow_mut();
+            let (was, from_canvas, touring) = &mut *sheet.borrow_mut();
+            if core.tour.is_some() != *touring {
+                *touring = core.tour.is_some();
+                if *touring {
+                    host::sheet::tour_started(&canvas_ref);
+                }
+            }
             if shown != *was {
                 *was = shown;
                 if let Ok(view) = view.try_borrow() {

@@ -14,6 +14,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::NodeRef;
 
+/// On a phone a running tour's caption is a sheet at the screen's foot
+/// (the stylesheet): when a tour starts, the page scrolls the canvas to
+/// the top of the screen, above the sheet.
+pub fn tour_started(canvas: &NodeRef) {
+    if let (true, Some(canvas)) = (phone(), canvas.cast::<Element>()) {
+        canvas.scroll_into_view_with_bool(true);
+    }
+}
+
 /// Scroll the side column so that the inspector's head shows, when it is
 /// above the column's top or under the safety panel pinned at its foot.
 fn reveal(document: &web_sys::Document) {
