@@ -232,7 +232,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "saga-step-3-fails",
         algo: Algo::Saga,
-        title: "saga: step 3 fails",
+        title: "Step 3 of the saga fails",
         description: "The orchestrator runs T1 and T2 on services 1 and 2; service 3 refuses T3. The orchestrator \
                       compensates in reverse, C2 then C1, and the saga ends compensated. Between steps the world sees \
                       the saga half done: the event log notes each intermediate state.",
@@ -246,7 +246,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "outbox-relay-crash",
         algo: Algo::Outbox,
-        title: "outbox: relay crashes after publishing, before marking sent",
+        title: "The relay crashes after publishing, before marking sent",
         description: "The service commits change 1 with its outbox row. The relay publishes it to the broker and \
                       crashes before it can mark the row sent. Restarted, it finds the row still unsent and \
                       publishes it again: the broker delivers message 1 twice (at least once), and the consumer, \
@@ -286,7 +286,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "pb-failover",
         algo: Algo::PrimaryBackup,
-        title: "primary-backup: the primary crashes, the backup takes over",
+        title: "The primary crashes, the backup takes over",
         description: "The client writes to replica 1, which replicates each write to replica 2 before accepting it. \
                       Replica 1 crashes: its heartbeats stop, replica 2's detector suspects it after the timeout and \
                       it promotes itself in epoch 2. The client's write times out, it tries replica 2, and writes go on.",
@@ -296,7 +296,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "pb-false-suspicion-fenced",
         algo: Algo::PrimaryBackup,
-        title: "primary-backup: a paused primary is suspected, and fenced",
+        title: "A paused primary is suspected, and fenced",
         description: "Replica 1 pauses for 600 ms, like a long GC pause. Replica 2 hears no heartbeat, suspects it \
                       (falsely: it is alive) and promotes itself in epoch 2. When replica 1 wakes it still believes \
                       it is primary and replicates the client's queued write in epoch 1: replica 2 refuses the stale \
@@ -307,7 +307,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "pb-split-brain",
         algo: Algo::PrimaryBackup,
-        title: "primary-backup: a false suspicion without fencing is a split brain",
+        title: "A false suspicion without fencing is a split brain",
         description: "The same pause with fencing=none. Replica 2 promotes itself without a new epoch and accepts \
                       the client's next write while replica 1, paused but alive, still believes it is primary: two \
                       primaries accept writes in one epoch, and the checker names it.",
@@ -321,7 +321,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "pb-chain-failover",
         algo: Algo::PrimaryBackup,
-        title: "primary-backup: a chain of three loses its head, then the next",
+        title: "A chain of three loses its head, then the next",
         description: "Three replicas in a chain: each write enters at the head, flows to the tail, and the \
                       acknowledgement flows back. The head crashes: replica 2, next in line, suspects it and heads \
                       the rest of the chain in epoch 2. Then replica 2 crashes: replica 3 suspects both it and the \
@@ -332,7 +332,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "balance-slow-server-round-robin",
         algo: Algo::Balance,
-        title: "load balancing: a slow server under round robin",
+        title: "A slow server under round robin",
         description: "Server 2 is five times slower than the others. Round robin sends it a quarter of the \
                       requests anyway: its queue fills, it refuses requests, and what it holds waits so long that \
                       the balancer gives up on it; p99 climbs to the timeout. The ring, blind to load, does the same.",
@@ -342,7 +342,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "balance-slow-server-least-outstanding",
         algo: Algo::Balance,
-        title: "load balancing: least outstanding routes around the slow server",
+        title: "Least outstanding routes around the slow server",
         description: "The same slow server and request stream with least-outstanding: the balancer sends each \
                       request to the server that owes it the fewest, so the slow one gets what it can handle, \
                       nothing is refused, and p99 stays a fraction of round robin's. Two choices does nearly as well.",
