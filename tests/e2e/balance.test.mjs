@@ -52,3 +52,17 @@ test('least outstanding on the same seed and stream: nothing refused, p99 below 
   await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/balance-least-outstanding.png`, fullPage: true });
   await page.context().close();
 });
+
+test('the strategy is a menu of its four words; choosing one replays the run under it', async () => {
+  // It was a text field, its words only in its description.
+  const page = await openApp(env.browser, `${env.server.url}?algo=balance&seed=1`);
+  await page.locator('details#options summary').click();
+  const menu = page.locator('select#opt-strategy');
+  assert.deepEqual(await menu.locator('option').evaluateAll((os) => os.map((o) => o.value)),
+    ['round-robin', 'least-outstanding', 'ring', 'two-choices']);
+  await menu.selectOption('two-choices');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('strategy') === 'two-choices');
+  assert.match(await page.locator('#node-list li[data-node="0"] .badge').innerText(), /two-choices/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -3,10 +3,12 @@
 //! options in the catalog; a value is parsed into the protocol's config when
 //! the run opens, and a bad one is an error naming the option.
 
+mod choices;
 mod kv;
 mod services;
 mod transactions;
 
+pub use choices::choices;
 pub use kv::{kv_lww_config, kv_raft_config, KV_LWW, KV_RAFT};
 pub use services::{abd_config, balance_config, pb_config, ABD, BALANCE, PRIMARY_BACKUP};
 pub use transactions::{commit_config, outbox_config, saga_config, OUTBOX, SAGA, THREE_PC, TWO_PC};

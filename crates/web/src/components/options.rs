@@ -10,14 +10,7 @@ use lab::Setup;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// The choices of an option that is one of a few words, if it is.
-fn choices(spec: &OptionSpec) -> Option<&'static [&'static str]> {
-    match spec.default {
-        "on" | "off" => Some(&["on", "off"]),
-        _ if spec.name == "roles" => Some(&["split", "all"]),
-        _ => None,
-    }
-}
+use lab::options::choices;
 
 pub fn options_panel(setup: &Setup, send: &Callback<Cmd>) -> Html {
     let specs = setup.algo.info().options;
