@@ -450,3 +450,19 @@ test('network panel: probabilities as in links and the CLI; a bad value names it
   assert.equal((await page.evaluate(() => window.clusterscope.state())).step, 10);
   await page.context().close();
 });
+
+test('a short window (1000x660): the stage keeps its legend in view, the event log takes less', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=1', { viewport: { width: 1000, height: 660 } });
+  await page.evaluate(() => window.clusterscope.step(100));
+  const m = await page.evaluate(() => {
+    const stage = document.querySelector('.stage').getBoundingClientRect();
+    const legend = document.querySelector('.stage .legend').getBoundingClientRect();
+    const log = document.querySelector('.log-panel').getBoundingClientRect();
+    return { stageBottom: stage.bottom, legendTop: legend.top, logHeight: log.height };
+  });
+  // The legend's first row (about 20 px) shows above the stage's foot.
+  assert.ok(m.legendTop + 20 <= m.stageBottom, JSON.stringify(m));
+  assert.ok(m.logHeight >= 96, `the event log keeps a few lines: ${JSON.stringify(m)}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
