@@ -9,6 +9,22 @@
 //! conversion and its 10 KB table of powers of five (about 12 KiB of the
 //! gzipped bundle). A link opened in the browser and the same flags given
 //! to the CLI therefore configure the same run, bit for bit.
+//!
+//! And the other way, [`thousands`]: a count as people read it, the same
+//! in the CLI's summaries and the app's check panel.
+
+/// A count in groups of three digits: 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// The double `text` means, as `text.parse::<f64>().ok()`: an optional
 /// sign, then digits with at most one `.` (at least one digit), then an
@@ -64,6 +80,15 @@ fn value_of(decimal: &str) -> Option<f64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (303_736, "303,736"), (1_051_021, "1,051,021")];
+        for (n, text) in cases {
+            assert_eq!(thousands(n), text);
+        }
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
 
     fn same(text: &str) {
         let (ours, std) = (parse(text), text.parse::<f64>().ok());

@@ -5,7 +5,7 @@
 
 use crate::model::check::{CheckCmd, Checker, Live, Status, FIELDS};
 use crate::model::cmd::Cmd;
-use crate::model::text::grouped;
+use lab::decimal::thousands;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -28,10 +28,10 @@ fn check(cmd: CheckCmd) -> Cmd {
 fn live_text(live: &Live) -> String {
     format!(
         "{} states generated, {} unique, depth {}, {} unique states/s, {:.0} MB",
-        grouped(live.generated),
-        grouped(live.unique),
+        thousands(live.generated),
+        thousands(live.unique),
         live.depth,
-        grouped(live.per_second().round() as u64),
+        thousands(live.per_second().round() as u64),
         live.memory_mb
     )
 }
@@ -122,9 +122,9 @@ pub fn check_panel(props: &CheckProps) -> Html {
             let rate = if outcome.seconds > 0.0 { outcome.unique as f64 / outcome.seconds } else { 0.0 };
             let mut timing = format!(
                 "{} states generated in {:.2} s ({} unique states/s), {:.0} MB, from step {}.",
-                grouped(outcome.generated),
+                thousands(outcome.generated),
                 outcome.seconds,
-                grouped(rate.round() as u64),
+                thousands(rate.round() as u64),
                 outcome.memory_mb,
                 outcome.from_step
             );

@@ -4,7 +4,7 @@
 //! it), what a running check last said, and its outcome. The host starts and stops the Web Worker when
 //! [`Checker::start`] or [`Checker::stop_worker`] say so.
 
-use crate::model::text::grouped;
+use lab::decimal::thousands;
 use lab::Setup;
 use serde::Deserialize;
 use std::rc::Rc;
@@ -171,7 +171,7 @@ impl Outcome {
         let why = match self.stop.reason.as_str() {
             "exhausted" => "finished".to_string(),
             "depth" => "depth bound".to_string(),
-            "max-states" => format!("state cap of {}", grouped(budgets.max_states)),
+            "max-states" => format!("state cap of {}", thousands(budgets.max_states)),
             "memory-cap" => format!(
                 "memory cap of {} MB reached ({} MB used)",
                 budgets.memory_mb.unwrap_or(0),
@@ -183,7 +183,7 @@ impl Outcome {
         let states = if self.unique == 1 { "state" } else { "states" };
         let mut text = format!(
             "No violation within budgets ({} unique {states}, depth {}, {why})",
-            grouped(self.unique),
+            thousands(self.unique),
             self.depth
         );
         if check::waits_for_client(self.idle_root, &budgets.options().budgets) {

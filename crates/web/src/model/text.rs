@@ -26,19 +26,6 @@ pub fn role_name(role: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A count as people read it, in groups of three digits: `1,051,021`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 pub fn describe_event(event: Option<&EventInfo>) -> String {
     let Some(event) = event else {
         return "the cluster has just started; nothing has happened yet".to_string();
@@ -302,15 +289,6 @@ mod tests {
 
     /// The ZooKeeper recipe's server showed "lock_server" on the canvas,
     /// in the legend and in the node list; the key stays as it is in data.
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (303_736, "303,736"), (1_051_021, "1,051,021")];
-        for (n, text) in cases {
-            assert_eq!(grouped(n), text);
-        }
-        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
-    }
-
     #[test]
     fn role_names_read_as_words() {
         assert_eq!(role_name("lock_server"), "lock server");
