@@ -235,16 +235,17 @@ impl Renderer {
         let fitted = self.banner.as_ref().is_some_and(|(t, w, c, _)| t == text && *w == width && c == corners);
         if !fitted {
             let width_of = |text: &str| ctx.measure_text(text).map_or(7.0 * text.chars().count() as f64, |m| m.width());
-            let room = |label: &Option<String>, font: &str, cap: f64| {
-                label.as_ref().map_or(0.0, |label| {
+            let measured = |label: &Option<String>, font: &str| {
+                label.as_ref().map(|label| {
                     ctx.set_font(font);
-                    banner::corner_room(width_of(label).min(cap))
+                    width_of(label)
                 })
             };
-            let name_cap = banner::name_width(f64::INFINITY, width);
+            // The name is drawn cut to its share of the canvas.
             let rooms = (
-                room(&corners.left, banner::NAME_FONT, name_cap),
-                room(&corners.right, banner::BADGE_FONT, f64::INFINITY),
+                measured(&corners.left, banner::NAME_FONT)
+                    .map_or(0.0, |w| banner::corner_room(banner::name_width(w, width))),
+                measured(&corners.right, banner::BADGE_FONT).map_or(0.0, banner::corner_room),
             );
             ctx.set_font(&font(banner::FONT_PX));
             let fit = banner::fit(text, width, rooms, width_of);
