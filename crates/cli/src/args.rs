@@ -5,6 +5,7 @@
 //! [`lab::Setup`] from the algorithm's defaults and validates it, so every
 //! error names the flag it came from and exits with code 2.
 
+use crate::report::Until;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueHint};
 use lab::{Algo, Setup, SetupError};
@@ -325,9 +326,9 @@ impl InputError {
 }
 
 impl RunArgs {
-    /// The run these flags describe and the steps to take: the run file's,
-    /// or the algorithm's defaults overridden by the flags.
-    pub fn input(&self) -> Result<(Setup, u64), InputError> {
+    /// The run these flags describe and where it stops: the run file's run
+    /// and step, or the algorithm's defaults overridden by the flags.
+    pub fn input(&self) -> Result<(Setup, Until), InputError> {
         let (setup, file_step) = match &self.run_file {
             Some(path) => {
                 let text = read_input(path).map_err(|e| InputError::new("--run-file", e))?;
@@ -338,7 +339,12 @@ impl RunArgs {
             }
             None => (self.setup()?, None),
         };
-        let steps = self.steps.or(file_step).unwrap_or(DEFAULT_STEPS);
+        let until = match (self.steps, file_step) {
+            (Some(n), _) => Until::Steps(n),
+            (None, Some(n)) => Until::Shown(n),
+            (None, None) => Until::Steps(DEFAULT_STEPS),
+        };
+        let steps = until.steps();
         let outputs = self.outputs();
         if let Some((output, _)) = outputs.first().filter(|_| steps > sim::trace::MAX_TRACE_STEPS) {
             let what = if *output == Output::Trace { "a trace" } else { "an export" };
@@ -354,7 +360,7 @@ impl RunArgs {
                 format!("only one output can go to standard output ('-'), and {first} already does"),
             ));
         }
-        Ok((setup, steps))
+        Ok((setup, until))
     }
 
     /// The run the flags describe: the algorithm's defaults, overridden
@@ -417,7 +423,7 @@ mod tests {
         let cli = Cli::try_parse_from(["cli", "run"]).unwrap();
         let Command::Run(args) = cli.command else { panic!("not run") };
         assert_eq!(args.setup().unwrap(), Setup::default());
-        assert_eq!(args.input().unwrap().1, DEFAULT_STEPS);
+        assert_eq!(args.input().unwrap().1, Until::Steps(DEFAULT_STEPS));
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Write for Counting<'_> {
 }
 
 fn run(args: &RunArgs) -> Exit {
-    let (setup, steps) = match args.input() {
+    let (setup, until) = match args.input() {
         Ok(input) => input,
         Err(e) => return bad_input(e),
     };
@@ -117,7 +117,7 @@ fn run(args: &RunArgs) -> Exit {
         }
     }
 
-    let tally = Tally::run(&mut *session, steps);
+    let tally = Tally::run(&mut *session, until.steps());
 
     let mut written = Vec::new();
     for (output, path, sink) in &mut sinks {
@@ -135,7 +135,7 @@ fn run(args: &RunArgs) -> Exit {
         written.push(Written { what: output.name(), path, bytes: out.bytes });
     }
 
-    let text = summary(&*session, steps, &tally, &written);
+    let text = summary(&*session, until, &tally, &written);
     // With an output on standard output, the summary goes to standard error.
     let printed = if sinks.iter().any(|(_, _, sink)| matches!(sink, Sink::Stdout(_))) {
         io::stderr().write_all(text.as_bytes())
@@ -149,7 +149,7 @@ fn run(args: &RunArgs) -> Exit {
         }
     }
 
-    let verdict = Verdict::of(&*session);
+    let verdict = Verdict::of(&*session, until);
     for line in &verdict.problems {
         eprintln!("{line}");
     }

@@ -119,6 +119,24 @@ impl Tally {
     }
 }
 
+/// Where a run was told to stop. Actions scheduled past the steps asked
+/// for (`--steps`, or the default) were not applied: a failure, exit 3.
+/// Past the step a run file or trace shows, they are the saved run's later
+/// part (a scenario saved before its faults): named, and not a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+    Steps(u64),
+    Shown(u64),
+}
+
+impl Until {
+    pub fn steps(self) -> u64 {
+        match self {
+            Until::Steps(n) | Until::Shown(n) => n,
+        }
+    }
+}
+
 /// How the run went, for the exit code and standard error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
@@ -130,7 +148,7 @@ pub struct Verdict {
 impl Verdict {
     /// A violation wins over failed actions (exit 1); failed actions alone
     /// give exit 3. Every problem is listed either way.
-    pub fn of(session: &dyn Session) -> Self {
+    pub fn of(session: &dyn Session, until: Until) -> Self {
         let mut problems = Vec::new();
         let mut exit = Exit::Ok;
         if let Some(v) = session.first_violation() {
@@ -143,7 +161,8 @@ impl Verdict {
                 exit = Exit::ActionFailed;
             }
         }
-        for line in unreached_actions(session) {
+        let unreached = if matches!(until, Until::Steps(_)) { unreached_actions(session, until) } else { Vec::new() };
+        for line in unreached {
             problems.push(format!("action not applied: {line}"));
             if exit == Exit::Ok {
                 exit = Exit::ActionFailed;
@@ -168,14 +187,15 @@ pub fn failed_actions(session: &dyn Session) -> Vec<String> {
 }
 
 /// `actions[4] at step 5000: the run ended at step 1000`, for each
-/// scheduled action the run never reached (too few `--steps`).
-pub fn unreached_actions(session: &dyn Session) -> Vec<String> {
+/// scheduled action the run never reached (too few `--steps`), or
+/// `actions[1] at step 6: after step 0, where the run file stops`.
+pub fn unreached_actions(session: &dyn Session, until: Until) -> Vec<String> {
     let at = session.steps();
-    session
-        .pending_actions()
-        .into_iter()
-        .map(|(i, step)| format!("actions[{i}] at step {step}: the run ended at step {at}"))
-        .collect()
+    let why = match until {
+        Until::Steps(_) => format!("the run ended at step {at}"),
+        Until::Shown(_) => format!("after step {at}, where the run file stops"),
+    };
+    session.pending_actions().into_iter().map(|(i, step)| format!("actions[{i}] at step {step}: {why}")).collect()
 }
 
 /// Where the trace or an export went, for the summary.
@@ -188,7 +208,8 @@ pub struct Written {
 }
 
 /// The plain-text summary of a run.
-pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, written: &[Written]) -> String {
+pub fn summary(session: &dyn Session, until: Until, tally: &Tally, written: &[Written]) -> String {
+    let requested_steps = until.steps();
     let mut s = String::new();
     let config = session.config();
     let [lo, hi] = config.latency_ms;
@@ -234,12 +255,16 @@ pub fn summary(session: &dyn Session, requested_steps: u64, tally: &Tally, writt
 
     let actions = session.actions().len();
     let failed = failed_actions(session);
-    let unreached = unreached_actions(session);
+    let unreached = unreached_actions(session, until);
+    let later = match until {
+        Until::Steps(_) => "not applied".to_string(),
+        Until::Shown(_) => format!("later (--steps runs past step {})", session.steps()),
+    };
     let applied = match (failed.len(), unreached.len()) {
         (0, 0) => "all applied".to_string(),
         (f, 0) => format!("{f} failed"),
-        (0, u) => format!("{u} not applied"),
-        (f, u) => format!("{f} failed, {u} not applied"),
+        (0, u) => format!("{u} {later}"),
+        (f, u) => format!("{f} failed, {u} {later}"),
     };
     let _ = writeln!(s, "actions     {actions} scheduled, {applied}");
     for line in failed.iter().chain(&unreached) {

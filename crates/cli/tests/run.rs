@@ -516,6 +516,37 @@ fn run_files_and_traces_reopen_as_the_same_run() {
     assert!(stderr(&out).contains("'--run-file'") && stderr(&out).contains("config.nodes:"), "{}", stderr(&out));
 }
 
+/// A scenario saved before its faults (the app's "Save run" at step 0 of
+/// a preset): the actions after the step the file shows are the run's
+/// later part, named but not a failure. Asked to stop there by --steps,
+/// they were not applied: exit 3, as for any run.
+#[test]
+fn a_run_file_saved_before_its_actions_runs_to_its_step_without_failing() {
+    let dir = scratch("run-file-early");
+    let actions = write(&dir, "actions.json", FAULTS);
+    let original = trace(&dir, "original.json", &["--seed", "9", "--steps", "800", "--actions", &actions]);
+    let run = lab::file::open(std::str::from_utf8(&original).unwrap()).unwrap().run().clone();
+    let first = run.setup.actions.iter().map(|a| a.step).min().expect("FAULTS has actions");
+    let early = write(&dir, "early.json", &lab::file::write_run(&run.setup, first - 1));
+    let n = run.setup.actions.len();
+
+    let out = cli(&["run", "--run-file", &early]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains(&format!("steps       {}\n", first - 1)), "{text}");
+    let later = format!("actions     {n} scheduled, {n} later (--steps runs past step {})\n", first - 1);
+    assert!(text.contains(&later), "{text}");
+    assert!(
+        text.contains(&format!("actions[0] at step {first}: after step {}, where the run file stops", first - 1)),
+        "{text}"
+    );
+    assert_eq!(stderr(&out), "", "nothing went wrong");
+
+    let out = cli(&["run", "--run-file", &early, "--steps", &(first - 1).to_string()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("{n} not applied")), "{}", stdout(&out));
+}
+
 #[test]
 fn a_reader_that_has_gone_ends_the_command_quietly() {
     // `cli algos | true`: the reader closes the pipe before anything is

@@ -3,7 +3,7 @@
 //! that on thousands of seeds), so this drives the report on a tiny
 //! protocol whose one property breaks on purpose at a known step.
 
-use cli::report::{summary, Tally, Verdict};
+use cli::report::{summary, Tally, Until, Verdict};
 use cli::Exit;
 use protocol::{Checker, Cluster, Input, Look, Message, NodeId, NodeRef, Out, Protocol, Tick, Timer, Violation};
 use serde::Serialize;
@@ -103,10 +103,10 @@ fn a_violation_exits_1_and_names_property_and_step() {
     assert_eq!(tally.steps_run, 20);
     assert_eq!(tally.timers, 20);
     // Two nodes tick every 10 ms in turn: node 0's fourth tick is step 7.
-    let verdict = Verdict::of(&run);
+    let verdict = Verdict::of(&run, Until::Steps(20));
     assert_eq!(verdict.exit, Exit::Violation);
     assert_eq!(verdict.problems, ["violation: Tick Limit at step 7: node 0 ticked 4 times"]);
-    let text = summary(&run, 20, &tally, &[]);
+    let text = summary(&run, Until::Steps(20), &tally, &[]);
     assert!(text.contains("safety      VIOLATED: Tick Limit at step 7: node 0 ticked 4 times\n"), "{text}");
 }
 
@@ -114,7 +114,7 @@ fn a_violation_exits_1_and_names_property_and_step() {
 fn a_violation_outranks_a_failed_action_and_both_are_reported() {
     let mut run = counter_run(2, r#"[{"step":2,"do":"restart","node":1}]"#);
     Tally::run(&mut run, 20);
-    let verdict = Verdict::of(&run);
+    let verdict = Verdict::of(&run, Until::Steps(20));
     assert_eq!(verdict.exit, Exit::Violation);
     assert_eq!(
         verdict.problems,
@@ -129,11 +129,11 @@ fn a_violation_outranks_a_failed_action_and_both_are_reported() {
 fn safe_runs_exit_0_or_3() {
     let mut run = counter_run(2, "[]");
     Tally::run(&mut run, 6);
-    assert_eq!(Verdict::of(&run), Verdict { exit: Exit::Ok, problems: vec![] });
+    assert_eq!(Verdict::of(&run, Until::Steps(6)), Verdict { exit: Exit::Ok, problems: vec![] });
 
     let mut run = counter_run(2, r#"[{"step":1,"do":"drop","msg":4}]"#);
     Tally::run(&mut run, 6);
-    let verdict = Verdict::of(&run);
+    let verdict = Verdict::of(&run, Until::Steps(6));
     assert_eq!(verdict.exit, Exit::ActionFailed);
     assert_eq!(verdict.problems, ["action failed: actions[0] at step 1: drop: message 4 is not in flight"]);
 }
@@ -145,7 +145,7 @@ fn a_run_that_runs_dry_says_so() {
     let tally = Tally::run(&mut run, 50);
     assert!(tally.stopped_early);
     assert_eq!(tally.steps_run, 1);
-    let text = summary(&run, 50, &tally, &[]);
+    let text = summary(&run, Until::Steps(50), &tally, &[]);
     assert!(text.contains("steps       1 of 50 (stopped early: nothing was left to happen)\n"), "{text}");
     assert!(text.contains("node 0      crashed  counter    #0\n"), "{text}");
 }
