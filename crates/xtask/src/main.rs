@@ -9,6 +9,7 @@
 //! cargo xtask frames [ARGS]    the main thread's cost of a frame, per scene
 //! cargo xtask fuzz [--cases N]  every input parser, a million inputs each
 //! cargo xtask soak [ARGS]      `cli soak --all` (10,000 seeds × 10,000 steps each)
+//! cargo xtask monkey [ARGS]    seeded sequences of real interactions on every page
 //! cargo xtask check-bench [--json] [--rounds N]  the model checker's unique states/s beside Stateright's
 //! ```
 //!
@@ -61,6 +62,14 @@ commands:
                      core: 10,000 seeds × 10,000 steps per algorithm under every
                      fault its model allows; ARGS go to `cli soak` (for instance
                      --algo raft --seeds 1000). Exit 1 on any violation
+  monkey [ARGS]      setup, `trunk build --release`, the CLI (profile cli), then
+                     tests/soak/monkey.mjs: on every algorithm's page, desktop and
+                     phone, 20 seeded sequences of up to 60 interactions (keys,
+                     buttons, menus, taps, typing, sliders, time passing), the page
+                     checked after each and the run replayed by the CLI to the same
+                     trace; a failure is shrunk and printed with its seed. ARGS:
+                     --runs N, --actions N, --seed S, --algo A (repeatable),
+                     --view desktop|phone|both. Exit 1 on any failure
   check-bench [--json] [--rounds N]
                      build the CLI (profile cli) and `cli check` Paxos (2 proposers,
                      3 acceptors, depth 9 and 7) and 2PC (3 nodes, depth 9) on 1 thread and
@@ -85,6 +94,7 @@ fn main() -> ExitCode {
         "frames" => frames(rest),
         "fuzz" => fuzz(rest),
         "soak" => soak(rest),
+        "monkey" => monkey(rest),
         "check-bench" => check_bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -181,6 +191,22 @@ fn frames(rest: &[String]) -> Result<(), String> {
             .arg(root.join("tests/perf/frames.mjs"))
             .args(rest)
             .env("CLUSTERSCOPE_DIST", root.join("dist"))
+            .current_dir(&root),
+    )
+}
+
+fn monkey(rest: &[String]) -> Result<(), String> {
+    build_dist(setup::Needs::ALL)?;
+    let root = shell::root();
+    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
+    let cli = shell::target_dir()?.join("cli").join("cli");
+    shell::announce("monkey", "seeded interactions on every page, headless Chromium");
+    shell::run(
+        std::process::Command::new("node")
+            .arg(root.join("tests/soak/monkey.mjs"))
+            .args(rest)
+            .env("CLUSTERSCOPE_DIST", root.join("dist"))
+            .env("CLUSTERSCOPE_CLI", cli)
             .current_dir(&root),
     )
 }
