@@ -451,17 +451,22 @@ test('network panel: probabilities as in links and the CLI; a bad value names it
   await page.context().close();
 });
 
-test('a short window (1000x660): the stage keeps its legend in view, the event log takes less', async () => {
+test('a short window (1000x660): two rows of top bar, the stage keeps its legend in view, the event log takes less', async () => {
   const page = await openApp(env.browser, env.server.url + '?seed=1', { viewport: { width: 1000, height: 660 } });
   await page.evaluate(() => window.clusterscope.step(100));
   const m = await page.evaluate(() => {
     const stage = document.querySelector('.stage').getBoundingClientRect();
     const legend = document.querySelector('.stage .legend').getBoundingClientRect();
     const log = document.querySelector('.log-panel').getBoundingClientRect();
-    return { stageBottom: stage.bottom, legendTop: legend.top, logHeight: log.height };
+    const top = (sel) => document.querySelector(sel).getBoundingClientRect().top;
+    return { stageBottom: stage.bottom, legendTop: legend.top, legendBottom: legend.bottom, logHeight: log.height,
+      brand: top('.brand h1'), check: top('#check-button'), algo: top('#algo'), reset: top('#reset') };
   });
-  // The legend's first row (about 20 px) shows above the stage's foot.
-  assert.ok(m.legendTop + 20 <= m.stageBottom, JSON.stringify(m));
+  // The legend shows whole above the stage's foot: the top bar takes two
+  // rows, the run's commands up beside the brand and the settings below.
+  assert.ok(m.legendBottom <= m.stageBottom, JSON.stringify(m));
+  assert.ok(Math.abs(m.check - m.brand) < 12, `Check beside the brand: ${JSON.stringify(m)}`);
+  assert.ok(m.algo > m.check + 20 && Math.abs(m.reset - m.algo) < 12, `the settings on the row below: ${JSON.stringify(m)}`);
   assert.ok(m.logHeight >= 96, `the event log keeps a few lines: ${JSON.stringify(m)}`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
