@@ -21,6 +21,9 @@ pub struct Theme {
     pub node_note: String,
     /// Behind the banner text.
     pub banner_bg: String,
+    /// The stage's background: the halo round a node's lines of text, so
+    /// a message or link passing under them leaves them readable.
+    pub stage: String,
     pub palette: [String; PALETTE_LEN],
     /// Translucent fills for partition groups.
     pub groups: [String; 4],
@@ -28,8 +31,8 @@ pub struct Theme {
 }
 
 /// The custom properties of `www/style.css` the canvas draws with.
-pub const SINGLE: [&str; 10] =
-    ["muted", "link", "ring", "node-text", "crashed", "paused", "cut", "accent", "node-note", "banner-bg"];
+pub const SINGLE: [&str; 11] =
+    ["muted", "link", "ring", "node-text", "crashed", "paused", "cut", "accent", "node-note", "banner-bg", "stage"];
 
 impl Theme {
     /// The names of every custom property the canvas reads, without `--`
@@ -47,7 +50,8 @@ impl Theme {
     /// The theme whose colour for each custom property (named without
     /// `--`) is `color(name)`.
     pub fn read(mut color: impl FnMut(&str) -> String) -> Self {
-        let [muted, link, ring, node_text, crashed, paused, cut, accent, node_note, banner_bg] = SINGLE.map(&mut color);
+        let [muted, link, ring, node_text, crashed, paused, cut, accent, node_note, banner_bg, stage] =
+            SINGLE.map(&mut color);
         Self {
             muted,
             link,
@@ -59,6 +63,7 @@ impl Theme {
             accent,
             node_note,
             banner_bg,
+            stage,
             palette: std::array::from_fn(|i| color(&format!("c{i}"))),
             groups: std::array::from_fn(|i| color(&format!("group{i}"))),
             group_edges: std::array::from_fn(|i| color(&format!("group-edge{i}"))),

@@ -208,7 +208,10 @@ impl Renderer {
         ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
         // Each line at most as wide as the room it has (a longer one is
         // drawn condensed): a long note under a node ran into the ring of
-        // the node beside it.
+        // the node beside it. Each on a halo of the stage's colour: in a
+        // column, messages between the nodes pass under their text.
+        ctx.set_stroke_style_str(&theme.stage);
+        ctx.set_line_width(HALO);
         for node in &scene.nodes {
             let (x, y1, y2, room) = lines(layout, ctx, node.id);
             let (role, color) = match node.status {
@@ -217,13 +220,13 @@ impl Renderer {
                 Status::Paused => ("paused", &theme.paused),
             };
             ctx.set_fill_style_str(color);
-            let _ = ctx.fill_text_with_max_width(&crate::model::text::role_name(role), x, y1, room);
+            haloed(ctx, &crate::model::text::role_name(role), x, y1, room);
             ctx.set_fill_style_str(&theme.muted);
             if node.status == Status::Up {
-                let _ = ctx.fill_text_with_max_width(&node.badge, x, y2, room);
+                haloed(ctx, &node.badge, x, y2, room);
             } else {
                 // The id is not readable under the cross or bars: say it here.
-                let _ = ctx.fill_text_with_max_width(&node.name, x, y2, room);
+                haloed(ctx, &node.name, x, y2, room);
             }
         }
         if scene.nodes.iter().any(|n| !n.note.is_empty()) {
@@ -231,13 +234,25 @@ impl Renderer {
             ctx.set_fill_style_str(&theme.node_note);
             for node in scene.nodes.iter().filter(|n| !n.note.is_empty()) {
                 let (x, _, y2, room) = lines(layout, ctx, node.id);
-                let _ = ctx.fill_text_with_max_width(&node.note, x, y2 + 14.0, room);
+                haloed(ctx, &node.note, x, y2 + 14.0, room);
             }
         }
         if layout.beside {
             ctx.set_text_align("center");
         }
     }
+}
+
+/// Width of the halo round a node's lines of text.
+const HALO: f64 = 3.0;
+
+/// A line of text on its halo (the stroke style and width as set).
+fn haloed(ctx: &Ctx, text: &str, x: f64, y: f64, room: f64) {
+    if text.is_empty() {
+        return;
+    }
+    let _ = ctx.stroke_text_with_max_width(text, x, y, room);
+    let _ = ctx.fill_text_with_max_width(text, x, y, room);
 }
 
 /// Where node `id`'s lines of text go: the anchor's x, the first two
