@@ -21,9 +21,14 @@ import path from 'node:path';
 export const ALGOS = ['raft', 'paxos', 'multipaxos', 'lock-lease', 'lock-fenced', 'redlock', 'lock-zk', 'ring',
   '2pc', '3pc', 'saga', 'outbox', 'abd', 'primary-backup', 'balance', 'kv-raft', 'kv-lww'];
 
+/**
+ * Where the monkey plays: the app on a desktop and on a phone, and the
+ * embedded view (`embed=1`) in the README's 720×420 iframe.
+ */
 export const VIEWS = {
-  desktop: { viewport: { width: 1280, height: 800 } },
-  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  desktop: { context: { viewport: { width: 1280, height: 800 } }, query: '' },
+  phone: { context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }, query: '' },
+  embed: { context: { viewport: { width: 720, height: 420 } }, query: '&embed=1' },
 };
 
 /** The help overlay's keys, and the ones a keyboard user moves with. */
@@ -243,20 +248,21 @@ function cliTrace(cli, run) {
 }
 
 /**
- * Open `url` in a fresh context with `view`'s settings, run `steps` on it
+ * Open `url` (a query, to which `view` may add) in a fresh context with
+ * `view`'s settings, run `steps` on it
  * and check the page after each; then, with `cli`, that the CLI replays
  * the run the page shows to the same trace. Resolves to the number of
  * steps the run reached.
  */
 export async function play(browser, url, steps, { view = 'desktop', cli = '' } = {}) {
-  const context = await browser.newContext(VIEWS[view]);
+  const context = await browser.newContext(VIEWS[view].context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('dialog', (d) => d.dismiss());
   try {
     await page.clock.install({ time: EPOCH });
-    await page.goto(url);
+    await page.goto(url + VIEWS[view].query);
     await page.waitForFunction(() => window.clusterscope && window.clusterscope.ready === true, null, { timeout: 20000 });
     await page.clock.pauseAt(EPOCH + 600_000);
     await fc.asyncModelRun(() => ({ model: {}, real: { page, errors } }), steps);

@@ -1,12 +1,12 @@
 // The UI monkey's long run (`cargo xtask monkey`): for each algorithm and
-// view, RUNS seeded sequences of up to ACTIONS interactions through the
+// view (desktop, phone, the embedded view), RUNS seeded sequences of up to ACTIONS interactions through the
 // real page (tests/e2e/monkey.mjs), each checked after every step and then
 // replayed by the CLI to the same trace. A failure is shrunk to a short
 // sequence and printed with the seed and path that replay it; the command
 // goes on with the next algorithm and exits 1 at the end.
 //
 // usage: node tests/soak/monkey.mjs [--runs N] [--actions N] [--seed S]
-//        [--algo A]... [--view desktop|phone|both]
+//        [--algo A]... [--view desktop|phone|embed|all]
 // Environment: CLUSTERSCOPE_DIST (the built app), CLUSTERSCOPE_CLI (the
 // CLI; without it the replay check is left out, and said so).
 
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     actions: { type: 'string', default: '60' },
     seed: { type: 'string', default: String(Date.now() % 1_000_000_000) },
     algo: { type: 'string', multiple: true, default: [] },
-    view: { type: 'string', default: 'both' },
+    view: { type: 'string', default: 'all' },
   },
 });
 const number = (flag, text, min) => {
@@ -43,9 +43,9 @@ for (const algo of algos) {
     process.exit(2);
   }
 }
-const views = values.view === 'both' ? Object.keys(VIEWS) : [values.view];
+const views = values.view === 'all' ? Object.keys(VIEWS) : [values.view];
 if (!views.every((v) => v in VIEWS)) {
-  console.error(`monkey: --view must be desktop, phone or both, got ${JSON.stringify(values.view)}`);
+  console.error(`monkey: --view must be desktop, phone, embed or all, got ${JSON.stringify(values.view)}`);
   process.exit(2);
 }
 const cli = CLI && fs.existsSync(CLI) ? CLI : '';

@@ -63,13 +63,13 @@ commands:
                      fault its model allows; ARGS go to `cli soak` (for instance
                      --algo raft --seeds 1000). Exit 1 on any violation
   monkey [ARGS]      setup, `trunk build --release`, the CLI (profile cli), then
-                     tests/soak/monkey.mjs: on every algorithm's page, desktop and
-                     phone, 20 seeded sequences of up to 60 interactions (keys,
+                     tests/soak/monkey.mjs: on every algorithm's page, desktop,
+                     phone and embedded (720x420), 20 seeded sequences of up to 60 interactions (keys,
                      buttons, menus, taps, typing, sliders, time passing), the page
                      checked after each and the run replayed by the CLI to the same
                      trace; a failure is shrunk and printed with its seed. ARGS:
                      --runs N, --actions N, --seed S, --algo A (repeatable),
-                     --view desktop|phone|both. Exit 1 on any failure
+                     --view desktop|phone|embed|all. Exit 1 on any failure
   check-bench [--json] [--rounds N]
                      build the CLI (profile cli) and `cli check` Paxos (2 proposers,
                      3 acceptors, depth 9 and 7) and 2PC (3 nodes, depth 9) on 1 thread and
