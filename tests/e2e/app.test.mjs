@@ -451,6 +451,24 @@ test('network panel: probabilities as in links and the CLI; a bad value names it
   await page.context().close();
 });
 
+test('a tablet (800x1000): the top bar flows its controls in three rows, in their order', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=kv-raft', { viewport: { width: 800, height: 1000 } });
+  const m = await page.evaluate(() => {
+    const ids = ['algo', 'nodes', 'seed', 'reset', 'check-button', 'copy-link', 'theme'];
+    const rects = ids.map((id) => document.getElementById(id).getBoundingClientRect());
+    const bar = document.querySelector('.topbar').getBoundingClientRect();
+    const rows = new Set(rects.map((r) => Math.round(r.top / 20))).size;
+    // In DOM order, each control after the one before: right of it, or on a lower row.
+    const ordered = rects.every((r, i) => i === 0 || r.top > rects[i - 1].top + 10 || r.left > rects[i - 1].left);
+    return { barHeight: bar.height, rows, ordered, pageWidth: document.documentElement.scrollWidth };
+  });
+  assert.ok(m.barHeight < 135, `three rows, not four: ${JSON.stringify(m)}`);
+  assert.ok(m.rows <= 3 && m.ordered, JSON.stringify(m));
+  assert.ok(m.pageWidth <= 800, `nothing scrolls sideways: ${JSON.stringify(m)}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('a short window (1000x660): two rows of top bar, the stage keeps its legend in view, the event log takes less', async () => {
   const page = await openApp(env.browser, env.server.url + '?seed=1', { viewport: { width: 1000, height: 660 } });
   await page.evaluate(() => window.clusterscope.step(100));
