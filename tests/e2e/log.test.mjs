@@ -46,7 +46,9 @@ test('a violation cannot be missed: playback pauses at the first one and says wh
   assert.ok(state.first_violation, 'the preset breaks a property');
   assert.equal(state.step, state.first_violation.step, 'paused on the violating step');
   const notice = await page.locator('.notice.error').last().innerText();
-  assert.match(notice, new RegExp(`Paused at step ${state.step}: ${state.first_violation.property} is violated`));
+  assert.match(notice, new RegExp(`Paused at step ${state.step}: ${state.first_violation.property} is violated: `));
+  // The detail reads on from the colon, and the notice ends in a whole sentence.
+  assert.ok(notice.includes(`is violated: ${state.first_violation.detail}. Play goes on;`), notice);
   assert.equal(await page.locator('#pause-on-violation').isChecked(), true, 'on by default');
   // The nodes the violation names carry a red ring on the canvas, and the legend says what it means.
   assert.deepEqual(state.violation.nodes, [1, 2, 3], 'the storage and both clients');

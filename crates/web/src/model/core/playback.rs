@@ -49,7 +49,7 @@ impl Core {
                     if self.pause_on_violation && !violated_before {
                         if let Some(first) = self.session.first_violation() {
                             let text = format!(
-                                "Paused at step {}: {} is violated. {} (Play goes on; the switch under the safety properties turns this pause off.)",
+                                "Paused at step {}: {} is violated: {}. Play goes on; the switch under the safety properties turns this pause off.",
                                 first.step, first.property, first.detail
                             );
                             self.playing = false;
