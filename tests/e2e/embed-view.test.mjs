@@ -70,3 +70,24 @@ test('autoplay=1 plays at once, but not for a reader who asked for reduced motio
   assert.match(await bad.locator('.notice.error').innerText(), /autoplay: expected 0 or 1, got "yes"/);
   await bad.context().close();
 });
+
+test('at 720×420 (the README\'s iframe): the caption has a row of two lines, and the canvas keeps its size', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&algo=abd&seed=1', { viewport: { width: 720, height: 420 } });
+  const measure = () => page.evaluate(() => {
+    const caption = document.querySelector('.embed-caption');
+    const c = caption.getBoundingClientRect();
+    const play = document.querySelector('.embed-bar button').getBoundingClientRect();
+    const canvas = document.querySelector('#cluster').getBoundingClientRect();
+    return { text: caption.textContent, clipped: caption.scrollHeight > caption.clientHeight + 1,
+      captionWidth: c.width, above: c.bottom <= play.top + 1, canvas: [canvas.width, canvas.height] };
+  });
+  const first = await measure();
+  assert.ok(first.captionWidth >= 700 && first.above, `a row of its own, above the buttons: ${JSON.stringify(first)}`);
+  await page.evaluate(() => window.clusterscope.step(120));
+  const later = await measure();
+  // "Step 120 at 500 ms: node 1 received Query #109 from node 5." read whole, not "node 1 re…".
+  assert.ok(later.text.length > 50 && !later.clipped, JSON.stringify(later));
+  assert.deepEqual(later.canvas, first.canvas, 'the canvas does not resize as captions change');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
