@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { serve, launch } from './harness.mjs';
 
 let app;
@@ -94,6 +95,11 @@ test('a parent on another origin hears ready and events, and its calls are answe
   const bad = await page.evaluate(() => window.call('step', ['x']));
   assert.equal(bad.ok, false);
   assert.match(bad.error, /^step: /);
+  // A number JSON cannot write is quoted as it was sent, not as null.
+  const nan = await page.evaluate(() => window.call('step', [NaN]));
+  assert.equal(nan.error, 'step: n must be a non-negative integer, got NaN');
+  const inf = await page.evaluate(() => window.call('seek', [-Infinity]));
+  assert.equal(inf.error, 'seek: step must be a non-negative integer, got -Infinity');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -136,5 +142,45 @@ test('an origin outside the allow-list is ignored: no ready, no reply, the run u
   assert.equal(outcome, 'no reply to step');
   assert.equal(await frame.evaluate(() => window.clusterscope.state().step), 0, 'the call did nothing');
   assert.equal(await page.evaluate(() => window.got.length), 0, 'nothing was posted to this origin');
+  await page.context().close();
+});
+
+// What a parent page may send, well-formed or not: every verb and some
+// that are not, with arguments of every JSON shape and a few numbers JSON
+// has no word for. Each call gets exactly its reply, an error names the
+// verb, and the app in the frame stays whole.
+const VERBS = ['ping', 'state', 'step', 'back', 'seek', 'play', 'pause', 'act', 'trace', 'traceText', 'layout'];
+const number = fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.constantFrom(NaN, Infinity, -Infinity, 1.5, -0));
+const value = fc.oneof(number, fc.string({ maxLength: 12 }), fc.boolean(), fc.constant(null),
+  fc.constantFrom({ do: 'crash', node: 1 }, { do: 'heal' }, { do: 'crash', node: 99 }, { do: 'nope' }, { step: 'x' }),
+  fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }));
+const message = fc.record({
+  verb: fc.constantFrom(...VERBS, ...VERBS, 'constructor', '__proto__', 'open', 'check', ''),
+  args: fc.oneof(fc.array(value, { maxLength: 3 }), value, fc.constant(undefined)),
+});
+
+test('any call a parent sends is answered once, an error names its verb, and the app stays whole', async () => {
+  const page = await openParent('?seed=1&algo=lock-fenced');
+  await page.waitForFunction(() => window.got.some((m) => m.data.clusterscope === 'ready'), null, { timeout: 20000 });
+  const frame = page.frames().find((f) => f !== page.mainFrame());
+  await fc.assert(
+    fc.asyncProperty(fc.array(message, { minLength: 10, maxLength: 30 }), async (messages) => {
+      for (const { verb, args } of messages) {
+        const reply = await page.evaluate(({ verb, args }) => window.call(verb, args).catch((e) => ({ lost: String(e) })),
+          { verb, args });
+        const what = `${verb}(${JSON.stringify(args)}) -> ${JSON.stringify(reply).slice(0, 200)}`;
+        assert.ok(!reply.lost, `no reply: ${what}`);
+        assert.equal(typeof reply.ok, 'boolean', what);
+        if (!reply.ok) {
+          const named = VERBS.includes(verb) ? reply.error.startsWith(`${verb}: `) : reply.error === `unknown verb "${verb}"`;
+          assert.ok(named, `the error names the verb: ${what}`);
+        }
+        assert.equal(await frame.locator('#panic').count(), 0, `no error panel after ${what}`);
+      }
+      await page.evaluate(() => window.call('pause'));
+      assert.deepEqual(page.errors, []);
+    }),
+    { seed: 7, numRuns: 4, endOnFailure: true },
+  );
   await page.context().close();
 });

@@ -65,7 +65,12 @@ fn count(name: &str, arg: &str, value: &JsValue, default: Option<u64>) -> Result
     match value.as_f64() {
         Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 => Ok(v as u64),
         _ => {
-            let shown = JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "undefined".into());
+            // JSON has no word for NaN or the infinities (it writes null): say them as typed.
+            let shown = match value.as_f64() {
+                Some(v) if v.is_nan() => "NaN".into(),
+                Some(v) if v.is_infinite() => if v > 0.0 { "Infinity" } else { "-Infinity" }.into(),
+                _ => JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "undefined".into()),
+            };
             Err(fail(format!("{name}: {arg} must be a non-negative integer, got {shown}")))
         }
     }
