@@ -100,6 +100,10 @@ test('a parent on another origin hears ready and events, and its calls are answe
   assert.equal(nan.error, 'step: n must be a non-negative integer, got NaN');
   const inf = await page.evaluate(() => window.call('seek', [-Infinity]));
   assert.equal(inf.error, 'seek: step must be a non-negative integer, got -Infinity');
+  // Arguments not in an array are refused, not dropped: step(5) is not step().
+  const loose = await page.evaluate(() => window.call('step', 5));
+  assert.equal(loose.error, 'step: args must be an array (or left out), got 5');
+  assert.equal((await page.evaluate(() => window.call('state'))).result.step, 300, 'the run did not move');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

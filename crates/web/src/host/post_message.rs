@@ -29,7 +29,9 @@ use web_sys::{MessageEvent, Window};
 /// One call from a parent page, waiting for its turn.
 struct Call {
     verb: String,
-    args: Array,
+    /// The arguments, or what was sent in their place (as JSON) when it
+    /// was not an array: the reply says so rather than calling without them.
+    args: Result<Array, String>,
     id: JsValue,
     origin: String,
     source: Window,
@@ -203,8 +205,16 @@ fn receive(state: &Rc<RefCell<State>>, event: &MessageEvent) {
             s.targets = vec![origin.clone()];
         }
         let id = Reflect::get(&data, &"id".into()).unwrap_or(JsValue::NULL);
-        let args =
-            Reflect::get(&data, &"args".into()).ok().and_then(|a| a.dyn_into::<Array>().ok()).unwrap_or_default();
+        let args = match Reflect::get(&data, &"args".into()) {
+            Ok(a) if a.is_undefined() => Ok(Array::new()),
+            Ok(a) => a.dyn_into::<Array>().map_err(|a| {
+                js_sys::JSON::stringify(&a)
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_else(|| "a value JSON cannot write".into())
+            }),
+            Err(_) => Ok(Array::new()),
+        };
         s.queue.push_back(Call { verb, args, id, origin, source });
         if s.busy {
             return;
@@ -241,7 +251,7 @@ fn slice(state: &Rc<RefCell<State>>, call: &Call) -> Option<Call> {
     }
     let api = state.borrow().api.clone();
     let now = state.borrow().core.try_borrow().ok()?.session.steps();
-    let n = call.args.get(0).as_f64().filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)? as u64;
+    let n = call.args.as_ref().ok()?.get(0).as_f64().filter(|n| n.is_finite() && *n >= 0.0 && n.fract() == 0.0)? as u64;
     let left = match call.verb.as_str() {
         "step" => n,
         _ => n.checked_sub(now)?,
@@ -256,7 +266,7 @@ fn slice(state: &Rc<RefCell<State>>, call: &Call) -> Option<Call> {
         return None; // the run cannot go on: the whole call answers now
     }
     let args = match call.verb.as_str() {
-        "step" => Array::of1(&((n - moved) as f64).into()),
+        "step" => Ok(Array::of1(&((n - moved) as f64).into())),
         _ => call.args.clone(),
     };
     Some(Call {
@@ -274,12 +284,14 @@ fn answer(state: &Rc<RefCell<State>>, call: &Call) {
     field(&reply, "id", &call.id);
     let outcome = if !is_verb(&call.verb) {
         Err(Error::new(&format!("unknown verb {:?}", call.verb)).into())
+    } else if let Err(got) = &call.args {
+        Err(Error::new(&format!("{}: args must be an array (or left out), got {got}", call.verb)).into())
     } else if call.verb == "ping" {
         Ok(ready_message(&state.borrow()).into())
     } else {
         let api = state.borrow().api.clone();
         match Reflect::get(&api, &call.verb.as_str().into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
-            Some(f) => f.apply(&api, &call.args),
+            Some(f) => f.apply(&api, call.args.as_ref().unwrap_or(&Array::new())),
             None => Err(Error::new(&format!("{} is not available on this page", call.verb)).into()),
         }
     };
