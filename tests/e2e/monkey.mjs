@@ -196,6 +196,21 @@ class Wait extends Step {
 }
 
 // Which of the visible elements: uniform, not biased to the first ones.
+/** Let the run play a while: Play if it is paused (as a person would), then time passes. */
+class Run extends Step {
+  constructor(ms) {
+    super(`play ${ms} ms`);
+    this.ms = ms;
+  }
+  async act(page) {
+    const play = page.locator('#play');
+    if ((await play.count()) && (await play.isVisible()) && (await play.getAttribute('aria-pressed')) === 'false') {
+      await play.click({ timeout: 2000 });
+    }
+    await page.clock.runFor(this.ms);
+  }
+}
+
 const frac = fc.noBias(fc.integer({ min: 0, max: 9999 })).map((n) => n / 10000);
 
 /**
@@ -214,6 +229,8 @@ export function interactions(maxCommands) {
     { weight: 1, arbitrary: frac.map((at) => new Toggle(at)) },
     { weight: 1, arbitrary: fc.tuple(frac, frac).map(([at, to]) => new Slide(at, to)) },
     { weight: 3, arbitrary: fc.constantFrom(50, 200, 1000, 3000).map((ms) => new Wait(ms)) },
+    // Runs get somewhere: play for a few seconds, at whatever speed is set.
+    { weight: 2, arbitrary: fc.constantFrom(2000, 5000).map((ms) => new Run(ms)) },
   );
   return fc.array(one, { minLength: Math.ceil(maxCommands / 2), maxLength: maxCommands });
 }
