@@ -53,6 +53,14 @@ if (!cli) console.log('monkey: CLUSTERSCOPE_CLI is not set: the CLI replay check
 
 const server = await serve(DIST);
 const browser = await launch();
+// A browser that goes away (killed, or crashed) fails every run after it:
+// say so once and stop, rather than shrink a sequence against no browser.
+let closing = false;
+browser.on('disconnected', () => {
+  if (closing) return;
+  console.log('monkey: the browser went away (killed or crashed); stopping');
+  process.exit(1);
+});
 let failed = 0;
 const started = Date.now();
 for (const algo of algos) {
@@ -78,6 +86,7 @@ for (const algo of algos) {
     }
   }
 }
+closing = true;
 await browser.close();
 await server.close();
 console.log(`monkey: ${failed ? `${failed} failed` : 'no failure'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
