@@ -195,9 +195,8 @@ fn parse(rest: &[String]) -> Result<Options, String> {
 pub fn run(rest: &[String]) -> Result<(), String> {
     let options = parse(rest)?;
     let root = shell::root();
-    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
+    let cli = shell::build_cli()?;
     let target = shell::target_dir()?;
-    let cli = target.join("cli").join("cli");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pin = shell::on_path("taskset");
     if !pin {

@@ -198,8 +198,7 @@ fn frames(rest: &[String]) -> Result<(), String> {
 fn monkey(rest: &[String]) -> Result<(), String> {
     build_dist(setup::Needs::ALL)?;
     let root = shell::root();
-    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
-    let cli = shell::target_dir()?.join("cli").join("cli");
+    let cli = shell::build_cli()?;
     shell::announce("monkey", "seeded interactions on every page, headless Chromium");
     shell::run(
         std::process::Command::new("node")
@@ -228,8 +227,7 @@ fn bench(rest: &[String]) -> Result<(), String> {
     if !wanted("native") && !wanted("browser") {
         return Ok(());
     }
-    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
-    let cli = shell::target_dir()?.join("cli").join("cli");
+    let cli = shell::build_cli()?;
     if wanted("native") {
         shell::announce("bench", "native: cli bench");
         shell::run(shell::cmd(&cli.to_string_lossy()).arg("bench").current_dir(&root))?;
@@ -251,8 +249,7 @@ fn bench(rest: &[String]) -> Result<(), String> {
 /// The full soak: `cli soak --all` by default, or `cli soak ARGS`.
 fn soak(rest: &[String]) -> Result<(), String> {
     let root = shell::root();
-    shell::run(shell::cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(&root))?;
-    let cli = shell::target_dir()?.join("cli").join("cli");
+    let cli = shell::build_cli()?;
     let args: Vec<String> = if rest.is_empty() { vec!["--all".to_string()] } else { rest.to_vec() };
     shell::announce("soak", &format!("cli soak {}", args.join(" ")));
     shell::run(shell::cmd(&cli.to_string_lossy()).arg("soak").args(&args).current_dir(&root))

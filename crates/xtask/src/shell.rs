@@ -115,6 +115,13 @@ pub fn require_app_sources() -> Result<(), String> {
     Ok(())
 }
 
+/// Build the command-line tool in its own profile (`cli`, optimized, as the
+/// benchmarks and soaks want it) and return the binary's path.
+pub fn build_cli() -> Result<PathBuf, String> {
+    run(cargo().args(["build", "--profile", "cli", "-p", "cli"]).current_dir(root()))?;
+    Ok(target_dir()?.join("cli").join("cli"))
+}
+
 /// The workspace's target directory, as cargo reports it (honours
 /// CARGO_TARGET_DIR and cargo config).
 pub fn target_dir() -> Result<PathBuf, String> {
