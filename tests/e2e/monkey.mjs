@@ -41,10 +41,14 @@ const TYPED = ['0', '1', '3', '7', '-5', '0.5', '1e9', '99999999999', '', 'abc',
 
 const EPOCH = Date.UTC(2026, 0, 1);
 
+/** The item at fraction `at` (0 ≤ at < 1) of `list`, or undefined when it is empty. */
+function pick(list, at) {
+  return list[Math.min(list.length - 1, Math.floor(at * list.length))];
+}
+
 /** The `at`-th fraction of the visible elements `selector` matches, or null. */
 async function nth(page, selector, at) {
-  const all = await page.locator(selector).filter({ visible: true }).all();
-  return all.length ? all[Math.min(all.length - 1, Math.floor(at * all.length))] : null;
+  return pick(await page.locator(selector).filter({ visible: true }).all(), at) ?? null;
 }
 
 async function name(el) {
@@ -87,16 +91,19 @@ class Key extends Step {
   }
 }
 
-class Press extends Step {
-  constructor(at) {
-    super(`press button ${at.toFixed(3)}`);
+/** A click on one of the visible, enabled elements of a kind: a button is pressed, a checkbox toggled. */
+class Click extends Step {
+  constructor(verb, selector, at) {
+    super(`${verb} ${at.toFixed(3)}`);
+    this.verb = verb;
+    this.selector = selector;
     this.at = at;
   }
   async act(page) {
-    const button = await nth(page, 'button:not([disabled])', this.at);
-    if (!button) return;
-    this.did = `press ${await name(button)}`;
-    await button.click({ timeout: 2000 });
+    const el = await nth(page, this.selector, this.at);
+    if (!el) return;
+    this.did = `${this.verb} ${await name(el)}`;
+    await el.click({ timeout: 2000 });
   }
 }
 
@@ -111,7 +118,7 @@ class Choose extends Step {
     if (!select) return;
     const values = await select.locator('option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
     if (!values.length) return;
-    const value = values[Math.min(values.length - 1, Math.floor(this.option * values.length))];
+    const value = pick(values, this.option);
     this.did = `choose ${JSON.stringify(value)} in ${await name(select)}`;
     await select.selectOption(value, { timeout: 2000 });
   }
@@ -128,7 +135,7 @@ class Tap extends Step {
     await page.clock.runFor(40);
     const { nodes } = await page.evaluate(() => window.clusterscope.layout());
     if (!nodes.length) return;
-    const n = nodes[Math.min(nodes.length - 1, Math.floor(this.at * nodes.length))];
+    const n = pick(nodes, this.at);
     const canvas = page.locator('#cluster');
     if (!(await canvas.isVisible())) return;
     this.did = `${this.modifier ? this.modifier + '-' : ''}click node ${n.id}`;
@@ -150,19 +157,6 @@ class Type extends Step {
     await field.fill('', { timeout: 2000 });
     await field.pressSequentially(this.text);
     await field.press('Enter');
-  }
-}
-
-class Toggle extends Step {
-  constructor(at) {
-    super(`toggle ${at.toFixed(3)}`);
-    this.at = at;
-  }
-  async act(page) {
-    const box = await nth(page, 'input[type=checkbox]:not([disabled])', this.at);
-    if (!box) return;
-    this.did = `toggle ${await name(box)}`;
-    await box.click({ timeout: 2000 });
   }
 }
 
@@ -222,11 +216,11 @@ export function interactions(maxCommands) {
     { weight: 4, arbitrary: fc.constantFrom(...KEYS).map((k) => new Key(k)) },
     // Play / pause and step, more often than the other keys: runs get somewhere.
     { weight: 2, arbitrary: fc.constantFrom(' ', 'ArrowRight').map((k) => new Key(k)) },
-    { weight: 3, arbitrary: frac.map((at) => new Press(at)) },
+    { weight: 3, arbitrary: frac.map((at) => new Click('press', 'button:not([disabled])', at)) },
     { weight: 1, arbitrary: fc.tuple(frac, frac).map(([at, o]) => new Choose(at, o)) },
     { weight: 3, arbitrary: fc.tuple(frac, fc.constantFrom('', '', 'Shift', 'Alt')).map(([at, m]) => new Tap(at, m)) },
     { weight: 1, arbitrary: fc.tuple(frac, fc.constantFrom(...TYPED)).map(([at, t]) => new Type(at, t)) },
-    { weight: 1, arbitrary: frac.map((at) => new Toggle(at)) },
+    { weight: 1, arbitrary: frac.map((at) => new Click('toggle', 'input[type=checkbox]:not([disabled])', at)) },
     { weight: 1, arbitrary: fc.tuple(frac, frac).map(([at, to]) => new Slide(at, to)) },
     { weight: 3, arbitrary: fc.constantFrom(50, 200, 1000, 3000).map((ms) => new Wait(ms)) },
     // Runs get somewhere: play for a few seconds, at whatever speed is set.
