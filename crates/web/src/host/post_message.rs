@@ -282,17 +282,16 @@ fn slice(state: &Rc<RefCell<State>>, call: &Call) -> Option<Call> {
 fn answer(state: &Rc<RefCell<State>>, call: &Call) {
     let reply = message("reply");
     field(&reply, "id", &call.id);
-    let outcome = if !is_verb(&call.verb) {
-        Err(Error::new(&format!("unknown verb {:?}", call.verb)).into())
-    } else if let Err(got) = &call.args {
-        Err(Error::new(&format!("{}: args must be an array (or left out), got {got}", call.verb)).into())
-    } else if call.verb == "ping" {
-        Ok(ready_message(&state.borrow()).into())
-    } else {
-        let api = state.borrow().api.clone();
-        match Reflect::get(&api, &call.verb.as_str().into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
-            Some(f) => f.apply(&api, call.args.as_ref().unwrap_or(&Array::new())),
-            None => Err(Error::new(&format!("{} is not available on this page", call.verb)).into()),
+    let outcome = match &call.args {
+        _ if !is_verb(&call.verb) => Err(Error::new(&format!("unknown verb {:?}", call.verb)).into()),
+        Err(got) => Err(Error::new(&format!("{}: args must be an array (or left out), got {got}", call.verb)).into()),
+        Ok(_) if call.verb == "ping" => Ok(ready_message(&state.borrow()).into()),
+        Ok(args) => {
+            let api = state.borrow().api.clone();
+            match Reflect::get(&api, &call.verb.as_str().into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) {
+                Some(f) => f.apply(&api, args),
+                None => Err(Error::new(&format!("{} is not available on this page", call.verb)).into()),
+            }
         }
     };
     match outcome {
