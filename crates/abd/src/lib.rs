@@ -193,6 +193,12 @@ impl Protocol for Abd {
         }
     }
 
+    /// An idle client writes a register (a busy one says to try later); a
+    /// server takes no requests.
+    fn client_request(&self, n: u64) -> Option<String> {
+        matches!(&self.node, Node::Client(c) if c.current.is_none()).then(|| format!("x={n}"))
+    }
+
     fn look(&self) -> Look {
         present::look(&self.node, self.config.keys)
     }

@@ -205,6 +205,9 @@ macro_rules! catalog {
             fn inspect(&self, up: bool) -> Vec<Panel> {
                 match self { $(Self::$variant(node) => Protocol::inspect(node, up)),+ }
             }
+            fn client_request(&self, n: u64) -> Option<String> {
+                match self { $(Self::$variant(node) => Protocol::client_request(node, n)),+ }
+            }
             fn picture(nodes: &[NodeRef<'_, Self>], config: &AnyConfig) -> Picture {
                 match config {
                     $(AnyConfig::$variant(c) => {
@@ -388,7 +391,9 @@ mod tests {
                     if step % 97 == 0 {
                         same(&wrapped.state_json(), &own.state_json(), &format!("{what} at step {step}"));
                         assert_eq!(wrapped.picture(), own.picture(), "{what} at step {step}");
+                        assert_eq!(wrapped.client_request(None), own.client_request(None), "{what} at step {step}");
                         for id in 0..wrapped.node_count() {
+                            assert_eq!(wrapped.client_request(Some(id)), own.client_request(Some(id)), "{what} {id}");
                             assert_eq!(wrapped.inspect(id), own.inspect(id), "{what} node {id}");
                             assert_eq!(
                                 format!("{:?}", wrapped.node_info(id)),

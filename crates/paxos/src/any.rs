@@ -121,6 +121,13 @@ impl Protocol for AnyPaxos {
         }
     }
 
+    fn client_request(&self, n: u64) -> Option<String> {
+        match self {
+            Self::Single(p) => p.client_request(n),
+            Self::Multi(m) => m.client_request(n),
+        }
+    }
+
     fn inspect(&self, up: bool) -> Vec<Panel> {
         match self {
             Self::Single(p) => p.inspect(up),

@@ -446,6 +446,17 @@ impl Protocol for MultiPaxos {
         self.roles.view(up, Some(self.applied()))
     }
 
+    /// The leader proposes it, a candidate holds it until its phase 1 ends;
+    /// any other node rejects it.
+    fn client_request(&self, n: u64) -> Option<String> {
+        let takes = match self.lead {
+            Lead::Leader { .. } => true,
+            Lead::Candidate { .. } => self.queue.len() < MAX_QUEUED,
+            _ => false,
+        };
+        takes.then(|| format!("x={n}"))
+    }
+
     fn look(&self) -> Look {
         let (role, badge) = match &self.lead {
             Lead::Leader { ballot, next_slot, .. } => ("leader", format!("L {ballot} · {next_slot} slots")),

@@ -260,6 +260,12 @@ impl Protocol for Paxos {
         self.roles.view(up, None)
     }
 
+    /// A proposer with no value yet proposes it; an acceptor or learner drops
+    /// it, and so does a proposer once it has a value or one is chosen.
+    fn client_request(&self, n: u64) -> Option<String> {
+        (self.roles.proposer && self.value.is_none() && self.chosen().is_none()).then(|| format!("x={n}"))
+    }
+
     fn look(&self) -> Look {
         let role = if self.roles.proposer {
             "proposer"

@@ -523,6 +523,15 @@ pub trait Protocol: Clone + Debug + Sized + 'static {
         let _ = up;
         Vec::new()
     }
+    /// A client request this node takes, numbered `n` so that each one the
+    /// app sends differs (`"x=3"`): the example in the inspector's request
+    /// form, and what the app's one-click request sends. `None` for a node
+    /// that ignores requests (a lock's clients act on their own, a 2PC
+    /// participant hears only its coordinator), and by default.
+    fn client_request(&self, n: u64) -> Option<String> {
+        let _ = n;
+        None
+    }
     /// What the whole cluster means right now (legend, banner, quorum,
     /// side panels), from every node's state. Called whenever the world
     /// changes, so it must do bounded work however long the run.

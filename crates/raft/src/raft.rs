@@ -515,6 +515,12 @@ impl Protocol for Raft {
         }
     }
 
+    /// The leader appends it; any other node rejects it (naming the leader
+    /// it knows, if any).
+    fn client_request(&self, n: u64) -> Option<String> {
+        (self.role == Role::Leader).then(|| format!("x={n}"))
+    }
+
     fn look(&self) -> Look {
         crate::present::look(self)
     }

@@ -9,7 +9,7 @@
 use crate::action::{Action, ActionError, Scheduled, MAX_ACTIONS};
 use crate::config::SimConfig;
 use crate::world::World;
-use protocol::Protocol;
+use protocol::{NodeId, Protocol};
 
 /// Most snapshots a run keeps.
 pub const MAX_SNAPSHOTS: usize = 128;
@@ -147,6 +147,13 @@ impl<P: Protocol> Run<P> {
     }
     pub fn actions(&self) -> &[Scheduled] {
         &self.timeline.actions
+    }
+    /// The request the app sends for a user who asks for one
+    /// ([`World::client_request`]), numbered after the requests scheduled.
+    pub fn client_request(&self, node: Option<NodeId>) -> Option<Action> {
+        let sent = self.timeline.actions.iter().filter(|s| matches!(s.action, Action::Request { .. })).count();
+        let (node, cmd) = self.world.client_request(node, sent as u64 + 1)?;
+        Some(Action::Request { node, cmd })
     }
     /// Scheduled actions that failed when their step came: (index, error).
     pub fn action_errors(&self) -> impl Iterator<Item = (usize, &ActionError)> {

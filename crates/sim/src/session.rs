@@ -42,6 +42,9 @@ pub trait Session {
 
     fn node_count(&self) -> u32;
     fn node_info(&self, id: NodeId) -> NodeInfo;
+    /// A client request for `node` if it takes one, or for the node best
+    /// placed to take it ([`Run::client_request`]).
+    fn client_request(&self, node: Option<NodeId>) -> Option<Action>;
     /// What the whole cluster means now: legend, banner, quorum, panels.
     fn picture(&self) -> Picture;
     /// What the inspector shows of node `id`, facts first.
@@ -178,6 +181,9 @@ impl<P: Protocol> Session for Run<P> {
     }
     fn node_info(&self, id: NodeId) -> NodeInfo {
         self.world().node_info(id)
+    }
+    fn client_request(&self, node: Option<NodeId>) -> Option<Action> {
+        Run::client_request(self, node)
     }
     fn picture(&self) -> Picture {
         self.world().picture()

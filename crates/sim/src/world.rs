@@ -521,6 +521,22 @@ impl<P: Protocol> World<P> {
     pub fn picture(&self) -> protocol::Picture {
         P::picture(&self.node_refs(), &self.protocol_config)
     }
+    /// A client request numbered `n` ([`Protocol::client_request`]) and the
+    /// running node to send it to: `node` if it takes requests, else the
+    /// first that does among the holders of the picture's lead role (Raft's
+    /// leader), then among all nodes. `None` when no running node takes
+    /// requests (`node` not among them if given).
+    pub fn client_request(&self, node: Option<NodeId>, n: u64) -> Option<(NodeId, String)> {
+        let offer = |id: NodeId| {
+            let up = self.base.nodes.get(id as usize)?.status == Status::Up;
+            up.then(|| self.nodes[id as usize].state.client_request(n)).flatten().map(|cmd| (id, cmd))
+        };
+        if let Some(id) = node {
+            return offer(id);
+        }
+        let lead = self.picture().lead.map(|lead| lead.holders).unwrap_or_default();
+        lead.iter().find_map(|&(id, _)| offer(id)).or_else(|| (0..self.node_count()).find_map(offer))
+    }
     /// What the inspector shows of node `id` ([`Protocol::inspect`]).
     pub fn inspect(&self, id: NodeId) -> Vec<protocol::Panel> {
         self.nodes[id as usize].state.inspect(self.status(id) != Status::Crashed)

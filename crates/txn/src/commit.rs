@@ -318,8 +318,13 @@ impl Coordinator {
         }
     }
 
+    /// Whether a client request would begin a transaction now.
+    pub(crate) fn idle(&self) -> bool {
+        matches!(self.phase, Phase::Idle | Phase::Done)
+    }
+
     fn request(&mut self, out: &mut Out, cfg: &Settings) {
-        if !matches!(self.phase, Phase::Idle | Phase::Done) {
+        if !self.idle() {
             out.emit(Level::Notice, format_args!("coordinator is busy with tx {}: request refused", self.tx));
             crate::refuse_txn(self.tx + 1, out);
             return;

@@ -276,6 +276,12 @@ impl<K: Phases> Protocol for Commit<K> {
         }
     }
 
+    /// An idle coordinator begins a transaction (a busy one refuses it); a
+    /// participant hears only the coordinator.
+    fn client_request(&self, n: u64) -> Option<String> {
+        matches!(&self.node, CommitNode::Coordinator(c) if c.idle()).then(|| format!("t{n}"))
+    }
+
     fn look(&self) -> Look {
         commit_present::look(self.id, &self.node)
     }
@@ -353,6 +359,12 @@ impl Protocol for Saga {
                 SagaView::Service { id, up, kind: "service", done: s.done, compensated: s.compensated }
             }
         }
+    }
+
+    /// An idle orchestrator begins a saga (it refuses one while another
+    /// runs); a service hears only the orchestrator.
+    fn client_request(&self, n: u64) -> Option<String> {
+        matches!(&self.node, SagaNode::Orchestrator(o) if o.state.finished()).then(|| format!("order {n}"))
     }
 
     fn look(&self) -> Look {
@@ -437,6 +449,13 @@ impl Protocol for Outbox {
                 OutboxView::Consumer { id, up, kind: "consumer", processed: processed.text(), applied: *applied }
             }
         }
+    }
+
+    /// The service commits a change with its outbox row (unless the outbox
+    /// is full); the relay, broker and consumer act on their own.
+    fn client_request(&self, n: u64) -> Option<String> {
+        matches!(&self.node, OutboxNode::Service { outbox, .. } if outbox.len() < outbox::MAX_ROWS)
+            .then(|| format!("change {n}"))
     }
 
     fn look(&self) -> Look {

@@ -100,6 +100,14 @@ impl Protocol for KvNode {
         }
     }
 
+    /// A node in standby may join the ring; any other stores a key.
+    fn client_request(&self, n: u64) -> Option<String> {
+        Some(match self.status() {
+            crate::kv::membership::Status::Standby => "join".to_string(),
+            _ => format!("put k{n}=v{n}"),
+        })
+    }
+
     fn look(&self) -> Look {
         crate::kv::present::look(self)
     }
