@@ -1,6 +1,7 @@
 // Controls of the playback bar and the node inspector, each checked against
 // the world: pause stops the clock, the cut select cuts exactly that link,
-// the client-request form reaches the replicated log, and a violated
+// the client-request form reaches the replicated log, a world that waits
+// for a client offers the request its protocol takes, and a violated
 // property's button jumps back to the step where it first broke.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,50 @@ test('client request form: the command reaches the leader\'s log; an empty one i
   assert.match(await notice.innerText(), /^request: type a command first/);
   assert.equal((await actions(page)).length, 1);
   assert.equal((await state(page)).step, step);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a world that waits for a client offers a request: the caption\'s button and q send it where the protocol takes it', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=2pc');
+  const offer = page.locator('#send-request');
+  assert.match(await offer.innerText(), /^Send t1 to node 0/);
+  assert.match(await page.locator('#caption').innerText(), /It waits for a client: press Send \(q\), or select a node/);
+  assert.ok(await page.locator('#play').isDisabled(), 'nothing to play yet');
+  await offer.click();
+  assert.deepEqual(await actions(page), [{ do: 'request', node: 0, cmd: 't1' }]);
+  await logHas(page, 'client request "t1" to node 0');
+  await page.locator('#play:not([disabled])').waitFor();
+  assert.equal(await offer.count(), 0, 'the world moves: no offer');
+  // Run to the end of the transaction: the coordinator takes the next one.
+  await page.evaluate(() => window.clusterscope.step(2000));
+  assert.match(await page.locator('#caption').innerText(), /Nothing is left to happen: press Send \(q\) for another client request/);
+  assert.match(await offer.innerText(), /^Send t2 to node 0/);
+  await page.keyboard.press('q');
+  assert.deepEqual((await actions(page)).map((a) => a.cmd), ['t1', 't2']);
+  // The inspector's example is the node's own; a participant takes none.
+  await page.locator('#node-list li[data-node="1"] button').click();
+  assert.equal(await page.locator('#request-cmd').getAttribute('placeholder'), 'x=1');
+  assert.match(await page.locator('#request-note').innerText(), /^Node 1 takes no client request now/);
+  await page.locator('#node-list li[data-node="0"] button').click();
+  await page.evaluate(() => window.clusterscope.step(2000));
+  assert.equal(await page.locator('#request-cmd').getAttribute('placeholder'), 't3');
+  assert.equal(await page.locator('#request-note').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('q with no node taking a request (Raft before its first leader): an error notice, and nothing is sent', async () => {
+  const page = await openApp(env.browser, env.server.url + '?seed=5');
+  await page.keyboard.press('q');
+  const notice = page.locator('.notice.error').last();
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /^request: no running node takes a client request now/);
+  assert.deepEqual(await actions(page), []);
+  // With a leader, q sends to it.
+  const leader = await stepUntilLeader(page);
+  await page.keyboard.press('q');
+  assert.deepEqual(await actions(page), [{ do: 'request', node: leader, cmd: 'x=1' }]);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -91,3 +91,22 @@ test('at 720×420 (the README\'s iframe): the caption has a row of two lines, an
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a world that waits for a client, embedded: the bar offers its request, in the frame at 720×420 and 400×300', async () => {
+  for (const viewport of [{ width: 720, height: 420 }, { width: 400, height: 300 }]) {
+    const page = await openApp(env.browser, env.server.url + '?embed=1&algo=paxos', { viewport });
+    const offer = page.locator('#send-request');
+    assert.equal(await offer.innerText(), 'Send x=1');
+    const box = await offer.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5,
+      `the button is inside the frame: ${JSON.stringify(box)}`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), viewport.width, 'no sideways scroll');
+    assert.ok(await page.locator('#play').isDisabled());
+    await offer.click();
+    await page.locator('#play:not([disabled])').waitFor();
+    assert.deepEqual(await page.evaluate(() => window.clusterscope.trace().actions), [{ step: 0, do: 'request', node: 0, cmd: 'x=1' }]);
+    assert.equal(await offer.count(), 0);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});

@@ -33,7 +33,7 @@ export const VIEWS = {
 
 /** The help overlay's keys, and the ones a keyboard user moves with. */
 const KEYS = [' ', 'k', 'ArrowRight', '.', 'ArrowLeft', ',', '+', '=', '-', '_', 'r', 'h', 'c', 'x', 'p', 'd', 'u',
-  'l', 'g', 'Enter', 's', 'o', 't', 'm', 'n', 'b', '?', 'Escape', 'Tab', 'Shift+Tab', 'ArrowUp', 'ArrowDown',
+  'l', 'q', 'g', 'Enter', 's', 'o', 't', 'm', 'n', 'b', '?', 'Escape', 'Tab', 'Shift+Tab', 'ArrowUp', 'ArrowDown',
   'Home', 'End'];
 
 /** What people type into fields: numbers in and out of range, ranges, words, nothing. */
@@ -214,8 +214,9 @@ const frac = fc.noBias(fc.integer({ min: 0, max: 9999 })).map((n) => n / 10000);
 export function interactions(maxCommands) {
   const one = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...KEYS).map((k) => new Key(k)) },
-    // Play / pause and step, more often than the other keys: runs get somewhere.
-    { weight: 2, arbitrary: fc.constantFrom(' ', 'ArrowRight').map((k) => new Key(k)) },
+    // Play / pause, step and a client request, more often than the other
+    // keys: runs get somewhere, those that wait for a client too.
+    { weight: 2, arbitrary: fc.constantFrom(' ', 'ArrowRight', 'q').map((k) => new Key(k)) },
     { weight: 3, arbitrary: frac.map((at) => new Click('press', 'button:not([disabled])', at)) },
     { weight: 1, arbitrary: fc.tuple(frac, frac).map(([at, o]) => new Choose(at, o)) },
     { weight: 3, arbitrary: fc.tuple(frac, fc.constantFrom('', '', 'Shift', 'Alt')).map(([at, m]) => new Tap(at, m)) },

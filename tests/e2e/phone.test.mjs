@@ -137,11 +137,13 @@ test('phone: a protocol that waits for a client says how to start, in full; play
   const page = await openApp(env.browser, env.server.url + '?algo=2pc', PHONE);
   const caption = page.locator('#caption');
   const seen = () => caption.evaluate((c) => ({
-    idle: c.classList.contains('idle'), clipped: c.scrollHeight > c.clientHeight + 1, text: c.textContent,
+    idle: c.classList.contains('idle'), clipped: c.scrollHeight > c.clientHeight + 1,
+    text: c.querySelector('span').textContent, offer: c.querySelector('#send-request')?.textContent,
   }));
   let c = await seen();
-  assert.ok(c.idle && /It waits for a client: select a node .* send it a client request, or choose a scenario\.$/.test(c.text), c.text);
-  assert.ok(!c.clipped, `the whole hint shows on a phone: ${c.text}`);
+  assert.ok(c.idle && /It waits for a client: press Send \(q\), or select a node .* send it a client request, or choose a scenario\.$/.test(c.text), c.text);
+  assert.equal(c.offer, 'Send t1 to node 0q', 'the caption offers the request, with its key');
+  assert.ok(!c.clipped, `the whole hint and its button show on a phone: ${c.text}`);
   // A request schedules work: the caption is back to its fixed two lines.
   await page.evaluate(() => window.clusterscope.act({ do: 'request', node: 0, cmd: 'tx' }));
   await page.evaluate(() => window.clusterscope.step(1));

@@ -10,6 +10,7 @@ use crate::components::check::CheckPanel;
 use crate::components::compare::{self, ComparePanel};
 use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
+use crate::components::icons::kbd;
 use crate::components::invariants::Invariants;
 use crate::components::legend::{kinds_in_flight, CanvasLegend};
 use crate::components::messages::MessagesPanel;
@@ -139,6 +140,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         format!("diagram-{}", placement.name())
     });
     let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
+    let idle = session.next_event_time().is_none();
+    let offered = text::offered_request(session).map(|(node, cmd)| format!("Send {cmd} to node {node}"));
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
@@ -157,8 +160,14 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     } else {
                         // Idle, the caption says how to go on, in full: it may grow,
                         // as nothing plays to resize the canvas every frame.
-                        <p class={classes!("caption", session.next_event_time().is_none().then_some("idle"))} id="caption"
-                            title={refs.caption.to_string()}><span>{ refs.caption.to_string() }</span></p>
+                        <p class={classes!("caption", idle.then_some("idle"))} id="caption"
+                            title={refs.caption.to_string()}><span>{ refs.caption.to_string() }</span>
+                            if let Some(request) = offered {
+                                <button id="send-request" class="primary"
+                                    title="Send this client request; or select a node and type your own (q)"
+                                    onclick={send.reform(|_| Cmd::ClientRequest)}>{ request }{kbd("q")}</button>
+                            }
+                        </p>
                     }
                     <div class={classes!("canvas-wrap", core.partition_mode.then_some("picking"))} ref={refs.wrap.clone()}>
                         <canvas ref={refs.canvas.clone()} id="cluster" role="img" aria-label={summary}

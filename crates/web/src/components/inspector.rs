@@ -30,16 +30,25 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
     let pause = core.pause_or_resume(id);
     let n = session.node_count();
 
+    // The request this node takes now, if any: the field's example.
+    let offered = match session.client_request(Some(id)) {
+        Some(Action::Request { cmd, .. }) => Some(cmd),
+        _ => None,
+    };
     let request_ref = NodeRef::default();
     let on_request = {
         let send = send.clone();
         let input = request_ref.clone();
+        let example = offered.clone().unwrap_or_else(|| "x=1".into());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(el) = input.cast::<HtmlInputElement>() {
                 let cmd = el.value().trim().to_string();
                 if cmd.is_empty() {
-                    send.emit(Cmd::Notify { text: "request: type a command first, like x=1".into(), error: true });
+                    send.emit(Cmd::Notify {
+                        text: format!("request: type a command first, like {example}"),
+                        error: true,
+                    });
                 } else {
                     send.emit(Cmd::Act(Action::Request { node: id, cmd }));
                     el.set_value("");
@@ -105,10 +114,14 @@ fn node_inspector(core: &Core, id: NodeId, send: &Callback<Cmd>) -> Html {
             <form class="request" onsubmit={on_request}>
                 <label for="request-cmd">{"Client request"}</label>
                 <div class="row">
-                    <input id="request-cmd" ref={request_ref} type="text" placeholder="x=1" maxlength="256"
-                        title="A command for the replicated state machine" />
+                    <input id="request-cmd" ref={request_ref} type="text" maxlength="256"
+                        placeholder={offered.clone().unwrap_or_else(|| "x=1".into())}
+                        title="A command a client sends this node" />
                     <button type="submit" title="Send the command to this node as a client request">{"Send"}</button>
                 </div>
+                if offered.is_none() {
+                    <p class="muted note" id="request-note">{ format!("Node {id} takes no client request now: it would refuse or ignore one (the log says why).") }</p>
+                }
             </form>
             { if n > 1 { html! {
                 <div class="cut">

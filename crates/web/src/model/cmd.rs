@@ -105,6 +105,10 @@ pub enum Cmd {
     TakeOver,
     /// The list of shipped tours arrived (`tours/index.json`), or why not.
     TourIndex(Result<Vec<lab::tour::TourEntry>, String>),
+    /// Send the client request the protocol offers: to the selected node if
+    /// it takes one now, else to the node best placed to take it
+    /// ([`sim::Session::client_request`]).
+    ClientRequest,
     /// A user action written as JSON (a script's `act`), read against the
     /// current cluster size, then applied as [`Cmd::Act`].
     ActJson(String),

@@ -295,6 +295,14 @@ impl Core {
             Cmd::TourBack => self.tour_move(false)?,
             Cmd::TakeOver => self.take_over()?,
             Cmd::TourIndex(index) => self.tour_index = Some(index),
+            Cmd::ClientRequest => {
+                let selected = self.selected_node.filter(|&id| id < self.node_count());
+                let action = selected
+                    .and_then(|id| self.session.client_request(Some(id)))
+                    .or_else(|| self.session.client_request(None))
+                    .ok_or("request: no running node takes a client request now; select a node and send it your own to see how it answers")?;
+                self.apply(Cmd::Act(action))?;
+            }
             Cmd::ActJson(json) => {
                 let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
                 self.apply(Cmd::Act(action))?;

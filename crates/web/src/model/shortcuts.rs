@@ -17,6 +17,7 @@ pub enum Shortcut {
     DropMsg,
     DuplicateMsg,
     DelayMsg,
+    ClientRequest,
     PartitionMode,
     ApplyPartition,
     TourNext,
@@ -55,6 +56,12 @@ pub const KEYS: &[Row] = &[
     Row { keys: &["d"], label: "d", what: "Drop the selected message", does: Shortcut::DropMsg },
     Row { keys: &["u"], label: "u", what: "Duplicate the selected message", does: Shortcut::DuplicateMsg },
     Row { keys: &["l"], label: "l", what: "Delay the selected message by 50 ms", does: Shortcut::DelayMsg },
+    Row {
+        keys: &["q"],
+        label: "q",
+        what: "Send a client request (to the selected node, or to one that takes it)",
+        does: Shortcut::ClientRequest,
+    },
     Row {
         keys: &["g"],
         label: "g",
@@ -117,7 +124,8 @@ mod tests {
         for key in ["k", "=", "_", "u", "l", "g", "Enter", "n", "b"] {
             assert!(lookup(key).is_some(), "{key:?}");
         }
-        assert_eq!(lookup("q"), None);
+        assert_eq!(lookup("q"), Some(Shortcut::ClientRequest));
+        assert_eq!(lookup("z"), None);
     }
 
     #[test]
@@ -131,6 +139,7 @@ mod tests {
             Slower,
             Reset,
             Heal,
+            ClientRequest,
             Crash,
             Restart,
             PauseNode,

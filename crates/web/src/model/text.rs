@@ -4,7 +4,7 @@
 //! ([`Session::last_event`]), never serialized and parsed back.
 
 use protocol::present::Picture;
-use protocol::{Level, Status};
+use protocol::{Level, NodeId, Status};
 use sim::{EventInfo, LogEntry, MsgBrief, Session};
 
 /// Most log lines the caption repeats.
@@ -47,19 +47,42 @@ pub fn describe_event(event: Option<&EventInfo>) -> String {
 pub fn step_caption(session: &dyn Session, log: &[LogEntry]) -> String {
     let mut text = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
     if session.next_event_time().is_none() {
-        // Play and Step are greyed out: say why, and how to go on.
-        text.push_str(if session.steps() == 0 { IDLE_AT_START } else { IDLE });
+        // Play and Step are greyed out: say why, and how to go on (with the
+        // caption's Send request button when a node takes one).
+        let offered = session.client_request(None).is_some();
+        text.push_str(match (session.steps() == 0, offered) {
+            (true, true) => IDLE_AT_START_OFFERED,
+            (true, false) => IDLE_AT_START,
+            (false, true) => IDLE_OFFERED,
+            (false, false) => IDLE,
+        });
     }
     text
+}
+
+/// The request the caption offers when nothing is left to happen: the node
+/// and command a click sends ([`sim::Session::client_request`]). Asked only
+/// then, as nothing plays and the page is rarely redrawn.
+pub fn offered_request(session: &dyn Session) -> Option<(NodeId, String)> {
+    match session.next_event_time().is_none().then(|| session.client_request(None)).flatten() {
+        Some(sim::Action::Request { node, cmd }) => Some((node, cmd)),
+        _ => None,
+    }
 }
 
 /// The caption's end when nothing is scheduled at the start: the protocol
 /// does nothing until a client asks.
 pub const IDLE_AT_START: &str = " It waits for a client: select a node (click it, or Tab to the node \
     list) and send it a client request, or choose a scenario.";
+/// The same, when a node takes a request now (the caption offers it).
+pub const IDLE_AT_START_OFFERED: &str = " It waits for a client: press Send (q), or select a node \
+    (click it, or Tab to the node list) and send it a client request, or choose a scenario.";
 
 /// The caption's end when nothing is left to happen later in a run.
 pub const IDLE: &str = " Nothing is left to happen: send a client request or change the world to go on.";
+/// The same, when a node takes a request now.
+pub const IDLE_OFFERED: &str =
+    " Nothing is left to happen: press Send (q) for another client request, or change the world to go on.";
 
 /// The caption line: step, time, event, and what the nodes said about it.
 pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, log: &[LogEntry]) -> String {
@@ -247,14 +270,28 @@ mod tests {
         for info in lab::ALGOS {
             let s = lab::open(&lab::Setup::new(info.algo)).unwrap();
             let text = step_caption(s.as_ref(), &[]);
-            assert_eq!(text.ends_with(IDLE_AT_START), s.next_event_time().is_none(), "{}: {text}", info.name);
+            // Each of them has a node that takes a request: the caption offers it.
+            assert_eq!(text.ends_with(IDLE_AT_START_OFFERED), s.next_event_time().is_none(), "{}: {text}", info.name);
         }
         let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
         assert!(step_caption(paxos.as_ref(), &[]).contains("nothing has happened yet. It waits for a client"));
         paxos.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
         while paxos.step() {}
+        // A value is chosen: no proposer takes another.
         let text = step_caption(paxos.as_ref(), &[]);
         assert!(paxos.steps() > 0 && text.ends_with(IDLE), "{text}");
+        // Both proposers down: nothing to offer.
+        let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
+        paxos.act(sim::Action::Crash { node: 0 }).unwrap();
+        paxos.act(sim::Action::Crash { node: 1 }).unwrap();
+        let text = step_caption(paxos.as_ref(), &[]);
+        assert!(text.ends_with(IDLE_AT_START), "{text}");
+        // A transaction done, the coordinator takes the next.
+        let mut commit = lab::open(&lab::Setup::new(lab::Algo::TwoPc)).unwrap();
+        commit.act(commit.client_request(None).unwrap()).unwrap();
+        while commit.step() {}
+        let text = step_caption(commit.as_ref(), &[]);
+        assert!(commit.steps() > 0 && text.ends_with(IDLE_OFFERED), "{text}");
         let raft = lab::open(&Setup::default()).unwrap();
         assert!(!step_caption(raft.as_ref(), &[]).contains("Nothing"), "Raft's timers are armed from the start");
     }

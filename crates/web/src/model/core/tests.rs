@@ -353,3 +353,45 @@ fn the_checker_opened_on_a_world_that_waits_allows_a_client() {
     raft.apply(Cmd::Check(CheckCmd::Open(true))).unwrap();
     assert_eq!((requests(&raft), raft.check.note.clone()), ("0".to_string(), None), "Raft has timers to fire");
 }
+
+/// The caption's Send button and `q`: the request the protocol offers, to
+/// the selected node when it takes one, else to a node that does; an error
+/// that keeps the run when no node takes one.
+#[test]
+fn a_client_request_goes_where_the_protocol_takes_it() {
+    let requests = |core: &Core| -> Vec<(NodeId, String)> {
+        let all = core.session.actions().iter();
+        all.filter_map(|s| match &s.action {
+            Action::Request { node, cmd } => Some((*node, cmd.clone())),
+            _ => None,
+        })
+        .collect()
+    };
+    // Paxos: proposers 0 and 1; node 3 accepts only.
+    let mut paxos = Core::new(Setup::new(lab::Algo::Paxos), None);
+    paxos.apply(Cmd::ClientRequest).unwrap();
+    assert_eq!(requests(&paxos), [(0, "x=1".to_string())]);
+    assert!(paxos.session.next_event_time().is_some(), "the request got the world going");
+    paxos.apply(Cmd::SelectNode(Some(3))).unwrap();
+    paxos.apply(Cmd::ClientRequest).unwrap();
+    assert_eq!(requests(&paxos)[1], (1, "x=2".to_string()), "node 3 takes none; node 0 has its value");
+    paxos.apply(Cmd::SelectNode(Some(1))).unwrap();
+    let e = paxos.apply(Cmd::ClientRequest).unwrap_err();
+    assert!(e.starts_with("request: no running node takes a client request now"), "{e}");
+    assert_eq!(requests(&paxos).len(), 2, "nothing sent");
+
+    // 2PC: the selected coordinator, once it is idle again.
+    let mut commit = Core::new(Setup::new(lab::Algo::TwoPc), None);
+    commit.apply(Cmd::SelectNode(Some(0))).unwrap();
+    commit.apply(Cmd::ClientRequest).unwrap();
+    commit.apply(Cmd::Step(1_000)).unwrap();
+    commit.apply(Cmd::ClientRequest).unwrap();
+    assert_eq!(requests(&commit), [(0, "t1".to_string()), (0, "t2".to_string())]);
+
+    // A lock's clients act on their own.
+    let mut lock = Core::new(Setup::new(lab::Algo::LockFenced), None);
+    lock.apply(Cmd::Step(50)).unwrap();
+    let step = lock.session.steps();
+    assert!(lock.apply(Cmd::ClientRequest).is_err());
+    assert_eq!((lock.session.steps(), lock.session.actions().len()), (step, 0));
+}
