@@ -248,3 +248,15 @@ test('a bad comparison in a link is named, and the run opens without it', async 
   const state = await page.evaluate(() => window.clusterscope.state());
   assert.equal(state.step, 50);
 });
+
+test('the counters\' head keeps an algorithm\'s name whole ("multipaxos" broke into "multipaxo / s" at 1280×800)', async () => {
+  const page = await openApp(env.browser, env.server.url + '?nodes=9&compare=multipaxos&step=400');
+  await page.locator('#compare-counters').waitFor();
+  const lines = await page.locator('#compare-counters thead th[data-world] .algo')
+    .evaluateAll((spans) => spans.map((s) => [s.textContent, s.getClientRects().length]));
+  assert.deepEqual(lines, [['raft', 1], ['multipaxos', 1]]);
+  const table = await page.locator('#compare-counters').boundingBox();
+  const panel = await page.locator('#compare').boundingBox();
+  assert.ok(table.x + table.width <= panel.x + panel.width + 0.5, 'the table stays in its panel');
+  assert.deepEqual(page.errors, []);
+});

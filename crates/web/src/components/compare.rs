@@ -86,8 +86,8 @@ pub fn compare_panel(props: &CompareProps) -> Html {
                     Times are model ms: an operation's latency runs from its invocation to its outcome, \
                     and time blocked is how long at least one client waited.") }</caption>
                 <thead><tr><th scope="col">{"Counter"}</th>
-                    <th scope="col" data-world="run">{ run.name.clone() }</th>
-                    <th scope="col" data-world="other">{ other.name.clone() }</th></tr></thead>
+                    <th scope="col" data-world="run">{ name_head(&run.name) }</th>
+                    <th scope="col" data-world="other">{ name_head(&other.name) }</th></tr></thead>
                 <tbody>
                     { for a.into_iter().zip(b).map(|((key, label, x, xv), (_, _, y, yv))| html! {
                         <tr data-counter={key}>
@@ -111,5 +111,16 @@ pub fn other_canvas(canvas: &NodeRef, name: &str, summary: String, step: u64, no
             <canvas ref={canvas.clone()} id="twin" role="img" aria-label={format!("{name}, beside the run: {summary}")}
                 data-step={step.to_string()} data-nodes={nodes.to_string()} />
         </div>
+    }
+}
+
+/// A world's name in the counters' head: the algorithm whole ("multipaxos"
+/// broke into "multipaxo / s"), its changed settings free to break anywhere.
+fn name_head(name: &str) -> Html {
+    match name.split_once(" (") {
+        Some((algo, settings)) => {
+            html! { <><span class="algo">{ algo }</span>{" "}<span>{ format!("({settings}") }</span></> }
+        }
+        None => html! { <span class="algo">{ name }</span> },
     }
 }
