@@ -153,7 +153,7 @@ test('an origin outside the allow-list is ignored: no ready, no reply, the run u
 // that are not, with arguments of every JSON shape and a few numbers JSON
 // has no word for. Each call gets exactly its reply, an error names the
 // verb, and the app in the frame stays whole.
-const VERBS = ['ping', 'state', 'step', 'back', 'seek', 'play', 'pause', 'act', 'trace', 'traceText', 'layout'];
+const VERBS = ['ping', 'state', 'step', 'back', 'seek', 'play', 'pause', 'act', 'request', 'trace', 'traceText', 'layout'];
 const number = fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.constantFrom(NaN, Infinity, -Infinity, 1.5, -0));
 const value = fc.oneof(number, fc.string({ maxLength: 12 }), fc.boolean(), fc.constant(null),
   fc.constantFrom({ do: 'crash', node: 1 }, { do: 'heal' }, { do: 'crash', node: 99 }, { do: 'nope' }, { step: 'x' }),
@@ -188,3 +188,28 @@ test('any call a parent sends is answered once, an error names its verb, and the
   );
   await page.context().close();
 });
+
+test('a documentation page sends the request a waiting world offers: request() and request(node) answer with the action, or name the node that takes none', async () => {
+  const page = await openParent(`?algo=2pc&parent=${encodeURIComponent(hostOrigin())}`);
+  await page.waitForFunction(() => window.got.some((m) => m.data.clusterscope === 'ready'), null, { timeout: 20000 });
+  const first = await page.evaluate(() => window.call('request'));
+  assert.deepEqual({ ok: first.ok, result: first.result }, { ok: true, result: { step: 0, do: 'request', node: 0, cmd: 't1' } });
+  const busy = await page.evaluate(() => window.call('request', [0]));
+  assert.deepEqual({ ok: busy.ok, error: busy.error },
+    { ok: false, error: 'request: node 0 takes no client request now (it would refuse or ignore one)' });
+  const participant = await page.evaluate(() => window.call('request', [2]));
+  assert.equal(participant.error, 'request: node 2 takes no client request now (it would refuse or ignore one)');
+  const far = await page.evaluate(() => window.call('request', [1e12]));
+  assert.equal(far.error, 'request: node must be below 4, got 1000000000000');
+  const neg = await page.evaluate(() => window.call('request', [-1]));
+  assert.equal(neg.error, 'request: node must be a non-negative integer, got -1');
+  // The transaction over, the coordinator takes the next one.
+  await page.evaluate(() => window.call('step', [2000]));
+  const second = await page.evaluate(() => window.call('request', [0]));
+  assert.equal(second.result.cmd, 't2');
+  const trace = await page.evaluate(() => window.call('trace'));
+  assert.deepEqual(trace.result.actions.map((a) => a.cmd), ['t1', 't2']);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+

@@ -141,7 +141,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
     });
     let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
     let idle = session.next_event_time().is_none();
-    let offered = text::offered_request(session).map(|(node, cmd)| format!("Send {cmd} to node {node}"));
+    let offered = text::offered_request(session);
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
@@ -162,10 +162,11 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         // as nothing plays to resize the canvas every frame.
                         <p class={classes!("caption", idle.then_some("idle"))} id="caption"
                             title={refs.caption.to_string()}><span>{ refs.caption.to_string() }</span>
-                            if let Some(request) = offered {
+                            if let Some((node, cmd)) = offered {
                                 <button id="send-request" class="primary"
                                     title="Send this client request; or select a node and type your own (q)"
-                                    onclick={send.reform(|_| Cmd::ClientRequest)}>{ request }{kbd("q")}</button>
+                                    onclick={send.reform(move |_| Cmd::ClientRequest(Some(node)))}>
+                                    { format!("Send {cmd} to node {node}") }{kbd("q")}</button>
                             }
                         </p>
                     }

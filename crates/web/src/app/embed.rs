@@ -89,7 +89,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                     <span class="embed-caption" id="caption" title={refs.caption.to_string()}>{ refs.caption.to_string() }</span>
                     if let Some((node, cmd)) = text::offered_request(session) {
                         <button id="send-request" class="primary" title={format!("Send {cmd} to node {node} as a client request (q)")}
-                            onclick={send.reform(|_| Cmd::ClientRequest)}>{ format!("Send {cmd}") }</button>
+                            onclick={send.reform(move |_| Cmd::ClientRequest(Some(node)))}>{ format!("Send {cmd}") }</button>
                     }
                     <a id="open-full" href={full} target="_blank" rel="noopener"
                         title="Open this run, at this step, in the full Clusterscope">

@@ -6,6 +6,7 @@
 //! | `step(n = 1)`, `back(n = 1)`, `seek(step)` | move through the run; return the new step |
 //! | `play()`, `pause()` | start or stop playback |
 //! | `act(action)` | apply an action now: an object or JSON string like `{"do":"crash","node":2}` |
+//! | `request(node?)` | send the client request the protocol offers (the caption's Send button, `q`): to `node`, which must take one now, or else to the selected node or one that takes it; returns the action sent, as the trace lists it (`{step, do: "request", node, cmd}`) |
 //! | `trace()`, `traceText()` | the whole trace up to now, as an object or as the CLI's exact text |
 //! | `open(text)` | open the text of a run file or a trace, as the File menu does; throws, naming the field, if it cannot (the run is kept) |
 //! | `runFile()` | the run file of the current run at its step, as "Save run" writes it |
@@ -155,7 +156,9 @@ pub fn install(
             *api_error.borrow_mut() = None;
             dispatch.emit(Input::Api(cmd));
             if let Some(e) = api_error.borrow_mut().take() {
-                return Err(fail(format!("{name}: {e}")));
+                // Named once: the core names some of its commands itself ("request: ...").
+                let named = e.strip_prefix(name).is_some_and(|rest| rest.starts_with(": "));
+                return Err(fail(if named { e } else { format!("{name}: {e}") }));
             }
             Ok(JsValue::from_f64(core.borrow().session.steps() as f64))
         })
@@ -194,6 +197,31 @@ pub fn install(
                 };
                 // Read and applied by the core, like every other input.
                 r("act", Cmd::ActJson(json)).map(|_| JsValue::UNDEFINED)
+            }),
+        );
+        let r = run.clone();
+        let c = core.clone();
+        add(
+            "request",
+            Box::new(move |node| {
+                let node = match node.is_undefined() || node.is_null() {
+                    true => None,
+                    false => {
+                        let id = count("request", "node", &node, None)?;
+                        let n = c.borrow().node_count();
+                        // The core checks an id against the world; one past any id is named here.
+                        Some(
+                            u32::try_from(id)
+                                .map_err(|_| fail(format!("request: node must be below {n}, got {id}")))?,
+                        )
+                    }
+                };
+                r("request", Cmd::ClientRequest(node))?;
+                // What was sent, as the trace lists it.
+                let core = c.borrow();
+                let sent = core.session.actions().last().ok_or_else(|| fail("request: nothing was sent".into()))?;
+                let json = serde_json::to_string(sent).map_err(|e| fail(format!("request: {e}")))?;
+                JSON::parse(&json).map_err(|_| fail("request: bad JSON".into()))
             }),
         );
         let c = core.clone();

@@ -40,7 +40,7 @@ fn command(core: &Core, key: &str) -> Option<Cmd> {
         Shortcut::DropMsg => Cmd::Act(Action::Drop { msg: core.selected_msg? }),
         Shortcut::DuplicateMsg => Cmd::Act(Action::Duplicate { msg: core.selected_msg? }),
         Shortcut::DelayMsg => Cmd::Act(Action::Delay { msg: core.selected_msg?, by: DELAY_MS }),
-        Shortcut::ClientRequest => Cmd::ClientRequest,
+        Shortcut::ClientRequest => Cmd::ClientRequest(None),
         Shortcut::PartitionMode => Cmd::PartitionMode(!core.partition_mode),
         // Enter is a shortcut only in partition mode; elsewhere it keeps its
         // ordinary meaning.

@@ -105,10 +105,11 @@ pub enum Cmd {
     TakeOver,
     /// The list of shipped tours arrived (`tours/index.json`), or why not.
     TourIndex(Result<Vec<lab::tour::TourEntry>, String>),
-    /// Send the client request the protocol offers: to the selected node if
-    /// it takes one now, else to the node best placed to take it
-    /// ([`sim::Session::client_request`]).
-    ClientRequest,
+    /// Send the client request the protocol offers
+    /// ([`sim::Session::client_request`]): to the node given, which must take
+    /// one now; without one, to the selected node if it takes one, else to
+    /// the node best placed to take it.
+    ClientRequest(Option<NodeId>),
     /// A user action written as JSON (a script's `act`), read against the
     /// current cluster size, then applied as [`Cmd::Act`].
     ActJson(String),

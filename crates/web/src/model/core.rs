@@ -295,7 +295,17 @@ impl Core {
             Cmd::TourBack => self.tour_move(false)?,
             Cmd::TakeOver => self.take_over()?,
             Cmd::TourIndex(index) => self.tour_index = Some(index),
-            Cmd::ClientRequest => {
+            Cmd::ClientRequest(Some(id)) => {
+                let n = self.node_count();
+                if id >= n {
+                    return Err(format!("request: node must be below {n}, got {id}"));
+                }
+                let action = self.session.client_request(Some(id)).ok_or_else(|| {
+                    format!("request: node {id} takes no client request now (it would refuse or ignore one)")
+                })?;
+                self.apply(Cmd::Act(action))?;
+            }
+            Cmd::ClientRequest(None) => {
                 let selected = self.selected_node.filter(|&id| id < self.node_count());
                 let action = selected
                     .and_then(|id| self.session.client_request(Some(id)))

@@ -14,7 +14,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// here, never on an object, so `constructor` or `toString` are not verbs).
 /// All but `ping` are the `window.clusterscope` functions of the same name.
 pub const VERBS: &[&str] =
-    &["ping", "state", "step", "back", "seek", "play", "pause", "act", "trace", "traceText", "layout"];
+    &["ping", "state", "step", "back", "seek", "play", "pause", "act", "request", "trace", "traceText", "layout"];
 
 /// Most steps one slice of a long `step` or `seek` simulates before the
 /// page gets the main thread back (a few milliseconds of work).

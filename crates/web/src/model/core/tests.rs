@@ -369,29 +369,45 @@ fn a_client_request_goes_where_the_protocol_takes_it() {
     };
     // Paxos: proposers 0 and 1; node 3 accepts only.
     let mut paxos = Core::new(Setup::new(lab::Algo::Paxos), None);
-    paxos.apply(Cmd::ClientRequest).unwrap();
+    paxos.apply(Cmd::ClientRequest(None)).unwrap();
     assert_eq!(requests(&paxos), [(0, "x=1".to_string())]);
     assert!(paxos.session.next_event_time().is_some(), "the request got the world going");
     paxos.apply(Cmd::SelectNode(Some(3))).unwrap();
-    paxos.apply(Cmd::ClientRequest).unwrap();
+    paxos.apply(Cmd::ClientRequest(None)).unwrap();
     assert_eq!(requests(&paxos)[1], (1, "x=2".to_string()), "node 3 takes none; node 0 has its value");
     paxos.apply(Cmd::SelectNode(Some(1))).unwrap();
-    let e = paxos.apply(Cmd::ClientRequest).unwrap_err();
+    let e = paxos.apply(Cmd::ClientRequest(None)).unwrap_err();
     assert!(e.starts_with("request: no running node takes a client request now"), "{e}");
     assert_eq!(requests(&paxos).len(), 2, "nothing sent");
 
     // 2PC: the selected coordinator, once it is idle again.
     let mut commit = Core::new(Setup::new(lab::Algo::TwoPc), None);
     commit.apply(Cmd::SelectNode(Some(0))).unwrap();
-    commit.apply(Cmd::ClientRequest).unwrap();
+    commit.apply(Cmd::ClientRequest(None)).unwrap();
     commit.apply(Cmd::Step(1_000)).unwrap();
-    commit.apply(Cmd::ClientRequest).unwrap();
+    commit.apply(Cmd::ClientRequest(None)).unwrap();
     assert_eq!(requests(&commit), [(0, "t1".to_string()), (0, "t2".to_string())]);
 
     // A lock's clients act on their own.
     let mut lock = Core::new(Setup::new(lab::Algo::LockFenced), None);
     lock.apply(Cmd::Step(50)).unwrap();
     let step = lock.session.steps();
-    assert!(lock.apply(Cmd::ClientRequest).is_err());
+    assert!(lock.apply(Cmd::ClientRequest(None)).is_err());
     assert_eq!((lock.session.steps(), lock.session.actions().len()), (step, 0));
+}
+
+/// A script's `request(node)` and the caption's button name the node: it
+/// must take a request now, whichever node is selected.
+#[test]
+fn a_client_request_to_a_named_node_goes_there_or_says_why_not() {
+    let mut paxos = Core::new(Setup::new(lab::Algo::Paxos), None);
+    paxos.apply(Cmd::SelectNode(Some(0))).unwrap();
+    paxos.apply(Cmd::ClientRequest(Some(1))).unwrap();
+    let sent: Vec<&Action> = paxos.session.actions().iter().map(|s| &s.action).collect();
+    assert_eq!(sent, [&Action::Request { node: 1, cmd: "x=1".into() }], "the node named, not the selected one");
+    let e = paxos.apply(Cmd::ClientRequest(Some(3))).unwrap_err();
+    assert_eq!(e, "request: node 3 takes no client request now (it would refuse or ignore one)");
+    let e = paxos.apply(Cmd::ClientRequest(Some(5))).unwrap_err();
+    assert_eq!(e, "request: node must be below 5, got 5");
+    assert_eq!(paxos.session.actions().len(), 1, "nothing more sent");
 }
