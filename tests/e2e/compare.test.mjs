@@ -260,3 +260,19 @@ test('the counters\' head keeps an algorithm\'s name whole ("multipaxos" broke i
   assert.ok(table.x + table.width <= panel.x + panel.width + 0.5, 'the table stays in its panel');
   assert.deepEqual(page.errors, []);
 });
+
+test('nine nodes beside another world on a 1000×660 window: no two nodes\' rings touch, and each names its node', async () => {
+  const page = await openApp(env.browser, env.server.url + '?nodes=9&compare=paxos&step=400', { viewport: { width: 1000, height: 660 } });
+  await page.locator('#twin').waitFor();
+  await nextFrame(page);
+  const l = await page.evaluate(() => window.clusterscope.layout());
+  assert.ok(l.width < 400 && l.height <= 240, `a small canvas: ${l.width}×${l.height}`);
+  for (const a of l.nodes) {
+    assert.ok(a.r >= 7, `node ${a.id} is big enough to read: r ${a.r}`);
+    for (const b of l.nodes.filter((b) => b.id > a.id)) {
+      const apart = Math.hypot(a.x - b.x, a.y - b.y);
+      assert.ok(apart >= 2 * (a.r + 7), `nodes ${a.id} and ${b.id}: ${apart.toFixed(1)} px apart, r ${a.r.toFixed(1)}`);
+    }
+  }
+  assert.deepEqual(page.errors, []);
+});

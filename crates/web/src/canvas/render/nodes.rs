@@ -184,6 +184,18 @@ impl Renderer {
         ctx.set_stroke_style_str(&theme.cut);
         ctx.stroke();
         if small {
+            // No text beside or under a small node, but its id, while it
+            // is big enough to read (a circle shrunk on a small canvas).
+            if r >= SMALL_ID_R {
+                ctx.set_text_align("center");
+                ctx.set_text_baseline("middle");
+                ctx.set_font(&format!("600 {}px system-ui, -apple-system, 'Segoe UI', sans-serif", (r * 1.1).round()));
+                ctx.set_fill_style_str(&theme.node_text);
+                for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
+                    let (x, y) = layout.node_pos(node.id);
+                    let _ = ctx.fill_text(&node.name, x, y);
+                }
+            }
             return;
         }
         ctx.begin_path();
@@ -242,6 +254,9 @@ impl Renderer {
         }
     }
 }
+
+/// The smallest node whose id is written in it.
+const SMALL_ID_R: f64 = 7.0;
 
 /// Width of the halo round a node's lines of text.
 const HALO: f64 = 3.0;

@@ -12,6 +12,8 @@ const BESIDE_DEPTH: f64 = 32.0;
 const TALL_STRETCH: f64 = 1.5;
 /// Most a circle is stretched into an ellipse (wider ones read as two rows).
 const MAX_STRETCH: f64 = 2.0;
+/// How far past a node its timer ring reaches, and a pixel between rings.
+const RING_GAP: f64 = 7.0;
 
 impl Layout {
     /// Nodes round a circle, or an ellipse as wide as the canvas allows,
@@ -41,9 +43,15 @@ impl Layout {
         // (Beside them takes width from the circle: on a tall canvas, a
         // phone's, the circle would shrink more than the text gains.)
         let (under, crowded) = Self::circle(width, height, n, band, node_r, labelled, false);
+        if labelled && under.node_r < SMALL_NODE_R {
+            // Too small a circle for its nodes: they shrink to stay apart,
+            // too small for text (the node list has it), which leaves the
+            // circle the room kept for it.
+            return Self::circle(width, height, n, band, SMALL_NODE_R - 1.0, false, false).0;
+        }
         if labelled && n > 2 && crowded {
             let (beside, _) = Self::circle(width, height, n, band, node_r, labelled, true);
-            if beside.narrowest() >= under.narrowest() {
+            if beside.narrowest() >= under.narrowest() && beside.node_r >= SMALL_NODE_R {
                 return beside;
             }
         }
@@ -78,11 +86,16 @@ impl Layout {
             }
         };
         let cy = if n == 1 { (height + band) / 2.0 } else { top + (height - top - bottom) / 2.0 };
-        // Neighbours where the ellipse is tightest (its ends) do not touch.
-        let node_r = if n <= 9 {
-            node_r
-        } else {
-            node_r.min(radius * stretch.min(1.0) * std::f64::consts::TAU / f64::from(n) / 2.4)
+        // Neighbours where the ellipse is tightest (its ends) do not touch,
+        // nor their timer rings (RING_GAP out): no two stand closer than the
+        // chord of the circle of its smaller radius. (Two worlds side by side
+        // on a short window, about 310×200 each, drew nine nodes' rings and
+        // text over one another at the circle's ends.)
+        let narrowest = radius * stretch.min(1.0);
+        let node_r = match n {
+            1 => node_r,
+            2..=9 => node_r.min(narrowest * crate::math::sin(std::f64::consts::PI / f64::from(n)) - RING_GAP),
+            _ => node_r.min(narrowest * std::f64::consts::TAU / f64::from(n) / 2.4),
         };
         let layout = Self {
             cx: width / 2.0,

@@ -321,3 +321,28 @@ fn text_under_neighbours_shares_the_gap_and_stops_at_rings() {
         }
     }
 }
+
+/// Two worlds side by side on a short window (1000×660) give each about
+/// 310×200: nine nodes of a circle overlapped at its ends, their text over
+/// one another. Nodes shrink to stay apart, and a node too small for its
+/// text goes without it (the node list and the inspector have it), which
+/// leaves the circle the room kept for the text.
+#[test]
+fn a_small_canvas_shrinks_its_nodes_rather_than_overlap_them() {
+    for (w, h) in [(310.0, 200.0), (330.0, 230.0), (450.0, 275.0), (240.0, 200.0), (320.0, 240.0)] {
+        for n in 2..=9 {
+            for band in [0.0, BANNER_BAND] {
+                let l = Layout::below(w, h, n, band);
+                fits(&l);
+                assert!(l.node_r >= 7.0, "{n} nodes on {w}×{h}: big enough to tap and name ({l:?})");
+            }
+        }
+    }
+    let labelled = Layout::below(310.0, 200.0, 5, 0.0);
+    assert!(labelled.node_r >= SMALL_NODE_R, "five keep their text: {labelled:?}");
+    // Room enough: the nodes keep the size they had.
+    for (w, h, n) in [(914.0, 343.0, 5), (914.0, 343.0, 9), (390.0, 506.0, 8)] {
+        let l = Layout::new(w, h, n);
+        assert!(l.node_r >= 16.0, "{n} on {w}×{h}: {l:?}");
+    }
+}
