@@ -219,9 +219,17 @@ pub fn install(
                 r("request", Cmd::ClientRequest(node))?;
                 // What was sent, as the trace lists it.
                 let core = c.borrow();
-                let sent = core.session.actions().last().ok_or_else(|| fail("request: nothing was sent".into()))?;
-                let json = serde_json::to_string(sent).map_err(|e| fail(format!("request: {e}")))?;
-                JSON::parse(&json).map_err(|_| fail("request: bad JSON".into()))
+                let Some(sim::Scheduled { step, action: sim::Action::Request { node, cmd } }) =
+                    core.session.actions().last()
+                else {
+                    return Err(fail("request: nothing was sent".into()));
+                };
+                let o = Object::new();
+                let _ = Reflect::set(&o, &"step".into(), &JsValue::from_f64(*step as f64));
+                let _ = Reflect::set(&o, &"do".into(), &"request".into());
+                let _ = Reflect::set(&o, &"node".into(), &JsValue::from_f64(f64::from(*node)));
+                let _ = Reflect::set(&o, &"cmd".into(), &cmd.as_str().into());
+                Ok(o.into())
             }),
         );
         let c = core.clone();
