@@ -79,7 +79,8 @@ pub const IDLE_AT_START_OFFERED: &str = " It waits for a client: press Send (q),
     (click it, or Tab to the node list) and send it a client request, or choose a scenario.";
 
 /// The caption's end when nothing is left to happen later in a run.
-pub const IDLE: &str = " Nothing is left to happen: send a client request or change the world to go on.";
+pub const IDLE: &str = " Nothing is left to happen, and no node takes a client request now: go back, or change \
+    the world (restart a crashed node, heal a partition).";
 /// The same, when a node takes a request now.
 pub const IDLE_OFFERED: &str =
     " Nothing is left to happen: press Send (q) for another client request, or change the world to go on.";

@@ -10,7 +10,17 @@ impl Core {
     pub(super) fn stop_at_end(&mut self) {
         self.playing = false;
         let step = self.session.steps();
-        self.notify(format!("Nothing is left to happen at step {step}: every message is delivered and no timer is armed. Send a client request or change the world to go on."), false);
+        let next = if self.session.client_request(None).is_some() {
+            "Press Send (q) for a client request, or change the world to go on."
+        } else {
+            "No node takes a client request now: go back, or change the world (restart a crashed node, heal a partition)."
+        };
+        self.notify(
+            format!(
+                "Nothing is left to happen at step {step}: every message is delivered and no timer is armed. {next}"
+            ),
+            false,
+        );
     }
 
     /// Advance the view clock by `wall_ms` of wall time when playing, and

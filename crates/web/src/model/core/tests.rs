@@ -197,6 +197,25 @@ fn the_end_of_a_run_is_said() {
         "{}",
         notice.text
     );
+    // The value is chosen: no proposer takes another request, and the
+    // notice does not ask for one.
+    assert!(notice.text.ends_with("No node takes a client request now: go back, or change the world (restart a crashed node, heal a partition)."), "{}", notice.text);
+    // Two-phase commit after its transaction: the coordinator takes the next.
+    let mut commit = Core::new(Setup::new(lab::Algo::TwoPc), None);
+    commit.apply(Cmd::ClientRequest(None)).unwrap();
+    commit.apply(Cmd::Play).unwrap();
+    for _ in 0..100_000 {
+        if !commit.playing {
+            break;
+        }
+        commit.advance(16.0);
+    }
+    let notice = commit.notices.last().expect("a notice");
+    assert!(
+        notice.text.ends_with("Press Send (q) for a client request, or change the world to go on."),
+        "{}",
+        notice.text
+    );
 }
 
 #[test]
