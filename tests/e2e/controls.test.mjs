@@ -134,6 +134,31 @@ test('q with no node taking a request (Raft before its first leader): an error n
   await page.context().close();
 });
 
+test('the inspector opens under the list its selection is in: a node\'s under the nodes, in view; a message\'s under the messages', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=2pc&actions=' + encodeURIComponent('[{"step":0,"do":"request","node":0,"cmd":"t1"}]'));
+  await page.locator('#node-list li[data-node="1"] button').click();
+  const inspector = page.locator('#inspector');
+  await inspector.waitFor();
+  const after = (sel) => page.evaluate((s) => document.querySelector(s).closest('.side > *').nextElementSibling?.id, sel);
+  assert.equal(await after('#node-list'), 'inspector', 'right under the nodes');
+  const box = await inspector.boundingBox();
+  assert.ok(box.y < 800 - 60, `its head is on screen: ${JSON.stringify(box)}`);
+  // In the reading order too: the next thing Tab reaches after the node panel.
+  const next = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('.side button, .side input, .side select')].filter((e) => !e.disabled);
+    const last = all.filter((e) => e.closest('#node-list, .partition')).at(-1);
+    return all[all.indexOf(last) + 1].closest('#inspector') !== null;
+  });
+  assert.equal(next, true, 'the inspector comes next after the node panel');
+  await page.evaluate(() => window.clusterscope.step(1));
+  await page.locator('#msg-list [role="option"]').first().click();
+  await page.locator('#msg-inspector').waitFor();
+  assert.equal(await after('#msg-list'), 'msg-inspector', 'a message\'s under the messages');
+  assert.equal(await page.locator('#inspector').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('jump to the first violation: Play pauses there; later the property\'s button seeks back to it', async () => {
   const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease');
   await page.keyboard.press('+');

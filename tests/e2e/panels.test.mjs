@@ -105,10 +105,11 @@ test('dueling proposers: the decision names the ballot the event log says the va
 });
 
 test('a click on a node on the canvas brings its inspector into view in the side column', async () => {
-  // ABD at 1280x800: the client history fills the column, and the inspector
-  // opened below it, under the safety panel, out of sight.
-  const page = await openApp(env.browser, env.server.url + '?algo=abd&seed=1&step=300');
-  await clickNode(page, 3);
+  // ABD at 1280x800: the client history filled the column, and the inspector
+  // opened below it, under the safety panel, out of sight. It opens under the
+  // node list now; with sixteen nodes that is below the fold too.
+  const page = await openApp(env.browser, env.server.url + '?algo=abd&nodes=16&seed=1&step=300');
+  await clickNode(page, 12);
   await page.waitForSelector('#inspector');
   await nextFrame(page);
   const seen = await page.evaluate(() => {

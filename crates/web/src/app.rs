@@ -213,11 +213,20 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     { ring_html }
                     <NodesPanel rows={node_rows(session)} selected={core.selected_node} picked={core.picked.clone()}
                         any_cut={any_cut(session)} partition_mode={core.partition_mode} send={send.clone()} />
+                    // The inspector under the list its selection is in: a
+                    // node's under the nodes (a click on a row showed nothing
+                    // in view; it is next in the reading order), a message's
+                    // under the messages.
+                    if core.selected_msg.is_none() {
+                        { inspector::inspector(&core, send) }
+                    }
                     // The protocol's own picture (every log side by side, the
                     // slots, the lock's writes) before the list of messages.
                     <Panels panels={picture.panels.clone()} />
                     <MessagesPanel list={refs.msgs.clone()} selected={core.selected_msg} send={send.clone()} />
-                    { inspector::inspector(&core, send) }
+                    if core.selected_msg.is_some() {
+                        { inspector::inspector(&core, send) }
+                    }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}
                         now={session.violation().cloned()} pause_on_violation={core.pause_on_violation} send={send.clone()} />
                 </aside>
