@@ -223,6 +223,14 @@ pub fn summary(session: &dyn Session, until: Until, tally: &Tally, written: &[Wr
         session.steps().to_string()
     };
     let _ = writeln!(s, "steps       {steps}");
+    // A world that waits for a client (2PC, Paxos) ran no step without one:
+    // say which request would go on, as the actions file writes it.
+    if let (true, Some(request)) = (tally.stopped_early, session.client_request(None)) {
+        let scheduled = sim::Scheduled { step: session.steps(), action: request };
+        if let Ok(json) = serde_json::to_string(&scheduled) {
+            let _ = writeln!(s, "go on       with a client request in --actions, like {json}");
+        }
+    }
     let _ = writeln!(s, "model time  {} ms", session.now());
 
     let mut events = vec![format!("{} deliveries", tally.delivered), format!("{} timers", tally.timers)];

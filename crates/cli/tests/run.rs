@@ -451,6 +451,31 @@ fn an_idle_world_waits_for_its_scheduled_actions() {
     assert!(text.contains("actions     2 scheduled, all applied\n"), "{text}");
     assert!(text.contains("20 idle (waiting for a scheduled action)"), "{text}");
     assert!(text.contains("(stopped early: nothing was left to happen)"), "the value is chosen, then quiet: {text}");
+    assert!(!text.contains("go on"), "no proposer takes another request: {text}");
+}
+
+/// A world that waits for a client, run without one, says which request
+/// would go on, as an actions file writes it; and that request does.
+#[test]
+fn a_world_that_waits_for_a_client_names_the_request_that_goes_on() {
+    let out = cli(&["run", "--algo", "2pc"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("steps       0 of 1000 (stopped early: nothing was left to happen)\n"), "{text}");
+    let hint = r#"go on       with a client request in --actions, like {"step":0,"do":"request","node":0,"cmd":"t1"}"#;
+    assert!(text.contains(&format!("{hint}\n")), "{text}");
+    let dir = scratch("go-on");
+    let actions = write(&dir, "actions.json", r#"[{"step":0,"do":"request","node":0,"cmd":"t1"}]"#);
+    let out = cli(&["run", "--algo", "2pc", "--actions", &actions]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        text.contains("go on       with a client request in --actions, like {\"step\":"),
+        "after the transaction, the next: {text}"
+    );
+    assert!(text.contains("\"cmd\":\"t2\"}"), "{text}");
+    // Raft never waits: no such line.
+    assert!(!stdout(&cli(&["run", "--steps", "50"])).contains("go on"));
 }
 
 /// An action the run never reaches is named, with why, and exits 3.
