@@ -110,3 +110,25 @@ test('a world that waits for a client, embedded: the bar offers its request, in 
     await page.context().close();
   }
 });
+
+test('at 400×300, text beside a node stays inside the canvas (the saga\'s "orchestrator" lost the left of its "o")', async () => {
+  const page = await openApp(env.browser, env.server.url + '?embed=1&algo=saga', { viewport: { width: 400, height: 300 } });
+  await page.waitForFunction(() => window.clusterscope.layout().nodes.length === 5);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const ink = await page.evaluate(() => {
+    const canvas = document.querySelector('#cluster');
+    const scale = canvas.width / canvas.getBoundingClientRect().width;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let edge = 0;
+    let text = 0;
+    for (let y = 0; y < canvas.height; y++) {
+      for (let x = 0; x < Math.round(2 * scale); x++) if (data[(y * canvas.width + x) * 4 + 3] > 200) edge++;
+      for (let x = Math.round(2 * scale); x < Math.round(40 * scale); x++) if (data[(y * canvas.width + x) * 4 + 3] > 200) text++;
+    }
+    return { edge, text };
+  });
+  assert.ok(ink.text > 20, `the orchestrator's text is drawn near the edge: ${JSON.stringify(ink)}`);
+  assert.equal(ink.edge, 0, `nothing drawn in the canvas's first 2 px: ${JSON.stringify(ink)}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

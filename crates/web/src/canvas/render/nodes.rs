@@ -255,6 +255,11 @@ impl Renderer {
     }
 }
 
+/// Room kept between text beside a node and the canvas's edge, for the
+/// halo and the glyphs' overhang (at 400×300 embedded, the saga's
+/// "orchestrator" lost the left of its "o").
+const EDGE: f64 = 4.0;
+
 /// The smallest node whose id is written in it.
 const SMALL_ID_R: f64 = 7.0;
 
@@ -291,12 +296,12 @@ fn lines(layout: &Layout, ctx: &Ctx, id: NodeId) -> (f64, f64, f64, f64) {
         LabelSide::Left => {
             ctx.set_text_align("right");
             let anchor = x - r - BESIDE_GAP;
-            (anchor, y - 7.0, y + 7.0, anchor.max(1.0))
+            (anchor, y - 7.0, y + 7.0, (anchor - EDGE).max(1.0))
         }
         LabelSide::Right => {
             ctx.set_text_align("left");
             let anchor = x + r + BESIDE_GAP;
-            (anchor, y - 7.0, y + 7.0, (layout.width - anchor).max(1.0))
+            (anchor, y - 7.0, y + 7.0, (layout.width - anchor - EDGE).max(1.0))
         }
     }
 }
