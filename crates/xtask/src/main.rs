@@ -184,30 +184,28 @@ fn fuzz(rest: &[String]) -> Result<(), String> {
 /// headless Chromium (`tests/perf/frames.mjs`; its arguments pass through).
 fn frames(rest: &[String]) -> Result<(), String> {
     build_dist(setup::Needs::ALL)?;
-    let root = shell::root();
     shell::announce("frames", "main-thread ms per frame, headless Chromium, 1280x800");
-    shell::run(
-        std::process::Command::new("node")
-            .arg(root.join("tests/perf/frames.mjs"))
-            .args(rest)
-            .env("CLUSTERSCOPE_DIST", root.join("dist"))
-            .current_dir(&root),
-    )
+    page_script("tests/perf/frames.mjs", rest, None)
 }
 
 fn monkey(rest: &[String]) -> Result<(), String> {
     build_dist(setup::Needs::ALL)?;
-    let root = shell::root();
     let cli = shell::build_cli()?;
     shell::announce("monkey", "seeded interactions on every page, headless Chromium");
-    shell::run(
-        std::process::Command::new("node")
-            .arg(root.join("tests/soak/monkey.mjs"))
-            .args(rest)
-            .env("CLUSTERSCOPE_DIST", root.join("dist"))
-            .env("CLUSTERSCOPE_CLI", cli)
-            .current_dir(&root),
-    )
+    page_script("tests/soak/monkey.mjs", rest, Some(cli))
+}
+
+/// Run a Node script that drives the built app (dist/) in headless
+/// Chromium, its arguments passed through, and the CLI's binary if it
+/// replays runs.
+fn page_script(script: &str, rest: &[String], cli: Option<std::path::PathBuf>) -> Result<(), String> {
+    let root = shell::root();
+    let mut node = std::process::Command::new("node");
+    node.arg(root.join(script)).args(rest).env("CLUSTERSCOPE_DIST", root.join("dist")).current_dir(&root);
+    if let Some(cli) = cli {
+        node.env("CLUSTERSCOPE_CLI", cli);
+    }
+    shell::run(&mut node)
 }
 
 fn bench(rest: &[String]) -> Result<(), String> {
