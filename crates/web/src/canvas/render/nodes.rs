@@ -183,19 +183,22 @@ impl Renderer {
         ctx.set_line_width(if small { 1.5 } else { 3.0 });
         ctx.set_stroke_style_str(&theme.cut);
         ctx.stroke();
-        if small {
-            // No text beside or under a small node, but its id, while it
-            // is big enough to read (a circle shrunk on a small canvas).
-            if r >= SMALL_ID_R {
-                ctx.set_text_align("center");
-                ctx.set_text_baseline("middle");
-                ctx.set_font(&format!("600 {}px system-ui, -apple-system, 'Segoe UI', sans-serif", (r * 1.1).round()));
-                ctx.set_fill_style_str(&theme.node_text);
-                for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
-                    let (x, y) = layout.node_pos(node.id);
-                    let _ = ctx.fill_text(&node.name, x, y);
-                }
+
+        // The id inside each running node: smaller in a small one (a
+        // circle shrunk on a small canvas), none in one too small to read.
+        if r >= SMALL_ID_R {
+            let px = if small { (r * 1.1).round() } else { 15.0 };
+            ctx.set_text_align("center");
+            ctx.set_text_baseline("middle");
+            ctx.set_font(&format!("600 {px}px system-ui, -apple-system, 'Segoe UI', sans-serif"));
+            ctx.set_fill_style_str(&theme.node_text);
+            for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
+                let (x, y) = layout.node_pos(node.id);
+                let _ = ctx.fill_text(&node.name, x, y);
             }
+        }
+        if small {
+            // No text beside or under a small node.
             return;
         }
         ctx.begin_path();
@@ -208,15 +211,7 @@ impl Renderer {
         ctx.set_fill_style_str(&theme.node_text);
         ctx.fill();
 
-        // Words: the id inside, role and badge under each node (or beside it).
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        ctx.set_font("600 15px system-ui, -apple-system, 'Segoe UI', sans-serif");
-        ctx.set_fill_style_str(&theme.node_text);
-        for node in scene.nodes.iter().filter(|n| n.status == Status::Up) {
-            let (x, y) = layout.node_pos(node.id);
-            let _ = ctx.fill_text(&node.name, x, y);
-        }
+        // Words: role and badge under each node (or beside it).
         ctx.set_font("12px system-ui, -apple-system, 'Segoe UI', sans-serif");
         // Each line at most as wide as the room it has (a longer one is
         // drawn condensed): a long note under a node ran into the ring of
