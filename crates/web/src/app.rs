@@ -104,8 +104,9 @@ pub struct PageRefs<'a> {
     pub on_copy: &'a Callback<()>,
     /// The file chosen in the File menu, to open.
     pub on_files: &'a Callback<web_sys::File>,
-    /// The caption of the current step (computed once per world change).
-    pub caption: &'a str,
+    /// The caption of the current step and the request it offers
+    /// (computed once per world change).
+    pub step: &'a text::StepText,
     /// The messages in flight as the list shows them (once per world change).
     pub msgs: Rc<MsgList>,
 }
@@ -140,8 +141,6 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         format!("diagram-{}", placement.name())
     });
     let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
-    let idle = session.next_event_time().is_none();
-    let offered = text::offered_request(session);
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
@@ -160,9 +159,9 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                     } else {
                         // Idle, the caption says how to go on, in full: it may grow,
                         // as nothing plays to resize the canvas every frame.
-                        <p class={classes!("caption", idle.then_some("idle"))} id="caption"
-                            title={refs.caption.to_string()}><span>{ refs.caption.to_string() }</span>
-                            if let Some((node, cmd)) = offered {
+                        <p class={classes!("caption", session.next_event_time().is_none().then_some("idle"))} id="caption"
+                            title={refs.step.caption.clone()}><span>{ refs.step.caption.clone() }</span>
+                            if let Some((node, cmd)) = refs.step.offered.clone() {
                                 <button id="send-request" class="primary"
                                     title="Send this client request; or select a node and type your own (q)"
                                     onclick={send.reform(move |_| Cmd::ClientRequest(Some(node)))}>

@@ -185,7 +185,8 @@ pub fn app() -> Html {
             host::files::open_file(&file, &Callback::from(move |input| d.dispatch(input)));
         })
     };
-    // The caption reads the trace's step, and the message list sorts the
+    // The caption reads the trace's step (and, when nothing is left to
+    // happen, asks which request to offer), and the message list sorts the
     // messages in flight: both once per change of the world (ten times a
     // second at most while playing), not per render.
     let generation = state.core.borrow().generation;
@@ -194,8 +195,8 @@ pub fn app() -> Html {
         use_memo(generation, move |_| {
             let core = core.borrow();
             let session = core.session.as_ref();
-            let caption = text::step_caption(session, &session.log_tail(text::CAPTION_TAIL));
-            (caption, Rc::new(MsgList::of(session, MSG_LIST_CAP)))
+            let step = text::step_text(session, &session.log_tail(text::CAPTION_TAIL));
+            (step, Rc::new(MsgList::of(session, MSG_LIST_CAP)))
         })
     };
 
@@ -207,7 +208,7 @@ pub fn app() -> Html {
         use_effect_with(state.rev, move |_| {
             if let Some(bridge) = bridge.borrow().as_ref() {
                 let banner = core.try_borrow().ok().and_then(|c| c.picture.banner.clone());
-                bridge.announce(banner.as_deref(), &memo.0);
+                bridge.announce(banner.as_deref(), &memo.0.caption);
             }
         });
     }
@@ -221,7 +222,7 @@ pub fn app() -> Html {
             send: &send,
             on_copy: &on_copy,
             on_files: &on_files,
-            caption: &memo.0,
+            step: &memo.0,
             msgs: memo.1.clone(),
         },
     )

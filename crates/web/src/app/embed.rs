@@ -86,8 +86,8 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                         aria-label="Step of the run" aria-valuetext={format!("step {steps} of {end} seen")}
                         oninput={on_scrub} />
                     <span id="stepcount" class="mono">{ steps }</span>
-                    <span class="embed-caption" id="caption" title={refs.caption.to_string()}>{ refs.caption.to_string() }</span>
-                    if let Some((node, cmd)) = text::offered_request(session) {
+                    <span class="embed-caption" id="caption" title={refs.step.caption.clone()}>{ refs.step.caption.clone() }</span>
+                    if let Some((node, cmd)) = refs.step.offered.clone() {
                         <button id="send-request" class="primary" title={format!("Send {cmd} to node {node} as a client request (q)")}
                             onclick={send.reform(move |_| Cmd::ClientRequest(Some(node)))}>{ format!("Send {cmd}") }</button>
                     }

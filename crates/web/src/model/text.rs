@@ -43,31 +43,34 @@ pub fn describe_event(event: Option<&EventInfo>) -> String {
     }
 }
 
-/// The caption of the session's current step.
-pub fn step_caption(session: &dyn Session, log: &[LogEntry]) -> String {
-    let mut text = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
+/// The line over the canvas for the session's current step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepText {
+    pub caption: String,
+    /// The request the caption offers when nothing is left to happen: the
+    /// node and command its Send button sends
+    /// ([`sim::Session::client_request`]).
+    pub offered: Option<(NodeId, String)>,
+}
+
+/// The caption of the session's current step, and the request it offers.
+pub fn step_text(session: &dyn Session, log: &[LogEntry]) -> StepText {
+    let mut caption = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
+    let mut offered = None;
     if session.next_event_time().is_none() {
         // Play and Step are greyed out: say why, and how to go on (with the
-        // caption's Send request button when a node takes one).
-        let offered = session.client_request(None).is_some();
-        text.push_str(match (session.steps() == 0, offered) {
+        // caption's Send button when a node takes a request).
+        if let Some(sim::Action::Request { node, cmd }) = session.client_request(None) {
+            offered = Some((node, cmd));
+        }
+        caption.push_str(match (session.steps() == 0, offered.is_some()) {
             (true, true) => IDLE_AT_START_OFFERED,
             (true, false) => IDLE_AT_START,
             (false, true) => IDLE_OFFERED,
             (false, false) => IDLE,
         });
     }
-    text
-}
-
-/// The request the caption offers when nothing is left to happen: the node
-/// and command a click sends ([`sim::Session::client_request`]). Asked only
-/// then, as nothing plays and the page is rarely redrawn.
-pub fn offered_request(session: &dyn Session) -> Option<(NodeId, String)> {
-    match session.next_event_time().is_none().then(|| session.client_request(None)).flatten() {
-        Some(sim::Action::Request { node, cmd }) => Some((node, cmd)),
-        _ => None,
-    }
+    StepText { caption, offered }
 }
 
 /// The caption's end when nothing is scheduled at the start: the protocol
@@ -235,7 +238,7 @@ mod tests {
             let mut session = lab::open(&setup).unwrap();
             let (mut delivered, mut ended) = (false, false);
             for _ in 0..400 {
-                let text = step_caption(session.as_ref(), &[]);
+                let text = step_text(session.as_ref(), &[]).caption;
                 assert!(text.starts_with(&format!("Step {} at {} ms: ", session.steps(), session.now())), "{text}");
                 if let Some(EventInfo::Deliver(m)) = session.last_event() {
                     assert!(!m.kind.is_empty() && text.contains(&format!("received {} #{}", m.kind, m.id)), "{text}");
@@ -270,41 +273,41 @@ mod tests {
     fn an_idle_start_says_how_to_go_on() {
         for info in lab::ALGOS {
             let s = lab::open(&lab::Setup::new(info.algo)).unwrap();
-            let text = step_caption(s.as_ref(), &[]);
+            let text = step_text(s.as_ref(), &[]).caption;
             // Each of them has a node that takes a request: the caption offers it.
             assert_eq!(text.ends_with(IDLE_AT_START_OFFERED), s.next_event_time().is_none(), "{}: {text}", info.name);
         }
         let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
-        assert!(step_caption(paxos.as_ref(), &[]).contains("nothing has happened yet. It waits for a client"));
+        assert!(step_text(paxos.as_ref(), &[]).caption.contains("nothing has happened yet. It waits for a client"));
         paxos.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
         while paxos.step() {}
         // A value is chosen: no proposer takes another.
-        let text = step_caption(paxos.as_ref(), &[]);
+        let text = step_text(paxos.as_ref(), &[]).caption;
         assert!(paxos.steps() > 0 && text.ends_with(IDLE), "{text}");
         // Both proposers down: nothing to offer.
         let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
         paxos.act(sim::Action::Crash { node: 0 }).unwrap();
         paxos.act(sim::Action::Crash { node: 1 }).unwrap();
-        let text = step_caption(paxos.as_ref(), &[]);
+        let text = step_text(paxos.as_ref(), &[]).caption;
         assert!(text.ends_with(IDLE_AT_START), "{text}");
         // A transaction done, the coordinator takes the next.
         let mut commit = lab::open(&lab::Setup::new(lab::Algo::TwoPc)).unwrap();
         commit.act(commit.client_request(None).unwrap()).unwrap();
         while commit.step() {}
-        let text = step_caption(commit.as_ref(), &[]);
+        let text = step_text(commit.as_ref(), &[]).caption;
         assert!(commit.steps() > 0 && text.ends_with(IDLE_OFFERED), "{text}");
         let raft = lab::open(&Setup::default()).unwrap();
-        assert!(!step_caption(raft.as_ref(), &[]).contains("Nothing"), "Raft's timers are armed from the start");
+        assert!(!step_text(raft.as_ref(), &[]).caption.contains("Nothing"), "Raft's timers are armed from the start");
     }
 
     #[test]
     fn the_caption_reads_a_real_session() {
         let mut s = lab::open(&Setup::default()).unwrap();
-        assert!(step_caption(s.as_ref(), &[]).contains("just started"));
+        assert!(step_text(s.as_ref(), &[]).caption.contains("just started"));
         for _ in 0..3 {
             s.step();
         }
-        let text = step_caption(s.as_ref(), &s.log_tail(10));
+        let text = step_text(s.as_ref(), &s.log_tail(10)).caption;
         assert!(text.starts_with("Step 3 at "), "{text}");
         assert!(!text.contains('?'), "{text}");
     }
@@ -318,7 +321,7 @@ mod tests {
             s.step();
             if let Some(EventInfo::Deliver(m)) = s.last_event() {
                 assert!(m.term.is_some(), "{m:?}");
-                assert!(step_caption(s.as_ref(), &[]).contains(&format!(" (term {})", m.term.unwrap_or(0))));
+                assert!(step_text(s.as_ref(), &[]).caption.contains(&format!(" (term {})", m.term.unwrap_or(0))));
                 return;
             }
         }
