@@ -237,6 +237,20 @@ impl Layout {
     /// squeezed to clear its neighbours, but to no less than half that box
     /// (narrower would not be read).
     pub fn text_room(&self, id: NodeId) -> f64 {
+        self.room_under(id).max(LABEL_HALF_WIDTH)
+    }
+
+    /// Whether some width of text under each node clears its neighbours:
+    /// [`Layout::text_room`] squeezes a line to no less than half the box
+    /// kept for it, which may graze a ring; but where a neighbour's ring
+    /// reaches the node's own centre line at the text's rows, no width
+    /// would clear it.
+    pub fn text_clears(&self) -> bool {
+        (0..self.n).all(|id| self.label_side(id) != LabelSide::Below || self.room_under(id) > 0.0)
+    }
+
+    /// [`Layout::text_room`] before the floor of half the box.
+    fn room_under(&self, id: NodeId) -> f64 {
         let (x, y) = self.node_pos(id);
         let (top, bottom) = (y + self.node_r, y + self.node_r + LABEL_ROOM);
         let reach = self.node_r + 4.0;
@@ -260,7 +274,7 @@ impl Layout {
                 });
             }
         }
-        (2.0 * half).max(LABEL_HALF_WIDTH)
+        2.0 * half
     }
 
     /// For a client in two staggered columns, whether it is in the left one.

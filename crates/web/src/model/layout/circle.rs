@@ -54,6 +54,12 @@ impl Layout {
             if beside.narrowest() >= under.narrowest() && beside.node_r >= SMALL_NODE_R {
                 return beside;
             }
+            if !under.text_clears() {
+                // Neither arrangement parts the text from the nodes (seven
+                // on an embedded 320×260): small nodes without it read
+                // better than text drawn over a neighbour.
+                return Self::circle(width, height, n, band, SMALL_NODE_R - 1.0, false, false).0;
+            }
         }
         under
     }

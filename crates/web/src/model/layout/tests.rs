@@ -335,9 +335,16 @@ fn a_small_canvas_shrinks_its_nodes_rather_than_overlap_them() {
                 let l = Layout::below(w, h, n, band);
                 fits(&l);
                 assert!(l.node_r >= 7.0, "{n} nodes on {w}×{h}: big enough to tap and name ({l:?})");
+                if l.node_r >= SMALL_NODE_R {
+                    assert!(l.text_clears(), "{n} nodes on {w}×{h}: text drawn over a neighbour ({l:?})");
+                }
             }
         }
     }
+    // Seven on an embedded 320×260 (Raft's roles and terms ran into the
+    // next node): no text rather than text over a node.
+    let seven = Layout::below(320.0, 260.0, 7, 0.0);
+    assert!(seven.node_r < SMALL_NODE_R && seven.node_r >= 7.0, "{seven:?}");
     let labelled = Layout::below(310.0, 200.0, 5, 0.0);
     assert!(labelled.node_r >= SMALL_NODE_R, "five keep their text: {labelled:?}");
     // Room enough: the nodes keep the size they had.
