@@ -112,7 +112,7 @@ fn paxos_bugs_are_found_as_short_with_symmetry_and_replay() {
 
 #[test]
 fn commit_bugs_are_found_as_short_with_symmetry_and_replay() {
-    for (algo, depth, shortest, unique) in [("2pc", 10, 7, (9_915, 7_533)), ("3pc", 12, 8, (37_873, 27_804))] {
+    for (algo, depth, shortest, unique) in [("2pc", 10, 7, (2_677, 1_350)), ("3pc", 12, 8, (8_117, 4_038))] {
         found_alike(&Case {
             algo,
             nodes: 3,
@@ -152,10 +152,10 @@ fn correct_protocols_break_nothing_in_fewer_states() {
     let b = Budgets { depth: 7, requests: 2, ..Budgets::default() };
     assert_eq!(correct("paxos", 5, &paxos, b, &["A", "B"]), (15_243, 3_833), "paxos, the check-bench model at depth 7");
     let b = Budgets { depth: 7, requests: 1, ..Budgets::default() };
-    assert_eq!(correct("2pc", 4, &[], b.clone(), &["t"]), (30_296, 16_195), "2pc, three participants");
-    assert_eq!(correct("3pc", 4, &[], b, &["t"]), (38_466, 21_627), "3pc, three participants");
+    assert_eq!(correct("2pc", 4, &[], b.clone(), &["t"]), (4_513, 988), "2pc, three participants");
+    assert_eq!(correct("3pc", 4, &[], b, &["t"]), (5_352, 1_012), "3pc, three participants");
     let b = Budgets { depth: 7, requests: 1, crashes: 1, ..Budgets::default() };
-    assert_eq!(correct("2pc", 3, &[], b, &["t"]), (12_537, 9_742), "2pc with a crash");
+    assert_eq!(correct("2pc", 3, &[], b, &["t"]), (3_725, 1_943), "2pc with a crash");
     let b = Budgets { depth: 8, ..Budgets::default() };
     assert_eq!(correct("abd", 5, &[("servers", "3")], b, &[]), (32_185, 7_049), "abd, 3 servers and 2 clients");
 }

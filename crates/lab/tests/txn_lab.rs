@@ -55,7 +55,7 @@ fn preset_2pc_coordinator_crash_blocks_until_the_restart() {
         assert_eq!(p["state"], "prepared");
         assert!(p["blocked_since"].as_u64().is_some(), "{p}");
     }
-    assert!(s.node_info(1).look.note.starts_with("blocked "), "{:?}", s.node_info(1).look);
+    assert!(s.node_info(1).look.note.starts_with("blocked since "), "{:?}", s.node_info(1).look);
     let s = run("2pc-coordinator-crash", 40);
     assert!(views(&*s)[1..].iter().all(|p| p["state"] == "committed" && p["blocked_since"].is_null()));
     assert_eq!(s.first_violation(), None);

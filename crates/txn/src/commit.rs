@@ -454,8 +454,6 @@ pub struct Participant {
     pub(crate) state: TxState,
     /// When it found itself in doubt past its timeout (local ticks).
     pub(crate) blocked_since: Option<Tick>,
-    /// Its clock at its last step, to say how long it has been blocked.
-    pub(crate) last_now: Tick,
     /// Restarted in doubt: it only asks, and never decides by itself
     /// (Skeen: a recovering site must learn the outcome from others).
     recovered: bool,
@@ -484,7 +482,6 @@ impl Participant {
             tx,
             state,
             blocked_since: None,
-            last_now: 0,
             recovered: false,
             terminating: false,
             heard: Heard::default(),
@@ -704,18 +701,15 @@ impl CommitNode {
                 Input::Message { from, msg } => c.message(from, msg, out, cfg),
                 Input::Timer(t) => c.timer(t, out, cfg),
             },
-            CommitNode::Participant(p) => {
-                p.last_now = now;
-                match input {
-                    Input::Start => p.start(now, out, cfg),
-                    Input::Request { .. } => out.emit(
-                        Level::Info,
-                        format_args!("participant {} ignores requests: send them to the coordinator (node 0)", p.id),
-                    ),
-                    Input::Message { from, msg } => p.message(now, from, msg, out, cfg),
-                    Input::Timer(t) => p.timer(now, t, out, cfg),
-                }
-            }
+            CommitNode::Participant(p) => match input {
+                Input::Start => p.start(now, out, cfg),
+                Input::Request { .. } => out.emit(
+                    Level::Info,
+                    format_args!("participant {} ignores requests: send them to the coordinator (node 0)", p.id),
+                ),
+                Input::Message { from, msg } => p.message(now, from, msg, out, cfg),
+                Input::Timer(t) => p.timer(now, t, out, cfg),
+            },
         }
     }
 }

@@ -41,10 +41,12 @@ fn phase_word(c: &Coordinator) -> &'static str {
     }
 }
 
-/// How long a blocked participant has waited, as its note says it.
+/// Since when a blocked participant has waited (its clock: a node learns
+/// the time only when it steps, so a duration would be stale between its
+/// steps), as its note says it.
 pub fn blocked_note(p: &Participant) -> String {
     match p.blocked_since {
-        Some(since) => format!("blocked {} ms", p.last_now.saturating_sub(since)),
+        Some(since) => format!("blocked since {since} ms"),
         None => String::new(),
     }
 }

@@ -225,7 +225,7 @@ fn a_crash_inside_a_step_is_a_checkbox_and_its_counterexample_replays_in_the_app
 #[test]
 fn symmetry_is_a_checkbox_its_reduction_is_reported_and_an_algorithm_without_it_is_named() {
     // crates/check/tests/symmetry.rs: 2PC, 3 nodes, abort-after-yes, found
-    // in 7 choices over 9,915 states, or 7,533 with the participants merged.
+    // in 7 choices over 2,677 states, or 1,350 with the participants merged.
     let s = setup("2pc", 3, &[("bug", "abort-after-yes")]);
     let pairs = [("depth", "10"), ("crashes", "1"), ("requests", "1"), ("symmetry", "true")];
     let on = request(&s, 0, &pairs);
@@ -233,7 +233,7 @@ fn symmetry_is_a_checkbox_its_reduction_is_reported_and_an_algorithm_without_it_
     let sent: Request = serde_json::from_str(&serde_json::to_string(&on).unwrap()).unwrap();
     assert_eq!(sent, on);
     let (report, ce, from) = explore(&sent, &Hooks::default()).unwrap();
-    assert_eq!((report.unique, report.depth), (7_533, 7));
+    assert_eq!((report.unique, report.depth), (1_350, 7));
     let found = report.violation.clone().unwrap();
     assert_eq!(found.property, "Atomicity");
     let session = lab::file::replay(&lab::file::open(ce.as_ref().unwrap()).unwrap(), u64::MAX).unwrap();
