@@ -27,7 +27,7 @@ fn decision_word(d: Option<Decision>) -> &'static str {
     match d {
         Some(Decision::Commit) => "commit",
         Some(Decision::Abort) => "abort",
-        None => "none",
+        None => "undecided",
     }
 }
 
