@@ -119,6 +119,24 @@ test('a world that waits for a client offers a request: the caption\'s button an
   await page.context().close();
 });
 
+test('a world that polls while it waits for a client (the outbox) offers a request with Play on, until the service has a change', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=outbox');
+  const offer = page.locator('#send-request');
+  assert.match(await offer.innerText(), /^Send change 1 to node 0/);
+  assert.match(await page.locator('#caption').innerText(), /Nothing changes until a client asks: press Send \(q\) to send a request\./);
+  assert.ok(!(await page.locator('#play').isDisabled()), 'the relay polls: Play stays on');
+  // Playing on shows the relay polling an empty outbox, and the offer stays.
+  await page.evaluate(() => window.clusterscope.step(10));
+  assert.match(await offer.innerText(), /^Send change 1 to node 0/);
+  await offer.click();
+  assert.deepEqual(await actions(page), [{ do: 'request', node: 0, cmd: 'change 1' }]);
+  await page.evaluate(() => window.clusterscope.step(1));
+  await page.locator('#send-request').waitFor({ state: 'detached' });
+  assert.doesNotMatch(await page.locator('#caption').innerText(), /Nothing changes until a client asks/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('q with no node taking a request (Raft before its first leader): an error notice, and nothing is sent', async () => {
   const page = await openApp(env.browser, env.server.url + '?seed=5');
   await page.keyboard.press('q');

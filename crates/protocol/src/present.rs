@@ -172,6 +172,10 @@ pub struct Picture {
     /// The role that leads the cluster, for protocols that have one: the
     /// app makes its holders stand out and names them in the canvas's text.
     pub lead: Option<Lead>,
+    /// Nothing the run does by itself changes what it shows until a client
+    /// asks (an outbox's relay polls an empty outbox forever): the app
+    /// offers a client request as it does when nothing is left to happen.
+    pub awaits_client: bool,
 }
 
 /// A leading role and the running nodes that hold it now.

@@ -104,5 +104,5 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Outbox>]) -> Picture {
     // Until a client asks, the relay only polls an empty outbox: say how to start.
     let idle = nodes.iter().any(|n| matches!(n.state.node, OutboxNode::Service { changes: 0, .. }));
     let banner = idle.then(|| "no change yet: select the service (node 0) and send it a client request".to_string());
-    Picture { arrangement: Arrangement::Circle, legend, panels, banner, ..Picture::default() }
+    Picture { arrangement: Arrangement::Circle, legend, panels, banner, awaits_client: idle, ..Picture::default() }
 }

@@ -158,8 +158,11 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         { partition_bar(&core.picked, session.node_count(), send) }
                     } else {
                         // Idle, the caption says how to go on, in full: it may grow,
-                        // as nothing plays to resize the canvas every frame.
-                        <p class={classes!("caption", session.next_event_time().is_none().then_some("idle"))} id="caption"
+                        // as nothing plays to resize the canvas every frame. A run
+                        // that plays on while it waits for a client keeps two lines,
+                        // with the offered request's button under them.
+                        <p class={classes!("caption", if session.next_event_time().is_none() { Some("idle") }
+                            else { refs.step.offered.as_ref().map(|_| "offer") })} id="caption"
                             title={refs.step.caption.clone()}><span>{ refs.step.caption.clone() }</span>
                             if let Some((node, cmd)) = refs.step.offered.clone() {
                                 <button id="send-request" class="primary"

@@ -193,9 +193,10 @@ pub fn app() -> Html {
     let memo = {
         let core = state.core.clone();
         use_memo(generation, move |_| {
-            let core = core.borrow();
+            let mut core = core.borrow_mut();
+            core.refresh_picture();
             let session = core.session.as_ref();
-            let step = text::step_text(session, &session.log_tail(text::CAPTION_TAIL));
+            let step = text::step_text(session, &session.log_tail(text::CAPTION_TAIL), core.picture.awaits_client);
             (step, Rc::new(MsgList::of(session, MSG_LIST_CAP)))
         })
     };

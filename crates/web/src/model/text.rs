@@ -53,11 +53,20 @@ pub struct StepText {
     pub offered: Option<(NodeId, String)>,
 }
 
-/// The caption of the session's current step, and the request it offers.
-pub fn step_text(session: &dyn Session, log: &[LogEntry]) -> StepText {
+/// The caption of the session's current step, and the request it offers;
+/// `awaits_client` is the picture's ([`protocol::present::Picture`]).
+pub fn step_text(session: &dyn Session, log: &[LogEntry], awaits_client: bool) -> StepText {
     let mut caption = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
     let mut offered = None;
-    if session.next_event_time().is_none() {
+    if session.next_event_time().is_some() {
+        // Timers keep the run going, but what it shows waits for a client.
+        if awaits_client {
+            if let Some(sim::Action::Request { node, cmd }) = session.client_request(None) {
+                offered = Some((node, cmd));
+                caption.push_str(AWAITS_OFFERED);
+            }
+        }
+    } else {
         // Play and Step are greyed out: say why, and how to go on (with the
         // caption's Send button when a node takes a request).
         if let Some(sim::Action::Request { node, cmd }) = session.client_request(None) {
@@ -80,6 +89,10 @@ pub const IDLE_AT_START: &str = " It waits for a client: select a node (click it
 /// The same, when a node takes a request now (the caption offers it).
 pub const IDLE_AT_START_OFFERED: &str = " It waits for a client: press Send (q), or select a node \
     (click it, or Tab to the node list) and send it a client request, or choose a scenario.";
+
+/// The caption's end when the run goes on but shows nothing new until a
+/// client asks, and a node takes a request now.
+pub const AWAITS_OFFERED: &str = " Nothing changes until a client asks: press Send (q) to send a request.";
 
 /// The caption's end when nothing is left to happen later in a run.
 pub const IDLE: &str = " Nothing is left to happen, and no node takes a client request now: go back, or change \
@@ -238,7 +251,7 @@ mod tests {
             let mut session = lab::open(&setup).unwrap();
             let (mut delivered, mut ended) = (false, false);
             for _ in 0..400 {
-                let text = step_text(session.as_ref(), &[]).caption;
+                let text = step_text(session.as_ref(), &[], false).caption;
                 assert!(text.starts_with(&format!("Step {} at {} ms: ", session.steps(), session.now())), "{text}");
                 if let Some(EventInfo::Deliver(m)) = session.last_event() {
                     assert!(!m.kind.is_empty() && text.contains(&format!("received {} #{}", m.kind, m.id)), "{text}");
@@ -273,41 +286,67 @@ mod tests {
     fn an_idle_start_says_how_to_go_on() {
         for info in lab::ALGOS {
             let s = lab::open(&lab::Setup::new(info.algo)).unwrap();
-            let text = step_text(s.as_ref(), &[]).caption;
+            let text = step_text(s.as_ref(), &[], s.picture().awaits_client).caption;
             // Each of them has a node that takes a request: the caption offers it.
             assert_eq!(text.ends_with(IDLE_AT_START_OFFERED), s.next_event_time().is_none(), "{}: {text}", info.name);
         }
         let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
-        assert!(step_text(paxos.as_ref(), &[]).caption.contains("nothing has happened yet. It waits for a client"));
+        assert!(step_text(paxos.as_ref(), &[], false)
+            .caption
+            .contains("nothing has happened yet. It waits for a client"));
         paxos.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
         while paxos.step() {}
         // A value is chosen: no proposer takes another.
-        let text = step_text(paxos.as_ref(), &[]).caption;
+        let text = step_text(paxos.as_ref(), &[], false).caption;
         assert!(paxos.steps() > 0 && text.ends_with(IDLE), "{text}");
         // Both proposers down: nothing to offer.
         let mut paxos = lab::open(&lab::Setup::new(lab::Algo::Paxos)).unwrap();
         paxos.act(sim::Action::Crash { node: 0 }).unwrap();
         paxos.act(sim::Action::Crash { node: 1 }).unwrap();
-        let text = step_text(paxos.as_ref(), &[]).caption;
+        let text = step_text(paxos.as_ref(), &[], false).caption;
         assert!(text.ends_with(IDLE_AT_START), "{text}");
         // A transaction done, the coordinator takes the next.
         let mut commit = lab::open(&lab::Setup::new(lab::Algo::TwoPc)).unwrap();
         commit.act(commit.client_request(None).unwrap()).unwrap();
         while commit.step() {}
-        let text = step_text(commit.as_ref(), &[]).caption;
+        let text = step_text(commit.as_ref(), &[], false).caption;
         assert!(commit.steps() > 0 && text.ends_with(IDLE_OFFERED), "{text}");
         let raft = lab::open(&Setup::default()).unwrap();
-        assert!(!step_text(raft.as_ref(), &[]).caption.contains("Nothing"), "Raft's timers are armed from the start");
+        assert!(
+            !step_text(raft.as_ref(), &[], false).caption.contains("Nothing"),
+            "Raft's timers are armed from the start"
+        );
+    }
+
+    /// The outbox's relay polls for ever, so its run never runs out and
+    /// Play stays on; but until a client asks, nothing it shows changes.
+    #[test]
+    fn a_run_that_polls_while_it_waits_for_a_client_offers_a_request() {
+        let mut s = lab::open(&lab::Setup::new(lab::Algo::Outbox)).unwrap();
+        assert!(s.next_event_time().is_some() && s.picture().awaits_client);
+        let t = step_text(s.as_ref(), &[], true);
+        assert_eq!(t.offered, Some((0, "change 1".to_string())), "{t:?}");
+        assert!(t.caption.ends_with(AWAITS_OFFERED), "{}", t.caption);
+        // The same run, once its service has a change: nothing offered.
+        s.act(s.client_request(None).unwrap()).unwrap();
+        while s.steps() < 20 && s.step() {}
+        assert!(!s.picture().awaits_client);
+        let t = step_text(s.as_ref(), &[], false);
+        assert_eq!(t.offered, None);
+        assert!(!t.caption.contains("Send"), "{}", t.caption);
+        // Raft's picture never waits: its timers are the story.
+        let raft = lab::open(&Setup::default()).unwrap();
+        assert!(!raft.picture().awaits_client);
     }
 
     #[test]
     fn the_caption_reads_a_real_session() {
         let mut s = lab::open(&Setup::default()).unwrap();
-        assert!(step_text(s.as_ref(), &[]).caption.contains("just started"));
+        assert!(step_text(s.as_ref(), &[], false).caption.contains("just started"));
         for _ in 0..3 {
             s.step();
         }
-        let text = step_text(s.as_ref(), &s.log_tail(10)).caption;
+        let text = step_text(s.as_ref(), &s.log_tail(10), false).caption;
         assert!(text.starts_with("Step 3 at "), "{text}");
         assert!(!text.contains('?'), "{text}");
     }
@@ -321,7 +360,9 @@ mod tests {
             s.step();
             if let Some(EventInfo::Deliver(m)) = s.last_event() {
                 assert!(m.term.is_some(), "{m:?}");
-                assert!(step_text(s.as_ref(), &[]).caption.contains(&format!(" (term {})", m.term.unwrap_or(0))));
+                assert!(step_text(s.as_ref(), &[], false)
+                    .caption
+                    .contains(&format!(" (term {})", m.term.unwrap_or(0))));
                 return;
             }
         }
