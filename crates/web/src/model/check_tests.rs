@@ -244,7 +244,7 @@ fn symmetry_is_a_checkbox_its_reduction_is_reported_and_an_algorithm_without_it_
     // Unticked, as by default: every state counted, nothing said.
     let off = request(&s, 0, &pairs[..3]);
     let (report, ce, from) = explore(&off, &Hooks::default()).unwrap();
-    assert_eq!(report.unique, 9_915);
+    assert_eq!(report.unique, 2_677);
     let outcome: Outcome = serde_json::from_str(&outcome_json(&report, ce, from, 1.0, 10.0)).unwrap();
     assert_eq!(outcome.symmetry_text(), None);
     // Raft names its nodes in its state: a clear error, not a panic.
