@@ -57,28 +57,23 @@ pub struct StepText {
 /// `awaits_client` is the picture's ([`protocol::present::Picture`]).
 pub fn step_text(session: &dyn Session, log: &[LogEntry], awaits_client: bool) -> StepText {
     let mut caption = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
-    let mut offered = None;
-    if session.next_event_time().is_some() {
-        // Timers keep the run going, but what it shows waits for a client.
-        if awaits_client {
-            if let Some(sim::Action::Request { node, cmd }) = session.client_request(None) {
-                offered = Some((node, cmd));
-                caption.push_str(AWAITS_OFFERED);
-            }
-        }
-    } else {
-        // Play and Step are greyed out: say why, and how to go on (with the
-        // caption's Send button when a node takes a request).
-        if let Some(sim::Action::Request { node, cmd }) = session.client_request(None) {
-            offered = Some((node, cmd));
-        }
-        caption.push_str(match (session.steps() == 0, offered.is_some()) {
-            (true, true) => IDLE_AT_START_OFFERED,
-            (true, false) => IDLE_AT_START,
-            (false, true) => IDLE_OFFERED,
-            (false, false) => IDLE,
-        });
-    }
+    // Nothing left to happen greys Play and Step out; a run that plays on
+    // but shows nothing new until a client asks keeps them. Either way the
+    // caption says how to go on, with a Send button when a node takes a
+    // request.
+    let idle = session.next_event_time().is_none();
+    let offered = match (idle || awaits_client).then(|| session.client_request(None)).flatten() {
+        Some(sim::Action::Request { node, cmd }) => Some((node, cmd)),
+        _ => None,
+    };
+    caption.push_str(match (idle, session.steps() == 0, offered.is_some()) {
+        (true, true, true) => IDLE_AT_START_OFFERED,
+        (true, true, false) => IDLE_AT_START,
+        (true, false, true) => IDLE_OFFERED,
+        (true, false, false) => IDLE,
+        (false, _, true) => AWAITS_OFFERED,
+        (false, _, false) => "",
+    });
     StepText { caption, offered }
 }
 
