@@ -130,6 +130,19 @@ pub enum SagaDurable {
 
 pub(crate) type Out = protocol::Out<SagaMsg, SagaTimer, SagaDurable>;
 
+/// Steps `T{from}` to `T{to}` in a note, either way round: "T1..T3",
+/// "T3..T1", or "T1" when the span is one step.
+struct Span(u32, u32);
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Span(from, to) if from == to => write!(f, "T{from}"),
+            Span(from, to) => write!(f, "T{from}..T{to}"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Hash)]
 pub struct Orchestrator {
     pub(crate) steps: u32,
@@ -189,60 +202,62 @@ impl Orchestrator {
                 self.drive(out);
             }
             Input::Timer(SagaTimer::Retry) => self.drive(out),
-            Input::Message { msg, .. } => {
-                match msg {
-                    SagaMsg::Done { saga, step }
-                        if saga == self.saga && self.state == SagaState::Running && step == self.step + 1 =>
-                    {
-                        self.step = step;
-                        if step == self.steps {
-                            self.finish(SagaState::Done, out);
-                        } else {
-                            out.persist(self.log());
-                            out.emit(
-                                Level::Notice,
-                                format_args!(
-                                    "saga {saga} exposes an intermediate state: T1..T{step} committed, T{} not yet",
-                                    step + 1
-                                ),
-                            );
-                            self.drive(out);
-                        }
-                    }
-                    SagaMsg::Failed { saga, step }
-                        if saga == self.saga && self.state == SagaState::Running && step == self.step + 1 =>
-                    {
-                        self.failed = Some(step);
-                        if self.step == 0 {
-                            self.finish(SagaState::Compensated, out);
-                            return;
-                        }
-                        self.state = SagaState::Compensating;
+            Input::Message { msg, .. } => match msg {
+                SagaMsg::Done { saga, step }
+                    if saga == self.saga && self.state == SagaState::Running && step == self.step + 1 =>
+                {
+                    self.step = step;
+                    if step == self.steps {
+                        self.finish(SagaState::Done, out);
+                    } else {
                         out.persist(self.log());
                         out.emit(
                             Level::Notice,
-                            format_args!("T{step} failed: saga {saga} compensates T{}..T1 in reverse", self.step),
+                            format_args!(
+                                "saga {saga} exposes an intermediate state: {} committed, T{} not yet",
+                                Span(1, step),
+                                step + 1
+                            ),
                         );
                         self.drive(out);
                     }
-                    SagaMsg::Compensated { saga, step }
-                        if saga == self.saga && self.state == SagaState::Compensating && step == self.step =>
-                    {
-                        self.step -= 1;
-                        if self.step == 0 {
-                            self.finish(SagaState::Compensated, out);
-                        } else {
-                            out.persist(self.log());
-                            out.emit(
-                            Level::Notice,
-                            format_args!("saga {saga} exposes an intermediate state: T1..T{} still committed while compensating", self.step),
-                        );
-                            self.drive(out);
-                        }
-                    }
-                    _ => {}
                 }
-            }
+                SagaMsg::Failed { saga, step }
+                    if saga == self.saga && self.state == SagaState::Running && step == self.step + 1 =>
+                {
+                    self.failed = Some(step);
+                    if self.step == 0 {
+                        self.finish(SagaState::Compensated, out);
+                        return;
+                    }
+                    self.state = SagaState::Compensating;
+                    out.persist(self.log());
+                    out.emit(
+                        Level::Notice,
+                        format_args!("T{step} failed: saga {saga} compensates {} in reverse", Span(self.step, 1)),
+                    );
+                    self.drive(out);
+                }
+                SagaMsg::Compensated { saga, step }
+                    if saga == self.saga && self.state == SagaState::Compensating && step == self.step =>
+                {
+                    self.step -= 1;
+                    if self.step == 0 {
+                        self.finish(SagaState::Compensated, out);
+                    } else {
+                        out.persist(self.log());
+                        out.emit(
+                            Level::Notice,
+                            format_args!(
+                                "saga {saga} exposes an intermediate state: {} still committed while compensating",
+                                Span(1, self.step)
+                            ),
+                        );
+                        self.drive(out);
+                    }
+                }
+                _ => {}
+            },
         }
     }
 }
@@ -358,5 +373,17 @@ impl SagaNode {
             SagaNode::Orchestrator(o) => o.step(input, out),
             SagaNode::Service(s) => s.step(input, out),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn a_span_of_one_step_names_it_once() {
+        assert_eq!(Span(1, 1).to_string(), "T1");
+        assert_eq!(Span(1, 3).to_string(), "T1..T3");
+        assert_eq!(Span(3, 1).to_string(), "T3..T1");
     }
 }
