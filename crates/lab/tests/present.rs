@@ -135,6 +135,39 @@ fn raft_logs_grid_follows_the_run() {
     assert!(g.rows[l as usize].mark.is_some());
 }
 
+/// Primary-backup's write log ends at the longest log, as Raft's does: three
+/// writes are three columns (a fixed twelve scrolled the grid past them, to
+/// empty columns), and a long run keeps the newest `LOG_KEEP`. Its suspicion
+/// bars are drawn against the threshold, not the largest bar.
+#[test]
+fn primary_backup_log_grid_ends_at_the_longest_log() {
+    let mut s = open(&Setup::new(Algo::PrimaryBackup)).unwrap();
+    let longest = |g: &Grid| g.first + u64::from(g.columns) - 1;
+    let (mut seen_short, mut seen_long) = (false, false);
+    for _ in 0..3000 {
+        assert!(s.step());
+        let g = grid(s.as_ref(), "pb-logs");
+        if g.columns == 0 {
+            continue;
+        }
+        assert!(g.columns as usize <= pb::LOG_KEEP, "{g:?}");
+        assert!(g.rows.iter().all(|r| r.cells.len() == g.columns as usize), "{g:?}");
+        // The last column is some replica's newest write.
+        assert!(g.rows.iter().any(|r| r.cells.last().is_some_and(Option::is_some)), "{g:?}");
+        seen_short |= (g.columns as usize) < pb::LOG_KEEP;
+        if longest(&g) > pb::LOG_KEEP as u64 + 5 {
+            assert_eq!(g.columns as usize, pb::LOG_KEEP);
+            seen_long = true;
+            break;
+        }
+    }
+    assert!(seen_short && seen_long, "the run shows a log shorter than the grid's width, then a longer one");
+    let bars = s.picture().panels.into_iter().find(|p| p.id == "pb-suspicion").map(|p| p.body);
+    let Some(Body::Bars { full, bars, .. }) = bars else { panic!("{bars:?}") };
+    assert_eq!(full, Some(100.0), "a share of the threshold: 100 is a full bar");
+    assert!(bars.iter().all(|b| (0.0..=200.0).contains(&b.value)), "{bars:?}");
+}
+
 /// A slow clock (rate 0.5) makes the holder believe in its lease twice as
 /// long as the server grants it: the two rings show it in world time.
 #[test]

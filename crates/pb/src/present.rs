@@ -114,17 +114,19 @@ pub(crate) fn inspect(id: NodeId, node: &Node, up: bool) -> Vec<Panel> {
 }
 
 /// Each replica's log, aligned by position, the newest [`LOG_KEEP`]
-/// positions; a cell's colour is the epoch that ordered the write.
+/// positions up to the longest log; a cell's colour is the epoch that
+/// ordered the write.
 pub fn logs_grid(nodes: &[NodeRef<'_, PrimaryBackup>]) -> Grid {
     let replicas: Vec<(&NodeRef<'_, PrimaryBackup>, &Replica)> =
         nodes.iter().filter_map(|n| n.state.replica().map(|r| (n, r))).collect();
     let longest = replicas.iter().map(|(_, r)| r.log.len).max().unwrap_or(0);
     let first = longest.saturating_sub(LOG_KEEP as u64) + 1;
+    let columns = (longest + 1).saturating_sub(first);
     let rows = replicas
         .iter()
         .map(|(n, r)| {
             let start = r.log.len - r.log.entries.len() as u64 + 1;
-            let cells = (first..first + LOG_KEEP as u64)
+            let cells = (first..=longest)
                 .map(|pos| {
                     let e = r.log.entries.get(pos.checked_sub(start)? as usize)?;
                     Some(Cell {
@@ -147,7 +149,7 @@ pub fn logs_grid(nodes: &[NodeRef<'_, PrimaryBackup>]) -> Grid {
     Grid {
         axis: "position",
         first,
-        columns: LOG_KEEP as u32,
+        columns: columns as u32,
         rows,
         key: "colour = epoch that ordered the write",
         empty: "No write ordered yet.",
@@ -216,7 +218,12 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, PrimaryBackup>], config: &PbConfig) -
                 id: "pb-suspicion",
                 title: "Suspicion".to_string(),
                 note: Some(threshold),
-                body: Body::Bars { bars: suspicion_bars(nodes), unit: "% of threshold", parts: None },
+                body: Body::Bars {
+                    bars: suspicion_bars(nodes),
+                    unit: "% of threshold",
+                    parts: None,
+                    full: Some(100.0),
+                },
             },
             Panel {
                 id: "pb-logs",
