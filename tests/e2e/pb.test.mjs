@@ -30,6 +30,12 @@ test('fenced preset: the paused primary wakes, its stale epoch is refused, it st
   assert.ok(rows.every((cells) => cells.length > 0 && cells.every((c) => /^w\d+$/.test(c))), JSON.stringify(rows));
   assert.deepEqual(rows[0].slice(-3), rows[1].slice(-3), 'the rejoined backup follows the primary');
   assert.equal(await page.locator('#pb-suspicion .bars li').count(), 2, 'a suspicion bar per replica');
+  // Each bar is its share of the threshold, drawn to that scale: a full bar
+  // is a suspicion, not merely the larger of the two.
+  const bars = await page.locator('#pb-suspicion .bars li').evaluateAll((lis) => lis.map((li) => ({
+    value: Number(li.dataset.value), width: Number(li.querySelector('rect.fill').getAttribute('width')) })));
+  assert.ok(bars.every((b) => Math.abs(b.width - Math.min(b.value, 100)) < 0.01), JSON.stringify(bars));
+  assert.ok(bars.some((b) => b.value < 100), `a replica below its threshold: ${JSON.stringify(bars)}`);
   await clickNode(page, 2);
   const fact = await page.locator('#inspector [data-fact="Suspicion of replica"]').innerText();
   assert.match(fact, /^1: silent \d+ ms of 200/);

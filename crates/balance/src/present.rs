@@ -146,7 +146,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Balance>], config: &BalanceConfig) ->
                 id: "balance-load",
                 title: "Requests answered per server".to_string(),
                 note: Some(format!("max/mean load {load} · refused {} · timed out {}", b.rejected, b.timed_out)),
-                body: Body::Bars { bars, unit: "requests", parts: None },
+                body: Body::Bars { bars, unit: "requests", parts: None, full: None },
             },
         ],
         ..Picture::default()

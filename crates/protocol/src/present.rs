@@ -212,8 +212,10 @@ pub enum Body {
     Grid(Grid),
     /// A bar per item against a common scale (the ring's load per node).
     /// `parts` names the solid and the light part of bars split in two
-    /// ([`Bar::part`]), such as "owned" and "replica".
-    Bars { bars: Vec<Bar>, unit: &'static str, parts: Option<[&'static str; 2]> },
+    /// ([`Bar::part`]), such as "owned" and "replica". `full` is the value
+    /// a whole bar stands for when the scale is fixed (a detector's
+    /// threshold, 100 for a share of it); `None` scales to the largest bar.
+    Bars { bars: Vec<Bar>, unit: &'static str, parts: Option<[&'static str; 2]>, full: Option<f64> },
     /// Lines over time against a common scale (queue lengths, latency
     /// percentiles), drawn as a small chart. The protocol keeps a bounded
     /// number of samples ([`Chart::MAX_SAMPLES`] at most).

@@ -134,7 +134,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, KvNode>]) -> Picture {
              of the ring), then those it holds as a replica"
                 .to_string(),
         ),
-        body: Body::Bars { bars, unit: "keys", parts: Some(["owned", "replica"]) },
+        body: Body::Bars { bars, unit: "keys", parts: Some(["owned", "replica"]), full: None },
     };
     let change = match (last_change(nodes), nodes.first()) {
         (Some(c), Some(any)) => {

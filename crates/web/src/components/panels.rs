@@ -73,7 +73,7 @@ pub fn panel_view(props: &PanelProps) -> Html {
         Body::Facts { facts } => facts_view(facts),
         Body::Table { columns, rows, empty } => table_view(id, columns, rows, empty),
         Body::Grid(grid) => html! { <GridView grid={grid.clone()} id={props.id.clone()} /> },
-        Body::Bars { bars, unit, parts } => bars_view(bars, unit, *parts),
+        Body::Bars { bars, unit, parts, full } => bars_view(bars, unit, *parts, *full),
         Body::Series(c) => html! { <chart::ChartView chart={c.clone()} id={props.id.clone()} /> },
     };
     let title = p.title.clone();
@@ -214,18 +214,20 @@ pub fn bar_percent(value: f64, most: f64) -> f64 {
     }
 }
 
-/// A value as the bar's text: whole numbers without decimals.
+/// A value as the bar's text: at most two decimals, none that are zero
+/// ("4", "9.5", "0.12").
 pub fn bar_text(value: f64, unit: &str) -> String {
-    let v = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.2}") };
+    let fixed = format!("{value:.2}");
+    let v = if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.') } else { &fixed };
     if unit.is_empty() {
-        v
+        v.to_string()
     } else {
         format!("{v} {unit}")
     }
 }
 
-fn bars_view(bars: &[Bar], unit: &str, parts: Option<[&str; 2]>) -> Html {
-    let most = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+fn bars_view(bars: &[Bar], unit: &str, parts: Option<[&str; 2]>, full: Option<f64>) -> Html {
+    let most = full.unwrap_or_else(|| bars.iter().map(|b| b.value).fold(0.0, f64::max));
     html! {
         <>
         <ul class="bars">
@@ -293,8 +295,13 @@ mod tests {
         assert_eq!(bar_percent(5.0, 10.0), 50.0);
         assert_eq!(bar_percent(5.0, 0.0), 0.0);
         assert_eq!(bar_percent(f64::NAN, 3.0), 0.0);
+        // A fixed scale (a share of a threshold) holds a bar past it at full.
+        assert_eq!(bar_percent(150.0, 100.0), 100.0);
         assert_eq!(bar_text(12.0, "keys"), "12 keys");
-        assert_eq!(bar_text(0.5, ""), "0.50");
+        assert_eq!(bar_text(0.5, ""), "0.5");
+        assert_eq!(bar_text(9.5, "% of threshold"), "9.5 % of threshold");
+        assert_eq!(bar_text(0.125, ""), "0.12");
+        assert_eq!(bar_text(2.0 / 3.0, "keys"), "0.67 keys");
     }
 
     #[test]
