@@ -75,9 +75,10 @@ impl<V: Choice> Lock<V> {
                 (badge, believed(c.lock()).or(Some(Countdown::Timer("session"))))
             }
             Node::Storage(s) => {
+                let writes = format!("{} write{}", s.total(), if s.total() == 1 { "" } else { "s" });
                 let badge = match s.rejected() {
-                    0 => format!("{} writes", s.total()),
-                    r => format!("{} writes · {r} rejected", s.total()),
+                    0 => writes,
+                    r => format!("{writes} · {r} rejected"),
                 };
                 (badge, None)
             }

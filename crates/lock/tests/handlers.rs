@@ -768,6 +768,7 @@ fn looks_name_kind_token_and_lease() {
     assert_eq!((look.role, look.badge.as_str(), look.ring), ("lock_server", "tok 33 → 1", expire));
     let mut st: LockFenced = node(3, 4);
     deliver(&mut st, 10, 2, Msg::Write { attempt: 4, token: Some(34) });
+    assert_eq!(st.look().badge, "1 write");
     deliver(&mut st, 20, 1, Msg::Write { attempt: 2, token: Some(33) });
     let look = st.look();
     assert_eq!((look.role, look.badge.as_str(), look.ring), ("storage", "2 writes · 1 rejected", None));

@@ -394,7 +394,14 @@ impl Replica {
                 self.epoch = self.epoch.max(epoch);
                 self.log = Log { entries: log.into_iter().collect(), len };
                 out.persist(self.durable());
-                out.emit(Level::Info, format_args!("replica {} takes primary {from}'s log of {len} writes", self.id));
+                out.emit(
+                    Level::Info,
+                    format_args!(
+                        "replica {} takes primary {from}'s log of {len} write{}",
+                        self.id,
+                        if len == 1 { "" } else { "s" }
+                    ),
+                );
             }
             _ => {}
         }
