@@ -197,7 +197,10 @@ impl Renderer {
             let (x0, y0) = layout.along(c.from, c.to, 0.0);
             let (x1, y1) = layout.along(c.from, c.to, 1.0);
             ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
+            match layout.bend(c.from, c.to) {
+                Some((cx, cy)) => ctx.quadratic_curve_to(cx, cy, x1, y1),
+                None => ctx.line_to(x1, y1),
+            }
         }
         ctx.stroke();
         let _ = ctx.set_line_dash(&self.solid);

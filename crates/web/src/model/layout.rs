@@ -162,7 +162,7 @@ impl Layout {
     }
 
     /// How many columns have nodes (at least one).
-    fn column_count(&self) -> u32 {
+    pub(crate) fn column_count(&self) -> u32 {
         self.used_columns().iter().filter(|&&used| used).count().max(1) as u32
     }
 
@@ -337,25 +337,6 @@ impl Layout {
                 (self.width * x, y)
             }
         }
-    }
-
-    /// A point `frac` of the way along the link, between the nodes' rims.
-    pub fn along(&self, from: NodeId, to: NodeId, frac: f64) -> (f64, f64) {
-        self.along_points(self.node_pos(from), self.node_pos(to), frac)
-    }
-
-    /// [`Layout::along`] for node centres already computed (the renderer
-    /// keeps a table of them per frame instead of two sines and cosines per
-    /// message).
-    pub fn along_points(&self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), frac: f64) -> (f64, f64) {
-        let (dx, dy) = (x1 - x0, y1 - y0);
-        let len = (dx * dx + dy * dy).sqrt();
-        if len < 1e-9 {
-            return (x0, y0);
-        }
-        let rim = (self.node_r / len).min(0.45);
-        let f = rim + (1.0 - 2.0 * rim) * frac.clamp(0.0, 1.0);
-        (x0 + dx * f, y0 + dy * f)
     }
 
     /// The node under a point, if any (within its circle plus a few pixels).
