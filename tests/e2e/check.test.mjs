@@ -150,7 +150,12 @@ test('symmetry: the checkbox merges renamed participants, with the CLI\'s --symm
   await page.click('#check-start');
   await waitStatus(page, 'done');
   assert.equal(await statusText(page), `Atomicity violated at step ${cli.violation.step}: ${cli.violation.detail}`);
-  assert.match(await page.locator('#check-timing').textContent(), /Symmetry: states equal up to renaming \{node 1, node 2\} merged\./);
+  const timing = await page.locator('#check-timing').textContent();
+  assert.match(timing, /Symmetry: states equal up to renaming \{node 1, node 2\} merged\./);
+  // A violation's summary has no count of its own: the timing line says
+  // how many distinct states the search met before it, as the CLI does.
+  const counts = `${cli.generated.toLocaleString('en-US')} states generated, ${cli.unique.toLocaleString('en-US')} unique, in `;
+  assert.ok(timing.startsWith(counts), `${timing} starts with ${counts}`);
   await page.screenshot({ path: `${SHOTS}/check-symmetry.png` });
   await page.click('#check-load');
   await page.waitForFunction((s) => document.querySelector('#cluster').dataset.step === String(s), cli.violation.step);

@@ -121,8 +121,9 @@ pub fn check_panel(props: &CheckProps) -> Html {
             let summary = budgets.map(|b| outcome.summary(b)).unwrap_or_default();
             let rate = if outcome.seconds > 0.0 { outcome.unique as f64 / outcome.seconds } else { 0.0 };
             let mut timing = format!(
-                "{} states generated in {:.2} s ({} unique states/s), {:.0} MB, from step {}.",
+                "{} states generated, {} unique, in {:.2} s ({} unique states/s), {:.0} MB, from step {}.",
                 thousands(outcome.generated),
+                thousands(outcome.unique),
                 outcome.seconds,
                 thousands(rate.round() as u64),
                 outcome.memory_mb,
