@@ -9,6 +9,22 @@ import { openApp, nextFrame, useApp, clickNode } from './harness.mjs';
 const env = useApp();
 const PROPERTY = 'At most one primary per epoch accepts writes';
 
+// Opaque pixels of the canvas's banner band that are clearly red or green:
+// the banner's ink and pill.
+const bannerHues = (page) => page.evaluate(() => {
+  const canvas = document.querySelector('#cluster');
+  const rows = Math.round(32 * canvas.width / canvas.getBoundingClientRect().width);
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, rows).data;
+  let red = 0, green = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+    if (a < 200) continue;
+    if (r > g + 60 && r > b + 60) red++;
+    else if (g > r + 40 && g > b + 20) green++;
+  }
+  return { red, green };
+});
+
 const logRows = (page) => page.locator('#pb-logs-grid tbody tr').evaluateAll((trs) =>
   trs.map((tr) => [...tr.querySelectorAll('td[data-index]')].map((td) => td.textContent.trim()).filter(Boolean)));
 
@@ -30,6 +46,8 @@ test('fenced preset: the paused primary wakes, its stale epoch is refused, it st
   assert.ok(rows.every((cells) => cells.length > 0 && cells.every((c) => /^w\d+$/.test(c))), JSON.stringify(rows));
   assert.deepEqual(rows[0].slice(-3), rows[1].slice(-3), 'the rejoined backup follows the primary');
   assert.equal(await page.locator('#pb-suspicion .bars li').count(), 2, 'a suspicion bar per replica');
+  const healthy = await bannerHues(page);
+  assert.ok(healthy.green > 100 && healthy.red * 4 < healthy.green, `one primary: a green banner ${JSON.stringify(healthy)}`);
   // Each bar is its share of the threshold, drawn to that scale: a full bar
   // is a suspicion, not merely the larger of the two.
   const bars = await page.locator('#pb-suspicion .bars li').evaluateAll((lis) => lis.map((li) => ({
@@ -57,6 +75,8 @@ test('split-brain preset: without fencing two primaries accept writes and the pr
   const log = await page.locator('#log').innerText();
   assert.match(log, /promotes itself, no fencing: same epoch/);
   await nextFrame(page);
+  const alarm = await bannerHues(page);
+  assert.ok(alarm.red > 100 && alarm.green * 4 < alarm.red, `two primaries: a red banner ${JSON.stringify(alarm)}`);
   await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/pb-split-brain.png` });
   await page.context().close();
 });

@@ -128,6 +128,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Lww>], config: &LwwConfig) -> Picture
             role("client: idle", kvraft::present::IDLE_TONE, Shape::Circle),
         ],
         banner: Some(format!("{} · {lost} {updates} lost", judgement.short())),
+        banner_alarm: lost > 0 || matches!(judgement.finding, Finding::No { .. }),
         marked: match &judgement.finding {
             Finding::No { clients, .. } => clients.clone(),
             _ => Vec::new(),

@@ -106,6 +106,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, KvRaft>], config: &KvRaftConfig) -> P
     let judgement = judge(&clients);
     if let Finding::No { clients, .. } = &judgement.finding {
         picture.marked = clients.clone();
+        picture.banner_alarm = true;
     }
     picture.banner = Some(judgement.short());
     let mut panels = vec![verdict_panel(&judgement, Vec::new()), history_panel(&clients)];

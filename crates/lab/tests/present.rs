@@ -168,6 +168,33 @@ fn primary_backup_log_grid_ends_at_the_longest_log() {
     assert!(bars.iter().all(|b| (0.0..=200.0).contains(&b.value)), "{bars:?}");
 }
 
+/// A banner that reports something wrong is marked so: primary-backup's
+/// two primaries in one epoch, kv-lww's history that is no longer
+/// linearizable. Each starts healthy, and turns at the preset's moment.
+#[test]
+fn a_banner_that_reports_a_fault_is_an_alarm() {
+    for (id, alarm) in [("pb-split-brain", "two primaries"), ("kv-lww-partition", "Linearizable: no")] {
+        let q = Preset::find(id).unwrap().load();
+        let mut s = open(&q.setup).unwrap();
+        let picture = s.picture();
+        assert!(!picture.banner_alarm, "{id} at step 0: {:?}", picture.banner);
+        let mut turned = None;
+        for _ in 0..2000 {
+            if !s.step() {
+                break;
+            }
+            let p = s.picture();
+            let says = p.banner.as_deref().unwrap_or_default().contains(alarm);
+            assert!(!says || p.banner_alarm, "{id} at step {}: {:?} is not an alarm", s.steps(), p.banner);
+            if says {
+                turned = Some(s.steps());
+                break;
+            }
+        }
+        assert!(turned.is_some(), "{id}: the banner never says {alarm:?}");
+    }
+}
+
 /// A slow clock (rate 0.5) makes the holder believe in its lease twice as
 /// long as the server grants it: the two rings show it in world time.
 #[test]

@@ -208,6 +208,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, PrimaryBackup>], config: &PbConfig) -
             LegendItem::Marked { label: "suspected by its peer" },
         ],
         banner: Some(banner),
+        banner_alarm: primaries.len() > 1,
         marked,
         lead: Some(Lead {
             role: "primary",

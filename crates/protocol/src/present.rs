@@ -160,6 +160,10 @@ pub struct Picture {
     pub legend: Vec<LegendItem>,
     /// A sentence drawn over the canvas (`"chosen: x=1 (ballot 3.1)"`).
     pub banner: Option<String>,
+    /// The banner says something has gone wrong (two primaries in one
+    /// epoch, a history that is not linearizable): drawn in the colour of a
+    /// broken property rather than of a healthy cluster.
+    pub banner_alarm: bool,
     /// Nodes drawn with a halo: the quorum that chose the value on show.
     pub marked: Vec<NodeId>,
     /// Extra rings around nodes, drawn outside their own ring.

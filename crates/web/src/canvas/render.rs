@@ -112,7 +112,7 @@ impl Renderer {
         self.lost(ctx, scene, layout, t, theme, opts);
         self.nodes(ctx, scene, layout, theme, marks, opts);
         if let Some(banner) = &scene.banner {
-            self.banner(ctx, banner, &scene.corners, width, theme);
+            self.banner(ctx, banner, scene.banner_alarm, &scene.corners, width, theme);
         }
         if let Some(ring) = ring {
             ring_layer::draw_over(ctx, ring, scene, layout, theme);
@@ -233,7 +233,7 @@ impl Renderer {
     /// A sentence at the top of the canvas, on a pill that keeps it legible
     /// over links and messages, clear of the labels in the canvas's top
     /// corners ([`banner::fit`]).
-    fn banner(&mut self, ctx: &Ctx, text: &str, corners: &Corners, width: f64, theme: &Theme) {
+    fn banner(&mut self, ctx: &Ctx, text: &str, alarm: bool, corners: &Corners, width: f64, theme: &Theme) {
         let font = |px: f64| format!("600 {px}px system-ui, -apple-system, 'Segoe UI', sans-serif");
         let fitted = self.banner.as_ref().is_some_and(|(t, w, c, _)| t == text && *w == width && c == corners);
         if !fitted {
@@ -255,7 +255,9 @@ impl Renderer {
             self.banner = Some((text.to_string(), width, corners.clone(), fit));
         }
         let Some((.., fit)) = &self.banner else { return };
-        ctx.set_fill_style_str(&theme.banner_bg);
+        let (background, ink) =
+            if alarm { (&theme.banner_alarm_bg, &theme.cut) } else { (&theme.banner_bg, &theme.palette[0]) };
+        ctx.set_fill_style_str(background);
         ctx.begin_path();
         let (x, y, w, h) = fit.pill;
         ctx.rect(x, y, w, h);
@@ -263,7 +265,7 @@ impl Renderer {
         ctx.set_font(&font(fit.font_px));
         ctx.set_text_align("center");
         ctx.set_text_baseline("middle");
-        ctx.set_fill_style_str(&theme.palette[0]);
+        ctx.set_fill_style_str(ink);
         for (line, y) in &fit.lines {
             let _ = ctx.fill_text(line, fit.x, *y);
         }

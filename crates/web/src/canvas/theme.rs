@@ -21,6 +21,8 @@ pub struct Theme {
     pub node_note: String,
     /// Behind the banner text.
     pub banner_bg: String,
+    /// Behind the banner text when it is an alarm ([`Picture::banner_alarm`](protocol::present::Picture::banner_alarm)).
+    pub banner_alarm_bg: String,
     /// The stage's background: the halo round a node's lines of text, so
     /// a message or link passing under them leaves them readable.
     pub stage: String,
@@ -31,8 +33,20 @@ pub struct Theme {
 }
 
 /// The custom properties of `www/style.css` the canvas draws with.
-pub const SINGLE: [&str; 11] =
-    ["muted", "link", "ring", "node-text", "crashed", "paused", "cut", "accent", "node-note", "banner-bg", "stage"];
+pub const SINGLE: [&str; 12] = [
+    "muted",
+    "link",
+    "ring",
+    "node-text",
+    "crashed",
+    "paused",
+    "cut",
+    "accent",
+    "node-note",
+    "banner-bg",
+    "banner-alarm-bg",
+    "stage",
+];
 
 impl Theme {
     /// The names of every custom property the canvas reads, without `--`
@@ -50,7 +64,7 @@ impl Theme {
     /// The theme whose colour for each custom property (named without
     /// `--`) is `color(name)`.
     pub fn read(mut color: impl FnMut(&str) -> String) -> Self {
-        let [muted, link, ring, node_text, crashed, paused, cut, accent, node_note, banner_bg, stage] =
+        let [muted, link, ring, node_text, crashed, paused, cut, accent, node_note, banner_bg, banner_alarm_bg, stage] =
             SINGLE.map(&mut color);
         Self {
             muted,
@@ -63,6 +77,7 @@ impl Theme {
             accent,
             node_note,
             banner_bg,
+            banner_alarm_bg,
             stage,
             palette: std::array::from_fn(|i| color(&format!("c{i}"))),
             groups: std::array::from_fn(|i| color(&format!("group{i}"))),

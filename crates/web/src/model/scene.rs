@@ -99,6 +99,8 @@ pub struct Scene {
     pub synthetic: bool,
     /// A sentence drawn over the canvas (the protocol's banner: a value chosen).
     pub banner: Option<String>,
+    /// The banner says something went wrong ([`Picture::banner_alarm`]).
+    pub banner_alarm: bool,
     /// The labels the page puts in the canvas's top corners, which the
     /// banner keeps clear of (set by the canvas that draws the scene).
     pub corners: Corners,
@@ -115,6 +117,7 @@ impl Scene {
     pub fn rebuild(&mut self, session: &dyn Session, picture: &Picture) {
         self.synthetic = false;
         self.banner = picture.banner.clone();
+        self.banner_alarm = picture.banner_alarm;
         self.arrangement = picture.arrangement;
         self.lead_role = picture.lead.as_ref().map(|lead| lead.role);
         let n = session.node_count();
