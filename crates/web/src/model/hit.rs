@@ -51,17 +51,28 @@ impl Layout {
     }
 
     /// The control point of the curve a path takes round the nodes between
-    /// its ends, or `None` for a straight path. Only columns put nodes on
-    /// the line between two others: a message between two nodes of one
-    /// column that are not neighbours would cross the nodes between them
-    /// (kv-lww's gossip from replica 0 to replica 2 through replica 1). It
-    /// bows toward the canvas's middle, away from the text beside an outer
-    /// column, far enough to clear the rim of the node nearest its ends.
+    /// its ends, or `None` for a straight path. Columns, and the ring's two
+    /// sides, put nodes in a line: a message between two nodes of one line
+    /// that are not neighbours would cross the nodes between them (kv-lww's
+    /// gossip from replica 0 to replica 2 through replica 1, the ring's
+    /// from member 0 to member 2). It bows toward the canvas's middle, away
+    /// from the text beside an outer column, far enough to clear the rim of
+    /// the node nearest its ends. A circle never puts a node on the chord
+    /// between two others.
     pub fn bend(&self, from: NodeId, to: NodeId) -> Option<(f64, f64)> {
-        if !matches!(self.arrangement, Arrangement::Columns { .. }) || self.column(from) != self.column(to) {
-            return None;
-        }
-        let ((xa, ya), (xb, yb)) = (self.node_pos(from), self.node_pos(to));
+        let room = match self.arrangement {
+            Arrangement::Circle => return None,
+            Arrangement::Columns { .. } if self.column(from) != self.column(to) => return None,
+            Arrangement::Columns { .. } => self.width / f64::from(self.column_count()) * 0.35,
+            // The gap between a side's nodes and the ring they stand by.
+            Arrangement::Ring => self.node_r + 40.0,
+        };
+        let (a, b) = (self.node_pos(from), self.node_pos(to));
+        // Worked along the line as if it were a column: a row (the ring's
+        // sides on a tall canvas) has x and y swapped.
+        let row = (a.1 - b.1).abs() <= 0.5;
+        let flip = |(x, y): (f64, f64)| if row { (y, x) } else { (x, y) };
+        let ((xa, ya), (xb, yb)) = (flip(a), flip(b));
         // Staggered clients share a column but not a line.
         if (xa - xb).abs() > 0.5 || (ya - yb).abs() < 1e-9 {
             return None;
@@ -73,18 +84,18 @@ impl Layout {
         // with its centre).
         let nearest = (0..self.n)
             .filter(|&c| c != from && c != to)
-            .map(|c| self.node_pos(c))
+            .map(|c| flip(self.node_pos(c)))
             .filter(|&(x, y)| (x - xa).abs() <= 0.5 && y > top && y < bottom)
             .map(|(_, y)| {
                 let t = (y - top) / (bottom - top);
                 4.0 * t * (1.0 - t)
             })
             .reduce(f64::min)?;
-        let widest =
-            (1.2 * (self.node_r + BEND_CLEARANCE) / nearest).min(self.width / f64::from(self.column_count()) * 0.35);
-        let side = if xa < self.width / 2.0 { 1.0 } else { -1.0 };
+        let widest = (1.2 * (self.node_r + BEND_CLEARANCE) / nearest).min(room);
+        let middle = if row { self.height } else { self.width } / 2.0;
+        let side = if xa < middle { 1.0 } else { -1.0 };
         // A quadratic curve's middle lies halfway to its control point.
-        Some((xa + side * 2.0 * widest, (ya + yb) / 2.0))
+        Some(flip((xa + side * 2.0 * widest, (ya + yb) / 2.0)))
     }
 
     /// Where message `m` is drawn at model time `t`.
@@ -169,5 +180,19 @@ mod tests {
         }
         let circle = Layout::new(900.0, 400.0, 6);
         assert!((0..6).all(|a| (0..6).all(|b| circle.bend(a, b).is_none())));
+        // The ring's members stand in two columns, or two rows on a tall
+        // canvas: the right (top) side is nodes 0..5 of 10.
+        for (w, h) in [(914.0, 282.0), (1280.0, 600.0), (390.0, 700.0)] {
+            let l = Layout::new(w, h, 10).arranged(Arrangement::Ring);
+            assert_eq!(l.bend(0, 1), None, "neighbours on {w}×{h}");
+            assert_eq!(l.bend(0, 9), None, "across the ring on {w}×{h}");
+            let (cx, cy) = l.bend(0, 2).unwrap_or_else(|| panic!("0→2 on {w}×{h}"));
+            let (x1, y1) = l.node_pos(1);
+            assert!(((cx - x1).abs() > 1.0) != ((cy - y1).abs() > 1.0), "it bows across its line on {w}×{h}");
+            let nearest = (0..=100)
+                .map(|i| distance_to_rim(&l, l.along(0, 2, f64::from(i) / 100.0), 1))
+                .fold(f64::INFINITY, f64::min);
+            assert!(nearest >= BEND_CLEARANCE - 0.5, "0→2 passes {nearest:.1} px from node 1's rim on {w}×{h}");
+        }
     }
 }
