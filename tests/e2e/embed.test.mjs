@@ -213,3 +213,19 @@ test('a documentation page sends the request a waiting world offers: request() a
   await page.context().close();
 });
 
+
+test('a banner that reports a fault is announced as an alarm: the split brain turns it on, the world at step 0 has it off', async () => {
+  const page = await openParent(`?preset=pb-split-brain&parent=${encodeURIComponent(hostOrigin())}`);
+  await page.waitForFunction(() => window.got.some((m) => m.data.clusterscope === 'ready'), null, { timeout: 20000 });
+  const banners = () => page.evaluate(() => window.got.filter((m) => m.data.type === 'banner').map((m) => m.data));
+  await page.waitForFunction(() => window.got.some((m) => m.data.type === 'banner'), null, { timeout: 10000 });
+  const [start] = await banners();
+  assert.deepEqual({ text: start.text, alarm: start.alarm }, { text: 'primary: replica 1 (epoch 1)', alarm: false });
+  await page.evaluate(() => window.call('step', [2000]));
+  await page.waitForFunction(() => window.got.some((m) => m.data.type === 'banner' && m.data.alarm), null, { timeout: 10000 });
+  const alarm = (await banners()).find((b) => b.alarm);
+  assert.match(alarm.text, /^two primaries in epoch 1: replicas \d and \d$/, JSON.stringify(alarm));
+  assert.ok((await banners()).every((b) => b.alarm === /two primaries|two replicas/.test(b.text ?? '')), JSON.stringify(await banners()));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

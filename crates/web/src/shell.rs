@@ -208,8 +208,11 @@ pub fn app() -> Html {
         let memo = memo.clone();
         use_effect_with(state.rev, move |_| {
             if let Some(bridge) = bridge.borrow().as_ref() {
-                let banner = core.try_borrow().ok().and_then(|c| c.picture.banner.clone());
-                bridge.announce(banner.as_deref(), &memo.0.caption);
+                let (banner, alarm) = core
+                    .try_borrow()
+                    .ok()
+                    .map_or((None, false), |c| (c.picture.banner.clone(), c.picture.banner_alarm));
+                bridge.announce(banner.as_deref(), alarm, &memo.0.caption);
             }
         });
     }

@@ -118,15 +118,15 @@ impl Bridge {
     }
 
     /// Tell the parent what changed in the run since the last time.
-    pub fn announce(&self, banner: Option<&str>, caption: &str) {
+    pub fn announce(&self, banner: Option<&str>, alarm: bool, caption: &str) {
         let events = {
             let mut state = self.state.borrow_mut();
             let state = &mut *state;
             let Ok(core) = state.core.try_borrow() else { return };
             // In a guided tour, the tour's caption is the one shown.
             match core.tour_view().as_ref().map(TourAt::of_view) {
-                Some((text, at)) => state.announcer.changes(core.session.as_ref(), banner, &text, Some(at)),
-                None => state.announcer.changes(core.session.as_ref(), banner, caption, None),
+                Some((text, at)) => state.announcer.changes(core.session.as_ref(), banner, alarm, &text, Some(at)),
+                None => state.announcer.changes(core.session.as_ref(), banner, alarm, caption, None),
             }
         };
         for event in &events {
@@ -164,7 +164,10 @@ fn event_message(event: &Event) -> Object {
             }
             field(&msg, "nodes", &list);
         }
-        Event::Banner { text } => field(&msg, "text", &text.as_deref().map_or(JsValue::NULL, JsValue::from)),
+        Event::Banner { text, alarm } => {
+            field(&msg, "text", &text.as_deref().map_or(JsValue::NULL, JsValue::from));
+            field(&msg, "alarm", &(*alarm).into());
+        }
         Event::Violation { step, property, detail, nodes } => {
             field(&msg, "step", &(*step as f64).into());
             field(&msg, "property", &(*property).into());

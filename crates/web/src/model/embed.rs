@@ -127,8 +127,9 @@ pub enum Event {
     Step { step: u64, time: u64 },
     /// Some node's role or status changed: every node's, in id order.
     Roles { roles: Vec<(NodeId, &'static str, &'static str)> },
-    /// The protocol's banner changed (a value chosen, a lock granted...).
-    Banner { text: Option<String> },
+    /// The protocol's banner changed (a value chosen, a lock granted...),
+    /// or whether it reports a fault ([`protocol::present::Picture::banner_alarm`]).
+    Banner { text: Option<String>, alarm: bool },
     /// A safety property broke at this step.
     Violation { step: u64, property: &'static str, detail: String, nodes: Vec<NodeId> },
     /// The caption shown changed: the line over the canvas, or in a guided
@@ -171,7 +172,7 @@ impl Event {
 pub struct Announcer {
     step: Option<u64>,
     roles: Vec<(NodeId, &'static str, &'static str)>,
-    banner: Option<Option<String>>,
+    banner: Option<(Option<String>, bool)>,
     violation_at: Option<u64>,
     caption: String,
     tour: Option<TourAt>,
@@ -183,6 +184,7 @@ impl Announcer {
         &mut self,
         session: &dyn Session,
         banner: Option<&str>,
+        alarm: bool,
         caption: &str,
         tour: Option<TourAt>,
     ) -> Vec<Event> {
@@ -202,10 +204,10 @@ impl Announcer {
             self.roles = roles.clone();
             out.push(Event::Roles { roles });
         }
-        let banner = banner.map(str::to_string);
+        let banner = (banner.map(str::to_string), alarm);
         if self.banner.as_ref() != Some(&banner) {
             self.banner = Some(banner.clone());
-            out.push(Event::Banner { text: banner });
+            out.push(Event::Banner { text: banner.0, alarm: banner.1 });
         }
         match session.violation() {
             Some(v) if self.violation_at != Some(step) => {
@@ -285,22 +287,25 @@ mod tests {
     fn the_announcer_tells_only_what_changed() {
         let mut s = lab::open(&lab::Setup::default()).unwrap();
         let mut a = Announcer::default();
-        let first = a.changes(s.as_ref(), None, "Step 0", None);
+        let first = a.changes(s.as_ref(), None, false, "Step 0", None);
         let kinds: Vec<_> = first.iter().map(Event::kind).collect();
         assert_eq!(kinds, ["step", "roles", "banner", "caption"], "everything, once");
-        assert!(a.changes(s.as_ref(), None, "Step 0", None).is_empty(), "nothing changed");
+        assert!(a.changes(s.as_ref(), None, false, "Step 0", None).is_empty(), "nothing changed");
         // The default protocol changes some role within a few hundred steps.
         let mut saw_roles = false;
         for _ in 0..400 {
             s.step();
-            saw_roles |= a.changes(s.as_ref(), None, "", None).iter().any(|e| matches!(e, Event::Roles { .. }));
+            saw_roles |= a.changes(s.as_ref(), None, false, "", None).iter().any(|e| matches!(e, Event::Roles { .. }));
         }
         assert!(saw_roles);
-        let again = a.changes(s.as_ref(), Some("chosen"), "", None);
-        assert_eq!(again, [Event::Banner { text: Some("chosen".into()) }]);
+        let again = a.changes(s.as_ref(), Some("chosen"), false, "", None);
+        assert_eq!(again, [Event::Banner { text: Some("chosen".into()), alarm: false }]);
+        // The same words turning into an alarm are news too.
+        let alarm = a.changes(s.as_ref(), Some("chosen"), true, "", None);
+        assert_eq!(alarm, [Event::Banner { text: Some("chosen".into()), alarm: true }]);
         // A tour's caption is announced with where it is in its tour.
         let at = TourAt { id: "raft-basics".into(), at: 3, of: 10 };
-        let again = a.changes(s.as_ref(), Some("chosen"), "A majority: ...", Some(at.clone()));
+        let again = a.changes(s.as_ref(), Some("chosen"), true, "A majority: ...", Some(at.clone()));
         assert_eq!(again, [Event::Caption { text: "A majority: ...".into(), tour: Some(at) }]);
     }
 }
