@@ -2,7 +2,7 @@
 //! between two nodes, what is under a point of the canvas at a model time,
 //! and where a message in flight is drawn.
 
-use super::layout::{progress, Arrangement, Layout};
+use super::layout::{progress, Arrangement, Layout, RING_SIDE_GAP};
 use super::scene::{LostDraw, MsgDraw, Scene};
 use protocol::NodeId;
 use sim::MsgId;
@@ -64,8 +64,7 @@ impl Layout {
             Arrangement::Circle => return None,
             Arrangement::Columns { .. } if self.column(from) != self.column(to) => return None,
             Arrangement::Columns { .. } => self.width / f64::from(self.column_count()) * 0.35,
-            // The gap between a side's nodes and the ring they stand by.
-            Arrangement::Ring => self.node_r + 40.0,
+            Arrangement::Ring => self.node_r + RING_SIDE_GAP,
         };
         let (a, b) = (self.node_pos(from), self.node_pos(to));
         // Worked along the line as if it were a column: a row (the ring's

@@ -14,6 +14,9 @@ const STAGGER: f64 = 0.08;
 const COLUMNS_TOP: f64 = 40.0;
 /// Room below the columns.
 const COLUMNS_BOTTOM: f64 = 12.0;
+/// The gap between the ring's sides of nodes and the ring (from a node's
+/// rim); a message bowing round a node of its side stays within it.
+pub(crate) const RING_SIDE_GAP: f64 = 40.0;
 /// The band across the top of the canvas the protocol's banner takes (the
 /// renderer's pill reaches 31 px down).
 pub const BANNER_BAND: f64 = 32.0;
@@ -107,7 +110,7 @@ impl Layout {
             } else {
                 LABEL_HALF_WIDTH
             };
-            self.radius = (along / 2.0 - 14.0).min(across / 2.0 - 2.0 * self.node_r - 40.0 - text).max(24.0);
+            self.radius = (along / 2.0 - 14.0).min(across / 2.0 - 2.0 * self.node_r - RING_SIDE_GAP - text).max(24.0);
             self.cy = self.height / 2.0;
             self.stretch = 1.0;
         }
@@ -303,7 +306,7 @@ impl Layout {
                 let right = self.n.div_ceil(2);
                 let (x, index, count) =
                     if id < right { (1.0, id, right) } else { (-1.0, self.n - 1 - id, self.n - right) };
-                let off = x * (self.radius + self.node_r + 40.0);
+                let off = x * (self.radius + self.node_r + RING_SIDE_GAP);
                 if self.tall() {
                     // The right column becomes the top row, left to right.
                     let spacing = (self.width - 24.0) / f64::from(count.max(1));
