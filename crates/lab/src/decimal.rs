@@ -11,7 +11,8 @@
 //! to the CLI therefore configure the same run, bit for bit.
 //!
 //! And the other way, [`thousands`]: a count as people read it, the same
-//! in the CLI's summaries and the app's check panel.
+//! in the CLI's summaries and the app's check panel; [`short`], a value
+//! with no more decimals than it needs.
 
 /// A count in groups of three digits: 1234567 → "1,234,567".
 pub fn thousands(n: u64) -> String {
@@ -24,6 +25,17 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A value to at most two decimals, without the zeros that end them:
+/// 4.0 → "4", 9.5 → "9.5", 0.125 → "0.12" (a bar's number, a clock's rate).
+pub fn short(value: f64) -> String {
+    let fixed = format!("{value:.2}");
+    if fixed.contains('.') {
+        fixed.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        fixed
+    }
 }
 
 /// The double `text` means, as `text.parse::<f64>().ok()`: an optional
@@ -80,6 +92,15 @@ fn value_of(decimal: &str) -> Option<f64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn short_values_keep_only_the_decimals_they_need() {
+        assert_eq!(short(4.0), "4");
+        assert_eq!(short(9.5), "9.5");
+        assert_eq!(short(0.125), "0.12");
+        assert_eq!(short(2.0 / 3.0), "0.67");
+        assert_eq!(short(120.0), "120");
+    }
 
     #[test]
     fn counts_are_grouped_by_thousands() {

@@ -217,10 +217,9 @@ pub fn bar_percent(value: f64, most: f64) -> f64 {
 /// A value as the bar's text: at most two decimals, none that are zero
 /// ("4", "9.5", "0.12").
 pub fn bar_text(value: f64, unit: &str) -> String {
-    let fixed = format!("{value:.2}");
-    let v = if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.') } else { &fixed };
+    let v = lab::decimal::short(value);
     if unit.is_empty() {
-        v.to_string()
+        v
     } else {
         format!("{v} {unit}")
     }

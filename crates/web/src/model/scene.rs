@@ -237,9 +237,7 @@ pub fn clock_text(local_time: u64, rate: f64, paused: bool) -> String {
     let mut text = if (rate - 1.0).abs() < 1e-9 {
         format!("t={local_time}")
     } else {
-        let rate = format!("{rate:.2}");
-        let rate = rate.trim_end_matches('0').trim_end_matches('.');
-        format!("t={local_time} ×{rate}")
+        format!("t={local_time} ×{}", lab::decimal::short(rate))
     };
     if paused {
         text.push_str(" (frozen)");
