@@ -147,6 +147,12 @@ mod tests {
         ((x - cx).powi(2) + (y - cy).powi(2)).sqrt() - l.node_r
     }
 
+    /// How close the path from `a` to `b` comes to node `c`'s rim, over a
+    /// hundred points along it.
+    fn closest_to_rim(l: &Layout, a: NodeId, b: NodeId, c: NodeId) -> f64 {
+        (0..=100).map(|i| distance_to_rim(l, l.along(a, b, f64::from(i) / 100.0), c)).fold(f64::INFINITY, f64::min)
+    }
+
     /// kv-lww's three replicas in one column gossip with each other: the
     /// way from replica 0 to replica 2 bows round replica 1 instead of
     /// running through it, toward the canvas's middle; neighbours, nodes
@@ -163,9 +169,7 @@ mod tests {
                     assert!(cx > l.node_pos(a).0, "toward the middle, away from the left column's text");
                     for between in 1..b.max(a) - a.min(b) {
                         let c = a.min(b) + between;
-                        let nearest = (0..=100)
-                            .map(|i| distance_to_rim(&l, l.along(a, b, f64::from(i) / 100.0), c))
-                            .fold(f64::INFINITY, f64::min);
+                        let nearest = closest_to_rim(&l, a, b, c);
                         assert!(
                             nearest >= BEND_CLEARANCE - 0.5,
                             "{a}→{b} passes {nearest:.1} px from node {c}'s rim on {w}×{h}"
@@ -188,9 +192,7 @@ mod tests {
             let (cx, cy) = l.bend(0, 2).unwrap_or_else(|| panic!("0→2 on {w}×{h}"));
             let (x1, y1) = l.node_pos(1);
             assert!(((cx - x1).abs() > 1.0) != ((cy - y1).abs() > 1.0), "it bows across its line on {w}×{h}");
-            let nearest = (0..=100)
-                .map(|i| distance_to_rim(&l, l.along(0, 2, f64::from(i) / 100.0), 1))
-                .fold(f64::INFINITY, f64::min);
+            let nearest = closest_to_rim(&l, 0, 2, 1);
             assert!(nearest >= BEND_CLEARANCE - 0.5, "0→2 passes {nearest:.1} px from node 1's rim on {w}×{h}");
         }
     }
