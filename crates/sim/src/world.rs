@@ -932,7 +932,7 @@ impl<P: Protocol> World<P> {
 
 /// The integration tests' toy protocol, for the unit tests below.
 #[cfg(test)]
-#[path = "../tests/toy/mod.rs"]
+#[path = "../tests/it/toy/mod.rs"]
 mod toy_protocol;
 
 #[cfg(test)]

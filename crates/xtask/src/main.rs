@@ -166,15 +166,13 @@ fn fuzz(rest: &[String]) -> Result<(), String> {
     let root = shell::root();
     shell::announce("fuzz", &format!("{cases} inputs per parser"));
     let cases = cases.to_string();
-    for (package, filter) in [("lab", "--test=fuzz"), ("cli", "--test=fuzz"), ("web", "fuzz")] {
+    // The lab's and the CLI's fuzzers are the `fuzz` module of their
+    // integration tests; the web crate's are unit tests named `fuzz`.
+    for (package, target, filter) in
+        [("lab", Some("--test=it"), "fuzz::"), ("cli", Some("--test=it"), "fuzz::"), ("web", None, "fuzz")]
+    {
         let mut cargo = shell::cargo();
-        cargo.args(["test", "-p", package]);
-        // The web crate's fuzzers are unit tests named `fuzz`; the others are a test file.
-        if filter.starts_with("--") {
-            cargo.arg(filter);
-        } else {
-            cargo.args(["--", filter]);
-        }
+        cargo.args(["test", "-p", package]).args(target).args(["--", filter]);
         shell::run(cargo.env("FUZZ_CASES", &cases).current_dir(&root))?;
     }
     Ok(())

@@ -96,7 +96,7 @@ fn from_step_zero_the_worker_explores_what_the_cli_explores() {
 
 #[test]
 fn a_broken_variant_is_found_and_its_run_file_replays_to_the_violation() {
-    // crates/check/tests/bugs.rs: paxos accept-unproposed, Validity in 7.
+    // crates/check/tests/it/bugs.rs: paxos accept-unproposed, Validity in 7.
     let s = setup("paxos", 3, &[("bug", "accept-unproposed")]);
     let r = request(&s, 0, &[("depth", "10"), ("requests", "1"), ("commands", "x")]);
     let (report, ce, _) = explore(&r, &Hooks::default()).unwrap();
@@ -198,7 +198,7 @@ fn an_outcome_reads_as_a_sentence() {
 
 #[test]
 fn a_crash_inside_a_step_is_a_checkbox_and_its_counterexample_replays_in_the_app() {
-    // crates/check/tests/mid_step.rs: outbox publish-before-commit, found
+    // crates/check/tests/it/mid_step.rs: outbox publish-before-commit, found
     // only when the service may crash between its send and its commit.
     let s = setup("outbox", 4, &[("bug", "publish-before-commit")]);
     let pairs = [("depth", "12"), ("crashes", "1"), ("requests", "1"), ("crash_mid_step", "true")];
@@ -224,7 +224,7 @@ fn a_crash_inside_a_step_is_a_checkbox_and_its_counterexample_replays_in_the_app
 
 #[test]
 fn symmetry_is_a_checkbox_its_reduction_is_reported_and_an_algorithm_without_it_is_named() {
-    // crates/check/tests/symmetry.rs: 2PC, 3 nodes, abort-after-yes, found
+    // crates/check/tests/it/symmetry.rs: 2PC, 3 nodes, abort-after-yes, found
     // in 7 choices over 2,677 states, or 1,350 with the participants merged.
     let s = setup("2pc", 3, &[("bug", "abort-after-yes")]);
     let pairs = [("depth", "10"), ("crashes", "1"), ("requests", "1"), ("symmetry", "true")];

@@ -12,7 +12,7 @@
 //! Without the option neither is found: Raft at depth 9 with one crash
 //! passed 1.7 M states, the outbox at depth 12 is exhausted at 34,041.
 
-mod common;
+use crate::common;
 
 use check::{Budgets, Report, Stop, Strategy};
 use common::bugs::{budgets, found_and_replayed, Case};

@@ -25,7 +25,7 @@
 //! as published breaks Storage Mutual Exclusion under a pause; the last
 //! test shows it.
 
-mod common;
+use crate::common;
 
 use check::Budgets;
 use common::from_run::{explore, found, found_from, Scene};

@@ -3,9 +3,9 @@
 //! each link in send order, loses nothing but to a crash and never
 //! duplicates; an at-least-once network loses nothing but to a crash. The
 //! lossy network is the world's original one (the golden digests in
-//! `crates/lab/tests/golden.rs` pin it).
+//! `crates/lab/tests/it/golden.rs` pin it).
 
-mod toy;
+use crate::toy;
 
 use sim::journal::Happening;
 use sim::{Action, EventRecord, LossReason, Network, Run, SimConfig};

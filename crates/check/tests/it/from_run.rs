@@ -28,7 +28,7 @@
 //! The lock family and ABD, from runs with paused clients and restarted
 //! storages, are in `from_run_locks.rs`; the helpers in `common/from_run.rs`.
 
-mod common;
+use crate::common;
 
 use check::Budgets;
 use common::from_run::{explore, found_from, Scene};

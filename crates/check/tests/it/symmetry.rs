@@ -21,7 +21,7 @@
 //! | 2pc | 3 | abort-after-yes | depth 10, crashes 1, requests 1 | Atomicity | 7 | 2,677 | 1,350 |
 //! | 3pc | 3 | abort-after-yes | depth 12, crashes 1, requests 1 | Atomicity | 8 | 8,117 | 4,038 |
 
-mod common;
+use crate::common;
 
 use check::{Budgets, Options, Report, Stop};
 use common::bugs::budgets;

@@ -1,4 +1,4 @@
-//! Seed sweeps (TigerBeetle's VOPR pattern, as in `crates/txn/tests/sweep.rs`):
+//! Seed sweeps (TigerBeetle's VOPR pattern, as in `crates/txn/tests/it/sweep.rs`):
 //! a seeded driver crashes, restarts, pauses and partitions the replicas
 //! while messages are lost and duplicated, every step checked. With epoch
 //! fencing no seed breaks the property under either detector; without

@@ -62,7 +62,7 @@
 //! The lock family's cases are in `bugs_lock.rs`, Raft's in `bugs_raft.rs`
 //! (with the variants the checker cannot reach and why); the case runner is
 //! `common/bugs.rs`. `(ignored)` cases take over five seconds in the dev
-//! profile: `cargo test --release -p check --test FILE -- --ignored`.
+//! profile: `cargo test --release -p check --test it FILE:: -- --ignored`.
 //!
 //! Since fingerprints hash a derived `Hash` and worlds share unchanged
 //! nodes, the two largest (Raft, the fenced lock) take a few seconds in the
@@ -73,7 +73,7 @@
 //! 2PC's and 3PC's (9,915 to 2,677, 37,873 to 8,117) when a participant
 //! stopped keeping the time of its last step (stop 45).
 
-mod common;
+use crate::common;
 
 use common::bugs::{budgets, found_and_replayed, Case};
 
@@ -224,7 +224,7 @@ fn backup_promoting_itself_without_a_new_epoch_makes_two_primaries() {
 }
 
 #[test]
-#[ignore = "504,083 states: cargo test --release -p check --test bugs -- --ignored"]
+#[ignore = "504,083 states: cargo test --release -p check --test it bugs:: -- --ignored"]
 fn multipaxos_accept_unproposed_chooses_a_made_up_value() {
     found_and_replayed(&Case {
         algo: "multipaxos",

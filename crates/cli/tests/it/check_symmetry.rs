@@ -43,7 +43,7 @@ fn a_2pc_bug_found_with_symmetry_replays() {
     assert_eq!(summary["symmetry"], true);
     assert_eq!(summary["interchangeable"], 2);
     assert_eq!(summary["symmetry_groups"], serde_json::json!([[1, 2]]));
-    assert_eq!(summary["unique"], 1_350, "as crates/check/tests/symmetry.rs counts it");
+    assert_eq!(summary["unique"], 1_350, "as crates/check/tests/it/symmetry.rs counts it");
     assert_eq!(summary["violation"]["property"], "Atomicity");
     assert_eq!(summary["violation"]["actions"].as_array().unwrap().len(), 7, "as short as without");
     let step = summary["violation"]["step"].as_u64().unwrap();

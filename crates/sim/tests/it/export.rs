@@ -1,7 +1,7 @@
 //! The exports of a run (ShiViz, trace events, Jepsen EDN) on the toy
 //! protocol: exact structure, causality, determinism.
 
-mod toy;
+use crate::toy;
 
 use sim::{parse_actions, Export, Run, Session, SimConfig};
 use toy::{Toy, ToyConfig};

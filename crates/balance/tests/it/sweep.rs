@@ -1,4 +1,4 @@
-//! Seed sweeps (the VOPR pattern, as in `crates/txn/tests/sweep.rs`): each
+//! Seed sweeps (the VOPR pattern, as in `crates/txn/tests/it/sweep.rs`): each
 //! seed picks a strategy and maybe a slow server; a seeded driver crashes,
 //! restarts and pauses servers and partitions the cluster while the network
 //! loses and duplicates messages; every step is checked. The broken

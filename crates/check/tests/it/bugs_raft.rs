@@ -24,7 +24,7 @@
 //! world; `commit-past-match` needs `max_entries_per_append=1` (with the
 //! default 64 the same search finds nothing; why is written there).
 
-mod common;
+use crate::common;
 
 use common::bugs::{budgets, found_and_replayed, Case};
 

@@ -2,7 +2,7 @@
 //! run to run and whatever the number of threads; depth-first search and
 //! random walks find a bug too, and what they find replays.
 
-mod common;
+use crate::common;
 
 use check::{Budgets, Hooks, Progress, Stop, Strategy};
 use common::{explore, explore_with, options, replay, setup};

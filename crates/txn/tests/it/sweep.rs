@@ -1,4 +1,4 @@
-//! Seed sweeps (TigerBeetle's VOPR pattern, as in `crates/lock/tests/sweep.rs`):
+//! Seed sweeps (TigerBeetle's VOPR pattern, as in `crates/lock/tests/it/sweep.rs`):
 //! a client request every 30 steps, a seeded driver injecting faults, every
 //! step checked; the broken variant is caught and its counterexample
 //! replays from the recorded actions alone. `TXN_SEEDS=1000` runs the long

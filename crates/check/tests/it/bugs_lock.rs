@@ -9,7 +9,7 @@
 //! the ZooKeeper recipe's variants, too deep from a fresh world, are found
 //! from a run's state in `from_run_locks.rs`.
 
-mod common;
+use crate::common;
 
 use common::bugs::{budgets, found_and_replayed, Case};
 

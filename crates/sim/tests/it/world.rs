@@ -1,7 +1,7 @@
 //! The world's mechanics, on a toy protocol: determinism, history, the
 //! network's faults, node faults and the checker.
 
-mod toy;
+use crate::toy;
 
 use protocol::Status;
 use sim::{parse_actions, write_trace, Action, EventRecord, LossReason, Run, Session, SimConfig};

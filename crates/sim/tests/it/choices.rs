@@ -2,7 +2,7 @@
 //! event the next, out of its time order, and a world's fingerprint sees
 //! messages in flight as a multiset.
 
-mod toy;
+use crate::toy;
 
 use sim::{parse_actions, Action, EventRecord, Run, SimConfig};
 use toy::{Toy, ToyConfig};

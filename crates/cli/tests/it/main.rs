@@ -1,0 +1,14 @@
+//! The cli crate's integration tests: one module per file, all in one
+//! test binary. Each binary links the crate and everything it depends
+//! on, so one per file spent most of the test stage linking (README,
+//! "Numbers").
+
+mod check;
+mod check_from;
+mod check_symmetry;
+mod export;
+mod fuzz;
+mod ring;
+mod run;
+mod soak;
+mod verdict;
