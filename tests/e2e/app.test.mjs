@@ -140,6 +140,19 @@ test('a bad query shows a message naming the parameter and runs the default worl
   }
 });
 
+test('a slip in a parameter\'s name is named with the one meant; the rest of the link opens', async () => {
+  const page = await openApp(env.browser, `${env.server.url}?algo=paxos&nodse=3&seed=7&utm_source=docs`);
+  const alert = page.locator('.notice[role="alert"]');
+  await alert.waitFor();
+  assert.equal(await alert.count(), 1, 'one notice: the embedding page\'s own parameter is left alone');
+  const text = await alert.innerText();
+  assert.match(text, /“nodse” parameter is not one the app reads/);
+  assert.match(text, /did you mean “nodes”\?/);
+  assert.equal((await page.evaluate(() => window.clusterscope.state())).algo, 'paxos');
+  assert.equal(await page.evaluate(() => window.clusterscope.trace().seed), 7);
+  await page.context().close();
+});
+
 test('a link to a step the run never reaches says so and shows the last step', async () => {
   // Two-phase commit waits for a client: with no request, nothing happens after step 0.
   const page = await openApp(env.browser, env.server.url + '?algo=2pc&nodes=3&step=300');

@@ -183,6 +183,46 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
     Err(errors)
 }
 
+/// The parameters [`parse`] reads, beside the algorithms' option names.
+pub const KEYS: &[&str] = &[
+    "v",
+    "algo",
+    "nodes",
+    "seed",
+    "drop",
+    "dup",
+    "network",
+    "latency",
+    crate::options::BUG,
+    "actions",
+    PACKED_ACTIONS,
+    "step",
+    "preset",
+];
+
+/// The parameter a link most likely meant by `key`, when `key` is one no
+/// reader reads and a slip of one or two letters from one that is
+/// (`nodse` for `nodes`, `heartbeat_m` for `heartbeat_ms`). The readers'
+/// parameters are [`KEYS`], every algorithm's option names, and `others`
+/// (the caller's own, like the app's `embed`). A name further from all of
+/// them is no one's typo but a parameter of its own: an embedding page may
+/// add its own, and they are left alone.
+pub fn misspelling(key: &str, others: &[&'static str]) -> Option<&'static str> {
+    let options = crate::ALGOS.iter().flat_map(|info| info.options.iter().map(|spec| spec.name));
+    let known: Vec<&'static str> = KEYS.iter().chain(others).copied().chain(options).collect();
+    if known.contains(&key) {
+        return None;
+    }
+    // The nearest by edits, at most two and fewer than half the name's
+    // letters: `x` is no slip for `v`, nor `ab` for `at`.
+    known
+        .into_iter()
+        .map(|k| (strsim::osa_distance(key, k), k))
+        .filter(|&(edits, k)| edits <= 2 && 2 * edits < k.chars().count())
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// The link to a catalog scenario at `step`, as `(name, value)` pairs.
 pub fn encode_preset(id: &'static str, step: u64) -> Vec<(&'static str, String)> {
     vec![("v", LINK_VERSION.to_string()), ("preset", id.to_string()), ("step", step.to_string())]
@@ -262,6 +302,31 @@ mod tests {
     fn parse_str(q: &str) -> Result<Query, SetupError> {
         let pairs: Vec<(&str, &str)> = q.split('&').filter_map(|kv| kv.split_once('=')).collect();
         parse(pairs)
+    }
+
+    #[test]
+    fn a_slip_of_a_letter_or_two_names_the_parameter_meant() {
+        let page = &["embed", "compare", "at"];
+        let slips = [
+            ("nodse", "nodes"),
+            ("sed", "seed"),
+            ("seeds", "seed"),
+            ("heartbeat_m", "heartbeat_ms"),
+            ("actions_z", "actions-z"),
+            ("embd", "embed"),
+            ("compar", "compare"),
+        ];
+        for (typed, meant) in slips {
+            assert_eq!(misspelling(typed, page), Some(meant), "{typed}");
+        }
+        // A parameter some reader reads, or one no slip from one: left alone.
+        for own in
+            ["nodes", "bug", "heartbeat_ms", "embed", "at", "x", "ab", "algorithm", "utm_source", "beside", "lang"]
+        {
+            assert_eq!(misspelling(own, page), None, "{own}");
+        }
+        // The caller's own parameters count only when it names them.
+        assert_eq!(misspelling("embd", &[]), None);
     }
 
     #[test]

@@ -25,6 +25,22 @@ pub fn view_param(pairs: &[(String, String)]) -> Result<Option<bool>, String> {
     }
 }
 
+/// The parameters the page reads beside the setup's ([`lab::query::KEYS`]
+/// and the algorithms' options): the render benchmark, the embedding ones,
+/// the view, the side-by-side world and the tour.
+const PAGE_KEYS: &[&str] = &[
+    "render-bench",
+    "parent",
+    "embed",
+    "controls",
+    "autoplay",
+    "view",
+    lab::compare::COMPARE,
+    lab::compare::COMPARE_SET,
+    "tour",
+    "at",
+];
+
 /// What the page opens with.
 pub struct Boot {
     pub core: Core,
@@ -121,6 +137,21 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
         core.notify(format!("The link's {e}."), true);
         None
     });
+    // A parameter no one reads is left alone (an embedding page may add its
+    // own), unless it is a slip from one that is read: then the link does
+    // not do what its author meant, and the notice says which was meant.
+    let mut named: Vec<&str> = Vec::new();
+    for (key, _) in pairs {
+        if let Some(meant) = lab::query::misspelling(key, PAGE_KEYS).filter(|_| !named.contains(&key.as_str())) {
+            named.push(key);
+            core.notify(
+                format!(
+                    "The link's “{key}” parameter is not one the app reads, so it was ignored: did you mean “{meant}”?"
+                ),
+                true,
+            );
+        }
+    }
     Boot { core, bench, origins, embed, tour }
 }
 
@@ -172,6 +203,19 @@ mod tests {
             "{:?}",
             b.core.notices
         );
+        // A slip of a parameter's name is said (once), with the one meant;
+        // the rest of the link still opens, and a parameter of the
+        // embedding page's own is no one's business.
+        let b = boot(&pairs(&[("algo", algo), ("nodse", "3"), ("seed", "7"), ("nodse", "4"), ("utm_source", "docs")]));
+        assert_eq!((b.core.node_count(), b.core.session.seed()), (5, 7));
+        let texts: Vec<&str> = b.core.notices.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["The link's “nodse” parameter is not one the app reads, so it was ignored: did you mean “nodes”?"]
+        );
+        let b = boot(&pairs(&[("embd", "1"), ("compare_sett", "x=1")]));
+        assert!(b.core.notices[0].text.contains("did you mean “embed”?"), "{:?}", b.core.notices);
+        assert!(b.core.notices[1].text.contains("did you mean “compare_set”?"), "{:?}", b.core.notices);
         let b = boot(&pairs(&[("tour", "../secret")]));
         assert!(b.tour.is_none() && b.core.notices[0].text.starts_with("The link's tour: "), "{:?}", b.core.notices);
     }
