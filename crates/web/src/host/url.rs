@@ -34,7 +34,7 @@ pub fn query_of(core: &crate::model::core::Core) -> String {
         None => lab::query::encode(&core.full_setup(), step),
     };
     if core.spacetime.is_some() {
-        pairs.push(("view", crate::model::boot::VIEW_SPACETIME.to_string()));
+        pairs.push((crate::model::boot::VIEW, crate::model::boot::VIEW_SPACETIME.to_string()));
     }
     if let Some(twin) = core.compare.as_ref() {
         pairs.extend(twin.against.encode());
@@ -94,7 +94,7 @@ pub fn listen_history(
     Some(gloo::events::EventListener::new(&window, "popstate", move |_| {
         let pairs = read_pairs();
         // A tour's link is opened as the page first opened it: its file is fetched.
-        if pairs.iter().any(|(k, _)| k == "tour") {
+        if pairs.iter().any(|(k, _)| k == crate::model::tour::TOUR) {
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }

@@ -10,6 +10,12 @@ use lab::Setup;
 /// simulation in the browser; a larger number would freeze the tab).
 pub const MAX_LINK_STEP: u64 = 2_000_000;
 
+/// `?view=spacetime` shows the space-time diagram.
+pub const VIEW: &str = "view";
+
+/// `?render-bench=NxM`: the render benchmark instead of a world.
+const RENDER_BENCH: &str = "render-bench";
+
 /// `view=spacetime` in a link shows the space-time diagram.
 pub const VIEW_SPACETIME: &str = "spacetime";
 
@@ -17,7 +23,7 @@ pub const VIEW_SPACETIME: &str = "spacetime";
 /// `Some(false)` for the canvas alone (`view=canvas`), `None` when it does
 /// not say; an error names a value that is neither.
 pub fn view_param(pairs: &[(String, String)]) -> Result<Option<bool>, String> {
-    match pairs.iter().rev().find(|(k, _)| k == "view").map(|(_, v)| v.trim()) {
+    match pairs.iter().rev().find(|(k, _)| k == VIEW).map(|(_, v)| v.trim()) {
         None => Ok(None),
         Some(VIEW_SPACETIME) => Ok(Some(true)),
         Some("canvas") => Ok(Some(false)),
@@ -29,16 +35,16 @@ pub fn view_param(pairs: &[(String, String)]) -> Result<Option<bool>, String> {
 /// and the algorithms' options): the render benchmark, the embedding ones,
 /// the view, the side-by-side world and the tour.
 const PAGE_KEYS: &[&str] = &[
-    "render-bench",
-    "parent",
-    "embed",
-    "controls",
-    "autoplay",
-    "view",
+    RENDER_BENCH,
+    super::embed::PARENT,
+    super::embed::EMBED,
+    super::embed::CONTROLS,
+    super::embed::AUTOPLAY,
+    VIEW,
     lab::compare::COMPARE,
     lab::compare::COMPARE_SET,
-    "tour",
-    "at",
+    super::tour::TOUR,
+    super::tour::AT,
 ];
 
 /// What the page opens with.
@@ -59,7 +65,7 @@ pub struct Boot {
 pub fn boot(pairs: &[(String, String)]) -> Boot {
     let mut bench = None;
     let mut bench_error = None;
-    if let Some((_, spec)) = pairs.iter().find(|(k, _)| k == "render-bench") {
+    if let Some((_, spec)) = pairs.iter().find(|(k, _)| k == RENDER_BENCH) {
         match super::bench::parse(spec) {
             Ok(b) => bench = Some(b),
             Err(e) => bench_error = Some(e),

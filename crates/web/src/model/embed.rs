@@ -39,7 +39,7 @@ impl Origins {
         let mut allowed = Vec::new();
         let mut errors = Vec::new();
         let mut any = false;
-        for (_, value) in pairs.iter().filter(|(k, _)| k == "parent") {
+        for (_, value) in pairs.iter().filter(|(k, _)| k == PARENT) {
             any = true;
             match origin(value.trim()) {
                 Ok(o) => allowed.push(o),
@@ -100,6 +100,15 @@ pub struct EmbedView {
     pub autoplay: bool,
 }
 
+/// `?parent=ORIGIN`: an origin allowed to drive the app over `postMessage`.
+pub const PARENT: &str = "parent";
+/// `?embed=1`: the compact view for another page's iframe.
+pub const EMBED: &str = "embed";
+/// `?controls=0`: the embedded view without its bar.
+pub const CONTROLS: &str = "controls";
+/// `?autoplay=1`: the embedded view plays at once.
+pub const AUTOPLAY: &str = "autoplay";
+
 /// Read `embed`, `controls` and `autoplay` (each `0` or `1`): the embed
 /// view when `embed=1`, and an error naming each bad value.
 pub fn embed_view(pairs: &[(String, String)]) -> (Option<EmbedView>, Vec<String>) {
@@ -115,8 +124,8 @@ pub fn embed_view(pairs: &[(String, String)]) -> (Option<EmbedView>, Vec<String>
             }
         },
     };
-    let embed = flag("embed", false);
-    let view = EmbedView { controls: flag("controls", true), autoplay: flag("autoplay", false) };
+    let embed = flag(EMBED, false);
+    let view = EmbedView { controls: flag(CONTROLS, true), autoplay: flag(AUTOPLAY, false) };
     (embed.then_some(view), errors)
 }
 

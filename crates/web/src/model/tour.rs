@@ -17,16 +17,21 @@ pub struct TourRequest {
     pub at: usize,
 }
 
+/// `?tour=ID`: the guided tour a link opens.
+pub const TOUR: &str = "tour";
+/// `?at=N`: the tour's caption to open at, from 1.
+pub const AT: &str = "at";
+
 /// Read `tour` and `at` from a link. A bad value is an error naming the
 /// parameter; an id is only lower-case letters, digits and `-`, so it can
 /// only name a file in `tours/`.
 pub fn request(pairs: &[(String, String)]) -> Result<Option<TourRequest>, String> {
     let get = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
-    let Some(id) = get("tour") else { return Ok(None) };
+    let Some(id) = get(TOUR) else { return Ok(None) };
     if !lab::tour::is_id(id) {
         return Err(format!("tour: expected a tour id (lower-case letters, digits and '-'), got {id:?}"));
     }
-    let at = match get("at") {
+    let at = match get(AT) {
         None => 1,
         Some(v) => match v.parse::<usize>() {
             Ok(n) if n >= 1 => n,
