@@ -7,7 +7,7 @@ use protocol::present::Picture;
 use protocol::{Level, NodeId, Status};
 use sim::{EventInfo, LogEntry, MsgBrief, Session};
 
-/// Most log lines the caption repeats.
+/// Most log lines the caption repeats (the step's last).
 pub const CAPTION_NOTES: usize = 3;
 
 /// Entries of the log the caption reads for the current step's lines
@@ -28,7 +28,7 @@ pub fn role_name(role: &str) -> std::borrow::Cow<'_, str> {
 
 pub fn describe_event(event: Option<&EventInfo>) -> String {
     let Some(event) = event else {
-        return "the cluster has just started; nothing has happened yet".to_string();
+        return format!("{STARTED}; nothing has happened yet");
     };
     let term = |m: &MsgBrief| m.term.map(|t| format!(" (term {t})")).unwrap_or_default();
     match event {
@@ -56,7 +56,9 @@ pub struct StepText {
 /// The caption of the session's current step, and the request it offers;
 /// `awaits_client` is the picture's ([`protocol::present::Picture`]).
 pub fn step_text(session: &dyn Session, log: &[LogEntry], awaits_client: bool) -> StepText {
-    let mut caption = caption(session.steps(), session.now(), session.last_event().as_ref(), log);
+    let step = session.steps();
+    let acted = session.actions().iter().any(|a| a.step == step);
+    let mut caption = caption(step, session.now(), session.last_event().as_ref(), acted, log);
     // Nothing left to happen greys Play and Step out; a run that plays on
     // but shows nothing new until a client asks keeps them. Either way the
     // caption says how to go on, with a Send button when a node takes a
@@ -96,11 +98,21 @@ pub const IDLE: &str = " Nothing is left to happen, and no node takes a client r
 pub const IDLE_OFFERED: &str =
     " Nothing is left to happen: press Send (q) for another client request, or change the world to go on.";
 
-/// The caption line: step, time, event, and what the nodes said about it.
-pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, log: &[LogEntry]) -> String {
-    let mut text = format!("Step {step} at {time} ms: {}", describe_event(event));
+/// The start of a run, before its first event.
+const STARTED: &str = "the cluster has just started";
+
+/// The caption line: step, time, event, and what the nodes said about it;
+/// `acted` says whether the user's actions changed the world at this step
+/// (at step 0 nothing has happened but what they did).
+pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, acted: bool, log: &[LogEntry]) -> String {
+    let happened = match event {
+        None if acted => STARTED.to_string(),
+        _ => describe_event(event),
+    };
+    let mut text = format!("Step {step} at {time} ms: {happened}");
     // What the nodes said about it (not the network's loss notes, which the
-    // log lists): at most a few, so the caption stays one line.
+    // log lists): the last few, so the caption stays short and ends with
+    // what the user did at this step, which the log writes last.
     let notes: Vec<&str> = log
         .iter()
         .filter(|e| e.step == step && (e.node.is_some() || e.level != Level::Info))
@@ -108,10 +120,10 @@ pub fn caption(step: u64, time: protocol::Tick, event: Option<&EventInfo>, log: 
         .collect();
     if !notes.is_empty() {
         text.push_str(". ");
-        text.push_str(&notes[..notes.len().min(CAPTION_NOTES)].join("; "));
         if notes.len() > CAPTION_NOTES {
-            text.push_str("; …");
+            text.push_str("…; ");
         }
+        text.push_str(&notes[notes.len().saturating_sub(CAPTION_NOTES)..].join("; "));
     }
     text.push('.');
     text
@@ -270,9 +282,34 @@ mod tests {
             LogEntry { step: 4, time: 200, node: Some(1), level: Level::Notice, text: "older".into() },
         ];
         assert_eq!(
-            caption(5, 300, Some(&event), &log),
+            caption(5, 300, Some(&event), false, &log),
             "Step 5 at 300 ms: node 1's election timer fired. node 1 is leader."
         );
+        // More than the caption repeats: the last ones, after an ellipsis
+        // (the sentence once ended "; ….").
+        let many: Vec<LogEntry> = (1..=5)
+            .map(|i| LogEntry { step: 5, time: 300, node: Some(1), level: Level::Info, text: format!("line {i}") })
+            .collect();
+        assert_eq!(
+            caption(5, 300, Some(&event), false, &many),
+            "Step 5 at 300 ms: node 1's election timer fired. …; line 3; line 4; line 5."
+        );
+    }
+
+    /// A client request sent before the first step: the caption said
+    /// "nothing has happened yet" over the lines of what it did, and cut
+    /// the last of them.
+    #[test]
+    fn a_caption_at_the_start_names_what_the_user_did() {
+        let mut s = lab::open(&lab::Setup::new(lab::Algo::Outbox)).unwrap();
+        let before = step_text(s.as_ref(), &s.log_tail(CAPTION_TAIL), true).caption;
+        assert!(before.contains("nothing has happened yet"), "{before}");
+        s.act(s.client_request(None).unwrap()).unwrap();
+        let after = step_text(s.as_ref(), &s.log_tail(CAPTION_TAIL), false).caption;
+        assert!(after.starts_with("Step 0 at 0 ms: the cluster has just started. "), "{after}");
+        assert!(!after.contains("nothing has happened"), "{after}");
+        let last = s.log_tail(1).pop().unwrap().text;
+        assert!(after.ends_with(&format!("{last}.")), "{after}");
     }
 
     /// A protocol that waits for a client greys Play and Step out from the
