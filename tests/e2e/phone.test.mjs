@@ -163,7 +163,7 @@ test('phone: the banner keeps clear of the network badge and inside the canvas',
   assert.equal(ink.underBadge, 0, `nothing of it under the badge: ${JSON.stringify(ink)}`);
   assert.equal(ink.edges, 0, `it stops short of the canvas's sides: ${JSON.stringify(ink)}`);
   const label = await page.locator('#cluster').getAttribute('aria-label');
-  assert.match(label, /no change yet: select the service \(node 0\) and send it a client request/, label);
+  assert.match(label, /no change yet: send the service \(node 0\) a client request \(Send, or q\)/, label);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -169,7 +169,7 @@ pub fn text(r: &Report) -> String {
         r.steps,
         r.events,
         r.violations,
-        if r.violations == 1 { "" } else { "s" },
+        protocol::plural(r.violations),
         r.seconds,
         r.events_per_second / 1e6
     );

@@ -354,7 +354,7 @@ impl Setup {
                     "{} needs at least {} node{}, got {}",
                     info.title,
                     info.min_nodes,
-                    if info.min_nodes == 1 { "" } else { "s" },
+                    protocol::plural(info.min_nodes as u64),
                     self.sim.nodes
                 ),
             ));

@@ -75,7 +75,7 @@ impl<V: Choice> Lock<V> {
                 (badge, believed(c.lock()).or(Some(Countdown::Timer("session"))))
             }
             Node::Storage(s) => {
-                let writes = format!("{} write{}", s.total(), if s.total() == 1 { "" } else { "s" });
+                let writes = format!("{} write{}", s.total(), protocol::plural(s.total()));
                 let badge = match s.rejected() {
                     0 => writes,
                     r => format!("{writes} · {r} rejected"),

@@ -399,7 +399,7 @@ impl Replica {
                     format_args!(
                         "replica {} takes primary {from}'s log of {len} write{}",
                         self.id,
-                        if len == 1 { "" } else { "s" }
+                        protocol::plural(len)
                     ),
                 );
             }

@@ -576,6 +576,16 @@ pub type InputOf<P> = Input<<P as Protocol>::Msg, <P as Protocol>::Timer>;
 /// Shorthand for a command of protocol `P`.
 pub type CommandOf<P> = Command<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Durable>;
 
+/// The ending of a counted noun in the text people read: `""` for one,
+/// `"s"` otherwise, as in `format!("{n} change{}", plural(n))`.
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 #[cfg(test)]
 mod status_tests {
     use super::Status;
@@ -591,6 +601,12 @@ mod status_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        let said = |n: u64| format!("{n} change{}", plural(n));
+        assert_eq!([said(0), said(1), said(2)], ["0 changes", "1 change", "2 changes"]);
+    }
 
     #[test]
     fn majority_is_strict() {

@@ -186,11 +186,9 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.config;
         let change = match c.change {
-            Change::Add(k) => format!(
-                "add {k} (node{} {})",
-                if k == 1 { "" } else { "s" },
-                ids(&self.members_after[c.nodes as usize..])
-            ),
+            Change::Add(k) => {
+                format!("add {k} (node{} {})", protocol::plural(k as u64), ids(&self.members_after[c.nodes as usize..]))
+            }
             Change::Remove(id) => format!("remove node {id}"),
         };
         writeln!(
@@ -199,7 +197,7 @@ impl fmt::Display for Report {
             c.nodes,
             c.vnodes,
             c.replicas,
-            if c.replicas == 1 { "" } else { "s" },
+            protocol::plural(c.replicas as u64),
             c.keys,
             c.seed
         )?;

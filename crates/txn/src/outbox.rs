@@ -226,9 +226,14 @@ impl OutboxNode {
                 Input::Start if *changes == 0 => {
                     out.emit(Level::Info, "service: each request commits a change with its outbox row")
                 }
-                Input::Start => {
-                    out.emit(Level::Info, format_args!("service restarts: {changes} changes · {} unsent", outbox.len()))
-                }
+                Input::Start => out.emit(
+                    Level::Info,
+                    format_args!(
+                        "service restarts: {changes} change{} · {} unsent",
+                        protocol::plural(*changes),
+                        outbox.len()
+                    ),
+                ),
                 Input::Request { .. } if outbox.len() >= MAX_ROWS => {
                     out.emit(Level::Notice, "the outbox is full: request refused");
                 }

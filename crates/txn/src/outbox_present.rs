@@ -6,7 +6,7 @@
 use crate::outbox::OutboxNode;
 use crate::Outbox;
 use protocol::present::{Arrangement, Body, Fact, LegendItem, Row, Shape};
-use protocol::{Countdown, Look, NodeId, NodeRef, Panel, Picture, Tone};
+use protocol::{plural, Countdown, Look, NodeId, NodeRef, Panel, Picture, Tone};
 
 /// A node kind's name, colour and shape.
 pub fn kind(node: &OutboxNode) -> (&'static str, Tone, Shape) {
@@ -21,11 +21,13 @@ pub fn kind(node: &OutboxNode) -> (&'static str, Tone, Shape) {
 pub(crate) fn look(node: &OutboxNode) -> Look {
     let (role, tone, shape) = kind(node);
     let (badge, ring) = match node {
-        OutboxNode::Service { changes, outbox, .. } => (format!("{changes} changes · {} unsent", outbox.len()), None),
+        OutboxNode::Service { changes, outbox, .. } => {
+            (format!("{changes} change{} · {} unsent", plural(*changes), outbox.len()), None)
+        }
         OutboxNode::Relay { .. } => ("polls".to_string(), Some(Countdown::Timer("poll"))),
         OutboxNode::Broker { queue, .. } => (format!("{} queued", queue.len()), None),
         OutboxNode::Consumer { processed, applied, .. } => {
-            (format!("{applied} applied · {} ids", processed.len()), None)
+            (format!("{applied} applied · {} id{}", processed.len(), plural(processed.len())), None)
         }
     };
     Look { role, tone, shape, badge, note: String::new(), ring }
@@ -75,7 +77,7 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Outbox>]) -> Picture {
             OutboxNode::Service { changes, outbox, .. } => panels.push(table(
                 "outbox-rows",
                 "Service outbox",
-                format!("{changes} changes committed; unsent rows below"),
+                format!("{changes} change{} committed; unsent rows below", plural(*changes)),
                 rows(outbox, None),
                 "Every row sent.",
             )),
@@ -103,6 +105,6 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Outbox>]) -> Picture {
     }
     // Until a client asks, the relay only polls an empty outbox: say how to start.
     let idle = nodes.iter().any(|n| matches!(n.state.node, OutboxNode::Service { changes: 0, .. }));
-    let banner = idle.then(|| "no change yet: select the service (node 0) and send it a client request".to_string());
+    let banner = idle.then(|| "no change yet: send the service (node 0) a client request (Send, or q)".to_string());
     Picture { arrangement: Arrangement::Circle, legend, panels, banner, awaits_client: idle, ..Picture::default() }
 }

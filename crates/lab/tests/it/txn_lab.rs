@@ -212,7 +212,7 @@ fn an_idle_outbox_says_how_to_start() {
         s.step();
     }
     let banner = s.picture().banner;
-    assert!(banner.as_deref().is_some_and(|b| b.contains("send it a client request")), "{banner:?}");
+    assert!(banner.as_deref().is_some_and(|b| b.contains("send the service (node 0) a client request")), "{banner:?}");
     s.act(sim::Action::Request { node: 0, cmd: "x=1".into() }).unwrap();
     s.step();
     assert_eq!(s.picture().banner, None);

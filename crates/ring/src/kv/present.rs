@@ -35,7 +35,7 @@ pub(crate) fn look(n: &KvNode) -> Look {
         role: n.status().name(),
         tone: node_tone(n.id()),
         shape: Shape::Circle,
-        badge: format!("{keys} key{}", if keys == 1 { "" } else { "s" }),
+        badge: format!("{keys} key{}", protocol::plural(keys as u64)),
         note: String::new(),
         ring: None,
     }
