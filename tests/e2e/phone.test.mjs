@@ -63,6 +63,28 @@ test('phone: no horizontal scroll, the canvas in view and sized, the top bar usa
   await page.context().close();
 });
 
+test('phone: a column of five nodes grows the canvas until each is big enough to carry its text', async () => {
+  // Redlock's five lock servers stand in one column: at 52% of the screen
+  // they were 10.5 px dots without their role or badge (text goes under a
+  // node of 12 px and more, crates/web/src/model/layout.rs).
+  const page = await openApp(env.browser, env.server.url + '?algo=redlock', PHONE);
+  await nextFrame(page);
+  const m = await page.evaluate(() => ({
+    wrap: document.querySelector('.canvas-wrap').clientHeight,
+    screen: innerHeight,
+    radii: window.clusterscope.layout().nodes.map((n) => n.r),
+  }));
+  assert.ok(m.wrap > 0.52 * m.screen, JSON.stringify(m));
+  assert.ok(m.radii.every((r) => r >= 12), JSON.stringify(m));
+  // A circle keeps the screen's share.
+  const raft = await openApp(env.browser, env.server.url + '?nodes=9', PHONE);
+  await nextFrame(raft);
+  const h = await raft.evaluate(() => document.querySelector('.canvas-wrap').clientHeight);
+  assert.ok(Math.abs(h - 0.52 * m.screen) <= 1, `${h}`);
+  await page.context().close();
+  await raft.context().close();
+});
+
 test('phone: tapping a node opens its inspector in view, the node stays visible; Escape and ✕ close it', async () => {
   const page = await openApp(env.browser, env.server.url + '?seed=7', PHONE);
   await stepUntilLeader(page);

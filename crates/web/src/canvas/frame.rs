@@ -186,6 +186,15 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     if view.scene_gen != Some((core.generation, core.picture_gen)) {
         view.scene.rebuild(core.session.as_ref(), &core.picture);
         view.scene_gen = Some((core.generation, core.picture_gen));
+        // The stylesheet lets a phone's canvas grow to the height its
+        // nodes need for their text (`--labelled-height`).
+        let needed = Layout::labelled_height(view.scene.arrangement, core.node_count());
+        if view.labelled_height != Some(needed) {
+            if let Some(wrap) = canvas.parent_element().and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+                let _ = wrap.style().set_property("--labelled-height", &format!("{needed}px"));
+            }
+            view.labelled_height = Some(needed);
+        }
     }
     let now = js_sys::Date::now();
     crate::model::ring::sync(&mut view.ring, &mut view.scene, &core, now);

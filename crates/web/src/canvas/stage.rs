@@ -21,6 +21,9 @@ pub struct View {
     pub layout: Layout,
     /// Canvas size in CSS pixels, from the resize observer.
     pub size: (f64, f64),
+    /// The height the canvas's wrapper was last told its nodes need for
+    /// their text ([`Layout::labelled_height`]).
+    pub(super) labelled_height: Option<f64>,
     pub(super) bench: Option<Bench>,
     pub(super) bench_time: f64,
     pub(super) renderer: Option<Renderer>,
@@ -63,6 +66,7 @@ impl Default for View {
             scene_gen: None,
             layout: Layout::new(800.0, 600.0, 5),
             size: (0.0, 0.0),
+            labelled_height: None,
             bench: None,
             bench_time: 0.0,
             renderer: None,

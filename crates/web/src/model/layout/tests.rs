@@ -353,3 +353,32 @@ fn a_small_canvas_shrinks_its_nodes_rather_than_overlap_them() {
         assert!(l.node_r >= 16.0, "{n} on {w}×{h}: {l:?}");
     }
 }
+
+/// A phone's canvas, grown to the height the columns ask for, keeps every
+/// node's text: Redlock's five lock servers (5 + 2 + 1) were unnamed dots
+/// on a 372×439 canvas, and are named on one of [`Layout::labelled_height`].
+#[test]
+fn a_phone_canvas_of_the_labelled_height_keeps_the_columns_text() {
+    let redlock = Arrangement::Columns { servers: 5, clients: 2 };
+    assert!(Layout::new(372.0, 439.0, 8).arranged(redlock).node_r < SMALL_NODE_R);
+    for width in [320.0, 372.0, 412.0] {
+        for (servers, clients, n) in [(5, 2, 8), (1, 4, 5), (3, 2, 6), (6, 2, 9), (1, 8, 9), (5, 11, 16), (2, 1, 3)] {
+            let arrangement = Arrangement::Columns { servers, clients };
+            let height = Layout::labelled_height(arrangement, n);
+            let l = Layout::new(width, height, n).arranged(arrangement);
+            assert!(
+                l.node_r >= SMALL_NODE_R && !l.beside && l.text_clears(),
+                "{servers}+{clients} of {n} on {width}×{height}: {l:?}"
+            );
+            fits(&l);
+            if clients <= CLIENTS_PER_COLUMN {
+                // (Two staggered columns of clients share a row's width:
+                // their lines are narrowed to it, `Layout::text_room`.)
+                texts_clear(&l, &format!("{servers}+{clients} of {n} on {width}×{height}"));
+            }
+        }
+    }
+    // Arrangements that find their own room ask for nothing.
+    assert_eq!(Layout::labelled_height(Arrangement::Circle, 9), 0.0);
+    assert_eq!(Layout::labelled_height(Arrangement::Ring, 9), 0.0);
+}
