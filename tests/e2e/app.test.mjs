@@ -115,7 +115,7 @@ test('reloading the URL reproduces the same state', async () => {
   await page.context().close();
 });
 
-test('a bad query shows a message naming the parameter and runs the default world', async () => {
+test('a bad query shows a message naming the parameter and opens the rest of the link', async () => {
   for (const [query, name] of [
     ['?nodes=1000', 'nodes'],
     ['?seed=abc', 'seed'],
@@ -128,7 +128,7 @@ test('a bad query shows a message naming the parameter and runs the default worl
     await alert.waitFor();
     const text = await alert.innerText();
     assert.match(text, new RegExp(`“${name}”`), `${query}: ${text}`);
-    assert.match(text, /default world/);
+    assert.match(text, /Opened the rest of the link without it\./);
     const state = await page.evaluate(() => window.clusterscope.state());
     assert.equal(state.nodes.length, 5, query);
     assert.equal(state.algo, 'raft');
@@ -138,6 +138,19 @@ test('a bad query shows a message naming the parameter and runs the default worl
     assert.equal(await page.locator('.notice[role="alert"]').count(), 0);
     await page.context().close();
   }
+});
+
+test('a bad parameter is left out and the rest of the link opens: the algorithm, seed and step it names', async () => {
+  // `?algo=abd&nodes=1000` opened Raft, the default world.
+  const page = await openApp(env.browser, `${env.server.url}?algo=abd&nodes=1000&seed=7&step=30`);
+  const alert = page.locator('.notice[role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /“nodes” parameter is invalid .*Opened the rest of the link without it\./s);
+  const state = await page.evaluate(() => window.clusterscope.state());
+  assert.equal(state.algo, 'abd');
+  assert.equal(state.step, 30);
+  assert.equal(await page.evaluate(() => window.clusterscope.trace().seed), 7);
+  await page.context().close();
 });
 
 test('a slip in a parameter\'s name is named with the one meant; the rest of the link opens', async () => {

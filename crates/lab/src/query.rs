@@ -39,14 +39,68 @@ pub struct Query {
 /// named: the error's field is the first one, its reason lists them all
 /// (`algo: unknown algorithm "nope"...; nodes: ...; seed: ...`).
 pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Query, SetupError> {
-    parse_all(pairs).map_err(|errors| {
-        let field = errors[0].field;
-        let mut reasons = errors.iter().map(ToString::to_string);
-        let first = reasons.next().map(|r| r[field.len() + 2..].to_string()).unwrap_or_default();
-        let rest: Vec<String> = reasons.collect();
-        let reason = if rest.is_empty() { first } else { format!("{first}; {}", rest.join("; ")) };
-        SetupError::new(field, reason)
-    })
+    parse_all(pairs).map_err(|errors| merged(&errors))
+}
+
+/// Several errors as one: the first's field, every reason.
+fn merged(errors: &[SetupError]) -> SetupError {
+    let field = errors[0].field;
+    let mut reasons = errors.iter().map(ToString::to_string);
+    let first = reasons.next().map(|r| r[field.len() + 2..].to_string()).unwrap_or_default();
+    let rest: Vec<String> = reasons.collect();
+    let reason = if rest.is_empty() { first } else { format!("{first}; {}", rest.join("; ")) };
+    SetupError::new(field, reason)
+}
+
+/// A link with bad parameters, as a page opens it ([`parse_lenient`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lenient {
+    /// Every bad parameter, in the order the link wrote them.
+    pub errors: Vec<SetupError>,
+    /// The world the rest of the link describes, each bad parameter left
+    /// out (a bad `algo` leaves Raft, with the link's other settings);
+    /// `None` when nothing of it can open: a link of another format (`v`).
+    pub rest: Option<Box<Query>>,
+}
+
+/// [`parse`] for a page opening a link: a link with bad parameters still
+/// opens what the rest of it says (`?algo=abd&nodes=1000` opened Raft,
+/// the default world, not ABD at its default size). Each pass leaves out
+/// the parameters the last found bad; the setup's own checks, and the
+/// rest of a link whose `preset` is unknown, may find more, and every one
+/// is named.
+pub fn parse_lenient<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Query, Lenient> {
+    let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| *k).collect();
+    let mut errors = match parse_pairs(pairs.clone()) {
+        Ok(query) => return Ok(query),
+        Err(errors) => errors,
+    };
+    let mut found = errors.clone();
+    let rest = loop {
+        if errors.iter().any(|e| e.field == "v") {
+            break None;
+        }
+        let before = pairs.len();
+        pairs.retain(|(k, _)| !errors.iter().any(|e| e.field == *k));
+        if pairs.len() == before {
+            break None;
+        }
+        match parse_pairs(pairs.clone()) {
+            Ok(query) => break Some(Box::new(query)),
+            Err(more) => {
+                for e in &more {
+                    if !found.iter().any(|f| f.field == e.field) {
+                        found.push(e.clone());
+                    }
+                }
+                errors = more;
+            }
+        }
+    };
+    // In the order the link wrote them.
+    protocol::sort::sort_by_key(&mut found, |e| keys.iter().position(|k| *k == e.field).unwrap_or(usize::MAX));
+    Err(Lenient { errors: found, rest })
 }
 
 /// Read a setup from decoded `(name, value)` pairs; on failure, one error
@@ -386,6 +440,41 @@ mod tests {
         let text = err.to_string();
         assert!(text.starts_with("algo: unknown algorithm \"nope\""), "{text}");
         assert!(text.contains("; nodes: ") && text.contains("; seed: expected a whole number"), "{text}");
+    }
+
+    /// A page opens the rest of a bad link: `?algo=abd&nodes=1000` opened
+    /// Raft, the default world, instead of ABD at its default size.
+    #[test]
+    fn a_bad_link_opens_the_rest_of_it() {
+        let fields = |bad: &Lenient| bad.errors.iter().map(|e| e.field).collect::<Vec<_>>();
+        let bad = parse_lenient([("algo", "abd"), ("nodes", "1000"), ("seed", "7")]).unwrap_err();
+        assert_eq!(fields(&bad), ["nodes"]);
+        let rest = bad.rest.expect("the rest opens").setup;
+        assert_eq!((rest.algo, rest.sim.nodes, rest.seed), (Algo::Abd, Setup::new(Algo::Abd).sim.nodes, 7));
+        // A bad algorithm leaves Raft, with the link's other settings.
+        let bad = parse_lenient([("algo", "nope"), ("nodes", "3"), ("seed", "abc")]).unwrap_err();
+        assert_eq!(fields(&bad), ["algo", "seed"]);
+        let rest = bad.rest.unwrap().setup;
+        assert_eq!((rest.algo, rest.sim.nodes, rest.seed), (Algo::Raft, 3, Setup::default().seed));
+        // An unknown scenario: the link's own setup, and its step.
+        let bad = parse_lenient([("preset", "nope"), ("algo", "paxos"), ("step", "4")]).unwrap_err();
+        assert_eq!(fields(&bad), ["preset"]);
+        let rest = bad.rest.unwrap();
+        assert_eq!((rest.setup.algo, rest.step, rest.preset), (Algo::Paxos, Some(4), None));
+        // The setup's checks report one problem at a time: every one is
+        // still named, in the link's order.
+        let bad = parse_lenient([("heartbeat_ms", "0"), ("nodes", "0")]).unwrap_err();
+        assert_eq!(fields(&bad), ["heartbeat_ms", "nodes"]);
+        assert_eq!(bad.rest.unwrap().setup, Setup::default());
+        // A link of another format opens nothing of its own, nor one whose
+        // problem is named by a parameter it does not have (a default that
+        // its other settings contradict).
+        assert_eq!(parse_lenient([("v", "9"), ("algo", "paxos")]).unwrap_err().rest, None);
+        let bad = parse_lenient([("algo", "lock-fenced"), ("ttl_ms", "1")]).unwrap_err();
+        assert_eq!((fields(&bad), bad.rest), (vec!["drift_allowance_ms"], None));
+        // A good link is the strict parse's.
+        let good = [("algo", "paxos"), ("seed", "3")];
+        assert_eq!(parse_lenient(good), Ok(parse(good).unwrap()));
     }
 
     fn reparse(pairs: &[(&'static str, String)]) -> Result<Query, SetupError> {

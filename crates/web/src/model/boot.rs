@@ -1,5 +1,5 @@
 //! Opening the app from its query: the world a link describes, the render
-//! benchmark it asks for, or the default world with a notice naming every
+//! benchmark it asks for, or the rest of a bad link with a notice naming every
 //! bad parameter. Pure: the query's pairs come from the host's URL.
 
 use super::core::Core;
@@ -60,8 +60,8 @@ pub struct Boot {
     pub tour: Option<super::tour::TourRequest>,
 }
 
-/// Read the page's query pairs: open the world they describe, or the
-/// default world with a notice naming the bad parameter.
+/// Read the page's query pairs: open the world they describe, or what the
+/// rest of them describe with a notice naming every bad parameter.
 pub fn boot(pairs: &[(String, String)]) -> Boot {
     let mut bench = None;
     let mut bench_error = None;
@@ -73,7 +73,34 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
     }
     // A link spells its setup out, or names a catalog scenario
     // (`?preset=ID&step=N`), whose card then says what it shows.
-    let parsed = lab::query::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    // A link with bad parameters opens the rest of it, and says which
+    // were left out.
+    let (parsed, invalid) = match lab::query::parse_lenient(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(q) => (Ok(q), None),
+        Err(bad) => {
+            let shown = match (&bad.rest, bad.errors.len()) {
+                (None, _) => "Showing the default world instead.",
+                (Some(_), 1) => "Opened the rest of the link without it.",
+                (Some(_), _) => "Opened the rest of the link without them.",
+            };
+            let text = match bad.errors.as_slice() {
+                [e] => format!("The link's “{}” parameter is invalid ({}). {shown}", e.field, e.reason),
+                errors => {
+                    let names: Vec<String> = errors.iter().map(|e| format!("“{}”", e.field)).collect();
+                    let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    match names.split_last() {
+                        Some((last, others)) => format!(
+                            "The link's {} and {last} parameters are invalid ({}). {shown}",
+                            others.join(", "),
+                            reasons.join("; ")
+                        ),
+                        None => shown.to_string(),
+                    }
+                }
+            };
+            (bad.rest.map(|q| *q).ok_or(()), Some(text))
+        }
+    };
     let mut core = match parsed {
         Ok(q) if q.step.is_some_and(|s| s > MAX_LINK_STEP) => {
             let mut core = Core::new(q.setup, Some(MAX_LINK_STEP));
@@ -100,18 +127,11 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
             }
             core
         }
-        Err(e) => {
-            let mut core = Core::new(Setup::default(), None);
-            core.notify(
-                format!(
-                    "The link's “{}” parameter is invalid ({}). Showing the default world instead.",
-                    e.field, e.reason
-                ),
-                true,
-            );
-            core
-        }
+        Err(()) => Core::new(Setup::default(), None),
     };
+    if let Some(text) = invalid {
+        core.notify(text, true);
+    }
     if let Some(e) = bench_error {
         core.notify(e, true);
     }
@@ -179,6 +199,20 @@ mod tests {
         let b = boot(&pairs(&[("nodes", "1000")]));
         assert_eq!(b.core.node_count(), 5);
         assert!(b.core.notices[0].text.contains("“nodes” parameter is invalid"), "{:?}", b.core.notices);
+        // The rest of a bad link opens: the algorithm and seed it names.
+        let b = boot(&pairs(&[("algo", "paxos"), ("nodes", "1000"), ("seed", "7")]));
+        assert_eq!((b.core.setup.algo, b.core.session.seed()), (lab::Algo::Paxos, 7));
+        assert_eq!(b.core.notices.len(), 1, "{:?}", b.core.notices);
+        assert!(b.core.notices[0].text.ends_with("Opened the rest of the link without it."), "{:?}", b.core.notices);
+        let b = boot(&pairs(&[("algo", "nope"), ("nodes", "3"), ("seed", "x")]));
+        assert_eq!(b.core.node_count(), 3);
+        let text = &b.core.notices[0].text;
+        assert!(text.starts_with("The link's “algo” and “seed” parameters are invalid (algo: "), "{text}");
+        assert!(text.contains("; seed: ") && text.ends_with("without them."), "{text}");
+        // A link of a later format opens nothing of its own.
+        let b = boot(&pairs(&[("v", "9"), ("algo", "paxos")]));
+        assert_eq!(b.core.setup.algo, lab::Algo::Raft);
+        assert!(b.core.notices[0].text.ends_with("Showing the default world instead."), "{:?}", b.core.notices);
         let b = boot(&pairs(&[("preset", preset), ("step", "x")]));
         assert!(b.core.notices[0].text.contains("“step”"), "{:?}", b.core.notices);
         let b = boot(&pairs(&[("render-bench", "10x100")]));
