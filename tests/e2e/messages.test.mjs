@@ -38,6 +38,11 @@ test('message list: every message in flight, soonest due first; arrow keys selec
     assert.ok(o.text.includes(`${m.from}→${m.to}`), o.text);
     assert.ok(o.text.includes(`due ${m.deliver_at} ms`), o.text);
   }
+  // Each label is shown whole: at 1280 px the side column squeezed
+  // "ok 0" beside "AppendEntriesReply #38" to a sliver of its "o".
+  const cut = await page.locator('#msg-list .label').evaluateAll((ls) =>
+    ls.filter((l) => l.textContent && l.scrollWidth > l.clientWidth + 1).map((l) => l.textContent));
+  assert.deepEqual(cut, [], 'labels cut short');
   assert.equal(await page.locator('#msg-count').innerText(), `(${msgs.length})`);
   assert.equal(await page.locator('#msg-list').getAttribute('role'), 'listbox');
   assert.equal(await page.locator('#list-drop').isDisabled(), true, 'nothing to act on yet');
