@@ -59,13 +59,14 @@ pub struct Lenient {
     pub errors: Vec<SetupError>,
     /// The world the rest of the link describes, each bad parameter left
     /// out (a bad `algo` leaves Raft, with the link's other settings);
-    /// `None` when nothing of it can open: a link of another format (`v`).
+    /// `None` when nothing of it can open: a link of another format (`v`),
+    /// or one whose problem is named by a parameter it does not have.
     pub rest: Option<Box<Query>>,
 }
 
 /// [`parse`] for a page opening a link: a link with bad parameters still
-/// opens what the rest of it says (`?algo=abd&nodes=1000` opened Raft,
-/// the default world, not ABD at its default size). Each pass leaves out
+/// opens what the rest of it says (`?algo=abd&nodes=1000` opens ABD at its
+/// default size; it once opened Raft, the default world). Each pass leaves out
 /// the parameters the last found bad; the setup's own checks, and the
 /// rest of a link whose `preset` is unknown, may find more, and every one
 /// is named.
