@@ -54,7 +54,7 @@ impl Judgement {
     /// panel says why.
     pub fn short(&self) -> String {
         match &self.finding {
-            Finding::Yes => format!("Linearizable: yes ({} ops)", self.ops),
+            Finding::Yes => format!("Linearizable: yes ({} op{})", self.ops, protocol::plural(self.ops as u64)),
             Finding::No { clients, .. } => {
                 let ids: Vec<String> = clients.iter().map(u32::to_string).collect();
                 format!("Linearizable: no (clients {})", ids.join(", "))
@@ -67,7 +67,11 @@ impl Judgement {
     pub fn text(&self) -> String {
         let through = self.through.map_or(String::new(), |t| format!(", through {t} ms"));
         match &self.finding {
-            Finding::Yes => format!("Linearizable: yes ({} operations checked{through})", self.ops),
+            Finding::Yes => format!(
+                "Linearizable: yes ({} operation{} checked{through})",
+                self.ops,
+                protocol::plural(self.ops as u64)
+            ),
             Finding::No { why, .. } => format!("Linearizable: no — {why}"),
             Finding::Undecided(reason) => format!("Linearizable: undecided ({reason})"),
         }

@@ -459,7 +459,9 @@ impl Protocol for MultiPaxos {
 
     fn look(&self) -> Look {
         let (role, badge) = match &self.lead {
-            Lead::Leader { ballot, next_slot, .. } => ("leader", format!("L {ballot} · {next_slot} slots")),
+            Lead::Leader { ballot, next_slot, .. } => {
+                ("leader", format!("L {ballot} · {next_slot} slot{}", protocol::plural(*next_slot)))
+            }
             Lead::Candidate { ballot, .. } => ("candidate", format!("1a {ballot}")),
             Lead::Follower => {
                 let role = if self.roles.proposer {

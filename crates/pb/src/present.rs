@@ -89,7 +89,9 @@ pub(crate) fn inspect(id: NodeId, node: &Node, up: bool) -> Vec<Panel> {
                 Fact::new("Epoch", epoch_badge(r)),
                 Fact::new(
                     "Accepted writes in",
-                    r.accepted.map_or("no epoch yet".to_string(), |(e, n)| format!("epoch {e} ({n} writes)")),
+                    r.accepted.map_or("no epoch yet".to_string(), |(e, n)| {
+                        format!("epoch {e} ({n} write{})", protocol::plural(n))
+                    }),
                 ),
                 Fact::new("Log length", r.log.len.to_string()),
             ];

@@ -274,7 +274,11 @@ impl RaftChecker {
             return violation(
                 STATE_MACHINE_SAFETY,
                 [n.id],
-                format!("node {} has commit_index {commit} but only {len} entries", n.id),
+                format!(
+                    "node {} has commit_index {commit} but only {len} entr{}",
+                    n.id,
+                    if len == 1 { "y" } else { "ies" }
+                ),
             );
         }
         let known = self.committed.len() as u64;
@@ -453,7 +457,7 @@ mod tests {
         let v = check(&mut c, &nodes, Some(1)).unwrap();
         assert_eq!(
             (v.property, v.detail.as_str()),
-            (STATE_MACHINE_SAFETY, "node 1 has commit_index 2 but only 1 entries")
+            (STATE_MACHINE_SAFETY, "node 1 has commit_index 2 but only 1 entry")
         );
 
         let mut c = RaftChecker::default();

@@ -259,7 +259,10 @@ impl Checker<Outbox> for OutboxChecker {
         if let Some(id) = processed.max().filter(|&id| id > changes) {
             return Some(Violation::new(
                 NO_PHANTOM,
-                format!("the consumer applied message {id}, but the service committed only {changes} changes"),
+                format!(
+                    "the consumer applied message {id}, but the service committed only {changes} change{}",
+                    protocol::plural(changes)
+                ),
                 [service, at],
             ));
         }

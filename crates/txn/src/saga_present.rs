@@ -116,7 +116,12 @@ pub(crate) fn picture(nodes: &[NodeRef<'_, Saga>]) -> Picture {
     let banner = match nodes.first().map(|n| &n.state.node) {
         Some(SagaNode::Orchestrator(o)) if o.saga > 0 => Some(match o.state {
             SagaState::Running => format!("saga {}: {} of {} steps done", o.saga, o.step, o.steps),
-            SagaState::Compensating => format!("saga {}: compensating, {} steps still to undo", o.saga, o.step),
+            SagaState::Compensating => format!(
+                "saga {}: compensating, {} step{} still to undo",
+                o.saga,
+                o.step,
+                protocol::plural(o.step as u64)
+            ),
             SagaState::Done => format!("saga {}: every step done", o.saga),
             SagaState::Compensated => format!("saga {}: every done step compensated", o.saga),
         }),

@@ -156,7 +156,10 @@ impl Message for Msg {
             Msg::AnnounceAck { .. } => "ack".into(),
             Msg::Gossip { .. } => "view".into(),
             Msg::Pull { ranges, .. } => format!("pull {}", ranges.len()),
-            Msg::Transfer { copies, handoffs, .. } => format!("{} keys", copies.len() + handoffs.len()),
+            Msg::Transfer { copies, handoffs, .. } => {
+                let n = copies.len() + handoffs.len();
+                format!("{n} key{}", protocol::plural(n as u64))
+            }
             Msg::Replicate { items, .. } if items.len() == 1 => format!("rep {}", items[0].key),
             Msg::Replicate { items, .. } => format!("rep {}", items.len()),
             Msg::Handoff { items, .. } => format!("hand {}", items.len()),

@@ -28,7 +28,14 @@ impl KvNode {
                     return fx.note(Level::Warn, format!("node {id} cannot leave: it is the last member"));
                 }
                 self.set_status(Status::Leaving, fx);
-                fx.note(Level::Notice, format!("node {id} leaves: hands off {} keys", self.disk.store.len()));
+                fx.note(
+                    Level::Notice,
+                    format!(
+                        "node {id} leaves: hands off {} key{}",
+                        self.disk.store.len(),
+                        protocol::plural(self.disk.store.len() as u64)
+                    ),
+                );
                 self.send_unconfirmed(fx);
             }
             Ok(Cmd::Put(key, value)) => {
@@ -148,7 +155,13 @@ impl KvNode {
         let entry = self.disk.view.get(self.id);
         fx.note(
             Level::Info,
-            format!("node {} is back as {} with {} keys on disk", self.id, entry.status.name(), self.disk.store.len()),
+            format!(
+                "node {} is back as {} with {} key{} on disk",
+                self.id,
+                entry.status.name(),
+                self.disk.store.len(),
+                protocol::plural(self.disk.store.len() as u64)
+            ),
         );
         if entry.inc > 0 {
             self.unacked = self.others();
