@@ -38,6 +38,11 @@ test('phone: no horizontal scroll, the canvas in view and sized, the top bar usa
   assert.ok(m.canvas.left >= 0 && m.canvas.right <= m.w, JSON.stringify(m.canvas));
   assert.ok(m.canvas.width >= 340 && m.canvas.height >= 300, `canvas sized: ${JSON.stringify(m.canvas)}`);
   assert.ok(m.canvas.top < m.h / 2, `the canvas starts in the first half screen: ${m.canvas.top}`);
+  // The legend's mouse-and-keyboard hint is left out on touch, where it
+  // was a fourth line cut by the legend's three.
+  assert.equal(await page.locator('.legend .hint').isVisible(), false);
+  const legend = await page.locator('.legend').evaluate((l) => [l.scrollHeight, l.clientHeight]);
+  assert.ok(legend[0] <= legend[1], `the legend's lines fit: ${legend}`);
   const drawn = await page.evaluate(() => document.querySelector('#cluster').width);
   assert.ok(drawn >= 340, 'the canvas is drawn at its size');
   // Every control of the top bar and the playback bar is on screen.
