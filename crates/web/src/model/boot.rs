@@ -76,7 +76,7 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
     // A link with bad parameters opens the rest of it, and says which
     // were left out.
     let (parsed, invalid) = match lab::query::parse_lenient(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-        Ok(q) => (Ok(q), None),
+        Ok(q) => (Some(q), None),
         Err(bad) => {
             let shown = match (&bad.rest, bad.errors.len()) {
                 (None, _) => "Showing the default world instead.",
@@ -98,11 +98,11 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
                     }
                 }
             };
-            (bad.rest.map(|q| *q).ok_or(()), Some(text))
+            (bad.rest.map(|q| *q), Some(text))
         }
     };
     let mut core = match parsed {
-        Ok(q) if q.step.is_some_and(|s| s > MAX_LINK_STEP) => {
+        Some(q) if q.step.is_some_and(|s| s > MAX_LINK_STEP) => {
             let mut core = Core::new(q.setup, Some(MAX_LINK_STEP));
             core.notify(
                     format!("The link's “step” is past {MAX_LINK_STEP}, the most a link replays on opening; showing step {MAX_LINK_STEP}."),
@@ -110,7 +110,7 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
                 );
             core
         }
-        Ok(q) => {
+        Some(q) => {
             let mut core = Core::new(q.setup, q.step);
             // A moment the run never reaches (it ran out of things to happen
             // first, as a protocol waiting for a client does) is said, not
@@ -127,7 +127,7 @@ pub fn boot(pairs: &[(String, String)]) -> Boot {
             }
             core
         }
-        Err(()) => Core::new(Setup::default(), None),
+        None => Core::new(Setup::default(), None),
     };
     if let Some(text) = invalid {
         core.notify(text, true);
