@@ -28,13 +28,10 @@ impl KvNode {
                     return fx.note(Level::Warn, format!("node {id} cannot leave: it is the last member"));
                 }
                 self.set_status(Status::Leaving, fx);
+                let keys = self.disk.store.len();
                 fx.note(
                     Level::Notice,
-                    format!(
-                        "node {id} leaves: hands off {} key{}",
-                        self.disk.store.len(),
-                        protocol::plural(self.disk.store.len() as u64)
-                    ),
+                    format!("node {id} leaves: hands off {keys} key{}", protocol::plural(keys as u64)),
                 );
                 self.send_unconfirmed(fx);
             }
@@ -153,14 +150,14 @@ impl KvNode {
             return;
         }
         let entry = self.disk.view.get(self.id);
+        let keys = self.disk.store.len();
         fx.note(
             Level::Info,
             format!(
-                "node {} is back as {} with {} key{} on disk",
+                "node {} is back as {} with {keys} key{} on disk",
                 self.id,
                 entry.status.name(),
-                self.disk.store.len(),
-                protocol::plural(self.disk.store.len() as u64)
+                protocol::plural(keys as u64)
             ),
         );
         if entry.inc > 0 {
