@@ -97,6 +97,33 @@ pub struct Highlight {
     pub violated: u64,
 }
 
+/// A note's words as they fit in `room` pixels: at most 28 characters,
+/// shortened with an ellipsis when cut (a label at the right edge ran off
+/// the canvas mid-word), and its width; `None` when not even a short
+/// start fits.
+fn fitted(ctx: &Ctx, text: &str, room: f64) -> Option<(String, f64)> {
+    const LONGEST: usize = 28;
+    const SHORTEST: usize = 8;
+    let width = |s: &str| ctx.measure_text(s).map_or(6.0 * s.chars().count() as f64, |m| m.width());
+    let chars: Vec<char> = text.chars().collect();
+    let mut keep = chars.len().min(LONGEST);
+    loop {
+        let mut label: String = chars[..keep].iter().collect();
+        if keep < chars.len() {
+            label.truncate(label.trim_end().len());
+            label.push('…');
+        }
+        let w = width(&label);
+        if w <= room {
+            return Some((label, w));
+        }
+        if keep <= SHORTEST {
+            return None;
+        }
+        keep -= 1;
+    }
+}
+
 /// The palette slot of a message kind: the same kind, the same colour.
 fn kind_slot(kind: &str) -> usize {
     kind.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) as usize % PALETTE_LEN
@@ -245,6 +272,11 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
     // Where the last label on each lane ends: a label that would overlap it
     // is left out (its diamond stays; the event log has its words).
     let mut free_from = vec![f64::MIN; d.nodes as usize];
+    // Each label on a halo of the stage's colour: on a phone the whole run
+    // fits a few hundred pixels and the words sat on a mesh of arrows.
+    ctx.set_stroke_style_str(&theme.stage);
+    ctx.set_line_width(3.0);
+    ctx.set_line_join("round");
     for note in &d.notes[notes] {
         let (x, y) = (g.x(note.at.time as f64), g.lane_y(note.node));
         ctx.set_global_alpha(if note.at.step > step { 0.3 } else { 1.0 });
@@ -256,9 +288,12 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
         ctx.fill();
         let lane = &mut free_from[note.node as usize];
         if labelled && x + 6.0 >= *lane {
-            let text: String = note.text.chars().take(28).collect();
-            let _ = ctx.fill_text(&text, x + 6.0, y - lane_h.min(24.0) / 3.0);
-            *lane = x + 6.0 + ctx.measure_text(&text).map_or(6.0 * 28.0, |m| m.width()) + 4.0;
+            if let Some((text, width)) = fitted(ctx, &note.text, right - x - 6.0) {
+                let label_y = y - lane_h.min(24.0) / 3.0;
+                let _ = ctx.stroke_text(&text, x + 6.0, label_y);
+                let _ = ctx.fill_text(&text, x + 6.0, label_y);
+                *lane = x + 6.0 + width + 4.0;
+            }
         }
     }
     ctx.set_global_alpha(1.0);
