@@ -304,7 +304,12 @@ pub fn draw(ctx: &Ctx, d: &Diagram, g: &Geometry, now: (u64, f64), theme: &Theme
     let axis_y = g.height - 5.0;
     for t in layout::ticks(g.t0, g.t1, g.width - GUTTER) {
         let x = g.x(t);
-        let _ = ctx.fill_text(&format!("{t} ms"), x + 2.0, axis_y);
+        // A tick near the right edge keeps its mark; its words are left
+        // out rather than cut ("2000 m").
+        let label = format!("{t} ms");
+        if ctx.measure_text(&label).map_or(true, |m| x + 2.0 + m.width() <= g.width) {
+            let _ = ctx.fill_text(&label, x + 2.0, axis_y);
+        }
         ctx.fill_rect(x, g.height - AXIS, 1.0, 4.0);
     }
     let x = g.x(d.time_of(step) as f64);
