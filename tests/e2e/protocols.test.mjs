@@ -64,6 +64,35 @@ test('dueling proposers livelock without back-off; turning it on in the options 
   await page.context().close();
 });
 
+test('a link\'s bug=NAME is shown: in the title, on the property it aims at, in the options, which switch it off', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=paxos&bug=accept-unproposed');
+  assert.equal((await page.locator('#bug-tag').innerText()).trim(), '· bug=accept-unproposed');
+  const validity = page.locator('#invariants li[data-property="Validity"]');
+  assert.equal(await validity.locator('.bug-target').innerText(), 'bug=accept-unproposed aims at it');
+  assert.equal(await page.locator('#invariants .bug-target').count(), 1, 'only the property it breaks');
+  // One changed setting, on a badge: the top bar stays one row at 1280 px.
+  assert.equal(await page.locator('#options summary .changed-count').textContent(), '1 changed');
+  const rows = await page.evaluate(() => ['.group.world', '.group.misc'].map((s) => document.querySelector(s).getBoundingClientRect().top));
+  assert.equal(rows[0], rows[1], `the world's settings and the run's commands on one row: ${rows}`);
+  const options = await openOptions(page);
+  assert.match(await options.locator('#opt-bug').innerText(), /breaks Validity: A proposer with no reported value/);
+
+  // The bug breaks Validity; switched off, the same run holds at the same step.
+  await page.evaluate(() => { window.clusterscope.request(); window.clusterscope.step(30); });
+  await page.waitForFunction(() => window.clusterscope.state().first_violation?.property === 'Validity');
+  const step = await page.evaluate(() => window.clusterscope.state().step);
+  await options.locator('#opt-bug-off').click();
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('bug'));
+  const after = await page.evaluate(() => window.clusterscope.state());
+  assert.equal(after.step, step, 'the run replays to the step it showed');
+  assert.equal(after.first_violation, null, 'the correct protocol keeps Validity');
+  assert.equal(await page.locator('#bug-tag').count(), 0);
+  assert.equal(await page.locator('#invariants .bug-target').count(), 0);
+  assert.equal(await page.locator('#options summary .changed-count').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('Kleppmann under lock-lease: the storage property breaks at step 35', async () => {
   const page = await openApp(env.browser, env.server.url + '?preset=kleppmann-lease');
   await page.evaluate(() => window.clusterscope.seek(34));

@@ -343,6 +343,15 @@ impl Setup {
         changed
     }
 
+    /// The deliberately broken variant this run switches on (`bug=NAME`),
+    /// as the catalog describes it: what it breaks and how. `None` without
+    /// one, or with a name the algorithm does not have (which
+    /// [`validate`](Self::validate) refuses).
+    pub fn bug(&self) -> Option<&'static protocol::BugSpec> {
+        let name = self.options.get(options::BUG)?.trim();
+        self.algo.info().bugs.iter().find(|b| b.name == name)
+    }
+
     /// Check the config against the algorithm's limits and the actions
     /// against the cluster size.
     pub fn validate(&self) -> Result<(), SetupError> {
@@ -447,6 +456,21 @@ mod tests {
         assert!(open(&setup).is_ok());
         setup.sim.nodes = 0;
         assert_eq!(setup.validate().unwrap_err().reason, "Raft needs at least 1 node, got 0");
+    }
+
+    #[test]
+    fn a_setup_names_its_bug_from_the_catalog() {
+        let mut setup = Setup::new(Algo::Paxos);
+        assert_eq!(setup.bug(), None);
+        setup.options.insert("bug".into(), " accept-unproposed ".into());
+        let bug = setup.bug().expect("a bug of Paxos");
+        assert_eq!((bug.name, bug.breaks), ("accept-unproposed", "Validity"));
+        setup.options.insert("bug".into(), "nope".into());
+        assert_eq!(setup.bug(), None);
+        // The same name on an algorithm that lacks it is not its bug.
+        let mut raft = Setup::new(Algo::Raft);
+        raft.options.insert("bug".into(), "accept-unproposed".into());
+        assert_eq!(raft.bug(), None);
     }
 
     /// A bad option's value is quoted and the option named, then its help.

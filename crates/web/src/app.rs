@@ -230,7 +230,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         { inspector::inspector(&core, send) }
                     }
                     <Invariants properties={session.properties()} first={session.first_violation().cloned()}
-                        now={session.violation().cloned()} pause_on_violation={core.pause_on_violation} send={send.clone()} />
+                        now={session.violation().cloned()} pause_on_violation={core.pause_on_violation}
+                        bug={core.setup.bug()} send={send.clone()} />
                 </aside>
                 // Under the stage; the side column runs down beside both.
                 <EventLog log={log} generation={core.generation} notable_only={core.log_notable_only}

@@ -18,6 +18,9 @@ pub struct InvariantsProps {
     pub now: Option<Violation>,
     /// Whether playback pauses at the first violation.
     pub pause_on_violation: bool,
+    /// The run's deliberately broken variant, whose property is marked as
+    /// its target until it breaks.
+    pub bug: Option<&'static protocol::BugSpec>,
     pub send: Callback<Cmd>,
 }
 
@@ -61,7 +64,11 @@ pub fn invariants(props: &InvariantsProps) -> Html {
                         },
                         None => html! {
                             <li class="holds" data-property={p}><span class="mark" aria-hidden="true">{"✓"}</span>{ p }
-                                <span class="sr-only">{" holds"}</span></li>
+                                <span class="sr-only">{" holds"}</span>
+                                if let Some(bug) = props.bug.filter(|b| b.breaks == p) {
+                                    <span class="when bug-target">{ format!("bug={} aims at it", bug.name) }</span>
+                                }
+                            </li>
                         },
                     }
                 }) }

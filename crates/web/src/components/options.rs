@@ -7,6 +7,7 @@ use crate::model::cmd::Cmd;
 use crate::model::core::option_value;
 use lab::OptionSpec;
 use lab::Setup;
+use protocol::BugSpec;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,19 +15,45 @@ use lab::options::choices;
 
 pub fn options_panel(setup: &Setup, send: &Callback<Cmd>) -> Html {
     let specs = setup.algo.info().options;
-    if specs.is_empty() {
+    let bug = setup.bug();
+    if specs.is_empty() && bug.is_none() {
         return html! {};
     }
-    let changed = specs.iter().filter(|s| setup.options.get(s.name).is_some_and(|v| v != s.default)).count();
+    let changed = specs.iter().filter(|s| setup.options.get(s.name).is_some_and(|v| v != s.default)).count()
+        + usize::from(bug.is_some());
     html! {
         <details class="options" id="options">
             <summary title="Settings of this algorithm (each change replays the run with the same seed and actions)">
-                { if changed > 0 { format!("Options ({changed} changed)") } else { "Options".to_string() } }
+                {"Options"}
+                // A count on a badge, not "(2 changed)": the words made the
+                // top bar one row taller at 1280 px.
+                if changed > 0 {
+                    <span class="changed-count" title={format!("{changed} changed")}>
+                        { changed }<span class="sr-only">{" changed"}</span>
+                    </span>
+                }
             </summary>
             <div class="options-body" role="group" aria-label="Algorithm options">
+                { for bug.map(|bug| bug_row(bug, send)) }
                 { for specs.iter().map(|spec| control(setup, spec, send)) }
             </div>
         </details>
+    }
+}
+
+/// The broken variant a link switched on: what it breaks and how, and a
+/// button that runs the correct protocol on the same seed and actions.
+/// (No menu offers one: `cli algos` lists them.)
+fn bug_row(bug: &BugSpec, send: &Callback<Cmd>) -> Html {
+    let off = send.reform(|_| Cmd::SetOption { name: lab::options::BUG.to_string(), value: String::new() });
+    html! {
+        <div class="bug-row" id="opt-bug">
+            <span class="label mono">{"bug"}</span>
+            <span class="bug-name mono">{ bug.name }</span>
+            <button type="button" id="opt-bug-off" onclick={off}
+                title="Run the correct protocol instead, with the same seed and actions">{"Switch off"}</button>
+            <span class="default muted">{ format!("breaks {}: {}", bug.breaks, bug.what) }</span>
+        </div>
     }
 }
 

@@ -97,7 +97,15 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="brand">
                 <span class="logo" aria-hidden="true">{"◎"}</span>
                 <h1>{"Clusterscope"}</h1>
-                <span class="sub">{ format!("{} · {} nodes · seed {}", info.title, nodes, seed) }</span>
+                <span class="sub">{ format!("{} · {} nodes · seed {}", info.title, nodes, seed) }
+                    // A deliberately broken variant is never in a menu, so
+                    // the page says when one is on, in the link's words.
+                    if let Some(bug) = setup.bug() {
+                        <span class="bug-tag" id="bug-tag" title={format!("A deliberately broken variant: {} (it breaks {})", bug.what, bug.breaks)}>
+                            { format!(" · bug={}", bug.name) }
+                        </span>
+                    }
+                </span>
             </div>
             <div class="settings" role="group" aria-label="World settings">
                 <div class="group world">

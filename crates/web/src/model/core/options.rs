@@ -14,13 +14,20 @@ pub fn option_value(setup: &Setup, name: &str) -> Option<String> {
 impl Core {
     pub(super) fn set_option(&mut self, name: &str, value: &str) -> Result<(), String> {
         let info = self.algo().info();
-        let Some(spec) = info.options.iter().find(|o| o.name == name) else {
-            let known: Vec<&str> = info.options.iter().map(|o| o.name).collect();
-            return Err(format!("option {name:?} is not one of {}'s: {}", info.title, known.join(", ")));
+        // `bug`, in no menu, is switched off by an empty value (the
+        // options panel's "Switch off").
+        let default = if name == lab::options::BUG {
+            ""
+        } else {
+            let Some(spec) = info.options.iter().find(|o| o.name == name) else {
+                let known: Vec<&str> = info.options.iter().map(|o| o.name).collect();
+                return Err(format!("option {name:?} is not one of {}'s: {}", info.title, known.join(", ")));
+            };
+            spec.default
         };
         let mut next = self.full_setup();
         // A default is left out, so links stay short and list only changes.
-        if value == spec.default {
+        if value == default {
             next.options.remove(name);
         } else {
             next.options.insert(name.to_string(), value.to_string());

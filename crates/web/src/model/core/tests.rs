@@ -104,6 +104,27 @@ fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
     assert!(core.setup.options.is_empty());
 }
 
+/// A link's `bug=NAME` is switched off as an option with an empty value
+/// (the options panel's "Switch off"): the same seed and actions replay to
+/// the same step with the correct protocol. A bad name keeps the run.
+#[test]
+fn a_bug_is_switched_off_and_the_run_replays() {
+    let mut setup = Setup::new(lab::Algo::Raft);
+    setup.options.insert("bug".into(), "forget-vote".into());
+    let mut core = Core::new(setup, Some(60));
+    assert_eq!(core.setup.bug().map(|b| b.name), Some("forget-vote"));
+    let before = core.session.state_json();
+    let err = core.apply(Cmd::SetOption { name: "bug".into(), value: "nope".into() }).unwrap_err();
+    assert!(err.starts_with("bug:") && err.contains("forget-vote"), "{err}");
+    assert_eq!(core.session.state_json(), before);
+    core.apply(Cmd::SetOption { name: "bug".into(), value: String::new() }).unwrap();
+    assert_eq!(core.setup.bug(), None);
+    assert!(!core.setup.options.contains_key("bug"), "switched off, not written down");
+    assert_eq!(core.session.steps(), 60);
+    core.apply(Cmd::SetOption { name: "bug".into(), value: "forget-vote".into() }).unwrap();
+    assert_eq!(core.setup.bug().map(|b| b.breaks), Some("Election Safety"));
+}
+
 #[test]
 fn speed_slider_is_logarithmic() {
     assert!((speed_to_slider(0.01) + 2.0).abs() < 1e-9);
