@@ -66,7 +66,8 @@ test('dueling proposers livelock without back-off; turning it on in the options 
 
 test('a link\'s bug=NAME is shown: in the title, on the property it aims at, in the options, which switch it off', async () => {
   const page = await openApp(env.browser, env.server.url + '?algo=paxos&bug=accept-unproposed');
-  assert.equal((await page.locator('#bug-tag').innerText()).trim(), '· bug=accept-unproposed');
+  assert.equal(await page.locator('#bug-tag').innerText(), 'bug=accept-unproposed');
+  assert.match(await page.locator('.brand .sub').innerText(), /seed\u00a01 · bug=accept-unproposed$/);
   const validity = page.locator('#invariants li[data-property="Validity"]');
   assert.equal(await validity.locator('.bug-target').innerText(), 'bug=accept-unproposed aims at it');
   assert.equal(await page.locator('#invariants .bug-target').count(), 1, 'only the property it breaks');
@@ -74,6 +75,8 @@ test('a link\'s bug=NAME is shown: in the title, on the property it aims at, in 
   assert.equal(await page.locator('#options summary .changed-count').textContent(), '1 changed');
   const rows = await page.evaluate(() => ['.group.world', '.group.misc'].map((s) => document.querySelector(s).getBoundingClientRect().top));
   assert.equal(rows[0], rows[1], `the world's settings and the run's commands on one row: ${rows}`);
+  // On the canvas too, so a screenshot of it says so.
+  assert.equal(await page.locator('.canvas-wrap .world-name.bug').innerText(), 'bug=accept-unproposed');
   const options = await openOptions(page);
   assert.match(await options.locator('#opt-bug').innerText(), /breaks Validity: A proposer with no reported value/);
 
@@ -89,8 +92,15 @@ test('a link\'s bug=NAME is shown: in the title, on the property it aims at, in 
   assert.equal(await page.locator('#bug-tag').count(), 0);
   assert.equal(await page.locator('#invariants .bug-target').count(), 0);
   assert.equal(await page.locator('#options summary .changed-count').count(), 0);
+  assert.equal(await page.locator('.world-name').count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+
+  // An embedded frame has no title bar: the canvas's corner names the bug.
+  const embed = await openApp(env.browser, env.server.url + '?embed=1&algo=raft&bug=forget-vote', { viewport: { width: 720, height: 420 } });
+  assert.equal(await embed.locator('.canvas-wrap .world-name.bug').innerText(), 'bug=forget-vote');
+  assert.deepEqual(embed.errors, []);
+  await embed.context().close();
 });
 
 test('Kleppmann under lock-lease: the storage property breaks at step 35', async () => {

@@ -140,7 +140,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         let placement = if comparing.is_some() { crate::model::cmd::Placement::Below } else { core.placement };
         format!("diagram-{}", placement.name())
     });
-    let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
+    let run_name = crate::model::compare::corner_name(&core.setup, comparing.is_some());
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
@@ -181,7 +181,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onmousemove={canvas_events.hover} />
                         { network_badge(core.setup.sim.network) }
                         if let Some(name) = run_name {
-                            <span class="world-name" title={name.clone()}>{ name }</span>
+                            <span class={classes!("world-name", comparing.is_none().then_some("bug"))} title={name.clone()}>{ name }</span>
                         }
                     </div>
                     if let Some((_, drawn)) = comparing.as_ref() {

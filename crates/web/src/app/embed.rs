@@ -36,7 +36,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
     let tour = core.tour_view().filter(|_| view.controls);
     // `compare=ALGO`: the other world beside the run, each named.
     let comparing = super::comparison(&core, refs.view);
-    let run_name = comparing.as_ref().map(|(worlds, _)| worlds[0].name.clone());
+    let run_name = crate::model::compare::corner_name(&core.setup, comparing.is_some());
     html! {
         <div class={classes!("app", "embed", (!view.controls).then_some("bare"), tour.is_some().then_some("touring"),
             core.spacetime.is_some().then_some("with-diagram"))}>
@@ -48,7 +48,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                         onclick={canvas_events.click} onmousemove={canvas_events.hover} />
                     { super::network_badge(core.setup.sim.network) }
                     if let Some(name) = run_name {
-                        <span class="world-name" title={name.clone()}>{ name }</span>
+                        <span class={classes!("world-name", comparing.is_none().then_some("bug"))} title={name.clone()}>{ name }</span>
                     }
                 </div>
                 if let Some((_, drawn)) = comparing {

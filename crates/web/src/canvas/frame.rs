@@ -10,7 +10,7 @@ use super::stage::{FrameKey, View};
 use super::theme::Theme;
 use crate::model::bench::Bench;
 use crate::model::cmd::{Cmd, Input};
-use crate::model::compare::world_name;
+use crate::model::compare::corner_name;
 use crate::model::core::Core;
 use crate::model::layout::banner::{badge_label, Corners};
 use crate::model::layout::{Layout, BANNER_BAND};
@@ -200,8 +200,8 @@ fn frame(inner: &Inner, ts: f64) -> bool {
     crate::model::ring::sync(&mut view.ring, &mut view.scene, &core, now);
     let band = if view.scene.banner.is_some() {
         // The page's labels over the canvas: the run's name beside another
-        // world, and the network badge.
-        let name = core.compare.as_ref().map(|_| world_name(core.setup.algo, &core.setup.options));
+        // world (or its bug), and the network badge.
+        let name = corner_name(&core.setup, core.compare.is_some());
         let corners = Corners { left: name, right: Some(badge_label(core.setup.sim.network)) };
         if view.scene.corners != corners {
             view.scene.corners = corners;

@@ -97,12 +97,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="brand">
                 <span class="logo" aria-hidden="true">{"◎"}</span>
                 <h1>{"Clusterscope"}</h1>
-                <span class="sub">{ format!("{} · {} nodes · seed {}", info.title, nodes, seed) }
+                // A line breaks between the parts, never inside "seed 1".
+                <span class="sub">{ format!("{} · {nodes}\u{a0}nodes · seed\u{a0}{seed}", info.title) }
                     // A deliberately broken variant is never in a menu, so
                     // the page says when one is on, in the link's words.
                     if let Some(bug) = setup.bug() {
+                        {" · "}
                         <span class="bug-tag" id="bug-tag" title={format!("A deliberately broken variant: {} (it breaks {})", bug.what, bug.breaks)}>
-                            { format!(" · bug={}", bug.name) }
+                            { format!("bug={}", bug.name) }
                         </span>
                     }
                 </span>

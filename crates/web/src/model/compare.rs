@@ -24,6 +24,18 @@ pub fn world_name(algo: lab::Algo, options: &lab::Options) -> String {
     }
 }
 
+/// The label in the canvas's top-left corner: beside another world, the
+/// run's [`world_name`]; alone, the deliberately broken variant it runs
+/// (`bug=NAME`), so an embedded frame or a screenshot of the canvas says
+/// the run is broken on purpose; otherwise none.
+pub fn corner_name(setup: &Setup, comparing: bool) -> Option<String> {
+    if comparing {
+        Some(world_name(setup.algo, &setup.options))
+    } else {
+        setup.bug().map(|bug| format!("bug={}", bug.name))
+    }
+}
+
 /// The other world and the counters of both.
 pub struct Twin {
     pub against: Against,
@@ -143,6 +155,16 @@ mod tests {
         let mut m = Meter::new(s.as_ref());
         m.sync(s.as_ref(), step);
         m.counters()
+    }
+
+    #[test]
+    fn the_corner_names_the_run_beside_another_world_and_else_its_bug() {
+        let mut setup = Setup::new(Algo::Raft);
+        assert_eq!(corner_name(&setup, false), None);
+        assert_eq!(corner_name(&setup, true).as_deref(), Some("raft"));
+        setup.options.insert("bug".into(), "forget-vote".into());
+        assert_eq!(corner_name(&setup, false).as_deref(), Some("bug=forget-vote"));
+        assert_eq!(corner_name(&setup, true).as_deref(), Some("raft (bug=forget-vote)"));
     }
 
     #[test]
