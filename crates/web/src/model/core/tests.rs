@@ -84,48 +84,6 @@ fn open_and_reset_keep_the_catalog_limits() {
 }
 
 #[test]
-fn an_option_replays_the_run_and_a_bad_one_keeps_it() {
-    let preset = lab::presets::Preset::find("dueling-proposers").unwrap().load();
-    let mut core = Core::new(preset.setup, Some(40));
-    assert_eq!(option_value(&core.setup, "backoff").as_deref(), Some("off"));
-    let before = core.session.state_json();
-    let err = core.apply(Cmd::SetOption { name: "retry_ms".into(), value: "soon".into() }).unwrap_err();
-    assert!(err.starts_with("retry_ms:"), "{err}");
-    assert_eq!(core.session.state_json(), before);
-    core.apply(Cmd::SetOption { name: "backoff".into(), value: "on".into() }).unwrap();
-    // With back-off the run settles sooner: it replays to step 40 or its end.
-    assert!(core.session.steps() <= 40 && core.session.next_event_time().is_none() || core.session.steps() == 40);
-    assert_eq!(core.session.actions().len(), 2);
-    assert_eq!(option_value(&core.setup, "backoff").as_deref(), Some("on"));
-    assert!(!core.setup.options.contains_key("backoff"), "a default is not written down");
-    assert!(core.apply(Cmd::SetOption { name: "nope".into(), value: "1".into() }).is_err());
-    // Another algorithm starts from its own defaults.
-    core.apply(Cmd::Open(Setup::new(lab::Algo::Raft))).unwrap();
-    assert!(core.setup.options.is_empty());
-}
-
-/// A link's `bug=NAME` is switched off as an option with an empty value
-/// (the options panel's "Switch off"): the same seed and actions replay to
-/// the same step with the correct protocol. A bad name keeps the run.
-#[test]
-fn a_bug_is_switched_off_and_the_run_replays() {
-    let mut setup = Setup::new(lab::Algo::Raft);
-    setup.options.insert("bug".into(), "forget-vote".into());
-    let mut core = Core::new(setup, Some(60));
-    assert_eq!(core.setup.bug().map(|b| b.name), Some("forget-vote"));
-    let before = core.session.state_json();
-    let err = core.apply(Cmd::SetOption { name: "bug".into(), value: "nope".into() }).unwrap_err();
-    assert!(err.starts_with("bug:") && err.contains("forget-vote"), "{err}");
-    assert_eq!(core.session.state_json(), before);
-    core.apply(Cmd::SetOption { name: "bug".into(), value: String::new() }).unwrap();
-    assert_eq!(core.setup.bug(), None);
-    assert!(!core.setup.options.contains_key("bug"), "switched off, not written down");
-    assert_eq!(core.session.steps(), 60);
-    core.apply(Cmd::SetOption { name: "bug".into(), value: "forget-vote".into() }).unwrap();
-    assert_eq!(core.setup.bug().map(|b| b.breaks), Some("Election Safety"));
-}
-
-#[test]
 fn speed_slider_is_logarithmic() {
     assert!((speed_to_slider(0.01) + 2.0).abs() < 1e-9);
     assert!((slider_to_speed(1.0) - 10.0).abs() < 1e-9);
