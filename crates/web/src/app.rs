@@ -140,7 +140,6 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
         let placement = if comparing.is_some() { crate::model::cmd::Placement::Below } else { core.placement };
         format!("diagram-{}", placement.name())
     });
-    let run_name = crate::model::compare::corner_name(&core.setup, comparing.is_some());
     html! {
         <div class="app">
             <Toolbar setup={core.setup.clone()} theme={core.theme} nodes={session.node_count()}
@@ -180,9 +179,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                         { network_badge(core.setup.sim.network) }
-                        if let Some(name) = run_name {
-                            <span class={classes!("world-name", comparing.is_none().then_some("bug"))} title={name.clone()}>{ name }</span>
-                        }
+                        { corner_label(&core.setup, comparing.is_some()) }
                     </div>
                     if let Some((_, drawn)) = comparing.as_ref() {
                         { drawn.clone() }
@@ -262,6 +259,18 @@ pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<([compare::Wo
     let summary = text::summary(other, &other.picture());
     let drawn = compare::other_canvas(&canvas, &name, summary, other.steps(), other.node_count());
     Some((worlds, drawn))
+}
+
+/// The label in the canvas's top-left corner
+/// ([`corner_name`](crate::model::compare::corner_name)): the run's name
+/// beside another world, or alone the bug it runs, in the alarm colour.
+pub fn corner_label(setup: &lab::Setup, comparing: bool) -> Html {
+    let Some(name) = crate::model::compare::corner_name(setup, comparing) else {
+        return html! {};
+    };
+    html! {
+        <span class={classes!("world-name", (!comparing).then_some("bug"))} title={name.clone()}>{ name }</span>
+    }
 }
 
 /// The run's channel semantics, on the canvas: what the network promises

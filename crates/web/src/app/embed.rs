@@ -36,7 +36,6 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
     let tour = core.tour_view().filter(|_| view.controls);
     // `compare=ALGO`: the other world beside the run, each named.
     let comparing = super::comparison(&core, refs.view);
-    let run_name = crate::model::compare::corner_name(&core.setup, comparing.is_some());
     html! {
         <div class={classes!("app", "embed", (!view.controls).then_some("bare"), tour.is_some().then_some("touring"),
             core.spacetime.is_some().then_some("with-diagram"))}>
@@ -47,9 +46,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                         tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
                         onclick={canvas_events.click} onmousemove={canvas_events.hover} />
                     { super::network_badge(core.setup.sim.network) }
-                    if let Some(name) = run_name {
-                        <span class={classes!("world-name", comparing.is_none().then_some("bug"))} title={name.clone()}>{ name }</span>
-                    }
+                    { super::corner_label(&core.setup, comparing.is_some()) }
                 </div>
                 if let Some((_, drawn)) = comparing {
                     { drawn }
