@@ -142,7 +142,7 @@ test('q with no node taking a request (Raft before its first leader): an error n
   await page.keyboard.press('q');
   const notice = page.locator('.notice.error').last();
   await notice.waitFor();
-  assert.match(await notice.innerText(), /^request: no running node takes a client request now/);
+  assert.match(await notice.innerText(), /^request: no running node takes a client request now; play on until one does/);
   assert.deepEqual(await actions(page), []);
   // With a leader, q sends to it.
   const leader = await stepUntilLeader(page);

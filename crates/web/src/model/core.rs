@@ -295,24 +295,7 @@ impl Core {
             Cmd::TourBack => self.tour_move(false)?,
             Cmd::TakeOver => self.take_over()?,
             Cmd::TourIndex(index) => self.tour_index = Some(index),
-            Cmd::ClientRequest(Some(id)) => {
-                let n = self.node_count();
-                if id >= n {
-                    return Err(format!("request: node must be below {n}, got {id}"));
-                }
-                let action = self.session.client_request(Some(id)).ok_or_else(|| {
-                    format!("request: node {id} takes no client request now (it would refuse or ignore one)")
-                })?;
-                self.apply(Cmd::Act(action))?;
-            }
-            Cmd::ClientRequest(None) => {
-                let selected = self.selected_node.filter(|&id| id < self.node_count());
-                let action = selected
-                    .and_then(|id| self.session.client_request(Some(id)))
-                    .or_else(|| self.session.client_request(None))
-                    .ok_or("request: no running node takes a client request now; select a node and send it your own to see how it answers")?;
-                self.apply(Cmd::Act(action))?;
-            }
+            Cmd::ClientRequest(node) => self.client_request(node)?,
             Cmd::ActJson(json) => {
                 let action = sim::parse_action(&json, self.node_count()).map_err(|e| e.to_string())?;
                 self.apply(Cmd::Act(action))?;
@@ -409,6 +392,7 @@ mod history;
 mod nodes;
 mod options;
 mod playback;
+mod request;
 mod selection;
 #[cfg(test)]
 mod tests;

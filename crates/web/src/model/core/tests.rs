@@ -376,7 +376,13 @@ fn a_client_request_goes_where_the_protocol_takes_it() {
     paxos.apply(Cmd::SelectNode(Some(1))).unwrap();
     let e = paxos.apply(Cmd::ClientRequest(None)).unwrap_err();
     assert!(e.starts_with("request: no running node takes a client request now"), "{e}");
+    assert!(e.contains("; play on until one does, or select a node"), "the world still moves: {e}");
     assert_eq!(requests(&paxos).len(), 2, "nothing sent");
+    while paxos.session.next_event_time().is_some() {
+        paxos.apply(Cmd::Step(1_000)).unwrap();
+    }
+    let e = paxos.apply(Cmd::ClientRequest(None)).unwrap_err();
+    assert!(e.contains("; nothing is left to happen: go back, or change the world, or select"), "at the end: {e}");
 
     // 2PC: the selected coordinator, once it is idle again.
     let mut commit = Core::new(Setup::new(lab::Algo::TwoPc), None);
