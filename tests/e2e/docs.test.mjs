@@ -18,6 +18,22 @@ async function open(path, { bypassCSP = false } = {}) {
   return page;
 }
 
+/** No snippet's text runs under its Copy button, on a wide screen or a phone. */
+async function assertSnippetsClear(page) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 800 });
+    const hidden = await page.locator('.snippet').evaluateAll((snippets) => snippets.flatMap((s) => {
+      const button = s.querySelector('button').getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(s.querySelector('code'));
+      const under = [...range.getClientRects()].some((r) => r.width > 0
+        && r.right > button.left && r.left < button.right && r.bottom > button.top && r.top < button.bottom);
+      return under ? [s.querySelector('code').textContent.slice(0, 40)] : [];
+    }));
+    assert.deepEqual(hidden, [], `text under a Copy button at ${width} px`);
+  }
+}
+
 test('the example page: four live embeds, each with a caption, a snippet and events from the app', async () => {
   const page = await open('docs/examples.html');
   const figures = page.locator('figure[data-embed]');
@@ -52,6 +68,7 @@ test('the example page: four live embeds, each with a caption, a snippet and eve
   await page.waitForFunction(() => document.querySelector('#paxos-duel .snippet button').textContent === 'Copied');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, await snippet.locator('code').textContent());
+  await assertSnippetsClear(page);
   assert.match(copied, /^<iframe src="https:\/\/YOUR-HOST\/clusterscope\/\?embed=1&preset=dueling-proposers"/);
 
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
@@ -79,6 +96,7 @@ test('the embedding guide: every section, a Markdown snippet, and no error', asy
   }
   assert.match(await page.locator('#markdown ~ .snippet code').first().textContent(), /<iframe src="https:\/\/YOUR-HOST\/clusterscope\/\?embed=1/);
   assert.match(await page.locator('main').textContent(), /frame-ancestors 'self' https:\/\/docs\.example\.org/);
+  await assertSnippetsClear(page);
   // Its links lead somewhere.
   for (const href of await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.href))) {
     const response = await fetch(href.split('#')[0]);
