@@ -100,7 +100,7 @@ pub enum Command {
     /// Soak: many seeds × steps per algorithm under every fault its model allows, spread over
     /// the cores; violations with a replay command line (exit 1 on any)
     Soak(crate::soak::SoakArgs),
-    /// Model-check: explore every interleaving of a small world within budgets (issue 14)
+    /// Model-check: explore every interleaving of a small world within budgets
     #[command(after_help = crate::check::CHECK_AFTER_HELP)]
     Check(crate::check::CheckArgs),
 }
