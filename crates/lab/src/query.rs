@@ -214,7 +214,10 @@ fn parse_pairs(pairs: Vec<(&str, &str)>) -> Result<Query, Vec<SetupError>> {
     if let Some(id) = get("preset") {
         let Some(preset) = crate::presets::Preset::find(id) else {
             let known: Vec<&str> = crate::presets::PRESETS.iter().map(|p| p.id).collect();
-            errors.push(SetupError::new("preset", format!("unknown preset {id:?}; known: {}", known.join(", "))));
+            errors.push(SetupError::new(
+                "preset",
+                format!("unknown preset {id:?}; known: {} (a guided tour opens with tour=ID)", known.join(", ")),
+            ));
             return Err(errors);
         };
         let errors: Vec<SetupError> = errors.into_iter().filter(|e| e.field == "v").chain(step.clone().err()).collect();
@@ -460,6 +463,7 @@ mod tests {
         // An unknown scenario: the link's own setup, and its step.
         let bad = parse_lenient([("preset", "nope"), ("algo", "paxos"), ("step", "4")]).unwrap_err();
         assert_eq!(fields(&bad), ["preset"]);
+        assert!(bad.errors[0].reason.ends_with("(a guided tour opens with tour=ID)"), "{}", bad.errors[0].reason);
         let rest = bad.rest.unwrap();
         assert_eq!((rest.setup.algo, rest.step, rest.preset), (Algo::Paxos, Some(4), None));
         // The setup's checks report one problem at a time: every one is
