@@ -12,7 +12,7 @@ use crate::components::event_log::{EventLog, LOG_LINES};
 use crate::components::help::HelpOverlay;
 use crate::components::icons::kbd;
 use crate::components::invariants::Invariants;
-use crate::components::legend::{kinds_in_flight, CanvasLegend};
+use crate::components::legend::CanvasLegend;
 use crate::components::messages::MessagesPanel;
 use crate::components::nodes::{any_cut, node_rows, NodesPanel};
 use crate::components::notices::{action_errors, Notices};
@@ -192,7 +192,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         marks={Rc::new(timeline_marks(&core, &log))}
                         branch={core.branches.last().cloned()} branch_index={core.branches.len().saturating_sub(1)}
                         send={send.clone()} />
-                    <CanvasLegend items={picture.legend.clone()} kinds={kinds_in_flight(session)}
+                    <CanvasLegend items={picture.legend.clone()} kinds={core.kinds.seen().to_vec()}
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">

@@ -1,32 +1,18 @@
 //! The legend under the canvas, drawn from the protocol's presentation: its
 //! [`LegendItem`]s (roles as their shape in their tone, rings, halos, lines
-//! of text), then node states, the message kinds in flight in their tones,
-//! cuts and losses. It knows no protocol.
+//! of text), then node states, the message kinds this run has flown in their
+//! tones ([`crate::model::core::Core::kinds`]), cuts and losses. It knows no
+//! protocol.
 
 use crate::model::palette::shape_class;
 use protocol::present::LegendItem;
-use sim::Session;
 use yew::prelude::*;
-
-/// The message kinds in flight, sorted by name, with their palette slots.
-pub fn kinds_in_flight(session: &dyn Session) -> Vec<(&'static str, usize)> {
-    let mut msgs = Vec::new();
-    session.messages_into(&mut msgs);
-    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
-    for m in &msgs {
-        if !kinds.iter().any(|(k, _)| *k == m.kind) {
-            kinds.push((m.kind, m.tone.slot()));
-        }
-    }
-    protocol::sort::sort(&mut kinds);
-    kinds
-}
 
 #[derive(Properties, PartialEq)]
 pub struct CanvasLegendProps {
     /// The protocol's own keys ([`protocol::present::Picture::legend`]).
     pub items: Vec<LegendItem>,
-    /// Message kinds in flight and their palette slots.
+    /// The message kinds this run has flown, sorted, and their palette slots.
     pub kinds: Vec<(&'static str, usize)>,
     /// A safety property is broken at this step: its nodes carry a red mark.
     #[prop_or_default]
@@ -75,24 +61,5 @@ pub fn legend_item(item: &LegendItem) -> Html {
         LegendItem::Marked { label } => html! {
             <span class="key"><span class="swatch halo" aria-hidden="true"></span>{ *label }</span>
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_legend_lists_kinds_in_flight_sorted_in_their_tones() {
-        let mut s = lab::open(&lab::Setup::default()).unwrap();
-        for _ in 0..20 {
-            s.step();
-        }
-        let kinds = kinds_in_flight(s.as_ref());
-        assert!(!kinds.is_empty());
-        assert!(kinds.windows(2).all(|w| w[0].0 < w[1].0), "{kinds:?}");
-        let mut msgs = Vec::new();
-        s.messages_into(&mut msgs);
-        assert!(msgs.iter().all(|m| kinds.contains(&(m.kind, m.tone.slot()))));
     }
 }

@@ -90,19 +90,8 @@ pub struct Core {
     pub compare: Option<super::compare::Twin>,
     /// The model checker's panel and the check it runs in a worker.
     pub check: super::check::Checker,
-}
-
-/// Open a setup. The UI only builds setups within the catalog's limits;
-/// should one still be refused, the default world (always valid) opens,
-/// with a warning to show.
-fn open_setup(setup: &Setup) -> (Box<dyn Session>, Option<String>) {
-    match lab::open(setup) {
-        Ok(session) => (session, None),
-        Err(e) => (
-            lab::open(&Setup::default()).expect("the default setup is valid"),
-            Some(format!("cannot open setup ({e}); opening the default world")),
-        ),
-    }
+    /// The message kinds the legend lists: every one this run has flown.
+    pub kinds: legend::Kinds,
 }
 
 pub use options::option_value;
@@ -111,7 +100,7 @@ impl Core {
     /// Open `setup` and go to `step` (the start when `None`).
     pub fn new(setup: Setup, step: Option<u64>) -> Self {
         let base = Setup { actions: Vec::new(), ..setup.clone() };
-        let (session, warning) = open_setup(&setup);
+        let (session, warning) = open::open_setup(&setup);
         let mut core = Self {
             session,
             setup: base,
@@ -147,6 +136,7 @@ impl Core {
             marked: None,
             compare: None,
             check: Default::default(),
+            kinds: Default::default(),
         };
         if let Some(warning) = warning {
             core.notify(warning, true);
@@ -156,6 +146,7 @@ impl Core {
         }
         core.sync_clock();
         core.furthest = core.session.steps();
+        core.note_kinds();
         core
     }
 
@@ -189,6 +180,7 @@ impl Core {
     fn changed(&mut self) {
         self.generation += 1;
         self.furthest = self.furthest.max(self.session.steps());
+        self.note_kinds();
         if let Some(recorder) = self.spacetime.as_mut() {
             recorder.sync(&self.setup, self.session.as_ref());
         }
@@ -353,43 +345,15 @@ impl Core {
             Err(format!("node {id} does not exist (nodes are 0..{})", n - 1))
         }
     }
-
-    fn reopen(&mut self, setup: Setup) {
-        let (session, warning) = open_setup(&setup);
-        if let Some(warning) = warning {
-            self.notify(warning, true);
-        }
-        self.replace(session, setup);
-    }
-
-    /// Show `session`, opened from `setup`, in place of the current run.
-    /// A run of another setup forgets the branches of this one.
-    fn replace(&mut self, session: Box<dyn Session>, setup: Setup) {
-        let base = Setup { actions: Vec::new(), ..setup };
-        if base != self.setup {
-            self.branches.clear();
-        }
-        // Steps seen are of the run replaced; the new one starts unseen.
-        self.furthest = 0;
-        // Another run is not the tour's (a tour sets itself again after).
-        self.tour = None;
-        self.session = session;
-        self.trace_warning = None;
-        self.setup = base;
-        self.playing = false;
-        let n = self.node_count();
-        self.selected_node = self.selected_node.filter(|&id| id < n);
-        self.selected_msg = None;
-        self.picked.retain(|&id| id < n);
-        self.sync_clock();
-    }
 }
 
 mod check;
 mod compare;
 mod diagram;
 mod history;
+mod legend;
 mod nodes;
+mod open;
 mod options;
 mod playback;
 mod request;

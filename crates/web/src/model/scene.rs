@@ -93,8 +93,6 @@ pub struct Scene {
     /// Partition groups (connected components of two-way links), only when
     /// there are at least two.
     pub groups: Vec<Vec<NodeId>>,
-    /// Legend of message kinds present, in first-seen order.
-    pub kinds: Vec<(&'static str, usize)>,
     /// A synthetic scene (the render benchmark): no links, no labels.
     pub synthetic: bool,
     /// A sentence drawn over the canvas (the protocol's banner: a value chosen).
@@ -199,12 +197,8 @@ impl Scene {
         msgs.clear();
 
         session.messages_into(&mut self.scratch);
-        self.kinds.clear();
         for m in &self.scratch {
             let color = m.tone.slot();
-            if !self.kinds.iter().any(|(k, _)| *k == m.kind) {
-                self.kinds.push((m.kind, color));
-            }
             msgs.push(MsgDraw {
                 id: m.id,
                 from: m.from,

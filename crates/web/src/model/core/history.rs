@@ -2,8 +2,9 @@
 //! branch to go back to, and the run is saved to and opened from files.
 
 use super::files::{self, Save, TraceWarning};
+use super::open::open_setup;
 use super::timeline::{self, Branch};
-use super::{open_setup, Core, MAX_JUMP};
+use super::{Core, MAX_JUMP};
 use crate::model::cmd::Cmd;
 use lab::Setup;
 
