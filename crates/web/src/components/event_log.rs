@@ -105,7 +105,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                         </span>
                     });
                     html! {
-                        <li class={classes!(level, props.marked.is_some_and(|m| m.contains(&e.step)).then_some("marked"))}
+                        <li key={line.key()} class={classes!(level, props.marked.is_some_and(|m| m.contains(&e.step)).then_some("marked"))}
                             data-step={e.step.to_string()} data-count={line.count.to_string()}>
                             <span class="at">{ format!("#{:<6}", e.step) }</span>
                             <span class="at">{ format!("{:>7} ms", e.time) }</span>

@@ -15,6 +15,18 @@ pub struct Line<'a> {
     pub count: usize,
     /// The step of the first of them.
     pub first_step: u64,
+    /// Which entry of its step the first of them is (0 for the first): with
+    /// `first_step`, the line's identity while the log scrolls, so the page
+    /// adds and drops lines instead of rewriting every one.
+    pub first_ordinal: u32,
+}
+
+impl Line<'_> {
+    /// The line's key in the listed log: stable while lines are added,
+    /// folded into and scroll away.
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.first_step, self.first_ordinal)
+    }
 }
 
 /// Lines alike: the same routine level, from the same node, and the same
@@ -39,7 +51,12 @@ fn alike(a: &LogEntry, b: &LogEntry) -> bool {
 /// newest entries. A notable line never folds, and nothing folds across it.
 pub fn fold(log: &[LogEntry], notable_only: bool) -> Vec<Line<'_>> {
     let mut out: Vec<Line<'_>> = Vec::new();
-    for entry in log.iter().filter(|e| !notable_only || e.level != Level::Info) {
+    let mut ordinal = (u64::MAX, 0u32);
+    for entry in log {
+        ordinal = if entry.step == ordinal.0 { (entry.step, ordinal.1 + 1) } else { (entry.step, 0) };
+        if notable_only && entry.level == Level::Info {
+            continue;
+        }
         let n = out.len();
         let into = if n >= 1 && alike(out[n - 1].entry, entry) {
             Some(n - 1)
@@ -56,7 +73,7 @@ pub fn fold(log: &[LogEntry], notable_only: bool) -> Vec<Line<'_>> {
                     out.swap(i, n - 1);
                 }
             }
-            None => out.push(Line { entry, count: 1, first_step: entry.step }),
+            None => out.push(Line { entry, count: 1, first_step: entry.step, first_ordinal: ordinal.1 }),
         }
     }
     out
@@ -125,6 +142,30 @@ mod tests {
         ];
         let shown: Vec<(u64, usize)> = fold(&log, false).iter().map(|l| (l.entry.step, l.count)).collect();
         assert_eq!(shown, [(1, 1), (3, 2), (5, 2)]);
+    }
+
+    /// The page lists lines by key: a new line, a fold and the oldest line
+    /// scrolling away keep every other line's key, so only they change.
+    #[test]
+    fn keys_are_unique_and_stay_with_their_line_as_the_log_scrolls() {
+        let mut log = vec![
+            entry(1, Level::Notice, "node 0 is leader of term 1"),
+            entry(1, Level::Notice, "node 0 sends x=1"),
+            entry(2, Level::Info, "x 1 lost"),
+            entry(2, Level::Notice, "node 1 crashed"),
+        ];
+        let keys = |log: &[LogEntry], notable| fold(log, notable).iter().map(Line::key).collect::<Vec<_>>();
+        assert_eq!(keys(&log, false), ["1.0", "1.1", "2.0", "2.1"]);
+        assert_eq!(keys(&log, true), ["1.0", "1.1", "2.1"], "the same keys with routine lines hidden");
+        log.push(entry(3, Level::Info, "y 2 lost"));
+        log.push(entry(4, Level::Info, "y 3 lost"));
+        assert_eq!(keys(&log, false), ["1.0", "1.1", "2.0", "2.1", "3.0"], "a fold keeps its first line's key");
+        log.remove(0);
+        assert_eq!(
+            keys(&log, false),
+            ["1.0", "2.0", "2.1", "3.0"],
+            "the rest of a step scrolling away renumbers only it"
+        );
     }
 
     #[test]
