@@ -90,7 +90,9 @@ pub fn messages_panel(props: &MessagesProps) -> Html {
                         // Held: it arrived and waits for its paused receiver.
                         let due = if r.held { "waiting".to_string() } else { format!("due {} ms", r.deliver_at) };
                         html! {
-                            <li role="option" id={option_id(id)} data-msg={id.to_string()} aria-selected={is_sel.to_string()}
+                            // Keyed by the message: a delivery removes its row
+                            // instead of rewriting every row after it.
+                            <li key={id} role="option" id={option_id(id)} data-msg={id.to_string()} aria-selected={is_sel.to_string()}
                                 class={classes!("msg-row", is_sel.then_some("selected"))}
                                 onclick={send.reform(move |_| Cmd::SelectMsg(Some(id)))}>
                                 <span class={classes!("dot", format!("c{}", r.color))} aria-hidden="true"></span>
