@@ -192,6 +192,35 @@ test('side by side, each banner keeps clear of its world\'s name and of the netw
   }
 });
 
+test('side by side, the legend explains both worlds: the other\'s roles and message kinds, every line in view', async () => {
+  const page = await openApp(env.browser, env.server.url + '?algo=kv-lww&seed=1&compare=kv-raft');
+  await page.locator('#compare-counters').waitFor();
+  await page.evaluate(() => window.clusterscope.step(300));
+  const legend = page.locator('.stage .legend');
+  const keys = async () => legend.evaluate((l) => ({
+    roles: [...l.querySelectorAll('[data-role]')].map((k) => k.dataset.role),
+    kinds: [...l.querySelectorAll('[data-kind]')].map((k) => k.dataset.kind),
+  }));
+  const both = await keys();
+  for (const role of ['replica', 'client', 'leader', 'follower']) {
+    assert.ok(both.roles.some((r) => r.split(':')[0] === role), `${role} in ${both.roles}`);
+  }
+  for (const kind of ['Gossip', 'AppendEntries']) assert.ok(both.kinds.includes(kind), `${kind} in ${both.kinds}`);
+  assert.deepEqual(both.kinds, [...both.kinds].sort(), 'sorted');
+  // Taller rather than scrolled: the hint under the keys is whole.
+  const hint = await page.locator('.stage .legend .hint').boundingBox();
+  const box = await legend.boundingBox();
+  assert.ok(hint.y + hint.height <= box.y + box.height + 0.5, `the hint in view: ${JSON.stringify({ hint, box })}`);
+  // The run alone again: its own keys only, the kinds it has flown kept.
+  await page.evaluate(() => window.clusterscope.compare(null));
+  await page.locator('#compare').waitFor({ state: 'detached' });
+  const own = await keys();
+  assert.ok(!own.roles.includes('leader') && !own.kinds.includes('AppendEntries'), JSON.stringify(own));
+  assert.ok(own.kinds.includes('Gossip'), JSON.stringify(own));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the toolbar and the script API open and close it; settings go with compare_set', async () => {
   const page = await openApp(env.browser, env.server.url + '?algo=balance&seed=3&step=200');
   await page.locator('#compare-with').selectOption('balance');

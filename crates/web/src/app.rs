@@ -181,8 +181,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         { network_badge(core.setup.sim.network) }
                         { corner_label(&core.setup, comparing.is_some()) }
                     </div>
-                    if let Some((_, drawn)) = comparing.as_ref() {
-                        { drawn.clone() }
+                    if let Some(c) = comparing.as_ref() {
+                        { c.drawn.clone() }
                     }
                     if let Some(recorder) = core.spacetime.as_ref() {
                         <SpaceTime core={state.core.clone()} view={refs.view.clone()} placement={core.placement}
@@ -192,14 +192,14 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                         marks={Rc::new(timeline_marks(&core, &log))}
                         branch={core.branches.last().cloned()} branch_index={core.branches.len().saturating_sub(1)}
                         send={send.clone()} />
-                    <CanvasLegend items={picture.legend.clone()} kinds={core.kinds.seen().to_vec()}
+                    <CanvasLegend items={legend_items(&picture.legend, comparing.as_ref())} kinds={core.kinds.seen()}
                         violated={session.violation().is_some_and(|v| !v.nodes.is_empty())} />
                 </section>
                 <aside class="side" aria-label="Details">
                     if core.check.open {
                         <CheckPanel check={core.check.clone()} step={session.steps()} send={send.clone()} />
                     }
-                    if let Some((worlds, _)) = comparing {
+                    if let Some(Comparing { worlds, .. }) = comparing {
                         <ComparePanel {worlds} send={send.clone()} />
                     }
                     { match core.tour_view() {
@@ -240,8 +240,15 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
 }
 
 /// The side-by-side view, when one is open: both worlds for the counters
-/// table, and the other world's canvas to put beside the run's.
-pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<([compare::World; 2], Html)> {
+/// table, the other world's canvas to put beside the run's, and the keys
+/// of its protocol's legend.
+pub struct Comparing {
+    pub worlds: [compare::World; 2],
+    pub drawn: Html,
+    pub legend: Vec<protocol::present::LegendItem>,
+}
+
+pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<Comparing> {
     let twin = core.compare.as_ref()?;
     let (session, other) = (core.session.as_ref(), twin.session());
     let name = compare::world_name(twin.against.algo, &twin.against.options);
@@ -256,9 +263,23 @@ pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<([compare::Wo
         compare::World { name: name.clone(), counters: other_counters, violation: first(other) },
     ];
     let canvas = view.borrow().twin.canvas.clone();
-    let summary = text::summary(other, &other.picture());
+    let picture = other.picture();
+    let summary = text::summary(other, &picture);
     let drawn = compare::other_canvas(&canvas, &name, summary, other.steps(), other.node_count());
-    Some((worlds, drawn))
+    Some(Comparing { worlds, drawn, legend: picture.legend })
+}
+
+/// The legend's keys: the run's protocol's and, side by side, the other
+/// world's that differ (Raft's roles beside kv-lww's replicas).
+fn legend_items(
+    own: &[protocol::present::LegendItem],
+    comparing: Option<&Comparing>,
+) -> Vec<protocol::present::LegendItem> {
+    let mut items = own.to_vec();
+    if let Some(c) = comparing {
+        items.extend(c.legend.iter().filter(|item| !own.contains(item)).cloned());
+    }
+    items
 }
 
 /// The label in the canvas's top-left corner

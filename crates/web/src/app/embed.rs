@@ -48,7 +48,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                     { super::network_badge(core.setup.sim.network) }
                     { super::corner_label(&core.setup, comparing.is_some()) }
                 </div>
-                if let Some((_, drawn)) = comparing {
+                if let Some(super::Comparing { drawn, .. }) = comparing {
                     { drawn }
                 }
             </div>

@@ -180,11 +180,11 @@ impl Core {
     fn changed(&mut self) {
         self.generation += 1;
         self.furthest = self.furthest.max(self.session.steps());
-        self.note_kinds();
         if let Some(recorder) = self.spacetime.as_mut() {
             recorder.sync(&self.setup, self.session.as_ref());
         }
         self.sync_twin();
+        self.note_kinds();
         if !self.playing {
             self.refresh_picture();
         }

@@ -13,6 +13,9 @@ impl Core {
             None => None,
             Some(against) => Some(Twin::open(against, &self.full_setup(), self.session.as_ref())?),
         };
+        // The legend explains the worlds on screen: this one, and the other's.
+        self.forget_kinds_beside();
+        self.note_kinds();
         self.generation += 1;
         Ok(())
     }

@@ -7,44 +7,57 @@
 use super::Core;
 use sim::MsgInfo;
 
-/// The kinds seen so far, sorted by name, with their palette slots.
+/// The kinds seen so far, sorted by name, with their palette slots: the
+/// run's own and, side by side, the other world's.
 #[derive(Default)]
 pub struct Kinds {
-    seen: Vec<(&'static str, usize)>,
+    own: Vec<(&'static str, usize)>,
+    beside: Vec<(&'static str, usize)>,
     /// The messages in flight, read into one buffer frame after frame.
     scratch: Vec<MsgInfo>,
 }
 
 impl Kinds {
-    pub fn seen(&self) -> &[(&'static str, usize)] {
-        &self.seen
+    /// Both worlds' kinds, sorted, each (kind, tone) once.
+    pub fn seen(&self) -> Vec<(&'static str, usize)> {
+        let mut all = self.own.clone();
+        all.extend(self.beside.iter().filter(|k| !self.own.contains(k)));
+        protocol::sort::sort(&mut all);
+        all
     }
+}
 
-    /// Add the kinds of the messages in flight now. Bounded by the messages
-    /// in flight, whatever the run's length.
-    fn note(&mut self, session: &dyn sim::Session) {
-        session.messages_into(&mut self.scratch);
-        let before = self.seen.len();
-        for m in &self.scratch {
-            if !self.seen.iter().any(|(k, _)| *k == m.kind) {
-                self.seen.push((m.kind, m.tone.slot()));
-            }
-        }
-        if self.seen.len() > before {
-            protocol::sort::sort(&mut self.seen);
+/// Add the kinds of `session`'s messages in flight now to `seen`. Bounded by
+/// the messages in flight, whatever the run's length.
+fn note(seen: &mut Vec<(&'static str, usize)>, scratch: &mut Vec<MsgInfo>, session: &dyn sim::Session) {
+    session.messages_into(scratch);
+    for m in scratch.iter() {
+        if !seen.contains(&(m.kind, m.tone.slot())) {
+            seen.push((m.kind, m.tone.slot()));
         }
     }
 }
 
 impl Core {
-    /// Note the message kinds in flight for the legend (after a change).
+    /// Note the message kinds in flight for the legend (after a change), in
+    /// the world beside the run too: the legend explains both canvases.
     pub(super) fn note_kinds(&mut self) {
-        self.kinds.note(self.session.as_ref());
+        let Kinds { own, beside, scratch } = &mut self.kinds;
+        note(own, scratch, self.session.as_ref());
+        if let Some(twin) = self.compare.as_ref() {
+            note(beside, scratch, twin.session());
+        }
     }
 
     /// Forget the kinds of a run of another setup.
     pub(super) fn forget_kinds(&mut self) {
-        self.kinds.seen.clear();
+        self.kinds.own.clear();
+        self.kinds.beside.clear();
+    }
+
+    /// Forget the other world's kinds (it closed, or another opened).
+    pub(super) fn forget_kinds_beside(&mut self) {
+        self.kinds.beside.clear();
     }
 }
 
@@ -61,7 +74,7 @@ mod tests {
         let mut counts = Vec::new();
         for _ in 0..60 {
             core.apply(Cmd::Step(1)).unwrap();
-            let seen = core.kinds.seen();
+            let seen = &core.kinds.seen();
             assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "sorted, once each: {seen:?}");
             let mut msgs = Vec::new();
             core.session.messages_into(&mut msgs);
@@ -75,5 +88,22 @@ mod tests {
         assert_eq!(core.kinds.seen().len(), *counts.last().unwrap());
         core.apply(Cmd::Open(Setup::new(Algo::Raft))).unwrap();
         assert!(core.kinds.seen().is_empty(), "{:?}", core.kinds.seen());
+    }
+
+    /// Side by side, the legend explains the other world's messages too;
+    /// the run alone again, only its own.
+    #[test]
+    fn beside_another_world_the_legend_has_its_kinds_too() {
+        let kinds = |core: &Core| core.kinds.seen().iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        let mut alone = Core::new(Setup::new(Algo::Raft), None);
+        alone.apply(Cmd::Step(200)).unwrap();
+        let mut beside = Core::new(Setup::new(Algo::Raft), None);
+        beside.apply(Cmd::Compare(Some(lab::compare::Against::new(Algo::MultiPaxos)))).unwrap();
+        beside.apply(Cmd::Step(200)).unwrap();
+        let (own, both) = (kinds(&alone), kinds(&beside));
+        assert!(own.iter().all(|k| both.contains(k)), "{own:?} in {both:?}");
+        assert!(both.len() > own.len(), "Multi-Paxos's kinds added: {both:?}");
+        beside.apply(Cmd::Compare(None)).unwrap();
+        assert_eq!(kinds(&beside), own, "the run alone: its kinds only");
     }
 }
