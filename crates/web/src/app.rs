@@ -270,7 +270,7 @@ pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<Comparing> {
 }
 
 /// The legend's keys: the run's protocol's and, side by side, the other
-/// world's that differ (Raft's roles beside kv-lww's replicas).
+/// world's that differ (a leader and followers beside replicas and clients).
 fn legend_items(
     own: &[protocol::present::LegendItem],
     comparing: Option<&Comparing>,

@@ -1,6 +1,6 @@
 //! The message kinds the legend lists: every kind this run has shown in
 //! flight, not only those flying now. Listing only the kinds in flight made
-//! the legend jump every few frames (ABD's went from one kind to four and
+//! the legend jump every few frames (a quorum register's went from one kind to four and
 //! back, moving "cut link" and "lost message" with it), so a reader could
 //! not read it while the run played.
 
