@@ -266,6 +266,18 @@ test('an embedded run shows the other world beside it, each named', async () => 
   assert.equal(await page.locator('#twin').getAttribute('data-step'), '300');
   assert.match(await page.locator('#open-full').getAttribute('href'), /compare=lock-fenced/);
   await page.screenshot({ path: `${process.env.CLUSTERSCOPE_SHOTS ?? '/tmp'}/compare-embed.png` });
+
+  // On a phone, worlds without a banner have their names whole ("multipa…"
+  // before: each name was held to its share of a banner that was not there).
+  const phone = await openApp(env.browser, env.server.url + '?algo=paxos&compare=multipaxos',
+    { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await phone.locator('#twin').waitFor();
+  await nextFrame(phone);
+  const names = await phone.evaluate(() => [...document.querySelectorAll('.world-name')]
+    .map((e) => [e.textContent, e.scrollWidth <= e.clientWidth]));
+  assert.deepEqual(names, [['paxos', true], ['multipaxos', true]]);
+  assert.deepEqual(phone.errors, []);
+  await phone.context().close();
 });
 
 test('a bad comparison in a link is named, and the run opens without it', async () => {

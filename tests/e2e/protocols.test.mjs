@@ -101,6 +101,22 @@ test('a link\'s bug=NAME is shown: in the title, on the property it aims at, in 
   assert.equal(await embed.locator('.canvas-wrap .world-name.bug').innerText(), 'bug=forget-vote');
   assert.deepEqual(embed.errors, []);
   await embed.context().close();
+
+  // A phone-sized frame: with no banner to keep room for, a long bug's
+  // name is read whole (it was cut to "bug=co…"), clear of the badge.
+  const phone = await openApp(env.browser, env.server.url + '?embed=1&algo=raft&bug=commit-previous-terms', {
+    viewport: { width: 390, height: 700 }, hasTouch: true, isMobile: true,
+  });
+  const corner = await phone.evaluate(() => {
+    const name = document.querySelector('.canvas-wrap .world-name.bug');
+    const badge = document.querySelector('.canvas-wrap .network-badge');
+    return { text: name.textContent, whole: name.scrollWidth <= name.clientWidth, right: name.getBoundingClientRect().right, badge: badge.getBoundingClientRect().left };
+  });
+  assert.equal(corner.text, 'bug=commit-previous-terms');
+  assert.ok(corner.whole, 'the name is not cut');
+  assert.ok(corner.right < corner.badge, `the name (to ${corner.right}) stays left of the badge (from ${corner.badge})`);
+  assert.deepEqual(phone.errors, []);
+  await phone.context().close();
 });
 
 test('Kleppmann under lock-lease: the storage property breaks at step 35', async () => {

@@ -179,7 +179,7 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                             onclick={canvas_events.click}
                             onmousemove={canvas_events.hover} />
                         { network_badge(core.setup.sim.network) }
-                        { corner_label(&core.setup, comparing.is_some()) }
+                        { corner_label(&core.setup, comparing.is_some(), core.picture.banner.is_some()) }
                     </div>
                     if let Some(c) = comparing.as_ref() {
                         { c.drawn.clone() }
@@ -265,7 +265,8 @@ pub fn comparison(core: &Core, view: &Rc<RefCell<View>>) -> Option<Comparing> {
     let canvas = view.borrow().twin.canvas.clone();
     let picture = other.picture();
     let summary = text::summary(other, &picture);
-    let drawn = compare::other_canvas(&canvas, &name, summary, other.steps(), other.node_count());
+    let drawn =
+        compare::other_canvas(&canvas, &name, summary, picture.banner.is_some(), other.steps(), other.node_count());
     Some(Comparing { worlds, drawn, legend: picture.legend })
 }
 
@@ -285,12 +286,13 @@ fn legend_items(
 /// The label in the canvas's top-left corner
 /// ([`corner_name`](crate::model::compare::corner_name)): the run's name
 /// beside another world, or alone the bug it runs, in the alarm colour.
-pub fn corner_label(setup: &lab::Setup, comparing: bool) -> Html {
+/// `banner`: whether the canvas draws its protocol's banner across the top.
+pub fn corner_label(setup: &lab::Setup, comparing: bool, banner: bool) -> Html {
     let Some(name) = crate::model::compare::corner_name(setup, comparing) else {
         return html! {};
     };
     html! {
-        <span class={classes!("world-name", (!comparing).then_some("bug"))} title={name.clone()}>{ name }</span>
+        <span class={compare::world_name_class(banner, (!comparing).then_some("bug"))} title={name.clone()}>{ name }</span>
     }
 }
 

@@ -46,7 +46,7 @@ pub fn embed_page(state: &AppState, refs: &PageRefs<'_>, view: EmbedView) -> Htm
                         tabindex="-1" data-nodes={session.node_count().to_string()} data-step={steps.to_string()}
                         onclick={canvas_events.click} onmousemove={canvas_events.hover} />
                     { super::network_badge(core.setup.sim.network) }
-                    { super::corner_label(&core.setup, comparing.is_some()) }
+                    { super::corner_label(&core.setup, comparing.is_some(), core.picture.banner.is_some()) }
                 </div>
                 if let Some(super::Comparing { drawn, .. }) = comparing {
                     { drawn }

@@ -104,10 +104,10 @@ pub fn compare_panel(props: &CompareProps) -> Html {
 
 /// The other world's canvas, beside the run's, named, with its picture in
 /// words for screen readers.
-pub fn other_canvas(canvas: &NodeRef, name: &str, summary: String, step: u64, nodes: u32) -> Html {
+pub fn other_canvas(canvas: &NodeRef, name: &str, summary: String, banner: bool, step: u64, nodes: u32) -> Html {
     html! {
         <div class="canvas-wrap twin-wrap">
-            <span class="world-name" title={name.to_string()}>{ name.to_string() }</span>
+            <span class={world_name_class(banner, None)} title={name.to_string()}>{ name.to_string() }</span>
             <canvas ref={canvas.clone()} id="twin" role="img" aria-label={format!("{name}, beside the run: {summary}")}
                 data-step={step.to_string()} data-nodes={nodes.to_string()} />
         </div>
@@ -123,4 +123,11 @@ fn name_head(name: &str) -> Html {
         }
         None => html! { <span class="algo">{ name }</span> },
     }
+}
+
+/// A corner label's classes: without a banner to keep room for, the label
+/// may take the top band up to the network badge (`wide`), so a phone reads
+/// a long bug's or world's name whole; beside a banner it takes its share ([`banner::name_max`](crate::model::layout::banner::name_max)).
+pub fn world_name_class(banner: bool, kind: Option<&'static str>) -> Classes {
+    classes!("world-name", kind, (!banner).then_some("wide"))
 }
