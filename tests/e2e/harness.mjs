@@ -142,16 +142,18 @@ export function nextFrame(page) {
  * band: pixels under the labels the page puts over the canvas's corners
  * (`.world-name`, `.network-badge`), between them, and within 3 px of its
  * sides. The canvas is clear elsewhere in the band but for thin links.
+ * `top`: how far down the row looked at starts (28 for the second row, where
+ * a phone's canvas puts the banner beside a corner label).
  */
-export function bannerInk(page, selector) {
-  return page.evaluate((selector) => {
+export function bannerInk(page, selector, top = 0) {
+  return page.evaluate(([selector, top]) => {
     const canvas = document.querySelector(selector);
     const c = canvas.getBoundingClientRect();
     const scale = canvas.width / c.width;
-    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, Math.round(32 * scale)).data;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, Math.round((top + 32) * scale)).data;
     const count = (x0, x1) => {
       let n = 0;
-      for (let y = Math.round(4 * scale); y < Math.round(30 * scale); y++) {
+      for (let y = Math.round((top + 4) * scale); y < Math.round((top + 30) * scale); y++) {
         for (let x = Math.max(0, Math.round(x0 * scale)); x < Math.min(canvas.width, Math.round(x1 * scale)); x++) {
           if (data[(y * canvas.width + x) * 4 + 3] > 200) n++;
         }
@@ -173,7 +175,7 @@ export function bannerInk(page, selector) {
       underBadge: badge ? count(...badge) : 0,
       edges: count(0, 3) + count(c.width - 3, c.width),
     };
-  }, selector);
+  }, [selector, top]);
 }
 
 export async function clickNode(page, id, modifiers = []) {

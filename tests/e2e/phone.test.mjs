@@ -195,6 +195,29 @@ test('phone: the banner keeps clear of the network badge and inside the canvas',
   await page.context().close();
 });
 
+test('phone: beside a bug\'s name, the banner takes a row of its own and the name reads whole', async () => {
+  // It was a sliver between "bug=clo…" (80 px) and the badge: two lines of
+  // 10 px text.
+  const page = await openApp(env.browser, env.server.url + '?embed=1&algo=kv-lww&bug=clock-only-timestamps', PHONE);
+  await nextFrame(page);
+  const name = await page.evaluate(() => {
+    const e = document.querySelector('.canvas-wrap .world-name.bug');
+    return { text: e.textContent, whole: e.scrollWidth <= e.clientWidth, bottom: e.getBoundingClientRect().bottom - document.querySelector('#cluster').getBoundingClientRect().top };
+  });
+  assert.deepEqual([name.text, name.whole], ['bug=clock-only-timestamps', true]);
+  const first = await bannerInk(page, '#cluster');
+  const second = await bannerInk(page, '#cluster', 28);
+  assert.equal(first.between, 0, `nothing drawn between the labels: ${JSON.stringify(first)}`);
+  assert.ok(second.between + second.underName + second.underBadge > 1000, `the banner in the row below: ${JSON.stringify(second)}`);
+  assert.equal(second.edges, 0, `inside the canvas: ${JSON.stringify(second)}`);
+  assert.ok(name.bottom <= 28 + 4, `the row starts below the name (its foot at ${name.bottom})`);
+  // The nodes start below the taller band.
+  const { nodes } = await page.evaluate(() => window.clusterscope.layout());
+  assert.ok(Math.min(...nodes.map((n) => n.y - n.r)) >= 60, JSON.stringify(nodes));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('phone: a caption three lines long shows two whole lines, not the top of a third', async () => {
   const page = await openApp(env.browser, env.server.url + '?algo=kv-raft&step=200', PHONE);
   const cut = await page.locator('#caption').evaluate((p) => {

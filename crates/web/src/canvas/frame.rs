@@ -12,8 +12,8 @@ use crate::model::bench::Bench;
 use crate::model::cmd::{Cmd, Input};
 use crate::model::compare::corner_name;
 use crate::model::core::Core;
-use crate::model::layout::banner::{badge_label, Corners};
-use crate::model::layout::{Layout, BANNER_BAND};
+use crate::model::layout::banner::{self, badge_label, Corners};
+use crate::model::layout::Layout;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -206,7 +206,7 @@ fn frame(inner: &Inner, ts: f64) -> bool {
         if view.scene.corners != corners {
             view.scene.corners = corners;
         }
-        BANNER_BAND
+        banner::band(&view.scene.corners, w)
     } else {
         0.0
     };

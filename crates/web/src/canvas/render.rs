@@ -251,7 +251,7 @@ impl Renderer {
                 measured(&corners.right, banner::BADGE_FONT).map_or(0.0, banner::corner_room),
             );
             ctx.set_font(&font(banner::FONT_PX));
-            let fit = banner::fit(text, width, rooms, width_of);
+            let fit = banner::place(text, corners, width, rooms, width_of);
             self.banner = Some((text.to_string(), width, corners.clone(), fit));
         }
         let Some((.., fit)) = &self.banner else { return };

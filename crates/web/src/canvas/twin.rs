@@ -8,7 +8,7 @@ use super::render::{Marks, Options, Renderer};
 use super::theme::Theme;
 use crate::model::compare::world_name;
 use crate::model::core::Core;
-use crate::model::layout::{Layout, BANNER_BAND};
+use crate::model::layout::{banner, Layout};
 use crate::model::scene::Scene;
 use web_sys::CanvasRenderingContext2d as Ctx;
 use yew::NodeRef;
@@ -65,7 +65,7 @@ impl Pane {
             self.scene_gen = Some(generation);
         }
         let session = twin.session();
-        let band = if self.scene.banner.is_some() { BANNER_BAND } else { 0.0 };
+        let band = if self.scene.banner.is_some() { banner::band(&self.scene.corners, w) } else { 0.0 };
         let layout = Layout::below(w, h, session.node_count(), band).arranged(self.scene.arrangement);
         let renderer = self.renderer.get_or_insert_with(Renderer::new);
         renderer.draw(ctx, &self.scene, None, &layout, t, theme, &Marks::default(), opts, (w, h, dpr));

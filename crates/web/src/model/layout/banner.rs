@@ -36,6 +36,43 @@ pub fn name_width(label_w: f64, width: f64) -> f64 {
     label_w.min(name_max(width) - 16.0).max(0.0)
 }
 
+/// A canvas narrower than this (a phone held upright) with a label in its
+/// left corner puts the banner on a row of its own under the corners'
+/// labels ([`stacked`]), and the label may then reach the badge (the
+/// stylesheet's container query on `.canvas-wrap` says the same). Two worlds
+/// side by side on a desktop, about 450 px each, keep one row.
+pub const STACK_BELOW: f64 = 420.0;
+/// How far down the second row stands.
+pub const ROW: f64 = 28.0;
+
+/// Whether the banner takes a row under the corners' labels: on a canvas
+/// `width` wide narrower than [`STACK_BELOW`], beside a name or a bug in the
+/// left corner, which would otherwise leave the banner a sliver between the
+/// labels (two lines of 10 px text) and hold the name to 80 px ("bug=clo…").
+pub fn stacked(corners: &Corners, width: f64) -> bool {
+    corners.left.is_some() && width < STACK_BELOW
+}
+
+/// The band the banner takes across the canvas's top
+/// ([`BANNER_BAND`](super::BANNER_BAND), and a row more when [`stacked`]).
+pub fn band(corners: &Corners, width: f64) -> f64 {
+    super::BANNER_BAND + if stacked(corners, width) { ROW } else { 0.0 }
+}
+
+/// How `text` fits, [`stacked`] or between the corners' labels: `rooms`
+/// are the labels' ([`corner_room`]), `measure` as for [`fit`].
+pub fn place(text: &str, corners: &Corners, width: f64, rooms: (f64, f64), measure: impl Fn(&str) -> f64) -> Fit {
+    if !stacked(corners, width) {
+        return fit(text, width, rooms, measure);
+    }
+    let mut fit = fit(text, width, (0.0, 0.0), measure);
+    fit.pill.1 += ROW;
+    for (_, y) in &mut fit.lines {
+        *y += ROW;
+    }
+    fit
+}
+
 /// The network badge's text.
 pub fn badge_label(network: sim::Network) -> String {
     format!("{} network", network.name())
@@ -292,6 +329,36 @@ mod tests {
             assert!(x >= corner_room(long) && x + w <= width - badge, "{width}: {fit:?}");
             assert!(fit.lines.iter().all(|(l, _)| !l.ends_with('…')), "{width}: every word kept: {fit:?}");
         }
+    }
+
+    /// A phone's embedded frame running a bug: the name took 80 px
+    /// ("bug=clo…") and the banner two lines of small text between the
+    /// labels. Now the banner has a row of its own, whole width, under both.
+    #[test]
+    fn on_a_phone_beside_a_corner_label_the_banner_takes_its_own_row() {
+        let corners = Corners { left: Some("bug=clock-only-timestamps".into()), right: Some("lossy network".into()) };
+        let text = "Linearizable: yes (0 ops) · 0 updates lost";
+        let (width, rooms) = (372.0, (corner_room(66.0), corner_room(80.0)));
+        assert!(stacked(&corners, width));
+        assert_eq!(band(&corners, width), super::super::BANNER_BAND + ROW);
+        let fit = place(text, &corners, width, rooms, measure);
+        let (x, y, w, h) = fit.pill;
+        assert!(y >= 26.0 && y + h <= band(&corners, width), "under the labels, inside the band: {fit:?}");
+        assert!(x >= 0.0 && x + w <= width);
+        assert_eq!(fit.lines.len(), 1, "one line on the whole width: {fit:?}");
+        assert_eq!(fit_words_of(&fit), text);
+        // Without a left label, or on a wider canvas, one row as before.
+        let badge_only = Corners { left: None, ..corners.clone() };
+        assert!(!stacked(&badge_only, width) && !stacked(&corners, 457.0));
+        assert_eq!(band(&badge_only, width), super::super::BANNER_BAND);
+        assert_eq!(
+            place(text, &badge_only, width, (0.0, rooms.1), measure),
+            super::fit(text, width, (0.0, rooms.1), measure)
+        );
+    }
+
+    fn fit_words_of(fit: &Fit) -> String {
+        fit.lines.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(" ")
     }
 
     #[test]
