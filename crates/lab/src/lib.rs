@@ -16,6 +16,7 @@ pub mod file;
 pub mod options;
 pub mod presets;
 pub mod query;
+pub mod recipes;
 pub mod scenario;
 pub mod tour;
 

@@ -3,8 +3,10 @@
 //! ordinary run to the same violation at the same step; the correct
 //! protocol, within the same budgets, shows none.
 //!
-//! The budgets per protocol and bug, and what they give (release build,
-//! `cli check` with the same flags):
+//! Each case's world and budgets are its bug's recipe in `lab::recipes`,
+//! the check the app's panel and `cli algos` offer for the bug: these
+//! tests are what makes the offer true. The budgets per protocol and bug,
+//! and what they give (release build, `cli check` with the same flags):
 //!
 //! | algorithm | nodes, options | bug | budgets | property | shortest | unique |
 //! | --- | --- | --- | --- | --- | --- | --- |
@@ -75,61 +77,16 @@
 
 use crate::common;
 
-use common::bugs::{budgets, found_and_replayed, Case};
+use common::bugs::{found_and_replayed, recipe_case};
 
 #[test]
 fn paxos_bugs_are_found_shortest_and_replay() {
     for case in [
-        Case {
-            algo: "paxos",
-            nodes: 3,
-            options: &[],
-            bug: "accept-unproposed",
-            budgets: budgets(10, 0, 0, 1),
-            commands: &["x"],
-            property: "Validity",
-            shortest: 7,
-        },
-        Case {
-            algo: "paxos",
-            nodes: 3,
-            options: &[("roles", "split"), ("proposers", "2"), ("acceptors", "1")],
-            bug: "ignore-promised-values",
-            budgets: budgets(12, 0, 0, 2),
-            commands: &["x", "y"],
-            property: "Stability",
-            shortest: 8,
-        },
-        Case {
-            algo: "paxos",
-            nodes: 3,
-            options: &[("roles", "all")],
-            bug: "forget-promise",
-            budgets: budgets(10, 1, 0, 2),
-            commands: &["x", "y"],
-            property: "Promise Integrity",
-            shortest: 3,
-        },
-        Case {
-            algo: "multipaxos",
-            nodes: 3,
-            options: &[("roles", "split"), ("proposers", "2"), ("acceptors", "1")],
-            bug: "ignore-promised-values",
-            budgets: budgets(12, 0, 0, 2),
-            commands: &["x", "y"],
-            property: "Stability",
-            shortest: 9,
-        },
-        Case {
-            algo: "multipaxos",
-            nodes: 3,
-            options: &[],
-            bug: "forget-promise",
-            budgets: budgets(10, 1, 0, 2),
-            commands: &["x", "y"],
-            property: "Promise Integrity",
-            shortest: 3,
-        },
+        recipe_case("paxos", "accept-unproposed", "Validity", 7),
+        recipe_case("paxos", "ignore-promised-values", "Stability", 8),
+        recipe_case("paxos", "forget-promise", "Promise Integrity", 3),
+        recipe_case("multipaxos", "ignore-promised-values", "Stability", 9),
+        recipe_case("multipaxos", "forget-promise", "Promise Integrity", 3),
     ] {
         found_and_replayed(&case);
     }
@@ -137,16 +94,7 @@ fn paxos_bugs_are_found_shortest_and_replay() {
 
 #[test]
 fn two_phase_commit_abort_after_yes_is_found_and_replays() {
-    found_and_replayed(&Case {
-        algo: "2pc",
-        nodes: 3,
-        options: &[],
-        bug: "abort-after-yes",
-        budgets: budgets(10, 1, 0, 1),
-        commands: &["x=1"],
-        property: "Atomicity",
-        shortest: 7,
-    });
+    found_and_replayed(&recipe_case("2pc", "abort-after-yes", "Atomicity", 7));
 }
 
 // Outbox `publish-before-commit` needs the service to crash between its
@@ -155,161 +103,101 @@ fn two_phase_commit_abort_after_yes_is_found_and_replays() {
 // with them it is found at depth 3 (`mid_step.rs`).
 #[test]
 fn outbox_without_dedup_delivers_twice_under_one_duplicate() {
-    found_and_replayed(&Case {
-        algo: "outbox",
-        nodes: 4,
-        options: &[],
-        bug: "no-dedup",
-        budgets: budgets(10, 0, 1, 1),
-        commands: &["x=1"],
-        property: "Exactly Once",
-        shortest: 7,
-    });
+    found_and_replayed(&recipe_case("outbox", "no-dedup", "Exactly Once", 7));
 }
 
 #[test]
 fn three_phase_commit_abort_after_yes_is_found_and_replays() {
-    found_and_replayed(&Case {
-        algo: "3pc",
-        nodes: 3,
-        options: &[],
-        bug: "abort-after-yes",
-        budgets: budgets(12, 1, 0, 1),
-        commands: &["x=1"],
-        property: "Atomicity",
-        shortest: 8,
-    });
+    found_and_replayed(&recipe_case("3pc", "abort-after-yes", "Atomicity", 8));
 }
 
 #[test]
 fn saga_compensating_twice_under_one_duplicate() {
-    found_and_replayed(&Case {
-        algo: "saga",
-        nodes: 3,
-        options: &[("fail_step", "2")],
-        bug: "compensate-twice",
-        budgets: budgets(10, 0, 1, 1),
-        commands: &["x=1"],
-        property: "Compensation At Most Once",
-        shortest: 8,
-    });
+    found_and_replayed(&recipe_case("saga", "compensate-twice", "Compensation At Most Once", 8));
 }
 
 #[test]
 fn balancer_without_a_queue_bound_overfills_a_server() {
-    found_and_replayed(&Case {
-        algo: "balance",
-        nodes: 2,
-        options: &[("max_queue", "1")],
-        bug: "unbounded-queue",
-        budgets: budgets(8, 0, 0, 0),
-        commands: &[],
-        property: "Queue bounds respected",
-        shortest: 4,
-    });
+    found_and_replayed(&recipe_case("balance", "unbounded-queue", "Queue bounds respected", 4));
 }
 
 #[test]
 fn backup_promoting_itself_without_a_new_epoch_makes_two_primaries() {
-    found_and_replayed(&Case {
-        algo: "primary-backup",
-        nodes: 3,
-        options: &[],
-        bug: "no-epoch-bump",
-        budgets: budgets(10, 0, 0, 0),
-        commands: &[],
-        property: "At most one primary per epoch accepts writes",
-        shortest: 8,
-    });
+    found_and_replayed(&recipe_case(
+        "primary-backup",
+        "no-epoch-bump",
+        "At most one primary per epoch accepts writes",
+        8,
+    ));
 }
 
 #[test]
 #[ignore = "504,083 states: cargo test --release -p check --test it bugs:: -- --ignored"]
 fn multipaxos_accept_unproposed_chooses_a_made_up_value() {
-    found_and_replayed(&Case {
-        algo: "multipaxos",
-        nodes: 3,
-        options: &[],
-        bug: "accept-unproposed",
-        budgets: budgets(10, 0, 0, 1),
-        commands: &["x"],
-        property: "Validity",
-        shortest: 8,
-    });
+    found_and_replayed(&recipe_case("multipaxos", "accept-unproposed", "Validity", 8));
 }
 
 #[test]
 fn lww_replica_keeping_the_last_arrival_moves_a_timestamp_back() {
-    found_and_replayed(&Case {
-        algo: "kv-lww",
-        nodes: 3,
-        options: &[("servers", "2"), ("keys", "1")],
-        bug: "last-arrival-wins",
-        budgets: budgets(10, 0, 0, 0),
-        commands: &[],
-        property: "TimestampsOnlyGrow",
-        shortest: 9,
-    });
+    found_and_replayed(&recipe_case("kv-lww", "last-arrival-wins", "TimestampsOnlyGrow", 9));
 }
 
 #[test]
 fn balancer_dropping_when_full_loses_a_request() {
     // max_queue 2: the bug discards a waiting request, not the one in
     // service, so the queue must hold one of each before a third arrives.
-    found_and_replayed(&Case {
-        algo: "balance",
-        nodes: 2,
-        options: &[("max_queue", "2")],
-        bug: "drop-when-full",
-        budgets: budgets(10, 0, 0, 0),
-        commands: &[],
-        property: "No request lost",
-        shortest: 6,
-    });
+    found_and_replayed(&recipe_case("balance", "drop-when-full", "No request lost", 6));
 }
 
 #[test]
 fn lww_timestamps_from_the_clock_alone_tie_across_replicas() {
     // Two clients, so two writes can reach two replicas in one millisecond.
-    found_and_replayed(&Case {
-        algo: "kv-lww",
-        nodes: 4,
-        options: &[("servers", "2"), ("keys", "1")],
-        bug: "clock-only-timestamps",
-        budgets: budgets(8, 0, 0, 0),
-        commands: &[],
-        property: "OneValuePerTimestamp",
-        shortest: 7,
-    });
+    found_and_replayed(&recipe_case("kv-lww", "clock-only-timestamps", "OneValuePerTimestamp", 7));
 }
 
 #[test]
 fn ring_handing_off_without_confirmation_loses_an_acknowledged_key() {
     // One key, one copy, two members: the leaving node deletes its key as
     // it sends it, so while the handoff is in flight no node holds it.
-    found_and_replayed(&Case {
-        algo: "ring",
-        nodes: 2,
-        options: &[("members", "2"), ("keys", "1"), ("vnodes", "1"), ("replicas", "1")],
-        bug: "handoff-without-confirm",
-        budgets: budgets(10, 0, 0, 1),
-        commands: &["leave"],
-        property: "No acknowledged put lost",
-        shortest: 1,
-    });
+    found_and_replayed(&recipe_case("ring", "handoff-without-confirm", "No acknowledged put lost", 1));
 }
 
 #[test]
 fn ring_keeping_a_handed_off_key_leaves_it_off_its_preference_list() {
     // A standby joins and takes the key; the old owner keeps its copy.
-    found_and_replayed(&Case {
-        algo: "ring",
-        nodes: 3,
-        options: &[("members", "2"), ("keys", "1"), ("vnodes", "1"), ("replicas", "1")],
-        bug: "keep-handed-off",
-        budgets: budgets(10, 0, 0, 1),
-        commands: &["join"],
-        property: "Keys on their preference lists",
-        shortest: 8,
-    });
+    found_and_replayed(&recipe_case("ring", "keep-handed-off", "Keys on their preference lists", 8));
+}
+
+/// Every recipe the app and `cli algos` offer (`lab::recipes`) is a case of
+/// these files, so each is known to find its bug: a recipe added without a
+/// case fails here.
+#[test]
+fn every_recipe_is_a_case() {
+    let cases = [
+        ("paxos", "accept-unproposed"),
+        ("paxos", "ignore-promised-values"),
+        ("paxos", "forget-promise"),
+        ("multipaxos", "ignore-promised-values"),
+        ("multipaxos", "forget-promise"),
+        ("multipaxos", "accept-unproposed"),
+        ("raft", "forget-vote"),
+        ("raft", "vote-before-persist"),
+        ("raft", "overwrite-own-entry"),
+        ("raft", "truncate-always"),
+        ("lock-fenced", "no-fencing"),
+        ("ring", "handoff-without-confirm"),
+        ("ring", "keep-handed-off"),
+        ("2pc", "abort-after-yes"),
+        ("3pc", "abort-after-yes"),
+        ("saga", "compensate-twice"),
+        ("outbox", "no-dedup"),
+        ("outbox", "publish-before-commit"),
+        ("primary-backup", "no-epoch-bump"),
+        ("balance", "unbounded-queue"),
+        ("balance", "drop-when-full"),
+        ("kv-lww", "last-arrival-wins"),
+        ("kv-lww", "clock-only-timestamps"),
+    ];
+    let recipes: Vec<(&str, &str)> = lab::recipes::RECIPES.iter().map(|r| (r.algo.name(), r.bug)).collect();
+    assert_eq!(recipes, cases);
 }

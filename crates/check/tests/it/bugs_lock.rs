@@ -11,18 +11,9 @@
 
 use crate::common;
 
-use common::bugs::{budgets, found_and_replayed, Case};
+use common::bugs::{found_and_replayed, recipe_case};
 
 #[test]
 fn lock_without_fencing_lets_two_clients_write() {
-    found_and_replayed(&Case {
-        algo: "lock-fenced",
-        nodes: 3,
-        options: &[],
-        bug: "no-fencing",
-        budgets: budgets(12, 0, 0, 0),
-        commands: &[],
-        property: "Storage Mutual Exclusion",
-        shortest: 12,
-    });
+    found_and_replayed(&recipe_case("lock-fenced", "no-fencing", "Storage Mutual Exclusion", 12));
 }

@@ -26,34 +26,16 @@
 
 use crate::common;
 
-use common::bugs::{budgets, found_and_replayed, Case};
+use common::bugs::{found_and_replayed, recipe_case};
 
 #[test]
 fn raft_forget_vote_elects_two_leaders_in_one_term() {
-    found_and_replayed(&Case {
-        algo: "raft",
-        nodes: 3,
-        options: &[],
-        bug: "forget-vote",
-        budgets: budgets(9, 1, 0, 0),
-        commands: &[],
-        property: "Election Safety",
-        shortest: 8,
-    });
+    found_and_replayed(&recipe_case("raft", "forget-vote", "Election Safety", 8));
 }
 
 #[test]
 fn raft_leader_overwriting_its_own_entry_is_not_append_only() {
-    found_and_replayed(&Case {
-        algo: "raft",
-        nodes: 2,
-        options: &[],
-        bug: "overwrite-own-entry",
-        budgets: budgets(8, 0, 0, 2),
-        commands: &["x=1", "x=2"],
-        property: "Leader Append-Only",
-        shortest: 5,
-    });
+    found_and_replayed(&recipe_case("raft", "overwrite-own-entry", "Leader Append-Only", 5));
 }
 
 #[test]
@@ -61,14 +43,5 @@ fn raft_follower_truncating_always_loses_a_committed_entry_to_a_duplicate() {
     // The variant is described as breaking Leader Completeness; on two
     // nodes the shortest path the duplicate opens breaks State Machine
     // Safety first, and the checker names the first property broken.
-    found_and_replayed(&Case {
-        algo: "raft",
-        nodes: 2,
-        options: &[],
-        bug: "truncate-always",
-        budgets: budgets(10, 0, 1, 1),
-        commands: &["x=1"],
-        property: "State Machine Safety",
-        shortest: 9,
-    });
+    found_and_replayed(&recipe_case("raft", "truncate-always", "State Machine Safety", 9));
 }

@@ -15,7 +15,7 @@
 use crate::common;
 
 use check::{Budgets, Report, Stop, Strategy};
-use common::bugs::{budgets, found_and_replayed, Case};
+use common::bugs::{budgets, found_and_replayed, recipe_case};
 use common::{explore, options, replay, setup};
 use sim::Action;
 
@@ -35,8 +35,11 @@ fn crashes_mid_step(report: &Report) -> Vec<(u32, u32)> {
 
 #[test]
 fn raft_vote_before_persist_is_found_by_crashing_the_voter_between_its_send_and_its_save() {
-    let s = setup("raft", 3, &[("bug", "vote-before-persist")]);
-    let mut o = options(mid_step(budgets(7, 1, 0, 0)), &[]);
+    // The recipe the app offers for the bug (`lab::recipes`).
+    let case = recipe_case("raft", "vote-before-persist", "Election Safety", 8);
+    assert!(case.budgets.crash_mid_step);
+    let s = setup(case.algo, case.nodes, &[("bug", case.bug)]);
+    let mut o = options(case.budgets.clone(), case.commands);
     o.threads = 2;
     let report = explore(&s, &o);
     let found = report.violation.as_ref().expect("found");
@@ -62,16 +65,7 @@ fn raft_vote_before_persist_is_found_by_crashing_the_voter_between_its_send_and_
 
 #[test]
 fn outbox_publish_before_commit_is_found_by_crashing_the_service_between_its_send_and_its_commit() {
-    let case = Case {
-        algo: "outbox",
-        nodes: 4,
-        options: &[],
-        bug: "publish-before-commit",
-        budgets: mid_step(budgets(12, 1, 0, 1)),
-        commands: &["x=1"],
-        property: "No Message Without Commit",
-        shortest: 4,
-    };
+    let case = recipe_case("outbox", "publish-before-commit", "No Message Without Commit", 4);
     found_and_replayed(&case);
     let s = setup("outbox", 4, &[("bug", "publish-before-commit")]);
     let report = explore(&s, &options(case.budgets.clone(), &["x=1"]));

@@ -15,6 +15,23 @@ pub struct Case {
     pub shortest: usize,
 }
 
+/// The case of `bug` in `algo` with the world and budgets of its recipe
+/// (`lab::recipes`, which the app and `cli algos` offer for it), and what
+/// the catch must look like.
+pub fn recipe_case(algo: &str, bug: &str, property: &'static str, shortest: usize) -> Case {
+    let r = lab::recipes::find(algo.parse().unwrap(), bug).unwrap_or_else(|| panic!("no recipe for {algo} {bug}"));
+    Case {
+        algo: r.algo.name(),
+        nodes: r.nodes,
+        options: r.options,
+        bug: r.bug,
+        budgets: Budgets { crash_mid_step: r.crash_mid_step, ..budgets(r.depth, r.crashes, r.dups, r.requests) },
+        commands: r.commands,
+        property,
+        shortest,
+    }
+}
+
 pub fn budgets(depth: u32, crashes: u32, dups: u32, requests: u32) -> Budgets {
     Budgets { depth, crashes, dups, requests, ..Budgets::default() }
 }
