@@ -193,6 +193,10 @@ fn algos() -> String {
             let width = info.bugs.iter().map(|b| b.name.len()).max().unwrap_or(0);
             for b in info.bugs {
                 s += &format!("{indent}  {:<width$}  breaks {}: {}\n", b.name, b.breaks, b.what);
+                // The smallest check that finds it from the start, if one does.
+                if let Some(recipe) = lab::recipes::find(info.algo, b.name) {
+                    s += &format!("{indent}  {:<width$}  found by: {}\n", "", recipe.command());
+                }
             }
         }
     }

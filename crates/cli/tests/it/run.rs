@@ -588,3 +588,23 @@ fn a_reader_that_has_gone_ends_the_command_quietly() {
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "no panic on a closed pipe: {err}");
 }
+
+/// `cli algos` says which check finds a bug from the start, as a command
+/// line; run as printed, it finds the property the recipe's case expects.
+#[test]
+fn algos_prints_the_check_that_finds_a_bug_and_it_does() {
+    let text = stdout(&cli(&["algos"]));
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("found by: cli check --algo paxos") && l.contains("bug=forget-promise"))
+        .unwrap_or_else(|| panic!("no check for paxos forget-promise: {text}"));
+    let args: Vec<&str> = line.trim_start_matches("found by: cli ").split(' ').collect();
+    let out = cli(&args);
+    assert_eq!(out.status.code(), Some(1), "a violation: {}", stdout(&out));
+    assert!(stdout(&out).contains("violation: Promise Integrity at step"), "{}", stdout(&out));
+    // One line per recipe, and none for a bug found only from a run that
+    // went somewhere first.
+    assert_eq!(text.matches("found by: cli check").count(), lab::recipes::RECIPES.len());
+    assert!(!text.contains("found by: cli check --algo kv-raft"), "{text}");
+}
