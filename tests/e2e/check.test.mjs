@@ -64,6 +64,42 @@ test('a broken Paxos is found, its counterexample loads at the CLI\'s step and t
   await page.context().close();
 });
 
+test('a run\'s bug: the panel offers the check that finds it (the CLI\'s, from cli algos) and one press sets it up', { skip: cliMissing }, async () => {
+  // The command `cli algos` prints for the bug, run as printed.
+  const algos = spawnSync(CLI, ['algos'], { encoding: 'utf8' }).stdout;
+  const line = algos.split('\n').map((l) => l.trim()).find((l) => l.startsWith('found by: cli check --algo paxos') && l.includes('bug=forget-promise'));
+  const args = line.replace('found by: cli check ', '').split(' ');
+  const cli = cliCheck(args);
+  assert.equal(cli.violation.property, 'Promise Integrity');
+
+  // Five nodes and no crash allowed: the default check would find nothing.
+  const page = await openApp(env.browser, env.server.url + '?algo=paxos&bug=forget-promise&seed=4');
+  await page.click('#check-button');
+  assert.equal(await page.locator('#check-bug').textContent(),
+    'bug=forget-promise is found from the start by a check of 3 nodes (roles=all), depth 10, 1 crash, 2 client requests (x, y).Set up this check');
+  assert.equal(await page.locator('#check-recipe').getAttribute('title'), line.replace('found by: ', ''));
+  await page.click('#check-recipe');
+  await page.waitForFunction(() => document.querySelector('#cluster').dataset.nodes === '3');
+  const url = new URL(page.url());
+  assert.deepEqual(['nodes', 'roles', 'bug', 'seed'].map((k) => url.searchParams.get(k)), ['3', 'all', 'forget-promise', '4']);
+  assert.deepEqual(await page.evaluate(() => ['depth', 'crashes', 'requests', 'commands'].map((f) => document.querySelector(`#check-${f}`).value)),
+    ['10', '1', '2', 'x,y']);
+  assert.match(await page.locator('#check-note').textContent(), /^Budgets set to find bug=forget-promise from step 0: 3 nodes/);
+  await page.click('#check-start');
+  await waitStatus(page, 'done');
+  assert.equal(await statusText(page), `Promise Integrity violated at step ${cli.violation.step}: ${cli.violation.detail}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+
+  // A bug found only from a run that went somewhere says so, with no button.
+  const kv = await openApp(env.browser, env.server.url + '?algo=kv-raft&bug=stale-read');
+  await kv.click('#check-button');
+  assert.match(await kv.locator('#check-bug').textContent(), /^No check from a world's start is known to find bug=stale-read/);
+  assert.equal(await kv.locator('#check-recipe').count(), 0);
+  assert.deepEqual(kv.errors, []);
+  await kv.context().close();
+});
+
 test('correct protocols: no violation, and the unique state counts are the CLI\'s', { skip: cliMissing }, async () => {
   const models = [
     { query: '?algo=2pc&nodes=3', budgets: { depth: 8, requests: 1 }, args: ['--algo', '2pc', '--nodes', '3', '--depth', '8', '--requests', '1'] },

@@ -197,7 +197,8 @@ pub fn page(state: &AppState, refs: PageRefs<'_>) -> Html {
                 </section>
                 <aside class="side" aria-label="Details">
                     if core.check.open {
-                        <CheckPanel check={core.check.clone()} step={session.steps()} send={send.clone()} />
+                        <CheckPanel check={core.check.clone()} step={session.steps()} send={send.clone()}
+                            bug={core.setup.bug().map(|b| (b.name, lab::recipes::find(core.setup.algo, b.name)))} />
                     }
                     if let Some(Comparing { worlds, .. }) = comparing {
                         <ComparePanel {worlds} send={send.clone()} />

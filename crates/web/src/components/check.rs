@@ -17,7 +17,31 @@ pub struct CheckProps {
     pub check: Checker,
     /// The step a check starts from (the run's current one).
     pub step: u64,
+    /// The run's bug, and the check that finds it from the start if one
+    /// is known ([`lab::recipes`]).
+    pub bug: Option<(&'static str, Option<&'static lab::recipes::Recipe>)>,
     pub send: Callback<Cmd>,
+}
+
+/// What the panel says about the run's bug: the check that finds it, with
+/// a button that sets it up (its title the same check on the command
+/// line), or that none from the start is known.
+fn bug_offer((name, recipe): (&'static str, Option<&'static lab::recipes::Recipe>), send: &Callback<Cmd>) -> Html {
+    match recipe {
+        Some(recipe) => html! {
+            <p class="check-bug" id="check-bug">
+                { format!("bug={name} is found from the start by a check of {}.", recipe.describe()) }
+                <button type="button" id="check-recipe" title={recipe.command()}
+                    onclick={send.reform(|_| check(CheckCmd::UseRecipe))}>{"Set up this check"}</button>
+            </p>
+        },
+        None => html! {
+            <p class="check-bug muted" id="check-bug">
+                { format!("No check from a world's start is known to find bug={name} within a browser's budgets: \
+                    play the run to where it is about to happen and check from that step.") }
+            </p>
+        },
+    }
 }
 
 fn check(cmd: CheckCmd) -> Cmd {
@@ -155,6 +179,9 @@ pub fn check_panel(props: &CheckProps) -> Html {
                     <button class="primary" id="check-load" onclick={send.reform(|_| check(CheckCmd::LoadCounterexample))}>
                         {"Load counterexample"}</button>
                 }
+            }
+            if let Some(bug) = props.bug {
+                { bug_offer(bug, send) }
             }
             if let Some(note) = &c.note {
                 <p class="muted check-note" id="check-note">{ note.clone() }</p>

@@ -252,6 +252,10 @@ pub enum CheckCmd {
     },
     /// Open the counterexample found as the run, at the violating step.
     LoadCounterexample,
+    /// Set up the check that finds the run's bug from the start
+    /// ([`lab::recipes`]): the core opens the recipe's world at step 0 and
+    /// then [`Checker::use_recipe`] fills in the budgets.
+    UseRecipe,
 }
 
 /// The panel's state.
@@ -330,6 +334,21 @@ impl Checker {
         ));
     }
 
+    /// Fill in the budgets of `recipe` (breadth-first, for the shortest
+    /// counterexample) and say so; Start is the user's.
+    pub fn use_recipe(&mut self, recipe: &lab::recipes::Recipe) {
+        for (name, value) in recipe.fields() {
+            if let Some(slot) = self.fields.iter_mut().find(|(n, _)| *n == name) {
+                slot.1 = value;
+            }
+        }
+        self.open = true;
+        self.requests_chosen = true;
+        self.invalid = None;
+        self.note =
+            Some(format!("Budgets set to find bug={} from step 0: {}. Press Start.", recipe.bug, recipe.describe()));
+    }
+
     /// Apply `cmd`; `run` gives the current run (setup with actions, step)
     /// for Start. Returns a run file to open for LoadCounterexample.
     pub fn apply(&mut self, cmd: CheckCmd, run: impl FnOnce() -> (Setup, u64)) -> Result<Option<String>, String> {
@@ -383,6 +402,8 @@ impl Checker {
                 self.status = Status::Failed(error);
             }
             CheckCmd::Progress { .. } | CheckCmd::Done { .. } | CheckCmd::Failed { .. } => {}
+            // The core's: it opens the world first (`Core::check_cmd`).
+            CheckCmd::UseRecipe => {}
             CheckCmd::LoadCounterexample => {
                 let Status::Done(outcome) = &self.status else { return Err("no check has finished".into()) };
                 let run = outcome.counterexample.clone().ok_or("the check found no violation")?;
