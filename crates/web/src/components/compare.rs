@@ -127,7 +127,8 @@ fn name_head(name: &str) -> Html {
 
 /// A corner label's classes: without a banner to keep room for, the label
 /// may take the top band up to the network badge (`wide`), so a phone reads
-/// a long bug's or world's name whole; beside a banner it takes its share ([`banner::name_max`](crate::model::layout::banner::name_max)).
+/// a long bug's or world's name whole; beside a banner it takes its share
+/// ([`banner::name_max`](crate::model::layout::banner::name_max)).
 pub fn world_name_class(banner: bool, kind: Option<&'static str>) -> Classes {
     classes!("world-name", kind, (!banner).then_some("wide"))
 }
