@@ -55,32 +55,47 @@ mod tests {
     #[test]
     fn the_check_that_finds_the_runs_bug_is_set_up_in_one_command() {
         let field = |core: &Core, name: &str| core.check.fields.iter().find(|f| f.0 == name).unwrap().1.clone();
-        let mut setup = Setup::new(lab::Algo::Paxos);
+        // A recipe with options, a crash and client requests, whose world is
+        // not the algorithm's default size (Paxos's forget-promise today).
+        let recipe = lab::recipes::RECIPES
+            .iter()
+            .find(|r| {
+                !r.options.is_empty() && r.crashes > 0 && r.requests > 0 && r.nodes != r.algo.info().default_nodes
+            })
+            .unwrap();
+        let mut setup = Setup::new(recipe.algo);
         setup.seed = 7;
-        setup.options.insert("bug".into(), "forget-promise".into());
+        setup.options.insert("bug".into(), recipe.bug.into());
         let mut core = Core::new(setup, None);
         core.apply(Cmd::Step(3)).unwrap();
         core.apply(Cmd::Check(CheckCmd::UseRecipe)).unwrap();
-        assert_eq!((core.setup.sim.nodes, core.setup.seed, core.session.steps()), (3, 7, 0));
-        assert_eq!(core.setup.options.get("roles").map(String::as_str), Some("all"));
-        assert_eq!(core.setup.bug().map(|b| b.name), Some("forget-promise"));
-        let budgets: Vec<String> =
-            ["depth", "crashes", "requests", "commands", "strategy"].iter().map(|n| field(&core, n)).collect();
-        assert_eq!(budgets, ["10", "1", "2", "x,y", "bfs"]);
-        assert!(
-            core.check.open
-                && core.check.note.as_deref().is_some_and(|n| n.starts_with("Budgets set to find bug=forget-promise"))
-        );
+        assert_eq!((core.setup.sim.nodes, core.setup.seed, core.session.steps()), (recipe.nodes, 7, 0));
+        for (name, value) in recipe.options {
+            assert_eq!(core.setup.options.get(*name).map(String::as_str), Some(*value), "{name}");
+        }
+        assert_eq!(core.setup.bug().map(|b| b.name), Some(recipe.bug));
+        for (name, value) in recipe.fields() {
+            assert_eq!(field(&core, name), value, "{name}");
+        }
+        assert_eq!(field(&core, "requests"), recipe.requests.to_string());
+        let note = core.check.note.clone().unwrap_or_default();
+        assert!(core.check.open && note.starts_with(&format!("Budgets set to find bug={} from step 0", recipe.bug)));
         let generation = core.generation;
         core.apply(Cmd::Check(CheckCmd::UseRecipe)).unwrap();
         assert_eq!(core.generation, generation, "the world is the recipe's already");
 
-        let mut setup = Setup::new(lab::Algo::KvRaft);
-        setup.options.insert("bug".into(), "stale-read".into());
-        let mut kv = Core::new(setup.clone(), None);
-        let e = kv.apply(Cmd::Check(CheckCmd::UseRecipe)).unwrap_err();
-        assert!(e.contains("no check from the start is known to find bug=stale-read"), "{e}");
-        assert_eq!(kv.setup, setup, "the run is kept");
+        // A bug with no recipe (found only from a run that went somewhere).
+        let (algo, bug) = lab::ALGOS
+            .iter()
+            .flat_map(|info| info.bugs.iter().map(move |b| (info.algo, b.name)))
+            .find(|&(algo, bug)| lab::recipes::find(algo, bug).is_none())
+            .unwrap();
+        let mut setup = Setup::new(algo);
+        setup.options.insert("bug".into(), bug.into());
+        let mut other = Core::new(setup.clone(), None);
+        let e = other.apply(Cmd::Check(CheckCmd::UseRecipe)).unwrap_err();
+        assert!(e.contains(&format!("no check from the start is known to find bug={bug}")), "{e}");
+        assert_eq!(other.setup, setup, "the run is kept");
         let e = Core::new(Setup::default(), None).apply(Cmd::Check(CheckCmd::UseRecipe)).unwrap_err();
         assert_eq!(e, "this run has no bug switched on");
     }
